@@ -1,0 +1,37 @@
+# Thin wrapper over CMake + Ninja.  `make run` / `make check` work on a fresh
+# Debian 12 machine as root: missing packages are installed first.
+BUILD    ?= build
+JOBS     ?= 2
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+  BUILD := $(BUILD)-asan
+  CMAKE_EXTRA += -DNNCC_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+endif
+LLVM_PREFIX = /usr/lib/llvm-19
+MODEL  ?= examples/lenet5.onnx
+TARGET ?= targets/default.yaml
+
+.PHONY: all deps configure build run check clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -G Ninja -S . -B $(BUILD) -DMLIR_DIR=$(LLVM_PREFIX)/lib/cmake/mlir \
+	  -DLLVM_EXTERNAL_LIT=$(LLVM_PREFIX)/build/utils/lit/lit.py $(CMAKE_EXTRA)
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/bin/nncc compile $(MODEL) --target $(TARGET) -o $(BUILD)/out
+
+check: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan

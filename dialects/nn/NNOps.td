@@ -1,0 +1,244 @@
+//===- NNOps.td - Operations of the nn graph dialect -------*- tablegen -*-===//
+//
+// One op per supported ONNX operator.  Attribute names follow ONNX; inputs
+// that ONNX passes as tensors but that must be known at compile time (Reshape's
+// shape, Pad's pads, Clip's bounds, Squeeze/Unsqueeze axes) are attributes
+// here, resolved by the importer from constants.
+//
+// Window attributes (kernel_shape, strides, dilations, pads) may be empty,
+// meaning ONNX's default (kernel from the weight, strides and dilations 1,
+// pads 0); `pads` uses ONNX's [x1_begin, x2_begin, ..., x1_end, x2_end] order.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_DIALECT_NN_OPS_TD
+#define NNCC_DIALECT_NN_OPS_TD
+
+include "NNDialect.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def NN_F32Tensor : RankedTensorOf<[F32]>;
+def NN_NumericTensor : RankedTensorOf<[F32, F64, AnyInteger]>;
+def NN_AnyTensor : RankedTensorOf<[AnyType]>;
+
+//===----------------------------------------------------------------------===//
+// Base classes
+//===----------------------------------------------------------------------===//
+
+// Every nn op is pure and infers its result type from operands and
+// attributes (`inferReturnTypes` in NNOps.cpp); the verifier then checks the
+// declared result type against the inferred one.
+class NN_Op<string mnemonic, list<Trait> traits = []>
+    : Op<NN_Dialect, mnemonic, !listconcat(traits, [Pure, InferTypeOpAdaptor])> {
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+class NN_UnaryOp<string mnemonic, Type tensorType, list<Trait> traits = []>
+    : NN_Op<mnemonic, traits> {
+  let arguments = (ins tensorType:$X);
+  let results = (outs tensorType:$Y);
+}
+
+class NN_BinaryOp<string mnemonic> : NN_Op<mnemonic> {
+  let description = [{
+    Elementwise with numpy multidirectional broadcasting.  Both operands and
+    the result share one element type.  Integer division truncates toward zero.
+  }];
+  let arguments = (ins NN_NumericTensor:$A, NN_NumericTensor:$B);
+  let results = (outs NN_NumericTensor:$C);
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+def NN_ConstantOp : NN_Op<"constant", [ConstantLike]> {
+  let summary = "Constant tensor (ONNX Constant and initializers)";
+  let description = [{
+    Holds a weight or another constant.  Large values are `dense_resource`
+    blobs (raw little-endian bytes), small ones `dense` literals.
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs NN_AnyTensor:$output);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+def NN_ConvOp : NN_Op<"conv"> {
+  let summary = "N-d convolution (ONNX Conv), 1 to 3 spatial dimensions";
+  let description = [{
+    X is [N, C, D1, ...], W is [M, C/group, k1, ...], optional B is [M].
+  }];
+  let arguments = (ins NN_F32Tensor:$X, NN_F32Tensor:$W,
+                   Optional<NN_F32Tensor>:$B,
+                   DefaultValuedAttr<NN_AutoPadAttr, "AutoPad::NotSet">:$auto_pad,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$dilations,
+                   DefaultValuedAttr<I64Attr, "1">:$group,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$kernel_shape,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$pads,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$strides);
+  let results = (outs NN_F32Tensor:$Y);
+}
+
+def NN_GemmOp : NN_Op<"gemm"> {
+  let summary = "General matrix multiply: alpha * op(A) * op(B) + beta * C";
+  let arguments = (ins NN_F32Tensor:$A, NN_F32Tensor:$B,
+                   Optional<NN_F32Tensor>:$C,
+                   DefaultValuedAttr<F32Attr, "1.0f">:$alpha,
+                   DefaultValuedAttr<F32Attr, "1.0f">:$beta,
+                   DefaultValuedAttr<BoolAttr, "false">:$transA,
+                   DefaultValuedAttr<BoolAttr, "false">:$transB);
+  let results = (outs NN_F32Tensor:$Y);
+}
+
+def NN_MatMulOp : NN_Op<"matmul"> {
+  let summary = "Matrix product with numpy semantics (ONNX MatMul)";
+  let arguments = (ins NN_F32Tensor:$A, NN_F32Tensor:$B);
+  let results = (outs NN_F32Tensor:$Y);
+}
+
+//===----------------------------------------------------------------------===//
+// Activations
+//===----------------------------------------------------------------------===//
+
+def NN_ReluOp : NN_UnaryOp<"relu", NN_NumericTensor> {
+  let summary = "max(x, 0)";
+}
+def NN_SigmoidOp : NN_UnaryOp<"sigmoid", NN_F32Tensor> {
+  let summary = "1 / (1 + exp(-x))";
+}
+def NN_TanhOp : NN_UnaryOp<"tanh", NN_F32Tensor> {
+  let summary = "Hyperbolic tangent";
+}
+
+def NN_LeakyReluOp : NN_Op<"leaky_relu"> {
+  let summary = "x < 0 ? alpha * x : x";
+  let arguments = (ins NN_F32Tensor:$X,
+                   DefaultValuedAttr<F32Attr, "0.01f">:$alpha);
+  let results = (outs NN_F32Tensor:$Y);
+}
+
+def NN_ClipOp : NN_Op<"clip"> {
+  let summary = "Clamp to [min, max]; an absent bound is unbounded";
+  let arguments = (ins NN_NumericTensor:$input,
+                   OptionalAttr<F64Attr>:$min,
+                   OptionalAttr<F64Attr>:$max);
+  let results = (outs NN_NumericTensor:$output);
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling and normalization
+//===----------------------------------------------------------------------===//
+
+def NN_MaxPoolOp : NN_Op<"max_pool"> {
+  let summary = "N-d max pooling (ONNX MaxPool, single output)";
+  let arguments = (ins NN_NumericTensor:$X,
+                   DefaultValuedAttr<NN_AutoPadAttr, "AutoPad::NotSet">:$auto_pad,
+                   DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$dilations,
+                   DenseI64ArrayAttr:$kernel_shape,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$pads,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$strides);
+  let results = (outs NN_NumericTensor:$Y);
+}
+
+def NN_AveragePoolOp : NN_Op<"average_pool"> {
+  let summary = "N-d average pooling (ONNX AveragePool)";
+  let arguments = (ins NN_F32Tensor:$X,
+                   DefaultValuedAttr<NN_AutoPadAttr, "AutoPad::NotSet">:$auto_pad,
+                   DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                   DefaultValuedAttr<BoolAttr, "false">:$count_include_pad,
+                   DenseI64ArrayAttr:$kernel_shape,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$pads,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$strides);
+  let results = (outs NN_F32Tensor:$Y);
+}
+
+def NN_GlobalAveragePoolOp : NN_UnaryOp<"global_average_pool", NN_F32Tensor> {
+  let summary = "Mean over all spatial dimensions; keeps them as size 1";
+}
+
+def NN_BatchNormalizationOp : NN_Op<"batch_normalization"> {
+  let summary = "Inference-mode batch normalization over channel dim 1";
+  let arguments = (ins NN_F32Tensor:$X, NN_F32Tensor:$scale, NN_F32Tensor:$B,
+                   NN_F32Tensor:$mean, NN_F32Tensor:$var,
+                   DefaultValuedAttr<F32Attr, "1e-5f">:$epsilon);
+  let results = (outs NN_F32Tensor:$Y);
+}
+
+def NN_SoftmaxOp : NN_Op<"softmax"> {
+  let summary = "Softmax along one axis (ONNX opset-13 semantics)";
+  let arguments = (ins NN_F32Tensor:$input,
+                   DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs NN_F32Tensor:$output);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise arithmetic
+//===----------------------------------------------------------------------===//
+
+def NN_AddOp : NN_BinaryOp<"add"> { let summary = "A + B"; }
+def NN_SubOp : NN_BinaryOp<"sub"> { let summary = "A - B"; }
+def NN_MulOp : NN_BinaryOp<"mul"> { let summary = "A * B"; }
+def NN_DivOp : NN_BinaryOp<"div"> { let summary = "A / B"; }
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def NN_ConcatOp : NN_Op<"concat"> {
+  let summary = "Concatenate along an axis";
+  let arguments = (ins Variadic<NN_AnyTensor>:$inputs, I64Attr:$axis);
+  let results = (outs NN_AnyTensor:$concat_result);
+}
+
+def NN_FlattenOp : NN_Op<"flatten"> {
+  let summary = "Collapse to 2-D at `axis`";
+  let arguments = (ins NN_AnyTensor:$input, DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs NN_AnyTensor:$output);
+}
+
+def NN_ReshapeOp : NN_Op<"reshape"> {
+  let summary = "Reshape; `shape` may hold one -1 and, unless allowzero, 0 = copy";
+  let arguments = (ins NN_AnyTensor:$data, DenseI64ArrayAttr:$shape,
+                   DefaultValuedAttr<BoolAttr, "false">:$allowzero);
+  let results = (outs NN_AnyTensor:$reshaped);
+}
+
+def NN_TransposeOp : NN_Op<"transpose"> {
+  let summary = "Permute dimensions (output dim i = input dim perm[i])";
+  let arguments = (ins NN_AnyTensor:$data, DenseI64ArrayAttr:$perm);
+  let results = (outs NN_AnyTensor:$transposed);
+}
+
+def NN_PadOp : NN_Op<"pad"> {
+  let summary = "Pad (or crop with negative pads) every dimension";
+  let arguments = (ins NN_AnyTensor:$data,
+                   DefaultValuedAttr<NN_PadModeAttr, "PadMode::Constant">:$mode,
+                   DenseI64ArrayAttr:$pads,
+                   DefaultValuedAttr<F64Attr, "0.0">:$constant_value);
+  let results = (outs NN_AnyTensor:$output);
+}
+
+def NN_SqueezeOp : NN_Op<"squeeze"> {
+  let summary = "Remove size-1 dims listed in `axes` (all size-1 dims if empty)";
+  let arguments = (ins NN_AnyTensor:$data,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$axes);
+  let results = (outs NN_AnyTensor:$squeezed);
+}
+
+def NN_UnsqueezeOp : NN_Op<"unsqueeze"> {
+  let summary = "Insert size-1 dims at `axes` (indices into the result)";
+  let arguments = (ins NN_AnyTensor:$data, DenseI64ArrayAttr:$axes);
+  let results = (outs NN_AnyTensor:$expanded);
+}
+
+#endif // NNCC_DIALECT_NN_OPS_TD

@@ -1,0 +1,256 @@
+#!/usr/bin/python3
+"""Train small Fashion-MNIST classifiers and export them to ONNX for nncc.
+
+This script produces the example models and golden data used to exercise the
+nncc compiler end to end:
+
+* ``mlp.onnx``    -- Flatten -> Linear(784,256) -> ReLU -> Linear(256,128)
+                     -> ReLU -> Linear(128,10)
+* ``lenet5.onnx`` -- LeNet-5 style CNN (Conv/ReLU/MaxPool x2, then 3 Linear)
+
+Both models take a float32 tensor of shape [1, 1, 28, 28] (NCHW) named
+``input`` and return float32 logits of shape [1, 10] named ``logits``.  The
+batch dimension is exported as a static 1; the compiler fixes the real batch
+size with ``--batch N``.
+
+Preprocessing contract: the ONLY transform is ``pixel / 255.0`` as float32.
+There is no mean/std normalization.
+
+Data is read from Debian's ``dataset-fashion-mnist`` package
+(``/usr/share/datasets/fashion-mnist/*.gz``, IDX format) with a small
+built-in parser, so no network access or torchvision is needed.
+
+Run with Debian's Python (needs python3-torch, python3-onnx, python3-numpy)::
+
+    /usr/bin/python3 examples/train_fashion_mnist.py
+
+The script is deterministic for a given ``--seed`` and is not run in CI.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import struct
+import time
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+import torch
+from torch import nn
+
+DEFAULT_DATA_DIR = "/usr/share/datasets/fashion-mnist"
+DEFAULT_OUT_DIR = os.path.dirname(os.path.abspath(__file__))
+
+CLASS_NAMES = [
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+]
+
+# Per-model training hyper-parameters (shared optimizer: Adam).
+HPARAMS = {
+    "mlp": {"lr": 1e-3, "batch_size": 128},
+    "lenet5": {"lr": 2e-3, "batch_size": 128},
+}
+
+# IDX element type codes (third byte of the magic number) -> numpy dtype.
+_IDX_DTYPES = {
+    0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8"),
+}
+
+
+def read_idx(path):
+    """Read a (gzip-compressed) IDX file and return its contents as an ndarray.
+
+    The IDX header is: two zero bytes, one dtype byte, one byte giving the
+    number of dimensions, then one big-endian uint32 per dimension.
+    """
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    zero, dtype_code, ndim = struct.unpack_from(">HBB", data, 0)
+    if zero != 0 or dtype_code not in _IDX_DTYPES:
+        raise ValueError("%s: not an IDX file (magic %#x)" % (path, dtype_code))
+    dims = struct.unpack_from(">%dI" % ndim, data, 4)
+    offset = 4 + 4 * ndim
+    arr = np.frombuffer(data, dtype=_IDX_DTYPES[dtype_code], offset=offset)
+    expected = int(np.prod(dims))
+    if arr.size != expected:
+        raise ValueError("%s: expected %d elements, got %d"
+                         % (path, expected, arr.size))
+    return arr.reshape(dims)
+
+
+def load_split(data_dir, prefix):
+    """Load one split ("train" or "t10k") as (images, labels).
+
+    images: float32 [N, 1, 28, 28] with values pixel / 255.0
+    labels: int64 [N] in 0..9
+    """
+    images = read_idx(os.path.join(data_dir, prefix + "-images-idx3-ubyte.gz"))
+    labels = read_idx(os.path.join(data_dir, prefix + "-labels-idx1-ubyte.gz"))
+    assert images.shape[0] == labels.shape[0]
+    x = (images.astype(np.float32) / np.float32(255.0))[:, None, :, :]
+    y = labels.astype(np.int64)
+    return np.ascontiguousarray(x), y
+
+
+def build_mlp():
+    """Return the 3-layer MLP (flattening happens inside the model)."""
+    return nn.Sequential(
+        nn.Flatten(),
+        nn.Linear(784, 256), nn.ReLU(),
+        nn.Linear(256, 128), nn.ReLU(),
+        nn.Linear(128, 10),
+    )
+
+
+def build_lenet5():
+    """Return a LeNet-5 style CNN without BatchNorm."""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(),
+        nn.Linear(120, 84), nn.ReLU(),
+        nn.Linear(84, 10),
+    )
+
+
+BUILDERS = {"mlp": build_mlp, "lenet5": build_lenet5}
+
+
+def train(model, x_train, y_train, epochs, lr, batch_size, seed):
+    """Train ``model`` in place with Adam + cross-entropy; deterministic.
+
+    The learning rate follows a per-epoch cosine schedule from ``lr`` to 0.
+    """
+    gen = torch.Generator().manual_seed(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
+    loss_fn = nn.CrossEntropyLoss()
+    x = torch.from_numpy(x_train)
+    y = torch.from_numpy(y_train)
+    n = x.shape[0]
+    for epoch in range(epochs):
+        model.train()
+        perm = torch.randperm(n, generator=gen)
+        total_loss = 0.0
+        for start in range(0, n, batch_size):
+            idx = perm[start:start + batch_size]
+            opt.zero_grad()
+            loss = loss_fn(model(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+            total_loss += loss.item() * idx.numel()
+        sched.step()
+        print("  epoch %d/%d  train loss %.4f" % (epoch + 1, epochs, total_loss / n))
+
+
+@torch.no_grad()
+def predict_logits(model, x, batch_size=1000):
+    """Run ``model`` in eval mode over ``x`` and return float32 logits."""
+    model.eval()
+    out = [model(torch.from_numpy(x[i:i + batch_size])).numpy()
+           for i in range(0, x.shape[0], batch_size)]
+    return np.concatenate(out, axis=0)
+
+
+def export_onnx(model, path):
+    """Export ``model`` to ONNX (opset 13, static batch 1), check it and
+    return the sorted list of op types in its graph."""
+    model.eval()
+    dummy = torch.zeros(1, 1, 28, 28, dtype=torch.float32)
+    torch.onnx.export(
+        model, dummy, path,
+        opset_version=13,
+        input_names=["input"], output_names=["logits"],
+        do_constant_folding=True,
+    )
+    proto = onnx.load(path)
+    onnx.checker.check_model(proto)
+    return sorted({node.op_type for node in proto.graph.node})
+
+
+def save_tensor_pb(array, name, path):
+    """Serialize a numpy array as an ONNX TensorProto file."""
+    tensor = numpy_helper.from_array(np.ascontiguousarray(array), name=name)
+    with open(path, "wb") as f:
+        f.write(tensor.SerializeToString())
+
+
+def parse_args():
+    """Parse the command line."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--epochs", type=int, default=12,
+                   help="training epochs per model (default: 12)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="random seed (default: 0)")
+    p.add_argument("--out-dir", default=DEFAULT_OUT_DIR,
+                   help="output directory (default: the examples/ directory)")
+    p.add_argument("--data-dir", default=DEFAULT_DATA_DIR,
+                   help="directory with Fashion-MNIST IDX .gz files")
+    p.add_argument("--threads", type=int, default=2,
+                   help="torch intra-op threads (default: 2)")
+    return p.parse_args()
+
+
+def main():
+    """Train, export and record golden data for every model."""
+    args = parse_args()
+    t0 = time.time()
+    torch.set_num_threads(args.threads)
+    torch.use_deterministic_algorithms(True)
+    os.makedirs(args.out_dir, exist_ok=True)
+
+    x_train, y_train = load_split(args.data_dir, "train")
+    x_test, y_test = load_split(args.data_dir, "t10k")
+    print("train %s  test %s" % (x_train.shape, x_test.shape))
+
+    sample = x_test[0:1]  # [1, 1, 28, 28] float32
+    np.save(os.path.join(args.out_dir, "sample_input.npy"), sample)
+    save_tensor_pb(sample, "input", os.path.join(args.out_dir, "sample_input.pb"))
+
+    accuracy = {}
+    for name, builder in BUILDERS.items():
+        print("== %s ==" % name)
+        torch.manual_seed(args.seed)
+        model = builder()
+        hp = HPARAMS[name]
+        train(model, x_train, y_train, args.epochs, hp["lr"], hp["batch_size"],
+              args.seed)
+
+        onnx_path = os.path.join(args.out_dir, name + ".onnx")
+        ops = export_onnx(model, onnx_path)
+        print("  exported %s, op types: %s" % (onnx_path, ", ".join(ops)))
+
+        logits = predict_logits(model, x_test)
+        correct = int((logits.argmax(axis=1) == y_test).sum())
+        total = int(y_test.shape[0])
+        accuracy[name] = {"correct": correct, "total": total,
+                          "accuracy": correct / total}
+        print("  test accuracy %d/%d = %.4f" % (correct, total, correct / total))
+
+        first8 = [[round(float(v), 6) for v in row] for row in logits[:8]]
+        with open(os.path.join(args.out_dir, name + ".first8_logits.json"), "w") as f:
+            json.dump({"labels": [int(v) for v in y_test[:8]],
+                       "logits": first8}, f, indent=1)
+            f.write("\n")
+
+        with torch.no_grad():
+            sample_out = model(torch.from_numpy(sample)).numpy()
+        save_tensor_pb(sample_out, "logits",
+                       os.path.join(args.out_dir, name + ".sample_output.pb"))
+
+    with open(os.path.join(args.out_dir, "accuracy.json"), "w") as f:
+        json.dump(accuracy, f, indent=2)
+        f.write("\n")
+    print("done in %.1f s" % (time.time() - t0))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+//===- NNOps.h - Operations of the nn graph dialect -------------*- C++ -*-===//
+#ifndef NNCC_DIALECT_NN_NNOPS_H
+#define NNCC_DIALECT_NN_NNOPS_H
+
+#include "nncc/Dialect/NN/NNDialect.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "nn/NNOps.h.inc"
+
+namespace nncc::nn {
+
+/// Explicit window geometry of a conv or pooling op: ONNX defaults filled in
+/// and auto_pad resolved against the input's spatial dims.
+struct WindowGeometry {
+  llvm::SmallVector<int64_t, 3> kernel, strides, dilations, padsBegin, padsEnd;
+  llvm::SmallVector<int64_t, 3> outputSpatial;
+};
+
+/// Resolves the window of ConvOp, MaxPoolOp or AveragePoolOp.  Fails (and
+/// emits through `loc` when given) if the attributes are inconsistent with
+/// the input.  Shared by shape inference, the executor and later lowerings
+/// so that every consumer agrees on the padding.
+mlir::FailureOr<WindowGeometry>
+resolveWindow(std::optional<mlir::Location> loc, llvm::StringRef opName,
+              llvm::ArrayRef<int64_t> inputSpatial,
+              llvm::ArrayRef<int64_t> kernelShape,
+              llvm::ArrayRef<int64_t> strides, llvm::ArrayRef<int64_t> dilations,
+              llvm::ArrayRef<int64_t> pads, AutoPad autoPad, bool ceilMode);
+
+/// The resolved window of a conv/pool op whose operand types are known.
+WindowGeometry getWindowGeometry(ConvOp op);
+WindowGeometry getWindowGeometry(MaxPoolOp op);
+WindowGeometry getWindowGeometry(AveragePoolOp op);
+
+} // namespace nncc::nn
+
+#endif // NNCC_DIALECT_NN_NNOPS_H

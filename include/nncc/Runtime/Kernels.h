@@ -1,0 +1,89 @@
+//===- Kernels.h - Reference kernels of the float executor ------*- C++ -*-===//
+//
+// Each kernel computes one ONNX operator with ONNX semantics.  The caller owns
+// shape inference: `out` arrives allocated with the operator's result shape and
+// dtype (the executor takes both from the verified `nn` IR), so kernels never
+// decide shapes and never allocate their result.
+//
+// Layouts are ONNX's: activations [N, C, spatial...] with 1 to 3 spatial dims,
+// convolution weights [M, C/group, kernel...].  Compute kernels take float32;
+// elementwise and data-movement kernels take any DType noted below.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_RUNTIME_KERNELS_H
+#define NNCC_RUNTIME_KERNELS_H
+
+#include "nncc/Runtime/Tensor.h"
+
+namespace nncc::runtime {
+
+/// Spatial window parameters shared by convolution and pooling; every vector
+/// has one entry per spatial dimension.  Pads are explicit (auto_pad has been
+/// resolved by the caller).
+struct WindowParams {
+  llvm::SmallVector<int64_t, 3> kernel;
+  llvm::SmallVector<int64_t, 3> strides;
+  llvm::SmallVector<int64_t, 3> dilations;
+  llvm::SmallVector<int64_t, 3> padsBegin;
+  llvm::SmallVector<int64_t, 3> padsEnd;
+};
+
+/// Conv: x [N, C, s...], w [M, C/group, k...], optional bias [M].  f32.
+void conv(const Tensor &x, const Tensor &w, const Tensor *bias,
+          const WindowParams &window, int64_t group, Tensor &out);
+
+/// MaxPool over the window; padded positions never win.  Any numeric dtype.
+void maxPool(const Tensor &x, const WindowParams &window, Tensor &out);
+/// AveragePool; with `countIncludePad` false the divisor counts only the
+/// window elements inside the input.  Windows that ceil_mode lets run past
+/// the end of the padded input count only up to the padded edge.  f32.
+void averagePool(const Tensor &x, const WindowParams &window,
+                 bool countIncludePad, Tensor &out);
+/// GlobalAveragePool: mean over all spatial dims, out [N, C, 1...].  f32.
+void globalAveragePool(const Tensor &x, Tensor &out);
+
+/// Gemm: out = alpha * op(A) * op(B) + beta * C, with C unidirectionally
+/// broadcast to [M, N] (C may be null).  f32.
+void gemm(const Tensor &a, const Tensor &b, const Tensor *c, float alpha,
+          float beta, bool transA, bool transB, Tensor &out);
+/// MatMul with numpy semantics (1-D promotion, batch broadcasting).  f32.
+void matmul(const Tensor &a, const Tensor &b, Tensor &out);
+
+/// Inference BatchNormalization over channel dim 1.  f32.
+void batchNorm(const Tensor &x, const Tensor &scale, const Tensor &bias,
+               const Tensor &mean, const Tensor &var, float epsilon,
+               Tensor &out);
+/// Softmax along `axis` (already non-negative), numerically stable.  f32.
+void softmax(const Tensor &x, int64_t axis, Tensor &out);
+
+enum class BinaryOpKind { Add, Sub, Mul, Div };
+/// Elementwise binary op with numpy multidirectional broadcasting.  Any
+/// numeric dtype (a, b and out share it); integer Div truncates toward zero
+/// and integer arithmetic wraps as in C for unsigned types.
+void binary(BinaryOpKind kind, const Tensor &a, const Tensor &b, Tensor &out);
+
+enum class UnaryOpKind { Relu, Sigmoid, Tanh };
+/// Relu: any numeric dtype; Sigmoid and Tanh: f32 and f64.
+void unary(UnaryOpKind kind, const Tensor &x, Tensor &out);
+/// LeakyRelu: x < 0 ? alpha * x : x.  f32.
+void leakyRelu(const Tensor &x, float alpha, Tensor &out);
+/// Clip to [lo, hi]; a missing bound is unbounded.  Any numeric dtype; the
+/// bounds are converted to the dtype first.
+void clip(const Tensor &x, std::optional<double> lo, std::optional<double> hi,
+          Tensor &out);
+
+/// Transpose by `perm` (out dim i = in dim perm[i]).  Any dtype.
+void transpose(const Tensor &x, llvm::ArrayRef<int64_t> perm, Tensor &out);
+/// Concat along `axis` (non-negative).  Any dtype, all inputs share it.
+void concat(llvm::ArrayRef<const Tensor *> inputs, int64_t axis, Tensor &out);
+
+enum class PadMode { Constant, Reflect, Edge };
+/// Pad every dim by padsBegin[i] / padsEnd[i] (non-negative; negative pads
+/// crop).  Any dtype; `value` is converted to it for Constant mode.
+void pad(const Tensor &x, llvm::ArrayRef<int64_t> padsBegin,
+         llvm::ArrayRef<int64_t> padsEnd, PadMode mode, double value,
+         Tensor &out);
+
+} // namespace nncc::runtime
+
+#endif // NNCC_RUNTIME_KERNELS_H

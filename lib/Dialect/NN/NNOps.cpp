@@ -1,0 +1,700 @@
+//===- NNOps.cpp - Shape inference and verifiers of the nn dialect --------===//
+//
+// Each op's `inferReturnTypes` implements the ONNX shape rules for its
+// operator and reports inconsistent inputs as errors at the op's location
+// (the importer gives every op the location of its ONNX node, so the message
+// names the node).
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Dialect/NN/NNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace nncc::nn;
+
+namespace {
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << '[';
+  llvm::interleaveComma(shape, os);
+  os << ']';
+  return s;
+}
+
+RankedTensorType rankedType(Value v) {
+  return v ? dyn_cast<RankedTensorType>(v.getType()) : RankedTensorType();
+}
+
+/// Fails unless every operand is a statically shaped ranked tensor; the
+/// rules below index dims freely, and nn has no dynamic shapes.
+LogicalResult requireStatic(std::optional<Location> loc, ValueRange operands) {
+  for (Value v : operands) {
+    auto t = rankedType(v);
+    if (!t || !t.hasStaticShape())
+      return emitOptionalError(loc, "operands must be statically shaped tensors");
+  }
+  return success();
+}
+
+/// Normalizes an ONNX axis in [-rank, rank) (or [-rank, rank] when
+/// `inclusiveEnd`) to a non-negative index.
+FailureOr<int64_t> normalizeAxis(std::optional<Location> loc, int64_t axis,
+                                 int64_t rank, bool inclusiveEnd = false) {
+  int64_t hi = inclusiveEnd ? rank : rank - 1;
+  if (axis < -rank || axis > hi)
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
+                             rank);
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// Numpy multidirectional broadcast of two shapes.
+FailureOr<SmallVector<int64_t>> broadcastShapes(std::optional<Location> loc,
+                                                ArrayRef<int64_t> a,
+                                                ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  SmallVector<int64_t> out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1)
+      return emitOptionalError(loc, "shapes ", formatShape(a), " and ",
+                               formatShape(b), " are not broadcastable");
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t floorDiv(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Window geometry shared by conv and pooling
+//===----------------------------------------------------------------------===//
+
+FailureOr<WindowGeometry> nncc::nn::resolveWindow(
+    std::optional<Location> loc, StringRef opName,
+    ArrayRef<int64_t> inputSpatial, ArrayRef<int64_t> kernelShape,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+    ArrayRef<int64_t> pads, AutoPad autoPad, bool ceilMode) {
+  size_t n = inputSpatial.size();
+  if (n < 1 || n > 3)
+    return emitOptionalError(loc, opName, " supports 1 to 3 spatial dims, got ",
+                             n);
+  auto checkLen = [&](ArrayRef<int64_t> v, size_t want,
+                      StringRef name) -> LogicalResult {
+    if (!v.empty() && v.size() != want)
+      return emitOptionalError(loc, name, " has ", v.size(),
+                               " entries, expected ", want);
+    return success();
+  };
+  if (kernelShape.size() != n)
+    return emitOptionalError(loc, "kernel_shape has ", kernelShape.size(),
+                             " entries, expected ", n);
+  if (failed(checkLen(strides, n, "strides")) ||
+      failed(checkLen(dilations, n, "dilations")) ||
+      failed(checkLen(pads, 2 * n, "pads")))
+    return failure();
+
+  WindowGeometry g;
+  g.kernel.assign(kernelShape.begin(), kernelShape.end());
+  g.strides.assign(n, 1);
+  g.dilations.assign(n, 1);
+  g.padsBegin.assign(n, 0);
+  g.padsEnd.assign(n, 0);
+  if (!strides.empty())
+    g.strides.assign(strides.begin(), strides.end());
+  if (!dilations.empty())
+    g.dilations.assign(dilations.begin(), dilations.end());
+  if (!pads.empty() && autoPad == AutoPad::NotSet) {
+    g.padsBegin.assign(pads.begin(), pads.begin() + n);
+    g.padsEnd.assign(pads.begin() + n, pads.end());
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (g.kernel[i] < 1 || g.strides[i] < 1 || g.dilations[i] < 1)
+      return emitOptionalError(
+          loc, "kernel_shape, strides and dilations must be positive");
+    if (g.padsBegin[i] < 0 || g.padsEnd[i] < 0)
+      return emitOptionalError(loc, "pads must be non-negative");
+  }
+
+  g.outputSpatial.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t in = inputSpatial[i];
+    int64_t effKernel = (g.kernel[i] - 1) * g.dilations[i] + 1;
+    int64_t out;
+    switch (autoPad) {
+    case AutoPad::SameUpper:
+    case AutoPad::SameLower: {
+      out = ceilDiv(in, g.strides[i]);
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * g.strides[i] + effKernel - in);
+      int64_t small = total / 2;
+      g.padsBegin[i] = autoPad == AutoPad::SameUpper ? small : total - small;
+      g.padsEnd[i] = total - g.padsBegin[i];
+      break;
+    }
+    case AutoPad::Valid:
+    case AutoPad::NotSet: {
+      int64_t span = in + g.padsBegin[i] + g.padsEnd[i] - effKernel;
+      if (span < 0)
+        return emitOptionalError(
+            loc, "window of extent ", effKernel, " does not fit the padded ",
+            "input extent ", in + g.padsBegin[i] + g.padsEnd[i],
+            " of spatial dim ", i);
+      out = (ceilMode ? ceilDiv(span, g.strides[i]) : span / g.strides[i]) + 1;
+      // A ceil_mode window must start inside the input or its begin padding.
+      if (ceilMode && (out - 1) * g.strides[i] >= in + g.padsBegin[i])
+        --out;
+      break;
+    }
+    }
+    g.outputSpatial[i] = out;
+  }
+  return g;
+}
+
+template <typename PoolOrConv>
+static WindowGeometry geometryOf(PoolOrConv op, ArrayRef<int64_t> kernel,
+                                 bool ceilMode) {
+  auto xType = cast<RankedTensorType>(op.getX().getType());
+  FailureOr<WindowGeometry> g =
+      resolveWindow(std::nullopt, op->getName().getStringRef(),
+                    xType.getShape().drop_front(2), kernel, op.getStrides(),
+                    [&] {
+                      if constexpr (std::is_same_v<PoolOrConv, AveragePoolOp>)
+                        return ArrayRef<int64_t>();
+                      else
+                        return op.getDilations();
+                    }(),
+                    op.getPads(), op.getAutoPad(), ceilMode);
+  assert(succeeded(g) && "window of a verified op must resolve");
+  return *g;
+}
+
+static SmallVector<int64_t> convKernel(ArrayRef<int64_t> attr, Type wType) {
+  if (!attr.empty())
+    return SmallVector<int64_t>(attr);
+  auto w = cast<RankedTensorType>(wType);
+  return SmallVector<int64_t>(w.getShape().drop_front(2));
+}
+
+WindowGeometry nncc::nn::getWindowGeometry(ConvOp op) {
+  return geometryOf(op, convKernel(op.getKernelShape(), op.getW().getType()),
+                    /*ceilMode=*/false);
+}
+WindowGeometry nncc::nn::getWindowGeometry(MaxPoolOp op) {
+  return geometryOf(op, op.getKernelShape(), op.getCeilMode());
+}
+WindowGeometry nncc::nn::getWindowGeometry(AveragePoolOp op) {
+  return geometryOf(op, op.getKernelShape(), op.getCeilMode());
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &types) {
+  types.push_back(adaptor.getValue().getType());
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto x = rankedType(adaptor.getX());
+  auto w = rankedType(adaptor.getW());
+  if (x.getRank() < 3 || x.getRank() > 5)
+    return emitOptionalError(loc, "input must be [N, C, D1...] with 1 to 3 ",
+                             "spatial dims, got ", formatShape(x.getShape()));
+  if (w.getRank() != x.getRank())
+    return emitOptionalError(loc, "weight ", formatShape(w.getShape()),
+                             " must have the input's rank ", x.getRank());
+  int64_t group = static_cast<int64_t>(adaptor.getGroup());
+  int64_t channels = x.getDimSize(1), filters = w.getDimSize(0);
+  if (group < 1 || channels % group != 0 || filters % group != 0)
+    return emitOptionalError(loc, "group ", group, " must divide the ",
+                             channels, " input channels and ", filters,
+                             " filters");
+  if (w.getDimSize(1) * group != channels)
+    return emitOptionalError(loc, "weight ", formatShape(w.getShape()),
+                             " expects ", w.getDimSize(1) * group,
+                             " input channels, input has ", channels);
+  SmallVector<int64_t> kernel = convKernel(adaptor.getKernelShape(), w);
+  if (ArrayRef<int64_t>(kernel) != w.getShape().drop_front(2))
+    return emitOptionalError(loc, "kernel_shape ", formatShape(kernel),
+                             " disagrees with weight ",
+                             formatShape(w.getShape()));
+  if (auto b = rankedType(adaptor.getB());
+      b && (b.getRank() != 1 || b.getDimSize(0) != filters))
+    return emitOptionalError(loc, "bias ", formatShape(b.getShape()),
+                             " must be [", filters, "]");
+  FailureOr<WindowGeometry> g = resolveWindow(
+      loc, "conv", x.getShape().drop_front(2), kernel, adaptor.getStrides(),
+      adaptor.getDilations(), adaptor.getPads(), adaptor.getAutoPad(), false);
+  if (failed(g))
+    return failure();
+  SmallVector<int64_t> shape{x.getDimSize(0), filters};
+  shape.append(g->outputSpatial.begin(), g->outputSpatial.end());
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
+LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto a = rankedType(adaptor.getA()), b = rankedType(adaptor.getB());
+  if (a.getRank() != 2 || b.getRank() != 2)
+    return emitOptionalError(loc, "A ", formatShape(a.getShape()), " and B ",
+                             formatShape(b.getShape()), " must be 2-D");
+  int64_t m = adaptor.getTransA() ? a.getDimSize(1) : a.getDimSize(0);
+  int64_t ka = adaptor.getTransA() ? a.getDimSize(0) : a.getDimSize(1);
+  int64_t kb = adaptor.getTransB() ? b.getDimSize(1) : b.getDimSize(0);
+  int64_t n = adaptor.getTransB() ? b.getDimSize(0) : b.getDimSize(1);
+  if (ka != kb)
+    return emitOptionalError(loc, "inner dimensions differ: A ",
+                             formatShape(a.getShape()), " and B ",
+                             formatShape(b.getShape()), " (transA=",
+                             adaptor.getTransA(), ", transB=",
+                             adaptor.getTransB(), ")");
+  if (auto c = rankedType(adaptor.getC())) {
+    // C broadcasts unidirectionally to [M, N].
+    ArrayRef<int64_t> cs = c.getShape();
+    int64_t out[2] = {m, n};
+    bool ok = cs.size() <= 2;
+    for (size_t i = 0; ok && i < cs.size(); ++i) {
+      int64_t want = out[2 - cs.size() + i];
+      ok = cs[i] == 1 || cs[i] == want;
+    }
+    if (!ok)
+      return emitOptionalError(loc, "C ", formatShape(cs),
+                               " does not broadcast to [", m, ", ", n, "]");
+  }
+  types.push_back(RankedTensorType::get({m, n}, a.getElementType()));
+  return success();
+}
+
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto a = rankedType(adaptor.getA()), b = rankedType(adaptor.getB());
+  if (a.getRank() < 1 || b.getRank() < 1)
+    return emitOptionalError(loc, "MatMul operands must have rank >= 1");
+  SmallVector<int64_t> as(a.getShape()), bs(b.getShape());
+  bool promoteA = as.size() == 1, promoteB = bs.size() == 1;
+  if (promoteA)
+    as.insert(as.begin(), 1);
+  if (promoteB)
+    bs.push_back(1);
+  int64_t m = as[as.size() - 2], k = as.back();
+  int64_t kb = bs[bs.size() - 2], n = bs.back();
+  if (k != kb)
+    return emitOptionalError(loc, "inner dimensions differ: ",
+                             formatShape(a.getShape()), " x ",
+                             formatShape(b.getShape()));
+  auto batch = broadcastShapes(loc, ArrayRef<int64_t>(as).drop_back(2),
+                               ArrayRef<int64_t>(bs).drop_back(2));
+  if (failed(batch))
+    return failure();
+  SmallVector<int64_t> shape = *batch;
+  if (!promoteA)
+    shape.push_back(m);
+  if (!promoteB)
+    shape.push_back(n);
+  types.push_back(RankedTensorType::get(shape, a.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Activations (result type = operand type)
+//===----------------------------------------------------------------------===//
+
+#define NNCC_SAME_TYPE_INFERENCE(OP, GETTER)                                   \
+  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location>,   \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &types) {           \
+    types.push_back(adaptor.GETTER().getType());                               \
+    return success();                                                          \
+  }
+NNCC_SAME_TYPE_INFERENCE(ReluOp, getX)
+NNCC_SAME_TYPE_INFERENCE(SigmoidOp, getX)
+NNCC_SAME_TYPE_INFERENCE(TanhOp, getX)
+NNCC_SAME_TYPE_INFERENCE(LeakyReluOp, getX)
+#undef NNCC_SAME_TYPE_INFERENCE
+
+LogicalResult ClipOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  auto lo = adaptor.getMin(), hi = adaptor.getMax();
+  if (lo && hi && lo->convertToDouble() > hi->convertToDouble())
+    return emitOptionalError(loc, "min ", lo->convertToDouble(),
+                             " exceeds max ", hi->convertToDouble());
+  types.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling and normalization
+//===----------------------------------------------------------------------===//
+
+template <typename Adaptor>
+static LogicalResult inferPool(std::optional<Location> loc, StringRef name,
+                               Adaptor adaptor, ArrayRef<int64_t> dilations,
+                               SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto x = rankedType(adaptor.getX());
+  if (x.getRank() < 3)
+    return emitOptionalError(loc, name, " input must be [N, C, D1...], got ",
+                             formatShape(x.getShape()));
+  FailureOr<WindowGeometry> g = resolveWindow(
+      loc, name, x.getShape().drop_front(2), adaptor.getKernelShape(),
+      adaptor.getStrides(), dilations, adaptor.getPads(), adaptor.getAutoPad(),
+      adaptor.getCeilMode());
+  if (failed(g))
+    return failure();
+  SmallVector<int64_t> shape{x.getDimSize(0), x.getDimSize(1)};
+  shape.append(g->outputSpatial.begin(), g->outputSpatial.end());
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
+LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  return inferPool(loc, "max_pool", adaptor, adaptor.getDilations(), types);
+}
+
+LogicalResult AveragePoolOp::inferReturnTypes(MLIRContext *,
+                                              std::optional<Location> loc,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &types) {
+  return inferPool(loc, "average_pool", adaptor, {}, types);
+}
+
+LogicalResult GlobalAveragePoolOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  auto x = rankedType(adaptor.getX());
+  if (!x || x.getRank() < 3)
+    return emitOptionalError(loc, "input must be [N, C, D1...]");
+  SmallVector<int64_t> shape(x.getShape());
+  std::fill(shape.begin() + 2, shape.end(), 1);
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
+LogicalResult BatchNormalizationOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto x = rankedType(adaptor.getX());
+  if (x.getRank() < 2)
+    return emitOptionalError(loc, "input must be [N, C, ...], got ",
+                             formatShape(x.getShape()));
+  int64_t c = x.getDimSize(1);
+  for (auto [name, v] :
+       llvm::zip(ArrayRef<StringRef>{"scale", "B", "mean", "var"},
+                 ValueRange{adaptor.getScale(), adaptor.getB(),
+                            adaptor.getMean(), adaptor.getVar()})) {
+    auto t = rankedType(v);
+    if (t.getRank() != 1 || t.getDimSize(0) != c)
+      return emitOptionalError(loc, name, " ", formatShape(t.getShape()),
+                               " must be [", c, "]");
+  }
+  types.push_back(x);
+  return success();
+}
+
+LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  auto x = rankedType(adaptor.getInput());
+  if (!x)
+    return emitOptionalError(loc, "input must be ranked");
+  if (failed(normalizeAxis(loc, static_cast<int64_t>(adaptor.getAxis()),
+                           x.getRank())))
+    return failure();
+  types.push_back(x);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise arithmetic
+//===----------------------------------------------------------------------===//
+
+template <typename Adaptor>
+static LogicalResult inferBinary(std::optional<Location> loc, Adaptor adaptor,
+                                 SmallVectorImpl<Type> &types) {
+  auto a = rankedType(adaptor.getA()), b = rankedType(adaptor.getB());
+  if (!a || !b)
+    return emitOptionalError(loc, "operands must be ranked tensors");
+  if (a.getElementType() != b.getElementType())
+    return emitOptionalError(loc, "element types differ: ", a.getElementType(),
+                             " and ", b.getElementType());
+  auto shape = broadcastShapes(loc, a.getShape(), b.getShape());
+  if (failed(shape))
+    return failure();
+  types.push_back(RankedTensorType::get(*shape, a.getElementType()));
+  return success();
+}
+
+#define NNCC_BINARY_OP(OP)                                                     \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> loc,              \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &types) {           \
+    return inferBinary(loc, adaptor, types);                                   \
+  }
+NNCC_BINARY_OP(AddOp)
+NNCC_BINARY_OP(SubOp)
+NNCC_BINARY_OP(MulOp)
+NNCC_BINARY_OP(DivOp)
+#undef NNCC_BINARY_OP
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  ValueRange inputs = adaptor.getInputs();
+  if (inputs.empty())
+    return emitOptionalError(loc, "concat needs at least one input");
+  if (failed(requireStatic(loc, inputs)))
+    return failure();
+  auto first = rankedType(inputs.front());
+  FailureOr<int64_t> axis = normalizeAxis(
+      loc, static_cast<int64_t>(adaptor.getAxis()), first.getRank());
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(first.getShape());
+  for (Value v : inputs.drop_front()) {
+    auto t = rankedType(v);
+    if (t.getElementType() != first.getElementType() ||
+        t.getRank() != first.getRank())
+      return emitOptionalError(loc, "inputs must share element type and rank");
+    for (int64_t d = 0; d < t.getRank(); ++d) {
+      if (d == *axis)
+        shape[d] += t.getDimSize(d);
+      else if (t.getDimSize(d) != shape[d])
+        return emitOptionalError(loc, "input ", formatShape(t.getShape()),
+                                 " differs from ",
+                                 formatShape(first.getShape()),
+                                 " outside axis ", *axis);
+    }
+  }
+  types.push_back(RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
+LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto x = rankedType(adaptor.getInput());
+  FailureOr<int64_t> axis =
+      normalizeAxis(loc, static_cast<int64_t>(adaptor.getAxis()), x.getRank(),
+                    /*inclusiveEnd=*/true);
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> s = x.getShape();
+  int64_t outer = std::accumulate(s.begin(), s.begin() + *axis, int64_t{1},
+                                  std::multiplies<>());
+  int64_t inner = std::accumulate(s.begin() + *axis, s.end(), int64_t{1},
+                                  std::multiplies<>());
+  types.push_back(RankedTensorType::get({outer, inner}, x.getElementType()));
+  return success();
+}
+
+LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto x = rankedType(adaptor.getData());
+  ArrayRef<int64_t> requested = adaptor.getShape();
+  SmallVector<int64_t> shape;
+  int64_t inferIndex = -1, known = 1;
+  for (auto [i, requestedDim] : llvm::enumerate(requested)) {
+    int64_t d = requestedDim;
+    if (d == -1) {
+      if (inferIndex >= 0)
+        return emitOptionalError(loc, "shape ", formatShape(requested),
+                                 " has more than one -1");
+      inferIndex = static_cast<int64_t>(i);
+      shape.push_back(1);
+      continue;
+    }
+    if (d < -1)
+      return emitOptionalError(loc, "shape ", formatShape(requested),
+                               " has a negative dimension");
+    if (d == 0 && !adaptor.getAllowzero()) {
+      if (static_cast<int64_t>(i) >= x.getRank())
+        return emitOptionalError(loc, "shape ", formatShape(requested),
+                                 " copies dim ", i, " of a rank-",
+                                 x.getRank(), " input");
+      d = x.getDimSize(i);
+    }
+    shape.push_back(d);
+    known *= d;
+  }
+  int64_t total = x.getNumElements();
+  if (inferIndex >= 0) {
+    if (known == 0 || total % known != 0)
+      return emitOptionalError(loc, "cannot reshape ",
+                               formatShape(x.getShape()), " to ",
+                               formatShape(requested));
+    shape[inferIndex] = total / known;
+  } else if (known != total) {
+    return emitOptionalError(loc, "cannot reshape ", formatShape(x.getShape()),
+                             " (", total, " elements) to ",
+                             formatShape(requested));
+  }
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto x = rankedType(adaptor.getData());
+  if (!x)
+    return emitOptionalError(loc, "input must be ranked");
+  ArrayRef<int64_t> perm = adaptor.getPerm();
+  SmallVector<bool> seen(x.getRank(), false);
+  if (static_cast<int64_t>(perm.size()) != x.getRank())
+    return emitOptionalError(loc, "perm ", formatShape(perm),
+                             " is not a permutation of rank ", x.getRank());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= x.getRank() || seen[p])
+      return emitOptionalError(loc, "perm ", formatShape(perm),
+                               " is not a permutation of rank ", x.getRank());
+    seen[p] = true;
+    shape.push_back(x.getDimSize(p));
+  }
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto x = rankedType(adaptor.getData());
+  ArrayRef<int64_t> pads = adaptor.getPads();
+  int64_t rank = x.getRank();
+  if (static_cast<int64_t>(pads.size()) != 2 * rank)
+    return emitOptionalError(loc, "pads has ", pads.size(),
+                             " entries, expected ", 2 * rank);
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t in = x.getDimSize(d), begin = pads[d], end = pads[d + rank];
+    int64_t out = in + begin + end;
+    if (out < 0)
+      return emitOptionalError(loc, "pads ", formatShape(pads),
+                               " crop dim ", d, " below zero");
+    if (adaptor.getMode() == PadMode::Reflect && (begin >= in || end >= in) &&
+        (begin > 0 || end > 0))
+      return emitOptionalError(loc, "reflect pads must be smaller than dim ",
+                               d, " (", in, ")");
+    shape.push_back(out);
+  }
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
+LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto x = rankedType(adaptor.getData());
+  SmallVector<bool> drop(x.getRank(), adaptor.getAxes().empty());
+  if (adaptor.getAxes().empty()) {
+    for (int64_t d = 0; d < x.getRank(); ++d)
+      drop[d] = x.getDimSize(d) == 1;
+  }
+  for (int64_t a : adaptor.getAxes()) {
+    FailureOr<int64_t> axis = normalizeAxis(loc, a, x.getRank());
+    if (failed(axis))
+      return failure();
+    if (x.getDimSize(*axis) != 1)
+      return emitOptionalError(loc, "cannot squeeze dim ", *axis, " of size ",
+                               x.getDimSize(*axis));
+    drop[*axis] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < x.getRank(); ++d)
+    if (!drop[d])
+      shape.push_back(x.getDimSize(d));
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
+LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto x = rankedType(adaptor.getData());
+  if (!x)
+    return emitOptionalError(loc, "input must be ranked");
+  int64_t outRank = x.getRank() + adaptor.getAxes().size();
+  SmallVector<bool> inserted(outRank, false);
+  for (int64_t a : adaptor.getAxes()) {
+    FailureOr<int64_t> axis = normalizeAxis(loc, a, outRank);
+    if (failed(axis))
+      return failure();
+    if (inserted[*axis])
+      return emitOptionalError(loc, "axes repeat ", *axis);
+    inserted[*axis] = true;
+  }
+  SmallVector<int64_t> shape;
+  int64_t next = 0;
+  for (int64_t d = 0; d < outRank; ++d)
+    shape.push_back(inserted[d] ? 1 : x.getDimSize(next++));
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "nn/NNOps.cpp.inc"

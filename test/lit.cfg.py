@@ -1,0 +1,20 @@
+# lit configuration for nncc's IR and command-line tests.
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "nncc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "unit", "conformance"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.nncc_obj_root, "test")
+
+config.substitutions.append(("%nncc_src", config.nncc_src_root))
+config.substitutions.append(("%python", "/usr/bin/python3"))
+
+llvm_config.use_default_substitutions()
+tool_dirs = [os.path.join(config.nncc_obj_root, "bin"), config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["nncc", "nncc-opt"], tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -1,0 +1,21 @@
+//===- nncc-opt.cpp - mlir-opt for nncc's dialects and passes -------------===//
+//
+// Parses, verifies, transforms and prints IR in nncc's dialects.  Every nncc
+// pass is registered here so that each can be tested alone with lit.
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Dialect/NN/NNDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+int main(int argc, char **argv) {
+  mlir::registerTransformsPasses();
+  mlir::DialectRegistry registry;
+  registry.insert<nncc::nn::NNDialect, mlir::func::FuncDialect>();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "nncc optimizer driver\n", registry));
+}
