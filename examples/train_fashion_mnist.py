@@ -183,6 +183,18 @@ def save_tensor_pb(array, name, path):
         f.write(tensor.SerializeToString())
 
 
+def write_first8(path, logits, labels):
+    """Write golden logits of the first test images as JSON.
+
+    Format: {"labels": [int, ...], "logits": [[10 floats], ...]} with one
+    logits row per line, values rounded to 6 decimals.
+    """
+    rows = [json.dumps([round(float(v), 6) for v in row]) for row in logits]
+    with open(path, "w") as f:
+        f.write('{\n  "labels": %s,\n' % json.dumps([int(v) for v in labels]))
+        f.write('  "logits": [\n    ' + ",\n    ".join(rows) + "\n  ]\n}\n")
+
+
 def parse_args():
     """Parse the command line."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -235,11 +247,8 @@ def main():
                           "accuracy": correct / total}
         print("  test accuracy %d/%d = %.4f" % (correct, total, correct / total))
 
-        first8 = [[round(float(v), 6) for v in row] for row in logits[:8]]
-        with open(os.path.join(args.out_dir, name + ".first8_logits.json"), "w") as f:
-            json.dump({"labels": [int(v) for v in y_test[:8]],
-                       "logits": first8}, f, indent=1)
-            f.write("\n")
+        write_first8(os.path.join(args.out_dir, name + ".first8_logits.json"),
+                     logits[:8], y_test[:8])
 
         with torch.no_grad():
             sample_out = model(torch.from_numpy(sample)).numpy()

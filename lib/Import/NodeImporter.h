@@ -1,0 +1,111 @@
+//===- NodeImporter.h - Per-node import context (private) -------*- C++ -*-===//
+//
+// The state an operator importer sees while translating one ONNX node:
+// attribute accessors with ONNX defaults, operand lookup, compile-time
+// constants, error reporting at the node's location, and op creation with
+// shape inference that fails with a diagnostic instead of asserting.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_LIB_IMPORT_NODEIMPORTER_H
+#define NNCC_LIB_IMPORT_NODEIMPORTER_H
+
+#include "nncc/Runtime/Tensor.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringMap.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <optional>
+
+namespace nncc::detail {
+
+class GraphImporter;
+
+class NodeImporter {
+public:
+  NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
+               mlir::Location loc, int64_t opset, mlir::OpBuilder &builder)
+      : graph(graph), node(node), loc(loc), opset(opset), builder(builder) {}
+
+  const onnx::NodeProto &getNode() const { return node; }
+  mlir::Location getLoc() const { return loc; }
+  int64_t getOpset() const { return opset; }
+  mlir::OpBuilder &getBuilder() { return builder; }
+  mlir::MLIRContext *getContext() { return builder.getContext(); }
+
+  /// Emits `message` at the node and returns failure.
+  mlir::LogicalResult error(const llvm::Twine &message) {
+    return mlir::emitError(loc, message);
+  }
+
+  // Attributes, with the ONNX default when absent.
+  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+  int64_t intAttr(llvm::StringRef name, int64_t dflt) const;
+  float floatAttr(llvm::StringRef name, float dflt) const;
+  std::string stringAttr(llvm::StringRef name, llvm::StringRef dflt) const;
+  llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name) const;
+
+  /// Number of inputs, counting omitted optional ones (empty names).
+  int numInputs() const { return node.input_size(); }
+  bool hasInput(int i) const {
+    return i < node.input_size() && !node.input(i).empty();
+  }
+  bool hasOutput(int i) const {
+    return i < node.output_size() && !node.output(i).empty();
+  }
+  /// The SSA value of input `i`, failing if the input is required but absent.
+  mlir::FailureOr<mlir::Value> input(int i);
+  /// Input `i` as a compile-time constant (initializer, Constant node or a
+  /// known input value); fails with a diagnostic naming the input otherwise.
+  mlir::FailureOr<runtime::Tensor> constantInput(int i);
+  mlir::FailureOr<llvm::SmallVector<int64_t>> constantInts(int i);
+  mlir::FailureOr<double> constantScalar(int i);
+
+  /// Creates `OpTy` with inferred result type; on a shape error the op's
+  /// inference has already reported it at the node's location.
+  template <typename OpTy>
+  mlir::FailureOr<mlir::Value>
+  create(mlir::ValueRange operands,
+         llvm::ArrayRef<mlir::NamedAttribute> attributes = {}) {
+    // Build with a placeholder result type, then ask the op for its real
+    // one: the generated type-inferring builders abort on failure.
+    mlir::Type placeholder = mlir::UnrankedTensorType::get(builder.getF32Type());
+    auto op = builder.create<OpTy>(loc, mlir::TypeRange(placeholder), operands,
+                                   attributes);
+    llvm::SmallVector<mlir::Type, 1> types;
+    if (mlir::failed(OpTy::inferReturnTypes(
+            getContext(), loc, typename OpTy::Adaptor(op), types))) {
+      op->erase();
+      return mlir::failure();
+    }
+    op->getResult(0).setType(types.front());
+    return op->getResult(0);
+  }
+
+  mlir::NamedAttribute named(llvm::StringRef name, mlir::Attribute value) {
+    return builder.getNamedAttr(name, value);
+  }
+
+private:
+  GraphImporter &graph;
+  const onnx::NodeProto &node;
+  mlir::Location loc;
+  int64_t opset;
+  mlir::OpBuilder &builder;
+};
+
+/// Translates one node; on success `outputs` holds one value per ONNX output
+/// (null for outputs the node does not produce).
+using OpImportFn = mlir::LogicalResult (*)(NodeImporter &,
+                                           llvm::SmallVectorImpl<mlir::Value> &);
+
+/// The operator importers, keyed by ONNX op type (default domain).
+const llvm::StringMap<OpImportFn> &getOpImporters();
+
+} // namespace nncc::detail
+
+#endif // NNCC_LIB_IMPORT_NODEIMPORTER_H

@@ -1,0 +1,114 @@
+//===- Tensor.cpp - Dense host tensor of the reference executor -----------===//
+//
+// Storage is a 64-byte aligned, zero-filled block shared between a tensor and
+// its reshaped views.  The alignment matches a cache line and the widest
+// vector registers, so kernels never straddle lines at the start of a tensor.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nncc/Runtime/Tensor.h"
+
+#include <cassert>
+#include <cstring>
+#include <new>
+
+using namespace nncc::runtime;
+
+namespace {
+constexpr size_t kStorageAlignment = 64;
+
+/// Allocates `bytes` (rounded up to a whole number of cache lines, and at
+/// least one so that even zero-element tensors are non-empty) of zeroed,
+/// aligned memory owned by the returned pointer.
+std::shared_ptr<std::byte> allocateStorage(size_t bytes) {
+  size_t rounded =
+      std::max<size_t>(kStorageAlignment, (bytes + kStorageAlignment - 1) /
+                                              kStorageAlignment *
+                                              kStorageAlignment);
+  void *memory =
+      ::operator new(rounded, std::align_val_t(kStorageAlignment));
+  std::memset(memory, 0, rounded);
+  return std::shared_ptr<std::byte>(
+      static_cast<std::byte *>(memory), [](std::byte *p) {
+        ::operator delete(p, std::align_val_t(kStorageAlignment));
+      });
+}
+} // namespace
+
+size_t nncc::runtime::dtypeSize(DType type) {
+  switch (type) {
+  case DType::F32: return 4;
+  case DType::F64: return 8;
+  case DType::I8: return 1;
+  case DType::U8: return 1;
+  case DType::I16: return 2;
+  case DType::U16: return 2;
+  case DType::I32: return 4;
+  case DType::U32: return 4;
+  case DType::I64: return 8;
+  case DType::U64: return 8;
+  case DType::Bool: return 1;
+  }
+  __builtin_unreachable();
+}
+
+llvm::StringRef nncc::runtime::dtypeName(DType type) {
+  switch (type) {
+  case DType::F32: return "f32";
+  case DType::F64: return "f64";
+  case DType::I8: return "i8";
+  case DType::U8: return "u8";
+  case DType::I16: return "i16";
+  case DType::U16: return "u16";
+  case DType::I32: return "i32";
+  case DType::U32: return "u32";
+  case DType::I64: return "i64";
+  case DType::U64: return "u64";
+  case DType::Bool: return "bool";
+  }
+  __builtin_unreachable();
+}
+
+bool nncc::runtime::isFloatingPoint(DType type) {
+  return type == DType::F32 || type == DType::F64;
+}
+
+int64_t nncc::runtime::numElementsOf(llvm::ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    assert(d >= 0 && "negative dimension");
+    n *= d;
+  }
+  return n;
+}
+
+Tensor::Tensor(DType type, llvm::ArrayRef<int64_t> shape)
+    : type(type), dims(shape.begin(), shape.end()),
+      count(numElementsOf(shape)),
+      storage(allocateStorage(static_cast<size_t>(count) * dtypeSize(type))) {}
+
+Tensor Tensor::reshaped(llvm::ArrayRef<int64_t> newShape) const {
+  assert(numElementsOf(newShape) == count &&
+         "reshape must preserve the element count");
+  Tensor view = *this;
+  view.dims.assign(newShape.begin(), newShape.end());
+  return view;
+}
+
+Tensor Tensor::clone() const {
+  if (empty())
+    return Tensor();
+  Tensor copy(type, dims);
+  std::memcpy(copy.raw(), raw(), byteSize());
+  return copy;
+}
+
+double Tensor::getAsDouble(int64_t i) const {
+  assert(!empty() && i >= 0 && i < count && "element index out of range");
+  if (type == DType::Bool)
+    return static_cast<const uint8_t *>(raw())[i] != 0 ? 1.0 : 0.0;
+  return dispatchDType(type, [&](auto tag) {
+    using T = decltype(tag);
+    return static_cast<double>(static_cast<const T *>(raw())[i]);
+  });
+}

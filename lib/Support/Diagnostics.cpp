@@ -1,0 +1,82 @@
+//===- Diagnostics.cpp - One-line diagnostics for tools -------------------===//
+#include "nncc/Support/Diagnostics.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+Location nncc::makeNodeLoc(MLIRContext *context, llvm::StringRef file,
+                           llvm::StringRef nodeName, llvm::StringRef opType) {
+  Location fileLoc = FileLineColLoc::get(context, file, 0, 0);
+  Location name = NameLoc::get(StringAttr::get(context, nodeName), fileLoc);
+  return FusedLoc::get(context, {name}, StringAttr::get(context, opType));
+}
+
+namespace {
+
+/// The "<file>: node ..." or "<file>:line:col" prefix of a location.
+void printLocationPrefix(Location loc, llvm::raw_ostream &os) {
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    auto opType = dyn_cast_or_null<StringAttr>(fused.getMetadata());
+    auto name = fused.getLocations().size() == 1
+                    ? dyn_cast<NameLoc>(fused.getLocations().front())
+                    : NameLoc();
+    if (opType && name) {
+      if (auto file = dyn_cast<FileLineColLoc>(name.getChildLoc()))
+        os << file.getFilename().getValue() << ": ";
+      llvm::StringRef nodeName = name.getName().getValue();
+      if (nodeName.starts_with("#"))
+        os << "node " << nodeName;
+      else
+        os << "node '" << nodeName << "'";
+      os << " (" << opType.getValue() << "): ";
+      return;
+    }
+    if (!fused.getLocations().empty())
+      return printLocationPrefix(fused.getLocations().front(), os);
+  }
+  if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+    os << file.getFilename().getValue();
+    if (file.getLine() != 0)
+      os << ':' << file.getLine() << ':' << file.getColumn();
+    os << ": ";
+    return;
+  }
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return printLocationPrefix(name.getChildLoc(), os);
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    return printLocationPrefix(callSite.getCallee(), os);
+}
+
+} // namespace
+
+std::string nncc::formatOneLine(const Diagnostic &diag) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  switch (diag.getSeverity()) {
+  case DiagnosticSeverity::Error: os << "error: "; break;
+  case DiagnosticSeverity::Warning: os << "warning: "; break;
+  case DiagnosticSeverity::Note: os << "note: "; break;
+  case DiagnosticSeverity::Remark: os << "remark: "; break;
+  }
+  printLocationPrefix(diag.getLocation(), os);
+  std::string message = diag.str();
+  // One problem, one line: fold any embedded newlines.
+  for (char &c : message)
+    if (c == '\n')
+      c = ' ';
+  os << message;
+  return text;
+}
+
+nncc::OneLineDiagnostics::OneLineDiagnostics(MLIRContext &context)
+    : handler(&context, [this](Diagnostic &diag) {
+        if (diag.getSeverity() == DiagnosticSeverity::Error)
+          ++errors;
+        if (diag.getSeverity() == DiagnosticSeverity::Error ||
+            diag.getSeverity() == DiagnosticSeverity::Warning)
+          llvm::errs() << formatOneLine(diag) << '\n';
+        return success();
+      }) {}

@@ -1,0 +1,289 @@
+//===- nncc.cpp - The nncc command-line driver ----------------------------===//
+//
+//   nncc import  model.onnx [-o out.mlir] [--batch N] [--summary]
+//   nncc run     model.onnx --input x.{npy,pb} [--output y.{npy,pb}]
+//   nncc run     model.onnx --images IDX --labels IDX [--limit N]
+//   nncc compile model.onnx --target chip.yaml -o out/
+//
+// Exit status: 0 on success, 1 on any error (reported as one line on
+// stderr, see nncc/Support/Diagnostics.h).
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Analysis/ModelSummary.h"
+#include "nncc/Execution/Executor.h"
+#include "nncc/Import/OnnxImporter.h"
+#include "nncc/Import/TensorProto.h"
+#include "nncc/Support/Datasets.h"
+#include "nncc/Support/Diagnostics.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OperationSupport.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using namespace nncc;
+
+namespace {
+
+cl::SubCommand importCmd("import", "Import an ONNX model and print its nn IR");
+cl::SubCommand runCmd("run", "Execute an ONNX model with the float32 "
+                             "reference executor");
+cl::SubCommand compileCmd("compile", "Compile an ONNX model for a "
+                                     "compute-in-memory target");
+
+cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
+                               cl::Required, cl::sub(importCmd),
+                               cl::sub(runCmd), cl::sub(compileCmd));
+cl::opt<int64_t> batchSize("batch",
+                           cl::desc("Batch size: fixes dimension 0 of every "
+                                    "model input (default 1; 100 for "
+                                    "--images)"),
+                           cl::init(0), cl::sub(importCmd), cl::sub(runCmd),
+                           cl::sub(compileCmd));
+cl::opt<std::string> outputPath("o", cl::desc("Output file (import) or "
+                                              "directory (compile)"),
+                                cl::value_desc("path"), cl::init("-"),
+                                cl::sub(importCmd), cl::sub(compileCmd));
+
+// import
+cl::opt<bool> printSummary("summary",
+                           cl::desc("Print layers, shapes, parameters and "
+                                    "MACs instead of the IR"),
+                           cl::sub(importCmd));
+cl::opt<bool> elideWeights("elide-weights",
+                           cl::desc("Print weight blobs elided"),
+                           cl::sub(importCmd));
+
+// run
+cl::list<std::string> inputFiles("input",
+                                 cl::desc("Input tensor (.npy or .pb), one "
+                                          "per model input, in order"),
+                                 cl::value_desc("file"), cl::sub(runCmd));
+cl::opt<std::string> runOutput("output",
+                               cl::desc("Write the first output (.npy or .pb)"),
+                               cl::value_desc("file"), cl::sub(runCmd));
+cl::opt<std::string> imagesPath("images",
+                                cl::desc("IDX images to classify (uint8, "
+                                         "scaled by --pixel-scale)"),
+                                cl::value_desc("file"), cl::sub(runCmd));
+cl::opt<std::string> labelsPath("labels", cl::desc("IDX labels for --images"),
+                                cl::value_desc("file"), cl::sub(runCmd));
+cl::opt<int64_t> limit("limit", cl::desc("Use only the first N images"),
+                       cl::init(0), cl::sub(runCmd));
+cl::opt<double> pixelScale("pixel-scale",
+                           cl::desc("Factor applied to IDX pixels "
+                                    "(default 1/255)"),
+                           cl::init(1.0 / 255.0), cl::sub(runCmd));
+
+// compile
+cl::opt<std::string> targetPath("target",
+                                cl::desc("Target chip description (YAML)"),
+                                cl::value_desc("chip.yaml"), cl::Required,
+                                cl::sub(compileCmd));
+
+/// Prints `error: <path>: <message>` and returns the error exit status.
+int fail(StringRef path, const Twine &message) {
+  errs() << "error: " << path << ": " << message << '\n';
+  return 1;
+}
+int fail(Error error) {
+  errs() << "error: " << toString(std::move(error)) << '\n';
+  return 1;
+}
+
+mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
+                                              int64_t defaultBatch) {
+  ImportOptions options;
+  if (batchSize > 0)
+    options.batch = batchSize;
+  else if (defaultBatch > 0)
+    options.batch = defaultBatch;
+  return importOnnxFile(modelPath, context, options);
+}
+
+int runImport(mlir::MLIRContext &context) {
+  auto module = importModel(context, 0);
+  if (!module)
+    return 1;
+  Error written = writeToOutput(outputPath, [&](raw_ostream &os) {
+    if (printSummary) {
+      printModelSummary(summarizeModel(*module), os);
+    } else {
+      mlir::OpPrintingFlags flags;
+      if (elideWeights)
+        flags.elideLargeElementsAttrs(16).elideLargeResourceString(64);
+      module->print(os, flags);
+    }
+    return Error::success();
+  });
+  return written ? fail(std::move(written)) : 0;
+}
+
+Expected<runtime::Tensor> readInput(StringRef path) {
+  if (path.ends_with(".npy"))
+    return readNpyFile(path);
+  if (path.ends_with(".pb"))
+    return readTensorProtoFile(path);
+  return createStringError(inconvertibleErrorCode(),
+                           "'" + path + "': unknown tensor file type (use "
+                                        ".npy or .pb)");
+}
+
+void printTensor(const TensorSignature &sig, const runtime::Tensor &t,
+                 raw_ostream &os) {
+  os << sig.name << ": " << runtime::dtypeName(t.dtype()) << " [";
+  interleaveComma(t.shape(), os);
+  os << "]\n";
+  constexpr int64_t kShown = 64;
+  for (int64_t i = 0; i < std::min(t.numElements(), kShown); ++i)
+    os << (i ? " " : "  ") << format("%.6g", t.getAsDouble(i));
+  if (t.numElements() > kShown)
+    os << " ... (" << t.numElements() << " values)";
+  os << '\n';
+}
+
+int runClassification(const Executor &executor) {
+  auto images = readIdxFile(imagesPath, limit);
+  if (!images)
+    return fail(images.takeError());
+  auto labels = readIdxFile(labelsPath, limit);
+  if (!labels)
+    return fail(labels.takeError());
+  if (executor.getInputs().size() != 1)
+    return fail(modelPath, "--images needs a model with exactly one input");
+  const TensorSignature &in = executor.getInputs().front();
+  int64_t count = images->dim(0);
+  int64_t batch = in.shape.empty() ? 1 : in.shape.front();
+  int64_t perImage = runtime::numElementsOf(in.shape) / batch;
+  if (images->numElements() / count != perImage)
+    return fail(imagesPath, formatv("images have {0} pixels, the model "
+                                    "input takes {1} per sample",
+                                    images->numElements() / count, perImage));
+  if (labels->rank() != 1 || labels->dim(0) != count)
+    return fail(labelsPath, "labels must be a vector with one label per image");
+  if (in.dtype != runtime::DType::F32)
+    return fail(modelPath, "--images needs a float32 model input");
+
+  int64_t correct = 0;
+  const auto *pixels = images->data<uint8_t>();
+  for (int64_t first = 0; first < count; first += batch) {
+    int64_t n = std::min(batch, count - first);
+    runtime::Tensor x(runtime::DType::F32, in.shape);
+    float *dst = x.data<float>();
+    for (int64_t i = 0; i < n * perImage; ++i)
+      dst[i] = static_cast<float>(pixels[first * perImage + i] * pixelScale);
+    auto outputs = executor.run({x});
+    if (!outputs)
+      return fail(outputs.takeError());
+    const runtime::Tensor &logits = outputs->front();
+    int64_t classes = logits.numElements() / batch;
+    for (int64_t i = 0; i < n; ++i) {
+      const float *row = logits.data<float>() + i * classes;
+      int64_t best = std::max_element(row, row + classes) - row;
+      correct += best == static_cast<int64_t>(labels->getAsDouble(first + i));
+    }
+  }
+  outs() << format("accuracy: %.2f%% (%lld/%lld)\n", 100.0 * correct / count,
+                   static_cast<long long>(correct),
+                   static_cast<long long>(count));
+  return 0;
+}
+
+int runRun(mlir::MLIRContext &context) {
+  bool classify = !imagesPath.empty();
+  if (classify == !inputFiles.empty())
+    return fail(modelPath, "give either --input files or --images/--labels");
+  if (classify && labelsPath.empty())
+    return fail(imagesPath, "--images needs --labels");
+  auto module = importModel(context, classify ? 100 : 0);
+  if (!module)
+    return 1;
+  auto executor = Executor::create(*module);
+  if (!executor)
+    return fail(modelPath, toString(executor.takeError()));
+  if (classify)
+    return runClassification(*executor);
+
+  std::vector<runtime::Tensor> args;
+  for (const std::string &file : inputFiles) {
+    auto tensor = readInput(file);
+    if (!tensor)
+      return fail(tensor.takeError());
+    args.push_back(std::move(*tensor));
+  }
+  auto outputs = executor->run(args);
+  if (!outputs)
+    return fail(modelPath, toString(outputs.takeError()));
+  for (auto [sig, tensor] : llvm::zip(executor->getOutputs(), *outputs))
+    printTensor(sig, tensor, outs());
+  if (!runOutput.empty()) {
+    const runtime::Tensor &first = outputs->front();
+    Error written =
+        StringRef(runOutput).ends_with(".npy")
+            ? writeNpyFile(runOutput, first)
+            : writeTensorProtoFile(runOutput, first,
+                                   executor->getOutputs().front().name);
+    if (written)
+      return fail(std::move(written));
+  }
+  return 0;
+}
+
+int runCompile(mlir::MLIRContext &context) {
+  if (!sys::fs::exists(targetPath))
+    return fail(targetPath, "no such file");
+  if (outputPath == "-")
+    return fail(modelPath, "compile needs an output directory (-o out/)");
+  auto module = importModel(context, 0);
+  if (!module)
+    return 1;
+  ModelSummary summary = summarizeModel(*module);
+  if (std::error_code ec = sys::fs::create_directories(outputPath))
+    return fail(outputPath, "cannot create directory: " + ec.message());
+  SmallString<256> irPath(outputPath), summaryPath(outputPath);
+  sys::path::append(irPath, "model.nn.mlir");
+  sys::path::append(summaryPath, "summary.txt");
+  if (Error e = writeToOutput(irPath, [&](raw_ostream &os) {
+        module->print(os);
+        return Error::success();
+      }))
+    return fail(std::move(e));
+  if (Error e = writeToOutput(summaryPath, [&](raw_ostream &os) {
+        printModelSummary(summary, os);
+        return Error::success();
+      }))
+    return fail(std::move(e));
+  outs() << "model: " << modelPath << "\ntarget: " << targetPath
+         << " (mapping onto the target is not implemented yet; imported "
+            "model summary follows)\n";
+  printModelSummary(summary, outs());
+  outs() << "wrote " << irPath << " and " << summaryPath << '\n';
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "nncc: map neural networks onto "
+                              "compute-in-memory chips\n");
+  mlir::MLIRContext context;
+  // Diagnostics leave as one line each; the module's own handler would
+  // print notes and source snippets.
+  OneLineDiagnostics diagnostics(context);
+  if (importCmd)
+    return runImport(context);
+  if (runCmd)
+    return runRun(context);
+  if (compileCmd)
+    return runCompile(context);
+  errs() << "error: no command given; see `nncc --help`\n";
+  return 1;
+}
