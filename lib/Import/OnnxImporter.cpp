@@ -475,6 +475,14 @@ FailureOr<runtime::Tensor> NodeImporter::constantInput(int i) {
   return graph.constant(node.input(i), loc);
 }
 
+SmallVector<StringRef> nncc::getSupportedOnnxOps() {
+  SmallVector<StringRef> ops;
+  for (const auto &entry : getOpImporters())
+    ops.push_back(entry.getKey());
+  llvm::sort(ops);
+  return ops;
+}
+
 OwningOpRef<ModuleOp> nncc::importOnnxFile(llvm::StringRef path,
                                            MLIRContext &context,
                                            const ImportOptions &options) {

@@ -36,6 +36,9 @@ mlir::OwningOpRef<mlir::ModuleOp>
 importOnnxFile(llvm::StringRef path, mlir::MLIRContext &context,
                const ImportOptions &options = {});
 
+/// The ONNX operator types (default domain) the importer supports, sorted.
+llvm::SmallVector<llvm::StringRef> getSupportedOnnxOps();
+
 /// Names of the ONNX graph inputs/outputs that `main`'s arguments/results
 /// stand for (stored as argument and result attributes).
 inline constexpr llvm::StringLiteral kOnnxNameAttr = "nn.onnx_name";

@@ -422,10 +422,10 @@ LogicalResult BatchNormalizationOp::inferReturnTypes(
     return emitOptionalError(loc, "input must be [N, C, ...], got ",
                              formatShape(x.getShape()));
   int64_t c = x.getDimSize(1);
-  for (auto [name, v] :
-       llvm::zip(ArrayRef<StringRef>{"scale", "B", "mean", "var"},
-                 ValueRange{adaptor.getScale(), adaptor.getB(),
-                            adaptor.getMean(), adaptor.getVar()})) {
+  const StringRef names[] = {"scale", "B", "mean", "var"};
+  const Value params[] = {adaptor.getScale(), adaptor.getB(),
+                          adaptor.getMean(), adaptor.getVar()};
+  for (auto [name, v] : llvm::zip(names, params)) {
     auto t = rankedType(v);
     if (t.getRank() != 1 || t.getDimSize(0) != c)
       return emitOptionalError(loc, name, " ", formatShape(t.getShape()),
