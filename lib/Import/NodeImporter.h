@@ -37,17 +37,25 @@ public:
   mlir::OpBuilder &getBuilder() { return builder; }
   mlir::MLIRContext *getContext() { return builder.getContext(); }
 
-  /// Emits `message` at the node and returns failure.
+  /// Directory of the model file (for external tensor data).
+  llvm::StringRef getBaseDir() const;
+
+  /// Emits `message` at the node and returns failure.  After an attribute
+  /// error nothing more is reported: one problem, one line.
   mlir::LogicalResult error(const llvm::Twine &message) {
+    if (attributeError)
+      return mlir::failure();
     return mlir::emitError(loc, message);
   }
 
-  // Attributes, with the ONNX default when absent.
+  // Attributes, with the ONNX default when absent.  An attribute of the
+  // wrong type is reported once and the node fails (hadAttributeError).
   const onnx::AttributeProto *attr(llvm::StringRef name) const;
-  int64_t intAttr(llvm::StringRef name, int64_t dflt) const;
-  float floatAttr(llvm::StringRef name, float dflt) const;
-  std::string stringAttr(llvm::StringRef name, llvm::StringRef dflt) const;
-  llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name) const;
+  int64_t intAttr(llvm::StringRef name, int64_t dflt);
+  float floatAttr(llvm::StringRef name, float dflt);
+  std::string stringAttr(llvm::StringRef name, llvm::StringRef dflt);
+  llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name);
+  bool hadAttributeError() const { return attributeError; }
 
   /// Number of inputs, counting omitted optional ones (empty names).
   int numInputs() const { return node.input_size(); }
@@ -71,6 +79,8 @@ public:
   mlir::FailureOr<mlir::Value>
   create(mlir::ValueRange operands,
          llvm::ArrayRef<mlir::NamedAttribute> attributes = {}) {
+    if (attributeError)
+      return mlir::failure();
     // Build with a placeholder result type, then ask the op for its real
     // one: the generated type-inferring builders abort on failure.
     mlir::Type placeholder = mlir::UnrankedTensorType::get(builder.getF32Type());
@@ -90,8 +100,13 @@ public:
     return builder.getNamedAttr(name, value);
   }
 
+  /// The attribute `name` if present with `type`; reports a wrong type.
+  const onnx::AttributeProto *
+  typedAttr(llvm::StringRef name, onnx::AttributeProto::AttributeType type);
+
 private:
   GraphImporter &graph;
+  bool attributeError = false;
   const onnx::NodeProto &node;
   mlir::Location loc;
   int64_t opset;

@@ -72,6 +72,9 @@ public:
 
   OwningOpRef<ModuleOp> run();
 
+  /// Directory that external tensor data is resolved against.
+  llvm::StringRef getBaseDir() const { return baseDir; }
+
   /// The value named `name`, materializing initializers on first use.
   FailureOr<Value> lookup(llvm::StringRef name, Location useLoc);
   FailureOr<runtime::Tensor> constant(llvm::StringRef name, Location useLoc);
@@ -135,9 +138,15 @@ LogicalResult GraphImporter::readModel() {
 }
 
 LogicalResult GraphImporter::readOpset() {
-  for (const auto &entry : model.opset_import())
-    if (isDefaultDomain(entry.domain()))
-      opset = entry.version();
+  for (const auto &entry : model.opset_import()) {
+    if (!isDefaultDomain(entry.domain()))
+      continue;
+    if (entry.version() <= 0)
+      return fileError(llvm::formatv("invalid opset version {0} for the "
+                                     "default domain",
+                                     entry.version()));
+    opset = entry.version();
+  }
   if (opset == 0 && model.opset_import_size() == 0 && model.ir_version() < 3)
     opset = 1; // IR v1/v2 models predate opset_import.
   if (opset <= 0)
@@ -316,7 +325,8 @@ LogicalResult GraphImporter::importNode(int index) {
   }
   NodeImporter nodeImporter(*this, node, loc, opset, builder);
   SmallVector<Value> outputs;
-  if (failed(it->second(nodeImporter, outputs)))
+  if (failed(it->second(nodeImporter, outputs)) ||
+      nodeImporter.hadAttributeError())
     return failure();
   for (int i = 0; i < node.output_size(); ++i) {
     if (node.output(i).empty())
@@ -427,6 +437,12 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
   SmallVector<Value> results;
   for (const auto &info : graph.output()) {
+    if (!values.count(info.name()) && !initializers.count(info.name())) {
+      (void)fileError("graph output '" + info.name() +
+                      "' is not defined (no graph input, initializer or node "
+                      "produces it)");
+      return nullptr;
+    }
     FailureOr<Value> value = lookup(info.name(), fileLoc);
     if (failed(value))
       return nullptr;
@@ -468,6 +484,8 @@ FailureOr<Value> NodeImporter::input(int i) {
     return error(llvm::formatv("required input {0} is missing", i));
   return graph.lookup(node.input(i), loc);
 }
+
+llvm::StringRef NodeImporter::getBaseDir() const { return graph.getBaseDir(); }
 
 FailureOr<runtime::Tensor> NodeImporter::constantInput(int i) {
   if (!hasInput(i))

@@ -34,23 +34,49 @@ const onnx::AttributeProto *NodeImporter::attr(StringRef name) const {
   return nullptr;
 }
 
-int64_t NodeImporter::intAttr(StringRef name, int64_t dflt) const {
-  const auto *a = attr(name);
+const onnx::AttributeProto *
+NodeImporter::typedAttr(StringRef name,
+                        onnx::AttributeProto::AttributeType type) {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a || a->type() == type)
+    return a;
+  // Models from old exporters may leave `type` unset; accept a payload of
+  // the right kind then.
+  bool untypedButPresent =
+      a->type() == onnx::AttributeProto::UNDEFINED &&
+      ((type == onnx::AttributeProto::INT && a->has_i()) ||
+       (type == onnx::AttributeProto::FLOAT && a->has_f()) ||
+       (type == onnx::AttributeProto::STRING && a->has_s()) ||
+       (type == onnx::AttributeProto::INTS && a->ints_size() > 0));
+  if (untypedButPresent)
+    return a;
+  (void)error(llvm::formatv(
+      "attribute '{0}' must be of type {1}, not {2}", name,
+      onnx::AttributeProto::AttributeType_Name(type),
+      onnx::AttributeProto::AttributeType_IsValid(a->type())
+          ? onnx::AttributeProto::AttributeType_Name(a->type())
+          : std::string("<invalid>")));
+  attributeError = true;
+  return nullptr;
+}
+
+int64_t NodeImporter::intAttr(StringRef name, int64_t dflt) {
+  const auto *a = typedAttr(name, onnx::AttributeProto::INT);
   return a ? a->i() : dflt;
 }
 
-float NodeImporter::floatAttr(StringRef name, float dflt) const {
-  const auto *a = attr(name);
+float NodeImporter::floatAttr(StringRef name, float dflt) {
+  const auto *a = typedAttr(name, onnx::AttributeProto::FLOAT);
   return a ? a->f() : dflt;
 }
 
-std::string NodeImporter::stringAttr(StringRef name, StringRef dflt) const {
-  const auto *a = attr(name);
+std::string NodeImporter::stringAttr(StringRef name, StringRef dflt) {
+  const auto *a = typedAttr(name, onnx::AttributeProto::STRING);
   return a ? a->s() : dflt.str();
 }
 
-SmallVector<int64_t> NodeImporter::intsAttr(StringRef name) const {
-  const auto *a = attr(name);
+SmallVector<int64_t> NodeImporter::intsAttr(StringRef name) {
+  const auto *a = typedAttr(name, onnx::AttributeProto::INTS);
   if (!a)
     return {};
   return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
@@ -463,7 +489,7 @@ LogicalResult importConstant(NodeImporter &ni, Outputs &out) {
   MLIRContext *ctx = ni.getContext();
   Builder &b = ni.getBuilder();
   ElementsAttr value;
-  if (const auto *a = ni.attr("value")) {
+  if (const auto *a = ni.typedAttr("value", onnx::AttributeProto::TENSOR)) {
     onnx::TensorProto proto = a->t();
     std::string name = ni.getNode().output_size() ? ni.getNode().output(0) : "";
     for (char &c : name)
@@ -472,22 +498,22 @@ LogicalResult importConstant(NodeImporter &ni, Outputs &out) {
     if (name.empty() || llvm::isDigit(name.front()))
       name.insert(name.begin(), '_');
     llvm::Expected<ElementsAttr> attr =
-        tensorProtoToElements(*ctx, proto, name, ".");
+        tensorProtoToElements(*ctx, proto, name, ni.getBaseDir());
     if (!attr)
       return ni.error("value " + llvm::toString(attr.takeError()));
     value = *attr;
-  } else if (const auto *a = ni.attr("value_float")) {
+  } else if (const auto *a = ni.typedAttr("value_float", onnx::AttributeProto::FLOAT)) {
     value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
                                    a->f());
-  } else if (const auto *a = ni.attr("value_floats")) {
+  } else if (const auto *a = ni.typedAttr("value_floats", onnx::AttributeProto::FLOATS)) {
     SmallVector<float> v(a->floats().begin(), a->floats().end());
     value = DenseElementsAttr::get(
         RankedTensorType::get({static_cast<int64_t>(v.size())}, b.getF32Type()),
         llvm::ArrayRef<float>(v));
-  } else if (const auto *a = ni.attr("value_int")) {
+  } else if (const auto *a = ni.typedAttr("value_int", onnx::AttributeProto::INT)) {
     value = DenseElementsAttr::get(
         RankedTensorType::get({}, b.getI64Type()), static_cast<int64_t>(a->i()));
-  } else if (const auto *a = ni.attr("value_ints")) {
+  } else if (const auto *a = ni.typedAttr("value_ints", onnx::AttributeProto::INTS)) {
     SmallVector<int64_t> v(a->ints().begin(), a->ints().end());
     value = DenseElementsAttr::get(
         RankedTensorType::get({static_cast<int64_t>(v.size())}, b.getI64Type()),

@@ -81,15 +81,23 @@ Error readExternalData(const onnx::TensorProto &proto, llvm::StringRef baseDir,
   std::string location;
   int64_t offset = 0, length = -1;
   for (const auto &entry : proto.external_data()) {
+    llvm::StringRef value = entry.value();
+    bool malformed = false;
     if (entry.key() == "location")
       location = entry.value();
     else if (entry.key() == "offset")
-      offset = std::strtoll(entry.value().c_str(), nullptr, 10);
+      malformed = value.getAsInteger(10, offset) || offset < 0;
     else if (entry.key() == "length")
-      length = std::strtoll(entry.value().c_str(), nullptr, 10);
+      malformed = value.getAsInteger(10, length) || length < 0;
+    if (malformed)
+      return makeError("external data " + entry.key() + " '" + value +
+                       "' is not a non-negative integer");
   }
-  if (location.empty() || llvm::sys::path::is_absolute(location) ||
-      llvm::StringRef(location).contains(".."))
+  bool escapes = llvm::any_of(
+      llvm::make_range(llvm::sys::path::begin(location),
+                       llvm::sys::path::end(location)),
+      [](llvm::StringRef part) { return part == ".."; });
+  if (location.empty() || llvm::sys::path::is_absolute(location) || escapes)
     return makeError("external data location '" + location +
                      "' must be a relative path inside the model directory");
   llvm::SmallString<256> path(baseDir);
@@ -101,7 +109,7 @@ Error readExternalData(const onnx::TensorProto &proto, llvm::StringRef baseDir,
     return makeError("external data offset is outside '" + path + "'");
   if (length < 0)
     length = static_cast<int64_t>(fileSize) - offset;
-  if (static_cast<uint64_t>(offset + length) > fileSize)
+  if (static_cast<uint64_t>(length) > fileSize - offset)
     return makeError("external data of " + llvm::Twine(length) +
                      " bytes runs past the end of '" + path + "'");
   auto buffer = llvm::MemoryBuffer::getFileSlice(path, length, offset);
@@ -209,7 +217,7 @@ Error nncc::checkDeclaredShape(llvm::ArrayRef<int64_t> shape, bool allowZero) {
   for (int64_t d : shape) {
     if (d < 0 || (d == 0 && !allowZero))
       return makeError(llvm::formatv("has invalid dimension {0}", d));
-    if (d >= kMaxTensorElements)
+    if (d > kMaxTensorElements)
       return makeError(llvm::formatv("has dimension {0}, above the limit of "
                                      "2^31",
                                      d));

@@ -62,12 +62,12 @@ std::string nncc::formatOneLine(const Diagnostic &diag) {
   case DiagnosticSeverity::Remark: os << "remark: "; break;
   }
   printLocationPrefix(diag.getLocation(), os);
-  std::string message = diag.str();
-  // One problem, one line: fold any embedded newlines.
-  for (char &c : message)
-    if (c == '\n')
+  os << diag.str();
+  // One problem, one line: fold newlines from messages and from names that
+  // came out of the input file.
+  for (char &c : text)
+    if (c == '\n' || c == '\r')
       c = ' ';
-  os << message;
   return text;
 }
 

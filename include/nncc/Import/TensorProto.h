@@ -9,6 +9,7 @@
 #define NNCC_IMPORT_TENSORPROTO_H
 
 #include "nncc/Runtime/Tensor.h"
+#include "nncc/Support/Limits.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -20,10 +21,6 @@ class TensorProto;
 
 namespace nncc {
 
-/// Largest tensor nncc accepts, in elements; guards against absurd declared
-/// shapes in malicious or corrupt files before anything is allocated.
-inline constexpr int64_t kMaxTensorElements = int64_t{1} << 31;
-
 /// The MLIR element type for an ONNX TensorProto::DataType, or an error
 /// naming the unsupported type.
 llvm::Expected<mlir::Type> onnxElementType(mlir::MLIRContext &context,
@@ -31,7 +28,7 @@ llvm::Expected<mlir::Type> onnxElementType(mlir::MLIRContext &context,
 /// Name of an ONNX data type ("FLOAT", "UINT8", ...).
 llvm::StringRef onnxDataTypeName(int onnxDataType);
 
-/// Checks a declared shape: every dim in [1, 2^31) and the product within
+/// Checks a declared shape: every dim in [1, 2^31] and the product within
 /// kMaxTensorElements.  `allowZero` permits empty tensors (e.g. initializers).
 llvm::Error checkDeclaredShape(llvm::ArrayRef<int64_t> shape, bool allowZero);
 

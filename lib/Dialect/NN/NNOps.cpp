@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Dialect/NN/NNOps.h"
+#include "nncc/Support/Limits.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
@@ -73,6 +74,33 @@ FailureOr<SmallVector<int64_t>> broadcastShapes(std::optional<Location> loc,
   return out;
 }
 
+/// Appends the result type `shape` x `element` after checking it against
+/// nncc's size limit; attributes are bounded first, so the shape itself was
+/// computed without overflow.
+LogicalResult pushResult(std::optional<Location> loc, ArrayRef<int64_t> shape,
+                         Type element, SmallVectorImpl<Type> &types) {
+  int64_t total = 1;
+  for (int64_t d : shape) {
+    if (d > nncc::kMaxTensorElements || (d > 0 && total > nncc::kMaxTensorElements / d))
+      return emitOptionalError(loc, "result shape ", formatShape(shape),
+                               " exceeds the limit of 2^31 elements");
+    total *= d;
+  }
+  types.push_back(RankedTensorType::get(shape, element));
+  return success();
+}
+
+/// Fails unless every value is in [-2^31, 2^31]: attribute values that
+/// enter shape arithmetic.
+LogicalResult checkAttrBound(std::optional<Location> loc, StringRef name,
+                             ArrayRef<int64_t> values) {
+  for (int64_t v : values)
+    if (v > nncc::kMaxTensorElements || v < -nncc::kMaxTensorElements)
+      return emitOptionalError(loc, name, " value ", v,
+                               " exceeds the limit of 2^31");
+  return success();
+}
+
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t floorDiv(int64_t a, int64_t b) {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
@@ -106,6 +134,12 @@ FailureOr<WindowGeometry> nncc::nn::resolveWindow(
   if (failed(checkLen(strides, n, "strides")) ||
       failed(checkLen(dilations, n, "dilations")) ||
       failed(checkLen(pads, 2 * n, "pads")))
+    return failure();
+
+  if (failed(checkAttrBound(loc, "kernel_shape", kernelShape)) ||
+      failed(checkAttrBound(loc, "strides", strides)) ||
+      failed(checkAttrBound(loc, "dilations", dilations)) ||
+      failed(checkAttrBound(loc, "pads", pads)))
     return failure();
 
   WindowGeometry g;
@@ -258,8 +292,7 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
     return failure();
   SmallVector<int64_t> shape{x.getDimSize(0), filters};
   shape.append(g->outputSpatial.begin(), g->outputSpatial.end());
-  types.push_back(RankedTensorType::get(shape, x.getElementType()));
-  return success();
+  return pushResult(loc, shape, x.getElementType(), types);
 }
 
 LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
@@ -294,8 +327,7 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
       return emitOptionalError(loc, "C ", formatShape(cs),
                                " does not broadcast to [", m, ", ", n, "]");
   }
-  types.push_back(RankedTensorType::get({m, n}, a.getElementType()));
-  return success();
+  return pushResult(loc, {m, n}, a.getElementType(), types);
 }
 
 LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
@@ -328,8 +360,7 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
     shape.push_back(m);
   if (!promoteB)
     shape.push_back(n);
-  types.push_back(RankedTensorType::get(shape, a.getElementType()));
-  return success();
+  return pushResult(loc, shape, a.getElementType(), types);
 }
 
 //===----------------------------------------------------------------------===//
@@ -382,8 +413,7 @@ static LogicalResult inferPool(std::optional<Location> loc, StringRef name,
     return failure();
   SmallVector<int64_t> shape{x.getDimSize(0), x.getDimSize(1)};
   shape.append(g->outputSpatial.begin(), g->outputSpatial.end());
-  types.push_back(RankedTensorType::get(shape, x.getElementType()));
-  return success();
+  return pushResult(loc, shape, x.getElementType(), types);
 }
 
 LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *,
@@ -408,8 +438,7 @@ LogicalResult GlobalAveragePoolOp::inferReturnTypes(
     return emitOptionalError(loc, "input must be [N, C, D1...]");
   SmallVector<int64_t> shape(x.getShape());
   std::fill(shape.begin() + 2, shape.end(), 1);
-  types.push_back(RankedTensorType::get(shape, x.getElementType()));
-  return success();
+  return pushResult(loc, shape, x.getElementType(), types);
 }
 
 LogicalResult BatchNormalizationOp::inferReturnTypes(
@@ -465,8 +494,7 @@ static LogicalResult inferBinary(std::optional<Location> loc, Adaptor adaptor,
   auto shape = broadcastShapes(loc, a.getShape(), b.getShape());
   if (failed(shape))
     return failure();
-  types.push_back(RankedTensorType::get(*shape, a.getElementType()));
-  return success();
+  return pushResult(loc, *shape, a.getElementType(), types);
 }
 
 #define NNCC_BINARY_OP(OP)                                                     \
@@ -516,8 +544,7 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
                                  " outside axis ", *axis);
     }
   }
-  types.push_back(RankedTensorType::get(shape, first.getElementType()));
-  return success();
+  return pushResult(loc, shape, first.getElementType(), types);
 }
 
 LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
@@ -537,8 +564,7 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
                                   std::multiplies<>());
   int64_t inner = std::accumulate(s.begin() + *axis, s.end(), int64_t{1},
                                   std::multiplies<>());
-  types.push_back(RankedTensorType::get({outer, inner}, x.getElementType()));
-  return success();
+  return pushResult(loc, {outer, inner}, x.getElementType(), types);
 }
 
 LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
@@ -564,6 +590,9 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
     if (d < -1)
       return emitOptionalError(loc, "shape ", formatShape(requested),
                                " has a negative dimension");
+    if (d > nncc::kMaxTensorElements)
+      return emitOptionalError(loc, "shape ", formatShape(requested),
+                               " exceeds the limit of 2^31 elements");
     if (d == 0 && !adaptor.getAllowzero()) {
       if (static_cast<int64_t>(i) >= x.getRank())
         return emitOptionalError(loc, "shape ", formatShape(requested),
@@ -573,6 +602,9 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
     }
     shape.push_back(d);
     known *= d;
+    if (known > nncc::kMaxTensorElements)
+      return emitOptionalError(loc, "shape ", formatShape(requested),
+                               " exceeds the limit of 2^31 elements");
   }
   int64_t total = x.getNumElements();
   if (inferIndex >= 0) {
@@ -586,8 +618,7 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
                              " (", total, " elements) to ",
                              formatShape(requested));
   }
-  types.push_back(RankedTensorType::get(shape, x.getElementType()));
-  return success();
+  return pushResult(loc, shape, x.getElementType(), types);
 }
 
 LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
@@ -610,8 +641,7 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
     seen[p] = true;
     shape.push_back(x.getDimSize(p));
   }
-  types.push_back(RankedTensorType::get(shape, x.getElementType()));
-  return success();
+  return pushResult(loc, shape, x.getElementType(), types);
 }
 
 LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
@@ -625,6 +655,8 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
   if (static_cast<int64_t>(pads.size()) != 2 * rank)
     return emitOptionalError(loc, "pads has ", pads.size(),
                              " entries, expected ", 2 * rank);
+  if (failed(checkAttrBound(loc, "pads", pads)))
+    return failure();
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
     int64_t in = x.getDimSize(d), begin = pads[d], end = pads[d + rank];
@@ -638,8 +670,7 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
                                d, " (", in, ")");
     shape.push_back(out);
   }
-  types.push_back(RankedTensorType::get(shape, x.getElementType()));
-  return success();
+  return pushResult(loc, shape, x.getElementType(), types);
 }
 
 LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *,
@@ -667,8 +698,7 @@ LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *,
   for (int64_t d = 0; d < x.getRank(); ++d)
     if (!drop[d])
       shape.push_back(x.getDimSize(d));
-  types.push_back(RankedTensorType::get(shape, x.getElementType()));
-  return success();
+  return pushResult(loc, shape, x.getElementType(), types);
 }
 
 LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *,
@@ -692,8 +722,7 @@ LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *,
   int64_t next = 0;
   for (int64_t d = 0; d < outRank; ++d)
     shape.push_back(inserted[d] ? 1 : x.getDimSize(next++));
-  types.push_back(RankedTensorType::get(shape, x.getElementType()));
-  return success();
+  return pushResult(loc, shape, x.getElementType(), types);
 }
 
 #define GET_OP_CLASSES
