@@ -4,6 +4,9 @@
 //   nncc run     model.onnx --input x.{npy,pb} [--output y.{npy,pb}]
 //   nncc run     model.onnx --images IDX --labels IDX [--limit N]
 //   nncc compile model.onnx --target chip.yaml -o out/
+//   nncc target validate chip.yaml...
+//   nncc target show chip.yaml
+//   nncc target schema
 //
 // Exit status: 0 on success, 1 on any error (reported as one line on
 // stderr, see nncc/Support/Diagnostics.h).
@@ -15,6 +18,9 @@
 #include "nncc/Import/TensorProto.h"
 #include "nncc/Support/Datasets.h"
 #include "nncc/Support/Diagnostics.h"
+#include "nncc/Target/TargetLoader.h"
+#include "nncc/Target/TargetSchema.h"
+#include "nncc/Target/TargetSummary.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
@@ -36,6 +42,13 @@ cl::SubCommand runCmd("run", "Execute an ONNX model with the float32 "
                              "reference executor");
 cl::SubCommand compileCmd("compile", "Compile an ONNX model for a "
                                      "compute-in-memory target");
+
+cl::SubCommand targetCmd("target",
+                          "Check or describe chip descriptions: "
+                          "`validate FILE...`, `show FILE`, `schema`");
+cl::list<std::string> targetArgs(cl::Positional, cl::OneOrMore,
+                                 cl::desc("<validate|show|schema> [files]"),
+                                 cl::sub(targetCmd));
 
 cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required, cl::sub(importCmd),
@@ -94,6 +107,16 @@ int fail(StringRef path, const Twine &message) {
 }
 int fail(Error error) {
   errs() << "error: " << toString(std::move(error)) << '\n';
+  return 1;
+}
+
+/// Prints every line of a loader error as `error: <line>`.
+int failTarget(Error error) {
+  std::string text = toString(std::move(error));
+  SmallVector<StringRef> lines;
+  StringRef(text).split(lines, '\n');
+  for (StringRef line : lines)
+    errs() << "error: " << line << '\n';
   return 1;
 }
 
@@ -236,8 +259,9 @@ int runRun(mlir::MLIRContext &context) {
 }
 
 int runCompile(mlir::MLIRContext &context) {
-  if (!sys::fs::exists(targetPath))
-    return fail(targetPath, "no such file");
+  Expected<target::TargetChip> chip = target::loadTargetFile(targetPath);
+  if (!chip)
+    return failTarget(chip.takeError());
   if (outputPath == "-")
     return fail(modelPath, "compile needs an output directory (-o out/)");
   auto module = importModel(context, 0);
@@ -259,12 +283,44 @@ int runCompile(mlir::MLIRContext &context) {
         return Error::success();
       }))
     return fail(std::move(e));
-  outs() << "model: " << modelPath << "\ntarget: " << targetPath
-         << " (mapping onto the target is not implemented yet; imported "
-            "model summary follows)\n";
+  outs() << "model: " << modelPath << "\ntarget: " << chip->name << " ("
+         << targetPath
+         << "); mapping onto the target is not implemented yet, imported "
+            "model summary follows\n";
   printModelSummary(summary, outs());
   outs() << "wrote " << irPath << " and " << summaryPath << '\n';
   return 0;
+}
+
+int runTarget() {
+  StringRef action = targetArgs.front();
+  ArrayRef<std::string> files = ArrayRef<std::string>(targetArgs).drop_front();
+  if (action == "schema") {
+    target::printSchemaMarkdown(outs());
+    return 0;
+  }
+  if (action != "validate" && action != "show") {
+    errs() << "error: unknown target action '" << action
+           << "' (expected validate, show or schema)\n";
+    return 1;
+  }
+  if (files.empty()) {
+    errs() << "error: `nncc target " << action << "` needs a file\n";
+    return 1;
+  }
+  int status = 0;
+  for (const std::string &file : files) {
+    Expected<target::TargetChip> chip = target::loadTargetFile(file);
+    if (!chip) {
+      status = failTarget(chip.takeError());
+      continue;
+    }
+    if (action == "validate")
+      outs() << file << ": ok (" << chip->name << ")\n";
+    else
+      target::printTarget(*chip, outs());
+  }
+  return status;
 }
 
 } // namespace
@@ -284,6 +340,8 @@ int main(int argc, char **argv) {
     return runRun(context);
   if (compileCmd)
     return runCompile(context);
+  if (targetCmd)
+    return runTarget();
   errs() << "error: no command given; see `nncc --help`\n";
   return 1;
 }

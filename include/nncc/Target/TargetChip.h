@@ -1,0 +1,162 @@
+//===- TargetChip.h - The typed description of a CIM chip -------*- C++ -*-===//
+//
+// The one description of the target that every stage reads: the compiler
+// passes (array size, levels, signed-weight scheme), placement (cores,
+// interconnect), the programming schedule (write-verify parameters), the
+// accuracy simulator (device statistics) and the PPA model (technology,
+// periphery, cost overrides).  All quantities are in SI base units.
+// `TargetLoader.h` builds it from YAML; `TargetSchema.cpp` documents every
+// field with its unit, default and range.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_TARGET_TARGETCHIP_H
+#define NNCC_TARGET_TARGETCHIP_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nncc::target {
+
+enum class DeviceKind { RRAM, PCM, FeFET, Flash, SRAM, MRAM, ECRAM };
+enum class CellType { R1, T1R1, T2R2, T1, SRAM6T, SRAM8T };
+enum class SignedWeightScheme { DifferentialColumns, DifferentialRows,
+                                OffsetReference };
+enum class ProgrammingScheme { WriteVerify, SinglePulse };
+enum class AdcType { SAR, Flash, Integrating };
+enum class InputEncoding { BitSerial, PWM, Amplitude };
+enum class Topology { Mesh, Bus };
+
+struct Technology {
+  double node = 0;  ///< Feature size F, metres.
+  double vdd = 0;   ///< Supply voltage, volts.
+  double clock = 0; ///< Clock frequency, hertz.
+};
+
+struct WriteVerify {
+  ProgrammingScheme scheme = ProgrammingScheme::WriteVerify;
+  double amplitudeStart = 0, amplitudeStep = 0, amplitudeMax = 0; ///< volts
+  double pulseWidth = 0;     ///< seconds
+  int64_t maxIterations = 0; ///< pulses per cell before giving up
+  /// Accepted |G - G_target| as a fraction of one level spacing.
+  double tolerance = 0;
+  double energyPerPulse = 0; ///< joules
+  int64_t parallelCells = 0; ///< cells programmed at once per array
+};
+
+struct Drift {
+  double nuMean = 0, nuSigma = 0; ///< power-law exponent G(t) = G0 (t/t0)^-nu
+  double t0 = 0;                  ///< seconds
+};
+
+struct DeviceStatistics {
+  /// Write-verify residual error sigma: a fraction of (gMax - gMin), or of
+  /// the target conductance when `programmingSigmaRelative`.
+  double programmingSigma = 0;
+  bool programmingSigmaRelative = false;
+  /// Optional per-level sigma (one entry per level) overriding the above.
+  std::vector<double> programmingSigmaPerLevel;
+  double deviceToDeviceSigma = 0; ///< fraction of (gMax - gMin)
+  double readNoiseSigma = 0;      ///< fraction of the read conductance
+  Drift drift;
+  double stuckAtOn = 0, stuckAtOff = 0; ///< fault probabilities per cell
+  double endurance = 0;                 ///< write cycles
+  double retention = 0;                 ///< seconds
+};
+
+struct Device {
+  DeviceKind kind = DeviceKind::RRAM;
+  int64_t levels = 2;   ///< distinct conductance levels per cell
+  double gMin = 0;      ///< siemens
+  double gMax = 0;      ///< siemens
+  double readVoltage = 0; ///< volts
+  double readPulse = 0;   ///< seconds
+  WriteVerify programming;
+  DeviceStatistics statistics;
+
+  /// Whole bits stored per cell: floor(log2(levels)).
+  int64_t bitsPerCell() const;
+};
+
+struct Array {
+  int64_t rows = 0, cols = 0;
+  CellType cell = CellType::T1R1;
+  double wireResistance = 0; ///< ohms per cell-to-cell segment
+  int64_t rowsInParallel = 0;
+  SignedWeightScheme signedWeights = SignedWeightScheme::DifferentialColumns;
+};
+
+struct Periphery {
+  AdcType adcType = AdcType::SAR;
+  int64_t adcBits = 0;
+  int64_t columnsPerAdc = 1;
+  InputEncoding inputEncoding = InputEncoding::BitSerial;
+  int64_t inputBits = 8;
+  int64_t dacBits = 1;
+  bool shiftAdd = true;
+  bool senseAmplifiers = false;
+
+  /// Input cycles per MVM: ceil(inputBits / dacBits) for bit-serial input,
+  /// one for PWM and amplitude encoding.
+  int64_t inputCycles() const;
+};
+
+struct Core {
+  int64_t arrays = 0;
+  double bufferBytes = 0;
+  bool sfuActivation = true, sfuPooling = true, sfuElementwise = true;
+};
+
+struct Interconnect {
+  Topology topology = Topology::Mesh;
+  int64_t width = 0, height = 0; ///< mesh dimensions (cores)
+  double linkBandwidth = 0;      ///< bits per second
+  double hopLatency = 0;         ///< seconds
+  double energyPerBitHop = 0;    ///< joules
+};
+
+struct Chip {
+  int64_t cores = 0;
+  double globalBufferBytes = 0;
+  Interconnect interconnect;
+};
+
+/// Optional per-component figures that replace the PPA model's defaults.
+struct CostOverrides {
+  std::optional<double> cellAreaF2;     ///< cell area in units of F^2
+  std::optional<double> adcEnergy;      ///< joules per conversion
+  std::optional<double> adcArea;        ///< square metres per ADC
+  std::optional<double> adcLatency;     ///< seconds per conversion
+  std::optional<double> dacEnergy;      ///< joules per driven row per cycle
+  std::optional<double> bufferEnergyPerBit; ///< joules
+  std::optional<double> sfuEnergyPerOp;     ///< joules
+  std::optional<double> routerArea;         ///< square metres per router
+};
+
+struct TargetChip {
+  int64_t formatVersion = 1;
+  std::string name;
+  std::string description;
+  Technology technology;
+  Device device;
+  Array array;
+  Periphery periphery;
+  Core core;
+  Chip chip;
+  CostOverrides costs;
+};
+
+llvm::StringRef toString(DeviceKind kind);
+llvm::StringRef toString(CellType cell);
+llvm::StringRef toString(SignedWeightScheme scheme);
+llvm::StringRef toString(ProgrammingScheme scheme);
+llvm::StringRef toString(AdcType type);
+llvm::StringRef toString(InputEncoding encoding);
+llvm::StringRef toString(Topology topology);
+
+} // namespace nncc::target
+
+#endif // NNCC_TARGET_TARGETCHIP_H

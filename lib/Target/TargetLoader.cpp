@@ -1,0 +1,623 @@
+//===- TargetLoader.cpp - Load and validate chip descriptions -------------===//
+//
+// Three steps: walk the YAML tree and match every key against the schema
+// (unknown keys, wrong node kinds); parse each field or its default (type,
+// unit, range); check cross-field consistency while building the TargetChip.
+// Every problem is collected with its location, so one run reports them all.
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Target/TargetLoader.h"
+
+#include "nncc/Target/TargetSchema.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLParser.h"
+
+#include <cmath>
+
+using namespace llvm;
+using namespace nncc::target;
+
+namespace {
+
+/// A parsed field value and where it was written (null loc: a default).
+struct Value {
+  const FieldSpec *spec = nullptr;
+  SMLoc loc;
+  int64_t integer = 0;
+  double number = 0; ///< Real and Quantity (SI)
+  std::string text;  ///< String and Enum
+  bool flag = false;
+  std::vector<double> list;
+};
+
+class TargetLoader {
+public:
+  TargetLoader(StringRef text, StringRef name) : name(name.str()) {
+    sm.AddNewSourceBuffer(MemoryBuffer::getMemBufferCopy(text, name), SMLoc());
+    sm.setDiagHandler(
+        [](const SMDiagnostic &diag, void *context) {
+          auto *self = static_cast<TargetLoader *>(context);
+          self->report(diag.getLoc(), "", "YAML syntax error: " +
+                                              diag.getMessage());
+        },
+        this);
+  }
+
+  Expected<TargetChip> run();
+
+private:
+  void report(SMLoc loc, StringRef path, const Twine &message);
+  void walk(yaml::MappingNode *mapping, StringRef prefix);
+  void parseField(const FieldSpec &spec, yaml::Node *node);
+  bool parseScalar(const FieldSpec &spec, StringRef text, SMLoc loc,
+                   Value &value);
+  void applyDefaults();
+  TargetChip build();
+
+  const Value *get(StringRef path) const {
+    auto it = values.find(path);
+    return it == values.end() ? nullptr : &it->second;
+  }
+  /// Location to blame for a field that is absent: its section's key.
+  SMLoc sectionLoc(StringRef path) const;
+  /// Location to blame for a present field, or its section when defaulted.
+  SMLoc locOf(StringRef path) const {
+    const Value *v = get(path);
+    return v && v->loc.isValid() ? v->loc : sectionLoc(path);
+  }
+
+  std::string name;
+  SourceMgr sm;
+  std::vector<std::pair<SMLoc, std::string>> problems;
+  StringMap<yaml::Node *> fieldNodes;
+  StringMap<SMLoc> sectionLocs;
+  StringMap<Value> values;
+  SMLoc documentStart;
+};
+
+void TargetLoader::report(SMLoc loc, StringRef path, const Twine &message) {
+  std::string line;
+  raw_string_ostream os(line);
+  os << name;
+  if (loc.isValid()) {
+    auto [row, col] = sm.getLineAndColumn(loc);
+    os << ':' << row << ':' << col;
+  }
+  os << ": ";
+  if (!path.empty())
+    os << path << ": ";
+  os << message;
+  problems.emplace_back(loc, line);
+}
+
+SMLoc TargetLoader::sectionLoc(StringRef path) const {
+  StringRef section = path;
+  while (!section.empty()) {
+    size_t dot = section.rfind('.');
+    section = dot == StringRef::npos ? StringRef() : section.take_front(dot);
+    auto it = sectionLocs.find(section);
+    if (it != sectionLocs.end())
+      return it->second;
+  }
+  return documentStart;
+}
+
+/// The known keys directly under `prefix` (for "did you mean" hints).
+std::vector<std::string> childKeys(StringRef prefix) {
+  std::vector<std::string> keys;
+  for (const FieldSpec &f : getTargetSchema()) {
+    StringRef rest = f.path;
+    if (!prefix.empty() && !rest.consume_front((prefix + ".").str()))
+      continue;
+    std::string key = rest.split('.').first.str();
+    if (llvm::find(keys, key) == keys.end())
+      keys.push_back(key);
+  }
+  return keys;
+}
+
+void TargetLoader::walk(yaml::MappingNode *mapping, StringRef prefix) {
+  StringMap<SMLoc> seen;
+  for (yaml::KeyValueNode &entry : *mapping) {
+    auto *keyNode = dyn_cast_or_null<yaml::ScalarNode>(entry.getKey());
+    yaml::Node *valueNode = entry.getValue();
+    if (!keyNode) {
+      if (entry.getKey())
+        report(entry.getKey()->getSourceRange().Start, prefix,
+               "keys must be plain names");
+      continue;
+    }
+    SmallString<32> storage;
+    StringRef key = keyNode->getValue(storage);
+    std::string path = prefix.empty() ? key.str() : (prefix + "." + key).str();
+    SMLoc keyLoc = keyNode->getSourceRange().Start;
+    if (!seen.try_emplace(key, keyLoc).second) {
+      report(keyLoc, path, "duplicate key");
+      continue;
+    }
+    if (const FieldSpec *spec = lookupField(path)) {
+      fieldNodes[path] = valueNode;
+      parseField(*spec, valueNode);
+      continue;
+    }
+    if (isSection(path)) {
+      sectionLocs[path] = keyLoc;
+      if (auto *child = dyn_cast_or_null<yaml::MappingNode>(valueNode))
+        walk(child, path);
+      else
+        report(valueNode ? valueNode->getSourceRange().Start : keyLoc, path,
+               "must be a mapping of fields");
+      continue;
+    }
+    // Unknown key: suggest the closest sibling.
+    std::string hint;
+    unsigned best = 3;
+    for (const std::string &candidate : childKeys(prefix)) {
+      unsigned distance = key.edit_distance(candidate, true, best);
+      if (distance < best) {
+        best = distance;
+        hint = " (did you mean '" + candidate + "'?)";
+      }
+    }
+    report(keyLoc, path, "unknown field" + hint);
+  }
+}
+
+void TargetLoader::parseField(const FieldSpec &spec, yaml::Node *node) {
+  SMLoc loc = node ? node->getSourceRange().Start : SMLoc();
+  Value value;
+  value.spec = &spec;
+  value.loc = loc;
+  if (spec.kind == FieldKind::RealList) {
+    auto *sequence = dyn_cast_or_null<yaml::SequenceNode>(node);
+    if (!sequence) {
+      report(loc, spec.path, "must be a list of numbers such as [0.02, 0.01]");
+      return;
+    }
+    bool ok = true;
+    for (yaml::Node &item : *sequence) {
+      auto *scalar = dyn_cast<yaml::ScalarNode>(&item);
+      SmallString<16> storage;
+      double v;
+      if (!scalar || scalar->getValue(storage).trim().getAsDouble(v)) {
+        report(item.getSourceRange().Start, spec.path,
+               "list entries must be numbers");
+        ok = false;
+        continue;
+      }
+      if (v < spec.min || v > spec.max) {
+        report(item.getSourceRange().Start, spec.path,
+               formatv("entry {0} is outside {1}", v, describeRange(spec)));
+        ok = false;
+      }
+      value.list.push_back(v);
+    }
+    if (ok)
+      values[spec.path] = std::move(value);
+    return;
+  }
+  auto *scalar = dyn_cast_or_null<yaml::ScalarNode>(node);
+  if (!scalar) {
+    report(loc.isValid() ? loc : sectionLoc(spec.path), spec.path,
+           "expected " + describeKind(spec) + ", got " +
+               (isa_and_nonnull<yaml::MappingNode>(node)    ? "a mapping"
+                : isa_and_nonnull<yaml::SequenceNode>(node) ? "a list"
+                                                            : "nothing"));
+    return;
+  }
+  SmallString<32> storage;
+  StringRef text = scalar->getValue(storage);
+  if (parseScalar(spec, text, loc, value))
+    values[spec.path] = std::move(value);
+}
+
+bool TargetLoader::parseScalar(const FieldSpec &spec, StringRef text,
+                               SMLoc loc, Value &value) {
+  auto checkRange = [&](double v, const std::string &shown) {
+    bool low = spec.minExclusive ? v <= spec.min : v < spec.min;
+    if (low || v > spec.max) {
+      report(loc, spec.path,
+             shown + " is outside the allowed range " + describeRange(spec));
+      return false;
+    }
+    return true;
+  };
+  StringRef trimmed = text.trim();
+  switch (spec.kind) {
+  case FieldKind::Integer: {
+    int64_t v;
+    if (trimmed.getAsInteger(10, v)) {
+      report(loc, spec.path, "expected an integer, got '" + text + "'");
+      return false;
+    }
+    value.integer = v;
+    return checkRange(static_cast<double>(v), trimmed.str());
+  }
+  case FieldKind::Real: {
+    double v;
+    if (trimmed.getAsDouble(v) || !std::isfinite(v)) {
+      report(loc, spec.path, "expected a number, got '" + text + "'");
+      return false;
+    }
+    value.number = v;
+    return checkRange(v, trimmed.str());
+  }
+  case FieldKind::Quantity: {
+    Expected<double> v = parseQuantity(text, spec.dimension);
+    if (!v) {
+      report(loc, spec.path, toString(v.takeError()));
+      return false;
+    }
+    value.number = *v;
+    return checkRange(*v, trimmed.str());
+  }
+  case FieldKind::Enum: {
+    SmallVector<StringRef> options;
+    spec.enumValues.split(options, '|');
+    if (!llvm::is_contained(options, trimmed)) {
+      report(loc, spec.path,
+             "expected one of " + spec.enumValues + ", got '" + text + "'");
+      return false;
+    }
+    value.text = trimmed.str();
+    return true;
+  }
+  case FieldKind::Bool:
+    if (trimmed != "true" && trimmed != "false") {
+      report(loc, spec.path, "expected true or false, got '" + text + "'");
+      return false;
+    }
+    value.flag = trimmed == "true";
+    return true;
+  case FieldKind::String:
+    value.text = text.str();
+    return true;
+  case FieldKind::RealList:
+    break;
+  }
+  return false;
+}
+
+void TargetLoader::applyDefaults() {
+  for (const FieldSpec &spec : getTargetSchema()) {
+    if (values.count(spec.path) || fieldNodes.count(spec.path))
+      continue;
+    if (spec.presence == Presence::Required) {
+      report(sectionLoc(spec.path), spec.path, "missing required field");
+    } else if (spec.presence == Presence::Defaulted) {
+      Value value;
+      value.spec = &spec;
+      bool parsed = parseScalar(spec, spec.defaultText, SMLoc(), value);
+      assert(parsed && "schema default must parse");
+      (void)parsed;
+      values[spec.path] = std::move(value);
+    }
+  }
+}
+
+template <typename E>
+E enumValue(StringRef text, std::initializer_list<std::pair<StringRef, E>> map) {
+  for (const auto &[name, value] : map)
+    if (name == text)
+      return value;
+  return map.begin()->second;
+}
+
+TargetChip TargetLoader::build() {
+  auto integer = [&](StringRef path) { return get(path)->integer; };
+  auto number = [&](StringRef path) { return get(path)->number; };
+  auto text = [&](StringRef path) { return get(path)->text; };
+  auto flag = [&](StringRef path) { return get(path)->flag; };
+  auto optional = [&](StringRef path) -> std::optional<double> {
+    if (const Value *v = get(path))
+      return v->number;
+    return std::nullopt;
+  };
+
+  TargetChip chip;
+  chip.formatVersion = integer("nncc_target");
+  chip.name = text("name");
+  if (get("description"))
+    chip.description = text("description");
+
+  chip.technology = {number("technology.node"), number("technology.vdd"),
+                     number("technology.clock")};
+
+  Device &dev = chip.device;
+  dev.kind = enumValue<DeviceKind>(
+      text("device.kind"),
+      {{"rram", DeviceKind::RRAM}, {"pcm", DeviceKind::PCM},
+       {"fefet", DeviceKind::FeFET}, {"flash", DeviceKind::Flash},
+       {"sram", DeviceKind::SRAM}, {"mram", DeviceKind::MRAM},
+       {"ecram", DeviceKind::ECRAM}});
+
+  // Levels: `levels` or `bits_per_cell`, not both.
+  const Value *levels = get("device.levels");
+  const Value *bits = get("device.bits_per_cell");
+  if (levels && bits)
+    report(bits->loc, "device.bits_per_cell",
+           "give either levels or bits_per_cell, not both");
+  dev.levels = levels ? levels->integer
+               : bits ? (int64_t{1} << bits->integer)
+                      : 2;
+  if (dev.kind == DeviceKind::SRAM && dev.levels != 2)
+    report(locOf(levels ? "device.levels" : "device.bits_per_cell"),
+           levels ? "device.levels" : "device.bits_per_cell",
+           "an sram cell stores one bit (2 levels)");
+
+  // Conductance window: g_min/g_max or r_on/on_off_ratio.
+  const Value *gMin = get("device.g_min"), *gMax = get("device.g_max");
+  const Value *rOn = get("device.r_on"), *ratio = get("device.on_off_ratio");
+  bool byConductance = gMin || gMax, byResistance = rOn || ratio;
+  if (byConductance && byResistance) {
+    report(rOn ? rOn->loc : ratio->loc, rOn ? "device.r_on" : "device.on_off_ratio",
+           "give g_min and g_max, or r_on and on_off_ratio, not both");
+  } else if (byConductance) {
+    if (!gMin || !gMax)
+      report(sectionLoc("device.g_min"), gMin ? "device.g_max" : "device.g_min",
+             "missing (g_min and g_max go together)");
+    else if (gMax->number <= gMin->number)
+      report(gMax->loc, "device.g_max",
+             "must be greater than g_min (" +
+                 formatQuantity(gMin->number, Dimension::Conductance) + ")");
+    else {
+      dev.gMin = gMin->number;
+      dev.gMax = gMax->number;
+    }
+  } else if (byResistance) {
+    if (!rOn || !ratio)
+      report(sectionLoc("device.r_on"),
+             rOn ? "device.on_off_ratio" : "device.r_on",
+             "missing (r_on and on_off_ratio go together)");
+    else {
+      dev.gMax = 1.0 / rOn->number;
+      dev.gMin = dev.gMax / ratio->number;
+    }
+  } else {
+    report(sectionLoc("device.g_min"), "device",
+           "the conductance window is missing: give g_min and g_max, or "
+           "r_on and on_off_ratio");
+  }
+  dev.readVoltage = number("device.read_voltage");
+  dev.readPulse = number("device.read_pulse");
+
+  WriteVerify &wv = dev.programming;
+  wv.scheme = enumValue<ProgrammingScheme>(
+      text("device.programming.scheme"),
+      {{"write-verify", ProgrammingScheme::WriteVerify},
+       {"single-pulse", ProgrammingScheme::SinglePulse}});
+  wv.amplitudeStart = number("device.programming.amplitude_start");
+  wv.amplitudeStep = number("device.programming.amplitude_step");
+  wv.amplitudeMax = number("device.programming.amplitude_max");
+  if (wv.amplitudeMax < wv.amplitudeStart)
+    report(locOf("device.programming.amplitude_max"),
+           "device.programming.amplitude_max",
+           "must not be below amplitude_start (" +
+               formatQuantity(wv.amplitudeStart, Dimension::Voltage) + ")");
+  wv.pulseWidth = number("device.programming.pulse_width");
+  wv.maxIterations = integer("device.programming.max_iterations");
+  wv.tolerance = number("device.programming.tolerance");
+  wv.energyPerPulse = number("device.programming.energy_per_pulse");
+  wv.parallelCells = integer("device.programming.parallel_cells");
+
+  DeviceStatistics &st = dev.statistics;
+  st.programmingSigma = number("device.statistics.programming_sigma");
+  st.programmingSigmaRelative =
+      flag("device.statistics.programming_sigma_relative");
+  if (const Value *perLevel =
+          get("device.statistics.programming_sigma_per_level")) {
+    if (static_cast<int64_t>(perLevel->list.size()) != dev.levels)
+      report(perLevel->loc, "device.statistics.programming_sigma_per_level",
+             formatv("has {0} entries, the device has {1} levels",
+                     perLevel->list.size(), dev.levels));
+    st.programmingSigmaPerLevel = perLevel->list;
+  }
+  st.deviceToDeviceSigma = number("device.statistics.device_to_device_sigma");
+  st.readNoiseSigma = number("device.statistics.read_noise_sigma");
+  st.drift = {number("device.statistics.drift.nu_mean"),
+              number("device.statistics.drift.nu_sigma"),
+              number("device.statistics.drift.t0")};
+  st.stuckAtOn = number("device.statistics.stuck_at_on");
+  st.stuckAtOff = number("device.statistics.stuck_at_off");
+  if (st.stuckAtOn + st.stuckAtOff > 1)
+    report(locOf("device.statistics.stuck_at_off"),
+           "device.statistics.stuck_at_off",
+           "stuck_at_on + stuck_at_off exceeds 1");
+  st.endurance = number("device.statistics.endurance");
+  st.retention = number("device.statistics.retention");
+
+  Array &arr = chip.array;
+  arr.rows = integer("array.rows");
+  arr.cols = integer("array.cols");
+  arr.cell = enumValue<CellType>(
+      text("array.cell"), {{"1R", CellType::R1}, {"1T1R", CellType::T1R1},
+                           {"2T2R", CellType::T2R2}, {"1T", CellType::T1},
+                           {"6T", CellType::SRAM6T}, {"8T", CellType::SRAM8T}});
+  arr.wireResistance = number("array.wire_resistance");
+  const Value *parallel = get("array.rows_in_parallel");
+  arr.rowsInParallel = parallel ? parallel->integer : arr.rows;
+  if (arr.rowsInParallel > arr.rows)
+    report(parallel->loc, "array.rows_in_parallel",
+           formatv("{0} exceeds the array's {1} rows", arr.rowsInParallel,
+                   arr.rows));
+  arr.signedWeights = enumValue<SignedWeightScheme>(
+      text("array.signed_weights"),
+      {{"differential-columns", SignedWeightScheme::DifferentialColumns},
+       {"differential-rows", SignedWeightScheme::DifferentialRows},
+       {"offset-reference", SignedWeightScheme::OffsetReference}});
+  if (arr.cell == CellType::T2R2 &&
+      arr.signedWeights == SignedWeightScheme::OffsetReference)
+    report(locOf("array.signed_weights"), "array.signed_weights",
+           "a 2T2R cell is a differential pair; use differential-columns or "
+           "differential-rows");
+  if (arr.signedWeights == SignedWeightScheme::DifferentialColumns &&
+      arr.cell != CellType::T2R2 && arr.cols < 2)
+    report(locOf("array.cols"), "array.cols",
+           "differential columns need at least 2 columns");
+
+  Periphery &per = chip.periphery;
+  per.adcType = enumValue<AdcType>(text("periphery.adc.type"),
+                                   {{"sar", AdcType::SAR},
+                                    {"flash", AdcType::Flash},
+                                    {"integrating", AdcType::Integrating}});
+  per.adcBits = integer("periphery.adc.bits");
+  per.columnsPerAdc = integer("periphery.adc.columns_per_adc");
+  if (per.columnsPerAdc > arr.cols)
+    report(locOf("periphery.adc.columns_per_adc"),
+           "periphery.adc.columns_per_adc",
+           formatv("{0} exceeds the array's {1} columns", per.columnsPerAdc,
+                   arr.cols));
+  if (per.adcBits < dev.bitsPerCell())
+    report(locOf("periphery.adc.bits"), "periphery.adc.bits",
+           formatv("{0} bits cannot resolve the {1} levels of one cell",
+                   per.adcBits, dev.levels));
+  per.inputEncoding = enumValue<InputEncoding>(
+      text("periphery.input.encoding"),
+      {{"bit-serial", InputEncoding::BitSerial},
+       {"pwm", InputEncoding::PWM},
+       {"amplitude", InputEncoding::Amplitude}});
+  per.inputBits = integer("periphery.input.bits");
+  const Value *dac = get("periphery.input.dac_bits");
+  if (per.inputEncoding == InputEncoding::BitSerial) {
+    per.dacBits = dac ? dac->integer : 1;
+    if (per.dacBits > per.inputBits)
+      report(dac->loc, "periphery.input.dac_bits",
+             formatv("{0} exceeds input.bits ({1})", per.dacBits,
+                     per.inputBits));
+  } else {
+    per.dacBits = dac ? dac->integer : per.inputBits;
+    if (per.dacBits != per.inputBits)
+      report(dac->loc, "periphery.input.dac_bits",
+             "must equal input.bits: " + text("periphery.input.encoding") +
+                 " inputs are applied in one cycle");
+  }
+  per.shiftAdd = flag("periphery.shift_add");
+  per.senseAmplifiers = flag("periphery.sense_amplifiers");
+
+  chip.core.arrays = integer("core.arrays");
+  chip.core.bufferBytes = number("core.buffer");
+  chip.core.sfuActivation = flag("core.sfu.activation");
+  chip.core.sfuPooling = flag("core.sfu.pooling");
+  chip.core.sfuElementwise = flag("core.sfu.elementwise");
+
+  chip.chip.cores = integer("chip.cores");
+  chip.chip.globalBufferBytes = number("chip.global_buffer");
+  Interconnect &noc = chip.chip.interconnect;
+  noc.topology = enumValue<Topology>(text("chip.interconnect.topology"),
+                                     {{"mesh", Topology::Mesh},
+                                      {"bus", Topology::Bus}});
+  const Value *width = get("chip.interconnect.width");
+  const Value *height = get("chip.interconnect.height");
+  if (noc.topology == Topology::Bus) {
+    if (width || height)
+      report((width ? width : height)->loc,
+             width ? "chip.interconnect.width" : "chip.interconnect.height",
+             "a bus has no mesh dimensions");
+    noc.width = chip.chip.cores;
+    noc.height = 1;
+  } else {
+    int64_t cores = chip.chip.cores;
+    noc.width = width ? width->integer
+                : height
+                    ? (cores + height->integer - 1) / height->integer
+                    : static_cast<int64_t>(std::ceil(std::sqrt(
+                          static_cast<double>(cores))));
+    noc.height = height ? height->integer : (cores + noc.width - 1) / noc.width;
+    if (noc.width * noc.height < cores)
+      report(locOf(width ? "chip.interconnect.width"
+                         : "chip.interconnect.height"),
+             width ? "chip.interconnect.width" : "chip.interconnect.height",
+             formatv("a {0}x{1} mesh has room for {2} cores, the chip has "
+                     "{3}",
+                     noc.width, noc.height, noc.width * noc.height, cores));
+  }
+  noc.linkBandwidth = number("chip.interconnect.link_bandwidth");
+  noc.hopLatency = number("chip.interconnect.hop_latency");
+  noc.energyPerBitHop = number("chip.interconnect.energy_per_bit_hop");
+
+  CostOverrides &costs = chip.costs;
+  costs.cellAreaF2 = optional("costs.cell_area_f2");
+  costs.adcEnergy = optional("costs.adc_energy");
+  costs.adcArea = optional("costs.adc_area");
+  costs.adcLatency = optional("costs.adc_latency");
+  costs.dacEnergy = optional("costs.dac_energy");
+  costs.bufferEnergyPerBit = optional("costs.buffer_energy_per_bit");
+  costs.sfuEnergyPerOp = optional("costs.sfu_energy_per_op");
+  costs.routerArea = optional("costs.router_area");
+  return chip;
+}
+
+Expected<TargetChip> TargetLoader::run() {
+  StringRef text = sm.getMemoryBuffer(sm.getMainFileID())->getBuffer();
+  documentStart = SMLoc::getFromPointer(text.data());
+  bool blank = llvm::all_of(text, [](char c) { return llvm::isSpace(c); });
+  yaml::Stream stream(sm.getMemoryBuffer(sm.getMainFileID())->getMemBufferRef(),
+                      sm);
+  auto document = stream.begin();
+  yaml::Node *root = document != stream.end() ? document->getRoot() : nullptr;
+  if (blank || !root || isa<yaml::NullNode>(root)) {
+    if (problems.empty())
+      report(documentStart, "", "empty file: expected a chip description");
+  } else if (auto *mapping = dyn_cast<yaml::MappingNode>(root)) {
+    walk(mapping, "");
+    if (!stream.failed() && ++document != stream.end())
+      report(document->getRoot() ? document->getRoot()->getSourceRange().Start
+                                 : documentStart,
+             "", "expected one YAML document, found more");
+  } else {
+    report(root->getSourceRange().Start, "",
+           "expected a mapping of sections (technology, device, array, ...)");
+  }
+  // Defaults and cross-field checks only make sense on a well-formed tree.
+  std::optional<TargetChip> chip;
+  if (problems.empty()) {
+    applyDefaults();
+    if (problems.empty())
+      chip = build();
+  }
+  if (!problems.empty()) {
+    llvm::stable_sort(problems, [](const auto &a, const auto &b) {
+      return a.first.getPointer() < b.first.getPointer();
+    });
+    std::string all;
+    for (const auto &[loc, line] : problems)
+      all += (all.empty() ? "" : "\n") + line;
+    return createStringError(inconvertibleErrorCode(), all);
+  }
+  return std::move(*chip);
+}
+
+} // namespace
+
+int64_t nncc::target::Device::bitsPerCell() const {
+  int64_t bits = 0;
+  while ((int64_t{2} << bits) <= levels)
+    ++bits;
+  return bits;
+}
+
+int64_t nncc::target::Periphery::inputCycles() const {
+  if (inputEncoding != InputEncoding::BitSerial)
+    return 1;
+  return (inputBits + dacBits - 1) / dacBits;
+}
+
+Expected<TargetChip> nncc::target::loadTargetBuffer(StringRef text,
+                                                    StringRef name) {
+  TargetLoader loader(text, name);
+  return loader.run();
+}
+
+Expected<TargetChip> nncc::target::loadTargetFile(StringRef path) {
+  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return createStringError(inconvertibleErrorCode(),
+                             path + ": cannot read file: " +
+                                 buffer.getError().message());
+  return loadTargetBuffer((*buffer)->getBuffer(), path);
+}

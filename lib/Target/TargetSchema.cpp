@@ -1,0 +1,314 @@
+//===- TargetSchema.cpp - Every field of the chip description -------------===//
+//
+// Defaults that no paper fixes are assumptions; their doc strings say so and
+// where the value comes from (see ../shared/reference/ notes and
+// docs/target-format.md).
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Target/TargetSchema.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
+
+#include <cmath>
+
+using namespace nncc::target;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+FieldSpec integer(llvm::StringLiteral path, Presence presence,
+                  llvm::StringLiteral dflt, double min, double max,
+                  llvm::StringLiteral doc) {
+  return FieldSpec{path, FieldKind::Integer, presence, dflt, min, max, false,
+                   Dimension::Length, "", doc};
+}
+FieldSpec real(llvm::StringLiteral path, Presence presence,
+               llvm::StringLiteral dflt, double min, double max,
+               llvm::StringLiteral doc, bool minExclusive = false) {
+  return FieldSpec{path, FieldKind::Real, presence, dflt, min, max,
+                   minExclusive, Dimension::Length, "", doc};
+}
+FieldSpec quantity(llvm::StringLiteral path, Dimension dimension,
+                   Presence presence, llvm::StringLiteral dflt, double min,
+                   double max, llvm::StringLiteral doc,
+                   bool minExclusive = false) {
+  return FieldSpec{path, FieldKind::Quantity, presence, dflt, min, max,
+                   minExclusive, dimension, "", doc};
+}
+FieldSpec enumeration(llvm::StringLiteral path, llvm::StringLiteral values,
+                      Presence presence, llvm::StringLiteral dflt,
+                      llvm::StringLiteral doc) {
+  return FieldSpec{path, FieldKind::Enum, presence, dflt, -kInf, kInf, false,
+                   Dimension::Length, values, doc};
+}
+FieldSpec boolean(llvm::StringLiteral path, llvm::StringLiteral dflt,
+                  llvm::StringLiteral doc) {
+  return FieldSpec{path, FieldKind::Bool, Presence::Defaulted, dflt, -kInf,
+                   kInf, false, Dimension::Length, "", doc};
+}
+FieldSpec string(llvm::StringLiteral path, Presence presence,
+                 llvm::StringLiteral doc) {
+  return FieldSpec{path, FieldKind::String, presence, "", -kInf, kInf, false,
+                   Dimension::Length, "", doc};
+}
+
+constexpr Presence Req = Presence::Required;
+constexpr Presence Def = Presence::Defaulted;
+constexpr Presence Opt = Presence::Optional;
+
+const std::vector<FieldSpec> &schema() {
+  static const std::vector<FieldSpec> fields = {
+      integer("nncc_target", Req, "", 1, 1,
+              "Format version of this file; must be 1."),
+      string("name", Req, "Short identifier of the target."),
+      string("description", Opt, "Free text, e.g. the publication modelled."),
+
+      quantity("technology.node", Dimension::Length, Req, "", 1e-9, 1e-6,
+               "CMOS node: the feature size F."),
+      quantity("technology.vdd", Dimension::Voltage, Req, "", 0.3, 5,
+               "Supply voltage of the periphery."),
+      quantity("technology.clock", Dimension::Frequency, Def, "1 GHz", 1e6,
+               1e10, "Periphery clock; one ADC conversion per cycle."),
+
+      enumeration("device.kind", "rram|pcm|fefet|flash|sram|mram|ecram", Req,
+                  "", "Memory technology of the cells."),
+      integer("device.levels", Opt, "", 2, 1024,
+              "Conductance levels per cell. Give `levels` or "
+              "`bits_per_cell`; neither means 2 (binary)."),
+      integer("device.bits_per_cell", Opt, "", 1, 10,
+              "Bits per cell; same as levels = 2^bits_per_cell."),
+      quantity("device.g_min", Dimension::Conductance, Opt, "", 0, 1,
+               "Lowest programmable conductance. Give g_min and g_max, or "
+               "r_on and on_off_ratio."),
+      quantity("device.g_max", Dimension::Conductance, Opt, "", 0, 1,
+               "Highest programmable conductance.", true),
+      quantity("device.r_on", Dimension::Resistance, Opt, "", 1, 1e12,
+               "On-state (lowest) resistance: g_max = 1 / r_on."),
+      real("device.on_off_ratio", Opt, "", 1, 1e9,
+           "g_max / g_min.", true),
+      quantity("device.read_voltage", Dimension::Voltage, Def, "0.2 V", 0, 5,
+               "Read voltage on a selected row (assumption: typical RRAM "
+               "inference read).",
+               true),
+      quantity("device.read_pulse", Dimension::Time, Def, "10 ns", 1e-12, 1e-3,
+               "Read pulse per input cycle ([ext:DNN-NS1.4]: 10 ns)."),
+
+      enumeration("device.programming.scheme", "write-verify|single-pulse",
+                  Def, "write-verify", "How cells are programmed."),
+      quantity("device.programming.amplitude_start", Dimension::Voltage, Def,
+               "1 V", 0, 10, "First write-verify pulse amplitude."),
+      quantity("device.programming.amplitude_step", Dimension::Voltage, Def,
+               "0.05 V", 0, 5, "Amplitude increment per failed verify."),
+      quantity("device.programming.amplitude_max", Dimension::Voltage, Def,
+               "2 V", 0, 10,
+               "Largest pulse amplitude ([ext:DNN-NS1.4]: 2 V write)."),
+      quantity("device.programming.pulse_width", Dimension::Time, Def,
+               "100 ns", 1e-12, 1e-3,
+               "Write pulse width ([001]: ~100 ns typical).", true),
+      integer("device.programming.max_iterations", Def, "20", 1, 10000,
+              "Write-verify pulses per cell before the cell is reported "
+              "as failing."),
+      real("device.programming.tolerance", Def, "0.25", 0, 1,
+           "Accepted |G - G_target| as a fraction of one level spacing.",
+           true),
+      quantity("device.programming.energy_per_pulse", Dimension::Energy, Def,
+               "1 pJ", 0, 1e-6,
+               "Energy of one write pulse ([001]: ~1 V x 10 uA x 100 ns = "
+               "1 pJ)."),
+      integer("device.programming.parallel_cells", Def, "1", 1, 1 << 20,
+              "Cells one array programs at once (assumption: one)."),
+
+      real("device.statistics.programming_sigma", Def, "0", 0, 1,
+           "Write-verify residual error sigma, as a fraction of "
+           "(g_max - g_min)."),
+      boolean("device.statistics.programming_sigma_relative", "false",
+              "Read programming_sigma as a fraction of the target "
+              "conductance instead."),
+      FieldSpec{"device.statistics.programming_sigma_per_level",
+                FieldKind::RealList, Opt, "", 0, 1, false, Dimension::Length,
+                "",
+                "Per-level sigma (one entry per level, lowest first); "
+                "overrides programming_sigma."},
+      real("device.statistics.device_to_device_sigma", Def, "0", 0, 1,
+           "Device-to-device variation sigma, fraction of (g_max - g_min)."),
+      real("device.statistics.read_noise_sigma", Def, "0", 0, 1,
+           "Read-noise sigma per MVM, fraction of the read conductance."),
+      real("device.statistics.drift.nu_mean", Def, "0", 0, 1,
+           "Mean drift exponent: G(t) = G0 (t / t0)^-nu."),
+      real("device.statistics.drift.nu_sigma", Def, "0", 0, 1,
+           "Device-to-device sigma of nu."),
+      quantity("device.statistics.drift.t0", Dimension::Time, Def, "1 s", 0,
+               1e9, "Drift reference time after programming.", true),
+      real("device.statistics.stuck_at_on", Def, "0", 0, 1,
+           "Probability that a cell is stuck at g_max."),
+      real("device.statistics.stuck_at_off", Def, "0", 0, 1,
+           "Probability that a cell is stuck at g_min."),
+      real("device.statistics.endurance", Def, "1e6", 1, 1e18,
+           "Write cycles a cell survives."),
+      quantity("device.statistics.retention", Dimension::Time, Def, "10 y", 0,
+               1e12, "Data retention.", true),
+
+      integer("array.rows", Req, "", 1, 65536, "Word lines per array."),
+      integer("array.cols", Req, "", 1, 65536, "Bit lines per array."),
+      enumeration("array.cell", "1R|1T1R|2T2R|1T|6T|8T", Req, "",
+                  "Cell structure (1T: FeFET or flash transistor; 6T/8T: "
+                  "SRAM)."),
+      quantity("array.wire_resistance", Dimension::Resistance, Def, "0 Ohm",
+               0, 1e6,
+               "Wire resistance of one cell-to-cell segment; 0 disables IR "
+               "drop."),
+      integer("array.rows_in_parallel", Opt, "", 1, 65536,
+              "Rows read at once (default: all rows)."),
+      enumeration("array.signed_weights",
+                  "differential-columns|differential-rows|offset-reference",
+                  Def, "differential-columns",
+                  "How signed weights are stored: G+/G- column pairs, row "
+                  "pairs, or an offset with a reference column."),
+
+      enumeration("periphery.adc.type", "sar|flash|integrating", Def, "sar",
+                  "ADC architecture."),
+      integer("periphery.adc.bits", Req, "", 1, 16, "ADC resolution."),
+      integer("periphery.adc.columns_per_adc", Def, "1", 1, 65536,
+              "Columns multiplexed onto one ADC."),
+      enumeration("periphery.input.encoding", "bit-serial|pwm|amplitude", Def,
+                  "bit-serial", "How activations drive the word lines."),
+      integer("periphery.input.bits", Def, "8", 1, 16,
+              "Activation bits per input."),
+      integer("periphery.input.dac_bits", Opt, "", 1, 16,
+              "Bits applied per input cycle (default: 1 for bit-serial, "
+              "input.bits otherwise)."),
+      boolean("periphery.shift_add", "true",
+              "Digital shift-and-add combines input cycles and weight "
+              "slices."),
+      boolean("periphery.sense_amplifiers", "false",
+              "Columns are read by sense amplifiers (binary readout) "
+              "instead of ADCs."),
+
+      integer("core.arrays", Req, "", 1, 1 << 20, "Arrays per core."),
+      quantity("core.buffer", Dimension::Bytes, Def, "64 KiB", 0, 1e12,
+               "Activation buffer per core."),
+      boolean("core.sfu.activation", "true",
+              "The core's special-function unit computes activations."),
+      boolean("core.sfu.pooling", "true", "... pooling."),
+      boolean("core.sfu.elementwise", "true",
+              "... elementwise add/mul and bias."),
+
+      integer("chip.cores", Req, "", 1, 1 << 20, "Cores on the chip."),
+      quantity("chip.global_buffer", Dimension::Bytes, Def, "0 B", 0, 1e12,
+               "Chip-level buffer."),
+      enumeration("chip.interconnect.topology", "mesh|bus", Def, "mesh",
+                  "Network between cores."),
+      integer("chip.interconnect.width", Opt, "", 1, 65536,
+              "Mesh columns (default: ceil(sqrt(cores)))."),
+      integer("chip.interconnect.height", Opt, "", 1, 65536,
+              "Mesh rows (default: ceil(cores / width))."),
+      quantity("chip.interconnect.link_bandwidth", Dimension::Bandwidth, Def,
+               "128 Gbit/s", 0, 1e15,
+               "Bandwidth of one link (assumption: 128-bit flit at 1 GHz).",
+               true),
+      quantity("chip.interconnect.hop_latency", Dimension::Time, Def, "1 ns",
+               0, 1e-3, "Latency per router hop (assumption: one cycle)."),
+      quantity("chip.interconnect.energy_per_bit_hop", Dimension::Energy, Def,
+               "0.1 pJ", 0, 1e-9,
+               "Energy per bit per hop (assumption: order of on-chip NoC "
+               "figures; no seed paper gives one)."),
+
+      real("costs.cell_area_f2", Opt, "", 1, 1e4,
+           "Cell area in F^2 (default: the PPA model's value for the cell "
+           "type)."),
+      quantity("costs.adc_energy", Dimension::Energy, Opt, "", 0, 1e-6,
+               "Energy per ADC conversion."),
+      quantity("costs.adc_area", Dimension::Area, Opt, "", 0, 1e-3,
+               "Area per ADC."),
+      quantity("costs.adc_latency", Dimension::Time, Opt, "", 0, 1e-3,
+               "Latency per ADC conversion."),
+      quantity("costs.dac_energy", Dimension::Energy, Opt, "", 0, 1e-6,
+               "Energy per driven word line per input cycle."),
+      quantity("costs.buffer_energy_per_bit", Dimension::Energy, Opt, "", 0,
+               1e-9, "Buffer access energy per bit."),
+      quantity("costs.sfu_energy_per_op", Dimension::Energy, Opt, "", 0, 1e-6,
+               "Special-function-unit energy per operation."),
+      quantity("costs.router_area", Dimension::Area, Opt, "", 0, 1e-3,
+               "Area per router."),
+  };
+  return fields;
+}
+
+std::string formatBound(const FieldSpec &field, double v) {
+  if (field.kind == FieldKind::Quantity)
+    return formatQuantity(v, field.dimension);
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (field.kind == FieldKind::Integer)
+    os << static_cast<int64_t>(v);
+  else
+    os << llvm::format("%g", v);
+  return s;
+}
+
+} // namespace
+
+llvm::ArrayRef<FieldSpec> nncc::target::getTargetSchema() { return schema(); }
+
+const FieldSpec *nncc::target::lookupField(llvm::StringRef path) {
+  for (const FieldSpec &f : schema())
+    if (f.path == path)
+      return &f;
+  return nullptr;
+}
+
+bool nncc::target::isSection(llvm::StringRef path) {
+  std::string prefix = (path + ".").str();
+  return llvm::any_of(schema(), [&](const FieldSpec &f) {
+    return f.path.starts_with(prefix);
+  });
+}
+
+std::string nncc::target::describeKind(const FieldSpec &field) {
+  switch (field.kind) {
+  case FieldKind::Integer: return "integer";
+  case FieldKind::Real: return "number";
+  case FieldKind::Quantity:
+    return (dimensionName(field.dimension) + " (" +
+            exampleQuantity(field.dimension) + ")")
+        .str();
+  case FieldKind::Enum: return ("one of " + field.enumValues).str();
+  case FieldKind::Bool: return "true or false";
+  case FieldKind::String: return "text";
+  case FieldKind::RealList: return "list of numbers";
+  }
+  return "";
+}
+
+std::string nncc::target::describeRange(const FieldSpec &field) {
+  bool hasMin = std::isfinite(field.min), hasMax = std::isfinite(field.max);
+  if (!hasMin && !hasMax)
+    return "";
+  if (hasMin && hasMax && field.min == field.max)
+    return "= " + formatBound(field, field.min);
+  std::string out = field.minExclusive ? "(" : "[";
+  out += hasMin ? formatBound(field, field.min) : "-inf";
+  out += ", ";
+  out += hasMax ? formatBound(field, field.max) : "inf";
+  out += "]";
+  return out;
+}
+
+void nncc::target::printSchemaMarkdown(llvm::raw_ostream &os) {
+  os << "| field | type | default | range | meaning |\n"
+     << "|---|---|---|---|---|\n";
+  for (const FieldSpec &f : schema()) {
+    std::string dflt = f.presence == Presence::Required ? "**required**"
+                       : f.presence == Presence::Optional
+                           ? "—"
+                           : "`" + f.defaultText.str() + "`";
+    std::string kind = describeKind(f);
+    for (char &c : kind)
+      if (c == '|')
+        c = '/';
+    os << "| `" << f.path << "` | " << kind << " | " << dflt << " | "
+       << describeRange(f) << " | " << f.doc << " |\n";
+  }
+}

@@ -1,0 +1,149 @@
+//===- TargetSummary.cpp - Derived figures of a chip description ----------===//
+#include "nncc/Target/TargetSummary.h"
+
+#include "nncc/Target/Units.h"
+
+#include "llvm/Support/Format.h"
+
+using namespace nncc::target;
+
+llvm::StringRef nncc::target::toString(DeviceKind kind) {
+  switch (kind) {
+  case DeviceKind::RRAM: return "rram";
+  case DeviceKind::PCM: return "pcm";
+  case DeviceKind::FeFET: return "fefet";
+  case DeviceKind::Flash: return "flash";
+  case DeviceKind::SRAM: return "sram";
+  case DeviceKind::MRAM: return "mram";
+  case DeviceKind::ECRAM: return "ecram";
+  }
+  return "";
+}
+llvm::StringRef nncc::target::toString(CellType cell) {
+  switch (cell) {
+  case CellType::R1: return "1R";
+  case CellType::T1R1: return "1T1R";
+  case CellType::T2R2: return "2T2R";
+  case CellType::T1: return "1T";
+  case CellType::SRAM6T: return "6T";
+  case CellType::SRAM8T: return "8T";
+  }
+  return "";
+}
+llvm::StringRef nncc::target::toString(SignedWeightScheme scheme) {
+  switch (scheme) {
+  case SignedWeightScheme::DifferentialColumns: return "differential-columns";
+  case SignedWeightScheme::DifferentialRows: return "differential-rows";
+  case SignedWeightScheme::OffsetReference: return "offset-reference";
+  }
+  return "";
+}
+llvm::StringRef nncc::target::toString(ProgrammingScheme scheme) {
+  return scheme == ProgrammingScheme::WriteVerify ? "write-verify"
+                                                  : "single-pulse";
+}
+llvm::StringRef nncc::target::toString(AdcType type) {
+  switch (type) {
+  case AdcType::SAR: return "sar";
+  case AdcType::Flash: return "flash";
+  case AdcType::Integrating: return "integrating";
+  }
+  return "";
+}
+llvm::StringRef nncc::target::toString(InputEncoding encoding) {
+  switch (encoding) {
+  case InputEncoding::BitSerial: return "bit-serial";
+  case InputEncoding::PWM: return "pwm";
+  case InputEncoding::Amplitude: return "amplitude";
+  }
+  return "";
+}
+llvm::StringRef nncc::target::toString(Topology topology) {
+  return topology == Topology::Mesh ? "mesh" : "bus";
+}
+
+TargetFigures nncc::target::computeFigures(const TargetChip &chip,
+                                           int64_t weightBits) {
+  TargetFigures f;
+  const Array &a = chip.array;
+  f.arrays = chip.chip.cores * chip.core.arrays;
+  f.cellsPerArray = a.rows * a.cols;
+  f.totalCells = f.arrays * f.cellsPerArray;
+  f.weightBits = weightBits;
+
+  // Differential schemes store |w| (weightBits - 1 magnitude bits) on each
+  // polarity; the offset scheme stores w + 2^(weightBits-1) unsigned.
+  int64_t b = chip.device.bitsPerCell();
+  bool differential = a.signedWeights != SignedWeightScheme::OffsetReference;
+  int64_t storedBits = differential ? weightBits - 1 : weightBits;
+  f.slicesPerWeight = (storedBits + b - 1) / b;
+  // A 2T2R cell holds both polarities itself.
+  int64_t polarityCopies = differential && a.cell != CellType::T2R2 ? 2 : 1;
+  int64_t weightRows = a.rows, weightCols = a.cols;
+  switch (a.signedWeights) {
+  case SignedWeightScheme::DifferentialColumns:
+    weightCols = a.cols / (f.slicesPerWeight * polarityCopies);
+    break;
+  case SignedWeightScheme::DifferentialRows:
+    weightRows = a.rows / polarityCopies;
+    weightCols = a.cols / f.slicesPerWeight;
+    break;
+  case SignedWeightScheme::OffsetReference:
+    weightCols = (a.cols - 1) / f.slicesPerWeight; // one reference column
+    break;
+  }
+  f.weightsPerArray = weightRows * weightCols;
+  f.weightCapacity = f.arrays * f.weightsPerArray;
+
+  // One MVM: every row group, every input cycle: a read pulse, then the
+  // ADC converts its multiplexed columns one after another.
+  const Periphery &p = chip.periphery;
+  int64_t rowGroups = (a.rows + a.rowsInParallel - 1) / a.rowsInParallel;
+  double conversion =
+      chip.costs.adcLatency ? *chip.costs.adcLatency : 1.0 / chip.technology.clock;
+  f.mvmTime = rowGroups * p.inputCycles() *
+              (chip.device.readPulse + p.columnsPerAdc * conversion);
+  f.peakMacsPerSecond =
+      static_cast<double>(f.arrays) * f.weightsPerArray / f.mvmTime;
+  return f;
+}
+
+void nncc::target::printTarget(const TargetChip &chip, llvm::raw_ostream &os) {
+  TargetFigures f = computeFigures(chip);
+  const Device &d = chip.device;
+  const Array &a = chip.array;
+  const Periphery &p = chip.periphery;
+  const Interconnect &noc = chip.chip.interconnect;
+  os << "target: " << chip.name << '\n';
+  if (!chip.description.empty())
+    os << "  " << chip.description << '\n';
+  os << "technology: " << formatQuantity(chip.technology.node, Dimension::Length)
+     << ", " << formatQuantity(chip.technology.vdd, Dimension::Voltage) << ", "
+     << formatQuantity(chip.technology.clock, Dimension::Frequency) << '\n';
+  os << "device: " << toString(d.kind) << ", " << d.levels << " levels ("
+     << d.bitsPerCell() << " bit/cell), g "
+     << formatQuantity(d.gMin, Dimension::Conductance) << " .. "
+     << formatQuantity(d.gMax, Dimension::Conductance);
+  if (d.gMin > 0)
+    os << llvm::format(" (on/off %g)", d.gMax / d.gMin);
+  os << '\n';
+  os << "array: " << a.rows << "x" << a.cols << " " << toString(a.cell) << ", "
+     << a.rowsInParallel << " rows in parallel, " << toString(a.signedWeights)
+     << '\n';
+  os << "periphery: " << p.adcBits << "-bit " << toString(p.adcType)
+     << " ADC per " << p.columnsPerAdc << " columns; " << p.inputBits << "-bit "
+     << toString(p.inputEncoding) << " input, " << p.dacBits << "-bit DAC ("
+     << p.inputCycles() << " cycles)\n";
+  os << "chip: " << chip.chip.cores << " cores x " << chip.core.arrays
+     << " arrays = " << f.arrays << " arrays, " << toString(noc.topology);
+  if (noc.topology == Topology::Mesh)
+    os << " " << noc.width << "x" << noc.height;
+  os << '\n';
+  os << "cells: " << f.cellsPerArray << " per array, " << f.totalCells
+     << " total\n";
+  os << "weight capacity (" << f.weightBits << "-bit weights): "
+     << f.weightCapacity << " (" << f.weightsPerArray << " per array, "
+     << f.slicesPerWeight << " slices per polarity)\n";
+  os << "MVM time: " << formatQuantity(f.mvmTime, Dimension::Time) << '\n';
+  os << llvm::format("peak MAC/s: %.4g\n", f.peakMacsPerSecond);
+}
