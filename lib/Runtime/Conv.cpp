@@ -2,7 +2,8 @@
 //
 // Convolution is lowered per (batch, group) to one matrix product:
 //
-//   out[g] (Mg x P) = W[g] (Mg x K) * col (K x P),   K = C/group * kernel volume
+//   out[g] (Mg x P) = W[g] (Mg x K) * col (K x P),   K = C/group * kernel
+//   volume
 //
 // where `col` (im2col) holds, for every output pixel, the input values under
 // each kernel tap.  To bound the im2col buffer and keep it in cache, the
@@ -38,6 +39,9 @@ namespace {
 constexpr int64_t kColBudget = int64_t(1) << 20;
 /// A row block should give the matrix product at least this many columns.
 constexpr int64_t kMinBlockColumns = 256;
+/// Below this many multiply-adds (a few tens of microseconds) forking costs
+/// more than it saves, e.g. for LeNet's convolutions.
+constexpr int64_t kMinParallelMacs = int64_t(1) << 18;
 
 /// Convolution sizes with the spatial dims padded to three (depth, height,
 /// width); unit dims have kernel 1, stride 1, dilation 1 and no padding.
@@ -62,8 +66,10 @@ ConvGeometry makeGeometry(const Tensor &x, const Tensor &w,
   assert(spatial >= 1 && spatial <= 3 && "Conv supports 1 to 3 spatial dims");
   assert(w.rank() == x.rank() && out.rank() == x.rank());
   assert(static_cast<int64_t>(window.kernel.size()) == spatial &&
-         static_cast<int64_t>(window.strides.size()) == spatial &&
-         static_cast<int64_t>(window.dilations.size()) == spatial &&
+         (window.strides.empty() ||
+          static_cast<int64_t>(window.strides.size()) == spatial) &&
+         (window.dilations.empty() ||
+          static_cast<int64_t>(window.dilations.size()) == spatial) &&
          static_cast<int64_t>(window.padsBegin.size()) == spatial &&
          static_cast<int64_t>(window.padsEnd.size()) == spatial);
   ConvGeometry geo;
@@ -87,8 +93,8 @@ ConvGeometry makeGeometry(const Tensor &x, const Tensor &w,
     geo.in[d] = x.dim(2 + s);
     geo.out[d] = out.dim(2 + s);
     geo.kernel[d] = window.kernel[s];
-    geo.stride[d] = window.strides[s];
-    geo.dilation[d] = window.dilations[s];
+    geo.stride[d] = window.strides.empty() ? 1 : window.strides[s];
+    geo.dilation[d] = window.dilations.empty() ? 1 : window.dilations[s];
     geo.padBegin[d] = window.padsBegin[s];
     assert(w.dim(2 + s) == geo.kernel[d] && "weight shape != kernel_shape");
     assert(geo.out[d] == (geo.in[d] + window.padsBegin[s] + window.padsEnd[s] -
@@ -231,12 +237,12 @@ int64_t chooseRowsPerBlock(const ConvGeometry &geo, int64_t k,
   const int64_t ow = geo.out[2], rows = geo.outRows();
   const int64_t byBudget = std::max<int64_t>(1, kColBudget / (k * ow));
   const int64_t planes = geo.batch * geo.group;
-  const int64_t wantedBlocks = std::max<int64_t>(
-      1, (4 * threads + planes - 1) / planes);
+  const int64_t wantedBlocks =
+      std::max<int64_t>(1, (4 * threads + planes - 1) / planes);
   const int64_t byParallelism = (rows + wantedBlocks - 1) / wantedBlocks;
   const int64_t byWidth = (kMinBlockColumns + ow - 1) / ow;
-  return std::clamp<int64_t>(std::min(byBudget, std::max(byParallelism, byWidth)),
-                             1, rows);
+  return std::clamp<int64_t>(
+      std::min(byBudget, std::max(byParallelism, byWidth)), 1, rows);
 }
 
 void im2colConv(const ConvGeometry &geo, const float *x, const float *w,
@@ -245,14 +251,15 @@ void im2colConv(const ConvGeometry &geo, const float *x, const float *w,
   const int64_t k = cg * geo.kernelVolume();
   const int64_t p = geo.outPlane(), ow = geo.out[2];
   const bool pointwise = isPointwise(geo);
+  const bool parallel = geo.batch * geo.outChannels * p * k >= kMinParallelMacs;
   const int64_t threads =
-      static_cast<int64_t>(llvm::parallel::getThreadCount());
+      parallel ? static_cast<int64_t>(llvm::parallel::getThreadCount()) : 1;
   const int64_t rowsPerBlock =
       pointwise ? geo.outRows() : chooseRowsPerBlock(geo, k, threads);
   const int64_t blocksPerPlane =
       (geo.outRows() + rowsPerBlock - 1) / rowsPerBlock;
   const int64_t items = geo.batch * geo.group * blocksPerPlane;
-  const bool parallelItems = items >= threads;
+  const bool parallelItems = parallel && items >= threads;
 
   auto runItem = [&](int64_t item, std::vector<float> &col) {
     const int64_t block = item % blocksPerPlane;
@@ -264,7 +271,9 @@ void im2colConv(const ConvGeometry &geo, const float *x, const float *w,
     const float *xGroup = x + (n * geo.inChannels + g * cg) * geo.inPlane();
     float *yBlock = y + (n * geo.outChannels + g * mg) * p + t0 * ow;
 
-    const float *colData = xGroup;
+    // A pointwise input plane is its own im2col matrix, already laid out
+    // with row stride p.
+    const float *colData = xGroup + t0 * ow;
     int64_t ldCol = p;
     if (!pointwise) {
       col.resize(static_cast<size_t>(k * columns));
@@ -280,8 +289,9 @@ void im2colConv(const ConvGeometry &geo, const float *x, const float *w,
         std::fill(yBlock + m * p, yBlock + m * p + columns, bias[g * mg + m]);
       beta = 1.0f;
     }
-    sgemm(false, false, mg, columns, k, 1.0f, w + g * mg * k, k, colData,
-          ldCol, beta, yBlock, p, /*allowParallel=*/!parallelItems);
+    sgemm(false, false, mg, columns, k, 1.0f, w + g * mg * k, k, colData, ldCol,
+          beta, yBlock, p,
+          /*allowParallel=*/parallel && !parallelItems);
   };
 
   if (parallelItems) {

@@ -25,10 +25,14 @@ constexpr int64_t kCopyGrain = int64_t(1) << 16;
 /// Calls `fn(U{})` with U the unsigned integer type of `bytes` bytes.
 template <typename Fn> void dispatchElementSize(size_t bytes, Fn &&fn) {
   switch (bytes) {
-  case 1: return fn(uint8_t{});
-  case 2: return fn(uint16_t{});
-  case 4: return fn(uint32_t{});
-  case 8: return fn(uint64_t{});
+  case 1:
+    return fn(uint8_t{});
+  case 2:
+    return fn(uint16_t{});
+  case 4:
+    return fn(uint32_t{});
+  case 8:
+    return fn(uint64_t{});
   }
   assert(false && "unsupported element size");
 }
@@ -108,8 +112,8 @@ template <typename U> U padConstantBits(DType type, double value) {
     using T = decltype(tag);
     // Only the dtype whose size matches U is ever reached at run time.
     if constexpr (sizeof(T) == sizeof(U)) {
-      T converted = type == DType::Bool ? T(value != 0.0)
-                                        : saturatingCast<T>(value);
+      T converted =
+          type == DType::Bool ? T(value != 0.0) : saturatingCast<T>(value);
       std::memcpy(&bits, &converted, sizeof(T));
     }
   });
@@ -154,17 +158,18 @@ void nncc::runtime::transpose(const Tensor &x, llvm::ArrayRef<int64_t> perm,
     using U = decltype(tag);
     const U *src = static_cast<const U *>(x.raw());
     U *dst = static_cast<U *>(out.raw());
-    forEachRowChunk(outer, inner, [&](int64_t begin, int64_t end,
-                                      llvm::MutableArrayRef<int64_t> index) {
-      for (int64_t row = begin; row < end; ++row, nextIndex(index, outer)) {
-        int64_t offset = 0;
-        for (size_t d = 0; d < outer.size(); ++d)
-          offset += index[d] * strides[d];
-        U *o = dst + row * inner;
-        for (int64_t i = 0; i < inner; ++i)
-          o[i] = src[offset + i * innerStride];
-      }
-    });
+    forEachRowChunk(
+        outer, inner,
+        [&](int64_t begin, int64_t end, llvm::MutableArrayRef<int64_t> index) {
+          for (int64_t row = begin; row < end; ++row, nextIndex(index, outer)) {
+            int64_t offset = 0;
+            for (size_t d = 0; d < outer.size(); ++d)
+              offset += index[d] * strides[d];
+            U *o = dst + row * inner;
+            for (int64_t i = 0; i < inner; ++i)
+              o[i] = src[offset + i * innerStride];
+          }
+        });
   });
 }
 
@@ -214,6 +219,8 @@ void nncc::runtime::pad(const Tensor &x, llvm::ArrayRef<int64_t> padsBegin,
            "Pad result shape");
     maps[d] = padSourceMap(x.dim(d), out.dim(d), padsBegin[d], mode);
   }
+  // The end pads are implied by the result's shape (checked above).
+  (void)padsEnd;
   if (rank == 0) {
     std::memcpy(out.raw(), x.raw(), dtypeSize(x.dtype()));
     return;
@@ -228,26 +235,27 @@ void nncc::runtime::pad(const Tensor &x, llvm::ArrayRef<int64_t> padsBegin,
     const U fill = padConstantBits<U>(x.dtype(), value);
     const U *src = static_cast<const U *>(x.raw());
     U *dst = static_cast<U *>(out.raw());
-    forEachRowChunk(outer, inner, [&](int64_t begin, int64_t end,
-                                      llvm::MutableArrayRef<int64_t> index) {
-      for (int64_t row = begin; row < end; ++row, nextIndex(index, outer)) {
-        U *o = dst + row * inner;
-        int64_t offset = 0;
-        bool constantRow = false;
-        for (int64_t d = 0; d + 1 < rank; ++d) {
-          const int64_t s = maps[d][index[d]];
-          constantRow |= s < 0;
-          offset += s * inStrides[d];
-        }
-        if (constantRow) {
-          std::fill(o, o + inner, fill);
-          continue;
-        }
-        for (int64_t i = 0; i < inner; ++i) {
-          const int64_t s = innerMap[i];
-          o[i] = s < 0 ? fill : src[offset + s];
-        }
-      }
-    });
+    forEachRowChunk(
+        outer, inner,
+        [&](int64_t begin, int64_t end, llvm::MutableArrayRef<int64_t> index) {
+          for (int64_t row = begin; row < end; ++row, nextIndex(index, outer)) {
+            U *o = dst + row * inner;
+            int64_t offset = 0;
+            bool constantRow = false;
+            for (int64_t d = 0; d + 1 < rank; ++d) {
+              const int64_t s = maps[d][index[d]];
+              constantRow |= s < 0;
+              offset += s * inStrides[d];
+            }
+            if (constantRow) {
+              std::fill(o, o + inner, fill);
+              continue;
+            }
+            for (int64_t i = 0; i < inner; ++i) {
+              const int64_t s = innerMap[i];
+              o[i] = s < 0 ? fill : src[offset + s];
+            }
+          }
+        });
   });
 }

@@ -136,8 +136,8 @@ void binaryRow(const T *a, int64_t sa, const T *b, int64_t sb, T *out,
 }
 
 template <typename T, typename Op>
-void broadcastBinary(const BroadcastPlan &plan, const T *a, const T *b,
-                     T *out, Op op) {
+void broadcastBinary(const BroadcastPlan &plan, const T *a, const T *b, T *out,
+                     Op op) {
   const int64_t rank = static_cast<int64_t>(plan.shape.size());
   const int64_t inner = plan.shape.back();
   const int64_t rows = numElementsOf(plan.shape) / std::max<int64_t>(inner, 1);
@@ -174,18 +174,26 @@ void binaryTyped(BinaryOpKind kind, const BroadcastPlan &plan, const T *a,
   auto run = [&](auto op) { broadcastBinary<T>(plan, a, b, out, op); };
   if constexpr (std::is_floating_point_v<T>) {
     switch (kind) {
-    case BinaryOpKind::Add: return run([](T x, T y) { return x + y; });
-    case BinaryOpKind::Sub: return run([](T x, T y) { return x - y; });
-    case BinaryOpKind::Mul: return run([](T x, T y) { return x * y; });
-    case BinaryOpKind::Div: return run([](T x, T y) { return x / y; });
+    case BinaryOpKind::Add:
+      return run([](T x, T y) { return x + y; });
+    case BinaryOpKind::Sub:
+      return run([](T x, T y) { return x - y; });
+    case BinaryOpKind::Mul:
+      return run([](T x, T y) { return x * y; });
+    case BinaryOpKind::Div:
+      return run([](T x, T y) { return x / y; });
     }
   } else {
     switch (kind) {
     // Lambdas rather than function pointers, so the ops inline and vectorize.
-    case BinaryOpKind::Add: return run([](T x, T y) { return wrapAdd(x, y); });
-    case BinaryOpKind::Sub: return run([](T x, T y) { return wrapSub(x, y); });
-    case BinaryOpKind::Mul: return run([](T x, T y) { return wrapMul(x, y); });
-    case BinaryOpKind::Div: return run([](T x, T y) { return safeDiv(x, y); });
+    case BinaryOpKind::Add:
+      return run([](T x, T y) { return wrapAdd(x, y); });
+    case BinaryOpKind::Sub:
+      return run([](T x, T y) { return wrapSub(x, y); });
+    case BinaryOpKind::Mul:
+      return run([](T x, T y) { return wrapMul(x, y); });
+    case BinaryOpKind::Div:
+      return run([](T x, T y) { return safeDiv(x, y); });
     }
   }
 }
@@ -224,7 +232,8 @@ void nncc::runtime::binary(BinaryOpKind kind, const Tensor &a, const Tensor &b,
   dispatchDType(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
     binaryTyped<T>(kind, plan, static_cast<const T *>(a.raw()),
-                   static_cast<const T *>(b.raw()), static_cast<T *>(out.raw()));
+                   static_cast<const T *>(b.raw()),
+                   static_cast<T *>(out.raw()));
   });
 }
 
@@ -257,7 +266,8 @@ void nncc::runtime::unary(UnaryOpKind kind, const Tensor &x, Tensor &out) {
 
 void nncc::runtime::leakyRelu(const Tensor &x, float alpha, Tensor &out) {
   assert(x.dtype() == DType::F32 && "LeakyRelu takes f32");
-  mapElements<float>(x, out, [alpha](float v) { return v < 0 ? alpha * v : v; });
+  mapElements<float>(x, out,
+                     [alpha](float v) { return v < 0 ? alpha * v : v; });
 }
 
 void nncc::runtime::clip(const Tensor &x, std::optional<double> lo,
@@ -267,12 +277,12 @@ void nncc::runtime::clip(const Tensor &x, std::optional<double> lo,
     // A missing bound is the type's extreme, which for floats is infinity
     // (the largest finite value would clip infinities).
     using Limits = std::numeric_limits<T>;
-    const T low = lo ? saturatingCast<T>(*lo)
-                     : Limits::has_infinity ? -Limits::infinity()
-                                            : Limits::lowest();
-    const T high = hi ? saturatingCast<T>(*hi)
-                      : Limits::has_infinity ? Limits::infinity()
-                                             : Limits::max();
+    const T low = lo                     ? saturatingCast<T>(*lo)
+                  : Limits::has_infinity ? -Limits::infinity()
+                                         : Limits::lowest();
+    const T high = hi                     ? saturatingCast<T>(*hi)
+                   : Limits::has_infinity ? Limits::infinity()
+                                          : Limits::max();
     // min(max(v, low), high) as in np.clip: with low > high everything becomes
     // high, and a NaN input stays NaN because both comparisons are false.
     mapElements<T>(x, out, [low, high](T v) {

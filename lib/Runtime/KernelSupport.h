@@ -12,6 +12,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Parallel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -22,8 +23,7 @@ namespace nncc::runtime::detail {
 /// Calls `fn(begin, end)` over consecutive chunks of [0, n).  Work below
 /// `grain` items per chunk is not worth a task, so small ranges run inline on
 /// the calling thread.  Chunks never overlap, so `fn` may write its range.
-template <typename Fn>
-void parallelChunks(int64_t n, int64_t grain, Fn &&fn) {
+template <typename Fn> void parallelChunks(int64_t n, int64_t grain, Fn &&fn) {
   if (n <= 0)
     return;
   int64_t threads = static_cast<int64_t>(llvm::parallel::getThreadCount());
@@ -60,8 +60,8 @@ template <typename T> T saturatingCast(double v) {
 }
 
 /// Row-major strides (in elements) of `shape`.
-inline llvm::SmallVector<int64_t, 6> rowMajorStrides(
-    llvm::ArrayRef<int64_t> shape) {
+inline llvm::SmallVector<int64_t, 6>
+rowMajorStrides(llvm::ArrayRef<int64_t> shape) {
   llvm::SmallVector<int64_t, 6> strides(shape.size(), 1);
   for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
     strides[i] = strides[i + 1] * shape[i + 1];

@@ -36,8 +36,8 @@ void nncc::runtime::batchNorm(const Tensor &x, const Tensor &scale,
                      std::sqrt(static_cast<double>(var.data<float>()[c]) +
                                static_cast<double>(epsilon));
     mul[c] = static_cast<float>(a);
-    add[c] = static_cast<float>(bias.data<float>()[c] -
-                                mean.data<float>()[c] * a);
+    add[c] =
+        static_cast<float>(bias.data<float>()[c] - mean.data<float>()[c] * a);
   }
   const int64_t planes = x.dim(0) * channels;
   const int64_t planeSize = planes == 0 ? 0 : x.numElements() / planes;

@@ -73,6 +73,10 @@ PoolGeometry makeGeometry(const Tensor &x, const WindowParams &window,
   assert(out.rank() == x.rank() && out.dim(0) == x.dim(0) &&
          out.dim(1) == x.dim(1) && out.dtype() == x.dtype());
   assert(static_cast<int64_t>(window.kernel.size()) == spatial &&
+         (window.strides.empty() ||
+          static_cast<int64_t>(window.strides.size()) == spatial) &&
+         (window.dilations.empty() ||
+          static_cast<int64_t>(window.dilations.size()) == spatial) &&
          static_cast<int64_t>(window.padsBegin.size()) == spatial &&
          static_cast<int64_t>(window.padsEnd.size()) == spatial);
   PoolGeometry geo;
@@ -88,13 +92,12 @@ PoolGeometry makeGeometry(const Tensor &x, const WindowParams &window,
     const int64_t s = d - lead;
     geo.in[d] = x.dim(2 + s);
     geo.out[d] = out.dim(2 + s);
-    // Empty strides or dilations mean the ONNX default of 1.
     geo.stride[d] = window.strides.empty() ? 1 : window.strides[s];
     geo.dilation[d] = window.dilations.empty() ? 1 : window.dilations[s];
     geo.padBegin[d] = window.padsBegin[s];
-    geo.taps[d] = computeTaps(geo.in[d], geo.out[d], window.kernel[s],
-                              geo.stride[d], geo.dilation[d],
-                              window.padsBegin[s], window.padsEnd[s]);
+    geo.taps[d] =
+        computeTaps(geo.in[d], geo.out[d], window.kernel[s], geo.stride[d],
+                    geo.dilation[d], window.padsBegin[s], window.padsEnd[s]);
   }
   return geo;
 }
@@ -103,8 +106,7 @@ PoolGeometry makeGeometry(const Tensor &x, const WindowParams &window,
 /// plane, where `taps` are the position's per-dim TapRanges and
 /// `visit(reader)` calls `reader(inIndex)` for each input element under the
 /// window.
-template <typename Fn>
-void forEachWindow(const PoolGeometry &geo, Fn &&fn) {
+template <typename Fn> void forEachWindow(const PoolGeometry &geo, Fn &&fn) {
   int64_t outIndex = 0;
   for (int64_t od = 0; od < geo.out[0]; ++od)
     for (int64_t oh = 0; oh < geo.out[1]; ++oh)

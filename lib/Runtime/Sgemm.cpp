@@ -5,8 +5,9 @@
 // dimension is walked in blocks, and for each block a panel of op(A) and of
 // op(B) is packed into contiguous, zero-padded slivers so that the innermost
 // micro-kernel streams both operands with unit stride.  The micro-kernel
-// keeps an MR x NR accumulator tile in registers; it is written as plain
-// loops with constant trip counts so that the compiler vectorizes it.
+// keeps an MR x NR accumulator tile in registers, written with GCC/Clang
+// generic vector types so that its register blocking does not depend on the
+// optimization level (see microKernelBody).
 //
 // The library is built for the baseline ISA, so on x86-64 the same
 // micro-kernel source is also compiled for AVX2+FMA and AVX-512 and the best
@@ -31,7 +32,8 @@ using namespace nncc::runtime::detail;
 
 namespace {
 
-/// K block: one MR x kKc sliver of A and one kKc x NR sliver of B fit in L1.
+/// K block: an MR x kKc sliver of A and a kKc x NR sliver of B are reused
+/// from L1/L2 across a whole tile.
 constexpr int64_t kKc = 256;
 /// M block: the packed MC x kKc block of A stays in L2.  A multiple of every
 /// micro-kernel's MR.
@@ -40,8 +42,9 @@ constexpr int64_t kMc = 96;
 constexpr int64_t kMaxNc = 1024;
 /// The largest MR * NR of any micro-kernel, for the edge-tile scratch buffer.
 constexpr int64_t kMaxTile = 6 * 64;
-/// Below this many multiply-adds a single thread is faster than a fork.
-constexpr int64_t kParallelThreshold = 1 << 16;
+/// Below this many multiply-adds (about ten microseconds on one core) a
+/// single thread is faster than a fork.
+constexpr int64_t kParallelThreshold = int64_t(1) << 19;
 
 /// Computes an MR x NR tile: C = alpha * (Ap * Bp) + beta * C, where Ap is a
 /// packed kc x MR sliver and Bp a packed kc x NR sliver.  beta == 0 leaves
@@ -186,12 +189,13 @@ MatrixView viewOf(const float *data, int64_t ld, bool transposed) {
 /// Packs rows [i0, i0+mc) x cols [p0, p0+kc) of op(A) into MR-row slivers,
 /// each stored p-major ([kc][MR]); rows past the end are zero so the
 /// micro-kernel never needs an edge case.
-void packA(const MatrixView &a, int64_t i0, int64_t mc, int64_t p0,
-           int64_t kc, int64_t mr, float *dst) {
+void packA(const MatrixView &a, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
+           int64_t mr, float *dst) {
   for (int64_t is = 0; is < mc; is += mr, dst += kc * mr) {
     int64_t rows = std::min(mr, mc - is);
     for (int64_t r = 0; r < rows; ++r) {
-      const float *src = a.data + (i0 + is + r) * a.rowStride + p0 * a.colStride;
+      const float *src =
+          a.data + (i0 + is + r) * a.rowStride + p0 * a.colStride;
       for (int64_t p = 0; p < kc; ++p)
         dst[p * mr + r] = src[p * a.colStride];
     }
@@ -208,7 +212,8 @@ void packB(const MatrixView &b, int64_t p0, int64_t kc, int64_t j0, int64_t nc,
   for (int64_t js = 0; js < nc; js += nr, dst += kc * nr) {
     int64_t cols = std::min(nr, nc - js);
     for (int64_t p = 0; p < kc; ++p) {
-      const float *src = b.data + (p0 + p) * b.rowStride + (j0 + js) * b.colStride;
+      const float *src =
+          b.data + (p0 + p) * b.rowStride + (j0 + js) * b.colStride;
       float *row = dst + p * nr;
       if (b.colStride == 1) {
         std::copy(src, src + cols, row);
@@ -276,8 +281,8 @@ void computeTile(const Problem &prob, const MicroKernel &kernel, int64_t i0,
         for (int64_t r = 0; r < rows; ++r)
           for (int64_t j = 0; j < cols; ++j) {
             float &dst = c[r * prob.ldc + j];
-            dst = beta == 0.0f ? edge[r * nr + j]
-                               : edge[r * nr + j] + beta * dst;
+            dst =
+                beta == 0.0f ? edge[r * nr + j] : edge[r * nr + j] + beta * dst;
           }
       }
     }
@@ -315,8 +320,9 @@ void nncc::runtime::detail::sgemm(bool transA, bool transB, int64_t m,
   }
   const MicroKernel kernel = microKernelFor(selectedKernel().load());
   assert(kernel.mr * kernel.nr <= kMaxTile && kMc % kernel.mr == 0);
-  Problem prob{m, n, k, alpha, beta, viewOf(a, lda, transA),
-               viewOf(b, ldb, transB), c, ldc};
+  Problem prob{
+      m, n,  k, alpha, beta, viewOf(a, lda, transA), viewOf(b, ldb, transB),
+      c, ldc};
 
   int64_t threads = 1;
   if (allowParallel && m * n * k >= kParallelThreshold)
@@ -329,7 +335,7 @@ void nncc::runtime::detail::sgemm(bool transA, bool transB, int64_t m,
       std::max<int64_t>(1, (4 * threads + mBlocks - 1) / mBlocks);
   int64_t nc = (n + wantedNBlocks - 1) / wantedNBlocks;
   nc = std::clamp<int64_t>((nc + kernel.nr - 1) / kernel.nr * kernel.nr,
-                           std::min<int64_t>(8 * kernel.nr, n), kMaxNc);
+                           std::min<int64_t>(2 * kernel.nr, n), kMaxNc);
   const int64_t nBlocks = (n + nc - 1) / nc;
 
   auto runTile = [&](size_t tile) {

@@ -21,12 +21,10 @@ constexpr size_t kStorageAlignment = 64;
 /// least one so that even zero-element tensors are non-empty) of zeroed,
 /// aligned memory owned by the returned pointer.
 std::shared_ptr<std::byte> allocateStorage(size_t bytes) {
-  size_t rounded =
-      std::max<size_t>(kStorageAlignment, (bytes + kStorageAlignment - 1) /
-                                              kStorageAlignment *
-                                              kStorageAlignment);
-  void *memory =
-      ::operator new(rounded, std::align_val_t(kStorageAlignment));
+  size_t rounded = std::max<size_t>(kStorageAlignment,
+                                    (bytes + kStorageAlignment - 1) /
+                                        kStorageAlignment * kStorageAlignment);
+  void *memory = ::operator new(rounded, std::align_val_t(kStorageAlignment));
   std::memset(memory, 0, rounded);
   return std::shared_ptr<std::byte>(
       static_cast<std::byte *>(memory), [](std::byte *p) {
@@ -37,34 +35,56 @@ std::shared_ptr<std::byte> allocateStorage(size_t bytes) {
 
 size_t nncc::runtime::dtypeSize(DType type) {
   switch (type) {
-  case DType::F32: return 4;
-  case DType::F64: return 8;
-  case DType::I8: return 1;
-  case DType::U8: return 1;
-  case DType::I16: return 2;
-  case DType::U16: return 2;
-  case DType::I32: return 4;
-  case DType::U32: return 4;
-  case DType::I64: return 8;
-  case DType::U64: return 8;
-  case DType::Bool: return 1;
+  case DType::F32:
+    return 4;
+  case DType::F64:
+    return 8;
+  case DType::I8:
+    return 1;
+  case DType::U8:
+    return 1;
+  case DType::I16:
+    return 2;
+  case DType::U16:
+    return 2;
+  case DType::I32:
+    return 4;
+  case DType::U32:
+    return 4;
+  case DType::I64:
+    return 8;
+  case DType::U64:
+    return 8;
+  case DType::Bool:
+    return 1;
   }
   __builtin_unreachable();
 }
 
 llvm::StringRef nncc::runtime::dtypeName(DType type) {
   switch (type) {
-  case DType::F32: return "f32";
-  case DType::F64: return "f64";
-  case DType::I8: return "i8";
-  case DType::U8: return "u8";
-  case DType::I16: return "i16";
-  case DType::U16: return "u16";
-  case DType::I32: return "i32";
-  case DType::U32: return "u32";
-  case DType::I64: return "i64";
-  case DType::U64: return "u64";
-  case DType::Bool: return "bool";
+  case DType::F32:
+    return "f32";
+  case DType::F64:
+    return "f64";
+  case DType::I8:
+    return "i8";
+  case DType::U8:
+    return "u8";
+  case DType::I16:
+    return "i16";
+  case DType::U16:
+    return "u16";
+  case DType::I32:
+    return "i32";
+  case DType::U32:
+    return "u32";
+  case DType::I64:
+    return "i64";
+  case DType::U64:
+    return "u64";
+  case DType::Bool:
+    return "bool";
   }
   __builtin_unreachable();
 }
@@ -83,8 +103,7 @@ int64_t nncc::runtime::numElementsOf(llvm::ArrayRef<int64_t> shape) {
 }
 
 Tensor::Tensor(DType type, llvm::ArrayRef<int64_t> shape)
-    : type(type), dims(shape.begin(), shape.end()),
-      count(numElementsOf(shape)),
+    : type(type), dims(shape.begin(), shape.end()), count(numElementsOf(shape)),
       storage(allocateStorage(static_cast<size_t>(count) * dtypeSize(type))) {}
 
 Tensor Tensor::reshaped(llvm::ArrayRef<int64_t> newShape) const {

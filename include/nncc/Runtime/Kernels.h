@@ -18,8 +18,9 @@
 namespace nncc::runtime {
 
 /// Spatial window parameters shared by convolution and pooling; every vector
-/// has one entry per spatial dimension.  Pads are explicit (auto_pad has been
-/// resolved by the caller).
+/// has one entry per spatial dimension, except that empty `strides` or
+/// `dilations` mean all ones (ONNX's defaults).  Pads are explicit (auto_pad
+/// has been resolved by the caller).
 struct WindowParams {
   llvm::SmallVector<int64_t, 3> kernel;
   llvm::SmallVector<int64_t, 3> strides;
@@ -36,7 +37,9 @@ void conv(const Tensor &x, const Tensor &w, const Tensor *bias,
 void maxPool(const Tensor &x, const WindowParams &window, Tensor &out);
 /// AveragePool; with `countIncludePad` false the divisor counts only the
 /// window elements inside the input.  Windows that ceil_mode lets run past
-/// the end of the padded input count only up to the padded edge.  f32.
+/// the end of the padded input count only up to the padded edge.  A window
+/// with nothing to count (only padding, countIncludePad false) gives NaN,
+/// as in the ONNX reference.  f32.
 void averagePool(const Tensor &x, const WindowParams &window,
                  bool countIncludePad, Tensor &out);
 /// GlobalAveragePool: mean over all spatial dims, out [N, C, 1...].  f32.
@@ -59,7 +62,9 @@ void softmax(const Tensor &x, int64_t axis, Tensor &out);
 enum class BinaryOpKind { Add, Sub, Mul, Div };
 /// Elementwise binary op with numpy multidirectional broadcasting.  Any
 /// numeric dtype (a, b and out share it); integer Div truncates toward zero
-/// and integer arithmetic wraps as in C for unsigned types.
+/// and integer arithmetic wraps as in C for unsigned types.  Cases ONNX
+/// leaves undefined are made total instead of trapping: integer division by
+/// zero yields 0, and signed overflow (including MIN / -1) wraps.
 void binary(BinaryOpKind kind, const Tensor &a, const Tensor &b, Tensor &out);
 
 enum class UnaryOpKind { Relu, Sigmoid, Tanh };

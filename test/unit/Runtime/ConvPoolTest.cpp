@@ -37,7 +37,6 @@ std::vector<double> naiveConv(const Tensor &x, const Tensor &w,
                               int64_t group, llvm::ArrayRef<int64_t> outShape) {
   const int64_t m = w.dim(0), cg = w.dim(1), mg = m / group;
   auto inSpatial = x.shape().drop_front(2);
-  auto outSpatial = outShape.drop_front(2);
   auto kSpatial = w.shape().drop_front(2);
   std::vector<double> y(numElementsOf(outShape));
   std::vector<int64_t> in;
@@ -150,16 +149,26 @@ TEST(ConvTest, HandComputed2x2KernelWithBias) {
   expectValuesEq(y, {38, 48, 68, 78});
 }
 
+TEST(ConvTest, EmptyStridesAndDilationsMeanOnes) {
+  Tensor x = iota({1, 1, 3, 3});
+  Tensor w = iota({1, 1, 2, 2});
+  WindowParams win = makeWindow({2, 2}, {}, {}, {0, 0}, {0, 0});
+  Tensor y(DType::F32, {1, 1, 2, 2});
+  conv(x, w, nullptr, win, 1, y);
+  expectValuesEq(y, {37, 47, 67, 77});
+  maxPool(x, win, y);
+  expectValuesEq(y, {5, 6, 8, 9});
+}
+
 TEST(ConvTest, HandComputedPaddedStrided) {
   // A 3x3 box filter with pad 1 and stride 2 sums each 2x2 corner block.
   Tensor x = iota({1, 1, 3, 3});
-  Tensor w = Tensor::fromValues<float>({1, 1, 3, 3},
-                                       std::vector<float>(9, 1.0f));
+  Tensor w =
+      Tensor::fromValues<float>({1, 1, 3, 3}, std::vector<float>(9, 1.0f));
   Tensor y(DType::F32, {1, 1, 2, 2});
-  conv(x, w, nullptr, makeWindow({3, 3}, {2, 2}, {1, 1}, {1, 1}, {1, 1}), 1,
-       y);
-  expectValuesEq(y, {1 + 2 + 4 + 5, 2 + 3 + 5 + 6, 4 + 5 + 7 + 8,
-                     5 + 6 + 8 + 9});
+  conv(x, w, nullptr, makeWindow({3, 3}, {2, 2}, {1, 1}, {1, 1}, {1, 1}), 1, y);
+  expectValuesEq(y,
+                 {1 + 2 + 4 + 5, 2 + 3 + 5 + 6, 4 + 5 + 7 + 8, 5 + 6 + 8 + 9});
 }
 
 TEST(ConvTest, HandComputedAsymmetricPadAndDilation1D) {
@@ -182,8 +191,7 @@ TEST(ConvTest, HandComputedGroups) {
       x.data<float>()[c * 4 + i] = static_cast<float>(c + 1);
   Tensor w = Tensor::fromValues<float>({2, 2, 1, 1}, {1, 10, 100, 1000});
   Tensor y(DType::F32, {1, 2, 2, 2});
-  conv(x, w, nullptr, makeWindow({1, 1}, {1, 1}, {1, 1}, {0, 0}, {0, 0}), 2,
-       y);
+  conv(x, w, nullptr, makeWindow({1, 1}, {1, 1}, {1, 1}, {0, 0}, {0, 0}), 2, y);
   expectValuesEq(y, {21, 21, 21, 21, 4300, 4300, 4300, 4300});
 }
 
@@ -215,9 +223,8 @@ void checkConvAgainstNaive(const ConvCase &c, std::mt19937 &rng) {
   // Garbage in the result must not leak into it (it is only written).
   std::fill(y.data<float>(), y.data<float>() + y.numElements(), NAN);
   conv(x, w, c.bias ? &b : nullptr, win, c.group, y);
-  expectValuesNear(y, naiveConv(x, w, c.bias ? &b : nullptr, win, c.group,
-                                outShape),
-                   1e-4);
+  expectValuesNear(
+      y, naiveConv(x, w, c.bias ? &b : nullptr, win, c.group, outShape), 1e-4);
 }
 
 const std::vector<ConvCase> &convCases() {
@@ -239,18 +246,29 @@ const std::vector<ConvCase> &convCases() {
       // Padding larger than the kernel reach leaves pure-padding windows.
       {{1, 2, 3, 3}, {2, 2, 2, 2}, 1, {1, 1}, {1, 1}, {3, 2}, {2, 3}, true},
       // K above the SGEMM K block (36 * 9 = 324) and M above the M block.
-      {{1, 36, 9, 9}, {100, 36, 3, 3}, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1},
-       true},
+      {{1, 36, 9, 9}, {100, 36, 3, 3}, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},
       // Many output rows: several im2col row blocks per plane.
       {{1, 8, 60, 70}, {16, 8, 3, 3}, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},
       // 1-D with groups and dilation.
       {{2, 4, 17}, {6, 2, 3}, 2, {2}, {2}, {1}, {2}, true},
       // 3-D with asymmetric pads and strides.
-      {{1, 2, 5, 6, 7}, {3, 2, 2, 3, 3}, 1, {1, 2, 2}, {1, 1, 2}, {0, 1, 2},
-       {1, 0, 1}, true},
+      {{1, 2, 5, 6, 7},
+       {3, 2, 2, 3, 3},
+       1,
+       {1, 2, 2},
+       {1, 1, 2},
+       {0, 1, 2},
+       {1, 0, 1},
+       true},
       // 3-D depthwise.
-      {{2, 3, 4, 5, 6}, {3, 1, 3, 3, 3}, 3, {1, 1, 1}, {1, 1, 1}, {1, 1, 1},
-       {1, 1, 1}, false},
+      {{2, 3, 4, 5, 6},
+       {3, 1, 3, 3, 3},
+       3,
+       {1, 1, 1},
+       {1, 1, 1},
+       {1, 1, 1},
+       {1, 1, 1},
+       false},
   };
   return cases;
 }
@@ -286,8 +304,7 @@ TEST(PoolTest, MaxPoolPaddingNeverWins) {
 }
 
 TEST(PoolTest, MaxPoolUint8) {
-  Tensor x = Tensor::fromValues<uint8_t>({1, 1, 1, 6},
-                                         {0, 255, 3, 200, 7, 9});
+  Tensor x = Tensor::fromValues<uint8_t>({1, 1, 1, 6}, {0, 255, 3, 200, 7, 9});
   Tensor y(DType::U8, {1, 1, 1, 3});
   maxPool(x, makeWindow({1, 3}, {1, 2}, {1, 1}, {0, 1}, {0, 1}), y);
   // Windows (with pad 1 each side) cover x[-1..1], x[1..3], x[3..5].
@@ -303,13 +320,13 @@ TEST(PoolTest, AveragePoolCountIncludePadBothWays) {
   Tensor exclude(DType::F32, {1, 1, 4, 4});
   averagePool(x, win, /*countIncludePad=*/true, include);
   averagePool(x, win, /*countIncludePad=*/false, exclude);
-  expectValuesNear(include, {0.25, 0.75, 1.25, 0.75,     //
-                             1.25, 3.0, 4.0, 2.25,       //
-                             2.75, 6.0, 7.0, 3.75,       //
+  expectValuesNear(include, {0.25, 0.75, 1.25, 0.75, //
+                             1.25, 3.0, 4.0, 2.25,   //
+                             2.75, 6.0, 7.0, 3.75,   //
                              1.75, 3.75, 4.25, 2.25});
-  expectValuesNear(exclude, {1.0, 1.5, 2.5, 3.0,   //
-                             2.5, 3.0, 4.0, 4.5,   //
-                             5.5, 6.0, 7.0, 7.5,   //
+  expectValuesNear(exclude, {1.0, 1.5, 2.5, 3.0, //
+                             2.5, 3.0, 4.0, 4.5, //
+                             5.5, 6.0, 7.0, 7.5, //
                              7.0, 7.5, 8.5, 9.0});
 }
 
@@ -348,8 +365,13 @@ TEST(PoolTest, RandomMatchesNaive) {
       {{1, 2, 7, 9}, {3, 3}, {2, 2}, {1, 1}, {1, 1}, {1, 1}, true},
       {{1, 2, 10, 11}, {3, 2}, {3, 2}, {2, 1}, {2, 0}, {1, 1}, true},
       {{3, 2, 13}, {4}, {3}, {1}, {2}, {1}, true},
-      {{1, 2, 5, 6, 7}, {2, 3, 2}, {2, 1, 2}, {1, 1, 2}, {1, 1, 0},
-       {0, 1, 1}, true},
+      {{1, 2, 5, 6, 7},
+       {2, 3, 2},
+       {2, 1, 2},
+       {1, 1, 2},
+       {1, 1, 0},
+       {0, 1, 1},
+       true},
       {{1, 1, 6, 6}, {3, 3}, {1, 1}, {2, 2}, {2, 2}, {2, 2}, false},
   };
   std::mt19937 rng(99);
@@ -357,8 +379,8 @@ TEST(PoolTest, RandomMatchesNaive) {
     SCOPED_TRACE("pool case " + std::to_string(i));
     const PoolCase &c = cases[i];
     Tensor x = randomTensor(c.xShape, rng);
-    WindowParams win = makeWindow(c.kernel, c.strides, c.dilations,
-                                  c.padsBegin, c.padsEnd);
+    WindowParams win =
+        makeWindow(c.kernel, c.strides, c.dilations, c.padsBegin, c.padsEnd);
     auto outShape = poolOutShape(x, win, c.ceilMode);
     Tensor y(DType::F32, outShape);
     maxPool(x, win, y);

@@ -34,17 +34,18 @@ std::vector<double> naiveGemm(const Tensor &a, const Tensor &b, const Tensor *c,
     for (int64_t j = 0; j < n; ++j) {
       double acc = 0;
       for (int64_t p = 0; p < k; ++p) {
-        double av = transA ? a.getAsDouble(p * m + i) : a.getAsDouble(i * k + p);
-        double bv = transB ? b.getAsDouble(j * k + p) : b.getAsDouble(p * n + j);
+        double av =
+            transA ? a.getAsDouble(p * m + i) : a.getAsDouble(i * k + p);
+        double bv =
+            transB ? b.getAsDouble(j * k + p) : b.getAsDouble(p * n + j);
         acc += av * bv;
       }
       y[i * n + j] = alpha * acc;
       if (c) {
         int64_t rows = c->rank() == 2 ? c->dim(0) : 1;
         int64_t cols = c->rank() >= 1 ? c->dim(c->rank() - 1) : 1;
-        y[i * n + j] +=
-            beta * c->getAsDouble((rows == 1 ? 0 : i) * cols +
-                                  (cols == 1 ? 0 : j));
+        y[i * n + j] += beta * c->getAsDouble((rows == 1 ? 0 : i) * cols +
+                                              (cols == 1 ? 0 : j));
       }
     }
   return y;
@@ -85,17 +86,17 @@ TEST(GemmTest, RandomMatchesNaive) {
   };
   // Includes sizes beyond every SGEMM block (M 96, K 256, N tiles) and
   // vectors on either side.
-  const std::vector<Shape> shapes = {{1, 1, 1},    {3, 5, 7},   {1, 70, 33},
-                                     {70, 1, 33},  {17, 129, 9}, {130, 70, 300},
-                                     {200, 300, 20}};
+  const std::vector<Shape> shapes = {
+      {1, 1, 1},    {3, 5, 7},      {1, 70, 33},   {70, 1, 33},
+      {17, 129, 9}, {130, 70, 300}, {200, 300, 20}};
   std::mt19937 rng(42);
   forEachSgemmKernel([&] {
     for (const Shape &s : shapes)
       for (int t = 0; t < 4; ++t) {
         bool transA = t & 1, transB = t & 2;
-        SCOPED_TRACE(testing::Message() << s.m << "x" << s.n << "x" << s.k
-                                        << " transA " << transA << " transB "
-                                        << transB);
+        SCOPED_TRACE(testing::Message()
+                     << s.m << "x" << s.n << "x" << s.k << " transA " << transA
+                     << " transB " << transB);
         Tensor a = transA ? randomTensor({s.k, s.m}, rng)
                           : randomTensor({s.m, s.k}, rng);
         Tensor b = transB ? randomTensor({s.n, s.k}, rng)
@@ -113,6 +114,53 @@ TEST(GemmTest, RandomMatchesNaive) {
         gemm(a, b, nullptr, 1.0f, 1.0f, transA, transB, y);
         expectValuesNear(y, naiveGemm(a, b, nullptr, 1, 1, transA, transB),
                          1e-4);
+      }
+  });
+}
+
+TEST(SgemmTest, GeneralBetaAndLeadingDimensions) {
+  // The kernels only use beta 0 and 1 and packed operands; exercise the
+  // BLAS-style contract directly on sub-matrices of larger buffers, and
+  // check that nothing outside C's sub-matrix is written.
+  struct Shape {
+    int64_t m, n, k;
+  };
+  const std::vector<Shape> shapes = {
+      {5, 9, 3}, {100, 70, 260}, {1, 40, 7}, {40, 1, 7}};
+  std::mt19937 rng(77);
+  std::uniform_real_distribution<float> dist(-1, 1);
+  forEachSgemmKernel([&] {
+    for (const Shape &s : shapes)
+      for (int t = 0; t < 4; ++t) {
+        const bool transA = t & 1, transB = t & 2;
+        const int64_t aRows = transA ? s.k : s.m, aCols = transA ? s.m : s.k;
+        const int64_t bRows = transB ? s.n : s.k, bCols = transB ? s.k : s.n;
+        const int64_t lda = aCols + 3, ldb = bCols + 5, ldc = s.n + 2;
+        std::vector<float> a(aRows * lda), b(bRows * ldb), c(s.m * ldc);
+        for (float &v : a)
+          v = dist(rng);
+        for (float &v : b)
+          v = dist(rng);
+        for (float &v : c)
+          v = dist(rng);
+        const std::vector<float> c0 = c;
+        detail::sgemm(transA, transB, s.m, s.n, s.k, -2.0f, a.data(), lda,
+                      b.data(), ldb, 0.5f, c.data(), ldc);
+        for (int64_t i = 0; i < s.m; ++i)
+          for (int64_t j = 0; j < ldc; ++j) {
+            if (j >= s.n) {
+              ASSERT_EQ(c[i * ldc + j], c0[i * ldc + j]) << "wrote past C";
+              continue;
+            }
+            double acc = 0;
+            for (int64_t p = 0; p < s.k; ++p)
+              acc += double(transA ? a[p * lda + i] : a[i * lda + p]) *
+                     (transB ? b[j * ldb + p] : b[p * ldb + j]);
+            double want = -2.0 * acc + 0.5 * c0[i * ldc + j];
+            ASSERT_NEAR(c[i * ldc + j], want, 1e-4 * (1 + std::abs(want)))
+                << s.m << "x" << s.n << "x" << s.k << " at " << i << "," << j
+                << " transA " << transA << " transB " << transB;
+          }
       }
   });
 }

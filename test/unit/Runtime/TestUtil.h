@@ -43,8 +43,8 @@ inline void expectValuesNear(const Tensor &actual,
       continue;
     }
     bool ok = std::abs(got - want) <= tolerance * (1.0 + std::abs(want));
-    EXPECT_TRUE(ok) << "at flat index " << i << ": got " << got
-                    << ", expected " << want;
+    EXPECT_TRUE(ok) << "at flat index " << i << ": got " << got << ", expected "
+                    << want;
     failures += !ok;
   }
 }
