@@ -1,9 +1,12 @@
 //===- TargetLoader.cpp - Load and validate chip descriptions -------------===//
 //
-// Three steps: walk the YAML tree and match every key against the schema
-// (unknown keys, wrong node kinds); parse each field or its default (type,
-// unit, range); check cross-field consistency while building the TargetChip.
-// Every problem is collected with its location, so one run reports them all.
+// Four steps: reject input the YAML parser cannot take safely (invalid
+// UTF-8, absurd nesting) and report syntax errors alone; walk the tree and
+// match every key against the schema (unknown keys, wrong node kinds); parse
+// each field or its default (type, unit, range); check cross-field
+// consistency while building the TargetChip.  All problems of a step are
+// reported together; a step runs only when the previous one found none, so
+// no message is a consequence of an earlier one.
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Target/TargetLoader.h"
@@ -13,6 +16,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLParser.h"
@@ -53,7 +57,13 @@ public:
 private:
   void report(SMLoc loc, StringRef path, const Twine &message);
   void walk(yaml::MappingNode *mapping, StringRef prefix);
-  void parseField(const FieldSpec &spec, yaml::Node *node);
+  void parseField(const FieldSpec &spec, yaml::Node *node,
+                  yaml::ScalarNode *key);
+  /// Where the value of `key` starts in the file: the node's own range is
+  /// wrong for empty values, aliases and flow collections.
+  SMLoc valueStart(yaml::ScalarNode *key, yaml::Node *value) const;
+  /// Rejects input the YAML parser must not see; returns false if it did.
+  bool precheck(StringRef text);
   bool parseScalar(const FieldSpec &spec, StringRef text, SMLoc loc,
                    Value &value);
   void applyDefaults();
@@ -92,7 +102,11 @@ void TargetLoader::report(SMLoc loc, StringRef path, const Twine &message) {
   if (!path.empty())
     os << path << ": ";
   os << message;
-  problems.emplace_back(loc, line);
+  // One problem, one line: escape line breaks that came from the file.
+  std::string escaped;
+  for (char c : line)
+    escaped += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
+  problems.emplace_back(loc, escaped);
 }
 
 SMLoc TargetLoader::sectionLoc(StringRef path) const {
@@ -142,7 +156,7 @@ void TargetLoader::walk(yaml::MappingNode *mapping, StringRef prefix) {
     }
     if (const FieldSpec *spec = lookupField(path)) {
       fieldNodes[path] = valueNode;
-      parseField(*spec, valueNode);
+      parseField(*spec, valueNode, keyNode);
       continue;
     }
     if (isSection(path)) {
@@ -150,7 +164,7 @@ void TargetLoader::walk(yaml::MappingNode *mapping, StringRef prefix) {
       if (auto *child = dyn_cast_or_null<yaml::MappingNode>(valueNode))
         walk(child, path);
       else
-        report(valueNode ? valueNode->getSourceRange().Start : keyLoc, path,
+        report(valueStart(keyNode, valueNode), path,
                "must be a mapping of fields");
       continue;
     }
@@ -168,23 +182,66 @@ void TargetLoader::walk(yaml::MappingNode *mapping, StringRef prefix) {
   }
 }
 
-void TargetLoader::parseField(const FieldSpec &spec, yaml::Node *node) {
-  SMLoc loc = node ? node->getSourceRange().Start : SMLoc();
+SMLoc TargetLoader::valueStart(yaml::ScalarNode *key, yaml::Node *value) const {
+  if (value && isa<yaml::ScalarNode, yaml::BlockScalarNode>(value))
+    return value->getSourceRange().Start;
+  if (!key)
+    return value ? value->getSourceRange().Start : documentStart;
+  // Skip the key, the colon and blanks; an empty value is blamed on its key.
+  const char *p = key->getSourceRange().End.getPointer();
+  StringRef rest(p, sm.getMemoryBuffer(sm.getMainFileID())->getBufferEnd() - p);
+  size_t colon = rest.find(':');
+  if (colon == StringRef::npos)
+    return key->getSourceRange().Start;
+  size_t start = rest.find_first_not_of(" \t", colon + 1);
+  if (start == StringRef::npos || rest[start] == '\n' || rest[start] == '\r' ||
+      rest[start] == '#')
+    return key->getSourceRange().Start;
+  return SMLoc::getFromPointer(p + start);
+}
+
+/// "an integer", "a voltage such as '0.8 V'", ...: what a field expects.
+std::string expectedText(const FieldSpec &spec) {
+  switch (spec.kind) {
+  case FieldKind::Integer: return "an integer";
+  case FieldKind::Real: return "a number";
+  case FieldKind::Quantity: {
+    StringRef name = dimensionName(spec.dimension);
+    return ((StringRef("aeiou").contains(name.front()) ? "an " : "a ") + name +
+            " such as '" + exampleQuantity(spec.dimension) + "'")
+        .str();
+  }
+  case FieldKind::Enum: return ("one of " + spec.enumValues).str();
+  case FieldKind::Bool: return "true or false";
+  case FieldKind::String: return "text";
+  case FieldKind::RealList: return "a list of numbers such as [0.02, 0.01]";
+  }
+  return "";
+}
+
+void TargetLoader::parseField(const FieldSpec &spec, yaml::Node *node,
+                              yaml::ScalarNode *key) {
+  SMLoc loc = valueStart(key, node);
+  if (isa_and_nonnull<yaml::AliasNode>(node)) {
+    report(loc, spec.path, "YAML aliases are not supported");
+    return;
+  }
   Value value;
   value.spec = &spec;
   value.loc = loc;
   if (spec.kind == FieldKind::RealList) {
     auto *sequence = dyn_cast_or_null<yaml::SequenceNode>(node);
     if (!sequence) {
-      report(loc, spec.path, "must be a list of numbers such as [0.02, 0.01]");
+      report(loc, spec.path, "expected " + expectedText(spec));
       return;
     }
     bool ok = true;
     for (yaml::Node &item : *sequence) {
       auto *scalar = dyn_cast<yaml::ScalarNode>(&item);
       SmallString<16> storage;
+      StringRef text = scalar ? scalar->getValue(storage).trim() : "";
       double v;
-      if (!scalar || scalar->getValue(storage).trim().getAsDouble(v)) {
+      if (!scalar || text.getAsDouble(v) || !std::isfinite(v)) {
         report(item.getSourceRange().Start, spec.path,
                "list entries must be numbers");
         ok = false;
@@ -192,7 +249,8 @@ void TargetLoader::parseField(const FieldSpec &spec, yaml::Node *node) {
       }
       if (v < spec.min || v > spec.max) {
         report(item.getSourceRange().Start, spec.path,
-               formatv("entry {0} is outside {1}", v, describeRange(spec)));
+               "entry " + text + " is outside the allowed range " +
+                   describeRange(spec));
         ok = false;
       }
       value.list.push_back(v);
@@ -203,8 +261,8 @@ void TargetLoader::parseField(const FieldSpec &spec, yaml::Node *node) {
   }
   auto *scalar = dyn_cast_or_null<yaml::ScalarNode>(node);
   if (!scalar) {
-    report(loc.isValid() ? loc : sectionLoc(spec.path), spec.path,
-           "expected " + describeKind(spec) + ", got " +
+    report(loc, spec.path,
+           "expected " + expectedText(spec) + ", got " +
                (isa_and_nonnull<yaml::MappingNode>(node)    ? "a mapping"
                 : isa_and_nonnull<yaml::SequenceNode>(node) ? "a list"
                                                             : "nothing"));
@@ -236,6 +294,11 @@ bool TargetLoader::parseScalar(const FieldSpec &spec, StringRef text,
       return false;
     }
     value.integer = v;
+    if (spec.path == "nncc_target" && v != 1) {
+      report(loc, spec.path,
+             "unsupported format version " + trimmed + " (expected 1)");
+      return false;
+    }
     return checkRange(static_cast<double>(v), trimmed.str());
   }
   case FieldKind::Real: {
@@ -260,8 +323,18 @@ bool TargetLoader::parseScalar(const FieldSpec &spec, StringRef text,
     SmallVector<StringRef> options;
     spec.enumValues.split(options, '|');
     if (!llvm::is_contained(options, trimmed)) {
+      std::string hint;
+      unsigned best = 3;
+      for (StringRef option : options) {
+        unsigned distance = trimmed.edit_distance(option, true, best);
+        if (distance < best) {
+          best = distance;
+          hint = (" (did you mean '" + option + "'?)").str();
+        }
+      }
       report(loc, spec.path,
-             "expected one of " + spec.enumValues + ", got '" + text + "'");
+             "expected one of " + spec.enumValues + ", got '" + text + "'" +
+                 hint);
       return false;
     }
     value.text = trimmed.str();
@@ -394,11 +467,19 @@ TargetChip TargetLoader::build() {
   wv.amplitudeStart = number("device.programming.amplitude_start");
   wv.amplitudeStep = number("device.programming.amplitude_step");
   wv.amplitudeMax = number("device.programming.amplitude_max");
-  if (wv.amplitudeMax < wv.amplitudeStart)
-    report(locOf("device.programming.amplitude_max"),
-           "device.programming.amplitude_max",
-           "must not be below amplitude_start (" +
-               formatQuantity(wv.amplitudeStart, Dimension::Voltage) + ")");
+  if (wv.amplitudeMax < wv.amplitudeStart) {
+    // Blame the field the file actually sets.
+    const Value *maxValue = get("device.programming.amplitude_max");
+    if (maxValue->loc.isValid())
+      report(maxValue->loc, "device.programming.amplitude_max",
+             "must not be below amplitude_start (" +
+                 formatQuantity(wv.amplitudeStart, Dimension::Voltage) + ")");
+    else
+      report(locOf("device.programming.amplitude_start"),
+             "device.programming.amplitude_start",
+             "must not exceed amplitude_max (" +
+                 formatQuantity(wv.amplitudeMax, Dimension::Voltage) + ")");
+  }
   wv.pulseWidth = number("device.programming.pulse_width");
   wv.maxIterations = integer("device.programming.max_iterations");
   wv.tolerance = number("device.programming.tolerance");
@@ -552,26 +633,87 @@ TargetChip TargetLoader::build() {
   return chip;
 }
 
+bool TargetLoader::precheck(StringRef text) {
+  // The YAML parser assumes UTF-8 and recurses once per nesting level.
+  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.begin());
+  const auto *p = begin;
+  const auto *end = reinterpret_cast<const llvm::UTF8 *>(text.end());
+  while (p < end) {
+    unsigned length = llvm::getNumBytesForUTF8(*p);
+    if (p + length > end || !llvm::isLegalUTF8Sequence(p, p + length)) {
+      report(SMLoc::getFromPointer(reinterpret_cast<const char *>(p)), "",
+             formatv("not valid UTF-8 (byte {0:x2})", unsigned(*p)).str());
+      return false;
+    }
+    p += length;
+  }
+  // Nesting: flow brackets, and block sequences opened on one line ("- - -").
+  constexpr int kMaxDepth = 64;
+  int depth = 0, dashes = 0;
+  char quote = 0;
+  bool comment = false;
+  for (const char *c = text.begin(); c != text.end(); ++c) {
+    if (*c == '\n') {
+      comment = false;
+      dashes = 0;
+      continue;
+    }
+    if (comment)
+      continue;
+    if (quote) {
+      if (*c == quote)
+        quote = 0;
+      continue;
+    }
+    if (*c == '#') {
+      comment = true;
+    } else if (*c == '"' || *c == '\'') {
+      quote = *c;
+    } else if (*c == '[' || *c == '{') {
+      ++depth;
+    } else if (*c == ']' || *c == '}') {
+      depth = std::max(0, depth - 1);
+    } else if (*c == '-' && c + 1 != text.end() && c[1] == ' ') {
+      ++dashes;
+    }
+    if (depth > kMaxDepth || dashes > kMaxDepth) {
+      report(SMLoc::getFromPointer(c), "",
+             formatv("nesting deeper than {0} levels", kMaxDepth).str());
+      return false;
+    }
+  }
+  return true;
+}
+
 Expected<TargetChip> TargetLoader::run() {
   StringRef text = sm.getMemoryBuffer(sm.getMainFileID())->getBuffer();
   documentStart = SMLoc::getFromPointer(text.data());
   bool blank = llvm::all_of(text, [](char c) { return llvm::isSpace(c); });
-  yaml::Stream stream(sm.getMemoryBuffer(sm.getMainFileID())->getMemBufferRef(),
-                      sm);
-  auto document = stream.begin();
-  yaml::Node *root = document != stream.end() ? document->getRoot() : nullptr;
-  if (blank || !root || isa<yaml::NullNode>(root)) {
-    if (problems.empty())
+  if (precheck(text)) {
+    // Syntax first, over every document, so that a half-parsed tree never
+    // produces messages of its own.
+    yaml::Stream syntax(sm.getMemoryBuffer(sm.getMainFileID())->getMemBufferRef(),
+                        sm);
+    for (yaml::Document &doc : syntax)
+      doc.skip();
+  }
+  if (problems.empty()) {
+    yaml::Stream stream(sm.getMemoryBuffer(sm.getMainFileID())->getMemBufferRef(),
+                        sm);
+    auto document = stream.begin();
+    yaml::Node *root = document != stream.end() ? document->getRoot() : nullptr;
+    if (blank || !root || isa<yaml::NullNode>(root)) {
       report(documentStart, "", "empty file: expected a chip description");
-  } else if (auto *mapping = dyn_cast<yaml::MappingNode>(root)) {
-    walk(mapping, "");
-    if (!stream.failed() && ++document != stream.end())
-      report(document->getRoot() ? document->getRoot()->getSourceRange().Start
-                                 : documentStart,
-             "", "expected one YAML document, found more");
-  } else {
-    report(root->getSourceRange().Start, "",
-           "expected a mapping of sections (technology, device, array, ...)");
+    } else if (auto *mapping = dyn_cast<yaml::MappingNode>(root)) {
+      walk(mapping, "");
+      if (++document != stream.end())
+        report(document->getRoot() ? document->getRoot()->getSourceRange().Start
+                                   : documentStart,
+               "", "expected one YAML document, found more");
+    } else {
+      report(root->getSourceRange().Start, "",
+             "expected a mapping of sections (technology, device, array, ...)");
+    }
   }
   // Defaults and cross-field checks only make sense on a well-formed tree.
   std::optional<TargetChip> chip;

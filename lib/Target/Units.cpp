@@ -25,11 +25,13 @@ constexpr UnitEntry kUnits[] = {
     {"nm", Dimension::Length, 1e-9, true},
     {"um", Dimension::Length, 1e-6, true},
     {"µm", Dimension::Length, 1e-6, false},
+    {"μm", Dimension::Length, 1e-6, false},
     {"mm", Dimension::Length, 1e-3, true},
     {"m", Dimension::Length, 1, true},
     {"nm2", Dimension::Area, 1e-18, true},
     {"um2", Dimension::Area, 1e-12, true},
     {"µm2", Dimension::Area, 1e-12, false},
+    {"μm2", Dimension::Area, 1e-12, false},
     {"mm2", Dimension::Area, 1e-6, true},
     {"m2", Dimension::Area, 1, true},
     {"mV", Dimension::Voltage, 1e-3, true},
@@ -42,6 +44,7 @@ constexpr UnitEntry kUnits[] = {
     {"ns", Dimension::Time, 1e-9, true},
     {"us", Dimension::Time, 1e-6, true},
     {"µs", Dimension::Time, 1e-6, false},
+    {"μs", Dimension::Time, 1e-6, false},
     {"ms", Dimension::Time, 1e-3, true},
     {"s", Dimension::Time, 1, true},
     {"min", Dimension::Time, 60, false},
@@ -51,6 +54,7 @@ constexpr UnitEntry kUnits[] = {
     {"nS", Dimension::Conductance, 1e-9, true},
     {"uS", Dimension::Conductance, 1e-6, true},
     {"µS", Dimension::Conductance, 1e-6, false},
+    {"μS", Dimension::Conductance, 1e-6, false},
     {"mS", Dimension::Conductance, 1e-3, true},
     {"S", Dimension::Conductance, 1, true},
     {"Ohm", Dimension::Resistance, 1, true},
@@ -60,6 +64,10 @@ constexpr UnitEntry kUnits[] = {
     {"Ω", Dimension::Resistance, 1, false},
     {"kΩ", Dimension::Resistance, 1e3, false},
     {"MΩ", Dimension::Resistance, 1e6, false},
+    // U+2126 OHM SIGN, which some editors produce instead of omega.
+    {"\u2126", Dimension::Resistance, 1, false},
+    {"k\u2126", Dimension::Resistance, 1e3, false},
+    {"M\u2126", Dimension::Resistance, 1e6, false},
     {"aJ", Dimension::Energy, 1e-18, true},
     {"fJ", Dimension::Energy, 1e-15, true},
     {"pJ", Dimension::Energy, 1e-12, true},
@@ -147,8 +155,11 @@ llvm::StringRef nncc::target::exampleQuantity(Dimension dimension) {
 
 llvm::Expected<double> nncc::target::parseQuantity(llvm::StringRef text,
                                                    Dimension dimension) {
+  llvm::StringRef name = dimensionName(dimension);
+  llvm::StringRef article =
+      llvm::StringRef("aeiou").contains(name.front()) ? "an " : "a ";
   auto expected = [&](const llvm::Twine &why) {
-    return makeError("expected a " + dimensionName(dimension) + " such as '" +
+    return makeError("expected " + article + name + " such as '" +
                      exampleQuantity(dimension) + "', got '" + text + "'" +
                      why);
   };
