@@ -10,6 +10,8 @@ endif
 LLVM_PREFIX = /usr/lib/llvm-19
 MODEL  ?= examples/lenet5.onnx
 TARGET ?= targets/default.yaml
+# Activation ranges are calibrated on Fashion-MNIST training images.
+CALIBRATION ?= /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 
 .PHONY: all deps configure build run check clean
 
@@ -28,7 +30,8 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	$(BUILD)/bin/nncc compile $(MODEL) --target $(TARGET) -o $(BUILD)/out
+	$(BUILD)/bin/nncc compile $(MODEL) --target $(TARGET) -o $(BUILD)/out \
+	  --calibration $(CALIBRATION)
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

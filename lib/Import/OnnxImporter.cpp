@@ -11,6 +11,7 @@
 #include "nncc/Dialect/NN/NNOps.h"
 #include "nncc/Import/TensorProto.h"
 #include "nncc/Support/Diagnostics.h"
+#include "nncc/Support/Elements.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
@@ -42,16 +43,6 @@ constexpr int64_t kMaxOpset = 17;
 
 bool isDefaultDomain(llvm::StringRef domain) {
   return domain.empty() || domain == "ai.onnx";
-}
-
-/// Blob names must be identifiers in MLIR's textual resource section.
-std::string blobNameFor(llvm::StringRef name) {
-  std::string out;
-  for (char c : name)
-    out += (llvm::isAlnum(c) || c == '_' || c == '.') ? c : '_';
-  if (out.empty() || llvm::isDigit(out.front()))
-    out.insert(out.begin(), '_');
-  return out;
 }
 
 } // namespace
@@ -283,7 +274,7 @@ FailureOr<Value> GraphImporter::lookup(llvm::StringRef name, Location useLoc) {
   if (init == initializers.end())
     return emitError(useLoc, "input '" + name + "' is not defined");
   Expected<ElementsAttr> attr = tensorProtoToElements(
-      context, *init->second, blobNameFor(name), baseDir);
+      context, *init->second, sanitizeBlobName(name), baseDir);
   if (!attr)
     return emitError(useLoc, "initializer '" + name + "' " +
                                  llvm::toString(attr.takeError()));

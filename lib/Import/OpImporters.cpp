@@ -9,6 +9,7 @@
 
 #include "nncc/Dialect/NN/NNOps.h"
 #include "nncc/Import/TensorProto.h"
+#include "nncc/Support/Elements.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -491,12 +492,8 @@ LogicalResult importConstant(NodeImporter &ni, Outputs &out) {
   ElementsAttr value;
   if (const auto *a = ni.typedAttr("value", onnx::AttributeProto::TENSOR)) {
     onnx::TensorProto proto = a->t();
-    std::string name = ni.getNode().output_size() ? ni.getNode().output(0) : "";
-    for (char &c : name)
-      if (!llvm::isAlnum(c) && c != '_' && c != '.')
-        c = '_';
-    if (name.empty() || llvm::isDigit(name.front()))
-      name.insert(name.begin(), '_');
+    std::string name = sanitizeBlobName(
+        ni.getNode().output_size() ? ni.getNode().output(0) : "");
     llvm::Expected<ElementsAttr> attr =
         tensorProtoToElements(*ctx, proto, name, ni.getBaseDir());
     if (!attr)

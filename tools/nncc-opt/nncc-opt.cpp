@@ -4,7 +4,9 @@
 // pass is registered here so that each can be tested alone with lit.
 //
 //===----------------------------------------------------------------------===//
+#include "nncc/Dialect/CIM/CIMDialect.h"
 #include "nncc/Dialect/NN/NNDialect.h"
+#include "nncc/Passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -14,8 +16,10 @@
 
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
+  nncc::registerNNCCPasses();
   mlir::DialectRegistry registry;
-  registry.insert<nncc::nn::NNDialect, mlir::func::FuncDialect>();
+  registry.insert<nncc::nn::NNDialect, nncc::cim::CIMDialect,
+                  mlir::func::FuncDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "nncc optimizer driver\n", registry));
 }

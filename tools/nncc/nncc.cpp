@@ -12,17 +12,24 @@
 // stderr, see nncc/Support/Diagnostics.h).
 //
 //===----------------------------------------------------------------------===//
+#include "nncc/Analysis/MappingSummary.h"
 #include "nncc/Analysis/ModelSummary.h"
+#include "nncc/Dialect/CIM/CIMDialect.h"
+#include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Execution/Executor.h"
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Import/TensorProto.h"
+#include "nncc/Passes/Passes.h"
 #include "nncc/Support/Datasets.h"
 #include "nncc/Support/Diagnostics.h"
 #include "nncc/Target/TargetLoader.h"
 #include "nncc/Target/TargetSchema.h"
 #include "nncc/Target/TargetSummary.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -99,6 +106,30 @@ cl::opt<std::string> targetPath("target",
                                 cl::desc("Target chip description (YAML)"),
                                 cl::value_desc("chip.yaml"), cl::Required,
                                 cl::sub(compileCmd));
+
+cl::opt<std::string> calibrationPath(
+    "calibration",
+    cl::desc("Calibration samples for activation ranges (.npy/.pb with "
+             "samples along dim 0, or IDX images)"),
+    cl::value_desc("file"), cl::sub(compileCmd));
+cl::opt<int64_t> calibrationLimit("calibration-limit",
+                                  cl::desc("Use at most N calibration samples"),
+                                  cl::init(256), cl::sub(compileCmd));
+cl::opt<double> calibrationPercentile(
+    "percentile", cl::desc("Percentile of |x| setting activation ranges"),
+    cl::init(100.0), cl::sub(compileCmd));
+cl::opt<int64_t> weightBits("weight-bits", cl::desc("Weight bits"),
+                            cl::init(8), cl::sub(compileCmd));
+cl::opt<bool> perChannel("per-channel",
+                         cl::desc("Per-output-channel weight scales"),
+                         cl::init(true), cl::sub(compileCmd));
+cl::opt<bool> symmetricWeights("symmetric", cl::desc("Symmetric weights"),
+                               cl::init(true), cl::sub(compileCmd));
+cl::opt<std::string> signedScheme(
+    "scheme",
+    cl::desc("Override the target's signed-weight scheme "
+             "(differential-columns, differential-rows, offset-reference)"),
+    cl::sub(compileCmd));
 
 /// Prints `error: <path>: <message>` and returns the error exit status.
 int fail(StringRef path, const Twine &message) {
@@ -258,6 +289,37 @@ int runRun(mlir::MLIRContext &context) {
   return 0;
 }
 
+/// Checks that the cores' special-function units can run the digital ops
+/// left after lowering; reports the first one that cannot, at its node.
+mlir::LogicalResult checkDigitalOps(mlir::ModuleOp module,
+                                    const target::TargetChip &chip) {
+  mlir::WalkResult result = module.walk([&](mlir::Operation *op) {
+    if (!op->getDialect() || op->getDialect()->getNamespace() != "nn")
+      return mlir::WalkResult::advance();
+    StringRef unit;
+    bool available = true;
+    StringRef name = op->getName().stripDialect();
+    if (name == "relu" || name == "leaky_relu" || name == "sigmoid" ||
+        name == "tanh" || name == "clip" || name == "softmax") {
+      unit = "core.sfu.activation";
+      available = chip.core.sfuActivation;
+    } else if (name.contains("pool")) {
+      unit = "core.sfu.pooling";
+      available = chip.core.sfuPooling;
+    } else if (name == "add" || name == "sub" || name == "mul" ||
+               name == "div" || name == "batch_normalization") {
+      unit = "core.sfu.elementwise";
+      available = chip.core.sfuElementwise;
+    }
+    if (available)
+      return mlir::WalkResult::advance();
+    op->emitError() << "the target's cores cannot run '" << op->getName()
+                    << "' (" << unit << " is false)";
+    return mlir::WalkResult::interrupt();
+  });
+  return mlir::failure(result.wasInterrupted());
+}
+
 int runCompile(mlir::MLIRContext &context) {
   Expected<target::TargetChip> chip = target::loadTargetFile(targetPath);
   if (!chip)
@@ -267,28 +329,61 @@ int runCompile(mlir::MLIRContext &context) {
   auto module = importModel(context, 0);
   if (!module)
     return 1;
-  ModelSummary summary = summarizeModel(*module);
+  ModelSummary modelSummary = summarizeModel(*module);
+
+  // The mapping pipeline: docs/architecture.md.
+  (*module)->setAttr(cim::kTargetAttrName, makeTargetAttr(&context, *chip));
+  mlir::PassManager pm(&context);
+  pm.addPass(createLowerNNToCIM());
+  QuantizeLayersOptions quantize;
+  quantize.weightBits = weightBits;
+  quantize.perChannel = perChannel;
+  quantize.symmetric = symmetricWeights;
+  quantize.calibrationPath = calibrationPath;
+  quantize.calibrationLimit = calibrationLimit;
+  quantize.percentile = calibrationPercentile;
+  pm.addPass(createQuantizeLayers(quantize));
+  DifferentialSplitOptions differential;
+  differential.scheme = signedScheme;
+  pm.addPass(createDifferentialSplit(differential));
+  pm.addPass(createBitSliceWeights());
+  pm.addPass(createPartitionOntoArrays());
+  if (mlir::failed(pm.run(*module)))
+    return 1;
+  if (mlir::failed(checkDigitalOps(*module, *chip)))
+    return 1;
+  MappingSummary mapping = summarizeMapping(*module);
+
   if (std::error_code ec = sys::fs::create_directories(outputPath))
     return fail(outputPath, "cannot create directory: " + ec.message());
-  SmallString<256> irPath(outputPath), summaryPath(outputPath);
-  sys::path::append(irPath, "model.nn.mlir");
-  sys::path::append(summaryPath, "summary.txt");
-  if (Error e = writeToOutput(irPath, [&](raw_ostream &os) {
-        module->print(os);
-        return Error::success();
+  auto write = [&](StringRef name,
+                   llvm::function_ref<void(raw_ostream &)> body) -> Error {
+    SmallString<256> path(outputPath);
+    sys::path::append(path, name);
+    return writeToOutput(path, [&](raw_ostream &os) {
+      body(os);
+      return Error::success();
+    });
+  };
+  if (Error e = write("mapped.mlir", [&](raw_ostream &os) { module->print(os); }))
+    return fail(std::move(e));
+  if (Error e = write("mapping.txt",
+                      [&](raw_ostream &os) { printMappingSummary(mapping, os); }))
+    return fail(std::move(e));
+  if (Error e = write("mapping.json", [&](raw_ostream &os) {
+        printMappingSummaryJson(mapping, os);
       }))
     return fail(std::move(e));
-  if (Error e = writeToOutput(summaryPath, [&](raw_ostream &os) {
-        printModelSummary(summary, os);
-        return Error::success();
+  if (Error e = write("summary.txt", [&](raw_ostream &os) {
+        printModelSummary(modelSummary, os);
       }))
     return fail(std::move(e));
-  outs() << "model: " << modelPath << "\ntarget: " << chip->name << " ("
-         << targetPath
-         << "); mapping onto the target is not implemented yet, imported "
-            "model summary follows\n";
-  printModelSummary(summary, outs());
-  outs() << "wrote " << irPath << " and " << summaryPath << '\n';
+  outs() << "model: " << modelPath << " (" << modelSummary.layers.size()
+         << " layers, " << modelSummary.totalParameters << " parameters, "
+         << modelSummary.totalMacs << " MACs)\n";
+  printMappingSummary(mapping, outs());
+  outs() << "wrote " << outputPath << "/{mapped.mlir,mapping.txt,mapping.json,"
+         << "summary.txt}\n";
   return 0;
 }
 
@@ -330,7 +425,9 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "nncc: map neural networks onto "
                               "compute-in-memory chips\n");
-  mlir::MLIRContext context;
+  mlir::DialectRegistry registry;
+  registry.insert<nn::NNDialect, cim::CIMDialect, mlir::func::FuncDialect>();
+  mlir::MLIRContext context(registry);
   // Diagnostics leave as one line each; the module's own handler would
   // print notes and source snippets.
   OneLineDiagnostics diagnostics(context);

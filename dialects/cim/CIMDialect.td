@@ -1,0 +1,75 @@
+//===- CIMDialect.td - The memory-centric cim dialect ------*- tablegen -*-===//
+//
+// `cim` is nncc's memory-centric IR (the "mem-IR" of the Nature Electronics
+// 2020 tool chain, ../shared/reference/seed-notes-001-002.md §6): every
+// weight has a physical home -- array, row, column, bit slice and polarity --
+// and the analog datapath of a crossbar MVM (DAC input cycles, column sums,
+// ADC readout, shift-and-add, polarity combination, partial-sum accumulation)
+// is explicit, so the simulators, the placer and the programming schedule all
+// read the same program.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_DIALECT_CIM_DIALECT_TD
+#define NNCC_DIALECT_CIM_DIALECT_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def CIM_Dialect : Dialect {
+  let name = "cim";
+  let cppNamespace = "::nncc::cim";
+  let summary = "Memory-centric IR: weights resident in crossbar arrays";
+  let useDefaultAttributePrinterParser = 1;
+  let dependentDialects = ["::nncc::nn::NNDialect"];
+}
+
+def CIM_LayerKindEnum : I32EnumAttr<"LayerKind", "weight layer kind", [
+    I32EnumAttrCase<"Conv", 0, "conv">,
+    I32EnumAttrCase<"Gemm", 1, "gemm">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::nncc::cim";
+}
+def CIM_LayerKindAttr : EnumAttr<CIM_Dialect, CIM_LayerKindEnum, "kind">;
+
+def CIM_SignedSchemeEnum : I32EnumAttr<"SignedScheme", "signed-weight scheme", [
+    I32EnumAttrCase<"DifferentialColumns", 0, "differential_columns">,
+    I32EnumAttrCase<"DifferentialRows", 1, "differential_rows">,
+    I32EnumAttrCase<"OffsetReference", 2, "offset_reference">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::nncc::cim";
+}
+def CIM_SignedSchemeAttr : EnumAttr<CIM_Dialect, CIM_SignedSchemeEnum, "scheme">;
+
+/// The parameters of the target chip that the IR itself depends on; attached
+/// to the module as `cim.target` so verifiers and passes agree on them.
+def CIM_TargetAttr : AttrDef<CIM_Dialect, "Target"> {
+  let mnemonic = "target";
+  let summary = "The chip parameters the cim IR is verified against";
+  let parameters = (ins
+    StringRefParameter<"target name">:$name,
+    "int64_t":$rows,
+    "int64_t":$cols,
+    "int64_t":$levels,
+    "int64_t":$rows_in_parallel,
+    "int64_t":$adc_bits,
+    "int64_t":$columns_per_adc,
+    "int64_t":$input_bits,
+    "int64_t":$dac_bits,
+    "SignedScheme":$signed_weights,
+    "::mlir::FloatAttr":$g_min,
+    "::mlir::FloatAttr":$g_max,
+    "int64_t":$cores,
+    "int64_t":$arrays_per_core
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// floor(log2(levels)): whole bits one cell stores.
+    int64_t getBitsPerCell() const;
+    /// Arrays on the chip.
+    int64_t getTotalArrays() const { return getCores() * getArraysPerCore(); }
+  }];
+}
+
+#endif // NNCC_DIALECT_CIM_DIALECT_TD

@@ -1,0 +1,47 @@
+//===- MappingSummary.h - What the mapping put where ------------*- C++ -*-===//
+#ifndef NNCC_ANALYSIS_MAPPINGSUMMARY_H
+#define NNCC_ANALYSIS_MAPPINGSUMMARY_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace nncc {
+
+/// One mapped weight layer.
+struct LayerMapping {
+  std::string name, kind, scheme;
+  int64_t groups = 0, depth = 0, columns = 0; ///< G x K x N
+  int64_t weightBits = 0, inputBits = 0, storedBits = 0, slices = 0;
+  int64_t bitsPerCell = 0, inputCycles = 0;
+  int64_t arrays = 0;
+  int64_t usedCells = 0; ///< cells holding weight digits or references
+  double weightError = 0, inputClipFraction = 0;
+};
+
+struct MappingSummary {
+  std::string target;
+  int64_t arrayRows = 0, arrayCols = 0, chipArrays = 0;
+  std::vector<LayerMapping> layers;
+  int64_t totalArrays = 0, totalUsedCells = 0;
+  /// Used cells / cells of the arrays used.
+  double utilization() const {
+    return totalArrays ? static_cast<double>(totalUsedCells) /
+                             (static_cast<double>(totalArrays) * arrayRows *
+                              arrayCols)
+                       : 0.0;
+  }
+};
+
+/// Summarizes the cim layers of a mapped module.
+MappingSummary summarizeMapping(mlir::ModuleOp module);
+void printMappingSummary(const MappingSummary &summary, llvm::raw_ostream &os);
+/// The same as JSON (schema "nncc-mapping-summary", version 1).
+void printMappingSummaryJson(const MappingSummary &summary,
+                             llvm::raw_ostream &os);
+
+} // namespace nncc
+
+#endif // NNCC_ANALYSIS_MAPPINGSUMMARY_H

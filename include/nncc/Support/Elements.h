@@ -1,0 +1,41 @@
+//===- Elements.h - Build and read constant tensors in the IR ---*- C++ -*-===//
+//
+// Passes create weight matrices, scales and integer weights as attributes.
+// Beyond a few elements they become `dense_resource` blobs, so large models
+// neither print as decimal text nor get uniqued element by element.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_SUPPORT_ELEMENTS_H
+#define NNCC_SUPPORT_ELEMENTS_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <vector>
+
+namespace nncc {
+
+/// A valid resource-blob key for `name`: MLIR's textual resource section
+/// needs identifiers, and ONNX names ("/0/Conv", "0.weight") are not.
+std::string sanitizeBlobName(llvm::StringRef name);
+
+/// An f32 ElementsAttr of `shape` (blob named `blobName` when large).
+mlir::ElementsAttr makeF32Elements(mlir::MLIRContext *context,
+                                   llvm::ArrayRef<int64_t> shape,
+                                   llvm::ArrayRef<float> values,
+                                   llvm::StringRef blobName);
+/// An i32 ElementsAttr of `shape` (blob named `blobName` when large).
+mlir::ElementsAttr makeI32Elements(mlir::MLIRContext *context,
+                                   llvm::ArrayRef<int64_t> shape,
+                                   llvm::ArrayRef<int32_t> values,
+                                   llvm::StringRef blobName);
+
+/// Values of a float ElementsAttr (dense or dense_resource) as floats;
+/// empty if the attribute has no data.
+std::vector<float> getF32Values(mlir::ElementsAttr attr);
+/// Values of an integer ElementsAttr (any width, dense or dense_resource).
+std::vector<int64_t> getIntValues(mlir::ElementsAttr attr);
+
+} // namespace nncc
+
+#endif // NNCC_SUPPORT_ELEMENTS_H

@@ -1,0 +1,113 @@
+//===- MappingSummary.cpp - What the mapping put where --------------------===//
+#include "nncc/Analysis/MappingSummary.h"
+
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Dialect/CIM/TileLayout.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+using namespace mlir;
+using namespace nncc;
+
+MappingSummary nncc::summarizeMapping(ModuleOp module) {
+  MappingSummary summary;
+  if (cim::TargetAttr target = cim::getTarget(module)) {
+    summary.target = target.getName().str();
+    summary.arrayRows = target.getRows();
+    summary.arrayCols = target.getCols();
+    summary.chipArrays = target.getTotalArrays();
+  }
+  module.walk([&](cim::LayerOp layer) {
+    LayerMapping m;
+    m.name = layer.getLayerName().str();
+    m.kind = cim::stringifyLayerKind(layer.getKind()).str();
+    auto shape = layer.getMatrixShape();
+    m.groups = shape.groups;
+    m.depth = shape.depth;
+    m.columns = shape.columns;
+    m.weightBits = layer.getWeightBits().value_or(0);
+    m.inputBits = layer.getInputBits().value_or(0);
+    m.storedBits = layer.getStoredBits().value_or(0);
+    m.slices = layer.getWeightSlices().value_or(0);
+    m.bitsPerCell = layer.getBitsPerCell().value_or(0);
+    m.inputCycles = layer.getInputCycles().value_or(0);
+    if (auto scheme = layer.getSignedScheme())
+      m.scheme = cim::stringifySignedScheme(*scheme).str();
+    if (auto e = layer.getWeightError())
+      m.weightError = e->convertToDouble();
+    if (auto c = layer.getInputClipFraction())
+      m.inputClipFraction = c->convertToDouble();
+    layer.walk([&](cim::MVMOp mvm) {
+      ++m.arrays;
+      m.usedCells += mvm.getPhysicalRows() * mvm.getPhysicalColumns();
+    });
+    summary.totalArrays += m.arrays;
+    summary.totalUsedCells += m.usedCells;
+    summary.layers.push_back(std::move(m));
+  });
+  return summary;
+}
+
+void nncc::printMappingSummary(const MappingSummary &s, llvm::raw_ostream &os) {
+  os << "mapping onto " << s.target << " (" << s.arrayRows << "x"
+     << s.arrayCols << " arrays, " << s.chipArrays << " on the chip)\n";
+  os << llvm::left_justify("layer", 14) << llvm::left_justify("kind", 6)
+     << llvm::left_justify("matrix GxKxN", 16) << llvm::left_justify("W/A", 7)
+     << llvm::left_justify("slices", 8) << llvm::left_justify("scheme", 22)
+     << llvm::right_justify("arrays", 8) << llvm::right_justify("util", 8)
+     << llvm::right_justify("w.err", 9) << '\n';
+  for (const LayerMapping &m : s.layers) {
+    std::string matrix = std::to_string(m.groups) + "x" +
+                         std::to_string(m.depth) + "x" +
+                         std::to_string(m.columns);
+    std::string bits =
+        std::to_string(m.weightBits) + "/" + std::to_string(m.inputBits);
+    std::string slices = std::to_string(m.slices) + "x" +
+                         std::to_string(m.bitsPerCell) + "b";
+    double util = m.arrays ? static_cast<double>(m.usedCells) /
+                                 (m.arrays * s.arrayRows * s.arrayCols)
+                           : 0.0;
+    os << llvm::left_justify(m.name, 14) << llvm::left_justify(m.kind, 6)
+       << llvm::left_justify(matrix, 16) << llvm::left_justify(bits, 7)
+       << llvm::left_justify(slices, 8) << llvm::left_justify(m.scheme, 22)
+       << llvm::right_justify(std::to_string(m.arrays), 8)
+       << llvm::format("%7.1f%%", 100 * util)
+       << llvm::format("%9.4f", m.weightError) << '\n';
+  }
+  os << "arrays: " << s.totalArrays << " of " << s.chipArrays
+     << llvm::format(", cell utilization %.1f%%\n", 100 * s.utilization());
+}
+
+void nncc::printMappingSummaryJson(const MappingSummary &s,
+                                   llvm::raw_ostream &os) {
+  llvm::json::Array layers;
+  for (const LayerMapping &m : s.layers)
+    layers.push_back(llvm::json::Object{
+        {"name", m.name},
+        {"kind", m.kind},
+        {"matrix", llvm::json::Array{m.groups, m.depth, m.columns}},
+        {"weight_bits", m.weightBits},
+        {"input_bits", m.inputBits},
+        {"stored_bits", m.storedBits},
+        {"slices", m.slices},
+        {"bits_per_cell", m.bitsPerCell},
+        {"input_cycles", m.inputCycles},
+        {"scheme", m.scheme},
+        {"arrays", m.arrays},
+        {"used_cells", m.usedCells},
+        {"weight_error", m.weightError},
+        {"input_clip_fraction", m.inputClipFraction}});
+  llvm::json::Object root{{"schema", "nncc-mapping-summary"},
+                          {"version", 1},
+                          {"target", s.target},
+                          {"array_rows", s.arrayRows},
+                          {"array_cols", s.arrayCols},
+                          {"chip_arrays", s.chipArrays},
+                          {"arrays", s.totalArrays},
+                          {"used_cells", s.totalUsedCells},
+                          {"utilization", s.utilization()},
+                          {"layers", std::move(layers)}};
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << '\n';
+}

@@ -1,0 +1,61 @@
+//===- CIMDialect.cpp - The memory-centric cim dialect --------------------===//
+#include "nncc/Dialect/CIM/CIMDialect.h"
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Dialect/NN/NNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace nncc::cim;
+
+#include "cim/CIMDialect.cpp.inc"
+#include "cim/CIMEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "cim/CIMAttrs.cpp.inc"
+
+void CIMDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "cim/CIMOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "cim/CIMAttrs.cpp.inc"
+      >();
+}
+
+LogicalResult
+TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                   StringRef name, int64_t rows, int64_t cols, int64_t levels,
+                   int64_t rowsInParallel, int64_t adcBits,
+                   int64_t columnsPerAdc, int64_t inputBits, int64_t dacBits,
+                   SignedScheme, FloatAttr gMin, FloatAttr gMax, int64_t cores,
+                   int64_t arraysPerCore) {
+  if (rows < 1 || cols < 1 || levels < 2 || rowsInParallel < 1 ||
+      rowsInParallel > rows || adcBits < 1 || columnsPerAdc < 1 ||
+      inputBits < 1 || dacBits < 1 || dacBits > inputBits || cores < 1 ||
+      arraysPerCore < 1)
+    return emitError() << "inconsistent target parameters (check with "
+                          "`nncc target validate`)";
+  if (!gMin || !gMax || gMax.getValueAsDouble() <= gMin.getValueAsDouble())
+    return emitError() << "g_max must exceed g_min";
+  return success();
+}
+
+int64_t TargetAttr::getBitsPerCell() const {
+  int64_t bits = 0;
+  while ((int64_t{2} << bits) <= getLevels())
+    ++bits;
+  return bits;
+}
+
+TargetAttr nncc::cim::getTarget(Operation *op) {
+  auto module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
+                                  : op->getParentOfType<ModuleOp>();
+  return module ? module->getAttrOfType<TargetAttr>(kTargetAttrName)
+                : TargetAttr();
+}

@@ -1,0 +1,122 @@
+//===- Elements.cpp - Build and read constant tensors in the IR -----------===//
+#include "nncc/Support/Elements.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+namespace {
+
+/// Up to this many elements constants stay readable `dense` literals.
+constexpr size_t kLiteralLimit = 16;
+
+} // namespace
+
+std::string nncc::sanitizeBlobName(StringRef name) {
+  std::string out;
+  for (char c : name)
+    out += (llvm::isAlnum(c) || c == '_' || c == '.') ? c : '_';
+  if (out.empty() || llvm::isDigit(out.front()))
+    out.insert(out.begin(), '_');
+  return out;
+}
+
+namespace {
+
+template <typename T>
+ElementsAttr makeElements(RankedTensorType type, ArrayRef<T> values,
+                          StringRef blobName) {
+  if (values.size() <= kLiteralLimit)
+    return DenseElementsAttr::get(type, values);
+  return DenseResourceElementsAttr::get(
+      type, nncc::sanitizeBlobName(blobName),
+      HeapAsmResourceBlob::allocateAndCopyInferAlign(values));
+}
+
+/// The raw bytes behind `attr` and whether they are a splat.
+std::optional<std::pair<ArrayRef<char>, bool>> rawData(ElementsAttr attr) {
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+    return std::make_pair(dense.getRawData(), dense.isSplat());
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return std::make_pair(blob->getData(), false);
+  return std::nullopt;
+}
+
+template <typename T, typename Out>
+void appendAs(ArrayRef<char> raw, bool splat, int64_t count,
+              std::vector<Out> &out) {
+  out.resize(count);
+  for (int64_t i = 0; i < count; ++i) {
+    T v;
+    std::memcpy(&v, raw.data() + (splat ? 0 : i) * sizeof(T), sizeof(T));
+    out[i] = static_cast<Out>(v);
+  }
+}
+
+} // namespace
+
+ElementsAttr nncc::makeF32Elements(MLIRContext *context,
+                                   ArrayRef<int64_t> shape,
+                                   ArrayRef<float> values, StringRef blobName) {
+  return makeElements(RankedTensorType::get(shape, Float32Type::get(context)),
+                      values, blobName);
+}
+
+ElementsAttr nncc::makeI32Elements(MLIRContext *context,
+                                   ArrayRef<int64_t> shape,
+                                   ArrayRef<int32_t> values,
+                                   StringRef blobName) {
+  return makeElements(
+      RankedTensorType::get(shape, IntegerType::get(context, 32)), values,
+      blobName);
+}
+
+std::vector<float> nncc::getF32Values(ElementsAttr attr) {
+  std::vector<float> out;
+  auto type = cast<ShapedType>(attr.getType());
+  auto raw = rawData(attr);
+  if (!raw)
+    return out;
+  Type element = type.getElementType();
+  if (element.isF32())
+    appendAs<float>(raw->first, raw->second, type.getNumElements(), out);
+  else if (element.isF64())
+    appendAs<double>(raw->first, raw->second, type.getNumElements(), out);
+  return out;
+}
+
+std::vector<int64_t> nncc::getIntValues(ElementsAttr attr) {
+  std::vector<int64_t> out;
+  auto type = cast<ShapedType>(attr.getType());
+  auto integer = dyn_cast<IntegerType>(type.getElementType());
+  if (!integer)
+    return out;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    for (const APInt &v : dense.getValues<APInt>())
+      out.push_back(integer.isUnsigned() ? static_cast<int64_t>(v.getZExtValue())
+                                         : v.getSExtValue());
+    return out;
+  }
+  auto raw = rawData(attr);
+  if (!raw)
+    return out;
+  int64_t n = type.getNumElements();
+  bool u = integer.isUnsigned();
+  switch (integer.getWidth()) {
+  case 8: u ? appendAs<uint8_t>(raw->first, false, n, out)
+            : appendAs<int8_t>(raw->first, false, n, out); break;
+  case 16: u ? appendAs<uint16_t>(raw->first, false, n, out)
+             : appendAs<int16_t>(raw->first, false, n, out); break;
+  case 32: u ? appendAs<uint32_t>(raw->first, false, n, out)
+             : appendAs<int32_t>(raw->first, false, n, out); break;
+  case 64: appendAs<int64_t>(raw->first, false, n, out); break;
+  default: break;
+  }
+  return out;
+}

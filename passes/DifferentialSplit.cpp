@@ -1,0 +1,100 @@
+//===- DifferentialSplit.cpp - Signed weights in unsigned cells -----------===//
+//
+// Cells store non-negative conductances.  With v = q - z the signed integer
+// weight, the differential schemes store max(v, 0) and max(-v, 0) on a G+/G-
+// pair; the offset scheme stores v + offset (offset = z for asymmetric
+// weights, 2^(W-1) for symmetric ones) and subtracts offset * sum(x), read
+// from a reference column (NeuroSim/TCAD18 eq. 7).
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Passes/Passes.h"
+
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Support/Elements.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace nncc {
+#define GEN_PASS_DEF_DIFFERENTIALSPLIT
+#include "passes/Passes.h.inc"
+} // namespace nncc
+
+using namespace mlir;
+using namespace nncc;
+
+namespace {
+
+struct DifferentialSplitPass
+    : nncc::impl::DifferentialSplitBase<DifferentialSplitPass> {
+  using DifferentialSplitBase::DifferentialSplitBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::optional<cim::SignedScheme> chosen;
+    if (!scheme.empty()) {
+      std::string name = scheme;
+      for (char &c : name)
+        if (c == '-')
+          c = '_';
+      chosen = cim::symbolizeSignedScheme(name);
+      if (!chosen) {
+        module.emitError() << "unknown scheme '" << scheme
+                           << "' (differential-columns, differential-rows or "
+                              "offset-reference)";
+        return signalPassFailure();
+      }
+    } else if (cim::TargetAttr target = cim::getTarget(module)) {
+      chosen = target.getSignedWeights();
+    } else {
+      module.emitError("nncc-differential needs scheme=... or a cim.target");
+      return signalPassFailure();
+    }
+    OpBuilder b(&getContext());
+    WalkResult result = module.walk([&](cim::LayerOp layer) {
+      if (!layer.isQuantized()) {
+        layer.emitError("layer '") << layer.getLayerName()
+                                   << "' must be quantized first (--nncc-quantize)";
+        return WalkResult::interrupt();
+      }
+      int64_t bits = static_cast<int64_t>(*layer.getWeightBits());
+      bool symmetric = layer.getWeightSymmetric().value_or(true);
+      std::vector<int64_t> q = getIntValues(layer.getWeightIntsAttr());
+      std::vector<int64_t> z = getIntValues(layer.getWeightZeroPointsAttr());
+      auto shape = layer.getMatrixShape();
+      // Bits of the largest stored value, from the data: a layer whose
+      // weights never reach the full range needs fewer slices.
+      int64_t largest = 0;
+      std::vector<int32_t> offsets(z.size(), 0);
+      bool offset = *chosen == cim::SignedScheme::OffsetReference;
+      for (size_t c = 0; c < z.size(); ++c)
+        offsets[c] = static_cast<int32_t>(
+            symmetric ? (int64_t{1} << (bits - 1)) : z[c]);
+      for (int64_t g = 0; g < shape.groups; ++g)
+        for (int64_t k = 0; k < shape.depth; ++k)
+          for (int64_t n = 0; n < shape.columns; ++n) {
+            int64_t idx = (g * shape.depth + k) * shape.columns + n;
+            int64_t v = q[idx] - z[g * shape.columns + n];
+            int64_t stored = offset ? v + offsets[g * shape.columns + n]
+                                    : std::abs(v);
+            largest = std::max(largest, stored);
+          }
+      int64_t storedBits = 1;
+      while ((int64_t{1} << storedBits) <= largest)
+        ++storedBits;
+      layer.setSignedSchemeAttr(cim::SignedSchemeAttr::get(&getContext(), *chosen));
+      layer.setStoredBitsAttr(b.getI64IntegerAttr(storedBits));
+      if (offset)
+        layer.setWeightOffsetsAttr(makeI32Elements(
+            &getContext(), {static_cast<int64_t>(offsets.size())}, offsets,
+            layer.getLayerName().str() + ".offsets"));
+      else
+        layer.removeWeightOffsetsAttr();
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace

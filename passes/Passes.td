@@ -1,0 +1,108 @@
+//===- Passes.td - nncc's mapping passes -------------------*- tablegen -*-===//
+//
+// The compile pipeline, in order: attach the target, lower nn to cim, then
+// quantize, split signed weights, bit-slice and partition onto arrays.
+// Every pass is reachable from nncc-opt and has its own lit tests.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_PASSES_TD
+#define NNCC_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def AttachTarget : Pass<"nncc-attach-target", "mlir::ModuleOp"> {
+  let summary = "Load a chip description and attach it as #cim.target";
+  let description = [{
+    Reads the YAML chip description (docs/target-format.md), validates it and
+    stores the parameters the IR depends on as the module's `cim.target`.
+  }];
+  let options = [
+    Option<"targetPath", "target", "std::string", "\"\"",
+           "Chip description (YAML)">
+  ];
+  let dependentDialects = ["::nncc::cim::CIMDialect"];
+}
+
+def LowerNNToCIM : Pass<"nncc-lower-nn-to-cim", "mlir::ModuleOp"> {
+  let summary = "Turn weight layers into cim.layer ops (im2col matrices)";
+  let description = [{
+    Folds inference BatchNormalization into the preceding conv/gemm, then
+    replaces every nn.conv, nn.gemm and nn.matmul with a constant right-hand
+    side by a cim.layer holding its [G, K, N] weight matrix (conv unrolled
+    im2col-style, K = C/group * prod(kernel)).  Activations, pooling and
+    elementwise ops stay nn ops: the cores' special-function units run them.
+    A MatMul of two activations cannot live in a crossbar and is an error.
+  }];
+  let dependentDialects = ["::nncc::cim::CIMDialect"];
+}
+
+def QuantizeLayers : Pass<"nncc-quantize", "mlir::ModuleOp"> {
+  let summary = "Quantize layer weights and calibrate activation ranges";
+  let description = [{
+    Weights: per output channel or per tensor, symmetric or asymmetric, to
+    `weight-bits`.  Activations: runs the float model on the calibration
+    samples and sets each layer's input range from the min/max (or the given
+    percentile of |x|) it saw.  Records the weight quantization error (relative
+    RMS) and the fraction of calibration inputs that clip.
+  }];
+  let options = [
+    Option<"weightBits", "weight-bits", "int64_t", "8", "Weight bits">,
+    Option<"perChannel", "per-channel", "bool", "true",
+           "One scale per output channel (else per tensor)">,
+    Option<"symmetric", "symmetric", "bool", "true",
+           "Symmetric weights (else asymmetric with zero points)">,
+    Option<"inputBits", "input-bits", "int64_t", "0",
+           "Activation bits (0: the target's input bits, else 8)">,
+    Option<"calibrationPath", "calibration", "std::string", "\"\"",
+           "Calibration samples (.npy/.pb, first dim = samples, or IDX images)">,
+    Option<"calibrationLimit", "calibration-limit", "int64_t", "0",
+           "Use at most this many samples (0: all)">,
+    Option<"pixelScale", "pixel-scale", "double", "1.0 / 255.0",
+           "Factor applied to uint8 calibration samples">,
+    Option<"percentile", "percentile", "double", "100.0",
+           "Percentile of |x| that sets the activation range (100: max)">
+  ];
+}
+
+def DifferentialSplit : Pass<"nncc-differential", "mlir::ModuleOp"> {
+  let summary = "Choose how signed weights are stored in unsigned cells";
+  let description = [{
+    differential-columns / differential-rows: w = G+ - G- with the positive
+    and negative parts of (q - z) on paired columns or rows.
+    offset-reference: stores (q - z) + offset and subtracts offset * sum(x)
+    read from a reference column.  Default: the target's scheme.
+  }];
+  let options = [
+    Option<"scheme", "scheme", "std::string", "\"\"",
+           "differential-columns | differential-rows | offset-reference">
+  ];
+}
+
+def BitSliceWeights : Pass<"nncc-bitslice", "mlir::ModuleOp"> {
+  let summary = "Split stored weights over cells and inputs over DAC cycles";
+  let description = [{
+    Stored weights of `stored_bits` become ceil(stored_bits / bits_per_cell)
+    slices of significance 2^(s * bits_per_cell); inputs become
+    ceil(input_bits / dac_bits) bit-serial cycles.  Defaults come from the
+    target.
+  }];
+  let options = [
+    Option<"bitsPerCell", "bits-per-cell", "int64_t", "0",
+           "Bits per cell (0: the target's)">,
+    Option<"dacBits", "dac-bits", "int64_t", "0",
+           "Input bits per cycle (0: the target's)">
+  ];
+}
+
+def PartitionOntoArrays : Pass<"nncc-partition", "mlir::ModuleOp"> {
+  let summary = "Tile every layer's matrix onto the target's arrays";
+  let description = [{
+    Cuts each group's K x N matrix into tiles that fit rows x cols (with
+    slices and polarities laid out per docs/cim-dialect.md), numbers the
+    arrays, and writes the layer body: per tile an MVM (reading
+    rows_in_parallel rows at a time), ADC readout, shift-and-add and
+    polarity combination; partial sums of row tiles accumulate digitally.
+  }];
+}
+
+#endif // NNCC_PASSES_TD

@@ -1,0 +1,256 @@
+//===- QuantizeLayers.cpp - Weight quantization and input calibration -----===//
+//
+// Post-training quantization of every cim.layer: integer weights with
+// per-channel (or per-tensor) scales, and an activation range per layer
+// calibrated by running the float model on sample inputs.
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Passes/Passes.h"
+
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Execution/Executor.h"
+#include "nncc/Import/TensorProto.h"
+#include "nncc/Support/Datasets.h"
+#include "nncc/Support/Elements.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nncc {
+#define GEN_PASS_DEF_QUANTIZELAYERS
+#include "passes/Passes.h.inc"
+} // namespace nncc
+
+using namespace mlir;
+using namespace nncc;
+using runtime::Tensor;
+
+namespace {
+
+/// Activation statistics of one layer's input over the calibration set.
+struct InputStats {
+  double min = INFINITY, max = -INFINITY;
+  /// |x| samples (every stride-th value) for percentiles.
+  std::vector<float> magnitudes;
+  int64_t seen = 0;
+};
+
+/// At most this many |x| values are kept per layer for percentiles.
+constexpr size_t kMaxSamples = 1 << 20;
+
+int64_t roundHalfAway(double v) {
+  return static_cast<int64_t>(v < 0 ? -std::floor(-v + 0.5)
+                                    : std::floor(v + 0.5));
+}
+
+llvm::Expected<Tensor> loadCalibration(llvm::StringRef path, double scale) {
+  llvm::Expected<Tensor> raw = path.ends_with(".npy")  ? readNpyFile(path)
+                               : path.ends_with(".pb") ? readTensorProtoFile(path)
+                                                       : readIdxFile(path);
+  if (!raw || raw->dtype() == runtime::DType::F32)
+    return raw;
+  Tensor out(runtime::DType::F32, raw->shape());
+  float *dst = out.data<float>();
+  bool integer = !runtime::isFloatingPoint(raw->dtype());
+  for (int64_t i = 0; i < raw->numElements(); ++i)
+    dst[i] = static_cast<float>(raw->getAsDouble(i) * (integer ? scale : 1.0));
+  return out;
+}
+
+struct QuantizeLayersPass
+    : nncc::impl::QuantizeLayersBase<QuantizeLayersPass> {
+  using QuantizeLayersBase::QuantizeLayersBase;
+
+  void runOnOperation() override;
+
+private:
+  LogicalResult calibrate(ModuleOp module,
+                          llvm::DenseMap<Operation *, InputStats> &stats);
+  void quantizeWeights(cim::LayerOp layer, OpBuilder &b);
+};
+
+LogicalResult QuantizeLayersPass::calibrate(
+    ModuleOp module, llvm::DenseMap<Operation *, InputStats> &stats) {
+  if (calibrationPath.empty())
+    return module.emitError(
+        "activation quantization needs calibration samples (nncc compile "
+        "--calibration FILE, pass option calibration=FILE: .npy/.pb with "
+        "samples along dim 0, or IDX images)");
+  llvm::Expected<Tensor> samples = loadCalibration(calibrationPath, pixelScale);
+  if (!samples)
+    return module.emitError() << llvm::toString(samples.takeError());
+  llvm::Expected<Executor> executor = Executor::create(module);
+  if (!executor)
+    return module.emitError() << "calibration: "
+                              << llvm::toString(executor.takeError());
+  if (executor->getInputs().size() != 1)
+    return module.emitError("calibration needs a model with one input");
+  const TensorSignature &in = executor->getInputs().front();
+  int64_t batch = in.shape.empty() ? 1 : in.shape.front();
+  int64_t perSample = runtime::numElementsOf(in.shape) / batch;
+  int64_t count = samples->rank() ? samples->dim(0) : 0;
+  if (count == 0 || samples->numElements() / count != perSample)
+    return module.emitError() << "calibration samples in '" << calibrationPath
+                              << "' do not match the model input (" << perSample
+                              << " values per sample)";
+  if (calibrationLimit > 0)
+    count = std::min<int64_t>(count, calibrationLimit);
+  if (count < batch)
+    return module.emitError() << "calibration needs at least one batch of "
+                              << batch << " samples, got " << count;
+
+  auto observe = [&](Operation *op, ArrayRef<const Tensor *> operands) {
+    if (!isa<cim::LayerOp>(op))
+      return;
+    InputStats &s = stats[op];
+    const Tensor &x = *operands.front();
+    const float *data = x.data<float>();
+    int64_t n = x.numElements();
+    // Keep a deterministic, evenly strided subset of |x|.
+    int64_t stride = std::max<int64_t>(
+        1, (n * (count / batch)) / static_cast<int64_t>(kMaxSamples));
+    for (int64_t i = 0; i < n; ++i) {
+      s.min = std::min<double>(s.min, data[i]);
+      s.max = std::max<double>(s.max, data[i]);
+      if ((s.seen + i) % stride == 0 && s.magnitudes.size() < kMaxSamples)
+        s.magnitudes.push_back(std::fabs(data[i]));
+    }
+    s.seen += n;
+  };
+  const float *src = samples->data<float>();
+  for (int64_t first = 0; first + batch <= count; first += batch) {
+    Tensor x(runtime::DType::F32, in.shape);
+    std::copy(src + first * perSample, src + (first + batch) * perSample,
+              x.data<float>());
+    llvm::Expected<std::vector<Tensor>> out = executor->run({x}, observe);
+    if (!out)
+      return module.emitError() << "calibration: "
+                                << llvm::toString(out.takeError());
+  }
+  return success();
+}
+
+void QuantizeLayersPass::quantizeWeights(cim::LayerOp layer, OpBuilder &b) {
+  MLIRContext *ctx = &getContext();
+  auto shape = layer.getMatrixShape();
+  int64_t g = shape.groups, k = shape.depth, n = shape.columns;
+  std::vector<float> w = getF32Values(layer.getWeights());
+  int64_t bits = weightBits;
+  int64_t qmaxSym = (int64_t{1} << (bits - 1)) - 1;
+  int64_t qmaxAsym = (int64_t{1} << bits) - 1;
+
+  std::vector<float> scales(g * n);
+  std::vector<int32_t> zeros(g * n, 0), ints(w.size());
+  double errSq = 0, normSq = 0;
+  // Channel (gi, j) owns weights [gi][*][j]; per-tensor uses one range.
+  auto channelRange = [&](int64_t gi, int64_t j) {
+    float lo = INFINITY, hi = -INFINITY;
+    for (int64_t gg = 0; gg < g; ++gg)
+      for (int64_t jj = 0; jj < n; ++jj) {
+        if (perChannel && (gg != gi || jj != j))
+          continue;
+        for (int64_t r = 0; r < k; ++r) {
+          float v = w[(gg * k + r) * n + jj];
+          lo = std::min(lo, v);
+          hi = std::max(hi, v);
+        }
+      }
+    return std::make_pair(lo, hi);
+  };
+  std::pair<float, float> tensorRange;
+  if (!perChannel)
+    tensorRange = channelRange(0, 0);
+  for (int64_t gi = 0; gi < g; ++gi)
+    for (int64_t j = 0; j < n; ++j) {
+      auto [lo, hi] = perChannel ? channelRange(gi, j) : tensorRange;
+      double scale;
+      int64_t zero = 0;
+      if (symmetric) {
+        double maxAbs = std::max(std::fabs(lo), std::fabs(hi));
+        scale = maxAbs > 0 ? maxAbs / qmaxSym : 1.0;
+      } else {
+        lo = std::min(lo, 0.0f); // keep 0 exactly representable
+        hi = std::max(hi, 0.0f);
+        scale = hi > lo ? (static_cast<double>(hi) - lo) / qmaxAsym : 1.0;
+        zero = std::clamp<int64_t>(roundHalfAway(-lo / scale), 0, qmaxAsym);
+      }
+      scales[gi * n + j] = static_cast<float>(scale);
+      zeros[gi * n + j] = static_cast<int32_t>(zero);
+      for (int64_t r = 0; r < k; ++r) {
+        int64_t idx = (gi * k + r) * n + j;
+        int64_t q = roundHalfAway(w[idx] / scale) + zero;
+        q = symmetric ? std::clamp<int64_t>(q, -qmaxSym, qmaxSym)
+                      : std::clamp<int64_t>(q, 0, qmaxAsym);
+        ints[idx] = static_cast<int32_t>(q);
+        double back = static_cast<float>(scale) * static_cast<double>(q - zero);
+        errSq += (back - w[idx]) * (back - w[idx]);
+        normSq += static_cast<double>(w[idx]) * w[idx];
+      }
+    }
+  std::string name = layer.getLayerName().str();
+  layer.setWeightBitsAttr(b.getI64IntegerAttr(bits));
+  layer.setWeightPerChannelAttr(b.getBoolAttr(perChannel));
+  layer.setWeightSymmetricAttr(b.getBoolAttr(symmetric));
+  layer.setWeightScalesAttr(makeF32Elements(ctx, {g * n}, scales, name + ".scales"));
+  layer.setWeightZeroPointsAttr(makeI32Elements(ctx, {g * n}, zeros, name + ".zero_points"));
+  layer.setWeightIntsAttr(makeI32Elements(ctx, {g, k, n}, ints, name + ".q"));
+  layer.setWeightErrorAttr(
+      b.getF64FloatAttr(normSq > 0 ? std::sqrt(errSq / normSq) : 0.0));
+}
+
+void QuantizeLayersPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  if (weightBits < 2 || weightBits > 16) {
+    module.emitError("weight-bits must be in [2, 16]");
+    return signalPassFailure();
+  }
+  int64_t aBits = inputBits;
+  if (aBits == 0) {
+    cim::TargetAttr target = cim::getTarget(module);
+    aBits = target ? target.getInputBits() : 8;
+  }
+  if (aBits < 1 || aBits > 16) {
+    module.emitError("input-bits must be in [1, 16]");
+    return signalPassFailure();
+  }
+  SmallVector<cim::LayerOp> layers;
+  module.walk([&](cim::LayerOp layer) { layers.push_back(layer); });
+  if (layers.empty())
+    return;
+  llvm::DenseMap<Operation *, InputStats> stats;
+  if (failed(calibrate(module, stats)))
+    return signalPassFailure();
+
+  OpBuilder b(&getContext());
+  for (cim::LayerOp layer : layers) {
+    quantizeWeights(layer, b);
+    InputStats &s = stats[layer];
+    bool isSigned = s.min < 0;
+    double range = std::max(std::fabs(s.min), std::fabs(s.max));
+    if (percentile < 100.0 && !s.magnitudes.empty()) {
+      size_t idx = std::min(s.magnitudes.size() - 1,
+                            static_cast<size_t>(percentile / 100.0 *
+                                                s.magnitudes.size()));
+      std::nth_element(s.magnitudes.begin(), s.magnitudes.begin() + idx,
+                       s.magnitudes.end());
+      range = s.magnitudes[idx];
+    }
+    int64_t qmax = isSigned ? (int64_t{1} << (aBits - 1)) - 1
+                            : (int64_t{1} << aBits) - 1;
+    double scale = range > 0 ? range / qmax : 1.0;
+    int64_t clipped = llvm::count_if(s.magnitudes,
+                                     [&](float m) { return m > range; });
+    layer.setInputBitsAttr(b.getI64IntegerAttr(aBits));
+    layer.setInputScaleAttr(b.getF64FloatAttr(scale));
+    layer.setInputSignedAttr(b.getBoolAttr(isSigned));
+    layer.setInputClipFractionAttr(b.getF64FloatAttr(
+        s.magnitudes.empty() ? 0.0
+                             : static_cast<double>(clipped) / s.magnitudes.size()));
+  }
+}
+
+} // namespace
