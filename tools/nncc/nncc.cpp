@@ -3,6 +3,7 @@
 //   nncc import  model.onnx [-o out.mlir] [--batch N] [--summary]
 //   nncc run     model.onnx --input x.{npy,pb} [--output y.{npy,pb}]
 //   nncc run     model.onnx --images IDX --labels IDX [--limit N]
+//   nncc run     out/mapped.mlir ... [--cim-mode auto|float|integer|datapath]
 //   nncc compile model.onnx --target chip.yaml -o out/
 //   nncc target validate chip.yaml...
 //   nncc target show chip.yaml
@@ -16,6 +17,7 @@
 #include "nncc/Analysis/ModelSummary.h"
 #include "nncc/Dialect/CIM/CIMDialect.h"
 #include "nncc/Dialect/NN/NNDialect.h"
+#include "nncc/Execution/CIMLayerExecution.h"
 #include "nncc/Execution/Executor.h"
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Import/TensorProto.h"
@@ -28,6 +30,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/IR/OperationSupport.h"
@@ -100,6 +103,18 @@ cl::opt<double> pixelScale("pixel-scale",
                            cl::desc("Factor applied to IDX pixels "
                                     "(default 1/255)"),
                            cl::init(1.0 / 255.0), cl::sub(runCmd));
+
+cl::opt<CIMExecutionMode> cimMode(
+    "cim-mode", cl::desc("How mapped (cim) layers execute"),
+    cl::values(
+        clEnumValN(CIMExecutionMode::Auto, "auto",
+                   "the most physical form the layer has (default)"),
+        clEnumValN(CIMExecutionMode::Float, "float", "float weights"),
+        clEnumValN(CIMExecutionMode::Integer, "integer",
+                   "quantized integer reference (ideal, exact)"),
+        clEnumValN(CIMExecutionMode::Datapath, "datapath",
+                   "the partitioned arrays: DAC cycles, ADC, shift-add")),
+    cl::init(CIMExecutionMode::Auto), cl::sub(runCmd));
 
 // compile
 cl::opt<std::string> targetPath("target",
@@ -249,18 +264,28 @@ int runClassification(const Executor &executor) {
   return 0;
 }
 
+/// The model to run: an ONNX file, or an MLIR file nncc wrote (e.g. a
+/// compiled out/mapped.mlir).
+mlir::OwningOpRef<mlir::ModuleOp> loadRunnable(mlir::MLIRContext &context,
+                                               int64_t defaultBatch) {
+  if (StringRef(modelPath).ends_with(".mlir"))
+    return mlir::parseSourceFile<mlir::ModuleOp>(modelPath, &context);
+  return importModel(context, defaultBatch);
+}
+
 int runRun(mlir::MLIRContext &context) {
   bool classify = !imagesPath.empty();
   if (classify == !inputFiles.empty())
     return fail(modelPath, "give either --input files or --images/--labels");
   if (classify && labelsPath.empty())
     return fail(imagesPath, "--images needs --labels");
-  auto module = importModel(context, classify ? 100 : 0);
+  auto module = loadRunnable(context, classify ? 100 : 0);
   if (!module)
     return 1;
   auto executor = Executor::create(*module);
   if (!executor)
     return fail(modelPath, toString(executor.takeError()));
+  executor->setCIMExecutionMode(cimMode);
   if (classify)
     return runClassification(*executor);
 
