@@ -111,10 +111,14 @@ LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
         b.getI64IntegerAttr(t.colEnd), b.getI64IntegerAttr(t.sliceBegin),
         b.getI64IntegerAttr(t.sliceEnd), b.getI64IntegerAttr(rowsInParallel),
         b.getBoolAttr(reference));
+    // Column sums go negative when the G- row subtracts in the column or a
+    // signed input drives its sign cycle with negative voltages: then the
+    // ADC must be bipolar.
+    bool bipolar = scheme == cim::SignedScheme::DifferentialRows ||
+                   *layer.getInputSigned();
     Value codes = b.create<cim::ADCOp>(
         loc, sumsType, sums, b.getI64IntegerAttr(target.getAdcBits()),
-        b.getI64IntegerAttr(1),
-        b.getBoolAttr(scheme == cim::SignedScheme::DifferentialRows));
+        b.getI64IntegerAttr(1), b.getBoolAttr(bipolar));
     auto magType = RankedTensorType::get(
         {shape.vectors, layout.weightCols, pol}, i64);
     Type refType = reference ? RankedTensorType::get({shape.vectors}, i64)
