@@ -42,6 +42,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+
 using namespace llvm;
 using namespace nncc;
 
@@ -314,35 +316,31 @@ int runRun(mlir::MLIRContext &context) {
   return 0;
 }
 
-/// Checks that the cores' special-function units can run the digital ops
-/// left after lowering; reports the first one that cannot, at its node.
-mlir::LogicalResult checkDigitalOps(mlir::ModuleOp module,
-                                    const target::TargetChip &chip) {
-  mlir::WalkResult result = module.walk([&](mlir::Operation *op) {
+/// Digital ops left after lowering that the cores' special-function units
+/// cannot run (core.sfu.* false): on such chips (bare macros) the host runs
+/// them.  Returns one line naming them, or "" when the chip runs everything.
+std::string offChipOps(mlir::ModuleOp module, const target::TargetChip &chip) {
+  std::map<std::string, int> counts;
+  module.walk([&](mlir::Operation *op) {
     if (!op->getDialect() || op->getDialect()->getNamespace() != "nn")
-      return mlir::WalkResult::advance();
-    StringRef unit;
-    bool available = true;
+      return;
     StringRef name = op->getName().stripDialect();
+    bool onChip = true;
     if (name == "relu" || name == "leaky_relu" || name == "sigmoid" ||
-        name == "tanh" || name == "clip" || name == "softmax") {
-      unit = "core.sfu.activation";
-      available = chip.core.sfuActivation;
-    } else if (name.contains("pool")) {
-      unit = "core.sfu.pooling";
-      available = chip.core.sfuPooling;
-    } else if (name == "add" || name == "sub" || name == "mul" ||
-               name == "div" || name == "batch_normalization") {
-      unit = "core.sfu.elementwise";
-      available = chip.core.sfuElementwise;
-    }
-    if (available)
-      return mlir::WalkResult::advance();
-    op->emitError() << "the target's cores cannot run '" << op->getName()
-                    << "' (" << unit << " is false)";
-    return mlir::WalkResult::interrupt();
+        name == "tanh" || name == "clip" || name == "softmax")
+      onChip = chip.core.sfuActivation;
+    else if (name.contains("pool"))
+      onChip = chip.core.sfuPooling;
+    else if (name == "add" || name == "sub" || name == "mul" || name == "div" ||
+             name == "batch_normalization")
+      onChip = chip.core.sfuElementwise;
+    if (!onChip)
+      ++counts[op->getName().getStringRef().str()];
   });
-  return mlir::failure(result.wasInterrupted());
+  std::string line;
+  for (const auto &[name, count] : counts)
+    line += (line.empty() ? "" : ", ") + name + " x" + std::to_string(count);
+  return line;
 }
 
 int runCompile(mlir::MLIRContext &context) {
@@ -375,9 +373,18 @@ int runCompile(mlir::MLIRContext &context) {
   pm.addPass(createPartitionOntoArrays());
   if (mlir::failed(pm.run(*module)))
     return 1;
-  if (mlir::failed(checkDigitalOps(*module, *chip)))
-    return 1;
   MappingSummary mapping = summarizeMapping(*module);
+  std::string hostOps = offChipOps(*module, *chip);
+  if (!hostOps.empty())
+    errs() << "warning: " << targetPath
+           << ": the cores have no special-function unit for these ops, the "
+              "host runs them: "
+           << hostOps << '\n';
+  if (mapping.totalArrays > mapping.chipArrays)
+    errs() << "warning: " << targetPath << ": the mapping needs "
+           << mapping.totalArrays << " arrays, the chip has "
+           << mapping.chipArrays
+           << " (layers must share arrays by reprogramming)\n";
 
   if (std::error_code ec = sys::fs::create_directories(outputPath))
     return fail(outputPath, "cannot create directory: " + ec.message());
