@@ -47,10 +47,13 @@ int64_t roundHalfAway(double v) {
                                     : std::floor(v + 0.5));
 }
 
-llvm::Expected<Tensor> loadCalibration(llvm::StringRef path, double scale) {
+/// Loads calibration samples; IDX files are read only up to `limit` samples
+/// (a training set is far larger than a calibration set needs).
+llvm::Expected<Tensor> loadCalibration(llvm::StringRef path, double scale,
+                                       int64_t limit) {
   llvm::Expected<Tensor> raw = path.ends_with(".npy")  ? readNpyFile(path)
                                : path.ends_with(".pb") ? readTensorProtoFile(path)
-                                                       : readIdxFile(path);
+                                                       : readIdxFile(path, limit);
   if (!raw || raw->dtype() == runtime::DType::F32)
     return raw;
   Tensor out(runtime::DType::F32, raw->shape());
@@ -80,7 +83,8 @@ LogicalResult QuantizeLayersPass::calibrate(
         "activation quantization needs calibration samples (nncc compile "
         "--calibration FILE, pass option calibration=FILE: .npy/.pb with "
         "samples along dim 0, or IDX images)");
-  llvm::Expected<Tensor> samples = loadCalibration(calibrationPath, pixelScale);
+  llvm::Expected<Tensor> samples =
+      loadCalibration(calibrationPath, pixelScale, calibrationLimit);
   if (!samples)
     return module.emitError() << llvm::toString(samples.takeError());
   llvm::Expected<Executor> executor = Executor::create(module);
