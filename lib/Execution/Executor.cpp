@@ -1,6 +1,7 @@
 //===- Executor.cpp - Float reference executor of the nn dialect ----------===//
 #include "nncc/Execution/Executor.h"
 
+#include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNOps.h"
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Import/TensorProto.h"
@@ -214,6 +215,12 @@ llvm::Expected<Executor> Executor::create(ModuleOp module) {
       if (!tensor)
         return tensor.takeError();
       executor.constants[&op] = std::move(*tensor);
+    } else if (auto layer = dyn_cast<cim::LayerOp>(op)) {
+      llvm::Expected<CIMLayerRunner> runner = CIMLayerRunner::create(layer);
+      if (!runner)
+        return runner.takeError();
+      executor.cimLayers[&op] =
+          std::make_shared<const CIMLayerRunner>(std::move(*runner));
     } else if (!isa<func::ReturnOp>(op) && !isReshapeLike(&op) &&
                op.getDialect() !=
                    module.getContext()->getLoadedDialect<nn::NNDialect>()) {
@@ -231,7 +238,7 @@ llvm::Expected<Executor> Executor::create(ModuleOp module) {
 }
 
 llvm::Expected<std::vector<Tensor>>
-Executor::run(ArrayRef<Tensor> args) const {
+Executor::run(ArrayRef<Tensor> args, OpObserver observer) const {
   auto main = cast<func::FuncOp>(function);
   if (args.size() != inputs.size())
     return makeError(llvm::formatv("the model takes {0} inputs, got {1}",
@@ -262,6 +269,12 @@ Executor::run(ArrayRef<Tensor> args) const {
       break;
     }
     if (!isa<nn::ConstantOp>(op)) {
+      if (observer) {
+        SmallVector<const Tensor *, 4> operands;
+        for (Value v : op.getOperands())
+          operands.push_back(&get(v));
+        observer(&op, operands);
+      }
       Value result = op.getResult(0);
       auto type = cast<RankedTensorType>(result.getType());
       if (isReshapeLike(&op)) {
@@ -272,7 +285,11 @@ Executor::run(ArrayRef<Tensor> args) const {
         if (!dtype)
           return dtype.takeError();
         Tensor out(*dtype, type.getShape());
-        if (!runOp(&op, get, out))
+        if (auto it = cimLayers.find(&op); it != cimLayers.end()) {
+          if (llvm::Error err =
+                  it->second->run(get(op.getOperand(0)), out, cimMode))
+            return std::move(err);
+        } else if (!runOp(&op, get, out))
           return makeError("the executor cannot run '" +
                            op.getName().getStringRef() + "'");
         env[result] = std::move(out);

@@ -3,17 +3,21 @@
 // Runs `func.func @main` of a verified nn module on host tensors with the
 // reference kernels.  It is the accuracy baseline of nncc: the imported model
 // must reproduce ONNX's conformance outputs and the framework's accuracy.
+// Mapped modules' cim.layer ops run through CIMLayerRunner
+// (CIMLayerExecution.h) in float, integer or datapath mode.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_EXECUTION_EXECUTOR_H
 #define NNCC_EXECUTION_EXECUTOR_H
 
+#include "nncc/Execution/CIMLayerExecution.h"
 #include "nncc/Runtime/Tensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/Error.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,19 +34,32 @@ struct TensorSignature {
   llvm::SmallVector<int64_t> shape;
 };
 
+/// Called before an op of @main runs with the tensors of its operands (only
+/// valid during the call), e.g. to calibrate activation ranges.
+using OpObserver = llvm::function_ref<void(
+    mlir::Operation *, llvm::ArrayRef<const runtime::Tensor *> operands)>;
+
 class Executor {
 public:
-  /// Prepares `module` (which must outlive the executor): finds @main,
-  /// checks every op is executable and converts constants once.
+  /// Prepares `module` (which must outlive the executor, unchanged): finds
+  /// @main, checks every op is executable and converts constants once.
+  /// Besides nn ops, @main may hold cim.layer ops (prepared once here).
   static llvm::Expected<Executor> create(mlir::ModuleOp module);
 
   llvm::ArrayRef<TensorSignature> getInputs() const { return inputs; }
   llvm::ArrayRef<TensorSignature> getOutputs() const { return outputs; }
 
   /// Runs one inference.  `args` must match getInputs() in order, dtype
-  /// and shape.
+  /// and shape.  `observer`, if given, sees every op except nn.constant and
+  /// func.return just before it runs.
   llvm::Expected<std::vector<runtime::Tensor>>
-  run(llvm::ArrayRef<runtime::Tensor> args) const;
+  run(llvm::ArrayRef<runtime::Tensor> args,
+      OpObserver observer = nullptr) const;
+
+  /// How cim.layer ops run (Auto: each layer's most refined form).  A forced
+  /// mode that a layer does not support makes run() fail.
+  void setCIMExecutionMode(CIMExecutionMode mode) { cimMode = mode; }
+  CIMExecutionMode getCIMExecutionMode() const { return cimMode; }
 
 private:
   Executor() = default;
@@ -54,6 +71,10 @@ private:
   /// For each op in order, the values whose last use it is (freed after it
   /// runs so peak memory follows the live set, not the whole graph).
   std::vector<llvm::SmallVector<mlir::Value, 2>> lastUses;
+  /// The prepared cim.layer ops.
+  llvm::DenseMap<mlir::Operation *, std::shared_ptr<const CIMLayerRunner>>
+      cimLayers;
+  CIMExecutionMode cimMode = CIMExecutionMode::Auto;
 };
 
 } // namespace nncc
