@@ -10,6 +10,7 @@
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNOps.h"
+#include "nncc/Support/Diagnostics.h"
 #include "nncc/Support/Elements.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -40,17 +41,6 @@ std::optional<std::vector<float>> constantValues(Value v) {
   return values;
 }
 
-std::string nodeName(Operation *op) {
-  Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (auto name = dyn_cast<NameLoc>(inner))
-        return name.getName().str();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  return "";
-}
-
 Value makeConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                    ArrayRef<float> values, StringRef name) {
   return b.create<nn::ConstantOp>(
@@ -76,7 +66,7 @@ LogicalResult foldBatchNorm(nn::BatchNormalizationOp bn) {
     shift[c] = (*beta)[c] - (*mean)[c] * scale[c];
   }
   OpBuilder b(producer);
-  std::string name = nodeName(producer);
+  std::string name = nodeNameOf(producer->getLoc());
   auto foldBias = [&](Value oldBias) -> std::optional<Value> {
     std::vector<float> bias(channels, 0.0f);
     if (oldBias) {
@@ -179,7 +169,7 @@ cim::LayerOp Lowering::createLayer(OpBuilder &b, Operation *op, Value input,
                                    ArrayRef<NamedAttribute> extra,
                                    Type resultType) {
   MLIRContext *ctx = b.getContext();
-  std::string name = nodeName(op);
+  std::string name = nodeNameOf(op->getLoc());
   if (name.empty())
     name = op->getName().stripDialect().str();
   SmallVector<NamedAttribute> attrs{
@@ -350,13 +340,7 @@ LogicalResult Lowering::run() {
       return failure();
   }
   // Weights now live in the layers' matrices.
-  SmallVector<Operation *> dead;
-  func.walk([&](nn::ConstantOp op) {
-    if (op->use_empty())
-      dead.push_back(op);
-  });
-  for (Operation *op : dead)
-    op->erase();
+  nn::eraseUnusedConstants(func);
   return success();
 }
 

@@ -2,6 +2,7 @@
 #include "nncc/Analysis/ModelSummary.h"
 
 #include "nncc/Dialect/NN/NNOps.h"
+#include "nncc/Support/Diagnostics.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -11,16 +12,6 @@ using namespace mlir;
 using namespace nncc;
 
 namespace {
-
-std::string nodeNameOf(Location loc) {
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (auto name = dyn_cast<NameLoc>(inner))
-        return name.getName().str();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  return "";
-}
 
 int64_t elementsOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getNumElements();

@@ -453,13 +453,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                        StringAttr::get(&context, info.name()));
 
   // Constants that only fed compile-time operands (shapes, axes) are dead.
-  SmallVector<Operation *> dead;
-  func.walk([&](nn::ConstantOp op) {
-    if (op->use_empty())
-      dead.push_back(op);
-  });
-  for (Operation *op : dead)
-    op->erase();
+  nn::eraseUnusedConstants(func);
 
   if (failed(verify(*module)))
     return nullptr;

@@ -14,6 +14,16 @@ Location nncc::makeNodeLoc(MLIRContext *context, llvm::StringRef file,
   return FusedLoc::get(context, {name}, StringAttr::get(context, opType));
 }
 
+std::string nncc::nodeNameOf(Location loc) {
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (auto name = dyn_cast<NameLoc>(inner))
+        return name.getName().str();
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  return "";
+}
+
 namespace {
 
 /// The "<file>: node ..." or "<file>:line:col" prefix of a location.

@@ -21,6 +21,10 @@ namespace nncc {
 mlir::Location makeNodeLoc(mlir::MLIRContext *context, llvm::StringRef file,
                            llvm::StringRef nodeName, llvm::StringRef opType);
 
+/// The ONNX node name carried by a location made by makeNodeLoc (or any
+/// NameLoc inside it), or "" when there is none.
+std::string nodeNameOf(mlir::Location loc);
+
 /// Formats `diag` (without its notes) as one line, including "error: ".
 std::string formatOneLine(const mlir::Diagnostic &diag);
 

@@ -240,6 +240,16 @@ WindowGeometry nncc::nn::getWindowGeometry(AveragePoolOp op) {
 // Constants
 //===----------------------------------------------------------------------===//
 
+void nncc::nn::eraseUnusedConstants(Operation *root) {
+  SmallVector<Operation *> dead;
+  root->walk([&](ConstantOp op) {
+    if (op->use_empty())
+      dead.push_back(op);
+  });
+  for (Operation *op : dead)
+    op->erase();
+}
+
 LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &types) {

@@ -38,6 +38,9 @@ WindowGeometry getWindowGeometry(ConvOp op);
 WindowGeometry getWindowGeometry(MaxPoolOp op);
 WindowGeometry getWindowGeometry(AveragePoolOp op);
 
+/// Erases every nn.constant below `root` that has no use left.
+void eraseUnusedConstants(mlir::Operation *root);
+
 } // namespace nncc::nn
 
 #endif // NNCC_DIALECT_NN_NNOPS_H
