@@ -102,9 +102,6 @@ LogicalResult checkAttrBound(std::optional<Location> loc, StringRef name,
 }
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t floorDiv(int64_t a, int64_t b) {
-  return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
 
 } // namespace
 
@@ -168,7 +165,7 @@ FailureOr<WindowGeometry> nncc::nn::resolveWindow(
   for (size_t i = 0; i < n; ++i) {
     int64_t in = inputSpatial[i];
     int64_t effKernel = (g.kernel[i] - 1) * g.dilations[i] + 1;
-    int64_t out;
+    int64_t out = 0;
     switch (autoPad) {
     case AutoPad::SameUpper:
     case AutoPad::SameLower: {
