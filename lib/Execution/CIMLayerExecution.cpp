@@ -567,7 +567,7 @@ llvm::Error CIMLayerRunner::Impl::runFloat(const Tensor &input,
 std::vector<int32_t>
 CIMLayerRunner::Impl::quantizeInput(const Tensor &input) const {
   // clamp(round_half_away_from_zero(x / scale), lo, hi), branch-free and
-  // without libm: clamp to [lo - 1, hi + 1] first (NaN -> lo - 1), then
+  // without libm: NaN -> 0, clamp to [lo - 1, hi + 1], then
   // truncate and round the exact remainder.
   const double scale = inputScale;
   const int32_t ilo = lo, ihi = hi;
@@ -579,6 +579,7 @@ CIMLayerRunner::Impl::quantizeInput(const Tensor &input) const {
   parallelChunks(total, int64_t{1} << 15, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
       double q = static_cast<double>(x[i]) / scale;
+      q = q == q ? q : 0.0;
       q = std::min(std::max(dlo, q), dhi);
       int32_t r = static_cast<int32_t>(q);
       double frac = q - r;

@@ -701,6 +701,11 @@ TEST_F(CIMLayerTest, IntegerGemmByHand) {
   auto xq = runner->quantizeIm2col(x);
   ASSERT_TRUE(static_cast<bool>(xq));
   EXPECT_EQ(xq->values<int32_t>(), ArrayRef<int32_t>({1, -2, 7, 2}));
+  // Ties round away from zero, out-of-range values clamp, NaN becomes 0.
+  auto edges = runner->quantizeIm2col(Tensor::fromValues<float>(
+      {2, 2}, {-0.25f, -1e30f, std::nanf(""), 3.25f}));
+  ASSERT_TRUE(static_cast<bool>(edges));
+  EXPECT_EQ(edges->values<int32_t>(), ArrayRef<int32_t>({-1, -7, 0, 7}));
 
   Tensor acc = accumulators(layer, x, CIMExecutionMode::Auto);
   EXPECT_EQ(acc.shape(), ArrayRef<int64_t>({1, 2, 3}));
