@@ -27,6 +27,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Execution/CIMLayerExecution.h"
+#include "nncc/Support/Errors.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
@@ -51,18 +52,6 @@ using runtime::DType;
 using runtime::Tensor;
 
 namespace {
-
-llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
-std::string shapeText(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  llvm::raw_string_ostream os(s);
-  llvm::interleaveComma(shape, os);
-  os << ']';
-  return s;
-}
 
 int64_t product(ArrayRef<int64_t> v) {
   return std::accumulate(v.begin(), v.end(), int64_t{1}, std::multiplies<>());
@@ -527,8 +516,8 @@ llvm::Error CIMLayerRunner::Impl::checkInput(const Tensor &input) const {
       input.shape() != ArrayRef<int64_t>(inShape))
     return makeError(llvm::formatv(
         "cim.layer '{0}' takes f32 {1}, got {2} {3}",
-        cast<cim::LayerOp>(op).getLayerName(), shapeText(inShape),
-        runtime::dtypeName(input.dtype()), shapeText(input.shape())));
+        cast<cim::LayerOp>(op).getLayerName(), formatShape(inShape),
+        runtime::dtypeName(input.dtype()), formatShape(input.shape())));
   return llvm::Error::success();
 }
 
@@ -542,8 +531,8 @@ llvm::Error CIMLayerRunner::Impl::prepareOutput(Tensor &output) const {
     return makeError(llvm::formatv(
         "cim.layer '{0}' produces f32 {1}, the "
         "output is {2} {3}",
-        cast<cim::LayerOp>(op).getLayerName(), shapeText(outShape),
-        runtime::dtypeName(output.dtype()), shapeText(output.shape())));
+        cast<cim::LayerOp>(op).getLayerName(), formatShape(outShape),
+        runtime::dtypeName(output.dtype()), formatShape(output.shape())));
   return llvm::Error::success();
 }
 
@@ -1592,7 +1581,7 @@ static llvm::Error checkIm2col(const CIMLayerRunner::Impl &impl,
   if (xq.dtype() != DType::I32 ||
       xq.shape() != ArrayRef<int64_t>{impl.G, impl.P, impl.K})
     return makeError("the quantized im2col input must be i32 " +
-                     shapeText({impl.G, impl.P, impl.K}));
+                     formatShape({impl.G, impl.P, impl.K}));
   return llvm::Error::success();
 }
 
@@ -1622,7 +1611,7 @@ llvm::Error CIMLayerRunner::dequantize(const Tensor &accumulators,
   if (accumulators.dtype() != DType::I64 ||
       accumulators.shape() != ArrayRef<int64_t>{impl->G, impl->P, impl->N})
     return makeError("accumulators must be i64 " +
-                     shapeText({impl->G, impl->P, impl->N}));
+                     formatShape({impl->G, impl->P, impl->N}));
   if (llvm::Error err = impl->prepareOutput(output))
     return err;
   impl->dequantize(accumulators, output);

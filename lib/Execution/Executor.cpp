@@ -1,5 +1,6 @@
 //===- Executor.cpp - Float reference executor of the nn dialect ----------===//
 #include "nncc/Execution/Executor.h"
+#include "nncc/Support/Errors.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNOps.h"
@@ -16,18 +17,6 @@ using namespace nncc;
 using runtime::Tensor;
 
 namespace {
-
-llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
-std::string shapeText(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  llvm::raw_string_ostream os(s);
-  llvm::interleaveComma(shape, os);
-  os << ']';
-  return s;
-}
 
 llvm::Expected<TensorSignature> signatureOf(Type type, StringAttr name,
                                             StringRef fallback) {
@@ -249,8 +238,8 @@ Executor::run(ArrayRef<Tensor> args, OpObserver observer) const {
         args[i].shape() != ArrayRef<int64_t>(sig.shape))
       return makeError(llvm::formatv(
           "input '{0}' is {1} {2}, the model expects {3} {4}", sig.name,
-          runtime::dtypeName(args[i].dtype()), shapeText(args[i].shape()),
-          runtime::dtypeName(sig.dtype), shapeText(sig.shape)));
+          runtime::dtypeName(args[i].dtype()), formatShape(args[i].shape()),
+          runtime::dtypeName(sig.dtype), formatShape(sig.shape)));
     env[main.getArgument(i)] = args[i];
   }
   auto get = [&](Value v) -> const Tensor & {

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Dialect/NN/NNOps.h"
+#include "nncc/Support/Errors.h"
 #include "nncc/Support/Limits.h"
 
 #include "mlir/IR/Builders.h"
@@ -19,17 +20,9 @@
 
 using namespace mlir;
 using namespace nncc::nn;
+using nncc::formatShape;
 
 namespace {
-
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << '[';
-  llvm::interleaveComma(shape, os);
-  os << ']';
-  return s;
-}
 
 RankedTensorType rankedType(Value v) {
   return v ? dyn_cast<RankedTensorType>(v.getType()) : RankedTensorType();
