@@ -35,7 +35,10 @@ cim::TargetAttr nncc::makeTargetAttr(MLIRContext *context,
       chip.array.rowsInParallel, chip.periphery.adcBits,
       chip.periphery.columnsPerAdc, chip.periphery.inputBits,
       chip.periphery.dacBits, scheme, b.getF64FloatAttr(chip.device.gMin),
-      b.getF64FloatAttr(chip.device.gMax), chip.chip.cores, chip.core.arrays);
+      b.getF64FloatAttr(chip.device.gMax), chip.chip.cores, chip.core.arrays,
+      b.getF64FloatAttr(chip.device.readPulse),
+      b.getF64FloatAttr(chip.costs.adcLatency ? *chip.costs.adcLatency
+                                              : 1.0 / chip.technology.clock));
 }
 
 namespace {

@@ -60,7 +60,11 @@ def CIM_TargetAttr : AttrDef<CIM_Dialect, "Target"> {
     "::mlir::FloatAttr":$g_min,
     "::mlir::FloatAttr":$g_max,
     "int64_t":$cores,
-    "int64_t":$arrays_per_core
+    "int64_t":$arrays_per_core,
+    // Timing of one input cycle: a read pulse, then the ADC converts its
+    // multiplexed columns one after another (absent: no timing model).
+    OptionalParameter<"::mlir::FloatAttr">:$read_pulse,
+    OptionalParameter<"::mlir::FloatAttr">:$conversion_time
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -3,7 +3,8 @@
 // ISAAC-like: 128x128 arrays of 2-bit cells (4 levels), one 8-bit ADC per
 // 128 columns, 16-bit bit-serial inputs.
 // CHECK: module attributes {cim.target = #cim.target<name = "isaac-rram", rows = 128, cols = 128, levels = 4, rows_in_parallel = 128, adc_bits = 8, columns_per_adc = 128, input_bits = 16, dac_bits = 1, signed_weights = offset_reference
-// CHECK-SAME: cores = 168, arrays_per_core = 96>}
+// ISAAC's 100 ns read and one conversion per 1.28 GHz clock (0.78125 ns).
+// CHECK-SAME: cores = 168, arrays_per_core = 96, read_pulse = 1.0000000000000001E-7 : f64, conversion_time = 7.8125000000000007E-10 : f64>}
 
 // A broken description fails the pass with the loader's located message.
 // RUN: not nncc-opt %s --nncc-attach-target="target=%S/../Target/Inputs/broken/enum-typo.yaml" 2>&1 | FileCheck %s --check-prefix=BROKEN

@@ -34,7 +34,8 @@ TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    int64_t rowsInParallel, int64_t adcBits,
                    int64_t columnsPerAdc, int64_t inputBits, int64_t dacBits,
                    SignedScheme, FloatAttr gMin, FloatAttr gMax, int64_t cores,
-                   int64_t arraysPerCore) {
+                   int64_t arraysPerCore, FloatAttr readPulse,
+                   FloatAttr conversionTime) {
   if (rows < 1 || cols < 1 || levels < 2 || rowsInParallel < 1 ||
       rowsInParallel > rows || adcBits < 1 || columnsPerAdc < 1 ||
       inputBits < 1 || dacBits < 1 || dacBits > inputBits || cores < 1 ||
@@ -43,6 +44,9 @@ TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "`nncc target validate`)";
   if (!gMin || !gMax || gMax.getValueAsDouble() <= gMin.getValueAsDouble())
     return emitError() << "g_max must exceed g_min";
+  if ((readPulse && readPulse.getValueAsDouble() < 0) ||
+      (conversionTime && conversionTime.getValueAsDouble() < 0))
+    return emitError() << "read_pulse and conversion_time must be >= 0";
   return success();
 }
 
