@@ -105,4 +105,27 @@ def PartitionOntoArrays : Pass<"nncc-partition", "mlir::ModuleOp"> {
   }];
 }
 
+def ReplicateLayers : Pass<"nncc-replicate", "mlir::ModuleOp"> {
+  let summary = "Copy bottleneck layers onto free arrays to balance the pipeline";
+  let description = [{
+    With the pipeline model of nncc/Analysis/PipelineModel.h (a copy takes
+    whole input vectors: layer time = ceil(vectors / copies) * vector time),
+    repeatedly gives the slowest layer the fewest extra copies that take one
+    vector fewer per copy, while they fit the free arrays.  This greedy
+    choice is exact: the interval is the slowest layer's time, so reaching an
+    interval T needs, for every layer, at least the fewest copies with
+    ceil(vectors / copies) * vector time <= T; the greedy sequence passes
+    through exactly those minimal allocations for every interval it reaches
+    and stops when the bottleneck's next step does not fit (or it already
+    has one vector per copy), where no other allocation can lower the
+    interval.  Sets `replicas` on each layer and `replica_arrays` on each
+    tile, and records the interval before and after
+    and the arrays spent in the module attribute `cim.replication`.
+  }];
+  let options = [
+    Option<"maxArrays", "max-arrays", "int64_t", "0",
+           "Arrays available (0: the whole chip)">
+  ];
+}
+
 #endif // NNCC_PASSES_TD

@@ -77,7 +77,10 @@ def CIM_LayerOp : CIM_Op<"layer", [IsolatedFromAbove, Pure]> {
     OptionalAttr<I64Attr>:$dac_bits,
     OptionalAttr<I64Attr>:$input_cycles,
     // Set by --nncc-partition.
-    OptionalAttr<I64Attr>:$array_count
+    OptionalAttr<I64Attr>:$array_count,
+    // Set by --nncc-replicate: copies of the layer's arrays that share its
+    // input vectors (pipeline balancing).
+    OptionalAttr<I64Attr>:$replicas
   );
   let results = (outs CIM_F32Tensor:$output);
   let regions = (region MaxSizedRegion<1>:$body);
@@ -120,7 +123,9 @@ def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">]> {
                    I64Attr:$col_begin, I64Attr:$col_end,
                    I64Attr:$slice_begin, I64Attr:$slice_end,
                    I64Attr:$rows_in_parallel,
-                   DefaultValuedAttr<BoolAttr, "false">:$reference_column);
+                   DefaultValuedAttr<BoolAttr, "false">:$reference_column,
+                   // Arrays holding copies of this tile (--nncc-replicate).
+                   OptionalAttr<DenseI64ArrayAttr>:$replica_arrays);
   let results = (outs CIM_I32Tensor:$column_sums);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -2,6 +2,7 @@
 #include "nncc/Analysis/MappingSummary.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Analysis/PipelineModel.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 
 #include "llvm/Support/Format.h"
@@ -39,14 +40,28 @@ MappingSummary nncc::summarizeMapping(ModuleOp module) {
       m.weightError = e->convertToDouble();
     if (auto c = layer.getInputClipFraction())
       m.inputClipFraction = c->convertToDouble();
+    m.replicas = layer.getReplicas().value_or(1);
     layer.walk([&](cim::MVMOp mvm) {
       ++m.arrays;
       m.usedCells += mvm.getPhysicalRows() * mvm.getPhysicalColumns();
     });
-    summary.totalArrays += m.arrays;
-    summary.totalUsedCells += m.usedCells;
+    summary.totalArrays += m.arrays * m.replicas;
+    summary.totalUsedCells += m.usedCells * m.replicas;
     summary.layers.push_back(std::move(m));
   });
+  if (llvm::Expected<PipelineTiming> timing = computePipeline(module)) {
+    for (auto [m, t] : llvm::zip(summary.layers, timing->layers))
+      m.time = t.time();
+    summary.interval = timing->interval;
+    summary.latency = timing->latency;
+    summary.intervalBeforeReplication = timing->interval;
+    if (auto replication =
+            module->getAttrOfType<DictionaryAttr>("cim.replication"))
+      if (auto before = replication.getAs<FloatAttr>("interval_before"))
+        summary.intervalBeforeReplication = before.getValueAsDouble();
+  } else {
+    llvm::consumeError(timing.takeError());
+  }
   return summary;
 }
 
@@ -56,8 +71,9 @@ void nncc::printMappingSummary(const MappingSummary &s, llvm::raw_ostream &os) {
   os << llvm::left_justify("layer", 14) << llvm::left_justify("kind", 6)
      << llvm::left_justify("matrix GxKxN", 16) << llvm::left_justify("W/A", 7)
      << llvm::left_justify("slices", 8) << llvm::left_justify("scheme", 22)
-     << llvm::right_justify("arrays", 8) << llvm::right_justify("util", 8)
-     << llvm::right_justify("w.err", 9) << '\n';
+     << llvm::right_justify("arrays", 8) << llvm::right_justify("copies", 8)
+     << llvm::right_justify("util", 8) << llvm::right_justify("w.err", 9)
+     << llvm::right_justify("time/inf", 12) << '\n';
   for (const LayerMapping &m : s.layers) {
     std::string matrix = std::to_string(m.groups) + "x" +
                          std::to_string(m.depth) + "x" +
@@ -73,11 +89,20 @@ void nncc::printMappingSummary(const MappingSummary &s, llvm::raw_ostream &os) {
        << llvm::left_justify(matrix, 16) << llvm::left_justify(bits, 7)
        << llvm::left_justify(slices, 8) << llvm::left_justify(m.scheme, 22)
        << llvm::right_justify(std::to_string(m.arrays), 8)
+       << llvm::right_justify(std::to_string(m.replicas), 8)
        << llvm::format("%7.1f%%", 100 * util)
-       << llvm::format("%9.4f", m.weightError) << '\n';
+       << llvm::format("%9.4f", m.weightError)
+       << llvm::format("%9.3f us", m.time * 1e6) << '\n';
   }
   os << "arrays: " << s.totalArrays << " of " << s.chipArrays
      << llvm::format(", cell utilization %.1f%%\n", 100 * s.utilization());
+  if (s.interval > 0)
+    os << llvm::format("pipeline: interval %.3f us (%.0f inferences/s), "
+                       "latency %.3f us; before replication %.3f us "
+                       "(x%.2f throughput)\n",
+                       s.interval * 1e6, 1.0 / s.interval, s.latency * 1e6,
+                       s.intervalBeforeReplication * 1e6,
+                       s.intervalBeforeReplication / s.interval);
 }
 
 void nncc::printMappingSummaryJson(const MappingSummary &s,
@@ -96,6 +121,8 @@ void nncc::printMappingSummaryJson(const MappingSummary &s,
         {"input_cycles", m.inputCycles},
         {"scheme", m.scheme},
         {"arrays", m.arrays},
+        {"replicas", m.replicas},
+        {"time_per_inference_s", m.time},
         {"used_cells", m.usedCells},
         {"weight_error", m.weightError},
         {"input_clip_fraction", m.inputClipFraction}});
@@ -108,6 +135,10 @@ void nncc::printMappingSummaryJson(const MappingSummary &s,
                           {"arrays", s.totalArrays},
                           {"used_cells", s.totalUsedCells},
                           {"utilization", s.utilization()},
+                          {"pipeline_interval_s", s.interval},
+                          {"pipeline_latency_s", s.latency},
+                          {"interval_before_replication_s",
+                           s.intervalBeforeReplication},
                           {"layers", std::move(layers)}};
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << '\n';
 }

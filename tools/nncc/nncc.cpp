@@ -142,6 +142,10 @@ cl::opt<bool> perChannel("per-channel",
                          cl::init(true), cl::sub(compileCmd));
 cl::opt<bool> symmetricWeights("symmetric", cl::desc("Symmetric weights"),
                                cl::init(true), cl::sub(compileCmd));
+cl::opt<bool> replicate("replicate",
+                        cl::desc("Copy bottleneck layers onto free arrays "
+                                 "(pipeline balancing)"),
+                        cl::init(true), cl::sub(compileCmd));
 cl::opt<std::string> signedScheme(
     "scheme",
     cl::desc("Override the target's signed-weight scheme "
@@ -371,6 +375,8 @@ int runCompile(mlir::MLIRContext &context) {
   pm.addPass(createDifferentialSplit(differential));
   pm.addPass(createBitSliceWeights());
   pm.addPass(createPartitionOntoArrays());
+  if (replicate)
+    pm.addPass(createReplicateLayers());
   if (mlir::failed(pm.run(*module)))
     return 1;
   MappingSummary mapping = summarizeMapping(*module);

@@ -16,8 +16,10 @@ struct LayerMapping {
   int64_t groups = 0, depth = 0, columns = 0; ///< G x K x N
   int64_t weightBits = 0, inputBits = 0, storedBits = 0, slices = 0;
   int64_t bitsPerCell = 0, inputCycles = 0;
-  int64_t arrays = 0;
-  int64_t usedCells = 0; ///< cells holding weight digits or references
+  int64_t arrays = 0;    ///< arrays of one copy
+  int64_t replicas = 1;  ///< copies (--nncc-replicate)
+  int64_t usedCells = 0; ///< cells of one copy holding digits or references
+  double time = 0;       ///< seconds per inference (pipeline model), 0 if unknown
   double weightError = 0, inputClipFraction = 0;
 };
 
@@ -25,7 +27,10 @@ struct MappingSummary {
   std::string target;
   int64_t arrayRows = 0, arrayCols = 0, chipArrays = 0;
   std::vector<LayerMapping> layers;
-  int64_t totalArrays = 0, totalUsedCells = 0;
+  int64_t totalArrays = 0, totalUsedCells = 0; ///< replicas included
+  /// Pipeline model (nncc/Analysis/PipelineModel.h); 0 when the target has
+  /// no timing.
+  double interval = 0, latency = 0, intervalBeforeReplication = 0;
   /// Used cells / cells of the arrays used.
   double utilization() const {
     return totalArrays ? static_cast<double>(totalUsedCells) /

@@ -1,0 +1,57 @@
+//===- PipelineModel.h - Layer-pipelined timing of a mapping ----*- C++ -*-===//
+//
+// The timing model that replication balances and the schedules and PPA use:
+// every layer is a pipeline stage; its arrays work in parallel on one input
+// vector at a time; replicas split the layer's input vectors.
+//
+//   tile time per vector  = row groups * input cycles *
+//                           (read pulse + conversions * conversion time)
+//   conversions           = ceil(columns used / ADCs per array),
+//                           ADCs per array = ceil(cols / columns_per_adc)
+//   layer time            = ceil(vectors per inference / replicas) *
+//                           max tile time   (a copy takes whole vectors)
+//   interval              = max layer time   (throughput = 1 / interval)
+//   latency               = sum of layer times
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_ANALYSIS_PIPELINEMODEL_H
+#define NNCC_ANALYSIS_PIPELINEMODEL_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace nncc {
+
+struct LayerTiming {
+  std::string name;
+  int64_t arrays = 0;          ///< arrays of one copy
+  int64_t replicas = 1;
+  int64_t vectorsPerInference = 0;
+  double vectorTime = 0;       ///< seconds per input vector (slowest tile)
+  /// Input vectors the busiest copy processes per inference.
+  int64_t vectorsPerCopy() const {
+    return (vectorsPerInference + replicas - 1) / replicas;
+  }
+  double time() const {
+    return static_cast<double>(vectorsPerCopy()) * vectorTime;
+  }
+};
+
+struct PipelineTiming {
+  std::vector<LayerTiming> layers;
+  double interval = 0; ///< seconds between inferences (slowest stage)
+  double latency = 0;  ///< seconds of one inference through all stages
+  size_t bottleneck = 0;
+  int64_t arrays = 0;  ///< arrays used, replicas included
+};
+
+/// Times the partitioned cim.layer ops of `module` with the #cim.target's
+/// read pulse and conversion time.
+llvm::Expected<PipelineTiming> computePipeline(mlir::ModuleOp module);
+
+} // namespace nncc
+
+#endif // NNCC_ANALYSIS_PIPELINEMODEL_H
