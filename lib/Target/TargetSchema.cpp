@@ -121,8 +121,10 @@ const std::vector<FieldSpec> &schema() {
               "Cells one array programs at once (assumption: one)."),
 
       real("device.statistics.programming_sigma", Def, "0", 0, 1,
-           "Write-verify residual error sigma, as a fraction of "
-           "(g_max - g_min)."),
+           "Sigma of the conductance error of one programming pulse, as a "
+           "fraction of (g_max - g_min). Write-verify repeats pulses until "
+           "the error is within tolerance, so the residual is this normal "
+           "error truncated to the tolerance (docs/programming-schedule.md)."),
       boolean("device.statistics.programming_sigma_relative", "false",
               "Read programming_sigma as a fraction of the target "
               "conductance instead."),

@@ -22,6 +22,7 @@
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Import/TensorProto.h"
 #include "nncc/Passes/Passes.h"
+#include "nncc/Schedule/ProgrammingSchedule.h"
 #include "nncc/Support/Datasets.h"
 #include "nncc/Support/Diagnostics.h"
 #include "nncc/Target/TargetLoader.h"
@@ -412,6 +413,18 @@ int runCompile(mlir::MLIRContext &context) {
         printMappingSummaryJson(mapping, os);
       }))
     return fail(std::move(e));
+  Expected<ProgrammingSchedule> programming =
+      buildProgrammingSchedule(*module, *chip);
+  if (!programming)
+    return fail(programming.takeError());
+  if (Error e = write("programming.json", [&](raw_ostream &os) {
+        writeProgrammingJson(*programming, os);
+      }))
+    return fail(std::move(e));
+  if (Error e = write("programming.bin", [&](raw_ostream &os) {
+        writeProgrammingBinary(*programming, os);
+      }))
+    return fail(std::move(e));
   if (Error e = write("summary.txt", [&](raw_ostream &os) {
         printModelSummary(modelSummary, os);
       }))
@@ -421,7 +434,7 @@ int runCompile(mlir::MLIRContext &context) {
          << modelSummary.totalMacs << " MACs)\n";
   printMappingSummary(mapping, outs());
   outs() << "wrote " << outputPath << "/{mapped.mlir,mapping.txt,mapping.json,"
-         << "summary.txt}\n";
+         << "programming.json,programming.bin,summary.txt}\n";
   return 0;
 }
 

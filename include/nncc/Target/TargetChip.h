@@ -53,8 +53,9 @@ struct Drift {
 };
 
 struct DeviceStatistics {
-  /// Write-verify residual error sigma: a fraction of (gMax - gMin), or of
-  /// the target conductance when `programmingSigmaRelative`.
+  /// Sigma of one programming pulse's conductance error: a fraction of
+  /// (gMax - gMin), or of the target conductance when
+  /// `programmingSigmaRelative`.  Write-verify truncates it to the tolerance.
   double programmingSigma = 0;
   bool programmingSigmaRelative = false;
   /// Optional per-level sigma (one entry per level) overriding the above.

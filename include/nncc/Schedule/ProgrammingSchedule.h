@@ -1,0 +1,210 @@
+//===- ProgrammingSchedule.h - Writing weights into arrays ------*- C++ -*-===//
+//
+// After `nncc compile` every cim.mvm of a cim.layer body is one physical
+// array.  The programming schedule says, for every array, which level each
+// cell must be programmed to and what writing them costs under the target's
+// write-verify model (docs/programming-schedule.md):
+//
+//   - cell targets: the digit d in [0, levels - 1] each cell stores
+//     (TileLayout.h; the offset scheme's reference column holds 1; unused
+//     cells and digit-0 cells stay at the reset level 0 and cost nothing),
+//     conductance G(d) = g_min + d * (g_max - g_min) / (levels - 1);
+//   - per level: the probability p_d that one write-verify pulse lands
+//     within tolerance, the expected pulses per cell (a geometric
+//     distribution truncated at max_iterations) and the probability that
+//     the cell still fails after the last pulse;
+//   - per array / core / chip: expected pulses, expected programming time
+//     (cells `parallel_cells` at a time; arrays of one core in sequence,
+//     cores in parallel), energy and expected failing cells.
+//
+// Outputs: a versioned JSON summary (schema "nncc-programming-schedule",
+// version 1) and a compact binary with every cell's target level
+// (programming.bin, magic "NNCCPRG1"); both byte-for-byte deterministic.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_SCHEDULE_PROGRAMMINGSCHEDULE_H
+#define NNCC_SCHEDULE_PROGRAMMINGSCHEDULE_H
+
+#include "nncc/Dialect/CIM/CIMDialect.h"
+#include "nncc/Target/TargetChip.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nncc {
+
+namespace cim {
+class LayerOp;
+class MVMOp;
+} // namespace cim
+
+//===----------------------------------------------------------------------===//
+// Cell targets (shared with anyone who needs the stored digit of a cell)
+//===----------------------------------------------------------------------===//
+
+/// The stored values of one partitioned cim.layer, read once from its
+/// attributes (weight_ints q, weight_zero_points z, signed_scheme,
+/// weight_offsets, bits_per_cell, weight_slices).  Gives the digit every
+/// cell of a tile holds, exactly as the executor's datapath builds it
+/// (lib/Execution/CIMLayerExecution.cpp), except that a differential_rows
+/// G- cell holds its digit as a positive level (the executor negates it
+/// because the row is driven with the opposite polarity).
+class LayerCellDigits {
+public:
+  /// Reads and checks the layer's attributes; fails if a stored value does
+  /// not fit the slices.
+  static llvm::Expected<LayerCellDigits> create(cim::LayerOp layer);
+
+  /// Digits of `mvm`'s tile, row-major [physical rows, physical columns]
+  /// (TileLayout: the tile occupies the top-left corner of its array).
+  llvm::Expected<std::vector<uint16_t>> tileDigits(cim::MVMOp mvm) const;
+
+  int64_t bitsPerCell() const { return bits; }
+
+private:
+  cim::SignedScheme scheme = cim::SignedScheme::DifferentialColumns;
+  int64_t groups = 0, depth = 0, columns = 0; // G, K, N
+  int64_t bits = 0, slices = 0;
+  std::vector<int64_t> values;  // v = q - z, [G, K, N]
+  std::vector<int64_t> offsets; // offset scheme, [G * N]
+};
+
+//===----------------------------------------------------------------------===//
+// Write-verify model
+//===----------------------------------------------------------------------===//
+
+/// How one level programs (docs/programming-schedule.md).
+struct LevelProgramming {
+  int64_t level = 0;
+  double conductance = 0;        ///< G(d), siemens
+  double sigma = 0;              ///< sigma_d of one pulse's error, siemens
+  double acceptProbability = 1;  ///< p_d: one pulse lands within tolerance
+  double expectedPulses = 0;     ///< E_d per cell (0 for level 0)
+  double failureProbability = 0; ///< cell out of tolerance after the last pulse
+};
+
+enum class SigmaMode { FractionOfRange, RelativeToTarget };
+
+/// The target's programming parameters and the per-level table derived
+/// from them.
+struct ProgrammingModel {
+  target::ProgrammingScheme scheme = target::ProgrammingScheme::WriteVerify;
+  int64_t levels = 2;
+  double gMin = 0, gMax = 0, levelSpacing = 0; ///< siemens
+  double tolerance = 0;                        ///< fraction of levelSpacing
+  int64_t maxIterations = 1;
+  double pulseWidth = 0, readPulse = 0; ///< seconds
+  /// Time of one pulse slot: pulseWidth + readPulse with write-verify,
+  /// pulseWidth alone with a single pulse.
+  double pulseTime = 0;
+  double energyPerPulse = 0; ///< joules (verify reads are not costed)
+  int64_t parallelCells = 1;
+  double amplitudeStart = 0, amplitudeStep = 0, amplitudeMax = 0; ///< volts
+  /// Distinct amplitudes of the ramp: floor((max - start) / step) + 1 (1
+  /// when step is 0).  Reported only: p_d does not depend on the amplitude.
+  int64_t amplitudeSteps = 1;
+  SigmaMode sigmaMode = SigmaMode::FractionOfRange;
+  bool sigmaPerLevel = false;
+  double clock = 0;                       ///< hertz (for times in cycles)
+  std::vector<LevelProgramming> perLevel; ///< one entry per level
+};
+
+/// The model for `chip`; fails on parameters it cannot use (levels < 2,
+/// g_max <= g_min, max_iterations or parallel_cells < 1, a per-level sigma
+/// list of the wrong length, negative sigmas).
+llvm::Expected<ProgrammingModel>
+makeProgrammingModel(const target::TargetChip &chip);
+
+//===----------------------------------------------------------------------===//
+// The schedule
+//===----------------------------------------------------------------------===//
+
+/// One physical array (one cim.mvm).
+struct ArrayProgramming {
+  int64_t id = 0, core = 0;
+  std::string layer;
+  /// The array whose tile this one copies (`replica_arrays`, placed by
+  /// --nncc-replicate), or -1 for the tile's own array.
+  int64_t replicaOf = -1;
+  int64_t group = 0, rowBegin = 0, rowEnd = 0, colBegin = 0, colEnd = 0,
+          sliceBegin = 0, sliceEnd = 0;
+  bool referenceColumn = false;
+  int64_t physicalRows = 0, physicalCols = 0; ///< the tile's used cells
+  /// Target level of every used cell, row-major [physicalRows,
+  /// physicalCols]; the rest of the array stays at level 0.  Replicas
+  /// share their tile's vector.
+  std::shared_ptr<const std::vector<uint16_t>> cells;
+  const std::vector<uint16_t> &cellLevels() const { return *cells; }
+  /// Used cells per level (size levels); unused cells are not counted.
+  std::vector<int64_t> cellsPerLevel;
+  int64_t unusedCells = 0;
+  int64_t programmedCells = 0; ///< used cells with level > 0
+  int64_t programGroups = 0;   ///< groups of parallel cells with work
+  double expectedPulses = 0, expectedFailingCells = 0;
+  double time = 0;   ///< expected, seconds
+  double energy = 0; ///< expected, joules
+};
+
+struct CoreProgramming {
+  int64_t id = 0;
+  int64_t arrays = 0;
+  int64_t programmedCells = 0;
+  double expectedPulses = 0, expectedFailingCells = 0;
+  double time = 0, energy = 0; ///< expected: seconds, joules
+};
+
+struct ProgrammingSchedule {
+  std::string target;
+  int64_t rows = 0, cols = 0; ///< array size
+  int64_t arraysPerCore = 0, chipCores = 0;
+  ProgrammingModel model;
+  std::vector<ArrayProgramming> arrays; ///< ascending id
+  std::vector<CoreProgramming> cores;   ///< cores holding arrays, ascending
+  // Chip totals.
+  std::vector<int64_t> cellsPerLevel;
+  int64_t unusedCells = 0, programmedCells = 0;
+  double expectedPulses = 0, expectedFailingCells = 0;
+  double time = 0;           ///< expected, seconds: max over cores
+  int64_t criticalCore = -1; ///< the core that takes longest (-1: none)
+  double energy = 0;         ///< expected, joules
+};
+
+struct ProgrammingOptions {
+  /// Core of an array id; arrays not listed go to core array /
+  /// arrays_per_core (until placement provides a map).
+  std::map<int64_t, int64_t> coreOfArray;
+};
+
+/// The schedule for a mapped module (every cim.layer partitioned).  Fails
+/// if a layer has no body, an array id repeats, a tile exceeds the array,
+/// a digit exceeds the levels or the module's #cim.target disagrees with
+/// `chip` on rows, columns or levels.
+llvm::Expected<ProgrammingSchedule>
+buildProgrammingSchedule(mlir::ModuleOp module, const target::TargetChip &chip,
+                         const ProgrammingOptions &options = {});
+
+/// The JSON summary (schema "nncc-programming-schedule", version 1), with
+/// a trailing newline.
+void writeProgrammingJson(const ProgrammingSchedule &schedule,
+                          llvm::raw_ostream &os);
+
+/// programming.bin (layout: docs/programming-schedule.md): header "NNCCPRG1",
+/// then per array its id and rows * cols target levels.
+void writeProgrammingBinary(const ProgrammingSchedule &schedule,
+                            llvm::raw_ostream &os);
+
+/// Magic and version of programming.bin.
+inline constexpr char kProgrammingBinaryMagic[9] = "NNCCPRG1";
+inline constexpr uint32_t kProgrammingBinaryVersion = 1;
+inline constexpr uint32_t kProgrammingJsonVersion = 1;
+
+} // namespace nncc
+
+#endif // NNCC_SCHEDULE_PROGRAMMINGSCHEDULE_H

@@ -1,0 +1,644 @@
+//===- ProgrammingSchedule.cpp - Writing the weights into the arrays ------===//
+//
+// Model and formats: docs/programming-schedule.md.  Cell digits follow
+// nncc/Dialect/CIM/TileLayout.h exactly as the executor's datapath builds
+// them (lib/Execution/CIMLayerExecution.cpp, Impl::prepareTile).
+//
+// Determinism: arrays are computed in parallel, each into its own slot; all
+// sums run afterwards in ascending array id order, and doubles print as the
+// shortest decimal that reads back to the same value.
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Schedule/ProgrammingSchedule.h"
+
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Dialect/CIM/TileLayout.h"
+#include "nncc/Support/Elements.h"
+#include "nncc/Support/Errors.h"
+
+#include "llvm/Support/EndianStream.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Parallel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <optional>
+
+using namespace mlir;
+using namespace nncc;
+
+//===----------------------------------------------------------------------===//
+// LayerCellDigits
+//===----------------------------------------------------------------------===//
+
+llvm::Expected<LayerCellDigits> LayerCellDigits::create(cim::LayerOp layer) {
+  auto fail = [&](const llvm::Twine &message) {
+    return makeError("cim.layer '" + layer.getLayerName() + "': " + message);
+  };
+  if (!layer.getWeightIntsAttr() || !layer.getWeightZeroPointsAttr())
+    return fail("not quantized (no weight_ints / weight_zero_points)");
+  if (!layer.getSignedScheme() || !layer.getBitsPerCell() ||
+      !layer.getWeightSlices())
+    return fail("needs signed_scheme, bits_per_cell and weight_slices");
+  LayerCellDigits d;
+  d.scheme = *layer.getSignedScheme();
+  d.bits = static_cast<int64_t>(*layer.getBitsPerCell());
+  d.slices = static_cast<int64_t>(*layer.getWeightSlices());
+  if (d.bits < 1 || d.bits > 16 || d.slices < 1 || d.bits * d.slices > 62)
+    return fail("bad bit-slicing attributes");
+  auto shape = layer.getMatrixShape();
+  d.groups = shape.groups;
+  d.depth = shape.depth;
+  d.columns = shape.columns;
+  const int64_t G = d.groups, K = d.depth, N = d.columns;
+
+  std::vector<int64_t> q = getIntValues(layer.getWeightIntsAttr());
+  std::vector<int64_t> z = getIntValues(layer.getWeightZeroPointsAttr());
+  if (static_cast<int64_t>(q.size()) != G * K * N ||
+      static_cast<int64_t>(z.size()) != G * N)
+    return fail("weight_ints must be [G, K, N] and weight_zero_points [G*N]");
+  if (d.scheme == cim::SignedScheme::OffsetReference) {
+    if (!layer.getWeightOffsetsAttr())
+      return fail("the offset scheme needs weight_offsets");
+    d.offsets = getIntValues(layer.getWeightOffsetsAttr());
+    if (static_cast<int64_t>(d.offsets.size()) != G * N)
+      return fail("weight_offsets must have G*N elements");
+  }
+  d.values.resize(q.size());
+  const int64_t limit = int64_t{1} << (d.bits * d.slices);
+  for (int64_t g = 0; g < G; ++g)
+    for (int64_t k = 0; k < K; ++k)
+      for (int64_t n = 0; n < N; ++n) {
+        const int64_t i = (g * K + k) * N + n;
+        const int64_t v = q[i] - z[g * N + n];
+        const int64_t stored = d.scheme == cim::SignedScheme::OffsetReference
+                                   ? v + d.offsets[g * N + n]
+                                   : (v < 0 ? -v : v);
+        if (stored < 0 || stored >= limit)
+          return fail(llvm::formatv(
+              "stored weight {0} (group {1}, row {2}, column {3}) does not "
+              "fit {4} slices of {5} bits",
+              stored, g, k, n, d.slices, d.bits));
+        d.values[i] = v;
+      }
+  return d;
+}
+
+llvm::Expected<std::vector<uint16_t>>
+LayerCellDigits::tileDigits(cim::MVMOp mvm) const {
+  const int64_t g = mvm.getGroup(), rb = mvm.getRowBegin(),
+                re = mvm.getRowEnd(), cb = mvm.getColBegin(),
+                ce = mvm.getColEnd(), sb = mvm.getSliceBegin(),
+                se = mvm.getSliceEnd();
+  if (g < 0 || g >= groups || rb < 0 || re <= rb || re > depth || cb < 0 ||
+      ce <= cb || ce > columns || sb < 0 || se <= sb || se > slices)
+    return makeError(llvm::formatv(
+        "cim.mvm of array {0}: tile ranges fall outside the weight matrix",
+        mvm.getArray()));
+  if (mvm.getReferenceColumn() && scheme != cim::SignedScheme::OffsetReference)
+    return makeError(llvm::formatv(
+        "cim.mvm of array {0}: only the offset scheme has reference columns",
+        mvm.getArray()));
+  const cim::TileLayout layout{scheme, re - rb, ce - cb, se - sb,
+                               mvm.getReferenceColumn()};
+  const int64_t physCols = layout.physicalColumns();
+  std::vector<uint16_t> cells(
+      static_cast<size_t>(layout.physicalRows() * physCols), 0);
+  auto at = [&](int64_t row, int64_t col) -> uint16_t & {
+    return cells[row * physCols + col];
+  };
+  for (int64_t k = 0; k < layout.weightRows; ++k)
+    for (int64_t n = 0; n < layout.weightCols; ++n) {
+      const int64_t value = values[(g * depth + rb + k) * columns + cb + n];
+      const int64_t pos = std::max<int64_t>(value, 0);
+      const int64_t neg = std::max<int64_t>(-value, 0);
+      for (int64_t s = 0; s < layout.slices; ++s) {
+        auto digit = [&](int64_t stored) {
+          return static_cast<uint16_t>(cim::sliceDigit(stored, sb + s, bits));
+        };
+        switch (scheme) {
+        case cim::SignedScheme::DifferentialColumns:
+          at(layout.row(k, 0), layout.column(n, s, 0)) = digit(pos);
+          at(layout.row(k, 0), layout.column(n, s, 1)) = digit(neg);
+          break;
+        case cim::SignedScheme::DifferentialRows:
+          // The G- row holds the positive digit; the executor negates it
+          // because the row is driven with the opposite polarity.
+          at(layout.row(k, 0), layout.column(n, s, 0)) = digit(pos);
+          at(layout.row(k, 1), layout.column(n, s, 0)) = digit(neg);
+          break;
+        case cim::SignedScheme::OffsetReference:
+          at(layout.row(k, 0), layout.column(n, s, 0)) =
+              digit(value + offsets[g * columns + cb + n]);
+          break;
+        }
+      }
+    }
+  if (layout.referenceColumn)
+    for (int64_t row = 0; row < layout.physicalRows(); ++row)
+      at(row, layout.referenceColumnIndex()) = 1;
+  return cells;
+}
+
+//===----------------------------------------------------------------------===//
+// Write-verify model
+//===----------------------------------------------------------------------===//
+
+llvm::Expected<ProgrammingModel>
+nncc::makeProgrammingModel(const target::TargetChip &chip) {
+  const target::Device &dev = chip.device;
+  const target::WriteVerify &wv = dev.programming;
+  const target::DeviceStatistics &st = dev.statistics;
+  ProgrammingModel m;
+  m.scheme = wv.scheme;
+  m.levels = dev.levels;
+  m.gMin = dev.gMin;
+  m.gMax = dev.gMax;
+  m.tolerance = wv.tolerance;
+  m.maxIterations = wv.maxIterations;
+  m.pulseWidth = wv.pulseWidth;
+  m.readPulse = dev.readPulse;
+  m.energyPerPulse = wv.energyPerPulse;
+  m.parallelCells = wv.parallelCells;
+  m.amplitudeStart = wv.amplitudeStart;
+  m.amplitudeStep = wv.amplitudeStep;
+  m.amplitudeMax = wv.amplitudeMax;
+  m.sigmaMode = st.programmingSigmaRelative ? SigmaMode::RelativeToTarget
+                                            : SigmaMode::FractionOfRange;
+  m.sigmaPerLevel = !st.programmingSigmaPerLevel.empty();
+  m.clock = chip.technology.clock;
+
+  if (m.levels < 2)
+    return makeError(llvm::formatv("programming: the device has {0} levels, "
+                                   "needs at least 2",
+                                   m.levels));
+  if (!(m.gMax > m.gMin) || !(m.gMin >= 0) || !std::isfinite(m.gMax))
+    return makeError("programming: needs 0 <= g_min < g_max");
+  if (m.maxIterations < 1 || m.parallelCells < 1)
+    return makeError(
+        "programming: max_iterations and parallel_cells must be at least 1");
+  if (!(m.tolerance >= 0) || !(m.pulseWidth >= 0) || !(m.readPulse >= 0) ||
+      !(m.energyPerPulse >= 0))
+    return makeError("programming: tolerance, pulse width, read pulse and "
+                     "energy per pulse must not be negative");
+  if (m.sigmaPerLevel &&
+      static_cast<int64_t>(st.programmingSigmaPerLevel.size()) != m.levels)
+    return makeError(llvm::formatv(
+        "programming: programming_sigma_per_level has {0} entries, the "
+        "device has {1} levels",
+        st.programmingSigmaPerLevel.size(), m.levels));
+
+  const double range = m.gMax - m.gMin;
+  m.levelSpacing = range / static_cast<double>(m.levels - 1);
+  const bool verify = m.scheme == target::ProgrammingScheme::WriteVerify;
+  m.pulseTime = verify ? m.pulseWidth + m.readPulse : m.pulseWidth;
+  m.amplitudeSteps = 1;
+  if (m.amplitudeStep > 0 && m.amplitudeMax > m.amplitudeStart)
+    m.amplitudeSteps =
+        static_cast<int64_t>(std::floor(
+            (m.amplitudeMax - m.amplitudeStart) / m.amplitudeStep + 1e-9)) +
+        1;
+
+  const double accepted = m.tolerance * m.levelSpacing;
+  const double M = static_cast<double>(m.maxIterations);
+  for (int64_t d = 0; d < m.levels; ++d) {
+    LevelProgramming l;
+    l.level = d;
+    l.conductance = m.gMin + static_cast<double>(d) * m.levelSpacing;
+    const double s =
+        m.sigmaPerLevel ? st.programmingSigmaPerLevel[d] : st.programmingSigma;
+    if (!(s >= 0) || !std::isfinite(s))
+      return makeError(llvm::formatv(
+          "programming: the sigma of level {0} must not be negative", d));
+    l.sigma = m.sigmaMode == SigmaMode::RelativeToTarget ? s * l.conductance
+                                                         : s * range;
+    l.acceptProbability =
+        l.sigma > 0 ? std::erf(accepted / (l.sigma * std::sqrt(2.0))) : 1.0;
+    const double p = l.acceptProbability;
+    if (d == 0) {
+      // The reset state: nothing to program.
+      l.expectedPulses = 0;
+      l.failureProbability = 0;
+    } else if (!verify) {
+      l.expectedPulses = 1;
+      l.failureProbability = 1 - p;
+    } else if (p >= 1) {
+      l.expectedPulses = 1;
+      l.failureProbability = 0;
+    } else if (p <= 0) {
+      l.expectedPulses = M;
+      l.failureProbability = 1;
+    } else {
+      // E = sum_{k=0}^{M-1} (1 - p)^k = (1 - (1 - p)^M) / p, evaluated
+      // without cancellation for small p.
+      const double logMiss = std::log1p(-p);
+      l.expectedPulses = -std::expm1(M * logMiss) / p;
+      l.failureProbability = std::exp(M * logMiss);
+    }
+    m.perLevel.push_back(l);
+  }
+  return m;
+}
+
+//===----------------------------------------------------------------------===//
+// The schedule
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+struct WorkItem {
+  size_t layer; // index into the layers' digits
+  cim::MVMOp mvm;
+  std::string layerName;
+};
+
+/// Fills `a` from `mvm`'s tile: levels, per-level counts, expected pulses,
+/// failures, time and energy.
+llvm::Error scheduleArray(const LayerCellDigits &digits, cim::MVMOp mvm,
+                          const ProgrammingModel &model, int64_t rows,
+                          int64_t cols, ArrayProgramming &a) {
+  a.id = mvm.getArray();
+  a.group = mvm.getGroup();
+  a.rowBegin = mvm.getRowBegin();
+  a.rowEnd = mvm.getRowEnd();
+  a.colBegin = mvm.getColBegin();
+  a.colEnd = mvm.getColEnd();
+  a.sliceBegin = mvm.getSliceBegin();
+  a.sliceEnd = mvm.getSliceEnd();
+  a.referenceColumn = mvm.getReferenceColumn();
+  auto cells = digits.tileDigits(mvm);
+  if (!cells)
+    return cells.takeError();
+  a.cells = std::make_shared<const std::vector<uint16_t>>(std::move(*cells));
+  const std::vector<uint16_t> &levelOf = *a.cells;
+  a.physicalRows = mvm.getPhysicalRows();
+  a.physicalCols = mvm.getPhysicalColumns();
+  if (a.physicalRows * a.physicalCols != static_cast<int64_t>(levelOf.size()))
+    return makeError(llvm::formatv("array {0}: inconsistent tile size", a.id));
+  if (a.physicalRows > rows || a.physicalCols > cols)
+    return makeError(llvm::formatv(
+        "array {0}: the tile needs {1}x{2} cells, arrays are {3}x{4}", a.id,
+        a.physicalRows, a.physicalCols, rows, cols));
+  a.unusedCells = rows * cols - a.physicalRows * a.physicalCols;
+
+  const int64_t levels = model.levels;
+  a.cellsPerLevel.assign(static_cast<size_t>(levels), 0);
+  // Groups are runs of parallelCells cells of the whole rows x cols array
+  // in row-major order; a group costs its largest expected pulse count.
+  const int64_t pc = model.parallelCells;
+  int64_t currentGroup = -1;
+  double groupMax = 0, slots = 0;
+  for (int64_t r = 0; r < a.physicalRows; ++r)
+    for (int64_t c = 0; c < a.physicalCols; ++c) {
+      const uint16_t level = levelOf[r * a.physicalCols + c];
+      if (level >= levels)
+        return makeError(llvm::formatv(
+            "array {0}: cell ({1}, {2}) needs level {3}, the device has {4}",
+            a.id, r, c, level, levels));
+      ++a.cellsPerLevel[level];
+      if (level == 0)
+        continue;
+      const double e = model.perLevel[level].expectedPulses;
+      const int64_t group = (r * cols + c) / pc;
+      if (group != currentGroup) {
+        slots += groupMax;
+        ++a.programGroups;
+        currentGroup = group;
+        groupMax = e;
+      } else {
+        groupMax = std::max(groupMax, e);
+      }
+    }
+  slots += groupMax;
+  for (int64_t d = 1; d < levels; ++d) {
+    const double n = static_cast<double>(a.cellsPerLevel[d]);
+    a.programmedCells += a.cellsPerLevel[d];
+    a.expectedPulses += n * model.perLevel[d].expectedPulses;
+    a.expectedFailingCells += n * model.perLevel[d].failureProbability;
+  }
+  a.time = slots * model.pulseTime;
+  a.energy = a.expectedPulses * model.energyPerPulse;
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Expected<ProgrammingSchedule>
+nncc::buildProgrammingSchedule(ModuleOp module, const target::TargetChip &chip,
+                               const ProgrammingOptions &options) {
+  auto model = makeProgrammingModel(chip);
+  if (!model)
+    return model.takeError();
+  ProgrammingSchedule s;
+  s.target = chip.name;
+  s.rows = chip.array.rows;
+  s.cols = chip.array.cols;
+  s.arraysPerCore = chip.core.arrays;
+  s.chipCores = chip.chip.cores;
+  s.model = std::move(*model);
+  if (s.rows < 1 || s.cols < 1 || s.arraysPerCore < 1)
+    return makeError("programming: arrays need rows, columns and a positive "
+                     "number of arrays per core");
+  if (cim::TargetAttr attr = cim::getTarget(module))
+    if (attr.getRows() != s.rows || attr.getCols() != s.cols ||
+        attr.getLevels() != s.model.levels)
+      return makeError(llvm::formatv(
+          "programming: the module was mapped onto {0}x{1} arrays with {2} "
+          "levels ('{3}'), the target '{4}' has {5}x{6} with {7}",
+          attr.getRows(), attr.getCols(), attr.getLevels(), attr.getName(),
+          s.target, s.rows, s.cols, s.model.levels));
+
+  // Read every layer's stored values once, then the arrays in parallel.
+  std::vector<LayerCellDigits> layers;
+  std::vector<WorkItem> items;
+  std::optional<llvm::Error> walkError;
+  module.walk([&](cim::LayerOp layer) {
+    if (!layer.isPartitioned()) {
+      walkError = makeError("cim.layer '" + layer.getLayerName() +
+                            "' is not partitioned onto arrays");
+      return WalkResult::interrupt();
+    }
+    auto digits = LayerCellDigits::create(layer);
+    if (!digits) {
+      walkError = digits.takeError();
+      return WalkResult::interrupt();
+    }
+    layers.push_back(std::move(*digits));
+    layer.getBody().walk([&](cim::MVMOp mvm) {
+      items.push_back({layers.size() - 1, mvm, layer.getLayerName().str()});
+    });
+    return WalkResult::advance();
+  });
+  if (walkError)
+    return std::move(*walkError);
+
+  std::vector<ArrayProgramming> arrays(items.size());
+  std::vector<std::string> errors(items.size());
+  llvm::parallelFor(0, items.size(), [&](size_t i) {
+    arrays[i].layer = items[i].layerName;
+    if (llvm::Error err = scheduleArray(layers[items[i].layer], items[i].mvm,
+                                        s.model, s.rows, s.cols, arrays[i]))
+      errors[i] = llvm::toString(std::move(err));
+  });
+  for (const std::string &error : errors)
+    if (!error.empty())
+      return makeError("programming: " + error);
+
+  // Replicas (--nncc-replicate: `replica_arrays` on a tile) hold the same
+  // cells in arrays of their own.  Read by name so that tiles without the
+  // attribute need nothing from it.
+  const size_t primaries = arrays.size();
+  for (size_t i = 0; i < primaries; ++i)
+    if (auto replicas =
+            items[i].mvm->getAttrOfType<DenseI64ArrayAttr>("replica_arrays"))
+      for (int64_t id : replicas.asArrayRef()) {
+        ArrayProgramming copy = arrays[i];
+        copy.id = id;
+        copy.replicaOf = arrays[i].id;
+        arrays.push_back(std::move(copy));
+      }
+
+  std::stable_sort(arrays.begin(), arrays.end(),
+                   [](const ArrayProgramming &a, const ArrayProgramming &b) {
+                     return a.id < b.id;
+                   });
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    if (arrays[i].id < 0 ||
+        arrays[i].id >
+            static_cast<int64_t>(std::numeric_limits<uint32_t>::max()))
+      return makeError(llvm::formatv("programming: array id {0} out of range",
+                                     arrays[i].id));
+    if (i > 0 && arrays[i].id == arrays[i - 1].id)
+      return makeError(llvm::formatv(
+          "programming: array {0} holds two tiles (layers '{1}' and '{2}')",
+          arrays[i].id, arrays[i - 1].layer, arrays[i].layer));
+  }
+
+  // Cores: arrays of one core one after another, in ascending id order.
+  std::map<int64_t, CoreProgramming> cores;
+  s.cellsPerLevel.assign(static_cast<size_t>(s.model.levels), 0);
+  for (ArrayProgramming &a : arrays) {
+    auto it = options.coreOfArray.find(a.id);
+    a.core =
+        it != options.coreOfArray.end() ? it->second : a.id / s.arraysPerCore;
+    CoreProgramming &c = cores[a.core];
+    c.id = a.core;
+    ++c.arrays;
+    c.programmedCells += a.programmedCells;
+    c.expectedPulses += a.expectedPulses;
+    c.expectedFailingCells += a.expectedFailingCells;
+    c.time += a.time;
+    c.energy += a.energy;
+    for (int64_t d = 0; d < s.model.levels; ++d)
+      s.cellsPerLevel[d] += a.cellsPerLevel[d];
+    s.unusedCells += a.unusedCells;
+    s.programmedCells += a.programmedCells;
+    s.expectedPulses += a.expectedPulses;
+    s.expectedFailingCells += a.expectedFailingCells;
+    s.energy += a.energy;
+  }
+  for (auto &[id, c] : cores) {
+    if (s.criticalCore < 0 || c.time > s.time) {
+      s.criticalCore = id;
+      s.time = c.time;
+    }
+    s.cores.push_back(c);
+  }
+  s.arrays = std::move(arrays);
+  return s;
+}
+
+//===----------------------------------------------------------------------===//
+// JSON
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The shortest "%.{p}g" text that reads back as `x` (null if not finite).
+std::string formatDouble(double x) {
+  if (!std::isfinite(x))
+    return "null";
+  if (x == 0)
+    return "0";
+  char buffer[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, x);
+    if (std::strtod(buffer, nullptr) == x)
+      break;
+  }
+  return buffer;
+}
+
+void number(llvm::json::OStream &j, llvm::StringRef key, double x) {
+  j.attributeBegin(key);
+  j.rawValue(formatDouble(x));
+  j.attributeEnd();
+}
+
+/// A list of integers on one line: "[1, 2, 3]".
+void integers(llvm::json::OStream &j, llvm::StringRef key,
+              llvm::ArrayRef<int64_t> values) {
+  j.attributeBegin(key);
+  j.rawValue([&](llvm::raw_ostream &os) {
+    os << '[';
+    llvm::interleave(values, os, ", ");
+    os << ']';
+  });
+  j.attributeEnd();
+}
+
+void range(llvm::json::OStream &j, llvm::StringRef key, int64_t begin,
+           int64_t end) {
+  integers(j, key, {begin, end});
+}
+
+llvm::StringRef schemeName(target::ProgrammingScheme scheme) {
+  return scheme == target::ProgrammingScheme::WriteVerify ? "write-verify"
+                                                          : "single-pulse";
+}
+
+} // namespace
+
+void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
+                                llvm::raw_ostream &os) {
+  const ProgrammingModel &m = s.model;
+  llvm::json::OStream j(os, 2);
+  j.object([&] {
+    j.attribute("schema", "nncc-programming-schedule");
+    j.attribute("version", static_cast<int64_t>(kProgrammingJsonVersion));
+    j.attribute("target", s.target);
+    j.attributeObject("model", [&] {
+      j.attribute("scheme", schemeName(m.scheme));
+      j.attribute("levels", m.levels);
+      number(j, "g_min_siemens", m.gMin);
+      number(j, "g_max_siemens", m.gMax);
+      number(j, "level_spacing_siemens", m.levelSpacing);
+      number(j, "tolerance", m.tolerance);
+      j.attribute("max_iterations", m.maxIterations);
+      number(j, "pulse_width_s", m.pulseWidth);
+      number(j, "read_pulse_s", m.readPulse);
+      number(j, "pulse_time_s", m.pulseTime);
+      number(j, "energy_per_pulse_j", m.energyPerPulse);
+      j.attribute("parallel_cells", m.parallelCells);
+      number(j, "amplitude_start_v", m.amplitudeStart);
+      number(j, "amplitude_step_v", m.amplitudeStep);
+      number(j, "amplitude_max_v", m.amplitudeMax);
+      j.attribute("amplitude_steps", m.amplitudeSteps);
+      j.attribute("sigma", m.sigmaMode == SigmaMode::RelativeToTarget
+                               ? "relative-to-target"
+                               : "fraction-of-range");
+      j.attribute("sigma_per_level", m.sigmaPerLevel);
+      number(j, "clock_hz", m.clock);
+      j.attribute("array_rows", s.rows);
+      j.attribute("array_cols", s.cols);
+      j.attribute("arrays_per_core", s.arraysPerCore);
+      j.attribute("chip_cores", s.chipCores);
+      j.attributeArray("per_level", [&] {
+        for (const LevelProgramming &l : m.perLevel)
+          j.object([&] {
+            j.attribute("level", l.level);
+            number(j, "conductance_siemens", l.conductance);
+            number(j, "sigma_siemens", l.sigma);
+            number(j, "accept_probability", l.acceptProbability);
+            number(j, "expected_pulses", l.expectedPulses);
+            number(j, "failure_probability", l.failureProbability);
+          });
+      });
+    });
+    j.attributeObject("chip", [&] {
+      j.attribute("arrays", static_cast<int64_t>(s.arrays.size()));
+      j.attribute("cores_used", static_cast<int64_t>(s.cores.size()));
+      int64_t beyond = 0;
+      for (const CoreProgramming &c : s.cores)
+        beyond += c.id >= s.chipCores ? 1 : 0;
+      j.attribute("cores_beyond_chip", beyond);
+      integers(j, "cells_per_level", s.cellsPerLevel);
+      j.attribute("unused_cells", s.unusedCells);
+      j.attribute("programmed_cells", s.programmedCells);
+      number(j, "expected_pulses", s.expectedPulses);
+      number(j, "expected_failing_cells", s.expectedFailingCells);
+      number(j, "expected_time_s", s.time);
+      number(j, "expected_time_cycles", s.time * m.clock);
+      j.attribute("critical_core", s.criticalCore);
+      number(j, "expected_energy_j", s.energy);
+    });
+    j.attributeArray("cores", [&] {
+      for (const CoreProgramming &c : s.cores)
+        j.object([&] {
+          j.attribute("core", c.id);
+          j.attribute("arrays", c.arrays);
+          j.attribute("programmed_cells", c.programmedCells);
+          number(j, "expected_pulses", c.expectedPulses);
+          number(j, "expected_failing_cells", c.expectedFailingCells);
+          number(j, "expected_time_s", c.time);
+          number(j, "expected_energy_j", c.energy);
+        });
+    });
+    j.attributeArray("arrays", [&] {
+      for (const ArrayProgramming &a : s.arrays)
+        j.object([&] {
+          j.attribute("array", a.id);
+          j.attribute("core", a.core);
+          j.attribute("layer", a.layer);
+          j.attribute("replica_of", a.replicaOf);
+          j.attribute("group", a.group);
+          range(j, "weight_rows", a.rowBegin, a.rowEnd);
+          range(j, "weight_cols", a.colBegin, a.colEnd);
+          range(j, "slices", a.sliceBegin, a.sliceEnd);
+          j.attribute("reference_column", a.referenceColumn);
+          j.attribute("physical_rows", a.physicalRows);
+          j.attribute("physical_cols", a.physicalCols);
+          integers(j, "cells_per_level", a.cellsPerLevel);
+          j.attribute("unused_cells", a.unusedCells);
+          j.attribute("programmed_cells", a.programmedCells);
+          j.attribute("program_groups", a.programGroups);
+          number(j, "expected_pulses", a.expectedPulses);
+          number(j, "expected_failing_cells", a.expectedFailingCells);
+          number(j, "expected_time_s", a.time);
+          number(j, "expected_energy_j", a.energy);
+        });
+    });
+  });
+  os << '\n';
+}
+
+//===----------------------------------------------------------------------===//
+// Binary
+//===----------------------------------------------------------------------===//
+
+void nncc::writeProgrammingBinary(const ProgrammingSchedule &s,
+                                  llvm::raw_ostream &os) {
+  using llvm::support::endian::write;
+  constexpr auto le = llvm::endianness::little;
+  os.write(kProgrammingBinaryMagic, 8);
+  write<uint32_t>(os, kProgrammingBinaryVersion, le);
+  write<uint32_t>(os, static_cast<uint32_t>(s.arrays.size()), le);
+  write<uint32_t>(os, static_cast<uint32_t>(s.rows), le);
+  write<uint32_t>(os, static_cast<uint32_t>(s.cols), le);
+  write<uint32_t>(os, static_cast<uint32_t>(s.model.levels), le);
+  const bool wide = s.model.levels > 256;
+  const size_t cellBytes = wide ? 2 : 1;
+  std::vector<char> row(static_cast<size_t>(s.cols) * cellBytes);
+  for (const ArrayProgramming &a : s.arrays) {
+    write<uint32_t>(os, static_cast<uint32_t>(a.id), le);
+    for (int64_t r = 0; r < s.rows; ++r) {
+      std::fill(row.begin(), row.end(), 0);
+      if (r < a.physicalRows)
+        for (int64_t c = 0; c < a.physicalCols; ++c) {
+          const uint16_t level = a.cellLevels()[r * a.physicalCols + c];
+          if (wide) {
+            row[2 * c] = static_cast<char>(level & 0xff);
+            row[2 * c + 1] = static_cast<char>(level >> 8);
+          } else {
+            row[c] = static_cast<char>(level);
+          }
+        }
+      os.write(row.data(), row.size());
+    }
+  }
+}

@@ -1,0 +1,727 @@
+//===- ProgrammingScheduleTest.cpp - Programming schedule by hand ---------===//
+//
+// Small quantized layers are mapped with the real passes (differential,
+// bit-slice, partition) onto a hand-built target; every count, probability,
+// time and energy below is worked out by hand in the comments
+// (model: docs/programming-schedule.md).
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Schedule/ProgrammingSchedule.h"
+
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Dialect/CIM/TileLayout.h"
+#include "nncc/Dialect/NN/NNDialect.h"
+#include "nncc/Passes/Passes.h"
+#include "nncc/Support/Elements.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "gtest/gtest.h"
+
+#include <cstring>
+#include <random>
+
+using namespace mlir;
+using namespace nncc;
+
+namespace {
+
+/// A chip with round numbers: 100 ns pulses, 10 ns verify reads (110 ns per
+/// write-verify pulse), 1 pJ per pulse, g in [1 uS, 10 uS].
+target::TargetChip makeChip(int64_t rows, int64_t cols, int64_t levels,
+                            target::SignedWeightScheme scheme) {
+  target::TargetChip chip;
+  chip.name = "hand";
+  chip.technology = {22e-9, 0.8, 1e9};
+  chip.device.levels = levels;
+  chip.device.gMin = 1e-6;
+  chip.device.gMax = 1e-5;
+  chip.device.readVoltage = 0.2;
+  chip.device.readPulse = 10e-9;
+  target::WriteVerify &wv = chip.device.programming;
+  wv.scheme = target::ProgrammingScheme::WriteVerify;
+  wv.amplitudeStart = 1;
+  wv.amplitudeStep = 0.05;
+  wv.amplitudeMax = 2;
+  wv.pulseWidth = 100e-9;
+  wv.maxIterations = 20;
+  wv.tolerance = 0.25;
+  wv.energyPerPulse = 1e-12;
+  wv.parallelCells = 1;
+  chip.array.rows = rows;
+  chip.array.cols = cols;
+  chip.array.rowsInParallel = rows;
+  chip.array.signedWeights = scheme;
+  chip.periphery.adcBits = 12;
+  chip.periphery.columnsPerAdc = 1;
+  chip.periphery.inputBits = 8;
+  chip.periphery.dacBits = 1;
+  chip.core.arrays = 4;
+  chip.chip.cores = 2;
+  return chip;
+}
+
+/// dense<[[[...], ...]]> of a [1, k, n] matrix given row-major.
+std::string denseInts(int64_t k, int64_t n, llvm::ArrayRef<int64_t> values) {
+  std::string s = "dense<[[";
+  for (int64_t r = 0; r < k; ++r) {
+    s += r ? ", [" : "[";
+    for (int64_t c = 0; c < n; ++c)
+      s += (c ? ", " : "") + std::to_string(values[r * n + c]);
+    s += "]";
+  }
+  return s + "]]>";
+}
+
+/// One gemm layer [1, K] x [K, N] with symmetric 4-bit weights `ints`
+/// (row-major K x N, zero points 0).
+std::string layerModule(int64_t k, int64_t n, llvm::ArrayRef<int64_t> ints) {
+  return llvm::formatv(
+      "func.func @main(%x: tensor<1x{0}xf32>) -> tensor<1x{1}xf32> {{\n"
+      "  %0 = cim.layer \"fc\" %x {{input_bits = 8 : i64, input_scale = 1.0 : "
+      "f64, input_signed = false, weight_bits = 4 : i64, weight_symmetric = "
+      "true, weight_ints = {2} : tensor<1x{0}x{1}xi32>, weight_scales = "
+      "dense<1.0> : tensor<{1}xf32>, weight_zero_points = dense<0> : "
+      "tensor<{1}xi32>, weights = dense<0.0> : tensor<1x{0}x{1}xf32>, kind = "
+      "#cim<kind gemm>} : (tensor<1x{0}xf32>) -> tensor<1x{1}xf32>\n"
+      "  return %0 : tensor<1x{1}xf32>\n}\n",
+      k, n, denseInts(k, n, ints));
+}
+
+class ProgrammingTest : public ::testing::Test {
+protected:
+  ProgrammingTest() : context(registry()) {
+    context.loadAllAvailableDialects();
+    handler =
+        std::make_unique<ScopedDiagnosticHandler>(&context, [&](Diagnostic &d) {
+          diagnostics += d.str() + "\n";
+          return success();
+        });
+  }
+
+  static DialectRegistry registry() {
+    DialectRegistry r;
+    r.insert<nn::NNDialect, cim::CIMDialect, func::FuncDialect>();
+    return r;
+  }
+
+  /// Parses `text`, attaches `chip` and maps it (differential, bit-slice,
+  /// partition: the target's scheme and bits per cell).
+  OwningOpRef<ModuleOp> map(const std::string &text,
+                            const target::TargetChip &chip) {
+    OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
+    EXPECT_TRUE(module) << diagnostics << text;
+    if (!module)
+      return module;
+    (*module)->setAttr(cim::kTargetAttrName, makeTargetAttr(&context, chip));
+    PassManager pm(&context);
+    pm.addPass(createDifferentialSplit());
+    pm.addPass(createBitSliceWeights());
+    pm.addPass(createPartitionOntoArrays());
+    EXPECT_TRUE(succeeded(pm.run(*module))) << diagnostics;
+    return module;
+  }
+
+  ProgrammingSchedule build(ModuleOp module, const target::TargetChip &chip,
+                            const ProgrammingOptions &options = {}) {
+    llvm::Expected<ProgrammingSchedule> s =
+        buildProgrammingSchedule(module, chip, options);
+    if (!s) {
+      ADD_FAILURE() << llvm::toString(s.takeError());
+      return {};
+    }
+    return std::move(*s);
+  }
+
+  MLIRContext context;
+  std::unique_ptr<ScopedDiagnosticHandler> handler;
+  std::string diagnostics;
+};
+
+std::string jsonOf(const ProgrammingSchedule &s) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  writeProgrammingJson(s, os);
+  return text;
+}
+
+std::string binaryOf(const ProgrammingSchedule &s) {
+  std::string bytes;
+  llvm::raw_string_ostream os(bytes);
+  writeProgrammingBinary(s, os);
+  return bytes;
+}
+
+uint32_t readU32(const std::string &bytes, size_t at) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i)
+    v |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[at + i]))
+         << (8 * i);
+  return v;
+}
+
+// Weights of the differential-columns layer, K = 6 rows x N = 3 columns
+// (symmetric 4 bits: |v| <= 7, 3 stored bits, 3 one-bit slices).
+const int64_t kDiffWeights[] = {
+    3,  -5, 0,  //
+    7,  1,  -2, //
+    0,  0,  0,  //
+    -7, 4,  6,  //
+    2,  -1, 5,  //
+    -3, 0,  7,
+};
+
+// 4x8 arrays, 2 levels, differential columns.  A weight column needs
+// 3 slices x 2 polarities = 6 physical columns, so one per array; rows split
+// 4 + 2.  The partitioner numbers tiles row tile by row tile:
+//   array 0: rows 0-3, col 0    array 3: rows 4-5, col 0
+//   array 1: rows 0-3, col 1    array 4: rows 4-5, col 1
+//   array 2: rows 0-3, col 2    array 5: rows 4-5, col 2
+// A weight v puts popcount(|v|) ones into its 6 cells (G+ holds v's bits if
+// v > 0, G- those of -v if v < 0); the rest are level 0.
+//   array 0: v = 3, 7, 0, -7  -> 2 + 3 + 0 + 3 = 8 ones of 24 used cells
+//   array 1: v = -5, 1, 0, 4  -> 2 + 1 + 0 + 1 = 4 ones
+//   array 2: v = 0, -2, 0, 6  -> 0 + 1 + 0 + 2 = 3 ones
+//   array 3: v = 2, -3        -> 1 + 2 = 3 ones of 12 used cells
+//   array 4: v = -1, 0        -> 1 one
+//   array 5: v = 5, 7         -> 2 + 3 = 5 ones
+// 24 ones in all; used cells 3 * 24 + 3 * 12 = 108, so 108 - 24 = 84 at
+// level 0; unused cells 3 * (32 - 24) + 3 * (32 - 12) = 84.
+TEST_F(ProgrammingTest, SigmaZeroIsOnePulsePerNonZeroCell) {
+  target::TargetChip chip =
+      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
+  auto module = map(layerModule(6, 3, kDiffWeights), chip);
+  ASSERT_TRUE(module);
+  ProgrammingSchedule s = build(*module, chip);
+  ASSERT_EQ(s.arrays.size(), 6u);
+
+  // sigma = 0: p = 1 at every level, E = 1 pulse, no failures.
+  ASSERT_EQ(s.model.perLevel.size(), 2u);
+  EXPECT_EQ(s.model.perLevel[1].acceptProbability, 1.0);
+  EXPECT_EQ(s.model.perLevel[1].expectedPulses, 1.0);
+  EXPECT_EQ(s.model.perLevel[0].expectedPulses, 0.0);
+  EXPECT_DOUBLE_EQ(s.model.perLevel[0].conductance, 1e-6);
+  EXPECT_DOUBLE_EQ(s.model.perLevel[1].conductance, 1e-5);
+  EXPECT_DOUBLE_EQ(s.model.levelSpacing, 9e-6);
+  EXPECT_DOUBLE_EQ(s.model.pulseTime, 110e-9);
+  // Ramp 1 V .. 2 V in 0.05 V steps: 21 amplitudes.
+  EXPECT_EQ(s.model.amplitudeSteps, 21);
+
+  const int64_t ones[] = {8, 4, 3, 3, 1, 5};
+  const int64_t used[] = {24, 24, 24, 12, 12, 12};
+  for (int i = 0; i < 6; ++i) {
+    const ArrayProgramming &a = s.arrays[i];
+    EXPECT_EQ(a.id, i);
+    EXPECT_EQ(a.layer, "fc");
+    EXPECT_EQ(a.core, i / 4) << "4 arrays per core";
+    EXPECT_EQ(a.cellsPerLevel[1], ones[i]) << "array " << i;
+    EXPECT_EQ(a.cellsPerLevel[0], used[i] - ones[i]) << "array " << i;
+    EXPECT_EQ(a.unusedCells, 32 - used[i]);
+    EXPECT_EQ(a.programmedCells, ones[i]);
+    EXPECT_EQ(a.expectedPulses, static_cast<double>(ones[i]));
+    EXPECT_EQ(a.expectedFailingCells, 0.0);
+    // One cell at a time: ones x 110 ns, ones x 1 pJ.
+    EXPECT_NEAR(a.time, ones[i] * 110e-9, 1e-18);
+    EXPECT_NEAR(a.energy, ones[i] * 1e-12, 1e-24);
+  }
+  EXPECT_EQ(s.arrays[0].rowBegin, 0);
+  EXPECT_EQ(s.arrays[0].rowEnd, 4);
+  EXPECT_EQ(s.arrays[4].rowBegin, 4);
+  EXPECT_EQ(s.arrays[4].colBegin, 1);
+  EXPECT_EQ(s.arrays[4].physicalRows, 2);
+  EXPECT_EQ(s.arrays[4].physicalCols, 6);
+
+  // Array 0, weight row 0 (v = 3 = 0b011): slice s, polarity p at physical
+  // column 2s + p -> G+ of slices 0 and 1 set: 1 0 1 0 0 0.  Row 3
+  // (v = -7): G- of every slice: 0 1 0 1 0 1.
+  const std::vector<uint16_t> &c0 = s.arrays[0].cellLevels();
+  EXPECT_EQ(std::vector<uint16_t>(c0.begin(), c0.begin() + 6),
+            (std::vector<uint16_t>{1, 0, 1, 0, 0, 0}));
+  EXPECT_EQ(std::vector<uint16_t>(c0.begin() + 18, c0.begin() + 24),
+            (std::vector<uint16_t>{0, 1, 0, 1, 0, 1}));
+
+  // Cores: core 0 = arrays 0-3 = 18 pulses = 1980 ns; core 1 = arrays 4-5 =
+  // 6 pulses = 660 ns.  Chip: max = 1.98 us on core 0; 24 pJ.
+  ASSERT_EQ(s.cores.size(), 2u);
+  EXPECT_EQ(s.cores[0].arrays, 4);
+  EXPECT_NEAR(s.cores[0].time, 1980e-9, 1e-18);
+  EXPECT_NEAR(s.cores[1].time, 660e-9, 1e-18);
+  EXPECT_NEAR(s.time, 1980e-9, 1e-18);
+  EXPECT_EQ(s.criticalCore, 0);
+  EXPECT_NEAR(s.energy, 24e-12, 1e-24);
+  EXPECT_EQ(s.expectedPulses, 24.0);
+  EXPECT_EQ(s.programmedCells, 24);
+  EXPECT_EQ(s.cellsPerLevel, (std::vector<int64_t>{84, 24}));
+  EXPECT_EQ(s.unusedCells, 84);
+  EXPECT_EQ(s.expectedFailingCells, 0.0);
+}
+
+// The same layer, a row of 8 cells programmed at once: an array costs one
+// pulse slot per physical row holding a one (sigma = 0: every E is 1).
+//   array 0: v = 3, 7, 0, -7 -> rows 0, 1, 3 -> 3 slots
+//   array 1: v = -5, 1, 0, 4 -> 3 slots      array 2: v = 0, -2, 0, 6 -> 2
+//   array 3: v = 2, -3       -> 2 slots      array 4: v = -1, 0       -> 1
+//   array 5: v = 5, 7        -> 2 slots
+// Placement override: array 5 on core 0, array 0 on core 7.
+//   core 0 = arrays 1, 2, 3, 5 = 3 + 2 + 2 + 2 = 9 slots = 990 ns
+//   core 1 = array 4 = 110 ns;  core 7 = array 0 = 330 ns.
+TEST_F(ProgrammingTest, ParallelCellsAndPlacementOverride) {
+  target::TargetChip chip =
+      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
+  chip.device.programming.parallelCells = 8;
+  auto module = map(layerModule(6, 3, kDiffWeights), chip);
+  ASSERT_TRUE(module);
+  ProgrammingOptions options;
+  options.coreOfArray[5] = 0;
+  options.coreOfArray[0] = 7;
+  ProgrammingSchedule s = build(*module, chip, options);
+  ASSERT_EQ(s.arrays.size(), 6u);
+  const int64_t slots[] = {3, 3, 2, 2, 1, 2};
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(s.arrays[i].programGroups, slots[i]) << "array " << i;
+    EXPECT_NEAR(s.arrays[i].time, slots[i] * 110e-9, 1e-18) << "array " << i;
+  }
+  ASSERT_EQ(s.cores.size(), 3u);
+  EXPECT_EQ(s.cores[0].id, 0);
+  EXPECT_EQ(s.cores[0].arrays, 4);
+  EXPECT_NEAR(s.cores[0].time, 990e-9, 1e-18);
+  EXPECT_EQ(s.cores[1].id, 1);
+  EXPECT_NEAR(s.cores[1].time, 110e-9, 1e-18);
+  EXPECT_EQ(s.cores[2].id, 7);
+  EXPECT_NEAR(s.cores[2].time, 330e-9, 1e-18);
+  EXPECT_NEAR(s.time, 990e-9, 1e-18);
+  EXPECT_EQ(s.criticalCore, 0);
+  // Energy does not depend on parallelism: still 24 pulses.
+  EXPECT_NEAR(s.energy, 24e-12, 1e-24);
+
+  // The JSON flags core 7 as beyond the 2-core chip.
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(jsonOf(s));
+  ASSERT_TRUE(static_cast<bool>(json)) << llvm::toString(json.takeError());
+  const llvm::json::Object *chipTotals = json->getAsObject()->getObject("chip");
+  ASSERT_TRUE(chipTotals);
+  EXPECT_EQ(chipTotals->getInteger("cores_beyond_chip"), 1);
+  EXPECT_EQ(chipTotals->getInteger("cores_used"), 3);
+}
+
+// Differential rows on 4x4 arrays, 4 levels (2 bits per cell): |v| <= 7 is
+// 3 stored bits = 2 slices; 2 weight rows (4 physical) and 2 weight columns
+// (2 slices each) fill one array.  Weights [[5, -6], [-1, 3]]:
+//   5 = 01|01 -> slices (1, 1);  6 = 01|10 -> (2, 1);  1 -> (1, 0);
+//   3 -> (3, 0).  Column (n * 2 + s), rows 2k (G+) and 2k + 1 (G-):
+//     row 0 (G+ of  5, -6): 1 1 0 0
+//     row 1 (G- of  5, -6): 0 0 2 1
+//     row 2 (G+ of -1,  3): 0 0 3 0
+//     row 3 (G- of -1,  3): 1 0 0 0
+//   cells per level: 10, 4, 1, 1.
+// Per-level sigma (fraction of g_max - g_min = R) [0, 0.1, 0.05, 0],
+// tolerance 0.3, spacing R / 3: accepted |e| <= 0.1 R.
+//   level 1: sigma = 0.1 R  -> p = erf(0.1 / (0.1 sqrt 2)) = erf(0.70711)
+//            = 0.6827 (the one-sigma interval)
+//   level 2: sigma = 0.05 R -> p = erf(1.41421) = 0.9545 (two sigma)
+//   level 3: sigma = 0      -> p = 1
+// max_iterations M = 3: E = 1 + q + q^2, failure q^3 (q = 1 - p):
+//   level 1: q = 0.317311, E = 1 + 0.317311 + 0.100686 = 1.417997
+//            (1.4179965 unrounded), failure = 0.031949
+//   level 2: q = 0.045500, E = 1 + 0.045500 + 0.002070 = 1.047570,
+//            failure = 0.0000942
+//   level 3: E = 1, failure 0
+// Array: pulses = 4 * 1.4179965 + 1.047570 + 1 = 7.719556; failing cells =
+// 4 * 0.031949 + 0.0000942 = 0.127890; one cell at a time: 7.719556 *
+// 110 ns = 849.151 ns; energy 7.719556 pJ.
+TEST_F(ProgrammingTest, WriteVerifyWithPerLevelSigma) {
+  target::TargetChip chip =
+      makeChip(4, 4, 4, target::SignedWeightScheme::DifferentialRows);
+  chip.device.programming.tolerance = 0.3;
+  chip.device.programming.maxIterations = 3;
+  chip.device.statistics.programmingSigmaPerLevel = {0, 0.1, 0.05, 0};
+  auto module = map(layerModule(2, 2, {5, -6, -1, 3}), chip);
+  ASSERT_TRUE(module);
+  ProgrammingSchedule s = build(*module, chip);
+  ASSERT_EQ(s.arrays.size(), 1u);
+  const ArrayProgramming &a = s.arrays[0];
+  EXPECT_EQ(a.cellLevels(), (std::vector<uint16_t>{1, 1, 0, 0, //
+                                                   0, 0, 2, 1, //
+                                                   0, 0, 3, 0, //
+                                                   1, 0, 0, 0}));
+  EXPECT_EQ(a.cellsPerLevel, (std::vector<int64_t>{10, 4, 1, 1}));
+
+  const std::vector<LevelProgramming> &l = s.model.perLevel;
+  ASSERT_EQ(l.size(), 4u);
+  EXPECT_NEAR(l[1].acceptProbability, 0.6827, 5e-5);
+  EXPECT_NEAR(l[2].acceptProbability, 0.9545, 5e-5);
+  EXPECT_EQ(l[3].acceptProbability, 1.0);
+  EXPECT_NEAR(l[1].expectedPulses, 1.4179965, 1e-6);
+  EXPECT_NEAR(l[2].expectedPulses, 1.047570, 1e-6);
+  EXPECT_EQ(l[3].expectedPulses, 1.0);
+  EXPECT_NEAR(l[1].failureProbability, 0.031949, 1e-6);
+  EXPECT_NEAR(l[2].failureProbability, 0.0000942, 1e-7);
+  EXPECT_EQ(l[3].failureProbability, 0.0);
+
+  EXPECT_NEAR(a.expectedPulses, 7.719556, 2e-6);
+  EXPECT_NEAR(a.expectedFailingCells, 0.127890, 2e-6);
+  EXPECT_NEAR(a.time, 849.151e-9, 1e-12);
+  EXPECT_NEAR(a.energy, 7.719556e-12, 2e-18);
+  EXPECT_NEAR(s.time, a.time, 1e-18);
+  EXPECT_NEAR(s.expectedFailingCells, 0.127890, 2e-6);
+}
+
+// The same array, a row (4 cells) at a time: a row costs its largest E.
+//   row 0: levels 1, 1    -> 1.4179965
+//   row 1: levels 2, 1    -> 1.4179965
+//   row 2: level 3        -> 1
+//   row 3: level 1        -> 1.4179965
+// 5.2539895 slots * 110 ns = 577.939 ns.
+TEST_F(ProgrammingTest, GroupCostsItsLargestExpectedPulses) {
+  target::TargetChip chip =
+      makeChip(4, 4, 4, target::SignedWeightScheme::DifferentialRows);
+  chip.device.programming.tolerance = 0.3;
+  chip.device.programming.maxIterations = 3;
+  chip.device.programming.parallelCells = 4;
+  chip.device.statistics.programmingSigmaPerLevel = {0, 0.1, 0.05, 0};
+  auto module = map(layerModule(2, 2, {5, -6, -1, 3}), chip);
+  ASSERT_TRUE(module);
+  ProgrammingSchedule s = build(*module, chip);
+  ASSERT_EQ(s.arrays.size(), 1u);
+  EXPECT_EQ(s.arrays[0].programGroups, 4);
+  EXPECT_NEAR(s.arrays[0].time, 577.939e-9, 1e-12);
+  // Pulses and energy are per cell, not per group.
+  EXPECT_NEAR(s.arrays[0].expectedPulses, 7.719556, 2e-6);
+}
+
+// Offset reference on 4x4 arrays, 2 levels: symmetric 4-bit weights are
+// stored as v + 8 in 4 bits = 4 one-bit slices; with the reference column 3
+// columns remain, so a weight column splits into slices [0, 3) (+ the
+// reference column, all ones) on array 0 and slice [3, 4) on array 1.
+// Weights [3; -2] -> stored 11 = 0b1011 and 6 = 0b0110:
+//   array 0: row 0: 1 1 0 | 1    row 1: 0 1 1 | 1   -> 6 ones, 2 zeros
+//   array 1: row 0: 1            row 1: 0           -> 1 one, 1 zero
+// Sigma relative to the target: 0.1 * G(1) = 0.1 * 10 uS = 1 uS; accepted
+// 0.25 * 9 uS = 2.25 uS = 2.25 sigma: p = erf(2.25 / sqrt 2) =
+// 2 Phi(2.25) - 1 = 2 * 0.98778 - 1 = 0.97555 (0.9756).
+// Single pulse: every non-zero cell gets 1 pulse of 100 ns (no verify), and
+// is out of tolerance with probability 1 - p = 0.02445: 7 cells ->
+// 0.17114 failing cells.  Time 7 * 100 ns = 700 ns (one core), 7 pJ.
+TEST_F(ProgrammingTest, SinglePulseRelativeSigmaOffsetScheme) {
+  target::TargetChip chip =
+      makeChip(4, 4, 2, target::SignedWeightScheme::OffsetReference);
+  chip.device.programming.scheme = target::ProgrammingScheme::SinglePulse;
+  chip.device.statistics.programmingSigma = 0.1;
+  chip.device.statistics.programmingSigmaRelative = true;
+  auto module = map(layerModule(2, 1, {3, -2}), chip);
+  ASSERT_TRUE(module);
+  ProgrammingSchedule s = build(*module, chip);
+  ASSERT_EQ(s.arrays.size(), 2u);
+  EXPECT_TRUE(s.arrays[0].referenceColumn);
+  EXPECT_EQ(s.arrays[0].sliceEnd, 3);
+  EXPECT_EQ(s.arrays[0].cellLevels(),
+            (std::vector<uint16_t>{1, 1, 0, 1, 0, 1, 1, 1}));
+  EXPECT_FALSE(s.arrays[1].referenceColumn);
+  EXPECT_EQ(s.arrays[1].cellLevels(), (std::vector<uint16_t>{1, 0}));
+
+  const LevelProgramming &l1 = s.model.perLevel[1];
+  EXPECT_NEAR(l1.sigma, 1e-6, 1e-18);
+  EXPECT_NEAR(l1.acceptProbability, 0.9756, 5e-5);
+  EXPECT_EQ(l1.expectedPulses, 1.0);
+  EXPECT_NEAR(l1.failureProbability, 0.02445, 1e-5);
+  EXPECT_DOUBLE_EQ(s.model.pulseTime, 100e-9);
+  EXPECT_EQ(s.expectedPulses, 7.0);
+  EXPECT_NEAR(s.expectedFailingCells, 0.17114, 1e-4);
+  EXPECT_NEAR(s.time, 700e-9, 1e-18);
+  EXPECT_NEAR(s.energy, 7e-12, 1e-24);
+
+  // Write-verify with the same sigma and 20 iterations: E = (1 - q^20) / p
+  // = 1 / 0.97555 = 1.02506 (q^20 ~ 6e-33); failure q^20, negligible.
+  chip.device.programming.scheme = target::ProgrammingScheme::WriteVerify;
+  ProgrammingSchedule v = build(*module, chip);
+  EXPECT_NEAR(v.model.perLevel[1].expectedPulses, 1.02506, 1e-5);
+  EXPECT_LT(v.model.perLevel[1].failureProbability, 1e-30);
+  EXPECT_NEAR(v.expectedPulses, 7 * 1.02506, 1e-4);
+}
+
+// Two builds (and two parses of the same text) give the same bytes.
+TEST_F(ProgrammingTest, OutputIsDeterministic) {
+  target::TargetChip chip =
+      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
+  chip.device.statistics.programmingSigma = 0.07;
+  auto first = map(layerModule(6, 3, kDiffWeights), chip);
+  auto second = map(layerModule(6, 3, kDiffWeights), chip);
+  ASSERT_TRUE(first && second);
+  ProgrammingSchedule a = build(*first, chip), b = build(*first, chip),
+                      c = build(*second, chip);
+  EXPECT_EQ(jsonOf(a), jsonOf(b));
+  EXPECT_EQ(jsonOf(a), jsonOf(c));
+  EXPECT_EQ(binaryOf(a), binaryOf(b));
+  EXPECT_EQ(binaryOf(a), binaryOf(c));
+}
+
+// programming.bin read back field by field (docs/programming-schedule.md).
+TEST_F(ProgrammingTest, BinaryLayout) {
+  target::TargetChip chip =
+      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
+  auto module = map(layerModule(6, 3, kDiffWeights), chip);
+  ASSERT_TRUE(module);
+  ProgrammingSchedule s = build(*module, chip);
+  std::string bytes = binaryOf(s);
+  // Header 28 bytes, then 6 arrays of 4 + 4 * 8 bytes.
+  ASSERT_EQ(bytes.size(), 28u + 6u * (4u + 32u));
+  EXPECT_EQ(bytes.substr(0, 8), "NNCCPRG1");
+  EXPECT_EQ(readU32(bytes, 8), 1u);  // version
+  EXPECT_EQ(readU32(bytes, 12), 6u); // arrays
+  EXPECT_EQ(readU32(bytes, 16), 4u); // rows
+  EXPECT_EQ(readU32(bytes, 20), 8u); // cols
+  EXPECT_EQ(readU32(bytes, 24), 2u); // levels
+  int64_t ones = 0;
+  for (uint32_t i = 0; i < 6; ++i) {
+    const size_t at = 28 + i * 36;
+    EXPECT_EQ(readU32(bytes, at), i);
+    for (size_t c = 0; c < 32; ++c)
+      ones += bytes[at + 4 + c];
+    // Columns 6 and 7 are unused: level 0 in every row.
+    for (size_t r = 0; r < 4; ++r) {
+      EXPECT_EQ(bytes[at + 4 + r * 8 + 6], 0);
+      EXPECT_EQ(bytes[at + 4 + r * 8 + 7], 0);
+    }
+  }
+  EXPECT_EQ(ones, 24);
+  // Array 0, rows 0 (v = 3) and 3 (v = -7).
+  const char row0[] = {1, 0, 1, 0, 0, 0, 0, 0};
+  const char row3[] = {0, 1, 0, 1, 0, 1, 0, 0};
+  EXPECT_EQ(std::memcmp(bytes.data() + 32, row0, 8), 0);
+  EXPECT_EQ(std::memcmp(bytes.data() + 32 + 24, row3, 8), 0);
+  // Array 3 (rows 4-5 only): rows 2 and 3 of the array are empty.
+  for (size_t c = 16; c < 32; ++c)
+    EXPECT_EQ(bytes[28 + 3 * 36 + 4 + c], 0);
+}
+
+TEST_F(ProgrammingTest, JsonSummary) {
+  target::TargetChip chip =
+      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
+  auto module = map(layerModule(6, 3, kDiffWeights), chip);
+  ASSERT_TRUE(module);
+  ProgrammingSchedule s = build(*module, chip);
+  std::string text = jsonOf(s);
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(text);
+  ASSERT_TRUE(static_cast<bool>(json)) << llvm::toString(json.takeError());
+  const llvm::json::Object &root = *json->getAsObject();
+  EXPECT_EQ(root.getString("schema"), "nncc-programming-schedule");
+  EXPECT_EQ(root.getInteger("version"), 1);
+  EXPECT_EQ(root.getString("target"), "hand");
+  const llvm::json::Object *model = root.getObject("model");
+  ASSERT_TRUE(model);
+  EXPECT_EQ(model->getString("scheme"), "write-verify");
+  EXPECT_EQ(model->getNumber("pulse_time_s"), s.model.pulseTime);
+  EXPECT_EQ(model->getNumber("pulse_width_s"), 100e-9);
+  const llvm::json::Object *chipTotals = root.getObject("chip");
+  ASSERT_TRUE(chipTotals);
+  EXPECT_EQ(chipTotals->getInteger("arrays"), 6);
+  EXPECT_EQ(chipTotals->getInteger("programmed_cells"), 24);
+  EXPECT_EQ(chipTotals->getNumber("expected_pulses"), 24.0);
+  EXPECT_EQ(chipTotals->getNumber("expected_time_s"), s.time);
+  EXPECT_EQ(chipTotals->getNumber("expected_energy_j"), s.energy);
+  const llvm::json::Array *arrays = root.getArray("arrays");
+  ASSERT_TRUE(arrays);
+  ASSERT_EQ(arrays->size(), 6u);
+  const llvm::json::Object &a5 = *(*arrays)[5].getAsObject();
+  EXPECT_EQ(a5.getInteger("array"), 5);
+  EXPECT_EQ(a5.getInteger("core"), 1);
+  EXPECT_EQ(a5.getString("layer"), "fc");
+  const llvm::json::Array *levels = a5.getArray("cells_per_level");
+  ASSERT_TRUE(levels);
+  EXPECT_EQ((*levels)[0].getAsInteger(), 7);
+  EXPECT_EQ((*levels)[1].getAsInteger(), 5);
+  const llvm::json::Array *rows = a5.getArray("weight_rows");
+  ASSERT_TRUE(rows);
+  EXPECT_EQ((*rows)[0].getAsInteger(), 4);
+  EXPECT_EQ((*rows)[1].getAsInteger(), 6);
+  // Numbers print as the shortest text that reads back exactly; small
+  // integer lists stay on one line.
+  EXPECT_NE(text.find("\"pulse_width_s\": 1e-07,"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"cells_per_level\": [7, 5],"), std::string::npos)
+      << text;
+}
+
+TEST_F(ProgrammingTest, Errors) {
+  target::TargetChip chip =
+      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
+  // Not partitioned.
+  OwningOpRef<ModuleOp> raw =
+      parseSourceString<ModuleOp>(layerModule(6, 3, kDiffWeights), &context);
+  ASSERT_TRUE(raw);
+  llvm::Expected<ProgrammingSchedule> s = buildProgrammingSchedule(*raw, chip);
+  ASSERT_FALSE(static_cast<bool>(s));
+  EXPECT_NE(llvm::toString(s.takeError()).find("is not partitioned"),
+            std::string::npos);
+
+  // A chip that differs from the module's #cim.target.
+  auto module = map(layerModule(6, 3, kDiffWeights), chip);
+  ASSERT_TRUE(module);
+  target::TargetChip other = chip;
+  other.device.levels = 4;
+  s = buildProgrammingSchedule(*module, other);
+  ASSERT_FALSE(static_cast<bool>(s));
+  EXPECT_NE(llvm::toString(s.takeError()).find("levels"), std::string::npos);
+
+  // A per-level sigma list of the wrong length.
+  other = chip;
+  other.device.statistics.programmingSigmaPerLevel = {0.1};
+  s = buildProgrammingSchedule(*module, other);
+  ASSERT_FALSE(static_cast<bool>(s));
+  EXPECT_NE(llvm::toString(s.takeError()).find("programming_sigma_per_level"),
+            std::string::npos);
+}
+
+// Replicas (`replica_arrays` on a tile, --nncc-replicate) are arrays of
+// their own with the tile's cells: array 1 (4 ones) copied into arrays 6
+// and 9 adds 8 pulses; array 9 sits on core 9 / 4 = 2, array 6 on core 1
+// (arrays 4, 5, 6: 1 + 5 + 4 = 10 pulses = 1100 ns).
+TEST_F(ProgrammingTest, ReplicaArrays) {
+  target::TargetChip chip =
+      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
+  auto module = map(layerModule(6, 3, kDiffWeights), chip);
+  ASSERT_TRUE(module);
+  module->walk([&](cim::MVMOp mvm) {
+    if (mvm.getArray() == 1)
+      mvm->setAttr("replica_arrays", DenseI64ArrayAttr::get(&context, {6, 9}));
+  });
+  ProgrammingSchedule s = build(*module, chip);
+  ASSERT_EQ(s.arrays.size(), 8u);
+  EXPECT_EQ(s.arrays[6].id, 6);
+  EXPECT_EQ(s.arrays[6].replicaOf, 1);
+  EXPECT_EQ(s.arrays[6].core, 1);
+  EXPECT_EQ(s.arrays[6].cellLevels(), s.arrays[1].cellLevels());
+  EXPECT_EQ(s.arrays[7].id, 9);
+  EXPECT_EQ(s.arrays[7].core, 2);
+  EXPECT_EQ(s.arrays[1].replicaOf, -1);
+  EXPECT_EQ(s.expectedPulses, 32.0);
+  ASSERT_EQ(s.cores.size(), 3u);
+  EXPECT_NEAR(s.cores[1].time, 1100e-9, 1e-18);
+  EXPECT_NEAR(s.cores[2].time, 440e-9, 1e-18);
+  EXPECT_EQ(readU32(binaryOf(s), 12), 8u);
+
+  // An array id used twice is an error.
+  module->walk([&](cim::MVMOp mvm) {
+    if (mvm.getArray() == 1)
+      mvm->setAttr("replica_arrays", DenseI64ArrayAttr::get(&context, {5}));
+  });
+  llvm::Expected<ProgrammingSchedule> bad =
+      buildProgrammingSchedule(*module, chip);
+  ASSERT_FALSE(static_cast<bool>(bad));
+  EXPECT_NE(llvm::toString(bad.takeError()).find("array 5 holds two tiles"),
+            std::string::npos);
+}
+
+// The cell levels decode back to the layer's weights: for random layers,
+// every scheme and 1-3 bits per cell (2, 4, 8 levels), summing each cell's
+// digit * 2^(s * b) over the tiles (G+ minus G-, or minus the offset)
+// gives q - z for every weight, and reference columns hold ones.
+TEST_F(ProgrammingTest, LevelsDecodeToTheWeights) {
+  const target::SignedWeightScheme schemes[] = {
+      target::SignedWeightScheme::DifferentialColumns,
+      target::SignedWeightScheme::DifferentialRows,
+      target::SignedWeightScheme::OffsetReference};
+  std::mt19937_64 rng(7);
+  auto uniform = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
+  int splitSlices = 0, multiArray = 0;
+  for (int trial = 0; trial < 36; ++trial) {
+    const target::SignedWeightScheme scheme = schemes[trial % 3];
+    const int64_t bits = 1 + trial / 3 % 3;
+    const int64_t k = uniform(1, 20), n = uniform(1, 9);
+    target::TargetChip chip =
+        makeChip(uniform(2, 9), uniform(3, 12), int64_t{1} << bits, scheme);
+    std::vector<int64_t> ints(k * n);
+    for (int64_t &v : ints)
+      v = uniform(-7, 7);
+    auto module = map(layerModule(k, n, ints), chip);
+    ASSERT_TRUE(module);
+    cim::LayerOp layer;
+    module->walk([&](cim::LayerOp op) { layer = op; });
+    std::vector<int64_t> offsets(n, 0);
+    if (scheme == target::SignedWeightScheme::OffsetReference)
+      offsets = getIntValues(layer.getWeightOffsetsAttr());
+    ProgrammingSchedule s = build(*module, chip);
+    ASSERT_FALSE(s.arrays.empty());
+    multiArray += s.arrays.size() > 1;
+
+    std::vector<int64_t> decoded(k * n, 0);
+    for (const ArrayProgramming &a : s.arrays) {
+      splitSlices += a.sliceBegin > 0;
+      cim::TileLayout layout{
+          scheme == target::SignedWeightScheme::DifferentialColumns
+              ? cim::SignedScheme::DifferentialColumns
+          : scheme == target::SignedWeightScheme::DifferentialRows
+              ? cim::SignedScheme::DifferentialRows
+              : cim::SignedScheme::OffsetReference,
+          a.rowEnd - a.rowBegin, a.colEnd - a.colBegin,
+          a.sliceEnd - a.sliceBegin, a.referenceColumn};
+      ASSERT_EQ(layout.physicalRows(), a.physicalRows);
+      ASSERT_EQ(layout.physicalColumns(), a.physicalCols);
+      auto level = [&](int64_t row, int64_t col) -> int64_t {
+        return a.cellLevels()[row * a.physicalCols + col];
+      };
+      for (int64_t r = 0; r < layout.weightRows; ++r)
+        for (int64_t c = 0; c < layout.weightCols; ++c)
+          for (int64_t sl = 0; sl < layout.slices; ++sl) {
+            const int64_t weight = int64_t{1} << ((a.sliceBegin + sl) * bits);
+            int64_t digit = level(layout.row(r, 0), layout.column(c, sl, 0));
+            if (layout.columnPolarities() == 2)
+              digit -= level(layout.row(r, 0), layout.column(c, sl, 1));
+            if (layout.rowPolarities() == 2)
+              digit -= level(layout.row(r, 1), layout.column(c, sl, 0));
+            decoded[(a.rowBegin + r) * n + a.colBegin + c] += digit * weight;
+          }
+      if (a.referenceColumn) {
+        for (int64_t row = 0; row < a.physicalRows; ++row) {
+          EXPECT_EQ(level(row, layout.referenceColumnIndex()), 1);
+        }
+      }
+    }
+    for (int64_t r = 0; r < k; ++r)
+      for (int64_t c = 0; c < n; ++c)
+        ASSERT_EQ(decoded[r * n + c] - offsets[c], ints[r * n + c])
+            << "trial " << trial << ", weight (" << r << ", " << c << ")";
+  }
+  EXPECT_GT(splitSlices, 0);
+  EXPECT_GT(multiArray, 18);
+}
+
+// More than 256 levels: two little-endian bytes per cell.  512 levels = 9
+// bits per cell hold the 4 stored bits of the offset scheme (v + 8) in one
+// slice: weights [3; -2] -> cells 11 and 6, reference column 1.
+TEST_F(ProgrammingTest, BinaryWithWideLevels) {
+  target::TargetChip chip =
+      makeChip(2, 2, 512, target::SignedWeightScheme::OffsetReference);
+  auto module = map(layerModule(2, 1, {3, -2}), chip);
+  ASSERT_TRUE(module);
+  ProgrammingSchedule s = build(*module, chip);
+  ASSERT_EQ(s.arrays.size(), 1u);
+  EXPECT_EQ(s.arrays[0].cellLevels(), (std::vector<uint16_t>{11, 1, 6, 1}));
+  std::string bytes = binaryOf(s);
+  ASSERT_EQ(bytes.size(), 28u + 4u + 2u * 2u * 2u);
+  EXPECT_EQ(readU32(bytes, 24), 512u);
+  const char cells[] = {11, 0, 1, 0, 6, 0, 1, 0};
+  EXPECT_EQ(std::memcmp(bytes.data() + 32, cells, 8), 0);
+}
+
+// An empty module schedules nothing and still writes valid outputs.
+TEST_F(ProgrammingTest, EmptyModule) {
+  target::TargetChip chip =
+      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>("", &context);
+  ASSERT_TRUE(module);
+  ProgrammingSchedule s = build(*module, chip);
+  EXPECT_TRUE(s.arrays.empty());
+  EXPECT_EQ(s.time, 0.0);
+  EXPECT_EQ(s.criticalCore, -1);
+  EXPECT_EQ(binaryOf(s).size(), 28u);
+  EXPECT_TRUE(static_cast<bool>(llvm::json::parse(jsonOf(s))));
+}
+
+} // namespace
