@@ -128,4 +128,27 @@ def ReplicateLayers : Pass<"nncc-replicate", "mlir::ModuleOp"> {
   ];
 }
 
+def PlaceTiles : Pass<"nncc-place", "mlir::ModuleOp"> {
+  let summary = "Assign arrays to cores minimizing NoC traffic x hops";
+  let description = [{
+    Every physical array (replicas included) is a tile; cores hold
+    `arrays_per_core` tiles and sit on the target's mesh.  Traffic per
+    inference (bits): each array sends its output activations
+    (vectors x weight columns x the next layer's input bits, divided among
+    its copies) evenly to the arrays of every layer that consumes the
+    result, and row tiles of the same columns send their partial sums
+    (32-bit) to the first row tile.  The placer (lib/Placement: greedy,
+    simulated annealing, Z3 for small instances) minimizes
+    sum(bits x hops); the objective, a proven lower bound, the gap and the
+    most loaded link go to the module attribute `cim.placement`, each tile's
+    core to its `core` / `replica_cores`.  Deterministic for a seed.
+  }];
+  let options = [
+    Option<"seed", "seed", "uint64_t", "1", "Placement seed">,
+    Option<"timeout", "timeout", "double", "30.0",
+           "Wall-clock limit in seconds (a safety net; work limits are "
+           "deterministic)">
+  ];
+}
+
 #endif // NNCC_PASSES_TD

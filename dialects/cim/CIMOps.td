@@ -125,7 +125,10 @@ def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">]> {
                    I64Attr:$rows_in_parallel,
                    DefaultValuedAttr<BoolAttr, "false">:$reference_column,
                    // Arrays holding copies of this tile (--nncc-replicate).
-                   OptionalAttr<DenseI64ArrayAttr>:$replica_arrays);
+                   OptionalAttr<DenseI64ArrayAttr>:$replica_arrays,
+                   // Cores of the array and of its copies (--nncc-place).
+                   OptionalAttr<I64Attr>:$core,
+                   OptionalAttr<DenseI64ArrayAttr>:$replica_cores);
   let results = (outs CIM_I32Tensor:$column_sums);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

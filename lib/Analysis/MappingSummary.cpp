@@ -62,6 +62,17 @@ MappingSummary nncc::summarizeMapping(ModuleOp module) {
   } else {
     llvm::consumeError(timing.takeError());
   }
+  if (auto placed = module->getAttrOfType<DictionaryAttr>("cim.placement")) {
+    summary.placed = true;
+    summary.placementObjective =
+        placed.getAs<IntegerAttr>("objective_bit_hops").getInt();
+    summary.placementBound =
+        placed.getAs<IntegerAttr>("lower_bound_bit_hops").getInt();
+    summary.placementGap = placed.getAs<FloatAttr>("gap").getValueAsDouble();
+    summary.placementOptimal = placed.getAs<BoolAttr>("proven_optimal").getValue();
+    summary.placementMethod = placed.getAs<StringAttr>("method").str();
+    summary.maxLinkBits = placed.getAs<IntegerAttr>("max_link_bits").getInt();
+  }
   return summary;
 }
 
@@ -103,6 +114,14 @@ void nncc::printMappingSummary(const MappingSummary &s, llvm::raw_ostream &os) {
                        s.interval * 1e6, 1.0 / s.interval, s.latency * 1e6,
                        s.intervalBeforeReplication * 1e6,
                        s.intervalBeforeReplication / s.interval);
+  if (s.placed)
+    os << "placement (" << s.placementMethod << "): " << s.placementObjective
+       << " bit-hops per inference, lower bound " << s.placementBound
+       << llvm::format(", gap %.1f%%", 100 * s.placementGap)
+       << (s.placementOptimal ? " (proven optimal)" : "")
+       << ", busiest link " << s.maxLinkBits << " bits\n";
+  else
+    os << "placement: not run (the mapping does not fit the chip)\n";
 }
 
 void nncc::printMappingSummaryJson(const MappingSummary &s,
@@ -139,6 +158,17 @@ void nncc::printMappingSummaryJson(const MappingSummary &s,
                           {"pipeline_latency_s", s.latency},
                           {"interval_before_replication_s",
                            s.intervalBeforeReplication},
+                          {"placement",
+                           s.placed ? llvm::json::Value(llvm::json::Object{
+                                          {"method", s.placementMethod},
+                                          {"objective_bit_hops",
+                                           s.placementObjective},
+                                          {"lower_bound_bit_hops",
+                                           s.placementBound},
+                                          {"gap", s.placementGap},
+                                          {"proven_optimal", s.placementOptimal},
+                                          {"max_link_bits", s.maxLinkBits}})
+                                    : llvm::json::Value(nullptr)},
                           {"layers", std::move(layers)}};
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << '\n';
 }

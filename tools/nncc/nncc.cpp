@@ -17,6 +17,7 @@
 #include "nncc/Analysis/ModelSummary.h"
 #include "nncc/Dialect/CIM/CIMDialect.h"
 #include "nncc/Dialect/NN/NNDialect.h"
+#include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Execution/CIMLayerExecution.h"
 #include "nncc/Execution/Executor.h"
 #include "nncc/Import/OnnxImporter.h"
@@ -147,6 +148,11 @@ cl::opt<bool> replicate("replicate",
                         cl::desc("Copy bottleneck layers onto free arrays "
                                  "(pipeline balancing)"),
                         cl::init(true), cl::sub(compileCmd));
+cl::opt<uint64_t> placementSeed("seed", cl::desc("Placement seed"),
+                                cl::init(1), cl::sub(compileCmd));
+cl::opt<double> placementTimeout(
+    "place-timeout", cl::desc("Placement wall-clock limit in seconds"),
+    cl::init(30.0), cl::sub(compileCmd));
 cl::opt<std::string> signedScheme(
     "scheme",
     cl::desc("Override the target's signed-weight scheme "
@@ -380,6 +386,20 @@ int runCompile(mlir::MLIRContext &context) {
     pm.addPass(createReplicateLayers());
   if (mlir::failed(pm.run(*module)))
     return 1;
+  // Placement needs every array on the chip; a mapping that does not fit
+  // is reported below (time-multiplexing is future work).
+  {
+    MappingSummary beforePlacement = summarizeMapping(*module);
+    if (beforePlacement.totalArrays <= beforePlacement.chipArrays) {
+      mlir::PassManager placePm(&context);
+      PlaceTilesOptions place;
+      place.seed = placementSeed;
+      place.timeout = placementTimeout;
+      placePm.addPass(createPlaceTiles(place));
+      if (mlir::failed(placePm.run(*module)))
+        return 1;
+    }
+  }
   MappingSummary mapping = summarizeMapping(*module);
   std::string hostOps = offChipOps(*module, *chip);
   if (!hostOps.empty())
@@ -413,8 +433,17 @@ int runCompile(mlir::MLIRContext &context) {
         printMappingSummaryJson(mapping, os);
       }))
     return fail(std::move(e));
+  ProgrammingOptions programmingOptions;
+  module->walk([&](cim::MVMOp mvm) {
+    if (auto core = mvm.getCore())
+      programmingOptions.coreOfArray[mvm.getArray()] = *core;
+    if (auto copies = mvm.getReplicaArrays())
+      if (auto cores = mvm.getReplicaCores())
+        for (auto [array, core] : llvm::zip(*copies, *cores))
+          programmingOptions.coreOfArray[array] = core;
+  });
   Expected<ProgrammingSchedule> programming =
-      buildProgrammingSchedule(*module, *chip);
+      buildProgrammingSchedule(*module, *chip, programmingOptions);
   if (!programming)
     return fail(programming.takeError());
   if (Error e = write("programming.json", [&](raw_ostream &os) {

@@ -31,6 +31,11 @@ struct MappingSummary {
   /// Pipeline model (nncc/Analysis/PipelineModel.h); 0 when the target has
   /// no timing.
   double interval = 0, latency = 0, intervalBeforeReplication = 0;
+  /// Placement (--nncc-place), when it ran.
+  bool placed = false, placementOptimal = false;
+  int64_t placementObjective = 0, placementBound = 0, maxLinkBits = 0;
+  double placementGap = 0;
+  std::string placementMethod;
   /// Used cells / cells of the arrays used.
   double utilization() const {
     return totalArrays ? static_cast<double>(totalUsedCells) /

@@ -1,0 +1,254 @@
+//===- Placement.h - Tile-to-core placement on a CIM chip -------*- C++ -*-===//
+//
+// A standalone placement library (LLVMSupport only, no MLIR): N tiles
+// (physical crossbar arrays, each belonging to a layer = "group") are assigned
+// to M cores, each holding at most `arraysPerCore` tiles (and optionally at
+// most `coreBufferBytes` of per-tile buffer demand).  Cores sit on a
+// `meshWidth x meshHeight` mesh, core c at (c % width, c / width), or on a
+// bus (every pair of distinct cores is one hop apart).
+//
+// Objective: minimise  sum over traffic edges (a, b, bits) of
+//                        bits * hops(core(a), core(b)),
+// with Manhattan hops on the mesh and 0 hops between tiles on the same core.
+// Secondary figure: the most loaded directed link under XY routing.
+//
+// Pipeline (`place`): greedy (layer by layer along a Hilbert curve) ->
+// simulated annealing -> Z3 `optimize` warm-started with the incumbent for
+// small instances; a cheap Gilmore-Lawler-style lower bound for all
+// instances.  Results are deterministic for a given seed: every phase is
+// bounded by a deterministic work budget (move counts, Z3's `rlimit`), and
+// wall-clock limits derived from `PlacementOptions::timeoutSeconds` only act
+// as a safety net (`PlacementResult::wallClockLimitHit` says one fired, in
+// which case the result may differ between runs).  No exception escapes:
+// errors are `llvm::Error`s.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_PLACEMENT_PLACEMENT_H
+#define NNCC_PLACEMENT_PLACEMENT_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nncc::placement {
+
+enum class Topology { Mesh, Bus };
+
+/// `bits` per inference flow from tile `a` to tile `b` (the direction only
+/// matters for the link loads; the objective is symmetric).  Parallel edges
+/// are allowed and add up; self-edges (a == b) cost nothing.
+struct TrafficEdge {
+  int a = 0;
+  int b = 0;
+  uint64_t bits = 0;
+};
+
+struct PlacementProblem {
+  /// One entry per tile: its layer ("group") id.  Greedy places groups in
+  /// increasing id order; the objective does not look at groups.
+  std::vector<int> tileGroup;
+  int numCores = 0;
+  int arraysPerCore = 1;
+  Topology topology = Topology::Mesh;
+  /// Mesh geometry; width * height >= numCores.  width == 0 picks
+  /// ceil(sqrt(numCores)); height == 0 picks ceil(numCores / width).
+  /// Ignored (but still used for the core positions) on a bus.
+  int meshWidth = 0;
+  int meshHeight = 0;
+  /// Per-core buffer capacity in bytes; 0 = unconstrained.
+  uint64_t coreBufferBytes = 0;
+  /// Per-tile buffer demand in bytes: empty (no demand) or one per tile.
+  std::vector<uint64_t> tileBufferBytes;
+  std::vector<TrafficEdge> traffic;
+
+  int numTiles() const { return static_cast<int>(tileGroup.size()); }
+};
+
+/// A problem with its mesh geometry resolved (see `meshWidth`).
+struct MeshGeometry {
+  int width = 0;
+  int height = 0;
+};
+MeshGeometry resolveGeometry(const PlacementProblem &problem);
+
+enum class PlacementMethod { Greedy, Annealing, Z3 };
+const char *methodName(PlacementMethod method);
+
+enum class Z3Encoding {
+  /// One-hot core choice, integer coordinates, |xa - xb| + |ya - yb| per edge,
+  /// `minimize` of the weighted sum.  Z3 proves optimality by repeatedly
+  /// tightening the objective; no lower bound until it finishes.
+  Arithmetic,
+  /// One-hot core choice, order-encoded coordinates (x >= k Booleans) and one
+  /// weighted soft clause "hops(e) < k" per edge and k; Z3's core-guided
+  /// MaxSAT raises a lower bound as it goes.  The default: it proves the
+  /// small instances much faster and gives useful bounds when cut short.
+  MaxSat,
+};
+
+struct PlacementOptions {
+  /// Seeds the annealing RNG and Z3's `smt.random_seed` / `sat.random_seed`.
+  uint64_t seed = 1;
+  /// Wall-clock safety net for the whole call, in seconds.  Annealing may use
+  /// up to half of it, Z3 most of the rest.
+  double timeoutSeconds = 30;
+  bool anneal = true;
+  /// Annealing work budget: `annealMovesPerTile * N` proposed moves, at least
+  /// `annealMinMoves` and at most `annealMaxMoves`.
+  double annealMovesPerTile = 500;
+  uint64_t annealMinMoves = 200000;
+  uint64_t annealMaxMoves = 20000000;
+  /// Attempt Z3 only if N <= exactMaxTiles and N * M <= exactMaxVariables.
+  bool exact = true;
+  int exactMaxTiles = 64;
+  int64_t exactMaxVariables = 4096;
+  Z3Encoding z3Encoding = Z3Encoding::MaxSat;
+  /// Z3's deterministic resource limit (`rlimit`, abstract work units; on
+  /// this project's CI machine roughly 1.5-2 million per second).  When it is
+  /// exhausted the result is the best assignment found so far, which is
+  /// reproducible.  0 = no limit (only the wall-clock timeout).
+  uint64_t z3ResourceLimit = 10000000;
+};
+
+/// One directed link of the router grid, from (fromX, fromY) to the
+/// neighbouring (toX, toY).  On a bus all traffic shares one link, reported
+/// as (-1, -1) -> (-1, -1).
+struct LinkLoad {
+  int fromX = -1, fromY = -1, toX = -1, toY = -1;
+  uint64_t bits = 0;
+};
+
+struct PlacementResult {
+  /// tile -> core.
+  std::vector<int> tileCore;
+  /// core -> mesh position (x, y); the identity layout (c % width, c / width):
+  /// cores are not permuted.
+  std::vector<std::pair<int, int>> corePosition;
+  /// sum over edges of bits * hops.
+  uint64_t objective = 0;
+  /// A proven lower bound on the optimum: Z3's when it proved one, else the
+  /// cheap bound of `placementLowerBound`, whichever is larger.
+  uint64_t lowerBound = 0;
+  /// (objective - lowerBound) / max(objective, 1), in [0, 1].
+  double gap = 0;
+  bool provenOptimal = false;
+  /// The most loaded directed link under XY routing (first in scan order on
+  /// ties).  bits == 0 when no traffic leaves a core.
+  LinkLoad maxLink;
+  /// The phase whose assignment is returned (Z3 only when it found a
+  /// strictly better one than annealing; `provenOptimal` tells whether Z3
+  /// proved the returned value optimal).
+  PlacementMethod method = PlacementMethod::Greedy;
+  double wallSeconds = 0;
+
+  // Per-phase details.
+  uint64_t greedyObjective = 0;
+  uint64_t annealObjective = 0;
+  uint64_t annealMoves = 0;
+  /// Lower bound from `placementLowerBound` alone.
+  uint64_t cheapLowerBound = 0;
+  /// "skipped (...)", "optimal", "resource limit", "timeout", "error: ...".
+  std::string exactStatus = "skipped";
+  /// A wall-clock safety net cut a phase short: the result is valid but may
+  /// not be reproducible.
+  bool wallClockLimitHit = false;
+};
+
+/// Checks sizes, ids, geometry and feasibility (N <= M * arraysPerCore, each
+/// tile's buffer demand fits a core, total demand fits all cores).  The
+/// message names the numbers involved.
+llvm::Error verifyProblem(const PlacementProblem &problem);
+
+/// Checks that `tileCore` assigns every tile to an existing core and respects
+/// both capacities.
+llvm::Error verifyAssignment(const PlacementProblem &problem,
+                             llvm::ArrayRef<int> tileCore);
+
+/// Hops between two cores (mesh: Manhattan; bus: 1 unless equal).
+int hops(const PlacementProblem &problem, int coreA, int coreB);
+
+/// sum over edges of bits * hops for `tileCore` (assumed valid).
+uint64_t placementCost(const PlacementProblem &problem,
+                       llvm::ArrayRef<int> tileCore);
+
+/// The load on every directed link under XY routing (X first, then Y), in
+/// link order: for each router position p = y * width + x, the links to +x,
+/// -x, +y, -y (absent links carry 0).  The bus has one link.
+std::vector<LinkLoad> linkLoads(const PlacementProblem &problem,
+                                llvm::ArrayRef<int> tileCore);
+LinkLoad maxLinkLoad(const PlacementProblem &problem,
+                     llvm::ArrayRef<int> tileCore);
+
+/// Positions of a generalised Hilbert curve (Cerveny's "gilbert2d") over a
+/// width x height grid, as y * width + x.  Consecutive positions are mesh
+/// neighbours (except for at most one diagonal step when both sizes are
+/// odd-shaped).
+std::vector<int> hilbertOrder(int width, int height);
+
+/// Greedy: tiles sorted by (group, index) fill the cores in Hilbert-curve
+/// order, next-fit; first-fit over all cores for what is left when the
+/// buffer capacity fragments.  Fails only if that packing fails.
+llvm::Expected<std::vector<int>> greedyPlacement(const PlacementProblem &problem);
+
+struct AnnealStats {
+  uint64_t moves = 0;
+  bool wallClockLimitHit = false;
+};
+
+/// Simulated annealing from (and improving) a valid `tileCore`: swap and
+/// move proposals biased towards the cores of a tile's neighbours,
+/// geometric cooling, deterministic RNG.  Never returns a worse assignment.
+AnnealStats annealPlacement(const PlacementProblem &problem,
+                            std::vector<int> &tileCore,
+                            const PlacementOptions &options,
+                            double wallSecondsBudget);
+
+/// A valid lower bound on the optimum, O(E log E + N * D):
+/// for each tile t, its neighbours (parallel edges merged) sorted by weight
+/// descending are given the cheapest conceivable hop distances: at most
+/// arraysPerCore - 1 share t's core (0 hops), and at most
+/// arraysPerCore * S(d) - 1 lie within d hops, where S(d) is the largest
+/// number of mesh positions within Manhattan distance d of any one position
+/// (the grid centre).  LB_t = sum of weight * that distance; every edge is
+/// counted from both ends, so the bound is ceil(sum_t LB_t / 2).  Exact
+/// (= the optimum) for stars; 0 when every tile has at most
+/// arraysPerCore - 1 neighbours.
+uint64_t placementLowerBound(const PlacementProblem &problem);
+
+struct ExactResult {
+  std::vector<int> tileCore; ///< Z3's best model, or empty if none.
+  uint64_t lowerBound = 0;   ///< Z3's proven lower bound (0 if none).
+  bool proven = false;
+  bool wallClockLimitHit = false;
+  std::string status;
+};
+
+/// Z3 `optimize` over the whole problem with objective <= cost(incumbent) as
+/// a warm start.  Never throws; Z3 errors become `status = "error: ..."`.
+ExactResult solveExact(const PlacementProblem &problem,
+                       llvm::ArrayRef<int> incumbent,
+                       const PlacementOptions &options,
+                       double wallSecondsBudget);
+
+/// The full pipeline.  Errors: an invalid or infeasible problem.
+llvm::Expected<PlacementResult> place(const PlacementProblem &problem,
+                                      const PlacementOptions &options = {});
+
+/// A synthetic, layered network for tests and benchmarks: layers of r x c
+/// tiles (r, c in [1, 4]) until `numTiles`; partial-sum traffic from every
+/// row tile to row tile 0 of its column; activations from row tile 0 of each
+/// column of layer L to every tile of layer L + 1 whose input rows overlap
+/// that column's outputs.  Cores: ceil(numTiles / (arraysPerCore *
+/// utilisation)) rounded up to a full near-square mesh.
+PlacementProblem makeSyntheticProblem(int numTiles, int arraysPerCore,
+                                      uint64_t seed,
+                                      Topology topology = Topology::Mesh,
+                                      double utilisation = 0.8);
+
+} // namespace nncc::placement
+
+#endif // NNCC_PLACEMENT_PLACEMENT_H

@@ -1,0 +1,113 @@
+//===- Place.cpp - The placement pipeline ---------------------------------===//
+//
+// verify -> greedy -> annealing -> cheap lower bound -> Z3 (small instances
+// whose bound is not already met) -> link loads.  Wall-clock budgets, all
+// derived from PlacementOptions::timeoutSeconds (T): annealing gets 0.4 T
+// when Z3 will run, else 0.8 T; Z3 gets 90 % of what is left.  These are
+// safety nets: the deterministic budgets (move count, rlimit) normally end
+// each phase first.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nncc/Placement/Placement.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <chrono>
+
+using namespace nncc::placement;
+
+llvm::Expected<PlacementResult>
+nncc::placement::place(const PlacementProblem &p,
+                       const PlacementOptions &options) {
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  };
+  if (llvm::Error err = verifyProblem(p))
+    return std::move(err);
+  if (!(options.timeoutSeconds > 0))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        llvm::formatv("placement: timeout {0} s must be positive",
+                      options.timeoutSeconds));
+
+  PlacementResult result;
+  llvm::Expected<std::vector<int>> greedy = greedyPlacement(p);
+  if (!greedy)
+    return greedy.takeError();
+  result.tileCore = std::move(*greedy);
+  result.objective = result.greedyObjective =
+      placementCost(p, result.tileCore);
+  result.method = PlacementMethod::Greedy;
+
+  const int n = p.numTiles();
+  const bool exactEligible =
+      options.exact && n <= options.exactMaxTiles &&
+      int64_t(n) * p.numCores <= options.exactMaxVariables;
+  const double timeout = options.timeoutSeconds;
+
+  if (options.anneal && result.objective > 0) {
+    double budget = (exactEligible ? 0.4 : 0.8) * timeout - elapsed();
+    AnnealStats stats = annealPlacement(p, result.tileCore, options,
+                                        std::max(budget, 1e-3));
+    result.annealMoves = stats.moves;
+    result.wallClockLimitHit |= stats.wallClockLimitHit;
+    result.annealObjective = placementCost(p, result.tileCore);
+    if (result.annealObjective < result.objective) {
+      result.objective = result.annealObjective;
+      result.method = PlacementMethod::Annealing;
+    }
+  } else {
+    result.annealObjective = result.objective;
+  }
+
+  result.cheapLowerBound = placementLowerBound(p);
+  result.lowerBound = std::min(result.cheapLowerBound, result.objective);
+  if (result.lowerBound == result.objective) {
+    result.provenOptimal = true;
+    result.exactStatus = "skipped (lower bound met)";
+  } else if (!options.exact) {
+    result.exactStatus = "skipped (disabled)";
+  } else if (!exactEligible) {
+    result.exactStatus = llvm::formatv(
+        "skipped ({0} tiles x {1} cores; limits {2} tiles, {3} variables)", n,
+        p.numCores, options.exactMaxTiles, options.exactMaxVariables);
+  } else {
+    double budget = 0.9 * (timeout - elapsed());
+    if (budget <= 0.01) {
+      result.exactStatus = "skipped (no time left)";
+      result.wallClockLimitHit = true;
+    } else {
+      ExactResult exact = solveExact(p, result.tileCore, options, budget);
+      result.exactStatus = exact.status;
+      result.wallClockLimitHit |= exact.wallClockLimitHit;
+      if (!exact.tileCore.empty()) {
+        uint64_t cost = placementCost(p, exact.tileCore);
+        if (cost < result.objective) {
+          result.tileCore = std::move(exact.tileCore);
+          result.objective = cost;
+          result.method = PlacementMethod::Z3;
+        }
+      }
+      // Z3's bound (the optimum when it proved one) counts if it beats the
+      // cheap one; optimality is proven when the bound meets the objective.
+      result.lowerBound = std::min(
+          std::max(result.lowerBound, exact.lowerBound), result.objective);
+      result.provenOptimal = result.lowerBound == result.objective;
+    }
+  }
+
+  result.gap = double(result.objective - result.lowerBound) /
+               double(std::max<uint64_t>(result.objective, 1));
+  result.maxLink = maxLinkLoad(p, result.tileCore);
+  const MeshGeometry g = resolveGeometry(p);
+  result.corePosition.resize(p.numCores);
+  for (int c = 0; c < p.numCores; ++c)
+    result.corePosition[c] = {c % g.width, c / g.width};
+  result.wallSeconds = elapsed();
+  return result;
+}
