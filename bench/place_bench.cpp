@@ -2,6 +2,7 @@
 //
 // Usage: nncc-place-bench [--k ARRAYS_PER_CORE] [--seed S] [--timeout SEC]
 //                         [--encoding maxsat|arith] [--bus] [--util U]
+//                         [--moves PER_TILE] [--max-moves N]
 //                         [TILES...]
 // Default sizes: 16 500 5000 20000.  For each size: a synthetic layered
 // network (makeSyntheticProblem), placed with `place`; prints one table row
@@ -46,6 +47,10 @@ int main(int argc, char **argv) {
       options.timeoutSeconds = std::atof(next());
     else if (arg == "--util")
       util = std::atof(next());
+    else if (arg == "--moves")
+      options.annealMovesPerTile = std::atof(next());
+    else if (arg == "--max-moves")
+      options.annealMaxMoves = std::strtoull(next(), nullptr, 10);
     else if (arg == "--bus")
       topology = Topology::Bus;
     else if (arg == "--encoding")

@@ -5,39 +5,68 @@
 // bad_alloc) becomes `ExactResult::status = "error: ..."` and the caller
 // keeps its incumbent.
 //
+// Process isolation (PlacementOptions::isolateSolver, the default): the Z3
+// phase runs in a forked child that reports through a pipe and is killed
+// (SIGKILL) if it overruns its wall-clock budget by more than a 10 % grace
+// (at most 1 s).  Z3 4.8.12's own `timeout` is not always honoured: MaxRes
+// with the incumbent bound was seen running for minutes past a 10 s
+// timeout, and Z3 can crash at its memory cap.  The child also keeps Z3's
+// global parameters out of the calling process.
+//
 // Common part: one Boolean p[t][c] per tile and core; exactly one per tile
 // (atmost/atleast 1, pseudo-Boolean), at most arraysPerCore per core
 // (atmost), the buffer capacity as a pseudo-Boolean (or, if the numbers do
 // not fit in int, linear-integer) sum.  Parallel edges are merged.
 //
 // Symmetry breaking (valid because all cores have equal capacities):
-//  * full mesh (numCores == width * height): the heaviest tile lies in the
-//    fundamental domain of the grid's reflections, x <= (W-1)/2 and
-//    y <= (H-1)/2, and on a square grid also x <= y (transpose);
+//  * interchangeable tiles (same buffer demand, same traffic to every other
+//    tile; classes found pairwise) are kept in increasing core order,
+//    core(t) <= core(u) for consecutive members t < u;
+//  * full mesh (numCores == width * height): some member of the heaviest
+//    tile's class lies in the fundamental domain of the grid's reflections,
+//    x <= (W-1)/2 and y <= (H-1)/2, and on a square grid also x <= y
+//    (transpose).  Any solution can be reflected to put that tile there and
+//    then sorted within classes, which keeps the class's set of cores;
 //  * bus: cores are interchangeable, so cores are numbered in order of first
 //    use ("restricted growth"): p[t][c] -> OR_{j<t} p[j][c-1], and tile t
-//    only on cores <= t.
+//    only on cores <= t.  Together with the class order this is the
+//    double-lex form of the lex-leader constraints (rows = tiles in index
+//    order, columns = cores), which is sound for row and column symmetry
+//    at once.
+//  On the synthetic networks the class order matters most: a layer's tiles
+//  often differ only in where their partial sums go, and whole layers of
+//  tiles with identical traffic are common.
 //
-// Z3Encoding::Arithmetic: integer x_t, y_t with p[t][c] -> x_t = cx, y_t = cy;
-// per edge dx >= xa - xb, dx >= xb - xa (same for y); minimize
-// sum w (dx + dy) (the minimisation makes dx = |xa - xb|).  Bus: a Boolean
-// "separated" per edge forced by p[a][c] & !p[b][c].
+// Z3Encoding::Arithmetic (the textbook encoding): integer x_t, y_t with
+// p[t][c] -> x_t = cx, y_t = cy; per edge dx >= xa - xb, dx >= xb - xa (same
+// for y); minimize sum w (dx + dy) (the minimisation makes dx = |xa - xb|).
+// Bus: a Boolean "separated" per edge forced by p[a][c] & !p[b][c].  Z3
+// tightens the objective from above; `get_lower` stays -oo until it proves
+// the optimum.
 //
-// Z3Encoding::MaxSat: order encoding gx[t][k] <=> x_t >= k (k = 1..W-1),
-// chained gx[t][k+1] -> gx[t][k], fixed by p[t][c] -> gx[t][cx] and
-// p[t][c] -> !gx[t][cx+1].  Per edge and k, Dx[e][k] is forced true when
-// |xa - xb| >= k by the clauses gx[a][j+k] & !gx[b][j+1] -> Dx[e][k] (and
-// with a, b swapped) for every j; soft clause !Dx[e][k] with weight w.
-// The violated soft weight is then sum_e w * (|dx| + |dy|) at the optimum.
-// Bus: one D per edge as in the arithmetic encoding.  Z3's MaxRes raises
-// the lower bound (`get_lower`) core by core, so a cut-short run still
-// yields a bound.
+// Z3Encoding::MaxSat (default): order encoding gx[t][v] <=> x_t >= v
+// (v = 1..W-1), chained gx[t][v+1] -> gx[t][v], fixed by p[t][c] ->
+// gx[t][cx] and p[t][c] -> !gx[t][cx+1]; same for y.  Per edge, axis
+// indicators ax[d] forced true when |xa - xb| >= d by
+// gx[a][j+d] & !gx[b][j+1] -> ax[d] (and a, b swapped) for every j, and hop
+// indicators h[k] <=> hops >= k forced by ax[dx] & ay[dy] -> h[dx + dy];
+// one soft clause !h[k] of weight w(e) per k, so the violated weight is
+// sum_e w(e) * hops(e) at the optimum.  Bus: h[1] = "separated".  Redundant
+// star cardinalities (the argument of placementLowerBound, per tile t and
+// distance d: at least deg(t) - (arraysPerCore * S(d) - 1) neighbours have
+// h[d+1]) let MaxRes find cores quickly (with the incumbent bound, 12 vs 8
+// of 31 16-tile instances proven at rlimit 5 M).  Z3's core-guided MaxRes
+// raises `get_lower` core by core, so a cut-short run still yields a bound.  Measured against Arithmetic on the
+// same 31 instances at rlimit 5 M: 14 vs 5 proven.
 //
-// Warm start: the objective is constrained to <= cost(incumbent).
+// Incumbent bound: see IncumbentBound in Placement.h.
+//
 // Determinism: Z3 runs single-threaded with `smt.random_seed` and
 // `sat.random_seed` set from the seed.  These are Z3 *global* parameters, so
-// the Z3 phase holds a process-wide mutex.  The budget is Z3's `rlimit`
-// (deterministic); the wall-clock `timeout` is only a safety net.
+// the Z3 phase holds a process-wide mutex (and, in-process, changes them
+// for the whole process).  The budget is Z3's `rlimit` (deterministic); the
+// wall-clock `timeout` is only a safety net.  Both limits surface as
+// "canceled"; the statistic "rlimit count" tells them apart.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,12 +75,20 @@
 #include <z3++.h>
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
-#include <cstdlib>
+#include <cmath>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace nncc::placement;
 
@@ -84,12 +121,10 @@ z3::expr uintVal(z3::context &ctx, uint64_t v) {
   return ctx.int_val(static_cast<uint64_t>(v));
 }
 
-} // namespace
-
-ExactResult nncc::placement::solveExact(const PlacementProblem &p,
-                                        llvm::ArrayRef<int> incumbent,
-                                        const PlacementOptions &options,
-                                        double wallSecondsBudget) {
+ExactResult solveWithZ3(const PlacementProblem &p,
+                        llvm::ArrayRef<int> incumbent,
+                        const PlacementOptions &options,
+                        double wallSecondsBudget) {
   ExactResult result;
   const int n = p.numTiles();
   const int m = p.numCores;
@@ -101,12 +136,15 @@ ExactResult nncc::placement::solveExact(const PlacementProblem &p,
   const uint64_t incumbentCost =
       incumbent.empty() ? 0 : placementCost(p, incumbent);
 
-  std::lock_guard<std::mutex> lock(z3Mutex());
   try {
     unsigned seed = unsigned(options.seed ^ (options.seed >> 32));
     z3::set_param("smt.random_seed", int(seed & 0x7fffffff));
     z3::set_param("sat.random_seed", int(seed & 0x7fffffff));
     z3::set_param("parallel.enable", false);
+    // Z3 4.8 does not always survive hitting its memory cap (it may crash
+    // instead of throwing), so the cap is only set in the isolated child.
+    if (options.isolateSolver && options.z3MemoryMegabytes != 0)
+      z3::set_param("memory_max_size", int(options.z3MemoryMegabytes));
     z3::context ctx;
     z3::optimize opt(ctx);
     z3::params params(ctx);
@@ -115,22 +153,6 @@ ExactResult nncc::placement::solveExact(const PlacementProblem &p,
                                                        UINT_MAX)));
     double ms = std::max(1.0, wallSecondsBudget * 1000.0);
     params.set("timeout", unsigned(std::min<double>(ms, UINT_MAX - 1.0)));
-    if (const char *extra = std::getenv("NNCC_Z3_EXTRA")) {
-      std::string all = extra;
-      size_t pos = 0;
-      while (pos < all.size()) {
-        size_t end = all.find(',', pos);
-        if (end == std::string::npos) end = all.size();
-        std::string kv = all.substr(pos, end - pos);
-        size_t eq = kv.find('=');
-        std::string key = kv.substr(0, eq), val = kv.substr(eq + 1);
-        if (key.find('.') != std::string::npos && key.rfind("maxres", 0) != 0) z3::set_param(key.c_str(), val.c_str());
-        else if (val == "true" || val == "false") params.set(key.c_str(), val == "true");
-        else if (isdigit(val[0])) params.set(key.c_str(), unsigned(std::stoul(val)));
-        else params.set(key.c_str(), ctx.str_symbol(val.c_str()));
-        pos = end + 1;
-      }
-    }
     opt.set(params);
 
     auto name = [](const char *prefix, int a, int b) {
@@ -171,7 +193,53 @@ ExactResult nncc::placement::solveExact(const PlacementProblem &p,
       }
     }
 
-    // Symmetry breaking.
+    // Symmetry breaking.  Interchangeable tiles first: same buffer demand
+    // and the same traffic to every other tile.
+    std::vector<std::vector<std::pair<int, uint64_t>>> adjacency(n);
+    for (const MergedEdge &e : edges) {
+      adjacency[e.a].push_back({e.b, e.w});
+      adjacency[e.b].push_back({e.a, e.w});
+    }
+    for (auto &list : adjacency)
+      std::sort(list.begin(), list.end());
+    auto interchangeable = [&](int t, int u) {
+      if (adjacency[t].size() != adjacency[u].size() ||
+          (buffered && p.tileBufferBytes[t] != p.tileBufferBytes[u]))
+        return false;
+      // Compare the neighbour lists with t and u themselves left out.
+      std::vector<std::pair<int, uint64_t>> ofT, ofU;
+      for (const auto &entry : adjacency[t])
+        if (entry.first != u)
+          ofT.push_back(entry);
+      for (const auto &entry : adjacency[u])
+        if (entry.first != t)
+          ofU.push_back(entry);
+      return ofT == ofU;
+    };
+    std::vector<int> classOf(n, -1);
+    std::vector<std::vector<int>> classes;
+    for (int t = 0; t < n; ++t) {
+      if (classOf[t] >= 0)
+        continue;
+      classOf[t] = int(classes.size());
+      classes.push_back({t});
+      for (int u = t + 1; u < n; ++u)
+        if (classOf[u] < 0 && interchangeable(t, u)) {
+          classOf[u] = classOf[t];
+          classes.back().push_back(u);
+        }
+    }
+    // Members of a class in increasing core order: core(t) <= core(u).
+    for (const std::vector<int> &members : classes)
+      for (size_t i = 0; i + 1 < members.size(); ++i) {
+        int t = members[i], u = members[i + 1];
+        for (int c = 0; c < m; ++c) {
+          z3::expr_vector upTo(ctx);
+          for (int d = 0; d <= c; ++d)
+            upTo.push_back(place[t][d]);
+          opt.add(z3::implies(place[u][c], z3::mk_or(upTo)));
+        }
+      }
     if (bus) {
       for (int t = 0; t < n; ++t)
         for (int c = 0; c < m; ++c) {
@@ -194,14 +262,17 @@ ExactResult nncc::placement::solveExact(const PlacementProblem &p,
       }
       int s = int(std::max_element(degree.begin(), degree.end()) -
                   degree.begin());
+      z3::expr_vector inDomain(ctx);
       for (int c = 0; c < m; ++c) {
         int x = c % geom.width, y = c / geom.width;
         bool canonical = x <= (geom.width - 1) / 2 && y <= (geom.height - 1) / 2;
         if (geom.width == geom.height)
           canonical = canonical && x <= y;
-        if (!canonical)
-          opt.add(!place[s][c]);
+        if (canonical)
+          for (int t : classes[classOf[s]])
+            inDomain.push_back(place[t][c]);
       }
+      opt.add(z3::mk_or(inDomain));
     }
 
     // Objective terms: (indicator, weight) pairs or an integer expression.
@@ -314,16 +385,11 @@ ExactResult nncc::placement::solveExact(const PlacementProblem &p,
       // Redundant "star" cardinalities (the argument of placementLowerBound):
       // at most arraysPerCore * S(d) - 1 of a tile's neighbours are within
       // d hops, so at least deg - that many have hops >= d + 1.
-      if (!std::getenv("NNCC_NO_STAR")) {
+      {
         std::vector<int64_t> within = {1, m};
         if (!bus) {
           const int maxHops = (geom.width - 1) + (geom.height - 1);
-          within.assign(maxHops + 1, 0);
-          for (int c = 0; c < m; ++c)
-            for (int o = 0; o < m; ++o)
-              ++within[std::abs(c % geom.width - o % geom.width) +
-                       std::abs(c / geom.width - o / geom.width)];
-          // Per centre the counts differ; take the best centre.
+          // The most cores within d hops of any one core.
           std::vector<int64_t> best(maxHops + 1, 0);
           for (int c = 0; c < m; ++c) {
             std::vector<int64_t> count(maxHops + 1, 0);
@@ -364,7 +430,11 @@ ExactResult nncc::placement::solveExact(const PlacementProblem &p,
     }
 
     // Warm start: objective <= cost(incumbent).
-    if (!incumbent.empty() && !std::getenv("NNCC_NO_UB")) {
+    const bool bounded =
+        options.z3IncumbentBound == IncumbentBound::On ||
+        (options.z3IncumbentBound == IncumbentBound::Auto &&
+         options.z3Encoding == Z3Encoding::Arithmetic);
+    if (!incumbent.empty() && bounded) {
       if (options.z3Encoding == Z3Encoding::Arithmetic) {
         opt.add(objective <= uintVal(ctx, incumbentCost));
       } else if (indicators.size() > 0) {
@@ -462,4 +532,161 @@ ExactResult nncc::placement::solveExact(const PlacementProblem &p,
     result.status = std::string("error: ") + e.what();
   }
   return result;
+}
+
+// --- Process isolation ---------------------------------------------------
+// The child writes: int32 count, count x int32 tile cores, uint64 bound,
+// uint8 proven, uint8 wallClockLimitHit, uint32 length, status bytes.
+
+void appendBytes(std::string &out, const void *data, size_t size) {
+  out.append(static_cast<const char *>(data), size);
+}
+
+std::string serialize(const ExactResult &r) {
+  std::string out;
+  int32_t count = int32_t(r.tileCore.size());
+  appendBytes(out, &count, sizeof count);
+  for (int c : r.tileCore) {
+    int32_t v = c;
+    appendBytes(out, &v, sizeof v);
+  }
+  appendBytes(out, &r.lowerBound, sizeof r.lowerBound);
+  uint8_t flags[2] = {uint8_t(r.proven), uint8_t(r.wallClockLimitHit)};
+  appendBytes(out, flags, sizeof flags);
+  uint32_t length = uint32_t(r.status.size());
+  appendBytes(out, &length, sizeof length);
+  out += r.status;
+  return out;
+}
+
+bool deserialize(const std::string &in, int numTiles, ExactResult &r) {
+  size_t pos = 0;
+  auto take = [&](void *data, size_t size) {
+    if (pos + size > in.size())
+      return false;
+    std::memcpy(data, in.data() + pos, size);
+    pos += size;
+    return true;
+  };
+  int32_t count = 0;
+  if (!take(&count, sizeof count) || (count != 0 && count != numTiles))
+    return false;
+  r.tileCore.resize(size_t(count));
+  for (int &c : r.tileCore) {
+    int32_t v;
+    if (!take(&v, sizeof v))
+      return false;
+    c = v;
+  }
+  uint8_t flags[2];
+  uint32_t length = 0;
+  if (!take(&r.lowerBound, sizeof r.lowerBound) || !take(flags, sizeof flags) ||
+      !take(&length, sizeof length) || pos + length != in.size())
+    return false;
+  r.proven = flags[0];
+  r.wallClockLimitHit = flags[1];
+  r.status = in.substr(pos, length);
+  return true;
+}
+
+ExactResult solveIsolated(const PlacementProblem &p,
+                          llvm::ArrayRef<int> incumbent,
+                          const PlacementOptions &options,
+                          double wallSecondsBudget) {
+  ExactResult result;
+  int fds[2];
+  if (::pipe(fds) != 0) {
+    result.status = std::string("error: pipe: ") + std::strerror(errno);
+    return result;
+  }
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    result.status = std::string("error: fork: ") + std::strerror(errno);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return result;
+  }
+  if (pid == 0) {
+    // Child: solve, report, and leave without running the parent's atexit
+    // handlers or destructors.
+    ::close(fds[0]);
+    std::string bytes =
+        serialize(solveWithZ3(p, incumbent, options, wallSecondsBudget));
+    size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t w = ::write(fds[1], bytes.data() + done, bytes.size() - done);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        ::_exit(1);
+      done += size_t(w);
+    }
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  // Z3's own timeout is wallSecondsBudget; allow a grace period (10 %, at
+  // most 1 s) for model extraction and process exit before killing it.
+  const auto deadline =
+      std::chrono::steady_clock::now() +
+      std::chrono::duration<double>(wallSecondsBudget +
+                                    std::min(1.0, 0.1 * wallSecondsBudget));
+  std::string bytes;
+  bool killed = false;
+  char buffer[65536];
+  for (;;) {
+    double left = std::chrono::duration<double>(
+                      deadline - std::chrono::steady_clock::now())
+                      .count();
+    if (left <= 0) {
+      ::kill(pid, SIGKILL);
+      killed = true;
+      break;
+    }
+    struct pollfd pfd = {fds[0], POLLIN, 0};
+    int ready = ::poll(&pfd, 1, int(std::ceil(left * 1000)));
+    if (ready < 0 && errno == EINTR)
+      continue;
+    if (ready <= 0)
+      continue; // timed out: the deadline check kills the child
+    ssize_t r = ::read(fds[0], buffer, sizeof buffer);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      break; // EOF (or error): the child is done
+    bytes.append(buffer, size_t(r));
+  }
+  ::close(fds[0]);
+  int wstatus = 0;
+  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  if (killed) {
+    result = ExactResult();
+    result.status = "timeout (solver process killed)";
+    result.wallClockLimitHit = true;
+    return result;
+  }
+  if (WIFSIGNALED(wstatus)) {
+    result.status = "error: solver process died with signal " +
+                    std::to_string(WTERMSIG(wstatus));
+    return result;
+  }
+  if (!deserialize(bytes, p.numTiles(), result)) {
+    result = ExactResult();
+    result.status = "error: malformed solver process output";
+  }
+  return result;
+}
+
+} // namespace
+
+ExactResult nncc::placement::solveExact(const PlacementProblem &p,
+                                        llvm::ArrayRef<int> incumbent,
+                                        const PlacementOptions &options,
+                                        double wallSecondsBudget) {
+  // Z3's random seeds are global parameters; one Z3 phase at a time.  (In
+  // the isolated mode only the child process touches Z3's globals.)
+  std::lock_guard<std::mutex> lock(z3Mutex());
+  if (options.isolateSolver)
+    return solveIsolated(p, incumbent, options, wallSecondsBudget);
+  return solveWithZ3(p, incumbent, options, wallSecondsBudget);
 }

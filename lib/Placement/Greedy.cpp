@@ -1,11 +1,15 @@
 //===- Greedy.cpp - Layer-by-layer placement along a Hilbert curve --------===//
 //
-// Tiles, sorted by (group, index), fill the cores in the order of a
-// generalised Hilbert curve over the mesh (positions >= numCores skipped), so
-// a layer occupies a compact run of cores and the next layer continues on
-// the neighbouring ones.  Next-fit: the current core takes tiles until its
-// array or buffer capacity is exhausted.  If the buffer capacity fragments
-// the cores so much that next-fit runs out, the remaining tiles go
+// Cores are filled in the order of a generalised Hilbert curve over the mesh
+// (positions >= numCores skipped), next-fit, one group (layer) after the
+// other in increasing group id, so a layer occupies a compact run of cores
+// and the next layer continues on the neighbouring ones.  Within a group the
+// next tile for the current core is the one with the most traffic to the
+// tiles already on that core; failing that, the most traffic to all tiles
+// placed so far (so a new core continues where the previous layer left
+// off); failing that, the lowest index.  A core is left when it is full or
+// the chosen tile's buffer demand does not fit.  If the buffer capacity
+// fragments the cores so much that next-fit runs out, the remaining tiles go
 // first-fit-decreasing (by buffer demand) over all cores in curve order.
 //
 //===----------------------------------------------------------------------===//
@@ -15,7 +19,9 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
+#include <queue>
 
 using namespace nncc::placement;
 
@@ -30,11 +36,32 @@ nncc::placement::greedyPlacement(const PlacementProblem &p) {
     if (pos < p.numCores)
       curve.push_back(pos);
 
-  std::vector<int> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    return p.tileGroup[a] < p.tileGroup[b];
-  });
+  // Undirected adjacency (CSR, parallel edges kept: sums come out right).
+  std::vector<int64_t> offset(n + 1, 0);
+  for (const TrafficEdge &e : p.traffic)
+    if (e.a != e.b) {
+      ++offset[e.a + 1];
+      ++offset[e.b + 1];
+    }
+  for (int t = 0; t < n; ++t)
+    offset[t + 1] += offset[t];
+  std::vector<int> neighbour(offset[n]);
+  std::vector<uint64_t> weight(offset[n]);
+  {
+    std::vector<int64_t> fillAt(offset.begin(), offset.end() - 1);
+    for (const TrafficEdge &e : p.traffic)
+      if (e.a != e.b) {
+        neighbour[fillAt[e.a]] = e.b;
+        weight[fillAt[e.a]++] = e.bits;
+        neighbour[fillAt[e.b]] = e.a;
+        weight[fillAt[e.b]++] = e.bits;
+      }
+  }
+
+  // Groups in increasing id, tiles in index order.
+  std::map<int, std::vector<int>> groups;
+  for (int t = 0; t < n; ++t)
+    groups[p.tileGroup[t]].push_back(t);
 
   const bool buffered = p.coreBufferBytes != 0 && !p.tileBufferBytes.empty();
   auto demand = [&](int t) -> uint64_t {
@@ -47,20 +74,87 @@ nncc::placement::greedyPlacement(const PlacementProblem &p) {
            (!buffered || used[c] + demand(t) <= p.coreBufferBytes);
   };
   std::vector<int> tileCore(n, -1);
+  std::vector<uint64_t> placedAffinity(n, 0), coreAffinity(n, 0);
+  std::vector<int> touched; // tiles with coreAffinity != 0
   std::vector<int> left;
   size_t cursor = 0;
-  for (int t : order) {
-    while (cursor < curve.size() && !fits(curve[cursor], t))
-      ++cursor;
-    if (cursor == curve.size()) {
-      left.push_back(t);
-      continue;
+
+  for (auto &[group, tiles] : groups) {
+    // Max-heap of (placed affinity, -tile) with lazy deletion.
+    std::priority_queue<std::pair<uint64_t, int>> heap;
+    for (int t : tiles)
+      if (placedAffinity[t] > 0)
+        heap.push({placedAffinity[t], -t});
+    size_t lowest = 0; // next unplaced tile in index order
+    size_t remaining = tiles.size();
+    auto place = [&](int t, int c) {
+      tileCore[t] = c;
+      ++count[c];
+      used[c] += demand(t);
+      --remaining;
+      for (int64_t j = offset[t]; j < offset[t + 1]; ++j) {
+        int u = neighbour[j];
+        if (tileCore[u] >= 0)
+          continue;
+        placedAffinity[u] += weight[j];
+        if (p.tileGroup[u] == group)
+          heap.push({placedAffinity[u], -u});
+        if (coreAffinity[u] == 0)
+          touched.push_back(u);
+        coreAffinity[u] += weight[j];
+      }
+    };
+    auto resetCore = [&] {
+      for (int u : touched)
+        coreAffinity[u] = 0;
+      touched.clear();
+    };
+    auto pick = [&]() -> int {
+      int best = -1;
+      for (int u : touched)
+        if (tileCore[u] < 0 && p.tileGroup[u] == group &&
+            (best < 0 || coreAffinity[u] > coreAffinity[best] ||
+             (coreAffinity[u] == coreAffinity[best] &&
+              (placedAffinity[u] > placedAffinity[best] ||
+               (placedAffinity[u] == placedAffinity[best] && u < best)))))
+          best = u;
+      if (best >= 0)
+        return best;
+      while (!heap.empty()) {
+        auto [value, negTile] = heap.top();
+        int u = -negTile;
+        if (tileCore[u] >= 0 || value != placedAffinity[u]) {
+          heap.pop();
+          continue;
+        }
+        return u;
+      }
+      while (lowest < tiles.size() && tileCore[tiles[lowest]] >= 0)
+        ++lowest;
+      return tiles[lowest];
+    };
+    while (remaining > 0) {
+      if (cursor == curve.size()) {
+        for (int t : tiles)
+          if (tileCore[t] < 0)
+            left.push_back(t);
+        break;
+      }
+      int c = curve[cursor];
+      int t = pick();
+      if (!fits(c, t)) {
+        ++cursor;
+        resetCore();
+        continue;
+      }
+      place(t, c);
+      if (count[c] == p.arraysPerCore) {
+        ++cursor;
+        resetCore();
+      }
     }
-    int c = curve[cursor];
-    tileCore[t] = c;
-    ++count[c];
-    used[c] += demand(t);
   }
+  // Next-fit ran out of cores (buffer fragmentation): first-fit-decreasing.
   std::stable_sort(left.begin(), left.end(),
                    [&](int a, int b) { return demand(a) > demand(b); });
   for (int t : left) {

@@ -1,20 +1,40 @@
 //===- LowerBound.cpp - A cheap lower bound on the placement objective ----===//
 //
-// A Gilmore-Lawler-style bound without the assignment step.  In any
-// placement, tile t's core c has at most arraysPerCore - 1 other tiles on it
-// and at most arraysPerCore * S_c(d) - 1 other tiles within d hops, where
-// S_c(d) counts the cores within d hops of c.  S_c(d) <= S(d), the number of
-// grid positions within d hops of a centre position of the full
-// width x height grid (the centre maximises it: per column, the clipped
-// interval [y - r, y + r] is longest at the centre row, and the sum over
-// columns of a non-increasing function of |x - x'| is largest at the centre
-// column), capped at numCores.  So if t's merged neighbour weights sorted
-// descending are w_1 >= w_2 >= ..., the i-th heaviest neighbour is at least
-// d_i = min { d : arraysPerCore * S(d) - 1 >= i } hops away in the best
-// case, and t's edges cost at least LB_t = sum_i w_i * d_i (a rearrangement
-// argument: any placement pairs the weights with distances that are
-// element-wise no smaller than d_i once sorted).  Each edge is counted from
-// both ends, so OPT >= ceil(sum_t LB_t / 2).  Bus: S(0) = 1, S(d) = M.
+// A Gilmore-Lawler-style "star" bound without the assignment step, over an
+// edge decomposition.
+//
+// Star bound.  In any placement, tile t's core c holds at most
+// arraysPerCore - 1 other tiles, and at most arraysPerCore * S_c(d) - 1
+// other tiles lie within d hops, where S_c(d) counts the cores within d hops
+// of c.  S_c(d) <= S(d), the number of grid positions within d hops of a
+// centre position of the full width x height grid (the centre maximises it:
+// per column the clipped interval [y - r, y + r] is longest at the centre
+// row, and the sum over columns of a non-increasing function of |x - x'| is
+// largest at the centre column), capped at numCores; bus: S(0) = 1,
+// S(d >= 1) = M.  So if some of t's edges, with weights w_1 >= w_2 >= ...,
+// are given to t's star, the i-th heaviest neighbour is at least
+// d_i = min { d : arraysPerCore * S(d) - 1 >= i } hops away, and those edges
+// cost at least star(t) = sum_i w_i * d_i (rearrangement: any placement
+// pairs the weights with distances that, sorted, are element-wise >= d_i;
+// neighbours whose edges are not in the star only take slots away).
+//
+// Decomposition.  The objective is a sum over (merged, undirected) edges, so
+// splitting every edge's weight between its two endpoints' stars gives
+// OPT >= sum_t star(t) for any split.  Splits are in halves (share 0, 1/2 or
+// 1 to endpoint a; weights are doubled to stay integral, and the sum is
+// halved and rounded up at the end).  Three splits are evaluated and the
+// best is returned: all halves (the textbook bound); each edge whole to its
+// endpoint of higher degree (a tile with <= arraysPerCore - 1 neighbours
+// gets 0 from its own star whatever it is given, so its edges are better
+// spent on the hub they attach to: +40 % on the synthetic networks); and
+// that orientation improved by two passes of first-improvement local search
+// over each edge's share (+4 %).
+//
+// Cost: O(E log E) to merge, O(E * deg log deg) for the search; 20,000
+// tiles take a few tens of milliseconds.  Exact for a single star.  Weak
+// where the hard part is global (e.g. a chain needs ceil(N / arraysPerCore)
+// - 1 core crossings, which per-tile stars cannot see), and it ignores the
+// buffer capacity (a relaxation, so still valid).
 //
 //===----------------------------------------------------------------------===//
 
@@ -54,47 +74,105 @@ uint64_t nncc::placement::placementLowerBound(const PlacementProblem &p) {
       c = std::min<int64_t>(c, p.numCores);
   }
 
-  // Merged neighbour weights per tile.
-  struct Half {
-    int from, to;
-    uint64_t bits;
+  // Merged, undirected edges.
+  struct Edge {
+    int a, b;
+    uint64_t w;
   };
-  std::vector<Half> halves;
-  halves.reserve(p.traffic.size() * 2);
-  for (const TrafficEdge &e : p.traffic) {
-    if (e.a == e.b || e.bits == 0)
-      continue;
-    halves.push_back({e.a, e.b, e.bits});
-    halves.push_back({e.b, e.a, e.bits});
-  }
-  std::sort(halves.begin(), halves.end(), [](const Half &x, const Half &y) {
-    return x.from != y.from ? x.from < y.from : x.to < y.to;
+  std::vector<Edge> edges;
+  edges.reserve(p.traffic.size());
+  for (const TrafficEdge &e : p.traffic)
+    if (e.a != e.b && e.bits != 0)
+      edges.push_back({std::min(e.a, e.b), std::max(e.a, e.b), e.bits});
+  std::sort(edges.begin(), edges.end(), [](const Edge &x, const Edge &y) {
+    return x.a != y.a ? x.a < y.a : x.b < y.b;
   });
+  size_t merged = 0;
+  for (size_t i = 0; i < edges.size(); ++i) {
+    if (merged > 0 && edges[merged - 1].a == edges[i].a &&
+        edges[merged - 1].b == edges[i].b)
+      edges[merged - 1].w += edges[i].w;
+    else
+      edges[merged++] = edges[i];
+  }
+  edges.resize(merged);
+  std::vector<int> degree(n, 0);
+  for (const Edge &e : edges) {
+    ++degree[e.a];
+    ++degree[e.b];
+  }
 
-  unsigned __int128 total = 0;
-  std::vector<uint64_t> weights;
-  size_t i = 0;
-  while (i < halves.size()) {
-    int from = halves[i].from;
-    weights.clear();
-    while (i < halves.size() && halves[i].from == from) {
-      uint64_t w = halves[i].bits;
-      int to = halves[i].to;
-      ++i;
-      while (i < halves.size() && halves[i].from == from &&
-             halves[i].to == to)
-        w += halves[i++].bits;
-      weights.push_back(w);
-    }
+  // Star bound of one tile: weights (doubled, see below) sorted descending
+  // against the slot distances d_i.
+  auto starBound = [&](std::vector<uint64_t> &weights) {
     std::sort(weights.begin(), weights.end(), std::greater<uint64_t>());
+    unsigned __int128 sum = 0;
     size_t d = 0;
     for (size_t j = 0; j < weights.size(); ++j) {
-      // Neighbour j (0-based) is the (j + 1)-th: it needs k * S(d) - 1 >= j + 1.
+      // Neighbour j (0-based) is the (j + 1)-th: needs k * S(d) - 1 >= j + 1.
       while (d + 1 < cumulative.size() &&
              k * cumulative[d] - 1 < int64_t(j) + 1)
         ++d;
-      total += (unsigned __int128)weights[j] * d;
+      sum += (unsigned __int128)weights[j] * d;
     }
+    return sum;
+  };
+  // share[e] = how much of 2 * w(e) endpoint a's star takes (0, 1 or 2);
+  // endpoint b's takes the rest.
+  std::vector<std::vector<size_t>> incidentEdges(n);
+  for (size_t i = 0; i < edges.size(); ++i) {
+    incidentEdges[edges[i].a].push_back(i);
+    incidentEdges[edges[i].b].push_back(i);
   }
-  return uint64_t((total + 1) / 2);
+  std::vector<uint8_t> share(edges.size(), 1);
+  std::vector<uint64_t> scratch;
+  auto tileBound = [&](int t) {
+    scratch.clear();
+    for (size_t i : incidentEdges[t]) {
+      uint64_t part = edges[i].a == t ? share[i] : 2 - share[i];
+      if (part)
+        scratch.push_back(edges[i].w * part);
+    }
+    return starBound(scratch);
+  };
+  auto totalBound = [&]() {
+    unsigned __int128 total = 0;
+    for (int t = 0; t < n; ++t)
+      total += tileBound(t);
+    return uint64_t((total + 1) / 2);
+  };
+  uint64_t halves = totalBound();
+  for (size_t i = 0; i < edges.size(); ++i)
+    share[i] = degree[edges[i].a] > degree[edges[i].b]   ? 2
+               : degree[edges[i].a] < degree[edges[i].b] ? 0
+                                                         : 1;
+  uint64_t oriented = totalBound();
+  // Two passes of first-improvement local search over the shares (more
+  // passes gained < 0.1 % on the synthetic networks).
+  for (int pass = 0; pass < 2; ++pass) {
+    bool improved = false;
+    for (size_t i = 0; i < edges.size(); ++i) {
+      const Edge &e = edges[i];
+      uint8_t original = share[i];
+      unsigned __int128 before = tileBound(e.a) + tileBound(e.b);
+      unsigned __int128 bestValue = before;
+      uint8_t bestShare = original;
+      for (uint8_t candidate = 0; candidate <= 2; ++candidate) {
+        if (candidate == original)
+          continue;
+        share[i] = candidate;
+        unsigned __int128 value = tileBound(e.a) + tileBound(e.b);
+        if (value > bestValue) {
+          bestValue = value;
+          bestShare = candidate;
+        }
+      }
+      share[i] = bestShare;
+      improved |= bestShare != original;
+    }
+    if (!improved)
+      break;
+  }
+  uint64_t searched = totalBound();
+  return std::max({halves, oriented, searched});
 }

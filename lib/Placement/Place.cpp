@@ -3,7 +3,8 @@
 // verify -> greedy -> annealing -> cheap lower bound -> Z3 (small instances
 // whose bound is not already met) -> link loads.  Wall-clock budgets, all
 // derived from PlacementOptions::timeoutSeconds (T): annealing gets 0.4 T
-// when Z3 will run, else 0.8 T; Z3 gets 90 % of what is left.  These are
+// when Z3 will run, else 0.8 T; Z3 gets 85 % of what is left (plus a kill
+// grace of at most 10 % of that).  These are
 // safety nets: the deterministic budgets (move count, rlimit) normally end
 // each phase first.
 //
@@ -77,7 +78,9 @@ nncc::placement::place(const PlacementProblem &p,
         "skipped ({0} tiles x {1} cores; limits {2} tiles, {3} variables)", n,
         p.numCores, options.exactMaxTiles, options.exactMaxVariables);
   } else {
-    double budget = 0.9 * (timeout - elapsed());
+    // Z3's budget plus solveExact's kill grace (<= 10 %) stays below 95 %
+    // of what is left.
+    double budget = 0.85 * (timeout - elapsed());
     if (budget <= 0.01) {
       result.exactStatus = "skipped (no time left)";
       result.wallClockLimitHit = true;
