@@ -147,7 +147,10 @@ def PlaceTiles : Pass<"nncc-place", "mlir::ModuleOp"> {
     Option<"seed", "seed", "uint64_t", "1", "Placement seed">,
     Option<"timeout", "timeout", "double", "30.0",
            "Wall-clock limit in seconds (a safety net; work limits are "
-           "deterministic)">
+           "deterministic)">,
+    Option<"annealMovesPerTile", "anneal-moves-per-tile", "double", "500.0",
+           "Annealing moves per tile: a deterministic work budget (more "
+           "moves, slightly better placements)">
   ];
 }
 

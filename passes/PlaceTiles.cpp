@@ -133,12 +133,19 @@ struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
     placement::PlacementOptions options;
     options.seed = seed;
     options.timeoutSeconds = timeout;
+    // A compile-time budget: results depend only on the move count, so they
+    // stay reproducible as long as the wall-clock safety net is not hit.
+    options.annealMovesPerTile = annealMovesPerTile;
     llvm::Expected<placement::PlacementResult> result =
         placement::place(problem, options);
     if (!result) {
       module.emitError() << "placement: " << llvm::toString(result.takeError());
       return signalPassFailure();
     }
+    if (result->wallClockLimitHit)
+      module.emitWarning() << "placement hit its " << timeout
+                           << " s wall-clock limit: the result is valid but "
+                              "may not be reproducible";
     Builder b(&getContext());
     llvm::DenseMap<Operation *, SmallVector<int64_t>> replicaCores;
     for (auto [t, tile] : llvm::enumerate(tiles)) {
@@ -165,6 +172,8 @@ struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
             b.getNamedAttr("max_link_bits",
                            b.getI64IntegerAttr(result->maxLink.bits)),
             b.getNamedAttr("tiles", b.getI64IntegerAttr(tiles.size())),
+            b.getNamedAttr("wall_clock_limit_hit",
+                           b.getBoolAttr(result->wallClockLimitHit)),
         }));
   }
 };

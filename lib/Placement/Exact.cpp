@@ -54,10 +54,11 @@
 // sum_e w(e) * hops(e) at the optimum.  Bus: h[1] = "separated".  Redundant
 // star cardinalities (the argument of placementLowerBound, per tile t and
 // distance d: at least deg(t) - (arraysPerCore * S(d) - 1) neighbours have
-// h[d+1]) let MaxRes find cores quickly (with the incumbent bound, 12 vs 8
-// of 31 16-tile instances proven at rlimit 5 M).  Z3's core-guided MaxRes
-// raises `get_lower` core by core, so a cut-short run still yields a bound.  Measured against Arithmetic on the
-// same 31 instances at rlimit 5 M: 14 vs 5 proven.
+// h[d+1]) let MaxRes find cores quickly (12 vs 8 of 31 16-tile instances
+// proven at rlimit 5 M, measured with the incumbent bound and before the
+// tile classes).  Z3's core-guided MaxRes raises `get_lower` core by core,
+// so a cut-short run still yields a bound.  Against Arithmetic on the same
+// 31 instances at rlimit 5 M: 15 vs 9 proven, in a sixth of the time.
 //
 // Incumbent bound: see IncumbentBound in Placement.h.
 //

@@ -4,9 +4,9 @@
 // whose bound is not already met) -> link loads.  Wall-clock budgets, all
 // derived from PlacementOptions::timeoutSeconds (T): annealing gets 0.4 T
 // when Z3 will run, else 0.8 T; Z3 gets 85 % of what is left (plus a kill
-// grace of at most 10 % of that).  These are
-// safety nets: the deterministic budgets (move count, rlimit) normally end
-// each phase first.
+// grace of at most 10 % of that).  These are safety nets: the deterministic
+// budgets (move count, rlimit) normally end each phase first, and
+// `wallClockLimitHit` reports when they did not.
 //
 //===----------------------------------------------------------------------===//
 

@@ -6,7 +6,7 @@
 // per inference: 1 vector x 2 columns x b's 2 input bits = 4 bits, and the
 // two tiles cannot share a core, so the optimum is 4 bits x 1 hop; Z3 proves
 // it (lower bound = objective, gap 0) whatever the seed.
-// CHECK: cim.placement = {gap = 0.000000e+00 : f64, lower_bound_bit_hops = 4 : i64, max_link_bits = 4 : i64, method = "{{[a-z0-9]+}}", objective_bit_hops = 4 : i64, proven_optimal = true, tiles = 2 : i64}
+// CHECK: cim.placement = {gap = 0.000000e+00 : f64, lower_bound_bit_hops = 4 : i64, max_link_bits = 4 : i64, method = "{{[a-z0-9]+}}", objective_bit_hops = 4 : i64, proven_optimal = true, tiles = 2 : i64, wall_clock_limit_hit = false}
 // CHECK: cim.mvm {{.*}}array = 0 : i64{{.*}}core = [[CA:[01]]] : i64
 // CHECK-NOT: core = [[CA]] : i64
 // CHECK: cim.mvm {{.*}}array = 1 : i64{{.*}}core = {{[01]}} : i64

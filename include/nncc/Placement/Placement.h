@@ -13,9 +13,10 @@
 // Secondary figure: the most loaded directed link under XY routing.
 //
 // Pipeline (`place`): greedy (layer by layer along a Hilbert curve) ->
-// simulated annealing -> Z3 `optimize` warm-started with the incumbent for
-// small instances; a cheap Gilmore-Lawler-style lower bound for all
-// instances.  Results are deterministic for a given seed: every phase is
+// simulated annealing -> a cheap Gilmore-Lawler-style lower bound -> for
+// small instances whose bound does not already meet the incumbent, Z3
+// `optimize` (MaxSAT encoding by default), whose model replaces the
+// incumbent only if strictly better and whose lower bound tightens the gap.  Results are deterministic for a given seed: every phase is
 // bounded by a deterministic work budget (move counts, Z3's `rlimit`), and
 // wall-clock limits derived from `PlacementOptions::timeoutSeconds` only act
 // as a safety net (`PlacementResult::wallClockLimitHit` says one fired, in
@@ -90,15 +91,19 @@ enum class Z3Encoding {
   MaxSat,
 };
 
-/// Whether Z3 gets "objective <= cost(incumbent)" as a hard constraint.
-/// Measured on 31 synthetic 16-tile instances (the incumbent is annealing's
-/// solution; instances whose cheap bound already proves it are excluded):
-///   Arithmetic, rlimit 5 M:  bound 5 proven, no bound 1 proven;
-///   MaxSat,     rlimit 20 M: bound 14 proven (mean gap 0.104),
-///                            no bound 16 proven (mean gap 0.066),
-/// and the one Z3 run seen ignoring its timeout was MaxSat with the bound.
-/// Auto = on for Arithmetic, off for MaxSat.  Either way the incumbent is
-/// returned unless Z3 finds something strictly better.
+/// Whether Z3 gets "objective <= cost(incumbent)" as a hard constraint (the
+/// warm start).  Measured on the 31 synthetic 16-tile instances (seeds 1-12,
+/// 1/2/4 arrays per core) whose cheap bound does not already prove
+/// annealing's solution, at rlimit 5 M:
+///   MaxSat without the bound:  15 proven optimal, mean gap 0.063;
+///   MaxSat with the bound:     12 proven,         mean gap 0.117;
+///   Arithmetic with the bound:  9 proven,         mean gap 0.095 (and 6x
+///   the time); without it, Arithmetic proved 1 of the 31 (earlier build).
+/// The bound makes every SAT call inside MaxRes carry a large
+/// pseudo-Boolean constraint, and the one Z3 run seen ignoring its timeout
+/// was MaxSat with the bound.  Auto = on for Arithmetic (where it helps),
+/// off for MaxSat.  Either way the incumbent is returned unless Z3 finds
+/// something strictly better.
 enum class IncumbentBound { Auto, On, Off };
 
 struct PlacementOptions {
@@ -130,11 +135,12 @@ struct PlacementOptions {
   /// `isolateSolver` (Z3 4.8 may crash rather than throw at the cap).
   unsigned z3MemoryMegabytes = 4096;
   /// Run Z3 in a forked child process that is killed if it overruns its
-  /// wall-clock budget (plus a grace period of 10 %, at most 1 s).  Z3 4.8's own
-  /// timeout is not always honoured (MaxRes hill climbing has been seen to
-  /// ignore it for minutes), so this is what guarantees `place` returns.
-  /// The child also keeps Z3's global parameters (random seeds) out of the
-  /// calling process.  false: in-process, relying on Z3's timeout alone.
+  /// wall-clock budget (plus a grace period of 10 %, at most 1 s).  Z3
+  /// 4.8.12's own timeout is not always honoured (MaxRes was seen running
+  /// for minutes past a 10 s timeout), so this is what guarantees that
+  /// `place` returns.  The child also keeps Z3's global parameters (random
+  /// seeds) out of the calling process.  false: in-process, relying on Z3's
+  /// timeout alone.
   bool isolateSolver = true;
 };
 
@@ -176,7 +182,9 @@ struct PlacementResult {
   uint64_t annealMoves = 0;
   /// Lower bound from `placementLowerBound` alone.
   uint64_t cheapLowerBound = 0;
-  /// "skipped (...)", "optimal", "resource limit", "timeout", "error: ...".
+  /// "skipped (disabled | lower bound met | N tiles x M cores; limits ...)",
+  /// "optimal", "resource limit" (deterministic), "timeout" or
+  /// "timeout (solver process killed)" (wall clock), "error: ...".
   std::string exactStatus = "skipped";
   /// A wall-clock safety net cut a phase short: the result is valid but may
   /// not be reproducible.
@@ -210,13 +218,15 @@ LinkLoad maxLinkLoad(const PlacementProblem &problem,
 
 /// Positions of a generalised Hilbert curve (Cerveny's "gilbert2d") over a
 /// width x height grid, as y * width + x.  Consecutive positions are mesh
-/// neighbours (except for at most one diagonal step when both sizes are
-/// odd-shaped).
+/// neighbours when both sides are even; odd sides can force a few diagonal
+/// steps.
 std::vector<int> hilbertOrder(int width, int height);
 
-/// Greedy: tiles sorted by (group, index) fill the cores in Hilbert-curve
-/// order, next-fit; first-fit over all cores for what is left when the
-/// buffer capacity fragments.  Fails only if that packing fails.
+/// Greedy: groups in increasing id fill the cores in Hilbert-curve order,
+/// next-fit; within a group the next tile is the one with the most traffic
+/// to the current core's tiles (then to all placed tiles, then the lowest
+/// index).  First-fit-decreasing over all cores for what is left when the
+/// buffer capacity fragments; fails only if that packing fails.
 llvm::Expected<std::vector<int>> greedyPlacement(const PlacementProblem &problem);
 
 struct AnnealStats {
@@ -253,8 +263,10 @@ struct ExactResult {
   std::string status;
 };
 
-/// Z3 `optimize` over the whole problem with objective <= cost(incumbent) as
-/// a warm start.  Never throws; Z3 errors become `status = "error: ..."`.
+/// Z3 `optimize` over the whole problem (see Z3Encoding, IncumbentBound;
+/// `incumbent` may be empty).  Budget: `options.z3ResourceLimit` and
+/// `wallSecondsBudget`.  Never throws; Z3 errors become
+/// `status = "error: ..."`.
 ExactResult solveExact(const PlacementProblem &problem,
                        llvm::ArrayRef<int> incumbent,
                        const PlacementOptions &options,
