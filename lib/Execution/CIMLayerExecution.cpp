@@ -935,36 +935,14 @@ llvm::Error CIMLayerRunner::Impl::prepareTile(cim::MVMOp mvm, int64_t vectors,
   auto at = [&](int64_t row, int64_t col) -> int32_t & {
     return cells[row * physCols + col];
   };
-  for (int64_t k = 0; k < layout.weightRows; ++k)
-    for (int64_t n = 0; n < layout.weightCols; ++n) {
-      const int64_t value = v[(g * K + rb + k) * N + cb + n];
-      const int64_t pos = std::max<int64_t>(value, 0);
-      const int64_t neg = std::max<int64_t>(-value, 0);
-      for (int64_t s = 0; s < layout.slices; ++s) {
-        const int64_t abs = sb + s;
-        auto digit = [&](int64_t stored) {
-          return static_cast<int32_t>(
-              cim::sliceDigit(stored, abs, bitsPerCell));
-        };
-        switch (scheme) {
-        case cim::SignedScheme::DifferentialColumns:
-          at(layout.row(k, 0), layout.column(n, s, 0)) = digit(pos);
-          at(layout.row(k, 0), layout.column(n, s, 1)) = digit(neg);
-          break;
-        case cim::SignedScheme::DifferentialRows:
-          at(layout.row(k, 0), layout.column(n, s, 0)) = digit(pos);
-          at(layout.row(k, 1), layout.column(n, s, 0)) = -digit(neg);
-          break;
-        case cim::SignedScheme::OffsetReference:
-          at(layout.row(k, 0), layout.column(n, s, 0)) =
-              digit(value + offsets[g * N + cb + n]);
-          break;
-        }
-      }
-    }
-  if (layout.referenceColumn)
-    for (int64_t row = 0; row < tile.physRows; ++row)
-      at(row, layout.referenceColumnIndex()) = 1;
+  cim::forEachTileDigit(
+      layout, sb, bitsPerCell,
+      [&](int64_t k, int64_t n) { return v[(g * K + rb + k) * N + cb + n]; },
+      [&](int64_t n) { return offsets[g * N + cb + n]; },
+      [&](int64_t row, int64_t col, int64_t digit, bool negativeRow) {
+        // The G- row is driven with the opposite polarity.
+        at(row, col) = static_cast<int32_t>(negativeRow ? -digit : digit);
+      });
 
   // The GEMM path pays off for enough vectors x cycles and is exact while
   // |column sums| < 2^24.

@@ -112,36 +112,17 @@ LayerCellDigits::tileDigits(cim::MVMOp mvm) const {
   auto at = [&](int64_t row, int64_t col) -> uint16_t & {
     return cells[row * physCols + col];
   };
-  for (int64_t k = 0; k < layout.weightRows; ++k)
-    for (int64_t n = 0; n < layout.weightCols; ++n) {
-      const int64_t value = values[(g * depth + rb + k) * columns + cb + n];
-      const int64_t pos = std::max<int64_t>(value, 0);
-      const int64_t neg = std::max<int64_t>(-value, 0);
-      for (int64_t s = 0; s < layout.slices; ++s) {
-        auto digit = [&](int64_t stored) {
-          return static_cast<uint16_t>(cim::sliceDigit(stored, sb + s, bits));
-        };
-        switch (scheme) {
-        case cim::SignedScheme::DifferentialColumns:
-          at(layout.row(k, 0), layout.column(n, s, 0)) = digit(pos);
-          at(layout.row(k, 0), layout.column(n, s, 1)) = digit(neg);
-          break;
-        case cim::SignedScheme::DifferentialRows:
-          // The G- row holds the positive digit; the executor negates it
-          // because the row is driven with the opposite polarity.
-          at(layout.row(k, 0), layout.column(n, s, 0)) = digit(pos);
-          at(layout.row(k, 1), layout.column(n, s, 0)) = digit(neg);
-          break;
-        case cim::SignedScheme::OffsetReference:
-          at(layout.row(k, 0), layout.column(n, s, 0)) =
-              digit(value + offsets[g * columns + cb + n]);
-          break;
-        }
-      }
-    }
-  if (layout.referenceColumn)
-    for (int64_t row = 0; row < layout.physicalRows(); ++row)
-      at(row, layout.referenceColumnIndex()) = 1;
+  // Levels are the digits themselves; the G- row of differential rows holds
+  // its digit as a positive level too.
+  cim::forEachTileDigit(
+      layout, sb, bits,
+      [&](int64_t k, int64_t n) {
+        return values[(g * depth + rb + k) * columns + cb + n];
+      },
+      [&](int64_t n) { return offsets[g * columns + cb + n]; },
+      [&](int64_t row, int64_t col, int64_t digit, bool) {
+        at(row, col) = static_cast<uint16_t>(digit);
+      });
   return cells;
 }
 

@@ -52,6 +52,48 @@ inline int64_t sliceDigit(int64_t value, int64_t s, int64_t bitsPerCell) {
   return (value >> (s * bitsPerCell)) & ((int64_t{1} << bitsPerCell) - 1);
 }
 
+/// Visits every cell of a tile that holds a digit: calls
+/// `store(row, col, digit, negativeRow)` with physical coordinates and the
+/// non-negative digit.  `storedValue(k, n)` is v = q - z of tile-relative
+/// weight row k and column n, `offset(n)` the offset scheme's offset of
+/// column n.  `negativeRow` marks the G- row of differential rows, which the
+/// hardware drives with the opposite polarity.  The reference column's cells
+/// hold digit 1.  The one definition of which digit sits where, shared by
+/// the executor and the programming schedule.
+template <typename ValueFn, typename OffsetFn, typename StoreFn>
+void forEachTileDigit(const TileLayout &layout, int64_t sliceBegin,
+                      int64_t bitsPerCell, ValueFn storedValue,
+                      OffsetFn offset, StoreFn store) {
+  for (int64_t k = 0; k < layout.weightRows; ++k)
+    for (int64_t n = 0; n < layout.weightCols; ++n) {
+      const int64_t value = storedValue(k, n);
+      const int64_t pos = value > 0 ? value : 0;
+      const int64_t neg = value < 0 ? -value : 0;
+      for (int64_t s = 0; s < layout.slices; ++s) {
+        auto digit = [&](int64_t stored) {
+          return sliceDigit(stored, sliceBegin + s, bitsPerCell);
+        };
+        switch (layout.scheme) {
+        case SignedScheme::DifferentialColumns:
+          store(layout.row(k, 0), layout.column(n, s, 0), digit(pos), false);
+          store(layout.row(k, 0), layout.column(n, s, 1), digit(neg), false);
+          break;
+        case SignedScheme::DifferentialRows:
+          store(layout.row(k, 0), layout.column(n, s, 0), digit(pos), false);
+          store(layout.row(k, 1), layout.column(n, s, 0), digit(neg), true);
+          break;
+        case SignedScheme::OffsetReference:
+          store(layout.row(k, 0), layout.column(n, s, 0),
+                digit(value + offset(n)), false);
+          break;
+        }
+      }
+    }
+  if (layout.referenceColumn)
+    for (int64_t row = 0; row < layout.physicalRows(); ++row)
+      store(row, layout.referenceColumnIndex(), int64_t{1}, false);
+}
+
 } // namespace nncc::cim
 
 #endif // NNCC_DIALECT_CIM_TILELAYOUT_H
