@@ -14,31 +14,13 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from onnx_builder import GraphBuilder
 
-class GraphBuilder:
-    """Accumulates nodes and initializers with unique names."""
 
-    def __init__(self, seed):
-        self.rng = np.random.Generator(np.random.PCG64(seed))
-        self.nodes, self.inits, self.count = [], [], 0
-
-    def name(self, prefix):
-        self.count += 1
-        return f"{prefix}_{self.count}"
-
-    def weight(self, prefix, shape, scale=0.05):
-        name = self.name(prefix)
-        data = (self.rng.standard_normal(shape, dtype=np.float32) * scale)
-        self.inits.append(numpy_helper.from_array(data, name))
-        return name
-
-    def node(self, op, inputs, **attrs):
-        out = self.name(op.lower())
-        self.nodes.append(helper.make_node(op, inputs, [out], name=out, **attrs))
-        return out
-
+class ResNet50Builder(GraphBuilder):
     def conv_bn(self, x, cin, cout, k, stride, relu=True):
-        w = self.weight("w", (cout, cin, k, k))
+        # The original noise scale (0.05), so the benchmark file is unchanged.
+        w = self.weight("w", (cout, cin, k, k), 0.05)
         y = self.node("Conv", [x, w], kernel_shape=[k, k], strides=[stride] * 2,
                       pads=[k // 2] * 4)
         gamma = self.weight("gamma", (cout,), 0.1)
@@ -62,7 +44,7 @@ class GraphBuilder:
 
 
 def build(seed):
-    g = GraphBuilder(seed)
+    g = ResNet50Builder(seed)
     x = g.conv_bn("input", 3, 64, 7, 2)
     x = g.node("MaxPool", [x], kernel_shape=[3, 3], strides=[2, 2],
                pads=[1, 1, 1, 1])
@@ -74,8 +56,8 @@ def build(seed):
             cin = width * 4
     x = g.node("GlobalAveragePool", [x])
     x = g.node("Flatten", [x], axis=1)
-    w = g.weight("fc_w", (1000, 2048))
-    b = g.weight("fc_b", (1000,))
+    w = g.weight("fc_w", (1000, 2048), 0.05)
+    b = g.weight("fc_b", (1000,), 0.05)
     x = g.node("Gemm", [x, w, b], transB=1)
     graph = helper.make_graph(
         g.nodes, "resnet50_random",

@@ -526,6 +526,7 @@ TargetChip TargetLoader::build() {
     report(parallel->loc, "array.rows_in_parallel",
            formatv("{0} exceeds the array's {1} rows", arr.rowsInParallel,
                    arr.rows));
+  arr.weightBits = integer("array.weight_bits");
   arr.signedWeights = enumValue<SignedWeightScheme>(
       text("array.signed_weights"),
       {{"differential-columns", SignedWeightScheme::DifferentialColumns},

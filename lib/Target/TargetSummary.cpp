@@ -109,7 +109,7 @@ TargetFigures nncc::target::computeFigures(const TargetChip &chip,
 }
 
 void nncc::target::printTarget(const TargetChip &chip, llvm::raw_ostream &os) {
-  TargetFigures f = computeFigures(chip);
+  TargetFigures f = computeFigures(chip, chip.array.weightBits);
   const Device &d = chip.device;
   const Array &a = chip.array;
   const Periphery &p = chip.periphery;

@@ -137,8 +137,10 @@ cl::opt<int64_t> calibrationLimit("calibration-limit",
 cl::opt<double> calibrationPercentile(
     "percentile", cl::desc("Percentile of |x| setting activation ranges"),
     cl::init(100.0), cl::sub(compileCmd));
-cl::opt<int64_t> weightBits("weight-bits", cl::desc("Weight bits"),
-                            cl::init(8), cl::sub(compileCmd));
+cl::opt<int64_t> weightBits("weight-bits",
+                            cl::desc("Weight bits (default: the target's "
+                                     "array.weight_bits)"),
+                            cl::init(0), cl::sub(compileCmd));
 cl::opt<bool> perChannel("per-channel",
                          cl::desc("Per-output-channel weight scales"),
                          cl::init(true), cl::sub(compileCmd));
@@ -370,7 +372,8 @@ int runCompile(mlir::MLIRContext &context) {
   mlir::PassManager pm(&context);
   pm.addPass(createLowerNNToCIM());
   QuantizeLayersOptions quantize;
-  quantize.weightBits = weightBits;
+  quantize.weightBits =
+      weightBits.getNumOccurrences() ? weightBits : chip->array.weightBits;
   quantize.perChannel = perChannel;
   quantize.symmetric = symmetricWeights;
   quantize.calibrationPath = calibrationPath;

@@ -87,6 +87,7 @@ struct Array {
   CellType cell = CellType::T1R1;
   double wireResistance = 0; ///< ohms per cell-to-cell segment
   int64_t rowsInParallel = 0;
+  int64_t weightBits = 8; ///< stored weight precision
   SignedWeightScheme signedWeights = SignedWeightScheme::DifferentialColumns;
 };
 

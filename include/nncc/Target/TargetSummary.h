@@ -23,7 +23,7 @@ struct TargetFigures {
 };
 
 /// Computes the figures for `weightBits`-bit signed weights.
-TargetFigures computeFigures(const TargetChip &chip, int64_t weightBits = 8);
+TargetFigures computeFigures(const TargetChip &chip, int64_t weightBits);
 
 /// Prints the description and its derived figures for `nncc target show`.
 void printTarget(const TargetChip &chip, llvm::raw_ostream &os);

@@ -1,0 +1,101 @@
+"""Writes ONNX models with well-known layer shapes and random weights.
+
+Usage: /usr/bin/python3 bench/make_shaped_models.py MODEL OUT.onnx
+           [--input-size N] [--seed S] [--calibration OUT.npy --samples K]
+
+MODEL is one of:
+  resnet18  torchvision's ResNet-18 layout (7x7 stem, BasicBlocks [2, 2, 2, 2],
+            1x1 stride-2 projections, global average pool, 1000-way Gemm);
+            11.7 M parameters at any input size (default 224).
+  vgg16     VGG-16 configuration D (13 3x3 convs with ReLU, 5 max pools).
+            --input-size 224 (default): torchvision's classifier
+            25088-4096-4096-1000, 138 M parameters.  --input-size 32: the
+            CIFAR-10 variant, classifier 512-512-512-10, 15 M parameters.
+
+Everything is static: input [1, 3, N, N], opset 13, no shape ops.  Weights
+are He-scaled float32 noise from numpy's PCG64 (same seed, same bytes).
+--calibration writes K uniform [0, 1) input samples as .npy (samples along
+dim 0) for `nncc compile --calibration`.  The files are generated, not
+committed (they are 45-550 MB).
+"""
+import argparse
+
+import numpy as np
+import onnx
+
+from onnx_builder import GraphBuilder, parameter_count
+
+
+def resnet18(g, size):
+    x = g.conv_bn("input", 3, 64, 7, 2)
+    x = g.max_pool(x, 3, 2, 1)
+    cin = 64
+    for cout, stride in [(64, 1), (128, 2), (256, 2), (512, 2)]:
+        for block in range(2):
+            s = stride if block == 0 else 1
+            y = g.conv_bn(x, cin, cout, 3, s)
+            y = g.conv_bn(y, cout, cout, 3, 1, relu=False)
+            shortcut = x
+            if s != 1 or cin != cout:
+                shortcut = g.conv_bn(x, cin, cout, 1, s, relu=False)
+            x = g.node("Relu", [g.node("Add", [y, shortcut])])
+            cin = cout
+    x = g.node("GlobalAveragePool", [x])
+    x = g.node("Flatten", [x], axis=1)
+    return g.gemm(x, 512, 1000), 1000
+
+
+VGG16_CONVS = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M",
+               512, 512, 512, "M", 512, 512, 512, "M"]
+
+
+def vgg16(g, size):
+    x, cin = "input", 3
+    for v in VGG16_CONVS:
+        if v == "M":
+            x = g.max_pool(x, 2, 2)
+            size //= 2
+        else:
+            x = g.node("Relu", [g.conv(x, cin, v, 3, bias=True)])
+            cin = v
+    x = g.node("Flatten", [x], axis=1)
+    hidden, classes = (512, 10) if size == 1 else (4096, 1000)
+    fan_in = cin * size * size
+    x = g.node("Relu", [g.gemm(x, fan_in, hidden)])
+    x = g.node("Relu", [g.gemm(x, hidden, hidden)])
+    return g.gemm(x, hidden, classes), classes
+
+
+MODELS = {"resnet18": (resnet18, 224), "vgg16": (vgg16, 224)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", choices=sorted(MODELS))
+    parser.add_argument("out")
+    parser.add_argument("--input-size", type=int)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--calibration")
+    parser.add_argument("--samples", type=int, default=4)
+    args = parser.parse_args()
+    build, default_size = MODELS[args.model]
+    size = args.input_size or default_size
+    if size % 32:
+        parser.error("--input-size must be a multiple of 32")
+    g = GraphBuilder(args.seed)
+    output, classes = build(g, size)
+    model = g.model(f"{args.model}_random", [1, 3, size, size], output,
+                    [1, classes], "nncc-bench")
+    onnx.checker.check_model(model)
+    onnx.save(model, args.out)
+    print(f"wrote {args.out}: {len(model.graph.node)} nodes, "
+          f"{parameter_count(model) / 1e6:.1f} M parameters")
+    if args.calibration:
+        rng = np.random.Generator(np.random.PCG64(args.seed + 1))
+        samples = rng.random((args.samples, 3, size, size), dtype=np.float32)
+        np.save(args.calibration, samples)
+        print(f"wrote {args.calibration}: {args.samples} samples")
+
+
+if __name__ == "__main__":
+    main()
