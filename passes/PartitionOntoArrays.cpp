@@ -111,7 +111,7 @@ LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
         b.getI64IntegerAttr(t.colEnd), b.getI64IntegerAttr(t.sliceBegin),
         b.getI64IntegerAttr(t.sliceEnd), b.getI64IntegerAttr(rowsInParallel),
         b.getBoolAttr(reference), DenseI64ArrayAttr(), IntegerAttr(),
-        DenseI64ArrayAttr());
+        DenseI64ArrayAttr(), IntegerAttr());
     // Column sums go negative when the G- row subtracts in the column or a
     // signed input drives its sign cycle with negative voltages: then the
     // ADC must be bipolar.

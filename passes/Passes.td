@@ -128,6 +128,29 @@ def ReplicateLayers : Pass<"nncc-replicate", "mlir::ModuleOp"> {
   ];
 }
 
+def TimeMultiplex : Pass<"nncc-time-multiplex", "mlir::ModuleOp"> {
+  let summary = "Split a mapping larger than the chip into program groups";
+  let description = [{
+    For a mapping that needs more arrays than the chip has: cuts the tiles,
+    in program order, into program groups of at most `capacity` arrays that
+    are resident one after another (the chip is reprogrammed between
+    groups, and a batch of inputs runs through each group in turn, its
+    activations and any unfinished partial sums waiting in the global
+    buffer).  A group ends at a layer boundary when the next layer fits an
+    empty group but not the rest of this one; a layer larger than a whole
+    group fills the rest of the current group and goes on in new ones, cut
+    between tiles.  Without such oversized layers this next-fit in program
+    order gives the fewest groups of whole, consecutive layers.  Sets `program_group` on every cim.mvm and the module attribute
+    `cim.time_multiplex` (groups, arrays per group).  Fails on replicated
+    layers (replication spends free arrays, which a mapping that does not
+    fit has none of).
+  }];
+  let options = [
+    Option<"capacity", "capacity", "int64_t", "0",
+           "Arrays per group (0: the whole chip)">
+  ];
+}
+
 def PlaceTiles : Pass<"nncc-place", "mlir::ModuleOp"> {
   let summary = "Assign arrays to cores minimizing NoC traffic x hops";
   let description = [{

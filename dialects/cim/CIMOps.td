@@ -128,7 +128,10 @@ def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">]> {
                    OptionalAttr<DenseI64ArrayAttr>:$replica_arrays,
                    // Cores of the array and of its copies (--nncc-place).
                    OptionalAttr<I64Attr>:$core,
-                   OptionalAttr<DenseI64ArrayAttr>:$replica_cores);
+                   OptionalAttr<DenseI64ArrayAttr>:$replica_cores,
+                   // Time-multiplexed mappings: the group of arrays resident
+                   // together (--nncc-time-multiplex).
+                   OptionalAttr<I64Attr>:$program_group);
   let results = (outs CIM_I32Tensor:$column_sums);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -7,17 +7,26 @@
 using namespace mlir;
 using namespace nncc;
 
+TileReadout nncc::tileReadout(cim::MVMOp mvm, cim::TargetAttr target) {
+  TileReadout r;
+  auto layer = mvm->getParentOfType<cim::LayerOp>();
+  r.cycles = layer.getInputCycles().value_or(1);
+  r.readPulse = target.getReadPulse().getValueAsDouble();
+  r.conversionTime = target.getConversionTime().getValueAsDouble();
+  int64_t adcsPerArray = (target.getCols() + target.getColumnsPerAdc() - 1) /
+                         target.getColumnsPerAdc();
+  r.rowGroups = (mvm.getPhysicalRows() + mvm.getRowsInParallel() - 1) /
+                mvm.getRowsInParallel();
+  r.columns = mvm.getPhysicalColumns();
+  r.sequential = (r.columns + adcsPerArray - 1) / adcsPerArray;
+  return r;
+}
+
 llvm::Expected<PipelineTiming> nncc::computePipeline(ModuleOp module) {
   cim::TargetAttr target = cim::getTarget(module);
   if (!target || !target.getReadPulse() || !target.getConversionTime())
     return makeError("the pipeline model needs a #cim.target with read_pulse "
                      "and conversion_time");
-  double readPulse = target.getReadPulse().getValueAsDouble();
-  double conversion = target.getConversionTime().getValueAsDouble();
-  int64_t adcsPerArray =
-      (target.getCols() + target.getColumnsPerAdc() - 1) /
-      target.getColumnsPerAdc();
-
   PipelineTiming timing;
   SmallVector<cim::LayerOp> layers;
   module.walk([&](cim::LayerOp layer) { layers.push_back(layer); });
@@ -33,16 +42,10 @@ llvm::Expected<PipelineTiming> nncc::computePipeline(ModuleOp module) {
     if (layer.getKind() == cim::LayerKind::Gemm && layer.getTransInput())
       batch = layer.getInput().getType().getDimSize(1);
     t.vectorsPerInference = shape.vectors / std::max<int64_t>(batch, 1);
-    int64_t cycles = static_cast<int64_t>(*layer.getInputCycles());
     layer.walk([&](cim::MVMOp mvm) {
       ++t.arrays;
-      int64_t rowGroups = (mvm.getPhysicalRows() + mvm.getRowsInParallel() - 1) /
-                          mvm.getRowsInParallel();
-      int64_t conversions =
-          (mvm.getPhysicalColumns() + adcsPerArray - 1) / adcsPerArray;
-      double tileTime =
-          rowGroups * cycles * (readPulse + conversions * conversion);
-      t.vectorTime = std::max(t.vectorTime, tileTime);
+      t.vectorTime =
+          std::max(t.vectorTime, tileReadout(mvm, target).vectorTime());
     });
     timing.arrays += t.arrays * t.replicas;
     timing.latency += t.time();

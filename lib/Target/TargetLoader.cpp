@@ -586,6 +586,7 @@ TargetChip TargetLoader::build() {
   chip.core.sfuActivation = flag("core.sfu.activation");
   chip.core.sfuPooling = flag("core.sfu.pooling");
   chip.core.sfuElementwise = flag("core.sfu.elementwise");
+  chip.core.sfuLanes = integer("core.sfu.lanes");
 
   chip.chip.cores = integer("chip.cores");
   chip.chip.globalBufferBytes = number("chip.global_buffer");

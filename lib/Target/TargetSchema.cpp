@@ -200,6 +200,9 @@ const std::vector<FieldSpec> &schema() {
       boolean("core.sfu.pooling", "true", "... pooling."),
       boolean("core.sfu.elementwise", "true",
               "... elementwise add/mul and bias."),
+      integer("core.sfu.lanes", Def, "32", 1, 1 << 16,
+              "Elements the special-function unit processes per clock "
+              "cycle (execution schedule timing)."),
 
       integer("chip.cores", Req, "", 1, 1 << 20, "Cores on the chip."),
       quantity("chip.global_buffer", Dimension::Bytes, Def, "0 B", 0, 1e12,

@@ -13,6 +13,7 @@
 // stderr, see nncc/Support/Diagnostics.h).
 //
 //===----------------------------------------------------------------------===//
+#include "nncc/Analysis/DigitalOps.h"
 #include "nncc/Analysis/MappingSummary.h"
 #include "nncc/Analysis/ModelSummary.h"
 #include "nncc/Dialect/CIM/CIMDialect.h"
@@ -23,6 +24,7 @@
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Import/TensorProto.h"
 #include "nncc/Passes/Passes.h"
+#include "nncc/Schedule/ExecutionSchedule.h"
 #include "nncc/Schedule/ProgrammingSchedule.h"
 #include "nncc/Support/Datasets.h"
 #include "nncc/Support/Diagnostics.h"
@@ -150,6 +152,12 @@ cl::opt<bool> replicate("replicate",
                         cl::desc("Copy bottleneck layers onto free arrays "
                                  "(pipeline balancing)"),
                         cl::init(true), cl::sub(compileCmd));
+cl::opt<bool> timeMultiplex(
+    "time-multiplex",
+    cl::desc("When the mapping needs more arrays than the chip has, split it "
+             "into program groups resident one after another (the chip is "
+             "reprogrammed between them) instead of failing"),
+    cl::init(false), cl::sub(compileCmd));
 cl::opt<uint64_t> placementSeed("seed", cl::desc("Placement seed"),
                                 cl::init(1), cl::sub(compileCmd));
 cl::opt<double> placementTimeout(
@@ -329,31 +337,44 @@ int runRun(mlir::MLIRContext &context) {
   return 0;
 }
 
-/// Digital ops left after lowering that the cores' special-function units
-/// cannot run (core.sfu.* false): on such chips (bare macros) the host runs
-/// them.  Returns one line naming them, or "" when the chip runs everything.
+/// Digital ops left after lowering that the cores cannot run (core.sfu.*
+/// false): on such chips (bare macros) the host runs them.  Returns one
+/// line naming them, or "" when the chip runs everything.
 std::string offChipOps(mlir::ModuleOp module, const target::TargetChip &chip) {
   std::map<std::string, int> counts;
   module.walk([&](mlir::Operation *op) {
-    if (!op->getDialect() || op->getDialect()->getNamespace() != "nn")
+    if (!op->getDialect() || op->getDialect()->getNamespace() != "nn" ||
+        op->getParentOfType<cim::LayerOp>())
       return;
-    StringRef name = op->getName().stripDialect();
-    bool onChip = true;
-    if (name == "relu" || name == "leaky_relu" || name == "sigmoid" ||
-        name == "tanh" || name == "clip" || name == "softmax")
-      onChip = chip.core.sfuActivation;
-    else if (name.contains("pool"))
-      onChip = chip.core.sfuPooling;
-    else if (name == "add" || name == "sub" || name == "mul" || name == "div" ||
-             name == "batch_normalization")
-      onChip = chip.core.sfuElementwise;
-    if (!onChip)
+    if (!coreRuns(classifyDigitalOp(op), chip))
       ++counts[op->getName().getStringRef().str()];
   });
   std::string line;
   for (const auto &[name, count] : counts)
     line += (line.empty() ? "" : ", ") + name + " x" + std::to_string(count);
   return line;
+}
+
+/// The mapping needs more arrays than the chip has: says by how much and
+/// which layers take them.
+int reportDoesNotFit(const MappingSummary &mapping) {
+  errs() << "error: " << modelPath << ": the mapping needs "
+         << mapping.totalArrays << " arrays, target '" << mapping.target
+         << "' has " << mapping.chipArrays
+         << format(" (%.2fx); --time-multiplex reprograms the chip between "
+                   "groups of layers\n",
+                   static_cast<double>(mapping.totalArrays) /
+                       static_cast<double>(mapping.chipArrays));
+  for (const LayerMapping &layer : mapping.layers)
+    errs() << "note: layer '" << layer.name << "' needs " << layer.arrays
+           << " arrays (" << layer.groups << "x" << layer.depth << "x"
+           << layer.columns << " weights, " << layer.slices << " slices of "
+           << layer.bitsPerCell << " bits, " << layer.scheme << ")"
+           << (layer.arrays > mapping.chipArrays
+                   ? "; more than the whole chip"
+                   : "")
+           << '\n';
+  return 1;
 }
 
 int runCompile(mlir::MLIRContext &context) {
@@ -389,19 +410,25 @@ int runCompile(mlir::MLIRContext &context) {
     pm.addPass(createReplicateLayers());
   if (mlir::failed(pm.run(*module)))
     return 1;
-  // Placement needs every array on the chip; a mapping that does not fit
-  // is reported below (time-multiplexing is future work).
+  // A mapping beyond the chip is an error unless the user accepts
+  // reprogramming between program groups.
   {
     MappingSummary beforePlacement = summarizeMapping(*module);
-    if (beforePlacement.totalArrays <= beforePlacement.chipArrays) {
-      mlir::PassManager placePm(&context);
-      PlaceTilesOptions place;
-      place.seed = placementSeed;
-      place.timeout = placementTimeout;
-      placePm.addPass(createPlaceTiles(place));
-      if (mlir::failed(placePm.run(*module)))
+    if (beforePlacement.totalArrays > beforePlacement.chipArrays) {
+      if (!timeMultiplex)
+        return reportDoesNotFit(beforePlacement);
+      mlir::PassManager groupPm(&context);
+      groupPm.addPass(createTimeMultiplex());
+      if (mlir::failed(groupPm.run(*module)))
         return 1;
     }
+    mlir::PassManager placePm(&context);
+    PlaceTilesOptions place;
+    place.seed = placementSeed;
+    place.timeout = placementTimeout;
+    placePm.addPass(createPlaceTiles(place));
+    if (mlir::failed(placePm.run(*module)))
+      return 1;
   }
   MappingSummary mapping = summarizeMapping(*module);
   std::string hostOps = offChipOps(*module, *chip);
@@ -410,32 +437,9 @@ int runCompile(mlir::MLIRContext &context) {
            << ": the cores have no special-function unit for these ops, the "
               "host runs them: "
            << hostOps << '\n';
-  if (mapping.totalArrays > mapping.chipArrays)
-    errs() << "warning: " << targetPath << ": the mapping needs "
-           << mapping.totalArrays << " arrays, the chip has "
-           << mapping.chipArrays
-           << " (layers must share arrays by reprogramming)\n";
 
-  if (std::error_code ec = sys::fs::create_directories(outputPath))
-    return fail(outputPath, "cannot create directory: " + ec.message());
-  auto write = [&](StringRef name,
-                   llvm::function_ref<void(raw_ostream &)> body) -> Error {
-    SmallString<256> path(outputPath);
-    sys::path::append(path, name);
-    return writeToOutput(path, [&](raw_ostream &os) {
-      body(os);
-      return Error::success();
-    });
-  };
-  if (Error e = write("mapped.mlir", [&](raw_ostream &os) { module->print(os); }))
-    return fail(std::move(e));
-  if (Error e = write("mapping.txt",
-                      [&](raw_ostream &os) { printMappingSummary(mapping, os); }))
-    return fail(std::move(e));
-  if (Error e = write("mapping.json", [&](raw_ostream &os) {
-        printMappingSummaryJson(mapping, os);
-      }))
-    return fail(std::move(e));
+  // Every output is rendered before the first is written, so a failing step
+  // leaves the output directory untouched.
   ProgrammingOptions programmingOptions;
   module->walk([&](cim::MVMOp mvm) {
     if (auto core = mvm.getCore())
@@ -449,24 +453,53 @@ int runCompile(mlir::MLIRContext &context) {
       buildProgrammingSchedule(*module, *chip, programmingOptions);
   if (!programming)
     return fail(programming.takeError());
-  if (Error e = write("programming.json", [&](raw_ostream &os) {
-        writeProgrammingJson(*programming, os);
-      }))
-    return fail(std::move(e));
-  if (Error e = write("programming.bin", [&](raw_ostream &os) {
-        writeProgrammingBinary(*programming, os);
-      }))
-    return fail(std::move(e));
-  if (Error e = write("summary.txt", [&](raw_ostream &os) {
-        printModelSummary(modelSummary, os);
-      }))
-    return fail(std::move(e));
+  Expected<ExecutionSchedule> execution = buildExecutionSchedule(*module, *chip);
+  if (!execution)
+    return fail(execution.takeError());
+
+  std::vector<std::pair<std::string, std::string>> outputs;
+  auto render = [&](StringRef name,
+                    llvm::function_ref<void(raw_ostream &)> body) {
+    std::string text;
+    raw_string_ostream os(text);
+    body(os);
+    outputs.emplace_back(name.str(), std::move(text));
+  };
+  render("mapped.mlir", [&](raw_ostream &os) { module->print(os); });
+  render("mapping.txt", [&](raw_ostream &os) {
+    printMappingSummary(mapping, os);
+    printExecutionSummary(*execution, os);
+  });
+  render("mapping.json",
+         [&](raw_ostream &os) { printMappingSummaryJson(mapping, os); });
+  render("programming.json",
+         [&](raw_ostream &os) { writeProgrammingJson(*programming, os); });
+  render("programming.bin",
+         [&](raw_ostream &os) { writeProgrammingBinary(*programming, os); });
+  render("execution.json",
+         [&](raw_ostream &os) { writeExecutionJson(*execution, os); });
+  render("summary.txt",
+         [&](raw_ostream &os) { printModelSummary(modelSummary, os); });
+
+  if (std::error_code ec = sys::fs::create_directories(outputPath))
+    return fail(outputPath, "cannot create directory: " + ec.message());
+  std::string names;
+  for (const auto &[name, text] : outputs) {
+    SmallString<256> path(outputPath);
+    sys::path::append(path, name);
+    if (Error e = writeToOutput(path, [&](raw_ostream &os) {
+          os << text;
+          return Error::success();
+        }))
+      return fail(std::move(e));
+    names += (names.empty() ? "" : ",") + name;
+  }
   outs() << "model: " << modelPath << " (" << modelSummary.layers.size()
          << " layers, " << modelSummary.totalParameters << " parameters, "
          << modelSummary.totalMacs << " MACs)\n";
   printMappingSummary(mapping, outs());
-  outs() << "wrote " << outputPath << "/{mapped.mlir,mapping.txt,mapping.json,"
-         << "programming.json,programming.bin,summary.txt}\n";
+  printExecutionSummary(*execution, outs());
+  outs() << "wrote " << outputPath << "/{" << names << "}\n";
   return 0;
 }
 

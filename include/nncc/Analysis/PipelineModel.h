@@ -25,6 +25,29 @@
 
 namespace nncc {
 
+namespace cim {
+class MVMOp;
+class TargetAttr;
+} // namespace cim
+
+/// How one tile is read out for one input vector.
+struct TileReadout {
+  int64_t rowGroups = 0;   ///< ceil(physical rows / rows_in_parallel)
+  int64_t columns = 0;     ///< physical columns converted
+  int64_t sequential = 0;  ///< ceil(columns / ADCs per array): conversions
+                           ///< one ADC makes per read
+  int64_t cycles = 0;      ///< input cycles
+  double readPulse = 0, conversionTime = 0; ///< seconds
+  /// Seconds per input vector.
+  double vectorTime() const {
+    return static_cast<double>(rowGroups * cycles) *
+           (readPulse + static_cast<double>(sequential) * conversionTime);
+  }
+};
+/// The readout of `mvm` (its layer's input_cycles, the target's timing).
+/// The target must have read_pulse and conversion_time.
+TileReadout tileReadout(cim::MVMOp mvm, cim::TargetAttr target);
+
 struct LayerTiming {
   std::string name;
   int64_t arrays = 0;          ///< arrays of one copy

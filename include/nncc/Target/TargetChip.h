@@ -110,6 +110,7 @@ struct Core {
   int64_t arrays = 0;
   double bufferBytes = 0;
   bool sfuActivation = true, sfuPooling = true, sfuElementwise = true;
+  int64_t sfuLanes = 32; ///< elements per clock cycle
 };
 
 struct Interconnect {

@@ -1,0 +1,40 @@
+//===- DigitalOps.h - What the cores' digital units do ----------*- C++ -*-===//
+//
+// After lowering, every op that is not a cim.layer is digital.  Which unit
+// of a core runs it, and how much work it is, are decided here once for the
+// compile warnings, the execution schedule and the PPA model.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_ANALYSIS_DIGITALOPS_H
+#define NNCC_ANALYSIS_DIGITALOPS_H
+
+#include "nncc/Target/TargetChip.h"
+
+#include "mlir/IR/Operation.h"
+
+#include <cstdint>
+
+namespace nncc {
+
+enum class DigitalOpClass {
+  Activation,  ///< relu, sigmoid, tanh, clip, leaky_relu, softmax
+  Pooling,     ///< max / average / global average pooling
+  Elementwise, ///< add, sub, mul, div, batch normalization
+  Layout,      ///< reshapes, transposes, concat, pad, constants: no work
+  Other        ///< anything else (e.g. a matmul of two activations)
+};
+
+DigitalOpClass classifyDigitalOp(mlir::Operation *op);
+
+/// Whether a core of `chip` can run ops of this class (Other: never).
+bool coreRuns(DigitalOpClass opClass, const target::TargetChip &chip);
+
+/// Elementary operations of one inference: output elements per sample times
+/// the work per element (the window size of a pooling, 3 for softmax (exp,
+/// sum, divide), 2 for batch normalization (scale, shift), else 1).  The
+/// batch is dimension 0 of the result.  0 for Layout.
+int64_t digitalOpsPerInference(mlir::Operation *op);
+
+} // namespace nncc
+
+#endif // NNCC_ANALYSIS_DIGITALOPS_H

@@ -1,0 +1,76 @@
+//===- DigitalOps.cpp - What the cores' digital units do ------------------===//
+#include "nncc/Analysis/DigitalOps.h"
+
+#include "nncc/Dialect/NN/NNOps.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace nncc;
+
+DigitalOpClass nncc::classifyDigitalOp(Operation *op) {
+  return llvm::TypeSwitch<Operation *, DigitalOpClass>(op)
+      .Case<nn::ReluOp, nn::SigmoidOp, nn::TanhOp, nn::LeakyReluOp,
+            nn::ClipOp, nn::SoftmaxOp>(
+          [](auto) { return DigitalOpClass::Activation; })
+      .Case<nn::MaxPoolOp, nn::AveragePoolOp, nn::GlobalAveragePoolOp>(
+          [](auto) { return DigitalOpClass::Pooling; })
+      .Case<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp,
+            nn::BatchNormalizationOp>(
+          [](auto) { return DigitalOpClass::Elementwise; })
+      .Case<nn::ConstantOp, nn::ConcatOp, nn::FlattenOp, nn::ReshapeOp,
+            nn::TransposeOp, nn::PadOp, nn::SqueezeOp, nn::UnsqueezeOp>(
+          [](auto) { return DigitalOpClass::Layout; })
+      .Default([](Operation *) { return DigitalOpClass::Other; });
+}
+
+bool nncc::coreRuns(DigitalOpClass opClass, const target::TargetChip &chip) {
+  switch (opClass) {
+  case DigitalOpClass::Activation:
+    return chip.core.sfuActivation;
+  case DigitalOpClass::Pooling:
+    return chip.core.sfuPooling;
+  case DigitalOpClass::Elementwise:
+    return chip.core.sfuElementwise;
+  case DigitalOpClass::Layout:
+    return true;
+  case DigitalOpClass::Other:
+    return false;
+  }
+  return false;
+}
+
+namespace {
+int64_t product(ArrayRef<int64_t> dims) {
+  int64_t n = 1;
+  for (int64_t d : dims)
+    n *= std::max<int64_t>(d, 0);
+  return n;
+}
+} // namespace
+
+int64_t nncc::digitalOpsPerInference(Operation *op) {
+  DigitalOpClass opClass = classifyDigitalOp(op);
+  if (opClass == DigitalOpClass::Layout || op->getNumResults() == 0)
+    return 0;
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!type || !type.hasStaticShape())
+    return 0;
+  int64_t batch = type.getRank() > 0 ? std::max<int64_t>(type.getDimSize(0), 1)
+                                     : 1;
+  int64_t elements = product(type.getShape()) / batch;
+  int64_t perElement =
+      llvm::TypeSwitch<Operation *, int64_t>(op)
+          .Case<nn::MaxPoolOp, nn::AveragePoolOp>(
+              [](auto pool) { return product(pool.getKernelShape()); })
+          .Case([](nn::GlobalAveragePoolOp pool) {
+            auto in = cast<RankedTensorType>(pool.getX().getType());
+            return in.getRank() > 2 ? product(in.getShape().drop_front(2))
+                                    : int64_t{1};
+          })
+          .Case([](nn::SoftmaxOp) { return int64_t{3}; })
+          .Case([](nn::BatchNormalizationOp) { return int64_t{2}; })
+          .Default([](Operation *) { return int64_t{1}; });
+  return elements * perElement;
+}

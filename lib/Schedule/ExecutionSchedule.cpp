@@ -1,0 +1,385 @@
+//===- ExecutionSchedule.cpp - What every core does per inference ---------===//
+#include "nncc/Schedule/ExecutionSchedule.h"
+
+#include "nncc/Analysis/DigitalOps.h"
+#include "nncc/Analysis/PipelineModel.h"
+#include "nncc/Analysis/TileTraffic.h"
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Support/Errors.h"
+#include "nncc/Support/JsonNumbers.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+#include <cmath>
+#include <map>
+#include <set>
+
+using namespace mlir;
+using namespace nncc;
+
+llvm::StringRef nncc::toString(ExecOpKind kind) {
+  switch (kind) {
+  case ExecOpKind::Load:
+    return "load";
+  case ExecOpKind::Drive:
+    return "drive";
+  case ExecOpKind::Read:
+    return "read";
+  case ExecOpKind::Convert:
+    return "convert";
+  case ExecOpKind::ShiftAdd:
+    return "shift_add";
+  case ExecOpKind::Combine:
+    return "combine";
+  case ExecOpKind::Accumulate:
+    return "accumulate";
+  case ExecOpKind::Sfu:
+    return "sfu";
+  case ExecOpKind::Send:
+    return "send";
+  case ExecOpKind::Host:
+    return "host";
+  }
+  return "?";
+}
+
+namespace {
+
+int64_t hopsBetween(int64_t a, int64_t b, const target::TargetChip &chip) {
+  if (a == b)
+    return 0;
+  const target::Interconnect &noc = chip.chip.interconnect;
+  if (noc.topology == target::Topology::Bus || noc.width <= 0)
+    return 1;
+  return std::abs(a % noc.width - b % noc.width) +
+         std::abs(a / noc.width - b / noc.width);
+}
+
+/// The layer each digital op belongs to: the latest layer (program order)
+/// whose result reaches the op; ops before every layer go to the first.
+std::vector<std::pair<Operation *, int>>
+digitalOpsByLayer(ModuleOp module, const TileTraffic &traffic) {
+  llvm::DenseMap<Operation *, int> layerIndex;
+  for (auto [i, layer] : llvm::enumerate(traffic.layers))
+    layerIndex[layer] = static_cast<int>(i);
+  llvm::DenseMap<Operation *, int> owner; // latest layer reaching an op
+  std::vector<std::pair<Operation *, int>> ops;
+  module.walk([&](Operation *op) {
+    if (isa<cim::LayerOp>(op) || op->getParentOfType<cim::LayerOp>() ||
+        !op->getDialect() || op->getDialect()->getNamespace() != "nn")
+      return;
+    int latest = -1;
+    for (Value operand : op->getOperands()) {
+      Operation *def = operand.getDefiningOp();
+      if (!def)
+        continue;
+      if (auto it = layerIndex.find(def); it != layerIndex.end())
+        latest = std::max(latest, it->second);
+      else if (auto it = owner.find(def); it != owner.end())
+        latest = std::max(latest, it->second);
+    }
+    owner[op] = latest;
+    if (classifyDigitalOp(op) != DigitalOpClass::Layout)
+      ops.push_back({op, std::max(latest, 0)});
+  });
+  return ops;
+}
+
+} // namespace
+
+llvm::Expected<ExecutionSchedule>
+nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
+  llvm::Expected<PipelineTiming> timing = computePipeline(module);
+  if (!timing)
+    return timing.takeError();
+  llvm::Expected<TileTraffic> trafficOr = computeTileTraffic(module);
+  if (!trafficOr)
+    return trafficOr.takeError();
+  const TileTraffic &traffic = *trafficOr;
+  cim::TargetAttr target = cim::getTarget(module);
+  const double clock = chip.technology.clock;
+  const target::Interconnect &noc = chip.chip.interconnect;
+
+  ExecutionSchedule schedule;
+  schedule.target = target.getName().str();
+  for (const LayerTiming &t : timing->layers) {
+    StageExecution stage;
+    stage.layer = t.name;
+    stage.replicas = t.replicas;
+    stage.vectorsPerCopy = t.vectorsPerCopy();
+    stage.arrays = t.arrays * t.replicas;
+    stage.compute = t.time();
+    schedule.stages.push_back(std::move(stage));
+  }
+
+  // Digital ops of each layer, in program order.
+  std::vector<std::vector<Operation *>> layerOps(traffic.layers.size());
+  std::vector<Operation *> hostOps;
+  for (auto [op, layer] : digitalOpsByLayer(module, traffic)) {
+    if (coreRuns(classifyDigitalOp(op), chip))
+      layerOps[layer].push_back(op);
+    else
+      hostOps.push_back(op);
+  }
+
+  // Outgoing flows of each tile.
+  std::vector<std::vector<const TileFlow *>> outgoing(traffic.tiles.size());
+  for (const TileFlow &flow : traffic.flows)
+    outgoing[flow.from].push_back(&flow);
+
+  std::map<int64_t, CoreExecution> cores;
+  auto emit = [&](int64_t core, ExecOp op) {
+    CoreExecution &c = cores[core];
+    c.core = core;
+    c.ops.push_back(std::move(op));
+  };
+  for (auto [li, constLayer] : llvm::enumerate(traffic.layers)) {
+    cim::LayerOp layer = constLayer;
+    StageExecution &stage = schedule.stages[li];
+    int64_t vectors = stage.vectorsPerCopy;
+    int64_t inputBits = layer.getInputBits().value_or(8);
+    bool polarity = layer.getSignedScheme().has_value();
+    for (auto [copy, copyTiles] : llvm::enumerate(traffic.layerTiles[li])) {
+      std::map<int64_t, std::vector<int>> byCore;
+      for (int t : copyTiles)
+        byCore[traffic.tiles[t].core].push_back(t);
+      // The copy's SFU work runs on the core of its first home tile.
+      int64_t sfuCore = traffic.tiles[copyTiles.front()].core;
+      for (const auto &[core, tiles] : byCore) {
+        int li32 = static_cast<int>(li);
+        int64_t c = static_cast<int64_t>(copy);
+        std::set<std::tuple<int64_t, int64_t, int64_t>> rowRanges;
+        int64_t rows = 0, rowActivations = 0, conversions = 0, combines = 0,
+                accumulates = 0, rowGroups = 0, sequential = 0, cycles = 0;
+        double readPulse = 0, conversionTime = 0;
+        for (int t : tiles) {
+          cim::MVMOp mvm = traffic.tiles[t].mvm;
+          if (rowRanges.insert({mvm.getGroup(), mvm.getRowBegin(),
+                                mvm.getRowEnd()})
+                  .second)
+            rows += mvm.getRowEnd() - mvm.getRowBegin();
+          TileReadout r = tileReadout(mvm, target);
+          rowGroups = std::max(rowGroups, r.rowGroups);
+          sequential = std::max(sequential, r.sequential);
+          cycles = r.cycles;
+          readPulse = r.readPulse;
+          conversionTime = r.conversionTime;
+          rowActivations += mvm.getPhysicalRows() * r.cycles;
+          conversions += r.columns * r.rowGroups * r.cycles;
+          int64_t weightCols = mvm.getColEnd() - mvm.getColBegin();
+          if (polarity)
+            combines += weightCols * (mvm.getSliceEnd() - mvm.getSliceBegin());
+        }
+        for (int t : copyTiles)
+          if (traffic.tiles[t].home != t &&
+              traffic.tiles[traffic.tiles[t].home].core == core)
+            accumulates += cim::MVMOp(traffic.tiles[t].mvm).getColEnd() -
+                           cim::MVMOp(traffic.tiles[t].mvm).getColBegin();
+        int64_t reads = vectors * cycles * rowGroups;
+        emit(core, {ExecOpKind::Load, li32, c, vectors, 0, 0,
+                    vectors * rows * inputBits});
+        emit(core, {ExecOpKind::Drive, li32, c, reads, 0, 0,
+                    vectors * rowActivations});
+        emit(core, {ExecOpKind::Read, li32, c, reads, readPulse,
+                    static_cast<int64_t>(tiles.size()), 0});
+        emit(core, {ExecOpKind::Convert, li32, c, reads * sequential,
+                    conversionTime, static_cast<int64_t>(tiles.size()),
+                    vectors * conversions});
+        emit(core, {ExecOpKind::ShiftAdd, li32, c, reads * sequential, 0, 0,
+                    vectors * conversions});
+        if (combines)
+          emit(core, {ExecOpKind::Combine, li32, c, vectors, 0, 0,
+                      vectors * combines});
+        if (accumulates)
+          emit(core, {ExecOpKind::Accumulate, li32, c, vectors, 0, 0,
+                      vectors * accumulates});
+        if (core == sfuCore) {
+          double sfuTime = 0;
+          for (Operation *op : layerOps[li]) {
+            int64_t ops = (digitalOpsPerInference(op) + stage.replicas - 1) /
+                          stage.replicas;
+            int64_t lanes = chip.core.sfuLanes;
+            ExecOp sfu{ExecOpKind::Sfu, li32, c, (ops + lanes - 1) / lanes,
+                       1.0 / clock, 0, ops};
+            sfu.what = op->getName().getStringRef().str();
+            sfuTime += sfu.total();
+            emit(core, std::move(sfu));
+          }
+          stage.sfu = std::max(stage.sfu, sfuTime);
+        }
+        // Transfers, summed per destination core.
+        std::map<int64_t, double> bitsTo;
+        for (int t : tiles)
+          for (const TileFlow *flow : outgoing[t]) {
+            int64_t peer = traffic.tiles[flow->to].core;
+            if (peer != core)
+              bitsTo[peer] += flow->bits;
+          }
+        for (const auto &[peer, bits] : bitsTo) {
+          ExecOp send{ExecOpKind::Send, li32, c, 1, 0, 0,
+                      static_cast<int64_t>(std::llround(bits))};
+          send.peer = peer;
+          send.hops = hopsBetween(core, peer, chip);
+          send.each = bits / noc.linkBandwidth +
+                      static_cast<double>(send.hops) * noc.hopLatency;
+          stage.transfer = std::max(stage.transfer, send.each);
+          emit(core, std::move(send));
+        }
+      }
+    }
+  }
+  for (Operation *op : hostOps) {
+    ExecOp host{ExecOpKind::Host, -1, 0, 1, 0, 0, digitalOpsPerInference(op)};
+    host.what = op->getName().getStringRef().str();
+    emit(-1, std::move(host));
+  }
+
+  // Stage timing and totals.
+  double start = 0;
+  for (auto [i, stage] : llvm::enumerate(schedule.stages)) {
+    stage.start = start;
+    start += stage.time();
+    if (stage.time() > schedule.interval) {
+      schedule.interval = stage.time();
+      schedule.bottleneck = i;
+    }
+  }
+  schedule.latency = start;
+  for (auto &[core, execution] : cores) {
+    for (const ExecOp &op : execution.ops) {
+      switch (op.kind) {
+      case ExecOpKind::Load:
+        schedule.bufferBits += op.amount;
+        break;
+      case ExecOpKind::Drive:
+        schedule.rowActivations += op.amount;
+        break;
+      case ExecOpKind::Convert:
+        schedule.conversions += op.amount;
+        break;
+      case ExecOpKind::ShiftAdd:
+      case ExecOpKind::Combine:
+      case ExecOpKind::Accumulate:
+        schedule.digitalAdds += op.amount;
+        break;
+      case ExecOpKind::Sfu:
+        schedule.sfuOps += op.amount;
+        break;
+      case ExecOpKind::Send:
+        schedule.transferBits += op.amount;
+        schedule.bitHops += op.amount * op.hops;
+        break;
+      case ExecOpKind::Host:
+        schedule.hostOps += op.amount;
+        break;
+      case ExecOpKind::Read:
+        break;
+      }
+    }
+  }
+  // Cores ascending, the host (-1) last.
+  for (auto &[core, execution] : cores)
+    if (core >= 0)
+      schedule.cores.push_back(std::move(execution));
+  if (auto host = cores.find(-1); host != cores.end())
+    schedule.cores.push_back(std::move(host->second));
+  return schedule;
+}
+
+void nncc::writeExecutionJson(const ExecutionSchedule &s,
+                              llvm::raw_ostream &os) {
+  llvm::json::OStream j(os, 2);
+  j.object([&] {
+    j.attribute("schema", "nncc-execution-schedule");
+    j.attribute("version", static_cast<int64_t>(kExecutionJsonVersion));
+    j.attribute("target", s.target);
+    jsonNumber(j, "interval_s", s.interval);
+    jsonNumber(j, "latency_s", s.latency);
+    j.attribute("bottleneck", s.stages.empty()
+                                  ? llvm::json::Value(nullptr)
+                                  : llvm::json::Value(
+                                        s.stages[s.bottleneck].layer));
+    j.attributeObject("per_inference", [&] {
+      j.attribute("row_activations", s.rowActivations);
+      j.attribute("adc_conversions", s.conversions);
+      j.attribute("digital_adds", s.digitalAdds);
+      j.attribute("buffer_read_bits", s.bufferBits);
+      j.attribute("sfu_ops", s.sfuOps);
+      j.attribute("host_ops", s.hostOps);
+      j.attribute("transfer_bits", s.transferBits);
+      j.attribute("bit_hops", s.bitHops);
+    });
+    j.attributeArray("stages", [&] {
+      for (const StageExecution &stage : s.stages)
+        j.object([&] {
+          j.attribute("layer", stage.layer);
+          j.attribute("replicas", stage.replicas);
+          j.attribute("vectors_per_copy", stage.vectorsPerCopy);
+          j.attribute("arrays", stage.arrays);
+          jsonNumber(j, "compute_s", stage.compute);
+          jsonNumber(j, "sfu_s", stage.sfu);
+          jsonNumber(j, "transfer_s", stage.transfer);
+          jsonNumber(j, "time_s", stage.time());
+          j.attribute("bound", stage.bound());
+          jsonNumber(j, "start_s", stage.start);
+        });
+    });
+    j.attributeArray("cores", [&] {
+      for (const CoreExecution &core : s.cores)
+        j.object([&] {
+          if (core.core >= 0)
+            j.attribute("core", core.core);
+          else
+            j.attribute("core", "host");
+          j.attributeArray("ops", [&] {
+            for (const ExecOp &op : core.ops)
+              j.object([&] {
+                j.attribute("op", toString(op.kind));
+                if (op.layer >= 0)
+                  j.attribute("layer", s.stages[op.layer].layer);
+                else
+                  j.attribute("layer", nullptr);
+                j.attribute("copy", op.copy);
+                j.attribute("count", op.count);
+                jsonNumber(j, "each_s", op.each);
+                jsonNumber(j, "total_s", op.total());
+                j.attribute("amount", op.amount);
+                if (op.kind == ExecOpKind::Read ||
+                    op.kind == ExecOpKind::Convert)
+                  j.attribute("arrays", op.arrays);
+                if (op.kind == ExecOpKind::Send) {
+                  j.attribute("peer", op.peer);
+                  j.attribute("hops", op.hops);
+                }
+                if (!op.what.empty())
+                  j.attribute("what", op.what);
+              });
+          });
+        });
+    });
+  });
+  os << '\n';
+}
+
+void nncc::printExecutionSummary(const ExecutionSchedule &s,
+                                 llvm::raw_ostream &os) {
+  if (s.stages.empty())
+    return;
+  const StageExecution &slowest = s.stages[s.bottleneck];
+  os << llvm::format("execution: interval %.3f us (%.0f inferences/s), "
+                     "latency %.3f us; slowest stage %s (bound by %s)\n",
+                     s.interval * 1e6, s.interval > 0 ? 1.0 / s.interval : 0.0,
+                     s.latency * 1e6, slowest.layer.c_str(),
+                     slowest.bound().str().c_str());
+  os << "per inference: " << s.rowActivations << " row activations, "
+     << s.conversions << " ADC conversions, " << s.digitalAdds
+     << " digital adds, " << s.sfuOps << " SFU ops, " << s.transferBits
+     << " bits sent (" << s.bitHops << " bit-hops)";
+  if (s.hostOps)
+    os << ", " << s.hostOps << " host ops";
+  os << '\n';
+}

@@ -1,0 +1,238 @@
+//===- ExecutionScheduleTest.cpp - Execution schedule by hand -------------===//
+//
+// Two small gemm layers are mapped with the real passes onto a hand-built
+// 2-core chip; every count and time below is worked out by hand from the
+// model in docs/execution-schedule.md.
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Schedule/ExecutionSchedule.h"
+
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Dialect/NN/NNDialect.h"
+#include "nncc/Passes/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "gtest/gtest.h"
+
+using namespace mlir;
+using namespace nncc;
+
+namespace {
+
+/// 4x4 arrays of 1-bit cells, G+/G- column pairs, 2 rows read at once, one
+/// ADC per 2 columns (2 ADCs per array), 2-bit bit-serial inputs (2
+/// cycles), 10 ns reads, 1 ns conversions (1 GHz, no adc_latency); 2 cores
+/// of 2 arrays on a 2x1 mesh, 1 Gbit/s links, 1 ns per hop, 4 SFU lanes.
+target::TargetChip makeChip() {
+  target::TargetChip chip;
+  chip.name = "hand";
+  chip.technology = {22e-9, 0.8, 1e9};
+  chip.device.levels = 2;
+  chip.device.gMin = 1e-6;
+  chip.device.gMax = 1e-5;
+  chip.device.readVoltage = 0.2;
+  chip.device.readPulse = 10e-9;
+  chip.array.rows = 4;
+  chip.array.cols = 4;
+  chip.array.rowsInParallel = 2;
+  chip.array.signedWeights = target::SignedWeightScheme::DifferentialColumns;
+  chip.periphery.adcBits = 8;
+  chip.periphery.columnsPerAdc = 2;
+  chip.periphery.inputBits = 2;
+  chip.periphery.dacBits = 1;
+  chip.core.arrays = 2;
+  chip.core.sfuLanes = 4;
+  chip.chip.cores = 2;
+  chip.chip.interconnect.topology = target::Topology::Mesh;
+  chip.chip.interconnect.width = 2;
+  chip.chip.interconnect.height = 1;
+  chip.chip.interconnect.linkBandwidth = 1e9;
+  chip.chip.interconnect.hopLatency = 1e-9;
+  return chip;
+}
+
+/// fc1: [1, 6] x [6, 2] -> relu -> fc2: [1, 2] x [2, 1], 2-bit weights
+/// (1 magnitude bit per polarity: one 1-bit slice), 2-bit inputs.
+constexpr const char *kModule = R"mlir(
+func.func @main(%x: tensor<1x6xf32>) -> tensor<1x1xf32> {
+  %0 = cim.layer "fc1" %x {input_bits = 2 : i64, input_scale = 1.0 : f64, input_signed = false, weight_bits = 2 : i64, weight_symmetric = true, weight_ints = dense<1> : tensor<1x6x2xi32>, weight_scales = dense<1.0> : tensor<2xf32>, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<1.0> : tensor<1x6x2xf32>, kind = #cim<kind gemm>} : (tensor<1x6xf32>) -> tensor<1x2xf32>
+  %1 = nn.relu %0 : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  %2 = cim.layer "fc2" %1 {input_bits = 2 : i64, input_scale = 1.0 : f64, input_signed = false, weight_bits = 2 : i64, weight_symmetric = true, weight_ints = dense<-1> : tensor<1x2x1xi32>, weight_scales = dense<1.0> : tensor<1xf32>, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<-1.0> : tensor<1x2x1xf32>, kind = #cim<kind gemm>} : (tensor<1x2xf32>) -> tensor<1x1xf32>
+  return %2 : tensor<1x1xf32>
+}
+)mlir";
+
+class ExecutionTest : public ::testing::Test {
+protected:
+  ExecutionTest() : context(registry()) {
+    context.loadAllAvailableDialects();
+    handler =
+        std::make_unique<ScopedDiagnosticHandler>(&context, [&](Diagnostic &d) {
+          diagnostics += d.str() + "\n";
+          return success();
+        });
+  }
+
+  static DialectRegistry registry() {
+    DialectRegistry r;
+    r.insert<nn::NNDialect, cim::CIMDialect, func::FuncDialect>();
+    return r;
+  }
+
+  OwningOpRef<ModuleOp> map(const target::TargetChip &chip) {
+    OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(kModule, &context);
+    EXPECT_TRUE(module) << diagnostics;
+    if (!module)
+      return module;
+    (*module)->setAttr(cim::kTargetAttrName, makeTargetAttr(&context, chip));
+    PassManager pm(&context);
+    pm.addPass(createDifferentialSplit());
+    pm.addPass(createBitSliceWeights());
+    pm.addPass(createPartitionOntoArrays());
+    EXPECT_TRUE(succeeded(pm.run(*module))) << diagnostics;
+    return module;
+  }
+
+  MLIRContext context;
+  std::unique_ptr<ScopedDiagnosticHandler> handler;
+  std::string diagnostics;
+};
+
+const ExecOp *find(const CoreExecution &core, ExecOpKind kind) {
+  for (const ExecOp &op : core.ops)
+    if (op.kind == kind)
+      return &op;
+  return nullptr;
+}
+
+TEST_F(ExecutionTest, HandComputedTwoLayers) {
+  target::TargetChip chip = makeChip();
+  OwningOpRef<ModuleOp> module = map(chip);
+  ASSERT_TRUE(module);
+  llvm::Expected<ExecutionSchedule> s = buildExecutionSchedule(*module, chip);
+  ASSERT_TRUE(static_cast<bool>(s)) << llvm::toString(s.takeError());
+
+  // fc1: 6 rows on 4-row arrays -> row tiles [0, 4) (array 0) and [4, 6)
+  // (array 1), each 2 columns x 2 polarities = 4 physical columns; both on
+  // core 0 (array / 2).  fc2: 2 rows, 2 physical columns, array 2, core 1.
+  // Tile time = row groups * cycles * (read + sequential conversions):
+  //   fc1 tile 0: 2 row groups * 2 * (10 + 2 * 1) = 48 ns
+  //   fc1 tile 1: 1 * 2 * (10 + 2 * 1)             = 24 ns
+  //   fc2:        1 * 2 * (10 + 1 * 1)             = 22 ns
+  ASSERT_EQ(s->stages.size(), 2u);
+  EXPECT_DOUBLE_EQ(s->stages[0].compute, 48e-9);
+  EXPECT_DOUBLE_EQ(s->stages[1].compute, 22e-9);
+  // relu on 2 values, 4 lanes: one clock.
+  EXPECT_DOUBLE_EQ(s->stages[0].sfu, 1e-9);
+  // fc1's home tile sends 2 channels x 1 value x 2 bits = 4 bits to core 1,
+  // one hop: 4 bits / 1 Gbit/s + 1 ns = 5 ns.
+  EXPECT_DOUBLE_EQ(s->stages[0].transfer, 5e-9);
+  EXPECT_EQ(s->stages[0].bound(), "arrays");
+  EXPECT_DOUBLE_EQ(s->interval, 48e-9);
+  EXPECT_DOUBLE_EQ(s->latency, 70e-9);
+  EXPECT_DOUBLE_EQ(s->stages[1].start, 48e-9);
+  EXPECT_EQ(s->stages[s->bottleneck].layer, "fc1");
+
+  ASSERT_EQ(s->cores.size(), 2u);
+  const CoreExecution &core0 = s->cores[0];
+  EXPECT_EQ(core0.core, 0);
+  // Order of one inference on core 0.
+  std::vector<ExecOpKind> order;
+  for (const ExecOp &op : core0.ops)
+    order.push_back(op.kind);
+  EXPECT_EQ(order, (std::vector<ExecOpKind>{
+                       ExecOpKind::Load, ExecOpKind::Drive, ExecOpKind::Read,
+                       ExecOpKind::Convert, ExecOpKind::ShiftAdd,
+                       ExecOpKind::Combine, ExecOpKind::Accumulate,
+                       ExecOpKind::Sfu, ExecOpKind::Send}));
+  // Load: rows [0, 4) and [4, 6), 1 vector, 2 bits: 12 bits.
+  EXPECT_EQ(find(core0, ExecOpKind::Load)->amount, 12);
+  // Reads: 1 vector * 2 cycles * 2 row groups (the slower tile) = 4 of
+  // 10 ns, both arrays at once; row activations (4 + 2) rows * 2 cycles.
+  const ExecOp *read = find(core0, ExecOpKind::Read);
+  EXPECT_EQ(read->count, 4);
+  EXPECT_DOUBLE_EQ(read->each, 10e-9);
+  EXPECT_EQ(read->arrays, 2);
+  EXPECT_EQ(find(core0, ExecOpKind::Drive)->amount, 12);
+  // Conversions: 2 per ADC per read (4 columns, 2 ADCs): 4 * 2 = 8 in
+  // sequence; all of them: tile 0 4 cols * 2 groups * 2 cycles + tile 1
+  // 4 * 1 * 2 = 24.
+  const ExecOp *convert = find(core0, ExecOpKind::Convert);
+  EXPECT_EQ(convert->count, 8);
+  EXPECT_EQ(convert->amount, 24);
+  EXPECT_EQ(find(core0, ExecOpKind::ShiftAdd)->amount, 24);
+  // Combine: 2 columns x 1 slice per tile, 2 tiles; accumulate: tile 1's 2
+  // columns into the home tile (same core, nothing sent).
+  EXPECT_EQ(find(core0, ExecOpKind::Combine)->amount, 4);
+  EXPECT_EQ(find(core0, ExecOpKind::Accumulate)->amount, 2);
+  const ExecOp *sfu = find(core0, ExecOpKind::Sfu);
+  EXPECT_EQ(sfu->what, "nn.relu");
+  EXPECT_EQ(sfu->amount, 2);
+  const ExecOp *send = find(core0, ExecOpKind::Send);
+  EXPECT_EQ(send->peer, 1);
+  EXPECT_EQ(send->hops, 1);
+  EXPECT_EQ(send->amount, 4);
+  EXPECT_DOUBLE_EQ(send->each, 5e-9);
+
+  const CoreExecution &core1 = s->cores[1];
+  EXPECT_EQ(core1.core, 1);
+  EXPECT_EQ(find(core1, ExecOpKind::Load)->amount, 4);
+  EXPECT_EQ(find(core1, ExecOpKind::Convert)->amount, 4);
+  EXPECT_EQ(find(core1, ExecOpKind::Send), nullptr);
+  EXPECT_EQ(s->transferBits, 4);
+  EXPECT_EQ(s->bitHops, 4);
+  EXPECT_EQ(s->conversions, 28);
+  EXPECT_EQ(s->sfuOps, 2);
+}
+
+TEST_F(ExecutionTest, HostRunsWhatTheCoresCannot) {
+  target::TargetChip chip = makeChip();
+  chip.core.sfuActivation = false;
+  OwningOpRef<ModuleOp> module = map(chip);
+  ASSERT_TRUE(module);
+  llvm::Expected<ExecutionSchedule> s = buildExecutionSchedule(*module, chip);
+  ASSERT_TRUE(static_cast<bool>(s)) << llvm::toString(s.takeError());
+  ASSERT_EQ(s->cores.back().core, -1);
+  EXPECT_EQ(s->cores.back().ops.front().what, "nn.relu");
+  EXPECT_EQ(s->hostOps, 2);
+  EXPECT_EQ(s->sfuOps, 0);
+  EXPECT_DOUBLE_EQ(s->stages[0].sfu, 0);
+}
+
+TEST_F(ExecutionTest, JsonIsVersionedAndOrdered) {
+  target::TargetChip chip = makeChip();
+  OwningOpRef<ModuleOp> module = map(chip);
+  ASSERT_TRUE(module);
+  llvm::Expected<ExecutionSchedule> s = buildExecutionSchedule(*module, chip);
+  ASSERT_TRUE(static_cast<bool>(s)) << llvm::toString(s.takeError());
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  writeExecutionJson(*s, os);
+  EXPECT_EQ(text.rfind("{\n  \"schema\": \"nncc-execution-schedule\",\n"
+                       "  \"version\": 1,",
+                       0),
+            0u)
+      << text;
+  EXPECT_NE(text.find("\"interval_s\": 4.8e-08"), std::string::npos) << text;
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
+  ASSERT_TRUE(static_cast<bool>(parsed)) << llvm::toString(parsed.takeError());
+}
+
+TEST_F(ExecutionTest, UnpartitionedLayerIsAnError) {
+  target::TargetChip chip = makeChip();
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(kModule, &context);
+  ASSERT_TRUE(module);
+  (*module)->setAttr(cim::kTargetAttrName, makeTargetAttr(&context, chip));
+  llvm::Expected<ExecutionSchedule> s = buildExecutionSchedule(*module, chip);
+  ASSERT_FALSE(static_cast<bool>(s));
+  EXPECT_NE(llvm::toString(s.takeError()).find("not partitioned"),
+            std::string::npos);
+}
+
+} // namespace
