@@ -131,6 +131,10 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
   for (const TileFlow &flow : traffic.flows)
     outgoing[flow.from].push_back(&flow);
 
+  auto groupOf = [&](int t) -> int64_t {
+    return cim::MVMOp(traffic.tiles[t].mvm).getProgramGroup().value_or(0);
+  };
+  double spillBits = 0;
   std::map<int64_t, CoreExecution> cores;
   auto emit = [&](int64_t core, ExecOp op) {
     CoreExecution &c = cores[core];
@@ -211,10 +215,15 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
           }
           stage.sfu = std::max(stage.sfu, sfuTime);
         }
-        // Transfers, summed per destination core.
+        // Transfers, summed per destination core; data for another program
+        // group waits in the global buffer instead.
         std::map<int64_t, double> bitsTo;
         for (int t : tiles)
           for (const TileFlow *flow : outgoing[t]) {
+            if (groupOf(flow->from) != groupOf(flow->to)) {
+              spillBits += flow->bits;
+              continue;
+            }
             int64_t peer = traffic.tiles[flow->to].core;
             if (peer != core)
               bitsTo[peer] += flow->bits;
@@ -249,6 +258,26 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
     }
   }
   schedule.latency = start;
+  schedule.groupSpillBits = static_cast<int64_t>(std::llround(spillBits));
+
+  // Program groups: a stage belongs to every group it has tiles in.
+  std::map<int64_t, GroupExecution> groups;
+  for (auto [li, copies] : llvm::enumerate(traffic.layerTiles)) {
+    std::set<int64_t> seen;
+    for (const std::vector<int> &copyTiles : copies)
+      for (int t : copyTiles) {
+        GroupExecution &g = groups[groupOf(t)];
+        g.group = groupOf(t);
+        ++g.arrays;
+        if (seen.insert(g.group).second) {
+          g.stages.push_back(li);
+          g.latency += schedule.stages[li].time();
+          g.interval = std::max(g.interval, schedule.stages[li].time());
+        }
+      }
+  }
+  for (auto &[id, g] : groups)
+    schedule.groups.push_back(std::move(g));
   for (auto &[core, execution] : cores) {
     for (const ExecOp &op : execution.ops) {
       switch (op.kind) {
@@ -312,6 +341,20 @@ void nncc::writeExecutionJson(const ExecutionSchedule &s,
       j.attribute("host_ops", s.hostOps);
       j.attribute("transfer_bits", s.transferBits);
       j.attribute("bit_hops", s.bitHops);
+      j.attribute("group_spill_bits", s.groupSpillBits);
+    });
+    j.attributeArray("groups", [&] {
+      for (const GroupExecution &g : s.groups)
+        j.object([&] {
+          j.attribute("group", g.group);
+          j.attribute("arrays", g.arrays);
+          j.attributeArray("stages", [&] {
+            for (size_t i : g.stages)
+              j.value(s.stages[i].layer);
+          });
+          jsonNumber(j, "latency_s", g.latency);
+          jsonNumber(j, "interval_s", g.interval);
+        });
     });
     j.attributeArray("stages", [&] {
       for (const StageExecution &stage : s.stages)

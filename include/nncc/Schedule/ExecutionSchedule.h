@@ -101,16 +101,30 @@ struct StageExecution {
   }
 };
 
+/// One program group of a time-multiplexed mapping (--nncc-time-multiplex):
+/// the stages with tiles in it run while its arrays are resident.
+struct GroupExecution {
+  int64_t group = 0, arrays = 0;
+  std::vector<size_t> stages; ///< indices into ExecutionSchedule::stages
+  double latency = 0;         ///< sum of its stages' times
+  double interval = 0;        ///< its slowest stage
+};
+
 struct ExecutionSchedule {
   std::string target;
   std::vector<StageExecution> stages; ///< program order
   std::vector<CoreExecution> cores;   ///< cores with work, ascending; host last
   double interval = 0, latency = 0;   ///< seconds
   size_t bottleneck = 0;              ///< index into stages
+  /// One entry per program group (one group when not time-multiplexed).
+  std::vector<GroupExecution> groups;
   /// Totals per inference over all cores (for energy models).
   int64_t rowActivations = 0, conversions = 0, digitalAdds = 0,
           bufferBits = 0, sfuOps = 0, hostOps = 0, bitHops = 0,
           transferBits = 0;
+  /// Bits stored to and reloaded from the global buffer between program
+  /// groups (flows whose ends are in different groups), each way.
+  int64_t groupSpillBits = 0;
 };
 
 /// Builds the schedule of a partitioned module (every cim.layer has its

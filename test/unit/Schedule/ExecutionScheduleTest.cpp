@@ -189,6 +189,34 @@ TEST_F(ExecutionTest, HandComputedTwoLayers) {
   EXPECT_EQ(s->bitHops, 4);
   EXPECT_EQ(s->conversions, 28);
   EXPECT_EQ(s->sfuOps, 2);
+  ASSERT_EQ(s->groups.size(), 1u);
+  EXPECT_EQ(s->groups[0].arrays, 3);
+  EXPECT_EQ(s->groupSpillBits, 0);
+}
+
+TEST_F(ExecutionTest, ProgramGroupsSpillToTheGlobalBuffer) {
+  target::TargetChip chip = makeChip();
+  OwningOpRef<ModuleOp> module = map(chip);
+  ASSERT_TRUE(module);
+  // Groups of 2 arrays: fc1 (2 arrays) in group 0, fc2 in group 1.
+  PassManager pm(&context);
+  TimeMultiplexOptions options;
+  options.capacity = 2;
+  pm.addPass(createTimeMultiplex(options));
+  ASSERT_TRUE(succeeded(pm.run(*module))) << diagnostics;
+  llvm::Expected<ExecutionSchedule> s = buildExecutionSchedule(*module, chip);
+  ASSERT_TRUE(static_cast<bool>(s)) << llvm::toString(s.takeError());
+  ASSERT_EQ(s->groups.size(), 2u);
+  EXPECT_EQ(s->groups[0].arrays, 2);
+  EXPECT_EQ(s->groups[0].stages, (std::vector<size_t>{0}));
+  EXPECT_DOUBLE_EQ(s->groups[0].latency, 48e-9);
+  EXPECT_EQ(s->groups[1].arrays, 1);
+  EXPECT_DOUBLE_EQ(s->groups[1].interval, 22e-9);
+  // fc1's 4 output bits wait in the global buffer instead of crossing the
+  // mesh.
+  EXPECT_EQ(s->groupSpillBits, 4);
+  EXPECT_EQ(s->transferBits, 0);
+  EXPECT_DOUBLE_EQ(s->stages[0].transfer, 0);
 }
 
 TEST_F(ExecutionTest, HostRunsWhatTheCoresCannot) {
