@@ -16,7 +16,6 @@
 #include "nncc/Support/Elements.h"
 #include "nncc/Support/Errors.h"
 
-#include "llvm/Support/EndianStream.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Parallel.h"
@@ -154,9 +153,10 @@ nncc::makeProgrammingModel(const target::TargetChip &chip) {
   m.sigmaPerLevel = !st.programmingSigmaPerLevel.empty();
   m.clock = chip.technology.clock;
 
-  if (m.levels < 2)
+  // Levels are held as uint16 (cells, programming.bin).
+  if (m.levels < 2 || m.levels > 65536)
     return makeError(llvm::formatv("programming: the device has {0} levels, "
-                                   "needs at least 2",
+                                   "needs 2 to 65536",
                                    m.levels));
   if (!(m.gMax > m.gMin) || !(m.gMin >= 0) || !std::isfinite(m.gMax))
     return makeError("programming: needs 0 <= g_min < g_max");
@@ -586,40 +586,4 @@ void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
     });
   });
   os << '\n';
-}
-
-//===----------------------------------------------------------------------===//
-// Binary
-//===----------------------------------------------------------------------===//
-
-void nncc::writeProgrammingBinary(const ProgrammingSchedule &s,
-                                  llvm::raw_ostream &os) {
-  using llvm::support::endian::write;
-  constexpr auto le = llvm::endianness::little;
-  os.write(kProgrammingBinaryMagic, 8);
-  write<uint32_t>(os, kProgrammingBinaryVersion, le);
-  write<uint32_t>(os, static_cast<uint32_t>(s.arrays.size()), le);
-  write<uint32_t>(os, static_cast<uint32_t>(s.rows), le);
-  write<uint32_t>(os, static_cast<uint32_t>(s.cols), le);
-  write<uint32_t>(os, static_cast<uint32_t>(s.model.levels), le);
-  const bool wide = s.model.levels > 256;
-  const size_t cellBytes = wide ? 2 : 1;
-  std::vector<char> row(static_cast<size_t>(s.cols) * cellBytes);
-  for (const ArrayProgramming &a : s.arrays) {
-    write<uint32_t>(os, static_cast<uint32_t>(a.id), le);
-    for (int64_t r = 0; r < s.rows; ++r) {
-      std::fill(row.begin(), row.end(), 0);
-      if (r < a.physicalRows)
-        for (int64_t c = 0; c < a.physicalCols; ++c) {
-          const uint16_t level = a.cellLevels()[r * a.physicalCols + c];
-          if (wide) {
-            row[2 * c] = static_cast<char>(level & 0xff);
-            row[2 * c + 1] = static_cast<char>(level >> 8);
-          } else {
-            row[c] = static_cast<char>(level);
-          }
-        }
-      os.write(row.data(), row.size());
-    }
-  }
 }

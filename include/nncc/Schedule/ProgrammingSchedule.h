@@ -18,8 +18,9 @@
 //     cores in parallel), energy and expected failing cells.
 //
 // Outputs: a versioned JSON summary (schema "nncc-programming-schedule",
-// version 1) and a compact binary with every cell's target level
-// (programming.bin, magic "NNCCPRG1"); both byte-for-byte deterministic.
+// version 1) and a compact binary with every used cell's target level
+// (programming.bin, nncc/Schedule/ProgrammingBinary.h); both byte-for-byte
+// deterministic.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_SCHEDULE_PROGRAMMINGSCHEDULE_H
@@ -116,9 +117,9 @@ struct ProgrammingModel {
   std::vector<LevelProgramming> perLevel; ///< one entry per level
 };
 
-/// The model for `chip`; fails on parameters it cannot use (levels < 2,
-/// g_max <= g_min, max_iterations or parallel_cells < 1, a per-level sigma
-/// list of the wrong length, negative sigmas).
+/// The model for `chip`; fails on parameters it cannot use (levels outside
+/// [2, 65536], g_max <= g_min, max_iterations or parallel_cells < 1, a
+/// per-level sigma list of the wrong length, negative sigmas).
 llvm::Expected<ProgrammingModel>
 makeProgrammingModel(const target::TargetChip &chip);
 
@@ -195,14 +196,6 @@ buildProgrammingSchedule(mlir::ModuleOp module, const target::TargetChip &chip,
 void writeProgrammingJson(const ProgrammingSchedule &schedule,
                           llvm::raw_ostream &os);
 
-/// programming.bin (layout: docs/programming-schedule.md): header "NNCCPRG1",
-/// then per array its id and rows * cols target levels.
-void writeProgrammingBinary(const ProgrammingSchedule &schedule,
-                            llvm::raw_ostream &os);
-
-/// Magic and version of programming.bin.
-inline constexpr char kProgrammingBinaryMagic[9] = "NNCCPRG1";
-inline constexpr uint32_t kProgrammingBinaryVersion = 1;
 inline constexpr uint32_t kProgrammingJsonVersion = 1;
 
 } // namespace nncc
