@@ -285,7 +285,7 @@ TEST_F(ProgrammingTest, ParallelCellsAndPlacementOverride) {
   ASSERT_EQ(s.arrays.size(), 6u);
   const int64_t slots[] = {3, 3, 2, 2, 1, 2};
   for (int i = 0; i < 6; ++i) {
-    EXPECT_EQ(s.arrays[i].programGroups, slots[i]) << "array " << i;
+    EXPECT_EQ(s.arrays[i].parallelGroups, slots[i]) << "array " << i;
     EXPECT_NEAR(s.arrays[i].time, slots[i] * 110e-9, 1e-18) << "array " << i;
   }
   ASSERT_EQ(s.cores.size(), 3u);
@@ -308,6 +308,90 @@ TEST_F(ProgrammingTest, ParallelCellsAndPlacementOverride) {
   ASSERT_TRUE(chipTotals);
   EXPECT_EQ(chipTotals->getInteger("cores_beyond_chip"), 1);
   EXPECT_EQ(chipTotals->getInteger("cores_used"), 3);
+}
+
+// Program groups: arrays of different groups are resident at different
+// times, so their times add up; within a group, cores work in parallel.
+// sigma = 0, one cell at a time: an array takes (its ones) x 110 ns
+// (ones 8, 4, 3, 3, 1, 5, SigmaZeroIsOnePulsePerNonZeroCell).
+//   core 0: arrays 0, 1, 2      core 1: arrays 3, 4, 5
+//   group 0 (not listed): arrays 0, 1, 4    group 2: arrays 2, 3, 5
+//   group 0: core 0 = 8 + 4 = 12 pulses = 1320 ns, core 1 = 1 = 110 ns
+//            -> 1320 ns on core 0; energy 13 pJ
+//   group 2: core 0 = 3 = 330 ns, core 1 = 3 + 5 = 8 = 880 ns
+//            -> 880 ns on core 1; energy 11 pJ
+//   chip: 1320 + 880 = 2200 ns (without groups: max(1650, 990) = 1650 ns);
+//   critical core: that of the longest group (0) = core 0.
+// Core totals still sum all their arrays: core 0 = 15 pulses = 1650 ns,
+// core 1 = 9 = 990 ns.
+TEST_F(ProgrammingTest, ProgramGroupsAddUp) {
+  target::TargetChip chip =
+      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
+  auto module = map(layerModule(6, 3, kDiffWeights), chip);
+  ASSERT_TRUE(module);
+  ProgrammingOptions options;
+  for (int64_t id = 0; id < 6; ++id)
+    options.coreOfArray[id] = id / 3;
+  options.programGroupOfArray = {{2, 2}, {3, 2}, {5, 2}};
+  ProgrammingSchedule s = build(*module, chip, options);
+  ASSERT_EQ(s.arrays.size(), 6u);
+  const int64_t groupOf[] = {0, 0, 2, 2, 0, 2};
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(s.arrays[i].programGroup, groupOf[i]) << "array " << i;
+
+  ASSERT_EQ(s.groups.size(), 2u);
+  EXPECT_EQ(s.groups[0].id, 0);
+  EXPECT_EQ(s.groups[0].arrays, 3);
+  EXPECT_NEAR(s.groups[0].time, 1320e-9, 1e-18);
+  EXPECT_NEAR(s.groups[0].energy, 13e-12, 1e-24);
+  EXPECT_EQ(s.groups[0].criticalCore, 0);
+  EXPECT_EQ(s.groups[1].id, 2);
+  EXPECT_EQ(s.groups[1].arrays, 3);
+  EXPECT_NEAR(s.groups[1].time, 880e-9, 1e-18);
+  EXPECT_NEAR(s.groups[1].energy, 11e-12, 1e-24);
+  EXPECT_EQ(s.groups[1].criticalCore, 1);
+  EXPECT_NEAR(s.time, 2200e-9, 1e-18);
+  EXPECT_EQ(s.criticalCore, 0);
+  EXPECT_NEAR(s.energy, 24e-12, 1e-24);
+
+  ASSERT_EQ(s.cores.size(), 2u);
+  EXPECT_NEAR(s.cores[0].time, 1650e-9, 1e-18);
+  EXPECT_NEAR(s.cores[1].time, 990e-9, 1e-18);
+  EXPECT_EQ(s.cores[0].arrays, 3);
+
+  // The JSON lists both groups, in ascending order, and each array's group.
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(jsonOf(s));
+  ASSERT_TRUE(static_cast<bool>(json)) << llvm::toString(json.takeError());
+  const llvm::json::Object &root = *json->getAsObject();
+  const llvm::json::Array *groups = root.getArray("groups");
+  ASSERT_TRUE(groups);
+  ASSERT_EQ(groups->size(), 2u);
+  const llvm::json::Object &g2 = *(*groups)[1].getAsObject();
+  EXPECT_EQ(g2.getInteger("group"), 2);
+  EXPECT_EQ(g2.getInteger("arrays"), 3);
+  EXPECT_EQ(g2.getNumber("expected_time_s"), s.groups[1].time);
+  EXPECT_EQ(g2.getNumber("expected_energy_j"), s.groups[1].energy);
+  EXPECT_EQ(g2.getInteger("critical_core"), 1);
+  EXPECT_EQ(root.getObject("chip")->getNumber("expected_time_s"), s.time);
+  const llvm::json::Array *arrays = root.getArray("arrays");
+  ASSERT_TRUE(arrays);
+  EXPECT_EQ((*arrays)[3].getAsObject()->getInteger("program_group"), 2);
+  EXPECT_EQ((*arrays)[4].getAsObject()->getInteger("program_group"), 0);
+
+  // Arrays 0 and 1 move to group 2: group 0 is array 4 alone (core 1,
+  // 110 ns); group 2 takes core 0 = 8 + 4 + 3 = 15 pulses = 1650 ns, core 1
+  // = 8 = 880 ns.  Chip 1760 ns; its critical core is the longest group's
+  // (core 0), not the first group's (core 1).
+  options.programGroupOfArray[1] = 2;
+  options.programGroupOfArray[0] = 2;
+  s = build(*module, chip, options);
+  ASSERT_EQ(s.groups.size(), 2u);
+  EXPECT_NEAR(s.groups[0].time, 110e-9, 1e-18) << "array 4 alone";
+  EXPECT_EQ(s.groups[0].criticalCore, 1);
+  EXPECT_NEAR(s.groups[1].time, 1650e-9, 1e-18);
+  EXPECT_EQ(s.groups[1].criticalCore, 0);
+  EXPECT_NEAR(s.time, 1760e-9, 1e-18);
+  EXPECT_EQ(s.criticalCore, 0);
 }
 
 // Differential rows on 4x4 arrays, 4 levels (2 bits per cell): |v| <= 7 is
@@ -389,7 +473,7 @@ TEST_F(ProgrammingTest, GroupCostsItsLargestExpectedPulses) {
   ASSERT_TRUE(module);
   ProgrammingSchedule s = build(*module, chip);
   ASSERT_EQ(s.arrays.size(), 1u);
-  EXPECT_EQ(s.arrays[0].programGroups, 4);
+  EXPECT_EQ(s.arrays[0].parallelGroups, 4);
   EXPECT_NEAR(s.arrays[0].time, 577.939e-9, 1e-12);
   // Pulses and energy are per cell, not per group.
   EXPECT_NEAR(s.arrays[0].expectedPulses, 7.719556, 2e-6);
@@ -520,7 +604,7 @@ TEST_F(ProgrammingTest, JsonSummary) {
   ASSERT_TRUE(static_cast<bool>(json)) << llvm::toString(json.takeError());
   const llvm::json::Object &root = *json->getAsObject();
   EXPECT_EQ(root.getString("schema"), "nncc-programming-schedule");
-  EXPECT_EQ(root.getInteger("version"), 1);
+  EXPECT_EQ(root.getInteger("version"), 2);
   EXPECT_EQ(root.getString("target"), "hand");
   const llvm::json::Object *model = root.getObject("model");
   ASSERT_TRUE(model);
@@ -541,6 +625,18 @@ TEST_F(ProgrammingTest, JsonSummary) {
   EXPECT_EQ(a5.getInteger("array"), 5);
   EXPECT_EQ(a5.getInteger("core"), 1);
   EXPECT_EQ(a5.getString("layer"), "fc");
+  EXPECT_EQ(a5.getInteger("program_group"), 0);
+  EXPECT_EQ(a5.getInteger("parallel_groups"), 5) << "one cell at a time";
+  // Without program groups there is one group holding everything.
+  const llvm::json::Array *groups = root.getArray("groups");
+  ASSERT_TRUE(groups);
+  ASSERT_EQ(groups->size(), 1u);
+  const llvm::json::Object &g0 = *(*groups)[0].getAsObject();
+  EXPECT_EQ(g0.getInteger("group"), 0);
+  EXPECT_EQ(g0.getInteger("arrays"), 6);
+  EXPECT_EQ(g0.getNumber("expected_time_s"), s.time);
+  EXPECT_EQ(g0.getNumber("expected_energy_j"), s.energy);
+  EXPECT_EQ(g0.getInteger("critical_core"), 0);
   const llvm::json::Array *levels = a5.getArray("cells_per_level");
   ASSERT_TRUE(levels);
   EXPECT_EQ((*levels)[0].getAsInteger(), 7);
