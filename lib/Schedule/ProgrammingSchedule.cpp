@@ -16,7 +16,6 @@
 #include "nncc/Support/Elements.h"
 #include "nncc/Support/Errors.h"
 
-#include "llvm/Support/EndianStream.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Parallel.h"
@@ -28,6 +27,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <utility>
 
 using namespace mlir;
 using namespace nncc;
@@ -154,9 +154,10 @@ nncc::makeProgrammingModel(const target::TargetChip &chip) {
   m.sigmaPerLevel = !st.programmingSigmaPerLevel.empty();
   m.clock = chip.technology.clock;
 
-  if (m.levels < 2)
+  // Levels are held as uint16 (cells, programming.bin).
+  if (m.levels < 2 || m.levels > 65536)
     return makeError(llvm::formatv("programming: the device has {0} levels, "
-                                   "needs at least 2",
+                                   "needs 2 to 65536",
                                    m.levels));
   if (!(m.gMax > m.gMin) || !(m.gMin >= 0) || !std::isfinite(m.gMax))
     return makeError("programming: needs 0 <= g_min < g_max");
@@ -288,7 +289,7 @@ llvm::Error scheduleArray(const LayerCellDigits &digits, cim::MVMOp mvm,
       const int64_t group = (r * cols + c) / pc;
       if (group != currentGroup) {
         slots += groupMax;
-        ++a.programGroups;
+        ++a.parallelGroups;
         currentGroup = group;
         groupMax = e;
       } else {
@@ -401,12 +402,17 @@ nncc::buildProgrammingSchedule(ModuleOp module, const target::TargetChip &chip,
   }
 
   // Cores: arrays of one core one after another, in ascending id order.
+  // Program groups: one after another; within a group, cores in parallel.
   std::map<int64_t, CoreProgramming> cores;
+  std::map<int64_t, GroupProgramming> groups;
+  std::map<std::pair<int64_t, int64_t>, double> groupCoreTime;
   s.cellsPerLevel.assign(static_cast<size_t>(s.model.levels), 0);
   for (ArrayProgramming &a : arrays) {
     auto it = options.coreOfArray.find(a.id);
     a.core =
         it != options.coreOfArray.end() ? it->second : a.id / s.arraysPerCore;
+    auto g = options.programGroupOfArray.find(a.id);
+    a.programGroup = g != options.programGroupOfArray.end() ? g->second : 0;
     CoreProgramming &c = cores[a.core];
     c.id = a.core;
     ++c.arrays;
@@ -415,6 +421,11 @@ nncc::buildProgrammingSchedule(ModuleOp module, const target::TargetChip &chip,
     c.expectedFailingCells += a.expectedFailingCells;
     c.time += a.time;
     c.energy += a.energy;
+    GroupProgramming &group = groups[a.programGroup];
+    group.id = a.programGroup;
+    ++group.arrays;
+    group.energy += a.energy;
+    groupCoreTime[{a.programGroup, a.core}] += a.time;
     for (int64_t d = 0; d < s.model.levels; ++d)
       s.cellsPerLevel[d] += a.cellsPerLevel[d];
     s.unusedCells += a.unusedCells;
@@ -423,12 +434,25 @@ nncc::buildProgrammingSchedule(ModuleOp module, const target::TargetChip &chip,
     s.expectedFailingCells += a.expectedFailingCells;
     s.energy += a.energy;
   }
-  for (auto &[id, c] : cores) {
-    if (s.criticalCore < 0 || c.time > s.time) {
-      s.criticalCore = id;
-      s.time = c.time;
-    }
+  for (auto &[id, c] : cores)
     s.cores.push_back(c);
+  // (group, core) pairs come in ascending order: the first core reaching a
+  // group's maximum is its critical core.
+  for (const auto &[key, time] : groupCoreTime) {
+    GroupProgramming &group = groups[key.first];
+    if (group.criticalCore < 0 || time > group.time) {
+      group.criticalCore = key.second;
+      group.time = time;
+    }
+  }
+  double longestGroup = -1;
+  for (auto &[id, group] : groups) {
+    s.time += group.time;
+    if (group.time > longestGroup) {
+      longestGroup = group.time;
+      s.criticalCore = group.criticalCore;
+    }
+    s.groups.push_back(group);
   }
   s.arrays = std::move(arrays);
   return s;
@@ -548,6 +572,16 @@ void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
       j.attribute("critical_core", s.criticalCore);
       number(j, "expected_energy_j", s.energy);
     });
+    j.attributeArray("groups", [&] {
+      for (const GroupProgramming &g : s.groups)
+        j.object([&] {
+          j.attribute("group", g.id);
+          j.attribute("arrays", g.arrays);
+          number(j, "expected_time_s", g.time);
+          number(j, "expected_energy_j", g.energy);
+          j.attribute("critical_core", g.criticalCore);
+        });
+    });
     j.attributeArray("cores", [&] {
       for (const CoreProgramming &c : s.cores)
         j.object([&] {
@@ -568,6 +602,7 @@ void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
           j.attribute("layer", a.layer);
           j.attribute("replica_of", a.replicaOf);
           j.attribute("group", a.group);
+          j.attribute("program_group", a.programGroup);
           range(j, "weight_rows", a.rowBegin, a.rowEnd);
           range(j, "weight_cols", a.colBegin, a.colEnd);
           range(j, "slices", a.sliceBegin, a.sliceEnd);
@@ -577,7 +612,7 @@ void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
           integers(j, "cells_per_level", a.cellsPerLevel);
           j.attribute("unused_cells", a.unusedCells);
           j.attribute("programmed_cells", a.programmedCells);
-          j.attribute("program_groups", a.programGroups);
+          j.attribute("parallel_groups", a.parallelGroups);
           number(j, "expected_pulses", a.expectedPulses);
           number(j, "expected_failing_cells", a.expectedFailingCells);
           number(j, "expected_time_s", a.time);
@@ -586,40 +621,4 @@ void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
     });
   });
   os << '\n';
-}
-
-//===----------------------------------------------------------------------===//
-// Binary
-//===----------------------------------------------------------------------===//
-
-void nncc::writeProgrammingBinary(const ProgrammingSchedule &s,
-                                  llvm::raw_ostream &os) {
-  using llvm::support::endian::write;
-  constexpr auto le = llvm::endianness::little;
-  os.write(kProgrammingBinaryMagic, 8);
-  write<uint32_t>(os, kProgrammingBinaryVersion, le);
-  write<uint32_t>(os, static_cast<uint32_t>(s.arrays.size()), le);
-  write<uint32_t>(os, static_cast<uint32_t>(s.rows), le);
-  write<uint32_t>(os, static_cast<uint32_t>(s.cols), le);
-  write<uint32_t>(os, static_cast<uint32_t>(s.model.levels), le);
-  const bool wide = s.model.levels > 256;
-  const size_t cellBytes = wide ? 2 : 1;
-  std::vector<char> row(static_cast<size_t>(s.cols) * cellBytes);
-  for (const ArrayProgramming &a : s.arrays) {
-    write<uint32_t>(os, static_cast<uint32_t>(a.id), le);
-    for (int64_t r = 0; r < s.rows; ++r) {
-      std::fill(row.begin(), row.end(), 0);
-      if (r < a.physicalRows)
-        for (int64_t c = 0; c < a.physicalCols; ++c) {
-          const uint16_t level = a.cellLevels()[r * a.physicalCols + c];
-          if (wide) {
-            row[2 * c] = static_cast<char>(level & 0xff);
-            row[2 * c + 1] = static_cast<char>(level >> 8);
-          } else {
-            row[c] = static_cast<char>(level);
-          }
-        }
-      os.write(row.data(), row.size());
-    }
-  }
 }

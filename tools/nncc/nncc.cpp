@@ -25,6 +25,7 @@
 #include "nncc/Import/TensorProto.h"
 #include "nncc/Passes/Passes.h"
 #include "nncc/Schedule/ExecutionSchedule.h"
+#include "nncc/Schedule/ProgrammingBinary.h"
 #include "nncc/Schedule/ProgrammingSchedule.h"
 #include "nncc/Support/Datasets.h"
 #include "nncc/Support/Diagnostics.h"

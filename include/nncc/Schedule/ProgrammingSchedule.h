@@ -13,13 +13,16 @@
 //     within tolerance, the expected pulses per cell (a geometric
 //     distribution truncated at max_iterations) and the probability that
 //     the cell still fails after the last pulse;
-//   - per array / core / chip: expected pulses, expected programming time
-//     (cells `parallel_cells` at a time; arrays of one core in sequence,
-//     cores in parallel), energy and expected failing cells.
+//   - per array / core / program group / chip: expected pulses, expected
+//     programming time (cells `parallel_cells` at a time; arrays of one
+//     core in sequence, cores in parallel; program groups, which are
+//     resident at different times, one after another), energy and expected
+//     failing cells.
 //
 // Outputs: a versioned JSON summary (schema "nncc-programming-schedule",
-// version 1) and a compact binary with every cell's target level
-// (programming.bin, magic "NNCCPRG1"); both byte-for-byte deterministic.
+// version 2) and a compact binary with every used cell's target level
+// (programming.bin, nncc/Schedule/ProgrammingBinary.h); both byte-for-byte
+// deterministic.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_SCHEDULE_PROGRAMMINGSCHEDULE_H
@@ -116,9 +119,9 @@ struct ProgrammingModel {
   std::vector<LevelProgramming> perLevel; ///< one entry per level
 };
 
-/// The model for `chip`; fails on parameters it cannot use (levels < 2,
-/// g_max <= g_min, max_iterations or parallel_cells < 1, a per-level sigma
-/// list of the wrong length, negative sigmas).
+/// The model for `chip`; fails on parameters it cannot use (levels outside
+/// [2, 65536], g_max <= g_min, max_iterations or parallel_cells < 1, a
+/// per-level sigma list of the wrong length, negative sigmas).
 llvm::Expected<ProgrammingModel>
 makeProgrammingModel(const target::TargetChip &chip);
 
@@ -133,8 +136,12 @@ struct ArrayProgramming {
   /// The array whose tile this one copies (`replica_arrays`, placed by
   /// --nncc-replicate), or -1 for the tile's own array.
   int64_t replicaOf = -1;
+  /// `group` is the tile's group of the layer's [G, K, N] weight matrix
+  /// (grouped convolutions), not its program group.
   int64_t group = 0, rowBegin = 0, rowEnd = 0, colBegin = 0, colEnd = 0,
           sliceBegin = 0, sliceEnd = 0;
+  /// The program group the array is resident in (ProgrammingOptions).
+  int64_t programGroup = 0;
   bool referenceColumn = false;
   int64_t physicalRows = 0, physicalCols = 0; ///< the tile's used cells
   /// Target level of every used cell, row-major [physicalRows,
@@ -146,7 +153,7 @@ struct ArrayProgramming {
   std::vector<int64_t> cellsPerLevel;
   int64_t unusedCells = 0;
   int64_t programmedCells = 0; ///< used cells with level > 0
-  int64_t programGroups = 0;   ///< groups of parallel cells with work
+  int64_t parallelGroups = 0;  ///< groups of parallel cells with work
   double expectedPulses = 0, expectedFailingCells = 0;
   double time = 0;   ///< expected, seconds
   double energy = 0; ///< expected, joules
@@ -160,6 +167,18 @@ struct CoreProgramming {
   double time = 0, energy = 0; ///< expected: seconds, joules
 };
 
+/// Arrays resident at the same time (one program group): the chip is
+/// programmed with them, used, then reprogrammed with the next group.
+struct GroupProgramming {
+  int64_t id = 0;
+  int64_t arrays = 0;
+  /// Expected seconds: max over cores of the sum of the group's arrays'
+  /// times on the core.
+  double time = 0;
+  double energy = 0;         ///< expected, joules
+  int64_t criticalCore = -1; ///< the first core reaching `time`
+};
+
 struct ProgrammingSchedule {
   std::string target;
   int64_t rows = 0, cols = 0; ///< array size
@@ -167,19 +186,26 @@ struct ProgrammingSchedule {
   ProgrammingModel model;
   std::vector<ArrayProgramming> arrays; ///< ascending id
   std::vector<CoreProgramming> cores;   ///< cores holding arrays, ascending
+  std::vector<GroupProgramming> groups; ///< groups holding arrays, ascending
   // Chip totals.
   std::vector<int64_t> cellsPerLevel;
   int64_t unusedCells = 0, programmedCells = 0;
   double expectedPulses = 0, expectedFailingCells = 0;
-  double time = 0;           ///< expected, seconds: max over cores
-  int64_t criticalCore = -1; ///< the core that takes longest (-1: none)
-  double energy = 0;         ///< expected, joules
+  double time = 0; ///< expected, seconds: sum over groups of their times
+  /// The critical core of the longest group (the first such group; -1: no
+  /// arrays); with one group, the core that takes longest.
+  int64_t criticalCore = -1;
+  double energy = 0; ///< expected, joules
 };
 
 struct ProgrammingOptions {
   /// Core of an array id; arrays not listed go to core array /
   /// arrays_per_core (until placement provides a map).
   std::map<int64_t, int64_t> coreOfArray;
+  /// Program group of an array id (absent: group 0).  Arrays of different
+  /// groups are resident at different times: a time-multiplexed mapping
+  /// reprograms the chip between groups, so group times add up.
+  std::map<int64_t, int64_t> programGroupOfArray;
 };
 
 /// The schedule for a mapped module (every cim.layer partitioned).  Fails
@@ -190,20 +216,14 @@ llvm::Expected<ProgrammingSchedule>
 buildProgrammingSchedule(mlir::ModuleOp module, const target::TargetChip &chip,
                          const ProgrammingOptions &options = {});
 
-/// The JSON summary (schema "nncc-programming-schedule", version 1), with
+/// The JSON summary (schema "nncc-programming-schedule", version 2), with
 /// a trailing newline.
 void writeProgrammingJson(const ProgrammingSchedule &schedule,
                           llvm::raw_ostream &os);
 
-/// programming.bin (layout: docs/programming-schedule.md): header "NNCCPRG1",
-/// then per array its id and rows * cols target levels.
-void writeProgrammingBinary(const ProgrammingSchedule &schedule,
-                            llvm::raw_ostream &os);
-
-/// Magic and version of programming.bin.
-inline constexpr char kProgrammingBinaryMagic[9] = "NNCCPRG1";
-inline constexpr uint32_t kProgrammingBinaryVersion = 1;
-inline constexpr uint32_t kProgrammingJsonVersion = 1;
+/// Version 2 renamed the arrays' "program_groups" to "parallel_groups" (a
+/// program group is now a set of co-resident arrays) and added "groups".
+inline constexpr uint32_t kProgrammingJsonVersion = 2;
 
 } // namespace nncc
 

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Schedule/ProgrammingSchedule.h"
+#include "nncc/Schedule/ProgrammingBinary.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
@@ -284,7 +285,7 @@ TEST_F(ProgrammingTest, ParallelCellsAndPlacementOverride) {
   ASSERT_EQ(s.arrays.size(), 6u);
   const int64_t slots[] = {3, 3, 2, 2, 1, 2};
   for (int i = 0; i < 6; ++i) {
-    EXPECT_EQ(s.arrays[i].programGroups, slots[i]) << "array " << i;
+    EXPECT_EQ(s.arrays[i].parallelGroups, slots[i]) << "array " << i;
     EXPECT_NEAR(s.arrays[i].time, slots[i] * 110e-9, 1e-18) << "array " << i;
   }
   ASSERT_EQ(s.cores.size(), 3u);
@@ -307,6 +308,90 @@ TEST_F(ProgrammingTest, ParallelCellsAndPlacementOverride) {
   ASSERT_TRUE(chipTotals);
   EXPECT_EQ(chipTotals->getInteger("cores_beyond_chip"), 1);
   EXPECT_EQ(chipTotals->getInteger("cores_used"), 3);
+}
+
+// Program groups: arrays of different groups are resident at different
+// times, so their times add up; within a group, cores work in parallel.
+// sigma = 0, one cell at a time: an array takes (its ones) x 110 ns
+// (ones 8, 4, 3, 3, 1, 5, SigmaZeroIsOnePulsePerNonZeroCell).
+//   core 0: arrays 0, 1, 2      core 1: arrays 3, 4, 5
+//   group 0 (not listed): arrays 0, 1, 4    group 2: arrays 2, 3, 5
+//   group 0: core 0 = 8 + 4 = 12 pulses = 1320 ns, core 1 = 1 = 110 ns
+//            -> 1320 ns on core 0; energy 13 pJ
+//   group 2: core 0 = 3 = 330 ns, core 1 = 3 + 5 = 8 = 880 ns
+//            -> 880 ns on core 1; energy 11 pJ
+//   chip: 1320 + 880 = 2200 ns (without groups: max(1650, 990) = 1650 ns);
+//   critical core: that of the longest group (0) = core 0.
+// Core totals still sum all their arrays: core 0 = 15 pulses = 1650 ns,
+// core 1 = 9 = 990 ns.
+TEST_F(ProgrammingTest, ProgramGroupsAddUp) {
+  target::TargetChip chip =
+      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
+  auto module = map(layerModule(6, 3, kDiffWeights), chip);
+  ASSERT_TRUE(module);
+  ProgrammingOptions options;
+  for (int64_t id = 0; id < 6; ++id)
+    options.coreOfArray[id] = id / 3;
+  options.programGroupOfArray = {{2, 2}, {3, 2}, {5, 2}};
+  ProgrammingSchedule s = build(*module, chip, options);
+  ASSERT_EQ(s.arrays.size(), 6u);
+  const int64_t groupOf[] = {0, 0, 2, 2, 0, 2};
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(s.arrays[i].programGroup, groupOf[i]) << "array " << i;
+
+  ASSERT_EQ(s.groups.size(), 2u);
+  EXPECT_EQ(s.groups[0].id, 0);
+  EXPECT_EQ(s.groups[0].arrays, 3);
+  EXPECT_NEAR(s.groups[0].time, 1320e-9, 1e-18);
+  EXPECT_NEAR(s.groups[0].energy, 13e-12, 1e-24);
+  EXPECT_EQ(s.groups[0].criticalCore, 0);
+  EXPECT_EQ(s.groups[1].id, 2);
+  EXPECT_EQ(s.groups[1].arrays, 3);
+  EXPECT_NEAR(s.groups[1].time, 880e-9, 1e-18);
+  EXPECT_NEAR(s.groups[1].energy, 11e-12, 1e-24);
+  EXPECT_EQ(s.groups[1].criticalCore, 1);
+  EXPECT_NEAR(s.time, 2200e-9, 1e-18);
+  EXPECT_EQ(s.criticalCore, 0);
+  EXPECT_NEAR(s.energy, 24e-12, 1e-24);
+
+  ASSERT_EQ(s.cores.size(), 2u);
+  EXPECT_NEAR(s.cores[0].time, 1650e-9, 1e-18);
+  EXPECT_NEAR(s.cores[1].time, 990e-9, 1e-18);
+  EXPECT_EQ(s.cores[0].arrays, 3);
+
+  // The JSON lists both groups, in ascending order, and each array's group.
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(jsonOf(s));
+  ASSERT_TRUE(static_cast<bool>(json)) << llvm::toString(json.takeError());
+  const llvm::json::Object &root = *json->getAsObject();
+  const llvm::json::Array *groups = root.getArray("groups");
+  ASSERT_TRUE(groups);
+  ASSERT_EQ(groups->size(), 2u);
+  const llvm::json::Object &g2 = *(*groups)[1].getAsObject();
+  EXPECT_EQ(g2.getInteger("group"), 2);
+  EXPECT_EQ(g2.getInteger("arrays"), 3);
+  EXPECT_EQ(g2.getNumber("expected_time_s"), s.groups[1].time);
+  EXPECT_EQ(g2.getNumber("expected_energy_j"), s.groups[1].energy);
+  EXPECT_EQ(g2.getInteger("critical_core"), 1);
+  EXPECT_EQ(root.getObject("chip")->getNumber("expected_time_s"), s.time);
+  const llvm::json::Array *arrays = root.getArray("arrays");
+  ASSERT_TRUE(arrays);
+  EXPECT_EQ((*arrays)[3].getAsObject()->getInteger("program_group"), 2);
+  EXPECT_EQ((*arrays)[4].getAsObject()->getInteger("program_group"), 0);
+
+  // Arrays 0 and 1 move to group 2: group 0 is array 4 alone (core 1,
+  // 110 ns); group 2 takes core 0 = 8 + 4 + 3 = 15 pulses = 1650 ns, core 1
+  // = 8 = 880 ns.  Chip 1760 ns; its critical core is the longest group's
+  // (core 0), not the first group's (core 1).
+  options.programGroupOfArray[1] = 2;
+  options.programGroupOfArray[0] = 2;
+  s = build(*module, chip, options);
+  ASSERT_EQ(s.groups.size(), 2u);
+  EXPECT_NEAR(s.groups[0].time, 110e-9, 1e-18) << "array 4 alone";
+  EXPECT_EQ(s.groups[0].criticalCore, 1);
+  EXPECT_NEAR(s.groups[1].time, 1650e-9, 1e-18);
+  EXPECT_EQ(s.groups[1].criticalCore, 0);
+  EXPECT_NEAR(s.time, 1760e-9, 1e-18);
+  EXPECT_EQ(s.criticalCore, 0);
 }
 
 // Differential rows on 4x4 arrays, 4 levels (2 bits per cell): |v| <= 7 is
@@ -388,7 +473,7 @@ TEST_F(ProgrammingTest, GroupCostsItsLargestExpectedPulses) {
   ASSERT_TRUE(module);
   ProgrammingSchedule s = build(*module, chip);
   ASSERT_EQ(s.arrays.size(), 1u);
-  EXPECT_EQ(s.arrays[0].programGroups, 4);
+  EXPECT_EQ(s.arrays[0].parallelGroups, 4);
   EXPECT_NEAR(s.arrays[0].time, 577.939e-9, 1e-12);
   // Pulses and energy are per cell, not per group.
   EXPECT_NEAR(s.arrays[0].expectedPulses, 7.719556, 2e-6);
@@ -460,7 +545,17 @@ TEST_F(ProgrammingTest, OutputIsDeterministic) {
   EXPECT_EQ(binaryOf(a), binaryOf(c));
 }
 
-// programming.bin read back field by field (docs/programming-schedule.md).
+// programming.bin version 2 byte by byte (docs/programming-schedule.md):
+// 2 levels = 1 bit per cell, LSB first.  Arrays 0-2 use 4x6 cells (24 bits,
+// 3 bytes), arrays 3-5 2x6 (12 bits, 2 bytes):
+//   32 + 3 * (16 + 3) + 3 * (16 + 2) = 143 bytes.
+// Array 0 (record at 32, cells at 48), rows v = 3, 7, 0, -7:
+//   cells 0-7   = 1 0 1 0 0 0 | 1 0      -> bits 0, 2, 6    = 0x45
+//   cells 8-15  = 1 0 1 0 | 0 0 0 0      -> bits 0, 2       = 0x05
+//   cells 16-23 = 0 0 | 0 1 0 1 0 1      -> bits 3, 5, 7    = 0xA8
+// Array 3 (record at 32 + 3 * 19 = 89, cells at 105), rows v = 2, -3:
+//   cells 0-7   = 0 0 1 0 0 0 | 0 1      -> bits 2, 7       = 0x84
+//   cells 8-11  = 0 1 0 0, 4 padding 0s  -> bit 1           = 0x02
 TEST_F(ProgrammingTest, BinaryLayout) {
   target::TargetChip chip =
       makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
@@ -468,35 +563,34 @@ TEST_F(ProgrammingTest, BinaryLayout) {
   ASSERT_TRUE(module);
   ProgrammingSchedule s = build(*module, chip);
   std::string bytes = binaryOf(s);
-  // Header 28 bytes, then 6 arrays of 4 + 4 * 8 bytes.
-  ASSERT_EQ(bytes.size(), 28u + 6u * (4u + 32u));
+  ASSERT_EQ(bytes.size(), 143u);
   EXPECT_EQ(bytes.substr(0, 8), "NNCCPRG1");
-  EXPECT_EQ(readU32(bytes, 8), 1u);  // version
-  EXPECT_EQ(readU32(bytes, 12), 6u); // arrays
-  EXPECT_EQ(readU32(bytes, 16), 4u); // rows
-  EXPECT_EQ(readU32(bytes, 20), 8u); // cols
-  EXPECT_EQ(readU32(bytes, 24), 2u); // levels
-  int64_t ones = 0;
-  for (uint32_t i = 0; i < 6; ++i) {
-    const size_t at = 28 + i * 36;
-    EXPECT_EQ(readU32(bytes, at), i);
-    for (size_t c = 0; c < 32; ++c)
-      ones += bytes[at + 4 + c];
-    // Columns 6 and 7 are unused: level 0 in every row.
-    for (size_t r = 0; r < 4; ++r) {
-      EXPECT_EQ(bytes[at + 4 + r * 8 + 6], 0);
-      EXPECT_EQ(bytes[at + 4 + r * 8 + 7], 0);
-    }
+  EXPECT_EQ(readU32(bytes, 8), 2u);           // version
+  EXPECT_EQ(readU32(bytes, 12), 6u);          // arrays
+  EXPECT_EQ(readU32(bytes, 16), 4u);          // rows
+  EXPECT_EQ(readU32(bytes, 20), 8u);          // cols
+  EXPECT_EQ(readU32(bytes, 24), 2u);          // levels
+  EXPECT_EQ(readU32(bytes, 28), 1u);          // bits per cell
+  EXPECT_EQ(readU32(bytes, 32), 0u);          // id
+  EXPECT_EQ(readU32(bytes, 36), 0xffffffffu); // not a replica
+  EXPECT_EQ(readU32(bytes, 40), 4u);          // physical rows
+  EXPECT_EQ(readU32(bytes, 44), 6u);          // physical cols
+  const char array0[] = {0x45, 0x05, static_cast<char>(0xA8)};
+  EXPECT_EQ(std::memcmp(bytes.data() + 48, array0, 3), 0);
+  EXPECT_EQ(readU32(bytes, 89), 3u);
+  EXPECT_EQ(readU32(bytes, 89 + 8), 2u);
+  EXPECT_EQ(readU32(bytes, 89 + 12), 6u);
+  const char array3[] = {static_cast<char>(0x84), 0x02};
+  EXPECT_EQ(std::memcmp(bytes.data() + 105, array3, 2), 0);
+
+  // Read back: every array's levels.
+  llvm::Expected<ProgrammingBinary> file = readProgrammingBinary(bytes);
+  ASSERT_TRUE(static_cast<bool>(file)) << llvm::toString(file.takeError());
+  ASSERT_EQ(file->arrays.size(), 6u);
+  for (size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(file->arrays[i].id, s.arrays[i].id);
+    EXPECT_EQ(*file->arrays[i].cells, s.arrays[i].cellLevels());
   }
-  EXPECT_EQ(ones, 24);
-  // Array 0, rows 0 (v = 3) and 3 (v = -7).
-  const char row0[] = {1, 0, 1, 0, 0, 0, 0, 0};
-  const char row3[] = {0, 1, 0, 1, 0, 1, 0, 0};
-  EXPECT_EQ(std::memcmp(bytes.data() + 32, row0, 8), 0);
-  EXPECT_EQ(std::memcmp(bytes.data() + 32 + 24, row3, 8), 0);
-  // Array 3 (rows 4-5 only): rows 2 and 3 of the array are empty.
-  for (size_t c = 16; c < 32; ++c)
-    EXPECT_EQ(bytes[28 + 3 * 36 + 4 + c], 0);
 }
 
 TEST_F(ProgrammingTest, JsonSummary) {
@@ -510,7 +604,7 @@ TEST_F(ProgrammingTest, JsonSummary) {
   ASSERT_TRUE(static_cast<bool>(json)) << llvm::toString(json.takeError());
   const llvm::json::Object &root = *json->getAsObject();
   EXPECT_EQ(root.getString("schema"), "nncc-programming-schedule");
-  EXPECT_EQ(root.getInteger("version"), 1);
+  EXPECT_EQ(root.getInteger("version"), 2);
   EXPECT_EQ(root.getString("target"), "hand");
   const llvm::json::Object *model = root.getObject("model");
   ASSERT_TRUE(model);
@@ -531,6 +625,18 @@ TEST_F(ProgrammingTest, JsonSummary) {
   EXPECT_EQ(a5.getInteger("array"), 5);
   EXPECT_EQ(a5.getInteger("core"), 1);
   EXPECT_EQ(a5.getString("layer"), "fc");
+  EXPECT_EQ(a5.getInteger("program_group"), 0);
+  EXPECT_EQ(a5.getInteger("parallel_groups"), 5) << "one cell at a time";
+  // Without program groups there is one group holding everything.
+  const llvm::json::Array *groups = root.getArray("groups");
+  ASSERT_TRUE(groups);
+  ASSERT_EQ(groups->size(), 1u);
+  const llvm::json::Object &g0 = *(*groups)[0].getAsObject();
+  EXPECT_EQ(g0.getInteger("group"), 0);
+  EXPECT_EQ(g0.getInteger("arrays"), 6);
+  EXPECT_EQ(g0.getNumber("expected_time_s"), s.time);
+  EXPECT_EQ(g0.getNumber("expected_energy_j"), s.energy);
+  EXPECT_EQ(g0.getInteger("critical_core"), 0);
   const llvm::json::Array *levels = a5.getArray("cells_per_level");
   ASSERT_TRUE(levels);
   EXPECT_EQ((*levels)[0].getAsInteger(), 7);
@@ -574,6 +680,17 @@ TEST_F(ProgrammingTest, Errors) {
   ASSERT_FALSE(static_cast<bool>(s));
   EXPECT_NE(llvm::toString(s.takeError()).find("programming_sigma_per_level"),
             std::string::npos);
+
+  // Levels beyond what a uint16 cell (and programming.bin) can hold.
+  other = chip;
+  other.device.levels = 65537;
+  llvm::Expected<ProgrammingModel> model = makeProgrammingModel(other);
+  ASSERT_FALSE(static_cast<bool>(model));
+  EXPECT_EQ(llvm::toString(model.takeError()),
+            "programming: the device has 65537 levels, needs 2 to 65536");
+  other.device.levels = 65536;
+  model = makeProgrammingModel(other);
+  ASSERT_TRUE(static_cast<bool>(model)) << llvm::toString(model.takeError());
 }
 
 // Replicas (`replica_arrays` on a tile, --nncc-replicate) are arrays of
@@ -602,7 +719,18 @@ TEST_F(ProgrammingTest, ReplicaArrays) {
   ASSERT_EQ(s.cores.size(), 3u);
   EXPECT_NEAR(s.cores[1].time, 1100e-9, 1e-18);
   EXPECT_NEAR(s.cores[2].time, 440e-9, 1e-18);
-  EXPECT_EQ(readU32(binaryOf(s), 12), 8u);
+  // Replica records carry no cells: 32 + 3 * (16 + 3) + 3 * (16 + 2) for
+  // the tiles (BinaryLayout) + 2 * 16 = 175 bytes.
+  std::string bytes = binaryOf(s);
+  EXPECT_EQ(readU32(bytes, 12), 8u);
+  EXPECT_EQ(bytes.size(), 175u);
+  llvm::Expected<ProgrammingBinary> file = readProgrammingBinary(bytes);
+  ASSERT_TRUE(static_cast<bool>(file)) << llvm::toString(file.takeError());
+  ASSERT_EQ(file->arrays.size(), 8u);
+  EXPECT_EQ(file->arrays[6].id, 6);
+  EXPECT_EQ(file->arrays[6].replicaOf, 1);
+  EXPECT_EQ(file->arrays[7].replicaOf, 1);
+  EXPECT_EQ(*file->arrays[7].cells, s.arrays[1].cellLevels());
 
   // An array id used twice is an error.
   module->walk([&](cim::MVMOp mvm) {
@@ -692,9 +820,12 @@ TEST_F(ProgrammingTest, LevelsDecodeToTheWeights) {
   EXPECT_GT(multiArray, 18);
 }
 
-// More than 256 levels: two little-endian bytes per cell.  512 levels = 9
-// bits per cell hold the 4 stored bits of the offset scheme (v + 8) in one
-// slice: weights [3; -2] -> cells 11 and 6, reference column 1.
+// More than 256 levels: 512 levels = 9 bits per cell hold the 4 stored
+// bits of the offset scheme (v + 8) in one slice: weights [3; -2] -> cells
+// 11 and 6, reference column 1.  Cells 11, 1, 6, 1 at bits 0, 9, 18, 27:
+//   byte 0 = 11 = 0x0B;  byte 1 = 1 << 1 = 0x02;  byte 2 = 6 << 2 = 0x18;
+//   byte 3 = 1 << 3 = 0x08;  byte 4 = 0 (bits 32-35 of the last cell, then
+//   padding): 36 bits in 5 bytes.
 TEST_F(ProgrammingTest, BinaryWithWideLevels) {
   target::TargetChip chip =
       makeChip(2, 2, 512, target::SignedWeightScheme::OffsetReference);
@@ -704,10 +835,11 @@ TEST_F(ProgrammingTest, BinaryWithWideLevels) {
   ASSERT_EQ(s.arrays.size(), 1u);
   EXPECT_EQ(s.arrays[0].cellLevels(), (std::vector<uint16_t>{11, 1, 6, 1}));
   std::string bytes = binaryOf(s);
-  ASSERT_EQ(bytes.size(), 28u + 4u + 2u * 2u * 2u);
+  ASSERT_EQ(bytes.size(), 32u + 16u + 5u);
   EXPECT_EQ(readU32(bytes, 24), 512u);
-  const char cells[] = {11, 0, 1, 0, 6, 0, 1, 0};
-  EXPECT_EQ(std::memcmp(bytes.data() + 32, cells, 8), 0);
+  EXPECT_EQ(readU32(bytes, 28), 9u);
+  const char cells[] = {0x0B, 0x02, 0x18, 0x08, 0x00};
+  EXPECT_EQ(std::memcmp(bytes.data() + 48, cells, 5), 0);
 }
 
 // An empty module schedules nothing and still writes valid outputs.
@@ -720,7 +852,7 @@ TEST_F(ProgrammingTest, EmptyModule) {
   EXPECT_TRUE(s.arrays.empty());
   EXPECT_EQ(s.time, 0.0);
   EXPECT_EQ(s.criticalCore, -1);
-  EXPECT_EQ(binaryOf(s).size(), 28u);
+  EXPECT_EQ(binaryOf(s).size(), 32u);
   EXPECT_TRUE(static_cast<bool>(llvm::json::parse(jsonOf(s))));
 }
 
