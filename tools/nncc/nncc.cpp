@@ -356,6 +356,45 @@ std::string offChipOps(mlir::ModuleOp module, const target::TargetChip &chip) {
   return line;
 }
 
+/// For a time-multiplexed mapping: each program group's arrays, programming
+/// cost and run time, and the time per inference for a few batch sizes
+/// (docs/execution-schedule.md, "Time-multiplexed mappings").
+void printTimeMultiplexing(const ExecutionSchedule &execution,
+                           const ProgrammingSchedule &programming,
+                           raw_ostream &os) {
+  if (execution.groups.size() < 2)
+    return;
+  os << "time-multiplexed: " << execution.groups.size()
+     << " program groups, reprogrammed for every batch; "
+     << execution.groupSpillBits
+     << " bits per inference wait in the global buffer\n";
+  std::map<int64_t, const GroupProgramming *> programmingOf;
+  for (const GroupProgramming &g : programming.groups)
+    programmingOf[g.id] = &g;
+  double programTime = 0, programEnergy = 0, latency = 0, interval = 0;
+  for (const GroupExecution &g : execution.groups) {
+    const GroupProgramming *p = programmingOf[g.group];
+    double time = p ? p->time : 0, energy = p ? p->energy : 0;
+    programTime += time;
+    programEnergy += energy;
+    latency += g.latency;
+    interval += g.interval;
+    os << format("  group %lld: %lld arrays, %zu layers, programming %.4g s "
+                 "(%.4g J), latency %.3f us, interval %.3f us\n",
+                 static_cast<long long>(g.group),
+                 static_cast<long long>(g.arrays), g.stages.size(), time,
+                 energy, g.latency * 1e6, g.interval * 1e6);
+  }
+  // time(B) = sum over groups of programming + latency + (B - 1) * interval.
+  os << "  time per inference:";
+  for (double batch : {1.0, 100.0, 10000.0, 1000000.0}) {
+    double perInference =
+        (programTime + latency + (batch - 1) * interval) / batch;
+    os << format(" batch %.0f: %.4g s;", batch, perInference);
+  }
+  os << format(" programming energy per batch %.4g J\n", programEnergy);
+}
+
 /// The mapping needs more arrays than the chip has: says by how much and
 /// which layers take them.
 int reportDoesNotFit(const MappingSummary &mapping) {
@@ -445,6 +484,8 @@ int runCompile(mlir::MLIRContext &context) {
   module->walk([&](cim::MVMOp mvm) {
     if (auto core = mvm.getCore())
       programmingOptions.coreOfArray[mvm.getArray()] = *core;
+    if (auto group = mvm.getProgramGroup())
+      programmingOptions.programGroupOfArray[mvm.getArray()] = *group;
     if (auto copies = mvm.getReplicaArrays())
       if (auto cores = mvm.getReplicaCores())
         for (auto [array, core] : llvm::zip(*copies, *cores))
@@ -470,6 +511,7 @@ int runCompile(mlir::MLIRContext &context) {
   render("mapping.txt", [&](raw_ostream &os) {
     printMappingSummary(mapping, os);
     printExecutionSummary(*execution, os);
+    printTimeMultiplexing(*execution, *programming, os);
   });
   render("mapping.json",
          [&](raw_ostream &os) { printMappingSummaryJson(mapping, os); });
@@ -500,6 +542,7 @@ int runCompile(mlir::MLIRContext &context) {
          << modelSummary.totalMacs << " MACs)\n";
   printMappingSummary(mapping, outs());
   printExecutionSummary(*execution, outs());
+  printTimeMultiplexing(*execution, *programming, outs());
   outs() << "wrote " << outputPath << "/{" << names << "}\n";
   return 0;
 }
