@@ -156,15 +156,35 @@ def PlaceTiles : Pass<"nncc-place", "mlir::ModuleOp"> {
   let description = [{
     Every physical array (replicas included) is a tile; cores hold
     `arrays_per_core` tiles and sit on the target's mesh.  Traffic per
-    inference (bits): each array sends its output activations
-    (vectors x weight columns x the next layer's input bits, divided among
-    its copies) evenly to the arrays of every layer that consumes the
-    result, and row tiles of the same columns send their partial sums
-    (32-bit) to the first row tile.  The placer (lib/Placement: greedy,
-    simulated annealing, Z3 for small instances) minimizes
-    sum(bits x hops); the objective, a proven lower bound, the gap and the
-    most loaded link go to the module attribute `cim.placement`, each tile's
-    core to its `core` / `replica_cores`.  Deterministic for a seed.
+    inference (bits; passes/TileTraffic.cpp), sparse and per copy of a
+    layer:
+    * Column sets: the tiles holding the same weight columns (same group
+      and column range; other row tiles and slice ranges) send their
+      partial sums (vectors x columns x 32 bits: shift-added digital
+      integers, one accumulator word) to the set's home tile (lowest
+      row_begin, then lowest slice_begin).
+    * The home alone sends the finished outputs (vectors x columns x the
+      consumer's input bits) to the consumer tiles whose weight rows read
+      those channels, each value once per receiving tile (broadcast).
+      Output channel c is traced through the nn ops in between
+      (elementwise ops and pools keep it, a pool shrinks the values;
+      concat, transpose, flatten and reshape move it) to the consumer's
+      rows: a conv reads input channel i on rows
+      (i % (C/group)) * prod(kernel) .. + prod(kernel) of group
+      i / (C/group), a gemm reads feature i on row i (Flatten of C x H x W:
+      channel c = features c H W .. (c+1) H W - 1).  Where no mapping can
+      be derived (e.g. a softmax over channels), the outputs go to every
+      tile of the consumer copy in proportion to its rows, and the link is
+      counted in `fallback_links`.
+    * Replicas split the vectors evenly and in order; producer copy i sends
+      consumer copy j the overlap of their shares.
+    The edge count is O(tiles x the consumer tiles per row range).  The
+    placer (lib/Placement: greedy, simulated annealing, Z3 for small
+    instances, each with a deterministic work budget) minimizes
+    sum(bits x hops); the objective, a proven lower bound, the gap, the
+    most loaded link and the traffic (`traffic_bits`, `traffic_edges`) go
+    to the module attribute `cim.placement`, each tile's core to its
+    `core` / `replica_cores`.  Deterministic for a seed.
   }];
   let options = [
     Option<"seed", "seed", "uint64_t", "1", "Placement seed">,
@@ -173,7 +193,10 @@ def PlaceTiles : Pass<"nncc-place", "mlir::ModuleOp"> {
            "deterministic)">,
     Option<"annealMovesPerTile", "anneal-moves-per-tile", "double", "500.0",
            "Annealing moves per tile: a deterministic work budget (more "
-           "moves, slightly better placements)">
+           "moves, slightly better placements)">,
+    Option<"dumpProblem", "dump-problem", "std::string", "\"\"",
+           "Also write the placement problem to this file (for "
+           "nncc-place-bench --problem)">
   ];
 }
 

@@ -1,19 +1,17 @@
 //===- PlaceTiles.cpp - Arrays onto cores -----------------------------------===//
 //
-// Builds the placement problem from the mapped program (tiles, traffic) and
-// hands it to lib/Placement; see Passes.td for the traffic model.
+// Builds the placement problem from the mapped program (tiles and traffic:
+// TileTraffic.cpp, summarized in Passes.td) and hands it to lib/Placement.
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Passes/Passes.h"
 
-#include "nncc/Analysis/PipelineModel.h"
-#include "nncc/Dialect/CIM/CIMOps.h"
-#include "nncc/Placement/Placement.h"
+#include "TileTraffic.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace nncc {
 #define GEN_PASS_DEF_PLACETILES
@@ -25,33 +23,6 @@ using namespace nncc;
 
 namespace {
 
-/// One tile = one physical array: an mvm op's array or one of its copies.
-struct TileRef {
-  cim::MVMOp mvm;
-  int copy; ///< 0 = the original array
-};
-
-/// The cim.layer ops that consume `layer`'s result, through any digital
-/// (nn) ops in between.
-SmallVector<cim::LayerOp> consumers(cim::LayerOp layer) {
-  SmallVector<cim::LayerOp> found;
-  SmallVector<Value> work{layer.getOutput()};
-  llvm::SmallPtrSet<Operation *, 16> seen;
-  while (!work.empty()) {
-    Value v = work.pop_back_val();
-    for (Operation *user : v.getUsers()) {
-      if (!seen.insert(user).second)
-        continue;
-      if (auto next = dyn_cast<cim::LayerOp>(user))
-        found.push_back(next);
-      else
-        for (Value r : user->getResults())
-          work.push_back(r);
-    }
-  }
-  return found;
-}
-
 struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
   using PlaceTilesBase::PlaceTilesBase;
 
@@ -62,72 +33,29 @@ struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
       module.emitError("nncc-place needs a cim.target");
       return signalPassFailure();
     }
-    SmallVector<cim::LayerOp> layers;
-    module.walk([&](cim::LayerOp layer) { layers.push_back(layer); });
-    llvm::DenseMap<Operation *, int> layerIndex;
+    FailureOr<TileGraph> graph = buildTileGraph(module);
+    if (failed(graph))
+      return signalPassFailure();
+    std::vector<PlacementTile> &tiles = graph->tiles;
     placement::PlacementProblem problem;
-    std::vector<TileRef> tiles;
-    // Tiles of each layer, per copy.
-    std::vector<std::vector<std::vector<int>>> layerTiles(layers.size());
-    for (auto [li, layer] : llvm::enumerate(layers)) {
-      if (!layer.isPartitioned()) {
-        layer.emitError("nncc-place needs partitioned layers (--nncc-partition)");
-        return signalPassFailure();
-      }
-      layerIndex[layer] = li;
-      int64_t copies = layer.getReplicas().value_or(1);
-      layerTiles[li].resize(copies);
-      layer.walk([&](cim::MVMOp mvm) {
-        for (int c = 0; c < copies; ++c) {
-          layerTiles[li][c].push_back(static_cast<int>(tiles.size()));
-          tiles.push_back({mvm, c});
-          problem.tileGroup.push_back(static_cast<int>(li));
-        }
-      });
-    }
     problem.numCores = static_cast<int>(target.getCores());
     problem.arraysPerCore = static_cast<int>(target.getArraysPerCore());
+    for (const PlacementTile &tile : tiles)
+      problem.tileGroup.push_back(tile.layer);
+    problem.traffic = std::move(graph->traffic);
+    uint64_t trafficBits = 0;
+    for (const placement::TrafficEdge &e : problem.traffic)
+      trafficBits += e.bits;
 
-    // Traffic.
-    auto addEdge = [&](int a, int b, double bits) {
-      if (a != b && bits >= 1)
-        problem.traffic.push_back({a, b, static_cast<uint64_t>(bits)});
-    };
-    for (auto [li, layer] : llvm::enumerate(layers)) {
-      auto shape = layer.getMatrixShape();
-      int64_t copies = layer.getReplicas().value_or(1);
-      double vectors = static_cast<double>(shape.vectors) / copies;
-      for (cim::LayerOp next : consumers(layer)) {
-        int ni = layerIndex[next];
-        double outBits = static_cast<double>(*next.getInputBits());
-        int64_t nextCopies = next.getReplicas().value_or(1);
-        for (int c = 0; c < copies; ++c)
-          for (int a : layerTiles[li][c]) {
-            cim::MVMOp mvm = tiles[a].mvm;
-            double bits = vectors * (mvm.getColEnd() - mvm.getColBegin()) *
-                          outBits;
-            // Copies of the consumer share the vectors; within a copy the
-            // activations go to every array.
-            const std::vector<int> &dest = layerTiles[ni][c % nextCopies];
-            for (int b : dest)
-              addEdge(a, b, bits / dest.size());
-          }
+    if (!dumpProblem.empty()) {
+      std::error_code ec;
+      llvm::raw_fd_ostream os(dumpProblem, ec);
+      if (ec) {
+        module.emitError() << "cannot write " << dumpProblem << ": "
+                           << ec.message();
+        return signalPassFailure();
       }
-      // Partial sums of row tiles go to the first row tile of their columns.
-      for (int64_t c = 0; c < copies; ++c) {
-        llvm::DenseMap<std::pair<int64_t, int64_t>, int> firstRowTile;
-        for (int t : layerTiles[li][c]) {
-          cim::MVMOp mvm = tiles[t].mvm;
-          std::pair<int64_t, int64_t> key{
-              static_cast<int64_t>(mvm.getGroup()) * shape.columns +
-                  static_cast<int64_t>(mvm.getColBegin()),
-              static_cast<int64_t>(mvm.getSliceBegin())};
-          auto [it, inserted] = firstRowTile.try_emplace(key, t);
-          if (!inserted)
-            addEdge(t, it->second,
-                    vectors * (mvm.getColEnd() - mvm.getColBegin()) * 32);
-        }
-      }
+      placement::writeProblem(problem, os);
     }
 
     placement::PlacementOptions options;
@@ -172,6 +100,11 @@ struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
             b.getNamedAttr("max_link_bits",
                            b.getI64IntegerAttr(result->maxLink.bits)),
             b.getNamedAttr("tiles", b.getI64IntegerAttr(tiles.size())),
+            b.getNamedAttr("traffic_bits", b.getI64IntegerAttr(trafficBits)),
+            b.getNamedAttr("traffic_edges",
+                           b.getI64IntegerAttr(problem.traffic.size())),
+            b.getNamedAttr("fallback_links",
+                           b.getI64IntegerAttr(graph->fallbackLinks)),
             b.getNamedAttr("wall_clock_limit_hit",
                            b.getBoolAttr(result->wallClockLimitHit)),
         }));

@@ -25,8 +25,10 @@
 // of all 81 small synthetic instances tried; one long run missed some).  The
 // best state seen at a stage boundary is kept, so the result is never worse
 // than the start.  The RNG is splitmix64 seeded from
-// `PlacementOptions::seed`; the work budget is a move count, so runs are
-// reproducible unless the wall-clock safety net fires.
+// `PlacementOptions::seed`; the work budget is a move count, lowered when
+// the adjacency entries a move reads (sampled) times the moves would exceed
+// `annealMaxWork`, so runs are reproducible unless the wall-clock safety
+// net fires.
 //
 //===----------------------------------------------------------------------===//
 
@@ -173,6 +175,8 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
     c = y * geom.width + x;
     return c < m;
   };
+  // Adjacency entries read by proposals: the deterministic measure of work.
+  uint64_t visits = 0;
   auto propose = [&](Proposal &pr) -> bool {
     int t = int(rng.below(uint32_t(n)));
     int c1 = core[t];
@@ -203,6 +207,7 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
         int from = side ? c2 : c1, to = side ? c1 : c2;
         for (int s = 0; s < fill[from]; ++s) {
           int x = slotTile[size_t(from) * k + s];
+          visits += uint64_t(g.offset[x + 1] - g.offset[x]);
           for (int64_t j = g.offset[x], e = g.offset[x + 1]; j < e; ++j) {
             int cu = core[g.neighbour[j]];
             if (cu == c1 || cu == c2)
@@ -229,6 +234,9 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
       }
     }
     int64_t delta = 0;
+    visits += uint64_t(g.offset[t + 1] - g.offset[t]);
+    if (t2 >= 0)
+      visits += uint64_t(g.offset[t2 + 1] - g.offset[t2]);
     for (int64_t j = g.offset[t], e = g.offset[t + 1]; j < e; ++j) {
       int u = g.neighbour[j];
       if (u == t2)
@@ -290,7 +298,8 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
   // average non-zero cost change is accepted uphill with probability 0.1.
   double change = 0;
   int changeCount = 0;
-  for (int i = 0; i < 4000; ++i) {
+  const int samples = 4000;
+  for (int i = 0; i < samples; ++i) {
     Proposal pr;
     if (propose(pr) && pr.delta != 0) {
       change += std::abs(double(pr.delta));
@@ -317,10 +326,28 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
   uint64_t total = uint64_t(options.annealMovesPerTile * n);
   total = std::max(total, options.annealMinMoves);
   total = std::min(total, options.annealMaxMoves);
+  // The work budget: the sample above says how many adjacency entries a
+  // proposal reads on average (core swaps read every edge of two cores, so
+  // this grows with arraysPerCore and the degree); fewer moves, same
+  // schedule, when the budget would be exceeded.  Visits are counted, not
+  // timed, so this stays deterministic; 2x the budget is a hard stop in case
+  // the sample was unrepresentative.
+  const double visitsPerMove = std::max(1.0, double(visits) / samples);
+  if (options.annealMaxWork > 0 &&
+      double(total) * visitsPerMove > double(options.annealMaxWork)) {
+    total = std::max<uint64_t>(
+        uint64_t(double(options.annealMaxWork) / visitsPerMove), 1);
+    stats.workLimited = true;
+  }
+  visits = 0;
+  auto overWork = [&] {
+    return options.annealMaxWork > 0 && visits > 2 * options.annealMaxWork;
+  };
   const uint64_t perStage = std::max<uint64_t>(total / stages / runs, 1);
   const double alpha = std::pow(tEnd / t0, 1.0 / (stages - 1));
 
-  for (int run = 0; run < runs && !stats.wallClockLimitHit; ++run) {
+  for (int run = 0; run < runs && !stats.wallClockLimitHit && !overWork();
+       ++run) {
     if (run > 0)
       load(best);
     double temperature = t0;
@@ -328,6 +355,10 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
       window =
           std::max(1, int(std::ceil(maxDim * std::sqrt(temperature / t0))));
       for (uint64_t i = 0; i < perStage; ++i) {
+        if (overWork()) {
+          stats.workLimited = true;
+          break;
+        }
         if ((stats.moves & 1023) == 0 && wallSecondsBudget > 0 &&
             std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                           start)
@@ -347,10 +378,11 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
         bestCost = cost;
         best = core;
       }
-      if (stats.wallClockLimitHit)
+      if (stats.wallClockLimitHit || overWork())
         break;
     }
   }
+  stats.visits = visits;
   tileCore = std::move(best);
   return stats;
 }

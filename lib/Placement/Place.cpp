@@ -37,6 +37,12 @@ nncc::placement::place(const PlacementProblem &p,
                       options.timeoutSeconds));
 
   PlacementResult result;
+  double phaseStart = elapsed();
+  auto endPhase = [&](double &seconds) {
+    double now = elapsed();
+    seconds = now - phaseStart;
+    phaseStart = now;
+  };
   llvm::Expected<std::vector<int>> greedy = greedyPlacement(p);
   if (!greedy)
     return greedy.takeError();
@@ -44,6 +50,7 @@ nncc::placement::place(const PlacementProblem &p,
   result.objective = result.greedyObjective =
       placementCost(p, result.tileCore);
   result.method = PlacementMethod::Greedy;
+  endPhase(result.greedySeconds);
 
   const int n = p.numTiles();
   const bool exactEligible =
@@ -56,6 +63,7 @@ nncc::placement::place(const PlacementProblem &p,
     AnnealStats stats = annealPlacement(p, result.tileCore, options,
                                         std::max(budget, 1e-3));
     result.annealMoves = stats.moves;
+    result.annealWorkLimited = stats.workLimited;
     result.wallClockLimitHit |= stats.wallClockLimitHit;
     result.annealObjective = placementCost(p, result.tileCore);
     if (result.annealObjective < result.objective) {
@@ -65,8 +73,13 @@ nncc::placement::place(const PlacementProblem &p,
   } else {
     result.annealObjective = result.objective;
   }
+  endPhase(result.annealSeconds);
 
-  result.cheapLowerBound = placementLowerBound(p);
+  LowerBoundStats boundStats;
+  result.cheapLowerBound =
+      placementLowerBound(p, options.boundSearchWork, &boundStats);
+  result.boundSearchTruncated = boundStats.searchTruncated;
+  endPhase(result.boundSeconds);
   result.lowerBound = std::min(result.cheapLowerBound, result.objective);
   if (result.lowerBound == result.objective) {
     result.provenOptimal = true;
@@ -101,6 +114,7 @@ nncc::placement::place(const PlacementProblem &p,
       result.lowerBound = std::min(
           std::max(result.lowerBound, exact.lowerBound), result.objective);
       result.provenOptimal = result.lowerBound == result.objective;
+      endPhase(result.exactSeconds);
     }
   }
 

@@ -2,11 +2,13 @@
 // RUN: nncc-opt %s --nncc-partition --nncc-place="seed=7" | FileCheck %s
 
 // Two cores on a 2x1 mesh, one array each.  "a" (one tile: 2 weight columns
-// as G+/G- pairs = 4 columns) feeds "b" (one tile) through a relu.  Traffic
-// per inference: 1 vector x 2 columns x b's 2 input bits = 4 bits, and the
-// two tiles cannot share a core, so the optimum is 4 bits x 1 hop; Z3 proves
-// it (lower bound = objective, gap 0) whatever the seed.
-// CHECK: cim.placement = {gap = 0.000000e+00 : f64, lower_bound_bit_hops = 4 : i64, max_link_bits = 4 : i64, method = "{{[a-z0-9]+}}", objective_bit_hops = 4 : i64, proven_optimal = true, tiles = 2 : i64, wall_clock_limit_hit = false}
+// as G+/G- pairs = 4 columns) feeds "b" (one tile, whose 2 weight rows read
+// a's 2 output channels) through a relu.  Traffic per inference: a's tile is
+// its column set's home and sends 1 vector x 2 channels x b's 2 input bits
+// = 4 bits (one edge; more cases in place-traffic.mlir), and the two tiles
+// cannot share a core, so the optimum is 4 bits x 1 hop; the lower bound
+// proves it (lower bound = objective, gap 0) whatever the seed.
+// CHECK: cim.placement = {fallback_links = 0 : i64, gap = 0.000000e+00 : f64, lower_bound_bit_hops = 4 : i64, max_link_bits = 4 : i64, method = "{{[a-z0-9]+}}", objective_bit_hops = 4 : i64, proven_optimal = true, tiles = 2 : i64, traffic_bits = 4 : i64, traffic_edges = 1 : i64, wall_clock_limit_hit = false}
 // CHECK: cim.mvm {{.*}}array = 0 : i64{{.*}}core = [[CA:[01]]] : i64
 // CHECK-NOT: core = [[CA]] : i64
 // CHECK: cim.mvm {{.*}}array = 1 : i64{{.*}}core = {{[01]}} : i64

@@ -16,11 +16,14 @@
 // simulated annealing -> a cheap Gilmore-Lawler-style lower bound -> for
 // small instances whose bound does not already meet the incumbent, Z3
 // `optimize` (MaxSAT encoding by default), whose model replaces the
-// incumbent only if strictly better and whose lower bound tightens the gap.  Results are deterministic for a given seed: every phase is
-// bounded by a deterministic work budget (move counts, Z3's `rlimit`), and
-// wall-clock limits derived from `PlacementOptions::timeoutSeconds` only act
-// as a safety net (`PlacementResult::wallClockLimitHit` says one fired, in
-// which case the result may differ between runs).  No exception escapes:
+// incumbent only if strictly better and whose lower bound tightens the gap.
+// Results are deterministic for a given seed: every phase is bounded by a
+// deterministic work budget (annealing: a move count and the adjacency
+// entries its moves read; the bound's local search: incident-edge visits;
+// Z3: its `rlimit`; greedy is O(E log E + N * arraysPerCore * max degree)),
+// and wall-clock limits derived from `PlacementOptions::timeoutSeconds` only
+// act as a safety net (`PlacementResult::wallClockLimitHit` says one fired,
+// in which case the result may differ between runs).  No exception escapes:
 // errors are `llvm::Error`s.
 //
 //===----------------------------------------------------------------------===//
@@ -28,12 +31,17 @@
 #define NNCC_PLACEMENT_PLACEMENT_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
 
 namespace nncc::placement {
 
@@ -106,6 +114,9 @@ enum class Z3Encoding {
 /// something strictly better.
 enum class IncumbentBound { Auto, On, Off };
 
+/// Default work budget of placementLowerBound's local search.
+constexpr uint64_t kDefaultBoundSearchWork = 100000000;
+
 struct PlacementOptions {
   /// Seeds the annealing RNG and Z3's `smt.random_seed` / `sat.random_seed`.
   uint64_t seed = 1;
@@ -119,10 +130,22 @@ struct PlacementOptions {
   double annealMovesPerTile = 5000;
   uint64_t annealMinMoves = 200000;
   uint64_t annealMaxMoves = 60000000;
+  /// Annealing work budget in adjacency entries read (0 = none): when the
+  /// move count times the sampled entries per move exceeds it, the run
+  /// makes proportionally fewer moves (same schedule); it stops outright at
+  /// twice the budget.  A proposal reads the edges of the tiles it moves, a
+  /// whole-core swap every edge of two cores, so the cost per move grows
+  /// with arraysPerCore x degree; the move count alone does not bound the
+  /// time.  Measured at ~3 to 4 ns per entry on the 2-core CI machine
+  /// (docs/performance.md, "Placement"), so the default is about 6 to 8 s.
+  uint64_t annealMaxWork = 2000000000;
   /// Attempt Z3 only if N <= exactMaxTiles and N * M <= exactMaxVariables.
   bool exact = true;
   int exactMaxTiles = 64;
   int64_t exactMaxVariables = 4096;
+  /// Work budget of the lower bound's local search (incident-edge visits,
+  /// see placementLowerBound).
+  uint64_t boundSearchWork = kDefaultBoundSearchWork;
   Z3Encoding z3Encoding = Z3Encoding::MaxSat;
   IncumbentBound z3IncumbentBound = IncumbentBound::Auto;
   /// Z3's deterministic resource limit (`rlimit`, abstract work units).
@@ -175,13 +198,21 @@ struct PlacementResult {
   /// proved the returned value optimal).
   PlacementMethod method = PlacementMethod::Greedy;
   double wallSeconds = 0;
+  /// Wall time of each phase (greedy, annealing, cheap bound, Z3), for
+  /// benchmarks; not part of the deterministic result.
+  double greedySeconds = 0, annealSeconds = 0, boundSeconds = 0,
+         exactSeconds = 0;
 
   // Per-phase details.
   uint64_t greedyObjective = 0;
   uint64_t annealObjective = 0;
   uint64_t annealMoves = 0;
+  /// The annealing work budget (`annealMaxWork`) cut the move count.
+  bool annealWorkLimited = false;
   /// Lower bound from `placementLowerBound` alone.
   uint64_t cheapLowerBound = 0;
+  /// Its local search hit `PlacementOptions::boundSearchWork`.
+  bool boundSearchTruncated = false;
   /// "skipped (disabled | lower bound met | N tiles x M cores; limits ...)",
   /// "optimal", "resource limit" (deterministic), "timeout" or
   /// "timeout (solver process killed)" (wall clock), "error: ...".
@@ -231,6 +262,10 @@ llvm::Expected<std::vector<int>> greedyPlacement(const PlacementProblem &problem
 
 struct AnnealStats {
   uint64_t moves = 0;
+  /// Adjacency entries read after the temperature sample.
+  uint64_t visits = 0;
+  /// `annealMaxWork` reduced the move count or stopped the run.
+  bool workLimited = false;
   bool wallClockLimitHit = false;
 };
 
@@ -252,8 +287,17 @@ AnnealStats annealPlacement(const PlacementProblem &problem,
 /// Every edge's weight is split between its endpoints (halves, or whole to
 /// the endpoint of higher degree, refined by local search; the best split
 /// counts).  Exact for a star; 0 when every tile has at most
-/// arraysPerCore - 1 neighbours.  Details in lib/Placement/LowerBound.cpp.
-uint64_t placementLowerBound(const PlacementProblem &problem);
+/// arraysPerCore - 1 neighbours.  The local search is cut off
+/// deterministically after `searchWorkLimit` incident-edge visits (a
+/// truncated search still gives a valid, weaker bound).  Details in
+/// lib/Placement/LowerBound.cpp.
+struct LowerBoundStats {
+  uint64_t searchWork = 0;      ///< incident-edge visits spent searching
+  bool searchTruncated = false; ///< the budget ended the search
+};
+uint64_t placementLowerBound(const PlacementProblem &problem,
+                             uint64_t searchWorkLimit = kDefaultBoundSearchWork,
+                             LowerBoundStats *stats = nullptr);
 
 struct ExactResult {
   std::vector<int> tileCore; ///< Z3's best model, or empty if none.
@@ -271,6 +315,12 @@ ExactResult solveExact(const PlacementProblem &problem,
                        llvm::ArrayRef<int> incumbent,
                        const PlacementOptions &options,
                        double wallSecondsBudget);
+
+/// A problem as text (format: lib/Placement/ProblemIO.cpp), so that
+/// compiler instances can be replayed by the benchmark.
+void writeProblem(const PlacementProblem &problem, llvm::raw_ostream &os);
+/// Parses `writeProblem`'s format and verifies the problem.
+llvm::Expected<PlacementProblem> parseProblem(llvm::StringRef text);
 
 /// The full pipeline.  Errors: an invalid or infeasible problem.
 llvm::Expected<PlacementResult> place(const PlacementProblem &problem,

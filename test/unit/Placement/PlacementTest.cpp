@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "nncc/Placement/Placement.h"
 
+#include "llvm/Support/raw_ostream.h"
+
 #include "gtest/gtest.h"
 
 #include <algorithm>
@@ -341,6 +343,141 @@ TEST(PlacementBound, ExactForStars) {
   PlacementResult r = placeOk(p);
   EXPECT_EQ(r.objective, 72u);
   EXPECT_TRUE(r.provenOptimal);
+}
+
+/// Two layers of `side` tiles, all-to-all: the dense traffic shape whose
+/// search cost the work budgets bound.
+PlacementProblem denseBipartite(int side, int arraysPerCore) {
+  PlacementProblem p;
+  p.arraysPerCore = arraysPerCore;
+  p.numCores = (2 * side + arraysPerCore - 1) / arraysPerCore + 4;
+  p.tileGroup.assign(side, 0);
+  p.tileGroup.resize(2 * side, 1);
+  for (int a = 0; a < side; ++a)
+    for (int b = 0; b < side; ++b)
+      p.traffic.push_back({a, side + b, uint64_t(1 + (a * 7 + b * 3) % 5)});
+  return p;
+}
+
+TEST(PlacementBound, SearchBudgetIsDeterministicAndStillABound) {
+  // 200 x 200 all-to-all: one search pass would visit 40,000 edges x
+  // 3 x 400 entries = 48 M; a 1 M budget stops it after 833 edges.
+  PlacementProblem p = denseBipartite(200, 8);
+  LowerBoundStats full, cut, none;
+  uint64_t unbudgeted = placementLowerBound(p, UINT64_MAX, &full);
+  uint64_t budgeted = placementLowerBound(p, 1000000, &cut);
+  uint64_t noSearch = placementLowerBound(p, 0, &none);
+  EXPECT_FALSE(full.searchTruncated);
+  EXPECT_TRUE(cut.searchTruncated);
+  EXPECT_LE(cut.searchWork, 1000000u);
+  EXPECT_EQ(cut.searchWork, 833u * 1200);
+  EXPECT_TRUE(none.searchTruncated);
+  EXPECT_EQ(none.searchWork, 0u);
+  // The search only raises the bound; every version stays below a real
+  // placement's cost.
+  EXPECT_LE(noSearch, budgeted);
+  EXPECT_LE(budgeted, unbudgeted);
+  EXPECT_EQ(placementLowerBound(p, 1000000), budgeted);
+  llvm::Expected<std::vector<int>> greedy = greedyPlacement(p);
+  ASSERT_TRUE(static_cast<bool>(greedy));
+  EXPECT_LE(unbudgeted, placementCost(p, *greedy));
+}
+
+TEST(PlacementBound, DefaultBudgetLeavesSparseSearchesWhole) {
+  LowerBoundStats stats;
+  PlacementProblem p = makeSyntheticProblem(5000, 4, 7);
+  (void)placementLowerBound(p, kDefaultBoundSearchWork, &stats);
+  EXPECT_FALSE(stats.searchTruncated);
+  EXPECT_GT(stats.searchWork, 0u);
+}
+
+//===----------------------------------------------------------------------===//
+// Annealing work budget
+//===----------------------------------------------------------------------===//
+
+TEST(PlacementAnneal, WorkBudgetCutsMovesDeterministically) {
+  // 8 arrays per core, degree 200: a core swap reads ~3,200 entries, so
+  // 200,000 moves would read far more than the 20 M budget.
+  PlacementProblem p = denseBipartite(200, 8);
+  PlacementOptions options;
+  options.annealMaxWork = 20000000;
+  auto run = [&] {
+    llvm::Expected<std::vector<int>> start = greedyPlacement(p);
+    EXPECT_TRUE(static_cast<bool>(start));
+    std::vector<int> tileCore = *start;
+    AnnealStats stats = annealPlacement(p, tileCore, options, 0);
+    return std::make_pair(stats, tileCore);
+  };
+  auto [stats, tileCore] = run();
+  EXPECT_TRUE(stats.workLimited);
+  EXPECT_LT(stats.moves, options.annealMinMoves);
+  EXPECT_LE(stats.visits, 2 * options.annealMaxWork + 2 * 3200);
+  EXPECT_FALSE(stats.wallClockLimitHit);
+  auto [again, tileCoreAgain] = run();
+  EXPECT_EQ(again.moves, stats.moves);
+  EXPECT_EQ(again.visits, stats.visits);
+  EXPECT_EQ(tileCoreAgain, tileCore);
+  EXPECT_TRUE(static_cast<bool>(!verifyAssignment(p, tileCore)));
+}
+
+TEST(PlacementAnneal, WorkBudgetDoesNotTouchSparseRuns) {
+  PlacementProblem p = makeSyntheticProblem(500, 4, 3);
+  PlacementOptions options;
+  std::vector<int> tileCore = *greedyPlacement(p);
+  AnnealStats stats = annealPlacement(p, tileCore, options, 0);
+  EXPECT_FALSE(stats.workLimited);
+  EXPECT_EQ(stats.moves, uint64_t(options.annealMovesPerTile * 500));
+}
+
+//===----------------------------------------------------------------------===//
+// Text format
+//===----------------------------------------------------------------------===//
+
+TEST(PlacementIO, RoundTrip) {
+  PlacementProblem p = makeSyntheticProblem(40, 2, 5, Topology::Bus);
+  p.coreBufferBytes = 100;
+  p.tileBufferBytes.assign(40, 3);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  writeProblem(p, os);
+  llvm::Expected<PlacementProblem> q = parseProblem(text);
+  ASSERT_TRUE(static_cast<bool>(q)) << llvm::toString(q.takeError());
+  EXPECT_EQ(q->numCores, p.numCores);
+  EXPECT_EQ(q->arraysPerCore, p.arraysPerCore);
+  EXPECT_EQ(q->topology, Topology::Bus);
+  EXPECT_EQ(q->meshWidth, p.meshWidth);
+  EXPECT_EQ(q->meshHeight, p.meshHeight);
+  EXPECT_EQ(q->coreBufferBytes, 100u);
+  EXPECT_EQ(q->tileBufferBytes, p.tileBufferBytes);
+  EXPECT_EQ(q->tileGroup, p.tileGroup);
+  ASSERT_EQ(q->traffic.size(), p.traffic.size());
+  for (size_t i = 0; i < p.traffic.size(); ++i) {
+    EXPECT_EQ(q->traffic[i].a, p.traffic[i].a);
+    EXPECT_EQ(q->traffic[i].b, p.traffic[i].b);
+    EXPECT_EQ(q->traffic[i].bits, p.traffic[i].bits);
+  }
+}
+
+TEST(PlacementIO, ErrorsNameTheProblem) {
+  auto errorOf = [](llvm::StringRef text) {
+    llvm::Expected<PlacementProblem> p = parseProblem(text);
+    EXPECT_FALSE(static_cast<bool>(p));
+    return p ? std::string() : llvm::toString(p.takeError());
+  };
+  EXPECT_EQ(errorOf("hello"), "placement problem: expected "
+                              "'nncc-placement-problem 1' at word 1 "
+                              "(1-based: the last word read)");
+  EXPECT_EQ(
+      errorOf("nncc-placement-problem 1 cores 1 arrays_per_core 1 "
+              "topology ring"),
+      "placement problem: topology must be mesh or bus at word 8 (1-based: "
+      "the last word read)");
+  // Parsed, then rejected by verifyProblem: an edge to a missing tile.
+  EXPECT_NE(errorOf("nncc-placement-problem 1 cores 1 arrays_per_core 2 "
+                    "topology mesh width 0 height 0 buffer 0 tile_buffers 0 "
+                    "tiles 2 0 0 edges 1 0 5 1")
+                .find("names a"),
+            std::string::npos);
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,0 +1,112 @@
+//===- ProblemIO.cpp - Placement problems as text -------------------------===//
+//
+// A whitespace-separated text format, so that a compiler's instance (e.g.
+// `nncc-opt --nncc-place="dump-problem=f.txt"`) can be replayed by the
+// benchmark without the compiler:
+//
+//   nncc-placement-problem 1
+//   cores M arrays_per_core K topology mesh|bus width W height H
+//   buffer BYTES tile_buffers 0|N [N demands]
+//   tiles N  [N group ids]
+//   edges E  [E triples: a b bits]
+//
+//===----------------------------------------------------------------------===//
+
+#include "nncc/Placement/Placement.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+
+using namespace nncc::placement;
+
+void nncc::placement::writeProblem(const PlacementProblem &p,
+                                   llvm::raw_ostream &os) {
+  os << "nncc-placement-problem 1\n"
+     << "cores " << p.numCores << " arrays_per_core " << p.arraysPerCore
+     << " topology " << (p.topology == Topology::Bus ? "bus" : "mesh")
+     << " width " << p.meshWidth << " height " << p.meshHeight << "\n"
+     << "buffer " << p.coreBufferBytes << " tile_buffers "
+     << p.tileBufferBytes.size();
+  for (uint64_t b : p.tileBufferBytes)
+    os << ' ' << b;
+  os << "\ntiles " << p.numTiles() << "\n";
+  for (int g : p.tileGroup)
+    os << g << '\n';
+  os << "edges " << p.traffic.size() << "\n";
+  for (const TrafficEdge &e : p.traffic)
+    os << e.a << ' ' << e.b << ' ' << e.bits << '\n';
+}
+
+llvm::Expected<PlacementProblem>
+nncc::placement::parseProblem(llvm::StringRef text) {
+  std::vector<llvm::StringRef> words;
+  for (llvm::StringRef rest = text.ltrim(); !rest.empty();
+       rest = rest.ltrim()) {
+    size_t end = std::min(rest.find_first_of(" \t\r\n"), rest.size());
+    words.push_back(rest.take_front(end));
+    rest = rest.drop_front(end);
+  }
+  size_t at = 0;
+  auto error = [&](const llvm::Twine &what) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "placement problem: " + what + " at word " +
+                                       llvm::Twine(at) +
+                                       " (1-based: the last word read)");
+  };
+  auto expect = [&](llvm::StringRef keyword) -> bool {
+    return at < words.size() && words[at++] == keyword;
+  };
+  auto number = [&](uint64_t &value) -> bool {
+    return at < words.size() && !words[at++].getAsInteger(10, value);
+  };
+  PlacementProblem p;
+  uint64_t version, cores, k, width, height, buffers, tiles, edges;
+  if (!expect("nncc-placement-problem") || !number(version) || version != 1)
+    return error("expected 'nncc-placement-problem 1'");
+  if (!expect("cores") || !number(cores) || !expect("arrays_per_core") ||
+      !number(k) || !expect("topology"))
+    return error("expected 'cores M arrays_per_core K topology ...'");
+  llvm::StringRef topology = at < words.size() ? words[at++] : "";
+  if (topology != "mesh" && topology != "bus")
+    return error("topology must be mesh or bus");
+  if (!expect("width") || !number(width) || !expect("height") ||
+      !number(height))
+    return error("expected 'width W height H'");
+  p.numCores = int(cores);
+  p.arraysPerCore = int(k);
+  p.topology = topology == "bus" ? Topology::Bus : Topology::Mesh;
+  p.meshWidth = int(width);
+  p.meshHeight = int(height);
+  if (!expect("buffer") || !number(p.coreBufferBytes) ||
+      !expect("tile_buffers") || !number(buffers))
+    return error("expected 'buffer B tile_buffers N'");
+  p.tileBufferBytes.resize(buffers);
+  for (uint64_t &b : p.tileBufferBytes)
+    if (!number(b))
+      return error("expected a tile buffer demand");
+  if (!expect("tiles") || !number(tiles))
+    return error("expected 'tiles N'");
+  p.tileGroup.resize(tiles);
+  for (int &g : p.tileGroup) {
+    uint64_t v;
+    if (!number(v))
+      return error("expected a tile group");
+    g = int(v);
+  }
+  if (!expect("edges") || !number(edges))
+    return error("expected 'edges E'");
+  p.traffic.resize(edges);
+  for (TrafficEdge &e : p.traffic) {
+    uint64_t a, b;
+    if (!number(a) || !number(b) || !number(e.bits))
+      return error("expected an edge 'a b bits'");
+    e.a = int(a);
+    e.b = int(b);
+  }
+  if (at != words.size())
+    return error("trailing words");
+  if (llvm::Error err = verifyProblem(p))
+    return std::move(err);
+  return p;
+}

@@ -1,0 +1,46 @@
+//===- TileTraffic.h - Tiles and NoC traffic of a program -------*- C++ -*-===//
+//
+// The placement problem's graph, built from partitioned (and possibly
+// replicated) cim.layer ops: one tile per physical array and a sparse,
+// physical model of the bits that flow between tiles per inference.  The
+// model is described in passes/Passes.td (PlaceTiles) and TileTraffic.cpp.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_PASSES_TILETRAFFIC_H
+#define NNCC_PASSES_TILETRAFFIC_H
+
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Placement/Placement.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <vector>
+
+namespace nncc {
+
+/// One tile = one physical array: an mvm op's array or one of its copies.
+struct PlacementTile {
+  cim::MVMOp mvm;
+  int copy;  ///< 0 = the original array
+  int layer; ///< index into TileGraph::layers
+};
+
+struct TileGraph {
+  std::vector<cim::LayerOp> layers;
+  /// Tiles layer by layer; within a layer, mvm by mvm (body order), copy by
+  /// copy.
+  std::vector<PlacementTile> tiles;
+  /// Per inference; at most one edge per (sender, receiver, reason).
+  std::vector<placement::TrafficEdge> traffic;
+  /// Producer -> consumer links whose channel mapping could not be derived
+  /// and that fell back to "every tile of the consumer".
+  int fallbackLinks = 0;
+};
+
+/// Builds the tiles and traffic of `module`; every cim.layer must be
+/// partitioned (an error is emitted at the first one that is not).
+mlir::FailureOr<TileGraph> buildTileGraph(mlir::ModuleOp module);
+
+} // namespace nncc
+
+#endif // NNCC_PASSES_TILETRAFFIC_H
