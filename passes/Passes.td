@@ -156,7 +156,7 @@ def PlaceTiles : Pass<"nncc-place", "mlir::ModuleOp"> {
   let description = [{
     Every physical array (replicas included) is a tile; cores hold
     `arrays_per_core` tiles and sit on the target's mesh.  Traffic per
-    inference (bits; passes/TileTraffic.cpp), sparse and per copy of a
+    inference (bits; lib/Analysis/TileGraph.cpp), sparse and per copy of a
     layer:
     * Column sets: the tiles holding the same weight columns (same group
       and column range; other row tiles and slice ranges) send their

@@ -3,7 +3,7 @@
 
 #include "nncc/Analysis/DigitalOps.h"
 #include "nncc/Analysis/PipelineModel.h"
-#include "nncc/Analysis/TileTraffic.h"
+#include "nncc/Analysis/TileGraph.h"
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Support/JsonNumbers.h"
@@ -62,7 +62,7 @@ int64_t hopsBetween(int64_t a, int64_t b, const target::TargetChip &chip) {
 /// The layer each digital op belongs to: the latest layer (program order)
 /// whose result reaches the op; ops before every layer go to the first.
 std::vector<std::pair<Operation *, int>>
-digitalOpsByLayer(ModuleOp module, const TileTraffic &traffic) {
+digitalOpsByLayer(ModuleOp module, const TileGraph &traffic) {
   llvm::DenseMap<Operation *, int> layerIndex;
   for (auto [i, layer] : llvm::enumerate(traffic.layers))
     layerIndex[layer] = static_cast<int>(i);
@@ -89,6 +89,63 @@ digitalOpsByLayer(ModuleOp module, const TileTraffic &traffic) {
   return ops;
 }
 
+/// What the schedule needs to know of each tile beyond the graph's.
+struct TileSite {
+  int64_t array = 0, core = 0;
+  int home = 0; ///< its column set's home tile (lowest rows, then slices)
+};
+
+/// Physical array, core and column-set home of every tile, and the tiles of
+/// each layer copy (layerTiles[layer][copy], in mvm order).
+std::vector<TileSite>
+locateTiles(const TileGraph &graph, int64_t arraysPerCore,
+            std::vector<std::vector<std::vector<int>>> &layerTiles) {
+  std::vector<TileSite> sites(graph.tiles.size());
+  layerTiles.assign(graph.layers.size(), {});
+  std::map<std::tuple<int, int, int64_t, int64_t, int64_t>, int> homes;
+  for (auto [t, tile] : llvm::enumerate(graph.tiles)) {
+    cim::MVMOp mvm = tile.mvm;
+    TileSite &site = sites[t];
+    site.array = mvm.getArray();
+    std::optional<int64_t> core = mvm.getCore();
+    if (tile.copy > 0) {
+      auto arrays = mvm.getReplicaArrays();
+      auto cores = mvm.getReplicaCores();
+      site.array = arrays && static_cast<int>(arrays->size()) >= tile.copy
+                       ? (*arrays)[tile.copy - 1]
+                       : -1;
+      core = cores && static_cast<int>(cores->size()) >= tile.copy
+                 ? std::optional<int64_t>((*cores)[tile.copy - 1])
+                 : std::nullopt;
+    }
+    site.core = core ? *core
+                     : std::max<int64_t>(site.array, 0) /
+                           std::max<int64_t>(arraysPerCore, 1);
+    auto &copies = layerTiles[tile.layer];
+    if (static_cast<int>(copies.size()) <= tile.copy)
+      copies.resize(tile.copy + 1);
+    copies[tile.copy].push_back(static_cast<int>(t));
+    auto key = std::make_tuple(tile.layer, tile.copy,
+                               static_cast<int64_t>(mvm.getGroup()),
+                               static_cast<int64_t>(mvm.getColBegin()),
+                               static_cast<int64_t>(mvm.getColEnd()));
+    auto [it, inserted] = homes.try_emplace(key, static_cast<int>(t));
+    cim::MVMOp best = graph.tiles[it->second].mvm;
+    if (!inserted &&
+        std::make_pair(mvm.getRowBegin(), mvm.getSliceBegin()) <
+            std::make_pair(best.getRowBegin(), best.getSliceBegin()))
+      it->second = static_cast<int>(t);
+  }
+  for (auto [t, tile] : llvm::enumerate(graph.tiles)) {
+    cim::MVMOp mvm = tile.mvm;
+    sites[t].home = homes[std::make_tuple(
+        tile.layer, tile.copy, static_cast<int64_t>(mvm.getGroup()),
+        static_cast<int64_t>(mvm.getColBegin()),
+        static_cast<int64_t>(mvm.getColEnd()))];
+  }
+  return sites;
+}
+
 } // namespace
 
 llvm::Expected<ExecutionSchedule>
@@ -96,11 +153,14 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
   llvm::Expected<PipelineTiming> timing = computePipeline(module);
   if (!timing)
     return timing.takeError();
-  llvm::Expected<TileTraffic> trafficOr = computeTileTraffic(module);
-  if (!trafficOr)
-    return trafficOr.takeError();
-  const TileTraffic &traffic = *trafficOr;
+  FailureOr<TileGraph> graph = buildTileGraph(module);
+  if (failed(graph))
+    return makeError("cannot build the tile graph (see the diagnostics)");
+  const TileGraph &traffic = *graph;
   cim::TargetAttr target = cim::getTarget(module);
+  std::vector<std::vector<std::vector<int>>> layerTiles;
+  std::vector<TileSite> sites =
+      locateTiles(traffic, target.getArraysPerCore(), layerTiles);
   const double clock = chip.technology.clock;
   const target::Interconnect &noc = chip.chip.interconnect;
 
@@ -127,9 +187,10 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
   }
 
   // Outgoing flows of each tile.
-  std::vector<std::vector<const TileFlow *>> outgoing(traffic.tiles.size());
-  for (const TileFlow &flow : traffic.flows)
-    outgoing[flow.from].push_back(&flow);
+  std::vector<std::vector<const placement::TrafficEdge *>> outgoing(
+      traffic.tiles.size());
+  for (const placement::TrafficEdge &edge : traffic.traffic)
+    outgoing[edge.a].push_back(&edge);
 
   auto groupOf = [&](int t) -> int64_t {
     return cim::MVMOp(traffic.tiles[t].mvm).getProgramGroup().value_or(0);
@@ -147,12 +208,12 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
     int64_t vectors = stage.vectorsPerCopy;
     int64_t inputBits = layer.getInputBits().value_or(8);
     bool polarity = layer.getSignedScheme().has_value();
-    for (auto [copy, copyTiles] : llvm::enumerate(traffic.layerTiles[li])) {
+    for (auto [copy, copyTiles] : llvm::enumerate(layerTiles[li])) {
       std::map<int64_t, std::vector<int>> byCore;
       for (int t : copyTiles)
-        byCore[traffic.tiles[t].core].push_back(t);
+        byCore[sites[t].core].push_back(t);
       // The copy's SFU work runs on the core of its first home tile.
-      int64_t sfuCore = traffic.tiles[copyTiles.front()].core;
+      int64_t sfuCore = sites[copyTiles.front()].core;
       for (const auto &[core, tiles] : byCore) {
         int li32 = static_cast<int>(li);
         int64_t c = static_cast<int64_t>(copy);
@@ -179,8 +240,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
             combines += weightCols * (mvm.getSliceEnd() - mvm.getSliceBegin());
         }
         for (int t : copyTiles)
-          if (traffic.tiles[t].home != t &&
-              traffic.tiles[traffic.tiles[t].home].core == core)
+          if (sites[t].home != t && sites[sites[t].home].core == core)
             accumulates += cim::MVMOp(traffic.tiles[t].mvm).getColEnd() -
                            cim::MVMOp(traffic.tiles[t].mvm).getColBegin();
         int64_t reads = vectors * cycles * rowGroups;
@@ -219,14 +279,15 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
         // group waits in the global buffer instead.
         std::map<int64_t, double> bitsTo;
         for (int t : tiles)
-          for (const TileFlow *flow : outgoing[t]) {
-            if (groupOf(flow->from) != groupOf(flow->to)) {
-              spillBits += flow->bits;
+          for (const placement::TrafficEdge *edge : outgoing[t]) {
+            double bits = static_cast<double>(edge->bits);
+            if (groupOf(edge->a) != groupOf(edge->b)) {
+              spillBits += bits;
               continue;
             }
-            int64_t peer = traffic.tiles[flow->to].core;
+            int64_t peer = sites[edge->b].core;
             if (peer != core)
-              bitsTo[peer] += flow->bits;
+              bitsTo[peer] += bits;
           }
         for (const auto &[peer, bits] : bitsTo) {
           ExecOp send{ExecOpKind::Send, li32, c, 1, 0, 0,
@@ -262,7 +323,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
 
   // Program groups: a stage belongs to every group it has tiles in.
   std::map<int64_t, GroupExecution> groups;
-  for (auto [li, copies] : llvm::enumerate(traffic.layerTiles)) {
+  for (auto [li, copies] : llvm::enumerate(layerTiles)) {
     std::set<int64_t> seen;
     for (const std::vector<int> &copyTiles : copies)
       for (int t : copyTiles) {

@@ -361,7 +361,7 @@ std::string offChipOps(mlir::ModuleOp module, const target::TargetChip &chip) {
 /// (docs/execution-schedule.md, "Time-multiplexed mappings").
 void printTimeMultiplexing(const ExecutionSchedule &execution,
                            const ProgrammingSchedule &programming,
-                           raw_ostream &os) {
+                           double endurance, raw_ostream &os) {
   if (execution.groups.size() < 2)
     return;
   os << "time-multiplexed: " << execution.groups.size()
@@ -393,6 +393,10 @@ void printTimeMultiplexing(const ExecutionSchedule &execution,
     os << format(" batch %.0f: %.4g s;", batch, perInference);
   }
   os << format(" programming energy per batch %.4g J\n", programEnergy);
+  // Every cell is rewritten once per batch.
+  if (endurance > 0)
+    os << format("  endurance: %.4g write cycles per cell = %.4g batches\n",
+                 endurance, endurance);
 }
 
 /// The mapping needs more arrays than the chip has: says by how much and
@@ -511,7 +515,8 @@ int runCompile(mlir::MLIRContext &context) {
   render("mapping.txt", [&](raw_ostream &os) {
     printMappingSummary(mapping, os);
     printExecutionSummary(*execution, os);
-    printTimeMultiplexing(*execution, *programming, os);
+    printTimeMultiplexing(*execution, *programming,
+                          chip->device.statistics.endurance, os);
   });
   render("mapping.json",
          [&](raw_ostream &os) { printMappingSummaryJson(mapping, os); });
@@ -542,7 +547,8 @@ int runCompile(mlir::MLIRContext &context) {
          << modelSummary.totalMacs << " MACs)\n";
   printMappingSummary(mapping, outs());
   printExecutionSummary(*execution, outs());
-  printTimeMultiplexing(*execution, *programming, outs());
+  printTimeMultiplexing(*execution, *programming,
+                        chip->device.statistics.endurance, outs());
   outs() << "wrote " << outputPath << "/{" << names << "}\n";
   return 0;
 }

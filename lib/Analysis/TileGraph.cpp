@@ -1,4 +1,4 @@
-//===- TileTraffic.cpp - Tiles and NoC traffic of a mapped program --------===//
+//===- TileGraph.cpp - Tiles and NoC traffic of a mapped program ----------===//
 //
 // Traffic per inference, in bits, one copy of a layer at a time (the edge
 // count stays O(tiles x a few), never producer tiles x consumer tiles):
@@ -42,7 +42,7 @@
 // halos ignored).  Partial sums stay within a copy.
 //
 //===----------------------------------------------------------------------===//
-#include "TileTraffic.h"
+#include "nncc/Analysis/TileGraph.h"
 
 #include "nncc/Dialect/NN/NNOps.h"
 

@@ -1,13 +1,14 @@
-//===- TileTraffic.h - Tiles and NoC traffic of a program -------*- C++ -*-===//
+//===- TileGraph.h - Tiles and NoC traffic of a program ---------*- C++ -*-===//
 //
 // The placement problem's graph, built from partitioned (and possibly
 // replicated) cim.layer ops: one tile per physical array and a sparse,
 // physical model of the bits that flow between tiles per inference.  The
-// model is described in passes/Passes.td (PlaceTiles) and TileTraffic.cpp.
+// model is described in passes/Passes.td (PlaceTiles) and lib/Analysis/TileGraph.cpp; it is shared by the placer and the
+// execution schedule (docs/execution-schedule.md).
 //
 //===----------------------------------------------------------------------===//
-#ifndef NNCC_PASSES_TILETRAFFIC_H
-#define NNCC_PASSES_TILETRAFFIC_H
+#ifndef NNCC_ANALYSIS_TILEGRAPH_H
+#define NNCC_ANALYSIS_TILEGRAPH_H
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Placement/Placement.h"
@@ -43,4 +44,4 @@ mlir::FailureOr<TileGraph> buildTileGraph(mlir::ModuleOp module);
 
 } // namespace nncc
 
-#endif // NNCC_PASSES_TILETRAFFIC_H
+#endif // NNCC_ANALYSIS_TILEGRAPH_H
