@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "nncc/Schedule/ProgrammingSchedule.h"
 
+#include "nncc/Support/JsonNumbers.h"
+
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Support/Elements.h"
@@ -464,27 +466,6 @@ nncc::buildProgrammingSchedule(ModuleOp module, const target::TargetChip &chip,
 
 namespace {
 
-/// The shortest "%.{p}g" text that reads back as `x` (null if not finite).
-std::string formatDouble(double x) {
-  if (!std::isfinite(x))
-    return "null";
-  if (x == 0)
-    return "0";
-  char buffer[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, x);
-    if (std::strtod(buffer, nullptr) == x)
-      break;
-  }
-  return buffer;
-}
-
-void number(llvm::json::OStream &j, llvm::StringRef key, double x) {
-  j.attributeBegin(key);
-  j.rawValue(formatDouble(x));
-  j.attributeEnd();
-}
-
 /// A list of integers on one line: "[1, 2, 3]".
 void integers(llvm::json::OStream &j, llvm::StringRef key,
               llvm::ArrayRef<int64_t> values) {
@@ -520,25 +501,25 @@ void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
     j.attributeObject("model", [&] {
       j.attribute("scheme", schemeName(m.scheme));
       j.attribute("levels", m.levels);
-      number(j, "g_min_siemens", m.gMin);
-      number(j, "g_max_siemens", m.gMax);
-      number(j, "level_spacing_siemens", m.levelSpacing);
-      number(j, "tolerance", m.tolerance);
+      jsonNumber(j, "g_min_siemens", m.gMin);
+      jsonNumber(j, "g_max_siemens", m.gMax);
+      jsonNumber(j, "level_spacing_siemens", m.levelSpacing);
+      jsonNumber(j, "tolerance", m.tolerance);
       j.attribute("max_iterations", m.maxIterations);
-      number(j, "pulse_width_s", m.pulseWidth);
-      number(j, "read_pulse_s", m.readPulse);
-      number(j, "pulse_time_s", m.pulseTime);
-      number(j, "energy_per_pulse_j", m.energyPerPulse);
+      jsonNumber(j, "pulse_width_s", m.pulseWidth);
+      jsonNumber(j, "read_pulse_s", m.readPulse);
+      jsonNumber(j, "pulse_time_s", m.pulseTime);
+      jsonNumber(j, "energy_per_pulse_j", m.energyPerPulse);
       j.attribute("parallel_cells", m.parallelCells);
-      number(j, "amplitude_start_v", m.amplitudeStart);
-      number(j, "amplitude_step_v", m.amplitudeStep);
-      number(j, "amplitude_max_v", m.amplitudeMax);
+      jsonNumber(j, "amplitude_start_v", m.amplitudeStart);
+      jsonNumber(j, "amplitude_step_v", m.amplitudeStep);
+      jsonNumber(j, "amplitude_max_v", m.amplitudeMax);
       j.attribute("amplitude_steps", m.amplitudeSteps);
       j.attribute("sigma", m.sigmaMode == SigmaMode::RelativeToTarget
                                ? "relative-to-target"
                                : "fraction-of-range");
       j.attribute("sigma_per_level", m.sigmaPerLevel);
-      number(j, "clock_hz", m.clock);
+      jsonNumber(j, "clock_hz", m.clock);
       j.attribute("array_rows", s.rows);
       j.attribute("array_cols", s.cols);
       j.attribute("arrays_per_core", s.arraysPerCore);
@@ -547,11 +528,11 @@ void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
         for (const LevelProgramming &l : m.perLevel)
           j.object([&] {
             j.attribute("level", l.level);
-            number(j, "conductance_siemens", l.conductance);
-            number(j, "sigma_siemens", l.sigma);
-            number(j, "accept_probability", l.acceptProbability);
-            number(j, "expected_pulses", l.expectedPulses);
-            number(j, "failure_probability", l.failureProbability);
+            jsonNumber(j, "conductance_siemens", l.conductance);
+            jsonNumber(j, "sigma_siemens", l.sigma);
+            jsonNumber(j, "accept_probability", l.acceptProbability);
+            jsonNumber(j, "expected_pulses", l.expectedPulses);
+            jsonNumber(j, "failure_probability", l.failureProbability);
           });
       });
     });
@@ -565,20 +546,20 @@ void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
       integers(j, "cells_per_level", s.cellsPerLevel);
       j.attribute("unused_cells", s.unusedCells);
       j.attribute("programmed_cells", s.programmedCells);
-      number(j, "expected_pulses", s.expectedPulses);
-      number(j, "expected_failing_cells", s.expectedFailingCells);
-      number(j, "expected_time_s", s.time);
-      number(j, "expected_time_cycles", s.time * m.clock);
+      jsonNumber(j, "expected_pulses", s.expectedPulses);
+      jsonNumber(j, "expected_failing_cells", s.expectedFailingCells);
+      jsonNumber(j, "expected_time_s", s.time);
+      jsonNumber(j, "expected_time_cycles", s.time * m.clock);
       j.attribute("critical_core", s.criticalCore);
-      number(j, "expected_energy_j", s.energy);
+      jsonNumber(j, "expected_energy_j", s.energy);
     });
     j.attributeArray("groups", [&] {
       for (const GroupProgramming &g : s.groups)
         j.object([&] {
           j.attribute("group", g.id);
           j.attribute("arrays", g.arrays);
-          number(j, "expected_time_s", g.time);
-          number(j, "expected_energy_j", g.energy);
+          jsonNumber(j, "expected_time_s", g.time);
+          jsonNumber(j, "expected_energy_j", g.energy);
           j.attribute("critical_core", g.criticalCore);
         });
     });
@@ -588,10 +569,10 @@ void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
           j.attribute("core", c.id);
           j.attribute("arrays", c.arrays);
           j.attribute("programmed_cells", c.programmedCells);
-          number(j, "expected_pulses", c.expectedPulses);
-          number(j, "expected_failing_cells", c.expectedFailingCells);
-          number(j, "expected_time_s", c.time);
-          number(j, "expected_energy_j", c.energy);
+          jsonNumber(j, "expected_pulses", c.expectedPulses);
+          jsonNumber(j, "expected_failing_cells", c.expectedFailingCells);
+          jsonNumber(j, "expected_time_s", c.time);
+          jsonNumber(j, "expected_energy_j", c.energy);
         });
     });
     j.attributeArray("arrays", [&] {
@@ -613,10 +594,10 @@ void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
           j.attribute("unused_cells", a.unusedCells);
           j.attribute("programmed_cells", a.programmedCells);
           j.attribute("parallel_groups", a.parallelGroups);
-          number(j, "expected_pulses", a.expectedPulses);
-          number(j, "expected_failing_cells", a.expectedFailingCells);
-          number(j, "expected_time_s", a.time);
-          number(j, "expected_energy_j", a.energy);
+          jsonNumber(j, "expected_pulses", a.expectedPulses);
+          jsonNumber(j, "expected_failing_cells", a.expectedFailingCells);
+          jsonNumber(j, "expected_time_s", a.time);
+          jsonNumber(j, "expected_energy_j", a.energy);
         });
     });
   });
