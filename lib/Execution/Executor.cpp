@@ -227,7 +227,8 @@ llvm::Expected<Executor> Executor::create(ModuleOp module) {
 }
 
 llvm::Expected<std::vector<Tensor>>
-Executor::run(ArrayRef<Tensor> args, OpObserver observer) const {
+Executor::run(ArrayRef<Tensor> args, OpObserver observer,
+              CIMLayerHook layerHook) const {
   auto main = cast<func::FuncOp>(function);
   if (args.size() != inputs.size())
     return makeError(llvm::formatv("the model takes {0} inputs, got {1}",
@@ -276,7 +277,9 @@ Executor::run(ArrayRef<Tensor> args, OpObserver observer) const {
         Tensor out(*dtype, type.getShape());
         if (auto it = cimLayers.find(&op); it != cimLayers.end()) {
           if (llvm::Error err =
-                  it->second->run(get(op.getOperand(0)), out, cimMode))
+                  layerHook
+                      ? layerHook(&op, *it->second, get(op.getOperand(0)), out)
+                      : it->second->run(get(op.getOperand(0)), out, cimMode))
             return std::move(err);
         } else if (!runOp(&op, get, out))
           return makeError("the executor cannot run '" +

@@ -27,6 +27,7 @@
 #include "nncc/Schedule/ExecutionSchedule.h"
 #include "nncc/Schedule/ProgrammingBinary.h"
 #include "nncc/Schedule/ProgrammingSchedule.h"
+#include "nncc/Simulation/Simulator.h"
 #include "nncc/Support/Datasets.h"
 #include "nncc/Support/Diagnostics.h"
 #include "nncc/Target/TargetLoader.h"
@@ -44,6 +45,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -59,6 +61,10 @@ cl::SubCommand runCmd("run", "Execute an ONNX model with the float32 "
                              "reference executor");
 cl::SubCommand compileCmd("compile", "Compile an ONNX model for a "
                                      "compute-in-memory target");
+
+cl::SubCommand simulateCmd("simulate",
+                            "Accuracy of a compiled program (nncc compile's "
+                            "output directory) on sampled chip instances");
 
 cl::SubCommand targetCmd("target",
                           "Check or describe chip descriptions: "
@@ -122,6 +128,44 @@ cl::opt<CIMExecutionMode> cimMode(
         clEnumValN(CIMExecutionMode::Datapath, "datapath",
                    "the partitioned arrays: DAC cycles, ADC, shift-add")),
     cl::init(CIMExecutionMode::Auto), cl::sub(runCmd));
+
+// simulate (and compile --simulate)
+cl::opt<std::string> simulateDir(cl::Positional, cl::desc("<out/>"),
+                                 cl::Required, cl::sub(simulateCmd));
+cl::opt<std::string> simulateDataset(
+    "dataset",
+    cl::desc("Test set: IMAGES,LABELS[:N] (IDX, .npy or .pb; :N keeps the "
+             "first N)"),
+    cl::value_desc("spec"), cl::sub(simulateCmd));
+cl::opt<std::string> compileSimulate(
+    "simulate", cl::desc("After compiling, simulate on this test set "
+                         "(IMAGES,LABELS[:N], as nncc simulate --dataset)"),
+    cl::value_desc("spec"), cl::sub(compileCmd));
+cl::opt<std::string> simulateCalibration(
+    "adc-calibration",
+    cl::desc("Inputs that calibrate each column's ADC range, IMAGES[:N] "
+             "(default: the first 64 --calibration samples)"),
+    cl::value_desc("spec"), cl::sub(simulateCmd), cl::sub(compileCmd));
+cl::opt<int64_t> simulateInstances("instances",
+                                   cl::desc("Chip instances (Monte Carlo)"),
+                                   cl::init(5), cl::sub(simulateCmd),
+                                   cl::sub(compileCmd));
+cl::opt<std::string> simulateTimes(
+    "time", cl::desc("Times after programming, e.g. 1s,1h,1d,1y (default: "
+                     "the target's drift t0)"),
+    cl::sub(simulateCmd), cl::sub(compileCmd));
+cl::opt<std::string> simulateEffects(
+    "effects",
+    cl::desc("Non-idealities: all (default), none, a list (on_off, "
+             "programming, variation, stuck_at, drift, drift_compensation, "
+             "ir_drop, read_noise, adc) or -effect,... to drop some"),
+    cl::init("all"), cl::sub(simulateCmd), cl::sub(compileCmd));
+cl::opt<uint64_t> simulateSeed("sim-seed", cl::desc("Simulation seed"),
+                               cl::init(1), cl::sub(simulateCmd),
+                               cl::sub(compileCmd));
+cl::opt<std::string> simulateTarget(
+    "chip", cl::desc("Chip description (default: <out>/target.yaml)"),
+    cl::value_desc("chip.yaml"), cl::sub(simulateCmd));
 
 // compile
 cl::opt<std::string> targetPath("target",
@@ -356,6 +400,87 @@ std::string offChipOps(mlir::ModuleOp module, const target::TargetChip &chip) {
   return line;
 }
 
+/// Simulates `module` (a compiled program) on `chip` and renders the report;
+/// prints the text report.  Returns simulation.json's text, or fails.
+Expected<std::string> simulateProgram(mlir::ModuleOp module,
+                                      const target::TargetChip &chip,
+                                      StringRef dataset,
+                                      StringRef calibration) {
+  constexpr double kPixelScale = 1.0 / 255.0;
+  Expected<Dataset> test = loadDataset(dataset, kPixelScale, true);
+  if (!test)
+    return test.takeError();
+  Expected<Dataset> adcInputs = loadDataset(calibration, kPixelScale, false);
+  if (!adcInputs)
+    return adcInputs.takeError();
+  SimulationOptions options;
+  options.instances = simulateInstances;
+  options.seed = simulateSeed;
+  Expected<EffectSwitches> effects = EffectSwitches::parse(simulateEffects);
+  if (!effects)
+    return effects.takeError();
+  options.effects = *effects;
+  if (!simulateTimes.empty()) {
+    Expected<std::vector<double>> times = parseTimes(simulateTimes);
+    if (!times)
+      return times.takeError();
+    options.times = *times;
+  }
+  // A progress bar only on a terminal, so logs and pipes stay clean.
+  if (errs().is_displayed())
+    options.progress = [](int64_t done, int64_t total) {
+      errs() << format("\rsimulating %3lld%% (%lld/%lld)",
+                       static_cast<long long>(100 * done / total),
+                       static_cast<long long>(done),
+                       static_cast<long long>(total));
+      if (done == total)
+        errs() << "\n";
+    };
+  Expected<SimulationReport> report =
+      simulate(module, chip, *test, *adcInputs, options);
+  if (!report)
+    return report.takeError();
+  printSimulationReport(*report, outs());
+  std::string json;
+  raw_string_ostream os(json);
+  writeSimulationJson(*report, os);
+  return json;
+}
+
+int runSimulate(mlir::MLIRContext &context) {
+  SmallString<256> mapped(simulateDir), chipPath(simulateDir);
+  sys::path::append(mapped, "mapped.mlir");
+  if (simulateTarget.empty())
+    sys::path::append(chipPath, "target.yaml");
+  else
+    chipPath = simulateTarget;
+  if (simulateDataset.empty())
+    return fail(simulateDir, "simulate needs --dataset IMAGES,LABELS[:N]");
+  if (simulateCalibration.empty())
+    return fail(simulateDir,
+                "simulate needs --adc-calibration IMAGES[:N] (inputs that "
+                "set the ADC ranges; not the test set)");
+  Expected<target::TargetChip> chip = target::loadTargetFile(chipPath);
+  if (!chip)
+    return failTarget(chip.takeError());
+  auto module = mlir::parseSourceFile<mlir::ModuleOp>(mapped, &context);
+  if (!module)
+    return 1;
+  Expected<std::string> json = simulateProgram(
+      *module, *chip, simulateDataset, simulateCalibration);
+  if (!json)
+    return fail(json.takeError());
+  SmallString<256> out(simulateDir);
+  sys::path::append(out, "simulation.json");
+  if (Error e = writeToOutput(out, [&](raw_ostream &os) {
+        os << *json;
+        return Error::success();
+      }))
+    return fail(std::move(e));
+  outs() << "wrote " << out << "\n";
+  return 0;
+}
+
 /// For a time-multiplexed mapping: each program group's arrays, programming
 /// cost and run time, and the time per inference for a few batch sizes
 /// (docs/execution-schedule.md, "Time-multiplexed mappings").
@@ -528,6 +653,13 @@ int runCompile(mlir::MLIRContext &context) {
          [&](raw_ostream &os) { writeExecutionJson(*execution, os); });
   render("summary.txt",
          [&](raw_ostream &os) { printModelSummary(modelSummary, os); });
+  // The chip description travels with the program (nncc simulate reads it).
+  {
+    auto text = MemoryBuffer::getFile(targetPath);
+    if (!text)
+      return fail(targetPath, "cannot read file: " + text.getError().message());
+    render("target.yaml", [&](raw_ostream &os) { os << (*text)->getBuffer(); });
+  }
 
   if (std::error_code ec = sys::fs::create_directories(outputPath))
     return fail(outputPath, "cannot create directory: " + ec.message());
@@ -550,6 +682,22 @@ int runCompile(mlir::MLIRContext &context) {
   printTimeMultiplexing(*execution, *programming,
                         chip->device.statistics.endurance, outs());
   outs() << "wrote " << outputPath << "/{" << names << "}\n";
+  if (!compileSimulate.empty()) {
+    std::string adc = simulateCalibration.empty()
+                          ? calibrationPath + ":64"
+                          : std::string(simulateCalibration);
+    Expected<std::string> json =
+        simulateProgram(*module, *chip, compileSimulate, adc);
+    if (!json)
+      return fail(json.takeError());
+    SmallString<256> path(outputPath);
+    sys::path::append(path, "simulation.json");
+    if (Error e = writeToOutput(path, [&](raw_ostream &os) {
+          os << *json;
+          return Error::success();
+        }))
+      return fail(std::move(e));
+  }
   return 0;
 }
 
@@ -603,6 +751,8 @@ int main(int argc, char **argv) {
     return runRun(context);
   if (compileCmd)
     return runCompile(context);
+  if (simulateCmd)
+    return runSimulate(context);
   if (targetCmd)
     return runTarget();
   errs() << "error: no command given; see `nncc --help`\n";

@@ -39,6 +39,13 @@ struct TensorSignature {
 using OpObserver = llvm::function_ref<void(
     mlir::Operation *, llvm::ArrayRef<const runtime::Tensor *> operands)>;
 
+/// Runs a cim.layer in place of the layer's own runner (e.g. the accuracy
+/// simulator's chip model): given the layer, its prepared runner and the
+/// input, fills `output` (already allocated with the layer's result type).
+using CIMLayerHook = llvm::function_ref<llvm::Error(
+    mlir::Operation *layer, const CIMLayerRunner &runner,
+    const runtime::Tensor &input, runtime::Tensor &output)>;
+
 class Executor {
 public:
   /// Prepares `module` (which must outlive the executor, unchanged): finds
@@ -53,8 +60,8 @@ public:
   /// and shape.  `observer`, if given, sees every op except nn.constant and
   /// func.return just before it runs.
   llvm::Expected<std::vector<runtime::Tensor>>
-  run(llvm::ArrayRef<runtime::Tensor> args,
-      OpObserver observer = nullptr) const;
+  run(llvm::ArrayRef<runtime::Tensor> args, OpObserver observer = nullptr,
+      CIMLayerHook layerHook = nullptr) const;
 
   /// How cim.layer ops run (Auto: each layer's most refined form).  A forced
   /// mode that a layer does not support makes run() fail.

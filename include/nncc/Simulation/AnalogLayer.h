@@ -1,0 +1,120 @@
+//===- AnalogLayer.h - One mapped layer on a sampled chip -------*- C++ -*-===//
+//
+// The accuracy simulator's model of one partitioned cim.layer
+// (docs/simulation.md): every tile (cim.mvm) holds its cell digits in the
+// physical layout the compiler chose (TileLayout.h, via
+// LayerCellDigits::tileDigits), and a chip instance turns each cell into a
+// conductance, in units of the level spacing Δ = (g_max - g_min) /
+// (levels - 1), through the target's non-idealities:
+//
+//   on_off       finite on/off: a cell at level d conducts g_min / Δ + d
+//                (off: exactly d, as the integer reference assumes); the
+//                digital periphery, which knows the input digits, subtracts
+//                the ideal background g_min / Δ · Σ drive after the ADC, so
+//                what remains is the range, noise and IR drop it costs;
+//   programming  write-verify residual: each programmed cell's error is a
+//                pulse error N(0, σ_d) truncated to ±tolerance·Δ when the
+//                cell was accepted, and outside it when it failed after
+//                max_iterations (probability F_d); single-pulse: N(0, σ_d);
+//   variation    device-to-device: a static N(0, σ_d2d · (g_max - g_min))
+//                offset per cell;
+//   stuck_at     cells stuck at g_max or g_min with the target's
+//                probabilities;
+//   drift        g(t) = g(t0) · (t / t0)^-ν for t > t0, ν ~ N(ν_mean,
+//                ν_sigma) per cell (clipped at 0);
+//   ir_drop      first-order series model: a cell at row r, column c of an
+//                R-row array sees c + 1 word-line and R - r bit-line
+//                segments of wire_resistance, g_eff = g / (1 + g · R_series);
+//   read_noise   per read, each cell's current has relative noise σ_read:
+//                one normal per column with variance Σ_k (x_k σ_read g_k)²;
+//   adc          each column's ADC range is calibrated on calibration
+//                inputs (the largest |current| seen, per physical column,
+//                per instance, at t0); codes are round(I / step), clipped
+//                to the ADC's bits (unipolar or bipolar as in the IR).
+//
+// Digital steps are the IR's: shift-and-add over input cycles and slices,
+// polarity combination (G+ - G-, or minus offset × reference column),
+// accumulation over row tiles.  With every effect off the result equals the
+// layer's integer reference exactly.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_SIMULATION_ANALOGLAYER_H
+#define NNCC_SIMULATION_ANALOGLAYER_H
+
+#include "nncc/Runtime/Tensor.h"
+#include "nncc/Target/TargetChip.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace nncc {
+namespace cim {
+class LayerOp;
+} // namespace cim
+
+/// Which non-idealities a simulation applies (all on by default; each is a
+/// no-op when the target's statistics make it ideal).
+struct EffectSwitches {
+  bool onOff = true, programming = true, variation = true, stuckAt = true,
+       drift = true, driftCompensation = false, irDrop = true,
+       readNoise = true, adc = true;
+  static EffectSwitches none();
+  /// "all", "none", or a comma-separated list of effect names (on_off,
+  /// programming, variation, stuck_at, drift, drift_compensation, ir_drop,
+  /// read_noise, adc) to switch on, each optionally prefixed with "-" to
+  /// switch it off from "all".
+  static llvm::Expected<EffectSwitches> parse(llvm::StringRef spec);
+  std::string str() const;
+};
+
+class AnalogLayer {
+public:
+  struct Tile;
+  /// One sampled chip instance of this layer at one time.
+  struct Instance {
+    std::vector<std::vector<float>> programmed; ///< t0 conductances / Δ
+    std::vector<std::vector<float>> nu;         ///< drift exponents
+    std::vector<std::vector<float>> cells;      ///< at the current time
+    std::vector<std::vector<float>> adcRange;   ///< per physical column
+    double driftScale = 1; ///< global drift compensation factor
+  };
+
+  static llvm::Expected<AnalogLayer> create(cim::LayerOp layer,
+                                            const target::TargetChip &chip);
+  ~AnalogLayer();
+  AnalogLayer(AnalogLayer &&);
+  AnalogLayer &operator=(AnalogLayer &&);
+
+  /// Samples the instance's programmed cells and drift exponents.
+  void sample(Instance &instance, uint64_t seed,
+              const EffectSwitches &effects) const;
+  /// Conductances at `seconds` after programming (drift, then IR drop) and
+  /// the drift compensation factor.
+  void setTime(Instance &instance, double seconds,
+               const EffectSwitches &effects) const;
+  /// Integer-unit accumulators [G, P, N] of the quantized im2col input xq
+  /// [G, P, K] (i32).  `noiseSeed` seeds the read noise.  With `calibrate`,
+  /// the ADC is bypassed and each column's largest |current| is recorded in
+  /// calibrate->adcRange instead.
+  std::vector<double> accumulate(const Instance &instance,
+                                 const runtime::Tensor &xq,
+                                 const EffectSwitches &effects,
+                                 uint64_t noiseSeed,
+                                 Instance *calibrate = nullptr) const;
+
+  int64_t numTiles() const;
+  int64_t numCells() const;
+
+private:
+  AnalogLayer();
+  struct Data;
+  std::unique_ptr<Data> data;
+};
+
+} // namespace nncc
+
+#endif // NNCC_SIMULATION_ANALOGLAYER_H

@@ -1,0 +1,72 @@
+//===- Sampling.cpp - Deterministic random draws for the simulator --------===//
+#include "nncc/Simulation/Sampling.h"
+
+#include <algorithm>
+#include <cmath>
+
+uint64_t nncc::mixSeed(uint64_t seed, uint64_t stream) {
+  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (stream + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+double nncc::uniform01(std::mt19937_64 &rng) {
+  return (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53;
+}
+
+double nncc::standardNormal(std::mt19937_64 &rng) {
+  double u1 = uniform01(rng), u2 = uniform01(rng);
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+}
+
+double nncc::normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+double nncc::normalQuantile(double p) {
+  p = std::clamp(p, 1e-300, 1.0 - 1e-16);
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                             -2.759285104469687e+02, 1.383577518672690e+02,
+                             -3.066479806614716e+01, 2.506628277459239e+00};
+  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                             -1.556989798598866e+02, 6.680131188771972e+01,
+                             -1.328068155288572e+01};
+  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                             -2.400758277161838e+00, -2.549732539343734e+00,
+                             4.374664141464968e+00, 2.938163982698783e+00};
+  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
+                             2.445134137142996e+00, 3.754408661907416e+00};
+  double x;
+  if (p < 0.02425) {
+    double q = std::sqrt(-2 * std::log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p > 1 - 0.02425) {
+    double q = std::sqrt(-2 * std::log(1 - p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else {
+    double q = p - 0.5, r = q * q;
+    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) *
+        q /
+        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  }
+  // One Halley step on the exact CDF.
+  double e = normalCdf(x) - p;
+  double u = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
+
+double nncc::writeVerifyError(double sigma, double tolerance, double failure,
+                              double u1, double u2) {
+  if (sigma <= 0)
+    return 0;
+  const double a = tolerance / sigma;
+  const double tail = normalCdf(-a); // P(z < -a) = P(z > a)
+  if (u1 < failure) {
+    // Outside the window: lower tail for u2 < 1/2, upper tail otherwise.
+    double z = u2 < 0.5 ? normalQuantile(2 * u2 * tail)
+                        : -normalQuantile(2 * (u2 - 0.5) * tail);
+    return sigma * z;
+  }
+  return sigma * normalQuantile(tail + u2 * (1 - 2 * tail));
+}

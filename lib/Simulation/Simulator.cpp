@@ -1,0 +1,585 @@
+//===- Simulator.cpp - Accuracy of a compiled program on sampled chips ----===//
+#include "nncc/Simulation/Simulator.h"
+
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Execution/Executor.h"
+#include "nncc/Import/TensorProto.h"
+#include "nncc/Simulation/Sampling.h"
+#include "nncc/Support/Datasets.h"
+#include "nncc/Support/Errors.h"
+#include "nncc/Support/JsonNumbers.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+
+using namespace mlir;
+using namespace nncc;
+using runtime::DType;
+using runtime::Tensor;
+
+//===----------------------------------------------------------------------===//
+// Datasets and times
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+llvm::Expected<Tensor> readTensorFile(llvm::StringRef path, int64_t limit) {
+  if (path.ends_with(".npy"))
+    return readNpyFile(path);
+  if (path.ends_with(".pb"))
+    return readTensorProtoFile(path);
+  return readIdxFile(path, limit);
+}
+
+} // namespace
+
+llvm::Expected<Dataset> nncc::loadDataset(llvm::StringRef spec,
+                                          double pixelScale, bool needLabels) {
+  int64_t limit = 0;
+  size_t colon = spec.rfind(':');
+  if (colon != llvm::StringRef::npos &&
+      llvm::all_of(spec.substr(colon + 1), llvm::isDigit) &&
+      colon + 1 < spec.size()) {
+    if (spec.substr(colon + 1).getAsInteger(10, limit) || limit < 1)
+      return makeError("dataset '" + spec + "': :N must be a positive count");
+    spec = spec.substr(0, colon);
+  }
+  auto [imagesPath, labelsPath] = spec.split(',');
+  if (imagesPath.empty())
+    return makeError("dataset '" + spec + "': no sample file");
+  if (needLabels && labelsPath.empty())
+    return makeError("dataset '" + spec +
+                     "': accuracy needs labels (IMAGES,LABELS[:N])");
+  llvm::Expected<Tensor> raw = readTensorFile(imagesPath, limit);
+  if (!raw)
+    return raw.takeError();
+  if (raw->rank() < 1 || raw->dim(0) < 1)
+    return makeError("'" + imagesPath + "': no samples along dim 0");
+  int64_t count = raw->dim(0);
+  if (limit > 0)
+    count = std::min(count, limit);
+  llvm::SmallVector<int64_t> shape(raw->shape().begin(), raw->shape().end());
+  shape[0] = count;
+  Dataset set;
+  set.samples = Tensor(DType::F32, shape);
+  float *dst = set.samples.data<float>();
+  const int64_t n = set.samples.numElements();
+  bool bytes = raw->dtype() == DType::U8;
+  for (int64_t i = 0; i < n; ++i)
+    dst[i] = static_cast<float>(raw->getAsDouble(i) * (bytes ? pixelScale : 1));
+  if (!labelsPath.empty()) {
+    llvm::Expected<Tensor> labels = readTensorFile(labelsPath, limit);
+    if (!labels)
+      return labels.takeError();
+    if (labels->numElements() < count)
+      return makeError("'" + labelsPath + "': " +
+                       std::to_string(labels->numElements()) +
+                       " labels for " + std::to_string(count) + " samples");
+    for (int64_t i = 0; i < count; ++i)
+      set.labels.push_back(static_cast<int64_t>(labels->getAsDouble(i)));
+  }
+  return set;
+}
+
+llvm::Expected<std::vector<double>> nncc::parseTimes(llvm::StringRef list) {
+  std::vector<double> times;
+  llvm::SmallVector<llvm::StringRef> items;
+  list.split(items, ',');
+  for (llvm::StringRef item : items) {
+    item = item.trim();
+    double unit = 1;
+    if (item.consume_back("s"))
+      unit = 1;
+    else if (item.consume_back("m"))
+      unit = 60;
+    else if (item.consume_back("h"))
+      unit = 3600;
+    else if (item.consume_back("d"))
+      unit = 86400;
+    else if (item.consume_back("y"))
+      unit = 365.25 * 86400;
+    double value;
+    if (item.empty() || item.getAsDouble(value) || !(value >= 0) ||
+        !std::isfinite(value))
+      return makeError("time '" + item +
+                       "': expected a number with unit s, m, h, d or y "
+                       "(e.g. 1s,1h,1d,1y)");
+    times.push_back(value * unit);
+  }
+  return times;
+}
+
+//===----------------------------------------------------------------------===//
+// Simulation
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Two-sided 95 % Student t quantile for `df` degrees of freedom.
+double tQuantile95(int64_t df) {
+  static const double table[] = {12.706, 4.303, 2.776, 2.571, 2.447, 2.365,
+                                 2.306,  2.262, 2.228, 2.201, 2.179, 2.160,
+                                 2.145,  2.131, 2.120, 2.110, 2.101, 2.093,
+                                 2.086,  2.080, 2.074, 2.069, 2.064, 2.060,
+                                 2.056,  2.052, 2.048, 2.045, 2.042, 2.042};
+  if (df < 1)
+    return 0;
+  return df <= 30 ? table[df - 1] : 1.96;
+}
+
+/// Runs the test set in batches of the model's batch size.
+class BatchRunner {
+public:
+  BatchRunner(const Executor &executor, const Dataset &data)
+      : executor(executor), data(data) {
+    const TensorSignature &in = executor.getInputs().front();
+    batch = in.shape.empty() ? 1 : in.shape.front();
+    perSample = runtime::numElementsOf(in.shape) / std::max<int64_t>(batch, 1);
+  }
+  llvm::Error check(llvm::StringRef what) const {
+    if (data.samples.numElements() / std::max<int64_t>(data.size(), 1) !=
+        perSample)
+      return makeError(what + " samples have " +
+                       std::to_string(data.samples.numElements() /
+                                      std::max<int64_t>(data.size(), 1)) +
+                       " values, the model input takes " +
+                       std::to_string(perSample));
+    return llvm::Error::success();
+  }
+  int64_t batches() const { return (data.size() + batch - 1) / batch; }
+  /// Runs batch `b`; returns the number of correct predictions (labels
+  /// needed) of its first output.
+  llvm::Expected<int64_t> run(int64_t b, CIMLayerHook hook) const {
+    const TensorSignature &in = executor.getInputs().front();
+    Tensor x(DType::F32, in.shape);
+    int64_t first = b * batch, n = std::min(batch, data.size() - first);
+    const float *src = data.samples.data<float>() + first * perSample;
+    std::copy(src, src + n * perSample, x.data<float>());
+    llvm::Expected<std::vector<Tensor>> outputs =
+        executor.run({x}, nullptr, hook);
+    if (!outputs)
+      return outputs.takeError();
+    if (data.labels.empty())
+      return 0;
+    const Tensor &logits = outputs->front();
+    int64_t classes = logits.numElements() / batch;
+    int64_t correct = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const float *row = logits.data<float>() + i * classes;
+      int64_t best = std::max_element(row, row + classes) - row;
+      correct += best == data.labels[first + i];
+    }
+    return correct;
+  }
+
+private:
+  const Executor &executor;
+  const Dataset &data;
+  int64_t batch = 1, perSample = 0;
+};
+
+/// Runs fn(b) for every batch in parallel; the first error wins.
+llvm::Error forEachBatch(int64_t batches,
+                         llvm::function_ref<llvm::Error(int64_t)> fn) {
+  std::mutex lock;
+  std::string failure;
+  llvm::parallelFor(0, static_cast<size_t>(batches), [&](size_t b) {
+    if (llvm::Error err = fn(static_cast<int64_t>(b))) {
+      std::lock_guard<std::mutex> guard(lock);
+      if (failure.empty())
+        failure = llvm::toString(std::move(err));
+    }
+  });
+  return failure.empty() ? llvm::Error::success() : makeError(failure);
+}
+
+Tensor roundAccumulators(const std::vector<double> &acc, int64_t G, int64_t P,
+                         int64_t N) {
+  Tensor t(DType::I64, {G, P, N});
+  int64_t *dst = t.data<int64_t>();
+  constexpr double kLimit = 4.6e18;
+  for (size_t i = 0; i < acc.size(); ++i)
+    dst[i] = static_cast<int64_t>(std::round(std::clamp(acc[i], -kLimit, kLimit)));
+  return t;
+}
+
+} // namespace
+
+llvm::Expected<SimulationReport>
+nncc::simulate(ModuleOp module, const target::TargetChip &chip,
+               const Dataset &test, const Dataset &calibration,
+               const SimulationOptions &options) {
+  llvm::Expected<Executor> executorOr = Executor::create(module);
+  if (!executorOr)
+    return executorOr.takeError();
+  const Executor &executor = *executorOr;
+  if (executor.getInputs().size() != 1)
+    return makeError("the simulator needs a model with exactly one input");
+  if (test.labels.empty())
+    return makeError("the test set has no labels");
+  if (options.instances < 1)
+    return makeError("--instances must be at least 1");
+  BatchRunner testRunner(executor, test), calibrationRunner(executor, calibration);
+  if (llvm::Error err = testRunner.check("test"))
+    return std::move(err);
+  if (llvm::Error err = calibrationRunner.check("calibration"))
+    return std::move(err);
+
+  SimulationReport report;
+  report.target = chip.name;
+  report.effects = options.effects.str();
+  report.images = test.size();
+  report.instances = options.instances;
+  report.calibrationImages = calibration.size();
+  report.seed = options.seed;
+
+  // The layers, each with its chip model.
+  llvm::DenseMap<Operation *, int> layerIndex;
+  std::vector<AnalogLayer> layers;
+  std::vector<cim::LayerOp> layerOps;
+  std::string failure;
+  module.walk([&](cim::LayerOp layer) {
+    if (!failure.empty())
+      return;
+    llvm::Expected<AnalogLayer> analog = AnalogLayer::create(layer, chip);
+    if (!analog) {
+      failure = llvm::toString(analog.takeError());
+      return;
+    }
+    layerIndex[layer] = static_cast<int>(layers.size());
+    layers.push_back(std::move(*analog));
+    layerOps.push_back(layer);
+    report.layers.push_back(layer.getLayerName().str());
+  });
+  if (!failure.empty())
+    return makeError(failure);
+  if (layers.empty())
+    return makeError("the module has no cim.layer to simulate (compile it "
+                     "first: nncc compile)");
+  const size_t L = layers.size();
+
+  // Reference accuracies.
+  auto accuracyOf = [&](CIMExecutionMode mode) -> llvm::Expected<double> {
+    llvm::Expected<Executor> modeExecutor = Executor::create(module);
+    if (!modeExecutor)
+      return modeExecutor.takeError();
+    modeExecutor->setCIMExecutionMode(mode);
+    BatchRunner runner(*modeExecutor, test);
+    std::vector<int64_t> correct(runner.batches());
+    if (llvm::Error err = forEachBatch(runner.batches(), [&](int64_t b) -> llvm::Error {
+          llvm::Expected<int64_t> c = runner.run(b, nullptr);
+          if (!c)
+            return c.takeError();
+          correct[b] = *c;
+          return llvm::Error::success();
+        }))
+      return std::move(err);
+    int64_t total = 0;
+    for (int64_t c : correct)
+      total += c;
+    return static_cast<double>(total) / static_cast<double>(test.size());
+  };
+  llvm::Expected<double> floatAccuracy = accuracyOf(CIMExecutionMode::Float);
+  if (!floatAccuracy)
+    return floatAccuracy.takeError();
+  llvm::Expected<double> quantized = accuracyOf(CIMExecutionMode::Integer);
+  if (!quantized)
+    return quantized.takeError();
+  report.floatAccuracy = *floatAccuracy;
+  report.quantizedAccuracy = *quantized;
+
+  std::vector<double> times = options.times;
+  if (times.empty())
+    times.push_back(chip.device.statistics.drift.t0);
+  report.points.resize(times.size());
+  for (auto [i, t] : llvm::enumerate(times))
+    report.points[i].seconds = t;
+  const bool compareCompensation =
+      options.effects.drift && !options.effects.driftCompensation &&
+      chip.device.statistics.drift.nuMean > 0;
+  EffectSwitches compensatedEffects = options.effects;
+  compensatedEffects.driftCompensation = true;
+
+  const int64_t units =
+      options.instances *
+      (calibrationRunner.batches() +
+       static_cast<int64_t>(times.size()) * testRunner.batches() *
+           (compareCompensation ? 2 : 1));
+  std::atomic<int64_t> done{0};
+  std::mutex progressLock;
+  auto tick = [&] {
+    int64_t now = ++done;
+    if (options.progress) {
+      std::lock_guard<std::mutex> guard(progressLock);
+      options.progress(now, units);
+    }
+  };
+
+  // Per (time, image batch, layer): squared error and squared reference,
+  // summed in a fixed order afterwards so the report is deterministic.
+  std::vector<std::vector<double>> errorSum(times.size(),
+                                            std::vector<double>(L, 0.0)),
+      referenceSum(times.size(), std::vector<double>(L, 0.0));
+
+  auto start = std::chrono::steady_clock::now();
+  for (int64_t instance = 0; instance < options.instances; ++instance) {
+    uint64_t instanceSeed = mixSeed(options.seed, instance);
+    std::vector<AnalogLayer::Instance> chips(L);
+    for (size_t l = 0; l < L; ++l)
+      layers[l].sample(chips[l], mixSeed(instanceSeed, l), options.effects);
+
+    // ADC ranges: calibration inputs through this chip at t0, one batch at
+    // a time (the ranges are shared state).
+    for (int64_t b = 0; b < calibrationRunner.batches(); ++b) {
+      auto hook = [&](Operation *op, const CIMLayerRunner &runner,
+                      const Tensor &input, Tensor &output) -> llvm::Error {
+        int l = layerIndex.lookup(op);
+        llvm::Expected<Tensor> xq = runner.quantizeIm2col(input);
+        if (!xq)
+          return xq.takeError();
+        std::vector<double> acc = layers[l].accumulate(
+            chips[l], *xq, options.effects,
+            mixSeed(instanceSeed, 1000003 * (b + 1) + l), &chips[l]);
+        return runner.dequantize(roundAccumulators(acc, runner.getGroups(),
+                                                   xq->dim(1),
+                                                   runner.getColumns()),
+                                 output);
+      };
+      llvm::Expected<int64_t> ignored =
+          calibrationRunner.run(b, hook);
+      if (!ignored)
+        return ignored.takeError();
+      tick();
+    }
+
+    for (auto [ti, seconds] : llvm::enumerate(times)) {
+      for (size_t l = 0; l < L; ++l)
+        layers[l].setTime(chips[l], seconds, options.effects);
+      for (int pass = 0; pass < (compareCompensation ? 2 : 1); ++pass) {
+        const bool compensated = pass == 1;
+        std::vector<AnalogLayer::Instance> compensatedChips;
+        if (compensated) {
+          compensatedChips = chips;
+          for (size_t l = 0; l < L; ++l)
+            layers[l].setTime(compensatedChips[l], seconds,
+                              compensatedEffects);
+        }
+        const std::vector<AnalogLayer::Instance> &use =
+            compensated ? compensatedChips : chips;
+        const int64_t batches = testRunner.batches();
+        std::vector<int64_t> correct(batches, 0);
+        std::vector<std::vector<double>> err(batches, std::vector<double>(L)),
+            ref(batches, std::vector<double>(L));
+        llvm::Error runErr = forEachBatch(batches, [&](int64_t b) -> llvm::Error {
+          auto hook = [&](Operation *op, const CIMLayerRunner &runner,
+                          const Tensor &input, Tensor &output) -> llvm::Error {
+            int l = layerIndex.lookup(op);
+            llvm::Expected<Tensor> xq = runner.quantizeIm2col(input);
+            if (!xq)
+              return xq.takeError();
+            uint64_t noise = mixSeed(
+                instanceSeed,
+                ((ti + 1) * 1000003 + static_cast<uint64_t>(b)) * 131 + l);
+            std::vector<double> acc =
+                layers[l].accumulate(use[l], *xq, options.effects, noise);
+            if (llvm::Error e = runner.dequantize(
+                    roundAccumulators(acc, runner.getGroups(), xq->dim(1),
+                                      runner.getColumns()),
+                    output))
+              return e;
+            if (!compensated) {
+              Tensor ideal;
+              if (llvm::Error e =
+                      runner.run(input, ideal, CIMExecutionMode::Integer))
+                return e;
+              const float *y = output.data<float>();
+              const float *r = ideal.data<float>();
+              for (int64_t i = 0; i < ideal.numElements(); ++i) {
+                double d = static_cast<double>(y[i]) - r[i];
+                err[b][l] += d * d;
+                ref[b][l] += static_cast<double>(r[i]) * r[i];
+              }
+            }
+            return llvm::Error::success();
+          };
+          llvm::Expected<int64_t> c =
+              testRunner.run(b, hook);
+          if (!c)
+            return c.takeError();
+          correct[b] = *c;
+          tick();
+          return llvm::Error::success();
+        });
+        if (runErr)
+          return std::move(runErr);
+        int64_t total = 0;
+        for (int64_t c : correct)
+          total += c;
+        double accuracy =
+            static_cast<double>(total) / static_cast<double>(test.size());
+        TimePoint &point = report.points[ti];
+        if (compensated) {
+          point.compensated.push_back(accuracy);
+        } else {
+          point.accuracy.push_back(accuracy);
+          for (int64_t b = 0; b < batches; ++b)
+            for (size_t l = 0; l < L; ++l) {
+              errorSum[ti][l] += err[b][l];
+              referenceSum[ti][l] += ref[b][l];
+            }
+        }
+      }
+    }
+  }
+  report.seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+
+  for (auto [ti, point] : llvm::enumerate(report.points)) {
+    double k = static_cast<double>(point.accuracy.size());
+    double mean = 0, var = 0;
+    for (double a : point.accuracy)
+      mean += a;
+    mean /= k;
+    for (double a : point.accuracy)
+      var += (a - mean) * (a - mean);
+    double half = point.accuracy.size() > 1
+                      ? tQuantile95(point.accuracy.size() - 1) *
+                            std::sqrt(var / (k - 1)) / std::sqrt(k)
+                      : 0.0;
+    point.mean = mean;
+    point.ciLow = mean - half;
+    point.ciHigh = mean + half;
+    if (!point.compensated.empty()) {
+      double sum = 0;
+      for (double a : point.compensated)
+        sum += a;
+      point.compensatedMean = sum / static_cast<double>(point.compensated.size());
+    }
+    for (size_t l = 0; l < L; ++l)
+      point.layerError.push_back(
+          referenceSum[ti][l] > 0
+              ? std::sqrt(errorSum[ti][l] / referenceSum[ti][l])
+              : 0.0);
+  }
+  return report;
+}
+
+//===----------------------------------------------------------------------===//
+// Reports
+//===----------------------------------------------------------------------===//
+
+namespace {
+std::string formatTime(double seconds) {
+  struct Unit {
+    double size;
+    const char *name;
+  };
+  static const Unit units[] = {{365.25 * 86400, "y"},
+                               {86400, "d"},
+                               {3600, "h"},
+                               {60, "m"},
+                               {1, "s"}};
+  for (const Unit &u : units)
+    if (seconds >= u.size) {
+      double v = seconds / u.size;
+      return llvm::formatv("{0}{1}", formatJsonDouble(std::round(v * 1000) / 1000),
+                           u.name)
+          .str();
+    }
+  return formatJsonDouble(seconds) + "s";
+}
+} // namespace
+
+void nncc::printSimulationReport(const SimulationReport &r,
+                                 llvm::raw_ostream &os) {
+  os << "simulation on " << r.target << ": " << r.instances
+     << " chip instance(s), " << r.images << " images, ADC calibrated on "
+     << r.calibrationImages << ", seed " << r.seed << "\n";
+  os << "effects: " << r.effects << "\n";
+  os << llvm::format("float accuracy:            %6.2f %%\n",
+                     100 * r.floatAccuracy);
+  os << llvm::format("quantized, ideal chip:     %6.2f %%\n",
+                     100 * r.quantizedAccuracy);
+  bool compensated = llvm::any_of(
+      r.points, [](const TimePoint &p) { return p.compensatedMean >= 0; });
+  os << llvm::left_justify("time", 10)
+     << "chip accuracy (mean, 95 % CI over instances)";
+  if (compensated)
+    os << "   drift-compensated";
+  os << "\n";
+  for (const TimePoint &p : r.points) {
+    os << llvm::left_justify(formatTime(p.seconds), 10)
+       << llvm::format("%6.2f %%  [%6.2f, %6.2f]  drop %+.2f", 100 * p.mean,
+                       100 * p.ciLow, 100 * p.ciHigh,
+                       100 * (p.mean - r.floatAccuracy));
+    if (p.compensatedMean >= 0)
+      os << llvm::format("      %6.2f %%", 100 * p.compensatedMean);
+    os << "\n";
+  }
+  os << "per-layer output error (relative RMS vs the ideal quantized layer, "
+        "same input):\n";
+  os << llvm::left_justify("layer", 16);
+  for (const TimePoint &p : r.points)
+    os << llvm::right_justify(formatTime(p.seconds), 10);
+  os << "\n";
+  for (auto [l, name] : llvm::enumerate(r.layers)) {
+    os << llvm::left_justify(name, 16);
+    for (const TimePoint &p : r.points)
+      os << llvm::format("%10.4f", p.layerError[l]);
+    os << "\n";
+  }
+  os << llvm::format("simulated in %.2f s\n", r.seconds);
+}
+
+void nncc::writeSimulationJson(const SimulationReport &r,
+                               llvm::raw_ostream &os) {
+  llvm::json::OStream j(os, 2);
+  j.object([&] {
+    j.attribute("schema", "nncc-simulation");
+    j.attribute("version", 1);
+    j.attribute("target", r.target);
+    j.attribute("effects", r.effects);
+    j.attribute("images", r.images);
+    j.attribute("instances", r.instances);
+    j.attribute("calibration_images", r.calibrationImages);
+    j.attribute("seed", static_cast<int64_t>(r.seed));
+    jsonNumber(j, "float_accuracy", r.floatAccuracy);
+    jsonNumber(j, "quantized_accuracy", r.quantizedAccuracy);
+    j.attributeArray("layers", [&] {
+      for (const std::string &name : r.layers)
+        j.value(name);
+    });
+    j.attributeArray("times", [&] {
+      for (const TimePoint &p : r.points)
+        j.object([&] {
+          jsonNumber(j, "time_s", p.seconds);
+          jsonNumber(j, "accuracy_mean", p.mean);
+          jsonNumber(j, "ci95_low", p.ciLow);
+          jsonNumber(j, "ci95_high", p.ciHigh);
+          j.attributeArray("accuracy", [&] {
+            for (double a : p.accuracy)
+              j.rawValue(formatJsonDouble(a));
+          });
+          if (p.compensatedMean >= 0)
+            jsonNumber(j, "drift_compensated_mean", p.compensatedMean);
+          else
+            j.attribute("drift_compensated_mean", nullptr);
+          j.attributeArray("layer_error", [&] {
+            for (double e : p.layerError)
+              j.rawValue(formatJsonDouble(e));
+          });
+        });
+    });
+  });
+  os << '\n';
+}
