@@ -490,13 +490,11 @@ std::string formatTime(double seconds) {
                                {60, "m"},
                                {1, "s"}};
   for (const Unit &u : units)
-    if (seconds >= u.size) {
-      double v = seconds / u.size;
-      return llvm::formatv("{0}{1}", formatJsonDouble(std::round(v * 1000) / 1000),
+    if (seconds >= u.size)
+      return llvm::formatv("{0}{1}", llvm::format("%.4g", seconds / u.size),
                            u.name)
           .str();
-    }
-  return formatJsonDouble(seconds) + "s";
+  return llvm::formatv("{0}s", llvm::format("%.4g", seconds)).str();
 }
 } // namespace
 
