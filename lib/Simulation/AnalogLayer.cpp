@@ -4,6 +4,7 @@
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Execution/CIMLayerExecution.h"
+#include "nncc/Runtime/Kernels.h"
 #include "nncc/Schedule/ProgrammingSchedule.h"
 #include "nncc/Simulation/Sampling.h"
 #include "nncc/Support/Errors.h"
@@ -18,6 +19,7 @@
 
 using namespace mlir;
 using namespace nncc;
+using runtime::DType;
 using runtime::Tensor;
 
 //===----------------------------------------------------------------------===//
@@ -247,7 +249,7 @@ void AnalogLayer::sample(Instance &instance, uint64_t seed,
   for (auto [ti, tile] : llvm::enumerate(d.tiles)) {
     // One stream per tile and a fixed number of draws per cell, so that
     // switching one effect leaves every other effect's samples unchanged.
-    std::mt19937_64 rng(mixSeed(seed, ti));
+    RandomStream rng(mixSeed(seed, ti));
     std::vector<float> &g = instance.programmed[ti];
     std::vector<float> &nu = instance.nu[ti];
     g.resize(tile.digits.size());
@@ -346,89 +348,122 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
   std::mutex calibrationLock;
 
   auto runVectors = [&](int64_t pBegin, int64_t pEnd) {
-    std::vector<double> drive, current, variance, columnAcc;
+    const int64_t bp = pEnd - pBegin;
+    std::vector<double> columnAcc, driveSum;
     std::vector<std::vector<float>> localMax;
     if (calibrate)
       for (const Tile &tile : d.tiles)
         localMax.emplace_back(tile.physCols, 0.0f);
-    for (int64_t p = pBegin; p < pEnd; ++p) {
-      for (auto [ti, tile] : llvm::enumerate(d.tiles)) {
-        std::mt19937_64 rng(mixSeed(noiseSeed, ti * P + p));
-        const std::vector<float> &cells = instance.cells[ti];
-        const int64_t rows = tile.physRows, cols = tile.physCols;
-        const int64_t cycles = static_cast<int64_t>(tile.cycleWeight.size());
-        const int64_t dacBits = tile.dacBits;
-        const bool inputSigned = tile.inputSigned;
-        columnAcc.assign(cols, 0.0);
-        drive.assign(rows, 0.0);
-        current.resize(cols);
-        variance.resize(cols);
-        const int32_t *xv = x + (tile.group * P + p) * K + tile.rowBegin;
-        const int64_t maxCode =
-            tile.bipolar ? (int64_t{1} << (tile.adcBits - 1)) - 1
-                         : (int64_t{1} << tile.adcBits) - 1;
-        const int64_t minCode = tile.bipolar ? -maxCode - 1 : 0;
+    for (auto [ti, tile] : llvm::enumerate(d.tiles)) {
+      const std::vector<float> &cells = instance.cells[ti];
+      const int64_t rows = tile.physRows, cols = tile.physCols;
+      const int64_t cycles = static_cast<int64_t>(tile.cycleWeight.size());
+      const int64_t rowGroups =
+          (rows + tile.rowsInParallel - 1) / tile.rowsInParallel;
+      const int64_t m = cycles * bp;
+      // Drives of every (cycle, vector) on every physical row: the G- row of
+      // a differential pair is driven with the opposite sign.
+      std::vector<float> drive(static_cast<size_t>(m * rows), 0.0f);
+      for (int64_t p = 0; p < bp; ++p) {
+        const int32_t *xv = x + (tile.group * P + pBegin + p) * K + tile.rowBegin;
         for (int64_t j = 0; j < cycles; ++j) {
+          float *dst = drive.data() + (j * bp + p) * rows;
           for (int64_t k = 0; k < tile.layout.weightRows; ++k) {
-            double digit = static_cast<double>(
-                inputDigit(xv[k], j, cycles, dacBits, inputSigned));
+            float digit = static_cast<float>(inputDigit(
+                xv[k], j, cycles, tile.dacBits, tile.inputSigned));
             for (int64_t pol = 0; pol < tile.layout.rowPolarities(); ++pol)
-              drive[tile.layout.row(k, pol)] = pol ? -digit : digit;
+              dst[tile.layout.row(k, pol)] = pol ? -digit : digit;
           }
-          for (int64_t r0 = 0; r0 < rows; r0 += tile.rowsInParallel) {
-            int64_t r1 = std::min(rows, r0 + tile.rowsInParallel);
-            std::fill(current.begin(), current.end(), 0.0);
-            std::fill(variance.begin(), variance.end(), 0.0);
-            double driveSum = 0;
-            for (int64_t r = r0; r < r1; ++r) {
-              double v = drive[r];
-              if (v == 0)
-                continue;
-              driveSum += v;
-              const float *row = cells.data() + r * cols;
-              for (int64_t c = 0; c < cols; ++c)
-                current[c] += v * row[c];
-              if (readSigma > 0)
-                for (int64_t c = 0; c < cols; ++c) {
-                  double s = v * readSigma * row[c];
-                  variance[c] += s * s;
-                }
-            }
+        }
+      }
+      // Column currents (and read-noise variances) of each row group: one
+      // matrix product [cycles * vectors, rows of the group] x [rows of the
+      // group, columns].
+      std::vector<Tensor> currents(rowGroups), variances(rowGroups);
+      driveSum.assign(static_cast<size_t>(m * rowGroups), 0.0);
+      for (int64_t rg = 0; rg < rowGroups; ++rg) {
+        const int64_t r0 = rg * tile.rowsInParallel;
+        const int64_t n = std::min(rows, r0 + tile.rowsInParallel) - r0;
+        Tensor a(DType::F32, {m, n}), w(DType::F32, {n, cols});
+        float *ap = a.data<float>();
+        for (int64_t i = 0; i < m; ++i) {
+          double sum = 0;
+          for (int64_t r = 0; r < n; ++r) {
+            ap[i * n + r] = drive[i * rows + r0 + r];
+            sum += ap[i * n + r];
+          }
+          driveSum[i * rowGroups + rg] = sum;
+        }
+        std::copy(cells.begin() + r0 * cols, cells.begin() + (r0 + n) * cols,
+                  w.data<float>());
+        currents[rg] = Tensor(DType::F32, {m, cols});
+        runtime::gemm(a, w, nullptr, 1.0f, 0.0f, false, false, currents[rg]);
+        if (readSigma > 0) {
+          float *av = a.data<float>(), *wv = w.data<float>();
+          for (int64_t i = 0; i < a.numElements(); ++i)
+            av[i] *= av[i];
+          for (int64_t i = 0; i < w.numElements(); ++i)
+            wv[i] = static_cast<float>(wv[i] * wv[i] * readSigma * readSigma);
+          variances[rg] = Tensor(DType::F32, {m, cols});
+          runtime::gemm(a, w, nullptr, 1.0f, 0.0f, false, false,
+                        variances[rg]);
+        }
+      }
+      const int64_t maxCode =
+          tile.bipolar ? (int64_t{1} << (tile.adcBits - 1)) - 1
+                       : (int64_t{1} << tile.adcBits) - 1;
+      const int64_t minCode = tile.bipolar ? -maxCode - 1 : 0;
+      // Per column: the ADC's step and its inverse (a multiply per
+      // conversion instead of a divide).
+      std::vector<double> step(cols, 0.0), inverseStep(cols, 0.0);
+      if (useAdc && tile.hasAdc)
+        for (int64_t c = 0; c < cols; ++c) {
+          double range = instance.adcRange[ti][c];
+          step[c] = range / static_cast<double>(maxCode);
+          inverseStep[c] = range > 0 ? 1.0 / step[c] : 0.0;
+        }
+      for (int64_t p = 0; p < bp; ++p) {
+        RandomStream rng(mixSeed(noiseSeed, ti * P + pBegin + p));
+        NormalPairs normals(rng);
+        columnAcc.assign(cols, 0.0);
+        for (int64_t j = 0; j < cycles; ++j)
+          for (int64_t rg = 0; rg < rowGroups; ++rg) {
+            const int64_t i = j * bp + p;
+            const float *cur = currents[rg].data<float>() + i * cols;
+            const float *var =
+                readSigma > 0 ? variances[rg].data<float>() + i * cols
+                              : nullptr;
+            const double backgroundCurrent =
+                background * driveSum[i * rowGroups + rg];
             for (int64_t c = 0; c < cols; ++c) {
-              double value = current[c];
-              if (readSigma > 0)
-                value += std::sqrt(variance[c]) * standardNormal(rng);
+              double value = cur[c];
+              if (var)
+                value += std::sqrt(std::max(0.0f, var[c])) * normals.next();
               if (calibrate) {
                 localMax[ti][c] = std::max(localMax[ti][c],
                                            static_cast<float>(std::abs(value)));
               } else if (useAdc && tile.hasAdc) {
-                double range = instance.adcRange[ti][c];
-                double step =
-                    range > 0 ? range / static_cast<double>(maxCode) : 0.0;
-                double code =
-                    step > 0 ? std::clamp(std::round(value / step),
-                                          static_cast<double>(minCode),
-                                          static_cast<double>(maxCode))
-                             : 0.0;
-                value = code * step;
+                double code = std::clamp(std::round(value * inverseStep[c]),
+                                         static_cast<double>(minCode),
+                                         static_cast<double>(maxCode));
+                value = code * step[c];
               }
               // The periphery knows the drive digitally and removes the
               // ideal g_min background after conversion; what it cannot
               // remove is the ADC range, noise and IR drop the background
               // costs.
-              if (background != 0)
-                value -= background * driveSum;
+              value -= backgroundCurrent;
               columnAcc[c] += tile.cycleWeight[j] * value;
             }
           }
-        }
         // Slices, polarities and the reference column, as shift_add and
         // combine do; then accumulation into the layer's columns.
         double reference =
             tile.layout.referenceColumn
                 ? columnAcc[tile.layout.referenceColumnIndex()]
                 : 0.0;
-        double *out = acc.data() + (tile.group * P + p) * N + tile.colBegin;
+        double *out =
+            acc.data() + (tile.group * P + pBegin + p) * N + tile.colBegin;
         for (int64_t n = 0; n < tile.layout.weightCols; ++n) {
           double value = 0;
           for (int64_t s = 0; s < tile.layout.slices; ++s)
@@ -449,7 +484,7 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
               std::max(calibrate->adcRange[ti][c], localMax[ti][c]);
     }
   };
-  constexpr int64_t kBlock = 16;
+  constexpr int64_t kBlock = 64;
   const int64_t blocks = (P + kBlock - 1) / kBlock;
   llvm::parallelFor(0, static_cast<size_t>(blocks), [&](size_t b) {
     int64_t begin = static_cast<int64_t>(b) * kBlock;

@@ -11,13 +11,35 @@ uint64_t nncc::mixSeed(uint64_t seed, uint64_t stream) {
   return z ^ (z >> 31);
 }
 
-double nncc::uniform01(std::mt19937_64 &rng) {
-  return (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53;
+nncc::RandomStream::RandomStream(uint64_t seed) {
+  for (int i = 0; i < 4; ++i)
+    state[i] = mixSeed(seed, static_cast<uint64_t>(i));
 }
 
-double nncc::standardNormal(std::mt19937_64 &rng) {
+uint64_t nncc::RandomStream::operator()() {
+  auto rotl = [](uint64_t x, int k) { return (x << k) | (x >> (64 - k)); };
+  const uint64_t result = rotl(state[1] * 5, 7) * 9;
+  const uint64_t t = state[1] << 17;
+  state[2] ^= state[0];
+  state[3] ^= state[1];
+  state[1] ^= state[2];
+  state[0] ^= state[3];
+  state[2] ^= t;
+  state[3] = rotl(state[3], 45);
+  return result;
+}
+
+double nncc::NormalPairs::next() {
+  if (hasSpare) {
+    hasSpare = false;
+    return spare;
+  }
   double u1 = uniform01(rng), u2 = uniform01(rng);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  double radius = std::sqrt(-2.0 * std::log(u1));
+  double angle = 6.283185307179586 * u2;
+  spare = radius * std::sin(angle);
+  hasSpare = true;
+  return radius * std::cos(angle);
 }
 
 double nncc::normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }

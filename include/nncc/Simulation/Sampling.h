@@ -1,29 +1,63 @@
 //===- Sampling.h - Deterministic random draws for the simulator -*- C++ -*-===//
 //
 // The simulator's results must be byte-identical for a seed on every
-// platform and thread count, so it derives one std::mt19937_64 stream per
-// (instance, tile) or (read, vector) from the seed with `mixSeed`, and maps
-// raw 64-bit draws to uniforms and normals itself (std::normal_distribution
-// is implementation-defined and keeps hidden state).
+// platform and thread count, so it derives one RandomStream per (instance,
+// tile) or (read, vector) from the seed with `mixSeed`, and maps raw 64-bit
+// draws to uniforms and normals itself (std::normal_distribution is
+// implementation-defined and keeps hidden state).  RandomStream is
+// xoshiro256**: streams are cheap to create (std::mt19937_64 spends most of
+// a read-noise simulation seeding its 312-word state).
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_SIMULATION_SAMPLING_H
 #define NNCC_SIMULATION_SAMPLING_H
 
+#include <cmath>
 #include <cstdint>
-#include <random>
 
 namespace nncc {
 
 /// A well-mixed seed for stream `stream` of `seed` (SplitMix64 finalizer).
 uint64_t mixSeed(uint64_t seed, uint64_t stream);
 
+/// xoshiro256** (Blackman and Vigna), its state filled from `seed` by
+/// SplitMix64.  A UniformRandomBitGenerator.
+class RandomStream {
+public:
+  using result_type = uint64_t;
+  explicit RandomStream(uint64_t seed);
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~result_type{0}; }
+  result_type operator()();
+
+private:
+  uint64_t state[4];
+};
+
 /// Uniform in (0, 1), from the top 53 bits of one draw.
-double uniform01(std::mt19937_64 &rng);
+template <typename Rng> double uniform01(Rng &rng) {
+  return (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53;
+}
 
 /// Standard normal by Box-Muller from two uniforms (the second value is
 /// discarded so that every call uses exactly two draws).
-double standardNormal(std::mt19937_64 &rng);
+template <typename Rng> double standardNormal(Rng &rng) {
+  double u1 = uniform01(rng), u2 = uniform01(rng);
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+}
+
+/// Standard normals two at a time (both Box-Muller outputs): for streams
+/// with many draws, such as read noise.
+class NormalPairs {
+public:
+  explicit NormalPairs(RandomStream &rng) : rng(rng) {}
+  double next();
+
+private:
+  RandomStream &rng;
+  double spare = 0;
+  bool hasSpare = false;
+};
 
 /// Standard normal CDF and its inverse (Acklam's rational approximation
 /// refined by one Halley step: relative error below 1e-12).
