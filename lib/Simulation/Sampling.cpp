@@ -46,6 +46,11 @@ double nncc::normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); 
 
 double nncc::normalQuantile(double p) {
   p = std::clamp(p, 1e-300, 1.0 - 1e-16);
+  // Solve the upper half by symmetry: 1 - p is exact for p >= 1/2, while
+  // the Halley step below on Phi(x) - p near 1 would cancel to an absolute
+  // error ~1e-16, i.e. a relative error ~1e-4 in a 1e-12 upper tail.
+  if (p > 0.5)
+    return -normalQuantile(1 - p);
   static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
                              -2.759285104469687e+02, 1.383577518672690e+02,
                              -3.066479806614716e+01, 2.506628277459239e+00};

@@ -36,7 +36,12 @@ private:
 
 /// Uniform in (0, 1), from the top 53 bits of one draw.
 template <typename Rng> double uniform01(Rng &rng) {
-  return (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53;
+  // k + 1/2 needs 54 bits: for k = 2^53 - 1 it rounds (to even) up to 2^53,
+  // which would give exactly 1; keep that one draw at the largest double
+  // below 1 so that the interval stays open and every other value is as
+  // before.
+  double u = (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53;
+  return u < 1.0 ? u : 0x1.fffffffffffffp-1;
 }
 
 /// Standard normal by Box-Muller from two uniforms (the second value is
