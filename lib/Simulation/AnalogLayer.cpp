@@ -290,6 +290,63 @@ void AnalogLayer::sample(Instance &instance, uint64_t seed,
   setTime(instance, d.stats.drift.t0, effects);
 }
 
+namespace {
+
+/// IR drop of one tile (conductances in Δ units, row-major [rows, cols]),
+/// first order in wire_resistance · g, with every word line driven at the
+/// unit input (a static model: the actual drive pattern changes per read).
+/// A cell's own current sees its series path exactly, g / (1 + g R_series)
+/// with R_series = r_w (c + 1 + R - r); the other cells sharing its wires
+/// lower its voltage by r_w times the currents they push through the
+/// shared segments:
+///   word line r, fed at column 0: segment k carries sum_{c' >= k} g(r, c');
+///   bit line c, sensed below row R - 1: segment i (below row i) carries
+///   sum_{r' <= i} g(r', c).
+std::vector<float> applyIrDrop(const std::vector<double> &g, int64_t rows,
+                               int64_t cols, int64_t arrayRows,
+                               double wireOhms, double spacing) {
+  std::vector<float> out(g.size());
+  std::vector<double> suffix(cols + 1), wordLine(cols), bitLine(rows);
+  // Bit-line sums: below[c][r] = sum_{i=r}^{R-1} P(c, i), P the prefix
+  // column sum (constant past the tile's last row).
+  std::vector<double> below(static_cast<size_t>(rows * cols));
+  for (int64_t c = 0; c < cols; ++c) {
+    double prefix = 0;
+    std::vector<double> partial(rows);
+    for (int64_t r = 0; r < rows; ++r) {
+      prefix += g[r * cols + c];
+      partial[r] = prefix;
+    }
+    double tail = prefix * static_cast<double>(arrayRows - rows);
+    for (int64_t r = rows - 1; r >= 0; --r) {
+      tail += partial[r];
+      below[r * cols + c] = tail;
+    }
+  }
+  for (int64_t r = 0; r < rows; ++r) {
+    const double *row = g.data() + r * cols;
+    suffix[cols] = 0;
+    for (int64_t c = cols - 1; c >= 0; --c)
+      suffix[c] = suffix[c + 1] + row[c];
+    double cumulative = 0; // sum_{k <= c} suffix[k]
+    for (int64_t c = 0; c < cols; ++c) {
+      cumulative += suffix[c];
+      double own = row[c];
+      double others = (cumulative - static_cast<double>(c + 1) * own) +
+                      (below[r * cols + c] -
+                       static_cast<double>(arrayRows - r) * own);
+      double series =
+          wireOhms * static_cast<double>((c + 1) + (arrayRows - r));
+      double value = own * (1.0 - wireOhms * spacing * others) /
+                     (1.0 + own * spacing * series);
+      out[r * cols + c] = static_cast<float>(std::max(value, 0.0));
+    }
+  }
+  return out;
+}
+
+} // namespace
+
 void AnalogLayer::setTime(Instance &instance, double seconds,
                           const EffectSwitches &effects) const {
   const Data &d = *data;
@@ -301,26 +358,27 @@ void AnalogLayer::setTime(Instance &instance, double seconds,
   for (auto [ti, tile] : llvm::enumerate(d.tiles)) {
     const std::vector<float> &g0 = instance.programmed[ti];
     const std::vector<float> &nu = instance.nu[ti];
-    std::vector<float> &g = instance.cells[ti];
-    g.resize(g0.size());
-    for (int64_t r = 0; r < tile.physRows; ++r)
-      for (int64_t c = 0; c < tile.physCols; ++c) {
-        size_t i = static_cast<size_t>(r * tile.physCols + c);
-        double value = g0[i];
-        if (ratio > 1 && nu[i] > 0)
-          value *= std::pow(ratio, -static_cast<double>(nu[i]));
-        double series = ir ? d.wireResistance *
-                                 static_cast<double>((c + 1) +
-                                                     (d.arrayRows - r))
-                           : 0.0;
-        auto drop = [&](double units) {
-          return units / (1.0 + units * d.spacing * series);
-        };
-        sumAtT0 += drop(g0[i]);
-        value = drop(value);
-        sumNow += value;
-        g[i] = static_cast<float>(value);
-      }
+    std::vector<double> drifted(g0.size()), initial(g0.begin(), g0.end());
+    for (size_t i = 0; i < g0.size(); ++i)
+      drifted[i] = ratio > 1 && nu[i] > 0
+                       ? g0[i] * std::pow(ratio, -static_cast<double>(nu[i]))
+                       : g0[i];
+    if (ir) {
+      std::vector<float> atT0 =
+          applyIrDrop(initial, tile.physRows, tile.physCols, d.arrayRows,
+                      d.wireResistance, d.spacing);
+      instance.cells[ti] =
+          applyIrDrop(drifted, tile.physRows, tile.physCols, d.arrayRows,
+                      d.wireResistance, d.spacing);
+      for (float v : atT0)
+        sumAtT0 += v;
+    } else {
+      instance.cells[ti].assign(drifted.begin(), drifted.end());
+      for (float v : g0)
+        sumAtT0 += v;
+    }
+    for (float v : instance.cells[ti])
+      sumNow += v;
   }
   // Global drift compensation: the read of an all-ones input (every row
   // driven, every column summed) at t0 against now.

@@ -22,9 +22,12 @@
 //                probabilities;
 //   drift        g(t) = g(t0) · (t / t0)^-ν for t > t0, ν ~ N(ν_mean,
 //                ν_sigma) per cell (clipped at 0);
-//   ir_drop      first-order series model: a cell at row r, column c of an
-//                R-row array sees c + 1 word-line and R - r bit-line
-//                segments of wire_resistance, g_eff = g / (1 + g · R_series);
+//   ir_drop      first order in wire_resistance · g, every word line driven
+//                (static): a cell at row r, column c of an R-row array sees
+//                its own series path, c + 1 word-line and R - r bit-line
+//                segments, exactly, g / (1 + g · R_series), and the voltage
+//                the other cells' currents drop on the segments it shares
+//                (word line fed at column 0, bit line sensed below row R-1);
 //   read_noise   per read, each cell's current has relative noise σ_read:
 //                one normal per column with variance Σ_k (x_k σ_read g_k)²;
 //   adc          each column's ADC range is calibrated on calibration
