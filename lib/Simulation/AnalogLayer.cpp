@@ -337,9 +337,13 @@ std::vector<float> applyIrDrop(const std::vector<double> &g, int64_t rows,
                        static_cast<double>(arrayRows - r) * own);
       double series =
           wireOhms * static_cast<double>((c + 1) + (arrayRows - r));
-      double value = own * (1.0 - wireOhms * spacing * others) /
-                     (1.0 + own * spacing * series);
-      out[r * cols + c] = static_cast<float>(std::max(value, 0.0));
+      // 1 / (1 + x) rather than 1 - x for the shared-wire term: the same to
+      // first order, and it stays positive where the wires drop more than
+      // the drive (the model is then only a warning sign, see
+      // docs/simulation.md).
+      double value = own / ((1.0 + own * spacing * series) *
+                            (1.0 + wireOhms * spacing * others));
+      out[r * cols + c] = static_cast<float>(value);
     }
   }
   return out;
