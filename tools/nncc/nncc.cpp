@@ -23,6 +23,8 @@
 #include "nncc/Execution/Executor.h"
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Import/TensorProto.h"
+#include "nncc/PPA/ChipPPA.h"
+#include "nncc/PPA/Report.h"
 #include "nncc/Passes/Passes.h"
 #include "nncc/Schedule/ExecutionSchedule.h"
 #include "nncc/Schedule/ProgrammingBinary.h"
@@ -502,6 +504,15 @@ int runCompile(mlir::MLIRContext &context) {
   Expected<ExecutionSchedule> execution = buildExecutionSchedule(*module, *chip);
   if (!execution)
     return fail(execution.takeError());
+  // PPA: docs/ppa-model.md.  No accuracy simulation runs yet (issue #6), so
+  // the report's simulation section stays absent.
+  ppa::CompileReport report;
+  report.model = modelPath;
+  report.parameters = modelSummary.totalParameters;
+  report.macs = modelSummary.totalMacs;
+  report.ppa = ppa::estimateChipPPA(*chip, *execution, *programming, mapping,
+                                    2.0 * static_cast<double>(
+                                              modelSummary.totalMacs));
 
   std::vector<std::pair<std::string, std::string>> outputs;
   auto render = [&](StringRef name,
@@ -528,6 +539,12 @@ int runCompile(mlir::MLIRContext &context) {
          [&](raw_ostream &os) { writeExecutionJson(*execution, os); });
   render("summary.txt",
          [&](raw_ostream &os) { printModelSummary(modelSummary, os); });
+  render("report.txt",
+         [&](raw_ostream &os) { ppa::writeReportText(report, os); });
+  render("report.json",
+         [&](raw_ostream &os) { ppa::writeReportJson(report, os); });
+  render("report.html",
+         [&](raw_ostream &os) { ppa::writeReportHtml(report, os); });
 
   if (std::error_code ec = sys::fs::create_directories(outputPath))
     return fail(outputPath, "cannot create directory: " + ec.message());
@@ -549,6 +566,11 @@ int runCompile(mlir::MLIRContext &context) {
   printExecutionSummary(*execution, outs());
   printTimeMultiplexing(*execution, *programming,
                         chip->device.statistics.endurance, outs());
+  outs() << llvm::formatv("ppa: {0:g4} TOPS, {1:g4} TOPS/W, {2:g4} TOPS/mm2, "
+                          "{3:g4} mm2 placed, {4:g4} uJ per inference\n",
+                          report.ppa.tops(), report.ppa.topsPerWatt(),
+                          report.ppa.topsPerMm2(), report.ppa.area * 1e6,
+                          report.ppa.energy * 1e6);
   outs() << "wrote " << outputPath << "/{" << names << "}\n";
   return 0;
 }
