@@ -11,6 +11,10 @@ MODEL is one of:
             --input-size 224 (default): torchvision's classifier
             25088-4096-4096-1000, 138 M parameters.  --input-size 32: the
             CIFAR-10 variant, classifier 512-512-512-10, 15 M parameters.
+  vgg8      DNN+NeuroSim's VGG-8 for CIFAR-10 (its models/VGG.py cfg 'vgg8'):
+            3x3 'same' convs 128, 128, pool, 256, 256, pool, 512, 512, pool
+            with ReLU, no bias, then Gemm 8192-1024 (ReLU) and 1024-10, no
+            bias; 12.97 M parameters at the default (and only) size 32.
 
 Everything is static: input [1, 3, N, N], opset 13, no shape ops.  Weights
 are He-scaled float32 noise from numpy's PCG64 (same seed, same bytes).
@@ -66,7 +70,27 @@ def vgg16(g, size):
     return g.gemm(x, hidden, classes), classes
 
 
-MODELS = {"resnet18": (resnet18, 224), "vgg16": (vgg16, 224)}
+VGG8_CONVS = [128, 128, "M", 256, 256, "M", 512, 512, "M"]
+
+
+def vgg8(g, size):
+    # NeuroSim's QConv2d/QLinear carry no bias; the shapes are its
+    # NetWork_VGG8 layers (IFM 32/32/16/16/8/8, then 8192 and 1024 inputs).
+    x, cin = "input", 3
+    for v in VGG8_CONVS:
+        if v == "M":
+            x = g.max_pool(x, 2, 2)
+            size //= 2
+        else:
+            x = g.node("Relu", [g.conv(x, cin, v, 3)])
+            cin = v
+    x = g.node("Flatten", [x], axis=1)
+    x = g.node("Relu", [g.gemm(x, cin * size * size, 1024, bias=False)])
+    return g.gemm(x, 1024, 10, bias=False), 10
+
+
+MODELS = {"resnet18": (resnet18, 224), "vgg16": (vgg16, 224),
+          "vgg8": (vgg8, 32)}
 
 
 def main():

@@ -59,8 +59,10 @@ class GraphBuilder:
         return self.node("MaxPool", [x], kernel_shape=[k, k],
                          strides=[stride] * 2, pads=[pad] * 4)
 
-    def gemm(self, x, fan_in, fan_out):
+    def gemm(self, x, fan_in, fan_out, bias=True):
         w = self.weight("fc_w", (fan_out, fan_in))
+        if not bias:
+            return self.node("Gemm", [x, w], transB=1)
         b = self.weight("fc_b", (fan_out,), 0.01)
         return self.node("Gemm", [x, w, b], transB=1)
 

@@ -7,7 +7,8 @@ PACKAGES=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   libonnx-dev protobuf-compiler libprotobuf-dev
   libz3-dev libyaml-cpp-dev libgtest-dev
-  python3 python3-onnx python3-numpy
+  python3 python3-onnx python3-numpy python3-jsonschema
+  chromium
   libonnx-testdata dataset-fashion-mnist
 )
 missing=()

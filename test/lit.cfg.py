@@ -18,3 +18,8 @@ llvm_config.use_default_substitutions()
 tool_dirs = [os.path.join(config.nncc_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["nncc", "nncc-opt"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# The HTML report's screenshot test needs Debian's chromium
+# (scripts/install-deps.sh installs it); without it the test is skipped.
+if os.path.exists("/usr/bin/chromium"):
+    config.available_features.add("chromium")

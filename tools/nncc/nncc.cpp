@@ -23,6 +23,8 @@
 #include "nncc/Execution/Executor.h"
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Import/TensorProto.h"
+#include "nncc/PPA/ChipPPA.h"
+#include "nncc/PPA/Report.h"
 #include "nncc/Passes/Passes.h"
 #include "nncc/Schedule/ExecutionSchedule.h"
 #include "nncc/Schedule/ProgrammingBinary.h"
@@ -400,12 +402,11 @@ std::string offChipOps(mlir::ModuleOp module, const target::TargetChip &chip) {
   return line;
 }
 
-/// Simulates `module` (a compiled program) on `chip` and renders the report;
-/// prints the text report.  Returns simulation.json's text, or fails.
-Expected<std::string> simulateProgram(mlir::ModuleOp module,
-                                      const target::TargetChip &chip,
-                                      StringRef dataset,
-                                      StringRef calibration) {
+/// Simulates `module` (a compiled program) on `chip`.
+Expected<SimulationReport> simulateProgram(mlir::ModuleOp module,
+                                           const target::TargetChip &chip,
+                                           StringRef dataset,
+                                           StringRef calibration) {
   constexpr double kPixelScale = 1.0 / 255.0;
   Expected<Dataset> test = loadDataset(dataset, kPixelScale, true);
   if (!test)
@@ -436,15 +437,7 @@ Expected<std::string> simulateProgram(mlir::ModuleOp module,
       if (done == total)
         errs() << "\n";
     };
-  Expected<SimulationReport> report =
-      simulate(module, chip, *test, *adcInputs, options);
-  if (!report)
-    return report.takeError();
-  printSimulationReport(*report, outs());
-  std::string json;
-  raw_string_ostream os(json);
-  writeSimulationJson(*report, os);
-  return json;
+  return simulate(module, chip, *test, *adcInputs, options);
 }
 
 int runSimulate(mlir::MLIRContext &context) {
@@ -466,14 +459,15 @@ int runSimulate(mlir::MLIRContext &context) {
   auto module = mlir::parseSourceFile<mlir::ModuleOp>(mapped, &context);
   if (!module)
     return 1;
-  Expected<std::string> json = simulateProgram(
+  Expected<SimulationReport> report = simulateProgram(
       *module, *chip, simulateDataset, simulateCalibration);
-  if (!json)
-    return fail(json.takeError());
+  if (!report)
+    return fail(report.takeError());
+  printSimulationReport(*report, outs());
   SmallString<256> out(simulateDir);
   sys::path::append(out, "simulation.json");
   if (Error e = writeToOutput(out, [&](raw_ostream &os) {
-        os << *json;
+        writeSimulationJson(*report, os);
         return Error::success();
       }))
     return fail(std::move(e));
@@ -627,6 +621,33 @@ int runCompile(mlir::MLIRContext &context) {
   Expected<ExecutionSchedule> execution = buildExecutionSchedule(*module, *chip);
   if (!execution)
     return fail(execution.takeError());
+  // The accuracy simulation (--simulate) runs before anything is written, so
+  // that the report can show it and a failing simulation writes nothing.
+  std::optional<SimulationReport> simulation;
+  if (!compileSimulate.empty()) {
+    std::string adc = simulateCalibration.empty()
+                          ? calibrationPath + ":64"
+                          : std::string(simulateCalibration);
+    Expected<SimulationReport> simulated =
+        simulateProgram(*module, *chip, compileSimulate, adc);
+    if (!simulated)
+      return fail(simulated.takeError());
+    simulation = std::move(*simulated);
+  }
+  // PPA: docs/ppa-model.md.
+  ppa::CompileReport report;
+  if (simulation) {
+    report.simulation.emplace();
+    for (const TimePoint &point : simulation->points)
+      report.simulation->push_back(
+          {point.seconds, point.mean, point.ciLow, point.ciHigh});
+  }
+  report.model = modelPath;
+  report.parameters = modelSummary.totalParameters;
+  report.macs = modelSummary.totalMacs;
+  report.ppa = ppa::estimateChipPPA(*chip, *execution, *programming, mapping,
+                                    2.0 * static_cast<double>(
+                                              modelSummary.totalMacs));
 
   std::vector<std::pair<std::string, std::string>> outputs;
   auto render = [&](StringRef name,
@@ -660,6 +681,15 @@ int runCompile(mlir::MLIRContext &context) {
       return fail(targetPath, "cannot read file: " + text.getError().message());
     render("target.yaml", [&](raw_ostream &os) { os << (*text)->getBuffer(); });
   }
+  render("report.txt",
+         [&](raw_ostream &os) { ppa::writeReportText(report, os); });
+  render("report.json",
+         [&](raw_ostream &os) { ppa::writeReportJson(report, os); });
+  render("report.html",
+         [&](raw_ostream &os) { ppa::writeReportHtml(report, os); });
+  if (simulation)
+    render("simulation.json",
+           [&](raw_ostream &os) { writeSimulationJson(*simulation, os); });
 
   if (std::error_code ec = sys::fs::create_directories(outputPath))
     return fail(outputPath, "cannot create directory: " + ec.message());
@@ -681,23 +711,14 @@ int runCompile(mlir::MLIRContext &context) {
   printExecutionSummary(*execution, outs());
   printTimeMultiplexing(*execution, *programming,
                         chip->device.statistics.endurance, outs());
+  outs() << llvm::formatv("ppa: {0:g4} TOPS, {1:g4} TOPS/W, {2:g4} TOPS/mm2, "
+                          "{3:g4} mm2 placed, {4:g4} uJ per inference\n",
+                          report.ppa.tops(), report.ppa.topsPerWatt(),
+                          report.ppa.topsPerMm2(), report.ppa.area * 1e6,
+                          report.ppa.energy * 1e6);
+  if (simulation)
+    printSimulationReport(*simulation, outs());
   outs() << "wrote " << outputPath << "/{" << names << "}\n";
-  if (!compileSimulate.empty()) {
-    std::string adc = simulateCalibration.empty()
-                          ? calibrationPath + ":64"
-                          : std::string(simulateCalibration);
-    Expected<std::string> json =
-        simulateProgram(*module, *chip, compileSimulate, adc);
-    if (!json)
-      return fail(json.takeError());
-    SmallString<256> path(outputPath);
-    sys::path::append(path, "simulation.json");
-    if (Error e = writeToOutput(path, [&](raw_ostream &os) {
-          os << *json;
-          return Error::success();
-        }))
-      return fail(std::move(e));
-  }
   return 0;
 }
 

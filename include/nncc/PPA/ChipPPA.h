@@ -1,0 +1,111 @@
+//===- ChipPPA.h - Chip area, energy and performance ------------*- C++ -*-===//
+//
+// The chip-level roll-up: component figures (Components.h) times the
+// execution schedule's operation counts per layer, the chip's instantiated
+// components for area, the schedule's stage timing for latency and
+// throughput, and the programming schedule's time and energy
+// (docs/ppa-model.md).
+//
+//   area    = sum over instantiated components (placed area: no white
+//             space); the mesh's bounding box, if it has empty slots, is
+//             reported apart as the overhead.
+//   energy  = per inference, per layer and per component.
+//   ops     = 2 x MACs of one inference (NeuroSim's convention).
+//   TOPS    = ops / interval (pipelined), TOPS/W = ops / energy,
+//   TOPS/mm^2 = TOPS / placed area.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_PPA_CHIPPPA_H
+#define NNCC_PPA_CHIPPPA_H
+
+#include "nncc/Analysis/MappingSummary.h"
+#include "nncc/PPA/Components.h"
+#include "nncc/Schedule/ExecutionSchedule.h"
+#include "nncc/Schedule/ProgrammingSchedule.h"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace nncc::ppa {
+
+enum class EnergyComponent {
+  CellReads,   ///< current through the cells during the read pulse
+  Drivers,     ///< word-line drivers / DACs and the word lines
+  Adcs,        ///< conversions (or sense amplifiers)
+  DigitalAdds, ///< shift-and-add, polarity combination, accumulation
+  Buffers,     ///< core buffer reads feeding the arrays
+  Sfu,         ///< special-function units
+  Interconnect ///< bits times hops
+};
+inline constexpr size_t kNumEnergyComponents = 7;
+llvm::StringRef toString(EnergyComponent c);
+
+enum class AreaComponent {
+  Arrays,      ///< the cells
+  Adcs,        ///< converters or sense amplifiers
+  Drivers,     ///< word-line drivers / DACs
+  ColumnMux,   ///< column multiplexers in front of shared ADCs
+  Accumulators,///< shift-and-add units and partial-sum accumulators
+  Buffers,     ///< core buffers
+  Sfu,         ///< special-function units
+  Routers,     ///< the interconnect's routers
+  GlobalBuffer ///< the chip's global buffer
+};
+inline constexpr size_t kNumAreaComponents = 9;
+llvm::StringRef toString(AreaComponent c);
+
+struct LayerPPA {
+  std::string name;
+  int64_t arrays = 0, replicas = 1; ///< arrays of all copies
+  double start = 0, time = 0;       ///< stage start and time, seconds
+  std::string bound;                ///< what sets the stage time
+  double ops = 0;                   ///< 2 x MACs of the layer
+  double energy = 0;                ///< joules per inference
+  std::array<double, kNumEnergyComponents> energyBy{};
+};
+
+struct ChipPPA {
+  std::string target;
+  ComponentModel components;
+
+  // Area (square metres).
+  std::array<double, kNumAreaComponents> areaBy{};
+  double area = 0;            ///< placed: the sum of areaBy
+  double coreArea = 0;        ///< one core with its arrays
+  int64_t cores = 0, usedCores = 0, meshSlots = 0;
+  double boundingBoxArea = 0; ///< mesh slots x core area + global buffer
+  double boundingBoxOverhead = 0; ///< boundingBoxArea - area
+  double usedArea = 0;        ///< cores holding arrays + global buffer
+
+  // Energy per inference (joules).
+  std::array<double, kNumEnergyComponents> energyBy{};
+  double groupSpillEnergy = 0; ///< global-buffer traffic between groups
+  double energy = 0;
+  std::vector<LayerPPA> layers; ///< program order
+  int64_t hostOps = 0;          ///< not costed: off-chip
+
+  // Performance.
+  double ops = 0;      ///< 2 x MACs per inference
+  double latency = 0;  ///< seconds, one inference alone
+  double interval = 0; ///< seconds between inferences, pipelined
+  int64_t programGroups = 1;
+  double throughput() const { return interval > 0 ? 1 / interval : 0; }
+  double tops() const { return interval > 0 ? ops / interval / 1e12 : 0; }
+  double topsPerWatt() const { return energy > 0 ? ops / energy / 1e12 : 0; }
+  double topsPerMm2() const { return area > 0 ? tops() / (area * 1e6) : 0; }
+  double power() const { return interval > 0 ? energy / interval : 0; }
+
+  // Programming (from the programming schedule).
+  double programmingTime = 0, programmingEnergy = 0;
+};
+
+/// The estimate for one mapped model.  `ops` is 2 x the model's MACs.
+ChipPPA estimateChipPPA(const target::TargetChip &chip,
+                        const ExecutionSchedule &execution,
+                        const ProgrammingSchedule &programming,
+                        const MappingSummary &mapping, double ops);
+
+} // namespace nncc::ppa
+
+#endif // NNCC_PPA_CHIPPPA_H

@@ -1,0 +1,122 @@
+//===- Components.h - Area and energy of one chip's components --*- C++ -*-===//
+//
+// The component models of the PPA estimate, parameterized by the target:
+// every figure is derived from the TargetChip (technology node and supply,
+// device conductances and read pulse, array geometry, periphery, buffers,
+// interconnect) and a small set of published reference constants, scaled
+// from their reference node to the target's.  `costs.*` overrides replace
+// the derived figure.  docs/ppa-model.md lists every constant with its
+// source; the chip roll-up (ChipPPA.h) multiplies these figures by the
+// execution schedule's operation counts.
+//
+// Timing is not modelled here: read pulses, conversion times and transfer
+// times come from the execution schedule, the one source of timing.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_PPA_COMPONENTS_H
+#define NNCC_PPA_COMPONENTS_H
+
+#include "nncc/Target/TargetChip.h"
+
+#include <cstdint>
+
+namespace nncc::ppa {
+
+/// First-order (Dennard) scaling of a figure published at `refNode` metres
+/// and `refVdd` volts to the target: area with F^2, switching energy with
+/// C V^2 where C scales with F.
+struct TechnologyScaling {
+  double node = 0, vdd = 0;
+  double area(double refNode) const { return (node / refNode) * (node / refNode); }
+  double energy(double refNode, double refVdd) const {
+    return (node / refNode) * (vdd / refVdd) * (vdd / refVdd);
+  }
+};
+
+/// Every per-unit figure of one target, SI units (m^2, J, ohm, F, s).
+struct ComponentModel {
+  TechnologyScaling tech;
+
+  // Crossbar array.
+  double cellAreaF2 = 0;  ///< cell footprint in F^2
+  double cellArea = 0;    ///< m^2 per cell
+  double cellPitch = 0;   ///< m, sqrt(cellArea): a square cell is assumed
+  double arrayArea = 0;   ///< rows x cols cells
+  double rowResistance = 0, rowCapacitance = 0; ///< one word line
+  double colResistance = 0, colCapacitance = 0; ///< one bit line
+  /// Distributed-RC (Elmore, 0.38 RC) delay of the longer of row and
+  /// column lines; reported against the read pulse, not added to it.
+  double wireDelay = 0;
+  double readVoltage = 0, readPulse = 0;
+  double gMin = 0, gMax = 0;
+  int64_t levels = 2;
+  /// Fraction of input bits that are 1 (a row is driven only for them).
+  double inputActivity = 0;
+
+  // Converters and array periphery.
+  int64_t adcsPerArray = 0;
+  double adcEnergy = 0, adcArea = 0;       ///< per conversion / per ADC
+  double driverEnergy = 0, driverArea = 0; ///< per driven row-cycle / per row
+  double senseAmpEnergy = 0, senseAmpArea = 0; ///< per column read / per column
+  double muxArea = 0;                          ///< column multiplexer per array
+  int64_t accumulatorBits = 0;
+  double addEnergy = 0;      ///< one accumulatorBits-wide add into a register
+  double shiftAddArea = 0;   ///< one shift-and-add unit (one per ADC)
+  double accumulatorArea = 0; ///< one partial-sum accumulator (one per array)
+
+  // Core and chip digital blocks.
+  double bufferEnergyPerBit = 0, bufferArea = 0;             ///< core buffer
+  double globalBufferEnergyPerBit = 0, globalBufferArea = 0; ///< chip buffer
+  double sfuEnergyPerOp = 0, sfuArea = 0;                    ///< per core
+  double routerArea = 0, energyPerBitHop = 0;
+
+  /// Energy of reading one cell of conductance g for one read pulse.
+  double cellReadEnergy(double g) const {
+    return readVoltage * readVoltage * g * readPulse;
+  }
+  /// Conductance of level d: g_min + d (g_max - g_min) / (levels - 1).
+  double levelConductance(int64_t d) const {
+    return levels > 1 ? gMin + static_cast<double>(d) * (gMax - gMin) /
+                                   static_cast<double>(levels - 1)
+                      : gMax;
+  }
+  /// One core's area without its arrays' cells and periphery.
+  double coreDigitalArea() const {
+    return bufferArea + sfuArea + routerArea;
+  }
+};
+
+/// The models for `chip`.
+ComponentModel buildComponentModel(const target::TargetChip &chip);
+
+/// Reference constants (docs/ppa-model.md gives the sources).
+namespace reference {
+/// Nangate 45 nm open cell library: NAND2_X1 = 0.798 um^2 = 394 F^2; one
+/// gate equivalent (GE).
+inline constexpr double kGateEquivalentF2 = 394;
+/// Horowitz, ISSCC 2014 keynote, 45 nm, 0.9 V: 32-bit integer add 0.1 pJ.
+inline constexpr double kHorowitzNode = 45e-9, kHorowitzVdd = 0.9;
+inline constexpr double kAddEnergyPerBit = 0.1e-12 / 32;
+/// Horowitz 2014: 64-bit read of an 8 KB SRAM 10 pJ, 32 KB 20 pJ, 1 MB
+/// 100 pJ; per bit 0.156 pJ at 8 KB, growing with sqrt(size).
+inline constexpr double kSramReadEnergyPerBit8KB = 10e-12 / 64;
+/// 6T SRAM bit cell ~150 F^2 (seed-notes-000-003-004 section 0.3), in a
+/// macro of 70 % array efficiency (assumption, CACTI-typical).
+inline constexpr double kSramBitF2 = 150, kSramArrayEfficiency = 0.7;
+/// ISAAC (Shafiee et al., ISCA 2016, Table 2) from Kull et al., ISSCC
+/// 2013: 8-bit 1.28 GS/s SAR ADC at 32 nm, 2 mW, 0.0012 mm^2.  Walden
+/// figure of merit 2 mW / 1.28 GS/s / 2^8 = 6.1 fJ per conversion step.
+inline constexpr double kAdcNode = 32e-9, kAdcVdd = 1.0;
+inline constexpr double kAdcWaldenFoM = 2e-3 / 1.28e9 / 256;
+inline constexpr double kAdcArea8b = 0.0012e-6;
+/// On-chip wire capacitance per metre (0.2 fF/um, ITRS intermediate wires;
+/// assumption).
+inline constexpr double kWireCapacitancePerM = 0.2e-15 / 1e-6;
+/// NeuroSim's input activity when no trace is given (ext:TCAD18, seed
+/// notes 3.1).
+inline constexpr double kInputActivity = 0.5;
+} // namespace reference
+
+} // namespace nncc::ppa
+
+#endif // NNCC_PPA_COMPONENTS_H

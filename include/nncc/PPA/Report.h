@@ -1,0 +1,58 @@
+//===- Report.h - The compile report: text, JSON and HTML -------*- C++ -*-===//
+//
+// What `nncc compile` writes as report.txt, report.json and report.html:
+// the model, the chip's area and energy by component and by layer,
+// latency, pipelined throughput, TOPS, TOPS/W, TOPS/mm^2 and programming
+// cost, and, when the accuracy simulator ran, accuracy against time since
+// programming.  All three are rendered from one CompileReport, so they
+// cannot disagree, and are byte-for-byte deterministic.  The JSON schema
+// is docs/report.schema.json (schema "nncc-report", kReportJsonVersion).
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_PPA_REPORT_H
+#define NNCC_PPA_REPORT_H
+
+#include "nncc/PPA/ChipPPA.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nncc::ppa {
+
+/// One point of the accuracy-vs-time curve: the mean accuracy over the
+/// simulated chip instances `timeSeconds` after programming and its 95 %
+/// confidence interval (fractions in [0, 1]).
+struct AccuracyPoint {
+  double timeSeconds = 0;
+  double accuracyMean = 0, ci95Low = 0, ci95High = 0;
+};
+
+struct CompileReport {
+  std::string model; ///< the model file as given
+  int64_t parameters = 0, macs = 0;
+  ChipPPA ppa;
+  /// Absent unless the accuracy simulator ran (JSON: null).
+  std::optional<std::vector<AccuracyPoint>> simulation;
+};
+
+/// report.txt: a few aligned sections for people.
+void writeReportText(const CompileReport &report, llvm::raw_ostream &os);
+/// report.json (schema "nncc-report", version kReportJsonVersion).
+void writeReportJson(const CompileReport &report, llvm::raw_ostream &os);
+/// report.html: one self-contained page (inline CSS and SVG, no script, no
+/// network access).
+void writeReportHtml(const CompileReport &report, llvm::raw_ostream &os);
+
+inline constexpr uint32_t kReportJsonVersion = 1;
+
+/// Stable identifiers of the components in report.json ("cell_reads", ...).
+llvm::StringRef jsonKey(EnergyComponent c);
+llvm::StringRef jsonKey(AreaComponent c);
+
+} // namespace nncc::ppa
+
+#endif // NNCC_PPA_REPORT_H

@@ -1,0 +1,235 @@
+//===- ChipPPA.cpp - Chip area, energy and performance --------------------===//
+//
+// Energy: the execution schedule's per-layer operation amounts (drive,
+// convert, shift_add/combine/accumulate, load, sfu, send) times the
+// component figures; the cells' read energy from the conductances the
+// programming schedule actually writes.  Area: every component the target
+// instantiates, whether the mapping uses it or not (a chip is built whole).
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/PPA/ChipPPA.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <algorithm>
+
+using namespace nncc;
+using namespace nncc::ppa;
+
+llvm::StringRef ppa::toString(EnergyComponent c) {
+  switch (c) {
+  case EnergyComponent::CellReads:
+    return "cell reads";
+  case EnergyComponent::Drivers:
+    return "drivers/DACs";
+  case EnergyComponent::Adcs:
+    return "ADCs";
+  case EnergyComponent::DigitalAdds:
+    return "shift-add/accumulate";
+  case EnergyComponent::Buffers:
+    return "buffers";
+  case EnergyComponent::Sfu:
+    return "SFU";
+  case EnergyComponent::Interconnect:
+    return "interconnect";
+  }
+  return "";
+}
+
+llvm::StringRef ppa::toString(AreaComponent c) {
+  switch (c) {
+  case AreaComponent::Arrays:
+    return "arrays";
+  case AreaComponent::Adcs:
+    return "ADCs";
+  case AreaComponent::Drivers:
+    return "drivers/DACs";
+  case AreaComponent::ColumnMux:
+    return "column mux";
+  case AreaComponent::Accumulators:
+    return "shift-add/accumulators";
+  case AreaComponent::Buffers:
+    return "core buffers";
+  case AreaComponent::Sfu:
+    return "SFU";
+  case AreaComponent::Routers:
+    return "routers";
+  case AreaComponent::GlobalBuffer:
+    return "global buffer";
+  }
+  return "";
+}
+
+namespace {
+
+double &at(std::array<double, kNumEnergyComponents> &a, EnergyComponent c) {
+  return a[static_cast<size_t>(c)];
+}
+double &at(std::array<double, kNumAreaComponents> &a, AreaComponent c) {
+  return a[static_cast<size_t>(c)];
+}
+
+void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
+                ChipPPA &r) {
+  const double arraysPerCore = static_cast<double>(chip.core.arrays);
+  const double adcs = static_cast<double>(m.adcsPerArray);
+  std::array<double, kNumAreaComponents> core{};
+  at(core, AreaComponent::Arrays) = arraysPerCore * m.arrayArea;
+  at(core, AreaComponent::Adcs) = arraysPerCore * adcs * m.adcArea;
+  at(core, AreaComponent::Drivers) =
+      arraysPerCore * static_cast<double>(chip.array.rows) * m.driverArea;
+  at(core, AreaComponent::ColumnMux) = arraysPerCore * m.muxArea;
+  at(core, AreaComponent::Accumulators) =
+      arraysPerCore * (adcs * m.shiftAddArea + m.accumulatorArea);
+  at(core, AreaComponent::Buffers) = m.bufferArea;
+  at(core, AreaComponent::Sfu) = m.sfuArea;
+  at(core, AreaComponent::Routers) = m.routerArea;
+  r.coreArea = 0;
+  for (double a : core)
+    r.coreArea += a;
+  r.cores = chip.chip.cores;
+  for (size_t i = 0; i < kNumAreaComponents; ++i)
+    r.areaBy[i] = core[i] * static_cast<double>(r.cores);
+  at(r.areaBy, AreaComponent::GlobalBuffer) = m.globalBufferArea;
+  r.area = 0;
+  for (double a : r.areaBy)
+    r.area += a;
+  // A mesh of width x height slots with fewer cores leaves white space in
+  // its bounding box; a bus places cores without slots.
+  const auto &ic = chip.chip.interconnect;
+  r.meshSlots = ic.topology == target::Topology::Mesh
+                    ? std::max(ic.width * ic.height, r.cores)
+                    : r.cores;
+  r.boundingBoxOverhead =
+      static_cast<double>(r.meshSlots - r.cores) * r.coreArea;
+  r.boundingBoxArea = r.area + r.boundingBoxOverhead;
+}
+
+} // namespace
+
+ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
+                             const ExecutionSchedule &execution,
+                             const ProgrammingSchedule &programming,
+                             const MappingSummary &mapping, double ops) {
+  ChipPPA r;
+  r.target = chip.name;
+  r.components = buildComponentModel(chip);
+  const ComponentModel &m = r.components;
+  rollUpArea(chip, m, r);
+  r.usedCores = static_cast<int64_t>(programming.cores.size());
+  r.usedArea = static_cast<double>(r.usedCores) * r.coreArea +
+               m.globalBufferArea;
+
+  // Layers in program order, indexed by name for the arrays.
+  llvm::StringMap<size_t> layerIndex;
+  for (const StageExecution &s : execution.stages) {
+    layerIndex[s.layer] = r.layers.size();
+    LayerPPA l;
+    l.name = s.layer;
+    l.arrays = s.arrays;
+    l.replicas = s.replicas;
+    l.start = s.start;
+    l.time = s.time();
+    l.bound = s.bound().str();
+    r.layers.push_back(std::move(l));
+  }
+  llvm::StringMap<int64_t> cyclesOf;
+  for (const LayerMapping &l : mapping.layers) {
+    cyclesOf[l.name] = l.inputCycles;
+    auto it = layerIndex.find(l.name);
+    if (it != layerIndex.end())
+      r.layers[it->second].ops = 2.0 * static_cast<double>(l.groups) *
+                                 static_cast<double>(l.depth) *
+                                 static_cast<double>(l.columns) *
+                                 static_cast<double>(
+                                     execution.stages[it->second]
+                                         .vectorsPerCopy) *
+                                 static_cast<double>(l.replicas);
+  }
+
+  // Cells: every used cell is read once per input cycle of every vector
+  // its array processes, when its row's input bit is 1.
+  const double activity = m.inputActivity;
+  for (const ArrayProgramming &a : programming.arrays) {
+    auto it = layerIndex.find(a.layer);
+    if (it == layerIndex.end())
+      continue;
+    double conductance = 0;
+    for (size_t d = 0; d < a.cellsPerLevel.size(); ++d)
+      conductance += static_cast<double>(a.cellsPerLevel[d]) *
+                     m.levelConductance(static_cast<int64_t>(d));
+    const double reads =
+        static_cast<double>(cyclesOf.lookup(a.layer)) *
+        static_cast<double>(execution.stages[it->second].vectorsPerCopy);
+    at(r.layers[it->second].energyBy, EnergyComponent::CellReads) +=
+        activity * reads * m.cellReadEnergy(conductance);
+  }
+
+  // Operations of the execution schedule.
+  for (const CoreExecution &core : execution.cores)
+    for (const ExecOp &op : core.ops) {
+      if (op.layer < 0 || static_cast<size_t>(op.layer) >= r.layers.size())
+        continue;
+      auto &e = r.layers[op.layer].energyBy;
+      const double amount = static_cast<double>(op.amount);
+      switch (op.kind) {
+      case ExecOpKind::Load:
+        at(e, EnergyComponent::Buffers) += amount * m.bufferEnergyPerBit;
+        break;
+      case ExecOpKind::Drive:
+        at(e, EnergyComponent::Drivers) += activity * amount * m.driverEnergy;
+        break;
+      case ExecOpKind::Convert:
+        at(e, EnergyComponent::Adcs) += amount * m.adcEnergy;
+        break;
+      case ExecOpKind::ShiftAdd:
+      case ExecOpKind::Combine:
+      case ExecOpKind::Accumulate:
+        at(e, EnergyComponent::DigitalAdds) += amount * m.addEnergy;
+        break;
+      case ExecOpKind::Sfu:
+        at(e, EnergyComponent::Sfu) += amount * m.sfuEnergyPerOp;
+        break;
+      case ExecOpKind::Send:
+        at(e, EnergyComponent::Interconnect) +=
+            amount * static_cast<double>(op.hops) * m.energyPerBitHop;
+        break;
+      case ExecOpKind::Host:
+        r.hostOps += op.amount;
+        break;
+      case ExecOpKind::Read:
+        break;
+      }
+    }
+
+  for (LayerPPA &l : r.layers)
+    for (size_t i = 0; i < kNumEnergyComponents; ++i) {
+      l.energy += l.energyBy[i];
+      r.energyBy[i] += l.energyBy[i];
+    }
+  // Between program groups every spilled bit is written to the global
+  // buffer and read back once.
+  r.groupSpillEnergy = 2.0 * static_cast<double>(execution.groupSpillBits) *
+                       m.globalBufferEnergyPerBit;
+  r.energy = r.groupSpillEnergy;
+  for (double e : r.energyBy)
+    r.energy += e;
+
+  // Timing from the execution schedule.  Program groups run one after the
+  // other, so a large batch takes the sum of their intervals per inference
+  // (reprogramming is reported apart: it amortizes over the batch).
+  r.ops = ops;
+  r.latency = execution.latency;
+  r.programGroups = std::max<int64_t>(
+      1, static_cast<int64_t>(execution.groups.size()));
+  if (execution.groups.size() > 1) {
+    r.interval = 0;
+    for (const GroupExecution &g : execution.groups)
+      r.interval += g.interval;
+  } else {
+    r.interval = execution.interval;
+  }
+  r.programmingTime = programming.time;
+  r.programmingEnergy = programming.energy;
+  return r;
+}

@@ -1,0 +1,197 @@
+//===- Components.cpp - Area and energy of one chip's components ----------===//
+//
+// Each figure is a reference constant (nncc/PPA/Components.h, sources in
+// docs/ppa-model.md) scaled to the target's node and supply, or the
+// target's `costs.*` override.  Digital blocks are sized in gate
+// equivalents (GE, one NAND2) so that one area and one switching energy
+// per GE carry all of them to any node.
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/PPA/Components.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace nncc;
+using namespace nncc::ppa;
+using target::AdcType;
+using target::CellType;
+using target::DeviceKind;
+
+namespace {
+
+// Sizes in gate equivalents (assumptions, docs/ppa-model.md "Digital
+// blocks"): a mirror full adder has 28 transistors (7 NAND2), a D flip-flop
+// ~5 GE, a word-line driver an inverter chain plus its decoder gate, a
+// latch-type sense amplifier ~10 GE, a column-mux transmission gate 1 GE.
+constexpr double kFullAdderGE = 7, kFlipFlopGE = 5, kDriverGE = 4,
+                 kSenseAmpGE = 10, kMuxGE = 1;
+// Router: 5 ports, 4-flit input buffers of flip-flops, a 5x5 crossbar of
+// one GE per crosspoint bit (assumption).
+constexpr double kRouterPorts = 5, kRouterBufferDepth = 4;
+// SFU lanes are 16-bit add/compare units.
+constexpr double kSfuLaneBits = 16;
+
+/// Default cell footprints in F^2 when `costs.cell_area_f2` is absent.
+double defaultCellAreaF2(const target::TargetChip &chip) {
+  switch (chip.array.cell) {
+  case CellType::R1:
+    return 4; // [002] passive crossbar, the 4F^2 minimum
+  case CellType::T1R1:
+    return 48; // [ext:DNN-NS1.4] 1T1R 4F x 12F
+  case CellType::T2R2:
+    return 96; // two 1T1R cells
+  case CellType::T1:
+    // [003] Table I: flash 5F^2, FeFET 24F^2.
+    return chip.device.kind == DeviceKind::Flash ? 5 : 24;
+  case CellType::SRAM6T:
+    return 150; // seed-notes-000-003-004 0.3: 0.152 um^2 ~ 150F^2
+  case CellType::SRAM8T:
+    return 200; // [001] 100-200F^2 for 6T/8T; the 8T read port at the top
+  }
+  return 48;
+}
+
+/// SAR energy and area relative to other converter types at equal bits
+/// (assumptions, docs/ppa-model.md "ADC"): a flash converter fires 2^b - 1
+/// comparators per conversion and holds them (x2 energy, x2 area); an
+/// integrating converter is one comparator and a b-bit counter sharing a
+/// ramp (x1 energy, x0.5 area).
+double adcEnergyFactor(AdcType type) {
+  return type == AdcType::Flash ? 2.0 : 1.0;
+}
+double adcAreaFactor(AdcType type) {
+  switch (type) {
+  case AdcType::SAR:
+    return 1.0;
+  case AdcType::Flash:
+    return 2.0;
+  case AdcType::Integrating:
+    return 0.5;
+  }
+  return 1.0;
+}
+
+/// Horowitz's SRAM read energy per bit at `bytes` (45 nm, 0.9 V): 0.156 pJ
+/// at 8 KB, growing with the square root of the size (8 KB 10 pJ, 32 KB
+/// 20 pJ, 1 MB ~100 pJ per 64 bits); never below the 8 KB figure.
+double sramEnergyPerBit(double bytes) {
+  return reference::kSramReadEnergyPerBit8KB *
+         std::sqrt(std::max(bytes, 8192.0) / 8192.0);
+}
+
+} // namespace
+
+ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
+  ComponentModel m;
+  const double f = chip.technology.node;
+  m.tech = {f, chip.technology.vdd};
+  const double f2 = f * f;
+  const double geArea = reference::kGateEquivalentF2 * f2;
+  // One GE switching: a full-adder bit (Horowitz) over its 7 GE.
+  const double geEnergy =
+      reference::kAddEnergyPerBit / kFullAdderGE *
+      m.tech.energy(reference::kHorowitzNode, reference::kHorowitzVdd);
+
+  // Array and wires.
+  m.cellAreaF2 = chip.costs.cellAreaF2.value_or(defaultCellAreaF2(chip));
+  m.cellArea = m.cellAreaF2 * f2;
+  m.cellPitch = std::sqrt(m.cellArea);
+  const int64_t rows = chip.array.rows, cols = chip.array.cols;
+  m.arrayArea = static_cast<double>(rows * cols) * m.cellArea;
+  m.rowResistance = chip.array.wireResistance * static_cast<double>(cols);
+  m.colResistance = chip.array.wireResistance * static_cast<double>(rows);
+  m.rowCapacitance = reference::kWireCapacitancePerM * m.cellPitch *
+                     static_cast<double>(cols);
+  m.colCapacitance = reference::kWireCapacitancePerM * m.cellPitch *
+                     static_cast<double>(rows);
+  m.wireDelay = 0.38 * std::max(m.rowResistance * m.rowCapacitance,
+                                m.colResistance * m.colCapacitance);
+  m.readVoltage = chip.device.readVoltage;
+  m.readPulse = chip.device.readPulse;
+  m.gMin = chip.device.gMin;
+  m.gMax = chip.device.gMax;
+  m.levels = chip.device.levels;
+  m.inputActivity = reference::kInputActivity;
+
+  // Converters: one per columns_per_adc columns; sense amplifiers replace
+  // them when the target reads columns as binary.
+  const auto &p = chip.periphery;
+  m.adcsPerArray = (cols + p.columnsPerAdc - 1) / p.columnsPerAdc;
+  const double adcSteps = std::ldexp(1.0, static_cast<int>(p.adcBits));
+  if (p.senseAmplifiers) {
+    m.adcEnergy = chip.costs.adcEnergy.value_or(kSenseAmpGE * geEnergy);
+    m.adcArea = chip.costs.adcArea.value_or(kSenseAmpGE * geArea);
+  } else {
+    m.adcEnergy = chip.costs.adcEnergy.value_or(
+        reference::kAdcWaldenFoM * adcSteps * adcEnergyFactor(p.adcType) *
+        m.tech.energy(reference::kAdcNode, reference::kAdcVdd));
+    m.adcArea = chip.costs.adcArea.value_or(
+        reference::kAdcArea8b * adcSteps / 256.0 * adcAreaFactor(p.adcType) *
+        m.tech.area(reference::kAdcNode));
+  }
+  m.senseAmpEnergy = kSenseAmpGE * geEnergy;
+  m.senseAmpArea = kSenseAmpGE * geArea;
+  m.muxArea = p.columnsPerAdc > 1 ? kMuxGE * geArea * static_cast<double>(cols)
+                                  : 0.0;
+
+  // Word-line drivers / DACs: a multi-bit DAC has 2^dac_bits unit elements
+  // where a 1-bit driver has one.  Energy per driven row and input cycle:
+  // charging the word line to the read voltage plus the driver's gates.
+  const double dacUnits =
+      std::ldexp(1.0, static_cast<int>(std::max<int64_t>(p.dacBits, 1) - 1));
+  m.driverArea = kDriverGE * dacUnits * geArea;
+  m.driverEnergy = chip.costs.dacEnergy.value_or(
+      m.rowCapacitance * m.readVoltage * m.readVoltage +
+      kDriverGE * dacUnits * geEnergy);
+
+  // Shift-and-add and accumulators hold a full-precision partial sum: the
+  // execution schedule's accumulator width, 1 + ceil(log2 rows) + weight
+  // bits + input bits.
+  m.accumulatorBits =
+      1 +
+      static_cast<int64_t>(std::ceil(std::log2(static_cast<double>(rows)))) +
+      chip.array.weightBits + p.inputBits;
+  const double accBits = static_cast<double>(m.accumulatorBits);
+  // One add: the adder bits switch and the register is written.
+  m.addEnergy = accBits * (kFullAdderGE + kFlipFlopGE) * geEnergy;
+  m.shiftAddArea = p.shiftAdd ? accBits * (kFullAdderGE + kFlipFlopGE) * geArea
+                              : 0.0;
+  m.accumulatorArea = accBits * (kFullAdderGE + kFlipFlopGE) * geArea;
+
+  // Buffers: SRAM macros.
+  const double sramBitArea =
+      reference::kSramBitF2 * f2 / reference::kSramArrayEfficiency;
+  const double sramScale =
+      m.tech.energy(reference::kHorowitzNode, reference::kHorowitzVdd);
+  m.bufferArea = chip.core.bufferBytes * 8 * sramBitArea;
+  m.bufferEnergyPerBit = chip.costs.bufferEnergyPerBit.value_or(
+      sramEnergyPerBit(chip.core.bufferBytes) * sramScale);
+  m.globalBufferArea = chip.chip.globalBufferBytes * 8 * sramBitArea;
+  m.globalBufferEnergyPerBit = chip.costs.bufferEnergyPerBit.value_or(
+      sramEnergyPerBit(chip.chip.globalBufferBytes) * sramScale);
+
+  // SFU: `lanes` 16-bit units; one op is one 16-bit add into a register.
+  const bool anySfu = chip.core.sfuActivation || chip.core.sfuPooling ||
+                      chip.core.sfuElementwise;
+  m.sfuArea = anySfu ? static_cast<double>(chip.core.sfuLanes) * kSfuLaneBits *
+                           (kFullAdderGE + kFlipFlopGE) * geArea
+                     : 0.0;
+  m.sfuEnergyPerOp = chip.costs.sfuEnergyPerOp.value_or(
+      kSfuLaneBits * (kFullAdderGE + kFlipFlopGE) * geEnergy);
+
+  // Router: flit = bits a link carries per clock.
+  const double flitBits =
+      chip.technology.clock > 0
+          ? std::ceil(chip.chip.interconnect.linkBandwidth /
+                      chip.technology.clock)
+          : 0.0;
+  m.routerArea = chip.costs.routerArea.value_or(
+      chip.chip.cores > 1
+          ? flitBits * (kRouterPorts * kRouterBufferDepth * kFlipFlopGE +
+                        kRouterPorts * kRouterPorts) *
+                geArea
+          : 0.0);
+  m.energyPerBitHop = chip.chip.interconnect.energyPerBitHop;
+  return m;
+}

@@ -1,0 +1,170 @@
+//===- ReportJson.cpp - report.json ---------------------------------------===//
+//
+// Keys appear in a fixed order and numbers as the shortest round-tripping
+// text (Support/JsonNumbers.h), so the file is byte-for-byte deterministic.
+// docs/report.schema.json is the contract; test/Tools/report.test checks
+// every bundled target's report against it.
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/PPA/Report.h"
+#include "nncc/Support/JsonNumbers.h"
+
+#include "llvm/Support/JSON.h"
+
+using namespace nncc;
+using namespace nncc::ppa;
+
+llvm::StringRef ppa::jsonKey(EnergyComponent c) {
+  switch (c) {
+  case EnergyComponent::CellReads:
+    return "cell_reads";
+  case EnergyComponent::Drivers:
+    return "drivers";
+  case EnergyComponent::Adcs:
+    return "adcs";
+  case EnergyComponent::DigitalAdds:
+    return "digital_adds";
+  case EnergyComponent::Buffers:
+    return "buffers";
+  case EnergyComponent::Sfu:
+    return "sfu";
+  case EnergyComponent::Interconnect:
+    return "interconnect";
+  }
+  return "";
+}
+
+llvm::StringRef ppa::jsonKey(AreaComponent c) {
+  switch (c) {
+  case AreaComponent::Arrays:
+    return "arrays";
+  case AreaComponent::Adcs:
+    return "adcs";
+  case AreaComponent::Drivers:
+    return "drivers";
+  case AreaComponent::ColumnMux:
+    return "column_mux";
+  case AreaComponent::Accumulators:
+    return "accumulators";
+  case AreaComponent::Buffers:
+    return "buffers";
+  case AreaComponent::Sfu:
+    return "sfu";
+  case AreaComponent::Routers:
+    return "routers";
+  case AreaComponent::GlobalBuffer:
+    return "global_buffer";
+  }
+  return "";
+}
+
+namespace {
+
+void energyObject(llvm::json::OStream &j, llvm::StringRef key,
+                  const std::array<double, kNumEnergyComponents> &e) {
+  j.attributeObject(key, [&] {
+    for (size_t i = 0; i < kNumEnergyComponents; ++i)
+      jsonNumber(j, jsonKey(static_cast<EnergyComponent>(i)), e[i]);
+  });
+}
+
+} // namespace
+
+void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
+  const ChipPPA &p = report.ppa;
+  const ComponentModel &m = p.components;
+  llvm::json::OStream j(os, 2);
+  j.object([&] {
+    j.attribute("schema", "nncc-report");
+    j.attribute("version", kReportJsonVersion);
+    j.attributeObject("model", [&] {
+      j.attribute("file", report.model);
+      j.attribute("parameters", report.parameters);
+      j.attribute("macs", report.macs);
+      jsonNumber(j, "ops", p.ops);
+    });
+    j.attribute("target", p.target);
+    j.attributeObject("area", [&] {
+      jsonNumber(j, "placed_m2", p.area);
+      jsonNumber(j, "bounding_box_m2", p.boundingBoxArea);
+      jsonNumber(j, "bounding_box_overhead_m2", p.boundingBoxOverhead);
+      jsonNumber(j, "used_cores_m2", p.usedArea);
+      jsonNumber(j, "core_m2", p.coreArea);
+      j.attribute("cores", p.cores);
+      j.attribute("used_cores", p.usedCores);
+      j.attribute("mesh_slots", p.meshSlots);
+      j.attributeObject("components", [&] {
+        for (size_t i = 0; i < kNumAreaComponents; ++i)
+          jsonNumber(j, jsonKey(static_cast<AreaComponent>(i)), p.areaBy[i]);
+      });
+    });
+    j.attributeObject("energy", [&] {
+      jsonNumber(j, "per_inference_j", p.energy);
+      jsonNumber(j, "group_spill_j", p.groupSpillEnergy);
+      energyObject(j, "components", p.energyBy);
+      j.attribute("host_ops", p.hostOps);
+    });
+    j.attributeObject("performance", [&] {
+      jsonNumber(j, "latency_s", p.latency);
+      jsonNumber(j, "interval_s", p.interval);
+      jsonNumber(j, "throughput_per_s", p.throughput());
+      jsonNumber(j, "tops", p.tops());
+      jsonNumber(j, "tops_per_w", p.topsPerWatt());
+      jsonNumber(j, "tops_per_mm2", p.topsPerMm2());
+      jsonNumber(j, "power_w", p.power());
+      j.attribute("program_groups", p.programGroups);
+    });
+    j.attributeObject("programming", [&] {
+      jsonNumber(j, "time_s", p.programmingTime);
+      jsonNumber(j, "energy_j", p.programmingEnergy);
+    });
+    j.attributeObject("component_model", [&] {
+      jsonNumber(j, "cell_area_f2", m.cellAreaF2);
+      jsonNumber(j, "array_m2", m.arrayArea);
+      jsonNumber(j, "wire_delay_s", m.wireDelay);
+      jsonNumber(j, "read_pulse_s", m.readPulse);
+      jsonNumber(j, "input_activity", m.inputActivity);
+      j.attribute("adcs_per_array", m.adcsPerArray);
+      jsonNumber(j, "adc_energy_j", m.adcEnergy);
+      jsonNumber(j, "adc_m2", m.adcArea);
+      jsonNumber(j, "driver_energy_j", m.driverEnergy);
+      jsonNumber(j, "driver_m2", m.driverArea);
+      j.attribute("accumulator_bits", m.accumulatorBits);
+      jsonNumber(j, "add_energy_j", m.addEnergy);
+      jsonNumber(j, "buffer_energy_per_bit_j", m.bufferEnergyPerBit);
+      jsonNumber(j, "global_buffer_energy_per_bit_j",
+                 m.globalBufferEnergyPerBit);
+      jsonNumber(j, "sfu_energy_per_op_j", m.sfuEnergyPerOp);
+      jsonNumber(j, "energy_per_bit_hop_j", m.energyPerBitHop);
+      jsonNumber(j, "router_m2", m.routerArea);
+    });
+    j.attributeArray("layers", [&] {
+      for (const LayerPPA &l : p.layers)
+        j.object([&] {
+          j.attribute("name", l.name);
+          j.attribute("arrays", l.arrays);
+          j.attribute("replicas", l.replicas);
+          jsonNumber(j, "start_s", l.start);
+          jsonNumber(j, "time_s", l.time);
+          j.attribute("bound", l.bound);
+          jsonNumber(j, "ops", l.ops);
+          jsonNumber(j, "energy_j", l.energy);
+          energyObject(j, "energy_components", l.energyBy);
+        });
+    });
+    if (!report.simulation) {
+      j.attribute("simulation", nullptr);
+    } else {
+      j.attributeArray("simulation", [&] {
+        for (const AccuracyPoint &a : *report.simulation)
+          j.object([&] {
+            jsonNumber(j, "time_s", a.timeSeconds);
+            jsonNumber(j, "accuracy_mean", a.accuracyMean);
+            jsonNumber(j, "ci95_low", a.ci95Low);
+            jsonNumber(j, "ci95_high", a.ci95High);
+          });
+      });
+    }
+  });
+  os << '\n';
+}

@@ -1,0 +1,250 @@
+//===- PPATest.cpp - Component models, roll-up and reports, by hand -------===//
+//
+// A 4x8-array chip at 45 nm / 0.9 V, the node and supply of Horowitz's
+// figures, so that digital energies need no scaling and every expected
+// number below is a few multiplications of docs/ppa-model.md's constants.
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/PPA/ChipPPA.h"
+#include "nncc/PPA/Components.h"
+#include "nncc/PPA/Report.h"
+
+#include "gtest/gtest.h"
+
+using namespace nncc;
+using namespace nncc::ppa;
+
+namespace {
+
+target::TargetChip smallChip() {
+  target::TargetChip c;
+  c.name = "hand";
+  c.technology = {45e-9, 0.9, 1e9};
+  c.device.levels = 2;
+  c.device.gMin = 1e-6;
+  c.device.gMax = 1e-5;
+  c.device.readVoltage = 0.5;
+  c.device.readPulse = 10e-9;
+  c.array.rows = 4;
+  c.array.cols = 8;
+  c.array.cell = target::CellType::T1R1;
+  c.array.wireResistance = 2;
+  c.array.weightBits = 8;
+  c.periphery.adcType = target::AdcType::SAR;
+  c.periphery.adcBits = 4;
+  c.periphery.columnsPerAdc = 4;
+  c.periphery.inputBits = 8;
+  c.periphery.dacBits = 1;
+  c.core.arrays = 3;
+  c.core.bufferBytes = 8192;
+  c.core.sfuLanes = 2;
+  c.chip.cores = 2;
+  c.chip.globalBufferBytes = 0;
+  c.chip.interconnect = {target::Topology::Mesh, 2, 2, 128e9, 1e-9, 1e-12};
+  c.costs.cellAreaF2 = 100;
+  return c;
+}
+
+// Relative comparison: the figures span 1e-16 .. 1e-8.
+#define EXPECT_REL(actual, expected)                                           \
+  EXPECT_NEAR((actual) / (expected), 1.0, 1e-9) << #actual
+
+// One GE switching at 45 nm, 0.9 V: a 32-bit add (0.1 pJ) over 32 bits x 7.
+constexpr double kGe = 0.1e-12 / 32 / 7;
+
+TEST(PPAComponents, HandComputedFigures) {
+  ComponentModel m = buildComponentModel(smallChip());
+  // Cell 100 F^2 at F = 45 nm; 4 x 8 cells.
+  EXPECT_REL(m.cellArea, 100 * 45e-9 * 45e-9);
+  EXPECT_REL(m.arrayArea, 32 * 2.025e-13);
+  // Pitch 10 F = 450 nm.  Row: 8 segments of 2 ohm, 8 x 450 nm at
+  // 0.2 fF/um = 0.72 fF; column: 8 ohm, 0.36 fF.  0.38 x 16 x 0.72 fF.
+  EXPECT_REL(m.rowResistance, 16.0);
+  EXPECT_REL(m.rowCapacitance, 0.72e-15);
+  EXPECT_REL(m.colCapacitance, 0.36e-15);
+  EXPECT_REL(m.wireDelay, 0.38 * 16 * 0.72e-15);
+  // SAR, 4 bits: 6.1035 fJ/step x 16 steps, scaled 32 nm / 1 V -> 45 nm /
+  // 0.9 V by (45/32) x 0.81; area 0.0012 mm^2 x 16/256 x (45/32)^2.
+  EXPECT_EQ(m.adcsPerArray, 2);
+  EXPECT_REL(m.adcEnergy, 2e-3 / 1.28e9 / 256 * 16 * (45.0 / 32) * 0.81);
+  EXPECT_REL(m.adcArea, 1.2e-9 * 16 / 256 * (45.0 / 32) * (45.0 / 32));
+  // Accumulator 1 + log2(4) + 8 + 8 = 19 bits; an add is 19 x (7 + 5) GE.
+  EXPECT_EQ(m.accumulatorBits, 19);
+  EXPECT_REL(m.addEnergy, 19 * 12 * kGe);
+  // Driver: the word line to 0.5 V plus 4 GE.
+  EXPECT_REL(m.driverEnergy, 0.72e-15 * 0.25 + 4 * kGe);
+  // 8 KB buffer: Horowitz's 0.156 pJ/bit; 65536 bits of 150 F^2 / 0.7.
+  EXPECT_REL(m.bufferEnergyPerBit, 10e-12 / 64);
+  EXPECT_REL(m.bufferArea, 65536 * 150 * 2.025e-15 / 0.7);
+  // A 10 uS cell read at 0.5 V for 10 ns: 0.25 x 1e-5 x 1e-8.
+  EXPECT_REL(m.cellReadEnergy(1e-5), 2.5e-14);
+  EXPECT_REL(m.levelConductance(1), 1e-5);
+  // Router: 128-bit flits, (5 x 4 x 5 + 25) GE per bit of 394 F^2.
+  EXPECT_REL(m.routerArea, 128 * 125 * 394 * 2.025e-15);
+}
+
+TEST(PPAComponents, OverridesWin) {
+  target::TargetChip c = smallChip();
+  c.costs.adcEnergy = 1e-12;
+  c.costs.adcArea = 1e-9;
+  c.costs.sfuEnergyPerOp = 3e-13;
+  ComponentModel m = buildComponentModel(c);
+  EXPECT_EQ(m.adcEnergy, 1e-12);
+  EXPECT_EQ(m.adcArea, 1e-9);
+  EXPECT_EQ(m.sfuEnergyPerOp, 3e-13);
+  c.costs.cellAreaF2.reset();
+  EXPECT_EQ(buildComponentModel(c).cellAreaF2, 48); // 1T1R default
+}
+
+TEST(PPAComponents, TechnologyScaling) {
+  TechnologyScaling s{22e-9, 0.8};
+  EXPECT_REL(s.area(44e-9), 0.25);
+  EXPECT_REL(s.energy(44e-9, 1.6), 0.5 * 0.25);
+}
+
+struct Fixture {
+  target::TargetChip chip = smallChip();
+  ExecutionSchedule execution;
+  ProgrammingSchedule programming;
+  MappingSummary mapping;
+
+  Fixture() {
+    StageExecution s;
+    s.layer = "L0";
+    s.vectorsPerCopy = 10;
+    s.arrays = 1;
+    s.compute = 1e-6;
+    execution.stages.push_back(s);
+    execution.interval = execution.latency = 1e-6;
+    CoreExecution core;
+    auto op = [&](ExecOpKind kind, int64_t amount, int64_t hops = 0) {
+      ExecOp o;
+      o.kind = kind;
+      o.layer = 0;
+      o.amount = amount;
+      o.hops = hops;
+      core.ops.push_back(o);
+    };
+    op(ExecOpKind::Load, 200);
+    op(ExecOpKind::Drive, 100);
+    op(ExecOpKind::Convert, 50);
+    op(ExecOpKind::ShiftAdd, 50);
+    op(ExecOpKind::Sfu, 30);
+    op(ExecOpKind::Send, 10, 3);
+    execution.cores.push_back(core);
+    ArrayProgramming a;
+    a.layer = "L0";
+    a.cellsPerLevel = {2, 6};
+    programming.arrays.push_back(a);
+    programming.cores.push_back(CoreProgramming{});
+    programming.time = 1e-3;
+    programming.energy = 2e-9;
+    LayerMapping l;
+    l.name = "L0";
+    l.groups = 1;
+    l.depth = 4;
+    l.columns = 3;
+    l.inputCycles = 8;
+    mapping.layers.push_back(l);
+  }
+};
+
+TEST(PPAChip, EnergyAreaAndMetricsByHand) {
+  Fixture f;
+  ChipPPA p = estimateChipPPA(f.chip, f.execution, f.programming, f.mapping,
+                              240);
+  auto e = [&](EnergyComponent c) { return p.energyBy[size_t(c)]; };
+  const double adc = 2e-3 / 1.28e9 / 256 * 16 * (45.0 / 32) * 0.81;
+  // Cells: activity 0.5 x (8 cycles x 10 vectors) x 0.25 V^2 x 10 ns x
+  // (2 x 1 uS + 6 x 10 uS).
+  EXPECT_REL(e(EnergyComponent::CellReads), 0.5 * 80 * 0.25 * 1e-8 * 6.2e-5);
+  EXPECT_REL(e(EnergyComponent::Drivers),
+             0.5 * 100 * (0.72e-15 * 0.25 + 4 * kGe));
+  EXPECT_REL(e(EnergyComponent::Adcs), 50 * adc);
+  EXPECT_REL(e(EnergyComponent::DigitalAdds), 50 * 19 * 12 * kGe);
+  EXPECT_REL(e(EnergyComponent::Buffers), 200 * 10e-12 / 64);
+  EXPECT_REL(e(EnergyComponent::Sfu), 30 * 16 * 12 * kGe);
+  EXPECT_REL(e(EnergyComponent::Interconnect), 10 * 3 * 1e-12);
+  double sum = 0;
+  for (double x : p.energyBy)
+    sum += x;
+  EXPECT_REL(p.energy, sum);
+  ASSERT_EQ(p.layers.size(), 1u);
+  EXPECT_REL(p.layers[0].energy, sum);
+  EXPECT_REL(p.layers[0].ops, 2 * 4 * 3 * 10);
+  // 240 ops every microsecond; per joule.
+  EXPECT_REL(p.tops(), 240 / 1e-6 / 1e12);
+  EXPECT_REL(p.topsPerWatt(), 240 / sum / 1e12);
+  EXPECT_REL(p.power(), sum / 1e-6);
+  // Area: 2 cores x 3 arrays; a 2 x 2 mesh leaves 2 empty slots.
+  EXPECT_REL(p.areaBy[size_t(AreaComponent::Arrays)], 6 * 32 * 2.025e-13);
+  EXPECT_REL(p.areaBy[size_t(AreaComponent::Adcs)],
+             6 * 2 * 1.2e-9 * 16 / 256 * (45.0 / 32) * (45.0 / 32));
+  EXPECT_EQ(p.meshSlots, 4);
+  EXPECT_REL(p.boundingBoxOverhead, 2 * p.coreArea);
+  EXPECT_REL(p.area, 2 * p.coreArea);
+  EXPECT_EQ(p.usedCores, 1);
+  EXPECT_EQ(p.programmingTime, 1e-3);
+  EXPECT_EQ(p.programmingEnergy, 2e-9);
+}
+
+TEST(PPAChip, ProgramGroupsAddTheirIntervals) {
+  Fixture f;
+  f.execution.groups = {GroupExecution{0, 1, {0}, 1e-6, 1e-6},
+                        GroupExecution{1, 1, {0}, 3e-6, 2e-6}};
+  f.execution.groupSpillBits = 100;
+  ChipPPA p = estimateChipPPA(f.chip, f.execution, f.programming, f.mapping,
+                              240);
+  EXPECT_EQ(p.programGroups, 2);
+  EXPECT_REL(p.interval, 3e-6);
+  // Each spilled bit is written and read once: 2 x 100 x 0.156 pJ.
+  EXPECT_REL(p.groupSpillEnergy, 200 * 10e-12 / 64);
+}
+
+std::string render(void (*writer)(const CompileReport &, llvm::raw_ostream &),
+                   const CompileReport &r) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  writer(r, os);
+  return text;
+}
+
+TEST(PPAReport, SimulationSectionIsOptional) {
+  Fixture f;
+  CompileReport r;
+  r.model = "m.onnx";
+  r.ppa = estimateChipPPA(f.chip, f.execution, f.programming, f.mapping, 240);
+  std::string json = render(writeReportJson, r);
+  EXPECT_NE(json.find("\"simulation\": null"), std::string::npos);
+  std::string html = render(writeReportHtml, r);
+  EXPECT_EQ(html.find("<polyline"), std::string::npos);
+  EXPECT_NE(html.find("did not run"), std::string::npos);
+
+  r.simulation = std::vector<AccuracyPoint>{{1, 0.9, 0.88, 0.92},
+                                            {1e6, 0.8, 0.75, 0.85}};
+  json = render(writeReportJson, r);
+  EXPECT_NE(json.find("\"accuracy_mean\": 0.9"), std::string::npos);
+  html = render(writeReportHtml, r);
+  EXPECT_NE(html.find("<polyline"), std::string::npos);
+  EXPECT_NE(html.find("log scale"), std::string::npos);
+  EXPECT_NE(render(writeReportText, r).find("t = 1 Ms: 80.0 %"),
+            std::string::npos);
+  // Deterministic and self-contained.
+  EXPECT_EQ(html, render(writeReportHtml, r));
+  EXPECT_EQ(html.find("http"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+}
+
+TEST(PPAReport, LayerNamesAreEscaped) {
+  Fixture f;
+  f.execution.stages[0].layer = "<b>&";
+  f.programming.arrays[0].layer = "<b>&";
+  f.mapping.layers[0].name = "<b>&";
+  CompileReport r;
+  r.ppa = estimateChipPPA(f.chip, f.execution, f.programming, f.mapping, 240);
+  std::string html = render(writeReportHtml, r);
+  EXPECT_NE(html.find("&lt;b&gt;&amp;"), std::string::npos);
+  EXPECT_EQ(html.find("<b>&<"), std::string::npos);
+}
+
+} // namespace
