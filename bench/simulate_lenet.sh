@@ -10,9 +10,10 @@
 # simulator's rate counts every (image, instance) inference.
 # Usage: bench/simulate_lenet.sh [build-dir] [images] [instances] [runs]
 # The simulator's wall time includes its float and ideal-quantized passes
-# and the ADC calibration.  Measured on 2 shared cores: ~9 ms per (image,
-# instance), so the full 100,000 inferences take ~15 minutes; pass e.g.
-# `build 1000 2` for a quick measurement.
+# and the ADC calibration.  Results and the machine: docs/performance.md
+# ("Accuracy simulation"); pass e.g. `build 1000 2` for a quick measurement.
+# Effective MAC/s counts the model's multiply-accumulates (416,520 for
+# LeNet-5) per inference.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -42,7 +43,8 @@ rate() {
   local median
   median=$(sed -n 's/.*median=\([0-9.]*\)s.*/\1/p' <<< "$line")
   /usr/bin/python3 -c "import sys; c, s = int(sys.argv[1]), float(sys.argv[2]); \
-print(f'{sys.argv[3]}: {c / s:.1f} images/s ({1e3 * s / c:.3f} ms per image)')" \
+print(f'{sys.argv[3]}: {c / s:.1f} images/s ({1e3 * s / c:.3f} ms per image, \
+{c * 416520 / s:.3g} effective MAC/s)')" \
     "$count" "$median" "$label"
 }
 
