@@ -304,7 +304,8 @@ namespace {
 ///   sum_{r' <= i} g(r', c).
 std::vector<float> applyIrDrop(const std::vector<double> &g, int64_t rows,
                                int64_t cols, int64_t arrayRows,
-                               double wireOhms, double spacing) {
+                               double wireOhms, double spacing,
+                               double rowActivity) {
   std::vector<float> out(g.size());
   std::vector<double> suffix(cols + 1), wordLine(cols), bitLine(rows);
   // Bit-line sums: below[c][r] = sum_{i=r}^{R-1} P(c, i), P the prefix
@@ -332,9 +333,13 @@ std::vector<float> applyIrDrop(const std::vector<double> &g, int64_t rows,
     for (int64_t c = 0; c < cols; ++c) {
       cumulative += suffix[c];
       double own = row[c];
+      // A word line only carries current when its row is driven, and then
+      // every cell of it conducts; of the other rows' currents on a bit
+      // line, only the driven rows' flow: the mean fraction of driven rows
+      // (measured on the calibration inputs) scales them.
       double others = (cumulative - static_cast<double>(c + 1) * own) +
-                      (below[r * cols + c] -
-                       static_cast<double>(arrayRows - r) * own);
+                      rowActivity * (below[r * cols + c] -
+                                     static_cast<double>(arrayRows - r) * own);
       double series =
           wireOhms * static_cast<double>((c + 1) + (arrayRows - r));
       // 1 / (1 + x) rather than 1 - x for the shared-wire term: the same to
@@ -370,10 +375,10 @@ void AnalogLayer::setTime(Instance &instance, double seconds,
     if (ir) {
       std::vector<float> atT0 =
           applyIrDrop(initial, tile.physRows, tile.physCols, d.arrayRows,
-                      d.wireResistance, d.spacing);
+                      d.wireResistance, d.spacing, instance.rowActivity);
       instance.cells[ti] =
           applyIrDrop(drifted, tile.physRows, tile.physCols, d.arrayRows,
-                      d.wireResistance, d.spacing);
+                      d.wireResistance, d.spacing, instance.rowActivity);
       for (float v : atT0)
         sumAtT0 += v;
     } else {
@@ -412,6 +417,7 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
   auto runVectors = [&](int64_t pBegin, int64_t pEnd) {
     const int64_t bp = pEnd - pBegin;
     std::vector<double> columnAcc, driveSum;
+    int64_t driven = 0, rowReads = 0;
     std::vector<std::vector<float>> localMax;
     if (calibrate)
       for (const Tile &tile : d.tiles)
@@ -423,6 +429,7 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
       const int64_t rowGroups =
           (rows + tile.rowsInParallel - 1) / tile.rowsInParallel;
       const int64_t m = cycles * bp;
+      rowReads += m * rows;
       // Drives of every (cycle, vector) on every physical row: the G- row of
       // a differential pair is driven with the opposite sign.
       std::vector<float> drive(static_cast<size_t>(m * rows), 0.0f);
@@ -455,6 +462,9 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
             sum += ap[i * n + r];
           }
           driveSum[i * rowGroups + rg] = sum;
+          if (calibrate)
+            for (int64_t r = 0; r < n; ++r)
+              driven += ap[i * n + r] != 0;
         }
         std::copy(cells.begin() + r0 * cols, cells.begin() + (r0 + n) * cols,
                   w.data<float>());
@@ -540,6 +550,8 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
     }
     if (calibrate) {
       std::lock_guard<std::mutex> lock(calibrationLock);
+      calibrate->drivenRows += driven;
+      calibrate->rowReads += rowReads;
       for (size_t ti = 0; ti < localMax.size(); ++ti)
         for (size_t c = 0; c < localMax[ti].size(); ++c)
           calibrate->adcRange[ti][c] =

@@ -337,8 +337,22 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
     for (size_t l = 0; l < L; ++l)
       layers[l].sample(chips[l], mixSeed(instanceSeed, l), options.effects);
 
-    // ADC ranges: calibration inputs through this chip at t0, one batch at
-    // a time (the ranges are shared state).
+    // Calibration inputs through this chip at t0, one batch at a time (the
+    // ranges are shared state): a first pass measures how many rows the
+    // inputs drive (IR drop depends on it), a second, on the chip with that
+    // IR drop, sets the ADC ranges.
+    for (int pass = 0; pass < 2; ++pass) {
+    if (pass == 1)
+      for (size_t l = 0; l < L; ++l) {
+        AnalogLayer::Instance &state = chips[l];
+        if (state.rowReads > 0)
+          state.rowActivity = static_cast<double>(state.drivenRows) /
+                              static_cast<double>(state.rowReads);
+        for (std::vector<float> &range : state.adcRange)
+          std::fill(range.begin(), range.end(), 0.0f);
+        layers[l].setTime(state, chip.device.statistics.drift.t0,
+                          options.effects);
+      }
     for (int64_t b = 0; b < calibrationRunner.batches(); ++b) {
       auto hook = [&](Operation *op, const CIMLayerRunner &runner,
                       const Tensor &input, Tensor &output) -> llvm::Error {
@@ -358,7 +372,9 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
           calibrationRunner.run(b, hook);
       if (!ignored)
         return ignored.takeError();
-      tick();
+      if (pass == 1)
+        tick();
+    }
     }
 
     for (auto [ti, seconds] : llvm::enumerate(times)) {

@@ -22,12 +22,15 @@
 //                probabilities;
 //   drift        g(t) = g(t0) · (t / t0)^-ν for t > t0, ν ~ N(ν_mean,
 //                ν_sigma) per cell (clipped at 0);
-//   ir_drop      first order in wire_resistance · g, every word line driven
-//                (static): a cell at row r, column c of an R-row array sees
-//                its own series path, c + 1 word-line and R - r bit-line
-//                segments, exactly, g / (1 + g · R_series), and the voltage
-//                the other cells' currents drop on the segments it shares
-//                (word line fed at column 0, bit line sensed below row R-1);
+//   ir_drop      first order in wire_resistance · g: a cell at row r,
+//                column c of an R-row array sees its own series path, c + 1
+//                word-line and R - r bit-line segments, exactly,
+//                g / (1 + g · R_series), and the voltage the other cells'
+//                currents drop on the segments it shares (word line fed at
+//                column 0, every cell of a driven row conducting; bit line
+//                sensed below row R-1, the other rows' currents scaled by
+//                the mean fraction of driven rows, `rowActivity`, measured
+//                on the calibration inputs);
 //   read_noise   per read, each cell's current has relative noise σ_read:
 //                one normal per column with variance Σ_k (x_k σ_read g_k)²;
 //   adc          each column's ADC range is calibrated on calibration
@@ -84,6 +87,10 @@ public:
     std::vector<std::vector<float>> cells;      ///< at the current time
     std::vector<std::vector<float>> adcRange;   ///< per physical column
     double driftScale = 1; ///< global drift compensation factor
+    /// Mean fraction of rows driven per read (IR drop's bit-line currents),
+    /// and the counts a calibration run accumulates to measure it.
+    double rowActivity = 1;
+    int64_t drivenRows = 0, rowReads = 0;
   };
 
   static llvm::Expected<AnalogLayer> create(cim::LayerOp layer,
@@ -102,7 +109,8 @@ public:
   /// Integer-unit accumulators [G, P, N] of the quantized im2col input xq
   /// [G, P, K] (i32).  `noiseSeed` seeds the read noise.  With `calibrate`,
   /// the ADC is bypassed and each column's largest |current| is recorded in
-  /// calibrate->adcRange instead.
+  /// calibrate->adcRange instead, and the driven rows are counted in
+  /// calibrate->drivenRows / rowReads.
   std::vector<double> accumulate(const Instance &instance,
                                  const runtime::Tensor &xq,
                                  const EffectSwitches &effects,
