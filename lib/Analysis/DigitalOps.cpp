@@ -11,9 +11,8 @@ using namespace nncc;
 
 DigitalOpClass nncc::classifyDigitalOp(Operation *op) {
   return llvm::TypeSwitch<Operation *, DigitalOpClass>(op)
-      .Case<nn::ReluOp, nn::SigmoidOp, nn::TanhOp, nn::LeakyReluOp,
-            nn::ClipOp, nn::SoftmaxOp>(
-          [](auto) { return DigitalOpClass::Activation; })
+      .Case<nn::ReluOp, nn::SigmoidOp, nn::TanhOp, nn::LeakyReluOp, nn::ClipOp,
+            nn::SoftmaxOp>([](auto) { return DigitalOpClass::Activation; })
       .Case<nn::MaxPoolOp, nn::AveragePoolOp, nn::GlobalAveragePoolOp>(
           [](auto) { return DigitalOpClass::Pooling; })
       .Case<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp,
@@ -57,8 +56,8 @@ int64_t nncc::digitalOpsPerInference(Operation *op) {
   auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
   if (!type || !type.hasStaticShape())
     return 0;
-  int64_t batch = type.getRank() > 0 ? std::max<int64_t>(type.getDimSize(0), 1)
-                                     : 1;
+  int64_t batch =
+      type.getRank() > 0 ? std::max<int64_t>(type.getDimSize(0), 1) : 1;
   int64_t elements = product(type.getShape()) / batch;
   int64_t perElement =
       llvm::TypeSwitch<Operation *, int64_t>(op)

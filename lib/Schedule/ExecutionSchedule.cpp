@@ -223,8 +223,8 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
         double readPulse = 0, conversionTime = 0;
         for (int t : tiles) {
           cim::MVMOp mvm = traffic.tiles[t].mvm;
-          if (rowRanges.insert({mvm.getGroup(), mvm.getRowBegin(),
-                                mvm.getRowEnd()})
+          if (rowRanges
+                  .insert({mvm.getGroup(), mvm.getRowBegin(), mvm.getRowEnd()})
                   .second)
             rows += mvm.getRowEnd() - mvm.getRowBegin();
           TileReadout r = tileReadout(mvm, target);
@@ -250,9 +250,9 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
                     vectors * rowActivations});
         emit(core, {ExecOpKind::Read, li32, c, reads, readPulse,
                     static_cast<int64_t>(tiles.size()), 0});
-        emit(core, {ExecOpKind::Convert, li32, c, reads * sequential,
-                    conversionTime, static_cast<int64_t>(tiles.size()),
-                    vectors * conversions});
+        emit(core,
+             {ExecOpKind::Convert, li32, c, reads * sequential, conversionTime,
+              static_cast<int64_t>(tiles.size()), vectors * conversions});
         emit(core, {ExecOpKind::ShiftAdd, li32, c, reads * sequential, 0, 0,
                     vectors * conversions});
         if (combines)
@@ -267,8 +267,8 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
             int64_t ops = (digitalOpsPerInference(op) + stage.replicas - 1) /
                           stage.replicas;
             int64_t lanes = chip.core.sfuLanes;
-            ExecOp sfu{ExecOpKind::Sfu, li32, c, (ops + lanes - 1) / lanes,
-                       1.0 / clock, 0, ops};
+            ExecOp sfu{ExecOpKind::Sfu, li32, c,  (ops + lanes - 1) / lanes,
+                       1.0 / clock,     0,    ops};
             sfu.what = op->getName().getStringRef().str();
             sfuTime += sfu.total();
             emit(core, std::move(sfu));
@@ -290,7 +290,12 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
               bitsTo[peer] += bits;
           }
         for (const auto &[peer, bits] : bitsTo) {
-          ExecOp send{ExecOpKind::Send, li32, c, 1, 0, 0,
+          ExecOp send{ExecOpKind::Send,
+                      li32,
+                      c,
+                      1,
+                      0,
+                      0,
                       static_cast<int64_t>(std::llround(bits))};
           send.peer = peer;
           send.hops = hopsBetween(core, peer, chip);
@@ -389,10 +394,10 @@ void nncc::writeExecutionJson(const ExecutionSchedule &s,
     j.attribute("target", s.target);
     jsonNumber(j, "interval_s", s.interval);
     jsonNumber(j, "latency_s", s.latency);
-    j.attribute("bottleneck", s.stages.empty()
-                                  ? llvm::json::Value(nullptr)
-                                  : llvm::json::Value(
-                                        s.stages[s.bottleneck].layer));
+    j.attribute("bottleneck",
+                s.stages.empty()
+                    ? llvm::json::Value(nullptr)
+                    : llvm::json::Value(s.stages[s.bottleneck].layer));
     j.attributeObject("per_inference", [&] {
       j.attribute("row_activations", s.rowActivations);
       j.attribute("adc_conversions", s.conversions);

@@ -69,9 +69,8 @@ llvm::Expected<EffectSwitches> EffectSwitches::parse(llvm::StringRef spec) {
       return makeError("effects '" + spec +
                        "': list effects to switch on, or '-effect' to switch "
                        "off from all, not both");
-    auto it = llvm::find_if(kEffects, [&](const EffectName &n) {
-      return item == n.name;
-    });
+    auto it = llvm::find_if(
+        kEffects, [&](const EffectName &n) { return item == n.name; });
     if (it == std::end(kEffects)) {
       std::string known;
       for (const EffectName &n : kEffects)
@@ -146,8 +145,7 @@ template <typename OpT> OpT onlyUser(Value v) {
 llvm::Expected<AnalogLayer>
 AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
   if (!layer.isPartitioned())
-    return makeError("layer '" + layer.getLayerName() +
-                     "' is not partitioned");
+    return makeError("layer '" + layer.getLayerName() + "' is not partitioned");
   llvm::Expected<LayerCellDigits> cellDigits = LayerCellDigits::create(layer);
   if (!cellDigits)
     return cellDigits.takeError();
@@ -208,10 +206,9 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
     bool reference = shiftAdd.getReferenceColumn();
     int64_t polarities = shiftAdd.getPolarities();
     int64_t dataCols = t.physCols - (reference ? 1 : 0);
-    t.layout = cim::TileLayout{scheme, static_cast<int64_t>(mvm.getRowEnd() -
-                                                            mvm.getRowBegin()),
-                               dataCols / (slices * polarities), slices,
-                               reference};
+    t.layout = cim::TileLayout{
+        scheme, static_cast<int64_t>(mvm.getRowEnd() - mvm.getRowBegin()),
+        dataCols / (slices * polarities), slices, reference};
     t.dacBits = dac;
     t.inputSigned = inputSigned;
     for (int64_t j = 0; j < cycles; ++j)
@@ -219,9 +216,9 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
     if (inputSigned)
       t.cycleWeight.back() = -t.cycleWeight.back();
     for (int64_t s = 0; s < slices; ++s)
-      t.sliceWeight.push_back(std::ldexp(
-          1.0, static_cast<int>((shiftAdd.getSliceBegin() + s) *
-                                shiftAdd.getBitsPerCell())));
+      t.sliceWeight.push_back(
+          std::ldexp(1.0, static_cast<int>((shiftAdd.getSliceBegin() + s) *
+                                           shiftAdd.getBitsPerCell())));
     if (auto combine = onlyUser<cim::CombineOp>(shiftAdd.getMagnitudes())) {
       if (auto offsets = combine.getOffsets()) {
         t.subtractReference = reference;
@@ -268,10 +265,10 @@ void AnalogLayer::sample(Instance &instance, uint64_t seed,
         double bound = d.programming.tolerance;
         bool writeVerify =
             d.programming.scheme == target::ProgrammingScheme::WriteVerify;
-        value += writeVerify ? writeVerifyError(sigma, bound,
-                                                level.failureProbability, u1,
-                                                u2)
-                             : sigma * z1;
+        value += writeVerify
+                     ? writeVerifyError(sigma, bound, level.failureProbability,
+                                        u1, u2)
+                     : sigma * z1;
       }
       if (effects.variation)
         value += d.stats.deviceToDeviceSigma * top * z2;
@@ -282,8 +279,8 @@ void AnalogLayer::sample(Instance &instance, uint64_t seed,
           value = effects.onOff ? d.gMinUnits : 0;
       }
       g[i] = static_cast<float>(std::max(value, 0.0));
-      double exponent = d.stats.drift.nuMean +
-                        d.stats.drift.nuSigma * standardNormal(rng);
+      double exponent =
+          d.stats.drift.nuMean + d.stats.drift.nuSigma * standardNormal(rng);
       nu[i] = effects.drift ? static_cast<float>(std::max(exponent, 0.0)) : 0;
     }
   }
@@ -303,9 +300,8 @@ namespace {
 ///   bit line c, sensed below row R - 1: segment i (below row i) carries
 ///   sum_{r' <= i} g(r', c).
 std::vector<float> applyIrDrop(const std::vector<double> &g, int64_t rows,
-                               int64_t cols, int64_t arrayRows,
-                               double wireOhms, double spacing,
-                               double rowActivity) {
+                               int64_t cols, int64_t arrayRows, double wireOhms,
+                               double spacing, double rowActivity) {
   std::vector<float> out(g.size());
   std::vector<double> suffix(cols + 1), wordLine(cols), bitLine(rows);
   // Bit-line sums: below[c][r] = sum_{i=r}^{R-1} P(c, i), P the prefix
@@ -340,8 +336,7 @@ std::vector<float> applyIrDrop(const std::vector<double> &g, int64_t rows,
       double others = (cumulative - static_cast<double>(c + 1) * own) +
                       rowActivity * (below[r * cols + c] -
                                      static_cast<double>(arrayRows - r) * own);
-      double series =
-          wireOhms * static_cast<double>((c + 1) + (arrayRows - r));
+      double series = wireOhms * static_cast<double>((c + 1) + (arrayRows - r));
       // 1 / (1 + x) rather than 1 - x for the shared-wire term: the same to
       // first order, and it stays positive where the wires drop more than
       // the drive (the model is then only a warning sign, see
@@ -434,12 +429,13 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
       // a differential pair is driven with the opposite sign.
       std::vector<float> drive(static_cast<size_t>(m * rows), 0.0f);
       for (int64_t p = 0; p < bp; ++p) {
-        const int32_t *xv = x + (tile.group * P + pBegin + p) * K + tile.rowBegin;
+        const int32_t *xv =
+            x + (tile.group * P + pBegin + p) * K + tile.rowBegin;
         for (int64_t j = 0; j < cycles; ++j) {
           float *dst = drive.data() + (j * bp + p) * rows;
           for (int64_t k = 0; k < tile.layout.weightRows; ++k) {
-            float digit = static_cast<float>(inputDigit(
-                xv[k], j, cycles, tile.dacBits, tile.inputSigned));
+            float digit = static_cast<float>(
+                inputDigit(xv[k], j, cycles, tile.dacBits, tile.inputSigned));
             for (int64_t pol = 0; pol < tile.layout.rowPolarities(); ++pol)
               dst[tile.layout.row(k, pol)] = pol ? -digit : digit;
           }
@@ -477,13 +473,12 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
           for (int64_t i = 0; i < w.numElements(); ++i)
             wv[i] = static_cast<float>(wv[i] * wv[i] * readSigma * readSigma);
           variances[rg] = Tensor(DType::F32, {m, cols});
-          runtime::gemm(a, w, nullptr, 1.0f, 0.0f, false, false,
-                        variances[rg]);
+          runtime::gemm(a, w, nullptr, 1.0f, 0.0f, false, false, variances[rg]);
         }
       }
-      const int64_t maxCode =
-          tile.bipolar ? (int64_t{1} << (tile.adcBits - 1)) - 1
-                       : (int64_t{1} << tile.adcBits) - 1;
+      const int64_t maxCode = tile.bipolar
+                                  ? (int64_t{1} << (tile.adcBits - 1)) - 1
+                                  : (int64_t{1} << tile.adcBits) - 1;
       const int64_t minCode = tile.bipolar ? -maxCode - 1 : 0;
       // Per column: the ADC's step and its inverse (a multiply per
       // conversion instead of a divide).
@@ -502,9 +497,9 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
           for (int64_t rg = 0; rg < rowGroups; ++rg) {
             const int64_t i = j * bp + p;
             const float *cur = currents[rg].data<float>() + i * cols;
-            const float *var =
-                readSigma > 0 ? variances[rg].data<float>() + i * cols
-                              : nullptr;
+            const float *var = readSigma > 0
+                                   ? variances[rg].data<float>() + i * cols
+                                   : nullptr;
             const double backgroundCurrent =
                 background * driveSum[i * rowGroups + rg];
             for (int64_t c = 0; c < cols; ++c) {
@@ -530,10 +525,9 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
           }
         // Slices, polarities and the reference column, as shift_add and
         // combine do; then accumulation into the layer's columns.
-        double reference =
-            tile.layout.referenceColumn
-                ? columnAcc[tile.layout.referenceColumnIndex()]
-                : 0.0;
+        double reference = tile.layout.referenceColumn
+                               ? columnAcc[tile.layout.referenceColumnIndex()]
+                               : 0.0;
         double *out =
             acc.data() + (tile.group * P + pBegin + p) * N + tile.colBegin;
         for (int64_t n = 0; n < tile.layout.weightCols; ++n) {

@@ -42,7 +42,9 @@ double nncc::NormalPairs::next() {
   return radius * std::cos(angle);
 }
 
-double nncc::normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double nncc::normalCdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 double nncc::normalQuantile(double p) {
   p = std::clamp(p, 1e-300, 1.0 - 1e-16);
@@ -59,7 +61,7 @@ double nncc::normalQuantile(double p) {
                              -1.328068155288572e+01};
   static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
                              -2.400758277161838e+00, -2.549732539343734e+00,
-                             4.374664141464968e+00, 2.938163982698783e+00};
+                             4.374664141464968e+00,  2.938163982698783e+00};
   static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
                              2.445134137142996e+00, 3.754408661907416e+00};
   double x;
@@ -74,8 +76,7 @@ double nncc::normalQuantile(double p) {
   } else {
     double q = p - 0.5, r = q * q;
     x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) *
-        q /
-        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+        q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
   }
   // One Halley step on the exact CDF.
   double e = normalCdf(x) - p;

@@ -81,8 +81,8 @@ llvm::Expected<Dataset> nncc::loadDataset(llvm::StringRef spec,
     if (!labels)
       return labels.takeError();
     if (labels->numElements() < count)
-      return makeError("'" + labelsPath + "': " +
-                       std::to_string(labels->numElements()) +
+      return makeError("'" + labelsPath +
+                       "': " + std::to_string(labels->numElements()) +
                        " labels for " + std::to_string(count) + " samples");
     for (int64_t i = 0; i < count; ++i)
       set.labels.push_back(static_cast<int64_t>(labels->getAsDouble(i)));
@@ -126,11 +126,10 @@ namespace {
 
 /// Two-sided 95 % Student t quantile for `df` degrees of freedom.
 double tQuantile95(int64_t df) {
-  static const double table[] = {12.706, 4.303, 2.776, 2.571, 2.447, 2.365,
-                                 2.306,  2.262, 2.228, 2.201, 2.179, 2.160,
-                                 2.145,  2.131, 2.120, 2.110, 2.101, 2.093,
-                                 2.086,  2.080, 2.074, 2.069, 2.064, 2.060,
-                                 2.056,  2.052, 2.048, 2.045, 2.042, 2.042};
+  static const double table[] = {
+      12.706, 4.303, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201,
+      2.179,  2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080,
+      2.074,  2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042, 2.042};
   if (df < 1)
     return 0;
   return df <= 30 ? table[df - 1] : 1.96;
@@ -208,7 +207,8 @@ Tensor roundAccumulators(const std::vector<double> &acc, int64_t G, int64_t P,
   int64_t *dst = t.data<int64_t>();
   constexpr double kLimit = 4.6e18;
   for (size_t i = 0; i < acc.size(); ++i)
-    dst[i] = static_cast<int64_t>(std::round(std::clamp(acc[i], -kLimit, kLimit)));
+    dst[i] =
+        static_cast<int64_t>(std::round(std::clamp(acc[i], -kLimit, kLimit)));
   return t;
 }
 
@@ -228,7 +228,8 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
     return makeError("the test set has no labels");
   if (options.instances < 1)
     return makeError("--instances must be at least 1");
-  BatchRunner testRunner(executor, test), calibrationRunner(executor, calibration);
+  BatchRunner testRunner(executor, test),
+      calibrationRunner(executor, calibration);
   if (llvm::Error err = testRunner.check("test"))
     return std::move(err);
   if (llvm::Error err = calibrationRunner.check("calibration"))
@@ -275,13 +276,14 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
     modeExecutor->setCIMExecutionMode(mode);
     BatchRunner runner(*modeExecutor, test);
     std::vector<int64_t> correct(runner.batches());
-    if (llvm::Error err = forEachBatch(runner.batches(), [&](int64_t b) -> llvm::Error {
-          llvm::Expected<int64_t> c = runner.run(b, nullptr);
-          if (!c)
-            return c.takeError();
-          correct[b] = *c;
-          return llvm::Error::success();
-        }))
+    if (llvm::Error err =
+            forEachBatch(runner.batches(), [&](int64_t b) -> llvm::Error {
+              llvm::Expected<int64_t> c = runner.run(b, nullptr);
+              if (!c)
+                return c.takeError();
+              correct[b] = *c;
+              return llvm::Error::success();
+            }))
       return std::move(err);
     int64_t total = 0;
     for (int64_t c : correct)
@@ -303,17 +305,17 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
   report.points.resize(times.size());
   for (auto [i, t] : llvm::enumerate(times))
     report.points[i].seconds = t;
-  const bool compareCompensation =
-      options.effects.drift && !options.effects.driftCompensation &&
-      chip.device.statistics.drift.nuMean > 0;
+  const bool compareCompensation = options.effects.drift &&
+                                   !options.effects.driftCompensation &&
+                                   chip.device.statistics.drift.nuMean > 0;
   EffectSwitches compensatedEffects = options.effects;
   compensatedEffects.driftCompensation = true;
 
   const int64_t units =
       options.instances *
-      (calibrationRunner.batches() +
-       static_cast<int64_t>(times.size()) * testRunner.batches() *
-           (compareCompensation ? 2 : 1));
+      (calibrationRunner.batches() + static_cast<int64_t>(times.size()) *
+                                         testRunner.batches() *
+                                         (compareCompensation ? 2 : 1));
   std::atomic<int64_t> done{0};
   std::mutex progressLock;
   auto tick = [&] {
@@ -342,39 +344,38 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
     // inputs drive (IR drop depends on it), a second, on the chip with that
     // IR drop, sets the ADC ranges.
     for (int pass = 0; pass < 2; ++pass) {
-    if (pass == 1)
-      for (size_t l = 0; l < L; ++l) {
-        AnalogLayer::Instance &state = chips[l];
-        if (state.rowReads > 0)
-          state.rowActivity = static_cast<double>(state.drivenRows) /
-                              static_cast<double>(state.rowReads);
-        for (std::vector<float> &range : state.adcRange)
-          std::fill(range.begin(), range.end(), 0.0f);
-        layers[l].setTime(state, chip.device.statistics.drift.t0,
-                          options.effects);
-      }
-    for (int64_t b = 0; b < calibrationRunner.batches(); ++b) {
-      auto hook = [&](Operation *op, const CIMLayerRunner &runner,
-                      const Tensor &input, Tensor &output) -> llvm::Error {
-        int l = layerIndex.lookup(op);
-        llvm::Expected<Tensor> xq = runner.quantizeIm2col(input);
-        if (!xq)
-          return xq.takeError();
-        std::vector<double> acc = layers[l].accumulate(
-            chips[l], *xq, options.effects,
-            mixSeed(instanceSeed, 1000003 * (b + 1) + l), &chips[l]);
-        return runner.dequantize(roundAccumulators(acc, runner.getGroups(),
-                                                   xq->dim(1),
-                                                   runner.getColumns()),
-                                 output);
-      };
-      llvm::Expected<int64_t> ignored =
-          calibrationRunner.run(b, hook);
-      if (!ignored)
-        return ignored.takeError();
       if (pass == 1)
-        tick();
-    }
+        for (size_t l = 0; l < L; ++l) {
+          AnalogLayer::Instance &state = chips[l];
+          if (state.rowReads > 0)
+            state.rowActivity = static_cast<double>(state.drivenRows) /
+                                static_cast<double>(state.rowReads);
+          for (std::vector<float> &range : state.adcRange)
+            std::fill(range.begin(), range.end(), 0.0f);
+          layers[l].setTime(state, chip.device.statistics.drift.t0,
+                            options.effects);
+        }
+      for (int64_t b = 0; b < calibrationRunner.batches(); ++b) {
+        auto hook = [&](Operation *op, const CIMLayerRunner &runner,
+                        const Tensor &input, Tensor &output) -> llvm::Error {
+          int l = layerIndex.lookup(op);
+          llvm::Expected<Tensor> xq = runner.quantizeIm2col(input);
+          if (!xq)
+            return xq.takeError();
+          std::vector<double> acc = layers[l].accumulate(
+              chips[l], *xq, options.effects,
+              mixSeed(instanceSeed, 1000003 * (b + 1) + l), &chips[l]);
+          return runner.dequantize(roundAccumulators(acc, runner.getGroups(),
+                                                     xq->dim(1),
+                                                     runner.getColumns()),
+                                   output);
+        };
+        llvm::Expected<int64_t> ignored = calibrationRunner.run(b, hook);
+        if (!ignored)
+          return ignored.takeError();
+        if (pass == 1)
+          tick();
+      }
     }
 
     for (auto [ti, seconds] : llvm::enumerate(times)) {
@@ -386,8 +387,7 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
         if (compensated) {
           compensatedChips = chips;
           for (size_t l = 0; l < L; ++l)
-            layers[l].setTime(compensatedChips[l], seconds,
-                              compensatedEffects);
+            layers[l].setTime(compensatedChips[l], seconds, compensatedEffects);
         }
         const std::vector<AnalogLayer::Instance> &use =
             compensated ? compensatedChips : chips;
@@ -395,46 +395,47 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
         std::vector<int64_t> correct(batches, 0);
         std::vector<std::vector<double>> err(batches, std::vector<double>(L)),
             ref(batches, std::vector<double>(L));
-        llvm::Error runErr = forEachBatch(batches, [&](int64_t b) -> llvm::Error {
-          auto hook = [&](Operation *op, const CIMLayerRunner &runner,
-                          const Tensor &input, Tensor &output) -> llvm::Error {
-            int l = layerIndex.lookup(op);
-            llvm::Expected<Tensor> xq = runner.quantizeIm2col(input);
-            if (!xq)
-              return xq.takeError();
-            uint64_t noise = mixSeed(
-                instanceSeed,
-                ((ti + 1) * 1000003 + static_cast<uint64_t>(b)) * 131 + l);
-            std::vector<double> acc =
-                layers[l].accumulate(use[l], *xq, options.effects, noise);
-            if (llvm::Error e = runner.dequantize(
-                    roundAccumulators(acc, runner.getGroups(), xq->dim(1),
-                                      runner.getColumns()),
-                    output))
-              return e;
-            if (!compensated) {
-              Tensor ideal;
-              if (llvm::Error e =
-                      runner.run(input, ideal, CIMExecutionMode::Integer))
-                return e;
-              const float *y = output.data<float>();
-              const float *r = ideal.data<float>();
-              for (int64_t i = 0; i < ideal.numElements(); ++i) {
-                double d = static_cast<double>(y[i]) - r[i];
-                err[b][l] += d * d;
-                ref[b][l] += static_cast<double>(r[i]) * r[i];
-              }
-            }
-            return llvm::Error::success();
-          };
-          llvm::Expected<int64_t> c =
-              testRunner.run(b, hook);
-          if (!c)
-            return c.takeError();
-          correct[b] = *c;
-          tick();
-          return llvm::Error::success();
-        });
+        llvm::Error runErr =
+            forEachBatch(batches, [&](int64_t b) -> llvm::Error {
+              auto hook = [&](Operation *op, const CIMLayerRunner &runner,
+                              const Tensor &input,
+                              Tensor &output) -> llvm::Error {
+                int l = layerIndex.lookup(op);
+                llvm::Expected<Tensor> xq = runner.quantizeIm2col(input);
+                if (!xq)
+                  return xq.takeError();
+                uint64_t noise = mixSeed(
+                    instanceSeed,
+                    ((ti + 1) * 1000003 + static_cast<uint64_t>(b)) * 131 + l);
+                std::vector<double> acc =
+                    layers[l].accumulate(use[l], *xq, options.effects, noise);
+                if (llvm::Error e = runner.dequantize(
+                        roundAccumulators(acc, runner.getGroups(), xq->dim(1),
+                                          runner.getColumns()),
+                        output))
+                  return e;
+                if (!compensated) {
+                  Tensor ideal;
+                  if (llvm::Error e =
+                          runner.run(input, ideal, CIMExecutionMode::Integer))
+                    return e;
+                  const float *y = output.data<float>();
+                  const float *r = ideal.data<float>();
+                  for (int64_t i = 0; i < ideal.numElements(); ++i) {
+                    double d = static_cast<double>(y[i]) - r[i];
+                    err[b][l] += d * d;
+                    ref[b][l] += static_cast<double>(r[i]) * r[i];
+                  }
+                }
+                return llvm::Error::success();
+              };
+              llvm::Expected<int64_t> c = testRunner.run(b, hook);
+              if (!c)
+                return c.takeError();
+              correct[b] = *c;
+              tick();
+              return llvm::Error::success();
+            });
         if (runErr)
           return std::move(runErr);
         int64_t total = 0;
@@ -456,9 +457,9 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
       }
     }
   }
-  report.seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
 
   for (auto [ti, point] : llvm::enumerate(report.points)) {
     double k = static_cast<double>(point.accuracy.size());
@@ -479,7 +480,8 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
       double sum = 0;
       for (double a : point.compensated)
         sum += a;
-      point.compensatedMean = sum / static_cast<double>(point.compensated.size());
+      point.compensatedMean =
+          sum / static_cast<double>(point.compensated.size());
     }
     for (size_t l = 0; l < L; ++l)
       point.layerError.push_back(
@@ -500,11 +502,8 @@ std::string formatTime(double seconds) {
     double size;
     const char *name;
   };
-  static const Unit units[] = {{365.25 * 86400, "y"},
-                               {86400, "d"},
-                               {3600, "h"},
-                               {60, "m"},
-                               {1, "s"}};
+  static const Unit units[] = {
+      {365.25 * 86400, "y"}, {86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
   for (const Unit &u : units)
     if (seconds >= u.size)
       return llvm::formatv("{0}{1}", llvm::format("%.4g", seconds / u.size),

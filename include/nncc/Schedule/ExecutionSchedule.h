@@ -69,15 +69,15 @@ llvm::StringRef toString(ExecOpKind kind);
 
 struct ExecOp {
   ExecOpKind kind = ExecOpKind::Load;
-  int layer = -1;       ///< index into ExecutionSchedule::stages
-  int64_t copy = 0;     ///< which copy of the layer (--nncc-replicate)
-  int64_t count = 0;    ///< repetitions per inference
-  double each = 0;      ///< seconds per repetition
-  int64_t arrays = 0;   ///< read / convert: arrays working in parallel
-  int64_t amount = 0;   ///< bits, activations, conversions, adds or ops
-  int64_t peer = -1;    ///< send: destination core
-  int64_t hops = 0;     ///< send
-  std::string what;     ///< sfu / host: the nn op ("nn.relu")
+  int layer = -1;     ///< index into ExecutionSchedule::stages
+  int64_t copy = 0;   ///< which copy of the layer (--nncc-replicate)
+  int64_t count = 0;  ///< repetitions per inference
+  double each = 0;    ///< seconds per repetition
+  int64_t arrays = 0; ///< read / convert: arrays working in parallel
+  int64_t amount = 0; ///< bits, activations, conversions, adds or ops
+  int64_t peer = -1;  ///< send: destination core
+  int64_t hops = 0;   ///< send
+  std::string what;   ///< sfu / host: the nn op ("nn.relu")
   double total() const { return static_cast<double>(count) * each; }
 };
 
@@ -119,9 +119,8 @@ struct ExecutionSchedule {
   /// One entry per program group (one group when not time-multiplexed).
   std::vector<GroupExecution> groups;
   /// Totals per inference over all cores (for energy models).
-  int64_t rowActivations = 0, conversions = 0, digitalAdds = 0,
-          bufferBits = 0, sfuOps = 0, hostOps = 0, bitHops = 0,
-          transferBits = 0;
+  int64_t rowActivations = 0, conversions = 0, digitalAdds = 0, bufferBits = 0,
+          sfuOps = 0, hostOps = 0, bitHops = 0, transferBits = 0;
   /// Bits stored to and reloaded from the global buffer between program
   /// groups (flows whose ends are in different groups), each way.
   int64_t groupSpillBits = 0;

@@ -66,8 +66,8 @@ class LayerOp;
 /// no-op when the target's statistics make it ideal).
 struct EffectSwitches {
   bool onOff = true, programming = true, variation = true, stuckAt = true,
-       drift = true, driftCompensation = false, irDrop = true,
-       readNoise = true, adc = true;
+       drift = true, driftCompensation = false, irDrop = true, readNoise = true,
+       adc = true;
   static EffectSwitches none();
   /// "all", "none", or a comma-separated list of effect names (on_off,
   /// programming, variation, stuck_at, drift, drift_compensation, ir_drop,

@@ -1,4 +1,4 @@
-//===- Simulator.h - Accuracy of a compiled program on sampled chips -*- C++ -*-===//
+//===- Simulator.h - Accuracy of a compiled program on chips ---*- C++ -*-===//
 //
 // Runs the compiled cim program (out/mapped.mlir) on K sampled chip
 // instances at several times after programming and reports the
@@ -71,18 +71,18 @@ struct SimulationReport {
   double seconds = 0; ///< wall time of the chip runs (not deterministic)
 };
 
-llvm::Expected<SimulationReport>
-simulate(mlir::ModuleOp module, const target::TargetChip &chip,
-         const Dataset &test, const Dataset &calibration,
-         const SimulationOptions &options);
+llvm::Expected<SimulationReport> simulate(mlir::ModuleOp module,
+                                          const target::TargetChip &chip,
+                                          const Dataset &test,
+                                          const Dataset &calibration,
+                                          const SimulationOptions &options);
 
 /// Human-readable report (wall time included).
 void printSimulationReport(const SimulationReport &report,
                            llvm::raw_ostream &os);
 /// simulation.json (schema "nncc-simulation", version 1): deterministic,
 /// without the wall time.
-void writeSimulationJson(const SimulationReport &report,
-                         llvm::raw_ostream &os);
+void writeSimulationJson(const SimulationReport &report, llvm::raw_ostream &os);
 
 /// "1s,1h,1d,1y" -> seconds (units s, m, h, d, y; a bare number is
 /// seconds).

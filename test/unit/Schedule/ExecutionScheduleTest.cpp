@@ -86,7 +86,8 @@ protected:
   }
 
   OwningOpRef<ModuleOp> map(const target::TargetChip &chip) {
-    OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(kModule, &context);
+    OwningOpRef<ModuleOp> module =
+        parseSourceString<ModuleOp>(kModule, &context);
     EXPECT_TRUE(module) << diagnostics;
     if (!module)
       return module;
@@ -146,11 +147,11 @@ TEST_F(ExecutionTest, HandComputedTwoLayers) {
   std::vector<ExecOpKind> order;
   for (const ExecOp &op : core0.ops)
     order.push_back(op.kind);
-  EXPECT_EQ(order, (std::vector<ExecOpKind>{
-                       ExecOpKind::Load, ExecOpKind::Drive, ExecOpKind::Read,
-                       ExecOpKind::Convert, ExecOpKind::ShiftAdd,
-                       ExecOpKind::Combine, ExecOpKind::Accumulate,
-                       ExecOpKind::Sfu, ExecOpKind::Send}));
+  EXPECT_EQ(order,
+            (std::vector<ExecOpKind>{
+                ExecOpKind::Load, ExecOpKind::Drive, ExecOpKind::Read,
+                ExecOpKind::Convert, ExecOpKind::ShiftAdd, ExecOpKind::Combine,
+                ExecOpKind::Accumulate, ExecOpKind::Sfu, ExecOpKind::Send}));
   // Load: rows [0, 4) and [4, 6), 1 vector, 2 bits: 12 bits.
   EXPECT_EQ(find(core0, ExecOpKind::Load)->amount, 12);
   // Reads: 1 vector * 2 cycles * 2 row groups (the slower tile) = 4 of
