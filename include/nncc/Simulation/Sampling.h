@@ -1,5 +1,4 @@
-//===- Sampling.h - Deterministic random draws for the simulator -*- C++
-//-*-===//
+//===- Sampling.h - Deterministic draws for the simulator -------*- C++ -*-===//
 //
 // The simulator's results must be byte-identical for a seed on every
 // platform and thread count, so it derives one RandomStream per (instance,
