@@ -162,9 +162,12 @@ cl::opt<std::string> simulateEffects(
              "programming, variation, stuck_at, drift, drift_compensation, "
              "ir_drop, read_noise, adc) or -effect,... to drop some"),
     cl::init("all"), cl::sub(simulateCmd), cl::sub(compileCmd));
-cl::opt<uint64_t> simulateSeed("sim-seed", cl::desc("Simulation seed"),
-                               cl::init(1), cl::sub(simulateCmd),
-                               cl::sub(compileCmd));
+cl::opt<uint64_t> simulateSeed("seed", cl::desc("Simulation seed"),
+                               cl::init(1), cl::sub(simulateCmd));
+// compile's --seed is the placement's.
+cl::opt<uint64_t> compileSimulateSeed(
+    "sim-seed", cl::desc("Simulation seed (--simulate)"), cl::init(1),
+    cl::sub(compileCmd));
 cl::opt<std::string> simulateTarget(
     "chip", cl::desc("Chip description (default: <out>/target.yaml)"),
     cl::value_desc("chip.yaml"), cl::sub(simulateCmd));
@@ -416,7 +419,7 @@ Expected<SimulationReport> simulateProgram(mlir::ModuleOp module,
     return adcInputs.takeError();
   SimulationOptions options;
   options.instances = simulateInstances;
-  options.seed = simulateSeed;
+  options.seed = simulateCmd ? simulateSeed : compileSimulateSeed;
   Expected<EffectSwitches> effects = EffectSwitches::parse(simulateEffects);
   if (!effects)
     return effects.takeError();
