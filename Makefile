@@ -10,8 +10,10 @@ endif
 LLVM_PREFIX = /usr/lib/llvm-19
 MODEL  ?= examples/lenet5.onnx
 TARGET ?= targets/default.yaml
-# Activation ranges are calibrated on Fashion-MNIST training images.
+# Activation ranges are calibrated on Fashion-MNIST training images; the
+# accuracy simulation runs on the first 1,000 test images.
 CALIBRATION ?= /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+TESTSET ?= /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz,/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz:1000
 
 .PHONY: all deps configure build run check clean
 
@@ -31,7 +33,7 @@ build: configure
 
 run: build
 	$(BUILD)/bin/nncc compile $(MODEL) --target $(TARGET) -o $(BUILD)/out \
-	  --calibration $(CALIBRATION)
+	  --calibration $(CALIBRATION) --simulate $(TESTSET) --instances 3
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
