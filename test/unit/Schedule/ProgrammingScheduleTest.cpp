@@ -504,8 +504,9 @@ TEST_F(ProgrammingTest, SinglePulseRelativeSigmaOffsetScheme) {
   ASSERT_EQ(s.arrays.size(), 2u);
   EXPECT_TRUE(s.arrays[0].referenceColumn);
   EXPECT_EQ(s.arrays[0].sliceEnd, 3);
+  // Reference column first (TileLayout.h), then slices 0..2 of each row.
   EXPECT_EQ(s.arrays[0].cellLevels(),
-            (std::vector<uint16_t>{1, 1, 0, 1, 0, 1, 1, 1}));
+            (std::vector<uint16_t>{1, 1, 1, 0, 1, 0, 1, 1}));
   EXPECT_FALSE(s.arrays[1].referenceColumn);
   EXPECT_EQ(s.arrays[1].cellLevels(), (std::vector<uint16_t>{1, 0}));
 
@@ -822,9 +823,10 @@ TEST_F(ProgrammingTest, LevelsDecodeToTheWeights) {
 
 // More than 256 levels: 512 levels = 9 bits per cell hold the 4 stored
 // bits of the offset scheme (v + 8) in one slice: weights [3; -2] -> cells
-// 11 and 6, reference column 1.  Cells 11, 1, 6, 1 at bits 0, 9, 18, 27:
-//   byte 0 = 11 = 0x0B;  byte 1 = 1 << 1 = 0x02;  byte 2 = 6 << 2 = 0x18;
-//   byte 3 = 1 << 3 = 0x08;  byte 4 = 0 (bits 32-35 of the last cell, then
+// 11 and 6, reference column (column 0) 1.  Cells 1, 11, 1, 6 at bits 0,
+// 9, 18, 27:
+//   byte 0 = 1 = 0x01;  byte 1 = 11 << 1 = 0x16;  byte 2 = 1 << 2 = 0x04;
+//   byte 3 = 6 << 3 = 0x30;  byte 4 = 0 (bits 32-35 of the last cell, then
 //   padding): 36 bits in 5 bytes.
 TEST_F(ProgrammingTest, BinaryWithWideLevels) {
   target::TargetChip chip =
@@ -833,12 +835,12 @@ TEST_F(ProgrammingTest, BinaryWithWideLevels) {
   ASSERT_TRUE(module);
   ProgrammingSchedule s = build(*module, chip);
   ASSERT_EQ(s.arrays.size(), 1u);
-  EXPECT_EQ(s.arrays[0].cellLevels(), (std::vector<uint16_t>{11, 1, 6, 1}));
+  EXPECT_EQ(s.arrays[0].cellLevels(), (std::vector<uint16_t>{1, 11, 1, 6}));
   std::string bytes = binaryOf(s);
   ASSERT_EQ(bytes.size(), 32u + 16u + 5u);
   EXPECT_EQ(readU32(bytes, 24), 512u);
   EXPECT_EQ(readU32(bytes, 28), 9u);
-  const char cells[] = {0x0B, 0x02, 0x18, 0x08, 0x00};
+  const char cells[] = {0x01, 0x16, 0x04, 0x30, 0x00};
   EXPECT_EQ(std::memcmp(bytes.data() + 48, cells, 5), 0);
 }
 

@@ -5,11 +5,15 @@
 // on every cell:
 //   - weight row k (relative to row_begin) is physical row k, or rows 2k
 //     (G+) and 2k + 1 (G-) with differential rows;
+//   - with the offset scheme physical column 0 is the reference column,
+//     every cell of which holds digit 1 (it reads the input sum): the
+//     column nearest the word-line drivers, so that the IR drop it suffers,
+//     which the offset subtraction multiplies by up to 2^(bits-1), is the
+//     smallest of the tile's;
 //   - weight column n, slice s and column polarity p (relative to the
-//     tile's col_begin / slice_begin) is physical column (n * S + s) * P + p,
-//     with P = 2 for differential columns and 1 otherwise;
-//   - with the offset scheme the last used column is the reference column,
-//     every cell of which holds digit 1 (it reads the input sum).
+//     tile's col_begin / slice_begin) is physical column
+//     R + (n * S + s) * P + p, with P = 2 for differential columns and 1
+//     otherwise and R = 1 with a reference column, else 0.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_DIALECT_CIM_TILELAYOUT_H
@@ -37,11 +41,10 @@ struct TileLayout {
     return weightCols * slices * columnPolarities() + (referenceColumn ? 1 : 0);
   }
   int64_t column(int64_t n, int64_t s, int64_t p) const {
-    return (n * slices + s) * columnPolarities() + p;
+    return (referenceColumn ? 1 : 0) + (n * slices + s) * columnPolarities() +
+           p;
   }
-  int64_t referenceColumnIndex() const {
-    return weightCols * slices * columnPolarities();
-  }
+  int64_t referenceColumnIndex() const { return 0; }
   int64_t row(int64_t k, int64_t p) const {
     return k * rowPolarities() + p;
   }
