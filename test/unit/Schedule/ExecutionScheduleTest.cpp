@@ -18,6 +18,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "MappedModuleTest.h"
+
 #include "gtest/gtest.h"
 
 using namespace mlir;
@@ -68,41 +70,11 @@ func.func @main(%x: tensor<1x6xf32>) -> tensor<1x1xf32> {
 }
 )mlir";
 
-class ExecutionTest : public ::testing::Test {
+class ExecutionTest : public MappedModuleTest {
 protected:
-  ExecutionTest() : context(registry()) {
-    context.loadAllAvailableDialects();
-    handler =
-        std::make_unique<ScopedDiagnosticHandler>(&context, [&](Diagnostic &d) {
-          diagnostics += d.str() + "\n";
-          return success();
-        });
-  }
-
-  static DialectRegistry registry() {
-    DialectRegistry r;
-    r.insert<nn::NNDialect, cim::CIMDialect, func::FuncDialect>();
-    return r;
-  }
-
   OwningOpRef<ModuleOp> map(const target::TargetChip &chip) {
-    OwningOpRef<ModuleOp> module =
-        parseSourceString<ModuleOp>(kModule, &context);
-    EXPECT_TRUE(module) << diagnostics;
-    if (!module)
-      return module;
-    (*module)->setAttr(cim::kTargetAttrName, makeTargetAttr(&context, chip));
-    PassManager pm(&context);
-    pm.addPass(createDifferentialSplit());
-    pm.addPass(createBitSliceWeights());
-    pm.addPass(createPartitionOntoArrays());
-    EXPECT_TRUE(succeeded(pm.run(*module))) << diagnostics;
-    return module;
+    return MappedModuleTest::map(kModule, chip);
   }
-
-  MLIRContext context;
-  std::unique_ptr<ScopedDiagnosticHandler> handler;
-  std::string diagnostics;
 };
 
 const ExecOp *find(const CoreExecution &core, ExecOpKind kind) {

@@ -23,6 +23,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "MappedModuleTest.h"
+
 #include "gtest/gtest.h"
 
 #include <cstring>
@@ -95,40 +97,8 @@ std::string layerModule(int64_t k, int64_t n, llvm::ArrayRef<int64_t> ints) {
       k, n, denseInts(k, n, ints));
 }
 
-class ProgrammingTest : public ::testing::Test {
+class ProgrammingTest : public MappedModuleTest {
 protected:
-  ProgrammingTest() : context(registry()) {
-    context.loadAllAvailableDialects();
-    handler =
-        std::make_unique<ScopedDiagnosticHandler>(&context, [&](Diagnostic &d) {
-          diagnostics += d.str() + "\n";
-          return success();
-        });
-  }
-
-  static DialectRegistry registry() {
-    DialectRegistry r;
-    r.insert<nn::NNDialect, cim::CIMDialect, func::FuncDialect>();
-    return r;
-  }
-
-  /// Parses `text`, attaches `chip` and maps it (differential, bit-slice,
-  /// partition: the target's scheme and bits per cell).
-  OwningOpRef<ModuleOp> map(const std::string &text,
-                            const target::TargetChip &chip) {
-    OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
-    EXPECT_TRUE(module) << diagnostics << text;
-    if (!module)
-      return module;
-    (*module)->setAttr(cim::kTargetAttrName, makeTargetAttr(&context, chip));
-    PassManager pm(&context);
-    pm.addPass(createDifferentialSplit());
-    pm.addPass(createBitSliceWeights());
-    pm.addPass(createPartitionOntoArrays());
-    EXPECT_TRUE(succeeded(pm.run(*module))) << diagnostics;
-    return module;
-  }
-
   ProgrammingSchedule build(ModuleOp module, const target::TargetChip &chip,
                             const ProgrammingOptions &options = {}) {
     llvm::Expected<ProgrammingSchedule> s =
@@ -139,10 +109,6 @@ protected:
     }
     return std::move(*s);
   }
-
-  MLIRContext context;
-  std::unique_ptr<ScopedDiagnosticHandler> handler;
-  std::string diagnostics;
 };
 
 std::string jsonOf(const ProgrammingSchedule &s) {
