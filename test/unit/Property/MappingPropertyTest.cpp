@@ -26,6 +26,8 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "../QuantizedLayer.h"
+
 #include "gtest/gtest.h"
 
 #include <random>
@@ -35,121 +37,37 @@ using namespace nncc;
 
 namespace {
 
-struct Case {
-  bool conv = false, inputSigned = false, symmetric = true;
-  int64_t groups = 1, batch = 1, channels = 1, height = 1, width = 1;
-  int64_t kh = 1, kw = 1, stride = 1, dilation = 1, padBegin = 0, padEnd = 0;
-  int64_t k = 1, n = 1, m = 1; // gemm: [m, k] x [k, n]
-  int64_t weightBits = 8, inputBits = 8, bitsPerCell = 1, dacBits = 1;
+using test::uniformInt;
+
+/// A random layer and the array geometry it is mapped onto.
+struct Case : test::QuantizedLayer {
+  int64_t bitsPerCell = 1, dacBits = 1;
   int64_t rows = 8, cols = 8, rowsInParallel = 8;
   std::string scheme;
-  std::vector<int64_t> ints, zeros, inputs;
-  std::vector<int64_t> outShape;
 };
-
-int64_t uniform(std::mt19937_64 &rng, int64_t lo, int64_t hi) {
-  return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-}
 
 Case drawCase(uint64_t seed) {
   std::mt19937_64 rng(seed);
   Case c;
-  c.conv = uniform(rng, 0, 1);
-  c.weightBits = uniform(rng, 2, 8);
-  c.symmetric = uniform(rng, 0, 1);
-  c.inputBits = uniform(rng, 1, 8);
-  c.inputSigned = c.inputBits >= 2 && uniform(rng, 0, 1);
-  c.bitsPerCell = uniform(rng, 1, 4);
-  c.dacBits = uniform(rng, 1, c.inputBits);
+  c.conv = uniformInt(rng, 0, 1);
+  c.weightBits = uniformInt(rng, 2, 8);
+  c.symmetric = uniformInt(rng, 0, 1);
+  c.inputBits = uniformInt(rng, 1, 8);
+  c.inputSigned = c.inputBits >= 2 && uniformInt(rng, 0, 1);
+  c.bitsPerCell = uniformInt(rng, 1, 4);
+  c.dacBits = uniformInt(rng, 1, c.inputBits);
   const char *schemes[] = {"differential-columns", "differential-rows",
                            "offset-reference"};
-  c.scheme = schemes[uniform(rng, 0, 2)];
-  c.rows = uniform(rng, 2, 16);
-  c.cols = uniform(rng, 3, 16);
-  c.rowsInParallel = uniform(rng, 1, c.rows);
-  if (c.conv) {
-    c.groups = uniform(rng, 1, 2);
-    c.channels = c.groups * uniform(rng, 1, 3);
-    c.batch = uniform(rng, 1, 2);
-    c.kh = uniform(rng, 1, 3);
-    c.kw = uniform(rng, 1, 3);
-    c.stride = uniform(rng, 1, 2);
-    c.dilation = uniform(rng, 1, 2);
-    c.padBegin = uniform(rng, 0, 1);
-    c.padEnd = uniform(rng, 0, 1);
-    int64_t spanH = (c.kh - 1) * c.dilation + 1, spanW = (c.kw - 1) * c.dilation + 1;
-    c.height = uniform(rng, std::max<int64_t>(1, spanH - c.padBegin - c.padEnd), 6);
-    c.width = uniform(rng, std::max<int64_t>(1, spanW - c.padBegin - c.padEnd), 6);
-    c.n = uniform(rng, 1, 4);
-    c.k = c.channels / c.groups * c.kh * c.kw;
-    int64_t oh = (c.height + c.padBegin + c.padEnd - spanH) / c.stride + 1;
-    int64_t ow = (c.width + c.padBegin + c.padEnd - spanW) / c.stride + 1;
-    c.outShape = {c.batch, c.groups * c.n, oh, ow};
-  } else {
-    c.k = uniform(rng, 1, 40);
-    c.n = uniform(rng, 1, 12);
-    c.m = uniform(rng, 1, 4);
-    c.outShape = {c.m, c.n};
-  }
-  int64_t qmax = c.symmetric ? (int64_t{1} << (c.weightBits - 1)) - 1
-                             : (int64_t{1} << c.weightBits) - 1;
-  for (int64_t i = 0; i < c.groups * c.k * c.n; ++i)
-    c.ints.push_back(uniform(rng, c.symmetric ? -qmax : 0, qmax));
-  for (int64_t i = 0; i < c.groups * c.n; ++i)
-    c.zeros.push_back(c.symmetric ? 0 : uniform(rng, 0, qmax));
-  // Inputs are integers already (input_scale = 1), so quantization is exact.
-  int64_t lo = c.inputSigned ? -((int64_t{1} << (c.inputBits - 1)) - 1) : 0;
-  int64_t hi = c.inputSigned ? (int64_t{1} << (c.inputBits - 1)) - 1
-                             : (int64_t{1} << c.inputBits) - 1;
-  int64_t count = c.conv ? c.batch * c.channels * c.height * c.width : c.m * c.k;
-  for (int64_t i = 0; i < count; ++i)
-    c.inputs.push_back(uniform(rng, lo, hi));
+  c.scheme = schemes[uniformInt(rng, 0, 2)];
+  c.rows = uniformInt(rng, 2, 16);
+  c.cols = uniformInt(rng, 3, 16);
+  c.rowsInParallel = uniformInt(rng, 1, c.rows);
+  test::drawLayerShapeAndValues(rng, c);
   return c;
-}
-
-std::string tensorType(llvm::ArrayRef<int64_t> shape, llvm::StringRef element) {
-  std::string s = "tensor<";
-  for (int64_t d : shape)
-    s += std::to_string(d) + "x";
-  return s + element.str() + ">";
-}
-
-/// A dense i32 literal of any shape, as MLIR's hex form (little-endian).
-std::string denseInts(const std::vector<int64_t> &values) {
-  std::string s = "dense<\"0x";
-  for (int64_t v : values) {
-    uint32_t u = static_cast<uint32_t>(static_cast<int32_t>(v));
-    for (int byte = 0; byte < 4; ++byte)
-      s += llvm::formatv("{0:X-2}", (u >> (8 * byte)) & 0xFF).str();
-  }
-  return s + "\">";
 }
 
 /// The quantized layer as MLIR text (scales 1, input scale 1).
 std::string moduleText(const Case &c) {
-  std::vector<int64_t> inShape =
-      c.conv ? std::vector<int64_t>{c.batch, c.channels, c.height, c.width}
-             : std::vector<int64_t>{c.m, c.k};
-  std::string in = tensorType(inShape, "f32"), out = tensorType(c.outShape, "f32");
-  std::string matrix = tensorType({c.groups, c.k, c.n}, "f32");
-  std::string attrs = llvm::formatv(
-      "input_bits = {0} : i64, input_scale = 1.0 : f64, input_signed = {1}, "
-      "weight_bits = {2} : i64, weight_symmetric = {3}, weight_ints = {4} : {5}, "
-      "weight_scales = dense<1.0> : {6}, weight_zero_points = {7} : {8}, "
-      "weights = dense<0.0> : {9}",
-      c.inputBits, c.inputSigned ? "true" : "false", c.weightBits,
-      c.symmetric ? "true" : "false", denseInts(c.ints),
-      tensorType({c.groups, c.k, c.n}, "i32"), tensorType({c.groups * c.n}, "f32"),
-      denseInts(c.zeros), tensorType({c.groups * c.n}, "i32"), matrix);
-  if (c.conv)
-    attrs += llvm::formatv(
-        ", kind = #cim<kind conv>, group = {0} : i64, kernel_shape = "
-        "array<i64: {1}, {2}>, strides = array<i64: {3}, {3}>, dilations = "
-        "array<i64: {4}, {4}>, pads_begin = array<i64: {5}, {5}>, pads_end = "
-        "array<i64: {6}, {6}>",
-        c.groups, c.kh, c.kw, c.stride, c.dilation, c.padBegin, c.padEnd);
-  else
-    attrs += ", kind = #cim<kind gemm>";
   std::string scheme = c.scheme;
   std::replace(scheme.begin(), scheme.end(), '-', '_');
   return llvm::formatv(
@@ -157,12 +75,9 @@ std::string moduleText(const Case &c) {
       "cols = {1}, levels = {2}, rows_in_parallel = {3}, adc_bits = 20, "
       "columns_per_adc = 1, input_bits = {4}, dac_bits = {5}, signed_weights "
       "= {6}, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 1, "
-      "arrays_per_core = 1>} {{\n"
-      "func.func @main(%x: {7}) -> {8} {{\n"
-      "  %0 = cim.layer \"l\" %x {{{9}} : ({7}) -> {8}\n"
-      "  return %0 : {8}\n}\n}\n",
+      "arrays_per_core = 1>} {{\n{7}}\n",
       c.rows, c.cols, int64_t{1} << c.bitsPerCell, c.rowsInParallel,
-      c.inputBits, c.dacBits, scheme, in, out, attrs);
+      c.inputBits, c.dacBits, scheme, test::layerFunction(c));
 }
 
 /// acc[g, p, n] by the definition, from the case's integers alone.

@@ -34,6 +34,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include "../QuantizedLayer.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -47,77 +49,17 @@ namespace {
 
 constexpr double kFloatEps = 0x1.0p-23; // cells are stored as float
 
-int64_t uniformInt(std::mt19937_64 &rng, int64_t lo, int64_t hi) {
-  return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-}
+using test::uniformInt;
 
 //===----------------------------------------------------------------------===//
 // Layers and chips
 //===----------------------------------------------------------------------===//
 
-/// A quantized cim.layer: gemm [m, k] x [k, n], or a grouped conv.  Scales
-/// are 1 and inputs are integers, so quantization is exact and xq = input.
-struct LayerSpec {
-  bool conv = false, inputSigned = false, symmetric = true;
-  int64_t groups = 1, batch = 1, channels = 1, height = 1, width = 1;
-  int64_t kh = 1, kw = 1, stride = 1, dilation = 1, padBegin = 0, padEnd = 0;
-  int64_t k = 1, n = 1, m = 1;
-  int64_t weightBits = 8, inputBits = 8;
-  std::vector<int64_t> ints, zeros, inputs; ///< [G, K, N], [G * N], input
-  std::vector<int64_t> outShape;
+/// A quantized cim.layer (QuantizedLayer.h): gemm [m, k] x [k, n], or a
+/// grouped conv; scales are 1 and inputs integers, so xq = input.
+using LayerSpec = test::QuantizedLayer;
 
-  std::vector<int64_t> inShape() const {
-    return conv ? std::vector<int64_t>{batch, channels, height, width}
-                : std::vector<int64_t>{m, k};
-  }
-};
-
-std::string tensorType(llvm::ArrayRef<int64_t> shape, llvm::StringRef elt) {
-  std::string s = "tensor<";
-  for (int64_t d : shape)
-    s += std::to_string(d) + "x";
-  return s + elt.str() + ">";
-}
-
-/// A dense i32 literal in MLIR's hex form (little-endian).
-std::string denseInts(const std::vector<int64_t> &values) {
-  std::string s = "dense<\"0x";
-  for (int64_t v : values) {
-    uint32_t u = static_cast<uint32_t>(static_cast<int32_t>(v));
-    for (int byte = 0; byte < 4; ++byte)
-      s += llvm::formatv("{0:X-2}", (u >> (8 * byte)) & 0xFF).str();
-  }
-  return s + "\">";
-}
-
-std::string moduleText(const LayerSpec &c) {
-  std::string in = tensorType(c.inShape(), "f32");
-  std::string out = tensorType(c.outShape, "f32");
-  std::string attrs = llvm::formatv(
-      "input_bits = {0} : i64, input_scale = 1.0 : f64, input_signed = {1}, "
-      "weight_bits = {2} : i64, weight_symmetric = {3}, weight_ints = {4} : "
-      "{5}, weight_scales = dense<1.0> : {6}, weight_zero_points = {7} : {8}, "
-      "weights = dense<0.0> : {9}",
-      c.inputBits, c.inputSigned ? "true" : "false", c.weightBits,
-      c.symmetric ? "true" : "false", denseInts(c.ints),
-      tensorType({c.groups, c.k, c.n}, "i32"),
-      tensorType({c.groups * c.n}, "f32"), denseInts(c.zeros),
-      tensorType({c.groups * c.n}, "i32"),
-      tensorType({c.groups, c.k, c.n}, "f32"));
-  if (c.conv)
-    attrs += llvm::formatv(
-        ", kind = #cim<kind conv>, group = {0} : i64, kernel_shape = "
-        "array<i64: {1}, {2}>, strides = array<i64: {3}, {3}>, dilations = "
-        "array<i64: {4}, {4}>, pads_begin = array<i64: {5}, {5}>, pads_end = "
-        "array<i64: {6}, {6}>",
-        c.groups, c.kh, c.kw, c.stride, c.dilation, c.padBegin, c.padEnd);
-  else
-    attrs += ", kind = #cim<kind gemm>";
-  return llvm::formatv("func.func @main(%x: {0}) -> {1} {{\n"
-                       "  %0 = cim.layer \"l\" %x {{{2}} : ({0}) -> {1}\n"
-                       "  return %0 : {1}\n}\n",
-                       in, out, attrs);
-}
+std::string moduleText(const LayerSpec &c) { return test::layerFunction(c); }
 
 /// A gemm with the given weights [k, n] (symmetric, zero points 0) and
 /// unsigned inputs [m, k].
@@ -293,46 +235,7 @@ void drawCase(uint64_t seed, LayerSpec &c, target::TargetChip &chip) {
   st.drift.nuMean = 0.05;
   st.drift.nuSigma = 0.01;
   chip.periphery.adcBits = 3;
-  if (c.conv) {
-    c.groups = uniformInt(rng, 1, 2);
-    c.channels = c.groups * uniformInt(rng, 1, 3);
-    c.batch = uniformInt(rng, 1, 2);
-    c.kh = uniformInt(rng, 1, 3);
-    c.kw = uniformInt(rng, 1, 3);
-    c.stride = uniformInt(rng, 1, 2);
-    c.dilation = uniformInt(rng, 1, 2);
-    c.padBegin = uniformInt(rng, 0, 1);
-    c.padEnd = uniformInt(rng, 0, 1);
-    int64_t spanH = (c.kh - 1) * c.dilation + 1;
-    int64_t spanW = (c.kw - 1) * c.dilation + 1;
-    c.height = uniformInt(
-        rng, std::max<int64_t>(1, spanH - c.padBegin - c.padEnd), 6);
-    c.width = uniformInt(
-        rng, std::max<int64_t>(1, spanW - c.padBegin - c.padEnd), 6);
-    c.n = uniformInt(rng, 1, 4);
-    c.k = c.channels / c.groups * c.kh * c.kw;
-    int64_t oh = (c.height + c.padBegin + c.padEnd - spanH) / c.stride + 1;
-    int64_t ow = (c.width + c.padBegin + c.padEnd - spanW) / c.stride + 1;
-    c.outShape = {c.batch, c.groups * c.n, oh, ow};
-  } else {
-    c.k = uniformInt(rng, 1, 40);
-    c.n = uniformInt(rng, 1, 12);
-    c.m = uniformInt(rng, 1, 4);
-    c.outShape = {c.m, c.n};
-  }
-  int64_t qmax = c.symmetric ? (int64_t{1} << (c.weightBits - 1)) - 1
-                             : (int64_t{1} << c.weightBits) - 1;
-  for (int64_t i = 0; i < c.groups * c.k * c.n; ++i)
-    c.ints.push_back(uniformInt(rng, c.symmetric ? -qmax : 0, qmax));
-  for (int64_t i = 0; i < c.groups * c.n; ++i)
-    c.zeros.push_back(c.symmetric ? 0 : uniformInt(rng, 0, qmax));
-  int64_t lo = c.inputSigned ? -((int64_t{1} << (c.inputBits - 1)) - 1) : 0;
-  int64_t hi = c.inputSigned ? (int64_t{1} << (c.inputBits - 1)) - 1
-                             : (int64_t{1} << c.inputBits) - 1;
-  int64_t count =
-      c.conv ? c.batch * c.channels * c.height * c.width : c.m * c.k;
-  for (int64_t i = 0; i < count; ++i)
-    c.inputs.push_back(uniformInt(rng, lo, hi));
+  test::drawLayerShapeAndValues(rng, c);
 }
 
 // With every effect off a cell conducts exactly its digit, each read is the
