@@ -40,15 +40,6 @@ bool nncc::coreRuns(DigitalOpClass opClass, const target::TargetChip &chip) {
   return false;
 }
 
-namespace {
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims)
-    n *= std::max<int64_t>(d, 0);
-  return n;
-}
-} // namespace
-
 int64_t nncc::digitalOpsPerInference(Operation *op) {
   DigitalOpClass opClass = classifyDigitalOp(op);
   if (opClass == DigitalOpClass::Layout || op->getNumResults() == 0)
@@ -58,15 +49,17 @@ int64_t nncc::digitalOpsPerInference(Operation *op) {
     return 0;
   int64_t batch =
       type.getRank() > 0 ? std::max<int64_t>(type.getDimSize(0), 1) : 1;
-  int64_t elements = product(type.getShape()) / batch;
+  int64_t elements = ShapedType::getNumElements(type.getShape()) / batch;
   int64_t perElement =
       llvm::TypeSwitch<Operation *, int64_t>(op)
-          .Case<nn::MaxPoolOp, nn::AveragePoolOp>(
-              [](auto pool) { return product(pool.getKernelShape()); })
+          .Case<nn::MaxPoolOp, nn::AveragePoolOp>([](auto pool) {
+            return ShapedType::getNumElements(pool.getKernelShape());
+          })
           .Case([](nn::GlobalAveragePoolOp pool) {
             auto in = cast<RankedTensorType>(pool.getX().getType());
-            return in.getRank() > 2 ? product(in.getShape().drop_front(2))
-                                    : int64_t{1};
+            return in.getRank() > 2
+                       ? ShapedType::getNumElements(in.getShape().drop_front(2))
+                       : int64_t{1};
           })
           .Case([](nn::SoftmaxOp) { return int64_t{3}; })
           .Case([](nn::BatchNormalizationOp) { return int64_t{2}; })

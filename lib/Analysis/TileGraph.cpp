@@ -68,13 +68,6 @@ struct ChannelMap {
   double scale = 1;
 };
 
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t p = 1;
-  for (int64_t d : dims)
-    p *= d;
-  return p;
-}
-
 int64_t normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
@@ -84,12 +77,14 @@ int64_t normalizeAxis(int64_t axis, int64_t rank) {
 /// result dimension, with the same outer product before it.
 std::optional<ChannelMap> throughReshape(RankedTensorType in,
                                          RankedTensorType out, ChannelMap m) {
-  int64_t inner = product(in.getShape().drop_front(m.axis + 1));
-  int64_t outer = product(in.getShape().take_front(m.axis));
+  int64_t inner =
+      ShapedType::getNumElements(in.getShape().drop_front(m.axis + 1));
+  int64_t outer = ShapedType::getNumElements(in.getShape().take_front(m.axis));
   for (int64_t b = 0; b < out.getRank(); ++b) {
-    if (product(out.getShape().take_front(b)) != outer)
+    if (ShapedType::getNumElements(out.getShape().take_front(b)) != outer)
       continue;
-    int64_t newInner = product(out.getShape().drop_front(b + 1));
+    int64_t newInner =
+        ShapedType::getNumElements(out.getShape().drop_front(b + 1));
     if ((m.offset * inner) % newInner || (m.stride * inner) % newInner)
       continue;
     return ChannelMap{b, m.offset * inner / newInner,
@@ -175,7 +170,7 @@ bool consumerRows(cim::LayerOp layer, const ChannelMap &m, RowMap &rows) {
   auto in = cast<RankedTensorType>(layer.getInput().getType());
   cim::LayerOp::MatrixShape shape = layer.getMatrixShape();
   if (layer.getKind() == cim::LayerKind::Conv) {
-    int64_t window = product(layer.getKernelShape());
+    int64_t window = ShapedType::getNumElements(layer.getKernelShape());
     if (m.axis != 1 || in.getRank() < 3 || window <= 0 ||
         shape.depth % window != 0 ||
         in.getDimSize(1) != shape.groups * (shape.depth / window))
