@@ -157,6 +157,49 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
   int64_t bestCost = cost;
   std::vector<int> best = core;
 
+  // Core-to-core traffic (bits between the tiles on c and the tiles on d)
+  // and core distances, dense, when the chip has few enough cores.  A
+  // whole-core swap then costs O(cores) instead of reading every edge of
+  // every tile on both cores (64 arrays per core and a few edges each make
+  // that ~1,000 scattered reads); the delta is the same integer, so the run
+  // is the same.  Kept up to date by every applied move.
+  const bool coreMatrix = m <= options.annealCoreMatrixMaxCores;
+  std::vector<int64_t> coreTraffic;
+  std::vector<int32_t> coreDist;
+  std::vector<int64_t> coreDegree; // adjacency entries of a core's tiles
+  auto moveTraffic = [&](int t, int from, int to) {
+    for (int64_t j = g.offset[t], e = g.offset[t + 1]; j < e; ++j) {
+      int cu = core[g.neighbour[j]];
+      int64_t w = g.weight[j];
+      coreTraffic[size_t(from) * m + cu] -= w;
+      coreTraffic[size_t(cu) * m + from] -= w;
+      coreTraffic[size_t(to) * m + cu] += w;
+      coreTraffic[size_t(cu) * m + to] += w;
+    }
+    int64_t deg = g.offset[t + 1] - g.offset[t];
+    coreDegree[from] -= deg;
+    coreDegree[to] += deg;
+  };
+  auto loadCoreMatrix = [&] {
+    if (!coreMatrix)
+      return;
+    coreTraffic.assign(size_t(m) * m, 0);
+    coreDegree.assign(m, 0);
+    for (int t = 0; t < n; ++t) {
+      coreDegree[core[t]] += g.offset[t + 1] - g.offset[t];
+      for (int64_t j = g.offset[t], e = g.offset[t + 1]; j < e; ++j)
+        coreTraffic[size_t(core[t]) * m + core[g.neighbour[j]]] +=
+            g.weight[j];
+    }
+  };
+  if (coreMatrix) {
+    coreDist.resize(size_t(m) * m);
+    for (int a = 0; a < m; ++a)
+      for (int b = 0; b < m; ++b)
+        coreDist[size_t(a) * m + b] = int32_t(dist(a, b));
+    loadCoreMatrix();
+  }
+
   Rng rng{options.seed ^ 0x5deece66dULL};
 
   // One proposal: t (on c1) moves to c2, swapping with t2 if t2 >= 0.
@@ -203,6 +246,21 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
       // Whole-core swap: edges inside c1, inside c2 and between them keep
       // their length.
       int64_t delta = 0;
+      if (coreMatrix && m < coreDegree[c1] + coreDegree[c2]) {
+        // Traffic from c1 to d now travels from c2 and vice versa:
+        // sum over d != c1, c2 of (W[c1][d] - W[c2][d]) (D[c2][d] - D[c1][d]).
+        const int64_t *w1 = &coreTraffic[size_t(c1) * m];
+        const int64_t *w2 = &coreTraffic[size_t(c2) * m];
+        const int32_t *d1 = &coreDist[size_t(c1) * m];
+        const int32_t *d2 = &coreDist[size_t(c2) * m];
+        auto term = [&](int d) { return (w1[d] - w2[d]) * (d2[d] - d1[d]); };
+        for (int d = 0; d < m; ++d)
+          delta += term(d);
+        delta -= term(c1) + term(c2);
+        visits += uint64_t(m);
+        pr = {t, -1, c1, c2, true, delta};
+        return true;
+      }
       for (int side = 0; side < 2; ++side) {
         int from = side ? c2 : c1, to = side ? c1 : c2;
         for (int s = 0; s < fill[from]; ++s) {
@@ -262,10 +320,26 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
                        slotTile.begin() + size_t(pr.c2) * k);
       std::swap(fill[pr.c1], fill[pr.c2]);
       std::swap(used[pr.c1], used[pr.c2]);
+      if (coreMatrix) {
+        std::swap_ranges(coreTraffic.begin() + size_t(pr.c1) * m,
+                         coreTraffic.begin() + size_t(pr.c1 + 1) * m,
+                         coreTraffic.begin() + size_t(pr.c2) * m);
+        for (int d = 0; d < m; ++d)
+          std::swap(coreTraffic[size_t(d) * m + pr.c1],
+                    coreTraffic[size_t(d) * m + pr.c2]);
+        std::swap(coreDegree[pr.c1], coreDegree[pr.c2]);
+      }
       for (int c : {pr.c1, pr.c2})
         for (int s = 0; s < fill[c]; ++s)
           core[slotTile[size_t(c) * k + s]] = c;
     } else if (pr.t2 >= 0) {
+      // Moved one after the other so that the edge t - t2 is counted with
+      // the other tile's current core each time.
+      if (coreMatrix) {
+        moveTraffic(pr.t, pr.c1, pr.c2);
+        core[pr.t] = pr.c2;
+        moveTraffic(pr.t2, pr.c2, pr.c1);
+      }
       std::swap(slotTile[size_t(pr.c1) * k + tileSlot[pr.t]],
                 slotTile[size_t(pr.c2) * k + tileSlot[pr.t2]]);
       std::swap(tileSlot[pr.t], tileSlot[pr.t2]);
@@ -278,6 +352,8 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
         used[pr.c2] -= demand(pr.t2);
       }
     } else {
+      if (coreMatrix)
+        moveTraffic(pr.t, pr.c1, pr.c2);
       int s = tileSlot[pr.t];
       int last = slotTile[size_t(pr.c1) * k + --fill[pr.c1]];
       slotTile[size_t(pr.c1) * k + s] = last;
@@ -348,8 +424,10 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
 
   for (int run = 0; run < runs && !stats.wallClockLimitHit && !overWork();
        ++run) {
-    if (run > 0)
+    if (run > 0) {
       load(best);
+      loadCoreMatrix();
+    }
     double temperature = t0;
     for (int stage = 0; stage < stages; ++stage, temperature *= alpha) {
       window =

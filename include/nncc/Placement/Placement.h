@@ -139,6 +139,12 @@ struct PlacementOptions {
   /// time.  Measured at ~3 to 4 ns per entry on the 2-core CI machine
   /// (docs/performance.md, "Placement"), so the default is about 6 to 8 s.
   uint64_t annealMaxWork = 2000000000;
+  /// Up to this many cores the annealer keeps a dense core-to-core traffic
+  /// matrix (8 bytes per pair of cores) and prices a whole-core swap in
+  /// O(cores) instead of reading every edge of both cores' tiles.  The
+  /// cost changes are the same integers either way, so the placement is
+  /// the same; only the time (and the work count) differ.  0 = never.
+  int annealCoreMatrixMaxCores = 1024;
   /// Attempt Z3 only if N <= exactMaxTiles and N * M <= exactMaxVariables.
   bool exact = true;
   int exactMaxTiles = 64;
