@@ -42,6 +42,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/IR/OperationSupport.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -213,6 +214,11 @@ cl::opt<uint64_t> placementSeed("seed", cl::desc("Placement seed"),
 cl::opt<double> placementTimeout(
     "place-timeout", cl::desc("Placement wall-clock limit in seconds"),
     cl::init(30.0), cl::sub(compileCmd));
+cl::opt<bool> compileTiming(
+    "timing",
+    cl::desc("Print the wall time of each compile step (import, every pass, "
+             "schedules, PPA, rendering and writing each output) to stderr"),
+    cl::init(false), cl::sub(compileCmd));
 cl::opt<std::string> signedScheme(
     "scheme",
     cl::desc("Override the target's signed-weight scheme "
@@ -549,14 +555,28 @@ int runCompile(mlir::MLIRContext &context) {
     return failTarget(chip.takeError());
   if (outputPath == "-")
     return fail(modelPath, "compile needs an output directory (-o out/)");
+  // --timing: MLIR's timing manager, with the pass managers' timers nested
+  // under the same root as the compile's own steps; printed on return.
+  mlir::DefaultTimingManager timing;
+  timing.setEnabled(compileTiming);
+  timing.setDisplayMode(mlir::DefaultTimingManager::DisplayMode::Tree);
+  mlir::TimingScope rootTimer = timing.getRootScope();
+  mlir::TimingScope stepTimer = rootTimer.nest("import ONNX");
+  auto step = [&](StringRef name) {
+    stepTimer.stop();
+    stepTimer = rootTimer.nest(name);
+  };
   auto module = importModel(context, 0);
   if (!module)
     return 1;
+  step("summarize model");
   ModelSummary modelSummary = summarizeModel(*module);
 
   // The mapping pipeline: docs/architecture.md.
   (*module)->setAttr(cim::kTargetAttrName, makeTargetAttr(&context, *chip));
   mlir::PassManager pm(&context);
+  step("mapping passes");
+  pm.enableTiming(stepTimer);
   pm.addPass(createLowerNNToCIM());
   QuantizeLayersOptions quantize;
   quantize.weightBits =
@@ -583,12 +603,16 @@ int runCompile(mlir::MLIRContext &context) {
     if (beforePlacement.totalArrays > beforePlacement.chipArrays) {
       if (!timeMultiplex)
         return reportDoesNotFit(beforePlacement);
+      step("time multiplexing");
       mlir::PassManager groupPm(&context);
+      groupPm.enableTiming(stepTimer);
       groupPm.addPass(createTimeMultiplex());
       if (mlir::failed(groupPm.run(*module)))
         return 1;
     }
+    step("placement");
     mlir::PassManager placePm(&context);
+    placePm.enableTiming(stepTimer);
     PlaceTilesOptions place;
     place.seed = placementSeed;
     place.timeout = placementTimeout;
@@ -596,6 +620,7 @@ int runCompile(mlir::MLIRContext &context) {
     if (mlir::failed(placePm.run(*module)))
       return 1;
   }
+  step("summarize mapping");
   MappingSummary mapping = summarizeMapping(*module);
   std::string hostOps = offChipOps(*module, *chip);
   if (!hostOps.empty())
@@ -606,6 +631,7 @@ int runCompile(mlir::MLIRContext &context) {
 
   // Every output is rendered before the first is written, so a failing step
   // leaves the output directory untouched.
+  step("programming schedule");
   ProgrammingOptions programmingOptions;
   module->walk([&](cim::MVMOp mvm) {
     if (auto core = mvm.getCore())
@@ -621,6 +647,7 @@ int runCompile(mlir::MLIRContext &context) {
       buildProgrammingSchedule(*module, *chip, programmingOptions);
   if (!programming)
     return fail(programming.takeError());
+  step("execution schedule");
   Expected<ExecutionSchedule> execution = buildExecutionSchedule(*module, *chip);
   if (!execution)
     return fail(execution.takeError());
@@ -628,6 +655,7 @@ int runCompile(mlir::MLIRContext &context) {
   // that the report can show it and a failing simulation writes nothing.
   std::optional<SimulationReport> simulation;
   if (!compileSimulate.empty()) {
+    step("accuracy simulation");
     std::string adc = simulateCalibration.empty()
                           ? calibrationPath + ":64"
                           : std::string(simulateCalibration);
@@ -638,6 +666,7 @@ int runCompile(mlir::MLIRContext &context) {
     simulation = std::move(*simulated);
   }
   // PPA: docs/ppa-model.md.
+  step("PPA");
   ppa::CompileReport report;
   if (simulation) {
     report.simulation.emplace();
@@ -653,8 +682,10 @@ int runCompile(mlir::MLIRContext &context) {
                                               modelSummary.totalMacs));
 
   std::vector<std::pair<std::string, std::string>> outputs;
+  step("render outputs");
   auto render = [&](StringRef name,
                     llvm::function_ref<void(raw_ostream &)> body) {
+    mlir::TimingScope renderTimer = stepTimer.nest(name);
     std::string text;
     raw_string_ostream os(text);
     body(os);
@@ -694,6 +725,7 @@ int runCompile(mlir::MLIRContext &context) {
     render("simulation.json",
            [&](raw_ostream &os) { writeSimulationJson(*simulation, os); });
 
+  step("write outputs");
   if (std::error_code ec = sys::fs::create_directories(outputPath))
     return fail(outputPath, "cannot create directory: " + ec.message());
   std::string names;
