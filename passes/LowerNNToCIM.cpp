@@ -205,9 +205,7 @@ LogicalResult Lowering::lowerConv(nn::ConvOp conv) {
   // matrix[g][r][j] = W[g*N + j][r] with r the flattened (c, kernel...) index.
   std::vector<float> matrix(groups * k * n);
   for (int64_t g = 0; g < groups; ++g)
-    for (int64_t j = 0; j < n; ++j)
-      for (int64_t r = 0; r < k; ++r)
-        matrix[(g * k + r) * n + j] = (*w)[(g * n + j) * k + r];
+    transposeMatrix(w->data() + g * n * k, n, k, matrix.data() + g * k * n);
   nn::WindowGeometry geom = nn::getWindowGeometry(conv);
   OpBuilder b(conv);
   SmallVector<NamedAttribute> extra{
@@ -231,14 +229,20 @@ LogicalResult Lowering::lowerGemm(nn::GemmOp gemm) {
     return gemm.emitError("the B operand of Gemm must be a constant to be "
                           "stored in crossbar arrays");
   auto bType = cast<RankedTensorType>(gemm.getB().getType());
+  if (bType.getRank() != 2)
+    return gemm.emitError("the B operand of Gemm must be a 2-D matrix");
   int64_t k = gemm.getTransB() ? bType.getDimSize(1) : bType.getDimSize(0);
   int64_t n = gemm.getTransB() ? bType.getDimSize(0) : bType.getDimSize(1);
   float alpha = gemm.getAlpha().convertToFloat();
+  if (static_cast<int64_t>(w->size()) != k * n)
+    return gemm.emitError("the B operand of Gemm has the wrong size");
   std::vector<float> matrix(k * n);
-  for (int64_t r = 0; r < k; ++r)
-    for (int64_t j = 0; j < n; ++j)
-      matrix[r * n + j] =
-          alpha * (*w)[gemm.getTransB() ? j * k + r : r * n + j];
+  if (gemm.getTransB())
+    transposeMatrix(w->data(), n, k, matrix.data());
+  else
+    std::copy(w->begin(), w->end(), matrix.begin());
+  for (float &value : matrix)
+    value *= alpha;
   auto outType = cast<RankedTensorType>(gemm.getType());
   std::optional<std::vector<float>> bias;
   Value fullBias; // C that varies along M stays a digital add

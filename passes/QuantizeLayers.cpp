@@ -147,54 +147,60 @@ void QuantizeLayersPass::quantizeWeights(cim::LayerOp layer, OpBuilder &b) {
   int64_t qmaxSym = (int64_t{1} << (bits - 1)) - 1;
   int64_t qmaxAsym = (int64_t{1} << bits) - 1;
 
-  std::vector<float> scales(g * n);
-  std::vector<int32_t> zeros(g * n, 0), ints(w.size());
-  double errSq = 0, normSq = 0;
-  // Channel (gi, j) owns weights [gi][*][j]; per-tensor uses one range.
-  auto channelRange = [&](int64_t gi, int64_t j) {
-    float lo = INFINITY, hi = -INFINITY;
-    for (int64_t gg = 0; gg < g; ++gg)
-      for (int64_t jj = 0; jj < n; ++jj) {
-        if (perChannel && (gg != gi || jj != j))
-          continue;
-        for (int64_t r = 0; r < k; ++r) {
-          float v = w[(gg * k + r) * n + jj];
-          lo = std::min(lo, v);
-          hi = std::max(hi, v);
-        }
-      }
-    return std::make_pair(lo, hi);
-  };
-  std::pair<float, float> tensorRange;
-  if (!perChannel)
-    tensorRange = channelRange(0, 0);
+  // Channel (gi, j) owns column j of group gi: weights [gi][*][j].  Both
+  // passes walk the matrix row by row (a column walk strides by n floats
+  // and misses the cache on every element of a large layer).
+  const int64_t channels = g * n;
+  std::vector<float> lo(channels, INFINITY), hi(channels, -INFINITY);
   for (int64_t gi = 0; gi < g; ++gi)
-    for (int64_t j = 0; j < n; ++j) {
-      auto [lo, hi] = perChannel ? channelRange(gi, j) : tensorRange;
-      double scale;
-      int64_t zero = 0;
-      if (symmetric) {
-        double maxAbs = std::max(std::fabs(lo), std::fabs(hi));
-        scale = maxAbs > 0 ? maxAbs / qmaxSym : 1.0;
-      } else {
-        lo = std::min(lo, 0.0f); // keep 0 exactly representable
-        hi = std::max(hi, 0.0f);
-        scale = hi > lo ? (static_cast<double>(hi) - lo) / qmaxAsym : 1.0;
-        zero = std::clamp<int64_t>(roundHalfAway(-lo / scale), 0, qmaxAsym);
+    for (int64_t r = 0; r < k; ++r) {
+      const float *row = &w[(gi * k + r) * n];
+      float *l = &lo[gi * n], *h = &hi[gi * n];
+      for (int64_t j = 0; j < n; ++j) {
+        l[j] = std::min(l[j], row[j]);
+        h[j] = std::max(h[j], row[j]);
       }
-      scales[gi * n + j] = static_cast<float>(scale);
-      zeros[gi * n + j] = static_cast<int32_t>(zero);
-      for (int64_t r = 0; r < k; ++r) {
-        int64_t idx = (gi * k + r) * n + j;
-        int64_t q = roundHalfAway(w[idx] / scale) + zero;
-        q = symmetric ? std::clamp<int64_t>(q, -qmaxSym, qmaxSym)
-                      : std::clamp<int64_t>(q, 0, qmaxAsym);
+    }
+  if (!perChannel && channels > 0) {
+    float tensorLo = *std::min_element(lo.begin(), lo.end());
+    float tensorHi = *std::max_element(hi.begin(), hi.end());
+    std::fill(lo.begin(), lo.end(), tensorLo);
+    std::fill(hi.begin(), hi.end(), tensorHi);
+  }
+  std::vector<float> scales(channels);
+  std::vector<double> divisor(channels); // the unrounded scale
+  std::vector<int32_t> zeros(channels, 0), ints(w.size());
+  for (int64_t c = 0; c < channels; ++c) {
+    double scale;
+    int64_t zero = 0;
+    if (symmetric) {
+      double maxAbs = std::max(std::fabs(lo[c]), std::fabs(hi[c]));
+      scale = maxAbs > 0 ? maxAbs / qmaxSym : 1.0;
+    } else {
+      float l = std::min(lo[c], 0.0f); // keep 0 exactly representable
+      float h = std::max(hi[c], 0.0f);
+      scale = h > l ? (static_cast<double>(h) - l) / qmaxAsym : 1.0;
+      zero = std::clamp<int64_t>(roundHalfAway(-l / scale), 0, qmaxAsym);
+    }
+    divisor[c] = scale;
+    scales[c] = static_cast<float>(scale);
+    zeros[c] = static_cast<int32_t>(zero);
+  }
+  const int64_t qLow = symmetric ? -qmaxSym : 0;
+  const int64_t qHigh = symmetric ? qmaxSym : qmaxAsym;
+  double errSq = 0, normSq = 0;
+  for (int64_t gi = 0; gi < g; ++gi)
+    for (int64_t r = 0; r < k; ++r)
+      for (int64_t j = 0; j < n; ++j) {
+        const int64_t c = gi * n + j, idx = (gi * k + r) * n + j;
+        int64_t q = std::clamp<int64_t>(
+            roundHalfAway(w[idx] / divisor[c]) + zeros[c], qLow, qHigh);
         ints[idx] = static_cast<int32_t>(q);
-        double back = static_cast<float>(scale) * static_cast<double>(q - zero);
+        double back = static_cast<double>(scales[c]) *
+                      static_cast<double>(q - zeros[c]);
         errSq += (back - w[idx]) * (back - w[idx]);
         normSq += static_cast<double>(w[idx]) * w[idx];
       }
-    }
   std::string name = layer.getLayerName().str();
   layer.setWeightBitsAttr(b.getI64IntegerAttr(bits));
   layer.setWeightPerChannelAttr(b.getBoolAttr(perChannel));

@@ -6,6 +6,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
 #include <cstring>
 
 using namespace mlir;
@@ -119,4 +120,17 @@ std::vector<int64_t> nncc::getIntValues(ElementsAttr attr) {
   default: break;
   }
   return out;
+}
+
+void nncc::transposeMatrix(const float *src, int64_t rows, int64_t cols,
+                           float *dst) {
+  constexpr int64_t kBlock = 32;
+  for (int64_t r0 = 0; r0 < rows; r0 += kBlock)
+    for (int64_t c0 = 0; c0 < cols; c0 += kBlock) {
+      const int64_t r1 = std::min(rows, r0 + kBlock);
+      const int64_t c1 = std::min(cols, c0 + kBlock);
+      for (int64_t r = r0; r < r1; ++r)
+        for (int64_t c = c0; c < c1; ++c)
+          dst[c * rows + r] = src[r * cols + c];
+    }
 }

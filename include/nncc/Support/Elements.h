@@ -36,6 +36,12 @@ std::vector<float> getF32Values(mlir::ElementsAttr attr);
 /// Values of an integer ElementsAttr (any width, dense or dense_resource).
 std::vector<int64_t> getIntValues(mlir::ElementsAttr attr);
 
+/// dst[c * rows + r] = src[r * cols + c]: a row-major rows x cols matrix
+/// transposed in cache-sized blocks (a plain loop strides through one of
+/// the two and misses the cache on every element of a large layer).
+void transposeMatrix(const float *src, int64_t rows, int64_t cols,
+                     float *dst);
+
 } // namespace nncc
 
 #endif // NNCC_SUPPORT_ELEMENTS_H
