@@ -275,30 +275,66 @@ llvm::Error scheduleArray(const LayerCellDigits &digits, cim::MVMOp mvm,
   // Groups are runs of parallelCells cells of the whole rows x cols array
   // in row-major order; a group costs its largest expected pulse count.
   const int64_t pc = model.parallelCells;
+  std::vector<double> expected(static_cast<size_t>(levels));
+  for (int64_t d = 0; d < levels; ++d)
+    expected[d] = model.perLevel[d].expectedPulses;
+  // A group's cost is the largest E_d of its cells; E_0 = 0 and E_d >= 1
+  // otherwise, so a group with any programmed cell has a positive cost and
+  // counts as one parallel group.  Both sums are branch-free: random digits
+  // make `level == 0` unpredictable, and with one cell per group every cell
+  // would otherwise be a mispredicted branch.
   int64_t currentGroup = -1;
   double groupMax = 0, slots = 0;
-  for (int64_t r = 0; r < a.physicalRows; ++r)
-    for (int64_t c = 0; c < a.physicalCols; ++c) {
-      const uint16_t level = levelOf[r * a.physicalCols + c];
-      if (level >= levels)
-        return makeError(llvm::formatv(
-            "array {0}: cell ({1}, {2}) needs level {3}, the device has {4}",
-            a.id, r, c, level, levels));
-      ++a.cellsPerLevel[level];
-      if (level == 0)
-        continue;
-      const double e = model.perLevel[level].expectedPulses;
-      const int64_t group = (r * cols + c) / pc;
+  int64_t parallelGroups = 0;
+  auto closeGroup = [&] {
+    slots += groupMax; // adding 0 leaves the sum unchanged
+    parallelGroups += groupMax > 0;
+  };
+  // Locals, not members of `a`: the counts below would otherwise make the
+  // compiler reload them for every cell.
+  const int64_t physRows = a.physicalRows, physCols = a.physicalCols;
+  int64_t *perLevel = a.cellsPerLevel.data();
+  const double *expectedOf = expected.data();
+  for (int64_t r = 0; r < physRows && physCols > 0; ++r) {
+    const uint16_t *rowLevels = &levelOf[r * physCols];
+    const uint16_t rowMax = *std::max_element(rowLevels, rowLevels + physCols);
+    if (rowMax >= levels) {
+      const int64_t c = std::find_if(rowLevels, rowLevels + physCols,
+                                     [&](uint16_t l) { return l >= levels; }) -
+                        rowLevels;
+      return makeError(llvm::formatv(
+          "array {0}: cell ({1}, {2}) needs level {3}, the device has {4}",
+          a.id, r, c, rowLevels[c], levels));
+    }
+    // Cells (r, c) of one group are runs of c; the group index advances
+    // run by run, without a division per cell.
+    int64_t pos = r * cols;
+    int64_t group = pos / pc;
+    int64_t groupEnd = (group + 1) * pc;
+    for (int64_t c = 0; c < physCols;) {
+      const int64_t runEnd = std::min(physCols, c + (groupEnd - pos));
+      double runMax = 0;
+      for (; c < runEnd; ++c) {
+        const uint16_t level = rowLevels[c];
+        ++perLevel[level];
+        runMax = std::max(runMax, expectedOf[level]);
+      }
       if (group != currentGroup) {
-        slots += groupMax;
-        ++a.parallelGroups;
+        closeGroup();
         currentGroup = group;
-        groupMax = e;
+        groupMax = runMax;
       } else {
-        groupMax = std::max(groupMax, e);
+        groupMax = std::max(groupMax, runMax);
+      }
+      pos = r * cols + c;
+      if (pos == groupEnd) {
+        ++group;
+        groupEnd += pc;
       }
     }
-  slots += groupMax;
+  }
+  closeGroup();
+  a.parallelGroups = parallelGroups;
   for (int64_t d = 1; d < levels; ++d) {
     const double n = static_cast<double>(a.cellsPerLevel[d]);
     a.programmedCells += a.cellsPerLevel[d];
