@@ -207,7 +207,8 @@ void QuantizeLayersPass::quantizeWeights(cim::LayerOp layer, OpBuilder &b) {
   layer.setWeightSymmetricAttr(b.getBoolAttr(symmetric));
   layer.setWeightScalesAttr(makeF32Elements(ctx, {g * n}, scales, name + ".scales"));
   layer.setWeightZeroPointsAttr(makeI32Elements(ctx, {g * n}, zeros, name + ".zero_points"));
-  layer.setWeightIntsAttr(makeI32Elements(ctx, {g, k, n}, ints, name + ".q"));
+  layer.setWeightIntsAttr(
+      makeNarrowIntElements(ctx, {g, k, n}, ints, name + ".q"));
   layer.setWeightErrorAttr(
       b.getF64FloatAttr(normSq > 0 ? std::sqrt(errSq / normSq) : 0.0));
 }

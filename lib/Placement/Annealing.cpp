@@ -100,6 +100,10 @@ Graph buildGraph(const PlacementProblem &p) {
   return g;
 }
 
+/// An uphill change of more than this many temperatures is never accepted:
+/// the uniform draw is at least 2^-53, so -log(u) <= 53 ln 2 = 36.74.
+constexpr double kMaxUphillOverT = 36.8;
+
 } // namespace
 
 AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
@@ -448,9 +452,18 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
         Proposal pr;
         if (!propose(pr))
           continue;
-        if (pr.delta <= 0 ||
-            double(pr.delta) < -temperature * std::log(rng.unit()))
+        // u is drawn for every uphill proposal (the RNG sequence does not
+        // depend on the shortcut); -log(u) <= 53 ln 2 < 36.8 for u in
+        // (2^-53, 1], so larger changes are rejected without the log.
+        if (pr.delta <= 0) {
           apply(pr);
+        } else {
+          const double u = rng.unit();
+          const double d = double(pr.delta);
+          if (d < kMaxUphillOverT * temperature &&
+              d < -temperature * std::log(u))
+            apply(pr);
+        }
       }
       if (cost < bestCost) {
         bestCost = cost;

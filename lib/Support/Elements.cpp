@@ -7,6 +7,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 using namespace mlir;
@@ -76,6 +77,28 @@ ElementsAttr nncc::makeI32Elements(MLIRContext *context,
   return makeElements(
       RankedTensorType::get(shape, IntegerType::get(context, 32)), values,
       blobName);
+}
+
+ElementsAttr nncc::makeNarrowIntElements(MLIRContext *context,
+                                         ArrayRef<int64_t> shape,
+                                         ArrayRef<int32_t> values,
+                                         StringRef blobName) {
+  auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  auto narrowed = [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> narrow(values.begin(), values.end());
+    return makeElements(RankedTensorType::get(
+                            shape, IntegerType::get(context, 8 * sizeof(T))),
+                        ArrayRef<T>(narrow), blobName);
+  };
+  auto fits = [&](int64_t min, int64_t max) {
+    return values.empty() || (*lo >= min && *hi <= max);
+  };
+  if (fits(INT8_MIN, INT8_MAX))
+    return narrowed(int8_t());
+  if (fits(INT16_MIN, INT16_MAX))
+    return narrowed(int16_t());
+  return makeI32Elements(context, shape, values, blobName);
 }
 
 std::vector<float> nncc::getF32Values(ElementsAttr attr) {

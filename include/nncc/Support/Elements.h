@@ -30,6 +30,14 @@ mlir::ElementsAttr makeI32Elements(mlir::MLIRContext *context,
                                    llvm::ArrayRef<int32_t> values,
                                    llvm::StringRef blobName);
 
+/// An integer ElementsAttr of `shape` in the narrowest of i8, i16 and i32
+/// that holds every value (quantized weights: 8-bit codes take one byte
+/// each in the IR, its bytecode and its textual blobs, not four).
+mlir::ElementsAttr makeNarrowIntElements(mlir::MLIRContext *context,
+                                         llvm::ArrayRef<int64_t> shape,
+                                         llvm::ArrayRef<int32_t> values,
+                                         llvm::StringRef blobName);
+
 /// Values of a float ElementsAttr (dense or dense_resource) as floats;
 /// empty if the attribute has no data.
 std::vector<float> getF32Values(mlir::ElementsAttr attr);
