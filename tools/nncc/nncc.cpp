@@ -32,6 +32,7 @@
 #include "nncc/Simulation/Simulator.h"
 #include "nncc/Support/Datasets.h"
 #include "nncc/Support/Diagnostics.h"
+#include "nncc/Support/OutputDirectory.h"
 #include "nncc/Target/TargetLoader.h"
 #include "nncc/Target/TargetSchema.h"
 #include "nncc/Target/TargetSummary.h"
@@ -43,6 +44,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -629,8 +631,26 @@ int runCompile(mlir::MLIRContext &context) {
               "host runs them: "
            << hostOps << '\n';
 
-  // Every output is rendered before the first is written, so a failing step
-  // leaves the output directory untouched.
+  // The mapped program is final: its printing starts now, on a worker
+  // thread, while the schedules are computed.  Every output goes to a
+  // temporary file, renamed into place only when all are complete
+  // (OutputDirectory.h), so a failing step leaves the directory as it was.
+  auto targetText = MemoryBuffer::getFile(targetPath);
+  if (!targetText)
+    return fail(targetPath,
+                "cannot read file: " + targetText.getError().message());
+  auto writer = OutputDirectoryWriter::create(outputPath);
+  if (!writer)
+    return fail(writer.takeError());
+  auto output = [&](StringRef name, std::function<void(raw_ostream &)> body) {
+    (*writer)->add(name, [&rootTimer, name = name.str(),
+                          body = std::move(body)](raw_ostream &os) {
+      mlir::TimingScope fileTimer = rootTimer.nest("write " + name);
+      body(os);
+    });
+  };
+  output("mapped.mlir", [&](raw_ostream &os) { module->print(os); });
+
   step("programming schedule");
   ProgrammingOptions programmingOptions;
   module->walk([&](cim::MVMOp mvm) {
@@ -681,64 +701,39 @@ int runCompile(mlir::MLIRContext &context) {
                                     2.0 * static_cast<double>(
                                               modelSummary.totalMacs));
 
-  std::vector<std::pair<std::string, std::string>> outputs;
-  step("render outputs");
-  auto render = [&](StringRef name,
-                    llvm::function_ref<void(raw_ostream &)> body) {
-    mlir::TimingScope renderTimer = stepTimer.nest(name);
-    std::string text;
-    raw_string_ostream os(text);
-    body(os);
-    outputs.emplace_back(name.str(), std::move(text));
-  };
-  render("mapped.mlir", [&](raw_ostream &os) { module->print(os); });
-  render("mapping.txt", [&](raw_ostream &os) {
+  step("write outputs");
+  output("programming.bin",
+         [&](raw_ostream &os) { writeProgrammingBinary(*programming, os); });
+  output("programming.json",
+         [&](raw_ostream &os) { writeProgrammingJson(*programming, os); });
+  output("execution.json",
+         [&](raw_ostream &os) { writeExecutionJson(*execution, os); });
+  output("mapping.txt", [&](raw_ostream &os) {
     printMappingSummary(mapping, os);
     printExecutionSummary(*execution, os);
     printTimeMultiplexing(*execution, *programming,
                           chip->device.statistics.endurance, os);
   });
-  render("mapping.json",
+  output("mapping.json",
          [&](raw_ostream &os) { printMappingSummaryJson(mapping, os); });
-  render("programming.json",
-         [&](raw_ostream &os) { writeProgrammingJson(*programming, os); });
-  render("programming.bin",
-         [&](raw_ostream &os) { writeProgrammingBinary(*programming, os); });
-  render("execution.json",
-         [&](raw_ostream &os) { writeExecutionJson(*execution, os); });
-  render("summary.txt",
+  output("summary.txt",
          [&](raw_ostream &os) { printModelSummary(modelSummary, os); });
   // The chip description travels with the program (nncc simulate reads it).
-  {
-    auto text = MemoryBuffer::getFile(targetPath);
-    if (!text)
-      return fail(targetPath, "cannot read file: " + text.getError().message());
-    render("target.yaml", [&](raw_ostream &os) { os << (*text)->getBuffer(); });
-  }
-  render("report.txt",
+  output("target.yaml",
+         [&](raw_ostream &os) { os << (*targetText)->getBuffer(); });
+  output("report.txt",
          [&](raw_ostream &os) { ppa::writeReportText(report, os); });
-  render("report.json",
+  output("report.json",
          [&](raw_ostream &os) { ppa::writeReportJson(report, os); });
-  render("report.html",
+  output("report.html",
          [&](raw_ostream &os) { ppa::writeReportHtml(report, os); });
   if (simulation)
-    render("simulation.json",
+    output("simulation.json",
            [&](raw_ostream &os) { writeSimulationJson(*simulation, os); });
-
-  step("write outputs");
-  if (std::error_code ec = sys::fs::create_directories(outputPath))
-    return fail(outputPath, "cannot create directory: " + ec.message());
-  std::string names;
-  for (const auto &[name, text] : outputs) {
-    SmallString<256> path(outputPath);
-    sys::path::append(path, name);
-    if (Error e = writeToOutput(path, [&](raw_ostream &os) {
-          os << text;
-          return Error::success();
-        }))
-      return fail(std::move(e));
-    names += (names.empty() ? "" : ",") + name;
-  }
+  if (Error e = (*writer)->commit())
+    return fail(std::move(e));
+  std::string names = llvm::join((*writer)->names(), ",");
+  stepTimer.stop();
   outs() << "model: " << modelPath << " (" << modelSummary.layers.size()
          << " layers, " << modelSummary.totalParameters << " parameters, "
          << modelSummary.totalMacs << " MACs)\n";

@@ -1,0 +1,94 @@
+//===- OutputDirectory.cpp - All-or-nothing writes of several files -------===//
+#include "nncc/Support/OutputDirectory.h"
+
+#include "nncc/Support/Errors.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Threading.h"
+
+using namespace llvm;
+using namespace nncc;
+
+Expected<std::unique_ptr<OutputDirectoryWriter>>
+OutputDirectoryWriter::create(StringRef directory) {
+  bool existed = sys::fs::is_directory(directory);
+  if (std::error_code ec = sys::fs::create_directories(directory))
+    return makeError(directory + ": cannot create directory: " + ec.message());
+  return std::unique_ptr<OutputDirectoryWriter>(
+      new OutputDirectoryWriter(directory, !existed));
+}
+
+OutputDirectoryWriter::OutputDirectoryWriter(StringRef directory, bool created)
+    : directory(directory.str()), createdDirectory(created),
+      // Two workers: the large mapped program on one, the rest on the other.
+      pool(hardware_concurrency(2)) {}
+
+OutputDirectoryWriter::~OutputDirectoryWriter() {
+  pool.wait();
+  if (!committed)
+    discard();
+}
+
+void OutputDirectoryWriter::add(StringRef name,
+                                std::function<void(raw_ostream &)> print) {
+  files.push_back(std::make_unique<File>());
+  File *file = files.back().get();
+  file->name = name.str();
+  pool.async([this, file, print = std::move(print)] {
+    SmallString<256> model(directory);
+    sys::path::append(model, "." + file->name + ".tmp-%%%%%%%%");
+    int fd = -1;
+    if (std::error_code ec =
+            sys::fs::createUniqueFile(model, fd, file->temporary)) {
+      file->temporary.clear();
+      file->error = directory + ": cannot create a file: " + ec.message();
+      return;
+    }
+    raw_fd_ostream os(fd, /*shouldClose=*/true);
+    print(os);
+    os.close();
+    if (os.has_error()) {
+      file->error = (file->temporary + ": " + os.error().message()).str();
+      os.clear_error();
+    }
+  });
+}
+
+Error OutputDirectoryWriter::commit() {
+  pool.wait();
+  for (const std::unique_ptr<File> &file : files)
+    if (!file->error.empty()) {
+      discard();
+      return makeError(file->error);
+    }
+  for (const std::unique_ptr<File> &file : files) {
+    SmallString<256> path(directory);
+    sys::path::append(path, file->name);
+    if (std::error_code ec = sys::fs::rename(file->temporary, path)) {
+      discard();
+      return makeError(path + ": cannot write: " + ec.message());
+    }
+    file->temporary.clear();
+  }
+  committed = true;
+  return Error::success();
+}
+
+std::vector<std::string> OutputDirectoryWriter::names() const {
+  std::vector<std::string> out;
+  for (const std::unique_ptr<File> &file : files)
+    out.push_back(file->name);
+  return out;
+}
+
+void OutputDirectoryWriter::discard() {
+  for (const std::unique_ptr<File> &file : files)
+    if (!file->temporary.empty()) {
+      sys::fs::remove(file->temporary);
+      file->temporary.clear();
+    }
+  // Only a directory this writer created, and only if it is empty.
+  if (createdDirectory)
+    sys::fs::remove(directory);
+}
