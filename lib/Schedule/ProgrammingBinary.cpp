@@ -14,54 +14,14 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 
 using namespace nncc;
 
-int64_t nncc::programmingBitsPerCell(int64_t levels) {
-  int64_t bits = 0;
-  while ((int64_t{1} << bits) < levels)
-    ++bits;
-  return bits;
-}
-
 //===----------------------------------------------------------------------===//
 // Writer
 //===----------------------------------------------------------------------===//
-
-namespace {
-
-/// Packs fixed-width values LSB-first; the last byte is padded with zeros.
-class BitPacker {
-public:
-  BitPacker(llvm::raw_ostream &os, int64_t bits) : os(os), bits(bits) {}
-
-  void put(uint16_t value) {
-    pending |= static_cast<uint32_t>(value) << pendingBits;
-    pendingBits += bits;
-    while (pendingBits >= 8) {
-      os << static_cast<char>(pending & 0xff);
-      pending >>= 8;
-      pendingBits -= 8;
-    }
-  }
-
-  void flush() {
-    if (pendingBits > 0)
-      os << static_cast<char>(pending & 0xff);
-    pending = 0;
-    pendingBits = 0;
-  }
-
-private:
-  llvm::raw_ostream &os;
-  int64_t bits;
-  // At most 7 leftover bits plus one value of at most 16 bits.
-  uint32_t pending = 0;
-  int64_t pendingBits = 0;
-};
-
-} // namespace
 
 void nncc::writeProgrammingBinary(const ProgrammingSchedule &s,
                                   llvm::raw_ostream &os) {
@@ -86,10 +46,11 @@ void nncc::writeProgrammingBinary(const ProgrammingSchedule &s,
     write<uint32_t>(os, static_cast<uint32_t>(a.physicalCols), le);
     if (replica)
       continue;
-    BitPacker packer(os, bits);
-    for (uint16_t level : a.cellLevels())
-      packer.put(level);
-    packer.flush();
+    // The schedule holds the levels in this file's packing.
+    assert(a.cells->bitsPerCell() == bits &&
+           a.cells->size() == a.physicalRows * a.physicalCols);
+    llvm::ArrayRef<uint8_t> packed = a.cells->bytes();
+    os.write(reinterpret_cast<const char *>(packed.data()), packed.size());
   }
 }
 
@@ -189,18 +150,9 @@ nncc::readProgrammingBinary(llvm::StringRef bytes) {
       // Now cells * bits <= 8 * left: no overflow below.
       const uint64_t dataBytes = (cells * bits + 7) / 8;
       const auto *data = reinterpret_cast<const uint8_t *>(bytes.data() + at);
-      auto byteAt = [&](uint64_t i) -> uint32_t {
-        return i < dataBytes ? data[i] : 0;
-      };
-      const uint32_t mask = (uint32_t{1} << bits) - 1;
       auto levels = std::make_shared<std::vector<uint16_t>>(cells);
       for (uint64_t c = 0; c < cells; ++c) {
-        // A level of at most 16 bits starting at bit `first % 8` lies
-        // within three bytes.
-        const uint64_t first = c * bits;
-        const uint32_t window = byteAt(first / 8) | byteAt(first / 8 + 1) << 8 |
-                                byteAt(first / 8 + 2) << 16;
-        const uint32_t value = (window >> (first % 8)) & mask;
+        const uint32_t value = PackedLevels::read(data, dataBytes, bits, c);
         if (value >= static_cast<uint64_t>(file.levels))
           return fail(llvm::formatv("inconsistent: array {0}, cell ({1}, {2}) "
                                     "holds level {3}, the file has {4} levels",

@@ -258,8 +258,7 @@ llvm::Error scheduleArray(const LayerCellDigits &digits, cim::MVMOp mvm,
   auto cells = digits.tileDigits(mvm);
   if (!cells)
     return cells.takeError();
-  a.cells = std::make_shared<const std::vector<uint16_t>>(std::move(*cells));
-  const std::vector<uint16_t> &levelOf = *a.cells;
+  const std::vector<uint16_t> &levelOf = *cells;
   a.physicalRows = mvm.getPhysicalRows();
   a.physicalCols = mvm.getPhysicalColumns();
   if (a.physicalRows * a.physicalCols != static_cast<int64_t>(levelOf.size()))
@@ -335,6 +334,9 @@ llvm::Error scheduleArray(const LayerCellDigits &digits, cim::MVMOp mvm,
   }
   closeGroup();
   a.parallelGroups = parallelGroups;
+  // Every level is below `levels` (checked above), so it fits the bits.
+  a.cells = std::make_shared<const PackedLevels>(
+      levelOf, programmingBitsPerCell(levels));
   for (int64_t d = 1; d < levels; ++d) {
     const double n = static_cast<double>(a.cellsPerLevel[d]);
     a.programmedCells += a.cellsPerLevel[d];

@@ -34,9 +34,6 @@ inline constexpr uint64_t kProgrammingBinaryRecordBytes = 16;
 /// replica_of of an array that is not a replica.
 inline constexpr uint32_t kProgrammingBinaryNoReplica = 0xffffffffu;
 
-/// Bits that hold one of `levels` levels: ceil(log2(levels)) (levels >= 2).
-int64_t programmingBitsPerCell(int64_t levels);
-
 /// Writes programming.bin version 2 for `schedule`.
 void writeProgrammingBinary(const ProgrammingSchedule &schedule,
                             llvm::raw_ostream &os);

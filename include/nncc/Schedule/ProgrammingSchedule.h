@@ -29,6 +29,7 @@
 #define NNCC_SCHEDULE_PROGRAMMINGSCHEDULE_H
 
 #include "nncc/Dialect/CIM/CIMDialect.h"
+#include "nncc/Schedule/PackedLevels.h"
 #include "nncc/Target/TargetChip.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -145,10 +146,11 @@ struct ArrayProgramming {
   bool referenceColumn = false;
   int64_t physicalRows = 0, physicalCols = 0; ///< the tile's used cells
   /// Target level of every used cell, row-major [physicalRows,
-  /// physicalCols]; the rest of the array stays at level 0.  Replicas
-  /// share their tile's vector.
-  std::shared_ptr<const std::vector<uint16_t>> cells;
-  const std::vector<uint16_t> &cellLevels() const { return *cells; }
+  /// physicalCols], packed (PackedLevels.h); the rest of the array stays at
+  /// level 0.  Replicas share their tile's levels.
+  std::shared_ptr<const PackedLevels> cells;
+  /// The levels unpacked, one per used cell.
+  std::vector<uint16_t> cellLevels() const { return cells->unpack(); }
   /// Used cells per level (size levels); unused cells are not counted.
   std::vector<int64_t> cellsPerLevel;
   int64_t unusedCells = 0;

@@ -37,7 +37,8 @@ void addArray(ProgrammingSchedule &s, int64_t id, int64_t rows, int64_t cols,
   a.id = id;
   a.physicalRows = rows;
   a.physicalCols = cols;
-  a.cells = std::make_shared<const std::vector<uint16_t>>(std::move(levels));
+  a.cells = std::make_shared<const PackedLevels>(
+      levels, programmingBitsPerCell(s.model.levels));
   s.arrays.push_back(std::move(a));
 }
 
