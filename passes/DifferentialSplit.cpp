@@ -59,7 +59,13 @@ struct DifferentialSplitPass
       }
       int64_t bits = static_cast<int64_t>(*layer.getWeightBits());
       bool symmetric = layer.getWeightSymmetric().value_or(true);
-      std::vector<int64_t> q = getIntValues(layer.getWeightIntsAttr());
+      std::optional<std::vector<int32_t>> q =
+          getI32Values(layer.getWeightIntsAttr());
+      if (!q) {
+        layer.emitError("layer '")
+            << layer.getLayerName() << "': weight codes exceed 32 bits";
+        return WalkResult::interrupt();
+      }
       std::vector<int64_t> z = getIntValues(layer.getWeightZeroPointsAttr());
       auto shape = layer.getMatrixShape();
       // Bits of the largest stored value, from the data: a layer whose
@@ -74,7 +80,7 @@ struct DifferentialSplitPass
         for (int64_t k = 0; k < shape.depth; ++k)
           for (int64_t n = 0; n < shape.columns; ++n) {
             int64_t idx = (g * shape.depth + k) * shape.columns + n;
-            int64_t v = q[idx] - z[g * shape.columns + n];
+            int64_t v = (*q)[idx] - z[g * shape.columns + n];
             int64_t stored = offset ? v + offsets[g * shape.columns + n]
                                     : std::abs(v);
             largest = std::max(largest, stored);

@@ -38,7 +38,8 @@ using namespace nncc;
 // LayerCellDigits
 //===----------------------------------------------------------------------===//
 
-llvm::Expected<LayerCellDigits> LayerCellDigits::create(cim::LayerOp layer) {
+llvm::Expected<LayerCellDigits::Source>
+LayerCellDigits::Source::of(cim::LayerOp layer) {
   auto fail = [&](const llvm::Twine &message) {
     return makeError("cim.layer '" + layer.getLayerName() + "': " + message);
   };
@@ -47,37 +48,66 @@ llvm::Expected<LayerCellDigits> LayerCellDigits::create(cim::LayerOp layer) {
   if (!layer.getSignedScheme() || !layer.getBitsPerCell() ||
       !layer.getWeightSlices())
     return fail("needs signed_scheme, bits_per_cell and weight_slices");
+  Source s;
+  s.layerName = layer.getLayerName().str();
+  s.scheme = *layer.getSignedScheme();
+  s.bits = static_cast<int64_t>(*layer.getBitsPerCell());
+  s.slices = static_cast<int64_t>(*layer.getWeightSlices());
+  auto shape = layer.getMatrixShape();
+  s.groups = shape.groups;
+  s.depth = shape.depth;
+  s.columns = shape.columns;
+  s.weightInts = layer.getWeightIntsAttr();
+  s.zeroPoints = layer.getWeightZeroPointsAttr();
+  s.offsets = layer.getWeightOffsetsAttr();
+  return s;
+}
+
+llvm::Expected<LayerCellDigits> LayerCellDigits::create(cim::LayerOp layer) {
+  auto source = Source::of(layer);
+  if (!source)
+    return source.takeError();
+  return create(*source);
+}
+
+llvm::Expected<LayerCellDigits>
+LayerCellDigits::create(const Source &source) {
+  auto fail = [&](const llvm::Twine &message) {
+    return makeError("cim.layer '" + source.layerName + "': " + message);
+  };
   LayerCellDigits d;
-  d.scheme = *layer.getSignedScheme();
-  d.bits = static_cast<int64_t>(*layer.getBitsPerCell());
-  d.slices = static_cast<int64_t>(*layer.getWeightSlices());
+  d.scheme = source.scheme;
+  d.bits = source.bits;
+  d.slices = source.slices;
   if (d.bits < 1 || d.bits > 16 || d.slices < 1 || d.bits * d.slices > 62)
     return fail("bad bit-slicing attributes");
-  auto shape = layer.getMatrixShape();
-  d.groups = shape.groups;
-  d.depth = shape.depth;
-  d.columns = shape.columns;
+  d.groups = source.groups;
+  d.depth = source.depth;
+  d.columns = source.columns;
   const int64_t G = d.groups, K = d.depth, N = d.columns;
 
-  std::vector<int64_t> q = getIntValues(layer.getWeightIntsAttr());
-  std::vector<int64_t> z = getIntValues(layer.getWeightZeroPointsAttr());
-  if (static_cast<int64_t>(q.size()) != G * K * N ||
+  // 32-bit codes: half the memory of 64-bit ones for the largest layers.
+  std::optional<std::vector<int32_t>> q = getI32Values(source.weightInts);
+  if (!q)
+    return fail("weight codes exceed 32 bits");
+  std::vector<int64_t> z = getIntValues(source.zeroPoints);
+  if (static_cast<int64_t>(q->size()) != G * K * N ||
       static_cast<int64_t>(z.size()) != G * N)
     return fail("weight_ints must be [G, K, N] and weight_zero_points [G*N]");
   if (d.scheme == cim::SignedScheme::OffsetReference) {
-    if (!layer.getWeightOffsetsAttr())
+    if (!source.offsets)
       return fail("the offset scheme needs weight_offsets");
-    d.offsets = getIntValues(layer.getWeightOffsetsAttr());
+    d.offsets = getIntValues(source.offsets);
     if (static_cast<int64_t>(d.offsets.size()) != G * N)
       return fail("weight_offsets must have G*N elements");
   }
-  d.values.resize(q.size());
+  d.values.resize(q->size());
   const int64_t limit = int64_t{1} << (d.bits * d.slices);
   for (int64_t g = 0; g < G; ++g)
     for (int64_t k = 0; k < K; ++k)
       for (int64_t n = 0; n < N; ++n) {
         const int64_t i = (g * K + k) * N + n;
-        const int64_t v = q[i] - z[g * N + n];
+        const int64_t v = int64_t{(*q)[i]} - z[g * N + n];
         const int64_t stored = d.scheme == cim::SignedScheme::OffsetReference
                                    ? v + d.offsets[g * N + n]
                                    : (v < 0 ? -v : v);
@@ -86,28 +116,50 @@ llvm::Expected<LayerCellDigits> LayerCellDigits::create(cim::LayerOp layer) {
               "stored weight {0} (group {1}, row {2}, column {3}) does not "
               "fit {4} slices of {5} bits",
               stored, g, k, n, d.slices, d.bits));
-        d.values[i] = v;
+        if (v < INT32_MIN || v > INT32_MAX)
+          return fail(llvm::formatv("weight value {0} (group {1}, row {2}, "
+                                    "column {3}) exceeds 32 bits",
+                                    v, g, k, n));
+        d.values[i] = static_cast<int32_t>(v);
       }
   return d;
 }
 
+TileRange TileRange::of(cim::MVMOp mvm) {
+  TileRange t;
+  t.array = mvm.getArray();
+  t.group = mvm.getGroup();
+  t.rowBegin = mvm.getRowBegin();
+  t.rowEnd = mvm.getRowEnd();
+  t.colBegin = mvm.getColBegin();
+  t.colEnd = mvm.getColEnd();
+  t.sliceBegin = mvm.getSliceBegin();
+  t.sliceEnd = mvm.getSliceEnd();
+  t.referenceColumn = mvm.getReferenceColumn();
+  return t;
+}
+
 llvm::Expected<std::vector<uint16_t>>
 LayerCellDigits::tileDigits(cim::MVMOp mvm) const {
-  const int64_t g = mvm.getGroup(), rb = mvm.getRowBegin(),
-                re = mvm.getRowEnd(), cb = mvm.getColBegin(),
-                ce = mvm.getColEnd(), sb = mvm.getSliceBegin(),
-                se = mvm.getSliceEnd();
+  return tileDigits(TileRange::of(mvm));
+}
+
+llvm::Expected<std::vector<uint16_t>>
+LayerCellDigits::tileDigits(const TileRange &tile) const {
+  const int64_t g = tile.group, rb = tile.rowBegin, re = tile.rowEnd,
+                cb = tile.colBegin, ce = tile.colEnd, sb = tile.sliceBegin,
+                se = tile.sliceEnd;
   if (g < 0 || g >= groups || rb < 0 || re <= rb || re > depth || cb < 0 ||
       ce <= cb || ce > columns || sb < 0 || se <= sb || se > slices)
     return makeError(llvm::formatv(
         "cim.mvm of array {0}: tile ranges fall outside the weight matrix",
-        mvm.getArray()));
-  if (mvm.getReferenceColumn() && scheme != cim::SignedScheme::OffsetReference)
+        tile.array));
+  if (tile.referenceColumn && scheme != cim::SignedScheme::OffsetReference)
     return makeError(llvm::formatv(
         "cim.mvm of array {0}: only the offset scheme has reference columns",
-        mvm.getArray()));
+        tile.array));
   const cim::TileLayout layout{scheme, re - rb, ce - cb, se - sb,
-                               mvm.getReferenceColumn()};
+                               tile.referenceColumn};
   const int64_t physCols = layout.physicalColumns();
   std::vector<uint16_t> cells(
       static_cast<size_t>(layout.physicalRows() * physCols), 0);
@@ -237,30 +289,31 @@ namespace {
 
 struct WorkItem {
   size_t layer; // index into the layers' digits
-  cim::MVMOp mvm;
+  TileRange tile;
   std::string layerName;
+  std::vector<int64_t> replicas; // `replica_arrays` of the tile
 };
 
-/// Fills `a` from `mvm`'s tile: levels, per-level counts, expected pulses,
+/// Fills `a` for `tile`: levels, per-level counts, expected pulses,
 /// failures, time and energy.
-llvm::Error scheduleArray(const LayerCellDigits &digits, cim::MVMOp mvm,
+llvm::Error scheduleArray(const LayerCellDigits &digits, const TileRange &tile,
                           const ProgrammingModel &model, int64_t rows,
                           int64_t cols, ArrayProgramming &a) {
-  a.id = mvm.getArray();
-  a.group = mvm.getGroup();
-  a.rowBegin = mvm.getRowBegin();
-  a.rowEnd = mvm.getRowEnd();
-  a.colBegin = mvm.getColBegin();
-  a.colEnd = mvm.getColEnd();
-  a.sliceBegin = mvm.getSliceBegin();
-  a.sliceEnd = mvm.getSliceEnd();
-  a.referenceColumn = mvm.getReferenceColumn();
-  auto cells = digits.tileDigits(mvm);
+  a.id = tile.array;
+  a.group = tile.group;
+  a.rowBegin = tile.rowBegin;
+  a.rowEnd = tile.rowEnd;
+  a.colBegin = tile.colBegin;
+  a.colEnd = tile.colEnd;
+  a.sliceBegin = tile.sliceBegin;
+  a.sliceEnd = tile.sliceEnd;
+  a.referenceColumn = tile.referenceColumn;
+  auto cells = digits.tileDigits(tile);
   if (!cells)
     return cells.takeError();
   const std::vector<uint16_t> &levelOf = *cells;
-  a.physicalRows = mvm.getPhysicalRows();
-  a.physicalCols = mvm.getPhysicalColumns();
+  a.physicalRows = tile.physicalRows;
+  a.physicalCols = tile.physicalCols;
   if (a.physicalRows * a.physicalCols != static_cast<int64_t>(levelOf.size()))
     return makeError(llvm::formatv("array {0}: inconsistent tile size", a.id));
   if (a.physicalRows > rows || a.physicalCols > cols)
@@ -350,13 +403,26 @@ llvm::Error scheduleArray(const LayerCellDigits &digits, cim::MVMOp mvm,
 
 } // namespace
 
-llvm::Expected<ProgrammingSchedule>
-nncc::buildProgrammingSchedule(ModuleOp module, const target::TargetChip &chip,
-                               const ProgrammingOptions &options) {
+struct ArrayProgrammingJob::Impl {
+  ProgrammingSchedule schedule; // target, array size and model only
+  std::vector<LayerCellDigits::Source> layers;
+  std::vector<WorkItem> items;
+};
+
+ArrayProgrammingJob::ArrayProgrammingJob(std::unique_ptr<Impl> impl)
+    : impl(std::move(impl)) {}
+ArrayProgrammingJob::ArrayProgrammingJob(ArrayProgrammingJob &&) = default;
+ArrayProgrammingJob &
+ArrayProgrammingJob::operator=(ArrayProgrammingJob &&) = default;
+ArrayProgrammingJob::~ArrayProgrammingJob() = default;
+
+llvm::Expected<ArrayProgrammingJob>
+ArrayProgrammingJob::collect(ModuleOp module, const target::TargetChip &chip) {
   auto model = makeProgrammingModel(chip);
   if (!model)
     return model.takeError();
-  ProgrammingSchedule s;
+  auto impl = std::make_unique<Impl>();
+  ProgrammingSchedule &s = impl->schedule;
   s.target = chip.name;
   s.rows = chip.array.rows;
   s.cols = chip.array.cols;
@@ -375,9 +441,9 @@ nncc::buildProgrammingSchedule(ModuleOp module, const target::TargetChip &chip,
           attr.getRows(), attr.getCols(), attr.getLevels(), attr.getName(),
           s.target, s.rows, s.cols, s.model.levels));
 
-  // Read every layer's stored values once, then the arrays in parallel.
-  std::vector<LayerCellDigits> layers;
-  std::vector<WorkItem> items;
+  // Every layer's weight attributes and every tile's ranges: run() needs
+  // nothing else from the IR (attributes are immutable; the passes that
+  // run meanwhile replace other attributes, never these).
   std::optional<llvm::Error> walkError;
   module.walk([&](cim::LayerOp layer) {
     if (!layer.isPartitioned()) {
@@ -385,45 +451,71 @@ nncc::buildProgrammingSchedule(ModuleOp module, const target::TargetChip &chip,
                             "' is not partitioned onto arrays");
       return WalkResult::interrupt();
     }
-    auto digits = LayerCellDigits::create(layer);
-    if (!digits) {
-      walkError = digits.takeError();
+    auto source = LayerCellDigits::Source::of(layer);
+    if (!source) {
+      walkError = source.takeError();
       return WalkResult::interrupt();
     }
-    layers.push_back(std::move(*digits));
+    impl->layers.push_back(std::move(*source));
     layer.getBody().walk([&](cim::MVMOp mvm) {
-      items.push_back({layers.size() - 1, mvm, layer.getLayerName().str()});
+      WorkItem item{impl->layers.size() - 1, TileRange::of(mvm),
+                    layer.getLayerName().str(),
+                    {}};
+      item.tile.physicalRows = mvm.getPhysicalRows();
+      item.tile.physicalCols = mvm.getPhysicalColumns();
+      // Replicas (--nncc-replicate: `replica_arrays` on a tile) hold the
+      // same cells in arrays of their own.  Read by name so that tiles
+      // without the attribute need nothing from it.
+      if (auto replicas =
+              mvm->getAttrOfType<DenseI64ArrayAttr>("replica_arrays"))
+        item.replicas.assign(replicas.asArrayRef().begin(),
+                             replicas.asArrayRef().end());
+      impl->items.push_back(std::move(item));
     });
     return WalkResult::advance();
   });
   if (walkError)
     return std::move(*walkError);
+  return ArrayProgrammingJob(std::move(impl));
+}
 
+llvm::Expected<ProgrammingSchedule> ArrayProgrammingJob::run() {
+  ProgrammingSchedule s = impl->schedule;
+  // Each layer's stored values (one pass over its codes), then the arrays.
+  std::vector<std::optional<LayerCellDigits>> layers(impl->layers.size());
+  std::vector<std::string> layerErrors(impl->layers.size());
+  llvm::parallelFor(0, layers.size(), [&](size_t i) {
+    auto digits = LayerCellDigits::create(impl->layers[i]);
+    if (digits)
+      layers[i] = std::move(*digits);
+    else
+      layerErrors[i] = llvm::toString(digits.takeError());
+  });
+  for (const std::string &error : layerErrors)
+    if (!error.empty())
+      return makeError(error);
+  const std::vector<WorkItem> &items = impl->items;
   std::vector<ArrayProgramming> arrays(items.size());
   std::vector<std::string> errors(items.size());
   llvm::parallelFor(0, items.size(), [&](size_t i) {
     arrays[i].layer = items[i].layerName;
-    if (llvm::Error err = scheduleArray(layers[items[i].layer], items[i].mvm,
-                                        s.model, s.rows, s.cols, arrays[i]))
+    if (llvm::Error err = scheduleArray(*layers[items[i].layer],
+                                        items[i].tile, s.model, s.rows, s.cols,
+                                        arrays[i]))
       errors[i] = llvm::toString(std::move(err));
   });
   for (const std::string &error : errors)
     if (!error.empty())
       return makeError("programming: " + error);
 
-  // Replicas (--nncc-replicate: `replica_arrays` on a tile) hold the same
-  // cells in arrays of their own.  Read by name so that tiles without the
-  // attribute need nothing from it.
   const size_t primaries = arrays.size();
   for (size_t i = 0; i < primaries; ++i)
-    if (auto replicas =
-            items[i].mvm->getAttrOfType<DenseI64ArrayAttr>("replica_arrays"))
-      for (int64_t id : replicas.asArrayRef()) {
-        ArrayProgramming copy = arrays[i];
-        copy.id = id;
-        copy.replicaOf = arrays[i].id;
-        arrays.push_back(std::move(copy));
-      }
+    for (int64_t id : items[i].replicas) {
+      ArrayProgramming copy = arrays[i];
+      copy.id = id;
+      copy.replicaOf = arrays[i].id;
+      arrays.push_back(std::move(copy));
+    }
 
   std::stable_sort(arrays.begin(), arrays.end(),
                    [](const ArrayProgramming &a, const ArrayProgramming &b) {
@@ -440,14 +532,24 @@ nncc::buildProgrammingSchedule(ModuleOp module, const target::TargetChip &chip,
           "programming: array {0} holds two tiles (layers '{1}' and '{2}')",
           arrays[i].id, arrays[i - 1].layer, arrays[i].layer));
   }
+  s.arrays = std::move(arrays);
+  return s;
+}
 
+void nncc::completeProgrammingSchedule(ProgrammingSchedule &s,
+                                       const ProgrammingOptions &options) {
   // Cores: arrays of one core one after another, in ascending id order.
   // Program groups: one after another; within a group, cores in parallel.
   std::map<int64_t, CoreProgramming> cores;
   std::map<int64_t, GroupProgramming> groups;
   std::map<std::pair<int64_t, int64_t>, double> groupCoreTime;
+  s.cores.clear();
+  s.groups.clear();
   s.cellsPerLevel.assign(static_cast<size_t>(s.model.levels), 0);
-  for (ArrayProgramming &a : arrays) {
+  s.unusedCells = s.programmedCells = 0;
+  s.expectedPulses = s.expectedFailingCells = s.energy = s.time = 0;
+  s.criticalCore = -1;
+  for (ArrayProgramming &a : s.arrays) {
     auto it = options.coreOfArray.find(a.id);
     a.core =
         it != options.coreOfArray.end() ? it->second : a.id / s.arraysPerCore;
@@ -494,7 +596,18 @@ nncc::buildProgrammingSchedule(ModuleOp module, const target::TargetChip &chip,
     }
     s.groups.push_back(group);
   }
-  s.arrays = std::move(arrays);
+}
+
+llvm::Expected<ProgrammingSchedule>
+nncc::buildProgrammingSchedule(ModuleOp module, const target::TargetChip &chip,
+                               const ProgrammingOptions &options) {
+  auto job = ArrayProgrammingJob::collect(module, chip);
+  if (!job)
+    return job.takeError();
+  auto s = job->run();
+  if (!s)
+    return s.takeError();
+  completeProgrammingSchedule(*s, options);
   return s;
 }
 

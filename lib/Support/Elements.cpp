@@ -145,6 +145,42 @@ std::vector<int64_t> nncc::getIntValues(ElementsAttr attr) {
   return out;
 }
 
+std::optional<std::vector<int32_t>> nncc::getI32Values(ElementsAttr attr) {
+  std::vector<int32_t> out;
+  auto type = cast<ShapedType>(attr.getType());
+  auto integer = dyn_cast<IntegerType>(type.getElementType());
+  if (!integer)
+    return out;
+  auto raw = rawData(attr);
+  if (!raw || integer.getWidth() > 32 ||
+      (integer.getWidth() == 32 && integer.isUnsigned())) {
+    // Wide or unusual storage: through the 64-bit reader, checked.
+    std::vector<int64_t> wide = getIntValues(attr);
+    out.reserve(wide.size());
+    for (int64_t v : wide) {
+      if (v < INT32_MIN || v > INT32_MAX)
+        return std::nullopt;
+      out.push_back(static_cast<int32_t>(v));
+    }
+    return out;
+  }
+  const int64_t n = type.getNumElements();
+  const bool u = integer.isUnsigned();
+  switch (integer.getWidth()) {
+  case 8: u ? appendAs<uint8_t>(raw->first, raw->second, n, out)
+            : appendAs<int8_t>(raw->first, raw->second, n, out); break;
+  case 16: u ? appendAs<uint16_t>(raw->first, raw->second, n, out)
+             : appendAs<int16_t>(raw->first, raw->second, n, out); break;
+  case 32: appendAs<int32_t>(raw->first, raw->second, n, out); break;
+  default: {
+    // i1 .. i31 of a dense literal: through APInt.
+    std::vector<int64_t> wide = getIntValues(attr);
+    out.assign(wide.begin(), wide.end());
+  }
+  }
+  return out;
+}
+
 void nncc::transposeMatrix(const float *src, int64_t rows, int64_t cols,
                            float *dst) {
   constexpr int64_t kBlock = 32;

@@ -54,6 +54,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <future>
 #include <map>
 
 using namespace llvm;
@@ -600,6 +601,8 @@ int runCompile(mlir::MLIRContext &context) {
     return 1;
   // A mapping beyond the chip is an error unless the user accepts
   // reprogramming between program groups.
+  std::optional<ArrayProgrammingJob> programmingJob;
+  std::future<Expected<ProgrammingSchedule>> programmedArrays;
   {
     MappingSummary beforePlacement = summarizeMapping(*module);
     if (beforePlacement.totalArrays > beforePlacement.chipArrays) {
@@ -612,6 +615,19 @@ int runCompile(mlir::MLIRContext &context) {
       if (mlir::failed(groupPm.run(*module)))
         return 1;
     }
+    // Most of the programming schedule (every cell's level and write cost)
+    // does not depend on the placement: it is computed on other threads
+    // while the placement runs; cores and program groups are added after.
+    step("programming: read tiles");
+    auto job = ArrayProgrammingJob::collect(*module, *chip);
+    if (!job)
+      return fail(job.takeError());
+    programmingJob.emplace(std::move(*job));
+    programmedArrays = std::async(std::launch::async, [&] {
+      mlir::TimingScope cellsTimer =
+          rootTimer.nest("programming: cells (beside placement)");
+      return programmingJob->run();
+    });
     step("placement");
     mlir::PassManager placePm(&context);
     placePm.enableTiming(stepTimer);
@@ -663,10 +679,10 @@ int runCompile(mlir::MLIRContext &context) {
         for (auto [array, core] : llvm::zip(*copies, *cores))
           programmingOptions.coreOfArray[array] = core;
   });
-  Expected<ProgrammingSchedule> programming =
-      buildProgrammingSchedule(*module, *chip, programmingOptions);
+  Expected<ProgrammingSchedule> programming = programmedArrays.get();
   if (!programming)
     return fail(programming.takeError());
+  completeProgrammingSchedule(*programming, programmingOptions);
   step("execution schedule");
   Expected<ExecutionSchedule> execution = buildExecutionSchedule(*module, *chip);
   if (!execution)

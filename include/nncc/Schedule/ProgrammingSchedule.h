@@ -60,15 +60,38 @@ class MVMOp;
 /// (lib/Execution/CIMLayerExecution.cpp), except that a differential_rows
 /// G- cell holds its digit as a positive level (the executor negates it
 /// because the row is driven with the opposite polarity).
+/// The ranges of one tile (a cim.mvm) and its used region, read from the
+/// IR once so that the cells can be computed without it.
+struct TileRange {
+  int64_t array = 0, group = 0, rowBegin = 0, rowEnd = 0, colBegin = 0,
+          colEnd = 0, sliceBegin = 0, sliceEnd = 0;
+  bool referenceColumn = false;
+  int64_t physicalRows = 0, physicalCols = 0; ///< not set by of()
+  static TileRange of(cim::MVMOp mvm);
+};
+
 class LayerCellDigits {
 public:
   /// Reads and checks the layer's attributes; fails if a stored value does
   /// not fit the slices.
   static llvm::Expected<LayerCellDigits> create(cim::LayerOp layer);
 
+  /// What create() reads from a layer, captured so that the digits can be
+  /// computed on another thread while passes rewrite other attributes.
+  struct Source {
+    std::string layerName;
+    cim::SignedScheme scheme = cim::SignedScheme::DifferentialColumns;
+    int64_t bits = 0, slices = 0, groups = 0, depth = 0, columns = 0;
+    mlir::ElementsAttr weightInts, zeroPoints, offsets;
+    /// Fails if the layer is not quantized and bit-sliced.
+    static llvm::Expected<Source> of(cim::LayerOp layer);
+  };
+  static llvm::Expected<LayerCellDigits> create(const Source &source);
+
   /// Digits of `mvm`'s tile, row-major [physical rows, physical columns]
   /// (TileLayout: the tile occupies the top-left corner of its array).
   llvm::Expected<std::vector<uint16_t>> tileDigits(cim::MVMOp mvm) const;
+  llvm::Expected<std::vector<uint16_t>> tileDigits(const TileRange &tile) const;
 
   int64_t bitsPerCell() const { return bits; }
 
@@ -76,7 +99,7 @@ private:
   cim::SignedScheme scheme = cim::SignedScheme::DifferentialColumns;
   int64_t groups = 0, depth = 0, columns = 0; // G, K, N
   int64_t bits = 0, slices = 0;
-  std::vector<int64_t> values;  // v = q - z, [G, K, N]
+  std::vector<int32_t> values;  // v = q - z, [G, K, N]
   std::vector<int64_t> offsets; // offset scheme, [G * N]
 };
 
@@ -209,6 +232,40 @@ struct ProgrammingOptions {
   /// reprograms the chip between groups, so group times add up.
   std::map<int64_t, int64_t> programGroupOfArray;
 };
+
+/// The part of the schedule that does not depend on where the arrays are
+/// placed: every array's cell levels and write-verify cost, most of the
+/// work.  collect() reads the module; run() touches no IR, so `nncc
+/// compile` runs it on other threads while the placement pass rewrites the
+/// tiles' core attributes.
+class ArrayProgrammingJob {
+public:
+  /// Reads the target's programming model, every layer's stored values
+  /// and every tile's ranges; fails as buildProgrammingSchedule does on
+  /// the model, the target and unpartitioned or inconsistent layers.
+  static llvm::Expected<ArrayProgrammingJob>
+  collect(mlir::ModuleOp module, const target::TargetChip &chip);
+  ArrayProgrammingJob(ArrayProgrammingJob &&);
+  ArrayProgrammingJob &operator=(ArrayProgrammingJob &&);
+  ~ArrayProgrammingJob();
+
+  /// Every array (replicas included, ascending id) in a schedule without
+  /// cores, program groups or totals: completeProgrammingSchedule adds
+  /// them.  Fails on a tile beyond the array, a digit beyond the levels or
+  /// an array id used twice.
+  llvm::Expected<ProgrammingSchedule> run();
+
+private:
+  struct Impl;
+  explicit ArrayProgrammingJob(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl;
+};
+
+/// Assigns the arrays of `schedule` (from ArrayProgrammingJob::run) to
+/// cores and program groups and fills the per-core, per-group and chip
+/// totals.
+void completeProgrammingSchedule(ProgrammingSchedule &schedule,
+                                 const ProgrammingOptions &options);
 
 /// The schedule for a mapped module (every cim.layer partitioned).  Fails
 /// if a layer has no body, an array id repeats, a tile exceeds the array,

@@ -11,6 +11,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 
+#include <optional>
 #include <vector>
 
 namespace nncc {
@@ -43,6 +44,11 @@ mlir::ElementsAttr makeNarrowIntElements(mlir::MLIRContext *context,
 std::vector<float> getF32Values(mlir::ElementsAttr attr);
 /// Values of an integer ElementsAttr (any width, dense or dense_resource).
 std::vector<int64_t> getIntValues(mlir::ElementsAttr attr);
+
+/// Values of an integer ElementsAttr as int32 (empty if it has no data);
+/// nullopt if one does not fit.  Half the memory of getIntValues, read
+/// straight from 8-, 16- and 32-bit storage (weight codes of large layers).
+std::optional<std::vector<int32_t>> getI32Values(mlir::ElementsAttr attr);
 
 /// dst[c * rows + r] = src[r * cols + c]: a row-major rows x cols matrix
 /// transposed in cache-sized blocks (a plain loop strides through one of
