@@ -41,6 +41,30 @@ std::optional<std::vector<float>> constantValues(Value v) {
   return values;
 }
 
+/// A float constant's values, in place when the attribute is a plain f32
+/// buffer (ONNX initializers are), else copied: weight matrices are read
+/// once, not copied first.
+struct ConstantFloats {
+  std::vector<float> copy;
+  ArrayRef<float> values;
+};
+std::optional<ConstantFloats> constantFloats(Value v) {
+  auto op = v ? v.getDefiningOp<nn::ConstantOp>() : nn::ConstantOp();
+  if (!op || !cast<ShapedType>(op.getType()).getElementType().isF32())
+    return std::nullopt;
+  ConstantFloats c;
+  if (auto storage = getF32Storage(op.getValue())) {
+    c.values = *storage;
+    return c;
+  }
+  auto values = constantValues(v);
+  if (!values)
+    return std::nullopt;
+  c.copy = std::move(*values);
+  c.values = c.copy;
+  return c;
+}
+
 Value makeConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                    ArrayRef<float> values, StringRef name) {
   return b.create<nn::ConstantOp>(
@@ -154,7 +178,7 @@ private:
   /// Creates the cim.layer replacing `op` (result type taken from `op`).
   cim::LayerOp createLayer(OpBuilder &b, Operation *op, Value input,
                            cim::LayerKind kind, ArrayRef<int64_t> matrixShape,
-                           ArrayRef<float> matrix,
+                           std::vector<float> matrix,
                            std::optional<std::vector<float>> bias,
                            ArrayRef<NamedAttribute> extra, Type resultType);
 
@@ -164,7 +188,7 @@ private:
 cim::LayerOp Lowering::createLayer(OpBuilder &b, Operation *op, Value input,
                                    cim::LayerKind kind,
                                    ArrayRef<int64_t> matrixShape,
-                                   ArrayRef<float> matrix,
+                                   std::vector<float> matrix,
                                    std::optional<std::vector<float>> bias,
                                    ArrayRef<NamedAttribute> extra,
                                    Type resultType) {
@@ -176,7 +200,8 @@ cim::LayerOp Lowering::createLayer(OpBuilder &b, Operation *op, Value input,
       b.getNamedAttr("layer_name", b.getStringAttr(name)),
       b.getNamedAttr("kind", cim::LayerKindAttr::get(ctx, kind)),
       b.getNamedAttr("weights",
-                     makeF32Elements(ctx, matrixShape, matrix, name + ".matrix"))};
+                     makeF32Elements(ctx, matrixShape, std::move(matrix),
+                                     name + ".matrix"))};
   if (bias)
     attrs.push_back(b.getNamedAttr(
         "bias", makeF32Elements(ctx, {static_cast<int64_t>(bias->size())},
@@ -187,7 +212,7 @@ cim::LayerOp Lowering::createLayer(OpBuilder &b, Operation *op, Value input,
 }
 
 LogicalResult Lowering::lowerConv(nn::ConvOp conv) {
-  auto w = constantValues(conv.getW());
+  auto w = constantFloats(conv.getW());
   if (!w)
     return conv.emitError("conv weights must be constants to be stored in "
                           "crossbar arrays");
@@ -203,9 +228,12 @@ LogicalResult Lowering::lowerConv(nn::ConvOp conv) {
   int64_t n = filters / groups;
   int64_t k = wType.getNumElements() / filters; // C/group * prod(kernel)
   // matrix[g][r][j] = W[g*N + j][r] with r the flattened (c, kernel...) index.
+  if (static_cast<int64_t>(w->values.size()) != groups * k * n)
+    return conv.emitError("conv weights do not match their shape");
   std::vector<float> matrix(groups * k * n);
   for (int64_t g = 0; g < groups; ++g)
-    transposeMatrix(w->data() + g * n * k, n, k, matrix.data() + g * k * n);
+    transposeMatrix(w->values.data() + g * n * k, n, k,
+                    matrix.data() + g * k * n);
   nn::WindowGeometry geom = nn::getWindowGeometry(conv);
   OpBuilder b(conv);
   SmallVector<NamedAttribute> extra{
@@ -217,14 +245,14 @@ LogicalResult Lowering::lowerConv(nn::ConvOp conv) {
       b.getNamedAttr("group", b.getI64IntegerAttr(groups))};
   cim::LayerOp layer =
       createLayer(b, conv, conv.getX(), cim::LayerKind::Conv, {groups, k, n},
-                  matrix, bias, extra, conv.getType());
+                  std::move(matrix), bias, extra, conv.getType());
   conv.replaceAllUsesWith(layer.getOutput());
   conv.erase();
   return success();
 }
 
 LogicalResult Lowering::lowerGemm(nn::GemmOp gemm) {
-  auto w = constantValues(gemm.getB());
+  auto w = constantFloats(gemm.getB());
   if (!w)
     return gemm.emitError("the B operand of Gemm must be a constant to be "
                           "stored in crossbar arrays");
@@ -234,13 +262,13 @@ LogicalResult Lowering::lowerGemm(nn::GemmOp gemm) {
   int64_t k = gemm.getTransB() ? bType.getDimSize(1) : bType.getDimSize(0);
   int64_t n = gemm.getTransB() ? bType.getDimSize(0) : bType.getDimSize(1);
   float alpha = gemm.getAlpha().convertToFloat();
-  if (static_cast<int64_t>(w->size()) != k * n)
+  if (static_cast<int64_t>(w->values.size()) != k * n)
     return gemm.emitError("the B operand of Gemm has the wrong size");
   std::vector<float> matrix(k * n);
   if (gemm.getTransB())
-    transposeMatrix(w->data(), n, k, matrix.data());
+    transposeMatrix(w->values.data(), n, k, matrix.data());
   else
-    std::copy(w->begin(), w->end(), matrix.begin());
+    std::copy(w->values.begin(), w->values.end(), matrix.begin());
   for (float &value : matrix)
     value *= alpha;
   auto outType = cast<RankedTensorType>(gemm.getType());
@@ -267,7 +295,8 @@ LogicalResult Lowering::lowerGemm(nn::GemmOp gemm) {
   SmallVector<NamedAttribute> extra{
       b.getNamedAttr("trans_input", b.getBoolAttr(gemm.getTransA()))};
   cim::LayerOp layer = createLayer(b, gemm, gemm.getA(), cim::LayerKind::Gemm,
-                                   {1, k, n}, matrix, bias, extra, outType);
+                                   {1, k, n}, std::move(matrix), bias, extra,
+                                   outType);
   Value result = layer.getOutput();
   if (fullBias) {
     // y = A*B + beta*C with C varying along M: the SFU adds it.
@@ -308,7 +337,8 @@ LogicalResult Lowering::lowerMatMul(nn::MatMulOp matmul) {
         input, b.getDenseI64ArrayAttr({m, k}), b.getBoolAttr(false));
   auto flatType = RankedTensorType::get({m, n}, aType.getElementType());
   cim::LayerOp layer =
-      createLayer(b, matmul, input, cim::LayerKind::Gemm, {1, k, n}, *w,
+      createLayer(b, matmul, input, cim::LayerKind::Gemm, {1, k, n},
+                  std::move(*w),
                   std::nullopt, {b.getNamedAttr("trans_input", b.getBoolAttr(false))},
                   flatType);
   Value result = layer.getOutput();

@@ -18,6 +18,8 @@
 #include "llvm/ADT/DenseMap.h"
 
 #include <algorithm>
+#include <future>
+#include <variant>
 #include <cmath>
 
 namespace nncc {
@@ -68,6 +70,24 @@ llvm::Expected<Tensor> loadCalibration(llvm::StringRef path, double scale,
   return out;
 }
 
+/// A layer's float weight matrix [G, K, N], read from the IR once.
+struct LayerWeights {
+  int64_t groups = 0, depth = 0, columns = 0;
+  std::vector<float> copied; // only if the attribute is not a plain buffer
+  ArrayRef<float> values;
+};
+
+/// A layer's weight quantization, computed without touching the IR.
+struct QuantizedWeights {
+  std::vector<float> scales;
+  std::vector<int32_t> zeros;
+  /// Codes in the narrowest integer type their range fits.
+  std::variant<std::vector<int8_t>, std::vector<int16_t>,
+               std::vector<int32_t>>
+      codes;
+  double relativeError = 0;
+};
+
 struct QuantizeLayersPass
     : nncc::impl::QuantizeLayersBase<QuantizeLayersPass> {
   using QuantizeLayersBase::QuantizeLayersBase;
@@ -77,7 +97,9 @@ struct QuantizeLayersPass
 private:
   LogicalResult calibrate(ModuleOp module,
                           llvm::DenseMap<Operation *, InputStats> &stats);
-  void quantizeWeights(cim::LayerOp layer, OpBuilder &b);
+  QuantizedWeights quantizeWeights(const LayerWeights &layer) const;
+  void setWeightAttributes(cim::LayerOp layer, QuantizedWeights &&q,
+                           OpBuilder &b);
 };
 
 LogicalResult QuantizeLayersPass::calibrate(
@@ -142,11 +164,10 @@ LogicalResult QuantizeLayersPass::calibrate(
   return success();
 }
 
-void QuantizeLayersPass::quantizeWeights(cim::LayerOp layer, OpBuilder &b) {
-  MLIRContext *ctx = &getContext();
-  auto shape = layer.getMatrixShape();
-  int64_t g = shape.groups, k = shape.depth, n = shape.columns;
-  std::vector<float> w = getF32Values(layer.getWeights());
+QuantizedWeights
+QuantizeLayersPass::quantizeWeights(const LayerWeights &layer) const {
+  const int64_t g = layer.groups, k = layer.depth, n = layer.columns;
+  ArrayRef<float> w = layer.values;
   int64_t bits = weightBits;
   int64_t qmaxSym = (int64_t{1} << (bits - 1)) - 1;
   int64_t qmaxAsym = (int64_t{1} << bits) - 1;
@@ -171,9 +192,12 @@ void QuantizeLayersPass::quantizeWeights(cim::LayerOp layer, OpBuilder &b) {
     std::fill(lo.begin(), lo.end(), tensorLo);
     std::fill(hi.begin(), hi.end(), tensorHi);
   }
-  std::vector<float> scales(channels);
+  QuantizedWeights result;
+  std::vector<float> &scales = result.scales;
+  std::vector<int32_t> &zeros = result.zeros;
+  scales.resize(channels);
+  zeros.assign(channels, 0);
   std::vector<double> divisor(channels); // the unrounded scale
-  std::vector<int32_t> zeros(channels, 0), ints(w.size());
   for (int64_t c = 0; c < channels; ++c) {
     double scale;
     int64_t zero = 0;
@@ -192,38 +216,72 @@ void QuantizeLayersPass::quantizeWeights(cim::LayerOp layer, OpBuilder &b) {
   }
   const int64_t qLow = symmetric ? -qmaxSym : 0;
   const int64_t qHigh = symmetric ? qmaxSym : qmaxAsym;
-  double errSq = 0, normSq = 0;
-  for (int64_t gi = 0; gi < g; ++gi)
-    for (int64_t r = 0; r < k; ++r) {
-      // Row-local pointers and sums keep the loop in registers.
-      const float *row = &w[(gi * k + r) * n];
-      int32_t *out = &ints[(gi * k + r) * n];
+  // Each row has its own error sums, added up in row order.
+  std::vector<double> rowErrSq(g * k), rowNormSq(g * k);
+  auto quantizeRows = [&](auto *codes) {
+    using Code = std::remove_pointer_t<decltype(codes)>;
+    for (size_t gr = 0, rows = g * k; gr < rows; ++gr) {
+      const int64_t gi = static_cast<int64_t>(gr) / k;
+      const float *row = &w[gr * n];
+      Code *out = &codes[gr * n];
       const double *div = &divisor[gi * n];
       const float *scale = &scales[gi * n];
       const int32_t *zero = &zeros[gi * n];
-      double rowErrSq = 0, rowNormSq = 0;
+      double errSq = 0, normSq = 0;
       for (int64_t j = 0; j < n; ++j) {
-        int64_t q = std::clamp<int64_t>(roundHalfAway(row[j] / div[j]) + zero[j],
-                                        qLow, qHigh);
-        out[j] = static_cast<int32_t>(q);
+        int64_t q = std::clamp<int64_t>(
+            roundHalfAway(row[j] / div[j]) + zero[j], qLow, qHigh);
+        out[j] = static_cast<Code>(q);
         double back =
             static_cast<double>(scale[j]) * static_cast<double>(q - zero[j]);
-        rowErrSq += (back - row[j]) * (back - row[j]);
-        rowNormSq += static_cast<double>(row[j]) * row[j];
+        errSq += (back - row[j]) * (back - row[j]);
+        normSq += static_cast<double>(row[j]) * row[j];
       }
-      errSq += rowErrSq;
-      normSq += rowNormSq;
+      rowErrSq[gr] = errSq;
+      rowNormSq[gr] = normSq;
     }
+  };
+  // Codes in the narrowest integer type their range [qLow, qHigh] fits.
+  auto quantizeAs = [&](auto zero) {
+    std::vector<decltype(zero)> values(w.size());
+    quantizeRows(values.data());
+    result.codes = std::move(values);
+  };
+  if (qLow >= INT8_MIN && qHigh <= INT8_MAX)
+    quantizeAs(int8_t());
+  else if (qLow >= INT16_MIN && qHigh <= INT16_MAX)
+    quantizeAs(int16_t());
+  else
+    quantizeAs(int32_t());
+  double errSq = 0, normSq = 0;
+  for (size_t gr = 0; gr < rowErrSq.size(); ++gr) {
+    errSq += rowErrSq[gr];
+    normSq += rowNormSq[gr];
+  }
+  result.relativeError = normSq > 0 ? std::sqrt(errSq / normSq) : 0.0;
+  return result;
+}
+
+void QuantizeLayersPass::setWeightAttributes(cim::LayerOp layer,
+                                             QuantizedWeights &&q,
+                                             OpBuilder &b) {
+  MLIRContext *ctx = &getContext();
+  auto shape = layer.getMatrixShape();
+  const int64_t g = shape.groups, k = shape.depth, n = shape.columns;
   std::string name = layer.getLayerName().str();
-  layer.setWeightBitsAttr(b.getI64IntegerAttr(bits));
+  layer.setWeightBitsAttr(b.getI64IntegerAttr(weightBits));
   layer.setWeightPerChannelAttr(b.getBoolAttr(perChannel));
   layer.setWeightSymmetricAttr(b.getBoolAttr(symmetric));
-  layer.setWeightScalesAttr(makeF32Elements(ctx, {g * n}, scales, name + ".scales"));
-  layer.setWeightZeroPointsAttr(makeI32Elements(ctx, {g * n}, zeros, name + ".zero_points"));
-  layer.setWeightIntsAttr(
-      makeNarrowIntElements(ctx, {g, k, n}, ints, name + ".q"));
-  layer.setWeightErrorAttr(
-      b.getF64FloatAttr(normSq > 0 ? std::sqrt(errSq / normSq) : 0.0));
+  layer.setWeightScalesAttr(
+      makeF32Elements(ctx, {g * n}, q.scales, name + ".scales"));
+  layer.setWeightZeroPointsAttr(
+      makeI32Elements(ctx, {g * n}, q.zeros, name + ".zero_points"));
+  layer.setWeightIntsAttr(std::visit(
+      [&](auto &codes) {
+        return makeIntElements(ctx, {g, k, n}, std::move(codes), name + ".q");
+      },
+      q.codes));
+  layer.setWeightErrorAttr(b.getF64FloatAttr(q.relativeError));
 }
 
 void QuantizeLayersPass::runOnOperation() {
@@ -245,13 +303,44 @@ void QuantizeLayersPass::runOnOperation() {
   module.walk([&](cim::LayerOp layer) { layers.push_back(layer); });
   if (layers.empty())
     return;
+  // The weights are quantized on a second thread while the calibration
+  // runs the model: neither changes the IR, the attributes are set after.
+  std::vector<LayerWeights> weights(layers.size());
+  for (auto [layer, w] : llvm::zip(layers, weights)) {
+    auto shape = layer.getMatrixShape();
+    w.groups = shape.groups;
+    w.depth = shape.depth;
+    w.columns = shape.columns;
+    // In place when the weights are a plain f32 buffer (the lowering makes
+    // them one); a copy otherwise.
+    if (auto storage = getF32Storage(layer.getWeights())) {
+      w.values = *storage;
+    } else {
+      w.copied = getF32Values(layer.getWeights());
+      w.values = w.copied;
+    }
+    if (static_cast<int64_t>(w.values.size()) !=
+        w.groups * w.depth * w.columns) {
+      layer.emitError("weights do not match the layer's matrix shape");
+      return signalPassFailure();
+    }
+  }
+  std::future<std::vector<QuantizedWeights>> quantized =
+      std::async(std::launch::async, [&] {
+        std::vector<QuantizedWeights> out;
+        for (const LayerWeights &w : weights)
+          out.push_back(quantizeWeights(w));
+        return out;
+      });
   llvm::DenseMap<Operation *, InputStats> stats;
-  if (failed(calibrate(module, stats)))
+  LogicalResult calibrated = calibrate(module, stats);
+  std::vector<QuantizedWeights> results = quantized.get();
+  if (failed(calibrated))
     return signalPassFailure();
 
   OpBuilder b(&getContext());
-  for (cim::LayerOp layer : layers) {
-    quantizeWeights(layer, b);
+  for (auto [layer, q] : llvm::zip(layers, results)) {
+    setWeightAttributes(layer, std::move(q), b);
     InputStats &s = stats[layer];
     bool isSigned = s.min < 0;
     double range = std::max(std::fabs(s.min), std::fabs(s.max));

@@ -294,6 +294,42 @@ struct WorkItem {
   std::vector<int64_t> replicas; // `replica_arrays` of the tile
 };
 
+/// Adds the number of cells at each level to `counts` (every level below
+/// `levels`).  One counter array per lane of four: a single one makes every
+/// increment wait for the previous store to the same counter (two levels,
+/// random digits), which dominated the schedule's time.
+void countLevels(llvm::ArrayRef<uint16_t> cells, int64_t levels,
+                 int64_t *counts) {
+  const size_t n = cells.size();
+  if (levels == 2) {
+    uint64_t ones = 0; // a plain sum, vectorized
+    for (uint16_t level : cells)
+      ones += level;
+    counts[1] += static_cast<int64_t>(ones);
+    counts[0] += static_cast<int64_t>(n - ones);
+    return;
+  }
+  if (levels > 1024) { // tables larger than the tiles they count
+    for (uint16_t level : cells)
+      ++counts[level];
+    return;
+  }
+  std::vector<uint32_t> lanes(4 * static_cast<size_t>(levels), 0);
+  uint32_t *l0 = lanes.data(), *l1 = l0 + levels, *l2 = l1 + levels,
+           *l3 = l2 + levels;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    ++l0[cells[i]];
+    ++l1[cells[i + 1]];
+    ++l2[cells[i + 2]];
+    ++l3[cells[i + 3]];
+  }
+  for (; i < n; ++i)
+    ++l0[cells[i]];
+  for (int64_t d = 0; d < levels; ++d)
+    counts[d] += int64_t{l0[d]} + l1[d] + l2[d] + l3[d];
+}
+
 /// Fills `a` for `tile`: levels, per-level counts, expected pulses,
 /// failures, time and energy.
 llvm::Error scheduleArray(const LayerCellDigits &digits, const TileRange &tile,
@@ -330,62 +366,80 @@ llvm::Error scheduleArray(const LayerCellDigits &digits, const TileRange &tile,
   std::vector<double> expected(static_cast<size_t>(levels));
   for (int64_t d = 0; d < levels; ++d)
     expected[d] = model.perLevel[d].expectedPulses;
-  // A group's cost is the largest E_d of its cells; E_0 = 0 and E_d >= 1
-  // otherwise, so a group with any programmed cell has a positive cost and
-  // counts as one parallel group.  Both sums are branch-free: random digits
-  // make `level == 0` unpredictable, and with one cell per group every cell
-  // would otherwise be a mispredicted branch.
-  int64_t currentGroup = -1;
-  double groupMax = 0, slots = 0;
-  int64_t parallelGroups = 0;
-  auto closeGroup = [&] {
-    slots += groupMax; // adding 0 leaves the sum unchanged
-    parallelGroups += groupMax > 0;
-  };
   // Locals, not members of `a`: the counts below would otherwise make the
   // compiler reload them for every cell.
   const int64_t physRows = a.physicalRows, physCols = a.physicalCols;
   int64_t *perLevel = a.cellsPerLevel.data();
   const double *expectedOf = expected.data();
-  for (int64_t r = 0; r < physRows && physCols > 0; ++r) {
-    const uint16_t *rowLevels = &levelOf[r * physCols];
-    const uint16_t rowMax = *std::max_element(rowLevels, rowLevels + physCols);
-    if (rowMax >= levels) {
-      const int64_t c = std::find_if(rowLevels, rowLevels + physCols,
+  // Every level must exist.  The OR of all levels bounds their maximum and
+  // is one vector instruction per 8 cells (std::max_element is a compare
+  // and a conditional move per cell); the exact search runs only when the
+  // bound is not enough (levels not a power of two) or a level is bad.
+  uint16_t anyBits = 0;
+  for (uint16_t level : levelOf)
+    anyBits |= level;
+  if (anyBits >= levels) {
+    const uint16_t most = *std::max_element(levelOf.begin(), levelOf.end());
+    if (most >= levels) {
+      const int64_t i = std::find_if(levelOf.begin(), levelOf.end(),
                                      [&](uint16_t l) { return l >= levels; }) -
-                        rowLevels;
+                        levelOf.begin();
       return makeError(llvm::formatv(
           "array {0}: cell ({1}, {2}) needs level {3}, the device has {4}",
-          a.id, r, c, rowLevels[c], levels));
-    }
-    // Cells (r, c) of one group are runs of c; the group index advances
-    // run by run, without a division per cell.
-    int64_t pos = r * cols;
-    int64_t group = pos / pc;
-    int64_t groupEnd = (group + 1) * pc;
-    for (int64_t c = 0; c < physCols;) {
-      const int64_t runEnd = std::min(physCols, c + (groupEnd - pos));
-      double runMax = 0;
-      for (; c < runEnd; ++c) {
-        const uint16_t level = rowLevels[c];
-        ++perLevel[level];
-        runMax = std::max(runMax, expectedOf[level]);
-      }
-      if (group != currentGroup) {
-        closeGroup();
-        currentGroup = group;
-        groupMax = runMax;
-      } else {
-        groupMax = std::max(groupMax, runMax);
-      }
-      pos = r * cols + c;
-      if (pos == groupEnd) {
-        ++group;
-        groupEnd += pc;
-      }
+          a.id, i / physCols, i % physCols, levelOf[i], levels));
     }
   }
-  closeGroup();
+  countLevels(levelOf, levels, perLevel);
+
+  // A group's cost is the largest E_d of its cells; E_0 = 0 and E_d >= 1
+  // otherwise, so a group with any programmed cell has a positive cost and
+  // counts as one parallel group.
+  double slots = 0;
+  int64_t parallelGroups = 0;
+  if (pc == 1) {
+    // Every programmed cell is a group of its own: the sum over cells is a
+    // sum over levels.
+    for (int64_t d = 1; d < levels; ++d) {
+      slots += static_cast<double>(perLevel[d]) * expectedOf[d];
+      parallelGroups += perLevel[d];
+    }
+  } else {
+    // Both sums are branch-free: random digits make `level == 0`
+    // unpredictable.
+    int64_t currentGroup = -1;
+    double groupMax = 0;
+    auto closeGroup = [&] {
+      slots += groupMax; // adding 0 leaves the sum unchanged
+      parallelGroups += groupMax > 0;
+    };
+    for (int64_t r = 0; r < physRows && physCols > 0; ++r) {
+      const uint16_t *rowLevels = &levelOf[r * physCols];
+      // Cells (r, c) of one group are runs of c; the group index advances
+      // run by run, without a division per cell.
+      int64_t pos = r * cols;
+      int64_t group = pos / pc;
+      int64_t groupEnd = (group + 1) * pc;
+      for (int64_t c = 0; c < physCols;) {
+        const int64_t runEnd = std::min(physCols, c + (groupEnd - pos));
+        double runMax = 0;
+        for (; c < runEnd; ++c)
+          runMax = std::max(runMax, expectedOf[rowLevels[c]]);
+        if (group != currentGroup) {
+          closeGroup();
+          currentGroup = group;
+          groupMax = runMax;
+        } else {
+          groupMax = std::max(groupMax, runMax);
+        }
+        pos = r * cols + c;
+        if (pos == groupEnd) {
+          ++group;
+          groupEnd += pc;
+        }
+      }
+    }
+    closeGroup();
+  }
   a.parallelGroups = parallelGroups;
   // Every level is below `levels` (checked above), so it fits the bits.
   a.cells = std::make_shared<const PackedLevels>(
@@ -479,12 +533,20 @@ ArrayProgrammingJob::collect(ModuleOp module, const target::TargetChip &chip) {
   return ArrayProgrammingJob(std::move(impl));
 }
 
-llvm::Expected<ProgrammingSchedule> ArrayProgrammingJob::run() {
+llvm::Expected<ProgrammingSchedule> ArrayProgrammingJob::run(bool parallel) {
   ProgrammingSchedule s = impl->schedule;
+  auto forEach = [parallel](size_t count,
+                            llvm::function_ref<void(size_t)> body) {
+    if (parallel)
+      llvm::parallelFor(0, count, body);
+    else
+      for (size_t i = 0; i < count; ++i)
+        body(i);
+  };
   // Each layer's stored values (one pass over its codes), then the arrays.
   std::vector<std::optional<LayerCellDigits>> layers(impl->layers.size());
   std::vector<std::string> layerErrors(impl->layers.size());
-  llvm::parallelFor(0, layers.size(), [&](size_t i) {
+  forEach(layers.size(), [&](size_t i) {
     auto digits = LayerCellDigits::create(impl->layers[i]);
     if (digits)
       layers[i] = std::move(*digits);
@@ -497,7 +559,7 @@ llvm::Expected<ProgrammingSchedule> ArrayProgrammingJob::run() {
   const std::vector<WorkItem> &items = impl->items;
   std::vector<ArrayProgramming> arrays(items.size());
   std::vector<std::string> errors(items.size());
-  llvm::parallelFor(0, items.size(), [&](size_t i) {
+  forEach(items.size(), [&](size_t i) {
     arrays[i].layer = items[i].layerName;
     if (llvm::Error err = scheduleArray(*layers[items[i].layer],
                                         items[i].tile, s.model, s.rows, s.cols,

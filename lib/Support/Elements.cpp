@@ -40,6 +40,23 @@ ElementsAttr makeElements(RankedTensorType type, ArrayRef<T> values,
       HeapAsmResourceBlob::allocateAndCopyInferAlign(values));
 }
 
+/// Like makeElements, but the blob takes `values`' buffer over: large
+/// weight matrices are not copied again.
+template <typename T>
+ElementsAttr makeOwnedElements(RankedTensorType type, std::vector<T> &&values,
+                               StringRef blobName) {
+  if (values.size() <= kLiteralLimit)
+    return DenseElementsAttr::get(type, ArrayRef<T>(values));
+  auto *owned = new std::vector<T>(std::move(values));
+  AsmResourceBlob blob(
+      ArrayRef<char>(reinterpret_cast<const char *>(owned->data()),
+                     owned->size() * sizeof(T)),
+      alignof(T), [owned](void *, size_t, size_t) { delete owned; },
+      /*dataIsMutable=*/true);
+  return DenseResourceElementsAttr::get(type, nncc::sanitizeBlobName(blobName),
+                                        std::move(blob));
+}
+
 /// The raw bytes behind `attr` and whether they are a splat.
 std::optional<std::pair<ArrayRef<char>, bool>> rawData(ElementsAttr attr) {
   if (auto dense = dyn_cast<DenseElementsAttr>(attr))
@@ -79,26 +96,52 @@ ElementsAttr nncc::makeI32Elements(MLIRContext *context,
       blobName);
 }
 
-ElementsAttr nncc::makeNarrowIntElements(MLIRContext *context,
-                                         ArrayRef<int64_t> shape,
-                                         ArrayRef<int32_t> values,
-                                         StringRef blobName) {
-  auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-  auto narrowed = [&](auto tag) {
-    using T = decltype(tag);
-    std::vector<T> narrow(values.begin(), values.end());
-    return makeElements(RankedTensorType::get(
-                            shape, IntegerType::get(context, 8 * sizeof(T))),
-                        ArrayRef<T>(narrow), blobName);
-  };
-  auto fits = [&](int64_t min, int64_t max) {
-    return values.empty() || (*lo >= min && *hi <= max);
-  };
-  if (fits(INT8_MIN, INT8_MAX))
-    return narrowed(int8_t());
-  if (fits(INT16_MIN, INT16_MAX))
-    return narrowed(int16_t());
-  return makeI32Elements(context, shape, values, blobName);
+ElementsAttr nncc::makeF32Elements(MLIRContext *context,
+                                   ArrayRef<int64_t> shape,
+                                   std::vector<float> &&values,
+                                   StringRef blobName) {
+  return makeOwnedElements(
+      RankedTensorType::get(shape, Float32Type::get(context)),
+      std::move(values), blobName);
+}
+
+ElementsAttr nncc::makeIntElements(MLIRContext *context,
+                                   ArrayRef<int64_t> shape,
+                                   std::vector<int8_t> &&values,
+                                   StringRef blobName) {
+  return makeOwnedElements(
+      RankedTensorType::get(shape, IntegerType::get(context, 8)),
+      std::move(values), blobName);
+}
+
+ElementsAttr nncc::makeIntElements(MLIRContext *context,
+                                   ArrayRef<int64_t> shape,
+                                   std::vector<int16_t> &&values,
+                                   StringRef blobName) {
+  return makeOwnedElements(
+      RankedTensorType::get(shape, IntegerType::get(context, 16)),
+      std::move(values), blobName);
+}
+
+ElementsAttr nncc::makeIntElements(MLIRContext *context,
+                                   ArrayRef<int64_t> shape,
+                                   std::vector<int32_t> &&values,
+                                   StringRef blobName) {
+  return makeOwnedElements(
+      RankedTensorType::get(shape, IntegerType::get(context, 32)),
+      std::move(values), blobName);
+}
+
+std::optional<ArrayRef<float>> nncc::getF32Storage(ElementsAttr attr) {
+  auto type = cast<ShapedType>(attr.getType());
+  auto raw = rawData(attr);
+  if (!type.getElementType().isF32() || !raw || raw->second ||
+      raw->first.size() !=
+          static_cast<size_t>(type.getNumElements()) * sizeof(float) ||
+      reinterpret_cast<uintptr_t>(raw->first.data()) % alignof(float) != 0)
+    return std::nullopt;
+  return ArrayRef<float>(reinterpret_cast<const float *>(raw->first.data()),
+                         static_cast<size_t>(type.getNumElements()));
 }
 
 std::vector<float> nncc::getF32Values(ElementsAttr attr) {
@@ -179,6 +222,21 @@ std::optional<std::vector<int32_t>> nncc::getI32Values(ElementsAttr attr) {
   }
   }
   return out;
+}
+
+uint64_t nncc::constantBytes(Operation *root) {
+  uint64_t bytes = 0;
+  root->walk([&](Operation *op) {
+    for (NamedAttribute attr : op->getAttrs())
+      if (auto elements = dyn_cast<ElementsAttr>(attr.getValue())) {
+        Type element = elements.getShapedType().getElementType();
+        uint64_t bits =
+            element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 64;
+        bytes += static_cast<uint64_t>(elements.getNumElements()) *
+                 ((bits + 7) / 8);
+      }
+  });
+  return bytes;
 }
 
 void nncc::transposeMatrix(const float *src, int64_t rows, int64_t cols,

@@ -31,7 +31,7 @@ OutputDirectoryWriter::~OutputDirectoryWriter() {
 }
 
 void OutputDirectoryWriter::add(StringRef name,
-                                std::function<void(raw_ostream &)> print) {
+                                std::function<Error(raw_ostream &)> print) {
   files.push_back(std::make_unique<File>());
   File *file = files.back().get();
   file->name = name.str();
@@ -46,9 +46,10 @@ void OutputDirectoryWriter::add(StringRef name,
       return;
     }
     raw_fd_ostream os(fd, /*shouldClose=*/true);
-    print(os);
+    if (Error e = print(os))
+      file->error = file->name + ": " + toString(std::move(e));
     os.close();
-    if (os.has_error()) {
+    if (os.has_error() && file->error.empty()) {
       file->error = (file->temporary + ": " + os.error().message()).str();
       os.clear_error();
     }

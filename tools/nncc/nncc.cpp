@@ -32,11 +32,14 @@
 #include "nncc/Simulation/Simulator.h"
 #include "nncc/Support/Datasets.h"
 #include "nncc/Support/Diagnostics.h"
+#include "nncc/Support/Elements.h"
+#include "nncc/Support/Errors.h"
 #include "nncc/Support/OutputDirectory.h"
 #include "nncc/Target/TargetLoader.h"
 #include "nncc/Target/TargetSchema.h"
 #include "nncc/Target/TargetSummary.h"
 
+#include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -217,6 +220,22 @@ cl::opt<uint64_t> placementSeed("seed", cl::desc("Placement seed"),
 cl::opt<double> placementTimeout(
     "place-timeout", cl::desc("Placement wall-clock limit in seconds"),
     cl::init(30.0), cl::sub(compileCmd));
+enum class ProgramFormat { Auto, Text, Bytecode };
+cl::opt<ProgramFormat> programFormat(
+    "program-format",
+    cl::desc("Format of out/mapped.mlir (nncc-opt, mlir-opt and nncc "
+             "simulate read both)"),
+    cl::values(clEnumValN(ProgramFormat::Auto, "auto",
+                          "text, or MLIR bytecode when the program's "
+                          "constants exceed 16 MiB (default)"),
+               clEnumValN(ProgramFormat::Text, "text", "MLIR text"),
+               clEnumValN(ProgramFormat::Bytecode, "bytecode",
+                          "MLIR bytecode")),
+    cl::init(ProgramFormat::Auto), cl::sub(compileCmd));
+/// Above this many bytes of constants `auto` writes bytecode: the text form
+/// spells them in hex (twice the bytes), takes ten times as long to print
+/// and to parse, and is not read by people anyway.
+constexpr uint64_t kTextProgramConstantLimit = 16ull << 20;
 cl::opt<bool> compileTiming(
     "timing",
     cl::desc("Print the wall time of each compile step (import, every pass, "
@@ -626,7 +645,9 @@ int runCompile(mlir::MLIRContext &context) {
     programmedArrays = std::async(std::launch::async, [&] {
       mlir::TimingScope cellsTimer =
           rootTimer.nest("programming: cells (beside placement)");
-      return programmingJob->run();
+      // One thread: the annealing (one thread) and the placement's lower
+      // bound need the rest of the two-core machine.
+      return programmingJob->run(/*parallel=*/false);
     });
     step("placement");
     mlir::PassManager placePm(&context);
@@ -658,14 +679,34 @@ int runCompile(mlir::MLIRContext &context) {
   auto writer = OutputDirectoryWriter::create(outputPath);
   if (!writer)
     return fail(writer.takeError());
-  auto output = [&](StringRef name, std::function<void(raw_ostream &)> body) {
+  auto outputChecked = [&](StringRef name,
+                           std::function<Error(raw_ostream &)> body) {
     (*writer)->add(name, [&rootTimer, name = name.str(),
                           body = std::move(body)](raw_ostream &os) {
       mlir::TimingScope fileTimer = rootTimer.nest("write " + name);
-      body(os);
+      return body(os);
     });
   };
-  output("mapped.mlir", [&](raw_ostream &os) { module->print(os); });
+  auto output = [&](StringRef name, std::function<void(raw_ostream &)> body) {
+    outputChecked(name, [body = std::move(body)](raw_ostream &os) {
+      body(os);
+      return Error::success();
+    });
+  };
+  const bool bytecode =
+      programFormat == ProgramFormat::Bytecode ||
+      (programFormat == ProgramFormat::Auto &&
+       constantBytes(module->getOperation()) > kTextProgramConstantLimit);
+  outputChecked("mapped.mlir", [&, bytecode](raw_ostream &os) -> Error {
+    if (!bytecode) {
+      module->print(os);
+      return Error::success();
+    }
+    mlir::BytecodeWriterConfig config("nncc");
+    if (mlir::failed(mlir::writeBytecodeToFile(*module, os, config)))
+      return makeError("cannot encode the program as MLIR bytecode");
+    return Error::success();
+  });
 
   step("programming schedule");
   ProgrammingOptions programmingOptions;

@@ -252,8 +252,10 @@ public:
   /// Every array (replicas included, ascending id) in a schedule without
   /// cores, program groups or totals: completeProgrammingSchedule adds
   /// them.  Fails on a tile beyond the array, a digit beyond the levels or
-  /// an array id used twice.
-  llvm::Expected<ProgrammingSchedule> run();
+  /// an array id used twice.  `parallel`: over the arrays on every core;
+  /// else on the calling thread only (beside a placement that needs the
+  /// other core).
+  llvm::Expected<ProgrammingSchedule> run(bool parallel = true);
 
 private:
   struct Impl;

@@ -31,13 +31,28 @@ mlir::ElementsAttr makeI32Elements(mlir::MLIRContext *context,
                                    llvm::ArrayRef<int32_t> values,
                                    llvm::StringRef blobName);
 
-/// An integer ElementsAttr of `shape` in the narrowest of i8, i16 and i32
-/// that holds every value (quantized weights: 8-bit codes take one byte
-/// each in the IR, its bytecode and its textual blobs, not four).
-mlir::ElementsAttr makeNarrowIntElements(mlir::MLIRContext *context,
-                                         llvm::ArrayRef<int64_t> shape,
-                                         llvm::ArrayRef<int32_t> values,
-                                         llvm::StringRef blobName);
+/// The same, taking the buffer of `values` over instead of copying it
+/// (large weight matrices and codes).  Integer overloads: i8, i16, i32.
+mlir::ElementsAttr makeF32Elements(mlir::MLIRContext *context,
+                                   llvm::ArrayRef<int64_t> shape,
+                                   std::vector<float> &&values,
+                                   llvm::StringRef blobName);
+mlir::ElementsAttr makeIntElements(mlir::MLIRContext *context,
+                                   llvm::ArrayRef<int64_t> shape,
+                                   std::vector<int8_t> &&values,
+                                   llvm::StringRef blobName);
+mlir::ElementsAttr makeIntElements(mlir::MLIRContext *context,
+                                   llvm::ArrayRef<int64_t> shape,
+                                   std::vector<int16_t> &&values,
+                                   llvm::StringRef blobName);
+mlir::ElementsAttr makeIntElements(mlir::MLIRContext *context,
+                                   llvm::ArrayRef<int64_t> shape,
+                                   std::vector<int32_t> &&values,
+                                   llvm::StringRef blobName);
+
+/// The f32 values of `attr` in place (no copy), or nullopt if it is not a
+/// non-splat f32 buffer; valid as long as the attribute's context.
+std::optional<llvm::ArrayRef<float>> getF32Storage(mlir::ElementsAttr attr);
 
 /// Values of a float ElementsAttr (dense or dense_resource) as floats;
 /// empty if the attribute has no data.
@@ -49,6 +64,10 @@ std::vector<int64_t> getIntValues(mlir::ElementsAttr attr);
 /// nullopt if one does not fit.  Half the memory of getIntValues, read
 /// straight from 8-, 16- and 32-bit storage (weight codes of large layers).
 std::optional<std::vector<int32_t>> getI32Values(mlir::ElementsAttr attr);
+
+/// Bytes of every ElementsAttr attribute of the ops under `root` (weights,
+/// codes, scales): what dominates the size of a printed program.
+uint64_t constantBytes(mlir::Operation *root);
 
 /// dst[c * rows + r] = src[r * cols + c]: a row-major rows x cols matrix
 /// transposed in cache-sized blocks (a plain loop strides through one of

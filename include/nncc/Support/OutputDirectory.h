@@ -38,8 +38,10 @@ public:
   ~OutputDirectoryWriter();
 
   /// Starts printing file `name` on a worker thread.  What `print` reads
-  /// must stay alive and unchanged until commit() or destruction.
-  void add(llvm::StringRef name, std::function<void(llvm::raw_ostream &)> print);
+  /// must stay alive and unchanged until commit() or destruction; an error
+  /// it returns makes commit() fail.
+  void add(llvm::StringRef name,
+           std::function<llvm::Error(llvm::raw_ostream &)> print);
 
   /// Waits for every file, then renames them all into place, in the order
   /// they were added.  Fails, removing the temporaries, if any could not be
