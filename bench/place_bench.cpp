@@ -3,6 +3,7 @@
 // Usage: nncc-place-bench [--k ARRAYS_PER_CORE] [--seed S] [--timeout SEC]
 //                         [--encoding maxsat|arith] [--bus] [--util U]
 //                         [--moves PER_TILE] [--max-moves N] [--max-work N]
+//                         [--bound-work N]
 //                         [--problem FILE]... [TILES...]
 // Default sizes: 16 500 5000 20000.  For each size: a synthetic layered
 // network (makeSyntheticProblem), placed with `place`; for each --problem: a
@@ -59,6 +60,8 @@ int main(int argc, char **argv) {
       options.annealMaxMoves = std::strtoull(next(), nullptr, 10);
     else if (arg == "--max-work")
       options.annealMaxWork = std::strtoull(next(), nullptr, 10);
+    else if (arg == "--bound-work")
+      options.boundSearchWork = std::strtoull(next(), nullptr, 10);
     else if (arg == "--problem")
       files.push_back(next());
     else if (arg == "--bus")

@@ -14,6 +14,9 @@ here=$(dirname "$0")
 /usr/bin/python3 "$here/make_shaped_models.py" vgg8 "$dir/vgg8.onnx" \
   --calibration "$dir/cal.npy" --samples 1 > /dev/null
 cmd="$build/bin/nncc compile $dir/vgg8.onnx --target $here/../targets/neurosim-rram-22nm-pr32.yaml -o $dir/out --calibration $dir/cal.npy --calibration-limit 1"
+echo "into a new output directory each run:"
+/usr/bin/python3 "$here/time_command.py" --runs "$runs" --fresh "$dir/out" -- $cmd
+echo "replacing the previous run's outputs:"
 /usr/bin/python3 "$here/time_command.py" --runs "$runs" -- $cmd
 if command -v perf > /dev/null; then
   perf record -q -o "$dir/perf.data" $cmd > /dev/null 2>&1

@@ -166,6 +166,11 @@ uint64_t nncc::placement::placementLowerBound(const PlacementProblem &p,
   // truncated search is still a bound, just a weaker one.
   uint64_t work = 0;
   bool truncated = false;
+  // Each tile's current star bound: the value an edge's current share
+  // already has, so only the two alternatives are evaluated.
+  std::vector<unsigned __int128> current(n);
+  for (int t = 0; t < n; ++t)
+    current[t] = tileBound(t);
   for (int pass = 0; pass < 2 && !truncated; ++pass) {
     bool improved = false;
     for (size_t i = 0; i < edges.size(); ++i) {
@@ -178,20 +183,24 @@ uint64_t nncc::placement::placementLowerBound(const PlacementProblem &p,
       }
       work += cost;
       uint8_t original = share[i];
-      unsigned __int128 before = tileBound(e.a) + tileBound(e.b);
-      unsigned __int128 bestValue = before;
+      unsigned __int128 bestA = current[e.a], bestB = current[e.b];
+      unsigned __int128 bestValue = bestA + bestB;
       uint8_t bestShare = original;
       for (uint8_t candidate = 0; candidate <= 2; ++candidate) {
         if (candidate == original)
           continue;
         share[i] = candidate;
-        unsigned __int128 value = tileBound(e.a) + tileBound(e.b);
-        if (value > bestValue) {
-          bestValue = value;
+        unsigned __int128 a = tileBound(e.a), b = tileBound(e.b);
+        if (a + b > bestValue) {
+          bestValue = a + b;
           bestShare = candidate;
+          bestA = a;
+          bestB = b;
         }
       }
       share[i] = bestShare;
+      current[e.a] = bestA;
+      current[e.b] = bestB;
       improved |= bestShare != original;
     }
     if (!improved)

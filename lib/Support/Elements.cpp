@@ -227,7 +227,12 @@ std::optional<std::vector<int32_t>> nncc::getI32Values(ElementsAttr attr) {
 uint64_t nncc::constantBytes(Operation *root) {
   uint64_t bytes = 0;
   root->walk([&](Operation *op) {
-    for (NamedAttribute attr : op->getAttrs())
+    for (NamedAttribute attr : op->getAttrs()) {
+      // The two storage kinds first: a cheap type check, where the cast to
+      // the ElementsAttr interface looks the interface up for every
+      // attribute of every op.
+      if (!isa<DenseElementsAttr, DenseResourceElementsAttr>(attr.getValue()))
+        continue;
       if (auto elements = dyn_cast<ElementsAttr>(attr.getValue())) {
         Type element = elements.getShapedType().getElementType();
         uint64_t bits =
@@ -235,6 +240,7 @@ uint64_t nncc::constantBytes(Operation *root) {
         bytes += static_cast<uint64_t>(elements.getNumElements()) *
                  ((bits + 7) / 8);
       }
+    }
   });
   return bytes;
 }
