@@ -76,15 +76,28 @@ struct DifferentialSplitPass
       for (size_t c = 0; c < z.size(); ++c)
         offsets[c] = static_cast<int32_t>(
             symmetric ? (int64_t{1} << (bits - 1)) : z[c]);
+      // Per column the extreme codes (a row-major pass), then the largest
+      // stored value: v + offset is largest at the largest code, |v| at
+      // one of the two extremes.
+      const int64_t columns = shape.groups * shape.columns;
+      std::vector<int32_t> lo(columns, INT32_MAX), hi(columns, INT32_MIN);
       for (int64_t g = 0; g < shape.groups; ++g)
-        for (int64_t k = 0; k < shape.depth; ++k)
+        for (int64_t k = 0; k < shape.depth; ++k) {
+          const int32_t *row =
+              q->data() + (g * shape.depth + k) * shape.columns;
+          int32_t *l = &lo[g * shape.columns], *h = &hi[g * shape.columns];
           for (int64_t n = 0; n < shape.columns; ++n) {
-            int64_t idx = (g * shape.depth + k) * shape.columns + n;
-            int64_t v = (*q)[idx] - z[g * shape.columns + n];
-            int64_t stored = offset ? v + offsets[g * shape.columns + n]
-                                    : std::abs(v);
-            largest = std::max(largest, stored);
+            l[n] = std::min(l[n], row[n]);
+            h[n] = std::max(h[n], row[n]);
           }
+        }
+      if (shape.depth > 0)
+        for (int64_t c = 0; c < columns; ++c) {
+          int64_t low = int64_t{lo[c]} - z[c], high = int64_t{hi[c]} - z[c];
+          int64_t stored = offset ? high + offsets[c]
+                                  : std::max(std::abs(low), std::abs(high));
+          largest = std::max(largest, stored);
+        }
       int64_t storedBits = 1;
       while ((int64_t{1} << storedBits) <= largest)
         ++storedBits;

@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Parallel.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -248,12 +249,22 @@ uint64_t nncc::constantBytes(Operation *root) {
 void nncc::transposeMatrix(const float *src, int64_t rows, int64_t cols,
                            float *dst) {
   constexpr int64_t kBlock = 32;
-  for (int64_t r0 = 0; r0 < rows; r0 += kBlock)
+  auto band = [&](size_t band) {
+    const int64_t r0 = static_cast<int64_t>(band) * kBlock;
+    const int64_t r1 = std::min(rows, r0 + kBlock);
     for (int64_t c0 = 0; c0 < cols; c0 += kBlock) {
-      const int64_t r1 = std::min(rows, r0 + kBlock);
       const int64_t c1 = std::min(cols, c0 + kBlock);
       for (int64_t r = r0; r < r1; ++r)
         for (int64_t c = c0; c < c1; ++c)
           dst[c * rows + r] = src[r * cols + c];
     }
+  };
+  // Bands of 32 source rows write disjoint destination columns: large
+  // layers are transposed on every core.
+  const size_t bands = static_cast<size_t>((rows + kBlock - 1) / kBlock);
+  if (rows * cols >= (int64_t{1} << 20))
+    llvm::parallelFor(0, bands, band);
+  else
+    for (size_t b = 0; b < bands; ++b)
+      band(b);
 }
