@@ -36,8 +36,9 @@ namespace {
 /// Activation statistics of one layer's input over the calibration set.
 struct InputStats {
   double min = INFINITY, max = -INFINITY;
-  /// |x| samples (every stride-th value) for percentiles.
-  std::vector<float> magnitudes;
+  /// Samples of x (every stride-th value): percentiles of |x| and the
+  /// input codes' bit densities.
+  std::vector<float> samples;
   int64_t seen = 0;
 };
 
@@ -146,8 +147,8 @@ LogicalResult QuantizeLayersPass::calibrate(
     for (int64_t i = 0; i < n; ++i) {
       s.min = std::min<double>(s.min, data[i]);
       s.max = std::max<double>(s.max, data[i]);
-      if ((s.seen + i) % stride == 0 && s.magnitudes.size() < kMaxSamples)
-        s.magnitudes.push_back(std::fabs(data[i]));
+      if ((s.seen + i) % stride == 0 && s.samples.size() < kMaxSamples)
+        s.samples.push_back(data[i]);
     }
     s.seen += n;
   };
@@ -344,25 +345,49 @@ void QuantizeLayersPass::runOnOperation() {
     InputStats &s = stats[layer];
     bool isSigned = s.min < 0;
     double range = std::max(std::fabs(s.min), std::fabs(s.max));
-    if (percentile < 100.0 && !s.magnitudes.empty()) {
-      size_t idx = std::min(s.magnitudes.size() - 1,
+    if (percentile < 100.0 && !s.samples.empty()) {
+      std::vector<float> magnitudes(s.samples.size());
+      std::transform(s.samples.begin(), s.samples.end(), magnitudes.begin(),
+                     [](float x) { return std::fabs(x); });
+      size_t idx = std::min(magnitudes.size() - 1,
                             static_cast<size_t>(percentile / 100.0 *
-                                                s.magnitudes.size()));
-      std::nth_element(s.magnitudes.begin(), s.magnitudes.begin() + idx,
-                       s.magnitudes.end());
-      range = s.magnitudes[idx];
+                                                magnitudes.size()));
+      std::nth_element(magnitudes.begin(), magnitudes.begin() + idx,
+                       magnitudes.end());
+      range = magnitudes[idx];
     }
     int64_t qmax = isSigned ? (int64_t{1} << (aBits - 1)) - 1
                             : (int64_t{1} << aBits) - 1;
     double scale = range > 0 ? range / qmax : 1.0;
-    int64_t clipped = llvm::count_if(s.magnitudes,
-                                     [&](float m) { return m > range; });
+    int64_t clipped = llvm::count_if(
+        s.samples, [&](float x) { return std::fabs(x) > range; });
     layer.setInputBitsAttr(b.getI64IntegerAttr(aBits));
     layer.setInputScaleAttr(b.getF64FloatAttr(scale));
     layer.setInputSignedAttr(b.getBoolAttr(isSigned));
     layer.setInputClipFractionAttr(b.getF64FloatAttr(
-        s.magnitudes.empty() ? 0.0
-                             : static_cast<double>(clipped) / s.magnitudes.size()));
+        s.samples.empty() ? 0.0
+                          : static_cast<double>(clipped) / s.samples.size()));
+    // How often each bit of the input code is 1, over the same samples
+    // (rounded and clamped as the arrays' input quantizer does): the rows a
+    // bit-serial input actually drives, for the energy model.
+    if (!s.samples.empty()) {
+      const int64_t lo = isSigned ? -qmax : 0;
+      const uint64_t mask = (uint64_t{1} << aBits) - 1;
+      std::vector<int64_t> ones(aBits, 0);
+      for (float x : s.samples) {
+        double v = x / scale;
+        v = v == v ? std::clamp(v, lo - 1.0, qmax + 1.0) : 0.0;
+        int64_t code = std::clamp<int64_t>(roundHalfAway(v), lo, qmax);
+        uint64_t bits = static_cast<uint64_t>(code) & mask;
+        for (int64_t bit = 0; bit < aBits; ++bit)
+          ones[bit] += static_cast<int64_t>((bits >> bit) & 1);
+      }
+      SmallVector<double> density;
+      for (int64_t count : ones)
+        density.push_back(static_cast<double>(count) /
+                          static_cast<double>(s.samples.size()));
+      layer.setInputBitDensity(density);
+    }
   }
 }
 

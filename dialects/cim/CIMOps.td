@@ -67,6 +67,10 @@ def CIM_LayerOp : CIM_Op<"layer", [IsolatedFromAbove, Pure]> {
     OptionalAttr<BoolAttr>:$input_signed,
     OptionalAttr<F64Attr>:$weight_error,
     OptionalAttr<F64Attr>:$input_clip_fraction,
+    // Per bit b of the input code (b = 0 the least significant; two's
+    // complement for signed inputs): the fraction of the calibration
+    // inputs with that bit set.  The PPA model's input activity.
+    OptionalAttr<DenseF64ArrayAttr>:$input_bit_density,
     // Set by --nncc-differential.
     OptionalAttr<CIM_SignedSchemeAttr>:$signed_scheme,
     OptionalAttr<I64Attr>:$stored_bits,

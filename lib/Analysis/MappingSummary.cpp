@@ -34,6 +34,9 @@ MappingSummary nncc::summarizeMapping(ModuleOp module) {
     m.slices = layer.getWeightSlices().value_or(0);
     m.bitsPerCell = layer.getBitsPerCell().value_or(0);
     m.inputCycles = layer.getInputCycles().value_or(0);
+    m.dacBits = layer.getDacBits().value_or(0);
+    if (auto density = layer.getInputBitDensity())
+      m.inputBitDensity.assign(density->begin(), density->end());
     if (auto scheme = layer.getSignedScheme())
       m.scheme = cim::stringifySignedScheme(*scheme).str();
     if (auto e = layer.getWeightError())

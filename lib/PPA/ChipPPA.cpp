@@ -16,6 +16,24 @@
 using namespace nncc;
 using namespace nncc::ppa;
 
+double ppa::inputActivity(const LayerMapping &layer, double fallback) {
+  const std::vector<double> &p = layer.inputBitDensity;
+  const int64_t d = layer.dacBits;
+  if (p.empty() || d < 1 || d > 30)
+    return fallback;
+  const int64_t bits = static_cast<int64_t>(p.size());
+  const int64_t cycles = (bits + d - 1) / d;
+  const double fullScale = static_cast<double>((int64_t{1} << d) - 1);
+  double sum = 0;
+  for (int64_t j = 0; j < cycles; ++j) {
+    double meanDigit = 0;
+    for (int64_t b = j * d; b < std::min(bits, (j + 1) * d); ++b)
+      meanDigit += p[b] * static_cast<double>(int64_t{1} << (b - j * d));
+    sum += meanDigit / fullScale;
+  }
+  return sum / static_cast<double>(cycles);
+}
+
 llvm::StringRef ppa::toString(EnergyComponent c) {
   switch (c) {
   case EnergyComponent::CellReads:
@@ -134,22 +152,25 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
     r.layers.push_back(std::move(l));
   }
   llvm::StringMap<int64_t> cyclesOf;
+  for (LayerPPA &l : r.layers)
+    l.inputActivity = m.inputActivity;
   for (const LayerMapping &l : mapping.layers) {
     cyclesOf[l.name] = l.inputCycles;
     auto it = layerIndex.find(l.name);
-    if (it != layerIndex.end())
-      r.layers[it->second].ops = 2.0 * static_cast<double>(l.groups) *
-                                 static_cast<double>(l.depth) *
-                                 static_cast<double>(l.columns) *
-                                 static_cast<double>(
-                                     execution.stages[it->second]
-                                         .vectorsPerCopy) *
-                                 static_cast<double>(l.replicas);
+    if (it == layerIndex.end())
+      continue;
+    LayerPPA &layer = r.layers[it->second];
+    layer.inputActivity = inputActivity(l, m.inputActivity);
+    layer.inputActivityMeasured = !l.inputBitDensity.empty();
+    layer.ops = 2.0 * static_cast<double>(l.groups) *
+                static_cast<double>(l.depth) * static_cast<double>(l.columns) *
+                static_cast<double>(execution.stages[it->second].vectorsPerCopy) *
+                static_cast<double>(l.replicas);
   }
 
   // Cells: every used cell is read once per input cycle of every vector
-  // its array processes, when its row's input bit is 1.
-  const double activity = m.inputActivity;
+  // its array processes, when its row's input bit is 1 (per layer, the
+  // fraction measured on the calibration set).
   for (const ArrayProgramming &a : programming.arrays) {
     auto it = layerIndex.find(a.layer);
     if (it == layerIndex.end())
@@ -161,8 +182,9 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
     const double reads =
         static_cast<double>(cyclesOf.lookup(a.layer)) *
         static_cast<double>(execution.stages[it->second].vectorsPerCopy);
-    at(r.layers[it->second].energyBy, EnergyComponent::CellReads) +=
-        activity * reads * m.cellReadEnergy(conductance);
+    LayerPPA &layer = r.layers[it->second];
+    at(layer.energyBy, EnergyComponent::CellReads) +=
+        layer.inputActivity * reads * m.cellReadEnergy(conductance);
   }
 
   // Operations of the execution schedule.
@@ -171,6 +193,7 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
       if (op.layer < 0 || static_cast<size_t>(op.layer) >= r.layers.size())
         continue;
       auto &e = r.layers[op.layer].energyBy;
+      const double activity = r.layers[op.layer].inputActivity;
       const double amount = static_cast<double>(op.amount);
       switch (op.kind) {
       case ExecOpKind::Load:

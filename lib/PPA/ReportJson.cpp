@@ -150,6 +150,8 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
           jsonNumber(j, "ops", l.ops);
           jsonNumber(j, "energy_j", l.energy);
           energyObject(j, "energy_components", l.energyBy);
+          jsonNumber(j, "input_activity", l.inputActivity);
+          j.attribute("input_activity_measured", l.inputActivityMeasured);
         });
     });
     if (!report.simulation) {

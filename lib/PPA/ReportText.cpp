@@ -72,8 +72,11 @@ void ppa::writeReportText(const CompileReport &report, llvm::raw_ostream &os) {
      << llvm::right_justify("copies", 6) << ' '
      << llvm::right_justify("time", 12) << ' ' << llvm::left_justify("bound", 8)
      << ' ' << llvm::right_justify("energy", 12) << ' '
-     << llvm::right_justify("share", 7) << '\n';
-  for (const LayerPPA &l : p.layers)
+     << llvm::right_justify("share", 7) << ' '
+     << llvm::right_justify("input activity", 15) << '\n';
+  bool anyDefault = false;
+  for (const LayerPPA &l : p.layers) {
+    anyDefault |= !l.inputActivityMeasured;
     os << "  " << llvm::left_justify(l.name, 16) << ' '
        << llvm::right_justify(std::to_string(l.arrays), 7) << ' '
        << llvm::right_justify(std::to_string(l.replicas), 6) << ' '
@@ -82,7 +85,15 @@ void ppa::writeReportText(const CompileReport &report, llvm::raw_ostream &os) {
        << llvm::right_justify(formatSI(l.energy, "J"), 12) << ' '
        << llvm::right_justify(
               formatPercent(p.energy > 0 ? l.energy / p.energy : 0), 7)
+       << ' '
+       << llvm::right_justify(formatPercent(l.inputActivity) +
+                                  (l.inputActivityMeasured ? " " : "*"),
+                              15)
        << '\n';
+  }
+  if (anyDefault)
+    os << "  * not measured (no calibration statistics): the default "
+          "activity\n";
 
   os << "\nprogramming\n";
   row(os, "time", formatSI(p.programmingTime, "s"), "expected, write-verify");

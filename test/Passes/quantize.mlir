@@ -11,7 +11,12 @@
 //   column 1: w = [-0.5, 2.0], s = 2/7:  q = [round(-1.75) = -2, 7]
 // Dequantized [1, 2/7, -4/7, 2] vs [1, .25, -.5, 2]: relative RMS error
 //   sqrt((0.0357^2 + 0.0714^2) / 5.3125) = 0.03465.
-// SYM: input_bits = 8 : i64, input_clip_fraction = 0.000000e+00 : f64, input_scale = 0.0078431372549019607 : f64, input_signed = false
+// Input codes round(x * 255 / 2) of the 8 observed values 0.5, 2, 1, 0.25,
+// 0, 1.5, 2, 0: 64, 255, 128, 32, 0, 191, 255, 0.  Bits set, LSB first:
+// bits 0-4 in 255, 191, 255 (3/8); bit 5 also in 32 (4/8); bit 6 in 64,
+// 255, 255 (191 = 0b10111111 lacks it: 3/8); bit 7 in 255, 128, 191, 255.
+// SYM: input_bit_density = array<f64: 3.750000e-01, 3.750000e-01, 3.750000e-01, 3.750000e-01, 3.750000e-01, 5.000000e-01, 3.750000e-01, 5.000000e-01>
+// SYM-SAME: input_bits = 8 : i64, input_clip_fraction = 0.000000e+00 : f64, input_scale = 0.0078431372549019607 : f64, input_signed = false
 // SYM-SAME: weight_bits = 4 : i64, weight_error = 0.03464
 // SYM-SAME: weight_ints = dense<{{\[\[}}[7, -2], [2, 7]]]> : tensor<1x2x2xi8>, weight_per_channel = true, weight_scales = dense<[0.142857149, 0.285714298]> : tensor<2xf32>, weight_symmetric = true, weight_zero_points = dense<0> : tensor<2xi32>
 

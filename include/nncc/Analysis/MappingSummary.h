@@ -21,6 +21,10 @@ struct LayerMapping {
   int64_t usedCells = 0; ///< cells of one copy holding digits or references
   double time = 0;       ///< seconds per inference (pipeline model), 0 if unknown
   double weightError = 0, inputClipFraction = 0;
+  int64_t dacBits = 0;
+  /// Per input bit, the fraction of calibration inputs with it set
+  /// (`input_bit_density`); empty when the layer has no measurement.
+  std::vector<double> inputBitDensity;
 };
 
 struct MappingSummary {

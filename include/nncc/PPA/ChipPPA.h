@@ -63,7 +63,18 @@ struct LayerPPA {
   double ops = 0;                   ///< 2 x MACs of the layer
   double energy = 0;                ///< joules per inference
   std::array<double, kNumEnergyComponents> energyBy{};
+  /// Mean drive of a row per input cycle (fraction of full scale): measured
+  /// on the calibration set, or the default when the layer has none.
+  double inputActivity = 0;
+  bool inputActivityMeasured = false;
 };
+
+/// A layer's input activity: from the bit densities p_b of its input codes,
+/// input cycle j of a d-bit DAC carries bits [j d, (j + 1) d) with weights
+/// 2^(b - j d), so its mean digit is sum p_b 2^(b - j d) and its mean drive
+/// that over 2^d - 1; the activity is the mean over the cycles.  With a
+/// 1-bit DAC, the mean density.  `fallback` without a measurement.
+double inputActivity(const LayerMapping &layer, double fallback);
 
 struct ChipPPA {
   std::string target;

@@ -120,6 +120,14 @@ LogicalResult LayerOp::verify() {
       return emitOpError("weight_bits must be in [2, 16] and input_bits in "
                          "[1, 16]");
   }
+  if (auto density = getInputBitDensity()) {
+    if (!getInputBits() ||
+        static_cast<int64_t>(density->size()) != *getInputBits())
+      return emitOpError("input_bit_density needs one entry per input bit");
+    for (double p : *density)
+      if (!(p >= 0 && p <= 1))
+        return emitOpError("input_bit_density entries must be in [0, 1]");
+  }
   // --nncc-differential.
   if (getSignedSchemeAttr() || getStoredBitsAttr()) {
     if (!quantized)

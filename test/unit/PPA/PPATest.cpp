@@ -188,6 +188,48 @@ TEST(PPAChip, EnergyAreaAndMetricsByHand) {
   EXPECT_EQ(p.programmingEnergy, 2e-9);
 }
 
+TEST(PPAChip, InputActivityFromBitDensities) {
+  LayerMapping l;
+  // No measurement: the fallback.
+  EXPECT_EQ(inputActivity(l, 0.5), 0.5);
+  // Four bits with densities 0.1, 0.2, 0.3, 0.4.  A 1-bit DAC drives one
+  // bit per cycle: the mean, 0.25.
+  l.inputBitDensity = {0.1, 0.2, 0.3, 0.4};
+  l.dacBits = 1;
+  EXPECT_REL(inputActivity(l, 0.5), 0.25);
+  // A 2-bit DAC: cycle 0 carries bits 0, 1, mean digit 0.1 + 2 x 0.2 = 0.5
+  // of 3; cycle 1 bits 2, 3: 0.3 + 2 x 0.4 = 1.1 of 3; mean (0.5 + 1.1) / 6.
+  l.dacBits = 2;
+  EXPECT_REL(inputActivity(l, 0.5), (0.5 + 1.1) / 6);
+  // A 3-bit DAC over 4 bits: cycle 0 bits 0-2, 0.1 + 0.4 + 1.2 = 1.7 of 7;
+  // cycle 1 bit 3 alone, 0.4 of 7.
+  l.dacBits = 3;
+  EXPECT_REL(inputActivity(l, 0.5), (1.7 / 7 + 0.4 / 7) / 2);
+}
+
+TEST(PPAChip, MeasuredActivityScalesCellAndDriverEnergy) {
+  // The fixture's layer measured at 0.2 (1-bit DAC): cell reads and row
+  // drivers scale from the default 0.5 to 0.2, nothing else changes.
+  Fixture f;
+  ChipPPA before = estimateChipPPA(f.chip, f.execution, f.programming,
+                                   f.mapping, 240);
+  f.mapping.layers[0].dacBits = 1;
+  f.mapping.layers[0].inputBitDensity.assign(8, 0.2);
+  ChipPPA after = estimateChipPPA(f.chip, f.execution, f.programming,
+                                  f.mapping, 240);
+  auto e = [](const ChipPPA &p, EnergyComponent c) {
+    return p.energyBy[size_t(c)];
+  };
+  EXPECT_FALSE(before.layers[0].inputActivityMeasured);
+  EXPECT_TRUE(after.layers[0].inputActivityMeasured);
+  EXPECT_REL(after.layers[0].inputActivity, 0.2);
+  EXPECT_REL(e(after, EnergyComponent::CellReads),
+             e(before, EnergyComponent::CellReads) * 0.2 / 0.5);
+  EXPECT_REL(e(after, EnergyComponent::Drivers),
+             e(before, EnergyComponent::Drivers) * 0.2 / 0.5);
+  EXPECT_REL(e(after, EnergyComponent::Adcs), e(before, EnergyComponent::Adcs));
+}
+
 TEST(PPAChip, ProgramGroupsAddTheirIntervals) {
   Fixture f;
   f.execution.groups = {GroupExecution{0, 1, {0}, 1e-6, 1e-6},
