@@ -124,7 +124,12 @@ def ReplicateLayers : Pass<"nncc-replicate", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"maxArrays", "max-arrays", "int64_t", "0",
-           "Arrays available (0: the whole chip)">
+           "Arrays available (0: the whole chip)">,
+    Option<"maxCopies", "max-copies", "int64_t", "0",
+           "Most copies of one layer, the original included (0: no limit; "
+           "NeuroSim's speed-up degree is 8).  The greedy stays exact: "
+           "when the bottleneck reaches its limit, no allocation lowers "
+           "the interval">
   ];
 }
 

@@ -60,6 +60,8 @@ struct ReplicateLayersPass
         break;
       int64_t target =
           (stage.vectorsPerInference + perCopy - 2) / (perCopy - 1);
+      if (maxCopies > 0 && target > maxCopies)
+        break;
       int64_t cost = (target - stage.replicas) * stage.arrays;
       if (cost > free)
         break;

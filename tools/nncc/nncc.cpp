@@ -209,6 +209,12 @@ cl::opt<bool> replicate("replicate",
                         cl::desc("Copy bottleneck layers onto free arrays "
                                  "(pipeline balancing)"),
                         cl::init(true), cl::sub(compileCmd));
+cl::opt<int64_t> maxCopies(
+    "max-copies",
+    cl::desc("With --replicate, at most this many copies of a layer, the "
+             "original included (0: as many as the free arrays allow; "
+             "NeuroSim's speed-up degree is 8)"),
+    cl::init(0), cl::sub(compileCmd));
 cl::opt<bool> timeMultiplex(
     "time-multiplex",
     cl::desc("When the mapping needs more arrays than the chip has, split it "
@@ -614,8 +620,13 @@ int runCompile(mlir::MLIRContext &context) {
   pm.addPass(createDifferentialSplit(differential));
   pm.addPass(createBitSliceWeights());
   pm.addPass(createPartitionOntoArrays());
-  if (replicate)
-    pm.addPass(createReplicateLayers());
+  if (maxCopies < 0)
+    return fail(modelPath, "--max-copies must not be negative");
+  if (replicate) {
+    ReplicateLayersOptions replication;
+    replication.maxCopies = maxCopies;
+    pm.addPass(createReplicateLayers(replication));
+  }
   if (mlir::failed(pm.run(*module)))
     return 1;
   // A mapping beyond the chip is an error unless the user accepts
