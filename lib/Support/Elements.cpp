@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 using namespace mlir;
 
@@ -106,32 +107,25 @@ ElementsAttr nncc::makeF32Elements(MLIRContext *context,
       std::move(values), blobName);
 }
 
+template <typename T>
 ElementsAttr nncc::makeIntElements(MLIRContext *context,
                                    ArrayRef<int64_t> shape,
-                                   std::vector<int8_t> &&values,
+                                   std::vector<T> &&values,
                                    StringRef blobName) {
+  static_assert(std::is_integral_v<T> && std::is_signed_v<T>,
+                "signless integers stored as signed");
   return makeOwnedElements(
-      RankedTensorType::get(shape, IntegerType::get(context, 8)),
+      RankedTensorType::get(shape, IntegerType::get(context, 8 * sizeof(T))),
       std::move(values), blobName);
 }
-
-ElementsAttr nncc::makeIntElements(MLIRContext *context,
-                                   ArrayRef<int64_t> shape,
-                                   std::vector<int16_t> &&values,
-                                   StringRef blobName) {
-  return makeOwnedElements(
-      RankedTensorType::get(shape, IntegerType::get(context, 16)),
-      std::move(values), blobName);
-}
-
-ElementsAttr nncc::makeIntElements(MLIRContext *context,
-                                   ArrayRef<int64_t> shape,
-                                   std::vector<int32_t> &&values,
-                                   StringRef blobName) {
-  return makeOwnedElements(
-      RankedTensorType::get(shape, IntegerType::get(context, 32)),
-      std::move(values), blobName);
-}
+template ElementsAttr nncc::makeIntElements(MLIRContext *, ArrayRef<int64_t>,
+                                            std::vector<int8_t> &&, StringRef);
+template ElementsAttr nncc::makeIntElements(MLIRContext *, ArrayRef<int64_t>,
+                                            std::vector<int16_t> &&,
+                                            StringRef);
+template ElementsAttr nncc::makeIntElements(MLIRContext *, ArrayRef<int64_t>,
+                                            std::vector<int32_t> &&,
+                                            StringRef);
 
 std::optional<ArrayRef<float>> nncc::getF32Storage(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getType());

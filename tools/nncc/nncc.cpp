@@ -710,7 +710,10 @@ int runCompile(mlir::MLIRContext &context) {
        constantBytes(module->getOperation()) > kTextProgramConstantLimit);
   outputChecked("mapped.mlir", [&, bytecode](raw_ostream &os) -> Error {
     if (!bytecode) {
-      module->print(os);
+      // The pass manager verified the module after every pass.  Verifying
+      // it again here would compute dominance, which caches operation
+      // order in the blocks: a write while other threads read the module.
+      module->print(os, mlir::OpPrintingFlags().assumeVerified());
       return Error::success();
     }
     mlir::BytecodeWriterConfig config("nncc");

@@ -32,22 +32,16 @@ mlir::ElementsAttr makeI32Elements(mlir::MLIRContext *context,
                                    llvm::StringRef blobName);
 
 /// The same, taking the buffer of `values` over instead of copying it
-/// (large weight matrices and codes).  Integer overloads: i8, i16, i32.
+/// (large weight matrices and codes).  Integers: int8_t, int16_t or int32_t
+/// elements give i8, i16 or i32.
 mlir::ElementsAttr makeF32Elements(mlir::MLIRContext *context,
                                    llvm::ArrayRef<int64_t> shape,
                                    std::vector<float> &&values,
                                    llvm::StringRef blobName);
+template <typename T>
 mlir::ElementsAttr makeIntElements(mlir::MLIRContext *context,
                                    llvm::ArrayRef<int64_t> shape,
-                                   std::vector<int8_t> &&values,
-                                   llvm::StringRef blobName);
-mlir::ElementsAttr makeIntElements(mlir::MLIRContext *context,
-                                   llvm::ArrayRef<int64_t> shape,
-                                   std::vector<int16_t> &&values,
-                                   llvm::StringRef blobName);
-mlir::ElementsAttr makeIntElements(mlir::MLIRContext *context,
-                                   llvm::ArrayRef<int64_t> shape,
-                                   std::vector<int32_t> &&values,
+                                   std::vector<T> &&values,
                                    llvm::StringRef blobName);
 
 /// The f32 values of `attr` in place (no copy), or nullopt if it is not a

@@ -9,16 +9,6 @@ using namespace nncc;
 
 namespace {
 
-TEST(PackedLevels, BitsPerCell) {
-  EXPECT_EQ(programmingBitsPerCell(2), 1);
-  EXPECT_EQ(programmingBitsPerCell(3), 2);
-  EXPECT_EQ(programmingBitsPerCell(4), 2);
-  EXPECT_EQ(programmingBitsPerCell(5), 3);
-  EXPECT_EQ(programmingBitsPerCell(256), 8);
-  EXPECT_EQ(programmingBitsPerCell(257), 9);
-  EXPECT_EQ(programmingBitsPerCell(65536), 16);
-}
-
 TEST(PackedLevels, HandPackedBytes) {
   // 3 bits, least significant first: 5 -> bits 0..2 = 1,0,1; 2 -> bits
   // 3..5 = 0,1,0; 7 -> bits 6..8 = 1,1,1; 1 -> bits 9..11 = 1,0,0.
@@ -55,8 +45,9 @@ TEST(PackedLevels, RoundTripsEveryWidth) {
                   levels[i]);
       // Padding bits after the last level are zero.
       const uint64_t used = n * bits;
-      if (used % 8)
+      if (used % 8) {
         EXPECT_EQ(p.bytes().back() >> (used % 8), 0);
+      }
     }
   }
 }
