@@ -245,7 +245,9 @@ constexpr uint64_t kTextProgramConstantLimit = 16ull << 20;
 cl::opt<bool> compileTiming(
     "timing",
     cl::desc("Print the wall time of each compile step (import, every pass, "
-             "schedules, PPA, rendering and writing each output) to stderr"),
+             "placement, schedules, PPA, writing each output) to stderr; work "
+             "that runs beside a step (the programming cells, the files) is "
+             "listed on its own and overlaps, so 'Rest' can be negative"),
     cl::init(false), cl::sub(compileCmd));
 cl::opt<std::string> signedScheme(
     "scheme",
