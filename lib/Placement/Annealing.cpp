@@ -165,8 +165,10 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
   // and core distances, dense, when the chip has few enough cores.  A
   // whole-core swap then costs O(cores) instead of reading every edge of
   // every tile on both cores (64 arrays per core and a few edges each make
-  // that ~1,000 scattered reads); the delta is the same integer, so the run
-  // is the same.  Kept up to date by every applied move.
+  // that ~1,000 scattered reads); the delta is the same integer, so the
+  // moves are the same (a swap counts `m` entries toward the work budget,
+  // so where that budget binds, more moves fit).  Kept up to date by every
+  // applied move.
   const bool coreMatrix = m <= options.annealCoreMatrixMaxCores;
   std::vector<int64_t> coreTraffic;
   std::vector<int32_t> coreDist;

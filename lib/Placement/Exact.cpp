@@ -600,6 +600,10 @@ ExactResult solveIsolated(const PlacementProblem &p,
     result.status = std::string("error: pipe: ") + std::strerror(errno);
     return result;
   }
+  // Other threads may be running (nncc compile computes the programming
+  // schedule beside the placement): the child only uses Z3 and the pipe,
+  // and glibc's malloc is fork-safe, so the locks they might hold at the
+  // fork do not matter.
   pid_t pid = ::fork();
   if (pid < 0) {
     result.status = std::string("error: fork: ") + std::strerror(errno);

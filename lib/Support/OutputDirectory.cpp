@@ -5,6 +5,7 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/Threading.h"
 
 using namespace llvm;
@@ -45,14 +46,17 @@ void OutputDirectoryWriter::add(StringRef name,
       file->error = directory + ": cannot create a file: " + ec.message();
       return;
     }
+    // An interrupted compile (Ctrl-C, a crash) must not leave temporaries
+    // behind; commit() and discard() take the file off the list.
+    sys::RemoveFileOnSignal(file->temporary);
     raw_fd_ostream os(fd, /*shouldClose=*/true);
     if (Error e = print(os))
       file->error = file->name + ": " + toString(std::move(e));
     os.close();
-    if (os.has_error() && file->error.empty()) {
+    if (os.has_error() && file->error.empty())
       file->error = (file->temporary + ": " + os.error().message()).str();
-      os.clear_error();
-    }
+    // Always: a stream destroyed with an unhandled error aborts.
+    os.clear_error();
   });
 }
 
@@ -70,6 +74,7 @@ Error OutputDirectoryWriter::commit() {
       discard();
       return makeError(path + ": cannot write: " + ec.message());
     }
+    sys::DontRemoveFileOnSignal(file->temporary);
     file->temporary.clear();
   }
   committed = true;
@@ -87,6 +92,7 @@ void OutputDirectoryWriter::discard() {
   for (const std::unique_ptr<File> &file : files)
     if (!file->temporary.empty()) {
       sys::fs::remove(file->temporary);
+      sys::DontRemoveFileOnSignal(file->temporary);
       file->temporary.clear();
     }
   // Only a directory this writer created, and only if it is empty.

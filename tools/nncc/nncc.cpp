@@ -669,8 +669,14 @@ int runCompile(mlir::MLIRContext &context) {
     place.seed = placementSeed;
     place.timeout = placementTimeout;
     placePm.addPass(createPlaceTiles(place));
-    if (mlir::failed(placePm.run(*module)))
+    if (mlir::failed(placePm.run(*module))) {
+      // Wait for the programming job and drop its result (an unchecked
+      // Expected aborts in builds with LLVM's ABI-breaking checks).
+      if (Expected<ProgrammingSchedule> unused = programmedArrays.get();
+          !unused)
+        consumeError(unused.takeError());
       return 1;
+    }
   }
   step("summarize mapping");
   MappingSummary mapping = summarizeMapping(*module);
@@ -689,6 +695,10 @@ int runCompile(mlir::MLIRContext &context) {
   if (!targetText)
     return fail(targetPath,
                 "cannot read file: " + targetText.getError().message());
+  // Files added below read data declared after the writer (schedules,
+  // report), which is destroyed before it: commit() must come right after
+  // the last add(), with no return in between, so that no print is in
+  // flight when that data goes.
   auto writer = OutputDirectoryWriter::create(outputPath);
   if (!writer)
     return fail(writer.takeError());

@@ -142,8 +142,10 @@ struct PlacementOptions {
   /// Up to this many cores the annealer keeps a dense core-to-core traffic
   /// matrix (8 bytes per pair of cores) and prices a whole-core swap in
   /// O(cores) instead of reading every edge of both cores' tiles.  The
-  /// cost changes are the same integers either way, so the placement is
-  /// the same; only the time (and the work count) differ.  0 = never.
+  /// cost changes are the same integers either way, so the moves are the
+  /// same; only the time and the work count differ (a swap counts `cores`
+  /// entries read), so where `annealMaxWork` binds, more moves fit and the
+  /// placement can differ (improve).  0 = never.
   int annealCoreMatrixMaxCores = 1024;
   /// Attempt Z3 only if N <= exactMaxTiles and N * M <= exactMaxVariables.
   bool exact = true;

@@ -1,12 +1,15 @@
 //===- OutputDirectory.h - All-or-nothing writes of several files -*- C++ -*-===//
 //
 // `nncc compile` writes a dozen files into one directory.  A flow that
-// reads them must never see a mix of two runs, nor a half-written file: each
-// file is printed into a temporary next to its final name, and only when
-// all of them are complete are they renamed into place (each rename is
-// atomic; they come one after another, after every byte is written).  If
-// anything fails, or the writer is destroyed without commit(), the
-// temporaries are removed and the directory keeps what it had.
+// reads them must not see a half-written file, nor a mix of two runs after
+// a failed compile: each file is printed into a temporary next to its final
+// name, and only when all of them are complete are they renamed into place
+// (each rename is atomic; they come one after another, after every byte is
+// written).  If a print fails, or the writer is destroyed without commit(),
+// the temporaries are removed and the directory keeps what it had; they are
+// also removed on a signal.  Not covered: a rename failing part-way (the
+// files renamed before it stay), and files of an earlier run that this run
+// does not write (e.g. simulation.json), which stay as they were.
 //
 // Files are printed on worker threads as soon as they are added, so a
 // large file (the mapped program) is printed while the caller computes the
