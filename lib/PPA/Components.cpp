@@ -109,6 +109,7 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
                                 m.colResistance * m.colCapacitance);
   m.readVoltage = chip.device.readVoltage;
   m.readPulse = chip.device.readPulse;
+  m.cellCurrentTime = chip.costs.cellCurrentTime.value_or(m.readPulse);
   m.gMin = chip.device.gMin;
   m.gMax = chip.device.gMax;
   m.levels = chip.device.levels;

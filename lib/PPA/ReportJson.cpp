@@ -123,6 +123,7 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
       jsonNumber(j, "array_m2", m.arrayArea);
       jsonNumber(j, "wire_delay_s", m.wireDelay);
       jsonNumber(j, "read_pulse_s", m.readPulse);
+      jsonNumber(j, "cell_current_time_s", m.cellCurrentTime);
       jsonNumber(j, "input_activity", m.inputActivity);
       j.attribute("adcs_per_array", m.adcsPerArray);
       jsonNumber(j, "adc_energy_j", m.adcEnergy);

@@ -241,6 +241,10 @@ const std::vector<FieldSpec> &schema() {
                "Special-function-unit energy per operation."),
       quantity("costs.router_area", Dimension::Area, Opt, "", 0, 1e-3,
                "Area per router."),
+      quantity("costs.cell_current_time", Dimension::Time, Opt, "", 0, 1e-3,
+               "How long a read cell's current flows, for its energy "
+               "(default: device.read_pulse; DNN+NeuroSim charges the column "
+               "current only for its sense amplifier's ~1 ns conversion)."),
   };
   return fields;
 }

@@ -48,6 +48,9 @@ struct ComponentModel {
   /// column lines; reported against the read pulse, not added to it.
   double wireDelay = 0;
   double readVoltage = 0, readPulse = 0;
+  /// How long a read cell's current flows (the read pulse unless
+  /// `costs.cell_current_time` says otherwise).
+  double cellCurrentTime = 0;
   double gMin = 0, gMax = 0;
   int64_t levels = 2;
   /// Fraction of input bits that are 1 (a row is driven only for them).
@@ -70,9 +73,9 @@ struct ComponentModel {
   double sfuEnergyPerOp = 0, sfuArea = 0;                    ///< per core
   double routerArea = 0, energyPerBitHop = 0;
 
-  /// Energy of reading one cell of conductance g for one read pulse.
+  /// Energy of reading one cell of conductance g once.
   double cellReadEnergy(double g) const {
-    return readVoltage * readVoltage * g * readPulse;
+    return readVoltage * readVoltage * g * cellCurrentTime;
   }
   /// Conductance of level d: g_min + d (g_max - g_min) / (levels - 1).
   double levelConductance(int64_t d) const {

@@ -47,7 +47,8 @@ void writeReportJson(const CompileReport &report, llvm::raw_ostream &os);
 /// network access).
 void writeReportHtml(const CompileReport &report, llvm::raw_ostream &os);
 
-/// Version 2 added the layers' input_activity and input_activity_measured.
+/// Version 2 added the layers' input_activity and input_activity_measured,
+/// and component_model.cell_current_time_s.
 inline constexpr uint32_t kReportJsonVersion = 2;
 
 /// Stable identifiers of the components in report.json ("cell_reads", ...).

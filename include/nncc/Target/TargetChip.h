@@ -137,6 +137,9 @@ struct CostOverrides {
   std::optional<double> bufferEnergyPerBit; ///< joules
   std::optional<double> sfuEnergyPerOp;     ///< joules
   std::optional<double> routerArea;         ///< square metres per router
+  /// Seconds a read cell's current flows, for its energy (default: the
+  /// device's read pulse).
+  std::optional<double> cellCurrentTime;
 };
 
 struct TargetChip {

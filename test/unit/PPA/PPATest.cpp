@@ -230,6 +230,27 @@ TEST(PPAChip, MeasuredActivityScalesCellAndDriverEnergy) {
   EXPECT_REL(e(after, EnergyComponent::Adcs), e(before, EnergyComponent::Adcs));
 }
 
+TEST(PPAChip, CellCurrentTimeOverride) {
+  // costs.cell_current_time: the cell current flows 1 ns instead of the
+  // 10 ns read pulse, so the cell-read energy is a tenth; timing and the
+  // other components stay.
+  Fixture f;
+  ChipPPA pulse = estimateChipPPA(f.chip, f.execution, f.programming,
+                                  f.mapping, 240);
+  f.chip.costs.cellCurrentTime = 1e-9;
+  ChipPPA sensing = estimateChipPPA(f.chip, f.execution, f.programming,
+                                    f.mapping, 240);
+  auto e = [](const ChipPPA &p, EnergyComponent c) {
+    return p.energyBy[size_t(c)];
+  };
+  EXPECT_REL(pulse.components.cellCurrentTime, 1e-8);
+  EXPECT_REL(sensing.components.cellCurrentTime, 1e-9);
+  EXPECT_REL(e(sensing, EnergyComponent::CellReads),
+             e(pulse, EnergyComponent::CellReads) / 10);
+  EXPECT_REL(e(sensing, EnergyComponent::Adcs), e(pulse, EnergyComponent::Adcs));
+  EXPECT_EQ(sensing.interval, pulse.interval);
+}
+
 TEST(PPAChip, ProgramGroupsAddTheirIntervals) {
   Fixture f;
   f.execution.groups = {GroupExecution{0, 1, {0}, 1e-6, 1e-6},
