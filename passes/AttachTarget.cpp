@@ -38,7 +38,9 @@ cim::TargetAttr nncc::makeTargetAttr(MLIRContext *context,
       b.getF64FloatAttr(chip.device.gMax), chip.chip.cores, chip.core.arrays,
       b.getF64FloatAttr(chip.device.readPulse),
       b.getF64FloatAttr(chip.costs.adcLatency ? *chip.costs.adcLatency
-                                              : 1.0 / chip.technology.clock));
+                                              : 1.0 / chip.technology.clock),
+      chip.chip.interconnect.width, chip.chip.interconnect.height,
+      chip.chip.interconnect.topology == target::Topology::Bus);
 }
 
 namespace {

@@ -100,6 +100,11 @@ struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
     placement::PlacementProblem problem;
     problem.numCores = static_cast<int>(target.getCores());
     problem.arraysPerCore = static_cast<int>(target.getArraysPerCore());
+    // The chip's own geometry, which the execution schedule counts hops on.
+    problem.topology = target.getBus() ? placement::Topology::Bus
+                                       : placement::Topology::Mesh;
+    problem.meshWidth = static_cast<int>(target.getMeshWidth());
+    problem.meshHeight = static_cast<int>(target.getMeshHeight());
     for (const PlacementTile &tile : tiles)
       problem.tileGroup.push_back(tile.layer);
     problem.traffic = std::move(graph->traffic);

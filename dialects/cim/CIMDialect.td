@@ -64,7 +64,14 @@ def CIM_TargetAttr : AttrDef<CIM_Dialect, "Target"> {
     // Timing of one input cycle: a read pulse, then the ADC converts its
     // multiplexed columns one after another (absent: no timing model).
     OptionalParameter<"::mlir::FloatAttr">:$read_pulse,
-    OptionalParameter<"::mlir::FloatAttr">:$conversion_time
+    OptionalParameter<"::mlir::FloatAttr">:$conversion_time,
+    // Where the cores sit: a mesh of mesh_width x mesh_height (absent: the
+    // nearest square that holds them), or one shared bus.  The placement
+    // minimizes hops on this geometry, the execution schedule counts them
+    // on the same one.
+    OptionalParameter<"int64_t">:$mesh_width,
+    OptionalParameter<"int64_t">:$mesh_height,
+    OptionalParameter<"bool">:$bus
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -35,7 +35,8 @@ TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    int64_t columnsPerAdc, int64_t inputBits, int64_t dacBits,
                    SignedScheme, FloatAttr gMin, FloatAttr gMax, int64_t cores,
                    int64_t arraysPerCore, FloatAttr readPulse,
-                   FloatAttr conversionTime) {
+                   FloatAttr conversionTime, int64_t meshWidth,
+                   int64_t meshHeight, bool) {
   if (rows < 1 || cols < 1 || levels < 2 || rowsInParallel < 1 ||
       rowsInParallel > rows || adcBits < 1 || columnsPerAdc < 1 ||
       inputBits < 1 || dacBits < 1 || dacBits > inputBits || cores < 1 ||
@@ -47,6 +48,10 @@ TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if ((readPulse && readPulse.getValueAsDouble() < 0) ||
       (conversionTime && conversionTime.getValueAsDouble() < 0))
     return emitError() << "read_pulse and conversion_time must be >= 0";
+  if (meshWidth < 0 || meshHeight < 0 ||
+      (meshWidth > 0 && meshHeight > 0 && meshWidth * meshHeight < cores))
+    return emitError() << "a " << meshWidth << "x" << meshHeight
+                       << " mesh cannot hold " << cores << " cores";
   return success();
 }
 
