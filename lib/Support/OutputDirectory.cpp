@@ -13,9 +13,16 @@ using namespace nncc;
 
 Expected<std::unique_ptr<OutputDirectoryWriter>>
 OutputDirectoryWriter::create(StringRef directory) {
-  bool existed = sys::fs::is_directory(directory);
+  // create_directories accepts an existing *file* of that name, and
+  // discard() would then remove it: check both before and after.
+  bool existed = sys::fs::exists(directory);
+  if (existed && !sys::fs::is_directory(directory))
+    return makeError(directory +
+                     ": cannot create directory: a file of that name exists");
   if (std::error_code ec = sys::fs::create_directories(directory))
     return makeError(directory + ": cannot create directory: " + ec.message());
+  if (!sys::fs::is_directory(directory))
+    return makeError(directory + ": cannot create directory");
   return std::unique_ptr<OutputDirectoryWriter>(
       new OutputDirectoryWriter(directory, !existed));
 }

@@ -711,6 +711,39 @@ TEST_F(ProgrammingTest, ReplicaArrays) {
             std::string::npos);
 }
 
+// nncc compile runs the placement-independent part (ArrayProgrammingJob) on
+// one thread beside the placement and completes the schedule after; that
+// must be the schedule buildProgrammingSchedule gives, on one thread or many,
+// replicas included.
+TEST_F(ProgrammingTest, SplitJobGivesTheSameSchedule) {
+  target::TargetChip chip =
+      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
+  auto module = map(layerModule(6, 3, kDiffWeights), chip);
+  ASSERT_TRUE(module);
+  module->walk([&](cim::MVMOp mvm) {
+    if (mvm.getArray() == 1)
+      mvm->setAttr("replica_arrays", DenseI64ArrayAttr::get(&context, {6, 9}));
+  });
+  ProgrammingOptions options;
+  options.coreOfArray = {{0, 3}, {6, 3}, {9, 0}};
+  options.programGroupOfArray = {{2, 1}};
+  ProgrammingSchedule whole = build(*module, chip, options);
+  for (bool parallel : {false, true}) {
+    auto job = ArrayProgrammingJob::collect(*module, chip);
+    ASSERT_TRUE(static_cast<bool>(job)) << llvm::toString(job.takeError());
+    // The IR may change after collect() (the placement sets cores): run()
+    // reads none of it.
+    module->walk([&](cim::MVMOp mvm) {
+      mvm->setAttr("core", IntegerAttr::get(IntegerType::get(&context, 64), 7));
+    });
+    llvm::Expected<ProgrammingSchedule> split = job->run(parallel);
+    ASSERT_TRUE(static_cast<bool>(split)) << llvm::toString(split.takeError());
+    completeProgrammingSchedule(*split, options);
+    EXPECT_EQ(jsonOf(*split), jsonOf(whole)) << "parallel " << parallel;
+    EXPECT_EQ(binaryOf(*split), binaryOf(whole)) << "parallel " << parallel;
+  }
+}
+
 // The cell levels decode back to the layer's weights: for random layers,
 // every scheme and 1-3 bits per cell (2, 4, 8 levels), summing each cell's
 // digit * 2^(s * b) over the tiles (G+ minus G-, or minus the offset)

@@ -1,0 +1,81 @@
+//===- ElementsTest.cpp - Building and reading constant tensors -----------===//
+#include "nncc/Support/Elements.h"
+
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+using namespace nncc;
+
+namespace {
+
+TEST(Elements, OwnedBlobsKeepTheirValuesAndType) {
+  mlir::MLIRContext ctx;
+  ctx.getOrLoadDialect<mlir::BuiltinDialect>();
+  // Above 16 elements: a dense_resource blob that took the vector over.
+  std::vector<int8_t> codes(40);
+  std::iota(codes.begin(), codes.end(), -20);
+  mlir::ElementsAttr a = makeIntElements(&ctx, {5, 8}, std::move(codes), "q");
+  EXPECT_TRUE(mlir::isa<mlir::DenseResourceElementsAttr>(a));
+  EXPECT_TRUE(a.getShapedType().getElementType().isInteger(8));
+  std::vector<int64_t> wide = getIntValues(a);
+  ASSERT_EQ(wide.size(), 40u);
+  EXPECT_EQ(wide.front(), -20);
+  EXPECT_EQ(wide.back(), 19);
+  std::optional<std::vector<int32_t>> narrow = getI32Values(a);
+  ASSERT_TRUE(narrow.has_value());
+  EXPECT_EQ(std::vector<int64_t>(narrow->begin(), narrow->end()), wide);
+  // Small ones stay readable literals.
+  mlir::ElementsAttr small =
+      makeIntElements(&ctx, {3}, std::vector<int16_t>{-1, 0, 300}, "s");
+  EXPECT_TRUE(mlir::isa<mlir::DenseElementsAttr>(small));
+  EXPECT_EQ(getIntValues(small), (std::vector<int64_t>{-1, 0, 300}));
+}
+
+TEST(Elements, F32StorageIsAViewOfTheBlob) {
+  mlir::MLIRContext ctx;
+  ctx.getOrLoadDialect<mlir::BuiltinDialect>();
+  std::vector<float> values(64);
+  std::iota(values.begin(), values.end(), 0.5f);
+  mlir::ElementsAttr a =
+      makeF32Elements(&ctx, {8, 8}, std::vector<float>(values), "w");
+  std::optional<llvm::ArrayRef<float>> view = getF32Storage(a);
+  ASSERT_TRUE(view.has_value());
+  EXPECT_EQ(std::vector<float>(view->begin(), view->end()), values);
+  EXPECT_EQ(view->data(), getF32Storage(a)->data()); // the same storage
+  // A splat has no per-element storage to view.
+  mlir::ElementsAttr splat = mlir::DenseElementsAttr::get(
+      mlir::RankedTensorType::get({4}, mlir::Float32Type::get(&ctx)), 1.0f);
+  EXPECT_FALSE(getF32Storage(splat).has_value());
+  EXPECT_EQ(getF32Values(splat), std::vector<float>(4, 1.0f));
+}
+
+TEST(Elements, I32ValuesRejectWhatDoesNotFit) {
+  mlir::MLIRContext ctx;
+  auto type = mlir::RankedTensorType::get({2}, mlir::IntegerType::get(&ctx, 64));
+  auto fits = mlir::DenseElementsAttr::get(type, llvm::ArrayRef<int64_t>{-5, 7});
+  EXPECT_EQ(*getI32Values(fits), (std::vector<int32_t>{-5, 7}));
+  auto wide = mlir::DenseElementsAttr::get(
+      type, llvm::ArrayRef<int64_t>{1, int64_t{1} << 40});
+  EXPECT_FALSE(getI32Values(wide).has_value());
+}
+
+TEST(Elements, TransposeSmallAndLargeMatrices) {
+  // Below and above the size where the bands run in parallel, and shapes
+  // that are not multiples of the 32-row band.
+  for (auto [rows, cols] : {std::pair<int64_t, int64_t>{3, 5},
+                            {33, 70},
+                            {1030, 1100}}) {
+    std::vector<float> src(rows * cols), dst(rows * cols, -1.0f);
+    std::iota(src.begin(), src.end(), 0.0f);
+    transposeMatrix(src.data(), rows, cols, dst.data());
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        ASSERT_EQ(dst[c * rows + r], src[r * cols + c]) << rows << "x" << cols;
+  }
+}
+
+} // namespace
