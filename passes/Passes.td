@@ -60,7 +60,13 @@ def QuantizeLayers : Pass<"nncc-quantize", "mlir::ModuleOp"> {
     Option<"pixelScale", "pixel-scale", "double", "1.0 / 255.0",
            "Factor applied to uint8 calibration samples">,
     Option<"percentile", "percentile", "double", "100.0",
-           "Percentile of |x| that sets the activation range (100: max)">
+           "Percentile of |x| that sets the activation range (100: max)">,
+    Option<"syntheticSamples", "synthetic-samples", "int64_t", "0",
+           "Without calibration=: calibrate on this many deterministic "
+           "samples uniform in [0, 1) (nncc compile's default without "
+           "--calibration: 64)">,
+    Option<"syntheticSeed", "synthetic-seed", "uint64_t", "1",
+           "Seed of the synthetic samples">
   ];
 }
 
@@ -152,7 +158,10 @@ def TimeMultiplex : Pass<"nncc-time-multiplex", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"capacity", "capacity", "int64_t", "0",
-           "Arrays per group (0: the whole chip)">
+           "Arrays per group (0: the whole chip)">,
+    Option<"onlyBeyondChip", "only-beyond-chip", "bool", "false",
+           "Leave a mapping that fits the chip as it is (nncc compile "
+           "--time-multiplex)">
   ];
 }
 

@@ -9,9 +9,9 @@
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Execution/Executor.h"
-#include "nncc/Import/TensorProto.h"
-#include "nncc/Support/Datasets.h"
+#include "nncc/Data/Dataset.h"
 #include "nncc/Support/Elements.h"
+#include "nncc/Support/Errors.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -54,23 +54,6 @@ int64_t roundHalfAway(double v) {
                : static_cast<int64_t>(v + 0.5);
 }
 
-/// Loads calibration samples; IDX files are read only up to `limit` samples
-/// (a training set is far larger than a calibration set needs).
-llvm::Expected<Tensor> loadCalibration(llvm::StringRef path, double scale,
-                                       int64_t limit) {
-  llvm::Expected<Tensor> raw = path.ends_with(".npy")  ? readNpyFile(path)
-                               : path.ends_with(".pb") ? readTensorProtoFile(path)
-                                                       : readIdxFile(path, limit);
-  if (!raw || raw->dtype() == runtime::DType::F32)
-    return raw;
-  Tensor out(runtime::DType::F32, raw->shape());
-  float *dst = out.data<float>();
-  bool integer = !runtime::isFloatingPoint(raw->dtype());
-  for (int64_t i = 0; i < raw->numElements(); ++i)
-    dst[i] = static_cast<float>(raw->getAsDouble(i) * (integer ? scale : 1.0));
-  return out;
-}
-
 /// A layer's float weight matrix [G, K, N], read from the IR once.
 struct LayerWeights {
   int64_t groups = 0, depth = 0, columns = 0;
@@ -92,6 +75,9 @@ struct QuantizedWeights {
 struct QuantizeLayersPass
     : nncc::impl::QuantizeLayersBase<QuantizeLayersPass> {
   using QuantizeLayersBase::QuantizeLayersBase;
+  QuantizeLayersPass(const QuantizeLayersOptions &options,
+                     std::shared_ptr<const Dataset> preloaded)
+      : QuantizeLayersBase(options), preloaded(std::move(preloaded)) {}
 
   void runOnOperation() override;
 
@@ -101,19 +87,39 @@ private:
   QuantizedWeights quantizeWeights(const LayerWeights &layer) const;
   void setWeightAttributes(cim::LayerOp layer, QuantizedWeights &&q,
                            OpBuilder &b);
+  /// The samples to calibrate on, for an input of `inputShape`.
+  llvm::Expected<std::shared_ptr<const Dataset>>
+  calibrationSamples(llvm::ArrayRef<int64_t> inputShape) const;
+
+  /// Samples the driver already read (and checked) for this pass.
+  std::shared_ptr<const Dataset> preloaded;
 };
+
+llvm::Expected<std::shared_ptr<const Dataset>>
+QuantizeLayersPass::calibrationSamples(
+    llvm::ArrayRef<int64_t> inputShape) const {
+  if (preloaded)
+    return preloaded;
+  if (!calibrationPath.empty()) {
+    DatasetOptions read;
+    read.defaultLimit = calibrationLimit;
+    read.pixelScale = pixelScale;
+    llvm::Expected<Dataset> samples = loadDataset(calibrationPath, read);
+    if (!samples)
+      return samples.takeError();
+    return std::make_shared<const Dataset>(std::move(*samples));
+  }
+  if (syntheticSamples > 0)
+    return std::make_shared<const Dataset>(
+        nncc::syntheticSamples(inputShape, syntheticSamples, syntheticSeed));
+  return makeError(
+      "activation quantization needs calibration samples (nncc compile "
+      "--calibration FILE, pass option calibration=FILE: .npy/.pb with "
+      "samples along dim 0, or IDX images; or synthetic-samples=N)");
+}
 
 LogicalResult QuantizeLayersPass::calibrate(
     ModuleOp module, llvm::DenseMap<Operation *, InputStats> &stats) {
-  if (calibrationPath.empty())
-    return module.emitError(
-        "activation quantization needs calibration samples (nncc compile "
-        "--calibration FILE, pass option calibration=FILE: .npy/.pb with "
-        "samples along dim 0, or IDX images)");
-  llvm::Expected<Tensor> samples =
-      loadCalibration(calibrationPath, pixelScale, calibrationLimit);
-  if (!samples)
-    return module.emitError() << llvm::toString(samples.takeError());
   llvm::Expected<Executor> executor = Executor::create(module);
   if (!executor)
     return module.emitError() << "calibration: "
@@ -123,11 +129,16 @@ LogicalResult QuantizeLayersPass::calibrate(
   const TensorSignature &in = executor->getInputs().front();
   int64_t batch = in.shape.empty() ? 1 : in.shape.front();
   int64_t perSample = runtime::numElementsOf(in.shape) / batch;
-  int64_t count = samples->rank() ? samples->dim(0) : 0;
-  if (count == 0 || samples->numElements() / count != perSample)
-    return module.emitError() << "calibration samples in '" << calibrationPath
-                              << "' do not match the model input (" << perSample
-                              << " values per sample)";
+  llvm::Expected<std::shared_ptr<const Dataset>> loaded =
+      calibrationSamples(in.shape);
+  if (!loaded)
+    return module.emitError() << llvm::toString(loaded.takeError());
+  const Dataset &set = **loaded;
+  if (llvm::Error e = checkSampleShape(
+          set, "calibration samples in '" + calibrationPath + "'", in.shape))
+    return module.emitError() << llvm::toString(std::move(e));
+  const Tensor *samples = &set.samples;
+  int64_t count = set.size();
   if (calibrationLimit > 0)
     count = std::min<int64_t>(count, calibrationLimit);
   if (count < batch)
@@ -392,3 +403,11 @@ void QuantizeLayersPass::runOnOperation() {
 }
 
 } // namespace
+
+std::unique_ptr<Pass>
+nncc::createQuantizeLayers(const QuantizeLayersOptions &options,
+                           std::shared_ptr<const Dataset> samples) {
+  if (!samples)
+    return createQuantizeLayers(options);
+  return std::make_unique<QuantizeLayersPass>(options, std::move(samples));
+}

@@ -29,6 +29,12 @@ struct TimeMultiplexPass : nncc::impl::TimeMultiplexBase<TimeMultiplexPass> {
     int64_t groupCapacity = capacity > 0 ? capacity : target.getTotalArrays();
     SmallVector<cim::LayerOp> layers;
     module.walk([&](cim::LayerOp layer) { layers.push_back(layer); });
+    if (onlyBeyondChip) {
+      int64_t arrays = 0;
+      module.walk([&](cim::MVMOp) { ++arrays; });
+      if (arrays <= target.getTotalArrays())
+        return;
+    }
     Builder b(&getContext());
     SmallVector<int64_t> groupArrays{0};
     for (cim::LayerOp layer : layers) {

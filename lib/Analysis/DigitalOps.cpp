@@ -1,10 +1,13 @@
 //===- DigitalOps.cpp - What the cores' digital units do ------------------===//
 #include "nncc/Analysis/DigitalOps.h"
 
+#include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <map>
 
 using namespace mlir;
 using namespace nncc;
@@ -65,4 +68,20 @@ int64_t nncc::digitalOpsPerInference(Operation *op) {
           .Case([](nn::BatchNormalizationOp) { return int64_t{2}; })
           .Default([](Operation *) { return int64_t{1}; });
   return elements * perElement;
+}
+
+std::string nncc::hostRunOps(mlir::ModuleOp module,
+                             const target::TargetChip &chip) {
+  std::map<std::string, int> counts;
+  module.walk([&](mlir::Operation *op) {
+    if (!op->getDialect() || op->getDialect()->getNamespace() != "nn" ||
+        op->getParentOfType<cim::LayerOp>())
+      return;
+    if (!coreRuns(classifyDigitalOp(op), chip))
+      ++counts[op->getName().getStringRef().str()];
+  });
+  std::string line;
+  for (const auto &[name, count] : counts)
+    line += (line.empty() ? "" : ", ") + name + " x" + std::to_string(count);
+  return line;
 }

@@ -1,9 +1,12 @@
-//===- Datasets.cpp - NumPy .npy and IDX tensor files ---------------------===//
-#include "nncc/Support/Datasets.h"
+//===- TensorFiles.cpp - Tensors read from and written to files -----------===//
+#include "nncc/Data/TensorFiles.h"
+
+#include "nncc/Import/TensorProto.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -180,4 +183,45 @@ llvm::Expected<Tensor> nncc::readIdxFile(llvm::StringRef path, int64_t limit) {
       std::reverse(bytes + i * elemSize, bytes + (i + 1) * elemSize);
   }
   return tensor;
+}
+
+llvm::Expected<Tensor> nncc::readTensorFile(llvm::StringRef path,
+                                            int64_t limit) {
+  // The format is read off the first bytes: NumPy's magic string, gzip's
+  // (IDX compressed, as Debian ships datasets) or IDX's two zero bytes and
+  // an element-type code.  A TensorProto has no magic number.
+  llvm::Expected<llvm::sys::fs::file_t> file =
+      llvm::sys::fs::openNativeFileForRead(path);
+  if (!file) {
+    llvm::consumeError(file.takeError());
+    return makeError(path, "cannot open file");
+  }
+  char head[4] = {};
+  llvm::Expected<size_t> read =
+      llvm::sys::fs::readNativeFile(*file, llvm::MutableArrayRef(head));
+  llvm::sys::fs::closeFile(*file);
+  if (!read) {
+    llvm::consumeError(read.takeError());
+    return makeError(path, "cannot read file");
+  }
+  llvm::StringRef magic(head, *read);
+  if (magic.starts_with("\x93NUM"))
+    return readNpyFile(path);
+  const bool gzip = magic.starts_with("\x1f\x8b");
+  const bool idx = magic.size() == 4 && head[0] == 0 && head[1] == 0 &&
+                   llvm::is_contained({0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E},
+                                      static_cast<uint8_t>(head[2]));
+  if (gzip || idx)
+    return readIdxFile(path, limit);
+  if (path.ends_with(".pb"))
+    return readTensorProtoFile(path);
+  return makeError(path,
+                   "not a tensor file (.npy, IDX or ONNX TensorProto .pb)");
+}
+
+llvm::Error nncc::writeTensorFile(llvm::StringRef path, const Tensor &tensor,
+                                  llvm::StringRef name) {
+  if (path.ends_with(".pb"))
+    return writeTensorProtoFile(path, tensor, name);
+  return writeNpyFile(path, tensor);
 }

@@ -31,7 +31,7 @@
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
-#include "nncc/Import/TensorProto.h"
+#include "nncc/Dialect/Utils/TensorElements.h"
 #include "nncc/Runtime/Kernels.h"
 
 #include "llvm/ADT/DenseMap.h"

@@ -4,8 +4,8 @@
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNOps.h"
-#include "nncc/Import/OnnxImporter.h"
-#include "nncc/Import/TensorProto.h"
+#include "nncc/Dialect/NN/NNDialect.h"
+#include "nncc/Dialect/Utils/TensorElements.h"
 #include "nncc/Runtime/Kernels.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

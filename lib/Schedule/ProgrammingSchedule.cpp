@@ -816,3 +816,18 @@ void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
   });
   os << '\n';
 }
+
+ProgrammingOptions nncc::readPlacement(mlir::ModuleOp module) {
+  ProgrammingOptions options;
+  module.walk([&](cim::MVMOp mvm) {
+    if (auto core = mvm.getCore())
+      options.coreOfArray[mvm.getArray()] = *core;
+    if (auto group = mvm.getProgramGroup())
+      options.programGroupOfArray[mvm.getArray()] = *group;
+    if (auto copies = mvm.getReplicaArrays())
+      if (auto cores = mvm.getReplicaCores())
+        for (auto [array, core] : llvm::zip(*copies, *cores))
+          options.coreOfArray[array] = core;
+  });
+  return options;
+}

@@ -3,9 +3,7 @@
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Execution/Executor.h"
-#include "nncc/Import/TensorProto.h"
 #include "nncc/Simulation/Sampling.h"
-#include "nncc/Support/Datasets.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Support/JsonNumbers.h"
 
@@ -27,67 +25,13 @@ using runtime::DType;
 using runtime::Tensor;
 
 //===----------------------------------------------------------------------===//
-// Datasets and times
+// Times
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-llvm::Expected<Tensor> readTensorFile(llvm::StringRef path, int64_t limit) {
-  if (path.ends_with(".npy"))
-    return readNpyFile(path);
-  if (path.ends_with(".pb"))
-    return readTensorProtoFile(path);
-  return readIdxFile(path, limit);
-}
-
-} // namespace
-
-llvm::Expected<Dataset> nncc::loadDataset(llvm::StringRef spec,
-                                          double pixelScale, bool needLabels) {
-  int64_t limit = 0;
-  size_t colon = spec.rfind(':');
-  if (colon != llvm::StringRef::npos &&
-      llvm::all_of(spec.substr(colon + 1), llvm::isDigit) &&
-      colon + 1 < spec.size()) {
-    if (spec.substr(colon + 1).getAsInteger(10, limit) || limit < 1)
-      return makeError("dataset '" + spec + "': :N must be a positive count");
-    spec = spec.substr(0, colon);
-  }
-  auto [imagesPath, labelsPath] = spec.split(',');
-  if (imagesPath.empty())
-    return makeError("dataset '" + spec + "': no sample file");
-  if (needLabels && labelsPath.empty())
-    return makeError("dataset '" + spec +
-                     "': accuracy needs labels (IMAGES,LABELS[:N])");
-  llvm::Expected<Tensor> raw = readTensorFile(imagesPath, limit);
-  if (!raw)
-    return raw.takeError();
-  if (raw->rank() < 1 || raw->dim(0) < 1)
-    return makeError("'" + imagesPath + "': no samples along dim 0");
-  int64_t count = raw->dim(0);
-  if (limit > 0)
-    count = std::min(count, limit);
-  llvm::SmallVector<int64_t> shape(raw->shape().begin(), raw->shape().end());
-  shape[0] = count;
-  Dataset set;
-  set.samples = Tensor(DType::F32, shape);
-  float *dst = set.samples.data<float>();
-  const int64_t n = set.samples.numElements();
-  bool bytes = raw->dtype() == DType::U8;
-  for (int64_t i = 0; i < n; ++i)
-    dst[i] = static_cast<float>(raw->getAsDouble(i) * (bytes ? pixelScale : 1));
-  if (!labelsPath.empty()) {
-    llvm::Expected<Tensor> labels = readTensorFile(labelsPath, limit);
-    if (!labels)
-      return labels.takeError();
-    if (labels->numElements() < count)
-      return makeError("'" + labelsPath +
-                       "': " + std::to_string(labels->numElements()) +
-                       " labels for " + std::to_string(count) + " samples");
-    for (int64_t i = 0; i < count; ++i)
-      set.labels.push_back(static_cast<int64_t>(labels->getAsDouble(i)));
-  }
-  return set;
+llvm::Error SimulationOptions::check() const {
+  if (instances < 1)
+    return makeError("--instances must be at least 1");
+  return llvm::Error::success();
 }
 
 llvm::Expected<std::vector<double>> nncc::parseTimes(llvm::StringRef list) {
@@ -226,8 +170,8 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
     return makeError("the simulator needs a model with exactly one input");
   if (test.labels.empty())
     return makeError("the test set has no labels");
-  if (options.instances < 1)
-    return makeError("--instances must be at least 1");
+  if (llvm::Error err = options.check())
+    return std::move(err);
   BatchRunner testRunner(executor, test),
       calibrationRunner(executor, calibration);
   if (llvm::Error err = testRunner.check("test"))
@@ -595,4 +539,25 @@ void nncc::writeSimulationJson(const SimulationReport &r,
     });
   });
   os << '\n';
+}
+
+llvm::Expected<int64_t> nncc::countCorrect(const Executor &executor,
+                                           const Dataset &set) {
+  if (executor.getInputs().size() != 1)
+    return makeError("classification needs a model with exactly one input");
+  if (executor.getInputs().front().dtype != DType::F32)
+    return makeError("classification needs a float32 model input");
+  BatchRunner runner(executor, set);
+  if (llvm::Error e = runner.check("test"))
+    return std::move(e);
+  std::atomic<int64_t> correct{0};
+  if (llvm::Error e = forEachBatch(runner.batches(), [&](int64_t b) -> llvm::Error {
+        llvm::Expected<int64_t> right = runner.run(b, nullptr);
+        if (!right)
+          return right.takeError();
+        correct += *right;
+        return llvm::Error::success();
+      }))
+    return std::move(e);
+  return correct.load();
 }

@@ -1,11 +1,13 @@
 //===- nncc-opt.cpp - mlir-opt for nncc's dialects and passes -------------===//
 //
 // Parses, verifies, transforms and prints IR in nncc's dialects.  Every nncc
-// pass is registered here so that each can be tested alone with lit.
+// pass is registered here so that each can be tested alone with lit, and
+// `--nncc-map-pipeline` runs them all as `nncc compile` does.
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Dialect/CIM/CIMDialect.h"
 #include "nncc/Dialect/NN/NNDialect.h"
+#include "nncc/Driver/Pipeline.h"
 #include "nncc/Passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -17,6 +19,7 @@
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
   nncc::registerNNCCPasses();
+  nncc::driver::registerMappingPipeline();
   mlir::DialectRegistry registry;
   registry.insert<nncc::nn::NNDialect, nncc::cim::CIMDialect,
                   mlir::func::FuncDialect>();

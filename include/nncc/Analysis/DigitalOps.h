@@ -10,9 +10,11 @@
 
 #include "nncc/Target/TargetChip.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Operation.h"
 
 #include <cstdint>
+#include <string>
 
 namespace nncc {
 
@@ -28,6 +30,11 @@ DigitalOpClass classifyDigitalOp(mlir::Operation *op);
 
 /// Whether a core of `chip` can run ops of this class (Other: never).
 bool coreRuns(DigitalOpClass opClass, const target::TargetChip &chip);
+
+/// The digital ops left after lowering that the cores of `chip` cannot run
+/// (core.sfu.* false: on bare macros the host runs them), as one line
+/// "nn.softmax x1, ..." in name order, or "" when the chip runs them all.
+std::string hostRunOps(mlir::ModuleOp module, const target::TargetChip &chip);
 
 /// Elementary operations of one inference: output elements per sample times
 /// the work per element (the window size of a pooling, 3 for softmax (exp,

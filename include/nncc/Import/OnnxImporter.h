@@ -10,6 +10,8 @@
 #ifndef NNCC_IMPORT_ONNXIMPORTER_H
 #define NNCC_IMPORT_ONNXIMPORTER_H
 
+#include "nncc/Dialect/NN/NNDialect.h"
+
 #include "nncc/Runtime/Tensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -38,10 +40,6 @@ importOnnxFile(llvm::StringRef path, mlir::MLIRContext &context,
 
 /// The ONNX operator types (default domain) the importer supports, sorted.
 llvm::SmallVector<llvm::StringRef> getSupportedOnnxOps();
-
-/// Names of the ONNX graph inputs/outputs that `main`'s arguments/results
-/// stand for (stored as argument and result attributes).
-inline constexpr llvm::StringLiteral kOnnxNameAttr = "nn.onnx_name";
 
 } // namespace nncc
 

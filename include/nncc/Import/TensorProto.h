@@ -8,6 +8,7 @@
 #ifndef NNCC_IMPORT_TENSORPROTO_H
 #define NNCC_IMPORT_TENSORPROTO_H
 
+#include "nncc/Dialect/Utils/TensorElements.h"
 #include "nncc/Runtime/Tensor.h"
 #include "nncc/Support/Limits.h"
 
@@ -40,13 +41,7 @@ llvm::Expected<mlir::ElementsAttr>
 tensorProtoToElements(mlir::MLIRContext &context, onnx::TensorProto &proto,
                       llvm::StringRef blobName, llvm::StringRef baseDir);
 
-/// The runtime DType for an MLIR element type.
-llvm::Expected<runtime::DType> dtypeForElementType(mlir::Type type);
-/// The MLIR element type for a runtime DType.
-mlir::Type elementTypeForDType(mlir::MLIRContext &context, runtime::DType type);
 
-/// Copies an ElementsAttr (dense or dense_resource) into a host tensor.
-llvm::Expected<runtime::Tensor> elementsToTensor(mlir::ElementsAttr attr);
 
 /// Reads a serialized TensorProto file (`.pb`) into a host tensor; the
 /// tensor's name, if any, is stored in `name`.

@@ -9,6 +9,8 @@
 
 namespace nncc {
 
+struct Dataset;
+
 namespace target {
 struct TargetChip;
 } // namespace target
@@ -22,6 +24,12 @@ cim::TargetAttr makeTargetAttr(mlir::MLIRContext *context,
 
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
+
+/// --nncc-quantize calibrating on `samples`, already read (nullptr: as
+/// the options say).
+std::unique_ptr<mlir::Pass>
+createQuantizeLayers(const QuantizeLayersOptions &options,
+                     std::shared_ptr<const Dataset> samples);
 
 } // namespace nncc
 

@@ -263,6 +263,10 @@ private:
   std::unique_ptr<Impl> impl;
 };
 
+/// The cores and program groups a placed module gives its arrays (replicas
+/// included), as the cim.mvm ops record them.
+ProgrammingOptions readPlacement(mlir::ModuleOp module);
+
 /// Assigns the arrays of `schedule` (from ArrayProgrammingJob::run) to
 /// cores and program groups and fills the per-core, per-group and chip
 /// totals.

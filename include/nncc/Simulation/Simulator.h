@@ -12,6 +12,8 @@
 #ifndef NNCC_SIMULATION_SIMULATOR_H
 #define NNCC_SIMULATION_SIMULATOR_H
 
+#include "nncc/Data/Dataset.h"
+#include "nncc/Execution/Executor.h"
 #include "nncc/Runtime/Tensor.h"
 #include "nncc/Simulation/AnalogLayer.h"
 #include "nncc/Target/TargetChip.h"
@@ -26,19 +28,6 @@
 
 namespace nncc {
 
-/// Samples along dim 0 (f32) and, for a labelled set, one label each.
-struct Dataset {
-  runtime::Tensor samples;
-  std::vector<int64_t> labels;
-  int64_t size() const { return samples.rank() ? samples.dim(0) : 0; }
-};
-
-/// Reads "IMAGES[,LABELS][:N]": IMAGES is IDX (uint8, scaled by
-/// `pixelScale`), .npy or ONNX TensorProto .pb with samples along dim 0;
-/// LABELS is IDX or .npy (integers); :N keeps the first N samples.
-llvm::Expected<Dataset> loadDataset(llvm::StringRef spec, double pixelScale,
-                                    bool needLabels);
-
 struct SimulationOptions {
   std::vector<double> times; ///< seconds after programming (empty: t0)
   int64_t instances = 1;
@@ -46,6 +35,8 @@ struct SimulationOptions {
   EffectSwitches effects;
   /// Called with (done, total) work units while running (a progress bar).
   std::function<void(int64_t, int64_t)> progress;
+  /// Fails on values no simulation can run with.
+  llvm::Error check() const;
 };
 
 struct TimePoint {
@@ -76,6 +67,12 @@ llvm::Expected<SimulationReport> simulate(mlir::ModuleOp module,
                                           const Dataset &test,
                                           const Dataset &calibration,
                                           const SimulationOptions &options);
+
+/// How many samples of the labelled `set` the model classifies right (the
+/// largest value of its first output, per sample), on the executor as it
+/// is configured (e.g. its cim execution mode).  Batches run in parallel.
+llvm::Expected<int64_t> countCorrect(const Executor &executor,
+                                     const Dataset &set);
 
 /// Human-readable report (wall time included).
 void printSimulationReport(const SimulationReport &report,

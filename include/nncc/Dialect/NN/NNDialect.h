@@ -11,4 +11,10 @@
 #define GET_ATTRDEF_CLASSES
 #include "nn/NNAttrs.h.inc"
 
+namespace nncc {
+/// Names of the ONNX graph inputs/outputs that `main`'s arguments/results
+/// stand for (stored as argument and result attributes).
+inline constexpr llvm::StringLiteral kOnnxNameAttr = "nn.onnx_name";
+} // namespace nncc
+
 #endif // NNCC_DIALECT_NN_NNDIALECT_H

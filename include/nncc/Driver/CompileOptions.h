@@ -1,0 +1,81 @@
+//===- CompileOptions.h - What `nncc compile` is asked to do ----*- C++ -*-===//
+//
+// Every choice of the compile flow, as plain data: the command line (or a
+// test, or another tool) fills it; lib/Driver reads it.  Defaults here are
+// the documented defaults of `nncc compile --help`.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_DRIVER_COMPILEOPTIONS_H
+#define NNCC_DRIVER_COMPILEOPTIONS_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace nncc {
+namespace target {
+struct TargetChip;
+} // namespace target
+
+namespace driver {
+
+enum class ProgramFormat { Auto, Text, Bytecode };
+
+/// An accuracy simulation after the compile (`--simulate`).
+struct SimulationRequest {
+  /// Test set, IMAGES,LABELS[:N].
+  std::string dataset;
+  /// Inputs that calibrate the ADCs, IMAGES[:N] (empty: the first
+  /// kAdcCalibrationSamples compile calibration samples).
+  std::string adcCalibration;
+  int64_t instances = 5;
+  /// "1s,1h,..." (empty: the target's drift t0).
+  std::string times;
+  std::string effects = "all";
+  uint64_t seed = 1;
+};
+
+struct CompileOptions {
+  /// Weight bits; 0 takes the target's array.weight_bits.
+  int64_t weightBits = 0;
+  bool perChannel = true;
+  bool symmetric = true;
+  /// Calibration samples for activation ranges (a dataset spec, Dataset.h);
+  /// empty: kSyntheticCalibrationSamples synthetic samples
+  /// (syntheticSamples), announced on stderr.
+  std::string calibration;
+  int64_t calibrationLimit = 256;
+  double percentile = 100.0;
+  /// Signed-weight scheme; empty takes the target's.
+  std::string scheme;
+  bool replicate = true;
+  /// At most this many copies of a layer with replicate (0: no cap).
+  int64_t maxCopies = 0;
+  /// Split a mapping larger than the chip into program groups instead of
+  /// failing.
+  bool timeMultiplex = false;
+  uint64_t placementSeed = 1;
+  double placementTimeout = 30.0;
+  ProgramFormat programFormat = ProgramFormat::Auto;
+  std::optional<SimulationRequest> simulation;
+};
+
+/// Synthetic calibration: how many samples, and their seed.
+inline constexpr int64_t kSyntheticCalibrationSamples = 64;
+inline constexpr uint64_t kSyntheticCalibrationSeed = 1;
+/// ADC calibration samples taken from --calibration when --simulate has no
+/// --adc-calibration.
+inline constexpr int64_t kAdcCalibrationSamples = 64;
+/// Above this many bytes of constants the Auto program format writes
+/// bytecode: the text form spells them in hex (twice the bytes), takes ten
+/// times as long to print and to parse, and is not read by people anyway.
+inline constexpr uint64_t kTextProgramConstantLimit = 16ull << 20;
+
+/// The weight bits a compile uses on `chip`.
+int64_t resolveWeightBits(const CompileOptions &options,
+                          const target::TargetChip &chip);
+
+} // namespace driver
+} // namespace nncc
+
+#endif // NNCC_DRIVER_COMPILEOPTIONS_H

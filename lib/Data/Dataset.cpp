@@ -1,0 +1,100 @@
+//===- Dataset.cpp - Samples and labels from tensor files -----------------===//
+#include "nncc/Data/Dataset.h"
+
+#include "nncc/Data/TensorFiles.h"
+#include "nncc/Support/Errors.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <random>
+
+using namespace nncc;
+using runtime::DType;
+using runtime::Tensor;
+
+llvm::Expected<DatasetSpec> DatasetSpec::parse(llvm::StringRef spec) {
+  DatasetSpec parsed;
+  llvm::StringRef files = spec;
+  size_t colon = spec.rfind(':');
+  if (colon != llvm::StringRef::npos && colon + 1 < spec.size() &&
+      llvm::all_of(spec.substr(colon + 1), llvm::isDigit)) {
+    if (spec.substr(colon + 1).getAsInteger(10, parsed.limit) ||
+        parsed.limit < 1)
+      return makeError("dataset '" + spec + "': :N must be a positive count");
+    files = spec.substr(0, colon);
+  }
+  auto [samples, labels] = files.split(',');
+  if (samples.empty())
+    return makeError("dataset '" + spec + "': no sample file");
+  parsed.samples = samples.str();
+  parsed.labels = labels.str();
+  return parsed;
+}
+
+llvm::Expected<Dataset> nncc::loadDataset(llvm::StringRef text,
+                                          const DatasetOptions &options) {
+  llvm::Expected<DatasetSpec> spec = DatasetSpec::parse(text);
+  if (!spec)
+    return spec.takeError();
+  if (options.needLabels && spec->labels.empty())
+    return makeError("dataset '" + spec->samples +
+                     "': accuracy needs labels (IMAGES,LABELS[:N])");
+  int64_t limit = spec->limit ? spec->limit : options.defaultLimit;
+  llvm::Expected<Tensor> raw = readTensorFile(spec->samples, limit);
+  if (!raw)
+    return raw.takeError();
+  if (raw->rank() < 1 || raw->dim(0) < 1)
+    return makeError("'" + spec->samples + "': no samples along dim 0");
+  int64_t count = raw->dim(0);
+  if (limit > 0)
+    count = std::min(count, limit);
+  llvm::SmallVector<int64_t> shape(raw->shape().begin(), raw->shape().end());
+  shape[0] = count;
+  Dataset set;
+  set.samples = Tensor(DType::F32, shape);
+  float *dst = set.samples.data<float>();
+  const int64_t n = set.samples.numElements();
+  const double scale = raw->dtype() == DType::U8 ? options.pixelScale : 1.0;
+  for (int64_t i = 0; i < n; ++i)
+    dst[i] = static_cast<float>(raw->getAsDouble(i) * scale);
+  if (!spec->labels.empty()) {
+    llvm::Expected<Tensor> labels = readTensorFile(spec->labels, limit);
+    if (!labels)
+      return labels.takeError();
+    if (labels->numElements() < count)
+      return makeError("'" + spec->labels +
+                       "': " + std::to_string(labels->numElements()) +
+                       " labels for " + std::to_string(count) + " samples");
+    for (int64_t i = 0; i < count; ++i)
+      set.labels.push_back(static_cast<int64_t>(labels->getAsDouble(i)));
+  }
+  return set;
+}
+
+llvm::Error nncc::checkSampleShape(const Dataset &set, llvm::StringRef what,
+                                   llvm::ArrayRef<int64_t> inputShape) {
+  int64_t batch = inputShape.empty() ? 1 : inputShape.front();
+  int64_t perSample = runtime::numElementsOf(inputShape) / batch;
+  int64_t count = set.size();
+  if (count == 0 || set.samples.numElements() / count != perSample)
+    return makeError(what + " " + formatShape(set.samples.shape()) +
+                     " do not match the model input " +
+                     formatShape(inputShape) + " (" +
+                     std::to_string(perSample) + " values per sample)");
+  return llvm::Error::success();
+}
+
+Dataset nncc::syntheticSamples(llvm::ArrayRef<int64_t> inputShape,
+                               int64_t count, uint64_t seed) {
+  llvm::SmallVector<int64_t> shape(inputShape.begin(), inputShape.end());
+  if (shape.empty())
+    shape.push_back(1);
+  shape[0] = count;
+  Dataset set;
+  set.samples = Tensor(DType::F32, shape);
+  std::mt19937_64 engine(seed);
+  float *dst = set.samples.data<float>();
+  for (int64_t i = 0, n = set.samples.numElements(); i < n; ++i)
+    dst[i] = static_cast<float>(static_cast<double>(engine() >> 11) * 0x1.0p-53);
+  return set;
+}

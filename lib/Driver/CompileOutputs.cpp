@@ -1,0 +1,173 @@
+//===- CompileOutputs.cpp - The files and summary of a compile ------------===//
+#include "nncc/Driver/CompileOutputs.h"
+
+#include "nncc/Schedule/ProgrammingBinary.h"
+#include "nncc/Support/Elements.h"
+#include "nncc/Support/Errors.h"
+#include "nncc/Target/TargetChip.h"
+
+#include "mlir/Bytecode/BytecodeWriter.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <map>
+
+using namespace mlir;
+using namespace nncc;
+using namespace nncc::driver;
+
+namespace {
+
+/// Adds a file whose printing is timed as "write <name>".
+void addTimed(OutputDirectoryWriter &writer, llvm::StringRef name,
+              TimingScope *timing,
+              std::function<llvm::Error(llvm::raw_ostream &)> print) {
+  writer.add(name, [timing, name = name.str(),
+                    print = std::move(print)](llvm::raw_ostream &os) {
+    TimingScope fileTimer = timing ? timing->nest("write " + name)
+                                   : TimingScope();
+    return print(os);
+  });
+}
+
+void addText(OutputDirectoryWriter &writer, llvm::StringRef name,
+             TimingScope *timing,
+             std::function<void(llvm::raw_ostream &)> print) {
+  addTimed(writer, name, timing,
+           [print = std::move(print)](llvm::raw_ostream &os) {
+             print(os);
+             return llvm::Error::success();
+           });
+}
+
+/// For a time-multiplexed mapping: each program group's arrays,
+/// programming cost and run time, and the time per inference for a few
+/// batch sizes (docs/execution-schedule.md, "Time-multiplexed mappings").
+void printTimeMultiplexing(const ExecutionSchedule &execution,
+                           const ProgrammingSchedule &programming,
+                           double endurance, llvm::raw_ostream &os) {
+  if (execution.groups.size() < 2)
+    return;
+  os << "time-multiplexed: " << execution.groups.size()
+     << " program groups, reprogrammed for every batch; "
+     << execution.groupSpillBits
+     << " bits per inference wait in the global buffer\n";
+  std::map<int64_t, const GroupProgramming *> programmingOf;
+  for (const GroupProgramming &g : programming.groups)
+    programmingOf[g.id] = &g;
+  double programTime = 0, programEnergy = 0, latency = 0, interval = 0;
+  for (const GroupExecution &g : execution.groups) {
+    const GroupProgramming *p = programmingOf[g.group];
+    double time = p ? p->time : 0, energy = p ? p->energy : 0;
+    programTime += time;
+    programEnergy += energy;
+    latency += g.latency;
+    interval += g.interval;
+    os << llvm::format("  group %lld: %lld arrays, %zu layers, programming "
+                       "%.4g s (%.4g J), latency %.3f us, interval %.3f us\n",
+                       static_cast<long long>(g.group),
+                       static_cast<long long>(g.arrays), g.stages.size(),
+                       time, energy, g.latency * 1e6, g.interval * 1e6);
+  }
+  // time(B) = sum over groups of programming + latency + (B - 1) * interval.
+  os << "  time per inference:";
+  for (double batch : {1.0, 100.0, 10000.0, 1000000.0}) {
+    double perInference =
+        (programTime + latency + (batch - 1) * interval) / batch;
+    os << llvm::format(" batch %.0f: %.4g s;", batch, perInference);
+  }
+  os << llvm::format(" programming energy per batch %.4g J\n", programEnergy);
+  // Every cell is rewritten once per batch.
+  if (endurance > 0)
+    os << llvm::format("  endurance: %.4g write cycles per cell = %.4g "
+                       "batches\n",
+                       endurance, endurance);
+}
+
+} // namespace
+
+void driver::addProgramOutput(OutputDirectoryWriter &writer, ModuleOp module,
+                              ProgramFormat format, TimingScope *timing) {
+  const bool bytecode =
+      format == ProgramFormat::Bytecode ||
+      (format == ProgramFormat::Auto &&
+       constantBytes(module.getOperation()) > kTextProgramConstantLimit);
+  addTimed(writer, "mapped.mlir", timing,
+           [module, bytecode](llvm::raw_ostream &os) -> llvm::Error {
+             if (!bytecode) {
+               // The pass manager verified the module after every pass.
+               // Verifying it again here would compute dominance, which
+               // caches operation order in the blocks: a write while other
+               // threads read the module.
+               module->print(os, OpPrintingFlags().assumeVerified());
+               return llvm::Error::success();
+             }
+             BytecodeWriterConfig config("nncc");
+             if (failed(writeBytecodeToFile(module, os, config)))
+               return makeError("cannot encode the program as MLIR bytecode");
+             return llvm::Error::success();
+           });
+}
+
+void driver::addResultOutputs(OutputDirectoryWriter &writer,
+                              const CompileResult &result,
+                              llvm::StringRef targetText,
+                              TimingScope *timing) {
+  const CompileResult &r = result;
+  addText(writer, "programming.bin", timing, [&r](llvm::raw_ostream &os) {
+    writeProgrammingBinary(r.programming, os);
+  });
+  addText(writer, "programming.json", timing, [&r](llvm::raw_ostream &os) {
+    writeProgrammingJson(r.programming, os);
+  });
+  addText(writer, "execution.json", timing, [&r](llvm::raw_ostream &os) {
+    writeExecutionJson(r.execution, os);
+  });
+  addText(writer, "mapping.txt", timing, [&r](llvm::raw_ostream &os) {
+    printMappingText(r, os);
+  });
+  addText(writer, "mapping.json", timing, [&r](llvm::raw_ostream &os) {
+    printMappingSummaryJson(r.mapping, os);
+  });
+  addText(writer, "summary.txt", timing, [&r](llvm::raw_ostream &os) {
+    printModelSummary(r.model, os);
+  });
+  addText(writer, "target.yaml", timing,
+          [targetText](llvm::raw_ostream &os) { os << targetText; });
+  addText(writer, "report.txt", timing, [&r](llvm::raw_ostream &os) {
+    ppa::writeReportText(r.report, os);
+  });
+  addText(writer, "report.json", timing, [&r](llvm::raw_ostream &os) {
+    ppa::writeReportJson(r.report, os);
+  });
+  addText(writer, "report.html", timing, [&r](llvm::raw_ostream &os) {
+    ppa::writeReportHtml(r.report, os);
+  });
+  if (r.simulation)
+    addText(writer, "simulation.json", timing, [&r](llvm::raw_ostream &os) {
+      writeSimulationJson(*r.simulation, os);
+    });
+}
+
+void driver::printMappingText(const CompileResult &result,
+                              llvm::raw_ostream &os) {
+  printMappingSummary(result.mapping, os);
+  printExecutionSummary(result.execution, os);
+  printTimeMultiplexing(result.execution, result.programming,
+                        result.endurance, os);
+}
+
+void driver::printCompileSummary(const CompileResult &result,
+                                 llvm::raw_ostream &os) {
+  os << "model: " << result.report.model << " (" << result.model.layers.size()
+     << " layers, " << result.model.totalParameters << " parameters, "
+     << result.model.totalMacs << " MACs)\n";
+  printMappingText(result, os);
+  const ppa::ChipPPA &ppa = result.report.ppa;
+  os << llvm::formatv("ppa: {0:g4} TOPS, {1:g4} TOPS/W, {2:g4} TOPS/mm2, "
+                      "{3:g4} mm2 placed, {4:g4} uJ per inference\n",
+                      ppa.tops(), ppa.topsPerWatt(), ppa.topsPerMm2(),
+                      ppa.area * 1e6, ppa.energy * 1e6);
+  if (result.simulation)
+    printSimulationReport(*result.simulation, os);
+}

@@ -1,0 +1,156 @@
+//===- Pipeline.cpp - The mapping pipeline of `nncc compile` --------------===//
+#include "nncc/Driver/Pipeline.h"
+
+#include "nncc/Data/Dataset.h"
+#include "nncc/Passes/Passes.h"
+#include "nncc/Target/TargetLoader.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+using namespace nncc;
+using namespace nncc::driver;
+
+void driver::populateArrayMappingPipeline(
+    OpPassManager &pm, const CompileOptions &options, int64_t weightBits,
+    std::shared_ptr<const Dataset> calibration) {
+  pm.addPass(createLowerNNToCIM());
+  QuantizeLayersOptions quantize;
+  quantize.weightBits = weightBits;
+  quantize.perChannel = options.perChannel;
+  quantize.symmetric = options.symmetric;
+  quantize.calibrationPath = options.calibration;
+  quantize.calibrationLimit = options.calibrationLimit;
+  quantize.percentile = options.percentile;
+  if (options.calibration.empty())
+    quantize.syntheticSamples = kSyntheticCalibrationSamples;
+  pm.addPass(createQuantizeLayers(quantize, std::move(calibration)));
+  DifferentialSplitOptions differential;
+  differential.scheme = options.scheme;
+  pm.addPass(createDifferentialSplit(differential));
+  pm.addPass(createBitSliceWeights());
+  pm.addPass(createPartitionOntoArrays());
+  if (options.replicate) {
+    ReplicateLayersOptions replication;
+    replication.maxCopies = options.maxCopies;
+    pm.addPass(createReplicateLayers(replication));
+  }
+  if (options.timeMultiplex) {
+    TimeMultiplexOptions grouping;
+    grouping.onlyBeyondChip = true;
+    pm.addPass(createTimeMultiplex(grouping));
+  }
+}
+
+void driver::populatePlacementPipeline(OpPassManager &pm,
+                                       const CompileOptions &options) {
+  PlaceTilesOptions place;
+  place.seed = options.placementSeed;
+  place.timeout = options.placementTimeout;
+  pm.addPass(createPlaceTiles(place));
+}
+
+namespace {
+
+/// `--nncc-map-pipeline`'s options: `nncc compile`'s mapping flags, with
+/// the same names and defaults.
+struct MappingPipelineOptions
+    : public PassPipelineOptions<MappingPipelineOptions> {
+  Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("Chip description (YAML) to attach; empty: the "
+                     "module's own #cim.target")};
+  Option<int64_t> weightBits{
+      *this, "weight-bits",
+      llvm::cl::desc("Weight bits (0: the target's array.weight_bits; 8 "
+                     "without target=)"),
+      llvm::cl::init(0)};
+  Option<bool> perChannel{*this, "per-channel",
+                          llvm::cl::desc("Per-output-channel weight scales"),
+                          llvm::cl::init(true)};
+  Option<bool> symmetric{*this, "symmetric",
+                         llvm::cl::desc("Symmetric weights"),
+                         llvm::cl::init(true)};
+  Option<std::string> calibration{
+      *this, "calibration",
+      llvm::cl::desc("Calibration samples (empty: 64 synthetic samples "
+                     "uniform in [0, 1))")};
+  Option<int64_t> calibrationLimit{
+      *this, "calibration-limit",
+      llvm::cl::desc("Use at most N calibration samples"),
+      llvm::cl::init(256)};
+  Option<double> percentile{
+      *this, "percentile",
+      llvm::cl::desc("Percentile of |x| setting activation ranges"),
+      llvm::cl::init(100.0)};
+  Option<std::string> scheme{
+      *this, "scheme",
+      llvm::cl::desc("Signed-weight scheme (empty: the target's)")};
+  Option<bool> replicate{*this, "replicate",
+                         llvm::cl::desc("Copy bottleneck layers onto free "
+                                        "arrays"),
+                         llvm::cl::init(true)};
+  Option<int64_t> maxCopies{
+      *this, "max-copies",
+      llvm::cl::desc("At most N copies of a layer (0: no cap)"),
+      llvm::cl::init(0)};
+  Option<bool> timeMultiplex{
+      *this, "time-multiplex",
+      llvm::cl::desc("Program groups when the mapping exceeds the chip"),
+      llvm::cl::init(false)};
+  Option<uint64_t> seed{*this, "seed", llvm::cl::desc("Placement seed"),
+                        llvm::cl::init(1)};
+  Option<double> placeTimeout{
+      *this, "place-timeout",
+      llvm::cl::desc("Placement wall-clock limit in seconds"),
+      llvm::cl::init(30.0)};
+
+  CompileOptions toCompileOptions() const {
+    CompileOptions options;
+    options.weightBits = weightBits;
+    options.perChannel = perChannel;
+    options.symmetric = symmetric;
+    options.calibration = calibration;
+    options.calibrationLimit = calibrationLimit;
+    options.percentile = percentile;
+    options.scheme = scheme;
+    options.replicate = replicate;
+    options.maxCopies = maxCopies;
+    options.timeMultiplex = timeMultiplex;
+    options.placementSeed = seed;
+    options.placementTimeout = placeTimeout;
+    return options;
+  }
+};
+
+void buildMappingPipeline(OpPassManager &pm,
+                          const MappingPipelineOptions &pipelineOptions) {
+  CompileOptions options = pipelineOptions.toCompileOptions();
+  int64_t weightBits = options.weightBits > 0 ? options.weightBits : 8;
+  if (!pipelineOptions.target.empty()) {
+    AttachTargetOptions attach;
+    attach.targetPath = pipelineOptions.target;
+    pm.addPass(createAttachTarget(attach));
+    // The target's own weight bits; a file that does not load is reported
+    // by the attach pass when the pipeline runs.
+    llvm::Expected<target::TargetChip> chip =
+        target::loadTargetFile(pipelineOptions.target);
+    if (chip)
+      weightBits = resolveWeightBits(options, *chip);
+    else
+      llvm::consumeError(chip.takeError());
+  }
+  populateArrayMappingPipeline(pm, options, weightBits);
+  populatePlacementPipeline(pm, options);
+}
+
+} // namespace
+
+void driver::registerMappingPipeline() {
+  PassPipelineRegistration<MappingPipelineOptions>(
+      "nncc-map-pipeline",
+      "Map an imported nn module onto a chip as `nncc compile` does: lower, "
+      "quantize, differential split, bit-slice, partition, replicate or "
+      "time-multiplex, place",
+      buildMappingPipeline);
+}

@@ -1,0 +1,1 @@
+#include "nncc/Driver/Compile.h"

@@ -1,0 +1,69 @@
+//===- Commands.h - nncc's subcommands --------------------------*- C++ -*-===//
+//
+// Each subcommand lives in its own file (<Name>Command.cpp) with its
+// options; they share the options below and the error printers.  The files
+// parse arguments and print; the work is in lib/.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_TOOLS_NNCC_COMMANDS_H
+#define NNCC_TOOLS_NNCC_COMMANDS_H
+
+#include "nncc/Driver/CompileOptions.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace nncc::tool {
+
+/// Every nncc option is in this category; `--help` shows only it (LLVM's
+/// own options stay under `--help-hidden`).
+extern llvm::cl::OptionCategory category;
+
+extern llvm::cl::SubCommand importCmd, runCmd, compileCmd, simulateCmd,
+    targetCmd;
+
+// Shared by import, run and compile.
+extern llvm::cl::opt<std::string> modelPath;
+extern llvm::cl::opt<int64_t> batchSize;
+extern llvm::cl::opt<std::string> outputPath;
+
+/// Prints `error: <path>: <message>`; returns the error exit status.
+int fail(llvm::StringRef path, const llvm::Twine &message);
+/// Prints `error: <message>` (an error of several lines: `error: ` before
+/// the first only, the others are notes).
+int fail(llvm::Error error);
+/// Prints every line of a target loader error as `error: <line>`.
+int failTarget(llvm::Error error);
+/// False, after one error line, unless `modelPath` was given.
+bool requireModel(llvm::StringRef command);
+
+/// The model as imported ONNX; `defaultBatch` applies without --batch.
+mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
+                                              int64_t defaultBatch);
+/// Progress of long work on stderr: a bar on a terminal, else a line every
+/// few seconds (so CI logs show that work goes on).
+void reportProgress(llvm::StringRef what, int64_t done, int64_t total);
+
+/// compile --simulate's request from the simulation options compile
+/// shares with simulate.
+driver::SimulationRequest simulationRequest(llvm::StringRef testSet,
+                                            uint64_t seed);
+
+/// Where bundled targets are looked up (target::bundledTargetDirs).
+std::vector<std::string> targetDirs(const char *argv0);
+
+int runImport(mlir::MLIRContext &context);
+int runRun(mlir::MLIRContext &context);
+int runCompile(mlir::MLIRContext &context, const char *argv0);
+int runSimulate(mlir::MLIRContext &context);
+int runTarget(const char *argv0);
+
+} // namespace nncc::tool
+
+#endif // NNCC_TOOLS_NNCC_COMMANDS_H

@@ -1,0 +1,215 @@
+//===- CompileCommand.cpp - nncc compile ----------------------------------===//
+//
+// Fills driver::CompileOptions from the command line, runs the compile
+// (lib/Driver) into the output directory and prints its summary.
+//
+//===----------------------------------------------------------------------===//
+#include "Commands.h"
+
+#include "nncc/Driver/Compile.h"
+#include "nncc/Driver/CompileOutputs.h"
+#include "nncc/Support/OutputDirectory.h"
+#include "nncc/Target/BundledTargets.h"
+#include "nncc/Target/TargetLoader.h"
+
+#include "mlir/Support/Timing.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using namespace nncc;
+using namespace nncc::tool;
+using driver::ProgramFormat;
+
+namespace {
+
+cl::opt<std::string> targetSpec(
+    "target",
+    cl::desc("Chip description: a YAML file or a bundled target's name "
+             "(`nncc target list`; required)"),
+    cl::value_desc("chip.yaml|NAME"), cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> calibration(
+    "calibration",
+    cl::desc("Samples that set the activation ranges (IDX, .npy or .pb, "
+             "samples along dim 0; default: 64 synthetic samples uniform in "
+             "[0, 1), seed 1)"),
+    cl::value_desc("file"), cl::sub(compileCmd), cl::cat(category));
+cl::opt<int64_t> calibrationLimit(
+    "calibration-limit",
+    cl::desc("Use at most N calibration samples (default 256)"),
+    cl::init(256), cl::sub(compileCmd), cl::cat(category));
+cl::opt<double> percentile(
+    "percentile",
+    cl::desc("Percentile of |x| setting activation ranges (default 100)"),
+    cl::init(100.0), cl::sub(compileCmd), cl::cat(category));
+cl::opt<int64_t> weightBits(
+    "weight-bits",
+    cl::desc("Weight bits (default: the target's array.weight_bits)"),
+    cl::init(0), cl::sub(compileCmd), cl::cat(category));
+cl::opt<bool> perChannel(
+    "per-channel",
+    cl::desc("Per-output-channel weight scales (default on; "
+             "--per-channel=false: per tensor)"),
+    cl::init(true), cl::sub(compileCmd), cl::cat(category));
+cl::opt<bool> symmetric(
+    "symmetric",
+    cl::desc("Symmetric weights (default on; --symmetric=false: zero "
+             "points)"),
+    cl::init(true), cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> scheme(
+    "scheme",
+    cl::desc("Signed-weight scheme: differential-columns, differential-rows "
+             "or offset-reference (default: the target's)"),
+    cl::sub(compileCmd), cl::cat(category));
+cl::opt<bool> replicate(
+    "replicate",
+    cl::desc("Copy bottleneck layers onto free arrays, pipeline balancing "
+             "(default on; --replicate=false: one copy each)"),
+    cl::init(true), cl::sub(compileCmd), cl::cat(category));
+cl::opt<int64_t> maxCopies(
+    "max-copies",
+    cl::desc("With --replicate, at most N copies of a layer, the original "
+             "included (default 0: as many as the free arrays allow; "
+             "NeuroSim's speed-up degree is 8)"),
+    cl::init(0), cl::sub(compileCmd), cl::cat(category));
+cl::opt<bool> timeMultiplex(
+    "time-multiplex",
+    cl::desc("When the mapping needs more arrays than the chip has, split it "
+             "into program groups resident one after another instead of "
+             "failing (default off)"),
+    cl::init(false), cl::sub(compileCmd), cl::cat(category));
+cl::opt<uint64_t> placementSeed("seed",
+                                cl::desc("Placement seed (default 1)"),
+                                cl::init(1), cl::sub(compileCmd),
+                                cl::cat(category));
+cl::opt<double> placementTimeout(
+    "place-timeout",
+    cl::desc("Placement wall-clock limit in seconds (default 30)"),
+    cl::init(30.0), cl::sub(compileCmd), cl::cat(category));
+cl::opt<ProgramFormat> programFormat(
+    "program-format",
+    cl::desc("Format of out/mapped.mlir (default auto; nncc-opt, mlir-opt "
+             "and nncc simulate read both)"),
+    cl::values(clEnumValN(ProgramFormat::Auto, "auto",
+                          "text, or MLIR bytecode when the program's "
+                          "constants exceed 16 MiB"),
+               clEnumValN(ProgramFormat::Text, "text", "MLIR text"),
+               clEnumValN(ProgramFormat::Bytecode, "bytecode",
+                          "MLIR bytecode")),
+    cl::init(ProgramFormat::Auto), cl::sub(compileCmd), cl::cat(category));
+cl::opt<bool> timing(
+    "timing",
+    cl::desc("Print the wall time of each compile step to stderr; work that "
+             "runs beside a step (the programming cells, the files) is "
+             "listed on its own and overlaps, so 'Rest' can be negative"),
+    cl::init(false), cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> simulateSet(
+    "simulate",
+    cl::desc("After compiling, simulate the accuracy on this test set, "
+             "IMAGES,LABELS[:N] (with simulate's --instances, --time, "
+             "--effects, --adc-calibration)"),
+    cl::value_desc("spec"), cl::sub(compileCmd), cl::cat(category));
+cl::opt<uint64_t> simulationSeed(
+    "sim-seed", cl::desc("Simulation seed with --simulate (default 1)"),
+    cl::init(1), cl::sub(compileCmd), cl::cat(category));
+
+driver::CompileOptions compileOptions() {
+  driver::CompileOptions options;
+  options.weightBits = weightBits;
+  options.perChannel = perChannel;
+  options.symmetric = symmetric;
+  options.calibration = calibration;
+  options.calibrationLimit = calibrationLimit;
+  options.percentile = percentile;
+  options.scheme = scheme;
+  options.replicate = replicate;
+  options.maxCopies = maxCopies;
+  options.timeMultiplex = timeMultiplex;
+  options.placementSeed = placementSeed;
+  options.placementTimeout = placementTimeout;
+  options.programFormat = programFormat;
+  if (!simulateSet.empty())
+    options.simulation = simulationRequest(simulateSet, simulationSeed);
+  return options;
+}
+
+} // namespace
+
+int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
+  if (!requireModel("compile"))
+    return 1;
+  if (targetSpec.empty())
+    return fail(modelPath, "compile needs --target chip.yaml (a file, or a "
+                           "bundled target's name: `nncc target list`)");
+  if (maxCopies < 0)
+    return fail(modelPath, "--max-copies must not be negative");
+  Expected<std::string> targetPath =
+      target::resolveTarget(targetSpec, targetDirs(argv0));
+  if (!targetPath)
+    return fail(targetPath.takeError());
+  auto targetText = MemoryBuffer::getFile(*targetPath);
+  if (!targetText)
+    return fail(*targetPath,
+                "cannot read file: " + targetText.getError().message());
+  Expected<target::TargetChip> chip = target::loadTargetBuffer(
+      (*targetText)->getBuffer(), *targetPath);
+  if (!chip)
+    return failTarget(chip.takeError());
+  // Declared before the writer, which is destroyed first: a print of the
+  // mapped program in flight reads the module until the writer is gone.
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  // The output directory is checked (and made) before any expensive work;
+  // nothing is written into it unless the whole compile succeeds.
+  std::string outputDir = outputPath.empty() ? "out" : outputPath.getValue();
+  auto writer = OutputDirectoryWriter::create(outputDir);
+  if (!writer)
+    return fail(writer.takeError());
+
+  // --timing: MLIR's timing manager, the pass managers' timers nested under
+  // the same root as the compile's own steps; printed on return.
+  mlir::DefaultTimingManager timingManager;
+  timingManager.setEnabled(timing);
+  timingManager.setDisplayMode(mlir::DefaultTimingManager::DisplayMode::Tree);
+  mlir::TimingScope rootTimer = timingManager.getRootScope();
+  mlir::TimingScope *timer = timing ? &rootTimer : nullptr;
+  {
+    mlir::TimingScope importTimer = rootTimer.nest("import ONNX");
+    module = importModel(context, 0);
+  }
+  if (!module)
+    return 1;
+  driver::CompileOptions options = compileOptions();
+  driver::CompileHooks hooks;
+  hooks.timing = timer;
+  // The mapped program is final once placed: it prints on a worker thread
+  // while the schedules are computed.
+  hooks.programMapped = [&](mlir::ModuleOp mapped) {
+    driver::addProgramOutput(**writer, mapped, options.programFormat, timer);
+  };
+  hooks.simulationProgress = [](int64_t done, int64_t total) {
+    reportProgress("simulating", done, total);
+  };
+  Expected<driver::CompileResult> result =
+      driver::compile(*module, *chip, options, hooks);
+  if (!result)
+    return fail(result.takeError());
+  for (const std::string &assumption : result->assumptions)
+    errs() << "note: " << assumption << '\n';
+  if (!result->hostOps.empty())
+    errs() << "warning: " << *targetPath
+           << ": the cores have no special-function unit for these ops, the "
+              "host runs them: "
+           << result->hostOps << '\n';
+  {
+    mlir::TimingScope writeTimer = rootTimer.nest("write outputs");
+    driver::addResultOutputs(**writer, *result, (*targetText)->getBuffer(),
+                             timer);
+    if (Error e = (*writer)->commit())
+      return fail(std::move(e));
+  }
+  driver::printCompileSummary(*result, outs());
+  outs() << "wrote " << outputDir << "/{" << join((*writer)->names(), ",")
+         << "}\n";
+  return 0;
+}

@@ -1,0 +1,135 @@
+//===- RunCommand.cpp - nncc run ------------------------------------------===//
+#include "Commands.h"
+
+#include "nncc/Data/Dataset.h"
+#include "nncc/Data/TensorFiles.h"
+#include "nncc/Execution/CIMLayerExecution.h"
+#include "nncc/Execution/Executor.h"
+#include "nncc/Simulation/Simulator.h"
+
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using namespace nncc;
+using namespace nncc::tool;
+
+namespace {
+
+cl::list<std::string> inputFiles("input",
+                                 cl::desc("Input tensor (.npy or .pb), one "
+                                          "per model input, in order"),
+                                 cl::value_desc("file"), cl::sub(runCmd),
+                                 cl::cat(category));
+cl::opt<std::string> runOutput("output",
+                               cl::desc("Write the first output (.npy or .pb)"),
+                               cl::value_desc("file"), cl::sub(runCmd),
+                               cl::cat(category));
+cl::opt<std::string> imagesPath(
+    "images",
+    cl::desc("Samples to classify (IDX, .npy or .pb, samples along dim 0; "
+             "uint8 scaled by --pixel-scale)"),
+    cl::value_desc("file"), cl::sub(runCmd), cl::cat(category));
+cl::opt<std::string> labelsPath("labels",
+                                cl::desc("Labels for --images (IDX, .npy "
+                                         "or .pb)"),
+                                cl::value_desc("file"), cl::sub(runCmd),
+                                cl::cat(category));
+cl::opt<int64_t> limit("limit",
+                       cl::desc("Use only the first N images (default: all)"),
+                       cl::init(0), cl::sub(runCmd), cl::cat(category));
+cl::opt<double> pixelScale("pixel-scale",
+                           cl::desc("Factor applied to uint8 samples "
+                                    "(default 1/255)"),
+                           cl::init(kDefaultPixelScale), cl::sub(runCmd),
+                           cl::cat(category));
+cl::opt<CIMExecutionMode> cimMode(
+    "cim-mode", cl::desc("How mapped (cim) layers execute (default auto)"),
+    cl::values(
+        clEnumValN(CIMExecutionMode::Auto, "auto",
+                   "the most physical form the layer has"),
+        clEnumValN(CIMExecutionMode::Float, "float", "float weights"),
+        clEnumValN(CIMExecutionMode::Integer, "integer",
+                   "quantized integer reference (ideal, exact)"),
+        clEnumValN(CIMExecutionMode::Datapath, "datapath",
+                   "the partitioned arrays: DAC cycles, ADC, shift-add")),
+    cl::init(CIMExecutionMode::Auto), cl::sub(runCmd), cl::cat(category));
+
+void printTensor(const TensorSignature &sig, const runtime::Tensor &t,
+                 raw_ostream &os) {
+  os << sig.name << ": " << runtime::dtypeName(t.dtype()) << " [";
+  interleaveComma(t.shape(), os);
+  os << "]\n";
+  constexpr int64_t kShown = 64;
+  for (int64_t i = 0; i < std::min(t.numElements(), kShown); ++i)
+    os << (i ? " " : "  ") << format("%.6g", t.getAsDouble(i));
+  if (t.numElements() > kShown)
+    os << " ... (" << t.numElements() << " values)";
+  os << '\n';
+}
+
+int classify(const Executor &executor) {
+  std::string spec = imagesPath + "," + labelsPath;
+  if (limit > 0)
+    spec += ":" + std::to_string(limit);
+  DatasetOptions read;
+  read.needLabels = true;
+  read.pixelScale = pixelScale;
+  Expected<Dataset> set = loadDataset(spec, read);
+  if (!set)
+    return fail(set.takeError());
+  if (Error e = checkSampleShape(*set, "samples in '" + imagesPath + "'",
+                                 executor.getInputs().front().shape))
+    return fail(modelPath, toString(std::move(e)));
+  Expected<int64_t> correct = countCorrect(executor, *set);
+  if (!correct)
+    return fail(modelPath, toString(correct.takeError()));
+  outs() << format("accuracy: %.2f%% (%lld/%lld)\n",
+                   100.0 * *correct / set->size(),
+                   static_cast<long long>(*correct),
+                   static_cast<long long>(set->size()));
+  return 0;
+}
+
+} // namespace
+
+int nncc::tool::runRun(mlir::MLIRContext &context) {
+  if (!requireModel("run"))
+    return 1;
+  bool classifying = !imagesPath.empty();
+  if (classifying == !inputFiles.empty())
+    return fail(modelPath, "give either --input files or --images/--labels");
+  if (classifying && labelsPath.empty())
+    return fail(imagesPath, "--images needs --labels");
+  // An ONNX file, or an MLIR file nncc wrote (e.g. a compiled mapped.mlir).
+  auto module = StringRef(modelPath).ends_with(".mlir")
+                    ? mlir::parseSourceFile<mlir::ModuleOp>(modelPath, &context)
+                    : importModel(context, classifying ? 100 : 0);
+  if (!module)
+    return 1;
+  auto executor = Executor::create(*module);
+  if (!executor)
+    return fail(modelPath, toString(executor.takeError()));
+  executor->setCIMExecutionMode(cimMode);
+  if (classifying)
+    return classify(*executor);
+
+  std::vector<runtime::Tensor> args;
+  for (const std::string &file : inputFiles) {
+    auto tensor = readTensorFile(file);
+    if (!tensor)
+      return fail(tensor.takeError());
+    args.push_back(std::move(*tensor));
+  }
+  auto outputs = executor->run(args);
+  if (!outputs)
+    return fail(modelPath, toString(outputs.takeError()));
+  for (auto [sig, tensor] : zip(executor->getOutputs(), *outputs))
+    printTensor(sig, tensor, outs());
+  if (!runOutput.empty())
+    if (Error e = writeTensorFile(runOutput, outputs->front(),
+                                  executor->getOutputs().front().name))
+      return fail(std::move(e));
+  return 0;
+}

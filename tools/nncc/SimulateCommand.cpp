@@ -1,0 +1,121 @@
+//===- SimulateCommand.cpp - nncc simulate (and compile --simulate) -------===//
+#include "Commands.h"
+
+#include "nncc/Driver/Compile.h"
+#include "nncc/Simulation/Simulator.h"
+#include "nncc/Support/Errors.h"
+#include "nncc/Target/TargetLoader.h"
+
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using namespace nncc;
+using namespace nncc::tool;
+
+namespace {
+
+cl::opt<std::string> simulateDir(cl::Positional, cl::desc("<out/>"),
+                                 cl::sub(simulateCmd), cl::cat(category));
+cl::opt<std::string> dataset(
+    "dataset",
+    cl::desc("Test set, IMAGES,LABELS[:N] (IDX, .npy or .pb; :N keeps the "
+             "first N; required)"),
+    cl::value_desc("spec"), cl::sub(simulateCmd), cl::cat(category));
+cl::opt<std::string> adcCalibration(
+    "adc-calibration",
+    cl::desc("Inputs that calibrate each column's ADC range, IMAGES[:N], "
+             "not the test set (simulate: required; compile --simulate: "
+             "default the first 64 --calibration samples)"),
+    cl::value_desc("spec"), cl::sub(simulateCmd), cl::sub(compileCmd),
+    cl::cat(category));
+cl::opt<int64_t> instances("instances",
+                           cl::desc("Chip instances, Monte Carlo (default 5)"),
+                           cl::init(5), cl::sub(simulateCmd),
+                           cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> times(
+    "time",
+    cl::desc("Times after programming, e.g. 1s,1h,1d,1y (default: the "
+             "target's drift t0)"),
+    cl::sub(simulateCmd), cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> effects(
+    "effects",
+    cl::desc("Non-idealities: all (default), none, a list (on_off, "
+             "programming, variation, stuck_at, drift, drift_compensation, "
+             "ir_drop, read_noise, adc) or -effect,... to drop some"),
+    cl::init("all"), cl::sub(simulateCmd), cl::sub(compileCmd),
+    cl::cat(category));
+cl::opt<uint64_t> seed("seed", cl::desc("Simulation seed (default 1)"),
+                       cl::init(1), cl::sub(simulateCmd), cl::cat(category));
+cl::opt<std::string> chipPath(
+    "chip", cl::desc("Chip description (default: <out>/target.yaml)"),
+    cl::value_desc("chip.yaml"), cl::sub(simulateCmd), cl::cat(category));
+
+} // namespace
+
+driver::SimulationRequest nncc::tool::simulationRequest(StringRef testSet,
+                                                        uint64_t seed) {
+  driver::SimulationRequest request;
+  request.dataset = testSet.str();
+  request.adcCalibration = adcCalibration;
+  request.instances = instances;
+  request.times = times;
+  request.effects = effects;
+  request.seed = seed;
+  return request;
+}
+
+int nncc::tool::runSimulate(mlir::MLIRContext &context) {
+  if (simulateDir.empty())
+    return fail("simulate", "needs a compiled output directory (nncc "
+                            "simulate out/ --dataset ...)");
+  if (dataset.empty())
+    return fail(simulateDir, "simulate needs --dataset IMAGES,LABELS[:N]");
+  if (adcCalibration.empty())
+    return fail(simulateDir,
+                "simulate needs --adc-calibration IMAGES[:N] (inputs that "
+                "set the ADC ranges; not the test set)");
+  Expected<SimulationOptions> options =
+      driver::toSimulationOptions(simulationRequest(dataset, seed));
+  if (!options)
+    return fail(options.takeError());
+  options->progress = [](int64_t done, int64_t total) {
+    reportProgress("simulating", done, total);
+  };
+  DatasetOptions labelled;
+  labelled.needLabels = true;
+  Expected<Dataset> test = loadDataset(dataset, labelled);
+  if (!test)
+    return fail(test.takeError());
+  Expected<Dataset> adcInputs = loadDataset(adcCalibration);
+  if (!adcInputs)
+    return fail(adcInputs.takeError());
+  SmallString<256> mapped(simulateDir), chipFile(simulateDir);
+  sys::path::append(mapped, "mapped.mlir");
+  if (chipPath.empty())
+    sys::path::append(chipFile, "target.yaml");
+  else
+    chipFile = chipPath;
+  Expected<target::TargetChip> chip = target::loadTargetFile(chipFile);
+  if (!chip)
+    return failTarget(chip.takeError());
+  auto module = mlir::parseSourceFile<mlir::ModuleOp>(mapped, &context);
+  if (!module)
+    return 1;
+  Expected<SimulationReport> report =
+      simulate(*module, *chip, *test, *adcInputs, *options);
+  if (!report)
+    return fail(report.takeError());
+  printSimulationReport(*report, outs());
+  SmallString<256> out(simulateDir);
+  sys::path::append(out, "simulation.json");
+  if (Error e = writeToOutput(out, [&](raw_ostream &os) {
+        writeSimulationJson(*report, os);
+        return Error::success();
+      }))
+    return fail(std::move(e));
+  outs() << "wrote " << out << "\n";
+  return 0;
+}
