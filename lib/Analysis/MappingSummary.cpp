@@ -65,6 +65,10 @@ MappingSummary nncc::summarizeMapping(ModuleOp module) {
   } else {
     llvm::consumeError(timing.takeError());
   }
+  if (auto grouped =
+          module->getAttrOfType<DictionaryAttr>("cim.time_multiplex"))
+    if (auto groups = grouped.getAs<IntegerAttr>("groups"))
+      summary.programGroups = groups.getInt();
   if (auto placed = module->getAttrOfType<DictionaryAttr>("cim.placement")) {
     summary.placed = true;
     summary.placementObjective =
@@ -82,7 +86,12 @@ MappingSummary nncc::summarizeMapping(ModuleOp module) {
 void nncc::printMappingSummary(const MappingSummary &s, llvm::raw_ostream &os) {
   os << "mapping onto " << s.target << " (" << s.arrayRows << "x"
      << s.arrayCols << " arrays, " << s.chipArrays << " on the chip)\n";
-  os << llvm::left_justify("layer", 14) << llvm::left_justify("kind", 6)
+  // Columns widen for long layer names (an ONNX path such as
+  // "/features/features.0/Conv") so that they never run into each other.
+  size_t nameWidth = 14;
+  for (const LayerMapping &m : s.layers)
+    nameWidth = std::max(nameWidth, m.name.size() + 2);
+  os << llvm::left_justify("layer", nameWidth) << llvm::left_justify("kind", 6)
      << llvm::left_justify("matrix GxKxN", 16) << llvm::left_justify("W/A", 7)
      << llvm::left_justify("slices", 8) << llvm::left_justify("scheme", 22)
      << llvm::right_justify("arrays", 8) << llvm::right_justify("copies", 8)
@@ -99,7 +108,8 @@ void nncc::printMappingSummary(const MappingSummary &s, llvm::raw_ostream &os) {
     double util = m.arrays ? static_cast<double>(m.usedCells) /
                                  (m.arrays * s.arrayRows * s.arrayCols)
                            : 0.0;
-    os << llvm::left_justify(m.name, 14) << llvm::left_justify(m.kind, 6)
+    os << llvm::left_justify(m.name, nameWidth)
+       << llvm::left_justify(m.kind, 6)
        << llvm::left_justify(matrix, 16) << llvm::left_justify(bits, 7)
        << llvm::left_justify(slices, 8) << llvm::left_justify(m.scheme, 22)
        << llvm::right_justify(std::to_string(m.arrays), 8)
@@ -110,7 +120,13 @@ void nncc::printMappingSummary(const MappingSummary &s, llvm::raw_ostream &os) {
   }
   os << "arrays: " << s.totalArrays << " of " << s.chipArrays
      << llvm::format(", cell utilization %.1f%%\n", 100 * s.utilization());
-  if (s.interval > 0)
+  // With program groups the layers are never all resident: the pipeline
+  // model's interval is no throughput of this chip (the execution schedule
+  // gives it, group after group).
+  if (s.programGroups > 1)
+    os << "pipeline: " << s.programGroups
+       << " program groups run one after another; per-group timing below\n";
+  else if (s.interval > 0)
     os << llvm::format("pipeline: interval %.3f us (%.0f inferences/s), "
                        "latency %.3f us; before replication %.3f us "
                        "(x%.2f throughput)\n",

@@ -40,6 +40,9 @@ void addText(OutputDirectoryWriter &writer, llvm::StringRef name,
            });
 }
 
+/// Program groups listed one per line in mapping.txt.
+constexpr size_t kGroupsListed = 8;
+
 /// For a time-multiplexed mapping: each program group's arrays,
 /// programming cost and run time, and the time per inference for a few
 /// batch sizes (docs/execution-schedule.md, "Time-multiplexed mappings").
@@ -55,20 +58,30 @@ void printTimeMultiplexing(const ExecutionSchedule &execution,
   std::map<int64_t, const GroupProgramming *> programmingOf;
   for (const GroupProgramming &g : programming.groups)
     programmingOf[g.id] = &g;
-  double programTime = 0, programEnergy = 0, latency = 0, interval = 0;
-  for (const GroupExecution &g : execution.groups) {
+  double programTime = 0, programEnergy = 0, latency = 0;
+  const size_t groups = execution.groups.size();
+  for (const auto &[index, g] : llvm::enumerate(execution.groups)) {
     const GroupProgramming *p = programmingOf[g.group];
     double time = p ? p->time : 0, energy = p ? p->energy : 0;
     programTime += time;
     programEnergy += energy;
     latency += g.latency;
-    interval += g.interval;
-    os << llvm::format("  group %lld: %lld arrays, %zu layers, programming "
-                       "%.4g s (%.4g J), latency %.3f us, interval %.3f us\n",
-                       static_cast<long long>(g.group),
-                       static_cast<long long>(g.arrays), g.stages.size(),
-                       time, energy, g.latency * 1e6, g.interval * 1e6);
+    // A few groups in full, then one line for the rest (a one-array macro
+    // has a group per array): every group is in execution.json and
+    // programming.json.
+    if (index < kGroupsListed || groups == kGroupsListed + 1)
+      os << llvm::format("  group %lld: %lld arrays, %zu layers, programming "
+                         "%.4g s (%.4g J), latency %.3f us, interval %.3f "
+                         "us\n",
+                         static_cast<long long>(g.group),
+                         static_cast<long long>(g.arrays), g.stages.size(),
+                         time, energy, g.latency * 1e6, g.interval * 1e6);
+    else if (index == kGroupsListed)
+      os << "  ... " << groups - kGroupsListed
+         << " more groups (every group in execution.json and "
+            "programming.json)\n";
   }
+  const double interval = execution.intervalPerInference();
   // time(B) = sum over groups of programming + latency + (B - 1) * interval.
   os << "  time per inference:";
   for (double batch : {1.0, 100.0, 10000.0, 1000000.0}) {

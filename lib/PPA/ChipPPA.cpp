@@ -245,13 +245,7 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
   r.latency = execution.latency;
   r.programGroups = std::max<int64_t>(
       1, static_cast<int64_t>(execution.groups.size()));
-  if (execution.groups.size() > 1) {
-    r.interval = 0;
-    for (const GroupExecution &g : execution.groups)
-      r.interval += g.interval;
-  } else {
-    r.interval = execution.interval;
-  }
+  r.interval = execution.intervalPerInference();
   r.programmingTime = programming.time;
   r.programmingEnergy = programming.energy;
   return r;

@@ -474,16 +474,35 @@ void nncc::writeExecutionJson(const ExecutionSchedule &s,
   os << '\n';
 }
 
+double ExecutionSchedule::intervalPerInference() const {
+  if (groups.size() < 2)
+    return interval;
+  double sum = 0;
+  for (const GroupExecution &g : groups)
+    sum += g.interval;
+  return sum;
+}
+
 void nncc::printExecutionSummary(const ExecutionSchedule &s,
                                  llvm::raw_ostream &os) {
   if (s.stages.empty())
     return;
   const StageExecution &slowest = s.stages[s.bottleneck];
-  os << llvm::format("execution: interval %.3f us (%.0f inferences/s), "
-                     "latency %.3f us; slowest stage %s (bound by %s)\n",
-                     s.interval * 1e6, s.interval > 0 ? 1.0 / s.interval : 0.0,
-                     s.latency * 1e6, slowest.layer.c_str(),
-                     slowest.bound().str().c_str());
+  const double interval = s.intervalPerInference();
+  if (s.groups.size() > 1)
+    os << llvm::format("execution: %zu program groups one after another, "
+                       "interval %.3f us (%.0f inferences/s at a large "
+                       "batch, reprogramming apart); slowest stage %s "
+                       "(bound by %s)\n",
+                       s.groups.size(), interval * 1e6,
+                       interval > 0 ? 1.0 / interval : 0.0,
+                       slowest.layer.c_str(), slowest.bound().str().c_str());
+  else
+    os << llvm::format("execution: interval %.3f us (%.0f inferences/s), "
+                       "latency %.3f us; slowest stage %s (bound by %s)\n",
+                       interval * 1e6, interval > 0 ? 1.0 / interval : 0.0,
+                       s.latency * 1e6, slowest.layer.c_str(),
+                       slowest.bound().str().c_str());
   os << "per inference: " << s.rowActivations << " row activations, "
      << s.conversions << " ADC conversions, " << s.digitalAdds
      << " digital adds, " << s.sfuOps << " SFU ops, " << s.transferBits

@@ -35,6 +35,8 @@ struct MappingSummary {
   /// Pipeline model (nncc/Analysis/PipelineModel.h); 0 when the target has
   /// no timing.
   double interval = 0, latency = 0, intervalBeforeReplication = 0;
+  /// Program groups (--nncc-time-multiplex): 1 when every layer is resident.
+  int64_t programGroups = 1;
   /// Placement (--nncc-place), when it ran.
   bool placed = false, placementOptimal = false;
   int64_t placementObjective = 0, placementBound = 0, maxLinkBits = 0;

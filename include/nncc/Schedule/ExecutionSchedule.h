@@ -124,6 +124,11 @@ struct ExecutionSchedule {
   /// Bits stored to and reloaded from the global buffer between program
   /// groups (flows whose ends are in different groups), each way.
   int64_t groupSpillBits = 0;
+
+  /// Time between inferences at a large batch: the interval, or for
+  /// program groups, which run one after the other, the sum of theirs
+  /// (reprogramming excluded: it amortizes over the batch).
+  double intervalPerInference() const;
 };
 
 /// Builds the schedule of a partitioned module (every cim.layer has its
