@@ -40,7 +40,7 @@ struct BitSliceWeightsPass
     }
     OpBuilder builder(&getContext());
     WalkResult result = module.walk([&](cim::LayerOp layer) {
-      if (!layer.getStoredBits()) {
+      if (layer.getStage() < cim::LayerStage::Split) {
         layer.emitError("layer '")
             << layer.getLayerName()
             << "' needs its signed-weight scheme first (--nncc-differential)";
@@ -55,6 +55,7 @@ struct BitSliceWeightsPass
       layer.setDacBitsAttr(builder.getI64IntegerAttr(layerDac));
       layer.setInputCyclesAttr(
           builder.getI64IntegerAttr((inputBits + layerDac - 1) / layerDac));
+      layer.advanceStage(cim::LayerStage::Sliced);
       return WalkResult::advance();
     });
     if (result.wasInterrupted())

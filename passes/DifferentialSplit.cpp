@@ -109,6 +109,7 @@ struct DifferentialSplitPass
             layer.getLayerName().str() + ".offsets"));
       else
         layer.removeWeightOffsetsAttr();
+      layer.advanceStage(cim::LayerStage::Split);
       return WalkResult::advance();
     });
     if (result.wasInterrupted())

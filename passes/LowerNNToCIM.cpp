@@ -198,6 +198,8 @@ cim::LayerOp Lowering::createLayer(OpBuilder &b, Operation *op, Value input,
     name = op->getName().stripDialect().str();
   SmallVector<NamedAttribute> attrs{
       b.getNamedAttr("layer_name", b.getStringAttr(name)),
+      b.getNamedAttr("stage",
+                     cim::LayerStageAttr::get(ctx, cim::LayerStage::Lowered)),
       b.getNamedAttr("kind", cim::LayerKindAttr::get(ctx, kind)),
       b.getNamedAttr("weights",
                      makeF32Elements(ctx, matrixShape, std::move(matrix),

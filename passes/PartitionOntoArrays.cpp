@@ -43,7 +43,7 @@ private:
 LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
                                                  cim::TargetAttr target,
                                                  int64_t &nextArray) {
-  if (!layer.getInputCycles())
+  if (layer.getStage() < cim::LayerStage::Sliced)
     return layer.emitError("layer '")
            << layer.getLayerName() << "' must be bit-sliced first (--nncc-bitslice)";
   cim::SignedScheme scheme = *layer.getSignedScheme();
@@ -154,6 +154,10 @@ LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
   b.create<cim::YieldOp>(loc, acc);
   layer.setArrayCountAttr(
       b.getI64IntegerAttr(static_cast<int64_t>(tiles.size())));
+  // Set, not advanced: the new tiles have no cores, so a placed layer that
+  // is partitioned again is placed no more; nor has it copies any more.
+  layer.setStage(cim::LayerStage::Partitioned);
+  layer.removeReplicasAttr();
   return success();
 }
 

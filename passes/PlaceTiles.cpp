@@ -150,6 +150,8 @@ struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
     }
     for (auto &[op, cores] : replicaCores)
       cast<cim::MVMOp>(op).setReplicaCoresAttr(b.getDenseI64ArrayAttr(cores));
+    module.walk(
+        [](cim::LayerOp layer) { layer.setStage(cim::LayerStage::Placed); });
     module->setAttr(
         "cim.placement",
         b.getDictionaryAttr({

@@ -388,6 +388,7 @@ void QuantizeLayersPass::runOnOperation() {
                           static_cast<double>(s.samples.size()));
       layer.setInputBitDensity(density);
     }
+    layer.advanceStage(cim::LayerStage::Quantized);
   }
 }
 

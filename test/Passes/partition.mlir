@@ -5,7 +5,7 @@
 // columns, so 1 per array (8 / 6); rows split 4 + 2.  6 tiles, numbered row
 // tile by row tile.  A full row tile reads in 2 groups of 2 rows.
 // CHECK-LABEL: func.func @diff_columns
-// CHECK: cim.layer "fc" %arg0 {array_count = 6 : i64
+// CHECK: cim.layer "fc" partitioned %arg0 {array_count = 6 : i64
 // CHECK: ^bb0(%[[IN:.*]]: tensor<1x5x6xi32>):
 // CHECK: %[[S0:.*]] = cim.mvm %[[IN]] {array = 0 : i64, col_begin = 0 : i64, col_end = 1 : i64, group = 0 : i64, row_begin = 0 : i64, row_end = 4 : i64, rows_in_parallel = 2 : i64, slice_begin = 0 : i64, slice_end = 3 : i64} : (tensor<1x5x6xi32>) -> tensor<8x2x5x6xi32>
 // CHECK: %[[A0:.*]] = cim.adc %[[S0]] {bits = 8 : i64} : tensor<8x2x5x6xi32>
@@ -19,7 +19,7 @@
 // CHECK: cim.yield %[[ACC]] : tensor<1x5x3xi64>
 module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 8, levels = 2, rows_in_parallel = 2, adc_bits = 8, columns_per_adc = 1, input_bits = 8, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 1, arrays_per_core = 64>} {
   func.func @diff_columns(%a: tensor<5x6xf32>) -> tensor<5x3xf32> {
-    %0 = cim.layer "fc" %a {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 8 : i64, input_cycles = 8 : i64, input_scale = 0.01 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 3 : i64, weight_bits = 4 : i64, weight_ints = dense<3> : tensor<1x6x3xi32>, weight_scales = dense<0.1> : tensor<3xf32>, weight_slices = 3 : i64, weight_zero_points = dense<0> : tensor<3xi32>, weights = dense<0.3> : tensor<1x6x3xf32>} : (tensor<5x6xf32>) -> tensor<5x3xf32>
+    %0 = cim.layer "fc" sliced %a {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 8 : i64, input_cycles = 8 : i64, input_scale = 0.01 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 3 : i64, weight_bits = 4 : i64, weight_ints = dense<3> : tensor<1x6x3xi32>, weight_scales = dense<0.1> : tensor<3xf32>, weight_slices = 3 : i64, weight_zero_points = dense<0> : tensor<3xi32>, weights = dense<0.3> : tensor<1x6x3xf32>} : (tensor<5x6xf32>) -> tensor<5x3xf32>
     return %0 : tensor<5x3xf32>
   }
 }
@@ -36,7 +36,7 @@ module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 8, leve
 // CHECK: cim.combine %[[M]], %[[R]] {offsets = array<i64: 8>, scheme = #cim<scheme offset_reference>}
 module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 1, input_bits = 8, dac_bits = 2, signed_weights = offset_reference, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 1, arrays_per_core = 64>} {
   func.func @offset(%a: tensor<1x2xf32>) -> tensor<1x2xf32> {
-    %0 = cim.layer "fc" %a {bits_per_cell = 1 : i64, dac_bits = 2 : i64, input_bits = 8 : i64, input_cycles = 4 : i64, input_scale = 0.01 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme offset_reference>, stored_bits = 3 : i64, weight_bits = 4 : i64, weight_ints = dense<1> : tensor<1x2x2xi32>, weight_offsets = dense<8> : tensor<2xi32>, weight_scales = dense<0.1> : tensor<2xf32>, weight_slices = 3 : i64, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<0.1> : tensor<1x2x2xf32>} : (tensor<1x2xf32>) -> tensor<1x2xf32>
+    %0 = cim.layer "fc" sliced %a {bits_per_cell = 1 : i64, dac_bits = 2 : i64, input_bits = 8 : i64, input_cycles = 4 : i64, input_scale = 0.01 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme offset_reference>, stored_bits = 3 : i64, weight_bits = 4 : i64, weight_ints = dense<1> : tensor<1x2x2xi32>, weight_offsets = dense<8> : tensor<2xi32>, weight_scales = dense<0.1> : tensor<2xf32>, weight_slices = 3 : i64, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<0.1> : tensor<1x2x2xf32>} : (tensor<1x2xf32>) -> tensor<1x2xf32>
     return %0 : tensor<1x2xf32>
   }
 }
@@ -51,7 +51,7 @@ module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, leve
 // CHECK: cim.accumulate {{.*}} {col_begins = array<i64: 0, 0>, groups = array<i64: 0, 0>}
 module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 1, input_bits = 8, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 1, arrays_per_core = 64>} {
   func.func @split_slices(%a: tensor<1x2xf32>) -> tensor<1x1xf32> {
-    %0 = cim.layer "fc" %a {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 8 : i64, input_cycles = 8 : i64, input_scale = 0.01 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 3 : i64, weight_bits = 4 : i64, weight_ints = dense<5> : tensor<1x2x1xi32>, weight_scales = dense<0.1> : tensor<1xf32>, weight_slices = 3 : i64, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<0.5> : tensor<1x2x1xf32>} : (tensor<1x2xf32>) -> tensor<1x1xf32>
+    %0 = cim.layer "fc" sliced %a {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 8 : i64, input_cycles = 8 : i64, input_scale = 0.01 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 3 : i64, weight_bits = 4 : i64, weight_ints = dense<5> : tensor<1x2x1xi32>, weight_scales = dense<0.1> : tensor<1xf32>, weight_slices = 3 : i64, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<0.5> : tensor<1x2x1xf32>} : (tensor<1x2xf32>) -> tensor<1x1xf32>
     return %0 : tensor<1x1xf32>
   }
 }

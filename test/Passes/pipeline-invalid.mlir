@@ -5,6 +5,6 @@
 
 func.func @main(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
   // expected-error @+1 {{layer 'fc' must be quantized first (--nncc-quantize)}}
-  %0 = cim.layer "fc" %a {kind = #cim<kind gemm>, weights = dense<1.0> : tensor<1x2x2xf32>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %0 = cim.layer "fc" lowered %a {kind = #cim<kind gemm>, weights = dense<1.0> : tensor<1x2x2xf32>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
   return %0 : tensor<2x2xf32>
 }

@@ -4,6 +4,8 @@
 // hand.  Arrays of 4x4 cells, 1 bit per cell, G+/G- column pairs: a tile
 // holds at most 4 weight rows and 4 physical columns = 2 weight columns x
 // 1 slice, or 1 weight column x 2 slices.  Every layer reads 2-bit inputs.
+// Case 2, replicated layers, is place-traffic-replicas.mlir: its input is
+// partitioned already (--nncc-partition would drop the copies).
 //
 // Case 1: c1 (1x1 conv, 4 -> 2 channels, 3 slices) feeds, through a relu,
 //   c2 (3x3 conv), fc2 (through a flatten) and fc3 (through a global average
@@ -36,46 +38,15 @@
 
 module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 1, input_bits = 2, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 16, arrays_per_core = 1, read_pulse = 1.0e-8 : f64, conversion_time = 1.0e-9 : f64>} {
   func.func @main(%x: tensor<1x4x2x2xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1xf32>, tensor<1x1xf32>) {
-    %0 = cim.layer "c1" %x {bits_per_cell = 1 : i64, dac_bits = 1 : i64, dilations = array<i64: 1, 1>, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kernel_shape = array<i64: 1, 1>, kind = #cim<kind conv>, pads_begin = array<i64: 0, 0>, pads_end = array<i64: 0, 0>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 3 : i64, strides = array<i64: 1, 1>, weight_bits = 4 : i64, weight_ints = dense<1> : tensor<1x4x2xi32>, weight_scales = dense<0.1> : tensor<2xf32>, weight_slices = 3 : i64, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<0.1> : tensor<1x4x2xf32>} : (tensor<1x4x2x2xf32>) -> tensor<1x2x2x2xf32>
+    %0 = cim.layer "c1" sliced %x {bits_per_cell = 1 : i64, dac_bits = 1 : i64, dilations = array<i64: 1, 1>, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kernel_shape = array<i64: 1, 1>, kind = #cim<kind conv>, pads_begin = array<i64: 0, 0>, pads_end = array<i64: 0, 0>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 3 : i64, strides = array<i64: 1, 1>, weight_bits = 4 : i64, weight_ints = dense<1> : tensor<1x4x2xi32>, weight_scales = dense<0.1> : tensor<2xf32>, weight_slices = 3 : i64, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<0.1> : tensor<1x4x2xf32>} : (tensor<1x4x2x2xf32>) -> tensor<1x2x2x2xf32>
     %1 = nn.relu %0 : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
-    %2 = cim.layer "c2" %1 {bits_per_cell = 1 : i64, dac_bits = 1 : i64, dilations = array<i64: 1, 1>, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kernel_shape = array<i64: 3, 3>, kind = #cim<kind conv>, pads_begin = array<i64: 1, 1>, pads_end = array<i64: 1, 1>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, strides = array<i64: 1, 1>, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x18x1xi32>, weight_scales = dense<0.1> : tensor<1xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<0.1> : tensor<1x18x1xf32>} : (tensor<1x2x2x2xf32>) -> tensor<1x1x2x2xf32>
+    %2 = cim.layer "c2" sliced %1 {bits_per_cell = 1 : i64, dac_bits = 1 : i64, dilations = array<i64: 1, 1>, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kernel_shape = array<i64: 3, 3>, kind = #cim<kind conv>, pads_begin = array<i64: 1, 1>, pads_end = array<i64: 1, 1>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, strides = array<i64: 1, 1>, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x18x1xi32>, weight_scales = dense<0.1> : tensor<1xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<0.1> : tensor<1x18x1xf32>} : (tensor<1x2x2x2xf32>) -> tensor<1x1x2x2xf32>
     %3 = nn.flatten %1 {axis = 1 : i64} : (tensor<1x2x2x2xf32>) -> tensor<1x8xf32>
-    %4 = cim.layer "fc2" %3 {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x8x1xi32>, weight_scales = dense<0.1> : tensor<1xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<0.1> : tensor<1x8x1xf32>} : (tensor<1x8xf32>) -> tensor<1x1xf32>
+    %4 = cim.layer "fc2" sliced %3 {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x8x1xi32>, weight_scales = dense<0.1> : tensor<1xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<0.1> : tensor<1x8x1xf32>} : (tensor<1x8xf32>) -> tensor<1x1xf32>
     %5 = nn.global_average_pool %1 : (tensor<1x2x2x2xf32>) -> tensor<1x2x1x1xf32>
     %6 = nn.flatten %5 {axis = 1 : i64} : (tensor<1x2x1x1xf32>) -> tensor<1x2xf32>
-    %7 = cim.layer "fc3" %6 {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x2x1xi32>, weight_scales = dense<0.1> : tensor<1xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<0.1> : tensor<1x2x1xf32>} : (tensor<1x2xf32>) -> tensor<1x1xf32>
+    %7 = cim.layer "fc3" sliced %6 {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x2x1xi32>, weight_scales = dense<0.1> : tensor<1xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<0.1> : tensor<1x2x1xf32>} : (tensor<1x2xf32>) -> tensor<1x1xf32>
     return %2, %4, %7 : tensor<1x1x2x2xf32>, tensor<1x1xf32>, tensor<1x1xf32>
-  }
-}
-
-// -----
-
-// Case 2: replicas and the fallback.  6 vectors; a (K = 4, 2 columns: one
-// tile) has 2 copies (tiles 0, 1); b (K = 2, 4 columns: 2 tiles of 2
-// columns) has 3 copies (tile 2 + 3m + copy for column set m); c (K = 4, one
-// tile) has 1 (tile 8).  Copies split the vectors evenly, in order: in
-// units of 1/6, a's copies hold [0,3) [3,6), b's [0,2) [2,4) [4,6), so
-// a0 -> b0: 2 vectors, a0 -> b1: 1, a1 -> b1: 1, a1 -> b2: 2.
-//   a -> b goes through a softmax over the channel axis: no channel mapping,
-//   so a's outputs go to every tile of the b copy, each in proportion to its
-//   rows (2 of b's 2: all of it): vectors x 2 columns x 2 bits per tile,
-//   (2 + 1 + 1 + 2) x 4 bits x 2 column sets        48 bits, 8 edges
-//   b -> c through a relu: each b copy sends its 2 vectors (6 / 3) of each
-//   column set's 2 channels to c: 2 x 2 x 2 bits = 8, 3 copies x 2 homes
-//                                                   48 bits, 6 edges
-// Total: 96 bits in 14 edges, 9 tiles, one link without a mapping.
-// CHECK-LABEL: cim.placement
-// CHECK-SAME: fallback_links = 1 : i64
-// CHECK-SAME: tiles = 9 : i64, traffic_bits = 96 : i64, traffic_edges = 14 : i64
-
-module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 1, input_bits = 2, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 16, arrays_per_core = 1, read_pulse = 1.0e-8 : f64, conversion_time = 1.0e-9 : f64>} {
-  func.func @main(%x: tensor<6x4xf32>) -> tensor<6x1xf32> {
-    %0 = cim.layer "a" %x {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kind = #cim<kind gemm>, replicas = 2 : i64, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x4x2xi32>, weight_scales = dense<0.1> : tensor<2xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<0.1> : tensor<1x4x2xf32>} : (tensor<6x4xf32>) -> tensor<6x2xf32>
-    %1 = nn.softmax %0 {axis = 1 : i64} : (tensor<6x2xf32>) -> tensor<6x2xf32>
-    %2 = cim.layer "b" %1 {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kind = #cim<kind gemm>, replicas = 3 : i64, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x2x4xi32>, weight_scales = dense<0.1> : tensor<4xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<4xi32>, weights = dense<0.1> : tensor<1x2x4xf32>} : (tensor<6x2xf32>) -> tensor<6x4xf32>
-    %3 = nn.relu %2 : (tensor<6x4xf32>) -> tensor<6x4xf32>
-    %4 = cim.layer "c" %3 {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x4x1xi32>, weight_scales = dense<0.1> : tensor<1xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<0.1> : tensor<1x4x1xf32>} : (tensor<6x4xf32>) -> tensor<6x1xf32>
-    return %4 : tensor<6x1xf32>
   }
 }
 
@@ -94,8 +65,8 @@ module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, leve
 
 module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 1, input_bits = 2, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 16, arrays_per_core = 1, read_pulse = 1.0e-8 : f64, conversion_time = 1.0e-9 : f64>} {
   func.func @main(%x: tensor<1x2x1x1xf32>) -> tensor<1x2x1x1xf32> {
-    %0 = cim.layer "p" %x {bits_per_cell = 1 : i64, dac_bits = 1 : i64, dilations = array<i64: 1, 1>, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kernel_shape = array<i64: 1, 1>, kind = #cim<kind conv>, pads_begin = array<i64: 0, 0>, pads_end = array<i64: 0, 0>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, strides = array<i64: 1, 1>, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x2x4xi32>, weight_scales = dense<0.1> : tensor<4xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<4xi32>, weights = dense<0.1> : tensor<1x2x4xf32>} : (tensor<1x2x1x1xf32>) -> tensor<1x4x1x1xf32>
-    %1 = cim.layer "d" %0 {bits_per_cell = 1 : i64, dac_bits = 1 : i64, dilations = array<i64: 1, 1>, group = 2 : i64, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kernel_shape = array<i64: 1, 1>, kind = #cim<kind conv>, pads_begin = array<i64: 0, 0>, pads_end = array<i64: 0, 0>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, strides = array<i64: 1, 1>, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<2x2x1xi32>, weight_scales = dense<0.1> : tensor<2xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<0.1> : tensor<2x2x1xf32>} : (tensor<1x4x1x1xf32>) -> tensor<1x2x1x1xf32>
+    %0 = cim.layer "p" sliced %x {bits_per_cell = 1 : i64, dac_bits = 1 : i64, dilations = array<i64: 1, 1>, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kernel_shape = array<i64: 1, 1>, kind = #cim<kind conv>, pads_begin = array<i64: 0, 0>, pads_end = array<i64: 0, 0>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, strides = array<i64: 1, 1>, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x2x4xi32>, weight_scales = dense<0.1> : tensor<4xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<4xi32>, weights = dense<0.1> : tensor<1x2x4xf32>} : (tensor<1x2x1x1xf32>) -> tensor<1x4x1x1xf32>
+    %1 = cim.layer "d" sliced %0 {bits_per_cell = 1 : i64, dac_bits = 1 : i64, dilations = array<i64: 1, 1>, group = 2 : i64, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kernel_shape = array<i64: 1, 1>, kind = #cim<kind conv>, pads_begin = array<i64: 0, 0>, pads_end = array<i64: 0, 0>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, strides = array<i64: 1, 1>, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<2x2x1xi32>, weight_scales = dense<0.1> : tensor<2xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<0.1> : tensor<2x2x1xf32>} : (tensor<1x4x1x1xf32>) -> tensor<1x2x1x1xf32>
     return %1 : tensor<1x2x1x1xf32>
   }
 }
