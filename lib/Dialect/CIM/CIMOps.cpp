@@ -127,10 +127,11 @@ LogicalResult LayerOp::verify() {
     if (*getSignedScheme() != SignedScheme::OffsetReference) {
       if (getWeightOffsetsAttr())
         return emitOpError("weight_offsets belong to the offset scheme only");
-    } else if (!getWeightOffsetsAttr() ||
-               failed(checkElements(*this, "weight_offsets",
-                                    getWeightOffsetsAttr(), {g * n}, true))) {
+    } else if (!getWeightOffsetsAttr()) {
       return emitOpError("the offset scheme needs weight_offsets [G*N]");
+    } else if (failed(checkElements(*this, "weight_offsets",
+                                    getWeightOffsetsAttr(), {g * n}, true))) {
+      return failure();
     }
   }
   if (stage >= LayerStage::Sliced) {
@@ -221,7 +222,7 @@ LogicalResult MVMOp::verify() {
       re > shape.depth || cb < 0 || ce <= cb || ce > shape.columns || sb < 0 ||
       se <= sb || se > static_cast<int64_t>(*layer.getWeightSlices()))
     return emitOpError("tile ranges fall outside the layer's weight matrix");
-  if (getRowsInParallel() < 1)
+  if (static_cast<int64_t>(getRowsInParallel()) < 1)
     return emitOpError("rows_in_parallel must be positive");
   bool offset = *layer.getSignedScheme() == SignedScheme::OffsetReference;
   // The offset scheme reads the input sum once per row tile: in the tile
@@ -255,7 +256,7 @@ LogicalResult MVMOp::verifyArraysAndCores(LayerOp layer) {
     arrays.append(copies->begin(), copies->end());
   if (llvm::any_of(arrays, [](int64_t a) { return a < 0; }))
     return emitOpError("array numbers must not be negative");
-  if (getProgramGroup() && *getProgramGroup() < 0)
+  if (getProgramGroup() && static_cast<int64_t>(*getProgramGroup()) < 0)
     return emitOpError("program_group must not be negative");
   // --nncc-replicate gives every tile of the layer one array per copy.
   int64_t copies = layer.getReplicas().value_or(1);
