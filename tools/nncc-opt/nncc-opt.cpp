@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "nncc/Dialect/CIM/CIMDialect.h"
 #include "nncc/Dialect/NN/NNDialect.h"
-#include "nncc/Passes/Passes.h"
+#include "nncc/InitAllPasses.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -16,7 +16,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
-  nncc::registerNNCCPasses();
+  nncc::registerAllPasses();
   mlir::DialectRegistry registry;
   registry.insert<nncc::nn::NNDialect, nncc::cim::CIMDialect,
                   mlir::func::FuncDialect>();

@@ -25,7 +25,7 @@
 #include "nncc/Import/TensorProto.h"
 #include "nncc/PPA/ChipPPA.h"
 #include "nncc/PPA/Report.h"
-#include "nncc/Passes/Passes.h"
+#include "nncc/InitAllPasses.h"
 #include "nncc/Schedule/ExecutionSchedule.h"
 #include "nncc/Schedule/ProgrammingBinary.h"
 #include "nncc/Schedule/ProgrammingSchedule.h"

@@ -12,7 +12,7 @@
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Dialect/NN/NNDialect.h"
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 #include "nncc/Support/Elements.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -8,7 +8,7 @@
 // (placement onto cores comes later) and the datapath ops that read it.
 //
 //===----------------------------------------------------------------------===//
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
@@ -19,7 +19,7 @@
 
 namespace nncc {
 #define GEN_PASS_DEF_PARTITIONONTOARRAYS
-#include "passes/Passes.h.inc"
+#include "nncc/Dialect/CIM/Transforms/Passes.h.inc"
 } // namespace nncc
 
 using namespace mlir;

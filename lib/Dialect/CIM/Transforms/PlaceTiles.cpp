@@ -4,7 +4,7 @@
 // nncc/Analysis/TileGraph.h, summarized in Passes.td) and hands it to lib/Placement.
 //
 //===----------------------------------------------------------------------===//
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Analysis/TileGraph.h"
 
@@ -17,7 +17,7 @@
 
 namespace nncc {
 #define GEN_PASS_DEF_PLACETILES
-#include "passes/Passes.h.inc"
+#include "nncc/Dialect/CIM/Transforms/Passes.h.inc"
 } // namespace nncc
 
 using namespace mlir;

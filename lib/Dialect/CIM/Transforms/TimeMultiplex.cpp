@@ -1,5 +1,5 @@
 //===- TimeMultiplex.cpp - Program groups for mappings beyond the chip ----===//
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 
@@ -8,7 +8,7 @@
 
 namespace nncc {
 #define GEN_PASS_DEF_TIMEMULTIPLEX
-#include "passes/Passes.h.inc"
+#include "nncc/Dialect/CIM/Transforms/Passes.h.inc"
 } // namespace nncc
 
 using namespace mlir;

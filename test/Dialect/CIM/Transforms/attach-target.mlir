@@ -12,7 +12,7 @@
 // BUS: cim.target = #cim.target<name = "liu-isscc2020-2t2r"{{.*}}, mesh_width = {{[0-9]+}}, mesh_height = 1, bus = true>
 
 // A broken description fails the pass with the loader's located message.
-// RUN: not nncc-opt %s --nncc-attach-target="target=%S/../Target/Inputs/broken/enum-typo.yaml" 2>&1 | FileCheck %s --check-prefix=BROKEN
+// RUN: not nncc-opt %s --nncc-attach-target="target=%nncc_src/test/Target/Inputs/broken/enum-typo.yaml" 2>&1 | FileCheck %s --check-prefix=BROKEN
 // BROKEN: enum-typo.yaml:7:9: device.kind: expected one of rram|pcm|fefet|flash|sram|mram|ecram, got 'reram' (did you mean 'rram'?)
 // RUN: not nncc-opt %s --nncc-attach-target 2>&1 | FileCheck %s --check-prefix=NONE
 // NONE: error: nncc-attach-target needs target=<chip.yaml>

@@ -1,12 +1,15 @@
-//===- Passes.td - nncc's mapping passes -------------------*- tablegen -*-===//
+//===- Passes.td - Mapping passes on the cim dialect -------*- tablegen -*-===//
 //
-// The compile pipeline, in order: attach the target, lower nn to cim, then
-// quantize, split signed weights, bit-slice and partition onto arrays.
-// Every pass is reachable from nncc-opt and has its own lit tests.
+// The compile pipeline, in order: attach the target, lower nn to cim
+// (nncc/Conversion/NNToCIM), then these: quantize, split signed weights,
+// bit-slice, partition onto arrays, and optionally replicate or
+// time-multiplex, then place.  Each moves the layers to its stage
+// (docs/cim-dialect.md).  Every pass is reachable from nncc-opt and has its
+// own lit tests.
 //
 //===----------------------------------------------------------------------===//
-#ifndef NNCC_PASSES_TD
-#define NNCC_PASSES_TD
+#ifndef NNCC_DIALECT_CIM_TRANSFORMS_PASSES_TD
+#define NNCC_DIALECT_CIM_TRANSFORMS_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
 
@@ -20,19 +23,6 @@ def AttachTarget : Pass<"nncc-attach-target", "mlir::ModuleOp"> {
     Option<"targetPath", "target", "std::string", "\"\"",
            "Chip description (YAML)">
   ];
-  let dependentDialects = ["::nncc::cim::CIMDialect"];
-}
-
-def LowerNNToCIM : Pass<"nncc-lower-nn-to-cim", "mlir::ModuleOp"> {
-  let summary = "Turn weight layers into cim.layer ops (im2col matrices)";
-  let description = [{
-    Folds inference BatchNormalization into the preceding conv/gemm, then
-    replaces every nn.conv, nn.gemm and nn.matmul with a constant right-hand
-    side by a cim.layer holding its [G, K, N] weight matrix (conv unrolled
-    im2col-style, K = C/group * prod(kernel)).  Activations, pooling and
-    elementwise ops stay nn ops: the cores' special-function units run them.
-    A MatMul of two activations cannot live in a crossbar and is an error.
-  }];
   let dependentDialects = ["::nncc::cim::CIMDialect"];
 }
 
@@ -205,4 +195,4 @@ def PlaceTiles : Pass<"nncc-place", "mlir::ModuleOp"> {
   ];
 }
 
-#endif // NNCC_PASSES_TD
+#endif // NNCC_DIALECT_CIM_TRANSFORMS_PASSES_TD

@@ -5,7 +5,7 @@
 // calibrated by running the float model on sample inputs.
 //
 //===----------------------------------------------------------------------===//
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Execution/Executor.h"
@@ -24,7 +24,7 @@
 
 namespace nncc {
 #define GEN_PASS_DEF_QUANTIZELAYERS
-#include "passes/Passes.h.inc"
+#include "nncc/Dialect/CIM/Transforms/Passes.h.inc"
 } // namespace nncc
 
 using namespace mlir;

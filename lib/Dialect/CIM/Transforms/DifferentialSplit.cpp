@@ -7,7 +7,7 @@
 // from a reference column (NeuroSim/TCAD18 eq. 7).
 //
 //===----------------------------------------------------------------------===//
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Support/Elements.h"
@@ -17,7 +17,7 @@
 
 namespace nncc {
 #define GEN_PASS_DEF_DIFFERENTIALSPLIT
-#include "passes/Passes.h.inc"
+#include "nncc/Dialect/CIM/Transforms/Passes.h.inc"
 } // namespace nncc
 
 using namespace mlir;

@@ -1,5 +1,5 @@
 //===- ReplicateLayers.cpp - Balance the layer pipeline -------------------===//
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Analysis/PipelineModel.h"
 #include "nncc/Dialect/CIM/CIMOps.h"
@@ -9,7 +9,7 @@
 
 namespace nncc {
 #define GEN_PASS_DEF_REPLICATELAYERS
-#include "passes/Passes.h.inc"
+#include "nncc/Dialect/CIM/Transforms/Passes.h.inc"
 } // namespace nncc
 
 using namespace mlir;

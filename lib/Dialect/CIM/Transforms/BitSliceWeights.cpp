@@ -1,5 +1,5 @@
 //===- BitSliceWeights.cpp - Weights over cells, inputs over cycles -------===//
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 
@@ -8,7 +8,7 @@
 
 namespace nncc {
 #define GEN_PASS_DEF_BITSLICEWEIGHTS
-#include "passes/Passes.h.inc"
+#include "nncc/Dialect/CIM/Transforms/Passes.h.inc"
 } // namespace nncc
 
 using namespace mlir;

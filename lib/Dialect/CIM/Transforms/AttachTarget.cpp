@@ -1,5 +1,5 @@
 //===- AttachTarget.cpp - Attach the chip description to the module -------===//
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Target/TargetLoader.h"
 
@@ -8,7 +8,7 @@
 
 namespace nncc {
 #define GEN_PASS_DEF_ATTACHTARGET
-#include "passes/Passes.h.inc"
+#include "nncc/Dialect/CIM/Transforms/Passes.h.inc"
 } // namespace nncc
 
 using namespace mlir;

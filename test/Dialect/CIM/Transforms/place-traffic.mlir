@@ -1,6 +1,6 @@
 // RUN: nncc-opt %s -split-input-file --nncc-partition --nncc-place | FileCheck %s
 
-// The traffic model of --nncc-place (passes/TileTraffic.cpp), computed by
+// The traffic model of --nncc-place (lib/Analysis/TileGraph.cpp), computed by
 // hand.  Arrays of 4x4 cells, 1 bit per cell, G+/G- column pairs: a tile
 // holds at most 4 weight rows and 4 physical columns = 2 weight columns x
 // 1 slice, or 1 weight column x 2 slices.  Every layer reads 2-bit inputs.
