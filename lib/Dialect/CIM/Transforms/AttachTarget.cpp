@@ -14,35 +14,6 @@ namespace nncc {
 using namespace mlir;
 using namespace nncc;
 
-cim::TargetAttr nncc::makeTargetAttr(MLIRContext *context,
-                                     const target::TargetChip &chip) {
-  context->getOrLoadDialect<cim::CIMDialect>();
-  cim::SignedScheme scheme;
-  switch (chip.array.signedWeights) {
-  case target::SignedWeightScheme::DifferentialColumns:
-    scheme = cim::SignedScheme::DifferentialColumns;
-    break;
-  case target::SignedWeightScheme::DifferentialRows:
-    scheme = cim::SignedScheme::DifferentialRows;
-    break;
-  case target::SignedWeightScheme::OffsetReference:
-    scheme = cim::SignedScheme::OffsetReference;
-    break;
-  }
-  Builder b(context);
-  return cim::TargetAttr::get(
-      context, chip.name, chip.array.rows, chip.array.cols, chip.device.levels,
-      chip.array.rowsInParallel, chip.periphery.adcBits,
-      chip.periphery.columnsPerAdc, chip.periphery.inputBits,
-      chip.periphery.dacBits, scheme, b.getF64FloatAttr(chip.device.gMin),
-      b.getF64FloatAttr(chip.device.gMax), chip.chip.cores, chip.core.arrays,
-      b.getF64FloatAttr(chip.device.readPulse),
-      b.getF64FloatAttr(chip.costs.adcLatency ? *chip.costs.adcLatency
-                                              : 1.0 / chip.technology.clock),
-      chip.chip.interconnect.width, chip.chip.interconnect.height,
-      chip.chip.interconnect.topology == target::Topology::Bus);
-}
-
 namespace {
 
 /// Loads `target=` and sets the module's cim.target.

@@ -4,6 +4,8 @@
 
 #include "nncc/Dialect/CIM/CIMDialect.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 namespace nncc {
 
 namespace target {
@@ -13,6 +15,10 @@ struct TargetChip;
 /// The #cim.target for a loaded chip description.
 cim::TargetAttr makeTargetAttr(mlir::MLIRContext *context,
                                const target::TargetChip &chip);
+
+/// The #cim.target parameters makeTargetAttr fills, in the order it passes
+/// them (for the test that holds the table to the attribute).
+llvm::SmallVector<llvm::StringRef> targetAttrParameterNames();
 
 } // namespace nncc
 
