@@ -158,6 +158,8 @@ LogicalResult LayerOp::verify() {
                            << " bits cannot carry " << inputBits
                            << "-bit inputs";
   }
+  if (getReplicas() && static_cast<int64_t>(*getReplicas()) < 1)
+    return emitOpError("replicas must be positive");
   return success();
 }
 
@@ -260,7 +262,7 @@ LogicalResult MVMOp::verifyArraysAndCores(LayerOp layer) {
     return emitOpError("program_group must not be negative");
   // --nncc-replicate gives every tile of the layer one array per copy.
   int64_t copies = layer.getReplicas().value_or(1);
-  if (copies < 1 || static_cast<int64_t>(arrays.size()) != copies)
+  if (static_cast<int64_t>(arrays.size()) != copies)
     return emitOpError() << "a layer of " << copies << " replicas needs "
                          << copies - 1 << " replica_arrays per tile";
 
