@@ -16,14 +16,10 @@
 #include "nncc/Support/Diagnostics.h"
 #include "nncc/Support/Elements.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/TypeSwitch.h"
-
-#include <cmath>
-#include <numeric>
 
 namespace nncc {
 #define GEN_PASS_DEF_LOWERNNTOCIM
