@@ -41,6 +41,25 @@ def CIM_SignedSchemeEnum : I32EnumAttr<"SignedScheme", "signed-weight scheme", [
 }
 def CIM_SignedSchemeAttr : EnumAttr<CIM_Dialect, CIM_SignedSchemeEnum, "scheme">;
 
+/// How far the mapping passes have taken a cim.layer.  Each stage adds the
+/// attributes of one pass (docs/cim-dialect.md); the verifier checks that a
+/// layer carries exactly the attributes of the stages it has passed, so that
+/// readers ask the stage instead of guessing it from which attributes exist.
+def CIM_LayerStageEnum : I32EnumAttr<"LayerStage", "mapping stage of a layer", [
+    I32EnumAttrCase<"Lowered", 0, "lowered">,
+    I32EnumAttrCase<"Quantized", 1, "quantized">,
+    I32EnumAttrCase<"Split", 2, "split">,
+    I32EnumAttrCase<"Sliced", 3, "sliced">,
+    I32EnumAttrCase<"Partitioned", 4, "partitioned">,
+    I32EnumAttrCase<"Placed", 5, "placed">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::nncc::cim";
+}
+def CIM_LayerStageAttr : EnumAttr<CIM_Dialect, CIM_LayerStageEnum, "stage"> {
+  // Printed bare in cim.layer's assembly: `cim.layer "fc" quantized %x`.
+  let assemblyFormat = "$value";
+}
+
 /// The parameters of the target chip that the IR itself depends on; attached
 /// to the module as `cim.target` so verifiers and passes agree on them.
 def CIM_TargetAttr : AttrDef<CIM_Dialect, "Target"> {

@@ -1,12 +1,20 @@
 //===- CIMOps.td - Operations of the cim dialect -----------*- tablegen -*-===//
 //
-// A weight layer is one `cim.layer`.  The mapping passes refine it in place:
-//   lowering       float weights as a [G, K, N] matrix (conv unrolled
-//                  im2col-style: K = C/group * prod(kernel), N = M/group)
-//   quantize       integer weights q, scales, zero points; input bits/scale
-//   differential   the signed-weight scheme and the stored integers
-//   bitslice       bits per cell, weight slices, DAC bits, input cycles
-//   partition      a body region: the datapath over physical arrays
+// A weight layer is one `cim.layer`.  The mapping passes refine it in place,
+// and its `stage` says how far (pass -> stage it leaves the layer at):
+//   lowering       lowered      float weights as a [G, K, N] matrix (conv
+//                               unrolled im2col-style: K = C/group *
+//                               prod(kernel), N = M/group)
+//   quantize       quantized    integer weights q, scales, zero points;
+//                               input bits/scale
+//   differential   split        the signed-weight scheme and stored integers
+//   bitslice       sliced       bits per cell, weight slices, DAC bits,
+//                               input cycles
+//   partition      partitioned  a body region: the datapath over physical
+//                               arrays (replication and time multiplexing
+//                               refine it without a stage of their own:
+//                               both are optional)
+//   place          placed       every tile's core
 //
 // Integer semantics of a quantized layer, for input vector x (quantized to
 // integers xq with scale sx) and output column n of group g:
@@ -43,6 +51,9 @@ def CIM_LayerOp : CIM_Op<"layer", [IsolatedFromAbove, Pure]> {
   let arguments = (ins
     CIM_F32Tensor:$input,
     StrAttr:$layer_name,
+    // Which passes have run; decides which of the optional attributes below
+    // the layer must and must not carry (LayerOp::verify).
+    CIM_LayerStageAttr:$stage,
     CIM_LayerKindAttr:$kind,
     ElementsAttr:$weights,
     OptionalAttr<ElementsAttr>:$bias,
@@ -89,7 +100,7 @@ def CIM_LayerOp : CIM_Op<"layer", [IsolatedFromAbove, Pure]> {
   let results = (outs CIM_F32Tensor:$output);
   let regions = (region MaxSizedRegion<1>:$body);
   let assemblyFormat = [{
-    $layer_name $input attr-dict `:` functional-type(operands, results)
+    $layer_name `` $stage $input attr-dict `:` functional-type(operands, results)
     ($body^)?
   }];
   let hasVerifier = 1;
@@ -100,8 +111,14 @@ def CIM_LayerOp : CIM_Op<"layer", [IsolatedFromAbove, Pure]> {
       int64_t groups, vectors, depth, columns; // G, P, K, N
     };
     MatrixShape getMatrixShape();
-    bool isQuantized() { return getWeightIntsAttr() != nullptr; }
-    bool isPartitioned() { return !getBody().empty(); }
+    bool isQuantized() { return getStage() >= LayerStage::Quantized; }
+    bool isPartitioned() { return getStage() >= LayerStage::Partitioned; }
+    /// Records that a pass has taken the layer to `stage`; a pass re-run on
+    /// a layer that is further along leaves its stage alone.
+    void advanceStage(LayerStage stage) {
+      if (stage > getStage())
+        setStage(stage);
+    }
   }];
 }
 
@@ -130,7 +147,8 @@ def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">]> {
                    DefaultValuedAttr<BoolAttr, "false">:$reference_column,
                    // Arrays holding copies of this tile (--nncc-replicate).
                    OptionalAttr<DenseI64ArrayAttr>:$replica_arrays,
-                   // Cores of the array and of its copies (--nncc-place).
+                   // Cores of the array and of its copies (--nncc-place:
+                   // present exactly on the tiles of a placed layer).
                    OptionalAttr<I64Attr>:$core,
                    OptionalAttr<DenseI64ArrayAttr>:$replica_cores,
                    // Time-multiplexed mappings: the group of arrays resident
@@ -144,6 +162,9 @@ def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">]> {
     int64_t getPhysicalColumns();
     /// Physical rows the tile occupies.
     int64_t getPhysicalRows();
+    /// The array, core and program-group attributes against the layer's
+    /// stage and the chip.
+    ::mlir::LogicalResult verifyArraysAndCores(LayerOp layer);
   }];
 }
 

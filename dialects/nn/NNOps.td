@@ -172,6 +172,9 @@ def NN_BatchNormalizationOp : NN_Op<"batch_normalization"> {
                    NN_F32Tensor:$mean, NN_F32Tensor:$var,
                    DefaultValuedAttr<F32Attr, "1e-5f">:$epsilon);
   let results = (outs NN_F32Tensor:$Y);
+  // Folds into a preceding conv or gemm with constant weights
+  // (lib/Dialect/NN/FoldBatchNorm.cpp).
+  let hasCanonicalizer = 1;
 }
 
 def NN_SoftmaxOp : NN_Op<"softmax"> {

@@ -13,7 +13,8 @@
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Driver/Pipeline.h"
 #include "nncc/PPA/ChipPPA.h"
-#include "nncc/Passes/Passes.h"
+#include "nncc/Conversion/NNToCIM/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Target/TargetChip.h"
 

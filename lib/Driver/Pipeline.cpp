@@ -2,7 +2,8 @@
 #include "nncc/Driver/Pipeline.h"
 
 #include "nncc/Data/Dataset.h"
-#include "nncc/Passes/Passes.h"
+#include "nncc/Conversion/NNToCIM/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 #include "nncc/Target/TargetLoader.h"
 
 #include "mlir/Pass/PassRegistry.h"

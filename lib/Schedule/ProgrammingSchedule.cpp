@@ -43,11 +43,11 @@ LayerCellDigits::Source::of(cim::LayerOp layer) {
   auto fail = [&](const llvm::Twine &message) {
     return makeError("cim.layer '" + layer.getLayerName() + "': " + message);
   };
-  if (!layer.getWeightIntsAttr() || !layer.getWeightZeroPointsAttr())
-    return fail("not quantized (no weight_ints / weight_zero_points)");
-  if (!layer.getSignedScheme() || !layer.getBitsPerCell() ||
-      !layer.getWeightSlices())
-    return fail("needs signed_scheme, bits_per_cell and weight_slices");
+  // The verifier guarantees the attributes of the stage.
+  if (layer.getStage() < cim::LayerStage::Quantized)
+    return fail("not quantized (--nncc-quantize)");
+  if (layer.getStage() < cim::LayerStage::Sliced)
+    return fail("not bit-sliced (--nncc-bitslice)");
   Source s;
   s.layerName = layer.getLayerName().str();
   s.scheme = *layer.getSignedScheme();

@@ -86,7 +86,7 @@ inline std::string layerFunction(const QuantizedLayer &c) {
   else
     attrs += ", kind = #cim<kind gemm>";
   return llvm::formatv("func.func @main(%x: {0}) -> {1} {{\n"
-                       "  %0 = cim.layer \"l\" %x {{{2}} : ({0}) -> {1}\n"
+                       "  %0 = cim.layer \"l\" quantized %x {{{2}} : ({0}) -> {1}\n"
                        "  return %0 : {1}\n}\n",
                        in, out, attrs);
 }

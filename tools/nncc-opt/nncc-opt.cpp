@@ -8,7 +8,7 @@
 #include "nncc/Dialect/CIM/CIMDialect.h"
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Driver/Pipeline.h"
-#include "nncc/Passes/Passes.h"
+#include "nncc/InitAllPasses.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -18,7 +18,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
-  nncc::registerNNCCPasses();
+  nncc::registerAllPasses();
   nncc::driver::registerMappingPipeline();
   mlir::DialectRegistry registry;
   registry.insert<nncc::nn::NNDialect, nncc::cim::CIMDialect,

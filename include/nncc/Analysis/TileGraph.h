@@ -3,7 +3,7 @@
 // The placement problem's graph, built from partitioned (and possibly
 // replicated) cim.layer ops: one tile per physical array and a sparse,
 // physical model of the bits that flow between tiles per inference.  The
-// model is described in passes/Passes.td (PlaceTiles) and lib/Analysis/TileGraph.cpp; it is shared by the placer and the
+// model is described in include/nncc/Dialect/CIM/Transforms/Passes.td (PlaceTiles) and lib/Analysis/TileGraph.cpp; it is shared by the placer and the
 // execution schedule (docs/execution-schedule.md).
 //
 //===----------------------------------------------------------------------===//

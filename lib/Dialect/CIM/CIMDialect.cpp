@@ -37,10 +37,11 @@ TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    int64_t arraysPerCore, FloatAttr readPulse,
                    FloatAttr conversionTime, int64_t meshWidth,
                    int64_t meshHeight, bool) {
+  // Input codes go through 64-bit shift-and-add weights 2^(j * dac_bits).
   if (rows < 1 || cols < 1 || levels < 2 || rowsInParallel < 1 ||
       rowsInParallel > rows || adcBits < 1 || columnsPerAdc < 1 ||
-      inputBits < 1 || dacBits < 1 || dacBits > inputBits || cores < 1 ||
-      arraysPerCore < 1)
+      inputBits < 1 || inputBits > 63 || dacBits < 1 || dacBits > inputBits ||
+      cores < 1 || arraysPerCore < 1)
     return emitError() << "inconsistent target parameters (check with "
                           "`nncc target validate`)";
   if (!gMin || !gMax || gMax.getValueAsDouble() <= gMin.getValueAsDouble())

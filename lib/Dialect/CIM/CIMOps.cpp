@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "nncc/Dialect/CIM/CIMOps.h"
 
+#include "LayerStage.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Dialect/NN/NNOps.h"
 
@@ -97,17 +98,12 @@ LogicalResult LayerOp::verify() {
     if (failed(checkElements(*this, "bias", bias, {g * n}, false)))
       return failure();
 
-  // --nncc-quantize adds these together.
-  bool quantized = getWeightIntsAttr() != nullptr;
-  bool anyQuant = getWeightBitsAttr() || getWeightScalesAttr() ||
-                  getWeightZeroPointsAttr() || getWeightIntsAttr() ||
-                  getInputBitsAttr() || getInputScaleAttr() ||
-                  getInputSignedAttr();
-  if (anyQuant) {
-    if (!getWeightBitsAttr() || !getWeightScalesAttr() ||
-        !getWeightZeroPointsAttr() || !quantized || !getInputBitsAttr() ||
-        !getInputScaleAttr() || !getInputSignedAttr())
-      return emitOpError("quantization attributes are incomplete");
+  // Which attributes exist follows from the stage; what remains is to check
+  // their values.
+  if (failed(verifyStageAttributes(*this)))
+    return failure();
+  LayerStage stage = getStage();
+  if (stage >= LayerStage::Quantized) {
     if (failed(checkElements(*this, "weight_ints", getWeightIntsAttr(),
                              {g, k, n}, true)) ||
         failed(checkElements(*this, "weight_scales", getWeightScalesAttr(),
@@ -121,35 +117,24 @@ LogicalResult LayerOp::verify() {
                          "[1, 16]");
   }
   if (auto density = getInputBitDensity()) {
-    if (!getInputBits() ||
-        static_cast<int64_t>(density->size()) != *getInputBits())
+    if (static_cast<int64_t>(density->size()) != *getInputBits())
       return emitOpError("input_bit_density needs one entry per input bit");
     for (double p : *density)
       if (!(p >= 0 && p <= 1))
         return emitOpError("input_bit_density entries must be in [0, 1]");
   }
-  // --nncc-differential.
-  if (getSignedSchemeAttr() || getStoredBitsAttr()) {
-    if (!quantized)
-      return emitOpError("the signed-weight scheme needs quantized weights");
-    if (!getSignedSchemeAttr() || !getStoredBitsAttr())
-      return emitOpError("signed_scheme and stored_bits go together");
-    if (*getSignedScheme() == SignedScheme::OffsetReference) {
-      if (!getWeightOffsetsAttr() ||
-          failed(checkElements(*this, "weight_offsets", getWeightOffsetsAttr(),
-                               {g * n}, true)))
-        return emitOpError("the offset scheme needs weight_offsets [G*N]");
+  if (stage >= LayerStage::Split) {
+    if (*getSignedScheme() != SignedScheme::OffsetReference) {
+      if (getWeightOffsetsAttr())
+        return emitOpError("weight_offsets belong to the offset scheme only");
+    } else if (!getWeightOffsetsAttr()) {
+      return emitOpError("the offset scheme needs weight_offsets [G*N]");
+    } else if (failed(checkElements(*this, "weight_offsets",
+                                    getWeightOffsetsAttr(), {g * n}, true))) {
+      return failure();
     }
   }
-  // --nncc-bitslice.
-  if (getBitsPerCellAttr() || getWeightSlicesAttr() || getDacBitsAttr() ||
-      getInputCyclesAttr()) {
-    if (!getSignedSchemeAttr())
-      return emitOpError("bit-slicing needs the signed-weight scheme first "
-                         "(--nncc-differential)");
-    if (!getBitsPerCellAttr() || !getWeightSlicesAttr() || !getDacBitsAttr() ||
-        !getInputCyclesAttr())
-      return emitOpError("bit-slicing attributes are incomplete");
+  if (stage >= LayerStage::Sliced) {
     int64_t b = static_cast<int64_t>(*getBitsPerCell());
     int64_t slices = static_cast<int64_t>(*getWeightSlices());
     if (b < 1 || slices * b < static_cast<int64_t>(*getStoredBits()))
@@ -161,20 +146,27 @@ LogicalResult LayerOp::verify() {
         return emitOpError() << "bits_per_cell " << b << " exceeds the "
                              << "target's " << target.getBitsPerCell();
     int64_t dac = static_cast<int64_t>(*getDacBits());
+    int64_t inputBits = static_cast<int64_t>(*getInputBits());
+    // A DAC wider than the input has nothing to carry in its upper bits
+    // (and the shift-and-add's weights 2^(j * dac_bits) would overflow).
+    if (dac < 1 || dac > inputBits)
+      return emitOpError() << "dac_bits " << dac << " must be in [1, "
+                           << inputBits << "] (input_bits)";
     int64_t cycles = static_cast<int64_t>(*getInputCycles());
-    if (dac < 1 || cycles * dac < static_cast<int64_t>(*getInputBits()))
+    if (cycles * dac < inputBits)
       return emitOpError() << cycles << " input cycles of " << dac
-                           << " bits cannot carry " << *getInputBits()
+                           << " bits cannot carry " << inputBits
                            << "-bit inputs";
   }
+  if (getReplicas() && static_cast<int64_t>(*getReplicas()) < 1)
+    return emitOpError("replicas must be positive");
   return success();
 }
 
 LogicalResult LayerOp::verifyRegions() {
+  // verify() has tied the body to stage partitioned and its attributes.
   if (getBody().empty())
     return success();
-  if (!getInputCyclesAttr())
-    return emitOpError("a partitioned layer must be bit-sliced");
   MatrixShape shape = getMatrixShape();
   Block &block = getBody().front();
   auto argType = block.getNumArguments() == 1
@@ -190,6 +182,11 @@ LogicalResult LayerOp::verifyRegions() {
   if (!yield ||
       yield.getAccumulators().getType().getShape() != ArrayRef<int64_t>(outShape))
     return emitOpError("the body must yield tensor<G x P x N x i64>");
+  auto tiles = static_cast<int64_t>(
+      llvm::range_size(getBody().getOps<MVMOp>()));
+  if (static_cast<int64_t>(*getArrayCount()) != tiles)
+    return emitOpError() << "array_count " << *getArrayCount()
+                         << " does not match the body's " << tiles << " tiles";
   return success();
 }
 
@@ -216,9 +213,9 @@ int64_t MVMOp::getPhysicalRows() {
 }
 
 LogicalResult MVMOp::verify() {
+  // The layer's verifier ran first: its stage is at least partitioned and
+  // its bit-slicing attributes are there.
   auto layer = (*this)->getParentOfType<LayerOp>();
-  if (!layer.getInputCycles())
-    return emitOpError("the enclosing layer is not bit-sliced");
   LayerOp::MatrixShape shape = layer.getMatrixShape();
   int64_t rb = getRowBegin(), re = getRowEnd(), cb = getColBegin(),
           ce = getColEnd(), sb = getSliceBegin(), se = getSliceEnd();
@@ -227,12 +224,16 @@ LogicalResult MVMOp::verify() {
       re > shape.depth || cb < 0 || ce <= cb || ce > shape.columns || sb < 0 ||
       se <= sb || se > static_cast<int64_t>(*layer.getWeightSlices()))
     return emitOpError("tile ranges fall outside the layer's weight matrix");
+  if (static_cast<int64_t>(getRowsInParallel()) < 1)
+    return emitOpError("rows_in_parallel must be positive");
   bool offset = *layer.getSignedScheme() == SignedScheme::OffsetReference;
   // The offset scheme reads the input sum once per row tile: in the tile
   // holding slice 0.
   if (getReferenceColumn() != (offset && sb == 0))
     return emitOpError("offset-scheme tiles holding slice 0, and only they, "
                        "have a reference column");
+  if (failed(verifyArraysAndCores(layer)))
+    return failure();
   if (TargetAttr target = getTarget(*this)) {
     if (getPhysicalRows() > target.getRows() ||
         getPhysicalColumns() > target.getCols())
@@ -248,6 +249,54 @@ LogicalResult MVMOp::verify() {
                             rowGroups, shape.vectors, getPhysicalColumns()};
   if (getColumnSums().getType().getShape() != ArrayRef<int64_t>(want))
     return emitOpError("result must be [cycles, row groups, P, columns]");
+  return success();
+}
+
+LogicalResult MVMOp::verifyArraysAndCores(LayerOp layer) {
+  SmallVector<int64_t> arrays{static_cast<int64_t>(getArray())};
+  if (auto copies = getReplicaArrays())
+    arrays.append(copies->begin(), copies->end());
+  if (llvm::any_of(arrays, [](int64_t a) { return a < 0; }))
+    return emitOpError("array numbers must not be negative");
+  if (getProgramGroup() && static_cast<int64_t>(*getProgramGroup()) < 0)
+    return emitOpError("program_group must not be negative");
+  // --nncc-replicate gives every tile of the layer one array per copy.
+  int64_t copies = layer.getReplicas().value_or(1);
+  if (static_cast<int64_t>(arrays.size()) != copies)
+    return emitOpError() << "a layer of " << copies << " replicas needs "
+                         << copies - 1 << " replica_arrays per tile";
+
+  // --nncc-place gives every tile of the layer, and only those, cores.
+  if (layer.getStage() < LayerStage::Placed) {
+    if (getCoreAttr())
+      return emitStageTooEarly(*this, "'core'", LayerStage::Placed);
+    if (getReplicaCoresAttr())
+      return emitStageTooEarly(*this, "'replica_cores'", LayerStage::Placed);
+    return success();
+  }
+  if (!getCoreAttr())
+    return emitOpError("the tiles of a placed layer need a 'core'");
+  SmallVector<int64_t> cores{static_cast<int64_t>(*getCore())};
+  if (auto copies = getReplicaCores())
+    cores.append(copies->begin(), copies->end());
+  if (cores.size() != arrays.size())
+    return emitOpError("one replica core per replica array");
+  TargetAttr target = getTarget(*this);
+  for (int64_t core : cores)
+    if (core < 0 || (target && core >= target.getCores())) {
+      InFlightDiagnostic diag = emitOpError()
+                                << "core " << core << " is not on the chip";
+      if (target)
+        diag << " (" << target.getCores() << " cores)";
+      return diag;
+    }
+  // A placed mapping fits the chip, unless it is time-multiplexed: then the
+  // arrays are numbered across all program groups.
+  if (target && !getProgramGroup())
+    for (int64_t array : arrays)
+      if (array >= target.getTotalArrays())
+        return emitOpError() << "array " << array << " is not on the chip ("
+                             << target.getTotalArrays() << " arrays)";
   return success();
 }
 
@@ -269,6 +318,15 @@ LogicalResult ShiftAddOp::verify() {
   int64_t pol = getPolarities();
   if (slices < 1 || pol < 1 || pol > 2)
     return emitOpError("bad slice range or polarity count");
+  // Cycle j weighs 2^(j * dac_bits), slice s 2^(s * bits_per_cell): both
+  // shifts stay within the 64-bit accumulators only for small widths.
+  if (getDacBits() < 1 || getDacBits() > 63 || getBitsPerCell() < 1 ||
+      getBitsPerCell() > 63)
+    return emitOpError("dac_bits and bits_per_cell must be in [1, 63]");
+  if (auto layer = (*this)->getParentOfType<LayerOp>())
+    if (getDacBits() != *layer.getDacBits() ||
+        getBitsPerCell() != *layer.getBitsPerCell())
+      return emitOpError("dac_bits and bits_per_cell must be the layer's");
   int64_t dataCols = codes.getDimSize(3) - (getReferenceColumn() ? 1 : 0);
   if (dataCols % (slices * pol) != 0)
     return emitOpError("columns are not a whole number of weight columns");

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Dialect/NN/NNOps.h"
+#include "nncc/Support/Elements.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Support/Limits.h"
 
@@ -238,6 +239,17 @@ void nncc::nn::eraseUnusedConstants(Operation *root) {
   });
   for (Operation *op : dead)
     op->erase();
+}
+
+std::optional<std::vector<float>> nncc::nn::getConstantF32Values(Value v) {
+  auto op = v ? v.getDefiningOp<ConstantOp>() : ConstantOp();
+  if (!op || !cast<ShapedType>(op.getType()).getElementType().isF32())
+    return std::nullopt;
+  std::vector<float> values = getF32Values(op.getValue());
+  // Elements it cannot read (not an f32 buffer or dense literal).
+  if (values.empty() && cast<ShapedType>(op.getType()).getNumElements() > 0)
+    return std::nullopt;
+  return values;
 }
 
 LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location>,

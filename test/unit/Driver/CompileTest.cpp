@@ -13,7 +13,8 @@
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Import/OnnxImporter.h"
-#include "nncc/Passes/Passes.h"
+#include "nncc/Conversion/NNToCIM/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 #include "nncc/Target/TargetLoader.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -150,13 +150,24 @@ std::string layerModule(const LayerSpec &l, const TargetSpec &target) {
       attrs += ", weight_offsets = " +
                denseHex<int32_t>(l.offsets, {l.G * l.N}, "i32");
   }
+  // The stage the attributes make (a body is the partitioned datapath).
+  StringRef stage = "lowered";
+  if (!l.body.empty()) {
+    stage = "partitioned";
+    attrs += llvm::formatv(", array_count = {0} : i64",
+                           StringRef(l.body).count("cim.mvm"));
+  } else if (l.sliced) {
+    stage = "sliced";
+  } else if (l.quantized) {
+    stage = "quantized";
+  }
   return llvm::formatv(R"(module attributes {{cim.target = {0}} {{
   func.func @main(%x: {1}) -> {2} {{
-    %y = cim.layer "layer" %x {{{3}} : ({1}) -> {2} {4}
+    %y = cim.layer "layer" {5} %x {{{3}} : ({1}) -> {2} {4}
     return %y : {2}
   }
 })",
-                       targetText(target), in, out, attrs, l.body)
+                       targetText(target), in, out, attrs, l.body, stage)
       .str();
 }
 

@@ -17,7 +17,7 @@
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Execution/CIMLayerExecution.h"
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"

@@ -9,7 +9,7 @@
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNDialect.h"
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -63,9 +63,9 @@ target::TargetChip makeChip() {
 /// (1 magnitude bit per polarity: one 1-bit slice), 2-bit inputs.
 constexpr const char *kModule = R"mlir(
 func.func @main(%x: tensor<1x6xf32>) -> tensor<1x1xf32> {
-  %0 = cim.layer "fc1" %x {input_bits = 2 : i64, input_scale = 1.0 : f64, input_signed = false, weight_bits = 2 : i64, weight_symmetric = true, weight_ints = dense<1> : tensor<1x6x2xi32>, weight_scales = dense<1.0> : tensor<2xf32>, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<1.0> : tensor<1x6x2xf32>, kind = #cim<kind gemm>} : (tensor<1x6xf32>) -> tensor<1x2xf32>
+  %0 = cim.layer "fc1" quantized %x {input_bits = 2 : i64, input_scale = 1.0 : f64, input_signed = false, weight_bits = 2 : i64, weight_symmetric = true, weight_ints = dense<1> : tensor<1x6x2xi32>, weight_scales = dense<1.0> : tensor<2xf32>, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<1.0> : tensor<1x6x2xf32>, kind = #cim<kind gemm>} : (tensor<1x6xf32>) -> tensor<1x2xf32>
   %1 = nn.relu %0 : (tensor<1x2xf32>) -> tensor<1x2xf32>
-  %2 = cim.layer "fc2" %1 {input_bits = 2 : i64, input_scale = 1.0 : f64, input_signed = false, weight_bits = 2 : i64, weight_symmetric = true, weight_ints = dense<-1> : tensor<1x2x1xi32>, weight_scales = dense<1.0> : tensor<1xf32>, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<-1.0> : tensor<1x2x1xf32>, kind = #cim<kind gemm>} : (tensor<1x2xf32>) -> tensor<1x1xf32>
+  %2 = cim.layer "fc2" quantized %1 {input_bits = 2 : i64, input_scale = 1.0 : f64, input_signed = false, weight_bits = 2 : i64, weight_symmetric = true, weight_ints = dense<-1> : tensor<1x2x1xi32>, weight_scales = dense<1.0> : tensor<1xf32>, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<-1.0> : tensor<1x2x1xf32>, kind = #cim<kind gemm>} : (tensor<1x2xf32>) -> tensor<1x1xf32>
   return %2 : tensor<1x1xf32>
 }
 )mlir";

@@ -12,7 +12,7 @@
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Dialect/NN/NNDialect.h"
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 #include "nncc/Support/Elements.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -87,7 +87,7 @@ std::string denseInts(int64_t k, int64_t n, llvm::ArrayRef<int64_t> values) {
 std::string layerModule(int64_t k, int64_t n, llvm::ArrayRef<int64_t> ints) {
   return llvm::formatv(
       "func.func @main(%x: tensor<1x{0}xf32>) -> tensor<1x{1}xf32> {{\n"
-      "  %0 = cim.layer \"fc\" %x {{input_bits = 8 : i64, input_scale = 1.0 : "
+      "  %0 = cim.layer \"fc\" quantized %x {{input_bits = 8 : i64, input_scale = 1.0 : "
       "f64, input_signed = false, weight_bits = 4 : i64, weight_symmetric = "
       "true, weight_ints = {2} : tensor<1x{0}x{1}xi32>, weight_scales = "
       "dense<1.0> : tensor<{1}xf32>, weight_zero_points = dense<0> : "

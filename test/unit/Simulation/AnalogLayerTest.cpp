@@ -25,7 +25,7 @@
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Execution/CIMLayerExecution.h"
-#include "nncc/Passes/Passes.h"
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
 #include "nncc/Simulation/Sampling.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -10,6 +10,9 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <optional>
+#include <vector>
+
 #define GET_OP_CLASSES
 #include "nn/NNOps.h.inc"
 
@@ -40,6 +43,9 @@ WindowGeometry getWindowGeometry(AveragePoolOp op);
 
 /// Erases every nn.constant below `root` that has no use left.
 void eraseUnusedConstants(mlir::Operation *root);
+
+/// The values of `v` when an f32 nn.constant defines it, else nullopt.
+std::optional<std::vector<float>> getConstantF32Values(mlir::Value v);
 
 } // namespace nncc::nn
 

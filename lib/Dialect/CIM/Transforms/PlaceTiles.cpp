@@ -1,0 +1,181 @@
+//===- PlaceTiles.cpp - Arrays onto cores -----------------------------------===//
+//
+// Builds the placement problem from the mapped program (tiles and traffic:
+// nncc/Analysis/TileGraph.h, summarized in Passes.td) and hands it to lib/Placement.
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
+
+#include "nncc/Analysis/TileGraph.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <map>
+#include "llvm/Support/raw_ostream.h"
+
+namespace nncc {
+#define GEN_PASS_DEF_PLACETILES
+#include "nncc/Dialect/CIM/Transforms/Passes.h.inc"
+} // namespace nncc
+
+using namespace mlir;
+using namespace nncc;
+
+namespace {
+
+/// Places each program group (--nncc-time-multiplex) on the whole chip by
+/// itself: its arrays are resident alone, and traffic to other groups goes
+/// through the global buffer, not the mesh.  The combined result sums the
+/// groups' objectives and bounds (their sum bounds the total) and keeps the
+/// busiest link of any group.  One group: a plain `place`.
+llvm::Expected<placement::PlacementResult>
+placeByProgramGroup(const placement::PlacementProblem &problem,
+                    const std::vector<PlacementTile> &tiles,
+                    const placement::PlacementOptions &options) {
+  std::vector<int64_t> groupOf(tiles.size());
+  std::map<int64_t, std::vector<int>> members;
+  for (auto [t, tile] : llvm::enumerate(tiles)) {
+    groupOf[t] = cim::MVMOp(tile.mvm).getProgramGroup().value_or(0);
+    members[groupOf[t]].push_back(static_cast<int>(t));
+  }
+  if (members.size() <= 1)
+    return placement::place(problem, options);
+  placement::PlacementResult combined;
+  combined.tileCore.assign(tiles.size(), 0);
+  combined.provenOptimal = true;
+  std::vector<int> local(tiles.size());
+  for (const auto &[group, list] : members) {
+    placement::PlacementProblem part = problem;
+    part.tileGroup.clear();
+    part.traffic.clear();
+    part.tileBufferBytes.clear();
+    for (auto [i, t] : llvm::enumerate(list)) {
+      local[t] = static_cast<int>(i);
+      part.tileGroup.push_back(problem.tileGroup[t]);
+      if (!problem.tileBufferBytes.empty())
+        part.tileBufferBytes.push_back(problem.tileBufferBytes[t]);
+    }
+    for (const placement::TrafficEdge &e : problem.traffic)
+      if (groupOf[e.a] == group && groupOf[e.b] == group)
+        part.traffic.push_back({local[e.a], local[e.b], e.bits});
+    llvm::Expected<placement::PlacementResult> result =
+        placement::place(part, options);
+    if (!result)
+      return result.takeError();
+    for (auto [i, t] : llvm::enumerate(list))
+      combined.tileCore[t] = result->tileCore[i];
+    combined.objective += result->objective;
+    combined.lowerBound += result->lowerBound;
+    combined.provenOptimal &= result->provenOptimal;
+    combined.wallClockLimitHit |= result->wallClockLimitHit;
+    if (result->maxLink.bits >= combined.maxLink.bits)
+      combined.maxLink = result->maxLink;
+    combined.method = std::max(combined.method, result->method);
+    combined.corePosition = result->corePosition;
+  }
+  combined.gap = combined.objective
+                     ? static_cast<double>(combined.objective -
+                                           combined.lowerBound) /
+                           static_cast<double>(combined.objective)
+                     : 0.0;
+  return combined;
+}
+
+struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
+  using PlaceTilesBase::PlaceTilesBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    cim::TargetAttr target = cim::getTarget(module);
+    if (!target) {
+      module.emitError("nncc-place needs a cim.target");
+      return signalPassFailure();
+    }
+    FailureOr<TileGraph> graph = buildTileGraph(module);
+    if (failed(graph))
+      return signalPassFailure();
+    std::vector<PlacementTile> &tiles = graph->tiles;
+    placement::PlacementProblem problem;
+    problem.numCores = static_cast<int>(target.getCores());
+    problem.arraysPerCore = static_cast<int>(target.getArraysPerCore());
+    // The chip's own geometry, which the execution schedule counts hops on.
+    problem.topology = target.getBus() ? placement::Topology::Bus
+                                       : placement::Topology::Mesh;
+    problem.meshWidth = static_cast<int>(target.getMeshWidth());
+    problem.meshHeight = static_cast<int>(target.getMeshHeight());
+    for (const PlacementTile &tile : tiles)
+      problem.tileGroup.push_back(tile.layer);
+    problem.traffic = std::move(graph->traffic);
+    uint64_t trafficBits = 0;
+    for (const placement::TrafficEdge &e : problem.traffic)
+      trafficBits += e.bits;
+
+    if (!dumpProblem.empty()) {
+      std::error_code ec;
+      llvm::raw_fd_ostream os(dumpProblem, ec);
+      if (ec) {
+        module.emitError() << "cannot write " << dumpProblem << ": "
+                           << ec.message();
+        return signalPassFailure();
+      }
+      placement::writeProblem(problem, os);
+    }
+
+    placement::PlacementOptions options;
+    options.seed = seed;
+    options.timeoutSeconds = timeout;
+    // A compile-time budget: results depend only on the move count, so they
+    // stay reproducible as long as the wall-clock safety net is not hit.
+    options.annealMovesPerTile = annealMovesPerTile;
+    llvm::Expected<placement::PlacementResult> result =
+        placeByProgramGroup(problem, tiles, options);
+    if (!result) {
+      module.emitError() << "placement: " << llvm::toString(result.takeError());
+      return signalPassFailure();
+    }
+    if (result->wallClockLimitHit)
+      module.emitWarning() << "placement hit its " << timeout
+                           << " s wall-clock limit: the result is valid but "
+                              "may not be reproducible";
+    Builder b(&getContext());
+    llvm::DenseMap<Operation *, SmallVector<int64_t>> replicaCores;
+    for (auto [t, tile] : llvm::enumerate(tiles)) {
+      int64_t core = result->tileCore[t];
+      if (tile.copy == 0)
+        tile.mvm.setCoreAttr(b.getI64IntegerAttr(core));
+      else
+        replicaCores[tile.mvm].push_back(core);
+    }
+    for (auto &[op, cores] : replicaCores)
+      cast<cim::MVMOp>(op).setReplicaCoresAttr(b.getDenseI64ArrayAttr(cores));
+    module.walk(
+        [](cim::LayerOp layer) { layer.setStage(cim::LayerStage::Placed); });
+    module->setAttr(
+        "cim.placement",
+        b.getDictionaryAttr({
+            b.getNamedAttr("objective_bit_hops",
+                           b.getI64IntegerAttr(result->objective)),
+            b.getNamedAttr("lower_bound_bit_hops",
+                           b.getI64IntegerAttr(result->lowerBound)),
+            b.getNamedAttr("gap", b.getF64FloatAttr(result->gap)),
+            b.getNamedAttr("proven_optimal",
+                           b.getBoolAttr(result->provenOptimal)),
+            b.getNamedAttr("method",
+                           b.getStringAttr(placement::methodName(result->method))),
+            b.getNamedAttr("max_link_bits",
+                           b.getI64IntegerAttr(result->maxLink.bits)),
+            b.getNamedAttr("tiles", b.getI64IntegerAttr(tiles.size())),
+            b.getNamedAttr("traffic_bits", b.getI64IntegerAttr(trafficBits)),
+            b.getNamedAttr("traffic_edges",
+                           b.getI64IntegerAttr(problem.traffic.size())),
+            b.getNamedAttr("fallback_links",
+                           b.getI64IntegerAttr(graph->fallbackLinks)),
+            b.getNamedAttr("wall_clock_limit_hit",
+                           b.getBoolAttr(result->wallClockLimitHit)),
+        }));
+  }
+};
+
+} // namespace

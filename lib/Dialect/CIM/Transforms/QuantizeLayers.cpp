@@ -1,0 +1,414 @@
+//===- QuantizeLayers.cpp - Weight quantization and input calibration -----===//
+//
+// Post-training quantization of every cim.layer: integer weights with
+// per-channel (or per-tensor) scales, and an activation range per layer
+// calibrated by running the float model on sample inputs.
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
+
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Execution/Executor.h"
+#include "nncc/Data/Dataset.h"
+#include "nncc/Support/Elements.h"
+#include "nncc/Support/Errors.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <algorithm>
+#include <future>
+#include <variant>
+#include <cmath>
+
+namespace nncc {
+#define GEN_PASS_DEF_QUANTIZELAYERS
+#include "nncc/Dialect/CIM/Transforms/Passes.h.inc"
+} // namespace nncc
+
+using namespace mlir;
+using namespace nncc;
+using runtime::Tensor;
+
+namespace {
+
+/// Activation statistics of one layer's input over the calibration set.
+struct InputStats {
+  double min = INFINITY, max = -INFINITY;
+  /// Samples of x (every stride-th value): percentiles of |x| and the
+  /// input codes' bit densities.
+  std::vector<float> samples;
+  int64_t seen = 0;
+};
+
+/// At most this many |x| values are kept per layer for percentiles.
+constexpr size_t kMaxSamples = 1 << 20;
+
+/// Rounds half away from zero: floor(|v| + 0.5) with the sign of v.  The
+/// truncating conversion is that floor for the non-negative sum (and one
+/// instruction, where std::floor is a library call without SSE4.1).
+/// |v| <= 2^16 here: codes are at most 16 bits.
+int64_t roundHalfAway(double v) {
+  return v < 0 ? -static_cast<int64_t>(-v + 0.5)
+               : static_cast<int64_t>(v + 0.5);
+}
+
+/// A layer's float weight matrix [G, K, N], read from the IR once.
+struct LayerWeights {
+  int64_t groups = 0, depth = 0, columns = 0;
+  std::vector<float> copied; // only if the attribute is not a plain buffer
+  ArrayRef<float> values;
+};
+
+/// A layer's weight quantization, computed without touching the IR.
+struct QuantizedWeights {
+  std::vector<float> scales;
+  std::vector<int32_t> zeros;
+  /// Codes in the narrowest integer type their range fits.
+  std::variant<std::vector<int8_t>, std::vector<int16_t>,
+               std::vector<int32_t>>
+      codes;
+  double relativeError = 0;
+};
+
+struct QuantizeLayersPass
+    : nncc::impl::QuantizeLayersBase<QuantizeLayersPass> {
+  using QuantizeLayersBase::QuantizeLayersBase;
+  QuantizeLayersPass(const QuantizeLayersOptions &options,
+                     std::shared_ptr<const Dataset> preloaded)
+      : QuantizeLayersBase(options), preloaded(std::move(preloaded)) {}
+
+  void runOnOperation() override;
+
+private:
+  LogicalResult calibrate(ModuleOp module,
+                          llvm::DenseMap<Operation *, InputStats> &stats);
+  QuantizedWeights quantizeWeights(const LayerWeights &layer) const;
+  void setWeightAttributes(cim::LayerOp layer, QuantizedWeights &&q,
+                           OpBuilder &b);
+  /// The samples to calibrate on, for an input of `inputShape`.
+  llvm::Expected<std::shared_ptr<const Dataset>>
+  calibrationSamples(llvm::ArrayRef<int64_t> inputShape) const;
+
+  /// Samples the driver already read (and checked) for this pass.
+  std::shared_ptr<const Dataset> preloaded;
+};
+
+llvm::Expected<std::shared_ptr<const Dataset>>
+QuantizeLayersPass::calibrationSamples(
+    llvm::ArrayRef<int64_t> inputShape) const {
+  if (preloaded)
+    return preloaded;
+  if (!calibrationPath.empty()) {
+    DatasetOptions read;
+    read.defaultLimit = calibrationLimit;
+    read.pixelScale = pixelScale;
+    llvm::Expected<Dataset> samples = loadDataset(calibrationPath, read);
+    if (!samples)
+      return samples.takeError();
+    return std::make_shared<const Dataset>(std::move(*samples));
+  }
+  if (syntheticSamples > 0)
+    return std::make_shared<const Dataset>(
+        nncc::syntheticSamples(inputShape, syntheticSamples, syntheticSeed));
+  return makeError(
+      "activation quantization needs calibration samples (nncc compile "
+      "--calibration FILE, pass option calibration=FILE: .npy/.pb with "
+      "samples along dim 0, or IDX images; or synthetic-samples=N)");
+}
+
+LogicalResult QuantizeLayersPass::calibrate(
+    ModuleOp module, llvm::DenseMap<Operation *, InputStats> &stats) {
+  llvm::Expected<Executor> executor = Executor::create(module);
+  if (!executor)
+    return module.emitError() << "calibration: "
+                              << llvm::toString(executor.takeError());
+  if (executor->getInputs().size() != 1)
+    return module.emitError("calibration needs a model with one input");
+  const TensorSignature &in = executor->getInputs().front();
+  int64_t batch = in.shape.empty() ? 1 : in.shape.front();
+  int64_t perSample = runtime::numElementsOf(in.shape) / batch;
+  llvm::Expected<std::shared_ptr<const Dataset>> loaded =
+      calibrationSamples(in.shape);
+  if (!loaded)
+    return module.emitError() << llvm::toString(loaded.takeError());
+  const Dataset &set = **loaded;
+  if (llvm::Error e = checkSampleShape(
+          set, "calibration samples in '" + calibrationPath + "'", in.shape))
+    return module.emitError() << llvm::toString(std::move(e));
+  const Tensor *samples = &set.samples;
+  int64_t count = set.size();
+  if (calibrationLimit > 0)
+    count = std::min<int64_t>(count, calibrationLimit);
+  if (count < batch)
+    return module.emitError() << "calibration needs at least one batch of "
+                              << batch << " samples, got " << count;
+
+  auto observe = [&](Operation *op, ArrayRef<const Tensor *> operands) {
+    if (!isa<cim::LayerOp>(op))
+      return;
+    InputStats &s = stats[op];
+    const Tensor &x = *operands.front();
+    const float *data = x.data<float>();
+    int64_t n = x.numElements();
+    // Keep a deterministic, evenly strided subset of |x|.
+    int64_t stride = std::max<int64_t>(
+        1, (n * (count / batch)) / static_cast<int64_t>(kMaxSamples));
+    for (int64_t i = 0; i < n; ++i) {
+      s.min = std::min<double>(s.min, data[i]);
+      s.max = std::max<double>(s.max, data[i]);
+      if ((s.seen + i) % stride == 0 && s.samples.size() < kMaxSamples)
+        s.samples.push_back(data[i]);
+    }
+    s.seen += n;
+  };
+  const float *src = samples->data<float>();
+  for (int64_t first = 0; first + batch <= count; first += batch) {
+    Tensor x(runtime::DType::F32, in.shape);
+    std::copy(src + first * perSample, src + (first + batch) * perSample,
+              x.data<float>());
+    llvm::Expected<std::vector<Tensor>> out = executor->run({x}, observe);
+    if (!out)
+      return module.emitError() << "calibration: "
+                                << llvm::toString(out.takeError());
+  }
+  return success();
+}
+
+QuantizedWeights
+QuantizeLayersPass::quantizeWeights(const LayerWeights &layer) const {
+  const int64_t g = layer.groups, k = layer.depth, n = layer.columns;
+  ArrayRef<float> w = layer.values;
+  int64_t bits = weightBits;
+  int64_t qmaxSym = (int64_t{1} << (bits - 1)) - 1;
+  int64_t qmaxAsym = (int64_t{1} << bits) - 1;
+
+  // Channel (gi, j) owns column j of group gi: weights [gi][*][j].  Both
+  // passes walk the matrix row by row (a column walk strides by n floats
+  // and misses the cache on every element of a large layer).
+  const int64_t channels = g * n;
+  std::vector<float> lo(channels, INFINITY), hi(channels, -INFINITY);
+  for (int64_t gi = 0; gi < g; ++gi)
+    for (int64_t r = 0; r < k; ++r) {
+      const float *row = &w[(gi * k + r) * n];
+      float *l = &lo[gi * n], *h = &hi[gi * n];
+      for (int64_t j = 0; j < n; ++j) {
+        l[j] = std::min(l[j], row[j]);
+        h[j] = std::max(h[j], row[j]);
+      }
+    }
+  if (!perChannel && channels > 0) {
+    float tensorLo = *std::min_element(lo.begin(), lo.end());
+    float tensorHi = *std::max_element(hi.begin(), hi.end());
+    std::fill(lo.begin(), lo.end(), tensorLo);
+    std::fill(hi.begin(), hi.end(), tensorHi);
+  }
+  QuantizedWeights result;
+  std::vector<float> &scales = result.scales;
+  std::vector<int32_t> &zeros = result.zeros;
+  scales.resize(channels);
+  zeros.assign(channels, 0);
+  std::vector<double> divisor(channels); // the unrounded scale
+  for (int64_t c = 0; c < channels; ++c) {
+    double scale;
+    int64_t zero = 0;
+    if (symmetric) {
+      double maxAbs = std::max(std::fabs(lo[c]), std::fabs(hi[c]));
+      scale = maxAbs > 0 ? maxAbs / qmaxSym : 1.0;
+    } else {
+      float l = std::min(lo[c], 0.0f); // keep 0 exactly representable
+      float h = std::max(hi[c], 0.0f);
+      scale = h > l ? (static_cast<double>(h) - l) / qmaxAsym : 1.0;
+      zero = std::clamp<int64_t>(roundHalfAway(-l / scale), 0, qmaxAsym);
+    }
+    divisor[c] = scale;
+    scales[c] = static_cast<float>(scale);
+    zeros[c] = static_cast<int32_t>(zero);
+  }
+  const int64_t qLow = symmetric ? -qmaxSym : 0;
+  const int64_t qHigh = symmetric ? qmaxSym : qmaxAsym;
+  // Each row has its own error sums, added up in row order.
+  std::vector<double> rowErrSq(g * k), rowNormSq(g * k);
+  auto quantizeRows = [&](auto *codes) {
+    using Code = std::remove_pointer_t<decltype(codes)>;
+    for (size_t gr = 0, rows = g * k; gr < rows; ++gr) {
+      const int64_t gi = static_cast<int64_t>(gr) / k;
+      const float *row = &w[gr * n];
+      Code *out = &codes[gr * n];
+      const double *div = &divisor[gi * n];
+      const float *scale = &scales[gi * n];
+      const int32_t *zero = &zeros[gi * n];
+      double errSq = 0, normSq = 0;
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t q = std::clamp<int64_t>(
+            roundHalfAway(row[j] / div[j]) + zero[j], qLow, qHigh);
+        out[j] = static_cast<Code>(q);
+        double back =
+            static_cast<double>(scale[j]) * static_cast<double>(q - zero[j]);
+        errSq += (back - row[j]) * (back - row[j]);
+        normSq += static_cast<double>(row[j]) * row[j];
+      }
+      rowErrSq[gr] = errSq;
+      rowNormSq[gr] = normSq;
+    }
+  };
+  // Codes in the narrowest integer type their range [qLow, qHigh] fits.
+  auto quantizeAs = [&](auto zero) {
+    std::vector<decltype(zero)> values(w.size());
+    quantizeRows(values.data());
+    result.codes = std::move(values);
+  };
+  if (qLow >= INT8_MIN && qHigh <= INT8_MAX)
+    quantizeAs(int8_t());
+  else if (qLow >= INT16_MIN && qHigh <= INT16_MAX)
+    quantizeAs(int16_t());
+  else
+    quantizeAs(int32_t());
+  double errSq = 0, normSq = 0;
+  for (size_t gr = 0; gr < rowErrSq.size(); ++gr) {
+    errSq += rowErrSq[gr];
+    normSq += rowNormSq[gr];
+  }
+  result.relativeError = normSq > 0 ? std::sqrt(errSq / normSq) : 0.0;
+  return result;
+}
+
+void QuantizeLayersPass::setWeightAttributes(cim::LayerOp layer,
+                                             QuantizedWeights &&q,
+                                             OpBuilder &b) {
+  MLIRContext *ctx = &getContext();
+  auto shape = layer.getMatrixShape();
+  const int64_t g = shape.groups, k = shape.depth, n = shape.columns;
+  std::string name = layer.getLayerName().str();
+  layer.setWeightBitsAttr(b.getI64IntegerAttr(weightBits));
+  layer.setWeightPerChannelAttr(b.getBoolAttr(perChannel));
+  layer.setWeightSymmetricAttr(b.getBoolAttr(symmetric));
+  layer.setWeightScalesAttr(
+      makeF32Elements(ctx, {g * n}, q.scales, name + ".scales"));
+  layer.setWeightZeroPointsAttr(
+      makeI32Elements(ctx, {g * n}, q.zeros, name + ".zero_points"));
+  layer.setWeightIntsAttr(std::visit(
+      [&](auto &codes) {
+        return makeIntElements(ctx, {g, k, n}, std::move(codes), name + ".q");
+      },
+      q.codes));
+  layer.setWeightErrorAttr(b.getF64FloatAttr(q.relativeError));
+}
+
+void QuantizeLayersPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  if (weightBits < 2 || weightBits > 16) {
+    module.emitError("weight-bits must be in [2, 16]");
+    return signalPassFailure();
+  }
+  int64_t aBits = inputBits;
+  if (aBits == 0) {
+    cim::TargetAttr target = cim::getTarget(module);
+    aBits = target ? target.getInputBits() : 8;
+  }
+  if (aBits < 1 || aBits > 16) {
+    module.emitError("input-bits must be in [1, 16]");
+    return signalPassFailure();
+  }
+  SmallVector<cim::LayerOp> layers;
+  module.walk([&](cim::LayerOp layer) { layers.push_back(layer); });
+  if (layers.empty())
+    return;
+  // The weights are quantized on a second thread while the calibration
+  // runs the model: neither changes the IR, the attributes are set after.
+  std::vector<LayerWeights> weights(layers.size());
+  for (auto [layer, w] : llvm::zip(layers, weights)) {
+    auto shape = layer.getMatrixShape();
+    w.groups = shape.groups;
+    w.depth = shape.depth;
+    w.columns = shape.columns;
+    // In place when the weights are a plain f32 buffer (the lowering makes
+    // them one); a copy otherwise.
+    if (auto storage = getF32Storage(layer.getWeights())) {
+      w.values = *storage;
+    } else {
+      w.copied = getF32Values(layer.getWeights());
+      w.values = w.copied;
+    }
+    if (static_cast<int64_t>(w.values.size()) !=
+        w.groups * w.depth * w.columns) {
+      layer.emitError("weights do not match the layer's matrix shape");
+      return signalPassFailure();
+    }
+  }
+  std::future<std::vector<QuantizedWeights>> quantized =
+      std::async(std::launch::async, [&] {
+        std::vector<QuantizedWeights> out;
+        for (const LayerWeights &w : weights)
+          out.push_back(quantizeWeights(w));
+        return out;
+      });
+  llvm::DenseMap<Operation *, InputStats> stats;
+  LogicalResult calibrated = calibrate(module, stats);
+  std::vector<QuantizedWeights> results = quantized.get();
+  if (failed(calibrated))
+    return signalPassFailure();
+
+  OpBuilder b(&getContext());
+  for (auto [layer, q] : llvm::zip(layers, results)) {
+    setWeightAttributes(layer, std::move(q), b);
+    InputStats &s = stats[layer];
+    bool isSigned = s.min < 0;
+    double range = std::max(std::fabs(s.min), std::fabs(s.max));
+    if (percentile < 100.0 && !s.samples.empty()) {
+      std::vector<float> magnitudes(s.samples.size());
+      std::transform(s.samples.begin(), s.samples.end(), magnitudes.begin(),
+                     [](float x) { return std::fabs(x); });
+      size_t idx = std::min(magnitudes.size() - 1,
+                            static_cast<size_t>(percentile / 100.0 *
+                                                magnitudes.size()));
+      std::nth_element(magnitudes.begin(), magnitudes.begin() + idx,
+                       magnitudes.end());
+      range = magnitudes[idx];
+    }
+    int64_t qmax = isSigned ? (int64_t{1} << (aBits - 1)) - 1
+                            : (int64_t{1} << aBits) - 1;
+    double scale = range > 0 ? range / qmax : 1.0;
+    int64_t clipped = llvm::count_if(
+        s.samples, [&](float x) { return std::fabs(x) > range; });
+    layer.setInputBitsAttr(b.getI64IntegerAttr(aBits));
+    layer.setInputScaleAttr(b.getF64FloatAttr(scale));
+    layer.setInputSignedAttr(b.getBoolAttr(isSigned));
+    layer.setInputClipFractionAttr(b.getF64FloatAttr(
+        s.samples.empty() ? 0.0
+                          : static_cast<double>(clipped) / s.samples.size()));
+    // How often each bit of the input code is 1, over the same samples
+    // (rounded and clamped as the arrays' input quantizer does): the rows a
+    // bit-serial input actually drives, for the energy model.
+    if (!s.samples.empty()) {
+      const int64_t lo = isSigned ? -qmax : 0;
+      const uint64_t mask = (uint64_t{1} << aBits) - 1;
+      std::vector<int64_t> ones(aBits, 0);
+      for (float x : s.samples) {
+        double v = x / scale;
+        v = v == v ? std::clamp(v, lo - 1.0, qmax + 1.0) : 0.0;
+        int64_t code = std::clamp<int64_t>(roundHalfAway(v), lo, qmax);
+        uint64_t bits = static_cast<uint64_t>(code) & mask;
+        for (int64_t bit = 0; bit < aBits; ++bit)
+          ones[bit] += static_cast<int64_t>((bits >> bit) & 1);
+      }
+      SmallVector<double> density;
+      for (int64_t count : ones)
+        density.push_back(static_cast<double>(count) /
+                          static_cast<double>(s.samples.size()));
+      layer.setInputBitDensity(density);
+    }
+    layer.advanceStage(cim::LayerStage::Quantized);
+  }
+}
+
+} // namespace
+
+std::unique_ptr<Pass>
+nncc::createQuantizeLayers(const QuantizeLayersOptions &options,
+                           std::shared_ptr<const Dataset> samples) {
+  if (!samples)
+    return createQuantizeLayers(options);
+  return std::make_unique<QuantizeLayersPass>(options, std::move(samples));
+}

@@ -1,0 +1,103 @@
+//===- ReplicateLayers.cpp - Balance the layer pipeline -------------------===//
+#include "nncc/Dialect/CIM/Transforms/Passes.h"
+
+#include "nncc/Analysis/PipelineModel.h"
+#include "nncc/Dialect/CIM/CIMOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace nncc {
+#define GEN_PASS_DEF_REPLICATELAYERS
+#include "nncc/Dialect/CIM/Transforms/Passes.h.inc"
+} // namespace nncc
+
+using namespace mlir;
+using namespace nncc;
+
+namespace {
+
+struct ReplicateLayersPass
+    : nncc::impl::ReplicateLayersBase<ReplicateLayersPass> {
+  using ReplicateLayersBase::ReplicateLayersBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    cim::TargetAttr target = cim::getTarget(module);
+    if (!target) {
+      module.emitError("nncc-replicate needs a cim.target");
+      return signalPassFailure();
+    }
+    SmallVector<cim::LayerOp> layers;
+    module.walk([&](cim::LayerOp layer) {
+      layer.removeReplicasAttr();
+      layer.walk([](cim::MVMOp mvm) { mvm.removeReplicaArraysAttr(); });
+      layers.push_back(layer);
+    });
+    llvm::Expected<PipelineTiming> timing = computePipeline(module);
+    if (!timing) {
+      module.emitError() << llvm::toString(timing.takeError());
+      return signalPassFailure();
+    }
+    int64_t capacity = maxArrays > 0 ? maxArrays : target.getTotalArrays();
+    int64_t free = capacity - timing->arrays;
+    double before = timing->interval;
+
+    // Greedy on the bottleneck (exact, see Passes.td); ties go to the
+    // earliest layer so the result is deterministic.
+    std::vector<LayerTiming> &stages = timing->layers;
+    int64_t spent = 0;
+    while (!stages.empty()) {
+      size_t slowest = 0;
+      for (size_t i = 1; i < stages.size(); ++i)
+        if (stages[i].time() > stages[slowest].time())
+          slowest = i;
+      // The fewest copies that take one vector fewer per copy; beyond one
+      // vector per copy nothing improves.
+      LayerTiming &stage = stages[slowest];
+      int64_t perCopy = stage.vectorsPerCopy();
+      if (perCopy <= 1)
+        break;
+      int64_t target =
+          (stage.vectorsPerInference + perCopy - 2) / (perCopy - 1);
+      if (maxCopies > 0 && target > maxCopies)
+        break;
+      int64_t cost = (target - stage.replicas) * stage.arrays;
+      if (cost > free)
+        break;
+      stage.replicas = target;
+      free -= cost;
+      spent += cost;
+    }
+    double after = 0;
+    for (const LayerTiming &stage : stages)
+      after = std::max(after, stage.time());
+
+    // Copies live on arrays numbered after every original array.
+    int64_t nextArray = 0;
+    module.walk([&](cim::MVMOp mvm) {
+      nextArray = std::max<int64_t>(nextArray, mvm.getArray() + 1);
+    });
+    Builder b(&getContext());
+    for (auto [layer, stage] : llvm::zip(layers, stages)) {
+      if (stage.replicas == 1)
+        continue;
+      layer.setReplicasAttr(b.getI64IntegerAttr(stage.replicas));
+      layer.walk([&](cim::MVMOp mvm) {
+        SmallVector<int64_t> copies;
+        for (int64_t c = 1; c < stage.replicas; ++c)
+          copies.push_back(nextArray++);
+        mvm.setReplicaArraysAttr(b.getDenseI64ArrayAttr(copies));
+      });
+    }
+    module->setAttr(
+        "cim.replication",
+        b.getDictionaryAttr(
+            {b.getNamedAttr("interval_before", b.getF64FloatAttr(before)),
+             b.getNamedAttr("interval_after", b.getF64FloatAttr(after)),
+             b.getNamedAttr("arrays_spent", b.getI64IntegerAttr(spent)),
+             b.getNamedAttr("arrays_available", b.getI64IntegerAttr(capacity))}));
+  }
+};
+
+} // namespace

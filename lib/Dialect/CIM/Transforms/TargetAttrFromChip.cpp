@@ -1,0 +1,120 @@
+//===- TargetAttrFromChip.cpp - #cim.target from a chip description -------===//
+//
+// The attribute is built from one table: a row per #cim.target parameter, in
+// the order ODS declares them, saying which TargetChip field it comes from.
+// The positional TargetAttr::get is expanded from the table alone, so a
+// parameter added in ODS without a row does not compile; the unit test
+// (test/unit/Dialect/TargetAttrTest.cpp) checks each row's name against the
+// parameter at its position and each value against its chip field.
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Dialect/CIM/Transforms/TargetAttrFromChip.h"
+
+#include "nncc/Target/TargetChip.h"
+
+#include "mlir/IR/Builders.h"
+
+#include <tuple>
+
+using namespace mlir;
+using namespace nncc;
+
+namespace {
+
+/// One #cim.target parameter: its name and how to compute it from the chip.
+template <typename ValueFn>
+struct Parameter {
+  const char *name;
+  ValueFn value;
+};
+template <typename ValueFn>
+constexpr Parameter<ValueFn> parameter(const char *name, ValueFn value) {
+  return {name, value};
+}
+
+cim::SignedScheme toCIM(target::SignedWeightScheme scheme) {
+  switch (scheme) {
+  case target::SignedWeightScheme::DifferentialColumns:
+    return cim::SignedScheme::DifferentialColumns;
+  case target::SignedWeightScheme::DifferentialRows:
+    return cim::SignedScheme::DifferentialRows;
+  case target::SignedWeightScheme::OffsetReference:
+    break;
+  }
+  return cim::SignedScheme::OffsetReference;
+}
+
+using Chip = target::TargetChip;
+
+/// The table, in ODS order (dialects/cim/CIMDialect.td, CIM_TargetAttr).
+const auto kParameters = std::make_tuple(
+    parameter("name", [](const Chip &c, Builder &) { return StringRef(c.name); }),
+    parameter("rows", [](const Chip &c, Builder &) { return c.array.rows; }),
+    parameter("cols", [](const Chip &c, Builder &) { return c.array.cols; }),
+    parameter("levels", [](const Chip &c, Builder &) { return c.device.levels; }),
+    parameter("rows_in_parallel",
+              [](const Chip &c, Builder &) { return c.array.rowsInParallel; }),
+    parameter("adc_bits",
+              [](const Chip &c, Builder &) { return c.periphery.adcBits; }),
+    parameter("columns_per_adc",
+              [](const Chip &c, Builder &) { return c.periphery.columnsPerAdc; }),
+    parameter("input_bits",
+              [](const Chip &c, Builder &) { return c.periphery.inputBits; }),
+    parameter("dac_bits",
+              [](const Chip &c, Builder &) { return c.periphery.dacBits; }),
+    parameter("signed_weights",
+              [](const Chip &c, Builder &) {
+                return toCIM(c.array.signedWeights);
+              }),
+    parameter("g_min",
+              [](const Chip &c, Builder &b) {
+                return b.getF64FloatAttr(c.device.gMin);
+              }),
+    parameter("g_max",
+              [](const Chip &c, Builder &b) {
+                return b.getF64FloatAttr(c.device.gMax);
+              }),
+    parameter("cores", [](const Chip &c, Builder &) { return c.chip.cores; }),
+    parameter("arrays_per_core",
+              [](const Chip &c, Builder &) { return c.core.arrays; }),
+    parameter("read_pulse",
+              [](const Chip &c, Builder &b) {
+                return b.getF64FloatAttr(c.device.readPulse);
+              }),
+    // Without a measured ADC latency, one conversion per clock.
+    parameter("conversion_time",
+              [](const Chip &c, Builder &b) {
+                return b.getF64FloatAttr(c.costs.adcLatency
+                                             ? *c.costs.adcLatency
+                                             : 1.0 / c.technology.clock);
+              }),
+    parameter("mesh_width",
+              [](const Chip &c, Builder &) { return c.chip.interconnect.width; }),
+    parameter("mesh_height",
+              [](const Chip &c, Builder &) {
+                return c.chip.interconnect.height;
+              }),
+    parameter("bus", [](const Chip &c, Builder &) {
+      return c.chip.interconnect.topology == target::Topology::Bus;
+    }));
+
+} // namespace
+
+cim::TargetAttr nncc::makeTargetAttr(MLIRContext *context,
+                                     const target::TargetChip &chip) {
+  context->getOrLoadDialect<cim::CIMDialect>();
+  Builder b(context);
+  return std::apply(
+      [&](const auto &...params) {
+        return cim::TargetAttr::get(context, params.value(chip, b)...);
+      },
+      kParameters);
+}
+
+SmallVector<StringRef> nncc::targetAttrParameterNames() {
+  return std::apply(
+      [](const auto &...params) {
+        return SmallVector<StringRef>{StringRef(params.name)...};
+      },
+      kParameters);
+}
