@@ -7,6 +7,7 @@
 #ifndef NNCC_DIALECT_CIM_TRANSFORMS_PASSES_H
 #define NNCC_DIALECT_CIM_TRANSFORMS_PASSES_H
 
+#include "nncc/Data/Dataset.h"
 #include "nncc/Dialect/CIM/CIMDialect.h"
 #include "nncc/Dialect/CIM/Transforms/TargetAttrFromChip.h"
 
@@ -14,7 +15,6 @@
 #include "mlir/Pass/Pass.h"
 
 namespace nncc {
-struct Dataset;
 
 #define GEN_PASS_DECL
 #include "nncc/Dialect/CIM/Transforms/Passes.h.inc"

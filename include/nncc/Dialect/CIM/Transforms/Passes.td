@@ -47,7 +47,7 @@ def QuantizeLayers : Pass<"nncc-quantize", "mlir::ModuleOp"> {
            "Calibration samples (.npy/.pb, first dim = samples, or IDX images)">,
     Option<"calibrationLimit", "calibration-limit", "int64_t", "0",
            "Use at most this many samples (0: all)">,
-    Option<"pixelScale", "pixel-scale", "double", "1.0 / 255.0",
+    Option<"pixelScale", "pixel-scale", "double", "::nncc::kDefaultPixelScale",
            "Factor applied to uint8 calibration samples">,
     Option<"percentile", "percentile", "double", "100.0",
            "Percentile of |x| that sets the activation range (100: max)">,
