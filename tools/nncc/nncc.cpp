@@ -16,6 +16,7 @@
 
 #include "nncc/Dialect/CIM/CIMDialect.h"
 #include "nncc/Dialect/NN/NNDialect.h"
+#include "nncc/Driver/Compile.h"
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Support/Diagnostics.h"
 
@@ -69,11 +70,13 @@ int fail(StringRef path, const Twine &message) {
 }
 
 int fail(Error error) {
-  handleAllErrors(std::move(error), [](const ErrorInfoBase &info) {
-    std::string text = info.message();
-    if (!text.empty())
-      errs() << "error: " << text << '\n';
-  });
+  handleAllErrors(
+      std::move(error),
+      // Its diagnostics are already out, one line each.
+      [](const driver::ReportedError &) {},
+      [](const ErrorInfoBase &info) {
+        errs() << "error: " << info.message() << '\n';
+      });
   return 1;
 }
 
