@@ -20,6 +20,7 @@
 #define NNCC_DIALECT_CIM_OPS_TD
 
 include "CIMDialect.td"
+include "CIMInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -111,7 +112,8 @@ def CIM_YieldOp : CIM_Op<"yield", [Pure, Terminator, HasParent<"LayerOp">]> {
   let assemblyFormat = "$accumulators attr-dict `:` type($accumulators)";
 }
 
-def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">]> {
+def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">,
+    DeclareOpInterfaceMethods<CIM_BodyOpInterface>]> {
   let summary = "Analog MVM on one physical array, one input cycle at a time";
   let description = [{
     Array `array` holds rows [row_begin, row_end) of group `group`'s weight
@@ -147,7 +149,8 @@ def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">]> {
   }];
 }
 
-def CIM_ADCOp : CIM_Op<"adc", [Pure, SameOperandsAndResultType]> {
+def CIM_ADCOp : CIM_Op<"adc", [Pure, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<CIM_BodyOpInterface>]> {
   let summary = "ADC readout: quantize column sums to `bits` with step `step`";
   let description = [{
     out = clamp(round(in / step), lo, hi) * step with [lo, hi] = [0, 2^bits - 1],
@@ -164,7 +167,8 @@ def CIM_ADCOp : CIM_Op<"adc", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
-def CIM_ShiftAddOp : CIM_Op<"shift_add", [Pure]> {
+def CIM_ShiftAddOp : CIM_Op<"shift_add", [Pure,
+    DeclareOpInterfaceMethods<CIM_BodyOpInterface>]> {
   let summary = "Digital shift-and-add over input cycles, row groups and slices";
   let description = [{
     Sums row groups, weights input cycle j by 2^(j * dac_bits) (the last
@@ -184,7 +188,8 @@ def CIM_ShiftAddOp : CIM_Op<"shift_add", [Pure]> {
   let hasVerifier = 1;
 }
 
-def CIM_CombineOp : CIM_Op<"combine", [Pure]> {
+def CIM_CombineOp : CIM_Op<"combine", [Pure,
+    DeclareOpInterfaceMethods<CIM_BodyOpInterface>]> {
   let summary = "Polarity combination: G+ - G-, or offset minus reference";
   let description = [{
     Differential schemes: out = magnitudes[..., 0] - magnitudes[..., 1].
@@ -202,7 +207,8 @@ def CIM_CombineOp : CIM_Op<"combine", [Pure]> {
   let hasVerifier = 1;
 }
 
-def CIM_AccumulateOp : CIM_Op<"accumulate", [Pure]> {
+def CIM_AccumulateOp : CIM_Op<"accumulate", [Pure,
+    DeclareOpInterfaceMethods<CIM_BodyOpInterface>]> {
   let summary = "Accumulate tiles' partial sums into the layer's columns";
   let description = [{
     Partial i ([P, width_i]) is added into group groups[i], columns

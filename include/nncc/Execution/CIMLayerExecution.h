@@ -28,6 +28,7 @@
 #ifndef NNCC_EXECUTION_CIMLAYEREXECUTION_H
 #define NNCC_EXECUTION_CIMLAYEREXECUTION_H
 
+#include "nncc/Execution/BodyInterpreter.h"
 #include "nncc/Runtime/Tensor.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -77,11 +78,6 @@ inline int64_t inputDigit(int64_t xq, int64_t cycle, int64_t cycles,
     return digit;
   return digit > (mask >> 1) ? mask + 1 - digit : -digit;
 }
-
-/// Called after each body op of a Datapath run with the op and its results
-/// (i32 or i64 tensors); the tensors are only valid during the call.
-using CIMBodyObserver = llvm::function_ref<void(
-    mlir::Operation *, llvm::ArrayRef<const runtime::Tensor *> results)>;
 
 /// Implementation choices; the results do not depend on them.
 struct CIMRunnerOptions {
