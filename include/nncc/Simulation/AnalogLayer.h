@@ -122,6 +122,8 @@ public:
 
 private:
   AnalogLayer();
+  /// Runs the body once on zeros: its checks, at create().
+  llvm::Error checkBody() const;
   struct Data;
   std::unique_ptr<Data> data;
 };
