@@ -69,9 +69,9 @@ llvm::Error CIMLayerRunner::run(const Tensor &input, Tensor &output,
   if (mode == CIMExecutionMode::Auto)
     mode = getDefaultMode();
   if (!supports(mode))
-    return makeError(
-        "cim.layer '" + impl->getLayer().getLayerName() +
-        "' cannot run in " + stringifyCIMExecutionMode(mode) + " mode");
+    return makeError("cim.layer '" + impl->getLayer().getLayerName() +
+                     "' cannot run in " + stringifyCIMExecutionMode(mode) +
+                     " mode");
   if (llvm::Error err = impl->checkInput(input))
     return err;
   if (llvm::Error err = impl->prepareOutput(output))
@@ -92,9 +92,9 @@ CIMLayerRunner::computeAccumulators(const Tensor &input,
     mode = impl->partitioned ? CIMExecutionMode::Datapath
                              : CIMExecutionMode::Integer;
   if (mode == CIMExecutionMode::Float || !supports(mode))
-    return makeError("cim.layer '" +
-                     impl->getLayer().getLayerName() + "' has no " +
-                     stringifyCIMExecutionMode(mode) + " accumulators");
+    return makeError("cim.layer '" + impl->getLayer().getLayerName() +
+                     "' has no " + stringifyCIMExecutionMode(mode) +
+                     " accumulators");
   if (llvm::Error err = impl->checkInput(input))
     return std::move(err);
   if (mode == CIMExecutionMode::Integer)
@@ -105,8 +105,7 @@ CIMLayerRunner::computeAccumulators(const Tensor &input,
 llvm::Expected<Tensor>
 CIMLayerRunner::quantizeIm2col(const Tensor &input) const {
   if (!impl->quantized)
-    return makeError("cim.layer '" +
-                     impl->getLayer().getLayerName() +
+    return makeError("cim.layer '" + impl->getLayer().getLayerName() +
                      "' is not quantized");
   if (llvm::Error err = impl->checkInput(input))
     return std::move(err);

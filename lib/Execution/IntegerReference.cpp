@@ -60,7 +60,8 @@ void integerProduct(const int32_t *x, const int32_t *w, int64_t pBegin,
     }
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t n = 0; n < columns; ++n)
-        out[(p0 + r) * columns + n] = static_cast<int64_t>(acc[r * columns + n]);
+        out[(p0 + r) * columns + n] =
+            static_cast<int64_t>(acc[r * columns + n]);
   }
 }
 

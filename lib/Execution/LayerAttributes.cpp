@@ -114,7 +114,8 @@ llvm::Error CIMLayerRunner::Impl::init(cim::LayerOp layer) {
       window.padsBegin.assign(spatial, 0);
     if (window.padsEnd.empty())
       window.padsEnd.assign(spatial, 0);
-    if (channels % groups != 0 || (channels / groups) * product(kernel) != depth)
+    if (channels % groups != 0 ||
+        (channels / groups) * product(kernel) != depth)
       return makeError("conv weights do not match C/group * prod(kernel)");
   }
 

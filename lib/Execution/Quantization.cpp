@@ -53,14 +53,13 @@ void CIMLayerRunner::Impl::gather(const std::vector<int32_t> &xq, int64_t g,
                                   int64_t pBegin, int64_t pEnd, T *dst) const {
   const int32_t *src = xq.data();
   const int64_t count = pEnd - pBegin;
-  const int64_t K = depth, P = vectors;
   if (kind == cim::LayerKind::Gemm) {
     // xq[0, m, k] = A[m, k], or A^T: the input is [K, M].
-    parallelChunks(count, grainFor(K), [&](int64_t begin, int64_t end) {
+    parallelChunks(count, grainFor(depth), [&](int64_t begin, int64_t end) {
       for (int64_t m = pBegin + begin; m < pBegin + end; ++m)
-        for (int64_t k = 0; k < K; ++k)
-          dst[(m - pBegin) * K + k] =
-              static_cast<T>(transInput ? src[k * P + m] : src[m * K + k]);
+        for (int64_t k = 0; k < depth; ++k)
+          dst[(m - pBegin) * depth + k] = static_cast<T>(
+              transInput ? src[k * vectors + m] : src[m * depth + k]);
     });
     return;
   }
@@ -72,7 +71,7 @@ void CIMLayerRunner::Impl::gather(const std::vector<int32_t> &xq, int64_t g,
   const int64_t outPlane = out[0] * out[1] * out[2];
   const std::array<int64_t, 3> k = kernel, d = dilation, s = stride,
                                pad = padBegin, size = inputSize;
-  parallelChunks(count, grainFor(K), [&](int64_t begin, int64_t end) {
+  parallelChunks(count, grainFor(depth), [&](int64_t begin, int64_t end) {
     for (int64_t p = pBegin + begin; p < pBegin + end; ++p) {
       const int64_t b = p / outPlane, sp = p % outPlane;
       const int64_t base0 = sp / (out[1] * out[2]) * s[0] - pad[0];
@@ -80,7 +79,7 @@ void CIMLayerRunner::Impl::gather(const std::vector<int32_t> &xq, int64_t g,
       const int64_t base2 = sp % out[2] * s[2] - pad[2];
       const bool inside2 = base2 >= 0 && base2 + (k[2] - 1) * d[2] < size[2];
       const int32_t *plane = src + (b * channels + g * cg) * inPlane;
-      T *row = dst + (p - pBegin) * K;
+      T *row = dst + (p - pBegin) * depth;
       for (int64_t c = 0; c < cg; ++c, plane += inPlane)
         for (int64_t t0 = 0; t0 < k[0]; ++t0) {
           const int64_t i0 = base0 + t0 * d[0];
@@ -108,9 +107,9 @@ void CIMLayerRunner::Impl::gather(const std::vector<int32_t> &xq, int64_t g,
   });
 }
 
-template void CIMLayerRunner::Impl::gather<int32_t>(const std::vector<int32_t> &,
-                                                    int64_t, int64_t, int64_t,
-                                                    int32_t *) const;
+template void
+CIMLayerRunner::Impl::gather<int32_t>(const std::vector<int32_t> &, int64_t,
+                                      int64_t, int64_t, int32_t *) const;
 template void CIMLayerRunner::Impl::gather<float>(const std::vector<int32_t> &,
                                                   int64_t, int64_t, int64_t,
                                                   float *) const;
@@ -127,10 +126,9 @@ void CIMLayerRunner::Impl::dequantize(const Tensor &acc, Tensor &output) const {
   const int64_t *a = acc.data<int64_t>();
   float *y = output.data<float>();
   const int64_t G = groups, P = vectors, N = columns;
-  const int64_t outPlane =
-      kind == cim::LayerKind::Conv
-          ? outputSize[0] * outputSize[1] * outputSize[2]
-          : 1;
+  const int64_t outPlane = kind == cim::LayerKind::Conv
+                               ? outputSize[0] * outputSize[1] * outputSize[2]
+                               : 1;
   parallelChunks(G * P, grainFor(4 * N), [&](int64_t begin, int64_t end) {
     for (int64_t gp = begin; gp < end; ++gp) {
       int64_t g = gp / P, p = gp % P;

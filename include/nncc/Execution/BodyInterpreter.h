@@ -44,9 +44,9 @@ public:
   /// Runs the body on `inputs`, i32 [G, vectors, K] (a block of the layer's
   /// quantized im2col rows), and returns what it yields: [G, vectors, N],
   /// i64 with exact reads, f64 with real ones.
-  llvm::Expected<runtime::Tensor>
-  run(const runtime::Tensor &inputs, cim::ArrayReader &reader,
-      CIMBodyObserver observer = nullptr) const;
+  llvm::Expected<runtime::Tensor> run(const runtime::Tensor &inputs,
+                                      cim::ArrayReader &reader,
+                                      CIMBodyObserver observer = nullptr) const;
 
   /// The body's ops in order, the cim.yield last.
   llvm::ArrayRef<mlir::Operation *> getOps() const { return ops; }

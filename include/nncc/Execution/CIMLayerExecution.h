@@ -11,9 +11,10 @@
 //             dequantize y = input_scale * weight_scales[g*N+n] * acc + bias;
 //   Datapath  the same xq fed to the partitioned body, whose cim.mvm / adc /
 //             shift_add / combine / accumulate ops are interpreted as the
-//             hardware computes them, then dequantized like Integer.  With
-//             ideal cells and a wide enough ADC (step 1, range covering every
-//             column sum) the accumulators equal Integer's bit-exactly.
+//             hardware computes them (BodyInterpreter.h, with ideal array
+//             reads), then dequantized like Integer.  With ideal cells and
+//             a wide enough ADC (step 1, range covering every column sum)
+//             the accumulators equal Integer's bit-exactly.
 //
 // Quantization: xq = clamp(round_half_away_from_zero(x / input_scale), lo, hi)
 // with [lo, hi] = [-(2^(B-1) - 1), 2^(B-1) - 1] for signed inputs and

@@ -108,8 +108,8 @@ llvm::Error MVMOp::evaluate(BodyEvaluation &evaluation,
   LayerOp::MatrixShape shape =
       (*this)->getParentOfType<LayerOp>().getMatrixShape();
   if (inputs.dtype() != DType::I32 ||
-      inputs.shape() != ArrayRef<int64_t>{shape.groups, evaluation.vectors,
-                                          shape.depth})
+      inputs.shape() !=
+          ArrayRef<int64_t>{shape.groups, evaluation.vectors, shape.depth})
     return makeError("cim.mvm expects the i32 [G, P, K] input");
   return evaluation.reader.read(*this, inputs, results[0]);
 }
@@ -174,9 +174,8 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
   magnitudes = Tensor(type, {vectors, weightColumns, polarities});
   if (hasReference)
     results[1] = Tensor(type, {vectors});
-  const bool narrow =
-      type == DType::I64 &&
-      narrowShiftAdd(*this, codes, rowGroups, cycleWeight);
+  const bool narrow = type == DType::I64 &&
+                      narrowShiftAdd(*this, codes, rowGroups, cycleWeight);
 
   dispatchDomain(type, [&](auto tag) {
     using T = decltype(tag);
@@ -243,8 +242,7 @@ llvm::Error CombineOp::evaluate(BodyEvaluation &,
                                 MutableArrayRef<Tensor> results) {
   const Tensor &magnitudes = *operands[0];
   const Tensor *reference = operands.size() > 1 ? operands[1] : nullptr;
-  if ((magnitudes.dtype() != DType::I64 &&
-       magnitudes.dtype() != DType::F64) ||
+  if ((magnitudes.dtype() != DType::I64 && magnitudes.dtype() != DType::F64) ||
       magnitudes.rank() != 3)
     return makeError("cim.combine expects [P, columns, polarities] "
                      "magnitudes");

@@ -123,8 +123,8 @@ protected:
                     cimtest::CIMTestDialect>();
     context.appendDialectRegistry(registry);
     context.loadAllAvailableDialects();
-    handler = std::make_unique<ScopedDiagnosticHandler>(
-        &context, [&](Diagnostic &d) {
+    handler =
+        std::make_unique<ScopedDiagnosticHandler>(&context, [&](Diagnostic &d) {
           diagnostics += d.str() + "\n";
           return success();
         });
@@ -199,7 +199,8 @@ TEST_F(BodyOpExtensionTest, ExecutorAndSimulatorShareOneDefinition) {
     cim::LayerOp layer = map(spec, chip);
     ASSERT_TRUE(layer) << diagnostics << test::layerFunction(spec);
     auto runner = CIMLayerRunner::create(layer);
-    ASSERT_TRUE(static_cast<bool>(runner)) << llvm::toString(runner.takeError());
+    ASSERT_TRUE(static_cast<bool>(runner))
+        << llvm::toString(runner.takeError());
     Tensor input(DType::F32, spec.inShape());
     for (size_t i = 0; i < spec.inputs.size(); ++i)
       input.data<float>()[i] = static_cast<float>(spec.inputs[i]);
@@ -224,15 +225,15 @@ TEST_F(BodyOpExtensionTest, ExecutorAndSimulatorShareOneDefinition) {
         << llvm::toString(datapath.takeError());
     EXPECT_GT(scalesSeen, 0);
     auto analog = AnalogLayer::create(layer, chip);
-    ASSERT_TRUE(static_cast<bool>(analog)) << llvm::toString(analog.takeError());
+    ASSERT_TRUE(static_cast<bool>(analog))
+        << llvm::toString(analog.takeError());
     AnalogLayer::Instance instance;
     analog->sample(instance, seed, none);
     std::vector<double> simulated = analog->accumulate(instance, *xq, none, 7);
 
     const int64_t *ref = reference->data<int64_t>();
     ASSERT_EQ(datapath->numElements(), reference->numElements());
-    ASSERT_EQ(static_cast<int64_t>(simulated.size()),
-              reference->numElements());
+    ASSERT_EQ(static_cast<int64_t>(simulated.size()), reference->numElements());
     for (int64_t i = 0; i < reference->numElements(); ++i) {
       nonzero += ref[i] != 0;
       ASSERT_EQ(datapath->data<int64_t>()[i], kFactor * ref[i])
