@@ -427,7 +427,11 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
   // Calibration maxima per block of vectors, merged afterwards.
   std::mutex calibrationLock;
 
-  constexpr int64_t kBlock = 64;
+  // Blocks of vectors run in parallel; every draw is per vector, so the
+  // results do not depend on the block size.  128 vectors amortize the body
+  // ops' per-block work (measured: 64 cost ~5 % more on 256-row arrays,
+  // 256 ~5 % more on the default target's).
+  constexpr int64_t kBlock = 128;
   const int64_t blocks = (vectors + kBlock - 1) / kBlock;
   llvm::parallelFor(0, static_cast<size_t>(blocks), [&](size_t b) {
     const int64_t begin = static_cast<int64_t>(b) * kBlock;

@@ -177,12 +177,23 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
   const bool narrow = type == DType::I64 &&
                       narrowShiftAdd(*this, codes, rowGroups, cycleWeight);
 
+  // The physical column of every (weight column, polarity, slice), in the
+  // order the slice sums read them.
+  std::vector<int64_t> columnOf;
+  columnOf.reserve(static_cast<size_t>(weightColumns * polarities * slices));
+  for (int64_t n = 0; n < weightColumns; ++n)
+    for (int64_t q = 0; q < polarities; ++q)
+      for (int64_t s = 0; s < slices; ++s)
+        columnOf.push_back(layout.column(n, s, q));
+
   dispatchDomain(type, [&](auto tag) {
     using T = decltype(tag);
     using Code = std::conditional_t<std::is_same_v<T, double>, double, int32_t>;
     const Code *c = codes.data<Code>();
     T *mag = magnitudes.data<T>();
     T *reference = hasReference ? results[1].data<T>() : nullptr;
+    const std::vector<T> cycleWeightT(cycleWeight.begin(), cycleWeight.end());
+    const std::vector<T> sliceWeightT(sliceWeight.begin(), sliceWeight.end());
     runtime::parallelChunks(
         vectors, runtime::grainFor(cycles * rowGroups * columns),
         [&](int64_t begin, int64_t end) {
@@ -210,21 +221,20 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
                 for (int64_t r = 0; r < rowGroups; ++r) {
                   const Code *row =
                       c + ((j * rowGroups + r) * vectors + p) * columns;
-                  const T w = static_cast<T>(cycleWeight[j]);
+                  const T w = cycleWeightT[j];
                   for (int64_t col = 0; col < columns; ++col)
                     sum[col] += w * row[col];
                 }
             }
             // Slice weights, per weight column and polarity.
             T *m = mag + p * weightColumns * polarities;
-            for (int64_t n = 0; n < weightColumns; ++n)
-              for (int64_t q = 0; q < polarities; ++q) {
-                T total = 0;
-                for (int64_t s = 0; s < slices; ++s)
-                  total += static_cast<T>(sliceWeight[s]) *
-                           sum[layout.column(n, s, q)];
-                m[n * polarities + q] = total;
-              }
+            const int64_t *column = columnOf.data();
+            for (int64_t i = 0; i < weightColumns * polarities; ++i) {
+              T total = 0;
+              for (int64_t s = 0; s < slices; ++s)
+                total += sliceWeightT[s] * sum[*column++];
+              m[i] = total;
+            }
             if (reference)
               reference[p] = sum[layout.referenceColumnIndex()];
           }
@@ -263,27 +273,33 @@ llvm::Error CombineOp::evaluate(BodyEvaluation &,
     return makeError("cim.combine: operands do not match its scheme");
   Tensor &partial = results[0];
   partial = Tensor(magnitudes.dtype(), {vectors, columns});
+  const ArrayRef<int64_t> offsets =
+      subtract ? *getOffsets() : ArrayRef<int64_t>();
   dispatchDomain(magnitudes.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T *m = magnitudes.data<T>();
     T *o = partial.data<T>();
-    const T *r = subtract ? reference->data<T>() : nullptr;
-    for (int64_t p = 0; p < vectors; ++p)
-      for (int64_t n = 0; n < columns; ++n) {
-        const T *mp = m + (p * columns + n) * polarities;
-        switch (scheme) {
-        case SignedScheme::DifferentialColumns:
-          o[p * columns + n] = mp[0] - mp[1];
-          break;
-        case SignedScheme::DifferentialRows:
-          o[p * columns + n] = mp[0];
-          break;
-        case SignedScheme::OffsetReference:
-          o[p * columns + n] =
-              r ? mp[0] - static_cast<T>((*getOffsets())[n]) * r[p] : mp[0];
-          break;
-        }
+    const int64_t values = vectors * columns;
+    switch (scheme) {
+    case SignedScheme::DifferentialColumns:
+      for (int64_t i = 0; i < values; ++i)
+        o[i] = m[2 * i] - m[2 * i + 1];
+      break;
+    case SignedScheme::DifferentialRows:
+      std::copy_n(m, values, o);
+      break;
+    case SignedScheme::OffsetReference:
+      if (!subtract) {
+        std::copy_n(m, values, o);
+        break;
       }
+      const T *r = reference->data<T>();
+      for (int64_t p = 0; p < vectors; ++p)
+        for (int64_t n = 0; n < columns; ++n)
+          o[p * columns + n] =
+              m[p * columns + n] - static_cast<T>(offsets[n]) * r[p];
+      break;
+    }
   });
   return llvm::Error::success();
 }
