@@ -26,7 +26,6 @@ using runtime::Tensor;
 llvm::Expected<Tensor>
 CIMLayerRunner::Impl::datapath(const Tensor &xq,
                                CIMBodyObserver observer) const {
-  const int64_t P = vectors;
   SmallVector<cim::MVMOp> mvms;
   int64_t sumsPerVector = 1;
   for (Operation *bodyOp : body->getOps())
@@ -39,19 +38,19 @@ CIMLayerRunner::Impl::datapath(const Tensor &xq,
       static_cast<int64_t>(llvm::parallel::getThreadCount());
   constexpr int64_t kBlockSums = int64_t{1} << 17; // 512 KiB of i32 sums
   constexpr int64_t kMinBlock = 16;
-  int64_t blockSize = P;
+  int64_t blockSize = vectors;
   if (!observer && options.vectorsPerBlock > 0) {
-    blockSize = std::min(options.vectorsPerBlock, P);
+    blockSize = std::min(options.vectorsPerBlock, vectors);
   } else if (!observer) {
     blockSize = std::clamp<int64_t>(kBlockSums / sumsPerVector, kMinBlock,
-                                    std::max<int64_t>(P, 1));
+                                    std::max<int64_t>(vectors, 1));
     if (threads > 1)
       blockSize =
-          std::min(blockSize,
-                   std::max(kMinBlock, (P + 2 * threads - 1) / (2 * threads)));
-    blockSize = std::min(blockSize, P);
+          std::min(blockSize, std::max(kMinBlock, (vectors + 2 * threads - 1) /
+                                                      (2 * threads)));
+    blockSize = std::min(blockSize, vectors);
   }
-  const int64_t blocks = (P + blockSize - 1) / blockSize;
+  const int64_t blocks = (vectors + blockSize - 1) / blockSize;
 
   // Cell digits of every tile, once per run.
   std::vector<IdealTile> tiles(mvms.size());
@@ -80,9 +79,10 @@ CIMLayerRunner::Impl::datapath(const Tensor &xq,
     // Few vectors: read the tiles in parallel over tiles first (they only
     // read the input).
     IdealArrayReader reader(tileOf);
-    const bool byTile = mvms.size() > 1 &&
-                        P * sumsPerVector * static_cast<int64_t>(mvms.size()) <=
-                            (int64_t{1} << 24);
+    const bool byTile =
+        mvms.size() > 1 &&
+        vectors * sumsPerVector * static_cast<int64_t>(mvms.size()) <=
+            (int64_t{1} << 24);
     if (byTile && llvm::all_of(mvms, [](cim::MVMOp mvm) {
           return isa<BlockArgument>(mvm.getInputs());
         })) {
@@ -98,16 +98,16 @@ CIMLayerRunner::Impl::datapath(const Tensor &xq,
     return body->run(xq, reader, observer);
   }
 
-  Tensor acc(DType::I64, {groups, P, columns});
+  Tensor acc(DType::I64, {groups, vectors, columns});
   std::mutex errorMutex;
   std::string firstError;
   llvm::parallelFor(0, static_cast<size_t>(blocks), [&](size_t b) {
     const int64_t p0 = static_cast<int64_t>(b) * blockSize;
-    const int64_t count = std::min(blockSize, P - p0);
+    const int64_t count = std::min(blockSize, vectors - p0);
     Tensor part(DType::I32, {groups, count, depth});
     for (int64_t g = 0; g < groups; ++g)
-      std::copy_n(xq.data<int32_t>() + (g * P + p0) * depth, count * depth,
-                  part.data<int32_t>() + g * count * depth);
+      std::copy_n(xq.data<int32_t>() + (g * vectors + p0) * depth,
+                  count * depth, part.data<int32_t>() + g * count * depth);
     IdealArrayReader reader(tileOf);
     llvm::Expected<Tensor> result = body->run(part, reader);
     if (result && result->dtype() != DType::I64)
@@ -122,7 +122,7 @@ CIMLayerRunner::Impl::datapath(const Tensor &xq,
     for (int64_t g = 0; g < groups; ++g)
       std::copy_n(result->data<int64_t>() + g * count * columns,
                   count * columns,
-                  acc.data<int64_t>() + (g * P + p0) * columns);
+                  acc.data<int64_t>() + (g * vectors + p0) * columns);
   });
   if (!firstError.empty())
     return makeError(firstError);

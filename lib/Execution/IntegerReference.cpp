@@ -122,27 +122,27 @@ Tensor CIMLayerRunner::Impl::integerFromInput(const Tensor &input) const {
   // gathered straight from the quantized input; blocks run in parallel and
   // keep the im2col block in cache.
   std::vector<int32_t> xq = quantizeInput(input);
-  const int64_t P = vectors;
-  Tensor acc(DType::I64, {groups, P, columns});
+  Tensor acc(DType::I64, {groups, vectors, columns});
   const int64_t threads =
       static_cast<int64_t>(llvm::parallel::getThreadCount());
-  int64_t blockSize = std::clamp<int64_t>((int64_t{1} << 16) / depth, 64, P);
+  int64_t blockSize =
+      std::clamp<int64_t>((int64_t{1} << 16) / depth, 64, vectors);
   if (threads > 1)
-    blockSize =
-        std::min(blockSize, std::max<int64_t>(64, (P + threads - 1) / threads));
+    blockSize = std::min(
+        blockSize, std::max<int64_t>(64, (vectors + threads - 1) / threads));
   // Below ~2^18 multiply-adds forking costs more than it saves.
-  if (P * depth * columns < (int64_t{1} << 18))
-    blockSize = P;
-  blockSize = std::min(blockSize, P);
-  const int64_t blocks = (P + blockSize - 1) / blockSize;
+  if (vectors * depth * columns < (int64_t{1} << 18))
+    blockSize = vectors;
+  blockSize = std::min(blockSize, vectors);
+  const int64_t blocks = (vectors + blockSize - 1) / blockSize;
   for (int64_t g = 0; g < groups; ++g) {
     const Tensor b = weightChunk(g, 0, depth);
-    int64_t *og = acc.data<int64_t>() + g * P * columns;
+    int64_t *og = acc.data<int64_t>() + g * vectors * columns;
     // parallelChunks runs a single block inline (no thread hand-off).
     parallelChunks(blocks, 1, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i) {
         const int64_t p0 = i * blockSize;
-        const int64_t count = std::min(blockSize, P - p0);
+        const int64_t count = std::min(blockSize, vectors - p0);
         Tensor a(DType::F32, {count, depth});
         gather(xq, g, p0, p0 + count, a.data<float>());
         gemmAccumulate(a, b, og + p0 * columns);
