@@ -116,6 +116,9 @@ struct AnalogLayer::Data {
   std::vector<Tile> tiles;
   /// The tile of each cim.mvm.
   llvm::DenseMap<Operation *, int64_t> tileOf;
+  /// The most column sums a tile reads per vector (cycles x row groups x
+  /// columns).
+  int64_t sumsPerVector = 1;
   std::optional<BodyInterpreter> body;
 };
 
@@ -196,6 +199,10 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
     t.dacBits = dac;
     t.inputSigned = inputSigned;
     t.converted = static_cast<bool>(onlyUser<cim::ADCOp>(mvm.getColumnSums()));
+    d.sumsPerVector = std::max(
+        d.sumsPerVector,
+        cycles * ((t.physRows + t.rowsInParallel - 1) / t.rowsInParallel) *
+            t.physCols);
     d.tileOf[mvm] = static_cast<int64_t>(d.tiles.size());
     d.tiles.push_back(std::move(t));
   });
@@ -428,10 +435,13 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
   std::mutex calibrationLock;
 
   // Blocks of vectors run in parallel; every draw is per vector, so the
-  // results do not depend on the block size.  128 vectors amortize the body
-  // ops' per-block work (measured: 64 cost ~5 % more on 256-row arrays,
-  // 256 ~5 % more on the default target's).
-  constexpr int64_t kBlock = 128;
+  // results do not depend on the block size.  A block's f64 column sums
+  // (cycles x row groups x columns per vector, the largest tile's) should
+  // stay in cache between the body ops that read them; at least 16 vectors
+  // amortize the ops' per-block work.
+  constexpr int64_t kBlockValues = int64_t{1} << 15; // 256 KiB of f64
+  const int64_t kBlock =
+      std::clamp<int64_t>(kBlockValues / d.sumsPerVector, 16, 128);
   const int64_t blocks = (vectors + kBlock - 1) / kBlock;
   llvm::parallelFor(0, static_cast<size_t>(blocks), [&](size_t b) {
     const int64_t begin = static_cast<int64_t>(b) * kBlock;

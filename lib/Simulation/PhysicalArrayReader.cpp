@@ -18,6 +18,7 @@ using runtime::Tensor;
 PhysicalArrayReader::PhysicalArrayReader(const PhysicalReadSetup &setup,
                                          int64_t firstVector)
     : setup(setup), firstVector(firstVector) {
+  backgrounds.resize(setup.tiles.size());
   if (setup.calibrating)
     for (const AnalogLayer::Tile &tile : setup.tiles)
       columnMax.emplace_back(tile.physCols, 0.0f);
@@ -60,7 +61,7 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   // Column currents (and read-noise variances) of each row group: one
   // matrix product [cycles * vectors, rows of the group] x [rows of the
   // group, columns].
-  std::vector<Tensor> currents(rowGroups), variances(rowGroups);
+  SmallVector<Tensor, 2> currents(rowGroups), variances(rowGroups);
   std::vector<double> background(static_cast<size_t>(m * rowGroups), 0.0);
   for (int64_t rg = 0; rg < rowGroups; ++rg) {
     const int64_t r0 = rg * tile.rowsInParallel;
@@ -126,7 +127,7 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
       }
   }
   if (tile.converted)
-    backgrounds[mvm] = std::move(background);
+    backgrounds[ti] = std::move(background);
   return llvm::Error::success();
 }
 
@@ -134,8 +135,7 @@ llvm::Error PhysicalArrayReader::convert(cim::ADCOp adc, const Tensor &sums,
                                          bool reusable, Tensor &codes) {
   auto mvm = adc.getColumnSums().getDefiningOp<cim::MVMOp>();
   auto found = mvm ? setup.tileOf.find(mvm) : setup.tileOf.end();
-  auto background = mvm ? backgrounds.find(mvm) : backgrounds.end();
-  if (found == setup.tileOf.end() || background == backgrounds.end() ||
+  if (found == setup.tileOf.end() || backgrounds[found->second].empty() ||
       sums.dtype() != DType::F64 || sums.rank() != 4)
     return makeError("a cim.adc on the chip converts the f64 reads of a "
                      "cim.mvm");
@@ -148,7 +148,7 @@ llvm::Error PhysicalArrayReader::convert(cim::ADCOp adc, const Tensor &sums,
   const int64_t minCode = adc.getBipolar() ? -maxCode - 1 : 0;
   // Per column: the ADC's step and its inverse (a multiply per conversion
   // instead of a divide).
-  std::vector<double> step(cols, 0.0), inverseStep(cols, 0.0);
+  SmallVector<double, 256> step(cols, 0.0), inverseStep(cols, 0.0);
   if (setup.useAdc)
     for (int64_t c = 0; c < cols; ++c) {
       double range = setup.instance.adcRange[ti][c];
@@ -159,7 +159,7 @@ llvm::Error PhysicalArrayReader::convert(cim::ADCOp adc, const Tensor &sums,
   const double *src = sums.data<double>();
   double *dst = codes.data<double>();
   const double driftScale = setup.instance.driftScale;
-  const std::vector<double> &bg = background->second;
+  const std::vector<double> &bg = backgrounds[ti];
   for (int64_t j = 0; j < cycles; ++j)
     for (int64_t rg = 0; rg < rowGroups; ++rg)
       for (int64_t p = 0; p < vectors; ++p) {
@@ -181,6 +181,6 @@ llvm::Error PhysicalArrayReader::convert(cim::ADCOp adc, const Tensor &sums,
           dst[at + c] = value;
         }
       }
-  backgrounds.erase(background);
+  backgrounds[ti] = {};
   return llvm::Error::success();
 }

@@ -72,9 +72,9 @@ public:
 private:
   const PhysicalReadSetup &setup;
   int64_t firstVector;
-  /// Per read tile awaiting conversion: the background per (cycle * vector,
-  /// row group), g_min / Δ times the drive sum.
-  llvm::DenseMap<mlir::Operation *, std::vector<double>> backgrounds;
+  /// Per tile whose read awaits conversion: the background per (cycle *
+  /// vector, row group), g_min / Δ times the drive sum.
+  std::vector<std::vector<double>> backgrounds;
 };
 
 } // namespace nncc

@@ -14,6 +14,7 @@
 #ifndef NNCC_EXECUTION_BODYINTERPRETER_H
 #define NNCC_EXECUTION_BODYINTERPRETER_H
 
+#include "nncc/Dialect/CIM/CIMInterfaces.h"
 #include "nncc/Runtime/Tensor.h"
 
 #include "mlir/IR/Value.h"
@@ -25,7 +26,6 @@
 
 namespace nncc {
 namespace cim {
-class ArrayReader;
 class LayerOp;
 } // namespace cim
 
@@ -53,11 +53,24 @@ public:
 
 private:
   BodyInterpreter() = default;
-  mlir::Block *block = nullptr;
   int64_t groups = 0, columns = 0;
+  /// The body compiled to value slots once (slot 0: the block argument, then
+  /// each op's results), so that a run indexes instead of hashing values.
+  struct Step {
+    mlir::Operation *op;
+    /// The op's evaluation (null for the cim.yield), looked up once.
+    cim::BodyOpInterface body;
+    llvm::SmallVector<unsigned, 2> operands;
+    unsigned firstResult;
+    /// Slots whose last use is this op, freed after it.
+    llvm::SmallVector<unsigned, 2> lastUses;
+    /// The values among them that are not the block argument: an op may
+    /// reuse their buffers.
+    llvm::SmallVector<mlir::Value, 2> dying;
+  };
+  std::vector<Step> steps;
   std::vector<mlir::Operation *> ops;
-  /// Per op, the values it is the last user of (they are freed after it).
-  std::vector<llvm::SmallVector<mlir::Value, 2>> lastUses;
+  unsigned numSlots = 0;
 };
 
 } // namespace nncc

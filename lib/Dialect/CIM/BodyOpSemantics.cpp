@@ -161,7 +161,9 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
     return makeError("cim.shift_add returns the reference column iff it "
                      "reads one");
 
-  std::vector<int64_t> cycleWeight(cycles), sliceWeight(slices);
+  // Small, per evaluation: on the stack, since a body of many tiles runs
+  // one op per tile for every block of vectors.
+  SmallVector<int64_t, 16> cycleWeight(cycles), sliceWeight(slices);
   for (int64_t j = 0; j < cycles; ++j)
     cycleWeight[j] = int64_t{1} << (j * dacBits);
   if (getInputSigned())
@@ -179,8 +181,8 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
 
   // The physical column of every (weight column, polarity, slice), in the
   // order the slice sums read them.
-  std::vector<int64_t> columnOf;
-  columnOf.reserve(static_cast<size_t>(weightColumns * polarities * slices));
+  SmallVector<int64_t, 256> columnOf;
+  columnOf.reserve(weightColumns * polarities * slices);
   for (int64_t n = 0; n < weightColumns; ++n)
     for (int64_t q = 0; q < polarities; ++q)
       for (int64_t s = 0; s < slices; ++s)
@@ -192,13 +194,15 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
     const Code *c = codes.data<Code>();
     T *mag = magnitudes.data<T>();
     T *reference = hasReference ? results[1].data<T>() : nullptr;
-    const std::vector<T> cycleWeightT(cycleWeight.begin(), cycleWeight.end());
-    const std::vector<T> sliceWeightT(sliceWeight.begin(), sliceWeight.end());
+    const SmallVector<T, 16> cycleWeightT(cycleWeight.begin(),
+                                          cycleWeight.end());
+    const SmallVector<T, 16> sliceWeightT(sliceWeight.begin(),
+                                          sliceWeight.end());
     runtime::parallelChunks(
         vectors, runtime::grainFor(cycles * rowGroups * columns),
         [&](int64_t begin, int64_t end) {
-          std::vector<int32_t> sum32(narrow ? columns : 0);
-          std::vector<T> sum(static_cast<size_t>(columns));
+          SmallVector<int32_t, 256> sum32(narrow ? columns : 0);
+          SmallVector<T, 256> sum(columns);
           for (int64_t p = begin; p < end; ++p) {
             // Cycle-weighted column sums over the row groups.
             if constexpr (std::is_same_v<T, int64_t>) {
