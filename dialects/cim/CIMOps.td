@@ -28,6 +28,7 @@
 #define NNCC_DIALECT_CIM_OPS_TD
 
 include "CIMDialect.td"
+include "CIMInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -128,7 +129,8 @@ def CIM_YieldOp : CIM_Op<"yield", [Pure, Terminator, HasParent<"LayerOp">]> {
   let assemblyFormat = "$accumulators attr-dict `:` type($accumulators)";
 }
 
-def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">]> {
+def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">,
+    DeclareOpInterfaceMethods<CIM_BodyOpInterface>]> {
   let summary = "Analog MVM on one physical array, one input cycle at a time";
   let description = [{
     Array `array` holds rows [row_begin, row_end) of group `group`'s weight
@@ -168,7 +170,8 @@ def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">]> {
   }];
 }
 
-def CIM_ADCOp : CIM_Op<"adc", [Pure, SameOperandsAndResultType]> {
+def CIM_ADCOp : CIM_Op<"adc", [Pure, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<CIM_BodyOpInterface>]> {
   let summary = "ADC readout: quantize column sums to `bits` with step `step`";
   let description = [{
     out = clamp(round(in / step), lo, hi) * step with [lo, hi] = [0, 2^bits - 1],
@@ -185,7 +188,8 @@ def CIM_ADCOp : CIM_Op<"adc", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
-def CIM_ShiftAddOp : CIM_Op<"shift_add", [Pure]> {
+def CIM_ShiftAddOp : CIM_Op<"shift_add", [Pure,
+    DeclareOpInterfaceMethods<CIM_BodyOpInterface>]> {
   let summary = "Digital shift-and-add over input cycles, row groups and slices";
   let description = [{
     Sums row groups, weights input cycle j by 2^(j * dac_bits) (the last
@@ -205,7 +209,8 @@ def CIM_ShiftAddOp : CIM_Op<"shift_add", [Pure]> {
   let hasVerifier = 1;
 }
 
-def CIM_CombineOp : CIM_Op<"combine", [Pure]> {
+def CIM_CombineOp : CIM_Op<"combine", [Pure,
+    DeclareOpInterfaceMethods<CIM_BodyOpInterface>]> {
   let summary = "Polarity combination: G+ - G-, or offset minus reference";
   let description = [{
     Differential schemes: out = magnitudes[..., 0] - magnitudes[..., 1].
@@ -223,7 +228,8 @@ def CIM_CombineOp : CIM_Op<"combine", [Pure]> {
   let hasVerifier = 1;
 }
 
-def CIM_AccumulateOp : CIM_Op<"accumulate", [Pure]> {
+def CIM_AccumulateOp : CIM_Op<"accumulate", [Pure,
+    DeclareOpInterfaceMethods<CIM_BodyOpInterface>]> {
   let summary = "Accumulate tiles' partial sums into the layer's columns";
   let description = [{
     Partial i ([P, width_i]) is added into group groups[i], columns

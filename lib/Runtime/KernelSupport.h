@@ -8,6 +8,8 @@
 #ifndef NNCC_LIB_RUNTIME_KERNELSUPPORT_H
 #define NNCC_LIB_RUNTIME_KERNELSUPPORT_H
 
+#include "nncc/Runtime/Parallel.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Parallel.h"
@@ -20,26 +22,9 @@
 
 namespace nncc::runtime::detail {
 
-/// Calls `fn(begin, end)` over consecutive chunks of [0, n).  Work below
-/// `grain` items per chunk is not worth a task, so small ranges run inline on
-/// the calling thread.  Chunks never overlap, so `fn` may write its range.
-template <typename Fn> void parallelChunks(int64_t n, int64_t grain, Fn &&fn) {
-  if (n <= 0)
-    return;
-  int64_t threads = static_cast<int64_t>(llvm::parallel::getThreadCount());
-  if (threads <= 1 || n < 2 * grain) {
-    fn(int64_t(0), n);
-    return;
-  }
-  // A few chunks per thread smooths out imbalance between chunks.
-  int64_t chunks = std::min<int64_t>(n / grain, 4 * threads);
-  int64_t chunkSize = (n + chunks - 1) / chunks;
-  chunks = (n + chunkSize - 1) / chunkSize;
-  llvm::parallelFor(0, static_cast<size_t>(chunks), [&](size_t c) {
-    int64_t begin = static_cast<int64_t>(c) * chunkSize;
-    fn(begin, std::min(n, begin + chunkSize));
-  });
-}
+/// Chunked parallel loops (nncc/Runtime/Parallel.h), shared with the
+/// layer executors.
+using runtime::parallelChunks;
 
 /// Converts an attribute value to T, saturating at T's range, because a
 /// plain out-of-range float-to-integer conversion is undefined behaviour.

@@ -2,7 +2,7 @@
 //
 // Model and formats: docs/programming-schedule.md.  Cell digits follow
 // nncc/Dialect/CIM/TileLayout.h exactly as the executor's datapath builds
-// them (lib/Execution/CIMLayerExecution.cpp, Impl::prepareTile).
+// them (lib/Execution/IdealArrayReader.cpp, Impl::prepareTile).
 //
 // Determinism: arrays are computed in parallel, each into its own slot; all
 // sums run afterwards in ascending array id order, and doubles print as the

@@ -1,20 +1,30 @@
 //===- AnalogLayer.cpp - One mapped layer on a sampled chip ---------------===//
+//
+// The chip side of the accuracy simulator: the tiles' cell digits, sampling
+// a chip instance, its conductances over time (drift, IR drop), and the
+// layer's evaluation, which runs the body's shared semantics
+// (BodyInterpreter) with the instance's physical reads
+// (PhysicalArrayReader.cpp).
+//
+//===----------------------------------------------------------------------===//
 #include "nncc/Simulation/AnalogLayer.h"
+#include "PhysicalArrayReader.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
-#include "nncc/Execution/CIMLayerExecution.h"
-#include "nncc/Runtime/Kernels.h"
+#include "nncc/Execution/BodyInterpreter.h"
 #include "nncc/Schedule/ProgrammingSchedule.h"
 #include "nncc/Simulation/Sampling.h"
 #include "nncc/Support/Errors.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Parallel.h"
 
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <optional>
 #include <random>
 
 using namespace mlir;
@@ -95,22 +105,8 @@ std::string EffectSwitches::str() const {
 // Layer data
 //===----------------------------------------------------------------------===//
 
-struct AnalogLayer::Tile {
-  int64_t group = 0, rowBegin = 0, colBegin = 0;
-  int64_t physRows = 0, physCols = 0, rowsInParallel = 1;
-  cim::TileLayout layout;
-  std::vector<uint16_t> digits; ///< [physRows, physCols]
-  std::vector<double> cycleWeight, sliceWeight;
-  int64_t dacBits = 1;
-  bool inputSigned = false;
-  bool hasAdc = false, bipolar = false;
-  int64_t adcBits = 0;
-  bool subtractReference = false;
-  std::vector<int64_t> offsets; ///< per weight column (offset scheme)
-};
-
 struct AnalogLayer::Data {
-  int64_t G = 0, P = 0, K = 0, N = 0;
+  int64_t groups = 0, vectors = 0, depth = 0, columns = 0;
   int64_t arrayRows = 0, levels = 2;
   double spacing = 1;   ///< Δ, siemens
   double gMinUnits = 0; ///< g_min / Δ
@@ -118,6 +114,12 @@ struct AnalogLayer::Data {
   target::DeviceStatistics stats;
   double wireResistance = 0;
   std::vector<Tile> tiles;
+  /// The tile of each cim.mvm.
+  llvm::DenseMap<Operation *, int64_t> tileOf;
+  /// The most column sums a tile reads per vector (cycles x row groups x
+  /// columns).
+  int64_t sumsPerVector = 1;
+  std::optional<BodyInterpreter> body;
 };
 
 AnalogLayer::AnalogLayer() : data(std::make_unique<Data>()) {}
@@ -155,10 +157,10 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
   AnalogLayer result;
   Data &d = *result.data;
   auto shape = layer.getMatrixShape();
-  d.G = shape.groups;
-  d.P = shape.vectors;
-  d.K = shape.depth;
-  d.N = shape.columns;
+  d.groups = shape.groups;
+  d.vectors = shape.vectors;
+  d.depth = shape.depth;
+  d.columns = shape.columns;
   d.arrayRows = chip.array.rows;
   d.levels = model->levels;
   d.spacing = model->levelSpacing;
@@ -179,7 +181,6 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
     Tile t;
     t.group = mvm.getGroup();
     t.rowBegin = mvm.getRowBegin();
-    t.colBegin = mvm.getColBegin();
     t.physRows = mvm.getPhysicalRows();
     t.physCols = mvm.getPhysicalColumns();
     t.rowsInParallel = mvm.getRowsInParallel();
@@ -189,47 +190,64 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
       return;
     }
     t.digits = std::move(*digits);
-    Value codes = mvm.getColumnSums();
-    if (auto adc = onlyUser<cim::ADCOp>(codes)) {
-      t.hasAdc = true;
-      t.adcBits = adc.getBits();
-      t.bipolar = adc.getBipolar();
-      codes = adc.getCodes();
-    }
-    auto shiftAdd = onlyUser<cim::ShiftAddOp>(codes);
-    if (!shiftAdd) {
-      failure = "a cim.mvm of layer '" + layer.getLayerName().str() +
-                "' does not feed a cim.shift_add";
-      return;
-    }
-    int64_t slices = shiftAdd.getSliceEnd() - shiftAdd.getSliceBegin();
-    bool reference = shiftAdd.getReferenceColumn();
-    int64_t polarities = shiftAdd.getPolarities();
-    int64_t dataCols = t.physCols - (reference ? 1 : 0);
     t.layout = cim::TileLayout{
         scheme, static_cast<int64_t>(mvm.getRowEnd() - mvm.getRowBegin()),
-        dataCols / (slices * polarities), slices, reference};
+        static_cast<int64_t>(mvm.getColEnd() - mvm.getColBegin()),
+        static_cast<int64_t>(mvm.getSliceEnd() - mvm.getSliceBegin()),
+        mvm.getReferenceColumn()};
+    t.cycles = cycles;
     t.dacBits = dac;
     t.inputSigned = inputSigned;
-    for (int64_t j = 0; j < cycles; ++j)
-      t.cycleWeight.push_back(std::ldexp(1.0, static_cast<int>(j * dac)));
-    if (inputSigned)
-      t.cycleWeight.back() = -t.cycleWeight.back();
-    for (int64_t s = 0; s < slices; ++s)
-      t.sliceWeight.push_back(
-          std::ldexp(1.0, static_cast<int>((shiftAdd.getSliceBegin() + s) *
-                                           shiftAdd.getBitsPerCell())));
-    if (auto combine = onlyUser<cim::CombineOp>(shiftAdd.getMagnitudes())) {
-      if (auto offsets = combine.getOffsets()) {
-        t.subtractReference = reference;
-        t.offsets.assign(offsets->begin(), offsets->end());
-      }
-    }
-    result.data->tiles.push_back(std::move(t));
+    t.converted = static_cast<bool>(onlyUser<cim::ADCOp>(mvm.getColumnSums()));
+    d.sumsPerVector = std::max(
+        d.sumsPerVector,
+        cycles * ((t.physRows + t.rowsInParallel - 1) / t.rowsInParallel) *
+            t.physCols);
+    d.tileOf[mvm] = static_cast<int64_t>(d.tiles.size());
+    d.tiles.push_back(std::move(t));
   });
   if (!failure.empty())
     return makeError(failure);
+  llvm::Expected<BodyInterpreter> body = BodyInterpreter::create(layer);
+  if (!body)
+    return body.takeError();
+  d.body.emplace(std::move(*body));
+  if (llvm::Error err = result.checkBody())
+    return makeError("layer '" + layer.getLayerName() +
+                     "': " + llvm::toString(std::move(err)));
   return std::move(result);
+}
+
+namespace {
+/// Reads every tile as zeros: runs a body for its shape and attribute
+/// checks alone.
+class ZeroArrayReader final : public cim::ArrayReader {
+public:
+  llvm::Error read(cim::MVMOp mvm, const Tensor &inputs,
+                   Tensor &columnSums) override {
+    SmallVector<int64_t, 4> shape(mvm.getColumnSums().getType().getShape());
+    shape[2] = inputs.dim(1);
+    columnSums = Tensor(DType::F64, shape);
+    return llvm::Error::success();
+  }
+  llvm::Error convert(cim::ADCOp, const Tensor &columnSums, bool,
+                      Tensor &codes) override {
+    codes = Tensor(DType::F64, columnSums.shape());
+    return llvm::Error::success();
+  }
+};
+} // namespace
+
+llvm::Error AnalogLayer::checkBody() const {
+  // Every check of the body ops depends on shapes and attributes only, so
+  // one vector of zeros finds any body that accumulate() could not run.
+  const Data &d = *data;
+  ZeroArrayReader reader;
+  llvm::Expected<Tensor> acc =
+      d.body->run(Tensor(DType::I32, {d.groups, 1, d.depth}), reader);
+  if (!acc)
+    return acc.takeError();
+  return llvm::Error::success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -400,163 +418,58 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
                                             uint64_t noiseSeed,
                                             Instance *calibrate) const {
   const Data &d = *data;
-  const int64_t G = d.G, P = xq.dim(1), K = d.K, N = d.N;
-  std::vector<double> acc(static_cast<size_t>(G * P * N), 0.0);
-  const int32_t *x = xq.data<int32_t>();
-  const double readSigma = effects.readNoise ? d.stats.readNoiseSigma : 0.0;
-  const bool useAdc = effects.adc && !calibrate;
-  const double background = effects.onOff ? d.gMinUnits : 0.0;
+  const int64_t groups = d.groups, vectors = xq.dim(1), depth = d.depth,
+                columns = d.columns;
+  std::vector<double> acc(static_cast<size_t>(groups * vectors * columns), 0.0);
+  const PhysicalReadSetup setup{
+      d.tiles,
+      d.tileOf,
+      instance,
+      /*readSigma=*/effects.readNoise ? d.stats.readNoiseSigma : 0.0,
+      /*background=*/effects.onOff ? d.gMinUnits : 0.0,
+      /*useAdc=*/effects.adc && !calibrate,
+      /*calibrating=*/calibrate != nullptr,
+      noiseSeed,
+      vectors};
   // Calibration maxima per block of vectors, merged afterwards.
   std::mutex calibrationLock;
 
-  auto runVectors = [&](int64_t pBegin, int64_t pEnd) {
-    const int64_t bp = pEnd - pBegin;
-    std::vector<double> columnAcc, driveSum;
-    int64_t driven = 0, rowReads = 0;
-    std::vector<std::vector<float>> localMax;
-    if (calibrate)
-      for (const Tile &tile : d.tiles)
-        localMax.emplace_back(tile.physCols, 0.0f);
-    for (auto [ti, tile] : llvm::enumerate(d.tiles)) {
-      const std::vector<float> &cells = instance.cells[ti];
-      const int64_t rows = tile.physRows, cols = tile.physCols;
-      const int64_t cycles = static_cast<int64_t>(tile.cycleWeight.size());
-      const int64_t rowGroups =
-          (rows + tile.rowsInParallel - 1) / tile.rowsInParallel;
-      const int64_t m = cycles * bp;
-      rowReads += m * rows;
-      // Drives of every (cycle, vector) on every physical row: the G- row of
-      // a differential pair is driven with the opposite sign.
-      std::vector<float> drive(static_cast<size_t>(m * rows), 0.0f);
-      for (int64_t p = 0; p < bp; ++p) {
-        const int32_t *xv =
-            x + (tile.group * P + pBegin + p) * K + tile.rowBegin;
-        for (int64_t j = 0; j < cycles; ++j) {
-          float *dst = drive.data() + (j * bp + p) * rows;
-          for (int64_t k = 0; k < tile.layout.weightRows; ++k) {
-            float digit = static_cast<float>(
-                inputDigit(xv[k], j, cycles, tile.dacBits, tile.inputSigned));
-            for (int64_t pol = 0; pol < tile.layout.rowPolarities(); ++pol)
-              dst[tile.layout.row(k, pol)] = pol ? -digit : digit;
-          }
-        }
-      }
-      // Column currents (and read-noise variances) of each row group: one
-      // matrix product [cycles * vectors, rows of the group] x [rows of the
-      // group, columns].
-      std::vector<Tensor> currents(rowGroups), variances(rowGroups);
-      driveSum.assign(static_cast<size_t>(m * rowGroups), 0.0);
-      for (int64_t rg = 0; rg < rowGroups; ++rg) {
-        const int64_t r0 = rg * tile.rowsInParallel;
-        const int64_t n = std::min(rows, r0 + tile.rowsInParallel) - r0;
-        Tensor a(DType::F32, {m, n}), w(DType::F32, {n, cols});
-        float *ap = a.data<float>();
-        for (int64_t i = 0; i < m; ++i) {
-          double sum = 0;
-          for (int64_t r = 0; r < n; ++r) {
-            ap[i * n + r] = drive[i * rows + r0 + r];
-            sum += ap[i * n + r];
-          }
-          driveSum[i * rowGroups + rg] = sum;
-          if (calibrate)
-            for (int64_t r = 0; r < n; ++r)
-              driven += ap[i * n + r] != 0;
-        }
-        std::copy(cells.begin() + r0 * cols, cells.begin() + (r0 + n) * cols,
-                  w.data<float>());
-        currents[rg] = Tensor(DType::F32, {m, cols});
-        runtime::gemm(a, w, nullptr, 1.0f, 0.0f, false, false, currents[rg]);
-        if (readSigma > 0) {
-          float *av = a.data<float>(), *wv = w.data<float>();
-          for (int64_t i = 0; i < a.numElements(); ++i)
-            av[i] *= av[i];
-          for (int64_t i = 0; i < w.numElements(); ++i)
-            wv[i] = static_cast<float>(wv[i] * wv[i] * readSigma * readSigma);
-          variances[rg] = Tensor(DType::F32, {m, cols});
-          runtime::gemm(a, w, nullptr, 1.0f, 0.0f, false, false, variances[rg]);
-        }
-      }
-      const int64_t maxCode = tile.bipolar
-                                  ? (int64_t{1} << (tile.adcBits - 1)) - 1
-                                  : (int64_t{1} << tile.adcBits) - 1;
-      const int64_t minCode = tile.bipolar ? -maxCode - 1 : 0;
-      // Per column: the ADC's step and its inverse (a multiply per
-      // conversion instead of a divide).
-      std::vector<double> step(cols, 0.0), inverseStep(cols, 0.0);
-      if (useAdc && tile.hasAdc)
-        for (int64_t c = 0; c < cols; ++c) {
-          double range = instance.adcRange[ti][c];
-          step[c] = range / static_cast<double>(maxCode);
-          inverseStep[c] = range > 0 ? 1.0 / step[c] : 0.0;
-        }
-      for (int64_t p = 0; p < bp; ++p) {
-        RandomStream rng(mixSeed(noiseSeed, ti * P + pBegin + p));
-        NormalPairs normals(rng);
-        columnAcc.assign(cols, 0.0);
-        for (int64_t j = 0; j < cycles; ++j)
-          for (int64_t rg = 0; rg < rowGroups; ++rg) {
-            const int64_t i = j * bp + p;
-            const float *cur = currents[rg].data<float>() + i * cols;
-            const float *var = readSigma > 0
-                                   ? variances[rg].data<float>() + i * cols
-                                   : nullptr;
-            const double backgroundCurrent =
-                background * driveSum[i * rowGroups + rg];
-            for (int64_t c = 0; c < cols; ++c) {
-              double value = cur[c];
-              if (var)
-                value += std::sqrt(std::max(0.0f, var[c])) * normals.next();
-              if (calibrate) {
-                localMax[ti][c] = std::max(localMax[ti][c],
-                                           static_cast<float>(std::abs(value)));
-              } else if (useAdc && tile.hasAdc) {
-                double code = std::clamp(std::round(value * inverseStep[c]),
-                                         static_cast<double>(minCode),
-                                         static_cast<double>(maxCode));
-                value = code * step[c];
-              }
-              // The periphery knows the drive digitally and removes the
-              // ideal g_min background after conversion; what it cannot
-              // remove is the ADC range, noise and IR drop the background
-              // costs.
-              value -= backgroundCurrent;
-              columnAcc[c] += tile.cycleWeight[j] * value;
-            }
-          }
-        // Slices, polarities and the reference column, as shift_add and
-        // combine do; then accumulation into the layer's columns.
-        double reference = tile.layout.referenceColumn
-                               ? columnAcc[tile.layout.referenceColumnIndex()]
-                               : 0.0;
-        double *out =
-            acc.data() + (tile.group * P + pBegin + p) * N + tile.colBegin;
-        for (int64_t n = 0; n < tile.layout.weightCols; ++n) {
-          double value = 0;
-          for (int64_t s = 0; s < tile.layout.slices; ++s)
-            for (int64_t pol = 0; pol < tile.layout.columnPolarities(); ++pol)
-              value += (pol ? -1.0 : 1.0) * tile.sliceWeight[s] *
-                       columnAcc[tile.layout.column(n, s, pol)];
-          if (tile.subtractReference)
-            value -= static_cast<double>(tile.offsets[n]) * reference;
-          out[n] += value * instance.driftScale;
-        }
-      }
-    }
+  // Blocks of vectors run in parallel; every draw is per vector, so the
+  // results do not depend on the block size.  A block's f64 column sums
+  // (cycles x row groups x columns per vector, the largest tile's) should
+  // stay in cache between the body ops that read them; at least 16 vectors
+  // amortize the ops' per-block work.
+  constexpr int64_t kBlockValues = int64_t{1} << 15; // 256 KiB of f64
+  const int64_t kBlock =
+      std::clamp<int64_t>(kBlockValues / d.sumsPerVector, 16, 128);
+  const int64_t blocks = (vectors + kBlock - 1) / kBlock;
+  llvm::parallelFor(0, static_cast<size_t>(blocks), [&](size_t b) {
+    const int64_t begin = static_cast<int64_t>(b) * kBlock;
+    const int64_t count = std::min(kBlock, vectors - begin);
+    Tensor block(DType::I32, {groups, count, depth});
+    for (int64_t g = 0; g < groups; ++g)
+      std::copy_n(xq.data<int32_t>() + (g * vectors + begin) * depth,
+                  count * depth, block.data<int32_t>() + g * count * depth);
+    PhysicalArrayReader reader(setup, begin);
+    llvm::Expected<Tensor> result = d.body->run(block, reader);
+    // create() ran the body's checks, which depend on nothing a run
+    // changes.
+    if (!result)
+      llvm::report_fatal_error(llvm::Twine("cim.layer body on the chip: ") +
+                               llvm::toString(result.takeError()));
+    const double *values = result->data<double>();
+    for (int64_t g = 0; g < groups; ++g)
+      std::copy_n(values + g * count * columns, count * columns,
+                  acc.data() + (g * vectors + begin) * columns);
     if (calibrate) {
       std::lock_guard<std::mutex> lock(calibrationLock);
-      calibrate->drivenRows += driven;
-      calibrate->rowReads += rowReads;
-      for (size_t ti = 0; ti < localMax.size(); ++ti)
-        for (size_t c = 0; c < localMax[ti].size(); ++c)
+      calibrate->drivenRows += reader.drivenRows;
+      calibrate->rowReads += reader.rowReads;
+      for (size_t ti = 0; ti < reader.columnMax.size(); ++ti)
+        for (size_t c = 0; c < reader.columnMax[ti].size(); ++c)
           calibrate->adcRange[ti][c] =
-              std::max(calibrate->adcRange[ti][c], localMax[ti][c]);
+              std::max(calibrate->adcRange[ti][c], reader.columnMax[ti][c]);
     }
-  };
-  constexpr int64_t kBlock = 64;
-  const int64_t blocks = (P + kBlock - 1) / kBlock;
-  llvm::parallelFor(0, static_cast<size_t>(blocks), [&](size_t b) {
-    int64_t begin = static_cast<int64_t>(b) * kBlock;
-    runVectors(begin, std::min(P, begin + kBlock));
   });
   return acc;
 }

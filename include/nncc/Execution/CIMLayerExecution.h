@@ -11,9 +11,10 @@
 //             dequantize y = input_scale * weight_scales[g*N+n] * acc + bias;
 //   Datapath  the same xq fed to the partitioned body, whose cim.mvm / adc /
 //             shift_add / combine / accumulate ops are interpreted as the
-//             hardware computes them, then dequantized like Integer.  With
-//             ideal cells and a wide enough ADC (step 1, range covering every
-//             column sum) the accumulators equal Integer's bit-exactly.
+//             hardware computes them (BodyInterpreter.h, with ideal array
+//             reads), then dequantized like Integer.  With ideal cells and
+//             a wide enough ADC (step 1, range covering every column sum)
+//             the accumulators equal Integer's bit-exactly.
 //
 // Quantization: xq = clamp(round_half_away_from_zero(x / input_scale), lo, hi)
 // with [lo, hi] = [-(2^(B-1) - 1), 2^(B-1) - 1] for signed inputs and
@@ -28,6 +29,7 @@
 #ifndef NNCC_EXECUTION_CIMLAYEREXECUTION_H
 #define NNCC_EXECUTION_CIMLAYEREXECUTION_H
 
+#include "nncc/Execution/BodyInterpreter.h"
 #include "nncc/Runtime/Tensor.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -77,11 +79,6 @@ inline int64_t inputDigit(int64_t xq, int64_t cycle, int64_t cycles,
     return digit;
   return digit > (mask >> 1) ? mask + 1 - digit : -digit;
 }
-
-/// Called after each body op of a Datapath run with the op and its results
-/// (i32 or i64 tensors); the tensors are only valid during the call.
-using CIMBodyObserver = llvm::function_ref<void(
-    mlir::Operation *, llvm::ArrayRef<const runtime::Tensor *> results)>;
 
 /// Implementation choices; the results do not depend on them.
 struct CIMRunnerOptions {

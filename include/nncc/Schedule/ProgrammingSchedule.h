@@ -57,7 +57,7 @@ class MVMOp;
 /// attributes (weight_ints q, weight_zero_points z, signed_scheme,
 /// weight_offsets, bits_per_cell, weight_slices).  Gives the digit every
 /// cell of a tile holds, exactly as the executor's datapath builds it
-/// (lib/Execution/CIMLayerExecution.cpp), except that a differential_rows
+/// (lib/Execution/IdealArrayReader.cpp), except that a differential_rows
 /// G- cell holds its digit as a positive level (the executor negates it
 /// because the row is driven with the opposite polarity).
 /// The ranges of one tile (a cim.mvm) and its used region, read from the

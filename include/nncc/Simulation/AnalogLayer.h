@@ -38,10 +38,14 @@
 //                per instance, at t0); codes are round(I / step), clipped
 //                to the ADC's bits (unipolar or bipolar as in the IR).
 //
-// Digital steps are the IR's: shift-and-add over input cycles and slices,
-// polarity combination (G+ - G-, or minus offset × reference column),
-// accumulation over row tiles.  With every effect off the result equals the
-// layer's integer reference exactly.
+// The layer supplies only these physical reads (lib/Simulation/
+// PhysicalArrayReader.cpp, a cim::ArrayReader); the digital steps after
+// them — shift-and-add over input cycles and slices, polarity combination
+// (G+ - G-, or minus offset × reference column), accumulation over row
+// tiles, and any other body op — are the body ops' one definition
+// (CIM_BodyOpInterface), run by the executor's BodyInterpreter on f64
+// values.  With every effect off the result equals the layer's integer
+// reference exactly.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_SIMULATION_ANALOGLAYER_H
@@ -122,6 +126,8 @@ public:
 
 private:
   AnalogLayer();
+  /// Runs the body once on zeros: its checks, at create().
+  llvm::Error checkBody() const;
   struct Data;
   std::unique_ptr<Data> data;
 };

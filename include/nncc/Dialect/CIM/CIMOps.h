@@ -3,6 +3,7 @@
 #define NNCC_DIALECT_CIM_CIMOPS_H
 
 #include "nncc/Dialect/CIM/CIMDialect.h"
+#include "nncc/Dialect/CIM/CIMInterfaces.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"

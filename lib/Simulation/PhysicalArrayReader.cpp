@@ -1,0 +1,186 @@
+//===- PhysicalArrayReader.cpp - Reads of a sampled chip's arrays ---------===//
+#include "PhysicalArrayReader.h"
+
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Execution/CIMLayerExecution.h"
+#include "nncc/Runtime/Kernels.h"
+#include "nncc/Simulation/Sampling.h"
+#include "nncc/Support/Errors.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+using namespace nncc;
+using runtime::DType;
+using runtime::Tensor;
+
+PhysicalArrayReader::PhysicalArrayReader(const PhysicalReadSetup &setup,
+                                         int64_t firstVector)
+    : setup(setup), firstVector(firstVector) {
+  backgrounds.resize(setup.tiles.size());
+  if (setup.calibrating)
+    for (const AnalogLayer::Tile &tile : setup.tiles)
+      columnMax.emplace_back(tile.physCols, 0.0f);
+}
+
+llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
+                                      Tensor &columnSums) {
+  auto found = setup.tileOf.find(mvm);
+  if (found == setup.tileOf.end())
+    return makeError("cim.mvm without a tile on the chip");
+  const int64_t ti = found->second;
+  const AnalogLayer::Tile &tile = setup.tiles[ti];
+  const std::vector<float> &cells = setup.instance.cells[ti];
+  const int64_t vectors = inputs.dim(1), depth = inputs.dim(2);
+  const int64_t rows = tile.physRows, cols = tile.physCols;
+  const int64_t cycles = tile.cycles;
+  const int64_t rowGroups =
+      (rows + tile.rowsInParallel - 1) / tile.rowsInParallel;
+  const int64_t m = cycles * vectors;
+  const double readSigma = setup.readSigma;
+  rowReads += m * rows;
+
+  // Drives of every (cycle, vector) on every physical row: the G- row of a
+  // differential pair is driven with the opposite sign.
+  const int32_t *x = inputs.data<int32_t>();
+  std::vector<float> drive(static_cast<size_t>(m * rows), 0.0f);
+  for (int64_t p = 0; p < vectors; ++p) {
+    const int32_t *xv = x + (tile.group * vectors + p) * depth + tile.rowBegin;
+    for (int64_t j = 0; j < cycles; ++j) {
+      float *dst = drive.data() + (j * vectors + p) * rows;
+      for (int64_t k = 0; k < tile.layout.weightRows; ++k) {
+        float digit = static_cast<float>(
+            inputDigit(xv[k], j, cycles, tile.dacBits, tile.inputSigned));
+        for (int64_t pol = 0; pol < tile.layout.rowPolarities(); ++pol)
+          dst[tile.layout.row(k, pol)] = pol ? -digit : digit;
+      }
+    }
+  }
+
+  // Column currents (and read-noise variances) of each row group: one
+  // matrix product [cycles * vectors, rows of the group] x [rows of the
+  // group, columns].
+  SmallVector<Tensor, 2> currents(rowGroups), variances(rowGroups);
+  std::vector<double> background(static_cast<size_t>(m * rowGroups), 0.0);
+  for (int64_t rg = 0; rg < rowGroups; ++rg) {
+    const int64_t r0 = rg * tile.rowsInParallel;
+    const int64_t n = std::min(rows, r0 + tile.rowsInParallel) - r0;
+    Tensor a(DType::F32, {m, n}), w(DType::F32, {n, cols});
+    float *ap = a.data<float>();
+    for (int64_t i = 0; i < m; ++i) {
+      double sum = 0;
+      for (int64_t r = 0; r < n; ++r) {
+        ap[i * n + r] = drive[i * rows + r0 + r];
+        sum += ap[i * n + r];
+      }
+      background[i * rowGroups + rg] = setup.background * sum;
+      if (setup.calibrating)
+        for (int64_t r = 0; r < n; ++r)
+          drivenRows += ap[i * n + r] != 0;
+    }
+    std::copy(cells.begin() + r0 * cols, cells.begin() + (r0 + n) * cols,
+              w.data<float>());
+    currents[rg] = Tensor(DType::F32, {m, cols});
+    runtime::gemm(a, w, nullptr, 1.0f, 0.0f, false, false, currents[rg]);
+    if (readSigma > 0) {
+      float *av = a.data<float>(), *wv = w.data<float>();
+      for (int64_t i = 0; i < a.numElements(); ++i)
+        av[i] *= av[i];
+      for (int64_t i = 0; i < w.numElements(); ++i)
+        wv[i] = static_cast<float>(wv[i] * wv[i] * readSigma * readSigma);
+      variances[rg] = Tensor(DType::F32, {m, cols});
+      runtime::gemm(a, w, nullptr, 1.0f, 0.0f, false, false, variances[rg]);
+    }
+  }
+
+  // Per vector one noise stream, drawn cycle by cycle, row group by row
+  // group, column by column.
+  columnSums = Tensor(DType::F64, {cycles, rowGroups, vectors, cols});
+  double *out = columnSums.data<double>();
+  const double driftScale = setup.instance.driftScale;
+  for (int64_t p = 0; p < vectors; ++p) {
+    RandomStream rng(
+        mixSeed(setup.noiseSeed, ti * setup.vectors + firstVector + p));
+    NormalPairs normals(rng);
+    for (int64_t j = 0; j < cycles; ++j)
+      for (int64_t rg = 0; rg < rowGroups; ++rg) {
+        const int64_t i = j * vectors + p;
+        const float *cur = currents[rg].data<float>() + i * cols;
+        const float *var =
+            readSigma > 0 ? variances[rg].data<float>() + i * cols : nullptr;
+        double *dst = out + ((j * rowGroups + rg) * vectors + p) * cols;
+        for (int64_t c = 0; c < cols; ++c) {
+          double value = cur[c];
+          if (var)
+            value += std::sqrt(std::max(0.0f, var[c])) * normals.next();
+          if (setup.calibrating)
+            columnMax[ti][c] =
+                std::max(columnMax[ti][c], static_cast<float>(std::abs(value)));
+          if (!tile.converted) {
+            value -= background[i * rowGroups + rg];
+            if (driftScale != 1.0)
+              value *= driftScale;
+          }
+          dst[c] = value;
+        }
+      }
+  }
+  if (tile.converted)
+    backgrounds[ti] = std::move(background);
+  return llvm::Error::success();
+}
+
+llvm::Error PhysicalArrayReader::convert(cim::ADCOp adc, const Tensor &sums,
+                                         bool reusable, Tensor &codes) {
+  auto mvm = adc.getColumnSums().getDefiningOp<cim::MVMOp>();
+  auto found = mvm ? setup.tileOf.find(mvm) : setup.tileOf.end();
+  if (found == setup.tileOf.end() || backgrounds[found->second].empty() ||
+      sums.dtype() != DType::F64 || sums.rank() != 4)
+    return makeError("a cim.adc on the chip converts the f64 reads of a "
+                     "cim.mvm");
+  const int64_t ti = found->second;
+  const int64_t cycles = sums.dim(0), rowGroups = sums.dim(1),
+                vectors = sums.dim(2), cols = sums.dim(3);
+  const int64_t bits = adc.getBits();
+  const int64_t maxCode = adc.getBipolar() ? (int64_t{1} << (bits - 1)) - 1
+                                           : (int64_t{1} << bits) - 1;
+  const int64_t minCode = adc.getBipolar() ? -maxCode - 1 : 0;
+  // Per column: the ADC's step and its inverse (a multiply per conversion
+  // instead of a divide).
+  SmallVector<double, 256> step(cols, 0.0), inverseStep(cols, 0.0);
+  if (setup.useAdc)
+    for (int64_t c = 0; c < cols; ++c) {
+      double range = setup.instance.adcRange[ti][c];
+      step[c] = range / static_cast<double>(maxCode);
+      inverseStep[c] = range > 0 ? 1.0 / step[c] : 0.0;
+    }
+  codes = reusable ? sums : Tensor(DType::F64, sums.shape());
+  const double *src = sums.data<double>();
+  double *dst = codes.data<double>();
+  const double driftScale = setup.instance.driftScale;
+  const std::vector<double> &bg = backgrounds[ti];
+  for (int64_t j = 0; j < cycles; ++j)
+    for (int64_t rg = 0; rg < rowGroups; ++rg)
+      for (int64_t p = 0; p < vectors; ++p) {
+        const int64_t at = ((j * rowGroups + rg) * vectors + p) * cols;
+        // The periphery knows the drive digitally and removes the ideal
+        // g_min background after conversion; what it cannot remove is the
+        // ADC range, noise and IR drop the background costs.
+        const double backgroundCurrent = bg[(j * vectors + p) * rowGroups + rg];
+        for (int64_t c = 0; c < cols; ++c) {
+          double value = src[at + c];
+          if (setup.useAdc)
+            value = std::clamp(std::round(value * inverseStep[c]),
+                               static_cast<double>(minCode),
+                               static_cast<double>(maxCode)) *
+                    step[c];
+          value -= backgroundCurrent;
+          if (driftScale != 1.0)
+            value *= driftScale;
+          dst[at + c] = value;
+        }
+      }
+  backgrounds[ti] = {};
+  return llvm::Error::success();
+}

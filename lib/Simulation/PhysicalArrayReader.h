@@ -1,0 +1,82 @@
+//===- PhysicalArrayReader.h - Reads of a sampled chip's arrays -*- C++ -*-===//
+//
+// The accuracy simulator's cim::ArrayReader: a cim.mvm reads the sampled
+// conductances of its tile (programming, variation, stuck cells, drift and
+// IR drop are in the instance's cells) with read noise, in units of the
+// level spacing; a cim.adc converts with the instance's calibrated column
+// ranges.  The digital periphery, which knows the input digits, then
+// removes the ideal g_min background (and applies the global drift
+// compensation).  Everything after the read is the body's shared semantics
+// (BodyInterpreter), so the simulator computes exactly the executor's
+// digital steps on f64 values.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_LIB_SIMULATION_PHYSICALARRAYREADER_H
+#define NNCC_LIB_SIMULATION_PHYSICALARRAYREADER_H
+
+#include "nncc/Dialect/CIM/BodyEvaluation.h"
+#include "nncc/Dialect/CIM/TileLayout.h"
+#include "nncc/Simulation/AnalogLayer.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+#include <vector>
+
+namespace nncc {
+
+/// One cim.mvm's tile on the chip.
+struct AnalogLayer::Tile {
+  int64_t group = 0, rowBegin = 0;
+  int64_t physRows = 0, physCols = 0, rowsInParallel = 1;
+  cim::TileLayout layout;
+  std::vector<uint16_t> digits; ///< [physRows, physCols]
+  int64_t cycles = 1, dacBits = 1;
+  bool inputSigned = false;
+  /// Whether a cim.adc converts the column sums; the periphery removes the
+  /// background after it, else right after the read.
+  bool converted = false;
+};
+
+/// What a block's reads share: the chip instance and how to read it.
+struct PhysicalReadSetup {
+  const std::vector<AnalogLayer::Tile> &tiles;
+  const llvm::DenseMap<mlir::Operation *, int64_t> &tileOf;
+  const AnalogLayer::Instance &instance;
+  /// Relative read noise σ_read (0: none) and g_min / Δ (0: off).
+  double readSigma = 0, background = 0;
+  /// Convert with the ADC ranges (else pass the currents through).
+  bool useAdc = false;
+  /// Record the largest |current| per column and the driven rows.
+  bool calibrating = false;
+  /// Read noise of vector p of the layer comes from stream
+  /// mixSeed(noiseSeed, tile * vectors + p).
+  uint64_t noiseSeed = 0;
+  int64_t vectors = 0;
+};
+
+/// Reads one block of vectors [firstVector, firstVector + block size).
+class PhysicalArrayReader final : public cim::ArrayReader {
+public:
+  PhysicalArrayReader(const PhysicalReadSetup &setup, int64_t firstVector);
+
+  llvm::Error read(cim::MVMOp mvm, const runtime::Tensor &inputs,
+                   runtime::Tensor &columnSums) override;
+  llvm::Error convert(cim::ADCOp adc, const runtime::Tensor &columnSums,
+                      bool reusable, runtime::Tensor &codes) override;
+
+  /// Calibration: per tile, the largest |current| per physical column; and
+  /// the driven rows out of all row reads.
+  std::vector<std::vector<float>> columnMax;
+  int64_t drivenRows = 0, rowReads = 0;
+
+private:
+  const PhysicalReadSetup &setup;
+  int64_t firstVector;
+  /// Per tile whose read awaits conversion: the background per (cycle *
+  /// vector, row group), g_min / Δ times the drive sum.
+  std::vector<std::vector<double>> backgrounds;
+};
+
+} // namespace nncc
+
+#endif // NNCC_LIB_SIMULATION_PHYSICALARRAYREADER_H
