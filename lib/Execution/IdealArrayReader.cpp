@@ -14,6 +14,7 @@
 
 #include "nncc/Runtime/Parallel.h"
 #include "nncc/Support/Errors.h"
+#include "nncc/Support/KernelClones.h"
 
 #include <algorithm>
 #include <limits>
@@ -26,15 +27,6 @@ using runtime::parallelChunks;
 using runtime::Tensor;
 
 namespace {
-
-// The library is built for the baseline ISA; the elementwise integer
-// kernels below also get an AVX2 clone picked at load time (x86-64 ELF).
-#if defined(__x86_64__) && defined(__linux__) &&                               \
-    (defined(__GNUC__) || defined(__clang__))
-#define NNCC_KERNEL __attribute__((target_clones("avx2", "default")))
-#else
-#define NNCC_KERNEL
-#endif
 
 /// dst[i] = input digit of cycle `shift / dac` for row i of a vector whose
 /// values are x[i / rowPolarities] (rowPolarities 1 or 2): (x >> shift) &

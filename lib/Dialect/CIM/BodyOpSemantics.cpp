@@ -20,6 +20,7 @@
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Runtime/Parallel.h"
 #include "nncc/Support/Errors.h"
+#include "nncc/Support/KernelClones.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -38,15 +39,6 @@ using runtime::Tensor;
 ArrayReader::~ArrayReader() = default;
 
 namespace {
-
-// The library is built for the baseline ISA; the shift-and-add kernel also
-// gets an AVX2 clone picked at load time (x86-64 ELF).
-#if defined(__x86_64__) && defined(__linux__) &&                               \
-    (defined(__GNUC__) || defined(__clang__))
-#define NNCC_KERNEL __attribute__((target_clones("avx2", "default")))
-#else
-#define NNCC_KERNEL
-#endif
 
 /// acc[i] +=/-= row[i] << shift (two's-complement wrap-free by the caller's
 /// bound).

@@ -27,6 +27,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 
+#include "../IdealChip.h"
 #include "../QuantizedLayer.h"
 
 #include "gtest/gtest.h"
@@ -85,36 +86,6 @@ llvm::Error cimtest::ScaleOp::evaluate(cim::BodyEvaluation &,
 namespace {
 
 constexpr int64_t kFactor = 3;
-
-/// An ideal chip of `rows` x `cols` arrays with `levels` levels per cell.
-target::TargetChip idealChip(int64_t rows, int64_t cols, int64_t levels,
-                             int64_t inputBits) {
-  target::TargetChip chip;
-  chip.name = "body-extension";
-  chip.technology = {22e-9, 0.8, 1e9};
-  chip.device.levels = levels;
-  chip.device.gMin = 0;
-  chip.device.gMax = 1e-6 * static_cast<double>(levels - 1);
-  chip.device.readVoltage = 0.2;
-  chip.device.readPulse = 10e-9;
-  chip.device.programming.maxIterations = 1;
-  chip.device.programming.parallelCells = 1;
-  chip.device.programming.tolerance = 0.5;
-  chip.device.statistics.drift.t0 = 20;
-  chip.array.rows = rows;
-  chip.array.cols = cols;
-  chip.array.rowsInParallel = rows;
-  chip.periphery.adcBits = 20;
-  chip.periphery.columnsPerAdc = 1;
-  chip.periphery.inputBits = inputBits;
-  chip.periphery.dacBits = inputBits;
-  chip.core.arrays = 1;
-  chip.chip.cores = 1;
-  chip.chip.interconnect.width = 1;
-  chip.chip.interconnect.height = 1;
-  chip.chip.interconnect.linkBandwidth = 1e9;
-  return chip;
-}
 
 class BodyOpExtensionTest : public ::testing::Test {
 protected:

@@ -34,6 +34,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include "../IdealChip.h"
 #include "../QuantizedLayer.h"
 
 #include "gtest/gtest.h"
@@ -77,38 +78,6 @@ LayerSpec gemm(int64_t k, int64_t n, int64_t m, int64_t weightBits,
   c.inputs = std::move(inputs);
   c.outShape = {m, n};
   return c;
-}
-
-/// An ideal chip of `rows` x `cols` arrays: every statistic 0, g_min 0,
-/// level spacing 1 uS, all rows read at once, one cycle per input, a
-/// 20-bit ADC per column.  Tests set the one effect they validate.
-target::TargetChip idealChip(int64_t rows, int64_t cols, int64_t levels,
-                             int64_t inputBits) {
-  target::TargetChip chip;
-  chip.name = "sim";
-  chip.technology = {22e-9, 0.8, 1e9};
-  chip.device.levels = levels;
-  chip.device.gMin = 0;
-  chip.device.gMax = 1e-6 * static_cast<double>(levels - 1);
-  chip.device.readVoltage = 0.2;
-  chip.device.readPulse = 10e-9;
-  chip.device.programming.maxIterations = 1;
-  chip.device.programming.parallelCells = 1;
-  chip.device.programming.tolerance = 0.5;
-  chip.device.statistics.drift.t0 = 20;
-  chip.array.rows = rows;
-  chip.array.cols = cols;
-  chip.array.rowsInParallel = rows;
-  chip.periphery.adcBits = 20;
-  chip.periphery.columnsPerAdc = 1;
-  chip.periphery.inputBits = inputBits;
-  chip.periphery.dacBits = inputBits;
-  chip.core.arrays = 1;
-  chip.chip.cores = 1;
-  chip.chip.interconnect.width = 1;
-  chip.chip.interconnect.height = 1;
-  chip.chip.interconnect.linkBandwidth = 1e9;
-  return chip;
 }
 
 /// Everything a test needs of one mapped layer.
