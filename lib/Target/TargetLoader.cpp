@@ -589,6 +589,17 @@ TargetChip TargetLoader::build() {
   chip.core.sfuLanes = integer("core.sfu.lanes");
 
   chip.chip.cores = integer("chip.cores");
+  // Each count is in range alone, but their product is what every stage
+  // sizes by.  An assumption with room to spare: the largest CIM designs
+  // have ~10^4 arrays (ISAAC, Shafiee et al., ISCA 2016: 168 tiles x 12
+  // IMAs x 8 crossbars = 16,128); 2^24 is a thousand times that.
+  constexpr int64_t kMaxChipArrays = int64_t{1} << 24;
+  if (chip.core.arrays * chip.chip.cores > kMaxChipArrays)
+    report(locOf("core.arrays"), "core.arrays",
+           formatv("{0} cores x {1} arrays = {2} arrays on the chip; at most "
+                   "{3} (a thousand times the largest published CIM chip)",
+                   chip.chip.cores, chip.core.arrays,
+                   chip.core.arrays * chip.chip.cores, kMaxChipArrays));
   chip.chip.globalBufferBytes = number("chip.global_buffer");
   Interconnect &noc = chip.chip.interconnect;
   noc.topology = enumValue<Topology>(text("chip.interconnect.topology"),
@@ -618,6 +629,17 @@ TargetChip TargetLoader::build() {
              formatv("a {0}x{1} mesh has room for {2} cores, the chip has "
                      "{3}",
                      noc.width, noc.height, noc.width * noc.height, cores));
+    // A router per position: a mesh beyond the most cores a chip may have
+    // (chip.cores' range) only costs the placement time and memory.
+    constexpr int64_t kMaxMeshPositions = int64_t{1} << 20;
+    if (noc.width * noc.height > kMaxMeshPositions)
+      report(locOf(width ? "chip.interconnect.width"
+                         : "chip.interconnect.height"),
+             width ? "chip.interconnect.width" : "chip.interconnect.height",
+             formatv("a {0}x{1} mesh has {2} positions; at most {3}, the "
+                     "most cores a chip may have",
+                     noc.width, noc.height, noc.width * noc.height,
+                     kMaxMeshPositions));
   }
   noc.linkBandwidth = number("chip.interconnect.link_bandwidth");
   noc.hopLatency = number("chip.interconnect.hop_latency");
