@@ -64,6 +64,12 @@ private:
   SMLoc valueStart(yaml::ScalarNode *key, yaml::Node *value) const;
   /// Rejects input the YAML parser must not see; returns false if it did.
   bool precheck(StringRef text);
+  /// Reports the first YAML alias in the document (with its key path) and
+  /// returns true if there is one.  Aliases are not supported, and a file
+  /// built of them (an "alias bomb") is one problem: one line, not one per
+  /// key that holds them.  Not expanded: stops at the first.
+  bool reportFirstAlias(yaml::Node *node, yaml::ScalarNode *key,
+                        StringRef path);
   bool parseScalar(const FieldSpec &spec, StringRef text, SMLoc loc,
                    Value &value);
   void applyDefaults();
@@ -658,6 +664,44 @@ TargetChip TargetLoader::build() {
   return chip;
 }
 
+bool TargetLoader::reportFirstAlias(yaml::Node *node, yaml::ScalarNode *key,
+                                    StringRef path) {
+  if (isa_and_nonnull<yaml::AliasNode>(node)) {
+    SMLoc loc = valueStart(key, node);
+    if (!key) {
+      // An alias node's range starts after its name: blame its '*'.
+      const char *begin =
+          sm.getMemoryBuffer(sm.getMainFileID())->getBufferStart();
+      const char *p = loc.getPointer();
+      while (p > begin && *p != '*')
+        --p;
+      loc = SMLoc::getFromPointer(p);
+    }
+    report(loc, path, "YAML aliases are not supported");
+    return true;
+  }
+  if (auto *mapping = dyn_cast_or_null<yaml::MappingNode>(node)) {
+    for (yaml::KeyValueNode &entry : *mapping) {
+      auto *keyNode = dyn_cast_or_null<yaml::ScalarNode>(entry.getKey());
+      SmallString<32> storage;
+      std::string child =
+          !keyNode ? path.str()
+          : path.empty()
+              ? keyNode->getValue(storage).str()
+              : (path + "." + keyNode->getValue(storage)).str();
+      if (!keyNode && reportFirstAlias(entry.getKey(), nullptr, path))
+        return true;
+      if (reportFirstAlias(entry.getValue(), keyNode, child))
+        return true;
+    }
+  } else if (auto *sequence = dyn_cast_or_null<yaml::SequenceNode>(node)) {
+    for (yaml::Node &item : *sequence)
+      if (reportFirstAlias(&item, nullptr, path))
+        return true;
+  }
+  return false;
+}
+
 bool TargetLoader::precheck(StringRef text) {
   // The YAML parser assumes UTF-8 and recurses once per nesting level.
   const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.begin());
@@ -721,6 +765,13 @@ Expected<TargetChip> TargetLoader::run() {
                         sm);
     for (yaml::Document &doc : syntax)
       doc.skip();
+  }
+  if (problems.empty()) {
+    yaml::Stream aliases(
+        sm.getMemoryBuffer(sm.getMainFileID())->getMemBufferRef(), sm);
+    auto document = aliases.begin();
+    if (document != aliases.end())
+      reportFirstAlias(document->getRoot(), nullptr, "");
   }
   if (problems.empty()) {
     yaml::Stream stream(sm.getMemoryBuffer(sm.getMainFileID())->getMemBufferRef(),
