@@ -341,6 +341,17 @@ llvm::Expected<PlacementProblem> parseProblem(llvm::StringRef text);
 llvm::Expected<PlacementResult> place(const PlacementProblem &problem,
                                       const PlacementOptions &options = {});
 
+/// Places the tiles of each group (`groupOf[t]`: a program group of a
+/// time-multiplexed program) on the whole chip by itself: traffic between
+/// groups is dropped (it goes through the global buffer).  The result sums
+/// the groups' objectives and bounds and keeps the busiest link of any
+/// group.  `options.timeoutSeconds` bounds the whole call: each group gets
+/// the time left in proportion to its share of the tiles left.  One group:
+/// a plain `place`.
+llvm::Expected<PlacementResult> placeByGroup(const PlacementProblem &problem,
+                                             llvm::ArrayRef<int64_t> groupOf,
+                                             const PlacementOptions &options);
+
 /// A synthetic, layered network for tests and benchmarks: layers of r x c
 /// tiles (r, c in [1, 4]) until `numTiles`; partial-sum traffic from every
 /// row tile to row tile 0 of its column; activations from row tile 0 of each

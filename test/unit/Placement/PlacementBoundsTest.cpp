@@ -156,3 +156,42 @@ TEST(PlacementBounds, MaxLinkLoadIsTheFirstBusiestOfLinkLoads) {
 }
 
 } // namespace
+
+namespace {
+
+// Each program group used to get the whole timeout, so G groups could take
+// G times --place-timeout.  Four groups whose annealing budget alone would
+// take seconds each, under a 0.5 s timeout: the call ends near 0.5 s.
+TEST(PlacementBounds, ProgramGroupsShareTheTimeout) {
+  PlacementProblem one = makeSyntheticProblem(3000, 4, 7);
+  PlacementProblem p = one;
+  p.tileGroup.clear();
+  p.traffic.clear();
+  std::vector<int64_t> groupOf;
+  for (int g = 0; g < 4; ++g) {
+    const int base = g * one.numTiles();
+    for (int t = 0; t < one.numTiles(); ++t) {
+      p.tileGroup.push_back(one.tileGroup[t]);
+      groupOf.push_back(g);
+    }
+    for (const TrafficEdge &e : one.traffic)
+      p.traffic.push_back({e.a + base, e.b + base, e.bits});
+  }
+  // Room for one group at a time is enough: groups are resident alone.
+  PlacementOptions options;
+  options.timeoutSeconds = 0.5;
+  options.annealMinMoves = options.annealMaxMoves = 500000000;
+  options.annealMaxWork = 0;
+  auto start = std::chrono::steady_clock::now();
+  llvm::Expected<PlacementResult> result = placeByGroup(p, groupOf, options);
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  EXPECT_LT(secondsSince(start), 1.2);
+  EXPECT_TRUE(result->wallClockLimitHit);
+  ASSERT_EQ(result->tileCore.size(), groupOf.size());
+  for (int g = 0; g < 4; ++g) // each group fits the chip by itself
+    EXPECT_FALSE(bool(verifyAssignment(
+        one, llvm::ArrayRef<int>(result->tileCore)
+                 .slice(size_t(g) * one.numTiles(), one.numTiles()))));
+}
+
+} // namespace
