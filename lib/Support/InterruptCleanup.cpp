@@ -23,9 +23,10 @@ using namespace nncc;
 
 namespace {
 
-// LLVM's "interrupt" signals that kill by default (SIGUSR2 and SIGPIPE,
-// also in LLVM's list, do not come from a user stopping a compile).
-constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+// LLVM's "interrupt" signals (Unix/Signals.inc, IntSigs), all of which
+// call its interrupt function, ours: so that function always knows which
+// signal to die of.
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR2};
 constexpr int kNumSignals = sizeof(kSignals) / sizeof(kSignals[0]);
 
 // Read by the handler: fixed storage, written only while signals are

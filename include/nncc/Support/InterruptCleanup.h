@@ -6,10 +6,10 @@
 // registered with RemoveFileOnSignal, but not a directory the compile made,
 // and a signal between two of commit()'s renames would leave a mix.  So:
 //
-//  * `watchCreatedDirectory`: on SIGINT, SIGTERM or SIGHUP, after LLVM has
-//    removed the temporaries, the directory is removed too (rmdir: only if
-//    it is empty, so nothing a user put there is lost), then the process
-//    dies of the signal as it would have;
+//  * `watchCreatedDirectory`: on SIGINT, SIGTERM, SIGHUP (or SIGUSR2),
+//    after LLVM has removed the temporaries, the directory is removed too
+//    (rmdir: only if it is empty, so nothing a user put there is lost),
+//    then the process dies of the signal as it would have;
 //  * `DeferInterrupts`: while one is alive, those signals are only
 //    recorded; the first is raised again when the last one ends, so the
 //    renames of a commit (or the making of the directory) are never cut.
