@@ -55,6 +55,9 @@ public:
   float floatAttr(llvm::StringRef name, float dflt);
   std::string stringAttr(llvm::StringRef name, llvm::StringRef dflt);
   llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name);
+  /// An INT attribute that ONNX defines as a flag: 0 or 1, anything else is
+  /// reported (ceil_mode = 2^62 used to read as true).
+  bool flagAttr(llvm::StringRef name, bool dflt);
   bool hadAttributeError() const { return attributeError; }
 
   /// Number of inputs, counting omitted optional ones (empty names).
@@ -120,6 +123,10 @@ using OpImportFn = mlir::LogicalResult (*)(NodeImporter &,
 
 /// The operator importers, keyed by ONNX op type (default domain).
 const llvm::StringMap<OpImportFn> &getOpImporters();
+
+/// The attribute names ONNX's schema of `opType` declares in any opset
+/// 1-17 (KnownAttributes.cpp); null for an operator without an importer.
+const std::vector<llvm::StringRef> *knownAttributes(llvm::StringRef opType);
 
 } // namespace nncc::detail
 

@@ -314,6 +314,12 @@ LogicalResult GraphImporter::importNode(int index) {
     return emitError(loc, "unsupported operator '" + node.op_type() + "'" +
                               where + " (see docs/onnx-support.md)");
   }
+  if (const std::vector<StringRef> *known = knownAttributes(node.op_type()))
+    for (const onnx::AttributeProto &attribute : node.attribute())
+      if (!llvm::is_contained(*known, attribute.name()))
+        return emitError(loc, "unknown attribute '" + attribute.name() +
+                                  "' for " + node.op_type() +
+                                  " (ONNX's checker rejects it too)");
   NodeImporter nodeImporter(*this, node, loc, opset, builder);
   SmallVector<Value> outputs;
   if (failed(it->second(nodeImporter, outputs)) ||

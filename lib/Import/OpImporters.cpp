@@ -12,6 +12,7 @@
 #include "nncc/Support/Elements.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
@@ -81,6 +82,18 @@ SmallVector<int64_t> NodeImporter::intsAttr(StringRef name) {
   if (!a)
     return {};
   return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+bool NodeImporter::flagAttr(StringRef name, bool dflt) {
+  const auto *a = typedAttr(name, onnx::AttributeProto::INT);
+  if (!a)
+    return dflt;
+  if (a->i() != 0 && a->i() != 1) {
+    (void)error(llvm::formatv("attribute '{0}' must be 0 or 1, not {1}", name,
+                              a->i()));
+    attributeError = true;
+  }
+  return a->i() == 1;
 }
 
 FailureOr<SmallVector<int64_t>> NodeImporter::constantInts(int i) {
@@ -192,8 +205,8 @@ LogicalResult importGemm(NodeImporter &ni, Outputs &out) {
           operands,
           {ni.named("alpha", bld.getF32FloatAttr(ni.floatAttr("alpha", 1.0f))),
            ni.named("beta", bld.getF32FloatAttr(ni.floatAttr("beta", 1.0f))),
-           ni.named("transA", bld.getBoolAttr(ni.intAttr("transA", 0) != 0)),
-           ni.named("transB", bld.getBoolAttr(ni.intAttr("transB", 0) != 0))}),
+           ni.named("transA", bld.getBoolAttr(ni.flagAttr("transA", false))),
+           ni.named("transB", bld.getBoolAttr(ni.flagAttr("transB", false)))}),
       out);
 }
 
@@ -245,10 +258,13 @@ LogicalResult importLeakyRelu(NodeImporter &ni, Outputs &out) {
   FailureOr<Value> x = ni.input(0);
   if (failed(x))
     return failure();
+  const float alpha = ni.floatAttr("alpha", 0.01f);
+  if (!std::isfinite(alpha))
+    return ni.error(llvm::formatv("attribute 'alpha' must be finite, not {0}",
+                                  llvm::format("%g", alpha)));
   return single(ni.create<nn::LeakyReluOp>(
                     ValueRange{*x},
-                    {ni.named("alpha", ni.getBuilder().getF32FloatAttr(
-                                           ni.floatAttr("alpha", 0.01f)))}),
+                    {ni.named("alpha", ni.getBuilder().getF32FloatAttr(alpha))}),
                 out);
 }
 
@@ -300,7 +316,7 @@ LogicalResult importMaxPool(NodeImporter &ni, Outputs &out) {
   if (failed(windowAttrs(ni, attrs, /*withDilations=*/true)))
     return failure();
   attrs.push_back(ni.named("ceil_mode", ni.getBuilder().getBoolAttr(
-                                            ni.intAttr("ceil_mode", 0) != 0)));
+                                            ni.flagAttr("ceil_mode", false))));
   return single(ni.create<nn::MaxPoolOp>(ValueRange{*x}, attrs), out);
 }
 
@@ -318,9 +334,9 @@ LogicalResult importAveragePool(NodeImporter &ni, Outputs &out) {
     return failure();
   Builder &b = ni.getBuilder();
   attrs.push_back(
-      ni.named("ceil_mode", b.getBoolAttr(ni.intAttr("ceil_mode", 0) != 0)));
+      ni.named("ceil_mode", b.getBoolAttr(ni.flagAttr("ceil_mode", false))));
   attrs.push_back(ni.named("count_include_pad",
-                           b.getBoolAttr(ni.intAttr("count_include_pad", 0) != 0)));
+                           b.getBoolAttr(ni.flagAttr("count_include_pad", false))));
   return single(ni.create<nn::AveragePoolOp>(ValueRange{*x}, attrs), out);
 }
 
@@ -331,6 +347,13 @@ LogicalResult importBatchNormalization(NodeImporter &ni, Outputs &out) {
                     "outputs) is not supported");
   if (ni.getOpset() < 9 && ni.intAttr("spatial", 1) != 1)
     return ni.error("BatchNormalization with spatial=0 is not supported");
+  // A negative epsilon makes var + epsilon negative for small variances
+  // (NaN outputs); NaN or inf poisons every output.
+  const float epsilon = ni.floatAttr("epsilon", 1e-5f);
+  if (!(epsilon >= 0 && std::isfinite(epsilon)))
+    return ni.error(llvm::formatv(
+        "attribute 'epsilon' must be a finite number >= 0, not {0}",
+        llvm::format("%g", epsilon)));
   SmallVector<Value> operands;
   for (int i = 0; i < 5; ++i) {
     FailureOr<Value> v = ni.input(i);
@@ -340,7 +363,7 @@ LogicalResult importBatchNormalization(NodeImporter &ni, Outputs &out) {
   }
   return single(ni.create<nn::BatchNormalizationOp>(
                     operands, {ni.named("epsilon", ni.getBuilder().getF32FloatAttr(
-                                                       ni.floatAttr("epsilon", 1e-5f)))}),
+                                                       epsilon))}),
                 out);
 }
 
@@ -460,6 +483,11 @@ LogicalResult importDropout(NodeImporter &ni, Outputs &out) {
   } else if (ni.getOpset() < 7) {
     training = ni.intAttr("is_test", 0) == 0 && ni.attr("is_test");
   }
+  // ONNX: "ratio ... It is a value in the range [0, 1)" (the scale
+  // 1 / (1 - ratio) is undefined at 1).
+  if (!(ratio >= 0 && ratio < 1))
+    return ni.error(llvm::formatv("Dropout ratio must be in [0, 1), not {0}",
+                                  llvm::format("%g", ratio)));
   if (training && ratio != 0)
     return ni.error("training-mode Dropout with a non-zero ratio is random "
                     "and not supported");

@@ -128,6 +128,14 @@ Error takePayload(onnx::TensorProto &proto, DType dtype, int64_t count,
     if (Error e = readExternalData(proto, baseDir, out))
       return e;
   } else if (proto.has_raw_data()) {
+    // ONNX's checker: a tensor's data is in raw_data or in one typed field,
+    // never both (which one would be meant?).
+    const int typed = proto.float_data_size() + proto.double_data_size() +
+                      proto.int32_data_size() + proto.int64_data_size() +
+                      proto.uint64_data_size() + proto.string_data_size();
+    if (typed > 0)
+      return makeError("has both raw_data and typed data (float_data, "
+                       "int64_data, ...); ONNX allows one");
     out.swap(*proto.mutable_raw_data());
   } else {
     switch (dtype) {

@@ -133,21 +133,24 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
     return std::abs(cx[a] - cx[b]) + std::abs(cy[a] - cy[b]);
   };
 
-  // Slots are kept compact: core c's tiles are slotTile[c * k + 0 .. fill[c]).
+  // Slots are kept compact: core c's tiles are slotTile[c][0 .. fill(c)).
+  // One list per core that grows with what the core holds, not an
+  // arraysPerCore-sized row per core: memory follows the tiles placed, not
+  // the declared capacity (144 cores x 2^20 arrays would be 600 MB).
   std::vector<int> core;
-  std::vector<int> slotTile, tileSlot(n, 0);
-  std::vector<int> fill;
+  std::vector<std::vector<int>> slotTile;
+  std::vector<int> tileSlot(n, 0);
+  auto fill = [&](int c) { return int(slotTile[c].size()); };
   std::vector<uint64_t> used;
   int64_t cost = 0;
   auto load = [&](const std::vector<int> &assignment) {
     core = assignment;
-    slotTile.assign(size_t(m) * k, -1);
-    fill.assign(m, 0);
+    slotTile.assign(m, {});
     used.assign(m, 0);
     for (int t = 0; t < n; ++t) {
       int c = core[t];
-      tileSlot[t] = fill[c];
-      slotTile[size_t(c) * k + fill[c]++] = t;
+      tileSlot[t] = fill(c);
+      slotTile[c].push_back(t);
       if (buffered)
         used[c] += p.tileBufferBytes[t];
     }
@@ -269,8 +272,7 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
       }
       for (int side = 0; side < 2; ++side) {
         int from = side ? c2 : c1, to = side ? c1 : c2;
-        for (int s = 0; s < fill[from]; ++s) {
-          int x = slotTile[size_t(from) * k + s];
+        for (int x : slotTile[from]) {
           visits += uint64_t(g.offset[x + 1] - g.offset[x]);
           for (int64_t j = g.offset[x], e = g.offset[x + 1]; j < e; ++j) {
             int cu = core[g.neighbour[j]];
@@ -286,8 +288,8 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
     // A free slot is taken half of the time; otherwise swap with a random
     // tile of c2.
     int t2 = -1;
-    if (fill[c2] == k || (fill[c2] > 0 && (r & 2048)))
-      t2 = slotTile[size_t(c2) * k + rng.below(uint32_t(fill[c2]))];
+    if (fill(c2) == k || (fill(c2) > 0 && (r & 2048)))
+      t2 = slotTile[c2][rng.below(uint32_t(fill(c2)))];
     if (buffered) {
       if (t2 < 0) {
         if (used[c2] + demand(t) > p.coreBufferBytes)
@@ -321,10 +323,7 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
   };
   auto apply = [&](const Proposal &pr) {
     if (pr.wholeCores) {
-      std::swap_ranges(slotTile.begin() + size_t(pr.c1) * k,
-                       slotTile.begin() + size_t(pr.c1 + 1) * k,
-                       slotTile.begin() + size_t(pr.c2) * k);
-      std::swap(fill[pr.c1], fill[pr.c2]);
+      std::swap(slotTile[pr.c1], slotTile[pr.c2]);
       std::swap(used[pr.c1], used[pr.c2]);
       if (coreMatrix) {
         std::swap_ranges(coreTraffic.begin() + size_t(pr.c1) * m,
@@ -336,8 +335,8 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
         std::swap(coreDegree[pr.c1], coreDegree[pr.c2]);
       }
       for (int c : {pr.c1, pr.c2})
-        for (int s = 0; s < fill[c]; ++s)
-          core[slotTile[size_t(c) * k + s]] = c;
+        for (int x : slotTile[c])
+          core[x] = c;
     } else if (pr.t2 >= 0) {
       // Moved one after the other so that the edge t - t2 is counted with
       // the other tile's current core each time.
@@ -346,8 +345,8 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
         core[pr.t] = pr.c2;
         moveTraffic(pr.t2, pr.c2, pr.c1);
       }
-      std::swap(slotTile[size_t(pr.c1) * k + tileSlot[pr.t]],
-                slotTile[size_t(pr.c2) * k + tileSlot[pr.t2]]);
+      std::swap(slotTile[pr.c1][tileSlot[pr.t]],
+                slotTile[pr.c2][tileSlot[pr.t2]]);
       std::swap(tileSlot[pr.t], tileSlot[pr.t2]);
       core[pr.t] = pr.c2;
       core[pr.t2] = pr.c1;
@@ -361,12 +360,12 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
       if (coreMatrix)
         moveTraffic(pr.t, pr.c1, pr.c2);
       int s = tileSlot[pr.t];
-      int last = slotTile[size_t(pr.c1) * k + --fill[pr.c1]];
-      slotTile[size_t(pr.c1) * k + s] = last;
+      int last = slotTile[pr.c1].back();
+      slotTile[pr.c1][s] = last;
       tileSlot[last] = s;
-      slotTile[size_t(pr.c1) * k + fill[pr.c1]] = -1;
-      tileSlot[pr.t] = fill[pr.c2];
-      slotTile[size_t(pr.c2) * k + fill[pr.c2]++] = pr.t;
+      slotTile[pr.c1].pop_back();
+      tileSlot[pr.t] = fill(pr.c2);
+      slotTile[pr.c2].push_back(pr.t);
       core[pr.t] = pr.c2;
       if (buffered) {
         used[pr.c1] -= demand(pr.t);

@@ -25,6 +25,26 @@
 
 using namespace nncc::placement;
 
+namespace {
+
+/// A tile with traffic to the current core: ordered so that the heap's top
+/// is the greedy's choice (core affinity, then placed affinity, descending;
+/// then the lowest tile index).
+struct CoreCandidate {
+  uint64_t core;
+  uint64_t placed;
+  int tile;
+  bool operator<(const CoreCandidate &o) const {
+    if (core != o.core)
+      return core < o.core;
+    if (placed != o.placed)
+      return placed < o.placed;
+    return tile > o.tile;
+  }
+};
+
+} // namespace
+
 llvm::Expected<std::vector<int>>
 nncc::placement::greedyPlacement(const PlacementProblem &p) {
   if (llvm::Error err = verifyProblem(p))
@@ -82,6 +102,12 @@ nncc::placement::greedyPlacement(const PlacementProblem &p) {
   for (auto &[group, tiles] : groups) {
     // Max-heap of (placed affinity, -tile) with lazy deletion.
     std::priority_queue<std::pair<uint64_t, int>> heap;
+    // Tiles of this group touched by the current core's tiles (see pick),
+    // including those the previous group's tiles on this core touched.
+    std::priority_queue<CoreCandidate> coreHeap;
+    for (int u : touched)
+      if (tileCore[u] < 0 && p.tileGroup[u] == group)
+        coreHeap.push({coreAffinity[u], placedAffinity[u], u});
     for (int t : tiles)
       if (placedAffinity[t] > 0)
         heap.push({placedAffinity[t], -t});
@@ -102,24 +128,34 @@ nncc::placement::greedyPlacement(const PlacementProblem &p) {
         if (coreAffinity[u] == 0)
           touched.push_back(u);
         coreAffinity[u] += weight[j];
+        if (p.tileGroup[u] == group)
+          coreHeap.push({coreAffinity[u], placedAffinity[u], u});
       }
     };
     auto resetCore = [&] {
       for (int u : touched)
         coreAffinity[u] = 0;
       touched.clear();
+      coreHeap = {};
     };
+    // The best candidate for the current core: most traffic to the core's
+    // tiles, then to all placed tiles, then the lowest index.  A max-heap
+    // with lazy deletion (an entry is stale once its tile is placed or
+    // either affinity grew), so a pick is O(log E) however many tiles the
+    // core holds; a linear scan of the touched tiles made a core with room
+    // for the whole group (e.g. 2x2 arrays, 2^20 arrays per core)
+    // quadratic in the group's size.
     auto pick = [&]() -> int {
-      int best = -1;
-      for (int u : touched)
-        if (tileCore[u] < 0 && p.tileGroup[u] == group &&
-            (best < 0 || coreAffinity[u] > coreAffinity[best] ||
-             (coreAffinity[u] == coreAffinity[best] &&
-              (placedAffinity[u] > placedAffinity[best] ||
-               (placedAffinity[u] == placedAffinity[best] && u < best)))))
-          best = u;
-      if (best >= 0)
-        return best;
+      while (!coreHeap.empty()) {
+        const CoreCandidate &top = coreHeap.top();
+        int u = top.tile;
+        if (tileCore[u] >= 0 || top.core != coreAffinity[u] ||
+            top.placed != placedAffinity[u]) {
+          coreHeap.pop();
+          continue;
+        }
+        return u;
+      }
       while (!heap.empty()) {
         auto [value, negTile] = heap.top();
         int u = -negTile;

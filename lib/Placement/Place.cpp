@@ -65,12 +65,13 @@ nncc::placement::place(const PlacementProblem &p,
   // the overlap changes only the wall time).
   LowerBoundStats boundStats;
   double boundSeconds = 0;
+  std::atomic<bool> stopBound{false};
   std::future<uint64_t> bound =
       std::async(std::launch::async, [&p, &options, &boundStats,
-                                      &boundSeconds] {
+                                      &boundSeconds, &stopBound] {
         const auto boundStart = std::chrono::steady_clock::now();
-        uint64_t value =
-            placementLowerBound(p, options.boundSearchWork, &boundStats);
+        uint64_t value = placementLowerBound(p, options.boundSearchWork,
+                                             &boundStats, &stopBound);
         boundSeconds = std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - boundStart)
                            .count();
@@ -94,6 +95,14 @@ nncc::placement::place(const PlacementProblem &p,
   }
   endPhase(result.annealSeconds);
 
+  // The bound's work budget normally ends it well before this; if not, it
+  // is stopped at 90 % of the timeout (its partial value is still a bound).
+  const double boundWait = std::max(0.9 * timeout - elapsed(), 0.0);
+  if (bound.wait_for(std::chrono::duration<double>(boundWait)) !=
+      std::future_status::ready) {
+    stopBound = true;
+    result.wallClockLimitHit = true;
+  }
   result.cheapLowerBound = bound.get();
   result.boundSearchTruncated = boundStats.searchTruncated;
   result.boundSeconds = boundSeconds;

@@ -234,18 +234,14 @@ uint64_t nncc::placement::placementCost(const PlacementProblem &p,
   return total;
 }
 
-std::vector<LinkLoad> nncc::placement::linkLoads(const PlacementProblem &p,
-                                                 llvm::ArrayRef<int> tileCore) {
-  if (p.topology == Topology::Bus) {
-    LinkLoad bus;
-    for (const TrafficEdge &e : p.traffic)
-      if (tileCore[e.a] != tileCore[e.b])
-        bus.bits += e.bits;
-    return {bus};
-  }
-  const MeshGeometry g = resolveGeometry(p);
+namespace {
+
+/// Bits on every directed link under XY routing, indexed
+/// (y * width + x) * 4 + direction (0: +x, 1: -x, 2: +y, 3: -y).
+std::vector<uint64_t> meshLinkBits(const PlacementProblem &p,
+                                   llvm::ArrayRef<int> tileCore,
+                                   const MeshGeometry &g) {
   const int w = g.width;
-  // Direction 0: +x, 1: -x, 2: +y, 3: -y.
   std::vector<uint64_t> load(size_t(g.width) * g.height * 4, 0);
   for (const TrafficEdge &e : p.traffic) {
     int ca = tileCore[e.a], cb = tileCore[e.b];
@@ -263,27 +259,58 @@ std::vector<LinkLoad> nncc::placement::linkLoads(const PlacementProblem &p,
       y += ty > y ? 1 : -1;
     }
   }
-  std::vector<LinkLoad> links(load.size());
+  return load;
+}
+
+LinkLoad meshLink(size_t i, int width, uint64_t bits) {
   static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
-  for (size_t i = 0; i < load.size(); ++i) {
-    int pos = int(i / 4), dir = int(i % 4);
-    LinkLoad &l = links[i];
-    l.fromX = pos % w;
-    l.fromY = pos / w;
-    l.toX = l.fromX + dx[dir];
-    l.toY = l.fromY + dy[dir];
-    l.bits = load[i];
-  }
+  int pos = int(i / 4), dir = int(i % 4);
+  LinkLoad l;
+  l.fromX = pos % width;
+  l.fromY = pos / width;
+  l.toX = l.fromX + dx[dir];
+  l.toY = l.fromY + dy[dir];
+  l.bits = bits;
+  return l;
+}
+
+LinkLoad busLink(const PlacementProblem &p, llvm::ArrayRef<int> tileCore) {
+  LinkLoad bus;
+  for (const TrafficEdge &e : p.traffic)
+    if (tileCore[e.a] != tileCore[e.b])
+      bus.bits += e.bits;
+  return bus;
+}
+
+} // namespace
+
+std::vector<LinkLoad> nncc::placement::linkLoads(const PlacementProblem &p,
+                                                 llvm::ArrayRef<int> tileCore) {
+  if (p.topology == Topology::Bus)
+    return {busLink(p, tileCore)};
+  const MeshGeometry g = resolveGeometry(p);
+  std::vector<uint64_t> load = meshLinkBits(p, tileCore, g);
+  std::vector<LinkLoad> links(load.size());
+  for (size_t i = 0; i < load.size(); ++i)
+    links[i] = meshLink(i, g.width, load[i]);
   return links;
 }
 
+// Scans the bits alone: a LinkLoad per link is 24 bytes x 4 links per mesh
+// position, ~100 MB on a 2^20-core mesh, for one maximum.
 LinkLoad nncc::placement::maxLinkLoad(const PlacementProblem &p,
                                       llvm::ArrayRef<int> tileCore) {
-  LinkLoad best;
-  for (const LinkLoad &l : linkLoads(p, tileCore))
-    if (l.bits > best.bits)
-      best = l;
-  return best;
+  if (p.topology == Topology::Bus) {
+    LinkLoad bus = busLink(p, tileCore);
+    return bus.bits > 0 ? bus : LinkLoad();
+  }
+  const MeshGeometry g = resolveGeometry(p);
+  std::vector<uint64_t> load = meshLinkBits(p, tileCore, g);
+  size_t best = load.size();
+  for (size_t i = 0; i < load.size(); ++i)
+    if (load[i] > (best == load.size() ? 0 : load[best]))
+      best = i;
+  return best == load.size() ? LinkLoad() : meshLink(best, g.width, load[best]);
 }
 
 std::vector<int> nncc::placement::hilbertOrder(int width, int height) {

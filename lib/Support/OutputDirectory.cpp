@@ -2,6 +2,7 @@
 #include "nncc/Support/OutputDirectory.h"
 
 #include "nncc/Support/Errors.h"
+#include "nncc/Support/InterruptCleanup.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -19,8 +20,16 @@ OutputDirectoryWriter::create(StringRef directory) {
   if (existed && !sys::fs::is_directory(directory))
     return makeError(directory +
                      ": cannot create directory: a file of that name exists");
-  if (std::error_code ec = sys::fs::create_directories(directory))
-    return makeError(directory + ": cannot create directory: " + ec.message());
+  {
+    // Made and watched in one step: a signal in between would leave an
+    // empty directory behind (issue #13).
+    DeferInterrupts defer;
+    if (std::error_code ec = sys::fs::create_directories(directory))
+      return makeError(directory + ": cannot create directory: " +
+                       ec.message());
+    if (!existed)
+      watchCreatedDirectory(directory);
+  }
   if (!sys::fs::is_directory(directory))
     return makeError(directory + ": cannot create directory");
   return std::unique_ptr<OutputDirectoryWriter>(
@@ -44,18 +53,27 @@ void OutputDirectoryWriter::add(StringRef name,
   File *file = files.back().get();
   file->name = name.str();
   pool.async([this, file, print = std::move(print)] {
+    // An interrupted compile (Ctrl-C, a crash) must not leave temporaries
+    // behind; commit() and discard() take the file off the list.  Made and
+    // registered in one step that an interrupt waits for, on a thread that
+    // never runs the handler (InterruptCleanup.h).
+    blockInterruptsOnThisThread();
+    if (!beginCreatingTemporary()) {
+      file->error = directory + ": interrupted";
+      return;
+    }
     SmallString<256> model(directory);
     sys::path::append(model, "." + file->name + ".tmp-%%%%%%%%");
     int fd = -1;
-    if (std::error_code ec =
-            sys::fs::createUniqueFile(model, fd, file->temporary)) {
+    std::error_code ec = sys::fs::createUniqueFile(model, fd, file->temporary);
+    if (!ec)
+      sys::RemoveFileOnSignal(file->temporary);
+    endCreatingTemporary();
+    if (ec) {
       file->temporary.clear();
       file->error = directory + ": cannot create a file: " + ec.message();
       return;
     }
-    // An interrupted compile (Ctrl-C, a crash) must not leave temporaries
-    // behind; commit() and discard() take the file off the list.
-    sys::RemoveFileOnSignal(file->temporary);
     raw_fd_ostream os(fd, /*shouldClose=*/true);
     if (Error e = print(os))
       file->error = file->name + ": " + toString(std::move(e));
@@ -74,6 +92,9 @@ Error OutputDirectoryWriter::commit() {
       discard();
       return makeError(file->error);
     }
+  // No interrupt between the first rename and the last: a signal now waits
+  // until the directory is complete (issue #13), then ends the process.
+  DeferInterrupts defer;
   for (const std::unique_ptr<File> &file : files) {
     SmallString<256> path(directory);
     sys::path::append(path, file->name);
@@ -84,6 +105,8 @@ Error OutputDirectoryWriter::commit() {
     sys::DontRemoveFileOnSignal(file->temporary);
     file->temporary.clear();
   }
+  if (createdDirectory)
+    forgetCreatedDirectory();
   committed = true;
   return Error::success();
 }
@@ -96,6 +119,7 @@ std::vector<std::string> OutputDirectoryWriter::names() const {
 }
 
 void OutputDirectoryWriter::discard() {
+  DeferInterrupts defer;
   for (const std::unique_ptr<File> &file : files)
     if (!file->temporary.empty()) {
       sys::fs::remove(file->temporary);
@@ -103,6 +127,8 @@ void OutputDirectoryWriter::discard() {
       file->temporary.clear();
     }
   // Only a directory this writer created, and only if it is empty.
-  if (createdDirectory)
+  if (createdDirectory) {
     sys::fs::remove(directory);
+    forgetCreatedDirectory();
+  }
 }

@@ -64,6 +64,12 @@ private:
   SMLoc valueStart(yaml::ScalarNode *key, yaml::Node *value) const;
   /// Rejects input the YAML parser must not see; returns false if it did.
   bool precheck(StringRef text);
+  /// Reports the first YAML alias in the document (with its key path) and
+  /// returns true if there is one.  Aliases are not supported, and a file
+  /// built of them (an "alias bomb") is one problem: one line, not one per
+  /// key that holds them.  Not expanded: stops at the first.
+  bool reportFirstAlias(yaml::Node *node, yaml::ScalarNode *key,
+                        StringRef path);
   bool parseScalar(const FieldSpec &spec, StringRef text, SMLoc loc,
                    Value &value);
   void applyDefaults();
@@ -589,6 +595,17 @@ TargetChip TargetLoader::build() {
   chip.core.sfuLanes = integer("core.sfu.lanes");
 
   chip.chip.cores = integer("chip.cores");
+  // Each count is in range alone, but their product is what every stage
+  // sizes by.  An assumption with room to spare: the largest CIM designs
+  // have ~10^4 arrays (ISAAC, Shafiee et al., ISCA 2016: 168 tiles x 12
+  // IMAs x 8 crossbars = 16,128); 2^24 is a thousand times that.
+  constexpr int64_t kMaxChipArrays = int64_t{1} << 24;
+  if (chip.core.arrays * chip.chip.cores > kMaxChipArrays)
+    report(locOf("core.arrays"), "core.arrays",
+           formatv("{0} cores x {1} arrays = {2} arrays on the chip; at most "
+                   "{3} (a thousand times the largest published CIM chip)",
+                   chip.chip.cores, chip.core.arrays,
+                   chip.core.arrays * chip.chip.cores, kMaxChipArrays));
   chip.chip.globalBufferBytes = number("chip.global_buffer");
   Interconnect &noc = chip.chip.interconnect;
   noc.topology = enumValue<Topology>(text("chip.interconnect.topology"),
@@ -618,6 +635,17 @@ TargetChip TargetLoader::build() {
              formatv("a {0}x{1} mesh has room for {2} cores, the chip has "
                      "{3}",
                      noc.width, noc.height, noc.width * noc.height, cores));
+    // A router per position: a mesh beyond the most cores a chip may have
+    // (chip.cores' range) only costs the placement time and memory.
+    constexpr int64_t kMaxMeshPositions = int64_t{1} << 20;
+    if (noc.width * noc.height > kMaxMeshPositions)
+      report(locOf(width ? "chip.interconnect.width"
+                         : "chip.interconnect.height"),
+             width ? "chip.interconnect.width" : "chip.interconnect.height",
+             formatv("a {0}x{1} mesh has {2} positions; at most {3}, the "
+                     "most cores a chip may have",
+                     noc.width, noc.height, noc.width * noc.height,
+                     kMaxMeshPositions));
   }
   noc.linkBandwidth = number("chip.interconnect.link_bandwidth");
   noc.hopLatency = number("chip.interconnect.hop_latency");
@@ -634,6 +662,44 @@ TargetChip TargetLoader::build() {
   costs.routerArea = optional("costs.router_area");
   costs.cellCurrentTime = optional("costs.cell_current_time");
   return chip;
+}
+
+bool TargetLoader::reportFirstAlias(yaml::Node *node, yaml::ScalarNode *key,
+                                    StringRef path) {
+  if (isa_and_nonnull<yaml::AliasNode>(node)) {
+    SMLoc loc = valueStart(key, node);
+    if (!key) {
+      // An alias node's range starts after its name: blame its '*'.
+      const char *begin =
+          sm.getMemoryBuffer(sm.getMainFileID())->getBufferStart();
+      const char *p = loc.getPointer();
+      while (p > begin && *p != '*')
+        --p;
+      loc = SMLoc::getFromPointer(p);
+    }
+    report(loc, path, "YAML aliases are not supported");
+    return true;
+  }
+  if (auto *mapping = dyn_cast_or_null<yaml::MappingNode>(node)) {
+    for (yaml::KeyValueNode &entry : *mapping) {
+      auto *keyNode = dyn_cast_or_null<yaml::ScalarNode>(entry.getKey());
+      SmallString<32> storage;
+      std::string child =
+          !keyNode ? path.str()
+          : path.empty()
+              ? keyNode->getValue(storage).str()
+              : (path + "." + keyNode->getValue(storage)).str();
+      if (!keyNode && reportFirstAlias(entry.getKey(), nullptr, path))
+        return true;
+      if (reportFirstAlias(entry.getValue(), keyNode, child))
+        return true;
+    }
+  } else if (auto *sequence = dyn_cast_or_null<yaml::SequenceNode>(node)) {
+    for (yaml::Node &item : *sequence)
+      if (reportFirstAlias(&item, nullptr, path))
+        return true;
+  }
+  return false;
 }
 
 bool TargetLoader::precheck(StringRef text) {
@@ -699,6 +765,13 @@ Expected<TargetChip> TargetLoader::run() {
                         sm);
     for (yaml::Document &doc : syntax)
       doc.skip();
+  }
+  if (problems.empty()) {
+    yaml::Stream aliases(
+        sm.getMemoryBuffer(sm.getMainFileID())->getMemBufferRef(), sm);
+    auto document = aliases.begin();
+    if (document != aliases.end())
+      reportFirstAlias(document->getRoot(), nullptr, "");
   }
   if (problems.empty()) {
     yaml::Stream stream(sm.getMemoryBuffer(sm.getMainFileID())->getMemBufferRef(),

@@ -213,10 +213,13 @@ const std::vector<FieldSpec> &schema() {
               "Mesh columns (default: ceil(sqrt(cores)))."),
       integer("chip.interconnect.height", Opt, "", 1, 65536,
               "Mesh rows (default: ceil(cores / width))."),
+      // The minimum is one bit per cycle of the slowest clock allowed
+      // (technology.clock >= 1 MHz): below it, transfer times overflow to
+      // inf in the reports (issue #13: 1e-300 bit/s).
       quantity("chip.interconnect.link_bandwidth", Dimension::Bandwidth, Def,
-               "128 Gbit/s", 0, 1e15,
-               "Bandwidth of one link (assumption: 128-bit flit at 1 GHz).",
-               true),
+               "128 Gbit/s", 1e6, 1e15,
+               "Bandwidth of one link (assumption: 128-bit flit at 1 GHz; "
+               "at least one bit per cycle of the slowest allowed clock)."),
       quantity("chip.interconnect.hop_latency", Dimension::Time, Def, "1 ns",
                0, 1e-3, "Latency per router hop (assumption: one cycle)."),
       quantity("chip.interconnect.energy_per_bit_hop", Dimension::Energy, Def,

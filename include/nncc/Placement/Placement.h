@@ -20,11 +20,13 @@
 // Results are deterministic for a given seed: every phase is bounded by a
 // deterministic work budget (annealing: a move count and the adjacency
 // entries its moves read; the bound's local search: incident-edge visits;
-// Z3: its `rlimit`; greedy is O(E log E + N * arraysPerCore * max degree)),
-// and wall-clock limits derived from `PlacementOptions::timeoutSeconds` only
-// act as a safety net (`PlacementResult::wallClockLimitHit` says one fired,
-// in which case the result may differ between runs).  No exception escapes:
-// errors are `llvm::Error`s.
+// Z3: its `rlimit`; greedy is O((N + E) log E)), and wall-clock limits
+// derived from `PlacementOptions::timeoutSeconds` only act as a safety net
+// (annealing checks its budget every 1,024 moves, the bound is cancelled at
+// 90 % of the timeout; `PlacementResult::wallClockLimitHit` says one fired,
+// in which case the result may differ between runs).  Memory is
+// O(N + E + cores), never per declared array slot (issue #13: 2^20 arrays
+// per core).  No exception escapes: errors are `llvm::Error`s.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_PLACEMENT_PLACEMENT_H
@@ -34,6 +36,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -299,13 +302,17 @@ AnnealStats annealPlacement(const PlacementProblem &problem,
 /// deterministically after `searchWorkLimit` incident-edge visits (a
 /// truncated search still gives a valid, weaker bound).  Details in
 /// lib/Placement/LowerBound.cpp.
+/// `cancel` (optional) is the caller's wall-clock safety net: once it
+/// reads true the function returns promptly with the best bound so far.
 struct LowerBoundStats {
   uint64_t searchWork = 0;      ///< incident-edge visits spent searching
   bool searchTruncated = false; ///< the budget ended the search
+  bool cancelled = false;       ///< `cancel` cut the computation short
 };
 uint64_t placementLowerBound(const PlacementProblem &problem,
                              uint64_t searchWorkLimit = kDefaultBoundSearchWork,
-                             LowerBoundStats *stats = nullptr);
+                             LowerBoundStats *stats = nullptr,
+                             const std::atomic<bool> *cancel = nullptr);
 
 struct ExactResult {
   std::vector<int> tileCore; ///< Z3's best model, or empty if none.
@@ -333,6 +340,17 @@ llvm::Expected<PlacementProblem> parseProblem(llvm::StringRef text);
 /// The full pipeline.  Errors: an invalid or infeasible problem.
 llvm::Expected<PlacementResult> place(const PlacementProblem &problem,
                                       const PlacementOptions &options = {});
+
+/// Places the tiles of each group (`groupOf[t]`: a program group of a
+/// time-multiplexed program) on the whole chip by itself: traffic between
+/// groups is dropped (it goes through the global buffer).  The result sums
+/// the groups' objectives and bounds and keeps the busiest link of any
+/// group.  `options.timeoutSeconds` bounds the whole call: each group gets
+/// the time left in proportion to its share of the tiles left.  One group:
+/// a plain `place`.
+llvm::Expected<PlacementResult> placeByGroup(const PlacementProblem &problem,
+                                             llvm::ArrayRef<int64_t> groupOf,
+                                             const PlacementOptions &options);
 
 /// A synthetic, layered network for tests and benchmarks: layers of r x c
 /// tiles (r, c in [1, 4]) until `numTiles`; partial-sum traffic from every

@@ -6,10 +6,15 @@
 // name, and only when all of them are complete are they renamed into place
 // (each rename is atomic; they come one after another, after every byte is
 // written).  If a print fails, or the writer is destroyed without commit(),
-// the temporaries are removed and the directory keeps what it had; they are
-// also removed on a signal.  Not covered: a rename failing part-way (the
-// files renamed before it stay), and files of an earlier run that this run
-// does not write (e.g. simulation.json), which stay as they were.
+// the temporaries are removed and the directory keeps what it had.  On
+// SIGINT, SIGTERM or SIGHUP (InterruptCleanup.h) the temporaries are
+// removed and so is the directory if this writer made it; a signal during
+// commit()'s renames waits until the last one is done.  So a compile that
+// is stopped leaves the directory absent (or as it was) or complete.  Not
+// covered: SIGKILL, a rename failing part-way (the files renamed before it
+// stay), and files of an earlier run that this run does not write (e.g.
+// simulation.json), which stay as they were.  One writer at a time per
+// process (the signal handler watches one directory).
 //
 // Files are printed on worker threads as soon as they are added, so a
 // large file (the mapped program) is printed while the caller computes the

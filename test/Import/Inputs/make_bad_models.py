@@ -268,6 +268,32 @@ def cases():
                           dilations=[1 << 62, 1])],
         [vinfo("x", [1, 3, 8, 8])], [vinfo("y", None)],
         [weights("W", [4, 3, 3, 3], 12)])
+
+    # Issue #13: values ONNX's checker or schema rejects, once accepted.
+    x1144 = [vinfo("x", [1, 1, 4, 4])]
+    c["unknown_attribute"] = model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu", slope=2.0)],
+        x4, y4)
+    c["ceil_mode_huge"] = model(
+        [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
+                          kernel_shape=[2, 2], ceil_mode=1 << 62)],
+        x1144, [vinfo("y", None)])
+    c["dropout_ratio"] = model(
+        [helper.make_node("Dropout", ["x", "ratio"], ["y"], name="drop")],
+        x4, y4, [numpy_helper.from_array(np.array(2.0, np.float32), "ratio")])
+    bn_params = [numpy_helper.from_array(np.ones([1], np.float32), n)
+                 for n in ("scale", "bias", "mean", "var")]
+    c["batchnorm_epsilon"] = model(
+        [helper.make_node("BatchNormalization",
+                          ["x", "scale", "bias", "mean", "var"], ["y"],
+                          name="bn", epsilon=-1.0)],
+        x1144, [vinfo("y", [1, 1, 4, 4])], bn_params)
+    c["leakyrelu_nan"] = model(
+        [helper.make_node("LeakyRelu", ["x"], ["y"], name="leaky",
+                          alpha=float("nan"))], x4, y4)
+    both = raw_tensor([4, 3], b"\0" * 48)
+    both.float_data.extend([0.0] * 12)
+    c["raw_and_float_data"] = gemm_model(both)
     return c
 
 

@@ -13,6 +13,7 @@
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Support/Elements.h"
+#include "nncc/Support/Limits.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -67,6 +68,18 @@ LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
   }
 
   auto shape = layer.getMatrixShape();
+  // Counted before anything is built: a tiny array (e.g. 2x2) would
+  // otherwise make millions of ops first.
+  auto ceilDiv = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
+  const int64_t tileCount = shape.groups * ceilDiv(shape.depth, rowsPerTile) *
+                            ceilDiv(shape.columns, colsPerTile) *
+                            ceilDiv(slices, slicesPerTile);
+  if (nextArray + tileCount > kMaxMappedArrays)
+    return layer.emitError("the mapping needs more than ")
+           << kMaxMappedArrays << " arrays (" << nextArray + tileCount
+           << " up to this layer on " << target.getRows() << "x"
+           << target.getCols()
+           << " arrays), the most one compile maps; use larger arrays";
   std::vector<Tile> tiles;
   for (int64_t g = 0; g < shape.groups; ++g)
     for (int64_t r = 0; r < shape.depth; r += rowsPerTile)

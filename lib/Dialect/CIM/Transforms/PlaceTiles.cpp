@@ -12,7 +12,6 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
 
-#include <map>
 #include "llvm/Support/raw_ostream.h"
 
 namespace nncc {
@@ -24,64 +23,6 @@ using namespace mlir;
 using namespace nncc;
 
 namespace {
-
-/// Places each program group (--nncc-time-multiplex) on the whole chip by
-/// itself: its arrays are resident alone, and traffic to other groups goes
-/// through the global buffer, not the mesh.  The combined result sums the
-/// groups' objectives and bounds (their sum bounds the total) and keeps the
-/// busiest link of any group.  One group: a plain `place`.
-llvm::Expected<placement::PlacementResult>
-placeByProgramGroup(const placement::PlacementProblem &problem,
-                    const std::vector<PlacementTile> &tiles,
-                    const placement::PlacementOptions &options) {
-  std::vector<int64_t> groupOf(tiles.size());
-  std::map<int64_t, std::vector<int>> members;
-  for (auto [t, tile] : llvm::enumerate(tiles)) {
-    groupOf[t] = cim::MVMOp(tile.mvm).getProgramGroup().value_or(0);
-    members[groupOf[t]].push_back(static_cast<int>(t));
-  }
-  if (members.size() <= 1)
-    return placement::place(problem, options);
-  placement::PlacementResult combined;
-  combined.tileCore.assign(tiles.size(), 0);
-  combined.provenOptimal = true;
-  std::vector<int> local(tiles.size());
-  for (const auto &[group, list] : members) {
-    placement::PlacementProblem part = problem;
-    part.tileGroup.clear();
-    part.traffic.clear();
-    part.tileBufferBytes.clear();
-    for (auto [i, t] : llvm::enumerate(list)) {
-      local[t] = static_cast<int>(i);
-      part.tileGroup.push_back(problem.tileGroup[t]);
-      if (!problem.tileBufferBytes.empty())
-        part.tileBufferBytes.push_back(problem.tileBufferBytes[t]);
-    }
-    for (const placement::TrafficEdge &e : problem.traffic)
-      if (groupOf[e.a] == group && groupOf[e.b] == group)
-        part.traffic.push_back({local[e.a], local[e.b], e.bits});
-    llvm::Expected<placement::PlacementResult> result =
-        placement::place(part, options);
-    if (!result)
-      return result.takeError();
-    for (auto [i, t] : llvm::enumerate(list))
-      combined.tileCore[t] = result->tileCore[i];
-    combined.objective += result->objective;
-    combined.lowerBound += result->lowerBound;
-    combined.provenOptimal &= result->provenOptimal;
-    combined.wallClockLimitHit |= result->wallClockLimitHit;
-    if (result->maxLink.bits >= combined.maxLink.bits)
-      combined.maxLink = result->maxLink;
-    combined.method = std::max(combined.method, result->method);
-    combined.corePosition = result->corePosition;
-  }
-  combined.gap = combined.objective
-                     ? static_cast<double>(combined.objective -
-                                           combined.lowerBound) /
-                           static_cast<double>(combined.objective)
-                     : 0.0;
-  return combined;
-}
 
 struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
   using PlaceTilesBase::PlaceTilesBase;
@@ -129,8 +70,13 @@ struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
     // A compile-time budget: results depend only on the move count, so they
     // stay reproducible as long as the wall-clock safety net is not hit.
     options.annealMovesPerTile = annealMovesPerTile;
+    // Each program group (--nncc-time-multiplex) is placed by itself.
+    std::vector<int64_t> programGroup;
+    for (const PlacementTile &tile : tiles)
+      programGroup.push_back(
+          cim::MVMOp(tile.mvm).getProgramGroup().value_or(0));
     llvm::Expected<placement::PlacementResult> result =
-        placeByProgramGroup(problem, tiles, options);
+        placement::placeByGroup(problem, programGroup, options);
     if (!result) {
       module.emitError() << "placement: " << llvm::toString(result.takeError());
       return signalPassFailure();

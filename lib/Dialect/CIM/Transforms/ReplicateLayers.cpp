@@ -3,6 +3,7 @@
 
 #include "nncc/Analysis/PipelineModel.h"
 #include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Support/Limits.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -39,7 +40,10 @@ struct ReplicateLayersPass
       module.emitError() << llvm::toString(timing.takeError());
       return signalPassFailure();
     }
-    int64_t capacity = maxArrays > 0 ? maxArrays : target.getTotalArrays();
+    // Copies never take the mapping past what one compile handles
+    // (Limits.h), however many arrays the chip declares.
+    int64_t capacity = std::min(
+        maxArrays > 0 ? maxArrays : target.getTotalArrays(), kMaxMappedArrays);
     int64_t free = capacity - timing->arrays;
     double before = timing->interval;
 
