@@ -26,7 +26,7 @@ namespace nncc::tool {
 extern llvm::cl::OptionCategory category;
 
 extern llvm::cl::SubCommand importCmd, runCmd, compileCmd, simulateCmd,
-    targetCmd;
+    checkCmd, targetCmd;
 
 // Shared by import, run and compile.
 extern llvm::cl::opt<std::string> modelPath;
@@ -62,6 +62,7 @@ int runImport(mlir::MLIRContext &context);
 int runRun(mlir::MLIRContext &context);
 int runCompile(mlir::MLIRContext &context, const char *argv0);
 int runSimulate(mlir::MLIRContext &context);
+int runCheck(mlir::MLIRContext &context);
 int runTarget(const char *argv0);
 
 } // namespace nncc::tool

@@ -4,7 +4,8 @@
 //   nncc run      model.onnx|out/mapped.mlir --input x.{npy,pb} | --images ...
 //   nncc compile  model.onnx --target chip.yaml|NAME [-o out/] [...]
 //   nncc simulate out/ --dataset IMAGES,LABELS[:N] --adc-calibration IMAGES
-//   nncc target   validate FILE... | show FILE | schema
+//   nncc check    out/
+//   nncc target   validate FILE... | show FILE | schema | list
 //
 // Exit status: 0 on success, 1 on any error (one line on stderr, see
 // nncc/Support/Diagnostics.h).  Argument parsing and printing only: each
@@ -44,6 +45,9 @@ cl::SubCommand compileCmd("compile", "Compile an ONNX model for a "
 cl::SubCommand simulateCmd("simulate",
                            "Accuracy of a compiled program (nncc compile's "
                            "output directory) on sampled chip instances");
+cl::SubCommand checkCmd("check",
+                        "Check a compiled output directory: the program "
+                        "verifies and programming.bin is what it programs");
 cl::SubCommand targetCmd("target",
                          "Check or describe chip descriptions: "
                          "`validate FILE...`, `show FILE`, `schema`");
@@ -215,9 +219,11 @@ int main(int argc, char **argv) {
     return runCompile(context, argv[0]);
   if (simulateCmd)
     return runSimulate(context);
+  if (checkCmd)
+    return runCheck(context);
   if (targetCmd)
     return runTarget(argv[0]);
-  errs() << "error: no command given (import, run, compile, simulate or "
-            "target); see `nncc --help`\n";
+  errs() << "error: no command given (import, run, compile, simulate, check "
+            "or target); see `nncc --help`\n";
   return 1;
 }
