@@ -1,6 +1,7 @@
 //===- CompileOutputs.cpp - The files and summary of a compile ------------===//
 #include "nncc/Driver/CompileOutputs.h"
 
+#include "nncc/Schedule/BatchTime.h"
 #include "nncc/Schedule/ProgrammingBinary.h"
 #include "nncc/Support/Elements.h"
 #include "nncc/Support/Errors.h"
@@ -58,38 +59,32 @@ void printTimeMultiplexing(const ExecutionSchedule &execution,
   std::map<int64_t, const GroupProgramming *> programmingOf;
   for (const GroupProgramming &g : programming.groups)
     programmingOf[g.id] = &g;
-  double programTime = 0, programEnergy = 0, latency = 0;
   const size_t groups = execution.groups.size();
   for (const auto &[index, g] : llvm::enumerate(execution.groups)) {
-    const GroupProgramming *p = programmingOf[g.group];
-    double time = p ? p->time : 0, energy = p ? p->energy : 0;
-    programTime += time;
-    programEnergy += energy;
-    latency += g.latency;
     // A few groups in full, then one line for the rest (a one-array macro
     // has a group per array): every group is in execution.json and
     // programming.json.
-    if (index < kGroupsListed || groups == kGroupsListed + 1)
+    if (index < kGroupsListed || groups == kGroupsListed + 1) {
+      const GroupProgramming *p = programmingOf[g.group];
       os << llvm::format("  group %lld: %lld arrays, %zu layers, programming "
                          "%.4g s (%.4g J), latency %.3f us, interval %.3f "
                          "us\n",
                          static_cast<long long>(g.group),
                          static_cast<long long>(g.arrays), g.stages.size(),
-                         time, energy, g.latency * 1e6, g.interval * 1e6);
-    else if (index == kGroupsListed)
+                         p ? p->time : 0, p ? p->energy : 0, g.latency * 1e6,
+                         g.interval * 1e6);
+    } else if (index == kGroupsListed) {
       os << "  ... " << groups - kGroupsListed
          << " more groups (every group in execution.json and "
             "programming.json)\n";
+    }
   }
-  const double interval = execution.intervalPerInference();
-  // time(B) = sum over groups of programming + latency + (B - 1) * interval.
   os << "  time per inference:";
-  for (double batch : {1.0, 100.0, 10000.0, 1000000.0}) {
-    double perInference =
-        (programTime + latency + (batch - 1) * interval) / batch;
-    os << llvm::format(" batch %.0f: %.4g s;", batch, perInference);
-  }
-  os << llvm::format(" programming energy per batch %.4g J\n", programEnergy);
+  for (double batch : kReportedBatches)
+    os << llvm::format(" batch %.0f: %.4g s;", batch,
+                       timePerInference(execution, programming, batch));
+  os << llvm::format(" programming energy per batch %.4g J\n",
+                     programmingPerBatch(execution, programming).energy);
   // Every cell is rewritten once per batch.
   if (endurance > 0)
     os << llvm::format("  endurance: %.4g write cycles per cell = %.4g "

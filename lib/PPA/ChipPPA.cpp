@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "nncc/PPA/ChipPPA.h"
 
+#include "nncc/Schedule/BatchTime.h"
+
 #include "llvm/ADT/StringMap.h"
 
 #include <algorithm>
@@ -248,5 +250,8 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
   r.interval = execution.intervalPerInference();
   r.programmingTime = programming.time;
   r.programmingEnergy = programming.energy;
+  for (double batch : kReportedBatches)
+    r.timePerInferenceByBatch.emplace_back(
+        batch, timePerInference(execution, programming, batch));
   return r;
 }

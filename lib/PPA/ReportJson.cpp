@@ -113,6 +113,13 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
       jsonNumber(j, "tops_per_mm2", p.topsPerMm2());
       jsonNumber(j, "power_w", p.power());
       j.attribute("program_groups", p.programGroups);
+      j.attributeArray("time_per_inference_by_batch", [&] {
+        for (const auto &[batch, seconds] : p.timePerInferenceByBatch)
+          j.object([&, batch = batch, seconds = seconds] {
+            j.attribute("batch", static_cast<int64_t>(batch));
+            jsonNumber(j, "seconds", seconds);
+          });
+      });
     });
     j.attributeObject("programming", [&] {
       jsonNumber(j, "time_s", p.programmingTime);

@@ -109,6 +109,9 @@ struct ChipPPA {
 
   // Programming (from the programming schedule).
   double programmingTime = 0, programmingEnergy = 0;
+  /// Seconds per inference for each of kReportedBatches (BatchTime.h: a
+  /// time-multiplexed mapping reprograms the chip for every batch).
+  std::vector<std::pair<double, double>> timePerInferenceByBatch;
 };
 
 /// The estimate for one mapped model.  `ops` is 2 x the model's MACs.

@@ -48,8 +48,9 @@ void writeReportJson(const CompileReport &report, llvm::raw_ostream &os);
 void writeReportHtml(const CompileReport &report, llvm::raw_ostream &os);
 
 /// Version 2 added the layers' input_activity and input_activity_measured,
-/// and component_model.cell_current_time_s.
-inline constexpr uint32_t kReportJsonVersion = 2;
+/// and component_model.cell_current_time_s; version 3
+/// performance.time_per_inference_by_batch.
+inline constexpr uint32_t kReportJsonVersion = 3;
 
 /// Stable identifiers of the components in report.json ("cell_reads", ...).
 llvm::StringRef jsonKey(EnergyComponent c);

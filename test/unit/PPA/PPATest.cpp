@@ -264,6 +264,30 @@ TEST(PPAChip, ProgramGroupsAddTheirIntervals) {
   EXPECT_REL(p.groupSpillEnergy, 200 * 10e-12 / 64);
 }
 
+TEST(PPAChip, TimePerInferenceByBatch) {
+  Fixture f; // one group, latency = interval = 1 us
+  ChipPPA one = estimateChipPPA(f.chip, f.execution, f.programming, f.mapping,
+                                240);
+  ASSERT_EQ(one.timePerInferenceByBatch.size(), 4u);
+  EXPECT_EQ(one.timePerInferenceByBatch[0].first, 1);
+  EXPECT_EQ(one.timePerInferenceByBatch[3].first, 1000000);
+  // Programmed once, before any batch: (latency + (B - 1) interval) / B.
+  EXPECT_REL(one.timePerInferenceByBatch[0].second, 1e-6);
+  EXPECT_REL(one.timePerInferenceByBatch[1].second, 1e-6);
+
+  // Two groups, 5 ms and 7 ms to program, reprogrammed for every batch:
+  // B = 1: 5e-3 + 7e-3 + (1 + 3) us = 12.004 ms;
+  // B = 100: (12.004 ms + 99 x (1 + 2) us) / 100 = 123.01 us.
+  f.execution.groups = {GroupExecution{0, 1, {0}, 1e-6, 1e-6},
+                        GroupExecution{1, 1, {0}, 3e-6, 2e-6}};
+  f.programming.groups = {GroupProgramming{0, 1, 5e-3, 1e-9, 0},
+                          GroupProgramming{1, 1, 7e-3, 2e-9, 0}};
+  ChipPPA two = estimateChipPPA(f.chip, f.execution, f.programming, f.mapping,
+                                240);
+  EXPECT_REL(two.timePerInferenceByBatch[0].second, 12.004e-3);
+  EXPECT_REL(two.timePerInferenceByBatch[1].second, 123.01e-6);
+}
+
 std::string render(void (*writer)(const CompileReport &, llvm::raw_ostream &),
                    const CompileReport &r) {
   std::string text;
