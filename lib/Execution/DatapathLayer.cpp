@@ -104,10 +104,7 @@ CIMLayerRunner::Impl::datapath(const Tensor &xq,
   llvm::parallelFor(0, static_cast<size_t>(blocks), [&](size_t b) {
     const int64_t p0 = static_cast<int64_t>(b) * blockSize;
     const int64_t count = std::min(blockSize, vectors - p0);
-    Tensor part(DType::I32, {groups, count, depth});
-    for (int64_t g = 0; g < groups; ++g)
-      std::copy_n(xq.data<int32_t>() + (g * vectors + p0) * depth,
-                  count * depth, part.data<int32_t>() + g * count * depth);
+    Tensor part = vectorBlock(xq, p0, count);
     IdealArrayReader reader(tileOf);
     llvm::Expected<Tensor> result = body->run(part, reader);
     if (result && result->dtype() != DType::I64)

@@ -418,8 +418,7 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
                                             uint64_t noiseSeed,
                                             Instance *calibrate) const {
   const Data &d = *data;
-  const int64_t groups = d.groups, vectors = xq.dim(1), depth = d.depth,
-                columns = d.columns;
+  const int64_t groups = d.groups, vectors = xq.dim(1), columns = d.columns;
   std::vector<double> acc(static_cast<size_t>(groups * vectors * columns), 0.0);
   const PhysicalReadSetup setup{
       d.tiles,
@@ -446,10 +445,7 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
   llvm::parallelFor(0, static_cast<size_t>(blocks), [&](size_t b) {
     const int64_t begin = static_cast<int64_t>(b) * kBlock;
     const int64_t count = std::min(kBlock, vectors - begin);
-    Tensor block(DType::I32, {groups, count, depth});
-    for (int64_t g = 0; g < groups; ++g)
-      std::copy_n(xq.data<int32_t>() + (g * vectors + begin) * depth,
-                  count * depth, block.data<int32_t>() + g * count * depth);
+    Tensor block = vectorBlock(xq, begin, count);
     PhysicalArrayReader reader(setup, begin);
     llvm::Expected<Tensor> result = d.body->run(block, reader);
     // create() ran the body's checks, which depend on nothing a run

@@ -35,6 +35,12 @@ class LayerOp;
 using CIMBodyObserver = llvm::function_ref<void(
     mlir::Operation *, llvm::ArrayRef<const runtime::Tensor *> results)>;
 
+/// Vectors [begin, begin + count) of every group of `xq`, i32 [G, P, K]:
+/// the block a body run takes (executor and simulator alike run a layer's
+/// vectors in blocks, in parallel).
+runtime::Tensor vectorBlock(const runtime::Tensor &xq, int64_t begin,
+                            int64_t count);
+
 class BodyInterpreter {
 public:
   /// Checks that the body takes one argument and holds only ops with
