@@ -15,7 +15,16 @@ TARGET ?= targets/default.yaml
 CALIBRATION ?= /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 TESTSET ?= /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz,/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz:1000
 
-.PHONY: all deps configure build run check clean
+# libFuzzer harnesses (test/fuzz, docs/reliability.md): a clang build with
+# ASan + UBSan in build-fuzz; `make fuzz` runs each for FUZZ_SECONDS (0: no
+# bound) and at most FUZZ_RUNS executions (0: no bound), FUZZ_JOBS at once.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?= 0
+FUZZ_JOBS    ?= $(JOBS)
+FUZZERS      ?= onnx target program programming-bin tensor-file compile
+
+.PHONY: all deps configure build run check clean fuzz fuzz-build
 
 all: build
 
@@ -38,5 +47,17 @@ run: build
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang-19 CXX=clang++-19 cmake -G Ninja -S . -B $(FUZZ_BUILD) \
+	  -DMLIR_DIR=$(LLVM_PREFIX)/lib/cmake/mlir -DNNCC_FUZZ=ON \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+fuzz-build: deps $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) --target nncc-fuzzers -j $(JOBS)
+
+fuzz: fuzz-build
+	scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_RUNS) \
+	  $(FUZZ_JOBS) $(FUZZERS)
+
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-asan $(FUZZ_BUILD)

@@ -9,6 +9,7 @@ PACKAGES=(
   libz3-dev libyaml-cpp-dev libgtest-dev
   python3 python3-onnx python3-numpy python3-jsonschema
   chromium
+  clang-19 libclang-rt-19-dev libfuzzer-19-dev
   libonnx-testdata dataset-fashion-mnist
 )
 missing=()

@@ -23,3 +23,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # (scripts/install-deps.sh installs it); without it the test is skipped.
 if os.path.exists("/usr/bin/chromium"):
     config.available_features.add("chromium")
+
+# ASan reserves terabytes of address space: tests that bound memory with
+# `ulimit -v` cannot run under SANITIZE=1.
+if config.nncc_sanitize in ("ON", "1", "TRUE"):
+    config.available_features.add("asan")

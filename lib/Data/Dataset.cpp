@@ -5,6 +5,9 @@
 #include "nncc/Support/Errors.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
 
 #include <random>
 
@@ -65,8 +68,17 @@ llvm::Expected<Dataset> nncc::loadDataset(llvm::StringRef text,
       return makeError("'" + spec->labels +
                        "': " + std::to_string(labels->numElements()) +
                        " labels for " + std::to_string(count) + " samples");
-    for (int64_t i = 0; i < count; ++i)
-      set.labels.push_back(static_cast<int64_t>(labels->getAsDouble(i)));
+    // Class indices: a float label file must hold whole numbers that an
+    // int64_t represents (a NaN or 1e300 has no class).
+    for (int64_t i = 0; i < count; ++i) {
+      double label = labels->getAsDouble(i);
+      if (!(label >= 0 && label < 9.2e18) || label != std::floor(label))
+        return makeError(llvm::formatv("'{0}': label {1} is {2}, not a class "
+                                       "index (a whole number >= 0)",
+                                       spec->labels, i, label)
+                             .str());
+      set.labels.push_back(static_cast<int64_t>(label));
+    }
   }
   return set;
 }

@@ -12,6 +12,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
+#include <vector>
 #include <zlib.h>
 
 using namespace nncc;
@@ -97,13 +98,16 @@ llvm::Expected<Tensor> nncc::readNpyFile(llvm::StringRef path) {
       return makeError(path, "malformed shape " + *shapeText);
     shape.push_back(d);
   }
-  if (runtime::numElementsOf(shape) > (int64_t{1} << 31))
+  int64_t elements = runtime::numElementsOf(shape);
+  if (elements > (int64_t{1} << 31))
     return makeError(path, "array is too large");
-  Tensor tensor(type->dtype, shape);
-  if (data.size() != tensor.byteSize())
+  // Checked before allocating: memory follows the file, not its header.
+  size_t bytes = static_cast<size_t>(elements) * runtime::dtypeSize(type->dtype);
+  if (data.size() != bytes)
     return makeError(path, llvm::formatv("holds {0} bytes of data, its shape "
                                          "needs {1}",
-                                         data.size(), tensor.byteSize()));
+                                         data.size(), bytes));
+  Tensor tensor(type->dtype, shape);
   std::memcpy(tensor.raw(), data.data(), data.size());
   return tensor;
 }
@@ -170,11 +174,25 @@ llvm::Expected<Tensor> nncc::readIdxFile(llvm::StringRef path, int64_t limit) {
   }
   if (limit > 0 && limit < shape[0])
     shape[0] = limit;
-  if (runtime::numElementsOf(shape) > (int64_t{1} << 31))
+  int64_t elements = runtime::numElementsOf(shape);
+  if (elements > (int64_t{1} << 31))
     return makeError(path, "IDX data is too large");
+  // Read in chunks before allocating the tensor: memory follows the data the
+  // file holds, not the size its header claims (a gzip'ed file's size is not
+  // known before it is inflated).
+  const size_t needed = static_cast<size_t>(elements) * runtime::dtypeSize(dtype);
+  constexpr size_t kChunkBytes = size_t{1} << 20;
+  std::vector<char> data;
+  while (data.size() < needed) {
+    size_t chunk = std::min(kChunkBytes, needed - data.size());
+    size_t at = data.size();
+    data.resize(at + chunk);
+    if (!readExactly(data.data() + at, chunk))
+      return makeError(path, "truncated IDX data");
+  }
   Tensor tensor(dtype, shape);
-  if (!readExactly(tensor.raw(), tensor.byteSize()))
-    return makeError(path, "truncated IDX data");
+  if (needed)
+    std::memcpy(tensor.raw(), data.data(), needed);
   // IDX stores multi-byte values big-endian.
   size_t elemSize = runtime::dtypeSize(dtype);
   if (elemSize > 1) {
@@ -184,6 +202,23 @@ llvm::Expected<Tensor> nncc::readIdxFile(llvm::StringRef path, int64_t limit) {
   }
   return tensor;
 }
+
+namespace {
+
+/// The first `limit` items along dimension 0 of a tensor read whole (the
+/// formats whose readers cannot stop early); all of it if `limit` is 0.
+llvm::Expected<Tensor> keepFirstItems(llvm::Expected<Tensor> read,
+                                      int64_t limit) {
+  if (!read || limit <= 0 || read->rank() == 0 || read->dim(0) <= limit)
+    return read;
+  llvm::SmallVector<int64_t> shape(read->shape().begin(), read->shape().end());
+  shape[0] = limit;
+  Tensor kept(read->dtype(), shape);
+  std::memcpy(kept.raw(), read->raw(), kept.byteSize());
+  return kept;
+}
+
+} // namespace
 
 llvm::Expected<Tensor> nncc::readTensorFile(llvm::StringRef path,
                                             int64_t limit) {
@@ -206,7 +241,7 @@ llvm::Expected<Tensor> nncc::readTensorFile(llvm::StringRef path,
   }
   llvm::StringRef magic(head, *read);
   if (magic.starts_with("\x93NUM"))
-    return readNpyFile(path);
+    return keepFirstItems(readNpyFile(path), limit);
   const bool gzip = magic.starts_with("\x1f\x8b");
   const bool idx = magic.size() == 4 && head[0] == 0 && head[1] == 0 &&
                    llvm::is_contained({0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E},
@@ -214,7 +249,7 @@ llvm::Expected<Tensor> nncc::readTensorFile(llvm::StringRef path,
   if (gzip || idx)
     return readIdxFile(path, limit);
   if (path.ends_with(".pb"))
-    return readTensorProtoFile(path);
+    return keepFirstItems(readTensorProtoFile(path), limit);
   return makeError(path,
                    "not a tensor file (.npy, IDX or ONNX TensorProto .pb)");
 }

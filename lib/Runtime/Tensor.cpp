@@ -5,12 +5,14 @@
 // vector registers, so kernels never straddle lines at the start of a tensor.
 //
 //===----------------------------------------------------------------------===//
-
 #include "nncc/Runtime/Tensor.h"
+
+#include "llvm/Support/MathExtras.h"
 
 #include <cassert>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <new>
 
 using namespace nncc::runtime;
@@ -103,11 +105,16 @@ bool nncc::runtime::isFloatingPoint(DType type) {
 
 int64_t nncc::runtime::numElementsOf(llvm::ArrayRef<int64_t> shape) {
   int64_t n = 1;
+  bool overflow = false;
   for (int64_t d : shape) {
     assert(d >= 0 && "negative dimension");
-    n *= d;
+    if (d == 0)
+      return 0;
+    int64_t product;
+    overflow |= llvm::MulOverflow(n, d, product);
+    n = product;
   }
-  return n;
+  return overflow ? std::numeric_limits<int64_t>::max() : n;
 }
 
 Tensor::Tensor(DType type, llvm::ArrayRef<int64_t> shape)

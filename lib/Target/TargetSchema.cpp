@@ -163,7 +163,9 @@ const std::vector<FieldSpec> &schema() {
                "drop."),
       integer("array.rows_in_parallel", Opt, "", 1, 65536,
               "Rows read at once (default: all rows)."),
-      integer("array.weight_bits", Def, "8", 1, 16,
+      // Signed weights need a sign and at least one magnitude bit, as the
+      // quantizer requires (--weight-bits in [2, 16]).
+      integer("array.weight_bits", Def, "8", 2, 16,
               "Weight precision the chip is designed for; a weight spans "
               "ceil(weight_bits / bits_per_cell) cells (nncc compile "
               "--weight-bits overrides)."),

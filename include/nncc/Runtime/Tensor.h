@@ -42,7 +42,8 @@ template <> constexpr DType dtypeOf<int64_t>() { return DType::I64; }
 template <> constexpr DType dtypeOf<uint64_t>() { return DType::U64; }
 template <> constexpr DType dtypeOf<bool>() { return DType::Bool; }
 
-/// Product of the dimensions (1 for a scalar).
+/// Product of the dimensions (1 for a scalar), saturated at INT64_MAX so
+/// that a size check against a limit holds for any shape a file declares.
 int64_t numElementsOf(llvm::ArrayRef<int64_t> shape);
 
 class Tensor {

@@ -117,7 +117,7 @@ LogicalResult LayerOp::verify() {
                          "[1, 16]");
   }
   if (auto density = getInputBitDensity()) {
-    if (static_cast<int64_t>(density->size()) != *getInputBits())
+    if (density->size() != *getInputBits())
       return emitOpError("input_bit_density needs one entry per input bit");
     for (double p : *density)
       if (!(p >= 0 && p <= 1))

@@ -1,0 +1,5 @@
+
+
+// expected-error @+1 {{g_max must exceed g_min}}
+module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 2, adc_bits = 8, columns_per_adc = 1, input_bits = 8, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-5 : f64, g_max = 1.0e-5 : f64, cores = 1, arrays_per_core = 1>} {}
+
