@@ -7,10 +7,10 @@
 #include "nncc/Schedule/ProgrammingBinary.h"
 #include "nncc/Schedule/ProgrammingSchedule.h"
 #include "nncc/Support/Errors.h"
+#include "nncc/Support/ProgramFile.h"
 #include "nncc/Target/TargetLoader.h"
 
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -33,7 +33,7 @@ driver::checkCompileOutputs(llvm::StringRef directory,
   // #cim.target it carries; a failure is reported through the context.
   std::string programPath = file("mapped.mlir");
   mlir::OwningOpRef<mlir::ModuleOp> program =
-      mlir::parseSourceFile<mlir::ModuleOp>(programPath, &context);
+      parseProgramFile(programPath, context);
   if (!program)
     return llvm::make_error<ReportedError>();
   // The program was verified against the chip it carries; it must be the

@@ -10,13 +10,12 @@
 #include "FuzzerSupport.h"
 
 #include "nncc/Execution/Executor.h"
+#include "nncc/Support/ProgramFile.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/SourceMgr.h"
 
 using namespace nncc;
 
@@ -52,14 +51,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   });
   // As the tools read a file: a null-terminated buffer (MLIR's lexer
   // relies on the terminator), text or bytecode told apart by the magic.
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(
+  mlir::OwningOpRef<mlir::ModuleOp> module = parseProgram(
       llvm::MemoryBuffer::getMemBufferCopy(fuzz::bytesOf(data, size),
                                            "fuzz.mlir"),
-      llvm::SMLoc());
-  mlir::ParserConfig config(&context);
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, config);
+      context);
   if (!module) {
     if (errors == 0)
       fuzz::contractBroken("a program was refused without an error");

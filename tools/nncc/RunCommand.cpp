@@ -6,8 +6,8 @@
 #include "nncc/Execution/CIMLayerExecution.h"
 #include "nncc/Execution/Executor.h"
 #include "nncc/Simulation/Simulator.h"
+#include "nncc/Support/ProgramFile.h"
 
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -104,7 +104,7 @@ int nncc::tool::runRun(mlir::MLIRContext &context) {
     return fail(imagesPath, "--images needs --labels");
   // An ONNX file, or an MLIR file nncc wrote (e.g. a compiled mapped.mlir).
   auto module = StringRef(modelPath).ends_with(".mlir")
-                    ? mlir::parseSourceFile<mlir::ModuleOp>(modelPath, &context)
+                    ? parseProgramFile(modelPath, context)
                     : importModel(context, classifying ? 100 : 0);
   if (!module)
     return 1;

@@ -4,9 +4,9 @@
 #include "nncc/Driver/Compile.h"
 #include "nncc/Simulation/Simulator.h"
 #include "nncc/Support/Errors.h"
+#include "nncc/Support/ProgramFile.h"
 #include "nncc/Target/TargetLoader.h"
 
-#include "mlir/Parser/Parser.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -101,7 +101,7 @@ int nncc::tool::runSimulate(mlir::MLIRContext &context) {
   Expected<target::TargetChip> chip = target::loadTargetFile(chipFile);
   if (!chip)
     return failTarget(chip.takeError());
-  auto module = mlir::parseSourceFile<mlir::ModuleOp>(mapped, &context);
+  auto module = parseProgramFile(mapped, context);
   if (!module)
     return 1;
   Expected<SimulationReport> report =

@@ -1,0 +1,46 @@
+//===- ProgramFile.h - Reading compiled programs -----------------*- C++ -*-===//
+//
+// Every nncc tool that reads a compiled program (mapped.mlir: nncc run,
+// simulate, check, nncc-opt) reads it through here, because MLIR 19's
+// bytecode reader trusts the file (each found by the program fuzzer, issue
+// #13): a resource entry's kind byte indexes a name table unchecked (a
+// corrupt byte made it allocate exabytes and abort); an attribute entry that
+// refers to itself recursed until the stack overflowed; some damaged
+// attribute encodings fail without a diagnostic.  So bytecode gets a check
+// of its framing (magic, version, producer, section headers and lengths, the
+// resource table) first, the reader a bound on its recursion, and a silent
+// failure an error: one error line instead of a crash.  Everything MLIR 19's
+// writer produces passes.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_SUPPORT_PROGRAMFILE_H
+#define NNCC_SUPPORT_PROGRAMFILE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <memory>
+
+namespace nncc {
+
+/// Checks the framing of MLIR bytecode in `buffer` (success for text).
+/// Errors read "malformed MLIR bytecode: <what> at byte <offset>".
+llvm::Error checkBytecodeStructure(llvm::StringRef buffer);
+
+/// Parses the program in `buffer` (text or bytecode) into `context`,
+/// verifying it; null after at least one error diagnostic (located in the
+/// buffer's identifier), also where MLIR's reader itself gives none.
+mlir::OwningOpRef<mlir::ModuleOp>
+parseProgram(std::unique_ptr<llvm::MemoryBuffer> buffer,
+             mlir::MLIRContext &context);
+
+/// Same, for the file at `path`.
+mlir::OwningOpRef<mlir::ModuleOp> parseProgramFile(llvm::StringRef path,
+                                                   mlir::MLIRContext &context);
+
+} // namespace nncc
+
+#endif // NNCC_SUPPORT_PROGRAMFILE_H

@@ -1,0 +1,259 @@
+//===- ProgramFile.cpp - Reading compiled programs, text or bytecode ------===//
+//
+// The bytecode framing follows MLIR's docs/BytecodeFormat.md (version 6,
+// MLIR 19): "ML\xefR", a version VarInt, a null-terminated producer string,
+// then sections, each a byte (id in the low 7 bits, bit 7: an alignment
+// follows), a length VarInt, the alignment VarInt and padding bytes 0xCB up
+// to that alignment, then the section's bytes.
+//
+//===----------------------------------------------------------------------===//
+#include "nncc/Support/ProgramFile.h"
+
+#include "mlir/Bytecode/BytecodeImplementation.h"
+#include "mlir/Bytecode/BytecodeReaderConfig.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <cstdint>
+#include <optional>
+
+using namespace nncc;
+
+namespace {
+
+constexpr llvm::StringLiteral kBytecodeMagic("ML\xefR");
+/// Section ids of MLIR 19 (mlir/Bytecode/Encoding.h): string, dialect,
+/// attribute/type, their offsets, IR, resource, resource offsets, dialect
+/// versions, properties.
+constexpr unsigned kNumSections = 9;
+constexpr unsigned kResourceSection = 5, kResourceOffsetSection = 6;
+/// AsmResourceEntryKind: blob, bool, string.
+constexpr unsigned kNumResourceKinds = 3;
+constexpr uint8_t kAlignmentByte = 0xCB;
+
+/// A cursor over bytes, reporting the first problem with its offset.
+class ByteReader {
+public:
+  ByteReader(llvm::StringRef bytes, const char *fileStart)
+      : bytes(bytes), fileStart(fileStart) {}
+
+  bool atEnd() const { return at >= bytes.size(); }
+  size_t offset() const { return bytes.data() + at - fileStart; }
+  const char *pointer() const { return bytes.data() + at; }
+
+  std::optional<uint8_t> byte() {
+    if (atEnd())
+      return std::nullopt;
+    return static_cast<uint8_t>(bytes[at++]);
+  }
+
+  /// A PrefixVarInt: the trailing zero bits of the first byte count the
+  /// bytes that follow (a zero first byte: eight, holding the whole value).
+  std::optional<uint64_t> varInt() {
+    std::optional<uint8_t> first = byte();
+    if (!first)
+      return std::nullopt;
+    unsigned extra = *first == 0 ? 8 : llvm::countr_zero(*first);
+    if (bytes.size() - at < extra)
+      return std::nullopt;
+    uint64_t value = 0;
+    for (unsigned i = 0; i < extra; ++i)
+      value |= uint64_t(static_cast<uint8_t>(bytes[at + i])) << (8 * i);
+    at += extra;
+    if (*first == 0)
+      return value;
+    return (value << (7 - extra)) | (uint64_t(*first) >> (extra + 1));
+  }
+
+  bool skip(uint64_t count) {
+    if (count > bytes.size() - at)
+      return false;
+    at += count;
+    return true;
+  }
+
+  llvm::StringRef take(uint64_t count) {
+    llvm::StringRef taken = bytes.substr(at, count);
+    at += taken.size();
+    return taken;
+  }
+
+private:
+  llvm::StringRef bytes;
+  const char *fileStart;
+  size_t at = 0;
+};
+
+llvm::Error malformed(const llvm::Twine &what, size_t offset) {
+  return llvm::createStringError("malformed MLIR bytecode: " + what +
+                                 " at byte " + llvm::Twine(offset));
+}
+
+/// The resource offset section: a count of external resource groups, then
+/// groups (key, entry count, entries of key, size and kind) to its end.  The
+/// entries' sizes must fit in the resource section.
+llvm::Error checkResourceOffsets(llvm::StringRef section, const char *file,
+                                 uint64_t resourceBytes) {
+  ByteReader reader(section, file);
+  if (!reader.varInt())
+    return malformed("truncated resource group count", reader.offset());
+  uint64_t total = 0;
+  while (!reader.atEnd()) {
+    std::optional<uint64_t> key = reader.varInt();
+    std::optional<uint64_t> entries = key ? reader.varInt() : std::nullopt;
+    if (!entries)
+      return malformed("truncated resource group", reader.offset());
+    for (uint64_t i = 0; i < *entries; ++i) {
+      size_t entryOffset = reader.offset();
+      std::optional<uint64_t> entryKey = reader.varInt();
+      std::optional<uint64_t> size =
+          entryKey ? reader.varInt() : std::nullopt;
+      std::optional<uint8_t> kind = size ? reader.byte() : std::nullopt;
+      if (!kind)
+        return malformed("truncated resource entry", entryOffset);
+      if (*kind >= kNumResourceKinds)
+        return malformed("unknown resource kind " + llvm::Twine(unsigned(*kind)),
+                         reader.offset() - 1);
+      if (*size > resourceBytes - total)
+        return malformed("resource entry larger than the resource section",
+                         entryOffset);
+      total += *size;
+    }
+  }
+  return llvm::Error::success();
+}
+
+/// Stack the bytecode reader may use below the parse's entry before an
+/// attribute or type is refused: legitimate nesting (a few levels, a few
+/// hundred bytes each) stays far below it, and it is far from the 8 MiB a
+/// thread has.
+constexpr intptr_t kReaderStackBytes = intptr_t{1} << 20;
+
+/// MLIR 19's bytecode reader resolves an attribute or type entry by reading
+/// the entries it refers to, recursively and with no check for a cycle: an
+/// entry that refers to itself overflowed the stack (found by the program
+/// fuzzer).  The reader calls these hooks before each custom-encoded entry;
+/// they refuse one read too deep below the parse's start.
+void guardReaderRecursion(mlir::ParserConfig &config) {
+  auto *base = static_cast<const char *>(__builtin_frame_address(0));
+  auto guard = [base](mlir::DialectBytecodeReader &reader, llvm::StringRef,
+                      auto &entry) -> mlir::LogicalResult {
+    auto *here = static_cast<const char *>(__builtin_frame_address(0));
+    if (base - here > kReaderStackBytes)
+      return reader.emitError()
+             << "attributes or types nested too deeply (a cyclic reference?)";
+    (void)entry; // left null: the entry's dialect reads it
+    return mlir::success();
+  };
+  mlir::BytecodeReaderConfig &bytecode = config.getBytecodeReaderConfig();
+  bytecode.attachAttributeCallback(
+      [guard](mlir::DialectBytecodeReader &reader, llvm::StringRef dialect,
+              mlir::Attribute &entry) { return guard(reader, dialect, entry); });
+  bytecode.attachTypeCallback(
+      [guard](mlir::DialectBytecodeReader &reader, llvm::StringRef dialect,
+              mlir::Type &entry) { return guard(reader, dialect, entry); });
+}
+
+} // namespace
+
+llvm::Error nncc::checkBytecodeStructure(llvm::StringRef buffer) {
+  if (!buffer.starts_with(kBytecodeMagic))
+    return llvm::Error::success();
+  ByteReader reader(buffer.drop_front(kBytecodeMagic.size()), buffer.data());
+  if (!reader.varInt())
+    return malformed("truncated version", reader.offset());
+  size_t producerOffset = reader.offset();
+  while (true) {
+    std::optional<uint8_t> c = reader.byte();
+    if (!c)
+      return malformed("unterminated producer string", producerOffset);
+    if (*c == 0)
+      break;
+  }
+  std::optional<llvm::StringRef> sections[kNumSections];
+  while (!reader.atEnd()) {
+    size_t headerOffset = reader.offset();
+    uint8_t header = *reader.byte();
+    unsigned id = header & 0x7f;
+    if (id >= kNumSections)
+      return malformed("unknown section id " + llvm::Twine(id), headerOffset);
+    if (sections[id])
+      return malformed("repeated section " + llvm::Twine(id), headerOffset);
+    std::optional<uint64_t> length = reader.varInt();
+    if (!length)
+      return malformed("truncated section header", headerOffset);
+    if (header & 0x80) {
+      std::optional<uint64_t> alignment = reader.varInt();
+      if (!alignment || !llvm::isPowerOf2_64(*alignment) ||
+          *alignment > (uint64_t{1} << 32))
+        return malformed("bad section alignment", headerOffset);
+      // Padding up to the alignment of the data's address, as the reader
+      // computes it.
+      while (reinterpret_cast<uintptr_t>(reader.pointer()) % *alignment) {
+        std::optional<uint8_t> pad = reader.byte();
+        if (!pad || *pad != kAlignmentByte)
+          return malformed("bad section padding", reader.offset());
+      }
+    }
+    size_t dataOffset = reader.offset();
+    llvm::StringRef data = reader.take(*length);
+    if (data.size() != *length)
+      return malformed("section " + llvm::Twine(id) + " of " +
+                           llvm::Twine(*length) + " bytes runs past the end",
+                       dataOffset);
+    sections[id] = data;
+  }
+  if (sections[kResourceOffsetSection])
+    return checkResourceOffsets(*sections[kResourceOffsetSection],
+                                buffer.data(),
+                                sections[kResourceSection]
+                                    ? sections[kResourceSection]->size()
+                                    : 0);
+  return llvm::Error::success();
+}
+
+mlir::OwningOpRef<mlir::ModuleOp>
+nncc::parseProgram(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                   mlir::MLIRContext &context) {
+  if (llvm::Error error = checkBytecodeStructure(buffer->getBuffer())) {
+    mlir::emitError(mlir::FileLineColLoc::get(
+                        &context, buffer->getBufferIdentifier(), 0, 0))
+        << llvm::toString(std::move(error));
+    return nullptr;
+  }
+  // MLIR 19's bytecode reader fails on some damaged attribute encodings
+  // without a diagnostic (found by the program fuzzer): the caller must
+  // still get an error to print.
+  bool reported = false;
+  mlir::ScopedDiagnosticHandler noteErrors(&context, [&](mlir::Diagnostic &d) {
+    reported |= d.getSeverity() == mlir::DiagnosticSeverity::Error;
+    return mlir::failure(); // passed on to the caller's handler
+  });
+  std::string name = buffer->getBufferIdentifier().str();
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  mlir::ParserConfig config(&context);
+  guardReaderRecursion(config);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, config);
+  if (!module && !reported)
+    mlir::emitError(mlir::FileLineColLoc::get(&context, name, 0, 0))
+        << "cannot read the program: MLIR's reader refused it without a "
+           "reason (a damaged file?)";
+  return module;
+}
+
+mlir::OwningOpRef<mlir::ModuleOp>
+nncc::parseProgramFile(llvm::StringRef path, mlir::MLIRContext &context) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFileOrSTDIN(path);
+  if (!buffer) {
+    mlir::emitError(mlir::FileLineColLoc::get(&context, path, 0, 0))
+        << "cannot read file: " << buffer.getError().message();
+    return nullptr;
+  }
+  return parseProgram(std::move(*buffer), context);
+}
