@@ -54,7 +54,7 @@ run_one() {
   if [ "$status" -ne 0 ]; then
     local artifact
     artifact=$(sed -n 's/.*Test unit written to \(.*\)/\1/p' "$log" | tail -1)
-    echo "$name: FAILED after ${execs:-?} executions: $(grep -m1 -E 'ERROR|contract broken|Timeout|out-of-memory' "$log" || echo "exit $status")"
+    echo "$name: FAILED after ${execs:-?} executions: $(grep -m1 -E 'ERROR|runtime error|contract broken|Timeout|out-of-memory' "$log" || echo "exit $status")"
     echo "$name: reproducer ${artifact:-(none)}; log $log; commit it under test/fuzz/crashes/$name/ once fixed"
     return 1
   fi

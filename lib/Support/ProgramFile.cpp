@@ -10,15 +10,21 @@
 #include "nncc/Support/ProgramFile.h"
 
 #include "mlir/Bytecode/BytecodeImplementation.h"
+#include "mlir/Bytecode/BytecodeReader.h"
 #include "mlir/Bytecode/BytecodeReaderConfig.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
+#include <string>
+#include <utility>
 
 using namespace nncc;
 
@@ -29,7 +35,9 @@ constexpr llvm::StringLiteral kBytecodeMagic("ML\xefR");
 /// attribute/type, their offsets, IR, resource, resource offsets, dialect
 /// versions, properties.
 constexpr unsigned kNumSections = 9;
-constexpr unsigned kResourceSection = 5, kResourceOffsetSection = 6;
+constexpr unsigned kStringSection = 0, kDialectSection = 1,
+                   kAttrTypeOffsetSection = 3, kResourceSection = 5,
+                   kResourceOffsetSection = 6, kPropertiesSection = 8;
 /// AsmResourceEntryKind: blob, bool, string.
 constexpr unsigned kNumResourceKinds = 3;
 constexpr uint8_t kAlignmentByte = 0xCB;
@@ -98,14 +106,15 @@ llvm::Error malformed(const llvm::Twine &what, size_t offset) {
 llvm::Error checkResourceOffsets(llvm::StringRef section, const char *file,
                                  uint64_t resourceBytes) {
   ByteReader reader(section, file);
-  if (!reader.varInt())
-    return malformed("truncated resource group count", reader.offset());
+  std::optional<uint64_t> groups = reader.varInt();
+  if (!groups || *groups > section.size())
+    return malformed("bad resource group count", reader.offset());
   uint64_t total = 0;
   while (!reader.atEnd()) {
     std::optional<uint64_t> key = reader.varInt();
     std::optional<uint64_t> entries = key ? reader.varInt() : std::nullopt;
-    if (!entries)
-      return malformed("truncated resource group", reader.offset());
+    if (!entries || *entries > section.size())
+      return malformed("bad resource group", reader.offset());
     for (uint64_t i = 0; i < *entries; ++i) {
       size_t entryOffset = reader.offset();
       std::optional<uint64_t> entryKey = reader.varInt();
@@ -157,6 +166,33 @@ void guardReaderRecursion(mlir::ParserConfig &config) {
               mlir::Type &entry) { return guard(reader, dialect, entry); });
 }
 
+/// Runs MLIR's bytecode reader, containing what remains of its trust in the
+/// file: sizes read from it reach vector growth and allocation unchecked
+/// (an operation's region count of 10^17 ended in "LLVM ERROR: SmallVector
+/// unable to grow", found by the program fuzzer).  An abort or a fault
+/// inside the reader is recovered from, as clang contains its crashes, and
+/// its reason returned (nothing if the reader finished); what the reader
+/// built so far is abandoned (leaked), not destroyed half-made.
+std::optional<std::string> readerSurvives(llvm::function_ref<void()> read) {
+  static std::string reason; // the handlers take no state that outlives them
+  reason = "it crashed";
+  auto keepReason = [](void *, const char *message, bool) {
+    reason = message;
+  };
+  llvm::ScopedFatalErrorHandler fatalErrors(keepReason);
+  llvm::install_bad_alloc_error_handler([](void *, const char *message, bool) {
+    reason = message;
+    std::abort(); // a bad-alloc handler must not return; recovery catches it
+  });
+  llvm::CrashRecoveryContext::Enable();
+  llvm::CrashRecoveryContext recovery;
+  bool survived = recovery.RunSafely(read);
+  llvm::remove_bad_alloc_error_handler();
+  if (survived)
+    return std::nullopt;
+  return reason;
+}
+
 } // namespace
 
 llvm::Error nncc::checkBytecodeStructure(llvm::StringRef buffer) {
@@ -206,6 +242,25 @@ llvm::Error nncc::checkBytecodeStructure(llvm::StringRef buffer) {
                        dataOffset);
     sections[id] = data;
   }
+  // Tables open with their entry counts, which the reader sizes vectors by
+  // before reading an entry (a count of 10^18 aborted it: "SmallVector
+  // unable to grow").  Every entry takes at least a byte.
+  for (auto [id, counts] : {std::pair{kStringSection, 1},
+                            std::pair{kDialectSection, 1},
+                            std::pair{kAttrTypeOffsetSection, 2},
+                            std::pair{kPropertiesSection, 1}}) {
+    if (!sections[id])
+      continue;
+    ByteReader table(*sections[id], buffer.data());
+    for (int i = 0; i < counts; ++i) {
+      size_t countOffset = table.offset();
+      std::optional<uint64_t> count = table.varInt();
+      if (!count || *count > sections[id]->size())
+        return malformed("section " + llvm::Twine(id) + " counts more "
+                         "entries than it has bytes",
+                         countOffset);
+    }
+  }
   if (sections[kResourceOffsetSection])
     return checkResourceOffsets(*sections[kResourceOffsetSection],
                                 buffer.data(),
@@ -237,8 +292,19 @@ nncc::parseProgram(std::unique_ptr<llvm::MemoryBuffer> buffer,
   sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   mlir::ParserConfig config(&context);
   guardReaderRecursion(config);
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, config);
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  auto parse = [&] {
+    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, config);
+  };
+  if (!mlir::isBytecode(*sourceMgr.getMemoryBuffer(1))) {
+    parse();
+  } else if (std::optional<std::string> failure = readerSurvives(parse)) {
+    // LLVM's reason is part of the one error line, not a line of its own.
+    mlir::emitError(mlir::FileLineColLoc::get(&context, name, 0, 0))
+        << "cannot read the program: MLIR's bytecode reader failed on it ("
+        << *failure << "; a damaged file?)";
+    return nullptr;
+  }
   if (!module && !reported)
     mlir::emitError(mlir::FileLineColLoc::get(&context, name, 0, 0))
         << "cannot read the program: MLIR's reader refused it without a "

@@ -34,6 +34,10 @@ std::string writeScratchFile(llvm::StringRef bytes, llvm::StringRef suffix);
 /// Reports a broken contract on stderr and aborts.
 [[noreturn]] void contractBroken(const llvm::Twine &what);
 
+/// While on, allocations on this thread are not reported as leaks (a no-op
+/// without LeakSanitizer).
+void ignoreLeaks(bool on);
+
 /// The dialects of a compiled program, as nncc-opt registers them.
 mlir::DialectRegistry programDialects();
 

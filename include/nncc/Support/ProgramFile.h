@@ -1,4 +1,4 @@
-//===- ProgramFile.h - Reading compiled programs -----------------*- C++ -*-===//
+//===- ProgramFile.h - Reading compiled programs ----------------*- C++ -*-===//
 //
 // Every nncc tool that reads a compiled program (mapped.mlir: nncc run,
 // simulate, check, nncc-opt) reads it through here, because MLIR 19's

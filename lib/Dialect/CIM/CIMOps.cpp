@@ -22,6 +22,9 @@ using namespace nncc::cim;
 
 namespace {
 
+/// Largest |offset| of an offset-scheme column: a 16-bit weight's zero point.
+constexpr int64_t kMaxWeightOffset = int64_t{1} << 16;
+
 int64_t product(ArrayRef<int64_t> v) {
   return std::accumulate(v.begin(), v.end(), int64_t{1}, std::multiplies<>());
 }
@@ -358,6 +361,13 @@ LogicalResult CombineOp::verify() {
   if (hasReference &&
       static_cast<int64_t>(getOffsets()->size()) != mags.getDimSize(1))
     return emitOpError("one offset per weight column");
+  // An offset is a weight's zero point, at most 16 bits (weight_bits <= 16):
+  // the bound keeps offset x reference (an input sum) inside int64.
+  if (hasReference && llvm::any_of(*getOffsets(), [](int64_t offset) {
+        return offset < -kMaxWeightOffset || offset > kMaxWeightOffset;
+      }))
+    return emitOpError() << "offsets must lie in [-" << kMaxWeightOffset
+                         << ", " << kMaxWeightOffset << "]";
   int64_t pol = getScheme() == SignedScheme::DifferentialColumns ? 2 : 1;
   if (mags.getDimSize(2) != pol)
     return emitOpError() << "expected " << pol << " polarities";
