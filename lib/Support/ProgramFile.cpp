@@ -15,16 +15,21 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/Twine.h"
-#include "llvm/Support/CrashRecoveryContext.h"
-#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace nncc;
 
@@ -166,31 +171,77 @@ void guardReaderRecursion(mlir::ParserConfig &config) {
               mlir::Type &entry) { return guard(reader, dialect, entry); });
 }
 
-/// Runs MLIR's bytecode reader, containing what remains of its trust in the
-/// file: sizes read from it reach vector growth and allocation unchecked
-/// (an operation's region count of 10^17 ended in "LLVM ERROR: SmallVector
-/// unable to grow", found by the program fuzzer).  An abort or a fault
-/// inside the reader is recovered from, as clang contains its crashes, and
-/// its reason returned (nothing if the reader finished); what the reader
-/// built so far is abandoned (leaked), not destroyed half-made.
-std::optional<std::string> readerSurvives(llvm::function_ref<void()> read) {
-  static std::string reason; // the handlers take no state that outlives them
-  reason = "it crashed";
-  auto keepReason = [](void *, const char *message, bool) {
-    reason = message;
-  };
-  llvm::ScopedFatalErrorHandler fatalErrors(keepReason);
-  llvm::install_bad_alloc_error_handler([](void *, const char *message, bool) {
-    reason = message;
-    std::abort(); // a bad-alloc handler must not return; recovery catches it
-  });
-  llvm::CrashRecoveryContext::Enable();
-  llvm::CrashRecoveryContext recovery;
-  bool survived = recovery.RunSafely(read);
-  llvm::remove_bad_alloc_error_handler();
-  if (survived)
+mlir::OwningOpRef<mlir::ModuleOp> parseGuarded(const llvm::SourceMgr &sourceMgr,
+                                               mlir::MLIRContext &context,
+                                               bool verify = true) {
+  mlir::ParserConfig config(&context, verify);
+  guardReaderRecursion(config);
+  return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, config);
+}
+
+/// Runs MLIR's bytecode reader once in a child process before the real
+/// read.  The reader trusts sizes and indices in the file beyond what
+/// checkBytecodeStructure can see: an operation's region count of 10^17
+/// ended in "LLVM ERROR: SmallVector unable to grow", and other damaged
+/// files corrupted the heap (found by the program fuzzer).  A reader that
+/// aborts or corrupts memory does so in the child; the caller's process
+/// reads only a file the child read to the end.  The child only parses
+/// (nncc's verifier runs in the caller, where a crash stays a crash).
+/// Returns why the child failed: LLVM's message, or the signal.
+std::optional<std::string> probeBytecode(const llvm::SourceMgr &sourceMgr,
+                                         mlir::MLIRContext &like) {
+  int messages[2];
+  if (::pipe(messages) != 0)
+    return std::nullopt; // no probe: read as MLIR would
+  llvm::outs().flush();
+  llvm::errs().flush();
+  pid_t child = ::fork();
+  if (child < 0) {
+    ::close(messages[0]);
+    ::close(messages[1]);
     return std::nullopt;
-  return reason;
+  }
+  if (child == 0) {
+    // LLVM's fatal-error message goes to the parent, which folds it into
+    // its one error line.
+    ::dup2(messages[1], STDERR_FILENO);
+    ::close(messages[0]);
+    // A fault kills the child plainly, not through the handlers the caller
+    // installed for itself (stack dumps, a fuzzer's crash report).
+    for (int signal : {SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP})
+      std::signal(signal, SIG_DFL);
+    mlir::MLIRContext scratch(like.getDialectRegistry(),
+                              mlir::MLIRContext::Threading::DISABLED);
+    scratch.allowUnregisteredDialects(like.allowsUnregisteredDialects());
+    mlir::ScopedDiagnosticHandler quiet(
+        &scratch, [](mlir::Diagnostic &) { return mlir::success(); });
+    parseGuarded(sourceMgr, scratch, /*verify=*/false);
+    ::_exit(0); // neither destructors nor leak checks: the read finished
+  }
+  ::close(messages[1]);
+  std::string output;
+  char chunk[4096];
+  for (ssize_t n; (n = ::read(messages[0], chunk, sizeof chunk)) != 0;) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      break;
+    if (output.size() < 65536)
+      output.append(chunk, n);
+  }
+  ::close(messages[0]);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    return std::nullopt;
+  llvm::StringRef reason = llvm::StringRef(output).trim();
+  size_t llvmError = reason.find("LLVM ERROR: ");
+  if (llvmError != llvm::StringRef::npos)
+    return reason.substr(llvmError + 12).split('\n').first.trim().str();
+  if (WIFSIGNALED(status))
+    return "it crashed with signal " + std::to_string(WTERMSIG(status));
+  return "it stopped with status " + std::to_string(WEXITSTATUS(status));
 }
 
 } // namespace
@@ -290,21 +341,15 @@ nncc::parseProgram(std::unique_ptr<llvm::MemoryBuffer> buffer,
   std::string name = buffer->getBufferIdentifier().str();
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
-  mlir::ParserConfig config(&context);
-  guardReaderRecursion(config);
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-  auto parse = [&] {
-    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, config);
-  };
-  if (!mlir::isBytecode(*sourceMgr.getMemoryBuffer(1))) {
-    parse();
-  } else if (std::optional<std::string> failure = readerSurvives(parse)) {
-    // LLVM's reason is part of the one error line, not a line of its own.
-    mlir::emitError(mlir::FileLineColLoc::get(&context, name, 0, 0))
-        << "cannot read the program: MLIR's bytecode reader failed on it ("
-        << *failure << "; a damaged file?)";
-    return nullptr;
-  }
+  if (mlir::isBytecode(*sourceMgr.getMemoryBuffer(1)))
+    if (std::optional<std::string> failure = probeBytecode(sourceMgr, context)) {
+      // LLVM's reason is part of the one error line, not a line of its own.
+      mlir::emitError(mlir::FileLineColLoc::get(&context, name, 0, 0))
+          << "cannot read the program: MLIR's bytecode reader failed on it ("
+          << *failure << "; a damaged file?)";
+      return nullptr;
+    }
+  mlir::OwningOpRef<mlir::ModuleOp> module = parseGuarded(sourceMgr, context);
   if (!module && !reported)
     mlir::emitError(mlir::FileLineColLoc::get(&context, name, 0, 0))
         << "cannot read the program: MLIR's reader refused it without a "
