@@ -14,7 +14,6 @@
 
 #include <cmath>
 #include <limits>
-#include <numeric>
 
 using namespace mlir;
 using namespace nncc;
@@ -23,9 +22,9 @@ using runtime::Tensor;
 
 namespace {
 
+/// Saturated, as sizes read from a program may be absurd.
 int64_t product(ArrayRef<int64_t> values) {
-  return std::accumulate(values.begin(), values.end(), int64_t{1},
-                         std::multiplies<>());
+  return runtime::numElementsOf(values);
 }
 
 /// An integer ElementsAttr as int64 values.

@@ -12,6 +12,7 @@
 #include "mlir/Bytecode/BytecodeImplementation.h"
 #include "mlir/Bytecode/BytecodeReader.h"
 #include "mlir/Bytecode/BytecodeReaderConfig.h"
+#include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/Twine.h"
@@ -19,6 +20,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -179,69 +181,120 @@ mlir::OwningOpRef<mlir::ModuleOp> parseGuarded(const llvm::SourceMgr &sourceMgr,
   return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, config);
 }
 
-/// Runs MLIR's bytecode reader once in a child process before the real
-/// read.  The reader trusts sizes and indices in the file beyond what
-/// checkBytecodeStructure can see: an operation's region count of 10^17
-/// ended in "LLVM ERROR: SmallVector unable to grow", and other damaged
-/// files corrupted the heap (found by the program fuzzer).  A reader that
-/// aborts or corrupts memory does so in the child; the caller's process
-/// reads only a file the child read to the end.  The child only parses
-/// (nncc's verifier runs in the caller, where a crash stays a crash).
-/// Returns why the child failed: LLVM's message, or the signal.
-std::optional<std::string> probeBytecode(const llvm::SourceMgr &sourceMgr,
-                                         mlir::MLIRContext &like) {
-  int messages[2];
-  if (::pipe(messages) != 0)
-    return std::nullopt; // no probe: read as MLIR would
+/// Reads all of `fd` (up to `limit` bytes kept) and closes it.
+std::string readAll(int fd, size_t limit) {
+  std::string bytes;
+  char chunk[65536];
+  for (ssize_t n; (n = ::read(fd, chunk, sizeof chunk)) != 0;) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      break;
+    if (bytes.size() < limit)
+      bytes.append(chunk, std::min<size_t>(n, limit - bytes.size()));
+  }
+  ::close(fd);
+  return bytes;
+}
+
+constexpr llvm::StringLiteral kDiagnosticPrefix = "nncc-reader-error: ";
+constexpr int kRefusedSilently = 3;
+
+/// Runs MLIR's bytecode reader on the file in a child process, which writes
+/// the program back with MLIR's bytecode writer; the caller then reads only
+/// that rewritten bytecode.  MLIR 19's reader trusts sizes and indices of
+/// the file beyond what checkBytecodeStructure sees: an operation's region
+/// count of 10^17 ended in "LLVM ERROR: SmallVector unable to grow", and
+/// damaged resource encodings freed memory the reader did not own (both
+/// found by the program fuzzer).  Such a reader aborts or corrupts memory
+/// in the child; what the caller reads was written by MLIR's writer.  The
+/// child does not verify: nncc's verifier runs in the caller, where a crash
+/// stays a crash.  Returns the rewritten bytecode, or why the file was
+/// refused (the reader's first error, LLVM's message or the signal).
+llvm::Expected<std::string> rewriteInChild(const llvm::SourceMgr &sourceMgr,
+                                           mlir::MLIRContext &like) {
+  int data[2], messages[2];
+  if (::pipe(data) != 0)
+    return llvm::createStringError("cannot create a pipe");
+  if (::pipe(messages) != 0) {
+    ::close(data[0]);
+    ::close(data[1]);
+    return llvm::createStringError("cannot create a pipe");
+  }
   llvm::outs().flush();
   llvm::errs().flush();
   pid_t child = ::fork();
   if (child < 0) {
-    ::close(messages[0]);
-    ::close(messages[1]);
-    return std::nullopt;
+    for (int fd : {data[0], data[1], messages[0], messages[1]})
+      ::close(fd);
+    return llvm::createStringError("cannot start a process");
   }
   if (child == 0) {
-    // LLVM's fatal-error message goes to the parent, which folds it into
-    // its one error line.
-    ::dup2(messages[1], STDERR_FILENO);
+    ::close(data[0]);
     ::close(messages[0]);
-    // A fault kills the child plainly, not through the handlers the caller
-    // installed for itself (stack dumps, a fuzzer's crash report).
+    // LLVM's fatal-error message goes to the parent, which folds it into
+    // its one error line; a fault kills the child plainly, not through the
+    // handlers the caller installed for itself (stack dumps, a fuzzer's
+    // crash report).
+    ::dup2(messages[1], STDERR_FILENO);
     for (int signal : {SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP})
       std::signal(signal, SIG_DFL);
     mlir::MLIRContext scratch(like.getDialectRegistry(),
                               mlir::MLIRContext::Threading::DISABLED);
     scratch.allowUnregisteredDialects(like.allowsUnregisteredDialects());
-    mlir::ScopedDiagnosticHandler quiet(
-        &scratch, [](mlir::Diagnostic &) { return mlir::success(); });
-    parseGuarded(sourceMgr, scratch, /*verify=*/false);
-    ::_exit(0); // neither destructors nor leak checks: the read finished
+    std::string firstError;
+    mlir::ScopedDiagnosticHandler keep(&scratch, [&](mlir::Diagnostic &d) {
+      if (d.getSeverity() == mlir::DiagnosticSeverity::Error &&
+          firstError.empty())
+        firstError = d.str();
+      return mlir::success();
+    });
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        parseGuarded(sourceMgr, scratch, /*verify=*/false);
+    if (!module) {
+      if (firstError.empty())
+        ::_exit(kRefusedSilently);
+      llvm::errs() << kDiagnosticPrefix << firstError << "\n";
+      llvm::errs().flush();
+      ::_exit(1);
+    }
+    {
+      llvm::raw_fd_ostream os(data[1], /*shouldClose=*/true);
+      if (mlir::failed(mlir::writeBytecodeToFile(*module, os)))
+        ::_exit(1);
+    }
+    ::_exit(0); // no exit handlers or leak checks of the caller's process
   }
+  ::close(data[1]);
   ::close(messages[1]);
-  std::string output;
-  char chunk[4096];
-  for (ssize_t n; (n = ::read(messages[0], chunk, sizeof chunk)) != 0;) {
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      break;
-    if (output.size() < 65536)
-      output.append(chunk, n);
-  }
-  ::close(messages[0]);
+  std::string rewritten = readAll(data[0], SIZE_MAX);
+  std::string output = readAll(messages[0], 65536);
   int status = 0;
   while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-    return std::nullopt;
-  llvm::StringRef reason = llvm::StringRef(output).trim();
-  size_t llvmError = reason.find("LLVM ERROR: ");
+    return rewritten;
+  llvm::StringRef text = llvm::StringRef(output).trim();
+  size_t diagnostic = text.find(kDiagnosticPrefix);
+  if (diagnostic != llvm::StringRef::npos)
+    return llvm::createStringError(
+        text.substr(diagnostic + kDiagnosticPrefix.size())
+            .split('\n')
+            .first.trim());
+  if (WIFEXITED(status) && WEXITSTATUS(status) == kRefusedSilently)
+    return llvm::createStringError(
+        "cannot read the program: MLIR's reader refused it without a "
+        "reason (a damaged file?)");
+  std::string reason =
+      WIFSIGNALED(status)
+          ? "it crashed with signal " + std::to_string(WTERMSIG(status))
+          : "it stopped with status " + std::to_string(WEXITSTATUS(status));
+  size_t llvmError = text.find("LLVM ERROR: ");
   if (llvmError != llvm::StringRef::npos)
-    return reason.substr(llvmError + 12).split('\n').first.trim().str();
-  if (WIFSIGNALED(status))
-    return "it crashed with signal " + std::to_string(WTERMSIG(status));
-  return "it stopped with status " + std::to_string(WEXITSTATUS(status));
+    reason = text.substr(llvmError + 12).split('\n').first.trim().str();
+  return llvm::createStringError(
+      "cannot read the program: MLIR's bytecode reader failed on it (" +
+      reason + "; a damaged file?)");
 }
 
 } // namespace
@@ -340,15 +393,18 @@ nncc::parseProgram(std::unique_ptr<llvm::MemoryBuffer> buffer,
   });
   std::string name = buffer->getBufferIdentifier().str();
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
-  if (mlir::isBytecode(*sourceMgr.getMemoryBuffer(1)))
-    if (std::optional<std::string> failure = probeBytecode(sourceMgr, context)) {
-      // LLVM's reason is part of the one error line, not a line of its own.
+  if (mlir::isBytecode(*buffer)) {
+    llvm::SourceMgr original;
+    original.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+    llvm::Expected<std::string> rewritten = rewriteInChild(original, context);
+    if (!rewritten) {
       mlir::emitError(mlir::FileLineColLoc::get(&context, name, 0, 0))
-          << "cannot read the program: MLIR's bytecode reader failed on it ("
-          << *failure << "; a damaged file?)";
+          << llvm::toString(rewritten.takeError());
       return nullptr;
     }
+    buffer = llvm::MemoryBuffer::getMemBufferCopy(*rewritten, name);
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   mlir::OwningOpRef<mlir::ModuleOp> module = parseGuarded(sourceMgr, context);
   if (!module && !reported)
     mlir::emitError(mlir::FileLineColLoc::get(&context, name, 0, 0))

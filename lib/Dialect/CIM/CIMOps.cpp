@@ -10,12 +10,13 @@
 #include "LayerStage.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Dialect/NN/NNOps.h"
+#include "nncc/Runtime/Tensor.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 
-#include <numeric>
 
 using namespace mlir;
 using namespace nncc::cim;
@@ -25,9 +26,9 @@ namespace {
 /// Largest |offset| of an offset-scheme column: a 16-bit weight's zero point.
 constexpr int64_t kMaxWeightOffset = int64_t{1} << 16;
 
-int64_t product(ArrayRef<int64_t> v) {
-  return std::accumulate(v.begin(), v.end(), int64_t{1}, std::multiplies<>());
-}
+/// Product of sizes read from a program, saturated at INT64_MAX so that an
+/// absurd size fails the check it feeds instead of overflowing.
+int64_t product(ArrayRef<int64_t> v) { return nncc::runtime::numElementsOf(v); }
 
 /// Fails unless `attr` is a ranked integer or float ElementsAttr of `shape`.
 LogicalResult checkElements(Operation *op, StringRef name, ElementsAttr attr,
@@ -75,7 +76,11 @@ LogicalResult LayerOp::verify() {
     if (spatial < 1 || static_cast<int64_t>(getKernelShape().size()) != spatial)
       return emitOpError("conv needs kernel_shape with one entry per "
                          "spatial dim");
-    if (in.getDimSize(1) * product(getKernelShape()) != g * k)
+    if (llvm::any_of(getKernelShape(), [](int64_t d) { return d < 1; }))
+      return emitOpError("kernel_shape entries must be positive");
+    int64_t rows, groupRows;
+    if (llvm::MulOverflow(in.getDimSize(1), product(getKernelShape()), rows) ||
+        llvm::MulOverflow(g, k, groupRows) || rows != groupRows)
       return emitOpError() << "K = " << k << " does not match C/group * "
                            << "prod(kernel_shape)";
     SmallVector<int64_t> pads(getPadsBegin());
