@@ -17,11 +17,15 @@ TESTSET ?= /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz,/usr/shar
 
 # libFuzzer harnesses (test/fuzz, docs/reliability.md): a clang build with
 # ASan + UBSan in build-fuzz; `make fuzz` runs each for FUZZ_SECONDS (0: no
-# bound) and at most FUZZ_RUNS executions (0: no bound), FUZZ_JOBS at once.
+# bound) and at most FUZZ_RUNS executions (0: no bound), FUZZ_JOBS at once,
+# with libFuzzer's FUZZ_SEED (0: random).  `make check` ends with a smoke of
+# FUZZ_SMOKE_SECONDS per harness and a fixed seed.
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS    ?= 0
 FUZZ_JOBS    ?= $(JOBS)
+FUZZ_SEED    ?= 0
+FUZZ_SMOKE_SECONDS ?= 20
 FUZZERS      ?= onnx target program programming-bin tensor-file compile
 
 .PHONY: all deps configure build run check clean fuzz fuzz-build
@@ -46,6 +50,10 @@ run: build
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+ifneq ($(SANITIZE),1)
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
+	  FUZZ_RUNS=0 FUZZ_SEED=1
+endif
 
 $(FUZZ_BUILD)/build.ninja:
 	CC=clang-19 CXX=clang++-19 cmake -G Ninja -S . -B $(FUZZ_BUILD) \
@@ -57,7 +65,7 @@ fuzz-build: deps $(FUZZ_BUILD)/build.ninja
 
 fuzz: fuzz-build
 	scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_RUNS) \
-	  $(FUZZ_JOBS) $(FUZZERS)
+	  $(FUZZ_JOBS) $(FUZZ_SEED) $(FUZZERS)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(FUZZ_BUILD)

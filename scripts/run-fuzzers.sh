@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Runs nncc's libFuzzer harnesses (test/fuzz) built in BUILD_DIR with
 # NNCC_FUZZ, JOBS at a time, each for SECONDS (0: no time bound) and at
-# most RUNS executions (0: no bound).  Each starts from the committed seed
+# most RUNS executions (0: no bound), with libFuzzer's random SEED (0: a
+# new one per run; CI's smoke fixes it, so that what it tries is the same
+# on every machine up to its speed).  Each starts from the committed seed
 # corpus plus what earlier runs of this build directory found
 # (BUILD_DIR/fuzz/corpus/NAME: new inputs go there, never into the source
 # tree) and first replays every committed crash reproducer.
 #
-#   scripts/run-fuzzers.sh BUILD_DIR SECONDS RUNS JOBS NAME...
+#   scripts/run-fuzzers.sh BUILD_DIR SECONDS RUNS JOBS SEED NAME...
 #
 # Prints one line per harness (executions, edges covered, features, corpus,
 # peak RSS) and exits 1 if any harness found a crash, a leak, a timeout or an
 # out-of-memory, naming the reproducer to commit under test/fuzz/crashes/NAME/.
 set -euo pipefail
-build=$1 seconds=$2 runs=$3 jobs=$4
-shift 4
+build=$1 seconds=$2 runs=$3 jobs=$4 seed=$5
+shift 5
 src=$(cd "$(dirname "$0")/.." && pwd)
 work="$build/fuzz"
 mkdir -p "$work"
@@ -33,6 +35,7 @@ run_one() {
   local args=(-max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048
               -print_final_stats=1 -artifact_prefix="$crashes/")
   [ "$runs" -gt 0 ] && args+=(-runs="$runs")
+  [ "$seed" -gt 0 ] && args+=(-seed="$seed")
   [ -f "$dict" ] && args+=(-dict="$dict")
   # Committed reproducers first: a regression is reported as itself.
   local reproducers=("$src/test/fuzz/crashes/$name"/*)
@@ -62,6 +65,6 @@ run_one() {
     "$name" "${execs:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "${rss:-?}"
 }
 export -f run_one seeds_of
-export build seconds runs work src
+export build seconds runs seed work src
 
 printf '%s\n' "$@" | xargs -P "$jobs" -I{} bash -c 'run_one {}' || exit 1

@@ -7,7 +7,7 @@ from lit.llvm import llvm_config
 config.name = "nncc"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
-config.excludes = ["Inputs", "CMakeLists.txt", "unit", "conformance"]
+config.excludes = ["Inputs", "CMakeLists.txt", "unit", "conformance", "fuzz"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.nncc_obj_root, "test")
 
