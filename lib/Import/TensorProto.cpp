@@ -14,6 +14,7 @@
 #include "onnx/onnx_pb.h"
 
 #include <cstring>
+#include <limits>
 
 using namespace mlir;
 using llvm::createStringError;
@@ -147,6 +148,9 @@ Error takePayload(onnx::TensorProto &proto, DType dtype, int64_t count,
     default: appendNarrowed(proto.int32_data(), elemSize, out); break;
     }
   }
+  if (count > std::numeric_limits<int64_t>::max() /
+                  static_cast<int64_t>(elemSize))
+    return makeError("has a shape too large to hold");
   uint64_t expected = static_cast<uint64_t>(count) * elemSize;
   if (out.size() != expected)
     return makeError(llvm::formatv("holds {0} bytes of data, its shape needs "
@@ -255,12 +259,16 @@ Expected<runtime::Tensor> nncc::readTensorProtoFile(llvm::StringRef path,
   if (!shape)
     return makeError("'" + path + "': tensor " +
                      llvm::toString(shape.takeError()));
-  runtime::Tensor tensor(*dtype, *shape);
+  // The payload is checked against the shape before the tensor is
+  // allocated: memory follows the data, not the dims a file declares (found
+  // by the tensor-file fuzzer: a 31-byte file asked for 8 GB).
   std::string payload;
   llvm::SmallString<128> dir(path);
   llvm::sys::path::remove_filename(dir);
-  if (Error e = takePayload(proto, *dtype, tensor.numElements(), dir, payload))
+  if (Error e = takePayload(proto, *dtype, runtime::numElementsOf(*shape), dir,
+                            payload))
     return makeError("'" + path + "': tensor " + llvm::toString(std::move(e)));
+  runtime::Tensor tensor(*dtype, *shape);
   std::memcpy(tensor.raw(), payload.data(), payload.size());
   if (name)
     *name = proto.name();
