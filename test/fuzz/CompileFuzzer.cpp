@@ -19,8 +19,6 @@
 #include "nncc/Target/TargetLoader.h"
 
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Regex.h"
@@ -65,14 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     llvm::consumeError(chip.takeError());
     return 0;
   }
-  static const mlir::DialectRegistry registry = fuzz::programDialects();
-  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
-  int errors = 0;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
-    if (d.getSeverity() == mlir::DiagnosticSeverity::Error)
-      ++errors;
-    return mlir::success();
-  });
+  fuzz::InputContext input;
+  mlir::MLIRContext &context = input.get();
   mlir::OwningOpRef<mlir::ModuleOp> module =
       importOnnxFile(NNCC_FUZZ_MODEL, context);
   if (!module)
@@ -88,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!result) {
     bool reported = result.errorIsA<driver::ReportedError>();
     std::string message = llvm::toString(result.takeError());
-    if (reported ? errors == 0 : message.empty())
+    if (reported ? input.errors() == 0 : message.empty())
       fuzz::contractBroken("a compile failed without an error");
     return 0;
   }

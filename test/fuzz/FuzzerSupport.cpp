@@ -87,8 +87,20 @@ void fuzz::ignoreLeaks(bool on) {
 #endif
 }
 
-mlir::DialectRegistry fuzz::programDialects() {
+namespace {
+
+mlir::DialectRegistry programDialects() {
   mlir::DialectRegistry registry;
   registry.insert<nn::NNDialect, cim::CIMDialect, mlir::func::FuncDialect>();
   return registry;
 }
+
+} // namespace
+
+fuzz::InputContext::InputContext()
+    : context(programDialects(), mlir::MLIRContext::Threading::DISABLED),
+      handler(&context, [this](mlir::Diagnostic &d) {
+        if (d.getSeverity() == mlir::DiagnosticSeverity::Error)
+          ++errorCount;
+        return mlir::success();
+      }) {}

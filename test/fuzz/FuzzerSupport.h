@@ -9,7 +9,8 @@
 #ifndef NNCC_TEST_FUZZ_FUZZERSUPPORT_H
 #define NNCC_TEST_FUZZ_FUZZERSUPPORT_H
 
-#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
 
@@ -38,8 +39,21 @@ std::string writeScratchFile(llvm::StringRef bytes, llvm::StringRef suffix);
 /// without LeakSanitizer).
 void ignoreLeaks(bool on);
 
-/// The dialects of a compiled program, as nncc-opt registers them.
-mlir::DialectRegistry programDialects();
+/// A context for one input: the dialects of a compiled program (as
+/// nncc-opt registers them), no threads, and a count of the errors
+/// reported to it (which are not printed).  One per input, because uniqued
+/// attributes and resource blobs would otherwise pile up over millions.
+class InputContext {
+public:
+  InputContext();
+  mlir::MLIRContext &get() { return context; }
+  int errors() const { return errorCount; }
+
+private:
+  mlir::MLIRContext context;
+  int errorCount = 0;
+  mlir::ScopedDiagnosticHandler handler;
+};
 
 } // namespace nncc::fuzz
 

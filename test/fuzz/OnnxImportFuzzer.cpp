@@ -10,8 +10,6 @@
 #include "nncc/Import/OnnxImporter.h"
 
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -19,22 +17,15 @@ using namespace nncc;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string path = fuzz::writeScratchFile(fuzz::bytesOf(data, size), ".onnx");
-  // A context per input: uniqued attributes and resource blobs would
-  // otherwise accumulate over millions of inputs.
-  mlir::MLIRContext context(mlir::MLIRContext::Threading::DISABLED);
-  int errors = 0;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
-    if (d.getSeverity() == mlir::DiagnosticSeverity::Error)
-      ++errors;
-    return mlir::success();
-  });
+  fuzz::InputContext input;
+  mlir::MLIRContext &context = input.get();
   mlir::OwningOpRef<mlir::ModuleOp> module = importOnnxFile(path, context);
   if (!module) {
-    if (errors == 0)
+    if (input.errors() == 0)
       fuzz::contractBroken("the import failed without an error");
     return 0;
   }
-  if (errors != 0)
+  if (input.errors() != 0)
     fuzz::contractBroken("the import reported an error yet returned a module");
   if (mlir::failed(mlir::verify(*module)))
     fuzz::contractBroken("the imported module does not verify");

@@ -14,8 +14,6 @@
 
 #include "mlir/Bytecode/BytecodeReader.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace nncc;
@@ -42,14 +40,8 @@ bool smallEnoughToRun(mlir::ModuleOp module) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static const mlir::DialectRegistry registry = fuzz::programDialects();
-  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
-  int errors = 0;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
-    if (d.getSeverity() == mlir::DiagnosticSeverity::Error)
-      ++errors;
-    return mlir::success();
-  });
+  fuzz::InputContext input;
+  mlir::MLIRContext &context = input.get();
   // As the tools read a file: a null-terminated buffer (MLIR's lexer
   // relies on the terminator), text or bytecode told apart by the magic.
   auto buffer = llvm::MemoryBuffer::getMemBufferCopy(
@@ -64,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (bytecode)
     fuzz::ignoreLeaks(false);
   if (!module) {
-    if (errors == 0)
+    if (input.errors() == 0)
       fuzz::contractBroken("a program was refused without an error");
     return 0;
   }
