@@ -83,13 +83,6 @@ public:
     return (value << (7 - extra)) | (uint64_t(*first) >> (extra + 1));
   }
 
-  bool skip(uint64_t count) {
-    if (count > bytes.size() - at)
-      return false;
-    at += count;
-    return true;
-  }
-
   llvm::StringRef take(uint64_t count) {
     llvm::StringRef taken = bytes.substr(at, count);
     at += taken.size();
@@ -125,13 +118,13 @@ llvm::Error checkResourceOffsets(llvm::StringRef section, const char *file,
     for (uint64_t i = 0; i < *entries; ++i) {
       size_t entryOffset = reader.offset();
       std::optional<uint64_t> entryKey = reader.varInt();
-      std::optional<uint64_t> size =
-          entryKey ? reader.varInt() : std::nullopt;
+      std::optional<uint64_t> size = entryKey ? reader.varInt() : std::nullopt;
       std::optional<uint8_t> kind = size ? reader.byte() : std::nullopt;
       if (!kind)
         return malformed("truncated resource entry", entryOffset);
       if (*kind >= kNumResourceKinds)
-        return malformed("unknown resource kind " + llvm::Twine(unsigned(*kind)),
+        return malformed("unknown resource kind " +
+                             llvm::Twine(unsigned(*kind)),
                          reader.offset() - 1);
       if (*size > resourceBytes - total)
         return malformed("resource entry larger than the resource section",
@@ -165,9 +158,11 @@ void guardReaderRecursion(mlir::ParserConfig &config) {
     return mlir::success();
   };
   mlir::BytecodeReaderConfig &bytecode = config.getBytecodeReaderConfig();
-  bytecode.attachAttributeCallback(
-      [guard](mlir::DialectBytecodeReader &reader, llvm::StringRef dialect,
-              mlir::Attribute &entry) { return guard(reader, dialect, entry); });
+  bytecode.attachAttributeCallback([guard](mlir::DialectBytecodeReader &reader,
+                                           llvm::StringRef dialect,
+                                           mlir::Attribute &entry) {
+    return guard(reader, dialect, entry);
+  });
   bytecode.attachTypeCallback(
       [guard](mlir::DialectBytecodeReader &reader, llvm::StringRef dialect,
               mlir::Type &entry) { return guard(reader, dialect, entry); });
@@ -349,10 +344,10 @@ llvm::Error nncc::checkBytecodeStructure(llvm::StringRef buffer) {
   // Tables open with their entry counts, which the reader sizes vectors by
   // before reading an entry (a count of 10^18 aborted it: "SmallVector
   // unable to grow").  Every entry takes at least a byte.
-  for (auto [id, counts] : {std::pair{kStringSection, 1},
-                            std::pair{kDialectSection, 1},
-                            std::pair{kAttrTypeOffsetSection, 2},
-                            std::pair{kPropertiesSection, 1}}) {
+  for (auto [id, counts] :
+       {std::pair{kStringSection, 1}, std::pair{kDialectSection, 1},
+        std::pair{kAttrTypeOffsetSection, 2},
+        std::pair{kPropertiesSection, 1}}) {
     if (!sections[id])
       continue;
     ByteReader table(*sections[id], buffer.data());
@@ -360,17 +355,16 @@ llvm::Error nncc::checkBytecodeStructure(llvm::StringRef buffer) {
       size_t countOffset = table.offset();
       std::optional<uint64_t> count = table.varInt();
       if (!count || *count > sections[id]->size())
-        return malformed("section " + llvm::Twine(id) + " counts more "
-                         "entries than it has bytes",
+        return malformed("section " + llvm::Twine(id) +
+                             " counts more "
+                             "entries than it has bytes",
                          countOffset);
     }
   }
   if (sections[kResourceOffsetSection])
-    return checkResourceOffsets(*sections[kResourceOffsetSection],
-                                buffer.data(),
-                                sections[kResourceSection]
-                                    ? sections[kResourceSection]->size()
-                                    : 0);
+    return checkResourceOffsets(
+        *sections[kResourceOffsetSection], buffer.data(),
+        sections[kResourceSection] ? sections[kResourceSection]->size() : 0);
   return llvm::Error::success();
 }
 
@@ -379,7 +373,7 @@ nncc::parseProgram(std::unique_ptr<llvm::MemoryBuffer> buffer,
                    mlir::MLIRContext &context) {
   if (llvm::Error error = checkBytecodeStructure(buffer->getBuffer())) {
     mlir::emitError(mlir::FileLineColLoc::get(
-                        &context, buffer->getBufferIdentifier(), 0, 0))
+        &context, buffer->getBufferIdentifier(), 0, 0))
         << llvm::toString(std::move(error));
     return nullptr;
   }

@@ -40,8 +40,8 @@ std::string render(const std::function<void(llvm::raw_ostream &)> &write) {
 void checkJson(llvm::StringRef name, const std::string &text) {
   llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
   if (!parsed)
-    fuzz::contractBroken(name + " is not valid JSON: " +
-                         llvm::toString(parsed.takeError()));
+    fuzz::contractBroken(
+        name + " is not valid JSON: " + llvm::toString(parsed.takeError()));
 }
 
 void checkFinite(llvm::StringRef name, const std::string &text) {
@@ -118,8 +118,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   checkFinite("the compile summary", render([&](llvm::raw_ostream &os) {
                 driver::printCompileSummary(*result, os);
               }));
-  render([&](llvm::raw_ostream &os) {
-    ppa::writeReportHtml(result->report, os);
-  });
+  render(
+      [&](llvm::raw_ostream &os) { ppa::writeReportHtml(result->report, os); });
   return 0;
 }

@@ -44,8 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   mlir::MLIRContext &context = input.get();
   // As the tools read a file: a null-terminated buffer (MLIR's lexer
   // relies on the terminator), text or bytecode told apart by the magic.
-  auto buffer = llvm::MemoryBuffer::getMemBufferCopy(
-      fuzz::bytesOf(data, size), "fuzz.mlir");
+  auto buffer = llvm::MemoryBuffer::getMemBufferCopy(fuzz::bytesOf(data, size),
+                                                     "fuzz.mlir");
   // When MLIR's bytecode reader fails on a damaged file, parseProgram
   // abandons what it built (ProgramFile.cpp): not a leak of nncc's.
   bool bytecode = mlir::isBytecode(*buffer);

@@ -3,14 +3,16 @@
 // Every nncc tool that reads a compiled program (mapped.mlir: nncc run,
 // simulate, check, nncc-opt) reads it through here, because MLIR 19's
 // bytecode reader trusts the file (each found by the program fuzzer, issue
-// #13): a resource entry's kind byte indexes a name table unchecked (a
-// corrupt byte made it allocate exabytes and abort); an attribute entry that
-// refers to itself recursed until the stack overflowed; some damaged
-// attribute encodings fail without a diagnostic.  So bytecode gets a check
-// of its framing (magic, version, producer, section headers and lengths, the
-// resource table) first, the reader a bound on its recursion, and a silent
-// failure an error: one error line instead of a crash.  Everything MLIR 19's
-// writer produces passes.
+// #13, docs/reliability.md): a resource entry's kind byte indexes a name
+// table unchecked (abort); an attribute that refers to itself recursed
+// until the stack overflowed; an operation's region count sized a vector
+// (abort); damaged resources made it free memory it did not own; some
+// damaged encodings fail without a diagnostic.  So bytecode gets a check of
+// its framing (magic, version, producer, sections, table counts, the
+// resource table), the reader a bound on its recursion, and its first read
+// happens in a child process that writes the program back with MLIR's
+// writer: the tool parses only that.  Any failure is one error diagnostic.
+// Everything MLIR 19's writer produces passes.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_SUPPORT_PROGRAMFILE_H
