@@ -13,6 +13,7 @@
 #include "mlir/Bytecode/BytecodeReader.h"
 #include "mlir/Bytecode/BytecodeReaderConfig.h"
 #include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/Twine.h"
@@ -184,6 +185,38 @@ unsigned readerDeadlineSeconds(const llvm::SourceMgr &sourceMgr) {
                  sourceMgr.getMemoryBuffer(1)->getBufferSize() >> 20);
 }
 
+/// Whether every dense array and dense elements attribute of `module` holds
+/// the bytes its type needs.  MLIR 19's reader builds them from a size and a
+/// blob without comparing the two, its writer writes them back as they are,
+/// and its printer then read past the blob (heap overflow, found by the
+/// program fuzzer).
+bool denseDataConsistent(mlir::ModuleOp module) {
+  bool consistent = true;
+  auto check = [&](mlir::Attribute attr) {
+    if (auto array = mlir::dyn_cast<mlir::DenseArrayAttr>(attr)) {
+      mlir::Type element = array.getElementType();
+      if (!element.isIntOrFloat()) {
+        consistent = false;
+        return;
+      }
+      uint64_t bytes = llvm::divideCeil(element.getIntOrFloatBitWidth(), 8);
+      consistent &= array.getRawData().size() ==
+                    static_cast<uint64_t>(array.getSize()) * bytes;
+    } else if (auto dense =
+                   mlir::dyn_cast<mlir::DenseIntOrFPElementsAttr>(attr)) {
+      bool splat = false;
+      consistent &= mlir::DenseElementsAttr::isValidRawBuffer(
+          dense.getType(), dense.getRawData(), splat);
+    }
+  };
+  module->walk([&](mlir::Operation *op) {
+    op->getAttrDictionary().walk(check);
+    if (mlir::Attribute properties = op->getPropertiesAsAttribute())
+      properties.walk(check);
+  });
+  return consistent;
+}
+
 /// Reads all of `fd` (up to `limit` bytes kept) and closes it.
 std::string readAll(int fd, size_t limit) {
   std::string bytes;
@@ -259,7 +292,10 @@ llvm::Expected<std::string> rewriteInChild(const llvm::SourceMgr &sourceMgr,
     });
     mlir::OwningOpRef<mlir::ModuleOp> module =
         parseGuarded(sourceMgr, scratch, /*verify=*/false);
-    if (!module) {
+    if (module && !denseDataConsistent(*module))
+      firstError = "malformed MLIR bytecode: a dense attribute holds fewer "
+                   "bytes than its type needs";
+    if (!module || !firstError.empty()) {
       if (firstError.empty())
         ::_exit(kRefusedSilently);
       llvm::errs() << kDiagnosticPrefix << firstError << "\n";
