@@ -6,13 +6,15 @@
 // #13, docs/reliability.md): a resource entry's kind byte indexes a name
 // table unchecked (abort); an attribute that refers to itself recursed
 // until the stack overflowed; an operation's region count sized a vector
-// (abort); damaged resources made it free memory it did not own; some
-// damaged encodings fail without a diagnostic.  So bytecode gets a check of
-// its framing (magic, version, producer, sections, table counts, the
-// resource table), the reader a bound on its recursion, and its first read
-// happens in a child process that writes the program back with MLIR's
-// writer: the tool parses only that.  Any failure is one error diagnostic.
-// Everything MLIR 19's writer produces passes.
+// (abort); damaged resources made it free memory it did not own; dense
+// attributes shorter than their type made the printer read past them; some
+// files make it loop forever or fail without a diagnostic.  So bytecode
+// gets a check of its framing (magic, version, producer, sections, table
+// counts, the resource table), the reader a bound on its recursion, and its
+// first read happens in a child process, with a deadline, that checks dense
+// data and writes the program back with MLIR's writer: the tool parses only
+// that.  Any failure is one error diagnostic.  Everything MLIR 19's writer
+// produces passes.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_SUPPORT_PROGRAMFILE_H
