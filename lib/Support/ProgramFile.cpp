@@ -185,11 +185,11 @@ unsigned readerDeadlineSeconds(const llvm::SourceMgr &sourceMgr) {
                  sourceMgr.getMemoryBuffer(1)->getBufferSize() >> 20);
 }
 
-/// Whether every dense array and dense elements attribute of `module` holds
-/// the bytes its type needs.  MLIR 19's reader builds them from a size and a
-/// blob without comparing the two, its writer writes them back as they are,
-/// and its printer then read past the blob (heap overflow, found by the
-/// program fuzzer).
+/// Whether every dense array and dense elements attribute of `module` has
+/// a valid element type and holds the bytes its type needs.  MLIR 19's reader
+/// builds them from a size and a blob without comparing the two, its writer
+/// writes them back as they are, and its printer then read past the blob (heap
+/// overflow, found by the program fuzzer).
 bool denseDataConsistent(mlir::ModuleOp module) {
   bool consistent = true;
   auto check = [&](mlir::Attribute attr) {
@@ -204,9 +204,22 @@ bool denseDataConsistent(mlir::ModuleOp module) {
                     static_cast<uint64_t>(array.getSize()) * bytes;
     } else if (auto dense =
                    mlir::dyn_cast<mlir::DenseIntOrFPElementsAttr>(attr)) {
+      // A one-element buffer is valid for any shape as a splat; the
+      // attribute must then say it is one, or readers index past it.
+      // Elements are integers, indices, floats or complex numbers of those;
+      // the reader also accepted tensors of tensors, whose printer then
+      // read past the data.
+      mlir::Type element = dense.getElementType();
+      if (auto complex = mlir::dyn_cast<mlir::ComplexType>(element))
+        element = complex.getElementType();
+      if (!element.isIntOrIndexOrFloat()) {
+        consistent = false;
+        return;
+      }
       bool splat = false;
       consistent &= mlir::DenseElementsAttr::isValidRawBuffer(
-          dense.getType(), dense.getRawData(), splat);
+                        dense.getType(), dense.getRawData(), splat) &&
+                    (splat == dense.isSplat() || dense.getNumElements() == 1);
     }
   };
   module->walk([&](mlir::Operation *op) {
@@ -293,8 +306,8 @@ llvm::Expected<std::string> rewriteInChild(const llvm::SourceMgr &sourceMgr,
     mlir::OwningOpRef<mlir::ModuleOp> module =
         parseGuarded(sourceMgr, scratch, /*verify=*/false);
     if (module && !denseDataConsistent(*module))
-      firstError = "malformed MLIR bytecode: a dense attribute holds fewer "
-                   "bytes than its type needs";
+      firstError = "malformed MLIR bytecode: a dense attribute whose data does "
+                   "not match its type";
     if (!module || !firstError.empty()) {
       if (firstError.empty())
         ::_exit(kRefusedSilently);
