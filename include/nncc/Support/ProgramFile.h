@@ -7,8 +7,8 @@
 // table unchecked (abort); an attribute that refers to itself recursed
 // until the stack overflowed; an operation's region count sized a vector
 // (abort); damaged resources made it free memory it did not own; dense
-// attributes shorter than their type made the printer read past them; some
-// files make it loop forever or fail without a diagnostic.  So bytecode
+// attributes shorter than their type, or of tensors, made the printer read
+// past them; some files make it loop forever or fail without a diagnostic.  So bytecode
 // gets a check of its framing (magic, version, producer, sections, table
 // counts, the resource table), the reader a bound on its recursion, and its
 // first read happens in a child process, with a deadline, that checks dense
