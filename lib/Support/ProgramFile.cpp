@@ -357,11 +357,43 @@ llvm::Expected<std::string> rewriteInChild(const llvm::SourceMgr &sourceMgr,
       reason + "; a damaged file?)");
 }
 
+/// Deepest bracket nesting a text program may have.  MLIR's text parser
+/// recurses once per level with no bound of its own: 8 000 nested `[`
+/// overflowed its stack (found by the program fuzzer).  Programs nest a few
+/// levels (a dense literal: its rank).
+constexpr int kMaxTextNesting = 256;
+
+/// Checks that text nests brackets at most kMaxTextNesting deep, outside
+/// string literals and comments.
+llvm::Error checkTextNesting(llvm::StringRef text) {
+  int depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\')
+          ++i;
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      i = text.find('\n', i);
+      if (i == llvm::StringRef::npos)
+        break;
+    } else if (c == '[' || c == '(' || c == '{' || c == '<') {
+      if (++depth > kMaxTextNesting)
+        return llvm::createStringError("brackets nested more than " +
+                                       llvm::Twine(kMaxTextNesting) +
+                                       " deep at byte " + llvm::Twine(i));
+    } else if ((c == ']' || c == ')' || c == '}' || c == '>') && depth > 0) {
+      --depth;
+    }
+  }
+  return llvm::Error::success();
+}
+
 } // namespace
 
 llvm::Error nncc::checkBytecodeStructure(llvm::StringRef buffer) {
   if (!buffer.starts_with(kBytecodeMagic))
-    return llvm::Error::success();
+    return checkTextNesting(buffer);
   ByteReader reader(buffer.drop_front(kBytecodeMagic.size()), buffer.data());
   if (!reader.varInt())
     return malformed("truncated version", reader.offset());

@@ -35,6 +35,13 @@ int main(int argc, char **argv) {
   // Standard input cannot be read twice; it goes to MLIR unchecked.
   if (input != "-") {
     auto buffer = llvm::MemoryBuffer::getFile(input, /*IsText=*/false);
+    if (buffer && !mlir::isBytecode(**buffer))
+      if (llvm::Error error =
+              nncc::checkBytecodeStructure((*buffer)->getBuffer())) {
+        llvm::errs() << "error: " << input << ": "
+                     << llvm::toString(std::move(error)) << "\n";
+        return 1;
+      }
     if (buffer && mlir::isBytecode(**buffer)) {
       mlir::MLIRContext context(registry);
       nncc::OneLineDiagnostics diagnostics(context);

@@ -30,8 +30,9 @@
 
 namespace nncc {
 
-/// Checks the framing of MLIR bytecode in `buffer` (success for text).
-/// Errors read "malformed MLIR bytecode: <what> at byte <offset>".
+/// Checks the framing of MLIR bytecode in `buffer`, or for text that its
+/// brackets nest at most 256 deep (MLIR's text parser recursed 8 000 levels
+/// into a stack overflow).  Errors name what and the byte offset.
 llvm::Error checkBytecodeStructure(llvm::StringRef buffer);
 
 /// Parses the program in `buffer` (text or bytecode) into `context`,
