@@ -180,9 +180,8 @@ mlir::OwningOpRef<mlir::ModuleOp> parseGuarded(const llvm::SourceMgr &sourceMgr,
 
 /// The time MLIR's reader gets for a file: reading takes milliseconds per
 /// MiB (VGG-8's 65 MB program: 0.3 s), so this is generous.
-unsigned readerDeadlineSeconds(const llvm::SourceMgr &sourceMgr) {
-  return 5 + static_cast<unsigned>(
-                 sourceMgr.getMemoryBuffer(1)->getBufferSize() >> 20);
+unsigned readerDeadlineSeconds(size_t bytes) {
+  return 5 + static_cast<unsigned>(bytes >> 20);
 }
 
 /// Whether every dense array and dense elements attribute of `module` has
@@ -204,8 +203,6 @@ bool denseDataConsistent(mlir::ModuleOp module) {
                     static_cast<uint64_t>(array.getSize()) * bytes;
     } else if (auto dense =
                    mlir::dyn_cast<mlir::DenseIntOrFPElementsAttr>(attr)) {
-      // A one-element buffer is valid for any shape as a splat; the
-      // attribute must then say it is one, or readers index past it.
       // Elements are integers, indices, floats or complex numbers of those;
       // the reader also accepted tensors of tensors, whose printer then
       // read past the data.
@@ -216,6 +213,8 @@ bool denseDataConsistent(mlir::ModuleOp module) {
         consistent = false;
         return;
       }
+      // A one-element buffer is valid for any shape as a splat; the
+      // attribute must then say it is one, or readers index past it.
       bool splat = false;
       consistent &= mlir::DenseElementsAttr::isValidRawBuffer(
                         dense.getType(), dense.getRawData(), splat) &&
@@ -248,6 +247,9 @@ std::string readAll(int fd, size_t limit) {
 
 constexpr llvm::StringLiteral kDiagnosticPrefix = "nncc-reader-error: ";
 constexpr int kRefusedSilently = 3;
+constexpr llvm::StringLiteral kRefusedWithoutReason =
+    "cannot read the program: MLIR's reader refused it without a reason (a "
+    "damaged file?)";
 
 /// Runs MLIR's bytecode reader on the file in a child process, which writes
 /// the program back with MLIR's bytecode writer; the caller then reads only
@@ -260,8 +262,12 @@ constexpr int kRefusedSilently = 3;
 /// child does not verify: nncc's verifier runs in the caller, where a crash
 /// stays a crash.  Returns the rewritten bytecode, or why the file was
 /// refused (the reader's first error, LLVM's message or the signal).
-llvm::Expected<std::string> rewriteInChild(const llvm::SourceMgr &sourceMgr,
-                                           mlir::MLIRContext &like) {
+llvm::Expected<std::string>
+rewriteInChild(std::unique_ptr<llvm::MemoryBuffer> buffer,
+               const mlir::DialectRegistry &registry, bool allowUnregistered) {
+  const unsigned deadline = readerDeadlineSeconds(buffer->getBufferSize());
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   int data[2], messages[2];
   if (::pipe(data) != 0)
     return llvm::createStringError("cannot create a pipe");
@@ -291,11 +297,10 @@ llvm::Expected<std::string> rewriteInChild(const llvm::SourceMgr &sourceMgr,
     // Some damaged files make the reader loop forever (found by the program
     // fuzzer): the child has a deadline, and dies with its caller.
     std::signal(SIGALRM, SIG_DFL);
-    ::alarm(readerDeadlineSeconds(sourceMgr));
+    ::alarm(deadline);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    mlir::MLIRContext scratch(like.getDialectRegistry(),
-                              mlir::MLIRContext::Threading::DISABLED);
-    scratch.allowUnregisteredDialects(like.allowsUnregisteredDialects());
+    mlir::MLIRContext scratch(registry, mlir::MLIRContext::Threading::DISABLED);
+    scratch.allowUnregisteredDialects(allowUnregistered);
     std::string firstError;
     mlir::ScopedDiagnosticHandler keep(&scratch, [&](mlir::Diagnostic &d) {
       if (d.getSeverity() == mlir::DiagnosticSeverity::Error &&
@@ -339,16 +344,13 @@ llvm::Expected<std::string> rewriteInChild(const llvm::SourceMgr &sourceMgr,
             .split('\n')
             .first.trim());
   if (WIFEXITED(status) && WEXITSTATUS(status) == kRefusedSilently)
-    return llvm::createStringError(
-        "cannot read the program: MLIR's reader refused it without a "
-        "reason (a damaged file?)");
+    return llvm::createStringError(kRefusedWithoutReason);
   std::string reason =
       WIFSIGNALED(status)
           ? "it crashed with signal " + std::to_string(WTERMSIG(status))
           : "it stopped with status " + std::to_string(WEXITSTATUS(status));
   if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-    reason = "it did not finish within " +
-             std::to_string(readerDeadlineSeconds(sourceMgr)) + " s";
+    reason = "it did not finish within " + std::to_string(deadline) + " s";
   size_t llvmError = text.find("LLVM ERROR: ");
   if (llvmError != llvm::StringRef::npos)
     reason = text.substr(llvmError + 12).split('\n').first.trim().str();
@@ -389,9 +391,8 @@ llvm::Error checkTextNesting(llvm::StringRef text) {
   return llvm::Error::success();
 }
 
-} // namespace
-
-llvm::Error nncc::checkBytecodeStructure(llvm::StringRef buffer) {
+/// Checks the framing of MLIR bytecode in `buffer`, or the nesting of text.
+llvm::Error checkProgramStructure(llvm::StringRef buffer) {
   if (!buffer.starts_with(kBytecodeMagic))
     return checkTextNesting(buffer);
   ByteReader reader(buffer.drop_front(kBytecodeMagic.size()), buffer.data());
@@ -465,42 +466,48 @@ llvm::Error nncc::checkBytecodeStructure(llvm::StringRef buffer) {
   return llvm::Error::success();
 }
 
+} // namespace
+
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+nncc::screenProgram(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                    const mlir::DialectRegistry &registry,
+                    bool allowUnregistered) {
+  if (llvm::Error error = checkProgramStructure(buffer->getBuffer()))
+    return std::move(error);
+  if (!mlir::isBytecode(*buffer))
+    return std::move(buffer);
+  std::string name = buffer->getBufferIdentifier().str();
+  llvm::Expected<std::string> rewritten =
+      rewriteInChild(std::move(buffer), registry, allowUnregistered);
+  if (!rewritten)
+    return rewritten.takeError();
+  return llvm::MemoryBuffer::getMemBufferCopy(*rewritten, name);
+}
+
 mlir::OwningOpRef<mlir::ModuleOp>
 nncc::parseProgram(std::unique_ptr<llvm::MemoryBuffer> buffer,
                    mlir::MLIRContext &context) {
-  if (llvm::Error error = checkBytecodeStructure(buffer->getBuffer())) {
-    mlir::emitError(mlir::FileLineColLoc::get(
-        &context, buffer->getBufferIdentifier(), 0, 0))
-        << llvm::toString(std::move(error));
+  std::string name = buffer->getBufferIdentifier().str();
+  auto fileLoc = mlir::FileLineColLoc::get(&context, name, 0, 0);
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> screened =
+      screenProgram(std::move(buffer), context.getDialectRegistry(),
+                    context.allowsUnregisteredDialects());
+  if (!screened) {
+    mlir::emitError(fileLoc) << llvm::toString(screened.takeError());
     return nullptr;
   }
-  // MLIR 19's bytecode reader fails on some damaged attribute encodings
-  // without a diagnostic (found by the program fuzzer): the caller must
-  // still get an error to print.
+  // MLIR 19's reader fails on some damaged encodings without a diagnostic
+  // (found by the program fuzzer): the caller must still get an error.
   bool reported = false;
   mlir::ScopedDiagnosticHandler noteErrors(&context, [&](mlir::Diagnostic &d) {
     reported |= d.getSeverity() == mlir::DiagnosticSeverity::Error;
     return mlir::failure(); // passed on to the caller's handler
   });
-  std::string name = buffer->getBufferIdentifier().str();
   llvm::SourceMgr sourceMgr;
-  if (mlir::isBytecode(*buffer)) {
-    llvm::SourceMgr original;
-    original.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
-    llvm::Expected<std::string> rewritten = rewriteInChild(original, context);
-    if (!rewritten) {
-      mlir::emitError(mlir::FileLineColLoc::get(&context, name, 0, 0))
-          << llvm::toString(rewritten.takeError());
-      return nullptr;
-    }
-    buffer = llvm::MemoryBuffer::getMemBufferCopy(*rewritten, name);
-  }
-  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  sourceMgr.AddNewSourceBuffer(std::move(*screened), llvm::SMLoc());
   mlir::OwningOpRef<mlir::ModuleOp> module = parseGuarded(sourceMgr, context);
   if (!module && !reported)
-    mlir::emitError(mlir::FileLineColLoc::get(&context, name, 0, 0))
-        << "cannot read the program: MLIR's reader refused it without a "
-           "reason (a damaged file?)";
+    mlir::emitError(fileLoc) << kRefusedWithoutReason;
   return module;
 }
 

@@ -9,18 +9,21 @@
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Driver/Pipeline.h"
 #include "nncc/InitAllPasses.h"
-#include "nncc/Support/Diagnostics.h"
 #include "nncc/Support/ProgramFile.h"
 
-#include "mlir/Bytecode/BytecodeReader.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
 
 int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
   mlir::registerTransformsPasses();
   nncc::registerAllPasses();
   nncc::driver::registerMappingPipeline();
@@ -29,26 +32,42 @@ int main(int argc, char **argv) {
                   mlir::func::FuncDialect>();
   auto [input, output] = mlir::registerAndParseCLIOptions(
       argc, argv, "nncc optimizer driver\n", registry);
-  // A program in bytecode is read by nncc's reader first
-  // (nncc/Support/ProgramFile.h): MLIR 19's reader aborts on some damaged
-  // files and fails silently on others.  Text has MLIR's own diagnostics.
-  // Standard input cannot be read twice; it goes to MLIR unchecked.
-  if (input != "-") {
-    auto buffer = llvm::MemoryBuffer::getFile(input, /*IsText=*/false);
-    if (buffer && !mlir::isBytecode(**buffer))
-      if (llvm::Error error =
-              nncc::checkBytecodeStructure((*buffer)->getBuffer())) {
-        llvm::errs() << "error: " << input << ": "
-                     << llvm::toString(std::move(error)) << "\n";
-        return 1;
-      }
-    if (buffer && mlir::isBytecode(**buffer)) {
-      mlir::MLIRContext context(registry);
-      nncc::OneLineDiagnostics diagnostics(context);
-      if (!nncc::parseProgram(std::move(*buffer), context))
-        return 1;
-    }
+  mlir::MlirOptMainConfig config =
+      mlir::MlirOptMainConfig::createFromCLOptions();
+  // Standard input cannot be read twice; it goes to MLIR unscreened, as
+  // does a run that reads no input.
+  if (input == "-" || config.shouldShowDialects())
+    return mlir::asMainReturnCode(
+        mlir::MlirOptMain(argc, argv, input, output, registry));
+
+  // MLIR reads what nncc's readers read: the input screened by
+  // nncc/Support/ProgramFile.h (MLIR 19's parsers crash, hang or corrupt
+  // memory on some damaged programs), bytecode as rewritten by MLIR's
+  // writer.  The rest is mlir-opt's own driver.
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> file =
+      mlir::openInputFile(input, &errorMessage);
+  if (!file) {
+    llvm::errs() << errorMessage << "\n";
+    return 1;
   }
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, input, output, registry));
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> screened =
+      nncc::screenProgram(std::move(file), registry,
+                          config.shouldAllowUnregisteredDialects());
+  if (!screened) {
+    llvm::errs() << "error: " << input << ": "
+                 << llvm::toString(screened.takeError()) << "\n";
+    return 1;
+  }
+  std::unique_ptr<llvm::ToolOutputFile> out =
+      mlir::openOutputFile(output, &errorMessage);
+  if (!out) {
+    llvm::errs() << errorMessage << "\n";
+    return 1;
+  }
+  if (mlir::failed(
+          mlir::MlirOptMain(out->os(), std::move(*screened), registry, config)))
+    return 1;
+  out->keep();
+  return 0;
 }
