@@ -20,17 +20,10 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 work="$build/fuzz"
 mkdir -p "$work"
 
-# The harness whose seeds and dictionary a harness starts from: the
-# end-to-end compile's input is a chip description.
-seeds_of() {
-  case $1 in compile) echo target ;; *) echo "$1" ;; esac
-}
-
 run_one() {
-  local name=$1 bin="$build/bin/nncc-fuzz-$1" seeds
-  seeds=$(seeds_of "$1")
+  local name=$1 bin="$build/bin/nncc-fuzz-$1"
   local corpus="$work/corpus/$name" crashes="$work/crashes/$name"
-  local log="$work/$name.log" dict="$src/test/fuzz/dicts/$seeds.dict"
+  local log="$work/$name.log" dict="$src/test/fuzz/dicts/$name.dict"
   mkdir -p "$corpus" "$crashes"
   local args=(-max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048
               -print_final_stats=1 -artifact_prefix="$crashes/")
@@ -45,7 +38,7 @@ run_one() {
     return 1
   fi
   local status=0
-  "$bin" "${args[@]}" "$corpus" "$src/test/fuzz/corpus/$seeds" > "$log" 2>&1 ||
+  "$bin" "${args[@]}" "$corpus" "$src/test/fuzz/corpus/$name" > "$log" 2>&1 ||
     status=$?
   local stats execs cov ft corp rss
   stats=$(grep -E '^#[0-9]+\s+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -1 || true)
@@ -64,7 +57,7 @@ run_one() {
   printf '%-16s %10s execs  cov %6s  ft %7s  corpus %6s  peak %5s MB\n' \
     "$name" "${execs:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "${rss:-?}"
 }
-export -f run_one seeds_of
+export -f run_one
 export build seconds runs seed work src
 
 printf '%s\n' "$@" | xargs -P "$jobs" -I{} bash -c 'run_one {}' || exit 1

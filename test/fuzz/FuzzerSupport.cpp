@@ -28,10 +28,6 @@ extern "C" const char *__asan_default_options() {
 #endif
 #endif
 
-#if NNCC_LEAK_SANITIZER
-#include <sanitizer/lsan_interface.h>
-#endif
-
 namespace {
 
 /// Scratch files made by this process, removed at exit.
@@ -74,17 +70,6 @@ void fuzz::contractBroken(const llvm::Twine &what) {
   llvm::errs() << "nncc fuzz contract broken: " << what << "\n";
   llvm::errs().flush();
   std::abort();
-}
-
-void fuzz::ignoreLeaks(bool on) {
-#if NNCC_LEAK_SANITIZER
-  if (on)
-    __lsan_disable();
-  else
-    __lsan_enable();
-#else
-  (void)on;
-#endif
 }
 
 namespace {

@@ -35,10 +35,6 @@ std::string writeScratchFile(llvm::StringRef bytes, llvm::StringRef suffix);
 /// Reports a broken contract on stderr and aborts.
 [[noreturn]] void contractBroken(const llvm::Twine &what);
 
-/// While on, allocations on this thread are not reported as leaks (a no-op
-/// without LeakSanitizer).
-void ignoreLeaks(bool on);
-
 /// A context for one input: the dialects of a compiled program (as
 /// nncc-opt registers them), no threads, and a count of the errors
 /// reported to it (which are not printed).  One per input, because uniqued

@@ -12,7 +12,6 @@
 #include "nncc/Execution/Executor.h"
 #include "nncc/Support/ProgramFile.h"
 
-#include "mlir/Bytecode/BytecodeReader.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -46,15 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // relies on the terminator), text or bytecode told apart by the magic.
   auto buffer = llvm::MemoryBuffer::getMemBufferCopy(fuzz::bytesOf(data, size),
                                                      "fuzz.mlir");
-  // When MLIR's bytecode reader fails on a damaged file, parseProgram
-  // abandons what it built (ProgramFile.cpp): not a leak of nncc's.
-  bool bytecode = mlir::isBytecode(*buffer);
-  if (bytecode)
-    fuzz::ignoreLeaks(true);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       parseProgram(std::move(buffer), context);
-  if (bytecode)
-    fuzz::ignoreLeaks(false);
   if (!module) {
     if (input.errors() == 0)
       fuzz::contractBroken("a program was refused without an error");

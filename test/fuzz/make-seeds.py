@@ -63,7 +63,7 @@ def onnx_seeds(ops):
 
 
 def target_seeds():
-    # Also the end-to-end compile's seeds: its input is a chip too.
+    # Also the end-to-end compile's seeds (corpus/compile links here).
     out = reset(FUZZ / "corpus/target")
     for target in sorted((ROOT / "targets").glob("*.yaml")):
         shutil.copy(target, out / target.name)
