@@ -8,7 +8,6 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
-
 #include <random>
 
 using namespace nncc;
@@ -72,7 +71,7 @@ llvm::Expected<Dataset> nncc::loadDataset(llvm::StringRef text,
     // int64_t represents (a NaN or 1e300 has no class).
     for (int64_t i = 0; i < count; ++i) {
       double label = labels->getAsDouble(i);
-      if (!(label >= 0 && label < 9.2e18) || label != std::floor(label))
+      if (!(label >= 0 && label < 0x1p63) || label != std::floor(label))
         return makeError(llvm::formatv("'{0}': label {1} is {2}, not a class "
                                        "index (a whole number >= 0)",
                                        spec->labels, i, label)

@@ -102,7 +102,8 @@ llvm::Expected<Tensor> nncc::readNpyFile(llvm::StringRef path) {
   if (elements > (int64_t{1} << 31))
     return makeError(path, "array is too large");
   // Checked before allocating: memory follows the file, not its header.
-  size_t bytes = static_cast<size_t>(elements) * runtime::dtypeSize(type->dtype);
+  size_t bytes =
+      static_cast<size_t>(elements) * runtime::dtypeSize(type->dtype);
   if (data.size() != bytes)
     return makeError(path, llvm::formatv("holds {0} bytes of data, its shape "
                                          "needs {1}",
@@ -180,7 +181,8 @@ llvm::Expected<Tensor> nncc::readIdxFile(llvm::StringRef path, int64_t limit) {
   // Read in chunks before allocating the tensor: memory follows the data the
   // file holds, not the size its header claims (a gzip'ed file's size is not
   // known before it is inflated).
-  const size_t needed = static_cast<size_t>(elements) * runtime::dtypeSize(dtype);
+  const size_t elemSize = runtime::dtypeSize(dtype);
+  const size_t needed = static_cast<size_t>(elements) * elemSize;
   constexpr size_t kChunkBytes = size_t{1} << 20;
   std::vector<char> data;
   while (data.size() < needed) {
@@ -194,7 +196,6 @@ llvm::Expected<Tensor> nncc::readIdxFile(llvm::StringRef path, int64_t limit) {
   if (needed)
     std::memcpy(tensor.raw(), data.data(), needed);
   // IDX stores multi-byte values big-endian.
-  size_t elemSize = runtime::dtypeSize(dtype);
   if (elemSize > 1) {
     auto *bytes = static_cast<unsigned char *>(tensor.raw());
     for (int64_t i = 0; i < tensor.numElements(); ++i)

@@ -22,11 +22,6 @@ using runtime::Tensor;
 
 namespace {
 
-/// Saturated, as sizes read from a program may be absurd.
-int64_t product(ArrayRef<int64_t> values) {
-  return runtime::numElementsOf(values);
-}
-
 /// An integer ElementsAttr as int64 values.
 llvm::Expected<std::vector<int64_t>> readInts(ElementsAttr attr,
                                               StringRef name) {
@@ -114,7 +109,7 @@ llvm::Error CIMLayerRunner::Impl::init(cim::LayerOp layer) {
     if (window.padsEnd.empty())
       window.padsEnd.assign(spatial, 0);
     if (channels % groups != 0 ||
-        (channels / groups) * product(kernel) != depth)
+        (channels / groups) * runtime::numElementsOf(kernel) != depth)
       return makeError("conv weights do not match C/group * prod(kernel)");
   }
 

@@ -17,18 +17,14 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
 
-
 using namespace mlir;
 using namespace nncc::cim;
+using nncc::runtime::numElementsOf;
 
 namespace {
 
 /// Largest |offset| of an offset-scheme column: a 16-bit weight's zero point.
 constexpr int64_t kMaxWeightOffset = int64_t{1} << 16;
-
-/// Product of sizes read from a program, saturated at INT64_MAX so that an
-/// absurd size fails the check it feeds instead of overflowing.
-int64_t product(ArrayRef<int64_t> v) { return nncc::runtime::numElementsOf(v); }
 
 /// Fails unless `attr` is a ranked integer or float ElementsAttr of `shape`.
 LogicalResult checkElements(Operation *op, StringRef name, ElementsAttr attr,
@@ -55,7 +51,8 @@ LayerOp::MatrixShape LayerOp::getMatrixShape() {
   auto out = cast<RankedTensorType>(getOutput().getType());
   MatrixShape shape{w.getDimSize(0), 0, w.getDimSize(1), w.getDimSize(2)};
   if (getKind() == LayerKind::Conv)
-    shape.vectors = out.getDimSize(0) * product(out.getShape().drop_front(2));
+    shape.vectors =
+        out.getDimSize(0) * numElementsOf(out.getShape().drop_front(2));
   else
     shape.vectors = out.getDimSize(0);
   return shape;
@@ -79,7 +76,8 @@ LogicalResult LayerOp::verify() {
     if (llvm::any_of(getKernelShape(), [](int64_t d) { return d < 1; }))
       return emitOpError("kernel_shape entries must be positive");
     int64_t rows, groupRows;
-    if (llvm::MulOverflow(in.getDimSize(1), product(getKernelShape()), rows) ||
+    if (llvm::MulOverflow(in.getDimSize(1), numElementsOf(getKernelShape()),
+                          rows) ||
         llvm::MulOverflow(g, k, groupRows) || rows != groupRows)
       return emitOpError() << "K = " << k << " does not match C/group * "
                            << "prod(kernel_shape)";
