@@ -97,7 +97,8 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
   at(core, AreaComponent::Arrays) = arraysPerCore * m.arrayArea;
   at(core, AreaComponent::Adcs) = arraysPerCore * adcs * m.adcArea;
   at(core, AreaComponent::Drivers) =
-      arraysPerCore * static_cast<double>(chip.array.rows) * m.driverArea;
+      arraysPerCore * static_cast<double>(chip.array.deviceRows()) *
+      m.driverArea;
   at(core, AreaComponent::ColumnMux) = arraysPerCore * m.muxArea;
   at(core, AreaComponent::Accumulators) =
       arraysPerCore * (adcs * m.shiftAddArea + m.accumulatorArea);

@@ -118,7 +118,9 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   // Converters: one per columns_per_adc columns; sense amplifiers replace
   // them when the target reads columns as binary.
   const auto &p = chip.periphery;
-  m.adcsPerArray = (cols + p.columnsPerAdc - 1) / p.columnsPerAdc;
+  // Converters serve bit lines, of which a 2T2R cell has two.
+  const int64_t bitLines = chip.array.deviceCols();
+  m.adcsPerArray = (bitLines + p.columnsPerAdc - 1) / p.columnsPerAdc;
   const double adcSteps = std::ldexp(1.0, static_cast<int>(p.adcBits));
   if (p.senseAmplifiers) {
     m.adcEnergy = chip.costs.adcEnergy.value_or(kSenseAmpGE * geEnergy);
@@ -133,8 +135,9 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   }
   m.senseAmpEnergy = kSenseAmpGE * geEnergy;
   m.senseAmpArea = kSenseAmpGE * geArea;
-  m.muxArea = p.columnsPerAdc > 1 ? kMuxGE * geArea * static_cast<double>(cols)
-                                  : 0.0;
+  m.muxArea = p.columnsPerAdc > 1
+                  ? kMuxGE * geArea * static_cast<double>(bitLines)
+                  : 0.0;
 
   // Word-line drivers / DACs: a multi-bit DAC has 2^dac_bits unit elements
   // where a 1-bit driver has one.  Energy per driven row and input cycle:

@@ -478,8 +478,8 @@ ArrayProgrammingJob::collect(ModuleOp module, const target::TargetChip &chip) {
   auto impl = std::make_unique<Impl>();
   ProgrammingSchedule &s = impl->schedule;
   s.target = chip.name;
-  s.rows = chip.array.rows;
-  s.cols = chip.array.cols;
+  s.rows = chip.array.deviceRows();
+  s.cols = chip.array.deviceCols();
   s.arraysPerCore = chip.core.arrays;
   s.chipCores = chip.chip.cores;
   s.model = std::move(*model);

@@ -161,7 +161,7 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
   d.vectors = shape.vectors;
   d.depth = shape.depth;
   d.columns = shape.columns;
-  d.arrayRows = chip.array.rows;
+  d.arrayRows = chip.array.deviceRows();
   d.levels = model->levels;
   d.spacing = model->levelSpacing;
   d.gMinUnits = model->gMin / model->levelSpacing;

@@ -77,19 +77,19 @@ TargetFigures nncc::target::computeFigures(const TargetChip &chip,
   bool differential = a.signedWeights != SignedWeightScheme::OffsetReference;
   int64_t storedBits = differential ? weightBits - 1 : weightBits;
   f.slicesPerWeight = (storedBits + b - 1) / b;
-  // A 2T2R cell holds both polarities itself.
-  int64_t polarityCopies = differential && a.cell != CellType::T2R2 ? 2 : 1;
-  int64_t weightRows = a.rows, weightCols = a.cols;
+  // Counted on the device grid, where a 2T2R cell's pair is two lines.
+  int64_t polarityCopies = differential ? 2 : 1;
+  int64_t weightRows = a.deviceRows(), weightCols = a.deviceCols();
   switch (a.signedWeights) {
   case SignedWeightScheme::DifferentialColumns:
-    weightCols = a.cols / (f.slicesPerWeight * polarityCopies);
+    weightCols = weightCols / (f.slicesPerWeight * polarityCopies);
     break;
   case SignedWeightScheme::DifferentialRows:
-    weightRows = a.rows / polarityCopies;
-    weightCols = a.cols / f.slicesPerWeight;
+    weightRows = weightRows / polarityCopies;
+    weightCols = weightCols / f.slicesPerWeight;
     break;
   case SignedWeightScheme::OffsetReference:
-    weightCols = (a.cols - 1) / f.slicesPerWeight; // one reference column
+    weightCols = (weightCols - 1) / f.slicesPerWeight; // reference column
     break;
   }
   f.weightsPerArray = weightRows * weightCols;

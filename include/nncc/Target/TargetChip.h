@@ -89,6 +89,29 @@ struct Array {
   int64_t rowsInParallel = 0;
   int64_t weightBits = 8; ///< stored weight precision
   SignedWeightScheme signedWeights = SignedWeightScheme::DifferentialColumns;
+
+  /// The device grid the mapper fills: `rows` x `cols` count cells, and a
+  /// 2T2R cell is a differential pair whose two devices sit on two bit lines
+  /// (differential columns) or two word lines (differential rows), so its
+  /// array has twice the lines in that direction.  Every other cell holds
+  /// one device.
+  int64_t deviceRows() const {
+    return cell == CellType::T2R2 &&
+                   signedWeights == SignedWeightScheme::DifferentialRows
+               ? 2 * rows
+               : rows;
+  }
+  int64_t deviceCols() const {
+    return cell == CellType::T2R2 &&
+                   signedWeights == SignedWeightScheme::DifferentialColumns
+               ? 2 * cols
+               : cols;
+  }
+  /// `rows_in_parallel` counts cell rows; on the device grid a 2T2R pair
+  /// of rows is read together.
+  int64_t deviceRowsInParallel() const {
+    return rowsInParallel * (deviceRows() / rows);
+  }
 };
 
 struct Periphery {

@@ -49,11 +49,11 @@ using Chip = target::TargetChip;
 /// The table, in ODS order (dialects/cim/CIMDialect.td, CIM_TargetAttr).
 const auto kParameters = std::make_tuple(
     parameter("name", [](const Chip &c, Builder &) { return StringRef(c.name); }),
-    parameter("rows", [](const Chip &c, Builder &) { return c.array.rows; }),
-    parameter("cols", [](const Chip &c, Builder &) { return c.array.cols; }),
+    parameter("rows", [](const Chip &c, Builder &) { return c.array.deviceRows(); }),
+    parameter("cols", [](const Chip &c, Builder &) { return c.array.deviceCols(); }),
     parameter("levels", [](const Chip &c, Builder &) { return c.device.levels; }),
     parameter("rows_in_parallel",
-              [](const Chip &c, Builder &) { return c.array.rowsInParallel; }),
+              [](const Chip &c, Builder &) { return c.array.deviceRowsInParallel(); }),
     parameter("adc_bits",
               [](const Chip &c, Builder &) { return c.periphery.adcBits; }),
     parameter("columns_per_adc",
