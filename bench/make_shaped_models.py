@@ -15,8 +15,13 @@ MODEL is one of:
             3x3 'same' convs 128, 128, pool, 256, 256, pool, 512, 512, pool
             with ReLU, no bias, then Gemm 8192-1024 (ReLU) and 1024-10, no
             bias; 12.97 M parameters at the default (and only) size 32.
+  mlp       fully connected layers of --widths (default 784,100,10: Liu et
+            al., ISSCC 2020's network) with ReLU between them and no bias;
+            input [1, widths[0]].  One layer (--widths K,N) is a dense MVM,
+            the workload behind peak-throughput figures.
 
-Everything is static: input [1, 3, N, N], opset 13, no shape ops.  Weights
+Everything is static: input [1, 3, N, N] ([1, K] for mlp), opset 13, no
+shape ops.  Weights
 are He-scaled float32 noise from numpy's PCG64 (same seed, same bytes).
 --calibration writes K uniform [0, 1) input samples as .npy (samples along
 dim 0) for `nncc compile --calibration`.  The files are generated, not
@@ -89,8 +94,17 @@ def vgg8(g, size):
     return g.gemm(x, 1024, 10, bias=False), 10
 
 
+def mlp(g, widths):
+    x = "input"
+    for i, (fan_in, fan_out) in enumerate(zip(widths, widths[1:])):
+        x = g.gemm(x, fan_in, fan_out, bias=False)
+        if i + 2 < len(widths):
+            x = g.node("Relu", [x])
+    return x, widths[-1]
+
+
 MODELS = {"resnet18": (resnet18, 224), "vgg16": (vgg16, 224),
-          "vgg8": (vgg8, 32)}
+          "vgg8": (vgg8, 32), "mlp": (mlp, None)}
 
 
 def main():
@@ -101,14 +115,24 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--calibration")
     parser.add_argument("--samples", type=int, default=4)
+    parser.add_argument("--widths", default="784,100,10",
+                        help="mlp: comma-separated layer widths")
     args = parser.parse_args()
     build, default_size = MODELS[args.model]
-    size = args.input_size or default_size
-    if size % 32:
-        parser.error("--input-size must be a multiple of 32")
     g = GraphBuilder(args.seed)
-    output, classes = build(g, size)
-    model = g.model(f"{args.model}_random", [1, 3, size, size], output,
+    if args.model == "mlp":
+        widths = [int(w) for w in args.widths.split(",")]
+        if len(widths) < 2 or min(widths) < 1:
+            parser.error("--widths needs at least two positive widths")
+        input_shape = [1, widths[0]]
+        output, classes = build(g, widths)
+    else:
+        size = args.input_size or default_size
+        if size % 32:
+            parser.error("--input-size must be a multiple of 32")
+        input_shape = [1, 3, size, size]
+        output, classes = build(g, size)
+    model = g.model(f"{args.model}_random", input_shape, output,
                     [1, classes], "nncc-bench")
     onnx.checker.check_model(model)
     onnx.save(model, args.out)
@@ -116,7 +140,8 @@ def main():
           f"{parameter_count(model) / 1e6:.1f} M parameters")
     if args.calibration:
         rng = np.random.Generator(np.random.PCG64(args.seed + 1))
-        samples = rng.random((args.samples, 3, size, size), dtype=np.float32)
+        samples = rng.random((args.samples, *input_shape[1:]),
+                             dtype=np.float32)
         np.save(args.calibration, samples)
         print(f"wrote {args.calibration}: {args.samples} samples")
 

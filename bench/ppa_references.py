@@ -1,0 +1,88 @@
+"""Published PPA figures nncc is validated against (docs/validation.md).
+
+Each reference names the bundled target that describes its chip, the
+workload its figure was measured on, the level it was measured at, and the
+figures themselves.  `band` is the acceptance band (issue #14: ±25 % for
+NeuroSim's model, ±30 % for silicon and paper figures).  `dominant` names the
+one modelling difference that dominates what is left between nncc and the
+reference; it is written by a person after reading the breakdown, and kept
+next to the figures it explains.
+
+Sources are cited in ../shared/reference/peers.md (NeuroSim),
+../shared/reference/validation-references.md and each target's header.
+
+Metrics (all read from report.json; see validate_ppa.py):
+  area_mm2    placed area of the chip (docs/ppa-model.md "Chip roll-up")
+  tops        2 x MACs / interval
+  tops_per_w  2 x MACs / energy per inference (chip level: every component;
+              macro level: the arrays and their periphery only: cell reads,
+              drivers, converters, shift-add)
+  latency_us  first input to last output of one inference
+"""
+
+# Workloads: (generator model, extra generator arguments).  vgg8 is
+# NeuroSim's VGG-8 (bench/make_shaped_models.py); mlp --widths K,N is a
+# dense MVM.
+VGG8 = ("vgg8", [])
+LIU_MLP = ("mlp", ["--widths", "784,100,10"])
+HERMES_DENSE = ("mlp", ["--widths", "2048,2048"])  # 64 cores x 256x256
+SRAM_MACRO_DENSE = ("mlp", ["--widths", "64,31"])  # one 64x64 macro, 2-bit
+
+NEUROSIM_NOTE = ("NeuroSim V1.4 manual, VGG-8 CIFAR-10, 8-bit W/A, 128x128, "
+                 "1 bit/cell, 4-bit ADC (../shared/reference/peers.md)")
+
+REFERENCES = [
+    dict(id="neurosim-rram-22nm-pr32", source=NEUROSIM_NOTE, level="chip",
+         target="neurosim-rram-22nm-pr32", workload=VGG8, band=0.25,
+         figures=dict(area_mm2=381.90, tops=6.25, tops_per_w=11.25),
+         dominant="area: RRAM write periphery (level shifters, switch "
+                  "matrices) not modelled; TOPS: buffer latency hidden"),
+    dict(id="neurosim-rram-22nm-pr64", source=NEUROSIM_NOTE, level="chip",
+         target="neurosim-rram-22nm-pr64", workload=VGG8, band=0.25,
+         figures=dict(area_mm2=378.06, tops=8.16, tops_per_w=19.88),
+         dominant="as PR32"),
+    dict(id="neurosim-sram-22nm-pr32", source=NEUROSIM_NOTE, level="chip",
+         target="neurosim-sram-22nm-pr32", workload=VGG8, band=0.25,
+         figures=dict(area_mm2=85.97, tops=6.06, tops_per_w=8.76),
+         dominant="TOPS/W: cell current over the whole read pulse"),
+    dict(id="neurosim-sram-22nm-pr64", source=NEUROSIM_NOTE, level="chip",
+         target="neurosim-sram-22nm-pr64", workload=VGG8, band=0.25,
+         figures=dict(area_mm2=84.39, tops=8.01, tops_per_w=17.13),
+         dominant="as PR32"),
+    dict(id="neurosim-sram-5nm-pr32", source=NEUROSIM_NOTE, level="chip",
+         target="neurosim-sram-5nm-pr32", workload=VGG8, band=0.25,
+         figures=dict(area_mm2=14.64, tops=11.48, tops_per_w=32.43),
+         dominant="first-order node scaling from 22 nm figures"),
+    dict(id="liu-isscc2020", level="chip",
+         source="Liu et al., ISSCC 2020 paper 33.2 (abstract): 130 nm, "
+                "784-100-10 MLP, 78.4 TOPS/W peak, 77 us per image",
+         target="liu-isscc2020-2t2r", workload=LIU_MLP, band=0.30,
+         figures=dict(tops_per_w=78.4, latency_us=77),
+         dominant="cell model: the chip stores one analog 2T2R pair per "
+                  "weight, the target binary cells (7 slices)"),
+    dict(id="khwa-isscc2018-sram-macro", level="macro",
+         source="Khwa et al., ISSCC 2018 paper 31.5 (abstract): 65 nm 4 Kb "
+                "6T SRAM unit-macro, 0/1 inputs x +-1 weights, 55.8 TOPS/W",
+         target="sram-cim-macro", workload=SRAM_MACRO_DENSE, band=0.30,
+         figures=dict(tops_per_w=55.8),
+         dominant="binary +-1 weights take a 2-bit offset code on two "
+                  "cells (weight_bits >= 2), the macro one"),
+    dict(id="isaac", level="chip",
+         source="Shafiee et al., ISCA 2016: 644.84 GOPS/W peak at 16 bit "
+                "(recalled, unverified; 628 derived from 41.3 TOPS / 65.8 W)",
+         target="isaac-rram", workload=VGG8, band=0.30,
+         figures=dict(tops_per_w=0.64484),
+         dominant="compared on VGG-8, not at peak utilization"),
+    dict(id="puma", level="chip",
+         source="Ankit et al., ASPLOS 2019 (abstract): 837 GOPS/s/W at 1 GHz",
+         target="puma-like", workload=VGG8, band=0.30,
+         figures=dict(tops_per_w=0.837),
+         dominant="compared on VGG-8, not at peak utilization"),
+    dict(id="hermes-one-phase", level="chip",
+         source="Le Gallo et al., Nature Electronics 2023 (abstract): 64 "
+                "cores of 256x256 PCM, 14 nm, 8-bit MVM, one-phase 63.1 TOPS "
+                "at 9.76 TOPS/W",
+         target="ibm-pcm-like", workload=HERMES_DENSE, band=0.30,
+         figures=dict(tops=63.1, tops_per_w=9.76),
+         dominant="no static power; CCO ADC costed as an integrating ADC"),
+]
