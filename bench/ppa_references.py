@@ -12,7 +12,9 @@ Sources are cited in ../shared/reference/peers.md (NeuroSim),
 ../shared/reference/validation-references.md and each target's header.
 
 Metrics (all read from report.json; see validate_ppa.py):
-  area_mm2    placed area of the chip (docs/ppa-model.md "Chip roll-up")
+  area_mm2    the chip's bounding box: array macros with the white space
+              beside their pitch-matched periphery (as NeuroSim's subarray
+              outline, and as a die is measured), docs/ppa-model.md
   tops        2 x MACs / interval
   tops_per_w  2 x MACs / energy per inference (chip level: every component;
               macro level: the arrays and their periphery only: cell reads,
@@ -35,8 +37,10 @@ REFERENCES = [
     dict(id="neurosim-rram-22nm-pr32", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-rram-22nm-pr32", workload=VGG8, band=0.25,
          figures=dict(area_mm2=381.90, tops=6.25, tops_per_w=11.25),
-         dominant="area: RRAM write periphery (level shifters, switch "
-                  "matrices) not modelled; TOPS: buffer latency hidden"),
+         dominant="area: NeuroSim adds per-tile adder trees and an H-tree "
+                  "(its 'Accumulation' and 'IC') where nncc has one "
+                  "accumulator per array and mesh routers; TOPS: nncc hides "
+                  "buffer latency, NeuroSim adds it serially"),
     dict(id="neurosim-rram-22nm-pr64", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-rram-22nm-pr64", workload=VGG8, band=0.25,
          figures=dict(area_mm2=378.06, tops=8.16, tops_per_w=19.88),

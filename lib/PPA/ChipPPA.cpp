@@ -68,6 +68,8 @@ llvm::StringRef ppa::toString(AreaComponent c) {
     return "column mux";
   case AreaComponent::Accumulators:
     return "shift-add/accumulators";
+  case AreaComponent::WritePeriphery:
+    return "write periphery";
   case AreaComponent::Buffers:
     return "core buffers";
   case AreaComponent::Sfu:
@@ -102,6 +104,8 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
   at(core, AreaComponent::ColumnMux) = arraysPerCore * m.muxArea;
   at(core, AreaComponent::Accumulators) =
       arraysPerCore * (adcs * m.shiftAddArea + m.accumulatorArea);
+  at(core, AreaComponent::WritePeriphery) =
+      arraysPerCore * (m.rowWriteArea + m.columnWriteArea);
   at(core, AreaComponent::Buffers) = m.bufferArea;
   at(core, AreaComponent::Sfu) = m.sfuArea;
   at(core, AreaComponent::Routers) = m.routerArea;
@@ -115,15 +119,19 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
   r.area = 0;
   for (double a : r.areaBy)
     r.area += a;
-  // A mesh of width x height slots with fewer cores leaves white space in
-  // its bounding box; a bus places cores without slots.
+  // The bounding box: each array macro's outline (its periphery strips
+  // leave white space beside the cells), the core's digital blocks packed,
+  // and a mesh of width x height slots with fewer cores leaves whole slots
+  // empty; a bus places cores without slots.
+  const double coreBox = r.coreArea + arraysPerCore * (m.arrayMacroBoundingBox -
+                                                       m.arrayMacroArea);
   const auto &ic = chip.chip.interconnect;
   r.meshSlots = ic.topology == target::Topology::Mesh
                     ? std::max(ic.width * ic.height, r.cores)
                     : r.cores;
-  r.boundingBoxOverhead =
-      static_cast<double>(r.meshSlots - r.cores) * r.coreArea;
-  r.boundingBoxArea = r.area + r.boundingBoxOverhead;
+  r.boundingBoxArea =
+      static_cast<double>(r.meshSlots) * coreBox + m.globalBufferArea;
+  r.boundingBoxOverhead = r.boundingBoxArea - r.area;
 }
 
 } // namespace

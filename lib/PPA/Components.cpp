@@ -26,6 +26,11 @@ namespace {
 // latch-type sense amplifier ~10 GE, a column-mux transmission gate 1 GE.
 constexpr double kFullAdderGE = 7, kFlipFlopGE = 5, kDriverGE = 4,
                  kSenseAmpGE = 10, kMuxGE = 1;
+// Write switch matrices (after NeuroSim's NewSwitchMatrix / SwitchMatrix):
+// per word line 4 transmission gates and the flip-flop that holds its
+// select bit, per bit line 2 gates and a flip-flop.
+constexpr double kRowWriteSwitchGE = 4 * kMuxGE + kFlipFlopGE,
+                 kColumnWriteSwitchGE = 2 * kMuxGE + kFlipFlopGE;
 // Router: 5 ports, 4-flit input buffers of flip-flops, a 5x5 crossbar of
 // one GE per crosspoint bit (assumption).
 constexpr double kRouterPorts = 5, kRouterBufferDepth = 4;
@@ -50,6 +55,29 @@ double defaultCellAreaF2(const target::TargetChip &chip) {
     return 200; // [001] 100-200F^2 for 6T/8T; the 8T read port at the top
   }
   return 48;
+}
+
+/// Default cell width over height (along the word line / the bit line)
+/// when `costs.cell_aspect_ratio` is absent.
+double defaultCellAspectRatio(const target::TargetChip &chip) {
+  switch (chip.array.cell) {
+  case CellType::T1R1:
+    return 3; // [ext:DNN-NS1.4] Param.cpp: 1T1R 12F wide x 4F tall
+  case CellType::T2R2:
+    // Two 1T1R cells side by side on their two bit lines, or stacked on
+    // their two word lines.
+    return chip.array.signedWeights ==
+                   target::SignedWeightScheme::DifferentialRows
+               ? 1.5
+               : 6;
+  case CellType::SRAM6T:
+  case CellType::SRAM8T:
+    return 2.8; // [ext:DNN-NS1.4] Param.cpp: SRAM 28F wide x 10F tall
+  case CellType::R1:
+  case CellType::T1:
+    return 1; // a cross-point or a single transistor: square (assumption)
+  }
+  return 1;
 }
 
 /// SAR energy and area relative to other converter types at equal bits
@@ -96,15 +124,18 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   // Array and wires.
   m.cellAreaF2 = chip.costs.cellAreaF2.value_or(defaultCellAreaF2(chip));
   m.cellArea = m.cellAreaF2 * f2;
-  m.cellPitch = std::sqrt(m.cellArea);
+  m.cellAspectRatio =
+      chip.costs.cellAspectRatio.value_or(defaultCellAspectRatio(chip));
+  m.cellWidth = std::sqrt(m.cellArea * m.cellAspectRatio);
+  m.cellHeight = std::sqrt(m.cellArea / m.cellAspectRatio);
   const int64_t rows = chip.array.rows, cols = chip.array.cols;
+  m.arrayWidth = static_cast<double>(cols) * m.cellWidth;
+  m.arrayHeight = static_cast<double>(rows) * m.cellHeight;
   m.arrayArea = static_cast<double>(rows * cols) * m.cellArea;
   m.rowResistance = chip.array.wireResistance * static_cast<double>(cols);
   m.colResistance = chip.array.wireResistance * static_cast<double>(rows);
-  m.rowCapacitance = reference::kWireCapacitancePerM * m.cellPitch *
-                     static_cast<double>(cols);
-  m.colCapacitance = reference::kWireCapacitancePerM * m.cellPitch *
-                     static_cast<double>(rows);
+  m.rowCapacitance = reference::kWireCapacitancePerM * m.arrayWidth;
+  m.colCapacitance = reference::kWireCapacitancePerM * m.arrayHeight;
   m.wireDelay = 0.38 * std::max(m.rowResistance * m.rowCapacitance,
                                 m.colResistance * m.colCapacitance);
   m.readVoltage = chip.device.readVoltage;
@@ -197,5 +228,35 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
                 geArea
           : 0.0);
   m.energyPerBitHop = chip.chip.interconnect.energyPerBitHop;
+
+  // Write periphery of non-volatile arrays: switch matrices on every line,
+  // and level shifters (two per word line for its word and bit lines, one
+  // per column for its source line, as NeuroSim's 1T1R array) when the
+  // programming pulses exceed what core devices stand.
+  const double deviceRows = static_cast<double>(chip.array.deviceRows());
+  const double deviceCols = static_cast<double>(chip.array.deviceCols());
+  if (chip.device.kind != DeviceKind::SRAM) {
+    m.rowWriteArea = deviceRows * kRowWriteSwitchGE * geArea;
+    m.columnWriteArea = deviceCols * kColumnWriteSwitchGE * geArea;
+    if (chip.device.programming.amplitudeMax >
+        reference::kCoreDeviceVoltageRating) {
+      m.levelShifterArea = reference::kLevelShifterF2 *
+                           reference::kLevelShifterWiring * f2;
+      m.levelShiftersPerArray = 2 * chip.array.deviceRows() +
+                                chip.array.deviceCols();
+      m.rowWriteArea += 2 * deviceRows * m.levelShifterArea;
+      m.columnWriteArea += deviceCols * m.levelShifterArea;
+    }
+  }
+
+  // The array macro: pitch-matched periphery strips along the cells' edges.
+  const double adcs = static_cast<double>(m.adcsPerArray);
+  m.rowSideArea = deviceRows * m.driverArea + m.rowWriteArea;
+  m.columnSideArea = m.muxArea + adcs * (m.adcArea + m.shiftAddArea) +
+                     m.accumulatorArea + m.columnWriteArea;
+  m.arrayMacroArea = m.arrayArea + m.rowSideArea + m.columnSideArea;
+  m.arrayMacroBoundingBox =
+      (m.arrayWidth + m.rowSideArea / m.arrayHeight) *
+      (m.arrayHeight + m.columnSideArea / m.arrayWidth);
   return m;
 }

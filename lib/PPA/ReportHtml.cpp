@@ -202,8 +202,9 @@ void ppa::writeReportHtml(const CompileReport &report, llvm::raw_ostream &os) {
   metric(os, "power at full throughput", formatSI(p.power(), "W"));
   metric(os, "placed area", formatMm2(p.area));
   if (p.boundingBoxOverhead > 0)
-    metric(os, "bounding-box overhead (empty mesh slots)",
-           formatMm2(p.boundingBoxOverhead));
+    metric(os, "bounding box (white space beside array periphery"
+               " and in empty mesh slots)",
+           formatMm2(p.boundingBoxArea));
   metric(os, "programming time / energy",
          formatSI(p.programmingTime, "s") + " / " +
              formatSI(p.programmingEnergy, "J"));

@@ -46,6 +46,8 @@ llvm::StringRef ppa::jsonKey(AreaComponent c) {
     return "column_mux";
   case AreaComponent::Accumulators:
     return "accumulators";
+  case AreaComponent::WritePeriphery:
+    return "write_periphery";
   case AreaComponent::Buffers:
     return "buffers";
   case AreaComponent::Sfu:
@@ -127,7 +129,13 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
     });
     j.attributeObject("component_model", [&] {
       jsonNumber(j, "cell_area_f2", m.cellAreaF2);
+      jsonNumber(j, "cell_aspect_ratio", m.cellAspectRatio);
       jsonNumber(j, "array_m2", m.arrayArea);
+      jsonNumber(j, "array_width_m", m.arrayWidth);
+      jsonNumber(j, "array_height_m", m.arrayHeight);
+      j.attribute("level_shifters_per_array", m.levelShiftersPerArray);
+      jsonNumber(j, "array_macro_m2", m.arrayMacroArea);
+      jsonNumber(j, "array_macro_bounding_box_m2", m.arrayMacroBoundingBox);
       jsonNumber(j, "wire_delay_s", m.wireDelay);
       jsonNumber(j, "read_pulse_s", m.readPulse);
       jsonNumber(j, "cell_current_time_s", m.cellCurrentTime);

@@ -48,8 +48,12 @@ void ppa::writeReportText(const CompileReport &report, llvm::raw_ostream &os) {
           " + global buffer");
   if (p.boundingBoxOverhead > 0)
     row(os, "bounding box", formatMm2(p.boundingBoxArea),
-        "+" + formatMm2(p.boundingBoxOverhead) + " for " +
-            std::to_string(p.meshSlots - p.cores) + " empty mesh slots");
+        "+" + formatMm2(p.boundingBoxOverhead) +
+            " white space beside array periphery" +
+            (p.meshSlots > p.cores
+                 ? " and in " + std::to_string(p.meshSlots - p.cores) +
+                       " empty mesh slots"
+                 : std::string()));
   row(os, "cores holding arrays", formatMm2(p.usedArea),
       std::to_string(p.usedCores) + " cores + global buffer");
   for (size_t i = 0; i < kNumAreaComponents; ++i)

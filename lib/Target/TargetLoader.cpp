@@ -653,6 +653,7 @@ TargetChip TargetLoader::build() {
 
   CostOverrides &costs = chip.costs;
   costs.cellAreaF2 = optional("costs.cell_area_f2");
+  costs.cellAspectRatio = optional("costs.cell_aspect_ratio");
   costs.adcEnergy = optional("costs.adc_energy");
   costs.adcArea = optional("costs.adc_area");
   costs.adcLatency = optional("costs.adc_latency");

@@ -232,6 +232,11 @@ const std::vector<FieldSpec> &schema() {
       real("costs.cell_area_f2", Opt, "", 1, 1e4,
            "Cell area in F^2 (default: the PPA model's value for the cell "
            "type)."),
+      real("costs.cell_aspect_ratio", Opt, "", 0.01, 100,
+           "Cell width along the word line over its height along the bit "
+           "line; sets the array's outline, its wire lengths and how wide "
+           "the pitch-matched periphery strips grow (default: the PPA "
+           "model's value for the cell type, e.g. 3 for a 12F x 4F 1T1R)."),
       quantity("costs.adc_energy", Dimension::Energy, Opt, "", 0, 1e-6,
                "Energy per ADC conversion."),
       quantity("costs.adc_area", Dimension::Area, Opt, "", 0, 1e-3,

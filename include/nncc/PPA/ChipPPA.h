@@ -7,8 +7,9 @@
 // (docs/ppa-model.md).
 //
 //   area    = sum over instantiated components (placed area: no white
-//             space); the mesh's bounding box, if it has empty slots, is
-//             reported apart as the overhead.
+//             space); the bounding box adds each array macro's white space
+//             (its pitch-matched periphery strips, Components.h) and the
+//             mesh's empty slots, reported apart as the overhead.
 //   energy  = per inference, per layer and per component.
 //   ops     = 2 x MACs of one inference (NeuroSim's convention).
 //   TOPS    = ops / interval (pipelined), TOPS/W = ops / energy,
@@ -47,12 +48,13 @@ enum class AreaComponent {
   Drivers,     ///< word-line drivers / DACs
   ColumnMux,   ///< column multiplexers in front of shared ADCs
   Accumulators,///< shift-and-add units and partial-sum accumulators
+  WritePeriphery, ///< NVM write switch matrices and level shifters
   Buffers,     ///< core buffers
   Sfu,         ///< special-function units
   Routers,     ///< the interconnect's routers
   GlobalBuffer ///< the chip's global buffer
 };
-inline constexpr size_t kNumAreaComponents = 9;
+inline constexpr size_t kNumAreaComponents = 10;
 llvm::StringRef toString(AreaComponent c);
 
 struct LayerPPA {
@@ -85,7 +87,8 @@ struct ChipPPA {
   double area = 0;            ///< placed: the sum of areaBy
   double coreArea = 0;        ///< one core with its arrays
   int64_t cores = 0, usedCores = 0, meshSlots = 0;
-  double boundingBoxArea = 0; ///< mesh slots x core area + global buffer
+  /// Array macros as bounding boxes, mesh slots x core box + global buffer.
+  double boundingBoxArea = 0;
   double boundingBoxOverhead = 0; ///< boundingBoxArea - area
   double usedArea = 0;        ///< cores holding arrays + global buffer
 

@@ -40,7 +40,10 @@ struct ComponentModel {
   // Crossbar array.
   double cellAreaF2 = 0;  ///< cell footprint in F^2
   double cellArea = 0;    ///< m^2 per cell
-  double cellPitch = 0;   ///< m, sqrt(cellArea): a square cell is assumed
+  /// Cell width along the word line over its height along the bit line.
+  double cellAspectRatio = 1;
+  double cellWidth = 0, cellHeight = 0;   ///< m
+  double arrayWidth = 0, arrayHeight = 0; ///< m, cols x width, rows x height
   double arrayArea = 0;   ///< rows x cols cells
   double rowResistance = 0, rowCapacitance = 0; ///< one word line
   double colResistance = 0, colCapacitance = 0; ///< one bit line
@@ -66,6 +69,21 @@ struct ComponentModel {
   double addEnergy = 0;      ///< one accumulatorBits-wide add into a register
   double shiftAddArea = 0;   ///< one shift-and-add unit (one per ADC)
   double accumulatorArea = 0; ///< one partial-sum accumulator (one per array)
+
+  // Write periphery of a non-volatile array (none for SRAM): a switch
+  // matrix per word line and per bit line that routes programming pulses,
+  // and level shifters when those pulses exceed the core devices' rating.
+  int64_t levelShiftersPerArray = 0;
+  double levelShifterArea = 0;
+  double rowWriteArea = 0, columnWriteArea = 0; ///< per array, both sides
+
+  // One array macro's floorplan: the cells with pitch-matched strips of
+  // periphery along their edges, the row side (drivers, row write path)
+  // as tall as the array, the column side (mux, ADCs, shift-add,
+  // accumulator, column write path) as wide as it.
+  double rowSideArea = 0, columnSideArea = 0;
+  double arrayMacroArea = 0;        ///< placed: cells + both sides
+  double arrayMacroBoundingBox = 0; ///< (W + rowSide/H) x (H + colSide/W)
 
   // Core and chip digital blocks.
   double bufferEnergyPerBit = 0, bufferArea = 0;             ///< core buffer
@@ -97,6 +115,14 @@ namespace reference {
 /// Nangate 45 nm open cell library: NAND2_X1 = 0.798 um^2 = 394 F^2; one
 /// gate equivalent (GE).
 inline constexpr double kGateEquivalentF2 = 394;
+/// DNN+NeuroSim V1.4 LevelShifter.cpp (validated branch): three stages of
+/// IO transistors (NMOS 60F/128F/256F, PMOS 106F/53F/433F) 2.5 standard
+/// cells (70F) tall, 1.540 um x 4.514 um = 6.95 um^2 at 22 nm = 14,360 F^2;
+/// x 1.44 for its wiring (Param.cpp alpha, from NeuroSim's layouts).
+inline constexpr double kLevelShifterF2 = 14360, kLevelShifterWiring = 1.44;
+/// Programming pulses above this need level shifters between the core
+/// logic and the array lines (NeuroSim SubArray.cpp: writeVoltage > 1.5 V).
+inline constexpr double kCoreDeviceVoltageRating = 1.5;
 /// Horowitz, ISSCC 2014 keynote, 45 nm, 0.9 V: 32-bit integer add 0.1 pJ.
 inline constexpr double kHorowitzNode = 45e-9, kHorowitzVdd = 0.9;
 inline constexpr double kAddEnergyPerBit = 0.1e-12 / 32;

@@ -49,8 +49,10 @@ void writeReportHtml(const CompileReport &report, llvm::raw_ostream &os);
 
 /// Version 2 added the layers' input_activity and input_activity_measured,
 /// and component_model.cell_current_time_s; version 3
-/// performance.time_per_inference_by_batch.
-inline constexpr uint32_t kReportJsonVersion = 3;
+/// performance.time_per_inference_by_batch; version 4 the write periphery
+/// (area.components.write_periphery), the array macro's floorplan in
+/// component_model and the bounding box that counts its white space.
+inline constexpr uint32_t kReportJsonVersion = 4;
 
 /// Stable identifiers of the components in report.json ("cell_reads", ...).
 llvm::StringRef jsonKey(EnergyComponent c);

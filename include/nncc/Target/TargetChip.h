@@ -153,6 +153,8 @@ struct Chip {
 /// Optional per-component figures that replace the PPA model's defaults.
 struct CostOverrides {
   std::optional<double> cellAreaF2;     ///< cell area in units of F^2
+  /// Cell width (along the word line) over height (along the bit line).
+  std::optional<double> cellAspectRatio;
   std::optional<double> adcEnergy;      ///< joules per conversion
   std::optional<double> adcArea;        ///< square metres per ADC
   std::optional<double> adcLatency;     ///< seconds per conversion

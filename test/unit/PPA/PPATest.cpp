@@ -42,6 +42,9 @@ target::TargetChip smallChip() {
   c.chip.globalBufferBytes = 0;
   c.chip.interconnect = {target::Topology::Mesh, 2, 2, 128e9, 1e-9, 1e-12};
   c.costs.cellAreaF2 = 100;
+  c.costs.cellAspectRatio = 1; // square 10F x 10F cells
+  c.device.kind = target::DeviceKind::RRAM;
+  c.device.programming.amplitudeMax = 1.2; // below 1.5 V: no level shifters
   return c;
 }
 
@@ -81,6 +84,47 @@ TEST(PPAComponents, HandComputedFigures) {
   EXPECT_REL(m.levelConductance(1), 1e-5);
   // Router: 128-bit flits, (5 x 4 x 5 + 25) GE per bit of 394 F^2.
   EXPECT_REL(m.routerArea, 128 * 125 * 394 * 2.025e-15);
+}
+
+// The array macro's outline and its write periphery, by hand: 4 x 8 cells
+// of 10F x 10F at 45 nm (W = 3.6 um, H = 1.8 um); the row side holds 4
+// drivers of 4 GE and 4 row write switches of 9 GE, the column side a 4:1
+// mux (8 GE), 2 ADCs with their shift-adders (19 x 12 GE each), one
+// accumulator (19 x 12 GE) and 8 column write switches of 7 GE.
+TEST(PPAComponents, ArrayMacroFloorplan) {
+  target::TargetChip c = smallChip();
+  ComponentModel m = buildComponentModel(c);
+  const double ge = 394 * 2.025e-15;
+  EXPECT_REL(m.arrayWidth, 8 * 450e-9);
+  EXPECT_REL(m.arrayHeight, 4 * 450e-9);
+  EXPECT_EQ(m.levelShiftersPerArray, 0);
+  const double rowSide = 4 * 4 * ge + 4 * 9 * ge;
+  const double adcArea = 1.2e-9 * 16 / 256 * (45.0 / 32) * (45.0 / 32);
+  const double colSide = 8 * ge + 2 * (adcArea + 19 * 12 * ge) +
+                         19 * 12 * ge + 8 * 7 * ge;
+  EXPECT_REL(m.rowSideArea, rowSide);
+  EXPECT_REL(m.columnSideArea, colSide);
+  EXPECT_REL(m.arrayMacroArea, 32 * 2.025e-13 + rowSide + colSide);
+  EXPECT_REL(m.arrayMacroBoundingBox,
+             (3.6e-6 + rowSide / 1.8e-6) * (1.8e-6 + colSide / 3.6e-6));
+
+  // Programming at 2 V needs level shifters: 2 per row and 1 per column,
+  // 14,360 F^2 x 1.44 each, on the row and column sides.
+  c.device.programming.amplitudeMax = 2.0;
+  ComponentModel hv = buildComponentModel(c);
+  const double shifter = 14360 * 1.44 * 2.025e-15;
+  EXPECT_EQ(hv.levelShiftersPerArray, 2 * 4 + 8);
+  EXPECT_REL(hv.rowSideArea, rowSide + 8 * shifter);
+  EXPECT_REL(hv.columnSideArea, colSide + 8 * shifter);
+
+  // A 12F x 4F cell of the same area would be a 3:1 outline; SRAM arrays
+  // have no write switch matrices of their own.
+  c.costs.cellAspectRatio = 3;
+  c.device.kind = target::DeviceKind::SRAM;
+  ComponentModel sram = buildComponentModel(c);
+  EXPECT_REL(sram.cellWidth / sram.cellHeight, 3.0);
+  EXPECT_REL(sram.cellWidth * sram.cellHeight, 100 * 2.025e-15);
+  EXPECT_EQ(sram.rowWriteArea + sram.columnWriteArea, 0.0);
 }
 
 TEST(PPAComponents, OverridesWin) {
@@ -181,8 +225,17 @@ TEST(PPAChip, EnergyAreaAndMetricsByHand) {
   EXPECT_REL(p.areaBy[size_t(AreaComponent::Adcs)],
              6 * 2 * 1.2e-9 * 16 / 256 * (45.0 / 32) * (45.0 / 32));
   EXPECT_EQ(p.meshSlots, 4);
-  EXPECT_REL(p.boundingBoxOverhead, 2 * p.coreArea);
+  // The bounding box: 4 slots of a core whose 3 array macros are counted
+  // as their outlines, the rest of the core packed.
+  const ComponentModel &m = p.components;
+  EXPECT_REL(p.boundingBoxArea,
+             4 * (p.coreArea +
+                  3 * (m.arrayMacroBoundingBox - m.arrayMacroArea)));
+  EXPECT_REL(p.boundingBoxOverhead, p.boundingBoxArea - p.area);
   EXPECT_REL(p.area, 2 * p.coreArea);
+  // Write switch matrices of the RRAM arrays: (4 x 9 + 8 x 7) GE each.
+  EXPECT_REL(p.areaBy[size_t(AreaComponent::WritePeriphery)],
+             6 * (4 * 9 + 8 * 7) * 394 * 2.025e-15);
   EXPECT_EQ(p.usedCores, 1);
   EXPECT_EQ(p.programmingTime, 1e-3);
   EXPECT_EQ(p.programmingEnergy, 2e-9);
