@@ -48,7 +48,8 @@ REFERENCES = [
     dict(id="neurosim-sram-22nm-pr32", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-sram-22nm-pr32", workload=VGG8, band=0.25,
          figures=dict(area_mm2=85.97, tops=6.06, tops_per_w=8.76),
-         dominant="TOPS/W: cell current over the whole read pulse"),
+         dominant="TOPS/W: core buffers costed as 64 KiB SRAM (Horowitz), "
+                  "NeuroSim's are small register files; TOPS: as RRAM"),
     dict(id="neurosim-sram-22nm-pr64", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-sram-22nm-pr64", workload=VGG8, band=0.25,
          figures=dict(area_mm2=84.39, tops=8.01, tops_per_w=17.13),

@@ -217,6 +217,8 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
         at(e, EnergyComponent::Adcs) += amount * m.adcEnergy;
         break;
       case ExecOpKind::ShiftAdd:
+        at(e, EnergyComponent::DigitalAdds) += amount * m.shiftAddEnergy;
+        break;
       case ExecOpKind::Combine:
       case ExecOpKind::Accumulate:
         at(e, EnergyComponent::DigitalAdds) += amount * m.addEnergy;

@@ -147,6 +147,8 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
       jsonNumber(j, "driver_m2", m.driverArea);
       j.attribute("accumulator_bits", m.accumulatorBits);
       jsonNumber(j, "add_energy_j", m.addEnergy);
+      j.attribute("shift_add_bits", m.shiftAddBits);
+      jsonNumber(j, "shift_add_energy_j", m.shiftAddEnergy);
       jsonNumber(j, "buffer_energy_per_bit_j", m.bufferEnergyPerBit);
       jsonNumber(j, "global_buffer_energy_per_bit_j",
                  m.globalBufferEnergyPerBit);

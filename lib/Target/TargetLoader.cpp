@@ -552,7 +552,8 @@ TargetChip TargetLoader::build() {
   per.adcType = enumValue<AdcType>(text("periphery.adc.type"),
                                    {{"sar", AdcType::SAR},
                                     {"flash", AdcType::Flash},
-                                    {"integrating", AdcType::Integrating}});
+                                    {"integrating", AdcType::Integrating},
+                                    {"current-sense", AdcType::CurrentSense}});
   per.adcBits = integer("periphery.adc.bits");
   per.columnsPerAdc = integer("periphery.adc.columns_per_adc");
   if (per.columnsPerAdc > arr.cols)

@@ -175,8 +175,14 @@ const std::vector<FieldSpec> &schema() {
                   "How signed weights are stored: G+/G- column pairs, row "
                   "pairs, or an offset with a reference column."),
 
-      enumeration("periphery.adc.type", "sar|flash|integrating", Def, "sar",
-                  "ADC architecture."),
+      enumeration("periphery.adc.type", "sar|flash|integrating|current-sense",
+                  Def, "sar",
+                  "ADC architecture. sar, flash and integrating converters "
+                  "take the column charge integrated over the read pulse; "
+                  "current-sense (DNN+NeuroSim's multi-level sense "
+                  "amplifier) compares the column current with 2^bits - 1 "
+                  "references, and the column conducts only while it is "
+                  "sensed (one conversion time)."),
       integer("periphery.adc.bits", Req, "", 1, 16, "ADC resolution."),
       integer("periphery.adc.columns_per_adc", Def, "1", 1, 65536,
               "Columns multiplexed onto one ADC."),

@@ -47,6 +47,7 @@ llvm::StringRef nncc::target::toString(AdcType type) {
   case AdcType::SAR: return "sar";
   case AdcType::Flash: return "flash";
   case AdcType::Integrating: return "integrating";
+  case AdcType::CurrentSense: return "current-sense";
   }
   return "";
 }

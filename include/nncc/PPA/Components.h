@@ -67,6 +67,10 @@ struct ComponentModel {
   double muxArea = 0;                          ///< column multiplexer per array
   int64_t accumulatorBits = 0;
   double addEnergy = 0;      ///< one accumulatorBits-wide add into a register
+  /// A shift-and-add sums one column's conversions over its input cycles
+  /// and row groups: adc bits + input bits + ceil(log2 row groups) wide.
+  int64_t shiftAddBits = 0;
+  double shiftAddEnergy = 0; ///< one shiftAddBits-wide add into a register
   double shiftAddArea = 0;   ///< one shift-and-add unit (one per ADC)
   double accumulatorArea = 0; ///< one partial-sum accumulator (one per array)
 

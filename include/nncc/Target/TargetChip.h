@@ -26,7 +26,11 @@ enum class CellType { R1, T1R1, T2R2, T1, SRAM6T, SRAM8T };
 enum class SignedWeightScheme { DifferentialColumns, DifferentialRows,
                                 OffsetReference };
 enum class ProgrammingScheme { WriteVerify, SinglePulse };
-enum class AdcType { SAR, Flash, Integrating };
+/// Converter architectures.  A current-sense converter (DNN+NeuroSim's
+/// multi-level sense amplifier) compares the column current against
+/// 2^bits - 1 reference currents at once; the column conducts only while it
+/// is sensed.  The others integrate the column current over the read pulse.
+enum class AdcType { SAR, Flash, Integrating, CurrentSense };
 enum class InputEncoding { BitSerial, PWM, Amplitude };
 enum class Topology { Mesh, Bus };
 

@@ -27,6 +27,7 @@ target::TargetChip smallChip() {
   c.device.readPulse = 10e-9;
   c.array.rows = 4;
   c.array.cols = 8;
+  c.array.rowsInParallel = 2;
   c.array.cell = target::CellType::T1R1;
   c.array.wireResistance = 2;
   c.array.weightBits = 8;
@@ -74,6 +75,10 @@ TEST(PPAComponents, HandComputedFigures) {
   // Accumulator 1 + log2(4) + 8 + 8 = 19 bits; an add is 19 x (7 + 5) GE.
   EXPECT_EQ(m.accumulatorBits, 19);
   EXPECT_REL(m.addEnergy, 19 * 12 * kGe);
+  // A column's shift-and-add: 4 ADC bits + 8 input bits + log2(2 row
+  // groups) = 13 bits.
+  EXPECT_EQ(m.shiftAddBits, 13);
+  EXPECT_REL(m.shiftAddEnergy, 13 * 12 * kGe);
   // Driver: the word line to 0.5 V plus 4 GE.
   EXPECT_REL(m.driverEnergy, 0.72e-15 * 0.25 + 4 * kGe);
   // 8 KB buffer: Horowitz's 0.156 pJ/bit; 65536 bits of 150 F^2 / 0.7.
@@ -89,7 +94,7 @@ TEST(PPAComponents, HandComputedFigures) {
 // The array macro's outline and its write periphery, by hand: 4 x 8 cells
 // of 10F x 10F at 45 nm (W = 3.6 um, H = 1.8 um); the row side holds 4
 // drivers of 4 GE and 4 row write switches of 9 GE, the column side a 4:1
-// mux (8 GE), 2 ADCs with their shift-adders (19 x 12 GE each), one
+// mux (8 GE), 2 ADCs with their shift-adders (13 x 12 GE each), one
 // accumulator (19 x 12 GE) and 8 column write switches of 7 GE.
 TEST(PPAComponents, ArrayMacroFloorplan) {
   target::TargetChip c = smallChip();
@@ -100,7 +105,7 @@ TEST(PPAComponents, ArrayMacroFloorplan) {
   EXPECT_EQ(m.levelShiftersPerArray, 0);
   const double rowSide = 4 * 4 * ge + 4 * 9 * ge;
   const double adcArea = 1.2e-9 * 16 / 256 * (45.0 / 32) * (45.0 / 32);
-  const double colSide = 8 * ge + 2 * (adcArea + 19 * 12 * ge) +
+  const double colSide = 8 * ge + 2 * (adcArea + 13 * 12 * ge) +
                          19 * 12 * ge + 8 * 7 * ge;
   EXPECT_REL(m.rowSideArea, rowSide);
   EXPECT_REL(m.columnSideArea, colSide);
@@ -125,6 +130,24 @@ TEST(PPAComponents, ArrayMacroFloorplan) {
   EXPECT_REL(sram.cellWidth / sram.cellHeight, 3.0);
   EXPECT_REL(sram.cellWidth * sram.cellHeight, 100 * 2.025e-15);
   EXPECT_EQ(sram.rowWriteArea + sram.columnWriteArea, 0.0);
+}
+
+// A current-sense converter (NeuroSim's multi-level sense amplifier): 2^4 - 1
+// latch comparators of 10 GE fire per conversion, and the column conducts
+// for one conversion (a clock period, 1 ns) instead of the 10 ns pulse.
+TEST(PPAComponents, CurrentSenseConverter) {
+  target::TargetChip c = smallChip();
+  c.periphery.adcType = target::AdcType::CurrentSense;
+  ComponentModel m = buildComponentModel(c);
+  EXPECT_REL(m.adcEnergy, 15 * 10 * kGe);
+  EXPECT_REL(m.adcArea, 15 * 10 * 394 * 2.025e-15);
+  EXPECT_REL(m.cellCurrentTime, 1e-9);
+  EXPECT_REL(m.cellReadEnergy(1e-5), 0.25 * 1e-5 * 1e-9);
+  // A measured conversion time sets it; an explicit current time wins.
+  c.costs.adcLatency = 2e-9;
+  EXPECT_REL(buildComponentModel(c).cellCurrentTime, 2e-9);
+  c.costs.cellCurrentTime = 5e-9;
+  EXPECT_REL(buildComponentModel(c).cellCurrentTime, 5e-9);
 }
 
 TEST(PPAComponents, OverridesWin) {
@@ -173,6 +196,7 @@ struct Fixture {
     op(ExecOpKind::Drive, 100);
     op(ExecOpKind::Convert, 50);
     op(ExecOpKind::ShiftAdd, 50);
+    op(ExecOpKind::Accumulate, 10);
     op(ExecOpKind::Sfu, 30);
     op(ExecOpKind::Send, 10, 3);
     execution.cores.push_back(core);
@@ -205,7 +229,9 @@ TEST(PPAChip, EnergyAreaAndMetricsByHand) {
   EXPECT_REL(e(EnergyComponent::Drivers),
              0.5 * 100 * (0.72e-15 * 0.25 + 4 * kGe));
   EXPECT_REL(e(EnergyComponent::Adcs), 50 * adc);
-  EXPECT_REL(e(EnergyComponent::DigitalAdds), 50 * 19 * 12 * kGe);
+  // 50 shift-adds of 13 bits, 10 accumulator adds of 19.
+  EXPECT_REL(e(EnergyComponent::DigitalAdds),
+             50 * 13 * 12 * kGe + 10 * 19 * 12 * kGe);
   EXPECT_REL(e(EnergyComponent::Buffers), 200 * 10e-12 / 64);
   EXPECT_REL(e(EnergyComponent::Sfu), 30 * 16 * 12 * kGe);
   EXPECT_REL(e(EnergyComponent::Interconnect), 10 * 3 * 1e-12);
