@@ -60,8 +60,12 @@ MappingSummary nncc::summarizeMapping(ModuleOp module) {
     summary.intervalBeforeReplication = timing->interval;
     if (auto replication =
             module->getAttrOfType<DictionaryAttr>("cim.replication"))
+    {
       if (auto before = replication.getAs<FloatAttr>("interval_before"))
         summary.intervalBeforeReplication = before.getValueAsDouble();
+      if (auto cap = replication.getAs<IntegerAttr>("max_copies"))
+        summary.maxCopies = cap.getInt();
+    }
   } else {
     llvm::consumeError(timing.takeError());
   }
@@ -129,10 +133,14 @@ void nncc::printMappingSummary(const MappingSummary &s, llvm::raw_ostream &os) {
   else if (s.interval > 0)
     os << llvm::format("pipeline: interval %.3f us (%.0f inferences/s), "
                        "latency %.3f us; before replication %.3f us "
-                       "(x%.2f throughput)\n",
+                       "(x%.2f throughput",
                        s.interval * 1e6, 1.0 / s.interval, s.latency * 1e6,
                        s.intervalBeforeReplication * 1e6,
-                       s.intervalBeforeReplication / s.interval);
+                       s.intervalBeforeReplication / s.interval)
+       << (s.maxCopies > 0 ? ", at most " + std::to_string(s.maxCopies) +
+                                 " copies per layer"
+                           : std::string())
+       << ")\n";
   if (s.placed)
     os << "placement (" << s.placementMethod << "): " << s.placementObjective
        << " bit-hops per inference, lower bound " << s.placementBound
@@ -177,6 +185,7 @@ void nncc::printMappingSummaryJson(const MappingSummary &s,
                           {"pipeline_latency_s", s.latency},
                           {"interval_before_replication_s",
                            s.intervalBeforeReplication},
+                          {"max_copies", s.maxCopies},
                           {"placement",
                            s.placed ? llvm::json::Value(llvm::json::Object{
                                           {"method", s.placementMethod},

@@ -93,8 +93,9 @@ struct MappingPipelineOptions
                          llvm::cl::init(true)};
   Option<int64_t> maxCopies{
       *this, "max-copies",
-      llvm::cl::desc("At most N copies of a layer (0: no cap)"),
-      llvm::cl::init(0)};
+      llvm::cl::desc("At most N copies of a layer (default 8, as nncc "
+                     "compile; 0: no cap)"),
+      llvm::cl::init(8)};
   Option<bool> timeMultiplex{
       *this, "time-multiplex",
       llvm::cl::desc("Program groups when the mapping exceeds the chip"),

@@ -260,6 +260,7 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
       1, static_cast<int64_t>(execution.groups.size()));
   r.interval = execution.intervalPerInference();
   r.programmingTime = programming.time;
+  r.reprogrammingPerBatch = programmingPerBatch(execution, programming).time;
   r.programmingEnergy = programming.energy;
   for (double batch : kReportedBatches)
     r.timePerInferenceByBatch.emplace_back(

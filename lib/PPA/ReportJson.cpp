@@ -115,6 +115,11 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
       jsonNumber(j, "tops_per_mm2", p.topsPerMm2());
       jsonNumber(j, "power_w", p.power());
       j.attribute("program_groups", p.programGroups);
+      jsonNumber(j, "reprogramming_per_batch_s", p.reprogrammingPerBatch);
+      jsonNumber(j, "throughput_with_reprogramming_per_s",
+                 p.throughputWithReprogramming());
+      jsonNumber(j, "tops_with_reprogramming",
+                 p.ops * p.throughputWithReprogramming() / 1e12);
       j.attributeArray("time_per_inference_by_batch", [&] {
         for (const auto &[batch, seconds] : p.timePerInferenceByBatch)
           j.object([&, batch = batch, seconds = seconds] {

@@ -31,7 +31,13 @@ void ppa::writeReportText(const CompileReport &report, llvm::raw_ostream &os) {
   row(os, "interval", formatSI(p.interval, "s"),
       p.programGroups > 1 ? "pipelined; sum over program groups"
                           : "pipelined");
-  row(os, "throughput", formatSI(p.throughput(), "inferences/s"));
+  row(os, "throughput", formatSI(p.throughput(), "inferences/s"),
+      p.programGroups > 1 ? "large batch, reprogramming amortized" : "");
+  if (p.programGroups > 1)
+    row(os, "throughput, batch 1",
+        formatSI(p.throughputWithReprogramming(), "inferences/s"),
+        "reprogramming " + formatSI(p.reprogrammingPerBatch, "s") +
+            " per batch");
   row(os, "TOPS", llvm::formatv("{0:g4}", p.tops()).str(),
       "2 x MACs / interval");
   row(os, "TOPS/W", llvm::formatv("{0:g4}", p.topsPerWatt()).str());

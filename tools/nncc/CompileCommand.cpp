@@ -70,9 +70,9 @@ cl::opt<bool> replicate(
 cl::opt<int64_t> maxCopies(
     "max-copies",
     cl::desc("With --replicate, at most N copies of a layer, the original "
-             "included (default 0: as many as the free arrays allow; "
-             "NeuroSim's speed-up degree is 8)"),
-    cl::init(0), cl::sub(compileCmd), cl::cat(category));
+             "included (default 8, NeuroSim's speed-up degree; 0: as many as "
+             "the free arrays allow)"),
+    cl::init(8), cl::sub(compileCmd), cl::cat(category));
 cl::opt<bool> timeMultiplex(
     "time-multiplex",
     cl::desc("When the mapping needs more arrays than the chip has, split it "

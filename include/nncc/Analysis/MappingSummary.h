@@ -35,6 +35,9 @@ struct MappingSummary {
   /// Pipeline model (nncc/Analysis/PipelineModel.h); 0 when the target has
   /// no timing.
   double interval = 0, latency = 0, intervalBeforeReplication = 0;
+  /// The replication's cap on copies per layer (0: none; -1: no
+  /// replication ran).
+  int64_t maxCopies = -1;
   /// Program groups (--nncc-time-multiplex): 1 when every layer is resident.
   int64_t programGroups = 1;
   /// Placement (--nncc-place), when it ran.

@@ -49,8 +49,11 @@ struct CompileOptions {
   /// Signed-weight scheme; empty takes the target's.
   std::string scheme;
   bool replicate = true;
-  /// At most this many copies of a layer with replicate (0: no cap).
-  int64_t maxCopies = 0;
+  /// At most this many copies of a layer with replicate (0: no cap).  The
+  /// default bounds replication as DNN+NeuroSim's speedUpDegree (8) does,
+  /// so that a small network does not fill a large chip with copies whose
+  /// throughput no input stream could feed.
+  int64_t maxCopies = 8;
   /// Split a mapping larger than the chip into program groups instead of
   /// failing.
   bool timeMultiplex = false;

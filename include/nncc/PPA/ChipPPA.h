@@ -104,7 +104,17 @@ struct ChipPPA {
   double latency = 0;  ///< seconds, one inference alone
   double interval = 0; ///< seconds between inferences, pipelined
   int64_t programGroups = 1;
+  /// A time-multiplexed mapping reprograms every group for each batch.
+  double reprogrammingPerBatch = 0;
   double throughput() const { return interval > 0 ? 1 / interval : 0; }
+  /// Inferences per second when every input is its own batch, the chip
+  /// reprogrammed for each (the same as throughput() with one group).
+  double throughputWithReprogramming() const {
+    return timePerInferenceByBatch.empty() ||
+                   timePerInferenceByBatch.front().second <= 0
+               ? 0
+               : 1 / timePerInferenceByBatch.front().second;
+  }
   double tops() const { return interval > 0 ? ops / interval / 1e12 : 0; }
   double topsPerWatt() const { return energy > 0 ? ops / energy / 1e12 : 0; }
   double topsPerMm2() const { return area > 0 ? tops() / (area * 1e6) : 0; }

@@ -100,7 +100,8 @@ struct ReplicateLayersPass
             {b.getNamedAttr("interval_before", b.getF64FloatAttr(before)),
              b.getNamedAttr("interval_after", b.getF64FloatAttr(after)),
              b.getNamedAttr("arrays_spent", b.getI64IntegerAttr(spent)),
-             b.getNamedAttr("arrays_available", b.getI64IntegerAttr(capacity))}));
+             b.getNamedAttr("arrays_available", b.getI64IntegerAttr(capacity)),
+             b.getNamedAttr("max_copies", b.getI64IntegerAttr(maxCopies))}));
   }
 };
 

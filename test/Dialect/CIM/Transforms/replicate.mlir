@@ -15,7 +15,7 @@
 // spent.  Now fc (24 ns, earlier layer wins the tie) is the bottleneck with
 // a single vector: nothing can lower the interval, so the pass stops with 5
 // arrays still free.
-// CHECK: cim.replication = {arrays_available = 10 : i64, arrays_spent = 3 : i64, interval_after = 2.400000e-08 : f64, interval_before = {{9\.5999+E-8|9\.60*e-08}} : f64}
+// CHECK: cim.replication = {arrays_available = 10 : i64, arrays_spent = 3 : i64, interval_after = 2.400000e-08 : f64, interval_before = {{9\.5999+E-8|9\.60*e-08}} : f64, max_copies = 0 : i64}
 // CHECK: cim.layer "fc" partitioned %
 // CHECK-NOT: replicas
 // CHECK: cim.layer "conv" partitioned %
@@ -24,7 +24,7 @@
 
 // With 3 arrays (1 free): conv 2 copies (48 ns), then the next step (2 more
 // arrays) does not fit.
-// SMALL: cim.replication = {arrays_available = 3 : i64, arrays_spent = 1 : i64, interval_after = 4.800000e-08 : f64, interval_before = {{9\.5999+E-8|9\.60*e-08}} : f64}
+// SMALL: cim.replication = {arrays_available = 3 : i64, arrays_spent = 1 : i64, interval_after = 4.800000e-08 : f64, interval_before = {{9\.5999+E-8|9\.60*e-08}} : f64, max_copies = 0 : i64}
 // SMALL: replicas = 2
 
 // At most 3 copies per layer: conv 2 copies (48 ns); the next step needs 4
