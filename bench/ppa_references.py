@@ -48,8 +48,9 @@ REFERENCES = [
     dict(id="neurosim-sram-22nm-pr32", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-sram-22nm-pr32", workload=VGG8, band=0.25,
          figures=dict(area_mm2=85.97, tops=6.06, tops_per_w=8.76),
-         dominant="TOPS/W: core buffers costed as 64 KiB SRAM (Horowitz), "
-                  "NeuroSim's are small register files; TOPS: as RRAM"),
+         dominant="area: NeuroSim's per-tile adder trees, H-tree and "
+                  "encoders (its 'Accumulation', 'IC' and 'Other', ~40 mm²) "
+                  "have no counterpart; TOPS: as RRAM"),
     dict(id="neurosim-sram-22nm-pr64", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-sram-22nm-pr64", workload=VGG8, band=0.25,
          figures=dict(area_mm2=84.39, tops=8.01, tops_per_w=17.13),
@@ -57,7 +58,10 @@ REFERENCES = [
     dict(id="neurosim-sram-5nm-pr32", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-sram-5nm-pr32", workload=VGG8, band=0.25,
          figures=dict(area_mm2=14.64, tops=11.48, tops_per_w=32.43),
-         dominant="first-order node scaling from 22 nm figures"),
+         dominant="first-order (Dennard) scaling of 22-45 nm figures to "
+                  "5 nm, where NeuroSim uses FinFET layout rules: area and "
+                  "energy both come out low; interconnect energy per bit-hop "
+                  "is the target's unscaled 0.1 pJ"),
     dict(id="liu-isscc2020", level="chip",
          source="Liu et al., ISSCC 2020 paper 33.2 (abstract): 130 nm, "
                 "784-100-10 MLP, 78.4 TOPS/W peak, 77 us per image",

@@ -109,6 +109,29 @@ double sramEnergyPerBit(double bytes) {
          std::sqrt(std::max(bytes, 8192.0) / 8192.0);
 }
 
+// A register file stores each bit in a flip-flop and reads a word through
+// a tree of 2:1 multiplexers (1 GE per bit and level, one leaf per stored
+// bit), words of 64 bits like Horowitz's SRAM accesses (assumption).
+constexpr double kRegisterFileWordBits = 64;
+
+struct BufferFigures {
+  double area = 0, energyPerBit = 0;
+};
+
+/// Area and read energy per bit of a buffer of `bytes`.
+BufferFigures bufferFigures(target::MemoryKind kind, double bytes,
+                            double f2, double geArea, double geEnergy,
+                            double sramEnergyScale) {
+  const double bits = bytes * 8;
+  if (kind == target::MemoryKind::RegisterFile) {
+    const double levels = std::max(
+        1.0, std::ceil(std::log2(std::max(bits / kRegisterFileWordBits, 1.0))));
+    return {bits * (kFlipFlopGE + kMuxGE) * geArea, levels * kMuxGE * geEnergy};
+  }
+  return {bits * reference::kSramBitF2 * f2 / reference::kSramArrayEfficiency,
+          sramEnergyPerBit(bytes) * sramEnergyScale};
+}
+
 } // namespace
 
 ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
@@ -221,17 +244,21 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
                               : 0.0;
   m.accumulatorArea = accBits * (kFullAdderGE + kFlipFlopGE) * geArea;
 
-  // Buffers: SRAM macros.
-  const double sramBitArea =
-      reference::kSramBitF2 * f2 / reference::kSramArrayEfficiency;
+  // Buffers: SRAM macros or register files, as the target says.
   const double sramScale =
       m.tech.energy(reference::kHorowitzNode, reference::kHorowitzVdd);
-  m.bufferArea = chip.core.bufferBytes * 8 * sramBitArea;
-  m.bufferEnergyPerBit = chip.costs.bufferEnergyPerBit.value_or(
-      sramEnergyPerBit(chip.core.bufferBytes) * sramScale);
-  m.globalBufferArea = chip.chip.globalBufferBytes * 8 * sramBitArea;
-  m.globalBufferEnergyPerBit = chip.costs.bufferEnergyPerBit.value_or(
-      sramEnergyPerBit(chip.chip.globalBufferBytes) * sramScale);
+  const BufferFigures core =
+      bufferFigures(chip.core.bufferKind, chip.core.bufferBytes, f2, geArea,
+                    geEnergy, sramScale);
+  m.bufferArea = core.area;
+  m.bufferEnergyPerBit =
+      chip.costs.bufferEnergyPerBit.value_or(core.energyPerBit);
+  const BufferFigures global =
+      bufferFigures(chip.chip.globalBufferKind, chip.chip.globalBufferBytes,
+                    f2, geArea, geEnergy, sramScale);
+  m.globalBufferArea = global.area;
+  m.globalBufferEnergyPerBit =
+      chip.costs.bufferEnergyPerBit.value_or(global.energyPerBit);
 
   // SFU: `lanes` 16-bit units; one op is one 16-bit add into a register.
   const bool anySfu = chip.core.sfuActivation || chip.core.sfuPooling ||

@@ -590,6 +590,9 @@ TargetChip TargetLoader::build() {
 
   chip.core.arrays = integer("core.arrays");
   chip.core.bufferBytes = number("core.buffer");
+  chip.core.bufferKind = enumValue<MemoryKind>(
+      text("core.buffer_kind"),
+      {{"sram", MemoryKind::SRAM}, {"register-file", MemoryKind::RegisterFile}});
   chip.core.sfuActivation = flag("core.sfu.activation");
   chip.core.sfuPooling = flag("core.sfu.pooling");
   chip.core.sfuElementwise = flag("core.sfu.elementwise");
@@ -608,6 +611,9 @@ TargetChip TargetLoader::build() {
                    chip.chip.cores, chip.core.arrays,
                    chip.core.arrays * chip.chip.cores, kMaxChipArrays));
   chip.chip.globalBufferBytes = number("chip.global_buffer");
+  chip.chip.globalBufferKind = enumValue<MemoryKind>(
+      text("chip.global_buffer_kind"),
+      {{"sram", MemoryKind::SRAM}, {"register-file", MemoryKind::RegisterFile}});
   Interconnect &noc = chip.chip.interconnect;
   noc.topology = enumValue<Topology>(text("chip.interconnect.topology"),
                                      {{"mesh", Topology::Mesh},

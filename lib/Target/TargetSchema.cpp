@@ -203,6 +203,10 @@ const std::vector<FieldSpec> &schema() {
       integer("core.arrays", Req, "", 1, 1 << 20, "Arrays per core."),
       quantity("core.buffer", Dimension::Bytes, Def, "64 KiB", 0, 1e12,
                "Activation buffer per core."),
+      enumeration("core.buffer_kind", "sram|register-file", Def, "sram",
+                  "How the core buffer stores bits: an SRAM macro, or "
+                  "flip-flops read through a multiplexer tree (DNN+NeuroSim's "
+                  "buffers); sets its area and energy per bit."),
       boolean("core.sfu.activation", "true",
               "The core's special-function unit computes activations."),
       boolean("core.sfu.pooling", "true", "... pooling."),
@@ -215,6 +219,8 @@ const std::vector<FieldSpec> &schema() {
       integer("chip.cores", Req, "", 1, 1 << 20, "Cores on the chip."),
       quantity("chip.global_buffer", Dimension::Bytes, Def, "0 B", 0, 1e12,
                "Chip-level buffer."),
+      enumeration("chip.global_buffer_kind", "sram|register-file", Def,
+                  "sram", "As core.buffer_kind, for the global buffer."),
       enumeration("chip.interconnect.topology", "mesh|bus", Def, "mesh",
                   "Network between cores."),
       integer("chip.interconnect.width", Opt, "", 1, 65536,

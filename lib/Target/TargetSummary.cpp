@@ -42,6 +42,10 @@ llvm::StringRef nncc::target::toString(ProgrammingScheme scheme) {
   return scheme == ProgrammingScheme::WriteVerify ? "write-verify"
                                                   : "single-pulse";
 }
+llvm::StringRef nncc::target::toString(MemoryKind kind) {
+  return kind == MemoryKind::SRAM ? "sram" : "register-file";
+}
+
 llvm::StringRef nncc::target::toString(AdcType type) {
   switch (type) {
   case AdcType::SAR: return "sar";

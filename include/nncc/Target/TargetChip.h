@@ -31,6 +31,9 @@ enum class ProgrammingScheme { WriteVerify, SinglePulse };
 /// 2^bits - 1 reference currents at once; the column conducts only while it
 /// is sensed.  The others integrate the column current over the read pulse.
 enum class AdcType { SAR, Flash, Integrating, CurrentSense };
+/// How a buffer stores its bits: an SRAM macro, or flip-flops read through
+/// a multiplexer tree (a register file; DNN+NeuroSim's default buffers).
+enum class MemoryKind { SRAM, RegisterFile };
 enum class InputEncoding { BitSerial, PWM, Amplitude };
 enum class Topology { Mesh, Bus };
 
@@ -136,6 +139,7 @@ struct Periphery {
 struct Core {
   int64_t arrays = 0;
   double bufferBytes = 0;
+  MemoryKind bufferKind = MemoryKind::SRAM;
   bool sfuActivation = true, sfuPooling = true, sfuElementwise = true;
   int64_t sfuLanes = 32; ///< elements per clock cycle
 };
@@ -151,6 +155,7 @@ struct Interconnect {
 struct Chip {
   int64_t cores = 0;
   double globalBufferBytes = 0;
+  MemoryKind globalBufferKind = MemoryKind::SRAM;
   Interconnect interconnect;
 };
 
@@ -189,6 +194,7 @@ llvm::StringRef toString(CellType cell);
 llvm::StringRef toString(SignedWeightScheme scheme);
 llvm::StringRef toString(ProgrammingScheme scheme);
 llvm::StringRef toString(AdcType type);
+llvm::StringRef toString(MemoryKind kind);
 llvm::StringRef toString(InputEncoding encoding);
 llvm::StringRef toString(Topology topology);
 

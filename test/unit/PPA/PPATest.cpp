@@ -150,6 +150,19 @@ TEST(PPAComponents, CurrentSenseConverter) {
   EXPECT_REL(buildComponentModel(c).cellCurrentTime, 5e-9);
 }
 
+// A register-file buffer (NeuroSim's kind): 65,536 bits of a flip-flop and
+// a multiplexer leaf (6 GE) each; a bit read passes log2(65536 / 64) = 10
+// levels of 2:1 multiplexers.
+TEST(PPAComponents, RegisterFileBuffer) {
+  target::TargetChip c = smallChip();
+  c.core.bufferKind = target::MemoryKind::RegisterFile;
+  ComponentModel m = buildComponentModel(c);
+  EXPECT_REL(m.bufferArea, 65536 * 6 * 394 * 2.025e-15);
+  EXPECT_REL(m.bufferEnergyPerBit, 10 * kGe);
+  // The global buffer keeps its own kind (SRAM, none here).
+  EXPECT_EQ(m.globalBufferArea, 0.0);
+}
+
 TEST(PPAComponents, OverridesWin) {
   target::TargetChip c = smallChip();
   c.costs.adcEnergy = 1e-12;
