@@ -52,6 +52,8 @@ llvm::StringRef ppa::toString(EnergyComponent c) {
     return "SFU";
   case EnergyComponent::Interconnect:
     return "interconnect";
+  case EnergyComponent::Static:
+    return "static (leakage)";
   }
   return "";
 }
@@ -238,6 +240,25 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
       }
     }
 
+  // Timing from the execution schedule.  Program groups run one after the
+  // other, so a large batch takes the sum of their intervals per inference
+  // (reprogramming is reported apart: it amortizes over the batch).
+  r.interval = execution.intervalPerInference();
+
+  // Static power: the whole chip leaks while it works, one interval per
+  // inference; each layer is charged for the share of the arrays it holds.
+  r.staticPower = chip.costs.staticPower.value_or(
+      reference::kLeakagePowerDensity *
+      (r.area - at(r.areaBy, AreaComponent::Arrays)));
+  double mappedArrays = 0;
+  for (const LayerPPA &l : r.layers)
+    mappedArrays += static_cast<double>(l.arrays);
+  if (mappedArrays > 0)
+    for (LayerPPA &l : r.layers)
+      at(l.energyBy, EnergyComponent::Static) =
+          r.staticPower * r.interval * static_cast<double>(l.arrays) /
+          mappedArrays;
+
   for (LayerPPA &l : r.layers)
     for (size_t i = 0; i < kNumEnergyComponents; ++i) {
       l.energy += l.energyBy[i];
@@ -251,14 +272,10 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
   for (double e : r.energyBy)
     r.energy += e;
 
-  // Timing from the execution schedule.  Program groups run one after the
-  // other, so a large batch takes the sum of their intervals per inference
-  // (reprogramming is reported apart: it amortizes over the batch).
   r.ops = ops;
   r.latency = execution.latency;
   r.programGroups = std::max<int64_t>(
       1, static_cast<int64_t>(execution.groups.size()));
-  r.interval = execution.intervalPerInference();
   r.programmingTime = programming.time;
   r.reprogrammingPerBatch = programmingPerBatch(execution, programming).time;
   r.programmingEnergy = programming.energy;

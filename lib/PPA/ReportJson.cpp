@@ -30,6 +30,8 @@ llvm::StringRef ppa::jsonKey(EnergyComponent c) {
     return "sfu";
   case EnergyComponent::Interconnect:
     return "interconnect";
+  case EnergyComponent::Static:
+    return "static";
   }
   return "";
 }
@@ -103,6 +105,7 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
     j.attributeObject("energy", [&] {
       jsonNumber(j, "per_inference_j", p.energy);
       jsonNumber(j, "group_spill_j", p.groupSpillEnergy);
+      jsonNumber(j, "static_power_w", p.staticPower);
       energyObject(j, "components", p.energyBy);
       j.attribute("host_ops", p.hostOps);
     });

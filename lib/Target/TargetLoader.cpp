@@ -668,6 +668,7 @@ TargetChip TargetLoader::build() {
   costs.bufferEnergyPerBit = optional("costs.buffer_energy_per_bit");
   costs.sfuEnergyPerOp = optional("costs.sfu_energy_per_op");
   costs.routerArea = optional("costs.router_area");
+  costs.staticPower = optional("costs.static_power");
   costs.cellCurrentTime = optional("costs.cell_current_time");
   return chip;
 }

@@ -263,6 +263,10 @@ const std::vector<FieldSpec> &schema() {
                "Special-function-unit energy per operation."),
       quantity("costs.router_area", Dimension::Area, Opt, "", 0, 1e-3,
                "Area per router."),
+      quantity("costs.static_power", Dimension::Power, Opt, "", 0, 1e3,
+               "Power the whole chip draws idle: leakage and bias currents "
+               "(default: leakage per area of periphery and digital blocks, "
+               "docs/ppa-model.md)."),
       quantity("costs.cell_current_time", Dimension::Time, Opt, "", 0, 1e-3,
                "How long a read cell's current flows, for its energy "
                "(default: device.read_pulse; DNN+NeuroSim charges the column "

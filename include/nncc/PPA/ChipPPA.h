@@ -10,7 +10,9 @@
 //             space); the bounding box adds each array macro's white space
 //             (its pitch-matched periphery strips, Components.h) and the
 //             mesh's empty slots, reported apart as the overhead.
-//   energy  = per inference, per layer and per component.
+//   energy  = per inference, per layer and per component; the chip leaks
+//             for one interval per inference (static power x interval),
+//             shared among the layers by the arrays they hold.
 //   ops     = 2 x MACs of one inference (NeuroSim's convention).
 //   TOPS    = ops / interval (pipelined), TOPS/W = ops / energy,
 //   TOPS/mm^2 = TOPS / placed area.
@@ -37,9 +39,10 @@ enum class EnergyComponent {
   DigitalAdds, ///< shift-and-add, polarity combination, accumulation
   Buffers,     ///< core buffer reads feeding the arrays
   Sfu,         ///< special-function units
-  Interconnect ///< bits times hops
+  Interconnect, ///< bits times hops
+  Static       ///< leakage of the periphery and digital blocks, per interval
 };
-inline constexpr size_t kNumEnergyComponents = 7;
+inline constexpr size_t kNumEnergyComponents = 8;
 llvm::StringRef toString(EnergyComponent c);
 
 enum class AreaComponent {
@@ -95,6 +98,7 @@ struct ChipPPA {
   // Energy per inference (joules).
   std::array<double, kNumEnergyComponents> energyBy{};
   double groupSpillEnergy = 0; ///< global-buffer traffic between groups
+  double staticPower = 0;      ///< watts, the whole chip, always on
   double energy = 0;
   std::vector<LayerPPA> layers; ///< program order
   int64_t hostOps = 0;          ///< not costed: off-chip

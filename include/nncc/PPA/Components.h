@@ -145,6 +145,12 @@ inline constexpr double kAdcArea8b = 0.0012e-6;
 /// On-chip wire capacitance per metre (0.2 fF/um, ITRS intermediate wires;
 /// assumption).
 inline constexpr double kWireCapacitancePerM = 0.2e-15 / 1e-6;
+/// Leakage power per square metre of periphery and digital blocks: DNN+
+/// NeuroSim V1.4 run on its VGG-8 at 22 nm (LSTP devices) reports 2.17 mW
+/// of leakage for 100.7 mm^2 of placed blocks (its printed breakdown).
+/// Held at every node (assumption: leakage does not follow Dennard
+/// scaling; low-power processes keep it near this order).
+inline constexpr double kLeakagePowerDensity = 2.17e-3 / 100.7e-6;
 /// NeuroSim's input activity when no trace is given (ext:TCAD18, seed
 /// notes 3.1).
 inline constexpr double kInputActivity = 0.5;

@@ -171,6 +171,8 @@ struct CostOverrides {
   std::optional<double> bufferEnergyPerBit; ///< joules
   std::optional<double> sfuEnergyPerOp;     ///< joules
   std::optional<double> routerArea;         ///< square metres per router
+  /// Watts the whole chip draws when idle (leakage, bias currents).
+  std::optional<double> staticPower;
   /// Seconds a read cell's current flows, for its energy (default: the
   /// device's read pulse).
   std::optional<double> cellCurrentTime;

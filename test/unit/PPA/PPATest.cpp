@@ -230,6 +230,16 @@ struct Fixture {
   }
 };
 
+// The target's stated static power replaces the leakage estimate.
+TEST(PPAChip, StatedStaticPower) {
+  Fixture f;
+  f.chip.costs.staticPower = 0.5;
+  ChipPPA p = estimateChipPPA(f.chip, f.execution, f.programming, f.mapping,
+                              240);
+  EXPECT_EQ(p.staticPower, 0.5);
+  EXPECT_REL(p.energyBy[size_t(EnergyComponent::Static)], 0.5 * 1e-6);
+}
+
 TEST(PPAChip, EnergyAreaAndMetricsByHand) {
   Fixture f;
   ChipPPA p = estimateChipPPA(f.chip, f.execution, f.programming, f.mapping,
@@ -248,6 +258,11 @@ TEST(PPAChip, EnergyAreaAndMetricsByHand) {
   EXPECT_REL(e(EnergyComponent::Buffers), 200 * 10e-12 / 64);
   EXPECT_REL(e(EnergyComponent::Sfu), 30 * 16 * 12 * kGe);
   EXPECT_REL(e(EnergyComponent::Interconnect), 10 * 3 * 1e-12);
+  // Static: NeuroSim's 2.17 mW per 100.7 mm^2 over everything but the
+  // cells, for one 1 us interval; the one layer holds every array.
+  EXPECT_REL(p.staticPower, 2.17e-3 / 100.7e-6 *
+                                (p.area - p.areaBy[size_t(AreaComponent::Arrays)]));
+  EXPECT_REL(e(EnergyComponent::Static), p.staticPower * 1e-6);
   double sum = 0;
   for (double x : p.energyBy)
     sum += x;
