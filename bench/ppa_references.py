@@ -37,20 +37,23 @@ REFERENCES = [
     dict(id="neurosim-rram-22nm-pr32", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-rram-22nm-pr32", workload=VGG8, band=0.25,
          figures=dict(area_mm2=381.90, tops=6.25, tops_per_w=11.25),
-         dominant="area: NeuroSim adds per-tile adder trees and an H-tree "
-                  "(its 'Accumulation' and 'IC') where nncc has one "
-                  "accumulator per array and mesh routers; TOPS: nncc hides "
-                  "buffer latency, NeuroSim adds it serially"),
+         dominant="TOPS: NeuroSim adds each layer's buffer latency serially "
+                  "(108 µs of its 156 µs VGG-8 period, 26-bit partial sums "
+                  "through a 52-bit tile buffer port) and its own per-layer "
+                  "speed-up; nncc's stages overlap buffer access and take "
+                  "up to 8 copies of each bottleneck layer"),
     dict(id="neurosim-rram-22nm-pr64", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-rram-22nm-pr64", workload=VGG8, band=0.25,
          figures=dict(area_mm2=378.06, tops=8.16, tops_per_w=19.88),
-         dominant="as PR32"),
+         dominant="as PR32; NeuroSim gains only x1.3 from PR64 because its "
+                  "buffer latency does not shrink, nncc x2"),
     dict(id="neurosim-sram-22nm-pr32", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-sram-22nm-pr32", workload=VGG8, band=0.25,
          figures=dict(area_mm2=85.97, tops=6.06, tops_per_w=8.76),
-         dominant="area: NeuroSim's per-tile adder trees, H-tree and "
-                  "encoders (its 'Accumulation', 'IC' and 'Other', ~40 mm²) "
-                  "have no counterpart; TOPS: as RRAM"),
+         dominant="area: NeuroSim's tile adder trees and H-tree (its "
+                  "'Accumulation' beyond the array and 'IC', ~25 mm² of its "
+                  "80) have no counterpart in nncc's mesh of cores; TOPS: "
+                  "as RRAM"),
     dict(id="neurosim-sram-22nm-pr64", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-sram-22nm-pr64", workload=VGG8, band=0.25,
          figures=dict(area_mm2=84.39, tops=8.01, tops_per_w=17.13),

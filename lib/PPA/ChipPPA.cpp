@@ -105,7 +105,8 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
       m.driverArea;
   at(core, AreaComponent::ColumnMux) = arraysPerCore * m.muxArea;
   at(core, AreaComponent::Accumulators) =
-      arraysPerCore * (adcs * m.shiftAddArea + m.accumulatorArea);
+      arraysPerCore *
+      (adcs * m.shiftAddArea + m.partialSumArea + m.accumulatorArea);
   at(core, AreaComponent::WritePeriphery) =
       arraysPerCore * (m.rowWriteArea + m.columnWriteArea);
   at(core, AreaComponent::Buffers) = m.bufferArea;

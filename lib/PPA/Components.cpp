@@ -239,10 +239,13 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
       static_cast<int64_t>(std::ceil(std::log2(static_cast<double>(rowGroups))));
   const double shiftAddBits = static_cast<double>(m.shiftAddBits);
   m.shiftAddEnergy = shiftAddBits * (kFullAdderGE + kFlipFlopGE) * geEnergy;
-  m.shiftAddArea = p.shiftAdd ? shiftAddBits * (kFullAdderGE + kFlipFlopGE) *
-                                    geArea
-                              : 0.0;
-  m.accumulatorArea = accBits * (kFullAdderGE + kFlipFlopGE) * geArea;
+  m.shiftAddArea = p.shiftAdd ? shiftAddBits * kFullAdderGE * geArea : 0.0;
+  m.partialSumArea =
+      p.shiftAdd ? static_cast<double>(chip.array.deviceCols()) * shiftAddBits *
+                       kFlipFlopGE * geArea
+                 : 0.0;
+  m.accumulatorArea = static_cast<double>(m.adcsPerArray) * accBits *
+                      (kFullAdderGE + kFlipFlopGE) * geArea;
 
   // Buffers: SRAM macros or register files, as the target says.
   const double sramScale =
@@ -307,7 +310,7 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   const double adcs = static_cast<double>(m.adcsPerArray);
   m.rowSideArea = deviceRows * m.driverArea + m.rowWriteArea;
   m.columnSideArea = m.muxArea + adcs * (m.adcArea + m.shiftAddArea) +
-                     m.accumulatorArea + m.columnWriteArea;
+                     m.partialSumArea + m.accumulatorArea + m.columnWriteArea;
   m.arrayMacroArea = m.arrayArea + m.rowSideArea + m.columnSideArea;
   m.arrayMacroBoundingBox =
       (m.arrayWidth + m.rowSideArea / m.arrayHeight) *

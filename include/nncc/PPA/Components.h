@@ -71,8 +71,15 @@ struct ComponentModel {
   /// and row groups: adc bits + input bits + ceil(log2 row groups) wide.
   int64_t shiftAddBits = 0;
   double shiftAddEnergy = 0; ///< one shiftAddBits-wide add into a register
-  double shiftAddArea = 0;   ///< one shift-and-add unit (one per ADC)
-  double accumulatorArea = 0; ///< one partial-sum accumulator (one per array)
+  /// The digital accumulation of one array, as the execution schedule's
+  /// loop order needs it: every input cycle converts every column, so each
+  /// column keeps its running sum in a register until its last cycle; each
+  /// ADC has one shift-and-add adder feeding those registers, and one
+  /// full-width adder and result register that combine its columns'
+  /// slices and polarities (and partial sums of other arrays).
+  double shiftAddArea = 0;    ///< one shift-and-add adder (one per ADC)
+  double partialSumArea = 0;  ///< the column registers of one array
+  double accumulatorArea = 0; ///< combine adders and registers of one array
 
   // Write periphery of a non-volatile array (none for SRAM): a switch
   // matrix per word line and per bit line that routes programming pulses,

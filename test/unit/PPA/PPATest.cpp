@@ -94,8 +94,9 @@ TEST(PPAComponents, HandComputedFigures) {
 // The array macro's outline and its write periphery, by hand: 4 x 8 cells
 // of 10F x 10F at 45 nm (W = 3.6 um, H = 1.8 um); the row side holds 4
 // drivers of 4 GE and 4 row write switches of 9 GE, the column side a 4:1
-// mux (8 GE), 2 ADCs with their shift-adders (13 x 12 GE each), one
-// accumulator (19 x 12 GE) and 8 column write switches of 7 GE.
+// mux (8 GE), 2 ADCs with their shift-add adders (13 x 7 GE each), 8
+// column registers of 13 bits (x 5 GE), per ADC a 19-bit combine adder and
+// register (19 x 12 GE), and 8 column write switches of 7 GE.
 TEST(PPAComponents, ArrayMacroFloorplan) {
   target::TargetChip c = smallChip();
   ComponentModel m = buildComponentModel(c);
@@ -105,8 +106,8 @@ TEST(PPAComponents, ArrayMacroFloorplan) {
   EXPECT_EQ(m.levelShiftersPerArray, 0);
   const double rowSide = 4 * 4 * ge + 4 * 9 * ge;
   const double adcArea = 1.2e-9 * 16 / 256 * (45.0 / 32) * (45.0 / 32);
-  const double colSide = 8 * ge + 2 * (adcArea + 13 * 12 * ge) +
-                         19 * 12 * ge + 8 * 7 * ge;
+  const double colSide = 8 * ge + 2 * (adcArea + 13 * 7 * ge) +
+                         8 * 13 * 5 * ge + 2 * 19 * 12 * ge + 8 * 7 * ge;
   EXPECT_REL(m.rowSideArea, rowSide);
   EXPECT_REL(m.columnSideArea, colSide);
   EXPECT_REL(m.arrayMacroArea, 32 * 2.025e-13 + rowSide + colSide);
