@@ -221,10 +221,7 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   // Shift-and-add and accumulators hold a full-precision partial sum: the
   // execution schedule's accumulator width, 1 + ceil(log2 rows) + weight
   // bits + input bits.
-  m.accumulatorBits =
-      1 +
-      static_cast<int64_t>(std::ceil(std::log2(static_cast<double>(rows)))) +
-      chip.array.weightBits + p.inputBits;
+  m.accumulatorBits = target::accumulatorBits(chip);
   const double accBits = static_cast<double>(m.accumulatorBits);
   // One add: the adder bits switch and the register is written.
   m.addEnergy = accBits * (kFullAdderGE + kFlipFlopGE) * geEnergy;

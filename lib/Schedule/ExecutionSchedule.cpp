@@ -207,6 +207,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
     StageExecution &stage = schedule.stages[li];
     int64_t vectors = stage.vectorsPerCopy;
     int64_t inputBits = layer.getInputBits().value_or(8);
+    stage.overlapped = chip.core.doubleBuffered;
     bool polarity = layer.getSignedScheme().has_value();
     for (auto [copy, copyTiles] : llvm::enumerate(layerTiles[li])) {
       std::map<int64_t, std::vector<int>> byCore;
@@ -239,10 +240,26 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
           if (polarity)
             combines += weightCols * (mvm.getSliceEnd() - mvm.getSliceBegin());
         }
-        for (int t : copyTiles)
+        // Results the core writes to its buffer at full width: the weight
+        // columns of the home tiles here (once per column set).
+        int64_t resultColumns = 0;
+        for (int t : copyTiles) {
+          const int64_t width = cim::MVMOp(traffic.tiles[t].mvm).getColEnd() -
+                                cim::MVMOp(traffic.tiles[t].mvm).getColBegin();
           if (sites[t].home != t && sites[sites[t].home].core == core)
-            accumulates += cim::MVMOp(traffic.tiles[t].mvm).getColEnd() -
-                           cim::MVMOp(traffic.tiles[t].mvm).getColBegin();
+            accumulates += width;
+          if (sites[t].home == t && sites[t].core == core)
+            resultColumns += width;
+        }
+        const double bufferBits =
+            static_cast<double>(vectors) *
+            static_cast<double>(rows * inputBits +
+                                resultColumns * target::accumulatorBits(chip));
+        stage.buffer = std::max(
+            stage.buffer,
+            std::ceil(bufferBits /
+                      static_cast<double>(chip.core.bufferPortBits)) /
+                clock);
         int64_t reads = vectors * cycles * rowGroups;
         emit(core, {ExecOpKind::Load, li32, c, vectors, 0, 0,
                     vectors * rows * inputBits});
@@ -432,6 +449,7 @@ void nncc::writeExecutionJson(const ExecutionSchedule &s,
           jsonNumber(j, "compute_s", stage.compute);
           jsonNumber(j, "sfu_s", stage.sfu);
           jsonNumber(j, "transfer_s", stage.transfer);
+          jsonNumber(j, "buffer_s", stage.buffer);
           jsonNumber(j, "time_s", stage.time());
           j.attribute("bound", stage.bound());
           jsonNumber(j, "start_s", stage.start);

@@ -590,6 +590,8 @@ TargetChip TargetLoader::build() {
 
   chip.core.arrays = integer("core.arrays");
   chip.core.bufferBytes = number("core.buffer");
+  chip.core.bufferPortBits = integer("core.buffer_port");
+  chip.core.doubleBuffered = flag("core.double_buffered");
   chip.core.bufferKind = enumValue<MemoryKind>(
       text("core.buffer_kind"),
       {{"sram", MemoryKind::SRAM}, {"register-file", MemoryKind::RegisterFile}});

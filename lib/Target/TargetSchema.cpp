@@ -203,6 +203,14 @@ const std::vector<FieldSpec> &schema() {
       integer("core.arrays", Req, "", 1, 1 << 20, "Arrays per core."),
       quantity("core.buffer", Dimension::Bytes, Def, "64 KiB", 0, 1e12,
                "Activation buffer per core."),
+      integer("core.buffer_port", Def, "128", 1, 1 << 20,
+              "Bits the core buffer reads or writes per clock cycle "
+              "(assumption: a 128-bit SRAM macro port); sets the time of a "
+              "stage's buffer traffic."),
+      boolean("core.double_buffered", "true",
+              "The core overlaps its buffer traffic, array reads, SFU work "
+              "and transfers; false: a stage takes their sum (DNN+NeuroSim "
+              "adds buffer and interconnect latency to every layer's)."),
       enumeration("core.buffer_kind", "sram|register-file", Def, "sram",
                   "How the core buffer stores bits: an SRAM macro, or "
                   "flip-flops read through a multiplexer tree (DNN+NeuroSim's "

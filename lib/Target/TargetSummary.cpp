@@ -5,6 +5,8 @@
 
 #include "llvm/Support/Format.h"
 
+#include <cmath>
+
 using namespace nncc::target;
 
 llvm::StringRef nncc::target::toString(DeviceKind kind) {
@@ -42,6 +44,13 @@ llvm::StringRef nncc::target::toString(ProgrammingScheme scheme) {
   return scheme == ProgrammingScheme::WriteVerify ? "write-verify"
                                                   : "single-pulse";
 }
+int64_t nncc::target::accumulatorBits(const TargetChip &chip) {
+  return 1 +
+         static_cast<int64_t>(
+             std::ceil(std::log2(static_cast<double>(chip.array.rows)))) +
+         chip.array.weightBits + chip.periphery.inputBits;
+}
+
 llvm::StringRef nncc::target::toString(MemoryKind kind) {
   return kind == MemoryKind::SRAM ? "sram" : "register-file";
 }

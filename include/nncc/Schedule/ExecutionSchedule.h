@@ -30,9 +30,13 @@
 //               peer, hops; each: bits / link bandwidth + hops * hop latency)
 //   host        a digital op no core can run (core.sfu.* false)
 //
-// Stage timing: a layer's arrays, its SFU work and its outgoing transfers
-// overlap (double-buffered, vector by vector), so a stage takes the longest
-// of the three; the array time is the pipeline model's
+// Stage timing: a layer's arrays, its SFU work, its outgoing transfers and
+// its buffer traffic (inputs read and full-width results written through
+// the core buffer's port, core.buffer_port bits per clock) overlap on a
+// double-buffered core (core.double_buffered), vector by vector, so a
+// stage takes the longest of the four; otherwise it takes their sum (as
+// DNN+NeuroSim adds buffer and interconnect latency to each layer's).  The
+// array time is the pipeline model's
 // (nncc/Analysis/PipelineModel.h).  interval = max stage time, latency = sum
 // of stage times.  Transfers on different core pairs run in parallel; link
 // contention is not modelled (the placement reports the busiest link).
@@ -92,12 +96,23 @@ struct StageExecution {
   double compute = 0;  ///< seconds: the arrays (pipeline model)
   double sfu = 0;      ///< seconds: the busiest core's SFU work
   double transfer = 0; ///< seconds: the slowest outgoing core pair
+  /// Seconds: the busiest core's buffer traffic (its inputs read, its
+  /// full-width results written) through the buffer's port.
+  double buffer = 0;
+  /// Double-buffered cores overlap the four (the slowest sets the stage);
+  /// otherwise they follow one another.
+  bool overlapped = true;
   double start = 0;    ///< seconds after the inference starts
-  double time() const { return std::max({compute, sfu, transfer}); }
+  double time() const {
+    return overlapped ? std::max({compute, sfu, transfer, buffer})
+                      : compute + sfu + transfer + buffer;
+  }
   llvm::StringRef bound() const {
-    return compute >= sfu && compute >= transfer ? "arrays"
-           : sfu >= transfer                     ? "sfu"
-                                                 : "transfer";
+    const double most = std::max({compute, sfu, transfer, buffer});
+    return compute >= most    ? "arrays"
+           : sfu >= most      ? "sfu"
+           : transfer >= most ? "transfer"
+                              : "buffer";
   }
 };
 

@@ -140,6 +140,10 @@ struct Core {
   int64_t arrays = 0;
   double bufferBytes = 0;
   MemoryKind bufferKind = MemoryKind::SRAM;
+  int64_t bufferPortBits = 128; ///< bits the buffer reads or writes per clock
+  /// The core overlaps buffer traffic, array reads, SFU work and transfers
+  /// (double-buffered); otherwise each stage waits for them in turn.
+  bool doubleBuffered = true;
   bool sfuActivation = true, sfuPooling = true, sfuElementwise = true;
   int64_t sfuLanes = 32; ///< elements per clock cycle
 };
@@ -197,6 +201,11 @@ llvm::StringRef toString(SignedWeightScheme scheme);
 llvm::StringRef toString(ProgrammingScheme scheme);
 llvm::StringRef toString(AdcType type);
 llvm::StringRef toString(MemoryKind kind);
+
+/// Width of a full-precision partial sum: 1 + ceil(log2 rows) + weight
+/// bits + input bits (the adders and registers that combine and accumulate
+/// hold it, and a core writes results at this width).
+int64_t accumulatorBits(const TargetChip &chip);
 llvm::StringRef toString(InputEncoding encoding);
 llvm::StringRef toString(Topology topology);
 
