@@ -37,27 +37,29 @@ REFERENCES = [
     dict(id="neurosim-rram-22nm-pr32", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-rram-22nm-pr32", workload=VGG8, band=0.25,
          figures=dict(area_mm2=381.90, tops=6.25, tops_per_w=11.25),
-         dominant="TOPS: NeuroSim adds each layer's buffer latency serially "
-                  "(108 µs of its 156 µs VGG-8 period, 26-bit partial sums "
-                  "through a 52-bit tile buffer port) and its own per-layer "
-                  "speed-up; nncc's stages overlap buffer access and take "
-                  "up to 8 copies of each bottleneck layer"),
+         dominant=("area: nncc keeps a running-sum register per column beside each "
+                  "array where NeuroSim lays out two shift-adders per ADC, and "
+                  "has no H-tree; TOPS: nncc copies each bottleneck layer up "
+                  "to 8 times where NeuroSim's speed-up is per layer")),
     dict(id="neurosim-rram-22nm-pr64", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-rram-22nm-pr64", workload=VGG8, band=0.25,
          figures=dict(area_mm2=378.06, tops=8.16, tops_per_w=19.88),
-         dominant="as PR32; NeuroSim gains only x1.3 from PR64 because its "
-                  "buffer latency does not shrink, nncc x2"),
+         dominant=("as PR32; the clock is derived from NeuroSim's sensing-delay "
+                  "model, not a NeuroSim run")),
     dict(id="neurosim-sram-22nm-pr32", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-sram-22nm-pr32", workload=VGG8, band=0.25,
          figures=dict(area_mm2=85.97, tops=6.06, tops_per_w=8.76),
-         dominant="area: NeuroSim's tile adder trees and H-tree (its "
-                  "'Accumulation' beyond the array and 'IC', ~25 mm² of its "
-                  "80) have no counterpart in nncc's mesh of cores; TOPS: "
-                  "as RRAM"),
+         dominant=("area: NeuroSim's tile adder trees and H-tree (its "
+                  "'Accumulation' beyond the arrays and 'IC', ~25 mm² of its "
+                  "80) have no counterpart in nncc's mesh of cores; TOPS/W: "
+                  "the SRAM read current is the target's assumption (a 67 kΩ "
+                  "equivalent read port)")),
     dict(id="neurosim-sram-22nm-pr64", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-sram-22nm-pr64", workload=VGG8, band=0.25,
          figures=dict(area_mm2=84.39, tops=8.01, tops_per_w=17.13),
-         dominant="as PR32"),
+         dominant=("as PR32; TOPS/W: the cell current, an assumption, is 44 % "
+                  "of nncc's energy and does not shrink with PR64 as the "
+                  "conversions do")),
     dict(id="neurosim-sram-5nm-pr32", source=NEUROSIM_NOTE, level="chip",
          target="neurosim-sram-5nm-pr32", workload=VGG8, band=0.25,
          figures=dict(area_mm2=14.64, tops=11.48, tops_per_w=32.43),
@@ -70,8 +72,11 @@ REFERENCES = [
                 "784-100-10 MLP, 78.4 TOPS/W peak, 77 us per image",
          target="liu-isscc2020-2t2r", workload=LIU_MLP, band=0.30,
          figures=dict(tops_per_w=78.4, latency_us=77),
-         dominant="cell model: the chip stores one analog 2T2R pair per "
-                  "weight, the target binary cells (7 slices)"),
+         dominant=("TOPS/W: 78.4 is the chip's peak; nncc converts every column "
+                  "with its 8-bit SAR for each of 8 input cycles (52 % of its "
+                  "energy), a precision the abstract does not state; "
+                  "latency: the published 77 µs includes the FPGA back end "
+                  "and I/O, which nncc does not model")),
     dict(id="khwa-isscc2018-sram-macro", level="macro",
          source="Khwa et al., ISSCC 2018 paper 31.5 (abstract): 65 nm 4 Kb "
                 "6T SRAM unit-macro, 0/1 inputs x +-1 weights, 55.8 TOPS/W",
@@ -102,5 +107,9 @@ REFERENCES = [
                 "at 9.76 TOPS/W",
          target="ibm-pcm-like", workload=HERMES_DENSE, band=0.30,
          figures=dict(tops=63.1, tops_per_w=9.76),
-         dominant="no static power; CCO ADC costed as an integrating ADC"),
+         dominant=("TOPS/W: nncc's 1.2 W against HERMES's 6.5 W at full rate; "
+                  "the abstract gives no breakdown; nncc converts G+ and G- "
+                  "apart where HERMES subtracts them before its CCO ADCs, and "
+                  "has no model of the CCOs, local digital units or on-chip "
+                  "network power")),
 ]
