@@ -82,8 +82,11 @@ REFERENCES = [
                 "6T SRAM unit-macro, 0/1 inputs x +-1 weights, 55.8 TOPS/W",
          target="sram-cim-macro", workload=SRAM_MACRO_DENSE, band=0.30,
          figures=dict(tops_per_w=55.8),
-         dominant="binary +-1 weights take a 2-bit offset code on two "
-                  "cells (weight_bits >= 2), the macro one"),
+         dominant=("cell reads are 93 % of nncc's macro energy: the target's "
+                  "assumed 20 kΩ read path conducting for the whole 2.3 ns, "
+                  "where the macro's bit lines discharge once (voltage "
+                  "sensing, which nncc's read-circuit model lacks); binary "
+                  "±1 weights take a 2-bit offset code on two cells")), the macro one"),
     dict(id="isaac", level="chip",
          source="Shafiee et al., ISCA 2016: 644.84 GOPS/W peak at 16 bit "
                 "(recalled, unverified; 628 derived from 41.3 TOPS / 65.8 W)",
