@@ -33,40 +33,41 @@ SRAM_MACRO_DENSE = ("mlp", ["--widths", "64,31"])  # one 64x64 macro, 2-bit
 NEUROSIM_NOTE = ("NeuroSim V1.4 manual, VGG-8 CIFAR-10, 8-bit W/A, 128x128, "
                  "1 bit/cell, 4-bit ADC (../shared/reference/peers.md)")
 
+
+def neurosim(config, area_mm2, tops, tops_per_w, dominant):
+    """One of NeuroSim V1.4's published VGG-8 configurations, on the bundled
+    target of the same name."""
+    return dict(id=config, source=NEUROSIM_NOTE, level="chip", target=config,
+                workload=VGG8, band=0.25,
+                figures=dict(area_mm2=area_mm2, tops=tops,
+                             tops_per_w=tops_per_w),
+                dominant=dominant)
+
+
 REFERENCES = [
-    dict(id="neurosim-rram-22nm-pr32", source=NEUROSIM_NOTE, level="chip",
-         target="neurosim-rram-22nm-pr32", workload=VGG8, band=0.25,
-         figures=dict(area_mm2=381.90, tops=6.25, tops_per_w=11.25),
-         dominant=("area: nncc keeps a running-sum register per column beside each "
-                  "array where NeuroSim lays out two shift-adders per ADC, and "
-                  "has no H-tree; TOPS: nncc copies each bottleneck layer up "
-                  "to 8 times where NeuroSim's speed-up is per layer")),
-    dict(id="neurosim-rram-22nm-pr64", source=NEUROSIM_NOTE, level="chip",
-         target="neurosim-rram-22nm-pr64", workload=VGG8, band=0.25,
-         figures=dict(area_mm2=378.06, tops=8.16, tops_per_w=19.88),
-         dominant=("as PR32; the clock is derived from NeuroSim's sensing-delay "
-                  "model, not a NeuroSim run")),
-    dict(id="neurosim-sram-22nm-pr32", source=NEUROSIM_NOTE, level="chip",
-         target="neurosim-sram-22nm-pr32", workload=VGG8, band=0.25,
-         figures=dict(area_mm2=85.97, tops=6.06, tops_per_w=8.76),
-         dominant=("area: NeuroSim's tile adder trees and H-tree (its "
-                  "'Accumulation' beyond the arrays and 'IC', ~25 mm² of its "
-                  "80) have no counterpart in nncc's mesh of cores; TOPS/W: "
-                  "the SRAM read current is the target's assumption (a 67 kΩ "
-                  "equivalent read port)")),
-    dict(id="neurosim-sram-22nm-pr64", source=NEUROSIM_NOTE, level="chip",
-         target="neurosim-sram-22nm-pr64", workload=VGG8, band=0.25,
-         figures=dict(area_mm2=84.39, tops=8.01, tops_per_w=17.13),
-         dominant=("as PR32; TOPS/W: the cell current, an assumption, is 44 % "
-                  "of nncc's energy and does not shrink with PR64 as the "
-                  "conversions do")),
-    dict(id="neurosim-sram-5nm-pr32", source=NEUROSIM_NOTE, level="chip",
-         target="neurosim-sram-5nm-pr32", workload=VGG8, band=0.25,
-         figures=dict(area_mm2=14.64, tops=11.48, tops_per_w=32.43),
-         dominant="first-order (Dennard) scaling of 22-45 nm figures to "
-                  "5 nm, where NeuroSim uses FinFET layout rules: area and "
-                  "energy both come out low; interconnect energy per bit-hop "
-                  "is the target's unscaled 0.1 pJ"),
+    neurosim("neurosim-rram-22nm-pr32", 381.90, 6.25, 11.25,
+             ("area: nncc keeps a running-sum register per column beside "
+             "each array where NeuroSim lays out two shift-adders per ADC, and "
+             "has no H-tree; TOPS: nncc copies each bottleneck layer up "
+             "to 8 times where NeuroSim's speed-up is per layer")),
+    neurosim("neurosim-rram-22nm-pr64", 378.06, 8.16, 19.88,
+             ("as PR32; the clock is derived from NeuroSim's sensing-delay "
+             "model, not a NeuroSim run")),
+    neurosim("neurosim-sram-22nm-pr32", 85.97, 6.06, 8.76,
+             ("area: NeuroSim's tile adder trees and H-tree (its "
+             "'Accumulation' beyond the arrays and 'IC', ~25 mm² of its "
+             "80) have no counterpart in nncc's mesh of cores; TOPS/W: "
+             "the SRAM read current is the target's assumption (a 67 kΩ "
+             "equivalent read port)")),
+    neurosim("neurosim-sram-22nm-pr64", 84.39, 8.01, 17.13,
+             ("as PR32; TOPS/W: the cell current, an assumption, is 44 % "
+             "of nncc's energy and does not shrink with PR64 as the "
+             "conversions do")),
+    neurosim("neurosim-sram-5nm-pr32", 14.64, 11.48, 32.43,
+             "first-order (Dennard) scaling of 22-45 nm figures to "
+             "5 nm, where NeuroSim uses FinFET layout rules: area and "
+             "energy both come out low; interconnect energy per bit-hop "
+             "is the target's unscaled 0.1 pJ"),
     dict(id="liu-isscc2020", level="chip",
          source="Liu et al., ISSCC 2020 paper 33.2 (abstract): 130 nm, "
                 "784-100-10 MLP, 78.4 TOPS/W peak, 77 us per image",
@@ -86,7 +87,7 @@ REFERENCES = [
                   "assumed 20 kΩ read path conducting for the whole 2.3 ns, "
                   "where the macro's bit lines discharge once (voltage "
                   "sensing, which nncc's read-circuit model lacks); binary "
-                  "±1 weights take a 2-bit offset code on two cells")), the macro one"),
+                  "±1 weights take a 2-bit offset code on two cells")),
     dict(id="isaac", level="chip",
          source="Shafiee et al., ISCA 2016: 644.84 GOPS/W peak at 16 bit "
                 "(recalled, unverified; 628 derived from 41.3 TOPS / 65.8 W)",
