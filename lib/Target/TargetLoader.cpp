@@ -429,38 +429,41 @@ TargetChip TargetLoader::build() {
            levels ? "device.levels" : "device.bits_per_cell",
            "an sram cell stores one bit (2 levels)");
 
-  // Conductance window: g_min/g_max or r_on/on_off_ratio.
+  // Conductance window: its top (g_max, or r_on = 1 / g_max) and its
+  // bottom (g_min, or on_off_ratio = g_max / g_min), one of each, so a
+  // device is described as its datasheet gives it.
   const Value *gMin = get("device.g_min"), *gMax = get("device.g_max");
   const Value *rOn = get("device.r_on"), *ratio = get("device.on_off_ratio");
-  bool byConductance = gMin || gMax, byResistance = rOn || ratio;
-  if (byConductance && byResistance) {
-    report(rOn ? rOn->loc : ratio->loc, rOn ? "device.r_on" : "device.on_off_ratio",
-           "give g_min and g_max, or r_on and on_off_ratio, not both");
-  } else if (byConductance) {
-    if (!gMin || !gMax)
-      report(sectionLoc("device.g_min"), gMin ? "device.g_max" : "device.g_min",
-             "missing (g_min and g_max go together)");
-    else if (gMax->number <= gMin->number)
-      report(gMax->loc, "device.g_max",
-             "must be greater than g_min (" +
+  if (gMax && rOn) {
+    report(rOn->loc, "device.r_on",
+           "give the window's top once: g_max or r_on (= 1 / g_max), not both");
+  } else if (gMin && ratio) {
+    report(ratio->loc, "device.on_off_ratio",
+           "give the window's bottom once: g_min or on_off_ratio (= g_max / "
+           "g_min), not both");
+  } else if (!gMax && !rOn && !gMin && !ratio) {
+    report(sectionLoc("device.g_min"), "device",
+           "the conductance window is missing: give its top (g_max or r_on) "
+           "and its bottom (g_min or on_off_ratio)");
+  } else if (!gMax && !rOn) {
+    report(sectionLoc("device.g_max"), "device.g_max",
+           std::string("missing: ") + (gMin ? "g_min" : "on_off_ratio") +
+               " needs the window's top, g_max or r_on");
+  } else if (!gMin && !ratio) {
+    report(sectionLoc("device.g_min"), "device.g_min",
+           std::string("missing: ") + (gMax ? "g_max" : "r_on") +
+               " needs the window's bottom, g_min or on_off_ratio");
+  } else {
+    const double top = gMax ? gMax->number : 1.0 / rOn->number;
+    const double bottom = gMin ? gMin->number : top / ratio->number;
+    if (gMin && top <= bottom)
+      report(gMax ? gMax->loc : rOn->loc, gMax ? "device.g_max" : "device.r_on",
+             "the window's top must exceed g_min (" +
                  formatQuantity(gMin->number, Dimension::Conductance) + ")");
     else {
-      dev.gMin = gMin->number;
-      dev.gMax = gMax->number;
+      dev.gMax = top;
+      dev.gMin = bottom;
     }
-  } else if (byResistance) {
-    if (!rOn || !ratio)
-      report(sectionLoc("device.r_on"),
-             rOn ? "device.on_off_ratio" : "device.r_on",
-             "missing (r_on and on_off_ratio go together)");
-    else {
-      dev.gMax = 1.0 / rOn->number;
-      dev.gMin = dev.gMax / ratio->number;
-    }
-  } else {
-    report(sectionLoc("device.g_min"), "device",
-           "the conductance window is missing: give g_min and g_max, or "
-           "r_on and on_off_ratio");
   }
   dev.readVoltage = number("device.read_voltage");
   dev.readPulse = number("device.read_pulse");

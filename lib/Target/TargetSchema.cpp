@@ -80,8 +80,9 @@ const std::vector<FieldSpec> &schema() {
       integer("device.bits_per_cell", Opt, "", 1, 10,
               "Bits per cell; same as levels = 2^bits_per_cell."),
       quantity("device.g_min", Dimension::Conductance, Opt, "", 0, 1,
-               "Lowest programmable conductance. Give g_min and g_max, or "
-               "r_on and on_off_ratio."),
+               "Lowest programmable conductance. The window is its top "
+               "(g_max or r_on) and its bottom (g_min or on_off_ratio), one "
+               "of each."),
       quantity("device.g_max", Dimension::Conductance, Opt, "", 0, 1,
                "Highest programmable conductance.", true),
       quantity("device.r_on", Dimension::Resistance, Opt, "", 1, 1e12,
