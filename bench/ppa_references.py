@@ -46,19 +46,22 @@ def neurosim(config, area_mm2, tops, tops_per_w, dominant):
 
 REFERENCES = [
     neurosim("neurosim-rram-22nm-pr32", 381.90, 6.25, 11.25,
-             ("area: nncc keeps a running-sum register per column beside "
-             "each array where NeuroSim lays out two shift-adders per ADC, and "
-             "has no H-tree; TOPS: nncc copies each bottleneck layer up "
-             "to 8 times where NeuroSim's speed-up is per layer")),
+             ("area: two differences that offset: nncc's array macro is "
+             "44,500 µm² against NeuroSim's 32,100 (its running-sum "
+             "register per column takes 2.5x the height of NeuroSim's two "
+             "shift-adders beside the narrow RRAM array), and nncc has no "
+             "tile adder trees or H-tree (~40 mm² in NeuroSim); TOPS: nncc "
+             "copies each bottleneck layer up to 8 times where NeuroSim's "
+             "speed-up is per layer")),
     neurosim("neurosim-rram-22nm-pr64", 378.06, 8.16, 19.88,
              ("as PR32; the clock is derived from NeuroSim's sensing-delay "
              "model, not a NeuroSim run")),
     neurosim("neurosim-sram-22nm-pr32", 85.97, 6.06, 8.76,
-             ("area: NeuroSim's tile adder trees and H-tree (its "
-             "'Accumulation' beyond the arrays and 'IC', ~25 mm² of its "
-             "80) have no counterpart in nncc's mesh of cores; TOPS/W: "
-             "the SRAM read current is the target's assumption (a 67 kΩ "
-             "equivalent read port)")),
+             ("area: the array macros agree (nncc 5,835 µm², NeuroSim "
+             "5,972); the rest is NeuroSim's tile level, which nncc's mesh "
+             "of cores does not have: its H-tree (12 mm²) and adder trees; "
+             "TOPS/W: the SRAM read current is the target's assumption (a "
+             "67 kΩ equivalent read port)")),
     neurosim("neurosim-sram-22nm-pr64", 84.39, 8.01, 17.13,
              ("as PR32; TOPS/W: the cell current, an assumption, is 44 % "
              "of nncc's energy and does not shrink with PR64 as the "
