@@ -162,6 +162,10 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
     l.replicas = s.replicas;
     l.start = s.start;
     l.time = s.time();
+    l.compute = s.compute;
+    l.sfu = s.sfu;
+    l.transfer = s.transfer;
+    l.buffer = s.buffer;
     l.bound = s.bound().str();
     r.layers.push_back(std::move(l));
   }

@@ -173,6 +173,12 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
           jsonNumber(j, "start_s", l.start);
           jsonNumber(j, "time_s", l.time);
           j.attribute("bound", l.bound);
+          j.attributeObject("time_components", [&] {
+            jsonNumber(j, "arrays_s", l.compute);
+            jsonNumber(j, "sfu_s", l.sfu);
+            jsonNumber(j, "transfer_s", l.transfer);
+            jsonNumber(j, "buffer_s", l.buffer);
+          });
           jsonNumber(j, "ops", l.ops);
           jsonNumber(j, "energy_j", l.energy);
           energyObject(j, "energy_components", l.energyBy);
