@@ -50,7 +50,7 @@ REFERENCES = [
              "44,500 µm² against NeuroSim's 32,100 (its running-sum "
              "register per column takes 2.5x the height of NeuroSim's two "
              "shift-adders beside the narrow RRAM array), and nncc has no "
-             "tile adder trees or H-tree (~40 mm² in NeuroSim); TOPS: nncc "
+             "tile adder trees (~25 mm² in NeuroSim); TOPS: nncc "
              "copies each bottleneck layer up to 8 times where NeuroSim's "
              "speed-up is per layer")),
     neurosim("neurosim-rram-22nm-pr64", 378.06, 8.16, 19.88,
@@ -58,10 +58,10 @@ REFERENCES = [
              "model, not a NeuroSim run")),
     neurosim("neurosim-sram-22nm-pr32", 85.97, 6.06, 8.76,
              ("area: the array macros agree (nncc 5,835 µm², NeuroSim "
-             "5,972); the rest is NeuroSim's tile level, which nncc's mesh "
-             "of cores does not have: its H-tree (12 mm²) and adder trees; "
-             "TOPS/W: the SRAM read current is the target's assumption (a "
-             "67 kΩ equivalent read port)")),
+             "5,972) and the mesh wires stand for NeuroSim's H-tree; the "
+             "rest is NeuroSim's tile adder trees and buffers, which "
+             "nncc's cores do not have; TOPS/W: the SRAM read current is "
+             "the target's assumption (a 67 kΩ equivalent read port)")),
     neurosim("neurosim-sram-22nm-pr64", 84.39, 8.01, 17.13,
              ("as PR32; TOPS/W: the cell current, an assumption, is 44 % "
              "of nncc's energy and does not shrink with PR64 as the "

@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace nncc;
 using namespace nncc::ppa;
@@ -78,6 +79,8 @@ llvm::StringRef ppa::toString(AreaComponent c) {
     return "SFU";
   case AreaComponent::Routers:
     return "routers";
+  case AreaComponent::Links:
+    return "interconnect wires";
   case AreaComponent::GlobalBuffer:
     return "global buffer";
   }
@@ -132,8 +135,27 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
   r.meshSlots = ic.topology == target::Topology::Mesh
                     ? std::max(ic.width * ic.height, r.cores)
                     : r.cores;
-  r.boundingBoxArea =
-      static_cast<double>(r.meshSlots) * coreBox + m.globalBufferArea;
+
+  // Interconnect wires, routed in channels between the cores (assumption;
+  // as DNN+NeuroSim counts its H-tree): a mesh link joins neighbouring
+  // slots with a flit of wires each way, one core pitch long; a bus runs
+  // one flit past every core.
+  r.corePitch = std::sqrt(coreBox);
+  double wireLength = 0;
+  if (chip.chip.cores > 1) {
+    if (ic.topology == target::Topology::Mesh) {
+      const double w = static_cast<double>(ic.width),
+                   h = static_cast<double>(ic.height);
+      wireLength = 2 * ((w - 1) * h + w * (h - 1)) * r.corePitch;
+    } else {
+      wireLength = static_cast<double>(r.cores) * r.corePitch;
+    }
+  }
+  at(r.areaBy, AreaComponent::Links) =
+      wireLength * m.flitBits * m.wirePitch;
+  r.area += at(r.areaBy, AreaComponent::Links);
+  r.boundingBoxArea = static_cast<double>(r.meshSlots) * coreBox +
+                      m.globalBufferArea + at(r.areaBy, AreaComponent::Links);
   r.boundingBoxOverhead = r.boundingBoxArea - r.area;
 }
 

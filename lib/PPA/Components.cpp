@@ -282,6 +282,8 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
                 geArea
           : 0.0);
   m.energyPerBitHop = chip.chip.interconnect.energyPerBitHop;
+  m.flitBits = flitBits;
+  m.wirePitch = reference::kWirePitchF * f;
 
   // Write periphery of non-volatile arrays: switch matrices on every line,
   // and level shifters (two per word line for its word and bit lines, one

@@ -56,6 +56,8 @@ llvm::StringRef ppa::jsonKey(AreaComponent c) {
     return "sfu";
   case AreaComponent::Routers:
     return "routers";
+  case AreaComponent::Links:
+    return "links";
   case AreaComponent::GlobalBuffer:
     return "global_buffer";
   }
@@ -94,6 +96,7 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
       jsonNumber(j, "bounding_box_overhead_m2", p.boundingBoxOverhead);
       jsonNumber(j, "used_cores_m2", p.usedArea);
       jsonNumber(j, "core_m2", p.coreArea);
+      jsonNumber(j, "core_pitch_m", p.corePitch);
       j.attribute("cores", p.cores);
       j.attribute("used_cores", p.usedCores);
       j.attribute("mesh_slots", p.meshSlots);

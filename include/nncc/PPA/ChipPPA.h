@@ -55,9 +55,10 @@ enum class AreaComponent {
   Buffers,     ///< core buffers
   Sfu,         ///< special-function units
   Routers,     ///< the interconnect's routers
+  Links,       ///< the interconnect's wires between cores
   GlobalBuffer ///< the chip's global buffer
 };
-inline constexpr size_t kNumAreaComponents = 10;
+inline constexpr size_t kNumAreaComponents = 11;
 llvm::StringRef toString(AreaComponent c);
 
 struct LayerPPA {
@@ -95,6 +96,7 @@ struct ChipPPA {
   int64_t cores = 0, usedCores = 0, meshSlots = 0;
   /// Array macros as bounding boxes, mesh slots x core box + global buffer.
   double boundingBoxArea = 0;
+  double corePitch = 0; ///< m, side of one core's (square) bounding box
   double boundingBoxOverhead = 0; ///< boundingBoxArea - area
   double usedArea = 0;        ///< cores holding arrays + global buffer
 

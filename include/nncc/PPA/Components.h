@@ -101,6 +101,8 @@ struct ComponentModel {
   double globalBufferEnergyPerBit = 0, globalBufferArea = 0; ///< chip buffer
   double sfuEnergyPerOp = 0, sfuArea = 0;                    ///< per core
   double routerArea = 0, energyPerBitHop = 0;
+  double flitBits = 0;  ///< bits a link carries per clock
+  double wirePitch = 0; ///< m, of the interconnect's wires
 
   /// Energy of reading one cell of conductance g once.
   double cellReadEnergy(double g) const {
@@ -149,6 +151,10 @@ inline constexpr double kSramBitF2 = 150, kSramArrayEfficiency = 0.7;
 inline constexpr double kAdcNode = 32e-9, kAdcVdd = 1.0;
 inline constexpr double kAdcWaldenFoM = 2e-3 / 1.28e9 / 256;
 inline constexpr double kAdcArea8b = 0.0012e-6;
+/// Interconnect wire pitch: DNN+NeuroSim V1.4's wire width at 22 nm is
+/// 40 nm (Param.cpp wireWidth), 1.82 F; equal line and space make the
+/// pitch 3.64 F (assumption), scaled with F to other nodes.
+inline constexpr double kWirePitchF = 2 * 40.0 / 22.0;
 /// On-chip wire capacitance per metre (0.2 fF/um, ITRS intermediate wires;
 /// assumption).
 inline constexpr double kWireCapacitancePerM = 0.2e-15 / 1e-6;

@@ -11,6 +11,8 @@
 
 #include "gtest/gtest.h"
 
+#include <cmath>
+
 using namespace nncc;
 using namespace nncc::ppa;
 
@@ -281,13 +283,18 @@ TEST(PPAChip, EnergyAreaAndMetricsByHand) {
              6 * 2 * 1.2e-9 * 16 / 256 * (45.0 / 32) * (45.0 / 32));
   EXPECT_EQ(p.meshSlots, 4);
   // The bounding box: 4 slots of a core whose 3 array macros are counted
-  // as their outlines, the rest of the core packed.
+  // as their outlines, the rest of the core packed, and the wires.
   const ComponentModel &m = p.components;
-  EXPECT_REL(p.boundingBoxArea,
-             4 * (p.coreArea +
-                  3 * (m.arrayMacroBoundingBox - m.arrayMacroArea)));
+  const double coreBox =
+      p.coreArea + 3 * (m.arrayMacroBoundingBox - m.arrayMacroArea);
+  EXPECT_REL(p.corePitch, std::sqrt(coreBox));
+  // A 2 x 2 mesh has 4 links of one core pitch, a 128-bit flit (128 Gbit/s
+  // at 1 GHz) each way; wire pitch 2 x 40/22 F at 45 nm.
+  const double links = 4 * 2 * p.corePitch * 128 * (80.0 / 22) * 45e-9;
+  EXPECT_REL(p.areaBy[size_t(AreaComponent::Links)], links);
+  EXPECT_REL(p.boundingBoxArea, 4 * coreBox + links);
   EXPECT_REL(p.boundingBoxOverhead, p.boundingBoxArea - p.area);
-  EXPECT_REL(p.area, 2 * p.coreArea);
+  EXPECT_REL(p.area, 2 * p.coreArea + links);
   // Write switch matrices of the RRAM arrays: (4 x 9 + 8 x 7) GE each.
   EXPECT_REL(p.areaBy[size_t(AreaComponent::WritePeriphery)],
              6 * (4 * 9 + 8 * 7) * 394 * 2.025e-15);
