@@ -176,10 +176,9 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   m.levels = chip.device.levels;
   m.inputActivity = reference::kInputActivity;
 
-  // Converters: one per columns_per_adc columns; sense amplifiers replace
-  // them when the target reads columns as binary.
+  // Converters: one per columns_per_adc bit lines (a 2T2R cell has two);
+  // sense amplifiers replace them when the target reads columns as binary.
   const auto &p = chip.periphery;
-  // Converters serve bit lines, of which a 2T2R cell has two.
   const int64_t bitLines = chip.array.deviceCols();
   m.adcsPerArray = (bitLines + p.columnsPerAdc - 1) / p.columnsPerAdc;
   const double adcSteps = std::ldexp(1.0, static_cast<int>(p.adcBits));
@@ -218,9 +217,8 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
       m.rowCapacitance * m.readVoltage * m.readVoltage +
       kDriverGE * dacUnits * geEnergy);
 
-  // Shift-and-add and accumulators hold a full-precision partial sum: the
-  // execution schedule's accumulator width, 1 + ceil(log2 rows) + weight
-  // bits + input bits.
+  // Combining and accumulating adders hold a full-precision partial sum,
+  // 1 + ceil(log2 rows) + weight bits + input bits (target::accumulatorBits).
   m.accumulatorBits = target::accumulatorBits(chip);
   const double accBits = static_cast<double>(m.accumulatorBits);
   // One add: the adder bits switch and the register is written.
