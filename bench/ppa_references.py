@@ -31,7 +31,9 @@ HERMES_DENSE = ("mlp", ["--widths", "2048,2048"])  # 64 cores x 256x256
 SRAM_MACRO_DENSE = ("mlp", ["--widths", "64,31"])  # one 64x64 macro, 2-bit
 
 NEUROSIM_NOTE = ("NeuroSim V1.4 manual, VGG-8 CIFAR-10, 8-bit W/A, 128x128, "
-                 "1 bit/cell, 4-bit ADC (../shared/reference/peers.md)")
+                 "1 bit/cell, 4-bit ADC (../shared/reference/peers.md); "
+                 "NeuroSim divides its printed TOPS/W by a post-layout "
+                 "factor of 1.22 (main.cpp zeta), which nncc does not apply")
 
 
 def neurosim(config, area_mm2, tops, tops_per_w, dominant):
@@ -50,9 +52,10 @@ REFERENCES = [
              "44,500 µm² against NeuroSim's 32,100 (its running-sum "
              "register per column takes 2.5x the height of NeuroSim's two "
              "shift-adders beside the narrow RRAM array), and nncc has no "
-             "tile adder trees (~25 mm² in NeuroSim); TOPS: nncc "
-             "copies each bottleneck layer up to 8 times where NeuroSim's "
-             "speed-up is per layer")),
+             "tile adder trees (~25 mm² in NeuroSim); TOPS: the placer "
+             "puts copies of a layer on one core, where they share its "
+             "52-bit buffer port, while NeuroSim gives each duplicate "
+             "tile its own buffers")),
     neurosim("neurosim-rram-22nm-pr64", 378.06, 8.16, 19.88,
              ("as PR32; the clock is derived from NeuroSim's sensing-delay "
              "model, not a NeuroSim run")),

@@ -59,8 +59,7 @@ MappingSummary nncc::summarizeMapping(ModuleOp module) {
     summary.latency = timing->latency;
     summary.intervalBeforeReplication = timing->interval;
     if (auto replication =
-            module->getAttrOfType<DictionaryAttr>("cim.replication"))
-    {
+            module->getAttrOfType<DictionaryAttr>("cim.replication")) {
       if (auto before = replication.getAs<FloatAttr>("interval_before"))
         summary.intervalBeforeReplication = before.getValueAsDouble();
       if (auto cap = replication.getAs<IntegerAttr>("max_copies"))

@@ -246,7 +246,10 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
         at(e, EnergyComponent::Adcs) += amount * m.adcEnergy;
         break;
       case ExecOpKind::ShiftAdd:
-        at(e, EnergyComponent::DigitalAdds) += amount * m.shiftAddEnergy;
+        // Without shift-add hardware (one input cycle, one row group) a
+        // conversion goes straight to the combining adder.
+        if (chip.periphery.shiftAdd)
+          at(e, EnergyComponent::DigitalAdds) += amount * m.shiftAddEnergy;
         break;
       case ExecOpKind::Combine:
       case ExecOpKind::Accumulate:

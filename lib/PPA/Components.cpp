@@ -156,8 +156,12 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   m.arrayWidth = static_cast<double>(cols) * m.cellWidth;
   m.arrayHeight = static_cast<double>(rows) * m.cellHeight;
   m.arrayArea = static_cast<double>(rows * cols) * m.cellArea;
-  m.rowResistance = chip.array.wireResistance * static_cast<double>(cols);
-  m.colResistance = chip.array.wireResistance * static_cast<double>(rows);
+  // A segment joins neighbouring devices (two per 2T2R cell on its pair's
+  // side), as the simulator's IR-drop model counts them.
+  m.rowResistance = chip.array.wireResistance *
+                    static_cast<double>(chip.array.deviceCols());
+  m.colResistance = chip.array.wireResistance *
+                    static_cast<double>(chip.array.deviceRows());
   m.rowCapacitance = reference::kWireCapacitancePerM * m.arrayWidth;
   m.colCapacitance = reference::kWireCapacitancePerM * m.arrayHeight;
   m.wireDelay = 0.38 * std::max(m.rowResistance * m.rowCapacitance,

@@ -26,7 +26,7 @@ namespace {
 // stay distinguishable in grey scale.
 const char *const kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
                                 "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                                "#bcbd22", "#17becf"};
+                                "#bcbd22", "#17becf", "#393b79"};
 
 std::string escape(llvm::StringRef text) {
   std::string out;

@@ -208,6 +208,12 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
     int64_t vectors = stage.vectorsPerCopy;
     int64_t inputBits = layer.getInputBits().value_or(8);
     stage.overlapped = chip.core.doubleBuffered;
+    // Results are written at the layer's own full-precision width.
+    const int64_t resultBits = target::accumulatorBits(
+        target.getRows(), layer.getWeightBits().value_or(chip.array.weightBits),
+        inputBits);
+    // Buffer bits per core: copies on one core share its port.
+    std::map<int64_t, double> bufferBitsOf;
     bool polarity = layer.getSignedScheme().has_value();
     for (auto [copy, copyTiles] : llvm::enumerate(layerTiles[li])) {
       std::map<int64_t, std::vector<int>> byCore;
@@ -251,15 +257,9 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
           if (sites[t].home == t && sites[t].core == core)
             resultColumns += width;
         }
-        const double bufferBits =
+        bufferBitsOf[core] +=
             static_cast<double>(vectors) *
-            static_cast<double>(rows * inputBits +
-                                resultColumns * target::accumulatorBits(chip));
-        stage.buffer = std::max(
-            stage.buffer,
-            std::ceil(bufferBits /
-                      static_cast<double>(chip.core.bufferPortBits)) /
-                clock);
+            static_cast<double>(rows * inputBits + resultColumns * resultBits);
         int64_t reads = vectors * cycles * rowGroups;
         emit(core, {ExecOpKind::Load, li32, c, vectors, 0, 0,
                     vectors * rows * inputBits});
@@ -323,6 +323,11 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
         }
       }
     }
+    for (const auto &[core, bits] : bufferBitsOf)
+      stage.buffer = std::max(
+          stage.buffer,
+          std::ceil(bits / static_cast<double>(chip.core.bufferPortBits)) /
+              clock);
   }
   for (Operation *op : hostOps) {
     ExecOp host{ExecOpKind::Host, -1, 0, 1, 0, 0, digitalOpsPerInference(op)};

@@ -153,8 +153,12 @@ const std::vector<FieldSpec> &schema() {
       quantity("device.statistics.retention", Dimension::Time, Def, "10 y", 0,
                1e12, "Data retention.", true),
 
-      integer("array.rows", Req, "", 1, 65536, "Word lines per array."),
-      integer("array.cols", Req, "", 1, 65536, "Bit lines per array."),
+      integer("array.rows", Req, "", 1, 65536,
+              "Cell rows per array (word lines; a 2T2R cell with "
+              "differential rows spans two)."),
+      integer("array.cols", Req, "", 1, 65536,
+              "Cell columns per array (bit lines; a 2T2R cell with "
+              "differential columns spans two)."),
       enumeration("array.cell", "1R|1T1R|2T2R|1T|6T|8T", Req, "",
                   "Cell structure (1T: FeFET or flash transistor; 6T/8T: "
                   "SRAM)."),

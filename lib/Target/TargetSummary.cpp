@@ -44,13 +44,6 @@ llvm::StringRef nncc::target::toString(ProgrammingScheme scheme) {
   return scheme == ProgrammingScheme::WriteVerify ? "write-verify"
                                                   : "single-pulse";
 }
-int64_t nncc::target::accumulatorBits(const TargetChip &chip) {
-  return 1 +
-         static_cast<int64_t>(
-             std::ceil(std::log2(static_cast<double>(chip.array.rows)))) +
-         chip.array.weightBits + chip.periphery.inputBits;
-}
-
 llvm::StringRef nncc::target::toString(MemoryKind kind) {
   return kind == MemoryKind::SRAM ? "sram" : "register-file";
 }
@@ -160,4 +153,17 @@ void nncc::target::printTarget(const TargetChip &chip, llvm::raw_ostream &os) {
      << f.slicesPerWeight << " slices per polarity)\n";
   os << "MVM time: " << formatQuantity(f.mvmTime, Dimension::Time) << '\n';
   os << llvm::format("peak MAC/s: %.4g\n", f.peakMacsPerSecond);
+}
+
+int64_t nncc::target::accumulatorBits(int64_t rows, int64_t weightBits,
+                                      int64_t inputBits) {
+  return 1 +
+         static_cast<int64_t>(
+             std::ceil(std::log2(static_cast<double>(std::max<int64_t>(rows, 1))))) +
+         weightBits + inputBits;
+}
+
+int64_t nncc::target::accumulatorBits(const TargetChip &chip) {
+  return accumulatorBits(chip.array.rows, chip.array.weightBits,
+                         chip.periphery.inputBits);
 }

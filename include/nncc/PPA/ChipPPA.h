@@ -119,6 +119,8 @@ struct ChipPPA {
   /// Inferences per second when every input is its own batch, the chip
   /// reprogrammed for each (the same as throughput() with one group).
   double throughputWithReprogramming() const {
+    if (programGroups <= 1)
+      return throughput(); // programmed once: inputs stream through
     return timePerInferenceByBatch.empty() ||
                    timePerInferenceByBatch.front().second <= 0
                ? 0

@@ -160,10 +160,11 @@ inline constexpr double kWirePitchF = 2 * 40.0 / 22.0;
 inline constexpr double kWireCapacitancePerM = 0.2e-15 / 1e-6;
 /// Leakage power per square metre of periphery and digital blocks: DNN+
 /// NeuroSim V1.4 run on its VGG-8 at 22 nm (LSTP devices) reports 2.17 mW
-/// of leakage for 100.7 mm^2 of placed blocks (its printed breakdown).
+/// of leakage for 100.7 mm^2 of placed blocks, 3.6 mm^2 of them cell
+/// arrays, which it does not count as leaking (its printed breakdown).
 /// Held at every node (assumption: leakage does not follow Dennard
 /// scaling; low-power processes keep it near this order).
-inline constexpr double kLeakagePowerDensity = 2.17e-3 / 100.7e-6;
+inline constexpr double kLeakagePowerDensity = 2.17e-3 / (100.7e-6 - 3.6e-6);
 /// NeuroSim's input activity when no trace is given (ext:TCAD18, seed
 /// notes 3.1).
 inline constexpr double kInputActivity = 0.5;

@@ -202,12 +202,15 @@ llvm::StringRef toString(ProgrammingScheme scheme);
 llvm::StringRef toString(AdcType type);
 llvm::StringRef toString(MemoryKind kind);
 
-/// Width of a full-precision partial sum: 1 + ceil(log2 rows) + weight
-/// bits + input bits (the adders and registers that combine and accumulate
-/// hold it, and a core writes results at this width).
-int64_t accumulatorBits(const TargetChip &chip);
 llvm::StringRef toString(InputEncoding encoding);
 llvm::StringRef toString(Topology topology);
+
+/// Width of a full-precision partial sum of `rows`-row arrays: 1 +
+/// ceil(log2 rows) + weight bits + input bits (the adders and registers
+/// that combine and accumulate hold it; a core writes results at it).
+int64_t accumulatorBits(int64_t rows, int64_t weightBits, int64_t inputBits);
+/// The same for the chip's own weight and input precision.
+int64_t accumulatorBits(const TargetChip &chip);
 
 } // namespace nncc::target
 
