@@ -170,11 +170,9 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   m.readPulse = chip.device.readPulse;
   // The column current flows for the read pulse into an integrating
   // converter, but only while a current-sense converter resolves it.
-  const double conversionTime =
-      chip.costs.adcLatency.value_or(1.0 / chip.technology.clock);
   const bool currentSense = chip.periphery.adcType == AdcType::CurrentSense;
   m.cellCurrentTime = chip.costs.cellCurrentTime.value_or(
-      currentSense ? conversionTime : m.readPulse);
+      currentSense ? target::conversionTime(chip) : m.readPulse);
   m.gMin = chip.device.gMin;
   m.gMax = chip.device.gMax;
   m.levels = chip.device.levels;
@@ -229,13 +227,10 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   m.addEnergy = accBits * (kFullAdderGE + kFlipFlopGE) * geEnergy;
   // A column's shift-and-add holds at most (2^adc - 1)(2^in - 1) x row
   // groups, before weights and slices are combined.
-  const int64_t rowsPerRead =
-      std::max<int64_t>(chip.array.deviceRowsInParallel(), 1);
-  const int64_t rowGroups =
-      (chip.array.deviceRows() + rowsPerRead - 1) / rowsPerRead;
   m.shiftAddBits =
       p.adcBits + p.inputBits +
-      static_cast<int64_t>(std::ceil(std::log2(static_cast<double>(rowGroups))));
+      static_cast<int64_t>(std::ceil(
+          std::log2(static_cast<double>(chip.array.rowGroups()))));
   const double shiftAddBits = static_cast<double>(m.shiftAddBits);
   m.shiftAddEnergy = shiftAddBits * (kFullAdderGE + kFlipFlopGE) * geEnergy;
   m.shiftAddArea = p.shiftAdd ? shiftAddBits * kFullAdderGE * geArea : 0.0;

@@ -250,8 +250,8 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
         // columns of the home tiles here (once per column set).
         int64_t resultColumns = 0;
         for (int t : copyTiles) {
-          const int64_t width = cim::MVMOp(traffic.tiles[t].mvm).getColEnd() -
-                                cim::MVMOp(traffic.tiles[t].mvm).getColBegin();
+          cim::MVMOp mvm = traffic.tiles[t].mvm;
+          const int64_t width = mvm.getColEnd() - mvm.getColBegin();
           if (sites[t].home != t && sites[sites[t].home].core == core)
             accumulates += width;
           if (sites[t].home == t && sites[t].core == core)

@@ -44,10 +44,6 @@ llvm::StringRef nncc::target::toString(ProgrammingScheme scheme) {
   return scheme == ProgrammingScheme::WriteVerify ? "write-verify"
                                                   : "single-pulse";
 }
-llvm::StringRef nncc::target::toString(MemoryKind kind) {
-  return kind == MemoryKind::SRAM ? "sram" : "register-file";
-}
-
 llvm::StringRef nncc::target::toString(AdcType type) {
   switch (type) {
   case AdcType::SAR: return "sar";
@@ -105,11 +101,8 @@ TargetFigures nncc::target::computeFigures(const TargetChip &chip,
   // One MVM: every row group, every input cycle: a read pulse, then the
   // ADC converts its multiplexed columns one after another.
   const Periphery &p = chip.periphery;
-  int64_t rowGroups = (a.rows + a.rowsInParallel - 1) / a.rowsInParallel;
-  double conversion =
-      chip.costs.adcLatency ? *chip.costs.adcLatency : 1.0 / chip.technology.clock;
-  f.mvmTime = rowGroups * p.inputCycles() *
-              (chip.device.readPulse + p.columnsPerAdc * conversion);
+  f.mvmTime = a.rowGroups() * p.inputCycles() *
+              (chip.device.readPulse + p.columnsPerAdc * conversionTime(chip));
   f.peakMacsPerSecond =
       static_cast<double>(f.arrays) * f.weightsPerArray / f.mvmTime;
   return f;
@@ -164,6 +157,10 @@ int64_t nncc::target::accumulatorBits(int64_t rows, int64_t weightBits,
 }
 
 int64_t nncc::target::accumulatorBits(const TargetChip &chip) {
-  return accumulatorBits(chip.array.rows, chip.array.weightBits,
+  return accumulatorBits(chip.array.deviceRows(), chip.array.weightBits,
                          chip.periphery.inputBits);
+}
+
+double nncc::target::conversionTime(const TargetChip &chip) {
+  return chip.costs.adcLatency.value_or(1.0 / chip.technology.clock);
 }

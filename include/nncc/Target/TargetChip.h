@@ -14,6 +14,7 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -119,6 +120,11 @@ struct Array {
   int64_t deviceRowsInParallel() const {
     return rowsInParallel * (deviceRows() / rows);
   }
+  /// Reads per input cycle: ceil(rows / rows_in_parallel).
+  int64_t rowGroups() const {
+    const int64_t perRead = std::max<int64_t>(rowsInParallel, 1);
+    return (rows + perRead - 1) / perRead;
+  }
 };
 
 struct Periphery {
@@ -200,8 +206,6 @@ llvm::StringRef toString(CellType cell);
 llvm::StringRef toString(SignedWeightScheme scheme);
 llvm::StringRef toString(ProgrammingScheme scheme);
 llvm::StringRef toString(AdcType type);
-llvm::StringRef toString(MemoryKind kind);
-
 llvm::StringRef toString(InputEncoding encoding);
 llvm::StringRef toString(Topology topology);
 
@@ -209,8 +213,10 @@ llvm::StringRef toString(Topology topology);
 /// ceil(log2 rows) + weight bits + input bits (the adders and registers
 /// that combine and accumulate hold it; a core writes results at it).
 int64_t accumulatorBits(int64_t rows, int64_t weightBits, int64_t inputBits);
-/// The same for the chip's own weight and input precision.
+/// The same for the chip's own arrays (device rows) and precision.
 int64_t accumulatorBits(const TargetChip &chip);
+/// Seconds per ADC conversion: `costs.adc_latency`, else one clock period.
+double conversionTime(const TargetChip &chip);
 
 } // namespace nncc::target
 

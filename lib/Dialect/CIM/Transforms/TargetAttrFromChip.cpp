@@ -84,9 +84,7 @@ const auto kParameters = std::make_tuple(
     // Without a measured ADC latency, one conversion per clock.
     parameter("conversion_time",
               [](const Chip &c, Builder &b) {
-                return b.getF64FloatAttr(c.costs.adcLatency
-                                             ? *c.costs.adcLatency
-                                             : 1.0 / c.technology.clock);
+                return b.getF64FloatAttr(target::conversionTime(c));
               }),
     parameter("mesh_width",
               [](const Chip &c, Builder &) { return c.chip.interconnect.width; }),
