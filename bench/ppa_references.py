@@ -99,18 +99,20 @@ REFERENCES = [
                 "(recalled, unverified; 628 derived from 41.3 TOPS / 65.8 W)",
          target="isaac-rram", workload=VGG8, band=0.30,
          figures=dict(tops_per_w=0.64484),
-         dominant="ISAAC's power has parts nncc has no model of or costs far "
-                  "lower: 10.4 W of HyperTransport chip-to-chip links, 8 W "
-                  "of 1-bit DACs (4 mW per 1024), sample-and-hold; the ADCs "
-                  "(ISAAC's own 1.67 pJ) are 85 % of nncc's energy, 49 % of "
-                  "ISAAC's"),
+         dominant="ISAAC's peak power counts parts nncc has no model of: "
+                  "10.4 W of HyperTransport chip-to-chip links (16 %), "
+                  "idle here since VGG-8 fits one chip; and every unit at "
+                  "full activity, where nncc drives a row only for a 1 input "
+                  "bit (its 1-bit DACs, ISAAC's 0.39 pJ, are 5 % of nncc's "
+                  "energy and 12 % of ISAAC's); the ADCs (ISAAC's 1.67 pJ) "
+                  "are 81 % of nncc's energy, 49 % of ISAAC's"),
     dict(id="puma", level="chip",
          source="Ankit et al., ASPLOS 2019 (abstract): 837 GOPS/s/W at 1 GHz",
          target="puma-like", workload=VGG8, band=0.30,
          figures=dict(tops_per_w=0.837),
-         dominant="as ISAAC, whose component models PUMA reuses (DACs, "
-                  "sample-and-hold); PUMA's cores also fetch and decode "
-                  "instructions, which nncc's fixed datapath does not"),
+         dominant="as ISAAC, whose ADC and DAC figures PUMA reuses; PUMA's "
+                  "cores also fetch and decode instructions, which nncc's "
+                  "fixed datapath does not"),
     dict(id="hermes-one-phase", level="chip",
          source="Le Gallo et al., Nature Electronics 2023 (abstract): 64 "
                 "cores of 256x256 PCM, 14 nm, 8-bit MVM, one-phase 63.1 TOPS "
