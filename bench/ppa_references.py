@@ -29,6 +29,7 @@ VGG8 = ("vgg8", [])
 LIU_MLP = ("mlp", ["--widths", "784,100,10"])
 HERMES_DENSE = ("mlp", ["--widths", "2048,2048"])  # 64 cores x 256x256
 SRAM_MACRO_DENSE = ("mlp", ["--widths", "64,31"])  # one 64x64 macro, 2-bit
+RRAM_MACRO_DENSE = ("mlp", ["--widths", "256,127"])  # one 256x256 array, 2-bit
 
 NEUROSIM_NOTE = ("NeuroSim V1.4 manual, VGG-8 CIFAR-10, 8-bit W/A, 128x128, "
                  "1 bit/cell, 4-bit ADC (../shared/reference/peers.md); "
@@ -94,6 +95,20 @@ REFERENCES = [
                   "where the macro's bit lines discharge once (voltage "
                   "sensing, which nncc's read-circuit model lacks); binary "
                   "±1 weights take a 2-bit offset code on two cells")),
+    dict(id="xue-isscc2020-rram-macro", level="macro",
+         source="Xue et al., ISSCC 2020 paper 15.4 (title, abstract) and "
+                "Nature Electronics 4, 81 (2021) (abstract): 22 nm 2 Mb "
+                "binary-cell 1T1R RRAM macro, 121.38 TOPS/W at the binary "
+                "end of its range",
+         target="xue-isscc2020-rram-macro", workload=RRAM_MACRO_DENSE,
+         band=0.30, figures=dict(tops_per_w=121.38),
+         dominant=("the abstracts leave the organisation open, so rows "
+                   "summed per read (16), readout (3-bit, one per 8 columns) "
+                   "and read voltage (0.2 V) are assumptions that set "
+                   "nncc's figure; and the macro clamps every bit line at "
+                   "an input-dependent voltage, whose analog bias current "
+                   "nncc's current-sense model (comparator switching only, "
+                   "35 % of its energy) does not charge")),
     dict(id="isaac", level="chip",
          source="Shafiee et al., ISCA 2016: 644.84 GOPS/W peak at 16 bit "
                 "(recalled, unverified; 628 derived from 41.3 TOPS / 65.8 W)",

@@ -169,10 +169,12 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   m.readVoltage = chip.device.readVoltage;
   m.readPulse = chip.device.readPulse;
   // The column current flows for the read pulse into an integrating
-  // converter, but only while a current-sense converter resolves it.
+  // converter, but only while a current-sense converter resolves it (within
+  // the read pulse when the target puts its sensing there: adc_latency 0).
   const bool currentSense = chip.periphery.adcType == AdcType::CurrentSense;
+  const double senseTime = target::conversionTime(chip);
   m.cellCurrentTime = chip.costs.cellCurrentTime.value_or(
-      currentSense ? target::conversionTime(chip) : m.readPulse);
+      currentSense && senseTime > 0 ? senseTime : m.readPulse);
   m.gMin = chip.device.gMin;
   m.gMax = chip.device.gMax;
   m.levels = chip.device.levels;

@@ -149,6 +149,9 @@ TEST(PPAComponents, CurrentSenseConverter) {
   // A measured conversion time sets it; an explicit current time wins.
   c.costs.adcLatency = 2e-9;
   EXPECT_REL(buildComponentModel(c).cellCurrentTime, 2e-9);
+  // Sensing inside the read pulse (adc_latency 0): the current flows for it.
+  c.costs.adcLatency = 0;
+  EXPECT_REL(buildComponentModel(c).cellCurrentTime, c.device.readPulse);
   c.costs.cellCurrentTime = 5e-9;
   EXPECT_REL(buildComponentModel(c).cellCurrentTime, 5e-9);
 }
