@@ -53,10 +53,14 @@ REFERENCES = [
              "44,500 µm² against NeuroSim's 32,100 (its running-sum "
              "register per column takes 2.5x the height of NeuroSim's two "
              "shift-adders beside the narrow RRAM array), and nncc has no "
-             "tile adder trees (~25 mm² in NeuroSim); TOPS: the placer "
-             "puts copies of a layer on one core, where they share its "
-             "52-bit buffer port, while NeuroSim gives each duplicate "
-             "tile its own buffers")),
+             "tile adder trees (~25 mm² in NeuroSim); TOPS: the buffer port "
+             "(52 bits per clock) of the busiest core: the placer minimizes "
+             "NoC bit-hops, where partial sums (3x the bits of shared "
+             "inputs) keep a column set's tiles together, so a core loads "
+             "every row of the copies it holds and copies of a layer "
+             "share cores; with a port per copy nncc gives 6.56 TOPS "
+             "(+5 %), as NeuroSim gives each duplicate tile its own "
+             "buffers")),
     neurosim("neurosim-rram-22nm-pr64", 378.06, 8.16, 19.88,
              ("as PR32; the clock is derived from NeuroSim's sensing-delay "
              "model, not a NeuroSim run")),
@@ -67,9 +71,9 @@ REFERENCES = [
              "nncc's cores do not have; TOPS/W: the SRAM read current is "
              "the target's assumption (a 67 kΩ equivalent read port)")),
     neurosim("neurosim-sram-22nm-pr64", 84.39, 8.01, 17.13,
-             ("as PR32; TOPS/W: the cell current, an assumption, is 44 % "
-             "of nncc's energy and does not shrink with PR64 as the "
-             "conversions do")),
+             ("as PR32 (TOPS with a port per copy: 8.67, +8 %); TOPS/W: "
+             "the cell current, an assumption, is 65 % of nncc's energy "
+             "and does not shrink with PR64 as the conversions do")),
     neurosim("neurosim-sram-5nm-pr32", 14.64, 11.48, 32.43,
              "first-order (Dennard) scaling of 22-45 nm figures to "
              "5 nm, where NeuroSim uses FinFET layout rules: area and "

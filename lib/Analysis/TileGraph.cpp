@@ -17,8 +17,11 @@
 // Outputs.  The home tile alone sends the finished outputs of its columns
 // (vectors x columns x the consumer's input bits) to the tiles of each
 // consuming layer whose weight rows read those channels, each value once
-// per receiving tile (a tile broadcasts one input to all its columns and a
-// conv tile reads a channel on up to prod(kernel) rows: still one copy).
+// per receiving row tile (a tile broadcasts one input to all its columns and
+// a conv tile reads a channel on up to prod(kernel) rows: still one copy).
+// The tiles of a row tile (same rows, other columns or slices) pass it on
+// in a chain, first to last: a core's buffer keeps the inputs its arrays
+// share, so the chain costs NoC traffic only where it changes core.
 // Output channel c = group * N + column of the producer is traced to the
 // consumer's rows through the digital nn ops in between (ChannelMap):
 //   * elementwise ops, pooling, batch norm, pads and softmax that do not
@@ -306,6 +309,18 @@ FailureOr<TileGraph> nncc::buildTileGraph(ModuleOp module) {
     if (a != b && rounded != 0)
       graph.traffic.push_back({a, b, rounded});
   };
+  // A row tile's inputs reach its first tile from the sender and pass from
+  // each tile to the next: the arrays on one core share what its buffer
+  // received, so only a change of core carries them again.
+  auto deliver = [&](int sender, const LayerTiles::RowTile &rt,
+                     const LayerTiles &to, int copy, double bits) {
+    int from = sender;
+    for (int m : rt.mvms) {
+      int next = to.tile(m, copy);
+      addEdge(from, next, bits);
+      from = next;
+    }
+  };
   auto columns = [](cim::MVMOp mvm) -> int64_t {
     return static_cast<int64_t>(mvm.getColEnd() - mvm.getColBegin());
   };
@@ -349,12 +364,11 @@ FailureOr<TileGraph> nncc::buildTileGraph(ModuleOp module) {
             int sender = from.tile(h, i);
             if (!mapped) {
               double total = values * columns(mvm) * inBits;
-              for (auto [m, dest] : llvm::enumerate(to.mvms)) {
-                cim::MVMOp op = dest;
-                addEdge(sender, to.tile(m, j),
-                        total * double(op.getRowEnd() - op.getRowBegin()) /
-                            double(next.groups * next.depth));
-              }
+              for (const auto &groupRows : to.rowTiles)
+                for (const LayerTiles::RowTile &rt : groupRows)
+                  deliver(sender, rt, to, j,
+                          total * double(rt.end - rt.begin) /
+                              double(next.groups * next.depth));
               continue;
             }
             const ChannelMap &map = *link.map;
@@ -383,8 +397,7 @@ FailureOr<TileGraph> nncc::buildTileGraph(ModuleOp module) {
                                std::max(l, it->begin / rpc);
                 if (read <= 0)
                   continue;
-                for (int m : it->mvms)
-                  addEdge(sender, to.tile(m, j), double(read) * perIndex);
+                deliver(sender, *it, to, j, double(read) * perIndex);
               }
             }
           }
