@@ -39,6 +39,24 @@ struct Value {
   std::vector<double> list;
 };
 
+/// One programming sigma per level from c0 + c1 x + c2 x^2 + ... at
+/// x = level / (levels - 1), never below zero (a fitted polynomial may dip
+/// there, as aihwkit clips it).
+std::vector<double> sigmaPerLevelFromPolynomial(ArrayRef<double> coefficients,
+                                                int64_t levels) {
+  std::vector<double> sigma;
+  for (int64_t d = 0; d < levels; ++d) {
+    const double x =
+        levels > 1 ? static_cast<double>(d) / static_cast<double>(levels - 1)
+                   : 0.0;
+    double value = 0;
+    for (double c : llvm::reverse(coefficients))
+      value = value * x + c; // Horner
+    sigma.push_back(std::max(value, 0.0));
+  }
+  return sigma;
+}
+
 class TargetLoader {
 public:
   TargetLoader(StringRef text, StringRef name) : name(name.str()) {
@@ -506,6 +524,26 @@ TargetChip TargetLoader::build() {
              formatv("has {0} entries, the device has {1} levels",
                      perLevel->list.size(), dev.levels));
     st.programmingSigmaPerLevel = perLevel->list;
+  }
+  if (const Value *poly =
+          get("device.statistics.programming_sigma_polynomial")) {
+    if (get("device.statistics.programming_sigma_per_level"))
+      report(poly->loc, "device.statistics.programming_sigma_polynomial",
+             "give either programming_sigma_polynomial or "
+             "programming_sigma_per_level, not both");
+    else if (poly->list.empty())
+      report(poly->loc, "device.statistics.programming_sigma_polynomial",
+             "needs at least one coefficient");
+    else
+      st.programmingSigmaPerLevel =
+          sigmaPerLevelFromPolynomial(poly->list, dev.levels);
+    for (auto [d, sigma] : llvm::enumerate(st.programmingSigmaPerLevel))
+      if (sigma > 1) {
+        report(poly->loc, "device.statistics.programming_sigma_polynomial",
+               formatv("gives sigma {0} at level {1}, above 1",
+                       format("%g", sigma), d));
+        break;
+      }
   }
   st.deviceToDeviceSigma = number("device.statistics.device_to_device_sigma");
   st.readNoiseSigma = number("device.statistics.read_noise_sigma");

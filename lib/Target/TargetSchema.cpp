@@ -134,6 +134,15 @@ const std::vector<FieldSpec> &schema() {
                 "",
                 "Per-level sigma (one entry per level, lowest first); "
                 "overrides programming_sigma."},
+      FieldSpec{"device.statistics.programming_sigma_polynomial",
+                FieldKind::RealList, Opt, "", -1, 1, false, Dimension::Length,
+                "",
+                "Sigma as a polynomial in the target level's place in the "
+                "window, [c0, c1, ...]: sigma = c0 + c1 x + c2 x^2 + ..., "
+                "x = (G - g_min) / (g_max - g_min), read as programming_sigma "
+                "is; gives one sigma per level in place of "
+                "programming_sigma_per_level (aihwkit's PCM model writes its "
+                "programming noise this way)."},
       real("device.statistics.device_to_device_sigma", Def, "0", 0, 1,
            "Device-to-device variation sigma, fraction of (g_max - g_min)."),
       real("device.statistics.read_noise_sigma", Def, "0", 0, 1,
