@@ -198,6 +198,11 @@ driver::toSimulationOptions(const SimulationRequest &request) {
   if (!effects)
     return effects.takeError();
   simulation.effects = *effects;
+  llvm::Expected<AdcRangeMethod> adcRange =
+      AdcRangeMethod::parse(request.adcRange);
+  if (!adcRange)
+    return adcRange.takeError();
+  simulation.adcRange = *adcRange;
   if (!request.times.empty()) {
     llvm::Expected<std::vector<double>> times = parseTimes(request.times);
     if (!times)

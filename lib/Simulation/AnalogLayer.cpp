@@ -14,6 +14,7 @@
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Execution/BodyInterpreter.h"
 #include "nncc/Schedule/ProgrammingSchedule.h"
+#include "nncc/Simulation/AdcCalibration.h"
 #include "nncc/Simulation/Sampling.h"
 #include "nncc/Support/Errors.h"
 
@@ -198,7 +199,12 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
     t.cycles = cycles;
     t.dacBits = dac;
     t.inputSigned = inputSigned;
-    t.converted = static_cast<bool>(onlyUser<cim::ADCOp>(mvm.getColumnSums()));
+    if (cim::ADCOp adc = onlyUser<cim::ADCOp>(mvm.getColumnSums())) {
+      t.converted = true;
+      const int64_t bits = adc.getBits();
+      t.adcMaxCode = adc.getBipolar() ? (int64_t{1} << (bits - 1)) - 1
+                                      : (int64_t{1} << bits) - 1;
+    }
     d.sumsPerVector = std::max(
         d.sumsPerVector,
         cycles * ((t.physRows + t.rowsInParallel - 1) / t.rowsInParallel) *
@@ -412,6 +418,27 @@ void AnalogLayer::setTime(Instance &instance, double seconds,
 // Evaluation
 //===----------------------------------------------------------------------===//
 
+void AnalogLayer::startAdcHistograms(Instance &instance) const {
+  instance.adcHistogram.assign(data->tiles.size(), {});
+  for (auto [ti, tile] : llvm::enumerate(data->tiles))
+    instance.adcHistogram[ti].assign(tile.physCols * kAdcHistogramBins, 0u);
+}
+
+void AnalogLayer::chooseAdcRanges(Instance &instance,
+                                  const AdcRangeMethod &method) const {
+  if (instance.adcHistogram.empty())
+    return;
+  for (auto [ti, tile] : llvm::enumerate(data->tiles))
+    for (int64_t c = 0; c < tile.physCols; ++c)
+      instance.adcRange[ti][c] = static_cast<float>(chooseAdcRange(
+          method,
+          llvm::ArrayRef(instance.adcHistogram[ti])
+              .slice(c * kAdcHistogramBins, kAdcHistogramBins),
+          instance.adcRange[ti][c], tile.adcMaxCode));
+  instance.adcHistogram.clear();
+  instance.adcHistogram.shrink_to_fit();
+}
+
 std::vector<double> AnalogLayer::accumulate(const Instance &instance,
                                             const Tensor &xq,
                                             const EffectSwitches &effects,
@@ -428,6 +455,9 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
       /*background=*/effects.onOff ? d.gMinUnits : 0.0,
       /*useAdc=*/effects.adc && !calibrate,
       /*calibrating=*/calibrate != nullptr,
+      /*histogramTop=*/calibrate && !calibrate->adcHistogram.empty()
+          ? &calibrate->adcRange
+          : nullptr,
       noiseSeed,
       vectors};
   // Calibration maxima per block of vectors, merged afterwards.
@@ -461,10 +491,17 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
       std::lock_guard<std::mutex> lock(calibrationLock);
       calibrate->drivenRows += reader.drivenRows;
       calibrate->rowReads += reader.rowReads;
-      for (size_t ti = 0; ti < reader.columnMax.size(); ++ti)
-        for (size_t c = 0; c < reader.columnMax[ti].size(); ++c)
-          calibrate->adcRange[ti][c] =
-              std::max(calibrate->adcRange[ti][c], reader.columnMax[ti][c]);
+      // A histogram pass keeps the ranges it bins against; integer counts
+      // add up alike in any block order.
+      if (setup.histogramTop)
+        for (size_t ti = 0; ti < reader.columnHistogram.size(); ++ti)
+          for (size_t i = 0; i < reader.columnHistogram[ti].size(); ++i)
+            calibrate->adcHistogram[ti][i] += reader.columnHistogram[ti][i];
+      else
+        for (size_t ti = 0; ti < reader.columnMax.size(); ++ti)
+          for (size_t c = 0; c < reader.columnMax[ti].size(); ++c)
+            calibrate->adcRange[ti][c] =
+                std::max(calibrate->adcRange[ti][c], reader.columnMax[ti][c]);
     }
   });
   return acc;

@@ -4,6 +4,7 @@
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Execution/CIMLayerExecution.h"
 #include "nncc/Runtime/Kernels.h"
+#include "nncc/Simulation/AdcCalibration.h"
 #include "nncc/Simulation/Sampling.h"
 #include "nncc/Support/Errors.h"
 
@@ -22,6 +23,9 @@ PhysicalArrayReader::PhysicalArrayReader(const PhysicalReadSetup &setup,
   if (setup.calibrating)
     for (const AnalogLayer::Tile &tile : setup.tiles)
       columnMax.emplace_back(tile.physCols, 0.0f);
+  if (setup.calibrating && setup.histogramTop)
+    for (const AnalogLayer::Tile &tile : setup.tiles)
+      columnHistogram.emplace_back(tile.physCols * kAdcHistogramBins, 0u);
 }
 
 llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
@@ -99,6 +103,10 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   columnSums = Tensor(DType::F64, {cycles, rowGroups, vectors, cols});
   double *out = columnSums.data<double>();
   const double driftScale = setup.instance.driftScale;
+  uint32_t *histogram =
+      columnHistogram.empty() ? nullptr : columnHistogram[ti].data();
+  const std::vector<float> *top =
+      histogram ? &(*setup.histogramTop)[ti] : nullptr;
   for (int64_t p = 0; p < vectors; ++p) {
     RandomStream rng(
         mixSeed(setup.noiseSeed, ti * setup.vectors + firstVector + p));
@@ -117,6 +125,9 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
           if (setup.calibrating)
             columnMax[ti][c] =
                 std::max(columnMax[ti][c], static_cast<float>(std::abs(value)));
+          if (histogram)
+            ++histogram[c * kAdcHistogramBins +
+                        adcHistogramBin(std::abs(value), (*top)[c])];
           if (!tile.converted) {
             value -= background[i * rowGroups + rg];
             if (driftScale != 1.0)

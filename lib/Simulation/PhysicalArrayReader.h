@@ -35,6 +35,8 @@ struct AnalogLayer::Tile {
   /// Whether a cim.adc converts the column sums; the periphery removes the
   /// background after it, else right after the read.
   bool converted = false;
+  /// The converting ADC's steps above zero (0: not converted).
+  int64_t adcMaxCode = 0;
 };
 
 /// What a block's reads share: the chip instance and how to read it.
@@ -48,6 +50,9 @@ struct PhysicalReadSetup {
   bool useAdc = false;
   /// Record the largest |current| per column and the driven rows.
   bool calibrating = false;
+  /// Calibrating, also count each column's |currents| in a histogram over
+  /// [0, (*histogramTop)[tile][column]] (AdcCalibration.h).
+  const std::vector<std::vector<float>> *histogramTop = nullptr;
   /// Read noise of vector p of the layer comes from stream
   /// mixSeed(noiseSeed, tile * vectors + p).
   uint64_t noiseSeed = 0;
@@ -67,6 +72,8 @@ public:
   /// Calibration: per tile, the largest |current| per physical column; and
   /// the driven rows out of all row reads.
   std::vector<std::vector<float>> columnMax;
+  /// With setup.histogramTop: per tile, kAdcHistogramBins counts per column.
+  std::vector<std::vector<uint32_t>> columnHistogram;
   int64_t drivenRows = 0, rowReads = 0;
 
 private:

@@ -79,6 +79,37 @@ double tQuantile95(int64_t df) {
   return df <= 30 ? table[df - 1] : 1.96;
 }
 
+} // namespace
+
+std::pair<double, double> nncc::accuracyInterval95(ArrayRef<double> accuracies,
+                                                   int64_t images) {
+  const double k = static_cast<double>(accuracies.size());
+  double mean = 0;
+  for (double a : accuracies)
+    mean += a;
+  mean /= std::max(k, 1.0);
+  const double n = static_cast<double>(std::max<int64_t>(images, 1));
+  auto logit = [&](double accuracy) {
+    const double p = (accuracy * n + 0.5) / (n + 1);
+    return std::log(p / (1 - p));
+  };
+  double meanLogit = 0, var = 0;
+  for (double a : accuracies)
+    meanLogit += logit(a);
+  meanLogit /= std::max(k, 1.0);
+  for (double a : accuracies)
+    var += (logit(a) - meanLogit) * (logit(a) - meanLogit);
+  if (accuracies.size() < 2 || var == 0)
+    return {mean, mean};
+  const double half = tQuantile95(static_cast<int64_t>(accuracies.size()) - 1) *
+                      std::sqrt(var / (k - 1)) / std::sqrt(k);
+  const double centre = logit(mean);
+  auto expit = [](double x) { return 1 / (1 + std::exp(-x)); };
+  return {expit(centre - half), expit(centre + half)};
+}
+
+namespace {
+
 /// Runs the test set in batches of the model's batch size.
 class BatchRunner {
 public:
@@ -182,6 +213,7 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
   SimulationReport report;
   report.target = chip.name;
   report.effects = options.effects.str();
+  report.adcRange = options.adcRange.str();
   report.images = test.size();
   report.instances = options.instances;
   report.calibrationImages = calibration.size();
@@ -286,8 +318,11 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
     // Calibration inputs through this chip at t0, one batch at a time (the
     // ranges are shared state): a first pass measures how many rows the
     // inputs drive (IR drop depends on it), a second, on the chip with that
-    // IR drop, sets the ADC ranges.
-    for (int pass = 0; pass < 2; ++pass) {
+    // IR drop, measures each column's largest current (the max method's
+    // range), and for the other methods a third counts the same currents
+    // in a histogram under it, from which the range is chosen.
+    const int passes = options.adcRange.needsHistogram() ? 3 : 2;
+    for (int pass = 0; pass < passes; ++pass) {
       if (pass == 1)
         for (size_t l = 0; l < L; ++l) {
           AnalogLayer::Instance &state = chips[l];
@@ -299,6 +334,9 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
           layers[l].setTime(state, chip.device.statistics.drift.t0,
                             options.effects);
         }
+      if (pass == 2)
+        for (size_t l = 0; l < L; ++l)
+          layers[l].startAdcHistograms(chips[l]);
       for (int64_t b = 0; b < calibrationRunner.batches(); ++b) {
         auto hook = [&](Operation *op, const CIMLayerRunner &runner,
                         const Tensor &input, Tensor &output) -> llvm::Error {
@@ -317,9 +355,12 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
         llvm::Expected<int64_t> ignored = calibrationRunner.run(b, hook);
         if (!ignored)
           return ignored.takeError();
-        if (pass == 1)
+        if (pass == passes - 1)
           tick();
       }
+      if (pass == 2)
+        for (size_t l = 0; l < L; ++l)
+          layers[l].chooseAdcRanges(chips[l], options.adcRange);
     }
 
     for (auto [ti, seconds] : llvm::enumerate(times)) {
@@ -406,20 +447,12 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
           .count();
 
   for (auto [ti, point] : llvm::enumerate(report.points)) {
-    double k = static_cast<double>(point.accuracy.size());
-    double mean = 0, var = 0;
+    double mean = 0;
     for (double a : point.accuracy)
       mean += a;
-    mean /= k;
-    for (double a : point.accuracy)
-      var += (a - mean) * (a - mean);
-    double half = point.accuracy.size() > 1
-                      ? tQuantile95(point.accuracy.size() - 1) *
-                            std::sqrt(var / (k - 1)) / std::sqrt(k)
-                      : 0.0;
-    point.mean = mean;
-    point.ciLow = mean - half;
-    point.ciHigh = mean + half;
+    point.mean = mean / static_cast<double>(point.accuracy.size());
+    std::tie(point.ciLow, point.ciHigh) =
+        accuracyInterval95(point.accuracy, report.images);
     if (!point.compensated.empty()) {
       double sum = 0;
       for (double a : point.compensated)
@@ -462,7 +495,7 @@ void nncc::printSimulationReport(const SimulationReport &r,
   os << "simulation on " << r.target << ": " << r.instances
      << " chip instance(s), " << r.images << " images, ADC calibrated on "
      << r.calibrationImages << ", seed " << r.seed << "\n";
-  os << "effects: " << r.effects << "\n";
+  os << "effects: " << r.effects << "; ADC range: " << r.adcRange << "\n";
   os << llvm::format("float accuracy:            %6.2f %%\n",
                      100 * r.floatAccuracy);
   os << llvm::format("quantized, ideal chip:     %6.2f %%\n",
@@ -506,6 +539,7 @@ void nncc::writeSimulationJson(const SimulationReport &r,
     j.attribute("version", 1);
     j.attribute("target", r.target);
     j.attribute("effects", r.effects);
+    j.attribute("adc_range", r.adcRange);
     j.attribute("images", r.images);
     j.attribute("instances", r.instances);
     j.attribute("calibration_images", r.calibrationImages);

@@ -1,6 +1,8 @@
 //===- SimulateCommand.cpp - nncc simulate (and compile --simulate) -------===//
 #include "Commands.h"
 
+#include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Dialect/CIM/Transforms/TargetAttrFromChip.h"
 #include "nncc/Driver/Compile.h"
 #include "nncc/Simulation/Simulator.h"
 #include "nncc/Support/Errors.h"
@@ -8,6 +10,7 @@
 #include "nncc/Target/TargetLoader.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -47,6 +50,14 @@ cl::opt<std::string> effects(
              "ir_drop, read_noise, adc) or -effect,... to drop some"),
     cl::init("all"), cl::sub(simulateCmd), cl::sub(compileCmd),
     cl::cat(category));
+cl::opt<std::string> adcRange(
+    "adc-range",
+    cl::desc("How each column's ADC range is set from the calibration "
+             "currents: max (default, nothing clips), percentile:P (the P-th "
+             "percentile of |current|) or mse (least mean squared "
+             "conversion error)"),
+    cl::init("max"), cl::value_desc("method"), cl::sub(simulateCmd),
+    cl::sub(compileCmd), cl::cat(category));
 cl::opt<uint64_t> seed("seed", cl::desc("Simulation seed (default 1)"),
                        cl::init(1), cl::sub(simulateCmd), cl::cat(category));
 cl::opt<std::string> chipPath(
@@ -63,6 +74,7 @@ driver::SimulationRequest nncc::tool::simulationRequest(StringRef testSet,
   request.instances = instances;
   request.times = times;
   request.effects = effects;
+  request.adcRange = adcRange;
   request.seed = seed;
   return request;
 }
@@ -104,6 +116,17 @@ int nncc::tool::runSimulate(mlir::MLIRContext &context) {
   auto module = parseProgramFile(mapped, context);
   if (!module)
     return 1;
+  // The program fixed the array shape, conductance window, converters and
+  // rows read at once when it was compiled; a chip that differs in those
+  // needs its own compile, not a simulation that silently keeps them.
+  SmallVector<std::string> differences = targetAttrDifferences(
+      cim::getTarget(*module), makeTargetAttr(&context, *chip));
+  if (!differences.empty())
+    return fail(chipFile, "differs from the chip " + mapped.str() +
+                              " was compiled for (compiled vs this chip): " +
+                              llvm::join(differences, ", ") +
+                              "; compile for it with nncc compile --target " +
+                              chipFile.str());
   Expected<SimulationReport> report =
       simulate(*module, *chip, *test, *adcInputs, *options);
   if (!report)

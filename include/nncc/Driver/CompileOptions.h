@@ -32,6 +32,8 @@ struct SimulationRequest {
   /// "1s,1h,..." (empty: the target's drift t0).
   std::string times;
   std::string effects = "all";
+  /// How each column's ADC range is calibrated: max, percentile:P or mse.
+  std::string adcRange = "max";
   uint64_t seed = 1;
 };
 

@@ -34,9 +34,11 @@
 //   read_noise   per read, each cell's current has relative noise σ_read:
 //                one normal per column with variance Σ_k (x_k σ_read g_k)²;
 //   adc          each column's ADC range is calibrated on calibration
-//                inputs (the largest |current| seen, per physical column,
-//                per instance, at t0); codes are round(I / step), clipped
-//                to the ADC's bits (unipolar or bipolar as in the IR).
+//                inputs (per physical column, per instance, at t0: the
+//                largest |current| seen, or a range chosen from their
+//                histogram, AdcCalibration.h); codes are round(I / step),
+//                clipped to the ADC's bits (unipolar or bipolar as in the
+//                IR).
 //
 // The layer supplies only these physical reads (lib/Simulation/
 // PhysicalArrayReader.cpp, a cim::ArrayReader); the digital steps after
@@ -62,6 +64,7 @@
 #include <vector>
 
 namespace nncc {
+struct AdcRangeMethod;
 namespace cim {
 class LayerOp;
 } // namespace cim
@@ -90,6 +93,9 @@ public:
     std::vector<std::vector<float>> nu;         ///< drift exponents
     std::vector<std::vector<float>> cells;      ///< at the current time
     std::vector<std::vector<float>> adcRange;   ///< per physical column
+    /// While a histogram pass calibrates: per tile, kAdcHistogramBins
+    /// counts of |current| per physical column over [0, adcRange].
+    std::vector<std::vector<uint32_t>> adcHistogram;
     double driftScale = 1; ///< global drift compensation factor
     /// Mean fraction of rows driven per read (IR drop's bit-line currents),
     /// and the counts a calibration run accumulates to measure it.
@@ -115,6 +121,13 @@ public:
   /// the ADC is bypassed and each column's largest |current| is recorded in
   /// calibrate->adcRange instead, and the driven rows are counted in
   /// calibrate->drivenRows / rowReads.
+  /// Starts a histogram pass: calibrating accumulate() calls then count
+  /// each column's |currents| over [0, its current adcRange] instead of
+  /// raising the range.
+  void startAdcHistograms(Instance &instance) const;
+  /// Ends it: each column's range by `method` (AdcCalibration.h).
+  void chooseAdcRanges(Instance &instance, const AdcRangeMethod &method) const;
+
   std::vector<double> accumulate(const Instance &instance,
                                  const runtime::Tensor &xq,
                                  const EffectSwitches &effects,

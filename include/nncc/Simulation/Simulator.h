@@ -15,6 +15,7 @@
 #include "nncc/Data/Dataset.h"
 #include "nncc/Execution/Executor.h"
 #include "nncc/Runtime/Tensor.h"
+#include "nncc/Simulation/AdcCalibration.h"
 #include "nncc/Simulation/AnalogLayer.h"
 #include "nncc/Target/TargetChip.h"
 
@@ -33,6 +34,8 @@ struct SimulationOptions {
   int64_t instances = 1;
   uint64_t seed = 1;
   EffectSwitches effects;
+  /// How each column's ADC range is set from the calibration currents.
+  AdcRangeMethod adcRange;
   /// Called with (done, total) work units while running (a progress bar).
   std::function<void(int64_t, int64_t)> progress;
   /// Fails on values no simulation can run with.
@@ -53,7 +56,7 @@ struct TimePoint {
 };
 
 struct SimulationReport {
-  std::string target, effects;
+  std::string target, effects, adcRange;
   int64_t images = 0, instances = 0, calibrationImages = 0;
   uint64_t seed = 0;
   double floatAccuracy = 0, quantizedAccuracy = 0;
@@ -80,6 +83,16 @@ void printSimulationReport(const SimulationReport &report,
 /// simulation.json (schema "nncc-simulation", version 1): deterministic,
 /// without the wall time.
 void writeSimulationJson(const SimulationReport &report, llvm::raw_ostream &os);
+
+/// A 95 % confidence interval for the mean accuracy of chip instances that
+/// each classified `images` samples right with the given fractions:
+/// Student's t over the instances on the logit scale (each accuracy
+/// continuity-corrected, (correct + 1/2) / (images + 1)), around the mean
+/// accuracy's logit, mapped back; so it stays inside (0, 1) and widens
+/// towards the side a proportion can still move to.  A point when the
+/// instances agree (or there is one).
+std::pair<double, double> accuracyInterval95(llvm::ArrayRef<double> accuracies,
+                                             int64_t images);
 
 /// "1s,1h,1d,1y" -> seconds (units s, m, h, d, y; a bare number is
 /// seconds).

@@ -14,6 +14,9 @@
 
 #include "mlir/IR/Builders.h"
 
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
 #include <tuple>
 
 using namespace mlir;
@@ -107,6 +110,53 @@ cim::TargetAttr nncc::makeTargetAttr(MLIRContext *context,
         return cim::TargetAttr::get(context, params.value(chip, b)...);
       },
       kParameters);
+}
+
+namespace {
+/// "name = value" items of a printed #cim.target, by name (split at the
+/// top-level ", ", outside the quoted chip name).
+std::map<std::string, std::string> printedParameters(cim::TargetAttr attr) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << attr;
+  StringRef body(text);
+  body = body.drop_until([](char c) { return c == '<'; }).drop_front();
+  body.consume_back(">");
+  std::map<std::string, std::string> items;
+  bool quoted = false;
+  size_t start = 0;
+  auto add = [&](StringRef item) {
+    auto [name, value] = item.split(" = ");
+    items[name.trim().str()] = value.trim().str();
+  };
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == '"' && (i == 0 || body[i - 1] != '\\'))
+      quoted = !quoted;
+    else if (!quoted && body.substr(i).starts_with(", ")) {
+      add(body.slice(start, i));
+      start = i + 2;
+    }
+  }
+  add(body.substr(start));
+  return items;
+}
+} // namespace
+
+SmallVector<std::string> nncc::targetAttrDifferences(cim::TargetAttr a,
+                                                     cim::TargetAttr b) {
+  std::map<std::string, std::string> x = printedParameters(a),
+                                     y = printedParameters(b);
+  SmallVector<std::string> differences;
+  for (StringRef name : targetAttrParameterNames()) {
+    if (name == "name")
+      continue;
+    auto i = x.find(name.str()), j = y.find(name.str());
+    std::string u = i == x.end() ? "default" : i->second;
+    std::string v = j == y.end() ? "default" : j->second;
+    if (u != v)
+      differences.push_back((name + " (" + u + " vs " + v + ")").str());
+  }
+  return differences;
 }
 
 SmallVector<StringRef> nncc::targetAttrParameterNames() {

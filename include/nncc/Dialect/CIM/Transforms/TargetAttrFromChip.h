@@ -20,6 +20,12 @@ cim::TargetAttr makeTargetAttr(mlir::MLIRContext *context,
 /// them (for the test that holds the table to the attribute).
 llvm::SmallVector<llvm::StringRef> targetAttrParameterNames();
 
+/// The parameters in which two #cim.target attributes differ, each as
+/// "name (A vs B)" with the values as the attribute prints them; the chip's
+/// name is not compared.
+llvm::SmallVector<std::string> targetAttrDifferences(cim::TargetAttr a,
+                                                     cim::TargetAttr b);
+
 } // namespace nncc
 
 #endif // NNCC_DIALECT_CIM_TRANSFORMS_TARGETATTRFROMCHIP_H

@@ -1,0 +1,68 @@
+//===- AdcCalibration.h - How a column's ADC range is chosen ----*- C++ -*-===//
+//
+// A chip's periphery calibrates each column's ADC full scale on calibration
+// inputs (docs/simulation.md, "ADC range").  The simulator measures every
+// column's currents on those inputs and picks the range by one of:
+//
+//   max          the largest |current| seen: nothing clips, but one rare
+//                large current sets a coarse step for all the others;
+//   percentile   the p-th percentile of |current|: the rarest currents
+//                clip so the step shrinks;
+//   mse          the range that minimizes the mean squared conversion
+//                error over the calibration currents: rounding error
+//                step^2 / 12 for every current inside the range, (|I| -
+//                range)^2 for every current above it (MSE-optimal
+//                clipping, as post-training quantization does for
+//                activations: Banner et al., "ACIQ", 2019).
+//
+// Percentile and mse see each column's currents as a histogram of
+// kAdcHistogramBins equal bins over [0, the column's max]; the range is one
+// of the bins' upper edges.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_SIMULATION_ADCCALIBRATION_H
+#define NNCC_SIMULATION_ADCCALIBRATION_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+
+namespace nncc {
+
+/// Bins of a column's calibration histogram (64: a range to 1/64 of the
+/// column's largest current, 256 bytes per column while calibrating).
+constexpr int64_t kAdcHistogramBins = 64;
+
+struct AdcRangeMethod {
+  enum class Kind { Max, Percentile, MinMse };
+  Kind kind = Kind::Max;
+  double percentile = 100; ///< Percentile only: in (0, 100]
+  /// "max", "percentile:P" (0 < P <= 100) or "mse".
+  static llvm::Expected<AdcRangeMethod> parse(llvm::StringRef spec);
+  std::string str() const;
+  /// Whether the method needs each column's histogram (a calibration pass
+  /// more than max).
+  bool needsHistogram() const { return kind != Kind::Max; }
+};
+
+/// The range `method` picks for a column whose calibration |currents| fall
+/// in `counts` (kAdcHistogramBins equal bins over [0, top]), converted by an
+/// ADC with `maxCode` steps above zero.  A column with no current keeps 0.
+double chooseAdcRange(const AdcRangeMethod &method,
+                      llvm::ArrayRef<uint32_t> counts, double top,
+                      int64_t maxCode);
+
+/// The bin of |current| `value` in a histogram over [0, top].
+inline int64_t adcHistogramBin(double value, double top) {
+  if (!(top > 0))
+    return 0;
+  int64_t bin = static_cast<int64_t>(value / top * kAdcHistogramBins);
+  return bin < 0 ? 0 : (bin >= kAdcHistogramBins ? kAdcHistogramBins - 1 : bin);
+}
+
+} // namespace nncc
+
+#endif // NNCC_SIMULATION_ADCCALIBRATION_H
