@@ -102,6 +102,22 @@ std::string EffectSwitches::str() const {
   return s.empty() ? "none" : s;
 }
 
+std::vector<std::string> EffectSwitches::nonIdealities() const {
+  std::vector<std::string> names;
+  for (const EffectName &n : kEffects)
+    if (this->*n.flag && n.flag != &EffectSwitches::driftCompensation)
+      names.push_back(n.name);
+  return names;
+}
+
+EffectSwitches EffectSwitches::without(llvm::StringRef name) const {
+  EffectSwitches e = *this;
+  for (const EffectName &n : kEffects)
+    if (name == n.name)
+      e.*n.flag = false;
+  return e;
+}
+
 //===----------------------------------------------------------------------===//
 // Layer data
 //===----------------------------------------------------------------------===//

@@ -1,5 +1,6 @@
 //===- Simulator.cpp - Accuracy of a compiled program on sampled chips ----===//
 #include "nncc/Simulation/Simulator.h"
+#include "Diagnosis.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Execution/Executor.h"
@@ -466,6 +467,17 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
               ? std::sqrt(errorSum[ti][l] / referenceSum[ti][l])
               : 0.0);
   }
+  const int64_t classes = classCount(test);
+  if (options.diagnose && !report.points.empty() &&
+      (accuracyLost(report.points.front().mean, report.floatAccuracy,
+                    classes) ||
+       accuracyLost(report.quantizedAccuracy, report.floatAccuracy, classes))) {
+    llvm::Expected<AccuracyDiagnosis> diagnosis = diagnoseAccuracyLoss(
+        module, chip, test, calibration, options, report);
+    if (!diagnosis)
+      return diagnosis.takeError();
+    report.diagnosis = std::move(*diagnosis);
+  }
   return report;
 }
 
@@ -528,6 +540,17 @@ void nncc::printSimulationReport(const SimulationReport &r,
       os << llvm::format("%10.4f", p.layerError[l]);
     os << "\n";
   }
+  if (r.diagnosis && !r.points.empty()) {
+    const AccuracyDiagnosis &d = *r.diagnosis;
+    os << "why (each effect off on the first " << d.images
+       << " test images, one instance; every effect: "
+       << llvm::format("%.2f %%", 100 * d.everyEffect) << "):\n";
+    for (const AccuracyDiagnosis::Ablation &a : d.withoutEach)
+      os << "  without " << llvm::left_justify(a.effect, 12)
+         << llvm::format("%6.2f %%  %+.2f", 100 * a.accuracy,
+                         100 * (a.accuracy - d.everyEffect))
+         << "\n";
+  }
   os << llvm::format("simulated in %.2f s\n", r.seconds);
 }
 
@@ -570,6 +593,28 @@ void nncc::writeSimulationJson(const SimulationReport &r,
               j.rawValue(formatJsonDouble(e));
           });
         });
+    });
+    if (!r.diagnosis || r.points.empty()) {
+      j.attribute("diagnosis", nullptr);
+      return;
+    }
+    const AccuracyDiagnosis &d = *r.diagnosis;
+    j.attributeObject("diagnosis", [&] {
+      j.attribute("message",
+                  d.message(r.floatAccuracy, r.points.front().mean,
+                            r.quantizedAccuracy));
+      j.attribute("quantization", d.quantization);
+      j.attribute("images", d.images);
+      jsonNumber(j, "every_effect_accuracy", d.everyEffect);
+      j.attributeArray("without", [&] {
+        for (const AccuracyDiagnosis::Ablation &a : d.withoutEach)
+          j.object([&] {
+            j.attribute("effect", a.effect);
+            jsonNumber(j, "accuracy", a.accuracy);
+          });
+      });
+      j.attribute("worst_layer", d.worstLayer);
+      jsonNumber(j, "worst_layer_error", d.worstLayerError);
     });
   });
   os << '\n';

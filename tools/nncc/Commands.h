@@ -19,6 +19,10 @@
 #include <string>
 #include <vector>
 
+namespace nncc {
+struct SimulationReport;
+} // namespace nncc
+
 namespace nncc::tool {
 
 /// Every nncc option is in this category; `--help` shows only it (LLVM's
@@ -38,6 +42,9 @@ int fail(llvm::StringRef path, const llvm::Twine &message);
 /// Prints `error: <message>` (an error of several lines: `error: ` before
 /// the first only, the others are notes).
 int fail(llvm::Error error);
+/// `warning: <why>` on stderr when the simulation found the chip losing the
+/// model's accuracy (SimulationReport::diagnosis).
+void warnAboutAccuracy(const SimulationReport &report);
 /// Prints every line of a target loader error as `error: <line>`.
 int failTarget(llvm::Error error);
 /// False, after one error line, unless `modelPath` was given.

@@ -209,6 +209,8 @@ int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
       return fail(std::move(e));
   }
   driver::printCompileSummary(*result, outs());
+  if (result->simulation)
+    warnAboutAccuracy(*result->simulation);
   outs() << "wrote " << outputDir << "/{" << join((*writer)->names(), ",")
          << "}\n";
   return 0;

@@ -79,6 +79,16 @@ driver::SimulationRequest nncc::tool::simulationRequest(StringRef testSet,
   return request;
 }
 
+void nncc::tool::warnAboutAccuracy(const SimulationReport &report) {
+  if (!report.diagnosis || report.points.empty())
+    return;
+  errs() << "warning: "
+         << report.diagnosis->message(report.floatAccuracy,
+                                      report.points.front().mean,
+                                      report.quantizedAccuracy)
+         << "\n";
+}
+
 int nncc::tool::runSimulate(mlir::MLIRContext &context) {
   if (simulateDir.empty())
     return fail("simulate", "needs a compiled output directory (nncc "
@@ -132,6 +142,7 @@ int nncc::tool::runSimulate(mlir::MLIRContext &context) {
   if (!report)
     return fail(report.takeError());
   printSimulationReport(*report, outs());
+  warnAboutAccuracy(*report);
   SmallString<256> out(simulateDir);
   sys::path::append(out, "simulation.json");
   if (Error e = writeToOutput(out, [&](raw_ostream &os) {

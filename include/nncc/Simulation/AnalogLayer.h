@@ -82,6 +82,11 @@ struct EffectSwitches {
   /// switch it off from "all".
   static llvm::Expected<EffectSwitches> parse(llvm::StringRef spec);
   std::string str() const;
+  /// The names of the non-idealities switched on (drift_compensation, a
+  /// correction, is not one).
+  std::vector<std::string> nonIdealities() const;
+  /// These switches with effect `name` off.
+  EffectSwitches without(llvm::StringRef name) const;
 };
 
 class AnalogLayer {

@@ -24,6 +24,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct SimulationOptions {
   EffectSwitches effects;
   /// How each column's ADC range is set from the calibration currents.
   AdcRangeMethod adcRange;
+  /// When the chip loses the model's accuracy, find out why (an ablation
+  /// on a sample; SimulationReport::diagnosis).
+  bool diagnose = true;
   /// Called with (done, total) work units while running (a progress bar).
   std::function<void(int64_t, int64_t)> progress;
   /// Fails on values no simulation can run with.
@@ -55,6 +59,29 @@ struct TimePoint {
   std::vector<double> layerError;
 };
 
+/// Why a chip lost the model's accuracy: each non-ideality switched off in
+/// turn on the first test images (one instance, the first time point), and
+/// the layer whose output is furthest from the ideal quantized layer.
+struct AccuracyDiagnosis {
+  /// The ideal quantized chip itself is far below float or near chance:
+  /// the precision, not the devices.
+  bool quantization = false;
+  int64_t images = 0;     ///< the sample's size
+  double everyEffect = 0; ///< accuracy on the sample with every effect on
+  struct Ablation {
+    std::string effect;
+    double accuracy = 0; ///< on the sample, with `effect` off
+  };
+  /// Most recovered first.
+  std::vector<Ablation> withoutEach;
+  std::string worstLayer;
+  double worstLayerError = 0;
+  int64_t minInputBits = 0, minWeightBits = 0; ///< over the layers
+  /// One line: what was lost and what to blame.
+  std::string message(double floatAccuracy, double chipAccuracy,
+                      double quantizedAccuracy) const;
+};
+
 struct SimulationReport {
   std::string target, effects, adcRange;
   int64_t images = 0, instances = 0, calibrationImages = 0;
@@ -62,6 +89,9 @@ struct SimulationReport {
   double floatAccuracy = 0, quantizedAccuracy = 0;
   std::vector<std::string> layers;
   std::vector<TimePoint> points;
+  /// Set when the chip accuracy (first time point) is far below float or
+  /// near chance.
+  std::optional<AccuracyDiagnosis> diagnosis;
   double seconds = 0; ///< wall time of the chip runs (not deterministic)
 };
 
@@ -93,6 +123,10 @@ void writeSimulationJson(const SimulationReport &report, llvm::raw_ostream &os);
 /// instances agree (or there is one).
 std::pair<double, double> accuracyInterval95(llvm::ArrayRef<double> accuracies,
                                              int64_t images);
+
+/// Whether `accuracy` counts as lost against `reference`: more than 10
+/// points below it, or within 1.5x chance (1 / classes).
+bool accuracyLost(double accuracy, double reference, int64_t classes);
 
 /// "1s,1h,1d,1y" -> seconds (units s, m, h, d, y; a bare number is
 /// seconds).
