@@ -203,6 +203,7 @@ driver::toSimulationOptions(const SimulationRequest &request) {
   if (!adcRange)
     return adcRange.takeError();
   simulation.adcRange = *adcRange;
+  simulation.diagnose = request.diagnose;
   if (!request.times.empty()) {
     llvm::Expected<std::vector<double>> times = parseTimes(request.times);
     if (!times)

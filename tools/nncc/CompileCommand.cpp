@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 
+#include "nncc/Driver/AccuracyBudget.h"
 #include "nncc/Driver/Compile.h"
 #include "nncc/Driver/CompileOutputs.h"
 #include "nncc/Support/OutputDirectory.h"
@@ -14,6 +15,7 @@
 
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -110,6 +112,23 @@ cl::opt<std::string> simulateSet(
              "IMAGES,LABELS[:N] (with simulate's --instances, --time, "
              "--effects, --adc-calibration)"),
     cl::value_desc("spec"), cl::sub(compileCmd), cl::cat(category));
+cl::opt<double> accuracyBudget(
+    "accuracy-budget",
+    cl::desc("Choose the cheapest mapping (--objective) whose simulated "
+             "accuracy drop against float is at most this many points on "
+             "--accuracy-set (docs/accuracy-budget.md)"),
+    cl::init(-1), cl::value_desc("points"), cl::sub(compileCmd),
+    cl::cat(category));
+cl::opt<std::string> accuracySet(
+    "accuracy-set",
+    cl::desc("Labelled validation set for --accuracy-budget, "
+             "IMAGES,LABELS[:N] (not the test set)"),
+    cl::value_desc("spec"), cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> objective(
+    "objective",
+    cl::desc("What --accuracy-budget minimizes: energy (default), latency, "
+             "edp or area"),
+    cl::init("energy"), cl::sub(compileCmd), cl::cat(category));
 cl::opt<uint64_t> simulationSeed(
     "sim-seed", cl::desc("Simulation seed with --simulate (default 1)"),
     cl::init(1), cl::sub(compileCmd), cl::cat(category));
@@ -180,6 +199,26 @@ int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
   if (!module)
     return 1;
   driver::CompileOptions options = compileOptions();
+  std::optional<driver::BudgetSearch> search;
+  if (accuracyBudget.getNumOccurrences()) {
+    Expected<driver::CostObjective> cost =
+        driver::AccuracyBudget::parseObjective(objective);
+    if (!cost)
+      return fail(cost.takeError());
+    driver::AccuracyBudget budget{accuracyBudget, accuracySet, *cost};
+    Expected<driver::BudgetSearch> found =
+        driver::searchAccuracyBudget(*module, *chip, options, budget);
+    if (!found)
+      return fail(found.takeError());
+    search = std::move(*found);
+    const driver::CandidateOutcome &chosen = search->candidates[search->chosen];
+    options.scheme = chosen.scheme;
+    if (!chosen.withinBudget)
+      errs() << "warning: no mapping keeps the accuracy drop within "
+             << format("%g", accuracyBudget.getValue())
+             << " points; writing the most accurate, " << chosen.scheme
+             << "\n";
+  }
   driver::CompileHooks hooks;
   hooks.timing = timer;
   // The mapped program is final once placed: it prints on a worker thread
@@ -205,10 +244,17 @@ int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
     mlir::TimingScope writeTimer = rootTimer.nest("write outputs");
     driver::addResultOutputs(**writer, *result, (*targetText)->getBuffer(),
                              timer);
+    if (search)
+      (*writer)->add("accuracy_budget.json", [&](raw_ostream &os) {
+        driver::writeBudgetSearchJson(*search, os);
+        return Error::success();
+      });
     if (Error e = (*writer)->commit())
       return fail(std::move(e));
   }
   driver::printCompileSummary(*result, outs());
+  if (search)
+    driver::printBudgetSearch(*search, outs());
   if (result->simulation)
     warnAboutAccuracy(*result->simulation);
   outs() << "wrote " << outputDir << "/{" << join((*writer)->names(), ",")

@@ -35,6 +35,8 @@ struct SimulationRequest {
   /// How each column's ADC range is calibrated: max, percentile:P or mse.
   std::string adcRange = "max";
   uint64_t seed = 1;
+  /// Say why, when the chip loses the accuracy (an ablation; Simulator.h).
+  bool diagnose = true;
 };
 
 struct CompileOptions {

@@ -724,8 +724,11 @@ TEST_F(SimulationTest, OffsetReferenceErrorComesFromTheCommonMode) {
     m.analog->sample(instance, 1, adc);
     m.analog->accumulate(instance, m.xq, adc, 0, &instance);
     const std::vector<float> &range = instance.adcRange[0];
-    if (offset) // reference + 4 slices (differential: the 2 slices |w| <= 2 needs)
+    // The offset code: reference + 4 slices (differential: the 2 slices
+    // |w| <= 2 needs).
+    if (offset) {
       ASSERT_EQ(range.size(), 5u);
+    }
     double predicted = 0, commonMode = 0;
     for (size_t c = 0; c < range.size(); ++c) {
       const double weight =
@@ -748,8 +751,9 @@ TEST_F(SimulationTest, OffsetReferenceErrorComesFromTheCommonMode) {
     rms[offset ? 0 : 1] = measured;
     EXPECT_NEAR(measured, std::sqrt(predicted), 0.15 * std::sqrt(predicted))
         << (offset ? "offset-reference" : "differential-columns");
-    if (offset)
+    if (offset) {
       EXPECT_GT(commonMode, 0.9 * predicted);
+    }
   }
   EXPECT_GT(rms[0], 4 * rms[1]);
 }

@@ -1,0 +1,80 @@
+//===- AccuracyBudget.h - The cheapest mapping within an accuracy drop -*- C++ -*-===//
+//
+// `nncc compile --accuracy-budget X` (docs/accuracy-budget.md): the mapping
+// choices the target leaves open are tried one after another, each compiled
+// (its PPA) and simulated on a labelled validation set with every effect;
+// of those whose accuracy drop against float stays within X points (at the
+// lower end of the 95 % interval over chip instances), the cheapest by the
+// chosen objective wins.  The caller then compiles the winner for real.
+//
+// The knobs searched: the signed-weight scheme (offset-reference,
+// differential-columns, differential-rows), the target's own first.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_DRIVER_ACCURACYBUDGET_H
+#define NNCC_DRIVER_ACCURACYBUDGET_H
+
+#include "nncc/Driver/CompileOptions.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace nncc {
+namespace target {
+struct TargetChip;
+} // namespace target
+
+namespace driver {
+
+enum class CostObjective { Energy, Latency, Edp, Area };
+
+struct AccuracyBudget {
+  /// Largest accepted drop against float, in percentage points.
+  double points = 0;
+  /// Labelled validation set, IMAGES,LABELS[:N] (not the test set).
+  std::string validationSet;
+  CostObjective objective = CostObjective::Energy;
+  /// "energy", "latency", "edp" or "area".
+  static llvm::Expected<CostObjective> parseObjective(llvm::StringRef name);
+};
+
+struct CandidateOutcome {
+  /// The knobs: the signed-weight scheme.
+  std::string scheme;
+  /// Why the candidate could not be compiled (empty: it was).
+  std::string failure;
+  double floatAccuracy = 0;
+  double accuracy = 0, accuracyLow = 0; ///< mean, 95 % lower bound
+  double energy = 0, latency = 0, area = 0; ///< J, s, m^2 per inference
+  double cost = 0; ///< by the objective
+  bool withinBudget = false;
+};
+
+struct BudgetSearch {
+  AccuracyBudget budget;
+  int64_t images = 0, instances = 0;
+  /// The target's own mapping first (the naive one).
+  std::vector<CandidateOutcome> candidates;
+  int chosen = -1;
+  std::string stopReason;
+};
+
+/// Tries every candidate mapping of `module` (not changed) on `chip`, the
+/// other options as `base` has them, and chooses one.
+llvm::Expected<BudgetSearch>
+searchAccuracyBudget(mlir::ModuleOp module, const target::TargetChip &chip,
+                     const CompileOptions &base, const AccuracyBudget &budget);
+
+/// The candidates, the choice and its cost against the naive mapping.
+void printBudgetSearch(const BudgetSearch &search, llvm::raw_ostream &os);
+/// `accuracy_budget.json` (schema nncc-accuracy-budget, version 1).
+void writeBudgetSearchJson(const BudgetSearch &search, llvm::raw_ostream &os);
+
+} // namespace driver
+} // namespace nncc
+
+#endif // NNCC_DRIVER_ACCURACYBUDGET_H

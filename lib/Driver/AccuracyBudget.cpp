@@ -1,0 +1,226 @@
+//===- AccuracyBudget.cpp - The cheapest mapping within an accuracy drop --===//
+#include "nncc/Driver/AccuracyBudget.h"
+
+#include "nncc/Driver/Compile.h"
+#include "nncc/Support/Errors.h"
+#include "nncc/Support/JsonNumbers.h"
+#include "nncc/Target/TargetChip.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+using namespace nncc;
+using namespace nncc::driver;
+
+llvm::Expected<CostObjective>
+AccuracyBudget::parseObjective(llvm::StringRef name) {
+  if (name == "energy")
+    return CostObjective::Energy;
+  if (name == "latency")
+    return CostObjective::Latency;
+  if (name == "edp")
+    return CostObjective::Edp;
+  if (name == "area")
+    return CostObjective::Area;
+  return makeError("objective '" + name +
+                   "': expected energy, latency, edp or area");
+}
+
+namespace {
+
+llvm::StringRef objectiveName(CostObjective objective) {
+  switch (objective) {
+  case CostObjective::Energy:
+    return "energy";
+  case CostObjective::Latency:
+    return "latency";
+  case CostObjective::Edp:
+    return "edp";
+  case CostObjective::Area:
+    return "area";
+  }
+  return "energy";
+}
+
+double costOf(const CandidateOutcome &c, CostObjective objective) {
+  switch (objective) {
+  case CostObjective::Energy:
+    return c.energy;
+  case CostObjective::Latency:
+    return c.latency;
+  case CostObjective::Edp:
+    return c.energy * c.latency;
+  case CostObjective::Area:
+    return c.area;
+  }
+  return c.energy;
+}
+
+/// The schemes to try, the target's own first.
+std::vector<std::string> candidateSchemes(const target::TargetChip &chip) {
+  std::vector<std::string> schemes{
+      toString(chip.array.signedWeights).str()};
+  for (auto s : {target::SignedWeightScheme::OffsetReference,
+                 target::SignedWeightScheme::DifferentialColumns,
+                 target::SignedWeightScheme::DifferentialRows})
+    if (s != chip.array.signedWeights)
+      schemes.push_back(toString(s).str());
+  return schemes;
+}
+
+} // namespace
+
+llvm::Expected<BudgetSearch>
+driver::searchAccuracyBudget(mlir::ModuleOp module,
+                             const target::TargetChip &chip,
+                             const CompileOptions &base,
+                             const AccuracyBudget &budget) {
+  if (budget.validationSet.empty())
+    return makeError("--accuracy-budget needs --accuracy-set IMAGES,LABELS[:N] "
+                     "(a labelled validation set, not the test set)");
+  if (!(budget.points >= 0))
+    return makeError("--accuracy-budget must be a non-negative number of "
+                     "points");
+  BudgetSearch search;
+  search.budget = budget;
+  SimulationRequest validation =
+      base.simulation ? *base.simulation : SimulationRequest();
+  validation.dataset = budget.validationSet;
+  validation.diagnose = false;
+  validation.times.clear();
+  if (!base.simulation)
+    validation.instances = 1;
+  search.instances = validation.instances;
+
+  for (const std::string &scheme : candidateSchemes(chip)) {
+    CandidateOutcome c;
+    c.scheme = scheme;
+    CompileOptions options = base;
+    options.scheme = scheme;
+    options.simulation = validation;
+    mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
+    llvm::Expected<CompileResult> result = compile(*copy, chip, options, {});
+    if (!result) {
+      c.failure = llvm::toString(result.takeError());
+      if (c.failure.empty())
+        c.failure = "the mapping passes failed (see the diagnostics)";
+      search.candidates.push_back(std::move(c));
+      continue;
+    }
+    const SimulationReport &sim = *result->simulation;
+    search.images = sim.images;
+    c.floatAccuracy = sim.floatAccuracy;
+    c.accuracy = sim.points.front().mean;
+    c.accuracyLow = sim.points.front().ciLow;
+    c.energy = result->report.ppa.energy;
+    c.latency = result->report.ppa.latency;
+    c.area = result->report.ppa.area;
+    c.cost = costOf(c, budget.objective);
+    c.withinBudget =
+        100 * (c.floatAccuracy - c.accuracyLow) <= budget.points + 1e-9;
+    search.candidates.push_back(std::move(c));
+  }
+
+  for (auto [i, c] : llvm::enumerate(search.candidates))
+    if (c.failure.empty() && c.withinBudget &&
+        (search.chosen < 0 || c.cost < search.candidates[search.chosen].cost))
+      search.chosen = static_cast<int>(i);
+  if (search.chosen >= 0) {
+    search.stopReason =
+        llvm::formatv("tried all {0} signed-weight schemes; the cheapest by "
+                      "{1} within {2} points",
+                      search.candidates.size(),
+                      objectiveName(budget.objective), budget.points)
+            .str();
+    return search;
+  }
+  for (auto [i, c] : llvm::enumerate(search.candidates))
+    if (c.failure.empty() &&
+        (search.chosen < 0 ||
+         c.accuracyLow > search.candidates[search.chosen].accuracyLow))
+      search.chosen = static_cast<int>(i);
+  if (search.chosen < 0)
+    return makeError("--accuracy-budget: no candidate mapping compiles: " +
+                     search.candidates.front().failure);
+  search.stopReason =
+      llvm::formatv("tried all {0} signed-weight schemes; none within {1} "
+                    "points, the most accurate chosen",
+                    search.candidates.size(), budget.points)
+          .str();
+  return search;
+}
+
+void driver::printBudgetSearch(const BudgetSearch &search,
+                               llvm::raw_ostream &os) {
+  os << llvm::formatv("accuracy budget: drop <= {0} points (at the 95 % "
+                      "lower bound), cheapest by {1}, on {2} validation "
+                      "images x {3} instance(s)\n",
+                      search.budget.points,
+                      objectiveName(search.budget.objective), search.images,
+                      search.instances);
+  os << llvm::formatv("{0,-22}{1,10}{2,9}{3,12}{4,12}{5,11}\n", "scheme",
+                      "accuracy", "drop", "energy", "latency", "area");
+  for (auto [i, c] : llvm::enumerate(search.candidates)) {
+    os << llvm::formatv("{0,-22}", c.scheme);
+    if (!c.failure.empty()) {
+      os << "not mapped: " << c.failure << "\n";
+      continue;
+    }
+    os << llvm::format("%8.2f %%%9.2f%9.4g uJ%9.4g us%7.4g mm2", 100 * c.accuracy,
+                       100 * (c.floatAccuracy - c.accuracy), 1e6 * c.energy,
+                       1e6 * c.latency, 1e6 * c.area);
+    os << (static_cast<int>(i) == search.chosen
+               ? "  chosen"
+               : (c.withinBudget ? "" : "  over budget"))
+       << "\n";
+  }
+  const CandidateOutcome &chosen = search.candidates[search.chosen];
+  const CandidateOutcome &naive = search.candidates.front();
+  os << "chose " << chosen.scheme << ": " << search.stopReason;
+  if (search.chosen != 0 && naive.failure.empty() && naive.energy > 0)
+    os << llvm::format("; against the target's own mapping (%s): %+.1f %% "
+                       "energy, %+.1f %% latency, %+.1f %% area, %+.2f "
+                       "points accuracy",
+                       naive.scheme.c_str(),
+                       100 * (chosen.energy / naive.energy - 1),
+                       100 * (chosen.latency / naive.latency - 1),
+                       100 * (chosen.area / naive.area - 1),
+                       100 * (chosen.accuracy - naive.accuracy));
+  os << "\n";
+}
+
+void driver::writeBudgetSearchJson(const BudgetSearch &search,
+                                   llvm::raw_ostream &os) {
+  llvm::json::OStream j(os, 2);
+  j.object([&] {
+    j.attribute("schema", "nncc-accuracy-budget");
+    j.attribute("version", 1);
+    jsonNumber(j, "budget_points", search.budget.points);
+    j.attribute("objective", objectiveName(search.budget.objective));
+    j.attribute("validation_set", search.budget.validationSet);
+    j.attribute("images", search.images);
+    j.attribute("instances", search.instances);
+    j.attribute("chosen", search.candidates[search.chosen].scheme);
+    j.attribute("stop_reason", search.stopReason);
+    j.attributeArray("candidates", [&] {
+      for (const CandidateOutcome &c : search.candidates)
+        j.object([&] {
+          j.attribute("scheme", c.scheme);
+          if (!c.failure.empty()) {
+            j.attribute("failure", c.failure);
+            return;
+          }
+          jsonNumber(j, "float_accuracy", c.floatAccuracy);
+          jsonNumber(j, "accuracy_mean", c.accuracy);
+          jsonNumber(j, "accuracy_ci95_low", c.accuracyLow);
+          jsonNumber(j, "energy_j", c.energy);
+          jsonNumber(j, "latency_s", c.latency);
+          jsonNumber(j, "area_m2", c.area);
+          j.attribute("within_budget", c.withinBudget);
+        });
+    });
+  });
+  os << '\n';
+}
