@@ -7,6 +7,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -108,4 +109,22 @@ Dataset nncc::syntheticSamples(llvm::ArrayRef<int64_t> inputShape,
   for (int64_t i = 0, n = set.samples.numElements(); i < n; ++i)
     dst[i] = static_cast<float>(static_cast<double>(engine() >> 11) * 0x1.0p-53);
   return set;
+}
+
+Dataset nncc::firstSamples(const Dataset &set, int64_t count) {
+  count = std::clamp<int64_t>(count, 0, set.size());
+  Dataset first;
+  if (!set.samples.rank())
+    return first;
+  std::vector<int64_t> shape(set.samples.shape().begin(),
+                             set.samples.shape().end());
+  const int64_t perSample =
+      set.size() > 0 ? set.samples.numElements() / set.size() : 0;
+  shape[0] = count;
+  first.samples = runtime::Tensor(runtime::DType::F32, shape);
+  std::copy_n(set.samples.data<float>(), count * perSample,
+              first.samples.data<float>());
+  if (!set.labels.empty())
+    first.labels.assign(set.labels.begin(), set.labels.begin() + count);
+  return first;
 }

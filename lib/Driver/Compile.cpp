@@ -120,16 +120,8 @@ llvm::Expected<CompileInputs> readInputs(ModuleOp module,
   inputs.testSet = std::move(*test);
   if (sim.adcCalibration.empty()) {
     // The first compile calibration samples set the ADC ranges too.
-    const Dataset &source = *inputs.calibration;
-    int64_t count = std::min(source.size(), kAdcCalibrationSamples);
-    llvm::SmallVector<int64_t> shape(source.samples.shape().begin(),
-                                     source.samples.shape().end());
-    shape[0] = count;
-    Dataset adc;
-    adc.samples = runtime::Tensor(runtime::DType::F32, shape);
-    std::copy_n(source.samples.data<float>(), adc.samples.numElements(),
-                adc.samples.data<float>());
-    inputs.adcCalibration = std::move(adc);
+    inputs.adcCalibration =
+        firstSamples(*inputs.calibration, kAdcCalibrationSamples);
   } else {
     llvm::Expected<Dataset> adc = loadDataset(sim.adcCalibration);
     if (!adc)

@@ -15,7 +15,6 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
-#include <cstring>
 
 using namespace nncc;
 
@@ -23,21 +22,6 @@ namespace {
 
 /// Points below the reference that count as lost.
 constexpr double kLostFraction = 0.10;
-
-Dataset firstSamples(const Dataset &set, int64_t count) {
-  count = std::min(count, set.size());
-  std::vector<int64_t> shape(set.samples.shape().begin(),
-                             set.samples.shape().end());
-  const int64_t perSample = set.samples.numElements() / std::max<int64_t>(
-                                                            set.size(), 1);
-  shape[0] = count;
-  Dataset sample;
-  sample.samples = runtime::Tensor(runtime::DType::F32, shape);
-  std::memcpy(sample.samples.data<float>(), set.samples.data<float>(),
-              static_cast<size_t>(count * perSample) * sizeof(float));
-  sample.labels.assign(set.labels.begin(), set.labels.begin() + count);
-  return sample;
-}
 
 std::string percent(double fraction) {
   return llvm::formatv("{0:F2} %", 100 * fraction).str();

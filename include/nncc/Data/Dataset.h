@@ -55,6 +55,10 @@ llvm::Expected<Dataset> loadDataset(llvm::StringRef spec,
 llvm::Error checkSampleShape(const Dataset &set, llvm::StringRef what,
                              llvm::ArrayRef<int64_t> inputShape);
 
+/// The first `count` samples of `set` (all of it if smaller), with their
+/// labels.
+Dataset firstSamples(const Dataset &set, int64_t count);
+
 /// `count` deterministic samples for an input of shape `inputShape` (dim 0
 /// the batch), uniform in [0, 1) from std::mt19937_64 seeded by `seed` (the
 /// engine is specified bit for bit by the standard; the conversion to
