@@ -77,7 +77,7 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
                              const target::TargetChip &chip,
                              const CompileOptions &base,
                              const AccuracyBudget &budget) {
-  if (budget.validationSet.empty())
+  if (budget.validation.dataset.empty())
     return makeError("--accuracy-budget needs --accuracy-set IMAGES,LABELS[:N] "
                      "(a labelled validation set, not the test set)");
   if (!(budget.points >= 0))
@@ -85,13 +85,11 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
                      "points");
   BudgetSearch search;
   search.budget = budget;
-  SimulationRequest validation =
-      base.simulation ? *base.simulation : SimulationRequest();
-  validation.dataset = budget.validationSet;
+  // Each candidate at t0, without the ablation that says why a chip fails
+  // (the search compares accuracies; it does not explain them).
+  SimulationRequest validation = budget.validation;
   validation.diagnose = false;
   validation.times.clear();
-  if (!base.simulation)
-    validation.instances = 1;
   search.instances = validation.instances;
 
   for (const std::string &scheme : candidateSchemes(chip)) {
@@ -199,7 +197,7 @@ void driver::writeBudgetSearchJson(const BudgetSearch &search,
     j.attribute("version", 1);
     jsonNumber(j, "budget_points", search.budget.points);
     j.attribute("objective", objectiveName(search.budget.objective));
-    j.attribute("validation_set", search.budget.validationSet);
+    j.attribute("validation_set", search.budget.validation.dataset);
     j.attribute("images", search.images);
     j.attribute("instances", search.instances);
     j.attribute("chosen", search.candidates[search.chosen].scheme);

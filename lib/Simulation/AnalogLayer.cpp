@@ -463,6 +463,10 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
   const Data &d = *data;
   const int64_t groups = d.groups, vectors = xq.dim(1), columns = d.columns;
   std::vector<double> acc(static_cast<size_t>(groups * vectors * columns), 0.0);
+  // Calibration maxima per block of vectors, merged afterwards; histogram
+  // counts per read.
+  std::mutex calibrationLock, histogramLock;
+  const bool binning = calibrate && !calibrate->adcHistogram.empty();
   const PhysicalReadSetup setup{
       d.tiles,
       d.tileOf,
@@ -471,13 +475,11 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
       /*background=*/effects.onOff ? d.gMinUnits : 0.0,
       /*useAdc=*/effects.adc && !calibrate,
       /*calibrating=*/calibrate != nullptr,
-      /*histogramTop=*/calibrate && !calibrate->adcHistogram.empty()
-          ? &calibrate->adcRange
-          : nullptr,
+      /*histogramTop=*/binning ? &calibrate->adcRange : nullptr,
+      /*histogram=*/binning ? &calibrate->adcHistogram : nullptr,
+      /*histogramLock=*/binning ? &histogramLock : nullptr,
       noiseSeed,
       vectors};
-  // Calibration maxima per block of vectors, merged afterwards.
-  std::mutex calibrationLock;
 
   // Blocks of vectors run in parallel; every draw is per vector, so the
   // results do not depend on the block size.  A block's f64 column sums
@@ -507,13 +509,9 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
       std::lock_guard<std::mutex> lock(calibrationLock);
       calibrate->drivenRows += reader.drivenRows;
       calibrate->rowReads += reader.rowReads;
-      // A histogram pass keeps the ranges it bins against; integer counts
-      // add up alike in any block order.
-      if (setup.histogramTop)
-        for (size_t ti = 0; ti < reader.columnHistogram.size(); ++ti)
-          for (size_t i = 0; i < reader.columnHistogram[ti].size(); ++i)
-            calibrate->adcHistogram[ti][i] += reader.columnHistogram[ti][i];
-      else
+      // A histogram pass keeps the ranges it bins against (the reads added
+      // their counts already).
+      if (!binning)
         for (size_t ti = 0; ti < reader.columnMax.size(); ++ti)
           for (size_t c = 0; c < reader.columnMax[ti].size(); ++c)
             calibrate->adcRange[ti][c] =

@@ -38,7 +38,10 @@ int64_t nncc::classCount(const Dataset &set) {
 
 bool nncc::accuracyLost(double accuracy, double reference, int64_t classes) {
   const double chance = classes > 0 ? 1.0 / static_cast<double>(classes) : 0;
-  return accuracy < reference - kLostFraction || accuracy <= 1.5 * chance;
+  // Near chance counts only where the reference itself is above it (an
+  // untrained model loses nothing on the chip).
+  return accuracy < reference - kLostFraction ||
+         (reference > 1.5 * chance && accuracy <= 1.5 * chance);
 }
 
 llvm::Expected<AccuracyDiagnosis>

@@ -23,9 +23,6 @@ PhysicalArrayReader::PhysicalArrayReader(const PhysicalReadSetup &setup,
   if (setup.calibrating)
     for (const AnalogLayer::Tile &tile : setup.tiles)
       columnMax.emplace_back(tile.physCols, 0.0f);
-  if (setup.calibrating && setup.histogramTop)
-    for (const AnalogLayer::Tile &tile : setup.tiles)
-      columnHistogram.emplace_back(tile.physCols * kAdcHistogramBins, 0u);
 }
 
 llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
@@ -103,8 +100,13 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   columnSums = Tensor(DType::F64, {cycles, rowGroups, vectors, cols});
   double *out = columnSums.data<double>();
   const double driftScale = setup.instance.driftScale;
-  uint32_t *histogram =
-      columnHistogram.empty() ? nullptr : columnHistogram[ti].data();
+  // This read's counts, one tile's worth (not the layer's: a block reader
+  // would otherwise hold every tile's histogram), added to the instance's
+  // under the lock below; integer sums come out alike in any order.
+  std::vector<uint32_t> counts;
+  if (setup.calibrating && setup.histogramTop)
+    counts.assign(cols * kAdcHistogramBins, 0u);
+  uint32_t *histogram = counts.empty() ? nullptr : counts.data();
   const std::vector<float> *top =
       histogram ? &(*setup.histogramTop)[ti] : nullptr;
   for (int64_t p = 0; p < vectors; ++p) {
@@ -136,6 +138,12 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
           dst[c] = value;
         }
       }
+  }
+  if (histogram) {
+    std::lock_guard<std::mutex> guard(*setup.histogramLock);
+    std::vector<uint32_t> &total = (*setup.histogram)[ti];
+    for (size_t i = 0; i < counts.size(); ++i)
+      total[i] += counts[i];
   }
   if (tile.converted)
     backgrounds[ti] = std::move(background);

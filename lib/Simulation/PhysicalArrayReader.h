@@ -20,6 +20,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 
+#include <mutex>
 #include <vector>
 
 namespace nncc {
@@ -51,8 +52,11 @@ struct PhysicalReadSetup {
   /// Record the largest |current| per column and the driven rows.
   bool calibrating = false;
   /// Calibrating, also count each column's |currents| in a histogram over
-  /// [0, (*histogramTop)[tile][column]] (AdcCalibration.h).
+  /// [0, (*histogramTop)[tile][column]] (AdcCalibration.h), added into
+  /// (*histogram)[tile] under `histogramLock` after each read.
   const std::vector<std::vector<float>> *histogramTop = nullptr;
+  std::vector<std::vector<uint32_t>> *histogram = nullptr;
+  std::mutex *histogramLock = nullptr;
   /// Read noise of vector p of the layer comes from stream
   /// mixSeed(noiseSeed, tile * vectors + p).
   uint64_t noiseSeed = 0;
@@ -72,8 +76,6 @@ public:
   /// Calibration: per tile, the largest |current| per physical column; and
   /// the driven rows out of all row reads.
   std::vector<std::vector<float>> columnMax;
-  /// With setup.histogramTop: per tile, kAdcHistogramBins counts per column.
-  std::vector<std::vector<uint32_t>> columnHistogram;
   int64_t drivenRows = 0, rowReads = 0;
 
 private:

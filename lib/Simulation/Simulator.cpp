@@ -105,8 +105,13 @@ std::pair<double, double> nncc::accuracyInterval95(ArrayRef<double> accuracies,
   const double half = tQuantile95(static_cast<int64_t>(accuracies.size()) - 1) *
                       std::sqrt(var / (k - 1)) / std::sqrt(k);
   const double centre = logit(mean);
-  auto expit = [](double x) { return 1 / (1 + std::exp(-x)); };
-  return {expit(centre - half), expit(centre + half)};
+  // Back from the logit and from the continuity correction, so that a
+  // zero-width interval is the mean itself.
+  auto back = [&](double x) {
+    const double p = 1 / (1 + std::exp(-x));
+    return std::clamp((p * (n + 1) - 0.5) / n, 0.0, 1.0);
+  };
+  return {back(centre - half), back(centre + half)};
 }
 
 namespace {
@@ -322,7 +327,8 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
     // IR drop, measures each column's largest current (the max method's
     // range), and for the other methods a third counts the same currents
     // in a histogram under it, from which the range is chosen.
-    const int passes = options.adcRange.needsHistogram() ? 3 : 2;
+    const int passes =
+        options.adcRange.needsHistogram() && options.effects.adc ? 3 : 2;
     for (int pass = 0; pass < passes; ++pass) {
       if (pass == 1)
         for (size_t l = 0; l < L; ++l) {

@@ -534,16 +534,17 @@ TargetChip TargetLoader::build() {
     else if (poly->list.empty())
       report(poly->loc, "device.statistics.programming_sigma_polynomial",
              "needs at least one coefficient");
-    else
+    else {
       st.programmingSigmaPerLevel =
           sigmaPerLevelFromPolynomial(poly->list, dev.levels);
-    for (auto [d, sigma] : llvm::enumerate(st.programmingSigmaPerLevel))
-      if (sigma > 1) {
-        report(poly->loc, "device.statistics.programming_sigma_polynomial",
-               formatv("gives sigma {0} at level {1}, above 1",
-                       format("%g", sigma), d));
-        break;
-      }
+      for (auto [d, sigma] : llvm::enumerate(st.programmingSigmaPerLevel))
+        if (sigma > 1) {
+          report(poly->loc, "device.statistics.programming_sigma_polynomial",
+                 formatv("gives sigma {0} at level {1}, above 1",
+                         format("%g", sigma), d));
+          break;
+        }
+    }
   }
   st.deviceToDeviceSigma = number("device.statistics.device_to_device_sigma");
   st.readNoiseSigma = number("device.statistics.read_noise_sigma");

@@ -200,12 +200,20 @@ int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
     return 1;
   driver::CompileOptions options = compileOptions();
   std::optional<driver::BudgetSearch> search;
+  if (!accuracyBudget.getNumOccurrences() &&
+      (accuracySet.getNumOccurrences() || objective.getNumOccurrences()))
+    return fail(modelPath, "--accuracy-set and --objective belong to "
+                           "--accuracy-budget X");
+  if (accuracyBudget.getNumOccurrences() && scheme.getNumOccurrences())
+    return fail(modelPath, "--scheme fixes what --accuracy-budget chooses; "
+                           "give one of them");
   if (accuracyBudget.getNumOccurrences()) {
     Expected<driver::CostObjective> cost =
         driver::AccuracyBudget::parseObjective(objective);
     if (!cost)
       return fail(cost.takeError());
-    driver::AccuracyBudget budget{accuracyBudget, accuracySet, *cost};
+    driver::AccuracyBudget budget{
+        accuracyBudget, simulationRequest(accuracySet, simulationSeed), *cost};
     Expected<driver::BudgetSearch> found =
         driver::searchAccuracyBudget(*module, *chip, options, budget);
     if (!found)

@@ -35,8 +35,10 @@ enum class CostObjective { Energy, Latency, Edp, Area };
 struct AccuracyBudget {
   /// Largest accepted drop against float, in percentage points.
   double points = 0;
-  /// Labelled validation set, IMAGES,LABELS[:N] (not the test set).
-  std::string validationSet;
+  /// How each candidate is simulated: `dataset` is the labelled validation
+  /// set, IMAGES,LABELS[:N] (not the test set); instances, effects, ADC
+  /// range and calibration as `--simulate` takes them.
+  SimulationRequest validation;
   CostObjective objective = CostObjective::Energy;
   /// "energy", "latency", "edp" or "area".
   static llvm::Expected<CostObjective> parseObjective(llvm::StringRef name);

@@ -118,14 +118,16 @@ void writeSimulationJson(const SimulationReport &report, llvm::raw_ostream &os);
 /// each classified `images` samples right with the given fractions:
 /// Student's t over the instances on the logit scale (each accuracy
 /// continuity-corrected, (correct + 1/2) / (images + 1)), around the mean
-/// accuracy's logit, mapped back; so it stays inside (0, 1) and widens
+/// accuracy's logit, mapped back (and the correction undone); so it stays
+/// inside [0, 1] and widens
 /// towards the side a proportion can still move to.  A point when the
 /// instances agree (or there is one).
 std::pair<double, double> accuracyInterval95(llvm::ArrayRef<double> accuracies,
                                              int64_t images);
 
 /// Whether `accuracy` counts as lost against `reference`: more than 10
-/// points below it, or within 1.5x chance (1 / classes).
+/// points below it, or within 1.5x chance (1 / classes) where the
+/// reference is above that.
 bool accuracyLost(double accuracy, double reference, int64_t classes);
 
 /// "1s,1h,1d,1y" -> seconds (units s, m, h, d, y; a bare number is
