@@ -186,6 +186,11 @@ def CIM_ADCOp : CIM_Op<"adc", [Pure, SameOperandsAndResultType,
   let results = (outs CIM_I32Tensor:$codes);
   let assemblyFormat = "$column_sums attr-dict `:` type($column_sums)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The code range [lo, hi] of the description above.
+    int64_t getMinCode();
+    int64_t getMaxCode();
+  }];
 }
 
 def CIM_ShiftAddOp : CIM_Op<"shift_add", [Pure,

@@ -14,33 +14,20 @@
 using namespace nncc;
 using namespace nncc::driver;
 
-llvm::Expected<CostObjective>
-AccuracyBudget::parseObjective(llvm::StringRef name) {
-  if (name == "energy")
-    return CostObjective::Energy;
-  if (name == "latency")
-    return CostObjective::Latency;
-  if (name == "edp")
-    return CostObjective::Edp;
-  if (name == "area")
-    return CostObjective::Area;
-  return makeError("objective '" + name +
-                   "': expected energy, latency, edp or area");
-}
-
 namespace {
 
+/// Each objective's name on the command line and in accuracy_budget.json.
+constexpr std::pair<const char *, CostObjective> kObjectives[] = {
+    {"energy", CostObjective::Energy},
+    {"latency", CostObjective::Latency},
+    {"edp", CostObjective::Edp},
+    {"area", CostObjective::Area},
+};
+
 llvm::StringRef objectiveName(CostObjective objective) {
-  switch (objective) {
-  case CostObjective::Energy:
-    return "energy";
-  case CostObjective::Latency:
-    return "latency";
-  case CostObjective::Edp:
-    return "edp";
-  case CostObjective::Area:
-    return "area";
-  }
+  for (const auto &[name, value] : kObjectives)
+    if (value == objective)
+      return name;
   return "energy";
 }
 
@@ -71,6 +58,15 @@ std::vector<std::string> candidateSchemes(const target::TargetChip &chip) {
 }
 
 } // namespace
+
+llvm::Expected<CostObjective>
+AccuracyBudget::parseObjective(llvm::StringRef name) {
+  for (const auto &[known, value] : kObjectives)
+    if (name == known)
+      return value;
+  return makeError("objective '" + name +
+                   "': expected energy, latency, edp or area");
+}
 
 llvm::Expected<BudgetSearch>
 driver::searchAccuracyBudget(mlir::ModuleOp module,

@@ -277,10 +277,8 @@ llvm::Error IdealArrayReader::convert(cim::ADCOp adc, const Tensor &sums,
     return makeError("cim.adc expects i32 column sums");
   // In place when nothing reads the column sums afterwards.
   codes = reusable ? sums : Tensor(DType::I32, sums.shape());
-  const int64_t bits = adc.getBits(), step = adc.getStep();
-  const int64_t lo = adc.getBipolar() ? -(int64_t{1} << (bits - 1)) : 0;
-  const int64_t hi = adc.getBipolar() ? (int64_t{1} << (bits - 1)) - 1
-                                      : (int64_t{1} << bits) - 1;
+  const int64_t step = adc.getStep();
+  const int64_t lo = adc.getMinCode(), hi = adc.getMaxCode();
   const int32_t *src = sums.data<int32_t>();
   int32_t *dst = codes.data<int32_t>();
   const int64_t n = sums.numElements();

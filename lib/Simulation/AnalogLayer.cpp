@@ -217,9 +217,7 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
     t.inputSigned = inputSigned;
     if (cim::ADCOp adc = onlyUser<cim::ADCOp>(mvm.getColumnSums())) {
       t.converted = true;
-      const int64_t bits = adc.getBits();
-      t.adcMaxCode = adc.getBipolar() ? (int64_t{1} << (bits - 1)) - 1
-                                      : (int64_t{1} << bits) - 1;
+      t.adcMaxCode = adc.getMaxCode();
     }
     d.sumsPerVector = std::max(
         d.sumsPerVector,

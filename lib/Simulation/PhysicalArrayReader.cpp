@@ -161,10 +161,7 @@ llvm::Error PhysicalArrayReader::convert(cim::ADCOp adc, const Tensor &sums,
   const int64_t ti = found->second;
   const int64_t cycles = sums.dim(0), rowGroups = sums.dim(1),
                 vectors = sums.dim(2), cols = sums.dim(3);
-  const int64_t bits = adc.getBits();
-  const int64_t maxCode = adc.getBipolar() ? (int64_t{1} << (bits - 1)) - 1
-                                           : (int64_t{1} << bits) - 1;
-  const int64_t minCode = adc.getBipolar() ? -maxCode - 1 : 0;
+  const int64_t maxCode = adc.getMaxCode(), minCode = adc.getMinCode();
   // Per column: the ADC's step and its inverse (a multiply per conversion
   // instead of a divide).
   SmallVector<double, 256> step(cols, 0.0), inverseStep(cols, 0.0);

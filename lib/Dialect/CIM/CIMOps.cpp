@@ -306,6 +306,15 @@ LogicalResult MVMOp::verifyArraysAndCores(LayerOp layer) {
   return success();
 }
 
+int64_t ADCOp::getMinCode() {
+  return getBipolar() ? -(int64_t{1} << (getBits() - 1)) : 0;
+}
+
+int64_t ADCOp::getMaxCode() {
+  return getBipolar() ? (int64_t{1} << (getBits() - 1)) - 1
+                      : (int64_t{1} << getBits()) - 1;
+}
+
 LogicalResult ADCOp::verify() {
   if (getBits() < 1 || getBits() > 24 || getStep() < 1)
     return emitOpError("bits must be in [1, 24] and step positive");
