@@ -35,9 +35,10 @@
 //     (LowerNNToCIM's (channel, kernel...) row order); a gemm consumer reads
 //     feature i on row i.
 // Anything else (an op that mixes channels, a broadcast, a shape the rules
-// do not follow) falls back to sending the home's outputs to every tile of
-// the consumer copy, each tile's share in proportion to its weight rows:
-// dense for that one link, and counted in TileGraph::fallbackLinks.
+// do not follow) falls back to sending the home's outputs to every row
+// tile of the consumer copy (along its chain), each row tile's share in
+// proportion to its weight rows: dense for that one link, and counted in
+// TileGraph::fallbackLinks.
 //
 // Replicas.  A layer's vectors are split into equal contiguous shares, in
 // order: producer copy i computes [i / P, (i + 1) / P) of them, consumer
