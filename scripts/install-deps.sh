@@ -10,6 +10,7 @@ PACKAGES=(
   python3 python3-onnx python3-numpy python3-jsonschema
   chromium
   clang-19 libclang-rt-19-dev libfuzzer-19-dev
+  openmpi-bin libopenmpi-dev
   libonnx-testdata dataset-fashion-mnist
 )
 missing=()

@@ -26,5 +26,8 @@ if os.path.exists("/usr/bin/chromium"):
 
 # ASan reserves terabytes of address space: tests that bound memory with
 # `ulimit -v` cannot run under SANITIZE=1.
+# nncc built with MPI and Open MPI's launcher present: the mpirun tests.
+if config.nncc_mpi == "ON" and os.path.exists("/usr/bin/mpirun"):
+    config.available_features.add("mpi")
 if config.nncc_sanitize in ("ON", "1", "TRUE"):
     config.available_features.add("asan")

@@ -196,6 +196,7 @@ driver::toSimulationOptions(const SimulationRequest &request) {
     return adcRange.takeError();
   simulation.adcRange = *adcRange;
   simulation.diagnose = request.diagnose;
+  simulation.splitAcrossRanks = request.splitAcrossRanks;
   if (!request.times.empty()) {
     llvm::Expected<std::vector<double>> times = parseTimes(request.times);
     if (!times)

@@ -1,5 +1,5 @@
 //===- Format.cpp - Numbers for people in the text and HTML reports -------===//
-#include "Format.h"
+#include "nncc/PPA/Format.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -36,4 +36,27 @@ std::string ppa::formatPercent(double fraction) {
   llvm::raw_string_ostream os(text);
   os << llvm::format("%.1f", fraction * 100) << " %";
   return text;
+}
+
+std::string ppa::escapeHtml(llvm::StringRef text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out;
 }

@@ -8,7 +8,7 @@
 // time since programming when the simulator ran.
 //
 //===----------------------------------------------------------------------===//
-#include "Format.h"
+#include "nncc/PPA/Format.h"
 #include "nncc/PPA/Report.h"
 
 #include "llvm/Support/Format.h"
@@ -27,29 +27,6 @@ namespace {
 const char *const kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
                                 "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                                 "#bcbd22", "#17becf", "#393b79"};
-
-std::string escape(llvm::StringRef text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string num(double x) { return llvm::formatv("{0:f1}", x).str(); }
 
@@ -72,15 +49,15 @@ void barChart(llvm::raw_ostream &os, llvm::StringRef title,
     largest = std::max(largest, sum);
   }
   const double height = kRowHeight * static_cast<double>(bars.size()) + 10;
-  os << "<h3>" << escape(title) << "</h3>\n";
+  os << "<h3>" << escapeHtml(title) << "</h3>\n";
   os << "<svg width=\""
      << num(kLabelWidth + kBarWidth + 130) << "\" height=\"" << num(height)
-     << "\" role=\"img\" aria-label=\"" << escape(title) << "\">\n";
+     << "\" role=\"img\" aria-label=\"" << escapeHtml(title) << "\">\n";
   double y = 5;
   for (const Bar &b : bars) {
     os << "<text x=\"" << num(kLabelWidth - 6) << "\" y=\""
        << num(y + kRowHeight * 0.65)
-       << "\" text-anchor=\"end\" class=\"l\">" << escape(b.label)
+       << "\" text-anchor=\"end\" class=\"l\">" << escapeHtml(b.label)
        << "</text>";
     double x = kLabelWidth;
     for (size_t i = 0; i < b.segments.size(); ++i) {
@@ -94,7 +71,7 @@ void barChart(llvm::raw_ostream &os, llvm::StringRef title,
     }
     os << "<text x=\"" << num(x + 6) << "\" y=\""
        << num(y + kRowHeight * 0.65) << "\" class=\"v\">"
-       << escape(b.valueText) << "</text>\n";
+       << escapeHtml(b.valueText) << "</text>\n";
     y += kRowHeight;
   }
   os << "</svg>\n";
@@ -104,7 +81,7 @@ void legend(llvm::raw_ostream &os) {
   os << "<p class=\"legend\">";
   for (size_t i = 0; i < kNumEnergyComponents; ++i)
     os << "<span><i style=\"background:" << kPalette[i] << "\"></i>"
-       << escape(toString(static_cast<EnergyComponent>(i))) << "</span> ";
+       << escapeHtml(toString(static_cast<EnergyComponent>(i))) << "</span> ";
   os << "</p>\n";
 }
 
@@ -156,7 +133,7 @@ void accuracyPlot(llvm::raw_ostream &os,
        << num(yOf(p.accuracyMean)) << "\" r=\"3\" fill=\"#1f77b4\"/>"
        << "<text x=\"" << num(xOf(p.timeSeconds)) << "\" y=\""
        << num(h - bottom + 16) << "\" text-anchor=\"middle\" class=\"v\">"
-       << escape(formatSI(p.timeSeconds, "s")) << "</text>\n";
+       << escapeHtml(formatSI(p.timeSeconds, "s")) << "</text>\n";
   os << "<text x=\"" << num((left + w - right) / 2) << "\" y=\""
      << num(h - 6) << "\" text-anchor=\"middle\" class=\"l\">time since "
      << "programming" << (logAxis ? " (log scale)" : "") << "</text>\n";
@@ -165,7 +142,7 @@ void accuracyPlot(llvm::raw_ostream &os,
 
 void metric(llvm::raw_ostream &os, llvm::StringRef name,
             llvm::StringRef value) {
-  os << "<tr><th>" << escape(name) << "</th><td>" << escape(value)
+  os << "<tr><th>" << escapeHtml(name) << "</th><td>" << escapeHtml(value)
      << "</td></tr>\n";
 }
 
@@ -174,8 +151,8 @@ void metric(llvm::raw_ostream &os, llvm::StringRef name,
 void ppa::writeReportHtml(const CompileReport &report, llvm::raw_ostream &os) {
   const ChipPPA &p = report.ppa;
   os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-     << "<title>nncc report: " << escape(report.model) << " on "
-     << escape(p.target) << "</title>\n<style>\n"
+     << "<title>nncc report: " << escapeHtml(report.model) << " on "
+     << escapeHtml(p.target) << "</title>\n<style>\n"
      << "body{font-family:sans-serif;margin:24px;color:#222;background:#fff}\n"
      << "table{border-collapse:collapse}th,td{padding:3px 10px;"
         "text-align:left;border-bottom:1px solid #ddd}\n"
@@ -185,9 +162,9 @@ void ppa::writeReportHtml(const CompileReport &report, llvm::raw_ostream &os) {
      << ".legend i{display:inline-block;width:10px;height:10px;"
         "margin-right:4px}\n"
      << "</style>\n</head>\n<body>\n";
-  os << "<h1>nncc report</h1>\n<p>" << escape(report.model) << " ("
+  os << "<h1>nncc report</h1>\n<p>" << escapeHtml(report.model) << " ("
      << report.parameters << " parameters, " << report.macs
-     << " MACs) on <b>" << escape(p.target) << "</b></p>\n";
+     << " MACs) on <b>" << escapeHtml(p.target) << "</b></p>\n";
 
   os << "<h2>Summary</h2>\n<table>\n";
   metric(os, "TOPS (2 x MACs / pipelined interval)",

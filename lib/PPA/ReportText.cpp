@@ -1,5 +1,5 @@
 //===- ReportText.cpp - report.txt ----------------------------------------===//
-#include "Format.h"
+#include "nncc/PPA/Format.h"
 #include "nncc/PPA/Report.h"
 
 #include "llvm/Support/Format.h"

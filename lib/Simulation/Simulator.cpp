@@ -5,6 +5,7 @@
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Execution/Executor.h"
 #include "nncc/Simulation/Sampling.h"
+#include "nncc/Support/Distributed.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Support/JsonNumbers.h"
 
@@ -18,7 +19,9 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <mutex>
+#include <optional>
 
 using namespace mlir;
 using namespace nncc;
@@ -193,6 +196,72 @@ Tensor roundAccumulators(const std::vector<double> &acc, int64_t G, int64_t P,
   return t;
 }
 
+/// What one chip instance contributes to the report; sent whole between
+/// the ranks of an MPI job, as the bytes of its doubles (exact).
+struct InstanceOutcome {
+  struct AtTime {
+    double accuracy = 0, compensated = 0;
+    /// Per (image batch, layer), batches outer: squared error and squared
+    /// reference of the layer outputs.
+    std::vector<double> error, reference;
+  };
+  std::vector<AtTime> times;
+
+  std::string serialize(int64_t instance) const {
+    std::string bytes;
+    auto put = [&](const auto &value) {
+      bytes.append(reinterpret_cast<const char *>(&value), sizeof value);
+    };
+    put(instance);
+    put(static_cast<int64_t>(times.size()));
+    for (const AtTime &at : times) {
+      put(at.accuracy);
+      put(at.compensated);
+      put(static_cast<int64_t>(at.error.size()));
+      for (size_t k = 0; k < at.error.size(); ++k) {
+        put(at.error[k]);
+        put(at.reference[k]);
+      }
+    }
+    return bytes;
+  }
+
+  /// Reads the outcomes in `bytes` (several, one after another) into
+  /// `into`; false if they do not parse.
+  static bool deserialize(llvm::StringRef bytes,
+                          std::vector<std::optional<InstanceOutcome>> &into) {
+    auto get = [&](auto &value) {
+      if (bytes.size() < sizeof value)
+        return false;
+      std::memcpy(&value, bytes.data(), sizeof value);
+      bytes = bytes.drop_front(sizeof value);
+      return true;
+    };
+    while (!bytes.empty()) {
+      int64_t instance = 0, count = 0;
+      if (!get(instance) || !get(count) || instance < 0 ||
+          instance >= static_cast<int64_t>(into.size()) || count < 0 ||
+          count > 1 << 20)
+        return false;
+      InstanceOutcome outcome;
+      outcome.times.resize(count);
+      for (AtTime &at : outcome.times) {
+        int64_t n = 0;
+        if (!get(at.accuracy) || !get(at.compensated) || !get(n) || n < 0 ||
+            n > static_cast<int64_t>(bytes.size()))
+          return false;
+        at.error.resize(n);
+        at.reference.resize(n);
+        for (int64_t k = 0; k < n; ++k)
+          if (!get(at.error[k]) || !get(at.reference[k]))
+            return false;
+      }
+      into[instance] = std::move(outcome);
+    }
+    return true;
+  }
+};
+
 } // namespace
 
 llvm::Expected<SimulationReport>
@@ -293,8 +362,15 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
   EffectSwitches compensatedEffects = options.effects;
   compensatedEffects.driftCompensation = true;
 
+  // The instances, across the ranks of an MPI job when asked (round-robin;
+  // each rank sends its outcomes whole) or all here.
+  const bool split = options.splitAcrossRanks && distributed::size() > 1;
+  const int rank = split ? distributed::rank() : 0,
+            ranks = split ? distributed::size() : 1;
+  report.ranks = ranks;
+  const int64_t myInstances = (options.instances - rank + ranks - 1) / ranks;
   const int64_t units =
-      options.instances *
+      myInstances *
       (calibrationRunner.batches() + static_cast<int64_t>(times.size()) *
                                          testRunner.batches() *
                                          (compareCompensation ? 2 : 1));
@@ -308,14 +384,11 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
     }
   };
 
-  // Per (time, image batch, layer): squared error and squared reference,
-  // summed in a fixed order afterwards so the report is deterministic.
-  std::vector<std::vector<double>> errorSum(times.size(),
-                                            std::vector<double>(L, 0.0)),
-      referenceSum(times.size(), std::vector<double>(L, 0.0));
-
   auto start = std::chrono::steady_clock::now();
-  for (int64_t instance = 0; instance < options.instances; ++instance) {
+  // One chip instance: sampled, its ADCs calibrated, run at every time.
+  auto runInstance = [&](int64_t instance) -> llvm::Expected<InstanceOutcome> {
+    InstanceOutcome outcome;
+    outcome.times.resize(times.size());
     uint64_t instanceSeed = mixSeed(options.seed, instance);
     std::vector<AnalogLayer::Instance> chips(L);
     for (size_t l = 0; l < L; ++l)
@@ -435,17 +508,67 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
           total += c;
         double accuracy =
             static_cast<double>(total) / static_cast<double>(test.size());
-        TimePoint &point = report.points[ti];
+        InstanceOutcome::AtTime &at = outcome.times[ti];
         if (compensated) {
-          point.compensated.push_back(accuracy);
+          at.compensated = accuracy;
         } else {
-          point.accuracy.push_back(accuracy);
+          at.accuracy = accuracy;
           for (int64_t b = 0; b < batches; ++b)
             for (size_t l = 0; l < L; ++l) {
-              errorSum[ti][l] += err[b][l];
-              referenceSum[ti][l] += ref[b][l];
+              at.error.push_back(err[b][l]);
+              at.reference.push_back(ref[b][l]);
             }
         }
+      }
+    }
+    return outcome;
+  };
+
+  std::vector<std::optional<InstanceOutcome>> outcomes(options.instances);
+  std::string mine, instanceFailure;
+  for (int64_t instance = rank; instance < options.instances;
+       instance += ranks) {
+    llvm::Expected<InstanceOutcome> outcome = runInstance(instance);
+    if (!outcome) {
+      instanceFailure = llvm::toString(outcome.takeError());
+      break;
+    }
+    if (split)
+      mine += outcome->serialize(instance);
+    else
+      outcomes[instance] = std::move(*outcome);
+  }
+  if (split) {
+    // Every rank learns whether one failed, so that none waits for the
+    // others' outcomes in vain.
+    if (distributed::allMin(instanceFailure.empty() ? 1 : 0) == 0)
+      return makeError(instanceFailure.empty()
+                           ? "another rank's simulation failed"
+                           : instanceFailure);
+    for (const std::string &part : distributed::allGather(mine))
+      if (!InstanceOutcome::deserialize(part, outcomes))
+        return makeError("simulate: a rank's results arrived damaged");
+  } else if (!instanceFailure.empty()) {
+    return makeError(instanceFailure);
+  }
+
+  // Folded in instance order, as one process does, so the report is the
+  // same bytes however the instances were split: per (time, image batch,
+  // layer) squared error and squared reference.
+  std::vector<std::vector<double>> errorSum(times.size(),
+                                            std::vector<double>(L, 0.0)),
+      referenceSum(times.size(), std::vector<double>(L, 0.0));
+  for (const std::optional<InstanceOutcome> &outcome : outcomes) {
+    if (!outcome)
+      return makeError("simulate: an instance's results are missing");
+    for (auto [ti, at] : llvm::enumerate(outcome->times)) {
+      TimePoint &point = report.points[ti];
+      point.accuracy.push_back(at.accuracy);
+      if (compareCompensation)
+        point.compensated.push_back(at.compensated);
+      for (size_t k = 0; k < at.error.size(); ++k) {
+        errorSum[ti][k % L] += at.error[k];
+        referenceSum[ti][k % L] += at.reference[k];
       }
     }
   }
@@ -557,7 +680,10 @@ void nncc::printSimulationReport(const SimulationReport &r,
                          100 * (a.accuracy - d.everyEffect))
          << "\n";
   }
-  os << llvm::format("simulated in %.2f s\n", r.seconds);
+  os << llvm::format("simulated in %.2f s", r.seconds);
+  if (r.ranks > 1)
+    os << " on " << r.ranks << " MPI ranks";
+  os << "\n";
 }
 
 void nncc::writeSimulationJson(const SimulationReport &r,

@@ -21,6 +21,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLParser.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace llvm;
@@ -59,8 +60,11 @@ std::vector<double> sigmaPerLevelFromPolynomial(ArrayRef<double> coefficients,
 
 class TargetLoader {
 public:
-  TargetLoader(StringRef text, StringRef name) : name(name.str()) {
+  TargetLoader(StringRef text, StringRef name,
+               ArrayRef<FieldOverride> overrides)
+      : name(name.str()) {
     sm.AddNewSourceBuffer(MemoryBuffer::getMemBufferCopy(text, name), SMLoc());
+    addOverrides(overrides);
     sm.setDiagHandler(
         [](const SMDiagnostic &diag, void *context) {
           auto *self = static_cast<TargetLoader *>(context);
@@ -71,9 +75,20 @@ public:
   }
 
   Expected<TargetChip> run();
+  /// The overrides' own problems (unknown field, type, unit, range).
+  Error checkOverridesAlone();
 
 private:
   void report(SMLoc loc, StringRef path, const Twine &message);
+  /// Keeps the overrides in a buffer of their own ("path=value" lines), so
+  /// that a problem with one points into it rather than into the file.
+  void addOverrides(ArrayRef<FieldOverride> overrides);
+  /// Parses the override of `path` in place of the file's value; false
+  /// when there is none.
+  bool parseOverride(const FieldSpec &spec);
+  /// Reports overrides of unknown or list fields; parses those of fields
+  /// the file leaves out.
+  void parseRemainingOverrides();
   void walk(yaml::MappingNode *mapping, StringRef prefix);
   void parseField(const FieldSpec &spec, yaml::Node *node,
                   yaml::ScalarNode *key);
@@ -112,13 +127,94 @@ private:
   StringMap<SMLoc> sectionLocs;
   StringMap<Value> values;
   SMLoc documentStart;
+  struct Override {
+    StringRef path, value; ///< into the overrides' buffer
+    bool used = false;
+  };
+  std::vector<Override> overrides;
+  unsigned overrideBuffer = 0; ///< 0: none
 };
+
+void TargetLoader::addOverrides(ArrayRef<FieldOverride> given) {
+  if (given.empty())
+    return;
+  std::string text;
+  for (const FieldOverride &o : given) {
+    // One line each: a line break in a value would shift the others.
+    std::string value = o.value;
+    std::replace(value.begin(), value.end(), '\n', ' ');
+    std::replace(value.begin(), value.end(), '\r', ' ');
+    text += o.path + "=" + value + "\n";
+  }
+  overrideBuffer = sm.AddNewSourceBuffer(
+      MemoryBuffer::getMemBufferCopy(text, "override"), SMLoc());
+  StringRef rest = sm.getMemoryBuffer(overrideBuffer)->getBuffer();
+  for (const FieldOverride &o : given) {
+    auto [line, next] = rest.split('\n');
+    rest = next;
+    overrides.push_back({line.take_front(o.path.size()),
+                         line.drop_front(o.path.size() + 1), false});
+  }
+}
+
+bool TargetLoader::parseOverride(const FieldSpec &spec) {
+  for (Override &o : overrides) {
+    if (o.path != spec.path || o.used)
+      continue;
+    o.used = true;
+    Value value;
+    value.spec = &spec;
+    value.loc = SMLoc::getFromPointer(o.value.data());
+    if (parseScalar(spec, o.value, value.loc, value))
+      values[spec.path] = std::move(value);
+    else
+      fieldNodes[spec.path] = nullptr; // reported; no default either
+    return true;
+  }
+  return false;
+}
+
+void TargetLoader::parseRemainingOverrides() {
+  for (Override &o : overrides) {
+    if (o.used)
+      continue;
+    SMLoc loc = SMLoc::getFromPointer(o.path.data());
+    const FieldSpec *spec = lookupField(o.path);
+    if (&o != &*llvm::find_if(overrides, [&](const Override &first) {
+          return first.path == o.path;
+        })) {
+      report(loc, o.path, "overridden twice");
+      o.used = true;
+      continue;
+    }
+    if (!spec) {
+      report(loc, o.path, isSection(o.path) ? "is a section, not a field"
+                                            : "unknown field");
+      o.used = true;
+      continue;
+    }
+    if (spec->kind == FieldKind::RealList) {
+      report(loc, o.path, "a list cannot be overridden");
+      o.used = true;
+      continue;
+    }
+    parseOverride(*spec);
+  }
+}
 
 void TargetLoader::report(SMLoc loc, StringRef path, const Twine &message) {
   std::string line;
   raw_string_ostream os(line);
   os << name;
-  if (loc.isValid()) {
+  unsigned buffer = loc.isValid() ? sm.FindBufferContainingLoc(loc) : 0;
+  if (buffer != 0 && buffer == overrideBuffer) {
+    // The override's own line, as given.
+    unsigned row = sm.getLineAndColumn(loc, buffer).first;
+    StringRef text = sm.getMemoryBuffer(buffer)->getBuffer();
+    for (unsigned i = 1; i < row; ++i)
+      text = text.split('\n').second;
+    os << ": override '" << text.split('\n').first << "'";
+  } else if (loc.isValid()) {
     auto [row, col] = sm.getLineAndColumn(loc);
     os << ':' << row << ':' << col;
   }
@@ -180,7 +276,8 @@ void TargetLoader::walk(yaml::MappingNode *mapping, StringRef prefix) {
     }
     if (const FieldSpec *spec = lookupField(path)) {
       fieldNodes[path] = valueNode;
-      parseField(*spec, valueNode, keyNode);
+      if (spec->kind == FieldKind::RealList || !parseOverride(*spec))
+        parseField(*spec, valueNode, keyNode);
       continue;
     }
     if (isSection(path)) {
@@ -835,6 +932,7 @@ Expected<TargetChip> TargetLoader::run() {
       report(documentStart, "", "empty file: expected a chip description");
     } else if (auto *mapping = dyn_cast<yaml::MappingNode>(root)) {
       walk(mapping, "");
+      parseRemainingOverrides();
       if (++document != stream.end())
         report(document->getRoot() ? document->getRoot()->getSourceRange().Start
                                    : documentStart,
@@ -852,7 +950,16 @@ Expected<TargetChip> TargetLoader::run() {
       chip = build();
   }
   if (!problems.empty()) {
-    llvm::stable_sort(problems, [](const auto &a, const auto &b) {
+    // File order, then the overrides' (their buffer is elsewhere in
+    // memory, so pointers alone would order the two by chance).
+    auto inOverrides = [&](SMLoc loc) {
+      return overrideBuffer != 0 && loc.isValid() &&
+             sm.FindBufferContainingLoc(loc) == overrideBuffer;
+    };
+    llvm::stable_sort(problems, [&](const auto &a, const auto &b) {
+      bool ao = inOverrides(a.first), bo = inOverrides(b.first);
+      if (ao != bo)
+        return bo;
       return a.first.getPointer() < b.first.getPointer();
     });
     std::string all;
@@ -863,7 +970,22 @@ Expected<TargetChip> TargetLoader::run() {
   return std::move(*chip);
 }
 
+Error TargetLoader::checkOverridesAlone() {
+  parseRemainingOverrides();
+  std::string all;
+  for (const auto &[loc, line] : problems)
+    all += (all.empty() ? "" : "\n") + line;
+  return all.empty() ? Error::success()
+                     : createStringError(inconvertibleErrorCode(), all);
+}
+
 } // namespace
+
+Error nncc::target::checkFieldValue(const FieldOverride &override,
+                                    StringRef name) {
+  TargetLoader loader("", name, {override});
+  return loader.checkOverridesAlone();
+}
 
 int64_t nncc::target::Device::bitsPerCell() const {
   int64_t bits = 0;
@@ -878,9 +1000,10 @@ int64_t nncc::target::Periphery::inputCycles() const {
   return (inputBits + dacBits - 1) / dacBits;
 }
 
-Expected<TargetChip> nncc::target::loadTargetBuffer(StringRef text,
-                                                    StringRef name) {
-  TargetLoader loader(text, name);
+Expected<TargetChip>
+nncc::target::loadTargetBuffer(StringRef text, StringRef name,
+                               ArrayRef<FieldOverride> overrides) {
+  TargetLoader loader(text, name, overrides);
   return loader.run();
 }
 

@@ -30,9 +30,9 @@ namespace nncc::tool {
 extern llvm::cl::OptionCategory category;
 
 extern llvm::cl::SubCommand importCmd, runCmd, compileCmd, simulateCmd,
-    checkCmd, targetCmd;
+    exploreCmd, checkCmd, targetCmd;
 
-// Shared by import, run and compile.
+// Shared by import, run, compile (and explore).
 extern llvm::cl::opt<std::string> modelPath;
 extern llvm::cl::opt<int64_t> batchSize;
 extern llvm::cl::opt<std::string> outputPath;
@@ -69,6 +69,7 @@ int runImport(mlir::MLIRContext &context);
 int runRun(mlir::MLIRContext &context);
 int runCompile(mlir::MLIRContext &context, const char *argv0);
 int runSimulate(mlir::MLIRContext &context);
+int runExplore(mlir::MLIRContext &context, const char *argv0);
 int runCheck(mlir::MLIRContext &context);
 int runTarget(const char *argv0);
 

@@ -9,6 +9,7 @@
 #include "nncc/Driver/AccuracyBudget.h"
 #include "nncc/Driver/Compile.h"
 #include "nncc/Driver/CompileOutputs.h"
+#include "nncc/Support/Distributed.h"
 #include "nncc/Support/OutputDirectory.h"
 #include "nncc/Target/BundledTargets.h"
 #include "nncc/Target/TargetLoader.h"
@@ -163,6 +164,11 @@ int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
                            "bundled target's name: `nncc target list`)");
   if (maxCopies < 0)
     return fail(modelPath, "--max-copies must not be negative");
+  // Ranks would race to write one directory: compile has no work to share
+  // (its sweeps are explore's, its Monte Carlo is simulate's).
+  if (distributed::size() > 1)
+    return fail(modelPath, "nncc compile runs as one process; under mpirun, "
+                           "run nncc explore or nncc simulate");
   Expected<std::string> targetPath =
       target::resolveTarget(targetSpec, targetDirs(argv0));
   if (!targetPath)

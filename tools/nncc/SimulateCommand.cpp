@@ -5,6 +5,7 @@
 #include "nncc/Dialect/CIM/Transforms/TargetAttrFromChip.h"
 #include "nncc/Driver/Compile.h"
 #include "nncc/Simulation/Simulator.h"
+#include "nncc/Support/Distributed.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Support/ProgramFile.h"
 #include "nncc/Target/TargetLoader.h"
@@ -33,11 +34,12 @@ cl::opt<std::string> adcCalibration(
              "not the test set (simulate: required; compile --simulate: "
              "default the first 64 --calibration samples)"),
     cl::value_desc("spec"), cl::sub(simulateCmd), cl::sub(compileCmd),
-    cl::cat(category));
+    cl::sub(exploreCmd), cl::cat(category));
 cl::opt<int64_t> instances("instances",
                            cl::desc("Chip instances, Monte Carlo (default 5)"),
                            cl::init(5), cl::sub(simulateCmd),
-                           cl::sub(compileCmd), cl::cat(category));
+                           cl::sub(compileCmd), cl::sub(exploreCmd),
+                           cl::cat(category));
 cl::opt<std::string> times(
     "time",
     cl::desc("Times after programming, e.g. 1s,1h,1d,1y (default: the "
@@ -49,7 +51,7 @@ cl::opt<std::string> effects(
              "programming, variation, stuck_at, drift, drift_compensation, "
              "ir_drop, read_noise, adc) or -effect,... to drop some"),
     cl::init("all"), cl::sub(simulateCmd), cl::sub(compileCmd),
-    cl::cat(category));
+    cl::sub(exploreCmd), cl::cat(category));
 cl::opt<std::string> adcRange(
     "adc-range",
     cl::desc("How each column's ADC range is set from the calibration "
@@ -57,7 +59,7 @@ cl::opt<std::string> adcRange(
              "percentile of |current|) or mse (least mean squared "
              "conversion error)"),
     cl::init("max"), cl::value_desc("method"), cl::sub(simulateCmd),
-    cl::sub(compileCmd), cl::cat(category));
+    cl::sub(compileCmd), cl::sub(exploreCmd), cl::cat(category));
 cl::opt<uint64_t> seed("seed", cl::desc("Simulation seed (default 1)"),
                        cl::init(1), cl::sub(simulateCmd), cl::cat(category));
 cl::opt<std::string> chipPath(
@@ -99,13 +101,16 @@ int nncc::tool::runSimulate(mlir::MLIRContext &context) {
     return fail(simulateDir,
                 "simulate needs --adc-calibration IMAGES[:N] (inputs that "
                 "set the ADC ranges; not the test set)");
-  Expected<SimulationOptions> options =
-      driver::toSimulationOptions(simulationRequest(dataset, seed));
+  driver::SimulationRequest request = simulationRequest(dataset, seed);
+  // Run by mpirun, the ranks share the instances out.
+  request.splitAcrossRanks = true;
+  Expected<SimulationOptions> options = driver::toSimulationOptions(request);
   if (!options)
     return fail(options.takeError());
-  options->progress = [](int64_t done, int64_t total) {
-    reportProgress("simulating", done, total);
-  };
+  if (distributed::rank() == 0)
+    options->progress = [](int64_t done, int64_t total) {
+      reportProgress("simulating", done, total);
+    };
   DatasetOptions labelled;
   labelled.needLabels = true;
   Expected<Dataset> test = loadDataset(dataset, labelled);
@@ -141,6 +146,9 @@ int nncc::tool::runSimulate(mlir::MLIRContext &context) {
       simulate(*module, *chip, *test, *adcInputs, *options);
   if (!report)
     return fail(report.takeError());
+  // Every rank has the whole report; one prints and writes it.
+  if (distributed::rank() != 0)
+    return 0;
   printSimulationReport(*report, outs());
   warnAboutAccuracy(*report);
   SmallString<256> out(simulateDir);

@@ -4,6 +4,7 @@
 //   nncc run      model.onnx|out/mapped.mlir --input x.{npy,pb} | --images ...
 //   nncc compile  model.onnx --target chip.yaml|NAME [-o out/] [...]
 //   nncc simulate out/ --dataset IMAGES,LABELS[:N] --adc-calibration IMAGES
+//   nncc explore  model.onnx --target chip.yaml --sweep KEY=V,... [-o out/]
 //   nncc check    out/
 //   nncc target   validate FILE... | show FILE | schema | list
 //
@@ -20,6 +21,7 @@
 #include "nncc/Driver/Compile.h"
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Support/Diagnostics.h"
+#include "nncc/Support/Distributed.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringExtras.h"
@@ -45,6 +47,9 @@ cl::SubCommand compileCmd("compile", "Compile an ONNX model for a "
 cl::SubCommand simulateCmd("simulate",
                            "Accuracy of a compiled program (nncc compile's "
                            "output directory) on sampled chip instances");
+cl::SubCommand exploreCmd("explore",
+                          "Sweep target and mapping parameters: compile and "
+                          "simulate every point, write the Pareto fronts");
 cl::SubCommand checkCmd("check",
                         "Check a compiled output directory: the program "
                         "verifies and programming.bin is what it programs");
@@ -54,19 +59,21 @@ cl::SubCommand targetCmd("target",
 
 cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::sub(importCmd), cl::sub(runCmd),
-                               cl::sub(compileCmd), cl::cat(category));
+                               cl::sub(compileCmd), cl::sub(exploreCmd),
+                               cl::cat(category));
 cl::opt<int64_t> batchSize("batch",
                            cl::desc("Batch size: fixes dimension 0 of every "
                                     "model input (default 1; 100 for run "
                                     "--images)"),
                            cl::init(0), cl::sub(importCmd), cl::sub(runCmd),
-                           cl::sub(compileCmd), cl::cat(category));
+                           cl::sub(compileCmd), cl::sub(exploreCmd),
+                           cl::cat(category));
 cl::opt<std::string> outputPath(
     "o",
-    cl::desc("Output file (import; default stdout) or directory (compile; "
-             "default out)"),
+    cl::desc("Output file (import; default stdout) or directory (compile, "
+             "explore; default out)"),
     cl::value_desc("path"), cl::sub(importCmd), cl::sub(compileCmd),
-    cl::cat(category));
+    cl::sub(exploreCmd), cl::cat(category));
 
 int fail(StringRef path, const Twine &message) {
   errs() << "error: " << path << ": " << message << '\n';
@@ -200,8 +207,20 @@ bool parseCommandLine(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // Under mpirun: join the job (explore and simulate split their work
+  // across its ranks); otherwise nothing happens.
+  std::string mpiWarning = distributed::initialize(argc, argv);
+  if (!mpiWarning.empty())
+    errs() << "warning: " << mpiWarning << '\n';
   cl::SetVersionPrinter(
-      [](raw_ostream &os) { os << "nncc version " NNCC_VERSION "\n"; });
+      [](raw_ostream &os) {
+        os << "nncc version " NNCC_VERSION "\n"
+           << (distributed::builtWithMpi()
+                   ? "built with MPI: explore and simulate split their work "
+                     "across mpirun's ranks\n"
+                   : "built without MPI: explore and simulate use threads "
+                     "only\n");
+      });
   hideForeignOptions();
   if (!parseCommandLine(argc, argv))
     return 1;
@@ -219,11 +238,13 @@ int main(int argc, char **argv) {
     return runCompile(context, argv[0]);
   if (simulateCmd)
     return runSimulate(context);
+  if (exploreCmd)
+    return runExplore(context, argv[0]);
   if (checkCmd)
     return runCheck(context);
   if (targetCmd)
     return runTarget(argv[0]);
-  errs() << "error: no command given (import, run, compile, simulate, check "
-            "or target); see `nncc --help`\n";
+  errs() << "error: no command given (import, run, compile, simulate, "
+            "explore, check or target); see `nncc --help`\n";
   return 1;
 }

@@ -37,6 +37,8 @@ struct SimulationRequest {
   uint64_t seed = 1;
   /// Say why, when the chip loses the accuracy (an ablation; Simulator.h).
   bool diagnose = true;
+  /// Under mpirun, split the instances across the ranks (Simulator.h).
+  bool splitAcrossRanks = false;
 };
 
 struct CompileOptions {

@@ -40,6 +40,11 @@ struct SimulationOptions {
   /// When the chip loses the model's accuracy, find out why (an ablation
   /// on a sample; SimulationReport::diagnosis).
   bool diagnose = true;
+  /// Under mpirun, split the instances across the job's ranks
+  /// (Distributed.h); every rank calls simulate() with the same arguments
+  /// and gets the same report.  Off where ranks run different simulations
+  /// (nncc explore's points).
+  bool splitAcrossRanks = false;
   /// Called with (done, total) work units while running (a progress bar).
   std::function<void(int64_t, int64_t)> progress;
   /// Fails on values no simulation can run with.
@@ -93,6 +98,7 @@ struct SimulationReport {
   /// near chance.
   std::optional<AccuracyDiagnosis> diagnosis;
   double seconds = 0; ///< wall time of the chip runs (not deterministic)
+  int ranks = 1;      ///< MPI ranks that shared the instances (not in JSON)
 };
 
 llvm::Expected<SimulationReport> simulate(mlir::ModuleOp module,

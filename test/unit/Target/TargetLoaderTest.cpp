@@ -73,3 +73,46 @@ chip: {cores: 6}
 }
 
 } // namespace
+
+TEST(TargetLoader, OverridesReplaceAndAddFields) {
+  // periphery.adc.bits is in the file, array.rows_in_parallel is not (its
+  // default is all rows), device.read_voltage is neither.
+  llvm::Expected<TargetChip> chip = loadTargetBuffer(
+      kMinimal, "t.yaml",
+      {{"periphery.adc.bits", "7"},
+       {"array.rows_in_parallel", "16"},
+       {"device.read_voltage", "0.3 V"}});
+  ASSERT_TRUE(static_cast<bool>(chip)) << llvm::toString(chip.takeError());
+  EXPECT_EQ(chip->periphery.adcBits, 7);
+  EXPECT_EQ(chip->array.rowsInParallel, 16);
+  EXPECT_DOUBLE_EQ(chip->device.readVoltage, 0.3);
+}
+
+TEST(TargetLoader, OverrideProblemsNameTheOverride) {
+  llvm::Expected<TargetChip> chip = loadTargetBuffer(
+      kMinimal, "t.yaml",
+      {{"periphery.adc.bits", "99"},
+       {"periphery.adc.bitz", "4"},
+       {"array", "4"},
+       {"array.rows_in_parallel", "128"},
+       {"periphery.adc.bits", "6"}});
+  ASSERT_FALSE(static_cast<bool>(chip));
+  std::string message = llvm::toString(chip.takeError());
+  // One line each, in the overrides' order; rows_in_parallel > rows is a
+  // cross-field problem blamed on the override that caused it only once
+  // the others are fixed (each step reports alone).
+  EXPECT_EQ(message,
+            "t.yaml: override 'periphery.adc.bits=99': periphery.adc.bits: 99 "
+            "is outside the allowed range [1, 16]\n"
+            "t.yaml: override 'periphery.adc.bitz=4': periphery.adc.bitz: "
+            "unknown field\n"
+            "t.yaml: override 'array=4': array: is a section, not a field\n"
+            "t.yaml: override 'periphery.adc.bits=6': periphery.adc.bits: "
+            "overridden twice");
+  llvm::Expected<TargetChip> tooMany = loadTargetBuffer(
+      kMinimal, "t.yaml", {{"array.rows_in_parallel", "128"}});
+  ASSERT_FALSE(static_cast<bool>(tooMany));
+  EXPECT_NE(llvm::toString(tooMany.takeError())
+                .find("t.yaml: override 'array.rows_in_parallel=128': "),
+            std::string::npos);
+}

@@ -1,11 +1,12 @@
 //===- Format.h - Numbers for people in the text and HTML reports -*- C++ -*-===//
 //
-// Shared by ReportText.cpp and ReportHtml.cpp so both print the same
-// figure the same way: four significant digits with an SI prefix.
+// Shared by the text and HTML reports (compile's and explore's) so all
+// print the same figure the same way: four significant digits with an SI
+// prefix.
 //
 //===----------------------------------------------------------------------===//
-#ifndef NNCC_LIB_PPA_FORMAT_H
-#define NNCC_LIB_PPA_FORMAT_H
+#ifndef NNCC_PPA_FORMAT_H
+#define NNCC_PPA_FORMAT_H
 
 #include "llvm/ADT/StringRef.h"
 
@@ -20,7 +21,9 @@ std::string formatSI(double value, llvm::StringRef unit);
 std::string formatMm2(double squareMetres);
 /// "12.3 %".
 std::string formatPercent(double fraction);
+/// `text` with &, <, > and " escaped for HTML.
+std::string escapeHtml(llvm::StringRef text);
 
 } // namespace nncc::ppa
 
-#endif // NNCC_LIB_PPA_FORMAT_H
+#endif // NNCC_PPA_FORMAT_H
