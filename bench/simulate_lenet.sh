@@ -10,7 +10,8 @@
 # simulator's rate counts every (image, instance) inference.
 # Usage: bench/simulate_lenet.sh [build-dir] [images] [instances] [runs]
 # The simulator's wall time includes its float and ideal-quantized passes
-# and the ADC calibration.  Results and the machine: docs/performance.md
+# and the ADC calibration, not the ablation that explains lost accuracy
+# (--diagnose=false).  Results and the machine: docs/performance.md
 # ("Accuracy simulation"); pass e.g. `build 1000 2` for a quick measurement.
 # Effective MAC/s counts the model's multiply-accumulates (416,520 for
 # LeNet-5) per inference.
@@ -53,7 +54,8 @@ rate "simulate ($INSTANCES instances, per image x instance)" \
   $((IMAGES * INSTANCES)) \
   "$BUILD/bin/nncc" simulate "$DIR/out" \
   --dataset "$TEST_IMAGES,$TEST_LABELS:$IMAGES" \
-  --adc-calibration "$TRAIN_IMAGES:64" --instances "$INSTANCES"
+  --adc-calibration "$TRAIN_IMAGES:64" --instances "$INSTANCES" \
+  --diagnose=false
 echo "== nncc run (float) =="
 rate "run float" "$IMAGES" \
   "$BUILD/bin/nncc" run examples/lenet5.onnx \

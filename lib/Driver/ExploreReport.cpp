@@ -98,8 +98,10 @@ void paretoPlot(llvm::raw_ostream &os, const ExploreResult &r,
     return top + (accHi - std::clamp(a, accLo, accHi)) / (accHi - accLo) *
                      (h - top - bottom);
   };
-  const std::string title =
-      ("accuracy against " + toString(cost) + " per inference").str();
+  const std::string axisName = cost == ExploreCost::Area
+                                   ? "chip area"
+                                   : (toString(cost) + " per inference").str();
+  const std::string title = "accuracy against " + axisName;
   os << "<figure><svg width=\"" << num(w) << "\" height=\"" << num(h)
      << "\" role=\"img\" aria-label=\"" << escapeHtml(title) << "\">\n";
   for (double a = accLo; a <= accHi + 1e-9; a += 0.1)
@@ -108,13 +110,21 @@ void paretoPlot(llvm::raw_ostream &os, const ExploreResult &r,
        << "\" class=\"grid\"/><text x=\"" << num(left - 6) << "\" y=\""
        << num(yOf(a) + 4) << "\" text-anchor=\"end\" class=\"v\">"
        << llvm::format("%.0f", a * 100) << " %</text>\n";
-  for (double e = std::ceil(logLo); e <= logHi + 1e-9; e += 1)
-    os << "<line y1=\"" << num(top) << "\" y2=\"" << num(h - bottom)
-       << "\" x1=\"" << num(xOf(std::pow(10, e))) << "\" x2=\""
-       << num(xOf(std::pow(10, e))) << "\" class=\"grid\"/><text x=\""
-       << num(xOf(std::pow(10, e))) << "\" y=\"" << num(h - bottom + 16)
-       << "\" text-anchor=\"middle\" class=\"v\">"
-       << escapeHtml(formatCost(std::pow(10, e), cost)) << "</text>\n";
+  // Ticks at 1, 2 and 5 times each power of ten (only the powers when the
+  // axis spans more than two decades).
+  const bool fine = logHi - logLo <= 2;
+  for (double e = std::floor(logLo); e <= logHi; e += 1)
+    for (double m : {1.0, 2.0, 5.0}) {
+      const double v = m * std::pow(10, e);
+      if ((m != 1 && !fine) || std::log10(v) < logLo - 1e-9 ||
+          std::log10(v) > logHi + 1e-9)
+        continue;
+      os << "<line y1=\"" << num(top) << "\" y2=\"" << num(h - bottom)
+         << "\" x1=\"" << num(xOf(v)) << "\" x2=\"" << num(xOf(v))
+         << "\" class=\"grid\"/><text x=\"" << num(xOf(v)) << "\" y=\""
+         << num(h - bottom + 16) << "\" text-anchor=\"middle\" class=\"v\">"
+         << escapeHtml(formatCost(v, cost)) << "</text>\n";
+    }
   // Every point, its interval as a bar; the front drawn last, on top.
   for (bool onFront : {false, true})
     for (auto [i, p] : llvm::enumerate(r.points)) {
@@ -147,7 +157,7 @@ void paretoPlot(llvm::raw_ostream &os, const ExploreResult &r,
   }
   os << "\"/>\n<text x=\"" << num((left + w - right) / 2) << "\" y=\""
      << num(h - 8) << "\" text-anchor=\"middle\" class=\"l\">"
-     << escapeHtml(toString(cost)) << " per inference (log scale)</text>\n";
+     << escapeHtml(axisName) << " (log scale)</text>\n";
   os << "</svg><figcaption>" << escapeHtml(title) << ": "
      << llvm::count(front, true) << " point(s) on the Pareto front (red)"
      << "</figcaption></figure>\n";

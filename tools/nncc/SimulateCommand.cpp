@@ -60,6 +60,13 @@ cl::opt<std::string> adcRange(
              "conversion error)"),
     cl::init("max"), cl::value_desc("method"), cl::sub(simulateCmd),
     cl::sub(compileCmd), cl::sub(exploreCmd), cl::cat(category));
+cl::opt<bool> diagnose(
+    "diagnose",
+    cl::desc("When the chip loses the model's accuracy, find out why (each "
+             "effect off in turn on 200 test images; default on; "
+             "--diagnose=false skips it)"),
+    cl::init(true), cl::sub(simulateCmd), cl::sub(compileCmd),
+    cl::cat(category));
 cl::opt<uint64_t> seed("seed", cl::desc("Simulation seed (default 1)"),
                        cl::init(1), cl::sub(simulateCmd), cl::cat(category));
 cl::opt<std::string> chipPath(
@@ -78,6 +85,7 @@ driver::SimulationRequest nncc::tool::simulationRequest(StringRef testSet,
   request.effects = effects;
   request.adcRange = adcRange;
   request.seed = seed;
+  request.diagnose = diagnose;
   return request;
 }
 

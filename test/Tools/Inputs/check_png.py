@@ -1,10 +1,12 @@
 """Checks that a PNG screenshot shows a rendered page, not a blank one.
 
-Usage: check_png.py FILE.png MIN_COLORS MIN_INK
+Usage: check_png.py FILE.png MIN_COLORS MIN_INK [RRGGBB:MIN_PIXELS ...]
 
 Decodes the PNG with zlib (8-bit RGB or RGBA, non-interlaced, as Chromium
-writes them), then requires at least MIN_COLORS distinct colours and a
-fraction of at least MIN_INK of pixels that are not white.
+writes them), then requires at least MIN_COLORS distinct colours, a
+fraction of at least MIN_INK of pixels that are not white and, for each
+RRGGBB:MIN_PIXELS, at least that many pixels of exactly that colour (a
+chart's marks, which antialiasing leaves solid inside).
 """
 import struct
 import sys
@@ -58,18 +60,27 @@ def decode(path):
 
 def main():
     path, min_colors, min_ink = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    wanted = {}
+    for spec in sys.argv[4:]:
+        rgb, count = spec.split(":")
+        wanted[bytes.fromhex(rgb)] = int(count)
     width, height, bpp, rows = decode(path)
-    colors, ink = set(), 0
+    colors, ink, seen = set(), 0, dict.fromkeys(wanted, 0)
     for line in rows:
         for x in range(0, width * bpp, bpp):
-            px = line[x:x + 3]
+            px = bytes(line[x:x + 3])
             colors.add(px)
             if px != b"\xff\xff\xff":
                 ink += 1
+            if px in seen:
+                seen[px] += 1
     fraction = ink / (width * height)
     print(f"{width}x{height}: {len(colors)} colours, {fraction:.3f} not white")
     assert len(colors) >= min_colors, "too few colours: blank page?"
     assert fraction >= min_ink, "too little ink: blank page?"
+    for rgb, count in wanted.items():
+        print(f"#{rgb.hex()}: {seen[rgb]} pixels")
+        assert seen[rgb] >= count, f"#{rgb.hex()}: {seen[rgb]} < {count} pixels"
 
 
 if __name__ == "__main__":
