@@ -111,20 +111,22 @@ Dataset nncc::syntheticSamples(llvm::ArrayRef<int64_t> inputShape,
   return set;
 }
 
-Dataset nncc::firstSamples(const Dataset &set, int64_t count) {
-  count = std::clamp<int64_t>(count, 0, set.size());
-  Dataset first;
+Dataset nncc::sampleRange(const Dataset &set, int64_t begin, int64_t count) {
+  begin = std::clamp<int64_t>(begin, 0, set.size());
+  count = std::clamp<int64_t>(count, 0, set.size() - begin);
+  Dataset range;
   if (!set.samples.rank())
-    return first;
+    return range;
   std::vector<int64_t> shape(set.samples.shape().begin(),
                              set.samples.shape().end());
   const int64_t perSample =
       set.size() > 0 ? set.samples.numElements() / set.size() : 0;
   shape[0] = count;
-  first.samples = runtime::Tensor(runtime::DType::F32, shape);
-  std::copy_n(set.samples.data<float>(), count * perSample,
-              first.samples.data<float>());
+  range.samples = runtime::Tensor(runtime::DType::F32, shape);
+  std::copy_n(set.samples.data<float>() + begin * perSample,
+              count * perSample, range.samples.data<float>());
   if (!set.labels.empty())
-    first.labels.assign(set.labels.begin(), set.labels.begin() + count);
-  return first;
+    range.labels.assign(set.labels.begin() + begin,
+                        set.labels.begin() + begin + count);
+  return range;
 }

@@ -1,7 +1,10 @@
 //===- AccuracyBudget.cpp - The cheapest mapping within an accuracy drop --===//
 #include "nncc/Driver/AccuracyBudget.h"
 
+#include "nncc/Data/Dataset.h"
 #include "nncc/Driver/Compile.h"
+#include "nncc/Execution/Executor.h"
+#include "nncc/Simulation/Simulator.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Support/JsonNumbers.h"
 #include "nncc/Target/TargetChip.h"
@@ -57,6 +60,63 @@ std::vector<std::string> candidateSchemes(const target::TargetChip &chip) {
   return schemes;
 }
 
+/// Without labels, the float model's class of each validation sample is
+/// its label: `request` gets the labelled set, `described` what the samples
+/// are, `agreement` is set.  With labels, nothing changes.
+llvm::Error labelWithFloatClasses(mlir::ModuleOp module,
+                                  const CompileOptions &base,
+                                  SimulationRequest &request,
+                                  std::string &described, bool &agreement) {
+  Dataset samples;
+  if (!request.dataset.empty()) {
+    llvm::Expected<DatasetSpec> spec = DatasetSpec::parse(request.dataset);
+    if (!spec)
+      return spec.takeError();
+    if (!spec->labels.empty())
+      return llvm::Error::success();
+    llvm::Expected<Dataset> set = loadDataset(request.dataset);
+    if (!set)
+      return set.takeError();
+    samples = std::move(*set);
+  } else {
+    // The compile calibration samples after those that set the ranges.
+    const std::string heldBack =
+        "--accuracy-budget without --accuracy-set measures agreement with "
+        "the float model on calibration samples held back from "
+        "--calibration (those after --calibration-limit)";
+    if (base.calibration.empty())
+      return makeError(heldBack + "; give --calibration FILE, or "
+                                  "--accuracy-set IMAGES[,LABELS][:N]");
+    llvm::Expected<DatasetSpec> spec = DatasetSpec::parse(base.calibration);
+    if (!spec)
+      return spec.takeError();
+    llvm::Expected<Dataset> set = loadDataset(spec->samples);
+    if (!set)
+      return set.takeError();
+    const int64_t begin = base.calibrationLimit;
+    samples = sampleRange(*set, begin, kHeldBackSamples);
+    if (samples.size() == 0)
+      return makeError(heldBack + "; '" + spec->samples + "' has only " +
+                       std::to_string(set->size()) + " samples");
+    described = llvm::formatv("{0} samples {1}..{2} (held back from "
+                              "calibration)",
+                              spec->samples, begin,
+                              begin + samples.size() - 1)
+                    .str();
+  }
+  llvm::Expected<Executor> executor = Executor::create(module);
+  if (!executor)
+    return executor.takeError();
+  llvm::Expected<std::vector<int64_t>> classes =
+      predictClasses(*executor, samples);
+  if (!classes)
+    return classes.takeError();
+  samples.labels = std::move(*classes);
+  request.labelledSet = std::make_shared<const Dataset>(std::move(samples));
+  agreement = true;
+  return llvm::Error::success();
+}
+
 } // namespace
 
 llvm::Expected<CostObjective>
@@ -73,9 +133,6 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
                              const target::TargetChip &chip,
                              const CompileOptions &base,
                              const AccuracyBudget &budget) {
-  if (budget.validation.dataset.empty())
-    return makeError("--accuracy-budget needs --accuracy-set IMAGES,LABELS[:N] "
-                     "(a labelled validation set, not the test set)");
   if (!(budget.points >= 0))
     return makeError("--accuracy-budget must be a non-negative number of "
                      "points");
@@ -84,6 +141,11 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
   // Each candidate at t0, without the ablation that says why a chip fails
   // (the search compares accuracies; it does not explain them).
   SimulationRequest validation = budget.validation;
+  search.validationSet = validation.dataset;
+  if (llvm::Error e = labelWithFloatClasses(module, base, validation,
+                                            search.validationSet,
+                                            search.agreement))
+    return std::move(e);
   validation.diagnose = false;
   validation.times.clear();
   search.instances = validation.instances;
@@ -150,10 +212,15 @@ void driver::printBudgetSearch(const BudgetSearch &search,
                                llvm::raw_ostream &os) {
   os << llvm::formatv("accuracy budget: drop <= {0} points (at the 95 % "
                       "lower bound), cheapest by {1}, on {2} validation "
-                      "images x {3} instance(s)\n",
+                      "images x {3} instance(s)",
                       search.budget.points,
                       objectiveName(search.budget.objective), search.images,
                       search.instances);
+  if (search.agreement)
+    os << "; no labels: accuracy is agreement with the float model's class, "
+          "on "
+       << search.validationSet;
+  os << "\n";
   os << llvm::formatv("{0,-22}{1,10}{2,9}{3,12}{4,12}{5,11}\n", "scheme",
                       "accuracy", "drop", "energy", "latency", "area");
   for (auto [i, c] : llvm::enumerate(search.candidates)) {
@@ -193,7 +260,9 @@ void driver::writeBudgetSearchJson(const BudgetSearch &search,
     j.attribute("version", 1);
     jsonNumber(j, "budget_points", search.budget.points);
     j.attribute("objective", objectiveName(search.budget.objective));
-    j.attribute("validation_set", search.budget.validation.dataset);
+    j.attribute("validation_set", search.validationSet);
+    j.attribute("measure", search.agreement ? "float_class_agreement"
+                                            : "labels");
     j.attribute("images", search.images);
     j.attribute("instances", search.instances);
     j.attribute("chosen", search.candidates[search.chosen].scheme);

@@ -111,7 +111,9 @@ llvm::Expected<CompileInputs> readInputs(ModuleOp module,
   const SimulationRequest &sim = *options.simulation;
   DatasetOptions labelled;
   labelled.needLabels = true;
-  llvm::Expected<Dataset> test = loadDataset(sim.dataset, labelled);
+  llvm::Expected<Dataset> test =
+      sim.labelledSet ? llvm::Expected<Dataset>(Dataset(*sim.labelledSet))
+                      : loadDataset(sim.dataset, labelled);
   if (!test)
     return test.takeError();
   if (llvm::Error e = checkSampleShape(

@@ -142,6 +142,20 @@ public:
   /// Runs batch `b`; returns the number of correct predictions (labels
   /// needed) of its first output.
   llvm::Expected<int64_t> run(int64_t b, CIMLayerHook hook) const {
+    llvm::Expected<std::vector<int64_t>> best = predict(b, hook);
+    if (!best)
+      return best.takeError();
+    if (data.labels.empty())
+      return 0;
+    int64_t correct = 0;
+    for (auto [i, label] : llvm::enumerate(*best))
+      correct += label == data.labels[b * batch + i];
+    return correct;
+  }
+  /// Runs batch `b`; returns the class (the largest value of the first
+  /// output) of each of its samples.
+  llvm::Expected<std::vector<int64_t>> predict(int64_t b,
+                                               CIMLayerHook hook) const {
     const TensorSignature &in = executor.getInputs().front();
     Tensor x(DType::F32, in.shape);
     int64_t first = b * batch, n = std::min(batch, data.size() - first);
@@ -151,17 +165,14 @@ public:
         executor.run({x}, nullptr, hook);
     if (!outputs)
       return outputs.takeError();
-    if (data.labels.empty())
-      return 0;
     const Tensor &logits = outputs->front();
     int64_t classes = logits.numElements() / batch;
-    int64_t correct = 0;
+    std::vector<int64_t> best(n);
     for (int64_t i = 0; i < n; ++i) {
       const float *row = logits.data<float>() + i * classes;
-      int64_t best = std::max_element(row, row + classes) - row;
-      correct += best == data.labels[first + i];
+      best[i] = std::max_element(row, row + classes) - row;
     }
-    return correct;
+    return best;
   }
 
 private:
@@ -750,6 +761,30 @@ void nncc::writeSimulationJson(const SimulationReport &r,
     });
   });
   os << '\n';
+}
+
+llvm::Expected<std::vector<int64_t>>
+nncc::predictClasses(const Executor &executor, const Dataset &set) {
+  if (executor.getInputs().size() != 1)
+    return makeError("classification needs a model with exactly one input");
+  if (executor.getInputs().front().dtype != DType::F32)
+    return makeError("classification needs a float32 model input");
+  BatchRunner runner(executor, set);
+  if (llvm::Error e = runner.check("the"))
+    return std::move(e);
+  std::vector<std::vector<int64_t>> perBatch(runner.batches());
+  if (llvm::Error e = forEachBatch(runner.batches(), [&](int64_t b) -> llvm::Error {
+        llvm::Expected<std::vector<int64_t>> best = runner.predict(b, nullptr);
+        if (!best)
+          return best.takeError();
+        perBatch[b] = std::move(*best);
+        return llvm::Error::success();
+      }))
+    return std::move(e);
+  std::vector<int64_t> classes;
+  for (const std::vector<int64_t> &batch : perBatch)
+    classes.insert(classes.end(), batch.begin(), batch.end());
+  return classes;
 }
 
 llvm::Expected<int64_t> nncc::countCorrect(const Executor &executor,

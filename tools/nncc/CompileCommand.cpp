@@ -122,8 +122,10 @@ cl::opt<double> accuracyBudget(
     cl::cat(category));
 cl::opt<std::string> accuracySet(
     "accuracy-set",
-    cl::desc("Labelled validation set for --accuracy-budget, "
-             "IMAGES,LABELS[:N] (not the test set)"),
+    cl::desc("Validation set for --accuracy-budget (not the test set): "
+             "IMAGES,LABELS[:N] measures accuracy; IMAGES[:N], or no set "
+             "(up to 500 --calibration samples after --calibration-limit), "
+             "agreement with the float model's class"),
     cl::value_desc("spec"), cl::sub(compileCmd), cl::cat(category));
 cl::opt<std::string> objective(
     "objective",

@@ -55,9 +55,14 @@ llvm::Expected<Dataset> loadDataset(llvm::StringRef spec,
 llvm::Error checkSampleShape(const Dataset &set, llvm::StringRef what,
                              llvm::ArrayRef<int64_t> inputShape);
 
+/// Samples [begin, begin + count) of `set` (clipped to its size), with
+/// their labels.
+Dataset sampleRange(const Dataset &set, int64_t begin, int64_t count);
 /// The first `count` samples of `set` (all of it if smaller), with their
 /// labels.
-Dataset firstSamples(const Dataset &set, int64_t count);
+inline Dataset firstSamples(const Dataset &set, int64_t count) {
+  return sampleRange(set, 0, count);
+}
 
 /// `count` deterministic samples for an input of shape `inputShape` (dim 0
 /// the batch), uniform in [0, 1) from std::mt19937_64 seeded by `seed` (the

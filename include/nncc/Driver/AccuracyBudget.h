@@ -35,9 +35,13 @@ enum class CostObjective { Energy, Latency, Edp, Area };
 struct AccuracyBudget {
   /// Largest accepted drop against float, in percentage points.
   double points = 0;
-  /// How each candidate is simulated: `dataset` is the labelled validation
-  /// set, IMAGES,LABELS[:N] (not the test set); instances, effects, ADC
-  /// range and calibration as `--simulate` takes them.
+  /// How each candidate is simulated: `dataset` is the validation set (not
+  /// the test set); instances, effects, ADC range and calibration as
+  /// `--simulate` takes them.  IMAGES,LABELS[:N] measures accuracy against
+  /// the labels; IMAGES[:N] without labels, or no set at all (then the
+  /// compile calibration samples after its --calibration-limit, at most
+  /// kHeldBackSamples), measures agreement with the float model's class:
+  /// the float model's classes are the labels.
   SimulationRequest validation;
   CostObjective objective = CostObjective::Energy;
   /// "energy", "latency", "edp" or "area".
@@ -56,9 +60,17 @@ struct CandidateOutcome {
   bool withinBudget = false;
 };
 
+/// Calibration samples held back for an unlabelled budget search.
+inline constexpr int64_t kHeldBackSamples = 500;
+
 struct BudgetSearch {
   AccuracyBudget budget;
   int64_t images = 0, instances = 0;
+  /// What the samples were: the validation set as given, or the held-back
+  /// calibration samples ("FILE samples 256..755").
+  std::string validationSet;
+  /// Accuracies are agreement with the float model's class (no labels).
+  bool agreement = false;
   /// The target's own mapping first (the naive one).
   std::vector<CandidateOutcome> candidates;
   int chosen = -1;

@@ -9,10 +9,12 @@
 #define NNCC_DRIVER_COMPILEOPTIONS_H
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 namespace nncc {
+struct Dataset;
 namespace target {
 struct TargetChip;
 } // namespace target
@@ -25,6 +27,10 @@ enum class ProgramFormat { Auto, Text, Bytecode };
 struct SimulationRequest {
   /// Test set, IMAGES,LABELS[:N].
   std::string dataset;
+  /// The labelled set itself, when it is not a file (the float model's
+  /// classes as labels, AccuracyBudget.h); used instead of `dataset`,
+  /// which then only names it.
+  std::shared_ptr<const Dataset> labelledSet;
   /// Inputs that calibrate the ADCs, IMAGES[:N] (empty: the first
   /// kAdcCalibrationSamples compile calibration samples).
   std::string adcCalibration;

@@ -113,6 +113,12 @@ llvm::Expected<SimulationReport> simulate(mlir::ModuleOp module,
 llvm::Expected<int64_t> countCorrect(const Executor &executor,
                                      const Dataset &set);
 
+/// The class the model gives each sample of `set` (the largest value of
+/// its first output), on the executor as it is configured.  Batches run in
+/// parallel.
+llvm::Expected<std::vector<int64_t>> predictClasses(const Executor &executor,
+                                                    const Dataset &set);
+
 /// Human-readable report (wall time included).
 void printSimulationReport(const SimulationReport &report,
                            llvm::raw_ostream &os);
