@@ -45,6 +45,8 @@ MappingSummary nncc::summarizeMapping(ModuleOp module) {
       m.inputClipFraction = c->convertToDouble();
     m.replicas = layer.getReplicas().value_or(1);
     layer.walk([&](cim::MVMOp mvm) {
+      m.rowsInParallel =
+          std::max<int64_t>(m.rowsInParallel, mvm.getRowsInParallel());
       ++m.arrays;
       m.usedCells += mvm.getPhysicalRows() * mvm.getPhysicalColumns();
     });
@@ -164,6 +166,7 @@ void nncc::printMappingSummaryJson(const MappingSummary &s,
         {"slices", m.slices},
         {"bits_per_cell", m.bitsPerCell},
         {"input_cycles", m.inputCycles},
+        {"rows_in_parallel", m.rowsInParallel},
         {"scheme", m.scheme},
         {"arrays", m.arrays},
         {"replicas", m.replicas},

@@ -1,9 +1,43 @@
 //===- CompileOptions.cpp - What `nncc compile` is asked to do ------------===//
 #include "nncc/Driver/CompileOptions.h"
 
+#include "nncc/Support/Errors.h"
 #include "nncc/Target/TargetChip.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace nncc;
 
 int64_t nncc::driver::resolveWeightBits(const CompileOptions &options,
                                         const target::TargetChip &chip) {
   return options.weightBits > 0 ? options.weightBits : chip.array.weightBits;
+}
+
+llvm::Error nncc::driver::parseLayerKnobs(llvm::StringRef spec,
+                                          std::vector<LayerKnob> &into) {
+  size_t colon = spec.rfind(':');
+  llvm::StringRef layer = colon == llvm::StringRef::npos ? "" : spec.take_front(colon);
+  llvm::StringRef knobs = colon == llvm::StringRef::npos ? "" : spec.drop_front(colon + 1);
+  if (layer.empty() || knobs.empty())
+    return makeError("--layer '" + spec +
+                     "': expected NAME:KNOB=VALUE[,KNOB=VALUE...]");
+  llvm::SmallVector<llvm::StringRef> entries;
+  knobs.split(entries, ',');
+  for (llvm::StringRef entry : entries) {
+    auto [knob, value] = entry.split('=');
+    knob = knob.trim();
+    value = value.trim();
+    if (!llvm::is_contained(kLayerKnobNames, knob) || value.empty())
+      return makeError("--layer '" + spec + "': '" + entry +
+                       "': expected KNOB=VALUE with KNOB one of " +
+                       llvm::join(std::begin(kLayerKnobNames),
+                                  std::end(kLayerKnobNames), ", "));
+    for (const LayerKnob &known : into)
+      if (known.layer == layer && known.knob == knob)
+        return makeError("--layer: " + knob + " of layer '" + layer +
+                         "' is given twice");
+    into.push_back({layer.str(), knob.str(), value.str()});
+  }
+  return llvm::Error::success();
 }

@@ -12,10 +12,32 @@ using namespace mlir;
 using namespace nncc;
 using namespace nncc::driver;
 
+namespace {
+
+/// The `--layer` entries of one knob as a pass's LAYER=VALUE list.
+std::vector<std::string> layerValues(const CompileOptions &options,
+                                     llvm::StringRef knob) {
+  std::vector<std::string> values;
+  for (const LayerKnob &k : options.layerKnobs)
+    if (k.knob == knob)
+      values.push_back(k.layer + "=" + k.value);
+  return values;
+}
+
+} // namespace
+
 void driver::populateArrayMappingPipeline(
     OpPassManager &pm, const CompileOptions &options, int64_t weightBits,
     std::shared_ptr<const Dataset> calibration) {
   pm.addPass(createLowerNNToCIM());
+  // The passes' list options are ArrayRefs: the lists live until the
+  // passes (which copy them) are made.
+  const std::vector<std::string> layerBits = layerValues(options, "weight-bits"),
+                                 layerSchemes = layerValues(options, "scheme"),
+                                 layerRows =
+                                     layerValues(options, "rows-in-parallel"),
+                                 layerCopies =
+                                     layerValues(options, "max-copies");
   QuantizeLayersOptions quantize;
   quantize.weightBits = weightBits;
   quantize.perChannel = options.perChannel;
@@ -23,17 +45,22 @@ void driver::populateArrayMappingPipeline(
   quantize.calibrationPath = options.calibration;
   quantize.calibrationLimit = options.calibrationLimit;
   quantize.percentile = options.percentile;
+  quantize.layerWeightBits = layerBits;
   if (options.calibration.empty())
     quantize.syntheticSamples = kSyntheticCalibrationSamples;
   pm.addPass(createQuantizeLayers(quantize, std::move(calibration)));
   DifferentialSplitOptions differential;
   differential.scheme = options.scheme;
+  differential.layerSchemes = layerSchemes;
   pm.addPass(createDifferentialSplit(differential));
   pm.addPass(createBitSliceWeights());
-  pm.addPass(createPartitionOntoArrays());
+  PartitionOntoArraysOptions partition;
+  partition.layerRowsInParallel = layerRows;
+  pm.addPass(createPartitionOntoArrays(partition));
   if (options.replicate) {
     ReplicateLayersOptions replication;
     replication.maxCopies = options.maxCopies;
+    replication.layerMaxCopies = layerCopies;
     pm.addPass(createReplicateLayers(replication));
   }
   if (options.timeMultiplex) {

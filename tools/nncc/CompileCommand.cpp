@@ -76,6 +76,13 @@ cl::opt<int64_t> maxCopies(
              "included (default 8, NeuroSim's speed-up degree; 0: as many as "
              "the free arrays allow)"),
     cl::init(8), cl::sub(compileCmd), cl::cat(category));
+cl::list<std::string> layerSpecs(
+    "layer",
+    cl::desc("One layer's own knobs, NAME:KNOB=VALUE[,KNOB=VALUE...] with "
+             "KNOB scheme, weight-bits, rows-in-parallel (at most the "
+             "target's) or max-copies; NAME as in mapping.txt; repeat for "
+             "more layers"),
+    cl::value_desc("spec"), cl::sub(compileCmd), cl::cat(category));
 cl::opt<bool> timeMultiplex(
     "time-multiplex",
     cl::desc("When the mapping needs more arrays than the chip has, split it "
@@ -207,6 +214,9 @@ int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
   if (!module)
     return 1;
   driver::CompileOptions options = compileOptions();
+  for (const std::string &spec : layerSpecs)
+    if (Error e = driver::parseLayerKnobs(spec, options.layerKnobs))
+      return fail(std::move(e));
   std::optional<driver::BudgetSearch> search;
   if (!accuracyBudget.getNumOccurrences() &&
       (accuracySet.getNumOccurrences() || objective.getNumOccurrences()))

@@ -16,6 +16,7 @@ struct LayerMapping {
   int64_t groups = 0, depth = 0, columns = 0; ///< G x K x N
   int64_t weightBits = 0, inputBits = 0, storedBits = 0, slices = 0;
   int64_t bitsPerCell = 0, inputCycles = 0;
+  int64_t rowsInParallel = 0; ///< cell rows read at once (its tiles')
   int64_t arrays = 0;    ///< arrays of one copy
   int64_t replicas = 1;  ///< copies (--nncc-replicate)
   int64_t usedCells = 0; ///< cells of one copy holding digits or references

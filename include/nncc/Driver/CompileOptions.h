@@ -8,10 +8,14 @@
 #ifndef NNCC_DRIVER_COMPILEOPTIONS_H
 #define NNCC_DRIVER_COMPILEOPTIONS_H
 
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace nncc {
 struct Dataset;
@@ -47,6 +51,13 @@ struct SimulationRequest {
   bool splitAcrossRanks = false;
 };
 
+/// One layer's own value of a mapping knob (`--layer NAME:KNOB=VALUE`):
+/// "scheme", "weight-bits", "rows-in-parallel" or "max-copies"; the passes
+/// check the layer name and the value (LayerOverrides.h).
+struct LayerKnob {
+  std::string layer, knob, value;
+};
+
 struct CompileOptions {
   /// Weight bits; 0 takes the target's array.weight_bits.
   int64_t weightBits = 0;
@@ -69,6 +80,8 @@ struct CompileOptions {
   /// Split a mapping larger than the chip into program groups instead of
   /// failing.
   bool timeMultiplex = false;
+  /// Per-layer knobs, over the whole-network values above.
+  std::vector<LayerKnob> layerKnobs;
   uint64_t placementSeed = 1;
   double placementTimeout = 30.0;
   ProgramFormat programFormat = ProgramFormat::Auto;
@@ -85,6 +98,15 @@ inline constexpr int64_t kAdcCalibrationSamples = 64;
 /// bytecode: the text form spells them in hex (twice the bytes), takes ten
 /// times as long to print and to parse, and is not read by people anyway.
 inline constexpr uint64_t kTextProgramConstantLimit = 16ull << 20;
+
+/// The knobs `--layer` takes.
+inline constexpr const char *kLayerKnobNames[] = {
+    "scheme", "weight-bits", "rows-in-parallel", "max-copies"};
+
+/// Parses `NAME:KNOB=VALUE[,KNOB=VALUE...]` (the layer name is everything
+/// before the last ':') into `into`; the knob names are checked here, the
+/// layer name and the values by the passes.
+llvm::Error parseLayerKnobs(llvm::StringRef spec, std::vector<LayerKnob> &into);
 
 /// The weight bits a compile uses on `chip`.
 int64_t resolveWeightBits(const CompileOptions &options,

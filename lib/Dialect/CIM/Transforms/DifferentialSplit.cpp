@@ -7,6 +7,7 @@
 // from a reference column (NeuroSim/TCAD18 eq. 7).
 //
 //===----------------------------------------------------------------------===//
+#include "nncc/Dialect/CIM/Transforms/LayerOverrides.h"
 #include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
@@ -25,6 +26,15 @@ using namespace nncc;
 
 namespace {
 
+/// "differential-columns" -> SignedScheme::DifferentialColumns, ...
+std::optional<cim::SignedScheme> parseScheme(StringRef text) {
+  std::string name = text.str();
+  for (char &c : name)
+    if (c == '-')
+      c = '_';
+  return cim::symbolizeSignedScheme(name);
+}
+
 struct DifferentialSplitPass
     : nncc::impl::DifferentialSplitBase<DifferentialSplitPass> {
   using DifferentialSplitBase::DifferentialSplitBase;
@@ -33,11 +43,7 @@ struct DifferentialSplitPass
     ModuleOp module = getOperation();
     std::optional<cim::SignedScheme> chosen;
     if (!scheme.empty()) {
-      std::string name = scheme;
-      for (char &c : name)
-        if (c == '-')
-          c = '_';
-      chosen = cim::symbolizeSignedScheme(name);
+      chosen = parseScheme(scheme);
       if (!chosen) {
         module.emitError() << "unknown scheme '" << scheme
                            << "' (differential-columns, differential-rows or "
@@ -50,8 +56,24 @@ struct DifferentialSplitPass
       module.emitError("nncc-differential needs scheme=... or a cim.target");
       return signalPassFailure();
     }
+    FailureOr<cim::LayerOverrides> perLayer =
+        cim::LayerOverrides::parse(module, layerSchemes, "layer-scheme");
+    if (failed(perLayer))
+      return signalPassFailure();
+    const cim::SignedScheme whole = *chosen;
     OpBuilder b(&getContext());
     WalkResult result = module.walk([&](cim::LayerOp layer) {
+      chosen = whole;
+      if (std::optional<StringRef> name = perLayer->lookup(layer)) {
+        chosen = parseScheme(*name);
+        if (!chosen) {
+          layer.emitError() << "layer-scheme: layer '" << layer.getLayerName()
+                            << "': unknown scheme '" << *name
+                            << "' (differential-columns, differential-rows or "
+                               "offset-reference)";
+          return WalkResult::interrupt();
+        }
+      }
       if (!layer.isQuantized()) {
         layer.emitError("layer '") << layer.getLayerName()
                                    << "' must be quantized first (--nncc-quantize)";

@@ -8,6 +8,7 @@
 // (placement onto cores comes later) and the datapath ops that read it.
 //
 //===----------------------------------------------------------------------===//
+#include "nncc/Dialect/CIM/Transforms/LayerOverrides.h"
 #include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
@@ -34,15 +35,17 @@ struct Tile {
 
 struct PartitionOntoArraysPass
     : nncc::impl::PartitionOntoArraysBase<PartitionOntoArraysPass> {
+  using PartitionOntoArraysBase::PartitionOntoArraysBase;
   void runOnOperation() override;
 
 private:
   LogicalResult partition(cim::LayerOp layer, cim::TargetAttr target,
-                          int64_t &nextArray);
+                          int64_t rowsInParallel, int64_t &nextArray);
 };
 
 LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
                                                  cim::TargetAttr target,
+                                                 int64_t rowsInParallel,
                                                  int64_t &nextArray) {
   if (layer.getStage() < cim::LayerStage::Sliced)
     return layer.emitError("layer '")
@@ -106,7 +109,6 @@ LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
   if (offset)
     offsets = getIntValues(layer.getWeightOffsetsAttr());
   int64_t cycles = static_cast<int64_t>(*layer.getInputCycles());
-  int64_t rowsInParallel = target.getRowsInParallel();
   SmallVector<Value> partials;
   SmallVector<int64_t> groups, colBegins;
   for (const Tile &t : tiles) {
@@ -181,10 +183,19 @@ void PartitionOntoArraysPass::runOnOperation() {
     module.emitError("nncc-partition needs a cim.target (--nncc-attach-target)");
     return signalPassFailure();
   }
+  FailureOr<cim::LayerOverrides> perLayer = cim::LayerOverrides::parse(
+      module, layerRowsInParallel, "layer-rows-in-parallel");
+  if (failed(perLayer))
+    return signalPassFailure();
   int64_t nextArray = 0;
   WalkResult result = module.walk([&](cim::LayerOp layer) {
-    return failed(partition(layer, target, nextArray)) ? WalkResult::interrupt()
-                                                       : WalkResult::advance();
+    // Fewer rows at once than the target reads is always possible (the
+    // row decoder drives a subset); more is not.
+    FailureOr<int64_t> rows = perLayer->lookupInteger(
+        layer, target.getRowsInParallel(), 1, target.getRowsInParallel());
+    if (failed(rows) || failed(partition(layer, target, *rows, nextArray)))
+      return WalkResult::interrupt();
+    return WalkResult::advance();
   });
   if (result.wasInterrupted())
     signalPassFailure();

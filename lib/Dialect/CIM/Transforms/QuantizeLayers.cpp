@@ -5,6 +5,7 @@
 // calibrated by running the float model on sample inputs.
 //
 //===----------------------------------------------------------------------===//
+#include "nncc/Dialect/CIM/Transforms/LayerOverrides.h"
 #include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
@@ -57,6 +58,7 @@ int64_t roundHalfAway(double v) {
 /// A layer's float weight matrix [G, K, N], read from the IR once.
 struct LayerWeights {
   int64_t groups = 0, depth = 0, columns = 0;
+  int64_t bits = 8; ///< the layer's weight bits
   std::vector<float> copied; // only if the attribute is not a plain buffer
   ArrayRef<float> values;
 };
@@ -85,7 +87,8 @@ private:
   LogicalResult calibrate(ModuleOp module,
                           llvm::DenseMap<Operation *, InputStats> &stats);
   QuantizedWeights quantizeWeights(const LayerWeights &layer) const;
-  void setWeightAttributes(cim::LayerOp layer, QuantizedWeights &&q,
+  void setWeightAttributes(cim::LayerOp layer, int64_t bits,
+                           QuantizedWeights &&q,
                            OpBuilder &b);
   /// The samples to calibrate on, for an input of `inputShape`.
   llvm::Expected<std::shared_ptr<const Dataset>>
@@ -180,7 +183,7 @@ QuantizedWeights
 QuantizeLayersPass::quantizeWeights(const LayerWeights &layer) const {
   const int64_t g = layer.groups, k = layer.depth, n = layer.columns;
   ArrayRef<float> w = layer.values;
-  int64_t bits = weightBits;
+  int64_t bits = layer.bits;
   int64_t qmaxSym = (int64_t{1} << (bits - 1)) - 1;
   int64_t qmaxAsym = (int64_t{1} << bits) - 1;
 
@@ -275,13 +278,14 @@ QuantizeLayersPass::quantizeWeights(const LayerWeights &layer) const {
 }
 
 void QuantizeLayersPass::setWeightAttributes(cim::LayerOp layer,
+                                             int64_t bits,
                                              QuantizedWeights &&q,
                                              OpBuilder &b) {
   MLIRContext *ctx = &getContext();
   auto shape = layer.getMatrixShape();
   const int64_t g = shape.groups, k = shape.depth, n = shape.columns;
   std::string name = layer.getLayerName().str();
-  layer.setWeightBitsAttr(b.getI64IntegerAttr(weightBits));
+  layer.setWeightBitsAttr(b.getI64IntegerAttr(bits));
   layer.setWeightPerChannelAttr(b.getBoolAttr(perChannel));
   layer.setWeightSymmetricAttr(b.getBoolAttr(symmetric));
   layer.setWeightScalesAttr(
@@ -317,8 +321,16 @@ void QuantizeLayersPass::runOnOperation() {
     return;
   // The weights are quantized on a second thread while the calibration
   // runs the model: neither changes the IR, the attributes are set after.
+  FailureOr<cim::LayerOverrides> perLayer = cim::LayerOverrides::parse(
+      module, layerWeightBits, "layer-weight-bits");
+  if (failed(perLayer))
+    return signalPassFailure();
   std::vector<LayerWeights> weights(layers.size());
   for (auto [layer, w] : llvm::zip(layers, weights)) {
+    FailureOr<int64_t> bits = perLayer->lookupInteger(layer, weightBits, 2, 16);
+    if (failed(bits))
+      return signalPassFailure();
+    w.bits = *bits;
     auto shape = layer.getMatrixShape();
     w.groups = shape.groups;
     w.depth = shape.depth;
@@ -351,8 +363,8 @@ void QuantizeLayersPass::runOnOperation() {
     return signalPassFailure();
 
   OpBuilder b(&getContext());
-  for (auto [layer, q] : llvm::zip(layers, results)) {
-    setWeightAttributes(layer, std::move(q), b);
+  for (auto [layer, q, w] : llvm::zip(layers, results, weights)) {
+    setWeightAttributes(layer, w.bits, std::move(q), b);
     InputStats &s = stats[layer];
     bool isSigned = s.min < 0;
     double range = std::max(std::fabs(s.min), std::fabs(s.max));

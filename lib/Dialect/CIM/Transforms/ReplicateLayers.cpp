@@ -1,4 +1,5 @@
 //===- ReplicateLayers.cpp - Balance the layer pipeline -------------------===//
+#include "nncc/Dialect/CIM/Transforms/LayerOverrides.h"
 #include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Analysis/PipelineModel.h"
@@ -50,6 +51,19 @@ struct ReplicateLayersPass
     // Greedy on the bottleneck (exact, see Passes.td); ties go to the
     // earliest layer so the result is deterministic.
     std::vector<LayerTiming> &stages = timing->layers;
+    // Each layer's most copies: its own, else the whole network's.
+    FailureOr<cim::LayerOverrides> perLayer =
+        cim::LayerOverrides::parse(module, layerMaxCopies, "layer-max-copies");
+    if (failed(perLayer))
+      return signalPassFailure();
+    std::vector<int64_t> copyCaps;
+    for (cim::LayerOp layer : layers) {
+      FailureOr<int64_t> cap =
+          perLayer->lookupInteger(layer, maxCopies, 1, int64_t{1} << 20);
+      if (failed(cap))
+        return signalPassFailure();
+      copyCaps.push_back(*cap);
+    }
     int64_t spent = 0;
     while (!stages.empty()) {
       size_t slowest = 0;
@@ -64,7 +78,8 @@ struct ReplicateLayersPass
         break;
       int64_t target =
           (stage.vectorsPerInference + perCopy - 2) / (perCopy - 1);
-      if (maxCopies > 0 && target > maxCopies)
+      const int64_t cap = copyCaps[slowest];
+      if (cap > 0 && target > cap)
         break;
       int64_t cost = (target - stage.replicas) * stage.arrays;
       if (cost > free)

@@ -37,6 +37,8 @@ def QuantizeLayers : Pass<"nncc-quantize", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"weightBits", "weight-bits", "int64_t", "8", "Weight bits">,
+    ListOption<"layerWeightBits", "layer-weight-bits", "std::string",
+           "Per layer, LAYER=BITS: that layer's weight bits instead">,
     Option<"perChannel", "per-channel", "bool", "true",
            "One scale per output channel (else per tensor)">,
     Option<"symmetric", "symmetric", "bool", "true",
@@ -70,7 +72,9 @@ def DifferentialSplit : Pass<"nncc-differential", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"scheme", "scheme", "std::string", "\"\"",
-           "differential-columns | differential-rows | offset-reference">
+           "differential-columns | differential-rows | offset-reference">,
+    ListOption<"layerSchemes", "layer-scheme", "std::string",
+           "Per layer, LAYER=SCHEME: that layer's scheme instead">
   ];
 }
 
@@ -98,7 +102,14 @@ def PartitionOntoArrays : Pass<"nncc-partition", "mlir::ModuleOp"> {
     arrays, and writes the layer body: per tile an MVM (reading
     rows_in_parallel rows at a time), ADC readout, shift-and-add and
     polarity combination; partial sums of row tiles accumulate digitally.
+    A layer may read fewer rows at once than the target allows
+    (layer-rows-in-parallel): more reads, each with a smaller current for
+    its ADC.
   }];
+  let options = [
+    ListOption<"layerRowsInParallel", "layer-rows-in-parallel", "std::string",
+           "Per layer, LAYER=ROWS: rows read at once (at most the target's)">
+  ];
 }
 
 def ReplicateLayers : Pass<"nncc-replicate", "mlir::ModuleOp"> {
@@ -125,7 +136,10 @@ def ReplicateLayers : Pass<"nncc-replicate", "mlir::ModuleOp"> {
            "Most copies of one layer, the original included (0: no limit; "
            "NeuroSim's speed-up degree is 8).  The greedy stays exact: "
            "when the bottleneck reaches its limit, no allocation lowers "
-           "the interval">
+           "the interval">,
+    ListOption<"layerMaxCopies", "layer-max-copies", "std::string",
+           "Per layer, LAYER=N: that layer's most copies instead (1: never "
+           "copied)">
   ];
 }
 
