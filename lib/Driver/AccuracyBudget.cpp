@@ -119,6 +119,13 @@ llvm::Error labelWithFloatClasses(mlir::ModuleOp module,
 
 } // namespace
 
+std::string CandidateOutcome::describe() const {
+  std::string text = scheme;
+  for (const LayerKnob &k : layerKnobs)
+    text += ", " + k.layer + " " + k.value;
+  return text;
+}
+
 llvm::Expected<CostObjective>
 AccuracyBudget::parseObjective(llvm::StringRef name) {
   for (const auto &[known, value] : kObjectives)
@@ -150,11 +157,17 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
   validation.times.clear();
   search.instances = validation.instances;
 
-  for (const std::string &scheme : candidateSchemes(chip)) {
+  // One candidate compiled and simulated; the layers' names come from the
+  // first that maps.
+  std::vector<std::string> layerNames;
+  auto evaluate = [&](const std::string &scheme,
+                      const std::vector<LayerKnob> &knobs) {
     CandidateOutcome c;
     c.scheme = scheme;
+    c.layerKnobs = knobs;
     CompileOptions options = base;
     options.scheme = scheme;
+    llvm::append_range(options.layerKnobs, knobs);
     options.simulation = validation;
     mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
     llvm::Expected<CompileResult> result = compile(*copy, chip, options, {});
@@ -162,9 +175,12 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
       c.failure = llvm::toString(result.takeError());
       if (c.failure.empty())
         c.failure = "the mapping passes failed (see the diagnostics)";
-      search.candidates.push_back(std::move(c));
-      continue;
+      return c;
     }
+    if (layerNames.empty())
+      for (const LayerMapping &layer : result->mapping.layers)
+        if (!llvm::is_contained(layerNames, layer.name))
+          layerNames.push_back(layer.name);
     const SimulationReport &sim = *result->simulation;
     search.images = sim.images;
     c.floatAccuracy = sim.floatAccuracy;
@@ -176,18 +192,49 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
     c.cost = costOf(c, budget.objective);
     c.withinBudget =
         100 * (c.floatAccuracy - c.accuracyLow) <= budget.points + 1e-9;
-    search.candidates.push_back(std::move(c));
-  }
+    return c;
+  };
+
+  const std::vector<std::string> schemes = candidateSchemes(chip);
+  for (const std::string &scheme : schemes)
+    search.candidates.push_back(evaluate(scheme, {}));
 
   for (auto [i, c] : llvm::enumerate(search.candidates))
     if (c.failure.empty() && c.withinBudget &&
         (search.chosen < 0 || c.cost < search.candidates[search.chosen].cost))
       search.chosen = static_cast<int>(i);
   if (search.chosen >= 0) {
+    // Per layer, from the chosen mapping: another scheme that is cheaper
+    // and still within the budget is kept.  Layers whose scheme the user
+    // fixed (--layer) keep it.
+    const size_t wholeNetwork = search.candidates.size();
+    // One name for every layer: a layer's knob is the network's.
+    if (layerNames.size() < 2)
+      layerNames.clear();
+    for (const std::string &layer : layerNames) {
+      if (llvm::any_of(base.layerKnobs, [&](const LayerKnob &k) {
+            return k.layer == layer && k.knob == "scheme";
+          }))
+        continue;
+      const CandidateOutcome current = search.candidates[search.chosen];
+      for (const std::string &scheme : schemes) {
+        if (scheme == current.scheme)
+          continue;
+        std::vector<LayerKnob> knobs = current.layerKnobs;
+        knobs.push_back({layer, "scheme", scheme});
+        CandidateOutcome c = evaluate(current.scheme, knobs);
+        search.candidates.push_back(c);
+        if (c.failure.empty() && c.withinBudget && c.cost < current.cost) {
+          search.chosen = static_cast<int>(search.candidates.size() - 1);
+          break;
+        }
+      }
+    }
     search.stopReason =
-        llvm::formatv("tried all {0} signed-weight schemes; the cheapest by "
-                      "{1} within {2} points",
-                      search.candidates.size(),
+        llvm::formatv("tried all {0} signed-weight schemes, then each "
+                      "layer's others ({1} more); the cheapest by {2} within "
+                      "{3} points",
+                      wholeNetwork, search.candidates.size() - wholeNetwork,
                       objectiveName(budget.objective), budget.points)
             .str();
     return search;
@@ -221,10 +268,14 @@ void driver::printBudgetSearch(const BudgetSearch &search,
           "on "
        << search.validationSet;
   os << "\n";
-  os << llvm::formatv("{0,-22}{1,10}{2,9}{3,12}{4,12}{5,11}\n", "scheme",
-                      "accuracy", "drop", "energy", "latency", "area");
+  size_t width = 22;
+  for (const CandidateOutcome &c : search.candidates)
+    width = std::max(width, c.describe().size() + 2);
+  os << llvm::left_justify("scheme", width)
+     << llvm::formatv("{0,10}{1,9}{2,12}{3,12}{4,11}\n", "accuracy", "drop",
+                      "energy", "latency", "area");
   for (auto [i, c] : llvm::enumerate(search.candidates)) {
-    os << llvm::formatv("{0,-22}", c.scheme);
+    os << llvm::left_justify(c.describe(), width);
     if (!c.failure.empty()) {
       os << "not mapped: " << c.failure << "\n";
       continue;
@@ -239,7 +290,7 @@ void driver::printBudgetSearch(const BudgetSearch &search,
   }
   const CandidateOutcome &chosen = search.candidates[search.chosen];
   const CandidateOutcome &naive = search.candidates.front();
-  os << "chose " << chosen.scheme << ": " << search.stopReason;
+  os << "chose " << chosen.describe() << ": " << search.stopReason;
   if (search.chosen != 0 && naive.failure.empty() && naive.energy > 0)
     os << llvm::format("; against the target's own mapping (%s): %+.1f %% "
                        "energy, %+.1f %% latency, %+.1f %% area, %+.2f "
@@ -266,11 +317,25 @@ void driver::writeBudgetSearchJson(const BudgetSearch &search,
     j.attribute("images", search.images);
     j.attribute("instances", search.instances);
     j.attribute("chosen", search.candidates[search.chosen].scheme);
+    j.attributeArray("chosen_layers", [&] {
+      for (const LayerKnob &k : search.candidates[search.chosen].layerKnobs)
+        j.object([&] {
+          j.attribute("layer", k.layer);
+          j.attribute(k.knob, k.value);
+        });
+    });
     j.attribute("stop_reason", search.stopReason);
     j.attributeArray("candidates", [&] {
       for (const CandidateOutcome &c : search.candidates)
         j.object([&] {
           j.attribute("scheme", c.scheme);
+          j.attributeArray("layers", [&] {
+            for (const LayerKnob &k : c.layerKnobs)
+              j.object([&] {
+                j.attribute("layer", k.layer);
+                j.attribute(k.knob, k.value);
+              });
+          });
           if (!c.failure.empty()) {
             j.attribute("failure", c.failure);
             return;

@@ -71,6 +71,15 @@ llvm::Error checkKnobValue(llvm::StringRef knob, llvm::StringRef value) {
   return llvm::Error::success();
 }
 
+/// A per-layer knob's axis key, "layer:NAME:KNOB": NAME and KNOB.
+std::pair<llvm::StringRef, llvm::StringRef> layerKnobOf(llvm::StringRef key) {
+  llvm::StringRef rest = key.drop_front(llvm::StringRef("layer:").size());
+  size_t colon = rest.rfind(':');
+  if (colon == llvm::StringRef::npos)
+    return {"", ""};
+  return {rest.take_front(colon), rest.drop_front(colon + 1)};
+}
+
 /// `base` with the knobs among `axes` set to the point's values.
 CompileOptions optionsAt(const CompileOptions &base,
                          llvm::ArrayRef<SweepAxis> axes,
@@ -78,7 +87,10 @@ CompileOptions optionsAt(const CompileOptions &base,
   CompileOptions options = base;
   for (auto [axis, value] : llvm::zip(axes, values)) {
     llvm::StringRef v = value;
-    if (axis.key == "scheme")
+    if (llvm::StringRef(axis.key).starts_with("layer:")) {
+      auto [layer, knob] = layerKnobOf(axis.key);
+      options.layerKnobs.push_back({layer.str(), knob.str(), value});
+    } else if (axis.key == "scheme")
       options.scheme = value;
     else if (axis.key == "adc-range")
       options.simulation->adcRange = value;
@@ -236,8 +248,9 @@ ExplorePoint evaluatePoint(mlir::ModuleOp module, const ExploreRequest &request,
   llvm::Expected<CompileResult> result =
       compile(*copy, *chip, optionsAt(request.base, request.axes, values), {});
   if (!result) {
+    // A pass's own diagnostic says more than "compile failed".
     std::string message = llvm::toString(result.takeError());
-    point.failure = "not mapped: " + (message.empty() ? diagnostics : message);
+    point.failure = "not mapped: " + (diagnostics.empty() ? message : diagnostics);
     return point;
   }
   const SimulationReport &sim = *result->simulation;
@@ -325,7 +338,16 @@ llvm::Expected<SweepAxis> driver::parseSweepAxis(llvm::StringRef spec) {
   if (key.empty() || !spec.contains('='))
     return makeError("--sweep '" + spec + "': expected KEY=V1,V2,... or "
                      "KEY=A..B");
-  if (llvm::is_contained(kKnobs, key)) {
+  if (key.starts_with("layer:")) {
+    // One layer's knob; the passes check the name and the values.
+    auto [layer, knob] = layerKnobOf(key);
+    if (layer.empty() || !llvm::is_contained(kLayerKnobNames, knob))
+      return makeError("--sweep '" + key + "': expected layer:NAME:KNOB with "
+                       "KNOB one of " +
+                       llvm::join(std::begin(kLayerKnobNames),
+                                  std::end(kLayerKnobNames), ", "));
+    axis.targetField = false;
+  } else if (llvm::is_contained(kKnobs, key)) {
     axis.targetField = false;
   } else if (const target::FieldSpec *field = target::lookupField(key)) {
     if (field->kind == target::FieldKind::RealList)
@@ -339,7 +361,7 @@ llvm::Expected<SweepAxis> driver::parseSweepAxis(llvm::StringRef spec) {
                                                   return k.str();
                                                 }),
                                 ", ") +
-                     ")");
+                     ") nor layer:NAME:KNOB");
   }
   auto [low, high] = list.split("..");
   int64_t a, b;
@@ -363,7 +385,7 @@ llvm::Expected<SweepAxis> driver::parseSweepAxis(llvm::StringRef spec) {
       axis.values.push_back(v.str());
     }
   }
-  if (!axis.targetField)
+  if (!axis.targetField && !key.starts_with("layer:"))
     for (const std::string &v : axis.values)
       if (llvm::Error e = checkKnobValue(key, v))
         return std::move(e);
@@ -450,5 +472,11 @@ llvm::Expected<ExploreResult> driver::explore(mlir::ModuleOp module,
   result.instances = sim.instances;
   result.seed = sim.seed;
   result.images = *images;
+  // Nothing to compare: what failed every point is the request's mistake
+  // (a layer name no layer has, say).
+  if (llvm::all_of(result.points,
+                   [](const ExplorePoint &p) { return !p.failure.empty(); }))
+    return makeError("explore: every point failed; the first: " +
+                     result.points.front().failure);
   return result;
 }

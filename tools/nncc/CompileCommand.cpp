@@ -239,10 +239,11 @@ int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
     search = std::move(*found);
     const driver::CandidateOutcome &chosen = search->candidates[search->chosen];
     options.scheme = chosen.scheme;
+    llvm::append_range(options.layerKnobs, chosen.layerKnobs);
     if (!chosen.withinBudget)
       errs() << "warning: no mapping keeps the accuracy drop within "
              << format("%g", accuracyBudget.getValue())
-             << " points; writing the most accurate, " << chosen.scheme
+             << " points; writing the most accurate, " << chosen.describe()
              << "\n";
   }
   driver::CompileHooks hooks;

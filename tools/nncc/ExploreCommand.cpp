@@ -37,7 +37,8 @@ cl::list<std::string> sweeps(
     cl::desc("A swept parameter, KEY=V1,V2,... or KEY=A..B: a target field "
              "(`nncc target schema`, e.g. periphery.adc.bits) or a mapping "
              "knob (scheme, weight-bits, adc-range, max-copies, replicate, "
-             "percentile); repeat for more; one value fixes it"),
+             "percentile) or one layer's knob, layer:NAME:KNOB (as "
+             "compile's --layer); repeat for more; one value fixes it"),
     cl::value_desc("KEY=VALUES"), cl::sub(exploreCmd), cl::cat(category));
 cl::opt<std::string> accuracySet(
     "accuracy-set",
@@ -109,7 +110,10 @@ int nncc::tool::runExplore(mlir::MLIRContext &context, const char *argv0) {
   mlir::OwningOpRef<mlir::ModuleOp> module = importModel(context, 0);
   if (!module)
     return 1;
-  request.fingerprint = "model " + fileDigest(modelPath) + " batch " +
+  // Another nncc may compute a point differently: its points are not
+  // resumed.
+  request.fingerprint = "nncc " NNCC_VERSION " model " +
+                        fileDigest(modelPath) + " batch " +
                         std::to_string(batchSize.getValue());
   request.base.calibration = calibration;
   request.base.calibrationLimit = calibrationLimit;

@@ -8,7 +8,11 @@
 // chosen objective wins.  The caller then compiles the winner for real.
 //
 // The knobs searched: the signed-weight scheme (offset-reference,
-// differential-columns, differential-rows), the target's own first.
+// differential-columns, differential-rows) of the whole network, the
+// target's own first; then, from the cheapest within the budget, each
+// layer in turn tries the other schemes and keeps one that is cheaper and
+// still within (coordinate descent: a layer that tolerates the cheaper
+// offset code gets it where the others need G+/G-).
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_DRIVER_ACCURACYBUDGET_H
@@ -49,8 +53,12 @@ struct AccuracyBudget {
 };
 
 struct CandidateOutcome {
-  /// The knobs: the signed-weight scheme.
+  /// The knobs: the signed-weight scheme of the network, and the layers
+  /// that store theirs otherwise (the search's own, not the user's).
   std::string scheme;
+  std::vector<LayerKnob> layerKnobs;
+  /// "differential-rows", "differential-rows, /7/Gemm offset-reference".
+  std::string describe() const;
   /// Why the candidate could not be compiled (empty: it was).
   std::string failure;
   double floatAccuracy = 0;

@@ -33,7 +33,8 @@ namespace nncc::driver {
 
 /// One swept parameter and its values, in the order given.
 struct SweepAxis {
-  /// A target field ("periphery.adc.bits") or a mapping knob ("scheme").
+  /// A target field ("periphery.adc.bits"), a mapping knob ("scheme") or
+  /// one layer's knob ("layer:/0/Conv:rows-in-parallel", as `--layer`).
   std::string key;
   std::vector<std::string> values;
   bool targetField = false;
@@ -44,8 +45,9 @@ struct SweepAxis {
 llvm::ArrayRef<llvm::StringLiteral> mappingKnobs();
 
 /// Parses `KEY=V1,V2,...` or `KEY=A..B` (integers A to B).  The key must be
-/// a target field that holds one value, or a mapping knob; a knob's values
-/// are checked here, a field's when the target is loaded with them.
+/// a target field that holds one value, a mapping knob or a layer's knob;
+/// a whole-network knob's values are checked here, a field's when the
+/// target is loaded with them, a layer knob's by the passes.
 llvm::Expected<SweepAxis> parseSweepAxis(llvm::StringRef spec);
 
 struct ExploreRequest {

@@ -1,6 +1,6 @@
-"""Checks out/accuracy_budget.json: the chosen candidate is within the budget
-and the cheapest by energy among those that are, and mapping.json's layers
-use its scheme.
+"""Checks out/accuracy_budget.json: the chosen candidate (its network scheme
+and per-layer schemes) is within the budget and the cheapest by energy among
+those that are, and mapping.json's layers use its schemes.
 Usage: check_accuracy_budget.py accuracy_budget.json mapping.json BUDGET"""
 import json
 import sys
@@ -18,7 +18,9 @@ for c in search["candidates"]:
 assert within, search
 cheapest = min(within, key=lambda c: c["energy_j"])
 assert search["chosen"] == cheapest["scheme"], (search["chosen"], cheapest)
-scheme = cheapest["scheme"].replace("-", "_")
+assert search["chosen_layers"] == cheapest["layers"], (search, cheapest)
+own = {k["layer"]: k["scheme"] for k in cheapest["layers"]}
 for layer in mapping["layers"]:
+    scheme = own.get(layer["name"], cheapest["scheme"]).replace("-", "_")
     assert layer["scheme"].replace("-", "_") == scheme, (layer, scheme)
-print("ok:", search["chosen"])
+print("ok:", search["chosen"], own)
