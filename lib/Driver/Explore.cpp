@@ -161,20 +161,7 @@ std::string pointJson(const ExplorePoint &p, llvm::StringRef key) {
       for (const std::string &v : p.values)
         j.value(v);
     });
-    if (!p.failure.empty()) {
-      j.attribute("failure", p.failure);
-      return;
-    }
-    jsonNumber(j, "float_accuracy", p.floatAccuracy);
-    jsonNumber(j, "quantized_accuracy", p.quantizedAccuracy);
-    jsonNumber(j, "accuracy_mean", p.accuracy);
-    jsonNumber(j, "accuracy_ci95_low", p.ciLow);
-    jsonNumber(j, "accuracy_ci95_high", p.ciHigh);
-    jsonNumber(j, "area_m2", p.area);
-    jsonNumber(j, "energy_j", p.energy);
-    jsonNumber(j, "latency_s", p.latency);
-    jsonNumber(j, "tops", p.tops);
-    jsonNumber(j, "tops_per_w", p.topsPerWatt);
+    writePointFigures(j, p);
   });
   return text;
 }
@@ -329,6 +316,23 @@ llvm::Expected<int64_t> checkRequest(const ExploreRequest &request) {
 } // namespace
 
 llvm::ArrayRef<llvm::StringLiteral> driver::mappingKnobs() { return kKnobs; }
+
+void driver::writePointFigures(llvm::json::OStream &j, const ExplorePoint &p) {
+  if (!p.failure.empty()) {
+    j.attribute("failure", p.failure);
+    return;
+  }
+  jsonNumber(j, "float_accuracy", p.floatAccuracy);
+  jsonNumber(j, "quantized_accuracy", p.quantizedAccuracy);
+  jsonNumber(j, "accuracy_mean", p.accuracy);
+  jsonNumber(j, "accuracy_ci95_low", p.ciLow);
+  jsonNumber(j, "accuracy_ci95_high", p.ciHigh);
+  jsonNumber(j, "area_m2", p.area);
+  jsonNumber(j, "energy_j", p.energy);
+  jsonNumber(j, "latency_s", p.latency);
+  jsonNumber(j, "tops", p.tops);
+  jsonNumber(j, "tops_per_w", p.topsPerWatt);
+}
 
 llvm::Expected<SweepAxis> driver::parseSweepAxis(llvm::StringRef spec) {
   auto [key, list] = spec.split('=');

@@ -227,20 +227,9 @@ void driver::writeExploreJson(const ExploreResult &r, llvm::raw_ostream &os) {
             for (auto [axis, value] : llvm::zip(r.axes, p.values))
               j.attribute(axis.key, value);
           });
-          if (!p.failure.empty()) {
-            j.attribute("failure", p.failure);
+          writePointFigures(j, p);
+          if (!p.failure.empty())
             return;
-          }
-          jsonNumber(j, "float_accuracy", p.floatAccuracy);
-          jsonNumber(j, "quantized_accuracy", p.quantizedAccuracy);
-          jsonNumber(j, "accuracy_mean", p.accuracy);
-          jsonNumber(j, "accuracy_ci95_low", p.ciLow);
-          jsonNumber(j, "accuracy_ci95_high", p.ciHigh);
-          jsonNumber(j, "area_m2", p.area);
-          jsonNumber(j, "energy_j", p.energy);
-          jsonNumber(j, "latency_s", p.latency);
-          jsonNumber(j, "tops", p.tops);
-          jsonNumber(j, "tops_per_w", p.topsPerWatt);
           j.attributeArray("pareto", [&] {
             for (auto [k, cost] : llvm::enumerate(kExploreCosts))
               if (fronts[k][i])

@@ -99,3 +99,19 @@ double nncc::chooseAdcRange(const AdcRangeMethod &method,
   }
   return best;
 }
+
+std::pair<double, double> nncc::columnCorrectionFit(const double *sums) {
+  const double n = sums[0], sx = sums[1], sy = sums[2], sxx = sums[3],
+               sxy = sums[4];
+  // n Σx² - (Σx)² is n² times the variance of x: zero when x never varied.
+  const double spread = n * sxx - sx * sx;
+  if (n < 2 || !(spread > 1e-12 * n * sxx))
+    return {1.0, 0.0};
+  const double gain = (n * sxy - sx * sy) / spread;
+  // The ideal current regressed on the converted one: scatter shrinks the
+  // gain towards zero rather than inflating it.  A gain that is not
+  // positive says the column's conversions carry no signal.
+  if (!(gain > 0) || !std::isfinite(gain))
+    return {1.0, 0.0};
+  return {gain, (sy - gain * sx) / n};
+}

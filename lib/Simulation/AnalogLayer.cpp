@@ -453,6 +453,31 @@ void AnalogLayer::chooseAdcRanges(Instance &instance,
   instance.adcHistogram.shrink_to_fit();
 }
 
+void AnalogLayer::startColumnFit(Instance &instance) const {
+  // Gains from an earlier fit stay in force: they correct what this layer
+  // passes on while the fit records its converted currents before them.
+  instance.columnFit.assign(data->tiles.size(), {});
+  for (auto [ti, tile] : llvm::enumerate(data->tiles))
+    instance.columnFit[ti].assign(tile.physCols * kColumnFitSums, 0.0);
+}
+
+void AnalogLayer::finishColumnFit(Instance &instance) const {
+  instance.columnGain.assign(data->tiles.size(), {});
+  instance.columnOffset.assign(data->tiles.size(), {});
+  for (auto [ti, tile] : llvm::enumerate(data->tiles))
+    for (int64_t c = 0; c < tile.physCols; ++c) {
+      auto [gain, offset] = columnCorrectionFit(
+          instance.columnFit[ti].data() + c * kColumnFitSums);
+      instance.columnGain[ti].push_back(gain);
+      instance.columnOffset[ti].push_back(offset);
+    }
+  instance.columnFit.clear();
+  instance.columnFit.shrink_to_fit();
+  // The fit took in the drift until now: global drift compensation then
+  // makes up for the drift since.
+  instance.driftScaleAtFit = instance.driftScale;
+}
+
 std::vector<double> AnalogLayer::accumulate(const Instance &instance,
                                             const Tensor &xq,
                                             const EffectSwitches &effects,
@@ -465,17 +490,22 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
   // counts per read.
   std::mutex calibrationLock, histogramLock;
   const bool binning = calibrate && !calibrate->adcHistogram.empty();
+  // A fitting pass reads as the chip will (its ranges set) and sums ideal
+  // against converted currents instead of calibrating ranges.
+  const bool fitting = calibrate && !calibrate->columnFit.empty();
+  const bool ranging = calibrate && !fitting;
   const PhysicalReadSetup setup{
       d.tiles,
       d.tileOf,
       instance,
       /*readSigma=*/effects.readNoise ? d.stats.readNoiseSigma : 0.0,
       /*background=*/effects.onOff ? d.gMinUnits : 0.0,
-      /*useAdc=*/effects.adc && !calibrate,
-      /*calibrating=*/calibrate != nullptr,
+      /*useAdc=*/effects.adc && !ranging,
+      /*calibrating=*/ranging,
       /*histogramTop=*/binning ? &calibrate->adcRange : nullptr,
       /*histogram=*/binning ? &calibrate->adcHistogram : nullptr,
       /*histogramLock=*/binning ? &histogramLock : nullptr,
+      fitting,
       noiseSeed,
       vectors};
 
@@ -488,6 +518,10 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
   const int64_t kBlock =
       std::clamp<int64_t>(kBlockValues / d.sumsPerVector, 16, 128);
   const int64_t blocks = (vectors + kBlock - 1) / kBlock;
+  // Fit sums per block, added in block order afterwards (f64 sums in any
+  // other order would differ in their last bits between runs).
+  std::vector<std::vector<std::vector<double>>> blockFits(fitting ? blocks
+                                                                  : 0);
   llvm::parallelFor(0, static_cast<size_t>(blocks), [&](size_t b) {
     const int64_t begin = static_cast<int64_t>(b) * kBlock;
     const int64_t count = std::min(kBlock, vectors - begin);
@@ -503,6 +537,10 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
     for (int64_t g = 0; g < groups; ++g)
       std::copy_n(values + g * count * columns, count * columns,
                   acc.data() + (g * vectors + begin) * columns);
+    if (fitting) {
+      blockFits[b] = std::move(reader.columnFit);
+      return;
+    }
     if (calibrate) {
       std::lock_guard<std::mutex> lock(calibrationLock);
       calibrate->drivenRows += reader.drivenRows;
@@ -516,5 +554,9 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
                 std::max(calibrate->adcRange[ti][c], reader.columnMax[ti][c]);
     }
   });
+  for (const std::vector<std::vector<double>> &block : blockFits)
+    for (size_t ti = 0; ti < block.size(); ++ti)
+      for (size_t k = 0; k < block[ti].size(); ++k)
+        calibrate->columnFit[ti][k] += block[ti][k];
   return acc;
 }

@@ -42,6 +42,11 @@ PhysicalArrayReader::PhysicalArrayReader(const PhysicalReadSetup &setup,
   if (setup.calibrating)
     for (const AnalogLayer::Tile &tile : setup.tiles)
       columnMax.emplace_back(tile.physCols, 0.0f);
+  if (setup.fitting) {
+    ideals.resize(setup.tiles.size());
+    for (const AnalogLayer::Tile &tile : setup.tiles)
+      columnFit.emplace_back(tile.physCols * kColumnFitSums, 0.0);
+  }
 }
 
 llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
@@ -103,6 +108,26 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
               w.data<float>());
     currents[rg] = Tensor(DType::F32, {m, cols});
     runtime::gemm(a, w, nullptr, 1.0f, 0.0f, false, false, currents[rg]);
+    if (setup.fitting && tile.converted) {
+      // What an ideal array reads: the digits themselves, plus the same
+      // background; laid out as the column sums.
+      Tensor digits(DType::F32, {n, cols}), ideal(DType::F32, {m, cols});
+      std::transform(tile.digits.begin() + r0 * cols,
+                     tile.digits.begin() + (r0 + n) * cols,
+                     digits.data<float>(),
+                     [](uint16_t d) { return static_cast<float>(d); });
+      runtime::gemm(a, digits, nullptr, 1.0f, 0.0f, false, false, ideal);
+      std::vector<double> &into = ideals[ti];
+      into.resize(static_cast<size_t>(cycles * rowGroups * vectors * cols));
+      const float *iv = ideal.data<float>();
+      for (int64_t i = 0; i < m; ++i) {
+        const int64_t j = i / vectors, p = i % vectors;
+        double *dst = into.data() + ((j * rowGroups + rg) * vectors + p) * cols;
+        for (int64_t c = 0; c < cols; ++c)
+          dst[c] = static_cast<double>(iv[i * cols + c]) +
+                   background[i * rowGroups + rg];
+      }
+    }
     if (readSigma > 0) {
       float *av = a.data<float>(), *wv = w.data<float>();
       for (int64_t i = 0; i < a.numElements(); ++i)
@@ -216,6 +241,17 @@ llvm::Error PhysicalArrayReader::convert(cim::ADCOp adc, const Tensor &sums,
   double *dst = codes.data<double>();
   const double driftScale = setup.instance.driftScale;
   const std::vector<double> &bg = backgrounds[ti];
+  // A corrected column's fit already took in the drift until it was made.
+  const double scale =
+      setup.instance.columnGain.empty()
+          ? driftScale
+          : driftScale / setup.instance.driftScaleAtFit;
+  const double *ideal = setup.fitting ? ideals[ti].data() : nullptr;
+  double *fit = setup.fitting ? columnFit[ti].data() : nullptr;
+  const bool correct = !setup.instance.columnGain.empty();
+  const double *gain = correct ? setup.instance.columnGain[ti].data() : nullptr;
+  const double *offset =
+      correct ? setup.instance.columnOffset[ti].data() : nullptr;
   for (int64_t j = 0; j < cycles; ++j)
     for (int64_t rg = 0; rg < rowGroups; ++rg)
       for (int64_t p = 0; p < vectors; ++p) {
@@ -228,12 +264,22 @@ llvm::Error PhysicalArrayReader::convert(cim::ADCOp adc, const Tensor &sums,
           double value = src[at + c];
           if (setup.useAdc)
             value = roundToCode(value * inverseStep[c], low, high) * step[c];
+          // The fit predicts the ideal current from the converted one (the
+          // other way round, inverted, would amplify the scatter).
+          if (fit)
+            addColumnFitPoint(fit + c * kColumnFitSums, value, ideal[at + c]);
+          // The column's digital gain and offset correction (before the
+          // background, which the fit included on both sides).
+          if (correct)
+            value = value * gain[c] + offset[c];
           value -= backgroundCurrent;
-          if (driftScale != 1.0)
-            value *= driftScale;
+          if (scale != 1.0)
+            value *= scale;
           dst[at + c] = value;
         }
       }
   backgrounds[ti] = {};
+  if (setup.fitting)
+    ideals[ti] = {};
   return llvm::Error::success();
 }

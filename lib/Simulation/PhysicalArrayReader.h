@@ -57,6 +57,9 @@ struct PhysicalReadSetup {
   const std::vector<std::vector<float>> *histogramTop = nullptr;
   std::vector<std::vector<uint32_t>> *histogram = nullptr;
   std::mutex *histogramLock = nullptr;
+  /// Fitting the column correction: convert (with useAdc) and sum ideal
+  /// against converted currents per column into `columnFit` below.
+  bool fitting = false;
   /// Read noise of vector p of the layer comes from stream
   /// mixSeed(noiseSeed, tile * vectors + p).
   uint64_t noiseSeed = 0;
@@ -76,6 +79,9 @@ public:
   /// Calibration: per tile, the largest |current| per physical column; and
   /// the driven rows out of all row reads.
   std::vector<std::vector<float>> columnMax;
+  /// Fitting: per tile, kColumnFitSums sums per physical column (this
+  /// block's; AnalogLayer adds the blocks in order).
+  std::vector<std::vector<double>> columnFit;
   int64_t drivenRows = 0, rowReads = 0;
 
 private:
@@ -84,6 +90,10 @@ private:
   /// Per tile whose read awaits conversion: the background per (cycle *
   /// vector, row group), g_min / Δ times the drive sum.
   std::vector<std::vector<double>> backgrounds;
+  /// Fitting, per tile whose read awaits conversion: the ideal column
+  /// currents (the digits' sums plus the background), laid out as the
+  /// column sums.
+  std::vector<std::vector<double>> ideals;
 };
 
 } // namespace nncc

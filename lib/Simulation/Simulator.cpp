@@ -411,47 +411,82 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
     // IR drop, measures each column's largest current (the max method's
     // range), and for the other methods a third counts the same currents
     // in a histogram under it, from which the range is chosen.
-    const int passes =
-        options.adcRange.needsHistogram() && options.effects.adc ? 3 : 2;
-    for (int pass = 0; pass < passes; ++pass) {
-      if (pass == 1)
-        for (size_t l = 0; l < L; ++l) {
-          AnalogLayer::Instance &state = chips[l];
-          if (state.rowReads > 0)
-            state.rowActivity = static_cast<double>(state.drivenRows) /
-                                static_cast<double>(state.rowReads);
-          for (std::vector<float> &range : state.adcRange)
-            std::fill(range.begin(), range.end(), 0.0f);
-          layers[l].setTime(state, chip.device.statistics.drift.t0,
-                            options.effects);
+    // One calibration batch through this chip, each layer's reads in its
+    // calibrating state (ranging, binning or fitting, as set).
+    auto calibrationBatch = [&](int64_t b) -> llvm::Error {
+      auto hook = [&](Operation *op, const CIMLayerRunner &runner,
+                      const Tensor &input, Tensor &output) -> llvm::Error {
+        int l = layerIndex.lookup(op);
+        llvm::Expected<Tensor> xq = runner.quantizeIm2col(input);
+        if (!xq)
+          return xq.takeError();
+        std::vector<double> acc = layers[l].accumulate(
+            chips[l], *xq, options.effects,
+            mixSeed(instanceSeed, 1000003 * (b + 1) + l), &chips[l]);
+        return runner.dequantize(roundAccumulators(acc, runner.getGroups(),
+                                                   xq->dim(1),
+                                                   runner.getColumns()),
+                                 output);
+      };
+      llvm::Expected<int64_t> ignored = calibrationRunner.run(b, hook);
+      return ignored ? llvm::Error::success() : ignored.takeError();
+    };
+    // The ADC ranges; `last` counts its batches as done work.
+    auto calibrateRanges = [&](bool last) -> llvm::Error {
+      const int passes =
+          options.adcRange.needsHistogram() && options.effects.adc ? 3 : 2;
+      for (int pass = 0; pass < passes; ++pass) {
+        if (pass == 1)
+          for (size_t l = 0; l < L; ++l) {
+            AnalogLayer::Instance &state = chips[l];
+            if (state.rowReads > 0)
+              state.rowActivity = static_cast<double>(state.drivenRows) /
+                                  static_cast<double>(state.rowReads);
+            for (std::vector<float> &range : state.adcRange)
+              std::fill(range.begin(), range.end(), 0.0f);
+            layers[l].setTime(state, chip.device.statistics.drift.t0,
+                              options.effects);
+          }
+        if (pass == 2)
+          for (size_t l = 0; l < L; ++l)
+            layers[l].startAdcHistograms(chips[l]);
+        for (int64_t b = 0; b < calibrationRunner.batches(); ++b) {
+          if (llvm::Error e = calibrationBatch(b))
+            return e;
+          if (last && pass == passes - 1)
+            tick();
         }
-      if (pass == 2)
-        for (size_t l = 0; l < L; ++l)
-          layers[l].startAdcHistograms(chips[l]);
-      for (int64_t b = 0; b < calibrationRunner.batches(); ++b) {
-        auto hook = [&](Operation *op, const CIMLayerRunner &runner,
-                        const Tensor &input, Tensor &output) -> llvm::Error {
-          int l = layerIndex.lookup(op);
-          llvm::Expected<Tensor> xq = runner.quantizeIm2col(input);
-          if (!xq)
-            return xq.takeError();
-          std::vector<double> acc = layers[l].accumulate(
-              chips[l], *xq, options.effects,
-              mixSeed(instanceSeed, 1000003 * (b + 1) + l), &chips[l]);
-          return runner.dequantize(roundAccumulators(acc, runner.getGroups(),
-                                                     xq->dim(1),
-                                                     runner.getColumns()),
-                                   output);
-        };
-        llvm::Expected<int64_t> ignored = calibrationRunner.run(b, hook);
-        if (!ignored)
-          return ignored.takeError();
-        if (pass == passes - 1)
-          tick();
+        if (pass == 2)
+          for (size_t l = 0; l < L; ++l)
+            layers[l].chooseAdcRanges(chips[l], options.adcRange);
       }
-      if (pass == 2)
-        for (size_t l = 0; l < L; ++l)
-          layers[l].chooseAdcRanges(chips[l], options.adcRange);
+      return llvm::Error::success();
+    };
+    // A periphery that corrects each column fits its gain and offset on the
+    // same inputs, converted as the chip will, once the ranges are set.  A
+    // corrected layer passes larger (or smaller) currents downstream than
+    // the uncorrected one the first ranges and fit saw, so both run again
+    // with every layer corrected.
+    auto fitCorrections = [&]() -> llvm::Error {
+      for (size_t l = 0; l < L; ++l)
+        layers[l].startColumnFit(chips[l]);
+      for (int64_t b = 0; b < calibrationRunner.batches(); ++b)
+        if (llvm::Error e = calibrationBatch(b))
+          return e;
+      for (size_t l = 0; l < L; ++l)
+        layers[l].finishColumnFit(chips[l]);
+      return llvm::Error::success();
+    };
+    const bool correcting = chip.periphery.adcColumnCorrection;
+    if (llvm::Error e = calibrateRanges(/*last=*/!correcting))
+      return std::move(e);
+    if (correcting) {
+      if (llvm::Error e = fitCorrections())
+        return std::move(e);
+      if (llvm::Error e = calibrateRanges(/*last=*/true))
+        return std::move(e);
+      if (llvm::Error e = fitCorrections())
+        return std::move(e);
     }
 
     for (auto [ti, seconds] : llvm::enumerate(times)) {

@@ -724,6 +724,7 @@ TargetChip TargetLoader::build() {
              "must equal input.bits: " + text("periphery.input.encoding") +
                  " inputs are applied in one cycle");
   }
+  per.adcColumnCorrection = flag("periphery.adc.column_correction");
   per.shiftAdd = flag("periphery.shift_add");
   per.senseAmplifiers = flag("periphery.sense_amplifiers");
 

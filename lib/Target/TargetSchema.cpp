@@ -200,6 +200,12 @@ const std::vector<FieldSpec> &schema() {
       integer("periphery.adc.bits", Req, "", 1, 16, "ADC resolution."),
       integer("periphery.adc.columns_per_adc", Def, "1", 1, 65536,
               "Columns multiplexed onto one ADC."),
+      boolean("periphery.adc.column_correction", "false",
+              "Each column's conversions pass a digital gain and offset "
+              "correction, fitted after programming on the calibration "
+              "inputs (least squares of the ideal column currents on the "
+              "converted ones); costs one digital multiply-add per "
+              "conversion."),
       enumeration("periphery.input.encoding", "bit-serial|pwm|amplitude", Def,
                   "bit-serial", "How activations drive the word lines."),
       integer("periphery.input.bits", Def, "8", 1, 16,

@@ -36,6 +36,9 @@ extern llvm::cl::SubCommand importCmd, runCmd, compileCmd, simulateCmd,
 extern llvm::cl::opt<std::string> modelPath;
 extern llvm::cl::opt<int64_t> batchSize;
 extern llvm::cl::opt<std::string> outputPath;
+// Shared by compile and explore.
+extern llvm::cl::opt<std::string> calibration;
+extern llvm::cl::opt<int64_t> calibrationLimit;
 
 /// Prints `error: <path>: <message>`; returns the error exit status.
 int fail(llvm::StringRef path, const llvm::Twine &message);

@@ -32,16 +32,6 @@ cl::opt<std::string> targetSpec(
     cl::desc("Chip description: a YAML file or a bundled target's name "
              "(`nncc target list`; required)"),
     cl::value_desc("chip.yaml|NAME"), cl::sub(compileCmd), cl::cat(category));
-cl::opt<std::string> calibration(
-    "calibration",
-    cl::desc("Samples that set the activation ranges (IDX, .npy or .pb, "
-             "samples along dim 0; default: 64 synthetic samples uniform in "
-             "[0, 1), seed 1)"),
-    cl::value_desc("file"), cl::sub(compileCmd), cl::cat(category));
-cl::opt<int64_t> calibrationLimit(
-    "calibration-limit",
-    cl::desc("Use at most N calibration samples (default 256)"),
-    cl::init(256), cl::sub(compileCmd), cl::cat(category));
 cl::opt<double> percentile(
     "percentile",
     cl::desc("Percentile of |x| setting activation ranges (default 100)"),

@@ -45,15 +45,6 @@ cl::opt<std::string> accuracySet(
     cl::desc("Labelled validation set every point is simulated on, "
              "IMAGES,LABELS[:N] (required)"),
     cl::value_desc("spec"), cl::sub(exploreCmd), cl::cat(category));
-cl::opt<std::string> calibration(
-    "calibration",
-    cl::desc("Samples that set the activation ranges (as compile's; default "
-             "64 synthetic samples)"),
-    cl::value_desc("file"), cl::sub(exploreCmd), cl::cat(category));
-cl::opt<int64_t> calibrationLimit(
-    "calibration-limit",
-    cl::desc("Use at most N calibration samples (default 256)"),
-    cl::init(256), cl::sub(exploreCmd), cl::cat(category));
 cl::opt<uint64_t> seed(
     "seed",
     cl::desc("Simulation seed, the same for every point (default 1)"),

@@ -75,6 +75,19 @@ cl::opt<std::string> outputPath(
     cl::value_desc("path"), cl::sub(importCmd), cl::sub(compileCmd),
     cl::sub(exploreCmd), cl::cat(category));
 
+cl::opt<std::string> calibration(
+    "calibration",
+    cl::desc("Samples that set the activation ranges (IDX, .npy or .pb, "
+             "samples along dim 0; default: 64 synthetic samples uniform in "
+             "[0, 1), seed 1)"),
+    cl::value_desc("file"), cl::sub(compileCmd), cl::sub(exploreCmd),
+    cl::cat(category));
+cl::opt<int64_t> calibrationLimit(
+    "calibration-limit",
+    cl::desc("Use at most N calibration samples (default 256)"),
+    cl::init(256), cl::sub(compileCmd), cl::sub(exploreCmd),
+    cl::cat(category));
+
 int fail(StringRef path, const Twine &message) {
   errs() << "error: " << path << ": " << message << '\n';
   return 1;

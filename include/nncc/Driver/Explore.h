@@ -24,6 +24,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
 
 #include <functional>
 #include <string>
@@ -83,6 +84,11 @@ struct ExploreResult {
   uint64_t seed = 0;
   int64_t computed = 0, resumed = 0; ///< by this run (all ranks)
 };
+
+/// Writes a point's figures (accuracies, area, energy, latency, TOPS,
+/// TOPS/W; or its failure) into the JSON object `j` is in: the one spelling
+/// of a point in points/ files and in explore.json.
+void writePointFigures(llvm::json::OStream &j, const ExplorePoint &point);
 
 /// Called on each rank as its points finish: (done, total) over the points
 /// this rank computes or resumes.

@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 namespace nncc {
 
@@ -62,6 +63,24 @@ inline int64_t adcHistogramBin(double value, double top) {
   int64_t bin = static_cast<int64_t>(value / top * kAdcHistogramBins);
   return bin < 0 ? 0 : (bin >= kAdcHistogramBins ? kAdcHistogramBins - 1 : bin);
 }
+
+/// Sums a column-correction fit keeps per column: n, Σx, Σy, Σx², Σxy of
+/// converted (x) against ideal (y) currents.
+constexpr int64_t kColumnFitSums = 5;
+
+/// Adds the pair (x, y) to a column's fit sums.
+inline void addColumnFitPoint(double *sums, double x, double y) {
+  sums[0] += 1;
+  sums[1] += x;
+  sums[2] += y;
+  sums[3] += x * x;
+  sums[4] += x * y;
+}
+
+/// The least-squares gain and offset of y = gain * x + offset (the ideal
+/// current from the converted one) from a column's fit sums; {1, 0} (no correction) when the column saw fewer than
+/// two distinct converted currents or the fitted gain is not positive.
+std::pair<double, double> columnCorrectionFit(const double *sums);
 
 } // namespace nncc
 

@@ -101,6 +101,16 @@ public:
     /// While a histogram pass calibrates: per tile, kAdcHistogramBins
     /// counts of |current| per physical column over [0, adcRange].
     std::vector<std::vector<uint32_t>> adcHistogram;
+    /// Per tile and physical column, the periphery's digital correction
+    /// of a conversion, gain * converted + offset, fitted on the
+    /// calibration inputs (periphery.adc.column_correction; empty: none).
+    std::vector<std::vector<double>> columnGain, columnOffset;
+    /// While a fitting pass runs: per tile, kColumnFitSums sums per
+    /// physical column of converted (x) against ideal (y) currents: n, Σx,
+    /// Σy, Σx², Σxy.
+    std::vector<std::vector<double>> columnFit;
+    /// The global drift compensation factor when the correction was fitted.
+    double driftScaleAtFit = 1;
     double driftScale = 1; ///< global drift compensation factor
     /// Mean fraction of rows driven per read (IR drop's bit-line currents),
     /// and the counts a calibration run accumulates to measure it.
@@ -132,6 +142,14 @@ public:
   void startAdcHistograms(Instance &instance) const;
   /// Ends it: each column's range by `method` (AdcCalibration.h).
   void chooseAdcRanges(Instance &instance, const AdcRangeMethod &method) const;
+  /// Starts a column-correction fitting pass: calibrating accumulate()
+  /// calls then convert with the ranges set and sum, per column, ideal
+  /// against converted currents.
+  void startColumnFit(Instance &instance) const;
+  /// Ends it: each column's gain and offset by least squares (a column
+  /// that was never driven, or whose fit is degenerate, keeps gain 1 and
+  /// offset 0).
+  void finishColumnFit(Instance &instance) const;
 
   std::vector<double> accumulate(const Instance &instance,
                                  const runtime::Tensor &xq,

@@ -131,6 +131,8 @@ struct Periphery {
   AdcType adcType = AdcType::SAR;
   int64_t adcBits = 0;
   int64_t columnsPerAdc = 1;
+  /// A digital gain and offset correction per column after the ADC.
+  bool adcColumnCorrection = false;
   InputEncoding inputEncoding = InputEncoding::BitSerial;
   int64_t inputBits = 8;
   int64_t dacBits = 1;

@@ -78,3 +78,51 @@ TEST(AdcCalibration, MinimumSquaredError) {
   std::vector<uint32_t> even(kAdcHistogramBins, 10);
   EXPECT_EQ(chooseAdcRange(method("mse"), even, 64, 15), 62);
 }
+
+// Column correction: the ideal current regressed on the converted one.
+// Converted 1, 2, 3, 4 against ideal 5, 7, 9, 11 (ideal = 2 x + 3): sums
+// n 4, Σx 10, Σy 32, Σx² 30, Σxy 90; gain (4·90 − 10·32) / (4·30 − 100) =
+// 40 / 20 = 2, offset (32 − 2·10) / 4 = 3.
+TEST(ColumnCorrection, ExactLine) {
+  double sums[kColumnFitSums] = {};
+  for (double x : {1.0, 2.0, 3.0, 4.0})
+    addColumnFitPoint(sums, x, 2 * x + 3);
+  EXPECT_DOUBLE_EQ(sums[1], 10);
+  EXPECT_DOUBLE_EQ(sums[4], 90);
+  auto [gain, offset] = columnCorrectionFit(sums);
+  EXPECT_DOUBLE_EQ(gain, 2);
+  EXPECT_DOUBLE_EQ(offset, 3);
+}
+
+// Scatter shrinks the gain (the regression direction that does not
+// amplify noise): converted 0, 0, 2, 2 against ideal 0, 2, 0, 2 carry no
+// signal, gain 0 -> no correction; against ideal 0, 1, 1, 2: n 4, Σx 4,
+// Σy 4, Σx² 8, Σxy 6, gain (24 − 16) / (32 − 16) = 0.5, offset
+// (4 − 0.5·4) / 4 = 0.5.
+TEST(ColumnCorrection, ScatterShrinksTheGain) {
+  double none[kColumnFitSums] = {}, half[kColumnFitSums] = {};
+  const double x[] = {0, 0, 2, 2}, flat[] = {0, 2, 0, 2}, some[] = {0, 1, 1, 2};
+  for (int i = 0; i < 4; ++i) {
+    addColumnFitPoint(none, x[i], flat[i]);
+    addColumnFitPoint(half, x[i], some[i]);
+  }
+  EXPECT_EQ(columnCorrectionFit(none), std::make_pair(1.0, 0.0));
+  auto [gain, offset] = columnCorrectionFit(half);
+  EXPECT_DOUBLE_EQ(gain, 0.5);
+  EXPECT_DOUBLE_EQ(offset, 0.5);
+}
+
+// Nothing to fit: one point, or converted currents that never varied (a
+// column the inputs never drive), or a falling line: no correction.
+TEST(ColumnCorrection, DegenerateFitsCorrectNothing) {
+  double one[kColumnFitSums] = {}, constant[kColumnFitSums] = {},
+         falling[kColumnFitSums] = {};
+  addColumnFitPoint(one, 3, 4);
+  for (double y : {1.0, 2.0, 3.0})
+    addColumnFitPoint(constant, 5, y);
+  for (double x : {1.0, 2.0, 3.0})
+    addColumnFitPoint(falling, x, -x);
+  EXPECT_EQ(columnCorrectionFit(one), std::make_pair(1.0, 0.0));
+  EXPECT_EQ(columnCorrectionFit(constant), std::make_pair(1.0, 0.0));
+  EXPECT_EQ(columnCorrectionFit(falling), std::make_pair(1.0, 0.0));
+}
