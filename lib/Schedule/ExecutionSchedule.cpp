@@ -273,11 +273,12 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
         emit(core, {ExecOpKind::ShiftAdd, li32, c, reads * sequential, 0, 0,
                     vectors * conversions});
         // A per-column gain and offset correction multiplies each code in
-        // the digital periphery: costed as a shift-and-add multiplier of
-        // the code's width, adc bits additions per conversion (assumption;
-        // no published figure for the correction's own circuit).
+        // the digital periphery, whether or not it has shift-add hardware:
+        // costed as a shift-and-add multiplier of the code's width, adc
+        // bits accumulator-wide additions per conversion (assumption; no
+        // published figure for the correction's own circuit).
         if (chip.periphery.adcColumnCorrection)
-          emit(core, {ExecOpKind::ShiftAdd, li32, c, reads * sequential, 0, 0,
+          emit(core, {ExecOpKind::Combine, li32, c, reads * sequential, 0, 0,
                       vectors * conversions * chip.periphery.adcBits});
         if (combines)
           emit(core, {ExecOpKind::Combine, li32, c, vectors, 0, 0,
