@@ -3,8 +3,6 @@
 
 #include "nncc/Data/Dataset.h"
 #include "nncc/Driver/Compile.h"
-#include "nncc/Execution/Executor.h"
-#include "nncc/Simulation/Simulator.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Support/JsonNumbers.h"
 #include "nncc/Target/TargetChip.h"
@@ -63,10 +61,10 @@ std::vector<std::string> candidateSchemes(const target::TargetChip &chip) {
 /// Without labels, the float model's class of each validation sample is
 /// its label: `request` gets the labelled set, `described` what the samples
 /// are, `agreement` is set.  With labels, nothing changes.
-llvm::Error labelWithFloatClasses(mlir::ModuleOp module,
-                                  const CompileOptions &base,
-                                  SimulationRequest &request,
-                                  std::string &described, bool &agreement) {
+llvm::Error labelValidationSet(mlir::ModuleOp module,
+                               const CompileOptions &base,
+                               SimulationRequest &request,
+                               std::string &described, bool &agreement) {
   Dataset samples;
   if (!request.dataset.empty()) {
     llvm::Expected<DatasetSpec> spec = DatasetSpec::parse(request.dataset);
@@ -104,15 +102,11 @@ llvm::Error labelWithFloatClasses(mlir::ModuleOp module,
                               begin + samples.size() - 1)
                     .str();
   }
-  llvm::Expected<Executor> executor = Executor::create(module);
-  if (!executor)
-    return executor.takeError();
-  llvm::Expected<std::vector<int64_t>> classes =
-      predictClasses(*executor, samples);
-  if (!classes)
-    return classes.takeError();
-  samples.labels = std::move(*classes);
-  request.labelledSet = std::make_shared<const Dataset>(std::move(samples));
+  llvm::Expected<std::shared_ptr<const Dataset>> labelled =
+      driver::labelWithFloatClasses(module, std::move(samples));
+  if (!labelled)
+    return labelled.takeError();
+  request.labelledSet = std::move(*labelled);
   agreement = true;
   return llvm::Error::success();
 }
@@ -149,7 +143,7 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
   // (the search compares accuracies; it does not explain them).
   SimulationRequest validation = budget.validation;
   search.validationSet = validation.dataset;
-  if (llvm::Error e = labelWithFloatClasses(module, base, validation,
+  if (llvm::Error e = labelValidationSet(module, base, validation,
                                             search.validationSet,
                                             search.agreement))
     return std::move(e);
@@ -169,29 +163,18 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
     options.scheme = scheme;
     llvm::append_range(options.layerKnobs, knobs);
     options.simulation = validation;
-    mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
-    llvm::Expected<CompileResult> result = compile(*copy, chip, options, {});
-    if (!result) {
-      c.failure = llvm::toString(result.takeError());
-      if (c.failure.empty())
-        c.failure = "the mapping passes failed (see the diagnostics)";
+    MappingEvaluation evaluation = evaluateMapping(module, chip, options);
+    if (!evaluation.failure.empty()) {
+      c.failure = evaluation.failure;
       return c;
     }
     if (layerNames.empty())
-      for (const LayerMapping &layer : result->mapping.layers)
-        if (!llvm::is_contained(layerNames, layer.name))
-          layerNames.push_back(layer.name);
-    const SimulationReport &sim = *result->simulation;
-    search.images = sim.images;
-    c.floatAccuracy = sim.floatAccuracy;
-    c.accuracy = sim.points.front().mean;
-    c.accuracyLow = sim.points.front().ciLow;
-    c.energy = result->report.ppa.energy;
-    c.latency = result->report.ppa.latency;
-    c.area = result->report.ppa.area;
+      layerNames = evaluation.layerNames;
+    search.images = evaluation.images;
+    static_cast<MappingFigures &>(c) = evaluation.figures;
     c.cost = costOf(c, budget.objective);
     c.withinBudget =
-        100 * (c.floatAccuracy - c.accuracyLow) <= budget.points + 1e-9;
+        100 * (c.floatAccuracy - c.ciLow) <= budget.points + 1e-9;
     return c;
   };
 
@@ -242,7 +225,7 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
   for (auto [i, c] : llvm::enumerate(search.candidates))
     if (c.failure.empty() &&
         (search.chosen < 0 ||
-         c.accuracyLow > search.candidates[search.chosen].accuracyLow))
+         c.ciLow > search.candidates[search.chosen].ciLow))
       search.chosen = static_cast<int>(i);
   if (search.chosen < 0)
     return makeError("--accuracy-budget: no candidate mapping compiles: " +
@@ -342,7 +325,7 @@ void driver::writeBudgetSearchJson(const BudgetSearch &search,
           }
           jsonNumber(j, "float_accuracy", c.floatAccuracy);
           jsonNumber(j, "accuracy_mean", c.accuracy);
-          jsonNumber(j, "accuracy_ci95_low", c.accuracyLow);
+          jsonNumber(j, "accuracy_ci95_low", c.ciLow);
           jsonNumber(j, "energy_j", c.energy);
           jsonNumber(j, "latency_s", c.latency);
           jsonNumber(j, "area_m2", c.area);

@@ -2,16 +2,13 @@
 #include "nncc/Driver/Explore.h"
 
 #include "nncc/Data/Dataset.h"
-#include "nncc/Driver/Compile.h"
 #include "nncc/Simulation/AdcCalibration.h"
-#include "nncc/Support/Diagnostics.h"
 #include "nncc/Support/Distributed.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Support/JsonNumbers.h"
 #include "nncc/Target/TargetLoader.h"
 #include "nncc/Target/TargetSchema.h"
 
-#include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -221,37 +218,12 @@ ExplorePoint evaluatePoint(mlir::ModuleOp module, const ExploreRequest &request,
     point.failure = "not a valid chip: " + message;
     return point;
   }
-  std::string diagnostics;
-  mlir::ScopedDiagnosticHandler keep(
-      module.getContext(), [&](mlir::Diagnostic &d) {
-        if (d.getSeverity() == mlir::DiagnosticSeverity::Error &&
-            diagnostics.empty())
-          diagnostics = llvm::StringRef(formatOneLine(d))
-                            .drop_front(llvm::StringRef("error: ").size())
-                            .str();
-        return mlir::success();
-      });
-  mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
-  llvm::Expected<CompileResult> result =
-      compile(*copy, *chip, optionsAt(request.base, request.axes, values), {});
-  if (!result) {
-    // A pass's own diagnostic says more than "compile failed".
-    std::string message = llvm::toString(result.takeError());
-    point.failure = "not mapped: " + (diagnostics.empty() ? message : diagnostics);
-    return point;
-  }
-  const SimulationReport &sim = *result->simulation;
-  point.floatAccuracy = sim.floatAccuracy;
-  point.quantizedAccuracy = sim.quantizedAccuracy;
-  point.accuracy = sim.points.front().mean;
-  point.ciLow = sim.points.front().ciLow;
-  point.ciHigh = sim.points.front().ciHigh;
-  const ppa::ChipPPA &ppa = result->report.ppa;
-  point.area = ppa.area;
-  point.energy = ppa.energy;
-  point.latency = ppa.latency;
-  point.tops = ppa.tops();
-  point.topsPerWatt = ppa.topsPerWatt();
+  MappingEvaluation evaluation = evaluateMapping(
+      module, *chip, optionsAt(request.base, request.axes, values));
+  if (!evaluation.failure.empty())
+    point.failure = "not mapped: " + evaluation.failure;
+  else
+    static_cast<MappingFigures &>(point) = evaluation.figures;
   return point;
 }
 
@@ -300,9 +272,7 @@ llvm::Expected<int64_t> checkRequest(const ExploreRequest &request) {
         return std::move(e);
   }
   const SimulationRequest &sim = *request.base.simulation;
-  DatasetOptions labelled;
-  labelled.needLabels = true;
-  llvm::Expected<Dataset> validation = loadDataset(sim.dataset, labelled);
+  llvm::Expected<Dataset> validation = loadDataset(sim.dataset);
   if (!validation)
     return validation.takeError();
   for (const std::string &spec :
@@ -404,6 +374,27 @@ llvm::Expected<ExploreResult> driver::explore(mlir::ModuleOp module,
   llvm::Expected<int64_t> images = checkRequest(request);
   if (!images)
     return images.takeError();
+  // A set without labels: the float model's classes are its labels.
+  ExploreRequest labelled = request;
+  bool agreement = false;
+  {
+    llvm::Expected<DatasetSpec> spec =
+        DatasetSpec::parse(request.base.simulation->dataset);
+    if (!spec)
+      return spec.takeError();
+    if (spec->labels.empty()) {
+      llvm::Expected<Dataset> samples =
+          loadDataset(request.base.simulation->dataset);
+      if (!samples)
+        return samples.takeError();
+      llvm::Expected<std::shared_ptr<const Dataset>> set =
+          labelWithFloatClasses(module, std::move(*samples));
+      if (!set)
+        return set.takeError();
+      labelled.base.simulation->labelledSet = std::move(*set);
+      agreement = true;
+    }
+  }
   const std::vector<std::vector<std::string>> settings =
       allPoints(request.axes);
   const int rank = distributed::rank(), ranks = distributed::size();
@@ -430,7 +421,7 @@ llvm::Expected<ExploreResult> driver::explore(mlir::ModuleOp module,
     if (!text.empty()) {
       ++resumed;
     } else {
-      text = pointJson(evaluatePoint(module, request, settings[i]), key);
+      text = pointJson(evaluatePoint(module, labelled, settings[i]), key);
       ++computed;
       if (!path.empty())
         keepPoint(path, text);
@@ -476,6 +467,7 @@ llvm::Expected<ExploreResult> driver::explore(mlir::ModuleOp module,
   result.instances = sim.instances;
   result.seed = sim.seed;
   result.images = *images;
+  result.agreement = agreement;
   // Nothing to compare: what failed every point is the request's mistake
   // (a layer name no layer has, say).
   if (llvm::all_of(result.points,

@@ -204,6 +204,7 @@ void driver::writeExploreJson(const ExploreResult &r, llvm::raw_ostream &os) {
     j.attribute("version", 1);
     j.attribute("target", r.target);
     j.attribute("validation_set", r.validationSet);
+    j.attribute("measure", r.agreement ? "float_class_agreement" : "labels");
     j.attribute("images", r.images);
     j.attribute("instances", r.instances);
     j.attribute("effects", r.effects);
@@ -288,7 +289,11 @@ void driver::writeExploreHtml(const ExploreResult &r, llvm::raw_ostream &os) {
      << "</b>; " << r.points.size() << " points over "
      << r.axes.size() << " parameter(s); accuracy on " << r.images
      << " validation images (" << escapeHtml(r.validationSet) << ") x "
-     << r.instances << " chip instance(s), effects " << escapeHtml(r.effects)
+     << r.instances << " chip instance(s)"
+     << (r.agreement ? " (no labels: accuracy is agreement with the float "
+                       "model's class)"
+                     : "")
+     << ", effects " << escapeHtml(r.effects)
      << ", seed " << r.seed
      << ". Bars are 95 % intervals over chip instances; red points are not "
         "beaten in both accuracy and the cost by any other point.</p>\n";
@@ -340,7 +345,10 @@ void driver::printExploreSummary(const ExploreResult &r,
   if (failed)
     os << ", " << failed << " not mapped";
   os << ") on " << r.images << " validation images x " << r.instances
-     << " instance(s)\n";
+     << " instance(s)";
+  if (r.agreement)
+    os << "; no labels: accuracy is agreement with the float model's class";
+  os << "\n";
   std::vector<bool> front = paretoFront(r.points, ExploreCost::Energy);
   std::vector<size_t> order;
   for (size_t i = 0; i < r.points.size(); ++i)

@@ -42,8 +42,9 @@ cl::list<std::string> sweeps(
     cl::value_desc("KEY=VALUES"), cl::sub(exploreCmd), cl::cat(category));
 cl::opt<std::string> accuracySet(
     "accuracy-set",
-    cl::desc("Labelled validation set every point is simulated on, "
-             "IMAGES,LABELS[:N] (required)"),
+    cl::desc("Validation set every point is simulated on (required): "
+             "IMAGES,LABELS[:N] measures accuracy, IMAGES[:N] agreement "
+             "with the float model's class"),
     cl::value_desc("spec"), cl::sub(exploreCmd), cl::cat(category));
 cl::opt<uint64_t> seed(
     "seed",
@@ -69,8 +70,8 @@ int nncc::tool::runExplore(mlir::MLIRContext &context, const char *argv0) {
     return fail(modelPath, "explore needs --target chip.yaml (a file, or a "
                            "bundled target's name)");
   if (accuracySet.empty())
-    return fail(modelPath, "explore needs --accuracy-set IMAGES,LABELS[:N] "
-                           "(a labelled validation set)");
+    return fail(modelPath, "explore needs --accuracy-set IMAGES[,LABELS][:N] "
+                           "(a validation set)");
   driver::ExploreRequest request;
   for (const std::string &spec : sweeps) {
     Expected<driver::SweepAxis> axis = driver::parseSweepAxis(spec);

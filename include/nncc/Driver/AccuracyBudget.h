@@ -19,6 +19,7 @@
 #define NNCC_DRIVER_ACCURACYBUDGET_H
 
 #include "nncc/Driver/CompileOptions.h"
+#include "nncc/Driver/MappingEvaluation.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
@@ -52,7 +53,7 @@ struct AccuracyBudget {
   static llvm::Expected<CostObjective> parseObjective(llvm::StringRef name);
 };
 
-struct CandidateOutcome {
+struct CandidateOutcome : MappingFigures {
   /// The knobs: the signed-weight scheme of the network, and the layers
   /// that store theirs otherwise (the search's own, not the user's).
   std::string scheme;
@@ -61,9 +62,6 @@ struct CandidateOutcome {
   std::string describe() const;
   /// Why the candidate could not be compiled (empty: it was).
   std::string failure;
-  double floatAccuracy = 0;
-  double accuracy = 0, accuracyLow = 0; ///< mean, 95 % lower bound
-  double energy = 0, latency = 0, area = 0; ///< J, s, m^2 per inference
   double cost = 0; ///< by the objective
   bool withinBudget = false;
 };

@@ -20,6 +20,7 @@
 #define NNCC_DRIVER_EXPLORE_H
 
 #include "nncc/Driver/CompileOptions.h"
+#include "nncc/Driver/MappingEvaluation.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
@@ -65,21 +66,20 @@ struct ExploreRequest {
   std::string pointsDirectory;
 };
 
-struct ExplorePoint {
+struct ExplorePoint : MappingFigures {
   std::vector<std::string> values; ///< one per axis
   /// Why this point has no results (not a valid chip, not mapped); empty
   /// when it has.
   std::string failure;
-  double floatAccuracy = 0, quantizedAccuracy = 0;
-  double accuracy = 0, ciLow = 0, ciHigh = 0; ///< chip mean, 95 % interval
-  double area = 0, energy = 0, latency = 0;   ///< m^2, J and s per inference
-  double tops = 0, topsPerWatt = 0;
 };
 
 struct ExploreResult {
   std::vector<SweepAxis> axes;
   std::vector<ExplorePoint> points; ///< the sweep's order, last axis fastest
   std::string target, validationSet, effects;
+  /// The set had no labels: accuracies are agreement with the float
+  /// model's class.
+  bool agreement = false;
   int64_t images = 0, instances = 0;
   uint64_t seed = 0;
   int64_t computed = 0, resumed = 0; ///< by this run (all ranks)

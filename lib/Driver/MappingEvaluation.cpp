@@ -1,0 +1,69 @@
+//===- MappingEvaluation.cpp - One candidate mapping, compiled and simulated ===//
+#include "nncc/Driver/MappingEvaluation.h"
+
+#include "nncc/Driver/Compile.h"
+#include "nncc/Execution/Executor.h"
+#include "nncc/Simulation/Simulator.h"
+#include "nncc/Support/Diagnostics.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace nncc;
+using namespace nncc::driver;
+
+MappingEvaluation driver::evaluateMapping(mlir::ModuleOp module,
+                                          const target::TargetChip &chip,
+                                          const CompileOptions &options) {
+  MappingEvaluation evaluation;
+  // The passes' diagnostics belong to this candidate: kept, not printed.
+  std::string diagnostic;
+  mlir::ScopedDiagnosticHandler keep(
+      module.getContext(), [&](mlir::Diagnostic &d) {
+        if (d.getSeverity() == mlir::DiagnosticSeverity::Error &&
+            diagnostic.empty())
+          diagnostic = llvm::StringRef(formatOneLine(d))
+                           .drop_front(llvm::StringRef("error: ").size())
+                           .str();
+        return mlir::success();
+      });
+  mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
+  llvm::Expected<CompileResult> result = compile(*copy, chip, options, {});
+  if (!result) {
+    // A pass's own diagnostic says more than "compile failed".
+    std::string message = llvm::toString(result.takeError());
+    evaluation.failure = diagnostic.empty() ? message : diagnostic;
+    return evaluation;
+  }
+  for (const LayerMapping &layer : result->mapping.layers)
+    if (!llvm::is_contained(evaluation.layerNames, layer.name))
+      evaluation.layerNames.push_back(layer.name);
+  const SimulationReport &sim = *result->simulation;
+  MappingFigures &f = evaluation.figures;
+  evaluation.images = sim.images;
+  f.floatAccuracy = sim.floatAccuracy;
+  f.quantizedAccuracy = sim.quantizedAccuracy;
+  f.accuracy = sim.points.front().mean;
+  f.ciLow = sim.points.front().ciLow;
+  f.ciHigh = sim.points.front().ciHigh;
+  const ppa::ChipPPA &ppa = result->report.ppa;
+  f.area = ppa.area;
+  f.energy = ppa.energy;
+  f.latency = ppa.latency;
+  f.tops = ppa.tops();
+  f.topsPerWatt = ppa.topsPerWatt();
+  return evaluation;
+}
+
+llvm::Expected<std::shared_ptr<const Dataset>>
+driver::labelWithFloatClasses(mlir::ModuleOp module, Dataset samples) {
+  llvm::Expected<Executor> executor = Executor::create(module);
+  if (!executor)
+    return executor.takeError();
+  llvm::Expected<std::vector<int64_t>> classes =
+      predictClasses(*executor, samples);
+  if (!classes)
+    return classes.takeError();
+  samples.labels = std::move(*classes);
+  return std::make_shared<const Dataset>(std::move(samples));
+}
