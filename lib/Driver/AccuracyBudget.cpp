@@ -323,12 +323,7 @@ void driver::writeBudgetSearchJson(const BudgetSearch &search,
             j.attribute("failure", c.failure);
             return;
           }
-          jsonNumber(j, "float_accuracy", c.floatAccuracy);
-          jsonNumber(j, "accuracy_mean", c.accuracy);
-          jsonNumber(j, "accuracy_ci95_low", c.ciLow);
-          jsonNumber(j, "energy_j", c.energy);
-          jsonNumber(j, "latency_s", c.latency);
-          jsonNumber(j, "area_m2", c.area);
+          writeMappingFigures(j, c);
           j.attribute("within_budget", c.withinBudget);
         });
     });

@@ -288,20 +288,10 @@ llvm::Expected<int64_t> checkRequest(const ExploreRequest &request) {
 llvm::ArrayRef<llvm::StringLiteral> driver::mappingKnobs() { return kKnobs; }
 
 void driver::writePointFigures(llvm::json::OStream &j, const ExplorePoint &p) {
-  if (!p.failure.empty()) {
+  if (!p.failure.empty())
     j.attribute("failure", p.failure);
-    return;
-  }
-  jsonNumber(j, "float_accuracy", p.floatAccuracy);
-  jsonNumber(j, "quantized_accuracy", p.quantizedAccuracy);
-  jsonNumber(j, "accuracy_mean", p.accuracy);
-  jsonNumber(j, "accuracy_ci95_low", p.ciLow);
-  jsonNumber(j, "accuracy_ci95_high", p.ciHigh);
-  jsonNumber(j, "area_m2", p.area);
-  jsonNumber(j, "energy_j", p.energy);
-  jsonNumber(j, "latency_s", p.latency);
-  jsonNumber(j, "tops", p.tops);
-  jsonNumber(j, "tops_per_w", p.topsPerWatt);
+  else
+    writeMappingFigures(j, p);
 }
 
 llvm::Expected<SweepAxis> driver::parseSweepAxis(llvm::StringRef spec) {

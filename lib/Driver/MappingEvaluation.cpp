@@ -5,6 +5,7 @@
 #include "nncc/Execution/Executor.h"
 #include "nncc/Simulation/Simulator.h"
 #include "nncc/Support/Diagnostics.h"
+#include "nncc/Support/JsonNumbers.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
@@ -66,4 +67,18 @@ driver::labelWithFloatClasses(mlir::ModuleOp module, Dataset samples) {
     return classes.takeError();
   samples.labels = std::move(*classes);
   return std::make_shared<const Dataset>(std::move(samples));
+}
+
+void driver::writeMappingFigures(llvm::json::OStream &j,
+                                 const MappingFigures &f) {
+  jsonNumber(j, "float_accuracy", f.floatAccuracy);
+  jsonNumber(j, "quantized_accuracy", f.quantizedAccuracy);
+  jsonNumber(j, "accuracy_mean", f.accuracy);
+  jsonNumber(j, "accuracy_ci95_low", f.ciLow);
+  jsonNumber(j, "accuracy_ci95_high", f.ciHigh);
+  jsonNumber(j, "area_m2", f.area);
+  jsonNumber(j, "energy_j", f.energy);
+  jsonNumber(j, "latency_s", f.latency);
+  jsonNumber(j, "tops", f.tops);
+  jsonNumber(j, "tops_per_w", f.topsPerWatt);
 }

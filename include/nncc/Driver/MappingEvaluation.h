@@ -14,6 +14,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
 
 #include <memory>
 
@@ -46,6 +47,12 @@ struct MappingEvaluation {
   std::vector<std::string> layerNames;
   int64_t images = 0; ///< simulated
 };
+
+/// Writes `figures` into the JSON object `j` is in (float_accuracy,
+/// quantized_accuracy, accuracy_mean, accuracy_ci95_low/high, area_m2,
+/// energy_j, latency_s, tops, tops_per_w): one spelling wherever a
+/// mapping's figures are written.
+void writeMappingFigures(llvm::json::OStream &j, const MappingFigures &figures);
 
 /// `samples` labelled with the class the float model (`module`, the
 /// imported network) gives each: simulated against these labels, a chip's
