@@ -58,25 +58,22 @@ std::vector<std::string> candidateSchemes(const target::TargetChip &chip) {
   return schemes;
 }
 
-/// Without labels, the float model's class of each validation sample is
-/// its label: `request` gets the labelled set, `described` what the samples
-/// are, `agreement` is set.  With labels, nothing changes.
+/// The validation set in memory (`request.labelledSet`): the one given,
+/// or, without one, calibration samples held back (`described` then says
+/// which).  Without labels the float model's class of each sample is its
+/// label and `agreement` is set.
 llvm::Error labelValidationSet(mlir::ModuleOp module,
                                const CompileOptions &base,
                                SimulationRequest &request,
                                std::string &described, bool &agreement) {
-  Dataset samples;
   if (!request.dataset.empty()) {
-    llvm::Expected<DatasetSpec> spec = DatasetSpec::parse(request.dataset);
-    if (!spec)
-      return spec.takeError();
-    if (!spec->labels.empty())
-      return llvm::Error::success();
-    llvm::Expected<Dataset> set = loadDataset(request.dataset);
-    if (!set)
-      return set.takeError();
-    samples = std::move(*set);
-  } else {
+    llvm::Expected<bool> unlabelled = loadValidationSet(module, request);
+    if (!unlabelled)
+      return unlabelled.takeError();
+    agreement = *unlabelled;
+    return llvm::Error::success();
+  }
+  {
     // The compile calibration samples after those that set the ranges.
     const std::string heldBack =
         "--accuracy-budget without --accuracy-set measures agreement with "
@@ -92,7 +89,7 @@ llvm::Error labelValidationSet(mlir::ModuleOp module,
     if (!set)
       return set.takeError();
     const int64_t begin = base.calibrationLimit;
-    samples = sampleRange(*set, begin, kHeldBackSamples);
+    Dataset samples = sampleRange(*set, begin, kHeldBackSamples);
     if (samples.size() == 0)
       return makeError(heldBack + "; '" + spec->samples + "' has only " +
                        std::to_string(set->size()) + " samples");
@@ -101,14 +98,14 @@ llvm::Error labelValidationSet(mlir::ModuleOp module,
                               spec->samples, begin,
                               begin + samples.size() - 1)
                     .str();
+    llvm::Expected<std::shared_ptr<const Dataset>> labelled =
+        driver::labelWithFloatClasses(module, std::move(samples));
+    if (!labelled)
+      return labelled.takeError();
+    request.labelledSet = std::move(*labelled);
+    agreement = true;
+    return llvm::Error::success();
   }
-  llvm::Expected<std::shared_ptr<const Dataset>> labelled =
-      driver::labelWithFloatClasses(module, std::move(samples));
-  if (!labelled)
-    return labelled.takeError();
-  request.labelledSet = std::move(*labelled);
-  agreement = true;
-  return llvm::Error::success();
 }
 
 } // namespace

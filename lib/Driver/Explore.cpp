@@ -253,9 +253,9 @@ std::vector<std::vector<std::string>> allPoints(llvm::ArrayRef<SweepAxis> axes) 
 }
 
 /// Fails on what would fail every point: a swept target value the loader
-/// rejects on its own, a data file that does not load.  Returns the
-/// validation set's size.
-llvm::Expected<int64_t> checkRequest(const ExploreRequest &request) {
+/// rejects on its own, a calibration file that does not load (the
+/// validation set is loaded once by the caller).
+llvm::Error checkRequest(const ExploreRequest &request) {
   if (request.axes.empty())
     return makeError("explore needs at least one --sweep KEY=VALUES");
   for (auto [i, axis] : llvm::enumerate(request.axes)) {
@@ -272,15 +272,12 @@ llvm::Expected<int64_t> checkRequest(const ExploreRequest &request) {
         return std::move(e);
   }
   const SimulationRequest &sim = *request.base.simulation;
-  llvm::Expected<Dataset> validation = loadDataset(sim.dataset);
-  if (!validation)
-    return validation.takeError();
   for (const std::string &spec :
        {request.base.calibration, sim.adcCalibration})
     if (!spec.empty())
       if (llvm::Expected<Dataset> set = loadDataset(spec); !set)
         return set.takeError();
-  return validation->size();
+  return llvm::Error::success();
 }
 
 } // namespace
@@ -361,30 +358,15 @@ llvm::Expected<ExploreResult> driver::explore(mlir::ModuleOp module,
                                               const ExploreProgress &progress) {
   if (!request.base.simulation)
     return makeError("explore needs a validation set (--accuracy-set)");
-  llvm::Expected<int64_t> images = checkRequest(request);
-  if (!images)
-    return images.takeError();
-  // A set without labels: the float model's classes are its labels.
+  if (llvm::Error e = checkRequest(request))
+    return std::move(e);
+  // The validation set, read once for every point (without labels, the
+  // float model's classes are its labels).
   ExploreRequest labelled = request;
-  bool agreement = false;
-  {
-    llvm::Expected<DatasetSpec> spec =
-        DatasetSpec::parse(request.base.simulation->dataset);
-    if (!spec)
-      return spec.takeError();
-    if (spec->labels.empty()) {
-      llvm::Expected<Dataset> samples =
-          loadDataset(request.base.simulation->dataset);
-      if (!samples)
-        return samples.takeError();
-      llvm::Expected<std::shared_ptr<const Dataset>> set =
-          labelWithFloatClasses(module, std::move(*samples));
-      if (!set)
-        return set.takeError();
-      labelled.base.simulation->labelledSet = std::move(*set);
-      agreement = true;
-    }
-  }
+  llvm::Expected<bool> agreement =
+      loadValidationSet(module, *labelled.base.simulation);
+  if (!agreement)
+    return agreement.takeError();
   const std::vector<std::vector<std::string>> settings =
       allPoints(request.axes);
   const int rank = distributed::rank(), ranks = distributed::size();
@@ -456,8 +438,8 @@ llvm::Expected<ExploreResult> driver::explore(mlir::ModuleOp module,
   result.effects = sim.effects;
   result.instances = sim.instances;
   result.seed = sim.seed;
-  result.images = *images;
-  result.agreement = agreement;
+  result.images = labelled.base.simulation->labelledSet->size();
+  result.agreement = *agreement;
   // Nothing to compare: what failed every point is the request's mistake
   // (a layer name no layer has, say).
   if (llvm::all_of(result.points,

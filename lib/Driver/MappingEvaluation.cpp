@@ -82,3 +82,23 @@ void driver::writeMappingFigures(llvm::json::OStream &j,
   jsonNumber(j, "tops", f.tops);
   jsonNumber(j, "tops_per_w", f.topsPerWatt);
 }
+
+llvm::Expected<bool> driver::loadValidationSet(mlir::ModuleOp module,
+                                               SimulationRequest &request) {
+  llvm::Expected<DatasetSpec> spec = DatasetSpec::parse(request.dataset);
+  if (!spec)
+    return spec.takeError();
+  llvm::Expected<Dataset> set = loadDataset(request.dataset);
+  if (!set)
+    return set.takeError();
+  if (!spec->labels.empty()) {
+    request.labelledSet = std::make_shared<const Dataset>(std::move(*set));
+    return false;
+  }
+  llvm::Expected<std::shared_ptr<const Dataset>> labelled =
+      labelWithFloatClasses(module, std::move(*set));
+  if (!labelled)
+    return labelled.takeError();
+  request.labelledSet = std::move(*labelled);
+  return true;
+}

@@ -61,6 +61,14 @@ void writeMappingFigures(llvm::json::OStream &j, const MappingFigures &figures);
 llvm::Expected<std::shared_ptr<const Dataset>>
 labelWithFloatClasses(mlir::ModuleOp module, Dataset samples);
 
+/// Loads the validation set `request.dataset` once into
+/// `request.labelledSet`, so that the candidates it serves simulate from
+/// memory rather than each reading the file again.  A set without labels
+/// takes the float model's classes (labelWithFloatClasses); then the
+/// result is true and accuracy means agreement with the float model.
+llvm::Expected<bool> loadValidationSet(mlir::ModuleOp module,
+                                       SimulationRequest &request);
+
 /// Compiles a copy of `module` (not changed) for `chip` with `options`,
 /// which must ask for a simulation.
 MappingEvaluation evaluateMapping(mlir::ModuleOp module,
