@@ -17,35 +17,6 @@ using namespace nncc::driver;
 
 namespace {
 
-/// Each objective's name on the command line and in accuracy_budget.json.
-constexpr std::pair<const char *, CostObjective> kObjectives[] = {
-    {"energy", CostObjective::Energy},
-    {"latency", CostObjective::Latency},
-    {"edp", CostObjective::Edp},
-    {"area", CostObjective::Area},
-};
-
-llvm::StringRef objectiveName(CostObjective objective) {
-  for (const auto &[name, value] : kObjectives)
-    if (value == objective)
-      return name;
-  return "energy";
-}
-
-double costOf(const CandidateOutcome &c, CostObjective objective) {
-  switch (objective) {
-  case CostObjective::Energy:
-    return c.energy;
-  case CostObjective::Latency:
-    return c.latency;
-  case CostObjective::Edp:
-    return c.energy * c.latency;
-  case CostObjective::Area:
-    return c.area;
-  }
-  return c.energy;
-}
-
 /// The schemes to try, the target's own first.
 std::vector<std::string> candidateSchemes(const target::TargetChip &chip) {
   std::vector<std::string> schemes{
@@ -119,9 +90,11 @@ std::string CandidateOutcome::describe() const {
 
 llvm::Expected<CostObjective>
 AccuracyBudget::parseObjective(llvm::StringRef name) {
-  for (const auto &[known, value] : kObjectives)
-    if (name == known)
-      return value;
+  for (CostObjective objective :
+       {CostObjective::Energy, CostObjective::Latency, CostObjective::Edp,
+        CostObjective::Area})
+    if (name == toString(objective))
+      return objective;
   return makeError("objective '" + name +
                    "': expected energy, latency, edp or area");
 }
@@ -215,7 +188,7 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
                       "layer's others ({1} more); the cheapest by {2} within "
                       "{3} points",
                       wholeNetwork, search.candidates.size() - wholeNetwork,
-                      objectiveName(budget.objective), budget.points)
+                      toString(budget.objective), budget.points)
             .str();
     return search;
   }
@@ -241,7 +214,7 @@ void driver::printBudgetSearch(const BudgetSearch &search,
                       "lower bound), cheapest by {1}, on {2} validation "
                       "images x {3} instance(s)",
                       search.budget.points,
-                      objectiveName(search.budget.objective), search.images,
+                      toString(search.budget.objective), search.images,
                       search.instances);
   if (search.agreement)
     os << "; no labels: accuracy is agreement with the float model's class, "
@@ -290,7 +263,7 @@ void driver::writeBudgetSearchJson(const BudgetSearch &search,
     j.attribute("schema", "nncc-accuracy-budget");
     j.attribute("version", 1);
     jsonNumber(j, "budget_points", search.budget.points);
-    j.attribute("objective", objectiveName(search.budget.objective));
+    j.attribute("objective", toString(search.budget.objective));
     j.attribute("validation_set", search.validationSet);
     j.attribute("measure", search.agreement ? "float_class_agreement"
                                             : "labels");

@@ -18,27 +18,17 @@ using ppa::formatSI;
 
 namespace {
 
-double costOf(const ExplorePoint &p, ExploreCost cost) {
-  switch (cost) {
-  case ExploreCost::Energy:
-    return p.energy;
-  case ExploreCost::Latency:
-    return p.latency;
-  case ExploreCost::Area:
-    return p.area;
-  }
-  return p.energy;
-}
-
 /// How each cost is shown: per inference, with its unit.
-std::string formatCost(double value, ExploreCost cost) {
+std::string formatCost(double value, CostObjective cost) {
   switch (cost) {
-  case ExploreCost::Energy:
+  case CostObjective::Energy:
     return formatSI(value, "J");
-  case ExploreCost::Latency:
+  case CostObjective::Latency:
     return formatSI(value, "s");
-  case ExploreCost::Area:
+  case CostObjective::Area:
     return ppa::formatMm2(value);
+  case CostObjective::Edp:
+    return formatSI(value, "Js");
   }
   return "";
 }
@@ -66,7 +56,7 @@ std::string num(double x) { return llvm::formatv("{0:f1}", x).str(); }
 /// Accuracy (with its 95 % interval) against one cost on a logarithmic
 /// axis; the Pareto points are coloured and joined by the front's steps.
 void paretoPlot(llvm::raw_ostream &os, const ExploreResult &r,
-                ExploreCost cost, const std::vector<bool> &front) {
+                CostObjective cost, const std::vector<bool> &front) {
   constexpr double w = 560, h = 340, left = 64, right = 20, top = 15,
                    bottom = 48;
   double lo = INFINITY, hi = 0, accLo = 1, accHi = 0;
@@ -98,7 +88,7 @@ void paretoPlot(llvm::raw_ostream &os, const ExploreResult &r,
     return top + (accHi - std::clamp(a, accLo, accHi)) / (accHi - accLo) *
                      (h - top - bottom);
   };
-  const std::string axisName = cost == ExploreCost::Area
+  const std::string axisName = cost == CostObjective::Area
                                    ? "chip area"
                                    : (toString(cost) + " per inference").str();
   const std::string title = "accuracy against " + axisName;
@@ -165,20 +155,8 @@ void paretoPlot(llvm::raw_ostream &os, const ExploreResult &r,
 
 } // namespace
 
-llvm::StringRef driver::toString(ExploreCost cost) {
-  switch (cost) {
-  case ExploreCost::Energy:
-    return "energy";
-  case ExploreCost::Latency:
-    return "latency";
-  case ExploreCost::Area:
-    return "area";
-  }
-  return "energy";
-}
-
 std::vector<bool> driver::paretoFront(llvm::ArrayRef<ExplorePoint> points,
-                                      ExploreCost cost) {
+                                      CostObjective cost) {
   std::vector<bool> front(points.size(), false);
   for (auto [i, p] : llvm::enumerate(points)) {
     if (!p.failure.empty())
@@ -196,7 +174,7 @@ std::vector<bool> driver::paretoFront(llvm::ArrayRef<ExplorePoint> points,
 
 void driver::writeExploreJson(const ExploreResult &r, llvm::raw_ostream &os) {
   std::vector<std::vector<bool>> fronts;
-  for (ExploreCost cost : kExploreCosts)
+  for (CostObjective cost : kExploreCosts)
     fronts.push_back(paretoFront(r.points, cost));
   llvm::json::OStream j(os, 2);
   j.object([&] {
@@ -244,7 +222,7 @@ void driver::writeExploreJson(const ExploreResult &r, llvm::raw_ostream &os) {
 
 void driver::writeExploreCsv(const ExploreResult &r, llvm::raw_ostream &os) {
   std::vector<std::vector<bool>> fronts;
-  for (ExploreCost cost : kExploreCosts)
+  for (CostObjective cost : kExploreCosts)
     fronts.push_back(paretoFront(r.points, cost));
   os << "index";
   for (const SweepAxis &axis : r.axes)
@@ -252,7 +230,7 @@ void driver::writeExploreCsv(const ExploreResult &r, llvm::raw_ostream &os) {
   os << ",failure,float_accuracy,quantized_accuracy,accuracy_mean,"
         "accuracy_ci95_low,accuracy_ci95_high,area_m2,energy_j,latency_s,"
         "tops,tops_per_w";
-  for (ExploreCost cost : kExploreCosts)
+  for (CostObjective cost : kExploreCosts)
     os << ",pareto_" << toString(cost);
   os << '\n';
   for (auto [i, p] : llvm::enumerate(r.points)) {
@@ -298,7 +276,7 @@ void driver::writeExploreHtml(const ExploreResult &r, llvm::raw_ostream &os) {
      << ". Bars are 95 % intervals over chip instances; red points are not "
         "beaten in both accuracy and the cost by any other point.</p>\n";
   std::vector<std::vector<bool>> fronts;
-  for (ExploreCost cost : kExploreCosts) {
+  for (CostObjective cost : kExploreCosts) {
     fronts.push_back(paretoFront(r.points, cost));
     paretoPlot(os, r, cost, fronts.back());
   }
@@ -349,7 +327,7 @@ void driver::printExploreSummary(const ExploreResult &r,
   if (r.agreement)
     os << "; no labels: accuracy is agreement with the float model's class";
   os << "\n";
-  std::vector<bool> front = paretoFront(r.points, ExploreCost::Energy);
+  std::vector<bool> front = paretoFront(r.points, CostObjective::Energy);
   std::vector<size_t> order;
   for (size_t i = 0; i < r.points.size(); ++i)
     if (front[i])

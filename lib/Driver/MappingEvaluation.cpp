@@ -102,3 +102,31 @@ llvm::Expected<bool> driver::loadValidationSet(mlir::ModuleOp module,
   request.labelledSet = std::move(*labelled);
   return true;
 }
+
+llvm::StringRef driver::toString(CostObjective objective) {
+  switch (objective) {
+  case CostObjective::Energy:
+    return "energy";
+  case CostObjective::Latency:
+    return "latency";
+  case CostObjective::Edp:
+    return "edp";
+  case CostObjective::Area:
+    return "area";
+  }
+  return "energy";
+}
+
+double driver::costOf(const MappingFigures &f, CostObjective objective) {
+  switch (objective) {
+  case CostObjective::Energy:
+    return f.energy;
+  case CostObjective::Latency:
+    return f.latency;
+  case CostObjective::Edp:
+    return f.energy * f.latency;
+  case CostObjective::Area:
+    return f.area;
+  }
+  return f.energy;
+}

@@ -35,7 +35,6 @@ struct TargetChip;
 
 namespace driver {
 
-enum class CostObjective { Energy, Latency, Edp, Area };
 
 struct AccuracyBudget {
   /// Largest accepted drop against float, in percentage points.

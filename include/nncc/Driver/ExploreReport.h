@@ -20,16 +20,14 @@
 namespace nncc::driver {
 
 /// The costs a Pareto front is drawn against (lower is better).
-enum class ExploreCost { Energy, Latency, Area };
-inline constexpr std::array<ExploreCost, 3> kExploreCosts = {
-    ExploreCost::Energy, ExploreCost::Latency, ExploreCost::Area};
-llvm::StringRef toString(ExploreCost cost);
+inline constexpr std::array<CostObjective, 3> kExploreCosts = {
+    CostObjective::Energy, CostObjective::Latency, CostObjective::Area};
 
 /// For each point, whether no other point is at least as accurate (mean)
 /// and at most as costly with one of the two strictly better.  Failed
 /// points are never on it.
 std::vector<bool> paretoFront(llvm::ArrayRef<ExplorePoint> points,
-                              ExploreCost cost);
+                              CostObjective cost);
 
 /// explore.json (schema "nncc-explore", version 1).
 void writeExploreJson(const ExploreResult &result, llvm::raw_ostream &os);

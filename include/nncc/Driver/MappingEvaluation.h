@@ -38,6 +38,14 @@ struct MappingFigures {
   double tops = 0, topsPerWatt = 0;
 };
 
+/// What a mapping's cost is measured by: energy or latency per inference,
+/// their product, or placed area.
+enum class CostObjective { Energy, Latency, Edp, Area };
+/// "energy", "latency", "edp", "area" (command lines and JSON).
+llvm::StringRef toString(CostObjective objective);
+/// `figures`' cost by `objective`.
+double costOf(const MappingFigures &figures, CostObjective objective);
+
 struct MappingEvaluation {
   /// Why the mapping has no figures (the passes' first error, kept rather
   /// than printed); empty when it has.
