@@ -7,6 +7,8 @@ nncc compiler end to end:
 * ``mlp.onnx``    -- Flatten -> Linear(784,256) -> ReLU -> Linear(256,128)
                      -> ReLU -> Linear(128,10)
 * ``lenet5.onnx`` -- LeNet-5 style CNN (Conv/ReLU/MaxPool x2, then 3 Linear)
+* ``rescnn.onnx`` -- a small pre-activation residual CNN with BatchNorm
+                     (two residual blocks, one with a strided 1x1 shortcut)
 
 Both models take a float32 tensor of shape [1, 1, 28, 28] (NCHW) named
 ``input`` and return float32 logits of shape [1, 10] named ``logits``.  The
@@ -52,6 +54,7 @@ CLASS_NAMES = [
 HPARAMS = {
     "mlp": {"lr": 1e-3, "batch_size": 128},
     "lenet5": {"lr": 2e-3, "batch_size": 128},
+    "rescnn": {"lr": 2e-3, "batch_size": 128},
 }
 
 # IDX element type codes (third byte of the magic number) -> numpy dtype.
@@ -121,7 +124,48 @@ def build_lenet5():
     )
 
 
-BUILDERS = {"mlp": build_mlp, "lenet5": build_lenet5}
+class PreActBlock(nn.Module):
+    """Pre-activation residual block (He et al., "Identity Mappings in Deep
+    Residual Networks", 2016): BN -> ReLU -> Conv3x3 -> BN -> ReLU -> Conv3x3,
+    plus the input (or a strided 1x1 convolution of the activated input when
+    the shape changes).  The first BatchNorm follows an addition or a tensor
+    with two uses, so it stays a BatchNormalization node in the ONNX graph
+    (the exporter folds only a BatchNorm that directly follows a
+    single-use Conv)."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.bn1 = nn.BatchNorm2d(cin)
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1,
+                               bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
+        self.shortcut = None
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Conv2d(cin, cout, 1, stride=stride, bias=False)
+
+    def forward(self, x):
+        out = torch.relu(self.bn1(x))
+        skip = self.shortcut(out) if self.shortcut is not None else x
+        out = self.conv1(out)
+        out = self.conv2(torch.relu(self.bn2(out)))
+        return out + skip
+
+
+def build_rescnn():
+    """Return a small residual CNN with BatchNorm (about 1.7 M MACs)."""
+    return nn.Sequential(
+        nn.Conv2d(1, 16, kernel_size=3, padding=1),  # 16x28x28
+        nn.MaxPool2d(2),                             # 16x14x14
+        PreActBlock(16, 16, 1),
+        PreActBlock(16, 32, 2),                      # 32x7x7
+        nn.BatchNorm2d(32), nn.ReLU(),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+        nn.Linear(32, 10),
+    )
+
+
+BUILDERS = {"mlp": build_mlp, "lenet5": build_lenet5, "rescnn": build_rescnn}
 
 
 def train(model, x_train, y_train, epochs, lr, batch_size, seed):
@@ -208,6 +252,9 @@ def parse_args():
                    help="directory with Fashion-MNIST IDX .gz files")
     p.add_argument("--threads", type=int, default=2,
                    help="torch intra-op threads (default: 2)")
+    p.add_argument("--models", default=",".join(BUILDERS),
+                   help="comma-separated models to train (default: all); "
+                        "accuracy.json keeps the other models' entries")
     return p.parse_args()
 
 
@@ -227,8 +274,13 @@ def main():
     np.save(os.path.join(args.out_dir, "sample_input.npy"), sample)
     save_tensor_pb(sample, "input", os.path.join(args.out_dir, "sample_input.pb"))
 
+    accuracy_path = os.path.join(args.out_dir, "accuracy.json")
     accuracy = {}
-    for name, builder in BUILDERS.items():
+    if os.path.exists(accuracy_path):
+        with open(accuracy_path) as f:
+            accuracy = json.load(f)
+    for name in args.models.split(","):
+        builder = BUILDERS[name]
         print("== %s ==" % name)
         torch.manual_seed(args.seed)
         model = builder()
@@ -255,8 +307,9 @@ def main():
         save_tensor_pb(sample_out, "logits",
                        os.path.join(args.out_dir, name + ".sample_output.pb"))
 
-    with open(os.path.join(args.out_dir, "accuracy.json"), "w") as f:
-        json.dump(accuracy, f, indent=2)
+    with open(accuracy_path, "w") as f:
+        json.dump(dict(sorted(accuracy.items(), key=lambda kv:
+                              list(BUILDERS).index(kv[0]))), f, indent=2)
         f.write("\n")
     print("done in %.1f s" % (time.time() - t0))
 

@@ -75,9 +75,12 @@ struct CIMLayerRunner::Impl {
   /// q - z, [groups, depth, columns].
   std::vector<int32_t> centeredWeights;
   int64_t maxAbsWeight = 0;
-  // centeredWeights as f32 for the exact GEMM path, built on first use.
-  mutable std::once_flag centeredWeightsF32Once;
-  mutable std::vector<float> centeredWeightsF32;
+  // centeredWeights as f32 [kc, columns] matrices for the exact GEMM path,
+  // one per group and chunk of gemmChunk() rows of the depth, built on
+  // first use (a simulation runs the integer reference of every layer
+  // for every image).
+  mutable std::once_flag weightChunksOnce;
+  mutable std::vector<runtime::Tensor> weightChunks;
   std::vector<double> weightScales;
 
   // Datapath.
@@ -115,12 +118,12 @@ struct CIMLayerRunner::Impl {
   runtime::Tensor integerAccumulators(const runtime::Tensor &xq) const;
   /// Whether the exact f32 GEMM path applies, and its chunk of depth.
   int64_t gemmChunk() const;
-  /// centeredWeights[g, k0 : k0 + kc, :] as an f32 [kc, columns] matrix.
-  runtime::Tensor weightChunk(int64_t g, int64_t k0, int64_t kc) const;
+  /// centeredWeights[g, k0 : k0 + gemmChunk(), :] as an f32 [kc, columns]
+  /// matrix (kc: what is left of the depth, at most gemmChunk()).
+  const runtime::Tensor &weightChunk(int64_t g, int64_t k0) const;
   /// og [rows, columns] += a [rows, kc] x b [kc, columns] by exact SGEMM.
   void gemmAccumulate(const runtime::Tensor &a, const runtime::Tensor &b,
                       int64_t *og) const;
-  const std::vector<float> &weightsAsFloats() const;
 
   // IdealArrayReader.cpp
   /// The cell digits of `mvm`'s tile, laid out for reads of blocks of

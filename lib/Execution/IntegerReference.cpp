@@ -67,13 +67,6 @@ void integerProduct(const int32_t *x, const int32_t *w, int64_t pBegin,
 
 } // namespace
 
-const std::vector<float> &CIMLayerRunner::Impl::weightsAsFloats() const {
-  std::call_once(centeredWeightsF32Once, [&] {
-    centeredWeightsF32.assign(centeredWeights.begin(), centeredWeights.end());
-  });
-  return centeredWeightsF32;
-}
-
 int64_t CIMLayerRunner::Impl::gemmChunk() const {
   const int64_t maxX = std::max<int64_t>(std::abs(int64_t{inputMin}), inputMax);
   const int64_t maxProduct = std::max<int64_t>(maxX * maxAbsWeight, 1);
@@ -84,12 +77,21 @@ int64_t CIMLayerRunner::Impl::gemmChunk() const {
              : 0;
 }
 
-Tensor CIMLayerRunner::Impl::weightChunk(int64_t g, int64_t k0,
-                                         int64_t kc) const {
-  Tensor b(DType::F32, {kc, columns});
-  std::copy_n(weightsAsFloats().data() + (g * depth + k0) * columns,
-              kc * columns, b.data<float>());
-  return b;
+const Tensor &CIMLayerRunner::Impl::weightChunk(int64_t g,
+                                                int64_t k0) const {
+  const int64_t chunk = gemmChunk();
+  const int64_t chunksPerGroup = (depth + chunk - 1) / chunk;
+  std::call_once(weightChunksOnce, [&] {
+    for (int64_t group = 0; group < groups; ++group)
+      for (int64_t k = 0; k < depth; k += chunk) {
+        const int64_t kc = std::min(chunk, depth - k);
+        Tensor b(DType::F32, {kc, columns});
+        std::copy_n(centeredWeights.begin() + (group * depth + k) * columns,
+                    kc * columns, b.data<float>());
+        weightChunks.push_back(std::move(b));
+      }
+  });
+  return weightChunks[g * chunksPerGroup + k0 / chunk];
 }
 
 void CIMLayerRunner::Impl::gemmAccumulate(const Tensor &a, const Tensor &b,
@@ -136,7 +138,7 @@ Tensor CIMLayerRunner::Impl::integerFromInput(const Tensor &input) const {
   blockSize = std::min(blockSize, vectors);
   const int64_t blocks = (vectors + blockSize - 1) / blockSize;
   for (int64_t g = 0; g < groups; ++g) {
-    const Tensor b = weightChunk(g, 0, depth);
+    const Tensor &b = weightChunk(g, 0);
     int64_t *og = acc.data<int64_t>() + g * vectors * columns;
     // parallelChunks runs a single block inline (no thread hand-off).
     parallelChunks(blocks, 1, [&](int64_t begin, int64_t end) {
@@ -171,7 +173,7 @@ Tensor CIMLayerRunner::Impl::integerAccumulators(const Tensor &xq) const {
             for (int64_t k = 0; k < kc; ++k)
               ap[p * kc + k] = static_cast<float>(x[(g * P + p) * K + k0 + k]);
         });
-        gemmAccumulate(a, weightChunk(g, k0, kc), out + g * P * N);
+        gemmAccumulate(a, weightChunk(g, k0), out + g * P * N);
       }
     return acc;
   }

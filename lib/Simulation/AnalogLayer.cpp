@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Simulation/AnalogLayer.h"
+#include "ArrayRead.h"
 #include "PhysicalArrayReader.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
@@ -207,6 +208,12 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
       return;
     }
     t.digits = std::move(*digits);
+    t.levels.assign(static_cast<size_t>(t.physRows *
+                                        paddedArrayColumns(t.physCols)),
+                    0.0f);
+    for (int64_t r = 0; r < t.physRows; ++r)
+      std::copy_n(t.digits.begin() + r * t.physCols, t.physCols,
+                  t.levels.begin() + r * paddedArrayColumns(t.physCols));
     t.layout = cim::TileLayout{
         scheme, static_cast<int64_t>(mvm.getRowEnd() - mvm.getRowBegin()),
         static_cast<int64_t>(mvm.getColEnd() - mvm.getColBegin()),
@@ -397,6 +404,8 @@ void AnalogLayer::setTime(Instance &instance, double seconds,
   const bool ir = effects.irDrop && d.wireResistance > 0;
   double sumAtT0 = 0, sumNow = 0;
   instance.cells.resize(d.tiles.size());
+  instance.readCells.resize(d.tiles.size());
+  instance.readSquares.resize(d.tiles.size());
   for (auto [ti, tile] : llvm::enumerate(d.tiles)) {
     const std::vector<float> &g0 = instance.programmed[ti];
     const std::vector<float> &nu = instance.nu[ti];
@@ -421,6 +430,17 @@ void AnalogLayer::setTime(Instance &instance, double seconds,
     }
     for (float v : instance.cells[ti])
       sumNow += v;
+    const int64_t stride = paddedArrayColumns(tile.physCols);
+    std::vector<float> &readCells = instance.readCells[ti];
+    std::vector<float> &readSquares = instance.readSquares[ti];
+    readCells.assign(static_cast<size_t>(tile.physRows * stride), 0.0f);
+    readSquares.assign(readCells.size(), 0.0f);
+    for (int64_t r = 0; r < tile.physRows; ++r)
+      for (int64_t c = 0; c < tile.physCols; ++c) {
+        const float g = instance.cells[ti][r * tile.physCols + c];
+        readCells[r * stride + c] = g;
+        readSquares[r * stride + c] = g * g;
+      }
   }
   // Global drift compensation: the read of an all-ones input (every row
   // driven, every column summed) at t0 against now.

@@ -1,9 +1,9 @@
 //===- PhysicalArrayReader.cpp - Reads of a sampled chip's arrays ---------===//
 #include "PhysicalArrayReader.h"
+#include "ArrayRead.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Execution/CIMLayerExecution.h"
-#include "nncc/Runtime/Kernels.h"
 #include "nncc/Simulation/AdcCalibration.h"
 #include "nncc/Simulation/Sampling.h"
 #include "nncc/Support/Errors.h"
@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <type_traits>
 
 using namespace mlir;
 using namespace nncc;
@@ -56,93 +57,28 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
     return makeError("cim.mvm without a tile on the chip");
   const int64_t ti = found->second;
   const AnalogLayer::Tile &tile = setup.tiles[ti];
-  const std::vector<float> &cells = setup.instance.cells[ti];
+  const double readSigma = setup.readSigma;
   const int64_t vectors = inputs.dim(1), depth = inputs.dim(2);
   const int64_t rows = tile.physRows, cols = tile.physCols;
+  const int64_t stride = paddedArrayColumns(cols);
+  const float *cells = setup.instance.readCells[ti].data();
+  const float *squares =
+      readSigma > 0 ? setup.instance.readSquares[ti].data() : nullptr;
   const int64_t cycles = tile.cycles;
   const int64_t rowGroups =
       (rows + tile.rowsInParallel - 1) / tile.rowsInParallel;
-  const int64_t m = cycles * vectors;
-  const double readSigma = setup.readSigma;
-  rowReads += m * rows;
+  rowReads += cycles * vectors * rows;
 
-  // Drives of every (cycle, vector) on every physical row: the G- row of a
-  // differential pair is driven with the opposite sign.
-  const int32_t *x = inputs.data<int32_t>();
-  std::vector<float> drive(static_cast<size_t>(m * rows), 0.0f);
-  for (int64_t p = 0; p < vectors; ++p) {
-    const int32_t *xv = x + (tile.group * vectors + p) * depth + tile.rowBegin;
-    for (int64_t j = 0; j < cycles; ++j) {
-      float *dst = drive.data() + (j * vectors + p) * rows;
-      for (int64_t k = 0; k < tile.layout.weightRows; ++k) {
-        float digit = static_cast<float>(
-            inputDigit(xv[k], j, cycles, tile.dacBits, tile.inputSigned));
-        for (int64_t pol = 0; pol < tile.layout.rowPolarities(); ++pol)
-          dst[tile.layout.row(k, pol)] = pol ? -digit : digit;
-      }
-    }
-  }
-
-  // Column currents (and read-noise variances) of each row group: one
-  // matrix product [cycles * vectors, rows of the group] x [rows of the
-  // group, columns].
-  SmallVector<Tensor, 2> currents(rowGroups), variances(rowGroups);
-  std::vector<double> background(static_cast<size_t>(m * rowGroups), 0.0);
-  for (int64_t rg = 0; rg < rowGroups; ++rg) {
-    const int64_t r0 = rg * tile.rowsInParallel;
-    const int64_t n = std::min(rows, r0 + tile.rowsInParallel) - r0;
-    Tensor a(DType::F32, {m, n}), w(DType::F32, {n, cols});
-    float *ap = a.data<float>();
-    for (int64_t i = 0; i < m; ++i) {
-      double sum = 0;
-      for (int64_t r = 0; r < n; ++r) {
-        ap[i * n + r] = drive[i * rows + r0 + r];
-        sum += ap[i * n + r];
-      }
-      background[i * rowGroups + rg] = setup.background * sum;
-      if (setup.calibrating)
-        for (int64_t r = 0; r < n; ++r)
-          drivenRows += ap[i * n + r] != 0;
-    }
-    std::copy(cells.begin() + r0 * cols, cells.begin() + (r0 + n) * cols,
-              w.data<float>());
-    currents[rg] = Tensor(DType::F32, {m, cols});
-    runtime::gemm(a, w, nullptr, 1.0f, 0.0f, false, false, currents[rg]);
-    if (setup.fitting && tile.converted) {
-      // What an ideal array reads: the digits themselves, plus the same
-      // background; laid out as the column sums.
-      Tensor digits(DType::F32, {n, cols}), ideal(DType::F32, {m, cols});
-      std::transform(tile.digits.begin() + r0 * cols,
-                     tile.digits.begin() + (r0 + n) * cols,
-                     digits.data<float>(),
-                     [](uint16_t d) { return static_cast<float>(d); });
-      runtime::gemm(a, digits, nullptr, 1.0f, 0.0f, false, false, ideal);
-      std::vector<double> &into = ideals[ti];
-      into.resize(static_cast<size_t>(cycles * rowGroups * vectors * cols));
-      const float *iv = ideal.data<float>();
-      for (int64_t i = 0; i < m; ++i) {
-        const int64_t j = i / vectors, p = i % vectors;
-        double *dst = into.data() + ((j * rowGroups + rg) * vectors + p) * cols;
-        for (int64_t c = 0; c < cols; ++c)
-          dst[c] = static_cast<double>(iv[i * cols + c]) +
-                   background[i * rowGroups + rg];
-      }
-    }
-    if (readSigma > 0) {
-      float *av = a.data<float>(), *wv = w.data<float>();
-      for (int64_t i = 0; i < a.numElements(); ++i)
-        av[i] *= av[i];
-      for (int64_t i = 0; i < w.numElements(); ++i)
-        wv[i] = static_cast<float>(wv[i] * wv[i] * readSigma * readSigma);
-      variances[rg] = Tensor(DType::F32, {m, cols});
-      runtime::gemm(a, w, nullptr, 1.0f, 0.0f, false, false, variances[rg]);
-    }
-  }
-
-  // Per vector one noise stream, drawn cycle by cycle, row group by row
-  // group, column by column.
   columnSums = Tensor(DType::F64, {cycles, rowGroups, vectors, cols});
   double *out = columnSums.data<double>();
+  // The background of each (cycle * vector, row group): g_min / Δ times the
+  // group's drive sum.
+  std::vector<double> background(
+      static_cast<size_t>(cycles * vectors * rowGroups), 0.0);
+  const bool ideal = setup.fitting && tile.converted;
+  if (ideal)
+    ideals[ti].assign(static_cast<size_t>(cycles * rowGroups * vectors * cols),
+                      0.0);
   const double driftScale = setup.instance.driftScale;
   // This read's counts, one tile's worth (not the layer's: a block reader
   // would otherwise hold every tile's histogram), added to the instance's
@@ -151,61 +87,139 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   if (setup.calibrating && setup.histogramTop)
     counts.assign(cols * kAdcHistogramBins, 0u);
   uint32_t *histogram = counts.empty() ? nullptr : counts.data();
-  const std::vector<float> *top =
-      histogram ? &(*setup.histogramTop)[ti] : nullptr;
-  // Loop-invariant pointers: the compiler cannot hoist them past the
-  // stores into `dst`, which might alias as far as it knows.
+  const float *topOf = histogram ? (*setup.histogramTop)[ti].data() : nullptr;
   float *colMax = setup.calibrating ? columnMax[ti].data() : nullptr;
-  const float *topOf = top ? top->data() : nullptr;
   const bool removeBackground = !tile.converted;
-  for (int64_t p = 0; p < vectors; ++p) {
-    RandomStream rng(
-        mixSeed(setup.noiseSeed, ti * setup.vectors + firstVector + p));
-    NormalPairs normals(rng);
-    for (int64_t j = 0; j < cycles; ++j)
-      for (int64_t rg = 0; rg < rowGroups; ++rg) {
-        const int64_t i = j * vectors + p;
-        const float *cur = currents[rg].data<float>() + i * cols;
-        const float *var =
-            readSigma > 0 ? variances[rg].data<float>() + i * cols : nullptr;
-        double *dst = out + ((j * rowGroups + rg) * vectors + p) * cols;
-        const double bg =
-            removeBackground ? background[i * rowGroups + rg] : 0.0;
-        if (!var && !histogram) {
-          // Noiseless: a copy, and the background removed when no ADC
-          // converts; calibrating, the columns' largest |current| too.
-          // Loops the compiler vectorizes.
-          if (colMax)
-            for (int64_t c = 0; c < cols; ++c)
-              colMax[c] = std::max(colMax[c], std::abs(cur[c]));
-          if (removeBackground)
-            for (int64_t c = 0; c < cols; ++c)
-              dst[c] = (static_cast<double>(cur[c]) - bg) * driftScale;
-          else
-            for (int64_t c = 0; c < cols; ++c)
-              dst[c] = cur[c];
-          continue;
+
+  // Per vector one noise stream, drawn cycle by cycle, row group by row
+  // group, column by column.
+  std::vector<RandomStream> streams;
+  if (squares) {
+    streams.reserve(vectors);
+    for (int64_t p = 0; p < vectors; ++p)
+      streams.emplace_back(
+          mixSeed(setup.noiseSeed, ti * setup.vectors + firstVector + p));
+  }
+  // One cycle's drives of every vector on every physical row (the G- row
+  // of a differential pair is driven with the opposite sign), laid out as
+  // the read kernel prefers, and one row group's currents and variances of
+  // every vector.
+  const bool vectorsInLanes = readsVectorsInLanes(vectors);
+  const int64_t vectorStride = vectorsInLanes ? 1 : rows;
+  const int64_t rowStride =
+      vectorsInLanes ? (vectors + kDriveLanes - 1) / kDriveLanes * kDriveLanes
+                     : 1;
+  std::vector<float> drive(static_cast<size_t>(
+      vectorsInLanes ? rows * rowStride : vectors * rows)),
+      current(static_cast<size_t>(vectors * cols)),
+      variance(squares ? static_cast<size_t>(vectors * cols) : 0),
+      idealCurrent(ideal ? static_cast<size_t>(vectors * cols) : 0);
+  std::vector<double> normal(static_cast<size_t>(cols)),
+      value(static_cast<size_t>(cols));
+  // Per vector and row group, the drive's sum (exact: integer digits) for
+  // the background.
+  std::vector<int32_t> driveSums(static_cast<size_t>(vectors * rowGroups));
+  const int32_t *x = inputs.data<int32_t>() + tile.group * vectors * depth +
+                     tile.rowBegin;
+  const int64_t weightRows = tile.layout.weightRows;
+  const int64_t polarities = tile.layout.rowPolarities();
+  for (int64_t j = 0; j < cycles; ++j) {
+    std::fill(drive.begin(), drive.end(), 0.0f);
+    std::fill(driveSums.begin(), driveSums.end(), 0);
+    const bool lastSigned = tile.inputSigned && j == cycles - 1;
+    const int64_t shift = j * tile.dacBits;
+    const int32_t mask = static_cast<int32_t>((int64_t{1} << tile.dacBits) - 1);
+    for (int64_t p = 0; p < vectors; ++p) {
+      const int32_t *xv = x + p * depth;
+      float *dst = drive.data() + p * vectorStride;
+      // Rows rise with k: each row group's sum is accumulated in a register
+      // and stored when the rows leave it.
+      int32_t *sums = driveSums.data() + p * rowGroups;
+      int32_t groupSum = 0;
+      int64_t group = 0, groupEnd = tile.rowsInParallel;
+      for (int64_t k = 0; k < weightRows; ++k) {
+        // inputDigit, with the shift and the sign handling of this cycle
+        // hoisted: an i32 shift and mask for every cycle but a signed
+        // input's last.
+        const int32_t digit =
+            lastSigned || shift >= 31
+                ? static_cast<int32_t>(inputDigit(xv[k], j, cycles,
+                                                  tile.dacBits,
+                                                  tile.inputSigned))
+                : (xv[k] >> shift) & mask;
+        for (int64_t pol = 0; pol < polarities; ++pol) {
+          const int64_t row = tile.layout.row(k, pol);
+          const int32_t driven = pol ? -digit : digit;
+          dst[row * rowStride] = static_cast<float>(driven);
+          while (row >= groupEnd) {
+            sums[group++] = groupSum;
+            groupSum = 0;
+            groupEnd += tile.rowsInParallel;
+          }
+          groupSum += driven;
         }
-        for (int64_t c = 0; c < cols; ++c) {
-          double value = cur[c];
-          if (var)
-            value += std::sqrt(std::max(0.0f, var[c])) * normals.next();
-          if (colMax)
-            colMax[c] = std::max(colMax[c], static_cast<float>(std::abs(value)));
-          if (histogram)
-            ++histogram[c * kAdcHistogramBins +
-                        adcHistogramBin(std::abs(value), topOf[c])];
-          if (removeBackground)
-            value = (value - bg) * driftScale;
-          dst[c] = value;
-        }
+        if (setup.calibrating)
+          drivenRows += (digit != 0) * polarities;
       }
+      sums[group] = groupSum;
+    }
+    for (int64_t rg = 0; rg < rowGroups; ++rg) {
+      const int64_t r0 = rg * tile.rowsInParallel;
+      const int64_t n = std::min(rows, r0 + tile.rowsInParallel) - r0;
+      const Drives drives{drive.data() + r0 * rowStride, vectors, n,
+                          vectorStride, rowStride};
+      readArrayColumns(drives, cells + r0 * stride,
+                       squares ? squares + r0 * stride : nullptr, cols,
+                       current.data(), variance.data());
+      if (ideal)
+        // What an ideal array reads: the digits themselves (plus the same
+        // background below).
+        readArrayColumns(drives, tile.levels.data() + r0 * stride, nullptr,
+                         cols, idealCurrent.data(), nullptr);
+      for (int64_t p = 0; p < vectors; ++p) {
+        const double bg = setup.background *
+                          static_cast<double>(driveSums[p * rowGroups + rg]);
+        background[(j * vectors + p) * rowGroups + rg] = bg;
+        const int64_t at = ((j * rowGroups + rg) * vectors + p) * cols;
+        if (ideal)
+          for (int64_t c = 0; c < cols; ++c)
+            ideals[ti][at + c] =
+                static_cast<double>(idealCurrent[p * cols + c]) + bg;
+        const float *cur = current.data() + p * cols;
+        if (squares) {
+          ZigguratNormals normals(streams[p]);
+          for (int64_t c = 0; c < cols; ++c)
+            normal[c] = normals.next();
+          addReadNoise(cur, variance.data() + p * cols, normal.data(),
+                       readSigma, cols, value.data());
+        } else {
+          for (int64_t c = 0; c < cols; ++c)
+            value[c] = cur[c];
+        }
+        if (colMax)
+          for (int64_t c = 0; c < cols; ++c)
+            colMax[c] =
+                std::max(colMax[c], static_cast<float>(std::abs(value[c])));
+        if (histogram)
+          for (int64_t c = 0; c < cols; ++c)
+            ++histogram[c * kAdcHistogramBins +
+                        adcHistogramBin(std::abs(value[c]), topOf[c])];
+        // The background is removed here when no ADC converts, else after
+        // the conversion (convert()).
+        double *dst = out + at;
+        if (removeBackground)
+          for (int64_t c = 0; c < cols; ++c)
+            dst[c] = (value[c] - bg) * driftScale;
+        else
+          std::copy_n(value.data(), cols, dst);
+      }
+    }
   }
   if (histogram) {
     std::lock_guard<std::mutex> guard(*setup.histogramLock);
     std::vector<uint32_t> &total = (*setup.histogram)[ti];
-    for (size_t i = 0; i < counts.size(); ++i)
-      total[i] += counts[i];
+    for (size_t k = 0; k < counts.size(); ++k)
+      total[k] += counts[k];
   }
   if (tile.converted)
     backgrounds[ti] = std::move(background);
@@ -252,32 +266,61 @@ llvm::Error PhysicalArrayReader::convert(cim::ADCOp adc, const Tensor &sums,
   const double *gain = correct ? setup.instance.columnGain[ti].data() : nullptr;
   const double *offset =
       correct ? setup.instance.columnOffset[ti].data() : nullptr;
-  for (int64_t j = 0; j < cycles; ++j)
-    for (int64_t rg = 0; rg < rowGroups; ++rg)
-      for (int64_t p = 0; p < vectors; ++p) {
-        const int64_t at = ((j * rowGroups + rg) * vectors + p) * cols;
-        // The periphery knows the drive digitally and removes the ideal
-        // g_min background after conversion; what it cannot remove is the
-        // ADC range, noise and IR drop the background costs.
-        const double backgroundCurrent = bg[(j * vectors + p) * rowGroups + rg];
-        for (int64_t c = 0; c < cols; ++c) {
-          double value = src[at + c];
-          if (setup.useAdc)
-            value = roundToCode(value * inverseStep[c], low, high) * step[c];
-          // The fit predicts the ideal current from the converted one (the
-          // other way round, inverted, would amplify the scatter).
-          if (fit)
-            addColumnFitPoint(fit + c * kColumnFitSums, value, ideal[at + c]);
-          // The column's digital gain and offset correction (before the
-          // background, which the fit included on both sides).
-          if (correct)
-            value = value * gain[c] + offset[c];
-          value -= backgroundCurrent;
-          if (scale != 1.0)
-            value *= scale;
-          dst[at + c] = value;
+  // The conversions of one (cycle, row group, vector); the flags are
+  // constants in each instantiation below so that the compiler vectorizes
+  // the loop over columns, and `in` is `out` itself when the sums are
+  // converted in place (the compiler then sees that it may).
+  auto convertRow = [&](auto useAdc, auto fitting, auto corrected,
+                        const double *in, double *out, int64_t at,
+                        double backgroundCurrent) {
+    for (int64_t c = 0; c < cols; ++c) {
+      double value = in[at + c];
+      if constexpr (decltype(useAdc)::value)
+        value = roundToCode(value * inverseStep[c], low, high) * step[c];
+      // The fit predicts the ideal current from the converted one (the
+      // other way round, inverted, would amplify the scatter).
+      if constexpr (decltype(fitting)::value)
+        addColumnFitPoint(fit + c * kColumnFitSums, value, ideal[at + c]);
+      // The column's digital gain and offset correction (before the
+      // background, which the fit included on both sides).
+      if constexpr (decltype(corrected)::value)
+        value = value * gain[c] + offset[c];
+      // The periphery knows the drive digitally and removes the ideal
+      // g_min background after conversion; what it cannot remove is the
+      // ADC range, noise and IR drop the background costs.  (x 1 is
+      // exact.)
+      out[at + c] = (value - backgroundCurrent) * scale;
+    }
+  };
+  auto convertAll = [&](auto useAdc, auto fitting, auto corrected) {
+    for (int64_t j = 0; j < cycles; ++j)
+      for (int64_t rg = 0; rg < rowGroups; ++rg)
+        for (int64_t p = 0; p < vectors; ++p) {
+          const int64_t at = ((j * rowGroups + rg) * vectors + p) * cols;
+          const double backgroundCurrent =
+              bg[(j * vectors + p) * rowGroups + rg];
+          if (src == dst)
+            convertRow(useAdc, fitting, corrected, dst, dst, at,
+                       backgroundCurrent);
+          else
+            convertRow(useAdc, fitting, corrected, src, dst, at,
+                       backgroundCurrent);
         }
-      }
+  };
+  auto withAdcAndGains = [&](auto fitting) {
+    using Yes = std::true_type;
+    using No = std::false_type;
+    if (setup.useAdc)
+      correct ? convertAll(Yes(), fitting, Yes())
+              : convertAll(Yes(), fitting, No());
+    else
+      correct ? convertAll(No(), fitting, Yes())
+              : convertAll(No(), fitting, No());
+  };
+  if (fit)
+    withAdcAndGains(std::true_type());
+  else
+    withAdcAndGains(std::false_type());
   backgrounds[ti] = {};
   if (setup.fitting)
     ideals[ti] = {};

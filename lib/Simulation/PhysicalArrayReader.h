@@ -31,6 +31,9 @@ struct AnalogLayer::Tile {
   int64_t physRows = 0, physCols = 0, rowsInParallel = 1;
   cim::TileLayout layout;
   std::vector<uint16_t> digits; ///< [physRows, physCols]
+  /// The digits as f32, what an ideal array reads (a column-correction
+  /// fit's reference), rows padded like the instance's readCells.
+  std::vector<float> levels;
   int64_t cycles = 1, dacBits = 1;
   bool inputSigned = false;
   /// Whether a cim.adc converts the column sums; the periphery removes the

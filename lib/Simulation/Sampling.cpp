@@ -16,30 +16,50 @@ nncc::RandomStream::RandomStream(uint64_t seed) {
     state[i] = mixSeed(seed, static_cast<uint64_t>(i));
 }
 
-uint64_t nncc::RandomStream::operator()() {
-  auto rotl = [](uint64_t x, int k) { return (x << k) | (x >> (64 - k)); };
-  const uint64_t result = rotl(state[1] * 5, 7) * 9;
-  const uint64_t t = state[1] << 17;
-  state[2] ^= state[0];
-  state[3] ^= state[1];
-  state[1] ^= state[2];
-  state[0] ^= state[3];
-  state[2] ^= t;
-  state[3] = rotl(state[3], 45);
-  return result;
-}
+namespace {
+constexpr double kZigguratR = 3.6541528853610088, kZigguratV = 0.00492867323399;
 
-double nncc::NormalPairs::next() {
-  if (hasSpare) {
-    hasSpare = false;
-    return spare;
+nncc::ZigguratNormals::Layers zigguratLayers() {
+  nncc::ZigguratNormals::Layers t;
+  auto density = [](double x) { return std::exp(-0.5 * x * x); };
+  t.x[0] = kZigguratV / density(kZigguratR);
+  t.x[1] = kZigguratR;
+  for (int i = 1; i < 255; ++i)
+    t.x[i + 1] =
+        std::sqrt(-2.0 * std::log(kZigguratV / t.x[i] + density(t.x[i])));
+  t.x[256] = 0;
+  for (int i = 0; i <= 256; ++i)
+    t.f[i] = density(t.x[i]);
+  return t;
+}
+} // namespace
+
+const nncc::ZigguratNormals::Layers nncc::ZigguratNormals::layers =
+    zigguratLayers();
+
+double nncc::ZigguratNormals::slow(double x, int layer) {
+  for (;;) {
+    if (layer == 0) {
+      // The tail beyond r (Marsaglia 1964): exponential proposals accepted
+      // with the ratio of the densities.
+      double a, b;
+      do {
+        a = -std::log(uniform01(rng)) / kZigguratR;
+        b = -std::log(uniform01(rng));
+      } while (b + b < a * a);
+      return x < 0 ? -(kZigguratR + a) : kZigguratR + a;
+    }
+    // The wedge between the rectangle and the curve: a uniform height.
+    const double y =
+        layers.f[layer] + uniform01(rng) * (layers.f[layer + 1] - layers.f[layer]);
+    if (y < std::exp(-0.5 * x * x))
+      return x;
+    const uint64_t bits = rng();
+    layer = static_cast<int>(bits & 0xff);
+    x = signedUniform(bits) * layers.x[layer];
+    if (std::abs(x) < layers.x[layer + 1])
+      return x;
   }
-  double u1 = uniform01(rng), u2 = uniform01(rng);
-  double radius = std::sqrt(-2.0 * std::log(u1));
-  double angle = 6.283185307179586 * u2;
-  spare = radius * std::sin(angle);
-  hasSpare = true;
-  return radius * std::cos(angle);
 }
 
 double nncc::normalCdf(double x) {

@@ -97,6 +97,11 @@ public:
     std::vector<std::vector<float>> programmed; ///< t0 conductances / Δ
     std::vector<std::vector<float>> nu;         ///< drift exponents
     std::vector<std::vector<float>> cells;      ///< at the current time
+    /// What the reads multiply: the cells at the current time and their
+    /// squares (a read's noise variance is Σ (drive · σ · g)²), each row
+    /// padded with zeros to the read kernel's width
+    /// (lib/Simulation/ArrayRead.h).
+    std::vector<std::vector<float>> readCells, readSquares;
     std::vector<std::vector<float>> adcRange;   ///< per physical column
     /// While a histogram pass calibrates: per tile, kAdcHistogramBins
     /// counts of |current| per physical column over [0, adcRange].

@@ -28,9 +28,21 @@ public:
   explicit RandomStream(uint64_t seed);
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return ~result_type{0}; }
-  result_type operator()();
+  /// Inline: one call per read-noise value.
+  result_type operator()() {
+    const uint64_t result = rotl(state[1] * 5, 7) * 9;
+    const uint64_t t = state[1] << 17;
+    state[2] ^= state[0];
+    state[3] ^= state[1];
+    state[1] ^= state[2];
+    state[0] ^= state[3];
+    state[2] ^= t;
+    state[3] = rotl(state[3], 45);
+    return result;
+  }
 
 private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t state[4];
 };
 
@@ -51,17 +63,49 @@ template <typename Rng> double standardNormal(Rng &rng) {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
 }
 
-/// Standard normals two at a time (both Box-Muller outputs): for streams
-/// with many draws, such as read noise.
-class NormalPairs {
+/// Standard normals by Marsaglia and Tsang's ziggurat ("The Ziggurat Method
+/// for Generating Random Variables", J. Stat. Softw. 5(8), 2000; 256
+/// layers, r = 3.6541528853610088, v = 0.00492867323399), with Doornik's fix
+/// ("An Improved Ziggurat Method to Generate Normal Random Samples", 2005):
+/// the layer index and the uniform come from disjoint bits of one draw.
+/// Exact in distribution; 99 % of values cost one draw, a multiply and a
+/// compare (Box-Muller's log and sincos were a fifth of a read-noise
+/// simulation).  For streams with many draws, such as read noise.
+class ZigguratNormals {
 public:
-  explicit NormalPairs(RandomStream &rng) : rng(rng) {}
-  double next();
+  explicit ZigguratNormals(RandomStream &rng) : rng(rng) {}
+  /// The fast path inline: the read-noise loops draw one value per ADC
+  /// conversion.
+  double next() {
+    const uint64_t bits = rng();
+    const int layer = static_cast<int>(bits & 0xff);
+    const double x = signedUniform(bits) * layers.x[layer];
+    // Inside the next layer's width the point is under the curve whatever
+    // its height.
+    if (std::abs(x) < layers.x[layer + 1])
+      return x;
+    return slow(x, layer);
+  }
+
+  /// x[i] is the width of layer i's rectangle, whose top and bottom are at
+  /// the density's heights f[i + 1] and f[i], f(x) = exp(-x^2 / 2); every
+  /// layer, the base with its tail included, has area v.  x[0] = v / f(r)
+  /// is the base rectangle's width, x[1] = r, x[256] = 0.
+  struct Layers {
+    double x[257];
+    double f[257];
+  };
+  static const Layers layers;
 
 private:
+  /// A uniform in (-1, 1), symmetric about 0, from the top 52 bits of a
+  /// draw (the low 8 index the layer): k + 1/2 for k < 2^52 is exact.
+  static double signedUniform(uint64_t bits) {
+    return (static_cast<double>(bits >> 12) + 0.5) * 0x1.0p-51 - 1.0;
+  }
+  /// The rare paths: the base layer's tail beyond r, and the wedges.
+  double slow(double x, int layer);
   RandomStream &rng;
-  double spare = 0;
-  bool hasSpare = false;
 };
 
 /// Standard normal CDF and its inverse (Acklam's rational approximation

@@ -1,0 +1,64 @@
+//===- ArrayRead.h - Reads of a crossbar's columns --------------*- C++ -*-===//
+//
+// The simulator's innermost loop: the column currents of one row group for
+// a block of drive vectors, and the read noise's variance beside them.
+// Each column's sum adds its rows in order in f32 (a row no vector drives
+// adds exact zeros, which kernels may skip), so the sums are bit-identical
+// whichever kernel, vector width or drive layout computes them: the file is
+// built without floating-point contraction, and each ISA variant only
+// widens the loops.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_LIB_SIMULATION_ARRAYREAD_H
+#define NNCC_LIB_SIMULATION_ARRAYREAD_H
+
+#include <cstdint>
+
+namespace nncc {
+
+/// The drives of `count` vectors on `rows` rows: vector v's drive on row r
+/// is data[v * vectorStride + r * rowStride].  Either the rows of a vector
+/// are contiguous (rowStride 1) or the vectors of a row are (vectorStride
+/// 1, rowStride a multiple of kDriveLanes with zeros past `count`).
+struct Drives {
+  const float *data;
+  int64_t count, rows, vectorStride, rowStride;
+};
+
+/// Vectors a row-contiguous drive layout is padded to.
+constexpr int64_t kDriveLanes = 16;
+
+/// Whether readArrayColumns is fastest with the vectors of a row contiguous
+/// (many vectors: they fill the lanes) or the rows of a vector (few).
+bool readsVectorsInLanes(int64_t count);
+
+/// Columns of the padded cell matrices readArrayColumns reads: `cols`
+/// rounded up to whole kernel chunks (the padding holds zeros).
+int64_t paddedArrayColumns(int64_t cols);
+
+/// For each vector v: current[v · cols + c] = Σ_r drive_v[r] · cells[r ·
+/// stride + c] and, when `squares` is not null, variance[v · cols + c] =
+/// Σ_r drive_v[r]² · squares[r · stride + c], for c < cols; stride =
+/// paddedArrayColumns(cols).
+void readArrayColumns(const Drives &drives, const float *cells,
+                      const float *squares, int64_t cols, float *current,
+                      float *variance);
+
+/// The ISA variants readArrayColumns can run: the widest the CPU supports
+/// by default; tests select each one the host can execute to check that
+/// they agree bit for bit.
+enum class ArrayReadIsa { Generic, Avx2, Avx512 };
+/// Makes later readArrayColumns calls use `isa`; false, changing nothing,
+/// when the CPU cannot run it.  Not while a read is in flight.
+bool selectArrayReadIsa(ArrayReadIsa isa);
+
+/// value[c] = current[c] + sqrt(variance[c]) · sigma · normal[c]: a read's
+/// currents with their noise, sigma the cells' relative read noise and
+/// `normal` standard normals.
+void addReadNoise(const float *current, const float *variance,
+                  const double *normal, double sigma, int64_t cols,
+                  double *value);
+
+} // namespace nncc
+
+#endif // NNCC_LIB_SIMULATION_ARRAYREAD_H
