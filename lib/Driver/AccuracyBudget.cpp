@@ -84,7 +84,8 @@ llvm::Error labelValidationSet(mlir::ModuleOp module,
 std::string CandidateOutcome::describe() const {
   std::string text = scheme;
   for (const LayerKnob &k : layerKnobs)
-    text += ", " + k.layer + " " + k.value;
+    text += ", " + k.layer + " " +
+            (k.knob == "scheme" ? k.value : k.knob + "=" + k.value);
   return text;
 }
 
@@ -151,59 +152,129 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
   const std::vector<std::string> schemes = candidateSchemes(chip);
   for (const std::string &scheme : schemes)
     search.candidates.push_back(evaluate(scheme, {}));
+  const size_t wholeNetwork = search.candidates.size();
+  auto cheapestWithin = [&] {
+    for (auto [i, c] : llvm::enumerate(search.candidates))
+      if (c.failure.empty() && c.withinBudget &&
+          (search.chosen < 0 ||
+           c.cost < search.candidates[search.chosen].cost))
+        search.chosen = static_cast<int>(i);
+  };
+  cheapestWithin();
 
-  for (auto [i, c] : llvm::enumerate(search.candidates))
-    if (c.failure.empty() && c.withinBudget &&
-        (search.chosen < 0 || c.cost < search.candidates[search.chosen].cost))
-      search.chosen = static_cast<int>(i);
-  if (search.chosen >= 0) {
-    // Per layer, from the chosen mapping: another scheme that is cheaper
-    // and still within the budget is kept.  Layers whose scheme the user
-    // fixed (--layer) keep it.
-    const size_t wholeNetwork = search.candidates.size();
-    // One name for every layer: a layer's knob is the network's.
-    if (layerNames.size() < 2)
-      layerNames.clear();
+  // One name for every layer: a layer's knob is the network's.
+  if (layerNames.size() < 2)
+    layerNames.clear();
+  // One pass over the layers for one knob: from the chosen candidate, each
+  // value in turn for the layer (replacing the search's earlier choice for
+  // it); the first that `improves` on the current choice is kept.  With
+  // `ordered` values (each a step further than the one before) the layer
+  // goes on from the kept one and stops at the first that does not
+  // improve.  Layers whose knob the user fixed (--layer) keep it.
+  auto layerPass = [&](llvm::StringRef knob, bool ordered,
+                       llvm::function_ref<std::vector<std::string>()> values,
+                       llvm::function_ref<bool(const CandidateOutcome &,
+                                               const CandidateOutcome &)>
+                           improves,
+                       llvm::function_ref<bool()> done) {
     for (const std::string &layer : layerNames) {
+      if (done())
+        return;
       if (llvm::any_of(base.layerKnobs, [&](const LayerKnob &k) {
-            return k.layer == layer && k.knob == "scheme";
+            return k.layer == layer && k.knob == knob;
           }))
         continue;
-      const CandidateOutcome current = search.candidates[search.chosen];
-      for (const std::string &scheme : schemes) {
-        if (scheme == current.scheme)
+      for (const std::string &value : values()) {
+        const CandidateOutcome current = search.candidates[search.chosen];
+        std::string now = current.scheme;
+        std::vector<LayerKnob> knobs;
+        for (const LayerKnob &k : current.layerKnobs)
+          if (k.layer == layer && k.knob == knob)
+            now = k.value;
+          else
+            knobs.push_back(k);
+        if (value == now)
           continue;
-        std::vector<LayerKnob> knobs = current.layerKnobs;
-        knobs.push_back({layer, "scheme", scheme});
+        knobs.push_back({layer, knob.str(), value});
         CandidateOutcome c = evaluate(current.scheme, knobs);
         search.candidates.push_back(c);
-        if (c.failure.empty() && c.withinBudget && c.cost < current.cost) {
+        const bool better = c.failure.empty() && improves(c, current);
+        if (better)
           search.chosen = static_cast<int>(search.candidates.size() - 1);
+        if (better != ordered || done())
           break;
-        }
       }
     }
-    search.stopReason =
-        llvm::formatv("tried all {0} signed-weight schemes, then each "
-                      "layer's others ({1} more); the cheapest by {2} within "
-                      "{3} points",
-                      wholeNetwork, search.candidates.size() - wholeNetwork,
-                      toString(budget.objective), budget.points)
-            .str();
-    return search;
+  };
+  auto cheaperWithin = [](const CandidateOutcome &c,
+                          const CandidateOutcome &current) {
+    return c.withinBudget && c.cost < current.cost;
+  };
+  auto never = [] { return false; };
+
+  std::string repair;
+  if (search.chosen < 0) {
+    // Nothing within the budget: from the most accurate mapping, each
+    // layer reads fewer rows at once (halving down to 1/8 of the target's
+    // rows_in_parallel) while that raises the accuracy's lower bound,
+    // until a mapping is within the budget.
+    for (auto [i, c] : llvm::enumerate(search.candidates))
+      if (c.failure.empty() &&
+          (search.chosen < 0 ||
+           c.ciLow > search.candidates[search.chosen].ciLow))
+        search.chosen = static_cast<int>(i);
+    if (search.chosen < 0)
+      return makeError("--accuracy-budget: no candidate mapping compiles: " +
+                       search.candidates.front().failure);
+    const size_t before = search.candidates.size();
+    std::vector<std::string> fewerRows;
+    for (int64_t rows = chip.array.rowsInParallel / 2;
+         rows >= std::max<int64_t>(1, chip.array.rowsInParallel / 8);
+         rows /= 2)
+      fewerRows.push_back(std::to_string(rows));
+    layerPass(
+        "rows-in-parallel", /*ordered=*/true, [&] { return fewerRows; },
+        [](const CandidateOutcome &c, const CandidateOutcome &current) {
+          return c.ciLow > current.ciLow;
+        },
+        [&] { return search.candidates[search.chosen].withinBudget; });
+    repair = llvm::formatv("; none within {0} points, so layers read fewer "
+                           "rows at once ({1} more)",
+                           budget.points, search.candidates.size() - before)
+                 .str();
+    if (!search.candidates[search.chosen].withinBudget) {
+      search.stopReason =
+          llvm::formatv("tried all {0} signed-weight schemes{1}; still none "
+                        "within {2} points, the most accurate chosen",
+                        wholeNetwork, repair, budget.points)
+              .str();
+      return search;
+    }
   }
-  for (auto [i, c] : llvm::enumerate(search.candidates))
-    if (c.failure.empty() &&
-        (search.chosen < 0 ||
-         c.ciLow > search.candidates[search.chosen].ciLow))
-      search.chosen = static_cast<int>(i);
-  if (search.chosen < 0)
-    return makeError("--accuracy-budget: no candidate mapping compiles: " +
-                     search.candidates.front().failure);
+
+  // Within the budget: per layer, a cheaper signed-weight scheme, then
+  // fewer weight bits (fewer slices per weight where cells hold fewer
+  // bits), each kept while the mapping stays within the budget.
+  const size_t before = search.candidates.size();
+  layerPass("scheme", /*ordered=*/false, [&] { return schemes; },
+            cheaperWithin, never);
+  const int64_t weightBits =
+      base.weightBits > 0 ? base.weightBits : chip.array.weightBits;
+  layerPass(
+      "weight-bits", /*ordered=*/true,
+      [&] {
+        std::vector<std::string> fewer;
+        for (int64_t bits = weightBits - 2; bits >= 2; bits -= 2)
+          fewer.push_back(std::to_string(bits));
+        return fewer;
+      },
+      cheaperWithin, never);
   search.stopReason =
-      llvm::formatv("tried all {0} signed-weight schemes; none within {1} "
-                    "points, the most accurate chosen",
-                    search.candidates.size(), budget.points)
+      llvm::formatv("tried all {0} signed-weight schemes{1}, then each "
+                    "layer's other schemes and fewer weight bits ({2} more); "
+                    "the cheapest by {3} within {4} points",
+                    wholeNetwork, repair, search.candidates.size() - before,
+                    toString(budget.objective), budget.points)
           .str();
   return search;
 }

@@ -50,6 +50,68 @@ PhysicalArrayReader::PhysicalArrayReader(const PhysicalReadSetup &setup,
   }
 }
 
+int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
+                                         const int32_t *x, int64_t depth,
+                                         int64_t cycle, const Drives &layout,
+                                         float *drive, float *sums) {
+  const int64_t vectors = layout.count, rows = layout.rows;
+  const int64_t rowGroups =
+      (rows + tile.rowsInParallel - 1) / tile.rowsInParallel;
+  const int64_t weightRows = tile.layout.weightRows;
+  const int64_t polarities = tile.layout.rowPolarities();
+  // inputDigit, with the shift and the sign handling of this cycle hoisted:
+  // an i32 shift and mask for every cycle but a signed input's last.
+  const bool exact = tile.inputSigned && cycle == tile.cycles - 1;
+  const int64_t shift = cycle * tile.dacBits;
+  const int32_t mask = static_cast<int32_t>((int64_t{1} << tile.dacBits) - 1);
+  auto digitOf = [&](int32_t xq) -> int32_t {
+    if (exact || shift >= 31)
+      return static_cast<int32_t>(
+          inputDigit(xq, cycle, tile.cycles, tile.dacBits, tile.inputSigned));
+    return (xq >> shift) & mask;
+  };
+  const size_t size = layout.vectorStride == 1
+                          ? static_cast<size_t>(rows * layout.rowStride)
+                          : static_cast<size_t>(vectors * rows);
+  std::fill_n(drive, size, 0.0f);
+  int64_t driven = 0;
+  // Row k's digits (the G- row of a differential pair driven with the
+  // opposite sign), vector by vector: the x loads are strided when the
+  // vectors of a row are contiguous, the stores are not.
+  for (int64_t k = 0; k < weightRows; ++k)
+    for (int64_t pol = 0; pol < polarities; ++pol) {
+      const int64_t row = tile.layout.row(k, pol);
+      for (int64_t p = 0; p < vectors; ++p) {
+        const int32_t digit = digitOf(x[p * depth + k]);
+        driven += digit != 0;
+        drive[p * layout.vectorStride + row * layout.rowStride] =
+            static_cast<float>(pol ? -digit : digit);
+      }
+    }
+  // Each row group's drive sum per vector: integers below 2^24 in f32, so
+  // exact in any order; summed along the contiguous dimension.
+  std::fill_n(sums, rowGroups * vectors, 0.0f);
+  for (int64_t rg = 0; rg < rowGroups; ++rg) {
+    float *sum = sums + rg * vectors;
+    const int64_t r0 = rg * tile.rowsInParallel;
+    const int64_t r1 = std::min(rows, r0 + tile.rowsInParallel);
+    if (layout.vectorStride == 1) {
+      for (int64_t r = r0; r < r1; ++r) {
+        const float *a = drive + r * layout.rowStride;
+        for (int64_t p = 0; p < vectors; ++p)
+          sum[p] += a[p];
+      }
+    } else {
+      for (int64_t p = 0; p < vectors; ++p) {
+        const float *a = drive + p * layout.vectorStride;
+        for (int64_t r = r0; r < r1; ++r)
+          sum[p] += a[r];
+      }
+    }
+  }
+  return driven;
+}
+
 llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
                                       Tensor &columnSums) {
   auto found = setup.tileOf.find(mvm);
@@ -116,53 +178,16 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
       idealCurrent(ideal ? static_cast<size_t>(vectors * cols) : 0);
   std::vector<double> normal(static_cast<size_t>(cols)),
       value(static_cast<size_t>(cols));
-  // Per vector and row group, the drive's sum (exact: integer digits) for
-  // the background.
-  std::vector<int32_t> driveSums(static_cast<size_t>(vectors * rowGroups));
+  // Per row group and vector, the drive's sum for the background.
+  std::vector<float> driveSums(static_cast<size_t>(rowGroups * vectors));
   const int32_t *x = inputs.data<int32_t>() + tile.group * vectors * depth +
                      tile.rowBegin;
-  const int64_t weightRows = tile.layout.weightRows;
-  const int64_t polarities = tile.layout.rowPolarities();
   for (int64_t j = 0; j < cycles; ++j) {
-    std::fill(drive.begin(), drive.end(), 0.0f);
-    std::fill(driveSums.begin(), driveSums.end(), 0);
-    const bool lastSigned = tile.inputSigned && j == cycles - 1;
-    const int64_t shift = j * tile.dacBits;
-    const int32_t mask = static_cast<int32_t>((int64_t{1} << tile.dacBits) - 1);
-    for (int64_t p = 0; p < vectors; ++p) {
-      const int32_t *xv = x + p * depth;
-      float *dst = drive.data() + p * vectorStride;
-      // Rows rise with k: each row group's sum is accumulated in a register
-      // and stored when the rows leave it.
-      int32_t *sums = driveSums.data() + p * rowGroups;
-      int32_t groupSum = 0;
-      int64_t group = 0, groupEnd = tile.rowsInParallel;
-      for (int64_t k = 0; k < weightRows; ++k) {
-        // inputDigit, with the shift and the sign handling of this cycle
-        // hoisted: an i32 shift and mask for every cycle but a signed
-        // input's last.
-        const int32_t digit =
-            lastSigned || shift >= 31
-                ? static_cast<int32_t>(inputDigit(xv[k], j, cycles,
-                                                  tile.dacBits,
-                                                  tile.inputSigned))
-                : (xv[k] >> shift) & mask;
-        for (int64_t pol = 0; pol < polarities; ++pol) {
-          const int64_t row = tile.layout.row(k, pol);
-          const int32_t driven = pol ? -digit : digit;
-          dst[row * rowStride] = static_cast<float>(driven);
-          while (row >= groupEnd) {
-            sums[group++] = groupSum;
-            groupSum = 0;
-            groupEnd += tile.rowsInParallel;
-          }
-          groupSum += driven;
-        }
-        if (setup.calibrating)
-          drivenRows += (digit != 0) * polarities;
-      }
-      sums[group] = groupSum;
-    }
+    const Drives all{drive.data(), vectors, rows, vectorStride, rowStride};
+    const int64_t driven = buildDrives(tile, x, depth, j, all, drive.data(),
+                                       driveSums.data());
+    if (setup.calibrating)
+      drivenRows += driven;
     for (int64_t rg = 0; rg < rowGroups; ++rg) {
       const int64_t r0 = rg * tile.rowsInParallel;
       const int64_t n = std::min(rows, r0 + tile.rowsInParallel) - r0;
@@ -178,7 +203,7 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
                          cols, idealCurrent.data(), nullptr);
       for (int64_t p = 0; p < vectors; ++p) {
         const double bg = setup.background *
-                          static_cast<double>(driveSums[p * rowGroups + rg]);
+                          static_cast<double>(driveSums[rg * vectors + p]);
         background[(j * vectors + p) * rowGroups + rg] = bg;
         const int64_t at = ((j * rowGroups + rg) * vectors + p) * cols;
         if (ideal)

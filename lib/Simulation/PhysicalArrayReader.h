@@ -17,6 +17,7 @@
 #include "nncc/Dialect/CIM/BodyEvaluation.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Simulation/AnalogLayer.h"
+#include "ArrayRead.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -88,6 +89,14 @@ public:
   int64_t drivenRows = 0, rowReads = 0;
 
 private:
+  /// Fills `drive` (laid out as `layout`, whose data it is) with every
+  /// vector's digits of input cycle `cycle` on the tile's physical rows,
+  /// and sums[rg * vectors + p] with vector p's drive sum over row group
+  /// rg (exact: integer digits); returns the number of nonzero drives.
+  static int64_t buildDrives(const AnalogLayer::Tile &tile, const int32_t *x,
+                             int64_t depth, int64_t cycle,
+                             const Drives &layout, float *drive, float *sums);
+
   const PhysicalReadSetup &setup;
   int64_t firstVector;
   /// Per tile whose read awaits conversion: the background per (cycle *

@@ -60,9 +60,14 @@ struct TimePoint {
   std::vector<double> compensated;
   double compensatedMean = -1;
   /// Per layer: relative RMS error of the layer's output against the ideal
-  /// quantized layer on the same input, over images and instances.
+  /// quantized layer on the same input, over the first kLayerErrorImages
+  /// test images and every instance.
   std::vector<double> layerError;
 };
+
+/// Test images per instance and time on which the layers' output errors
+/// are measured (each needs every layer's integer reference).
+constexpr int64_t kLayerErrorImages = 256;
 
 /// Why a chip lost the model's accuracy: each non-ideality switched off in
 /// turn on the first test images (one instance, the first time point), and
