@@ -465,6 +465,12 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
       const int passes =
           options.adcRange.needsHistogram() && options.effects.adc ? 3 : 2;
       for (int pass = 0; pass < passes; ++pass) {
+        // The driven-row counts of this round's first pass alone: a second
+        // round (after the column correction) sees corrected upstream
+        // layers, whose drives the first round's counts do not describe.
+        if (pass == 0)
+          for (size_t l = 0; l < L; ++l)
+            chips[l].drivenRows = chips[l].rowReads = 0;
         if (pass == 1)
           for (size_t l = 0; l < L; ++l) {
             AnalogLayer::Instance &state = chips[l];
