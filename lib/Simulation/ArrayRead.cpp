@@ -1,10 +1,11 @@
 //===- ArrayRead.cpp - Reads of a crossbar's columns ----------------------===//
 //
-// Compiled with -ffp-contract=off (CMakeLists.txt): a fused multiply-add
-// rounds once, so the AVX variants would otherwise differ from the baseline
-// in the last bits and a simulation would depend on the machine.  And with
-// -fno-math-errno, so that the square roots vectorize (their arguments are
-// never negative).
+// Each product joins its column's sum as an explicit fused multiply-add
+// (rounded once: the same bits from the FMA instructions and from std::fma),
+// and the file is compiled with -ffp-contract=off (CMakeLists.txt) so that
+// the compiler fuses nothing else, differently per variant: a simulation
+// does not depend on the machine.  And with -fno-math-errno, so that the
+// square roots vectorize (their arguments are never negative).
 //
 // Two kernels, both keeping their sums in registers while they walk the
 // rows.  With many vectors (a convolution's output positions) the lanes
@@ -24,6 +25,7 @@
 #include <cmath>
 #include <cstring>
 
+
 namespace {
 
 using nncc::kDriveLanes;
@@ -33,6 +35,21 @@ constexpr int kBlockVectors = 4;
 typedef float Float4 __attribute__((vector_size(16)));
 typedef float Float8 __attribute__((vector_size(32)));
 typedef float Float16 __attribute__((vector_size(64)));
+
+/// a * b + c rounded once (IEEE fused multiply-add), lane by lane: exact
+/// in every variant, so the sums agree across machines.  std::fma is a
+/// compiler builtin: inlined into the AVX variants it becomes their FMA
+/// instructions; the baseline variant calls the library (which only slows
+/// CPUs without FMA).
+template <typename V>
+[[gnu::always_inline]] inline V fusedMultiplyAdd(V a, V b, V c) {
+  constexpr int kLanes = sizeof(V) / sizeof(float);
+  V r;
+#pragma GCC unroll 16
+  for (int i = 0; i < kLanes; ++i)
+    r[i] = std::fma(a[i], b[i], c[i]);
+  return r;
+}
 
 /// `kVectors` vectors' sums over one chunk of columns.
 template <typename V, int kVectors, bool kNoise>
@@ -65,7 +82,7 @@ readChunk(const float *__restrict drive, int64_t driveStride, int64_t rows,
     for (int v = 0; v < kVectors; ++v)
 #pragma GCC unroll 4
       for (int k = 0; k < kParts; ++k)
-        cur[v][k] += a[v] * g[k];
+        cur[v][k] = fusedMultiplyAdd(V{} + a[v], g[k], cur[v][k]);
     if (kNoise) {
       V g2[kParts];
       std::memcpy(g2, squares + r * stride + c0, sizeof(g2));
@@ -74,7 +91,7 @@ readChunk(const float *__restrict drive, int64_t driveStride, int64_t rows,
         const float a2 = a[v] * a[v];
 #pragma GCC unroll 4
         for (int k = 0; k < kParts; ++k)
-          var[v][k] += a2 * g2[k];
+          var[v][k] = fusedMultiplyAdd(V{} + a2, g2[k], var[v][k]);
       }
     }
   }
@@ -140,11 +157,11 @@ readVectorChunk(const float *__restrict drive, int64_t rowStride,
     for (int c = 0; c < kColumns; ++c) {
 #pragma GCC unroll 4
       for (int k = 0; k < kParts; ++k)
-        cur[c][k] += a[k] * g[c];
+        cur[c][k] = fusedMultiplyAdd(a[k], V{} + g[c], cur[c][k]);
       if (kNoise)
 #pragma GCC unroll 4
         for (int k = 0; k < kParts; ++k)
-          var[c][k] += a2[k] * g2[c];
+          var[c][k] = fusedMultiplyAdd(a2[k], V{} + g2[c], var[c][k]);
     }
   }
   const int64_t width = std::min<int64_t>(kColumns, cols - c0);
@@ -208,7 +225,7 @@ void readGeneric(const nncc::Drives &d, const float *cells,
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-__attribute__((target("avx2"))) void
+__attribute__((target("avx2,fma"))) void
 readAvx2(const nncc::Drives &d, const float *cells, const float *squares,
          int64_t cols, float *current, float *variance) {
   readAny<Float8>(d, cells, squares, cols, current, variance);
@@ -225,7 +242,7 @@ bool cpuRuns(nncc::ArrayReadIsa isa) {
   case nncc::ArrayReadIsa::Generic:
     return true;
   case nncc::ArrayReadIsa::Avx2:
-    return __builtin_cpu_supports("avx2");
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   case nncc::ArrayReadIsa::Avx512:
     return __builtin_cpu_supports("avx512f");
   }

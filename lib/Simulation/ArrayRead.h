@@ -2,11 +2,10 @@
 //
 // The simulator's innermost loop: the column currents of one row group for
 // a block of drive vectors, and the read noise's variance beside them.
-// Each column's sum adds its rows in order in f32 (a row no vector drives
-// adds exact zeros, which kernels may skip), so the sums are bit-identical
-// whichever kernel, vector width or drive layout computes them: the file is
-// built without floating-point contraction, and each ISA variant only
-// widens the loops.
+// Each column's sum takes its rows in order, one f32 fused multiply-add
+// each (a row no vector drives adds exact zeros, which kernels may skip), so
+// the sums are bit-identical whichever kernel, vector width or drive layout
+// computes them: each ISA variant only widens the loops.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_LIB_SIMULATION_ARRAYREAD_H
@@ -39,7 +38,8 @@ int64_t paddedArrayColumns(int64_t cols);
 /// For each vector v: current[v · cols + c] = Σ_r drive_v[r] · cells[r ·
 /// stride + c] and, when `squares` is not null, variance[v · cols + c] =
 /// Σ_r drive_v[r]² · squares[r · stride + c], for c < cols; stride =
-/// paddedArrayColumns(cols).
+/// paddedArrayColumns(cols).  Sums are fma(drive, cell, sum) over r in
+/// order from 0 (drive² rounded to f32 first).
 void readArrayColumns(const Drives &drives, const float *cells,
                       const float *squares, int64_t cols, float *current,
                       float *variance);

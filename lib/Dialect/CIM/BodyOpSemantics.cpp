@@ -211,7 +211,14 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
                 std::copy(sum32.begin(), sum32.end(), sum.begin());
               }
             }
-            if (!narrow) {
+            // One read of weight 1 (f64 codes): the sums are the codes
+            // themselves (0 + 1 * x is x but for a zero's sign, which the
+            // slice sums below drop alike).
+            const T *sums = sum.data();
+            if constexpr (std::is_same_v<T, Code>)
+              if (cycles * rowGroups == 1 && cycleWeightT[0] == T(1))
+                sums = c + p * columns;
+            if (!narrow && sums == sum.data()) {
               std::fill(sum.begin(), sum.end(), T(0));
               for (int64_t j = 0; j < cycles; ++j)
                 for (int64_t r = 0; r < rowGroups; ++r) {
@@ -228,11 +235,11 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
             for (int64_t i = 0; i < weightColumns * polarities; ++i) {
               T total = 0;
               for (int64_t s = 0; s < slices; ++s)
-                total += sliceWeightT[s] * sum[*column++];
+                total += sliceWeightT[s] * sums[*column++];
               m[i] = total;
             }
             if (reference)
-              reference[p] = sum[layout.referenceColumnIndex()];
+              reference[p] = sums[layout.referenceColumnIndex()] + T(0);
           }
         });
   });

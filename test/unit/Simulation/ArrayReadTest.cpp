@@ -1,8 +1,8 @@
 //===- ArrayReadTest.cpp - The simulator's array-read kernels -------------===//
 //
-// lib/Simulation/ArrayRead.h promises column sums bit-identical to adding
-// each row's f32 product in row order, whichever drive layout (vectors in
-// lanes or rows contiguous) and ISA variant computes them.  Checked against
+// lib/Simulation/ArrayRead.h promises column sums bit-identical to one f32
+// fused multiply-add per row in row order, whichever drive layout (vectors
+// in lanes or rows contiguous) and ISA variant computes them.  Checked against
 // that scalar definition on shapes with partial lane and column chunks,
 // undriven rows, negative (G-) drives and zero cells, bit for bit.
 //
@@ -11,6 +11,7 @@
 
 #include "gtest/gtest.h"
 
+#include <cmath>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -23,8 +24,8 @@ struct Case {
   int64_t vectors, rows, cols;
 };
 
-/// The definition: f32 sums over rows in order (no contraction: the
-/// products are rounded before the adds, as volatile forces here).
+/// The definition: f32 fused multiply-adds over rows in order, the squared
+/// drive rounded first (volatile keeps the compiler from fusing it).
 void reference(const std::vector<float> &drive, const std::vector<float> &g,
                const std::vector<float> &g2, const Case &k, int64_t stride,
                std::vector<float> &current, std::vector<float> &variance) {
@@ -33,11 +34,9 @@ void reference(const std::vector<float> &drive, const std::vector<float> &g,
       float sum = 0, sum2 = 0;
       for (int64_t r = 0; r < k.rows; ++r) {
         const float a = drive[v * k.rows + r];
-        volatile float product = a * g[r * stride + c];
-        const float a2 = a * a;
-        volatile float product2 = a2 * g2[r * stride + c];
-        sum += product;
-        sum2 += product2;
+        volatile float a2 = a * a;
+        sum = std::fma(a, g[r * stride + c], sum);
+        sum2 = std::fma(static_cast<float>(a2), g2[r * stride + c], sum2);
       }
       current[v * k.cols + c] = sum;
       variance[v * k.cols + c] = sum2;
