@@ -41,6 +41,16 @@ typedef float Float16 __attribute__((vector_size(64)));
 /// compiler builtin: inlined into the AVX variants it becomes their FMA
 /// instructions; the baseline variant calls the library (which only slows
 /// CPUs without FMA).
+/// x in every lane (`V{} + x` would cost an add: 0 + x is not x for -0).
+template <typename V> [[gnu::always_inline]] inline V splat(float x) {
+  constexpr int kLanes = sizeof(V) / sizeof(float);
+  V r;
+#pragma GCC unroll 16
+  for (int i = 0; i < kLanes; ++i)
+    r[i] = x;
+  return r;
+}
+
 template <typename V>
 [[gnu::always_inline]] inline V fusedMultiplyAdd(V a, V b, V c) {
   constexpr int kLanes = sizeof(V) / sizeof(float);
@@ -51,19 +61,20 @@ template <typename V>
   return r;
 }
 
-/// `kVectors` vectors' sums over one chunk of columns.
-template <typename V, int kVectors, bool kNoise>
+/// `kVectors` vectors' sums over kWidth columns (a whole number of chunks;
+/// `width` of them are stored).
+template <typename V, int kVectors, bool kNoise, int kWidth = kChunk>
 [[gnu::always_inline]] inline void
 readChunk(const float *__restrict drive, int64_t driveStride, int64_t rows,
           const float *__restrict cells, const float *__restrict squares,
           int64_t stride, int64_t c0, int64_t width, int64_t cols,
           float *__restrict current, float *__restrict variance) {
   constexpr int kLanes = sizeof(V) / sizeof(float);
-  constexpr int kParts = kChunk / kLanes;
+  constexpr int kParts = kWidth / kLanes;
   V cur[kVectors][kParts], var[kVectors][kParts];
 #pragma GCC unroll 4
   for (int v = 0; v < kVectors; ++v)
-#pragma GCC unroll 4
+#pragma GCC unroll 16
     for (int k = 0; k < kParts; ++k)
       cur[v][k] = var[v][k] = V{};
   for (int64_t r = 0; r < rows; ++r) {
@@ -80,23 +91,23 @@ readChunk(const float *__restrict drive, int64_t driveStride, int64_t rows,
     std::memcpy(g, cells + r * stride + c0, sizeof(g));
 #pragma GCC unroll 4
     for (int v = 0; v < kVectors; ++v)
-#pragma GCC unroll 4
+#pragma GCC unroll 16
       for (int k = 0; k < kParts; ++k)
-        cur[v][k] = fusedMultiplyAdd(V{} + a[v], g[k], cur[v][k]);
+        cur[v][k] = fusedMultiplyAdd(splat<V>(a[v]), g[k], cur[v][k]);
     if (kNoise) {
       V g2[kParts];
       std::memcpy(g2, squares + r * stride + c0, sizeof(g2));
 #pragma GCC unroll 4
       for (int v = 0; v < kVectors; ++v) {
         const float a2 = a[v] * a[v];
-#pragma GCC unroll 4
+#pragma GCC unroll 16
         for (int k = 0; k < kParts; ++k)
-          var[v][k] = fusedMultiplyAdd(V{} + a2, g2[k], var[v][k]);
+          var[v][k] = fusedMultiplyAdd(splat<V>(a2), g2[k], var[v][k]);
       }
     }
   }
   for (int v = 0; v < kVectors; ++v) {
-    float sums[kChunk];
+    float sums[kWidth];
     std::memcpy(sums, cur[v], sizeof(sums));
     std::memcpy(current + v * cols + c0, sums, width * sizeof(float));
     if (kNoise) {
@@ -112,19 +123,30 @@ readColumnsInLanes(const nncc::Drives &d, const float *cells,
                    const float *squares, int64_t cols, float *current,
                    float *variance) {
   const int64_t stride = nncc::paddedArrayColumns(cols);
-  for (int64_t c0 = 0; c0 < cols; c0 += kChunk) {
-    const int64_t width = std::min(kChunk, cols - c0);
-    int64_t v = 0;
-    for (; v + kBlockVectors <= d.count; v += kBlockVectors)
+  const int64_t blocked = d.count / kBlockVectors * kBlockVectors;
+  for (int64_t c0 = 0; c0 < cols; c0 += kChunk)
+    for (int64_t v = 0; v < blocked; v += kBlockVectors)
       readChunk<V, kBlockVectors, kNoise>(
           d.data + v * d.vectorStride, d.vectorStride, d.rows, cells, squares,
-          stride, c0, width, cols, current + v * cols,
+          stride, c0, std::min(kChunk, cols - c0), cols, current + v * cols,
           kNoise ? variance + v * cols : nullptr);
-    for (; v < d.count; ++v)
-      readChunk<V, 1, kNoise>(d.data + v * d.vectorStride, d.vectorStride,
-                              d.rows, cells, squares, stride, c0, width, cols,
-                              current + v * cols,
-                              kNoise ? variance + v * cols : nullptr);
+  // A lone vector (a dense layer's one per image) walks four chunks at once:
+  // one chunk's sums alone would wait on each add's latency.
+  constexpr int64_t kWide = 4 * kChunk;
+  for (int64_t v = blocked; v < d.count; ++v) {
+    const float *drive = d.data + v * d.vectorStride;
+    float *cur = current + v * cols;
+    float *var = kNoise ? variance + v * cols : nullptr;
+    int64_t c0 = 0;
+    for (; c0 + kWide <= stride; c0 += kWide)
+      readChunk<V, 1, kNoise, kWide>(drive, d.vectorStride, d.rows, cells,
+                                     squares, stride, c0,
+                                     std::min(kWide, cols - c0), cols, cur,
+                                     var);
+    for (; c0 < cols; c0 += kChunk)
+      readChunk<V, 1, kNoise>(drive, d.vectorStride, d.rows, cells, squares,
+                              stride, c0, std::min(kChunk, cols - c0), cols,
+                              cur, var);
   }
 }
 
@@ -157,11 +179,11 @@ readVectorChunk(const float *__restrict drive, int64_t rowStride,
     for (int c = 0; c < kColumns; ++c) {
 #pragma GCC unroll 4
       for (int k = 0; k < kParts; ++k)
-        cur[c][k] = fusedMultiplyAdd(a[k], V{} + g[c], cur[c][k]);
+        cur[c][k] = fusedMultiplyAdd(a[k], splat<V>(g[c]), cur[c][k]);
       if (kNoise)
 #pragma GCC unroll 4
         for (int k = 0; k < kParts; ++k)
-          var[c][k] = fusedMultiplyAdd(a2[k], V{} + g2[c], var[c][k]);
+          var[c][k] = fusedMultiplyAdd(a2[k], splat<V>(g2[c]), var[c][k]);
     }
   }
   const int64_t width = std::min<int64_t>(kColumns, cols - c0);
