@@ -208,12 +208,7 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
       return;
     }
     t.digits = std::move(*digits);
-    t.levels.assign(static_cast<size_t>(t.physRows *
-                                        paddedArrayColumns(t.physCols)),
-                    0.0f);
-    for (int64_t r = 0; r < t.physRows; ++r)
-      std::copy_n(t.digits.begin() + r * t.physCols, t.physCols,
-                  t.levels.begin() + r * paddedArrayColumns(t.physCols));
+    t.levels = padArrayColumns(t.digits.data(), t.physRows, t.physCols);
     t.layout = cim::TileLayout{
         scheme, static_cast<int64_t>(mvm.getRowEnd() - mvm.getRowBegin()),
         static_cast<int64_t>(mvm.getColEnd() - mvm.getColBegin()),
@@ -430,17 +425,11 @@ void AnalogLayer::setTime(Instance &instance, double seconds,
     }
     for (float v : instance.cells[ti])
       sumNow += v;
-    const int64_t stride = paddedArrayColumns(tile.physCols);
-    std::vector<float> &readCells = instance.readCells[ti];
-    std::vector<float> &readSquares = instance.readSquares[ti];
-    readCells.assign(static_cast<size_t>(tile.physRows * stride), 0.0f);
-    readSquares.assign(readCells.size(), 0.0f);
-    for (int64_t r = 0; r < tile.physRows; ++r)
-      for (int64_t c = 0; c < tile.physCols; ++c) {
-        const float g = instance.cells[ti][r * tile.physCols + c];
-        readCells[r * stride + c] = g;
-        readSquares[r * stride + c] = g * g;
-      }
+    instance.readCells[ti] = padArrayColumns(instance.cells[ti].data(),
+                                             tile.physRows, tile.physCols);
+    instance.readSquares[ti] = instance.readCells[ti];
+    for (float &g : instance.readSquares[ti])
+      g *= g;
   }
   // Global drift compensation: the read of an all-ones input (every row
   // driven, every column summed) at t0 against now.

@@ -25,7 +25,6 @@
 #include <cmath>
 #include <cstring>
 
-
 namespace {
 
 using nncc::kDriveLanes;
@@ -139,10 +138,9 @@ readColumnsInLanes(const nncc::Drives &d, const float *cells,
     float *var = kNoise ? variance + v * cols : nullptr;
     int64_t c0 = 0;
     for (; c0 + kWide <= stride; c0 += kWide)
-      readChunk<V, 1, kNoise, kWide>(drive, d.vectorStride, d.rows, cells,
-                                     squares, stride, c0,
-                                     std::min(kWide, cols - c0), cols, cur,
-                                     var);
+      readChunk<V, 1, kNoise, kWide>(
+          drive, d.vectorStride, d.rows, cells, squares, stride, c0,
+          std::min(kWide, cols - c0), cols, cur, var);
     for (; c0 < cols; c0 += kChunk)
       readChunk<V, 1, kNoise>(drive, d.vectorStride, d.rows, cells, squares,
                               stride, c0, std::min(kChunk, cols - c0), cols,
@@ -154,11 +152,10 @@ readColumnsInLanes(const nncc::Drives &d, const float *cells,
 /// one load, every cell a broadcast.
 template <typename V, int kColumns, bool kNoise>
 [[gnu::always_inline]] inline void
-readVectorChunk(const float *__restrict drive, int64_t rowStride,
-                int64_t rows, const float *__restrict cells,
-                const float *__restrict squares, int64_t stride, int64_t c0,
-                int64_t cols, int64_t vectors, float *__restrict current,
-                float *__restrict variance) {
+readVectorChunk(const float *__restrict drive, int64_t rowStride, int64_t rows,
+                const float *__restrict cells, const float *__restrict squares,
+                int64_t stride, int64_t c0, int64_t cols, int64_t vectors,
+                float *__restrict current, float *__restrict variance) {
   constexpr int kLanes = sizeof(V) / sizeof(float);
   constexpr int kParts = kDriveLanes / kLanes;
   V cur[kColumns][kParts], var[kColumns][kParts];
@@ -317,10 +314,10 @@ int64_t nncc::paddedArrayColumns(int64_t cols) {
 }
 
 void nncc::readArrayColumns(const Drives &drives, const float *cells,
-                            const float *squares, int64_t cols,
-                            float *current, float *variance) {
-  selectedRead().load(std::memory_order_relaxed)(drives, cells, squares,
-                                                 cols, current, variance);
+                            const float *squares, int64_t cols, float *current,
+                            float *variance) {
+  selectedRead().load(std::memory_order_relaxed)(drives, cells, squares, cols,
+                                                 current, variance);
 }
 
 void nncc::addReadNoise(const float *__restrict current,

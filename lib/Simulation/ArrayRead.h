@@ -11,7 +11,9 @@
 #ifndef NNCC_LIB_SIMULATION_ARRAYREAD_H
 #define NNCC_LIB_SIMULATION_ARRAYREAD_H
 
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 
 namespace nncc {
 
@@ -34,6 +36,18 @@ bool readsVectorsInLanes(int64_t count);
 /// Columns of the padded cell matrices readArrayColumns reads: `cols`
 /// rounded up to whole kernel chunks (the padding holds zeros).
 int64_t paddedArrayColumns(int64_t cols);
+
+/// A row-major [rows, cols] matrix laid out as readArrayColumns reads it:
+/// each row padded with zeros to paddedArrayColumns(cols).
+template <typename T>
+std::vector<float> padArrayColumns(const T *matrix, int64_t rows,
+                                   int64_t cols) {
+  const int64_t stride = paddedArrayColumns(cols);
+  std::vector<float> padded(static_cast<size_t>(rows * stride), 0.0f);
+  for (int64_t r = 0; r < rows; ++r)
+    std::copy_n(matrix + r * cols, cols, padded.begin() + r * stride);
+  return padded;
+}
 
 /// For each vector v: current[v · cols + c] = Σ_r drive_v[r] · cells[r ·
 /// stride + c] and, when `squares` is not null, variance[v · cols + c] =

@@ -53,7 +53,7 @@ PhysicalArrayReader::PhysicalArrayReader(const PhysicalReadSetup &setup,
 int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
                                          const int32_t *x, int64_t depth,
                                          int64_t cycle, const Drives &layout,
-                                         float *drive, float *sums) {
+                                         float *drive, int32_t *sums) {
   const int64_t vectors = layout.count, rows = layout.rows;
   const int64_t rowGroups =
       (rows + tile.rowsInParallel - 1) / tile.rowsInParallel;
@@ -88,24 +88,24 @@ int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
             static_cast<float>(pol ? -digit : digit);
       }
     }
-  // Each row group's drive sum per vector: integers below 2^24 in f32, so
-  // exact in any order; summed along the contiguous dimension.
-  std::fill_n(sums, rowGroups * vectors, 0.0f);
+  // Each row group's drive sum per vector, in integers (exact in any
+  // order), along the contiguous dimension.
+  std::fill_n(sums, rowGroups * vectors, 0);
   for (int64_t rg = 0; rg < rowGroups; ++rg) {
-    float *sum = sums + rg * vectors;
+    int32_t *sum = sums + rg * vectors;
     const int64_t r0 = rg * tile.rowsInParallel;
     const int64_t r1 = std::min(rows, r0 + tile.rowsInParallel);
     if (layout.vectorStride == 1) {
       for (int64_t r = r0; r < r1; ++r) {
         const float *a = drive + r * layout.rowStride;
         for (int64_t p = 0; p < vectors; ++p)
-          sum[p] += a[p];
+          sum[p] += static_cast<int32_t>(a[p]);
       }
     } else {
       for (int64_t p = 0; p < vectors; ++p) {
         const float *a = drive + p * layout.vectorStride;
         for (int64_t r = r0; r < r1; ++r)
-          sum[p] += a[r];
+          sum[p] += static_cast<int32_t>(a[r]);
       }
     }
   }
@@ -179,7 +179,7 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   std::vector<double> normal(static_cast<size_t>(cols)),
       value(static_cast<size_t>(cols));
   // Per row group and vector, the drive's sum for the background.
-  std::vector<float> driveSums(static_cast<size_t>(rowGroups * vectors));
+  std::vector<int32_t> driveSums(static_cast<size_t>(rowGroups * vectors));
   const int32_t *x = inputs.data<int32_t>() + tile.group * vectors * depth +
                      tile.rowBegin;
   for (int64_t j = 0; j < cycles; ++j) {

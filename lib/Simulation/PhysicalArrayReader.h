@@ -95,7 +95,8 @@ private:
   /// rg (exact: integer digits); returns the number of nonzero drives.
   static int64_t buildDrives(const AnalogLayer::Tile &tile, const int32_t *x,
                              int64_t depth, int64_t cycle,
-                             const Drives &layout, float *drive, float *sums);
+                             const Drives &layout, float *drive,
+                             int32_t *sums);
 
   const PhysicalReadSetup &setup;
   int64_t firstVector;

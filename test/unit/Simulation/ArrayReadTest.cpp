@@ -60,8 +60,9 @@ TEST(ArrayRead, EveryLayoutAndIsaSumsRowsInOrder) {
       // Half the drives zero (a ReLU's), some negative (a G- row's), and
       // magnitudes up to 8-bit digits so that f32 sums round.
       const int kind = static_cast<int>(rng() % 4);
-      a = kind < 2 ? 0.0f
-                   : (kind == 2 ? -1.0f : 1.0f) * static_cast<float>(rng() % 256);
+      a = kind < 2
+              ? 0.0f
+              : (kind == 2 ? -1.0f : 1.0f) * static_cast<float>(rng() % 256);
     }
     for (int64_t r = 0; r < k.rows; ++r)
       for (int64_t c = 0; c < k.cols; ++c) {
@@ -76,8 +77,8 @@ TEST(ArrayRead, EveryLayoutAndIsaSumsRowsInOrder) {
     reference(drive, g, g2, k, stride, wantCurrent, wantVariance);
 
     // The same drives with the vectors of a row contiguous.
-    const int64_t lanes = (k.vectors + kDriveLanes - 1) / kDriveLanes *
-                          kDriveLanes;
+    const int64_t lanes =
+        (k.vectors + kDriveLanes - 1) / kDriveLanes * kDriveLanes;
     std::vector<float> transposed(k.rows * lanes, 0.0f);
     for (int64_t v = 0; v < k.vectors; ++v)
       for (int64_t r = 0; r < k.rows; ++r)
