@@ -221,7 +221,7 @@ template <typename V>
 [[gnu::always_inline]] inline void
 readAny(const nncc::Drives &d, const float *cells, const float *squares,
         int64_t cols, float *current, float *variance) {
-  if (d.vectorStride == 1) {
+  if (d.vectorsInLanes) {
     if (squares)
       readVectorsInLanes<V, true>(d, cells, squares, cols, current, variance);
     else

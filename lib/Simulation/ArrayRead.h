@@ -18,12 +18,15 @@
 namespace nncc {
 
 /// The drives of `count` vectors on `rows` rows: vector v's drive on row r
-/// is data[v * vectorStride + r * rowStride].  Either the rows of a vector
-/// are contiguous (rowStride 1) or the vectors of a row are (vectorStride
-/// 1, rowStride a multiple of kDriveLanes with zeros past `count`).
+/// is data[v * vectorStride + r * rowStride].  Either the vectors of a row
+/// are contiguous (`vectorsInLanes`: vectorStride 1, rowStride a multiple of
+/// kDriveLanes with zeros past `count`) or the rows of a vector are
+/// (rowStride 1).  The flag says which: with one row or one vector both
+/// strides can be 1.
 struct Drives {
   const float *data;
   int64_t count, rows, vectorStride, rowStride;
+  bool vectorsInLanes;
 };
 
 /// Vectors a row-contiguous drive layout is padded to.

@@ -70,7 +70,7 @@ int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
           inputDigit(xq, cycle, tile.cycles, tile.dacBits, tile.inputSigned));
     return (xq >> shift) & mask;
   };
-  const size_t size = layout.vectorStride == 1
+  const size_t size = layout.vectorsInLanes
                           ? static_cast<size_t>(rows * layout.rowStride)
                           : static_cast<size_t>(vectors * rows);
   std::fill_n(drive, size, 0.0f);
@@ -95,7 +95,7 @@ int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
     int32_t *sum = sums + rg * vectors;
     const int64_t r0 = rg * tile.rowsInParallel;
     const int64_t r1 = std::min(rows, r0 + tile.rowsInParallel);
-    if (layout.vectorStride == 1) {
+    if (layout.vectorsInLanes) {
       for (int64_t r = r0; r < r1; ++r) {
         const float *a = drive + r * layout.rowStride;
         for (int64_t p = 0; p < vectors; ++p)
@@ -183,7 +183,8 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   const int32_t *x = inputs.data<int32_t>() + tile.group * vectors * depth +
                      tile.rowBegin;
   for (int64_t j = 0; j < cycles; ++j) {
-    const Drives all{drive.data(), vectors, rows, vectorStride, rowStride};
+    const Drives all{drive.data(), vectors, rows,
+                     vectorStride, rowStride, vectorsInLanes};
     const int64_t driven = buildDrives(tile, x, depth, j, all, drive.data(),
                                        driveSums.data());
     if (setup.calibrating)
@@ -192,7 +193,7 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
       const int64_t r0 = rg * tile.rowsInParallel;
       const int64_t n = std::min(rows, r0 + tile.rowsInParallel) - r0;
       const Drives drives{drive.data() + r0 * rowStride, vectors, n,
-                          vectorStride, rowStride};
+                          vectorStride, rowStride, vectorsInLanes};
       readArrayColumns(drives, cells + r0 * stride,
                        squares ? squares + r0 * stride : nullptr, cols,
                        current.data(), variance.data());

@@ -51,8 +51,11 @@ bool bitEqual(const std::vector<float> &a, const std::vector<float> &b) {
 TEST(ArrayRead, EveryLayoutAndIsaSumsRowsInOrder) {
   std::mt19937 rng(3);
   int variants = 0;
+  // One row (both strides 1 in the rows-contiguous layout: the layout is
+  // the flag's, not the strides').
   for (Case k : {Case{1, 200, 240}, Case{3, 25, 12}, Case{16, 25, 12},
-                 Case{37, 150, 33}, Case{100, 7, 5}}) {
+                 Case{37, 150, 33}, Case{100, 7, 5}, Case{5, 1, 3},
+                 Case{1, 1, 20}}) {
     const int64_t stride = paddedArrayColumns(k.cols);
     std::vector<float> drive(k.vectors * k.rows), g(k.rows * stride, 0.0f),
         g2(g.size(), 0.0f);
@@ -90,8 +93,8 @@ TEST(ArrayRead, EveryLayoutAndIsaSumsRowsInOrder) {
         continue;
       ++variants;
       for (const Drives &d :
-           {Drives{drive.data(), k.vectors, k.rows, k.rows, 1},
-            Drives{transposed.data(), k.vectors, k.rows, 1, lanes}}) {
+           {Drives{drive.data(), k.vectors, k.rows, k.rows, 1, false},
+            Drives{transposed.data(), k.vectors, k.rows, 1, lanes, true}}) {
         std::vector<float> current(wantCurrent.size(), -1.0f),
             variance(wantCurrent.size(), -1.0f);
         readArrayColumns(d, g.data(), g2.data(), k.cols, current.data(),
