@@ -172,7 +172,7 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
   // goes on from the kept one and stops at the first that does not
   // improve.  Layers whose knob the user fixed (--layer) keep it.
   auto layerPass = [&](llvm::StringRef knob, bool ordered,
-                       llvm::function_ref<std::vector<std::string>()> values,
+                       llvm::ArrayRef<std::string> values,
                        llvm::function_ref<bool(const CandidateOutcome &,
                                                const CandidateOutcome &)>
                            improves,
@@ -184,9 +184,11 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
             return k.layer == layer && k.knob == knob;
           }))
         continue;
-      for (const std::string &value : values()) {
+      for (const std::string &value : values) {
         const CandidateOutcome current = search.candidates[search.chosen];
-        std::string now = current.scheme;
+        // The layer's value now: its own knob, else (for the scheme) the
+        // network's.
+        std::string now = knob == "scheme" ? current.scheme : "";
         std::vector<LayerKnob> knobs;
         for (const LayerKnob &k : current.layerKnobs)
           if (k.layer == layer && k.knob == knob)
@@ -233,7 +235,7 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
          rows /= 2)
       fewerRows.push_back(std::to_string(rows));
     layerPass(
-        "rows-in-parallel", /*ordered=*/true, [&] { return fewerRows; },
+        "rows-in-parallel", /*ordered=*/true, fewerRows,
         [](const CandidateOutcome &c, const CandidateOutcome &current) {
           return c.ciLow > current.ciLow;
         },
@@ -256,19 +258,13 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
   // fewer weight bits (fewer slices per weight where cells hold fewer
   // bits), each kept while the mapping stays within the budget.
   const size_t before = search.candidates.size();
-  layerPass("scheme", /*ordered=*/false, [&] { return schemes; },
-            cheaperWithin, never);
+  layerPass("scheme", /*ordered=*/false, schemes, cheaperWithin, never);
   const int64_t weightBits =
       base.weightBits > 0 ? base.weightBits : chip.array.weightBits;
-  layerPass(
-      "weight-bits", /*ordered=*/true,
-      [&] {
-        std::vector<std::string> fewer;
-        for (int64_t bits = weightBits - 2; bits >= 2; bits -= 2)
-          fewer.push_back(std::to_string(bits));
-        return fewer;
-      },
-      cheaperWithin, never);
+  std::vector<std::string> fewerBits;
+  for (int64_t bits = weightBits - 2; bits >= 2; bits -= 2)
+    fewerBits.push_back(std::to_string(bits));
+  layerPass("weight-bits", /*ordered=*/true, fewerBits, cheaperWithin, never);
   search.stopReason =
       llvm::formatv("tried all {0} signed-weight schemes{1}, then each "
                     "layer's other schemes and fewer weight bits ({2} more); "

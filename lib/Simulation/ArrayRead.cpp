@@ -307,7 +307,6 @@ bool nncc::selectArrayReadIsa(ArrayReadIsa isa) {
   return true;
 }
 
-bool nncc::readsVectorsInLanes(int64_t count) { return count >= kDriveLanes; }
 
 int64_t nncc::paddedArrayColumns(int64_t cols) {
   return (cols + kChunk - 1) / kChunk * kChunk;

@@ -17,6 +17,9 @@
 
 namespace nncc {
 
+/// Vectors a row-contiguous drive layout is padded to.
+constexpr int64_t kDriveLanes = 16;
+
 /// The drives of `count` vectors on `rows` rows: vector v's drive on row r
 /// is data[v * vectorStride + r * rowStride].  Either the vectors of a row
 /// are contiguous (`vectorsInLanes`: vectorStride 1, rowStride a multiple of
@@ -27,14 +30,27 @@ struct Drives {
   const float *data;
   int64_t count, rows, vectorStride, rowStride;
   bool vectorsInLanes;
+
+  /// The layout readArrayColumns reads fastest for `count` vectors on
+  /// `rows` rows (data unset): vectors in lanes when they fill them (a
+  /// convolution's output positions), else each vector's rows contiguous
+  /// (a dense layer's one vector per image).
+  static Drives fastestFor(int64_t count, int64_t rows) {
+    if (count >= kDriveLanes)
+      return {nullptr, count, rows, 1,
+              (count + kDriveLanes - 1) / kDriveLanes * kDriveLanes, true};
+    return {nullptr, count, rows, rows, 1, false};
+  }
+  /// Floats a buffer in this layout holds.
+  int64_t size() const {
+    return vectorsInLanes ? rows * rowStride : count * rows;
+  }
+  /// Rows [first, first + n) of these drives.
+  Drives rowRange(int64_t first, int64_t n) const {
+    return {data + first * rowStride, count, n,
+            vectorStride, rowStride, vectorsInLanes};
+  }
 };
-
-/// Vectors a row-contiguous drive layout is padded to.
-constexpr int64_t kDriveLanes = 16;
-
-/// Whether readArrayColumns is fastest with the vectors of a row contiguous
-/// (many vectors: they fill the lanes) or the rows of a vector (few).
-bool readsVectorsInLanes(int64_t count);
 
 /// Columns of the padded cell matrices readArrayColumns reads: `cols`
 /// rounded up to whole kernel chunks (the padding holds zeros).

@@ -70,10 +70,7 @@ int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
           inputDigit(xq, cycle, tile.cycles, tile.dacBits, tile.inputSigned));
     return (xq >> shift) & mask;
   };
-  const size_t size = layout.vectorsInLanes
-                          ? static_cast<size_t>(rows * layout.rowStride)
-                          : static_cast<size_t>(vectors * rows);
-  std::fill_n(drive, size, 0.0f);
+  std::fill_n(drive, layout.size(), 0.0f);
   int64_t driven = 0;
   // Row k's digits (the G- row of a differential pair driven with the
   // opposite sign), vector by vector: the x loads are strided when the
@@ -166,13 +163,8 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   // of a differential pair is driven with the opposite sign), laid out as
   // the read kernel prefers, and one row group's currents and variances of
   // every vector.
-  const bool vectorsInLanes = readsVectorsInLanes(vectors);
-  const int64_t vectorStride = vectorsInLanes ? 1 : rows;
-  const int64_t rowStride =
-      vectorsInLanes ? (vectors + kDriveLanes - 1) / kDriveLanes * kDriveLanes
-                     : 1;
-  std::vector<float> drive(static_cast<size_t>(
-      vectorsInLanes ? rows * rowStride : vectors * rows)),
+  Drives all = Drives::fastestFor(vectors, rows);
+  std::vector<float> drive(static_cast<size_t>(all.size())),
       current(static_cast<size_t>(vectors * cols)),
       variance(squares ? static_cast<size_t>(vectors * cols) : 0),
       idealCurrent(ideal ? static_cast<size_t>(vectors * cols) : 0);
@@ -182,9 +174,8 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   std::vector<int32_t> driveSums(static_cast<size_t>(rowGroups * vectors));
   const int32_t *x = inputs.data<int32_t>() + tile.group * vectors * depth +
                      tile.rowBegin;
+  all.data = drive.data();
   for (int64_t j = 0; j < cycles; ++j) {
-    const Drives all{drive.data(), vectors, rows,
-                     vectorStride, rowStride, vectorsInLanes};
     const int64_t driven = buildDrives(tile, x, depth, j, all, drive.data(),
                                        driveSums.data());
     if (setup.calibrating)
@@ -192,8 +183,7 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
     for (int64_t rg = 0; rg < rowGroups; ++rg) {
       const int64_t r0 = rg * tile.rowsInParallel;
       const int64_t n = std::min(rows, r0 + tile.rowsInParallel) - r0;
-      const Drives drives{drive.data() + r0 * rowStride, vectors, n,
-                          vectorStride, rowStride, vectorsInLanes};
+      const Drives drives = all.rowRange(r0, n);
       readArrayColumns(drives, cells + r0 * stride,
                        squares ? squares + r0 * stride : nullptr, cols,
                        current.data(), variance.data());
