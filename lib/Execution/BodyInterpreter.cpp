@@ -105,7 +105,8 @@ llvm::Expected<Tensor> BodyInterpreter::run(const Tensor &inputs,
 runtime::Tensor nncc::vectorBlock(const runtime::Tensor &xq, int64_t begin,
                                   int64_t count) {
   const int64_t groups = xq.dim(0), vectors = xq.dim(1), depth = xq.dim(2);
-  runtime::Tensor block(runtime::DType::I32, {groups, count, depth});
+  runtime::Tensor block = runtime::Tensor::uninitialized(
+      runtime::DType::I32, {groups, count, depth});
   for (int64_t g = 0; g < groups; ++g)
     std::copy_n(xq.data<int32_t>() + (g * vectors + begin) * depth,
                 count * depth, block.data<int32_t>() + g * count * depth);

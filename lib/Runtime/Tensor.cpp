@@ -1,8 +1,9 @@
 //===- Tensor.cpp - Dense host tensor of the reference executor -----------===//
 //
-// Storage is a 64-byte aligned, zero-filled block shared between a tensor and
-// its reshaped views.  The alignment matches a cache line and the widest
-// vector registers, so kernels never straddle lines at the start of a tensor.
+// Storage is a 64-byte aligned, zero-filled (unless asked otherwise) block
+// shared between a tensor and its reshaped views.  The alignment matches a
+// cache line and the widest vector registers, so kernels never straddle lines
+// at the start of a tensor.
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Runtime/Tensor.h"
@@ -27,7 +28,7 @@ constexpr size_t kStorageAlignment = 64;
 /// operator new (memalign) is several times slower and fragments the heap,
 /// which shows when the layer body evaluation allocates a few tensors per
 /// tile and vector.
-std::shared_ptr<std::byte> allocateStorage(size_t bytes) {
+std::shared_ptr<std::byte> allocateStorage(size_t bytes, bool zeroed = true) {
   size_t rounded = std::max<size_t>(kStorageAlignment,
                                     (bytes + kStorageAlignment - 1) /
                                         kStorageAlignment * kStorageAlignment);
@@ -37,7 +38,8 @@ std::shared_ptr<std::byte> allocateStorage(size_t bytes) {
   std::byte *memory =
       raw + (kStorageAlignment - address % kStorageAlignment) %
                 kStorageAlignment;
-  std::memset(memory, 0, rounded);
+  if (zeroed)
+    std::memset(memory, 0, rounded);
   return std::shared_ptr<std::byte>(
       memory, [raw](std::byte *) { ::operator delete(raw); });
 }
@@ -120,6 +122,16 @@ int64_t nncc::runtime::numElementsOf(llvm::ArrayRef<int64_t> shape) {
 Tensor::Tensor(DType type, llvm::ArrayRef<int64_t> shape)
     : type(type), dims(shape.begin(), shape.end()), count(numElementsOf(shape)),
       storage(allocateStorage(static_cast<size_t>(count) * dtypeSize(type))) {}
+
+Tensor Tensor::uninitialized(DType type, llvm::ArrayRef<int64_t> shape) {
+  Tensor t;
+  t.type = type;
+  t.dims.assign(shape.begin(), shape.end());
+  t.count = numElementsOf(shape);
+  t.storage = allocateStorage(static_cast<size_t>(t.count) * dtypeSize(type),
+                              /*zeroed=*/false);
+  return t;
+}
 
 Tensor Tensor::reshaped(llvm::ArrayRef<int64_t> newShape) const {
   assert(numElementsOf(newShape) == count &&

@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ArrayRead.h"
+#include "nncc/Support/KernelClones.h"
 
 #include <algorithm>
 #include <atomic>
@@ -319,10 +320,11 @@ void nncc::readArrayColumns(const Drives &drives, const float *cells,
                                                  current, variance);
 }
 
-void nncc::addReadNoise(const float *__restrict current,
-                        const float *__restrict variance,
-                        const double *__restrict normal, double sigma,
-                        int64_t cols, double *__restrict value) {
+NNCC_KERNEL void nncc::addReadNoise(const float *__restrict current,
+                                    const float *__restrict variance,
+                                    const double *__restrict normal,
+                                    double sigma, int64_t cols,
+                                    double *__restrict value) {
   // The standard deviation in f32: a noise amplitude needs no more than
   // f32's 7 digits, and an f32 root costs a third of an f64 one.
   for (int64_t c = 0; c < cols; ++c)

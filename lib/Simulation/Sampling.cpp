@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 uint64_t nncc::mixSeed(uint64_t seed, uint64_t stream) {
   uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (stream + 1);
@@ -60,6 +61,89 @@ double nncc::ZigguratNormals::slow(double x, int layer) {
     if (std::abs(x) < layers.x[layer + 1])
       return x;
   }
+}
+
+nncc::ZigguratLanes::ZigguratLanes(const uint64_t *seeds, int count)
+    : count(count) {
+  std::memset(state, 0, sizeof(state));
+  for (int l = 0; l < count; ++l) {
+    RandomStream stream(seeds[l]);
+    for (int w = 0; w < 4; ++w)
+      state[w][l] = stream.state[w];
+  }
+}
+
+namespace {
+typedef uint64_t U64x8 __attribute__((vector_size(64)));
+typedef int64_t I64x8 __attribute__((vector_size(64)));
+typedef double F64x8 __attribute__((vector_size(64)));
+static_assert(nncc::ZigguratLanes::kLanes == 8, "one U64x8 per state word");
+
+__attribute__((always_inline)) inline U64x8 rotateLeft(U64x8 x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
+} // namespace
+
+// GCC/Clang generic vectors (one zmm, two ymm or four xmm per state word),
+// compiled for each ISA and picked by the loader.  Every step is exact
+// integer arithmetic or an exactly rounded double operation, so the lanes
+// are bit for bit the scalar generator on any ISA.
+#if defined(__x86_64__) && defined(__linux__) &&                               \
+    (defined(__GNUC__) || defined(__clang__))
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void nncc::ZigguratLanes::next(int64_t draws, double *out, int64_t stride) {
+  const ZigguratNormals::Layers &t = ZigguratNormals::layers;
+  U64x8 s[4];
+  std::memcpy(s, state, sizeof(s));
+  for (int64_t i = 0; i < draws; ++i) {
+    // RandomStream::operator() on every lane (the idle ones too: nothing
+    // reads them); x * 5 and x * 9 as shifts and adds, which every ISA has.
+    const U64x8 s1 = (s[1] << 2) + s[1];
+    const U64x8 rotated = rotateLeft(s1, 7);
+    const U64x8 bits = (rotated << 3) + rotated;
+    const U64x8 shifted = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= shifted;
+    s[3] = rotateLeft(s[3], 45);
+    // ZigguratNormals::next: the uniform from the bits directly, 1 + k 2^-52
+    // with the top 52 bits k as the mantissa, then
+    // 2u - 3 + 2^-52 = (k + 1/2) 2^-51 - 1 exactly, as signedUniform.
+    // Through memory: element access of a vector register costs a shuffle.
+    alignas(64) uint64_t layer[kLanes];
+    alignas(64) double width[kLanes], next[kLanes], x[kLanes];
+    alignas(64) int64_t accepted[kLanes];
+    std::memcpy(layer, &bits, sizeof(layer));
+    for (int l = 0; l < kLanes; ++l) {
+      layer[l] &= 0xff;
+      width[l] = t.x[layer[l]];
+      next[l] = t.x[layer[l] + 1];
+    }
+    const F64x8 u = (F64x8)((bits >> 12) | 0x3ff0000000000000ull);
+    F64x8 xv, nextv;
+    std::memcpy(&xv, width, sizeof(xv));
+    std::memcpy(&nextv, next, sizeof(nextv));
+    xv = ((u + u) - 3.0 + 0x1.0p-52) * xv;
+    const I64x8 acceptedv = (F64x8)((I64x8)xv & INT64_MAX) < nextv;
+    std::memcpy(x, &xv, sizeof(x));
+    std::memcpy(accepted, &acceptedv, sizeof(accepted));
+    for (int l = 0; l < count; ++l)
+      out[l * stride + i] = x[l];
+    for (int l = 0; l < count; ++l)
+      if (!accepted[l]) {
+        RandomStream stream(0);
+        for (int w = 0; w < 4; ++w)
+          stream.state[w] = s[w][l];
+        out[l * stride + i] =
+            ZigguratNormals(stream).slow(x[l], static_cast<int>(layer[l]));
+        for (int w = 0; w < 4; ++w)
+          s[w][l] = stream.state[w];
+      }
+  }
+  std::memcpy(state, s, sizeof(s));
 }
 
 double nncc::normalCdf(double x) {

@@ -8,6 +8,7 @@
 #include "nncc/Support/Distributed.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Support/JsonNumbers.h"
+#include "nncc/Support/Rounding.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringExtras.h"
@@ -226,12 +227,11 @@ llvm::Error forEachBatch(int64_t batches,
 
 Tensor roundAccumulators(const std::vector<double> &acc, int64_t G, int64_t P,
                          int64_t N) {
-  Tensor t(DType::I64, {G, P, N});
+  Tensor t = Tensor::uninitialized(DType::I64, {G, P, N});
   int64_t *dst = t.data<int64_t>();
   constexpr double kLimit = 4.6e18;
   for (size_t i = 0; i < acc.size(); ++i)
-    dst[i] =
-        static_cast<int64_t>(std::round(std::clamp(acc[i], -kLimit, kLimit)));
+    dst[i] = roundToInt64(std::clamp(acc[i], -kLimit, kLimit));
   return t;
 }
 

@@ -51,6 +51,10 @@ public:
   Tensor() = default;
   /// Allocates a zero-filled tensor.
   Tensor(DType type, llvm::ArrayRef<int64_t> shape);
+  /// Allocates a tensor whose every element its producer writes before
+  /// anything reads it: the simulator's per-read tensors, where the zero
+  /// fill was a twentieth of the time.
+  static Tensor uninitialized(DType type, llvm::ArrayRef<int64_t> shape);
 
   template <typename T>
   static Tensor fromValues(llvm::ArrayRef<int64_t> shape,

@@ -165,9 +165,10 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
 
   const DType type = sumType(codes);
   Tensor &magnitudes = results[0];
-  magnitudes = Tensor(type, {vectors, weightColumns, polarities});
+  magnitudes =
+      Tensor::uninitialized(type, {vectors, weightColumns, polarities});
   if (hasReference)
-    results[1] = Tensor(type, {vectors});
+    results[1] = Tensor::uninitialized(type, {vectors});
   const bool narrow = type == DType::I64 &&
                       narrowShiftAdd(*this, codes, rowGroups, cycleWeight);
 
@@ -232,11 +233,19 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
             // Slice weights, per weight column and polarity.
             T *m = mag + p * weightColumns * polarities;
             const int64_t *column = columnOf.data();
-            for (int64_t i = 0; i < weightColumns * polarities; ++i) {
-              T total = 0;
-              for (int64_t s = 0; s < slices; ++s)
-                total += sliceWeightT[s] * sums[*column++];
-              m[i] = total;
+            if (slices == 1) {
+              // The loop below with one slice, which the compiler does not
+              // see (0 + w x is w x + 0, a zero's sign dropped alike).
+              const T w = sliceWeightT[0];
+              for (int64_t i = 0; i < weightColumns * polarities; ++i)
+                m[i] = w * sums[column[i]] + T(0);
+            } else {
+              for (int64_t i = 0; i < weightColumns * polarities; ++i) {
+                T total = 0;
+                for (int64_t s = 0; s < slices; ++s)
+                  total += sliceWeightT[s] * sums[*column++];
+                m[i] = total;
+              }
             }
             if (reference)
               reference[p] = sums[layout.referenceColumnIndex()] + T(0);
