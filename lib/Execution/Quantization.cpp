@@ -108,13 +108,20 @@ void CIMLayerRunner::Impl::gather(const std::vector<int32_t> &xq, int64_t g,
                                          (k[2] - 1) * d[2]};
   const int64_t *offset = tapOffset.data();
   parallelChunks(count, grainFor(depth), [&](int64_t begin, int64_t end) {
-    for (int64_t p = pBegin + begin; p < pBegin + end; ++p) {
-      const int64_t b = p / outPlane, sp = p % outPlane;
+    // The output position (batch b, o0, o1, o2) of p, stepped along rather
+    // than divided out for every p (64-bit divisions cost as much as a
+    // short row's copies).
+    const int64_t first = pBegin + begin;
+    int64_t b = first / outPlane;
+    std::array<int64_t, 3> o = {first % outPlane / (out[1] * out[2]),
+                                first % (out[1] * out[2]) / out[2],
+                                first % out[2]};
+    for (int64_t p = first; p < pBegin + end; ++p) {
       const std::array<int64_t, 3> base = {
-          sp / (out[1] * out[2]) * s[0] - pad[0],
-          sp / out[2] % out[1] * s[1] - pad[1], sp % out[2] * s[2] - pad[2]};
+          o[0] * s[0] - pad[0], o[1] * s[1] - pad[1], o[2] * s[2] - pad[2]};
       const int32_t *plane = src + (b * channels + g * cg) * inPlane;
       T *row = dst + (p - pBegin) * depth;
+
       bool inside = true;
       for (int a = 0; a < 3; ++a)
         inside &= base[a] >= 0 && base[a] + extent[a] < size[a];
@@ -123,18 +130,29 @@ void CIMLayerRunner::Impl::gather(const std::vector<int32_t> &xq, int64_t g,
             plane + (base[0] * size[1] + base[1]) * size[2] + base[2];
         for (int64_t i = 0; i < depth; ++i)
           row[i] = static_cast<T>(corner[offset[i]]);
-        continue;
+      } else {
+        for (int64_t i = 0; i < depth; ++i) {
+          const Tap &tap = taps[i];
+          const int64_t i0 = base[0] + tap.at[0], i1 = base[1] + tap.at[1],
+                        i2 = base[2] + tap.at[2];
+          row[i] =
+              i0 >= 0 && i0 < size[0] && i1 >= 0 && i1 < size[1] && i2 >= 0 &&
+                      i2 < size[2]
+                  ? static_cast<T>(
+                        plane[tap.channel + (i0 * size[1] + i1) * size[2] + i2])
+                  : T(0);
+        }
       }
-      for (int64_t i = 0; i < depth; ++i) {
-        const Tap &tap = taps[i];
-        const int64_t i0 = base[0] + tap.at[0], i1 = base[1] + tap.at[1],
-                      i2 = base[2] + tap.at[2];
-        row[i] =
-            i0 >= 0 && i0 < size[0] && i1 >= 0 && i1 < size[1] && i2 >= 0 &&
-                    i2 < size[2]
-                ? static_cast<T>(
-                      plane[tap.channel + (i0 * size[1] + i1) * size[2] + i2])
-                : T(0);
+      // On to p + 1's position.
+      if (++o[2] == out[2]) {
+        o[2] = 0;
+        if (++o[1] == out[1]) {
+          o[1] = 0;
+          if (++o[0] == out[0]) {
+            o[0] = 0;
+            ++b;
+          }
+        }
       }
     }
   });

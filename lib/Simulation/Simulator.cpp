@@ -425,12 +425,11 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
   auto tick = [&] { advance(1); };
 
   auto start = std::chrono::steady_clock::now();
-  // One chip instance: sampled, its ADCs calibrated, run at every time.
-  auto runInstance = [&](int64_t instance) -> llvm::Expected<InstanceOutcome> {
-    InstanceOutcome outcome;
-    outcome.times.resize(times.size());
-    uint64_t instanceSeed = mixSeed(options.seed, instance);
-    std::vector<AnalogLayer::Instance> chips(L);
+  using Chip = std::vector<AnalogLayer::Instance>;
+  // One chip instance sampled and its ADCs calibrated.
+  auto prepareInstance = [&](int64_t instance) -> llvm::Expected<Chip> {
+    const uint64_t instanceSeed = mixSeed(options.seed, instance);
+    Chip chips(L);
     for (size_t l = 0; l < L; ++l)
       layers[l].sample(chips[l], mixSeed(instanceSeed, l), options.effects);
 
@@ -523,7 +522,14 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
       if (llvm::Error e = fitCorrections())
         return std::move(e);
     }
-
+    return chips;
+  };
+  // A prepared instance run at every time.
+  auto evaluateInstance = [&](int64_t instance,
+                              Chip &chips) -> llvm::Expected<InstanceOutcome> {
+    InstanceOutcome outcome;
+    outcome.times.resize(times.size());
+    const uint64_t instanceSeed = mixSeed(options.seed, instance);
     for (auto [ti, seconds] : llvm::enumerate(times)) {
       for (size_t l = 0; l < L; ++l)
         layers[l].setTime(chips[l], seconds, options.effects);
@@ -623,19 +629,45 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
     return outcome;
   };
 
+  // This rank's instances in waves of one per thread: a wave's instances
+  // are prepared side by side (calibration runs its batches one after the
+  // other, which left all threads but one idle), then evaluated one by one
+  // with their test batches in parallel.  Nothing an instance computes
+  // depends on the others, so neither the wave size nor the order matters.
+  std::vector<int64_t> instancesHere;
+  for (int64_t instance = rank; instance < options.instances; instance += ranks)
+    instancesHere.push_back(instance);
+  const size_t wave = std::max<size_t>(1, llvm::parallel::getThreadCount());
   std::vector<std::optional<InstanceOutcome>> outcomes(options.instances);
   std::string mine, instanceFailure;
-  for (int64_t instance = rank; instance < options.instances;
-       instance += ranks) {
-    llvm::Expected<InstanceOutcome> outcome = runInstance(instance);
-    if (!outcome) {
-      instanceFailure = llvm::toString(outcome.takeError());
-      break;
+  for (size_t first = 0;
+       first < instancesHere.size() && instanceFailure.empty(); first += wave) {
+    const size_t count = std::min(wave, instancesHere.size() - first);
+    std::vector<std::optional<Chip>> prepared(count);
+    std::vector<std::string> failures(count);
+    llvm::parallelFor(0, count, [&](size_t m) {
+      llvm::Expected<Chip> chips = prepareInstance(instancesHere[first + m]);
+      if (chips)
+        prepared[m] = std::move(*chips);
+      else
+        failures[m] = llvm::toString(chips.takeError());
+    });
+    for (size_t m = 0; m < count; ++m) {
+      const int64_t instance = instancesHere[first + m];
+      llvm::Expected<InstanceOutcome> outcome =
+          failures[m].empty()
+              ? evaluateInstance(instance, *prepared[m])
+              : llvm::Expected<InstanceOutcome>(makeError(failures[m]));
+      prepared[m].reset();
+      if (!outcome) {
+        instanceFailure = llvm::toString(outcome.takeError());
+        break;
+      }
+      if (split)
+        mine += outcome->serialize(instance);
+      else
+        outcomes[instance] = std::move(*outcome);
     }
-    if (split)
-      mine += outcome->serialize(instance);
-    else
-      outcomes[instance] = std::move(*outcome);
   }
   if (split) {
     // Every rank learns whether one failed, so that none waits for the
