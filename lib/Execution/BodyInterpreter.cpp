@@ -60,7 +60,9 @@ llvm::Expected<BodyInterpreter> BodyInterpreter::create(cim::LayerOp layer) {
 llvm::Expected<Tensor> BodyInterpreter::run(const Tensor &inputs,
                                             cim::ArrayReader &reader,
                                             CIMBodyObserver observer) const {
-  const int64_t vectors = inputs.dim(1);
+  if (inputs.rank() != 3)
+    return makeError("a cim.layer body runs on a rank-3 block of inputs");
+  const int64_t vectors = inputs.dim(reader.inputsInLanes() ? 2 : 1);
   std::vector<Tensor> slots(numSlots);
   slots[0] = inputs;
   SmallVector<const Tensor *, 4> operands;
@@ -103,12 +105,21 @@ llvm::Expected<Tensor> BodyInterpreter::run(const Tensor &inputs,
 }
 
 runtime::Tensor nncc::vectorBlock(const runtime::Tensor &xq, int64_t begin,
-                                  int64_t count) {
+                                  int64_t count, bool inLanes) {
   const int64_t groups = xq.dim(0), vectors = xq.dim(1), depth = xq.dim(2);
   runtime::Tensor block = runtime::Tensor::uninitialized(
-      runtime::DType::I32, {groups, count, depth});
-  for (int64_t g = 0; g < groups; ++g)
-    std::copy_n(xq.data<int32_t>() + (g * vectors + begin) * depth,
-                count * depth, block.data<int32_t>() + g * count * depth);
+      runtime::DType::I32, inLanes ? ArrayRef<int64_t>{groups, depth, count}
+                                   : ArrayRef<int64_t>{groups, count, depth});
+  for (int64_t g = 0; g < groups; ++g) {
+    const int32_t *src = xq.data<int32_t>() + (g * vectors + begin) * depth;
+    int32_t *dst = block.data<int32_t>() + g * count * depth;
+    if (!inLanes) {
+      std::copy_n(src, count * depth, dst);
+      continue;
+    }
+    for (int64_t p = 0; p < count; ++p)
+      for (int64_t k = 0; k < depth; ++k)
+        dst[k * count + p] = src[p * depth + k];
+  }
   return block;
 }

@@ -9,6 +9,9 @@
 
 #include "nncc/Support/Errors.h"
 
+#include <algorithm>
+#include <cassert>
+
 using namespace mlir;
 using namespace nncc;
 using runtime::DType;
@@ -110,6 +113,38 @@ CIMLayerRunner::quantizeIm2col(const Tensor &input) const {
   if (llvm::Error err = impl->checkInput(input))
     return std::move(err);
   return impl->quantizeIm2col(input);
+}
+
+llvm::Expected<Tensor>
+CIMLayerRunner::quantizeInput(const Tensor &input) const {
+  if (!impl->quantized)
+    return makeError("cim.layer '" + impl->getLayer().getLayerName() +
+                     "' is not quantized");
+  if (llvm::Error err = impl->checkInput(input))
+    return std::move(err);
+  std::vector<int32_t> values = impl->quantizeInput(input);
+  Tensor quantized = Tensor::uninitialized(DType::I32, input.shape());
+  std::copy(values.begin(), values.end(), quantized.data<int32_t>());
+  return quantized;
+}
+
+Tensor CIMLayerRunner::im2colBlock(const Tensor &quantized, int64_t begin,
+                                   int64_t count, bool inLanes) const {
+  assert(quantized.dtype() == DType::I32 && begin >= 0 && count >= 0 &&
+         begin + count <= impl->vectors && "a block of quantizeInput's");
+  const int64_t G = impl->groups, K = impl->depth;
+  Tensor block = Tensor::uninitialized(
+      DType::I32, inLanes ? ArrayRef<int64_t>{G, K, count}
+                          : ArrayRef<int64_t>{G, count, K});
+  for (int64_t g = 0; g < G; ++g) {
+    int32_t *dst = block.data<int32_t>() + g * count * K;
+    if (inLanes)
+      impl->gatherLanes(quantized.data<int32_t>(), g, begin, begin + count,
+                        dst);
+    else
+      impl->gather(quantized.data<int32_t>(), g, begin, begin + count, dst);
+  }
+  return block;
 }
 
 static llvm::Error checkIm2col(const CIMLayerRunner::Impl &impl,

@@ -107,8 +107,15 @@ struct CIMLayerRunner::Impl {
   /// Rows [pBegin, pEnd) of group g's im2col matrix from the quantized
   /// input, into dst [pEnd - pBegin, depth] (T = int32_t or float).
   template <typename T>
-  void gather(const std::vector<int32_t> &xq, int64_t g, int64_t pBegin,
-              int64_t pEnd, T *dst) const;
+  void gather(const int32_t *xq, int64_t g, int64_t pBegin, int64_t pEnd,
+              T *dst) const;
+  /// The same rows transposed, each entry's vectors contiguous: dst
+  /// [depth, pEnd - pBegin].
+  void gatherLanes(const int32_t *xq, int64_t g, int64_t pBegin, int64_t pEnd,
+                   int32_t *dst) const;
+  struct Tap;
+  /// A convolution's im2col entries (Quantization.cpp).
+  std::vector<Tap> taps() const;
   runtime::Tensor quantizeIm2col(const runtime::Tensor &input) const;
   void dequantize(const runtime::Tensor &acc, runtime::Tensor &output) const;
 

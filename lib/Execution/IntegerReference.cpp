@@ -146,7 +146,7 @@ Tensor CIMLayerRunner::Impl::integerFromInput(const Tensor &input) const {
         const int64_t p0 = i * blockSize;
         const int64_t count = std::min(blockSize, vectors - p0);
         Tensor a(DType::F32, {count, depth});
-        gather(xq, g, p0, p0 + count, a.data<float>());
+        gather(xq.data(), g, p0, p0 + count, a.data<float>());
         gemmAccumulate(a, b, og + p0 * columns);
       }
     });

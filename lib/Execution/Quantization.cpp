@@ -14,8 +14,11 @@
 #include "nncc/Support/KernelClones.h"
 #include "nncc/Support/Rounding.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <vector>
 
@@ -59,10 +62,71 @@ CIMLayerRunner::Impl::quantizeInput(const Tensor &input) const {
   return xq;
 }
 
+namespace {
+/// Output position (batch, o0, o1, o2) of an im2col row, stepped along the
+/// rows in order (64-bit divisions per row cost as much as a short row's
+/// copies).
+struct OutputPosition {
+  OutputPosition(int64_t p, const std::array<int64_t, 3> &out) : out(out) {
+    const int64_t plane = out[0] * out[1] * out[2];
+    b = p / plane;
+    o = {p % plane / (out[1] * out[2]), p % (out[1] * out[2]) / out[2],
+         p % out[2]};
+  }
+  void next() {
+    if (++o[2] < out[2])
+      return;
+    o[2] = 0;
+    if (++o[1] < out[1])
+      return;
+    o[1] = 0;
+    if (++o[0] < out[0])
+      return;
+    o[0] = 0;
+    ++b;
+  }
+  /// `n` rows on, within the current output row or to its end.
+  void advance(int64_t n) {
+    o[2] += n - 1;
+    next();
+  }
+  const std::array<int64_t, 3> &out;
+  int64_t b;
+  std::array<int64_t, 3> o;
+};
+} // namespace
+
+/// Entry i of a convolution's im2col row (channel c of the group, kernel
+/// tap t0, t1, t2, in that order): where it reads the group's input.
+struct CIMLayerRunner::Impl::Tap {
+  int64_t channel;           ///< the channel's plane from the group's
+  std::array<int64_t, 3> at; ///< from the window's corner, per axis
+  int64_t offset;            ///< from the corner, all axes and the channel
+};
+
+std::vector<CIMLayerRunner::Impl::Tap> CIMLayerRunner::Impl::taps() const {
+  const int64_t cg = channels / groups;
+  const int64_t inPlane = inputSize[0] * inputSize[1] * inputSize[2];
+  const std::array<int64_t, 3> k = kernel, d = dilation, size = inputSize;
+  std::vector<Tap> result;
+  result.reserve(static_cast<size_t>(depth));
+  for (int64_t c = 0; c < cg; ++c)
+    for (int64_t t0 = 0; t0 < k[0]; ++t0)
+      for (int64_t t1 = 0; t1 < k[1]; ++t1)
+        for (int64_t t2 = 0; t2 < k[2]; ++t2) {
+          Tap tap{c * inPlane, {t0 * d[0], t1 * d[1], t2 * d[2]}, 0};
+          tap.offset = tap.channel +
+                       (tap.at[0] * size[1] + tap.at[1]) * size[2] + tap.at[2];
+          result.push_back(tap);
+        }
+  assert(static_cast<int64_t>(result.size()) == depth &&
+         "a convolution's depth is its group's channels times its taps");
+  return result;
+}
+
 template <typename T>
-void CIMLayerRunner::Impl::gather(const std::vector<int32_t> &xq, int64_t g,
-                                  int64_t pBegin, int64_t pEnd, T *dst) const {
-  const int32_t *src = xq.data();
+void CIMLayerRunner::Impl::gather(const int32_t *src, int64_t g, int64_t pBegin,
+                                  int64_t pEnd, T *dst) const {
   const int64_t count = pEnd - pBegin;
   if (kind == cim::LayerKind::Gemm) {
     // xq[0, m, k] = A[m, k], or A^T: the input is [K, M].
@@ -74,54 +138,29 @@ void CIMLayerRunner::Impl::gather(const std::vector<int32_t> &xq, int64_t g,
     });
     return;
   }
-  // Row p of group g: for each channel of the group and each kernel tap
-  // (t0, t1, t2), the input under it, or 0 in the padding.  Each entry k of
-  // a row reads the group's input at a fixed offset from the window's
-  // corner (tapOffset) and at fixed distances from it along the three
-  // spatial axes (Tap::at, for the padding test); a window wholly inside the
-  // input (most of them) needs no test at all.
+  // Row p of group g: for each channel of the group and each kernel tap,
+  // the input under it, or 0 in the padding.  A window wholly inside the
+  // input (most of them) reads each entry at its tap's offset from the
+  // window's corner, with no padding test.
   const int64_t cg = channels / groups;
-  const std::array<int64_t, 3> out = outputSize;
   const int64_t inPlane = inputSize[0] * inputSize[1] * inputSize[2];
-  const int64_t outPlane = out[0] * out[1] * out[2];
   const std::array<int64_t, 3> k = kernel, d = dilation, s = stride,
                                pad = padBegin, size = inputSize;
-  struct Tap {
-    int64_t channel;           ///< the channel's plane from the group's
-    std::array<int64_t, 3> at; ///< from the window's corner
-  };
-  std::vector<Tap> taps;
-  std::vector<int64_t> tapOffset;
-  taps.reserve(static_cast<size_t>(depth));
-  tapOffset.reserve(static_cast<size_t>(depth));
-  for (int64_t c = 0; c < cg; ++c)
-    for (int64_t t0 = 0; t0 < k[0]; ++t0)
-      for (int64_t t1 = 0; t1 < k[1]; ++t1)
-        for (int64_t t2 = 0; t2 < k[2]; ++t2) {
-          Tap tap{c * inPlane, {t0 * d[0], t1 * d[1], t2 * d[2]}};
-          tapOffset.push_back(tap.channel +
-                              (tap.at[0] * size[1] + tap.at[1]) * size[2] +
-                              tap.at[2]);
-          taps.push_back(tap);
-        }
+  const std::vector<Tap> entries = taps();
+  std::vector<int64_t> offsets;
+  for (const Tap &tap : entries)
+    offsets.push_back(tap.offset);
+  const int64_t *offset = offsets.data();
   const std::array<int64_t, 3> extent = {(k[0] - 1) * d[0], (k[1] - 1) * d[1],
                                          (k[2] - 1) * d[2]};
-  const int64_t *offset = tapOffset.data();
   parallelChunks(count, grainFor(depth), [&](int64_t begin, int64_t end) {
-    // The output position (batch b, o0, o1, o2) of p, stepped along rather
-    // than divided out for every p (64-bit divisions cost as much as a
-    // short row's copies).
-    const int64_t first = pBegin + begin;
-    int64_t b = first / outPlane;
-    std::array<int64_t, 3> o = {first % outPlane / (out[1] * out[2]),
-                                first % (out[1] * out[2]) / out[2],
-                                first % out[2]};
-    for (int64_t p = first; p < pBegin + end; ++p) {
-      const std::array<int64_t, 3> base = {
-          o[0] * s[0] - pad[0], o[1] * s[1] - pad[1], o[2] * s[2] - pad[2]};
-      const int32_t *plane = src + (b * channels + g * cg) * inPlane;
+    OutputPosition at(pBegin + begin, outputSize);
+    for (int64_t p = pBegin + begin; p < pBegin + end; ++p, at.next()) {
+      const std::array<int64_t, 3> base = {at.o[0] * s[0] - pad[0],
+                                           at.o[1] * s[1] - pad[1],
+                                           at.o[2] * s[2] - pad[2]};
+      const int32_t *plane = src + (at.b * channels + g * cg) * inPlane;
       T *row = dst + (p - pBegin) * depth;
-
       bool inside = true;
       for (int a = 0; a < 3; ++a)
         inside &= base[a] >= 0 && base[a] + extent[a] < size[a];
@@ -130,46 +169,93 @@ void CIMLayerRunner::Impl::gather(const std::vector<int32_t> &xq, int64_t g,
             plane + (base[0] * size[1] + base[1]) * size[2] + base[2];
         for (int64_t i = 0; i < depth; ++i)
           row[i] = static_cast<T>(corner[offset[i]]);
-      } else {
-        for (int64_t i = 0; i < depth; ++i) {
-          const Tap &tap = taps[i];
-          const int64_t i0 = base[0] + tap.at[0], i1 = base[1] + tap.at[1],
-                        i2 = base[2] + tap.at[2];
-          row[i] =
-              i0 >= 0 && i0 < size[0] && i1 >= 0 && i1 < size[1] && i2 >= 0 &&
-                      i2 < size[2]
-                  ? static_cast<T>(
-                        plane[tap.channel + (i0 * size[1] + i1) * size[2] + i2])
-                  : T(0);
-        }
+        continue;
       }
-      // On to p + 1's position.
-      if (++o[2] == out[2]) {
-        o[2] = 0;
-        if (++o[1] == out[1]) {
-          o[1] = 0;
-          if (++o[0] == out[0]) {
-            o[0] = 0;
-            ++b;
-          }
-        }
+      for (int64_t i = 0; i < depth; ++i) {
+        const Tap &tap = entries[i];
+        const int64_t i0 = base[0] + tap.at[0], i1 = base[1] + tap.at[1],
+                      i2 = base[2] + tap.at[2];
+        row[i] =
+            i0 >= 0 && i0 < size[0] && i1 >= 0 && i1 < size[1] && i2 >= 0 &&
+                    i2 < size[2]
+                ? static_cast<T>(
+                      plane[tap.channel + (i0 * size[1] + i1) * size[2] + i2])
+                : T(0);
       }
     }
   });
 }
 
-template void
-CIMLayerRunner::Impl::gather<int32_t>(const std::vector<int32_t> &, int64_t,
-                                      int64_t, int64_t, int32_t *) const;
-template void CIMLayerRunner::Impl::gather<float>(const std::vector<int32_t> &,
-                                                  int64_t, int64_t, int64_t,
+template void CIMLayerRunner::Impl::gather<int32_t>(const int32_t *, int64_t,
+                                                    int64_t, int64_t,
+                                                    int32_t *) const;
+template void CIMLayerRunner::Impl::gather<float>(const int32_t *, int64_t,
+                                                  int64_t, int64_t,
                                                   float *) const;
+
+void CIMLayerRunner::Impl::gatherLanes(const int32_t *src, int64_t g,
+                                       int64_t pBegin, int64_t pEnd,
+                                       int32_t *dst) const {
+  const int64_t count = pEnd - pBegin;
+  if (kind == cim::LayerKind::Gemm) {
+    for (int64_t k = 0; k < depth; ++k)
+      for (int64_t m = pBegin; m < pEnd; ++m)
+        dst[k * count + m - pBegin] =
+            transInput ? src[k * vectors + m] : src[m * depth + k];
+    return;
+  }
+  // Entry i of every row p: along a run of positions in one output row
+  // (o2 varying) the input read moves by the stride along axis 2, so each
+  // run is a strided copy between the padding's zeros.
+  const int64_t cg = channels / groups;
+  const int64_t inPlane = inputSize[0] * inputSize[1] * inputSize[2];
+  const std::array<int64_t, 3> out = outputSize, s = stride, pad = padBegin,
+                               size = inputSize;
+  for (const auto &[i, tap] : llvm::enumerate(taps())) {
+    int32_t *row = dst + static_cast<int64_t>(i) * count;
+    // The o2 whose read is inside the input: i2 = o2 s2 - pad2 + at2 in
+    // [0, size2).
+    const int64_t from = pad[2] - tap.at[2];
+    const int64_t o2Low = std::clamp<int64_t>(
+        from <= 0 ? 0 : (from + s[2] - 1) / s[2], 0, out[2]);
+    const int64_t to = size[2] + pad[2] - tap.at[2]; // i2 < size2
+    const int64_t o2High = std::clamp<int64_t>(
+        to <= 0 ? 0 : (to + s[2] - 1) / s[2], o2Low, out[2]);
+    OutputPosition at(pBegin, out);
+    for (int64_t p = pBegin; p < pEnd;) {
+      const int64_t run = std::min(pEnd - p, out[2] - at.o[2]);
+      int32_t *o = row + (p - pBegin);
+      const int64_t i0 = at.o[0] * s[0] - pad[0] + tap.at[0];
+      const int64_t i1 = at.o[1] * s[1] - pad[1] + tap.at[1];
+      const int64_t first = at.o[2], last = at.o[2] + run;
+      if (i0 < 0 || i0 >= size[0] || i1 < 0 || i1 >= size[1]) {
+        std::fill_n(o, run, 0);
+      } else {
+        // Output o2 reads line[o2 s2 + shift].
+        const int32_t *line = src + (at.b * channels + g * cg) * inPlane +
+                              tap.channel + (i0 * size[1] + i1) * size[2];
+        const int64_t shift = tap.at[2] - pad[2];
+        const int64_t lo = std::clamp(o2Low, first, last),
+                      hi = std::clamp(o2High, lo, last);
+        std::fill(o, o + (lo - first), 0);
+        if (s[2] == 1)
+          std::copy(line + lo + shift, line + hi + shift, o + (lo - first));
+        else
+          for (int64_t o2 = lo; o2 < hi; ++o2)
+            o[o2 - first] = line[o2 * s[2] + shift];
+        std::fill(o + (hi - first), o + run, 0);
+      }
+      p += run;
+      at.advance(run);
+    }
+  }
+}
 
 Tensor CIMLayerRunner::Impl::quantizeIm2col(const Tensor &input) const {
   std::vector<int32_t> xq = quantizeInput(input);
   Tensor col = Tensor::uninitialized(DType::I32, {groups, vectors, depth});
   for (int64_t g = 0; g < groups; ++g)
-    gather(xq, g, 0, vectors, col.data<int32_t>() + g * vectors * depth);
+    gather(xq.data(), g, 0, vectors, col.data<int32_t>() + g * vectors * depth);
   return col;
 }
 

@@ -492,8 +492,20 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
                                             const EffectSwitches &effects,
                                             uint64_t noiseSeed,
                                             Instance *calibrate) const {
+  return accumulate(
+      instance, xq.dim(1),
+      [&](int64_t begin, int64_t count, bool inLanes) {
+        return vectorBlock(xq, begin, count, inLanes);
+      },
+      effects, noiseSeed, calibrate);
+}
+
+std::vector<double>
+AnalogLayer::accumulate(const Instance &instance, int64_t vectors,
+                        VectorBlocks blockOf, const EffectSwitches &effects,
+                        uint64_t noiseSeed, Instance *calibrate) const {
   const Data &d = *data;
-  const int64_t groups = d.groups, vectors = xq.dim(1), columns = d.columns;
+  const int64_t groups = d.groups, columns = d.columns;
   std::vector<double> acc(static_cast<size_t>(groups * vectors * columns), 0.0);
   // Calibration maxima per block of vectors, merged afterwards; histogram
   // counts per read.
@@ -534,8 +546,12 @@ std::vector<double> AnalogLayer::accumulate(const Instance &instance,
   llvm::parallelFor(0, static_cast<size_t>(blocks), [&](size_t b) {
     const int64_t begin = static_cast<int64_t>(b) * kBlock;
     const int64_t count = std::min(kBlock, vectors - begin);
-    Tensor block = vectorBlock(xq, begin, count);
-    PhysicalArrayReader reader(setup, begin);
+    // The reads hold a block's vectors in lanes when they fill them
+    // (Drives::fastestFor), and then want each input row's vectors
+    // contiguous.
+    const bool inLanes = Drives::fastestFor(count, 1).vectorsInLanes;
+    Tensor block = blockOf(begin, count, inLanes);
+    PhysicalArrayReader reader(setup, begin, inLanes);
     llvm::Expected<Tensor> result = d.body->run(block, reader);
     // create() ran the body's checks, which depend on nothing a run
     // changes.

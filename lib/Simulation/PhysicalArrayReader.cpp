@@ -7,6 +7,7 @@
 #include "nncc/Simulation/AdcCalibration.h"
 #include "nncc/Simulation/Sampling.h"
 #include "nncc/Support/Errors.h"
+#include "nncc/Support/KernelClones.h"
 #include "nncc/Support/Rounding.h"
 
 #include <algorithm>
@@ -36,8 +37,9 @@ inline double roundToCode(double x, double low, double high) {
 } // namespace
 
 PhysicalArrayReader::PhysicalArrayReader(const PhysicalReadSetup &setup,
-                                         int64_t firstVector)
-    : setup(setup), firstVector(firstVector) {
+                                         int64_t firstVector,
+                                         bool inputsInLanes)
+    : setup(setup), firstVector(firstVector), inLanes(inputsInLanes) {
   backgrounds.resize(setup.tiles.size());
   if (setup.calibrating)
     for (const AnalogLayer::Tile &tile : setup.tiles)
@@ -49,10 +51,33 @@ PhysicalArrayReader::PhysicalArrayReader(const PhysicalReadSetup &setup,
   }
 }
 
+namespace {
+/// One physical row's drives of `count` vectors: digit (in >> shift) &
+/// mask of each input (strided by inStride), negated on a G- row, into
+/// out (strided by outStride) as f32 and added into its vector's row-group
+/// sum (strided like the inputs: sums are per vector); returns the nonzero
+/// drives.  The negation as (d ^ m) - m: SSE2 has no 32-bit multiply.
+NNCC_KERNEL int64_t driveRow(const int32_t *in, int64_t inStride, int shift,
+                             int32_t mask, bool negate, float *out,
+                             int64_t outStride, int32_t *sum, int64_t count) {
+  const int32_t m = negate ? -1 : 0;
+  int64_t driven = 0;
+  for (int64_t p = 0; p < count; ++p) {
+    const int32_t digit = (in[p * inStride] >> shift) & mask;
+    const int32_t drive = (digit ^ m) - m;
+    driven += digit != 0;
+    out[p * outStride] = static_cast<float>(drive);
+    sum[p] += drive;
+  }
+  return driven;
+}
+} // namespace
+
 int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
-                                         const int32_t *x, int64_t depth,
-                                         int64_t cycle, const Drives &layout,
-                                         float *drive, int32_t *sums) {
+                                         const int32_t *x, int64_t vectorStride,
+                                         int64_t rowStride, int64_t cycle,
+                                         const Drives &layout, float *drive,
+                                         int32_t *sums) {
   const int64_t vectors = layout.count, rows = layout.rows;
   const int64_t rowGroups =
       (rows + tile.rowsInParallel - 1) / tile.rowsInParallel;
@@ -63,48 +88,37 @@ int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
   const bool exact = tile.inputSigned && cycle == tile.cycles - 1;
   const int64_t shift = cycle * tile.dacBits;
   const int32_t mask = static_cast<int32_t>((int64_t{1} << tile.dacBits) - 1);
-  auto digitOf = [&](int32_t xq) -> int32_t {
-    if (exact || shift >= 31)
-      return static_cast<int32_t>(
-          inputDigit(xq, cycle, tile.cycles, tile.dacBits, tile.inputSigned));
-    return (xq >> shift) & mask;
-  };
+  const bool plain = !exact && shift < 31;
   std::fill_n(drive, layout.size(), 0.0f);
+  // Each row group's drive sum per vector, in integers (exact in any
+  // order).
+  std::fill_n(sums, rowGroups * vectors, 0);
   int64_t driven = 0;
   // Row k's digits (the G- row of a differential pair driven with the
-  // opposite sign), vector by vector: the x loads are strided when the
-  // vectors of a row are contiguous, the stores are not.
+  // opposite sign), vector by vector: contiguous loads and stores when the
+  // inputs and the drives both hold a row's vectors side by side (a loop
+  // the compiler vectorizes), else strided on one side.
   for (int64_t k = 0; k < weightRows; ++k)
     for (int64_t pol = 0; pol < polarities; ++pol) {
       const int64_t row = tile.layout.row(k, pol);
+      const int32_t *in = x + k * rowStride;
+      float *out = drive + row * layout.rowStride;
+      int32_t *sum = sums + row / tile.rowsInParallel * vectors;
+      if (plain) {
+        driven += driveRow(in, vectorStride, static_cast<int>(shift), mask,
+                           pol != 0, out, layout.vectorStride, sum, vectors);
+        continue;
+      }
       for (int64_t p = 0; p < vectors; ++p) {
-        const int32_t digit = digitOf(x[p * depth + k]);
+        const int32_t digit = static_cast<int32_t>(
+            inputDigit(in[p * vectorStride], cycle, tile.cycles, tile.dacBits,
+                       tile.inputSigned));
+        const int32_t value = pol ? -digit : digit;
         driven += digit != 0;
-        drive[p * layout.vectorStride + row * layout.rowStride] =
-            static_cast<float>(pol ? -digit : digit);
+        out[p * layout.vectorStride] = static_cast<float>(value);
+        sum[p] += value;
       }
     }
-  // Each row group's drive sum per vector, in integers (exact in any
-  // order), along the contiguous dimension.
-  std::fill_n(sums, rowGroups * vectors, 0);
-  for (int64_t rg = 0; rg < rowGroups; ++rg) {
-    int32_t *sum = sums + rg * vectors;
-    const int64_t r0 = rg * tile.rowsInParallel;
-    const int64_t r1 = std::min(rows, r0 + tile.rowsInParallel);
-    if (layout.vectorsInLanes) {
-      for (int64_t r = r0; r < r1; ++r) {
-        const float *a = drive + r * layout.rowStride;
-        for (int64_t p = 0; p < vectors; ++p)
-          sum[p] += static_cast<int32_t>(a[p]);
-      }
-    } else {
-      for (int64_t p = 0; p < vectors; ++p) {
-        const float *a = drive + p * layout.vectorStride;
-        for (int64_t r = r0; r < r1; ++r)
-          sum[p] += static_cast<int32_t>(a[r]);
-      }
-    }
-  }
   return driven;
 }
 
@@ -116,7 +130,8 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   const int64_t ti = found->second;
   const AnalogLayer::Tile &tile = setup.tiles[ti];
   const double readSigma = setup.readSigma;
-  const int64_t vectors = inputs.dim(1), depth = inputs.dim(2);
+  const int64_t vectors = inputs.dim(inLanes ? 2 : 1),
+                depth = inputs.dim(inLanes ? 1 : 2);
   const int64_t rows = tile.physRows, cols = tile.physCols;
   const int64_t stride = paddedArrayColumns(cols);
   const float *cells = setup.instance.readCells[ti].data();
@@ -178,12 +193,16 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
       value(static_cast<size_t>(cols));
   // Per row group and vector, the drive's sum for the background.
   std::vector<int32_t> driveSums(static_cast<size_t>(rowGroups * vectors));
+  // Vector p's input on the tile's weight row k (the layer's row rowBegin
+  // + k), as the block lays them out.
+  const int64_t vectorStride = inLanes ? 1 : depth,
+                rowStride = inLanes ? vectors : 1;
   const int32_t *x = inputs.data<int32_t>() + tile.group * vectors * depth +
-                     tile.rowBegin;
+                     tile.rowBegin * rowStride;
   all.data = drive.data();
   for (int64_t j = 0; j < cycles; ++j) {
-    const int64_t driven = buildDrives(tile, x, depth, j, all, drive.data(),
-                                       driveSums.data());
+    const int64_t driven = buildDrives(tile, x, vectorStride, rowStride, j, all,
+                                       drive.data(), driveSums.data());
     if (setup.calibrating)
       drivenRows += driven;
     for (int64_t rg = 0; rg < rowGroups; ++rg) {

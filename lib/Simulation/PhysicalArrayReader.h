@@ -73,7 +73,11 @@ struct PhysicalReadSetup {
 /// Reads one block of vectors [firstVector, firstVector + block size).
 class PhysicalArrayReader final : public cim::ArrayReader {
 public:
-  PhysicalArrayReader(const PhysicalReadSetup &setup, int64_t firstVector);
+  /// `inputsInLanes`: the block's inputs come as [G, K, vectors].
+  PhysicalArrayReader(const PhysicalReadSetup &setup, int64_t firstVector,
+                      bool inputsInLanes);
+
+  bool inputsInLanes() const override { return inLanes; }
 
   llvm::Error read(cim::MVMOp mvm, const runtime::Tensor &inputs,
                    runtime::Tensor &columnSums) override;
@@ -93,13 +97,16 @@ private:
   /// vector's digits of input cycle `cycle` on the tile's physical rows,
   /// and sums[rg * vectors + p] with vector p's drive sum over row group
   /// rg (exact: integer digits); returns the number of nonzero drives.
+  /// Vector p's input on the tile's weight row k is x[p * vectorStride +
+  /// k * rowStride].
   static int64_t buildDrives(const AnalogLayer::Tile &tile, const int32_t *x,
-                             int64_t depth, int64_t cycle,
-                             const Drives &layout, float *drive,
+                             int64_t vectorStride, int64_t rowStride,
+                             int64_t cycle, const Drives &layout, float *drive,
                              int32_t *sums);
 
   const PhysicalReadSetup &setup;
   int64_t firstVector;
+  bool inLanes;
   /// Per tile whose read awaits conversion: the background per (cycle *
   /// vector, row group), g_min / Δ times the drive sum.
   std::vector<std::vector<double>> backgrounds;

@@ -225,6 +225,14 @@ llvm::Error forEachBatch(int64_t batches,
   return failure.empty() ? llvm::Error::success() : makeError(failure);
 }
 
+/// The blocks of a layer's quantized input vectors, gathered from its
+/// quantized input as the chip's reads want them.
+auto blocksOf(const CIMLayerRunner &runner, const Tensor &quantized) {
+  return [&runner, &quantized](int64_t begin, int64_t count, bool inLanes) {
+    return runner.im2colBlock(quantized, begin, count, inLanes);
+  };
+}
+
 Tensor roundAccumulators(const std::vector<double> &acc, int64_t G, int64_t P,
                          int64_t N) {
   Tensor t = Tensor::uninitialized(DType::I64, {G, P, N});
@@ -445,14 +453,15 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
       auto hook = [&](Operation *op, const CIMLayerRunner &runner,
                       const Tensor &input, Tensor &output) -> llvm::Error {
         int l = layerIndex.lookup(op);
-        llvm::Expected<Tensor> xq = runner.quantizeIm2col(input);
+        llvm::Expected<Tensor> xq = runner.quantizeInput(input);
         if (!xq)
           return xq.takeError();
         std::vector<double> acc = layers[l].accumulate(
-            chips[l], *xq, options.effects,
-            mixSeed(instanceSeed, 1000003 * (b + 1) + l), &chips[l]);
+            chips[l], runner.getVectors(), blocksOf(runner, *xq),
+            options.effects, mixSeed(instanceSeed, 1000003 * (b + 1) + l),
+            &chips[l]);
         return runner.dequantize(roundAccumulators(acc, runner.getGroups(),
-                                                   xq->dim(1),
+                                                   runner.getVectors(),
                                                    runner.getColumns()),
                                  output);
       };
@@ -570,24 +579,26 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
                               const Tensor &input,
                               Tensor &output) -> llvm::Error {
                 int l = layerIndex.lookup(op);
-                llvm::Expected<Tensor> xq = runner.quantizeIm2col(input);
+                llvm::Expected<Tensor> xq = runner.quantizeInput(input);
                 if (!xq)
                   return xq.takeError();
                 uint64_t noise = mixSeed(
                     instanceSeed,
                     ((ti + 1) * 1000003 + static_cast<uint64_t>(b)) * 131 + l);
-                std::vector<double> acc =
-                    layers[l].accumulate(use[l], *xq, options.effects, noise);
+                std::vector<double> acc = layers[l].accumulate(
+                    use[l], runner.getVectors(), blocksOf(runner, *xq),
+                    options.effects, noise);
                 if (llvm::Error e = runner.dequantize(
-                        roundAccumulators(acc, runner.getGroups(), xq->dim(1),
+                        roundAccumulators(acc, runner.getGroups(),
+                                          runner.getVectors(),
                                           runner.getColumns()),
                         output))
                   return e;
                 if (!compensated && b < errorBatches) {
-                  // The ideal quantized layer on the same input, from the
-                  // same im2col.
-                  llvm::Expected<Tensor> exact =
-                      runner.integerAccumulators(*xq);
+                  // The ideal quantized layer on the same quantized input.
+                  llvm::Expected<Tensor> exact = runner.integerAccumulators(
+                      runner.im2colBlock(*xq, 0, runner.getVectors(),
+                                         /*inLanes=*/false));
                   if (!exact)
                     return exact.takeError();
                   Tensor ideal;

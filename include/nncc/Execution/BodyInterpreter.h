@@ -37,9 +37,16 @@ using CIMBodyObserver = llvm::function_ref<void(
 
 /// Vectors [begin, begin + count) of every group of `xq`, i32 [G, P, K]:
 /// the block a body run takes (executor and simulator alike run a layer's
-/// vectors in blocks, in parallel).
+/// vectors in blocks, in parallel), [G, count, K] or, `inLanes`, [G, K,
+/// count] (cim::ArrayReader::inputsInLanes).
 runtime::Tensor vectorBlock(const runtime::Tensor &xq, int64_t begin,
-                            int64_t count);
+                            int64_t count, bool inLanes = false);
+
+/// A layer's blocks of quantized input vectors made on demand, as
+/// vectorBlock makes them (CIMLayerRunner::im2colBlock makes them straight
+/// from the layer's quantized input); called from several threads at once.
+using VectorBlocks = llvm::function_ref<runtime::Tensor(
+    int64_t begin, int64_t count, bool inLanes)>;
 
 class BodyInterpreter {
 public:

@@ -127,6 +127,17 @@ public:
   /// The quantized im2col input xq, i32 [G, P, K].
   llvm::Expected<runtime::Tensor>
   quantizeIm2col(const runtime::Tensor &input) const;
+  /// The quantized input, i32 of the input's shape: what im2colBlock
+  /// gathers from.
+  llvm::Expected<runtime::Tensor>
+  quantizeInput(const runtime::Tensor &input) const;
+  /// Vectors [begin, begin + count) of every group of the im2col of
+  /// `quantized` (from quantizeInput): i32 [G, count, K] like vectorBlock
+  /// of quantizeIm2col's, or, when `inLanes`, [G, K, count] (each entry's
+  /// vectors contiguous, for readers that hold vectors in vector lanes),
+  /// without the whole im2col's memory and copies.
+  runtime::Tensor im2colBlock(const runtime::Tensor &quantized, int64_t begin,
+                              int64_t count, bool inLanes) const;
   /// Integer accumulators, i64 [G, P, N], of an xq [G, P, K].
   llvm::Expected<runtime::Tensor>
   integerAccumulators(const runtime::Tensor &im2col) const;

@@ -53,6 +53,7 @@
 #ifndef NNCC_SIMULATION_ANALOGLAYER_H
 #define NNCC_SIMULATION_ANALOGLAYER_H
 
+#include "nncc/Execution/BodyInterpreter.h"
 #include "nncc/Runtime/Tensor.h"
 #include "nncc/Target/TargetChip.h"
 
@@ -156,6 +157,15 @@ public:
   /// offset 0).
   void finishColumnFit(Instance &instance) const;
 
+  /// The layer's accumulators [G, P, N] read on `instance` from its
+  /// `vectors` quantized input vectors, which `blockOf` supplies block by
+  /// block (in the layout the chip's reads want).
+  std::vector<double> accumulate(const Instance &instance, int64_t vectors,
+                                 VectorBlocks blockOf,
+                                 const EffectSwitches &effects,
+                                 uint64_t noiseSeed,
+                                 Instance *calibrate = nullptr) const;
+  /// The same from a whole quantized im2col xq, i32 [G, P, K].
   std::vector<double> accumulate(const Instance &instance,
                                  const runtime::Tensor &xq,
                                  const EffectSwitches &effects,

@@ -99,10 +99,15 @@ llvm::Error MVMOp::evaluate(BodyEvaluation &evaluation,
   const Tensor &inputs = *operands[0];
   LayerOp::MatrixShape shape =
       (*this)->getParentOfType<LayerOp>().getMatrixShape();
-  if (inputs.dtype() != DType::I32 ||
-      inputs.shape() !=
-          ArrayRef<int64_t>{shape.groups, evaluation.vectors, shape.depth})
-    return makeError("cim.mvm expects the i32 [G, P, K] input");
+  const bool inLanes = evaluation.reader.inputsInLanes();
+  const SmallVector<int64_t, 3> expected =
+      inLanes ? SmallVector<int64_t, 3>{shape.groups, shape.depth,
+                                        evaluation.vectors}
+              : SmallVector<int64_t, 3>{shape.groups, evaluation.vectors,
+                                        shape.depth};
+  if (inputs.dtype() != DType::I32 || inputs.shape() != ArrayRef(expected))
+    return makeError(inLanes ? "cim.mvm expects the i32 [G, K, P] input"
+                             : "cim.mvm expects the i32 [G, P, K] input");
   return evaluation.reader.read(*this, inputs, results[0]);
 }
 

@@ -36,8 +36,12 @@ class ADCOp;
 class ArrayReader {
 public:
   virtual ~ArrayReader();
+  /// Whether this reader takes the block's quantized inputs as i32
+  /// [G, K, vectors], each input row's vectors contiguous (what a reader
+  /// that holds vectors in vector lanes wants), rather than [G, vectors, K].
+  virtual bool inputsInLanes() const { return false; }
   /// Column sums [cycles, row groups, vectors, columns] of `mvm` for the
-  /// block's quantized inputs `inputs` (i32 [G, vectors, K]).
+  /// block's quantized inputs `inputs` (laid out as inputsInLanes says).
   virtual llvm::Error read(MVMOp mvm, const runtime::Tensor &inputs,
                            runtime::Tensor &columnSums) = 0;
   /// What `adc` hands the digital periphery for `columnSums` (same shape).
