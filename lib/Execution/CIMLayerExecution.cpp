@@ -179,10 +179,11 @@ llvm::Error CIMLayerRunner::dequantize(const Tensor &accumulators,
                                        Tensor &output) const {
   if (!impl->quantized)
     return makeError("the layer is not quantized");
-  if (accumulators.dtype() != DType::I64 ||
+  if ((accumulators.dtype() != DType::I64 &&
+       accumulators.dtype() != DType::F64) ||
       accumulators.shape() !=
           ArrayRef<int64_t>{impl->groups, impl->vectors, impl->columns})
-    return makeError("accumulators must be i64 " +
+    return makeError("accumulators must be i64 or f64 " +
                      formatShape({impl->groups, impl->vectors, impl->columns}));
   if (llvm::Error err = impl->prepareOutput(output))
     return err;

@@ -260,29 +260,43 @@ Tensor CIMLayerRunner::Impl::quantizeIm2col(const Tensor &input) const {
 }
 
 void CIMLayerRunner::Impl::dequantize(const Tensor &acc, Tensor &output) const {
-  const int64_t *a = acc.data<int64_t>();
-  float *y = output.data<float>();
   const int64_t G = groups, P = vectors, N = columns;
-  const int64_t outPlane = kind == cim::LayerKind::Conv
-                               ? outputSize[0] * outputSize[1] * outputSize[2]
-                               : 1;
-  parallelChunks(G * P, grainFor(4 * N), [&](int64_t begin, int64_t end) {
-    for (int64_t gp = begin; gp < end; ++gp) {
-      int64_t g = gp / P, p = gp % P;
-      for (int64_t n = 0; n < N; ++n) {
-        int64_t c = g * N + n;
-        double value =
-            inputScale * weightScales[c] * static_cast<double>(a[gp * N + n]) +
-            biasValues[c];
-        int64_t index;
-        if (kind == cim::LayerKind::Conv) {
-          int64_t b = p / outPlane, sp = p % outPlane;
-          index = (b * G * N + c) * outPlane + sp;
-        } else {
-          index = p * N + n;
-        }
-        y[index] = static_cast<float>(value);
-      }
+  // input_scale * weight_scales[c], the formula's product rounded once as
+  // before the accumulator multiplies it.
+  std::vector<double> scale(static_cast<size_t>(G * N));
+  for (int64_t c = 0; c < G * N; ++c)
+    scale[c] = inputScale * weightScales[c];
+  float *y = output.data<float>();
+  auto run = [&](const auto *a) {
+    if (kind != cim::LayerKind::Conv) {
+      // [P, N] (one group).
+      parallelChunks(P, grainFor(4 * N), [&](int64_t begin, int64_t end) {
+        for (int64_t p = begin; p < end; ++p)
+          for (int64_t n = 0; n < N; ++n)
+            y[p * N + n] = static_cast<float>(
+                scale[n] * static_cast<double>(a[p * N + n]) + biasValues[n]);
+      });
+      return;
     }
-  });
+    // [batch, G * N, output plane]: one output plane per (batch, column),
+    // written in order, its accumulators N apart.
+    const int64_t outPlane = outputSize[0] * outputSize[1] * outputSize[2];
+    const int64_t batch = P / outPlane;
+    parallelChunks(
+        batch * G * N, grainFor(4 * outPlane), [&](int64_t begin, int64_t end) {
+          for (int64_t bc = begin; bc < end; ++bc) {
+            const int64_t b = bc / (G * N), c = bc % (G * N);
+            const int64_t g = c / N, n = c % N;
+            const auto *in = a + (g * P + b * outPlane) * N + n;
+            float *out = y + bc * outPlane;
+            for (int64_t sp = 0; sp < outPlane; ++sp)
+              out[sp] = static_cast<float>(
+                  scale[c] * static_cast<double>(in[sp * N]) + biasValues[c]);
+          }
+        });
+  };
+  if (acc.dtype() == DType::F64)
+    run(acc.data<double>());
+  else
+    run(acc.data<int64_t>());
 }

@@ -189,8 +189,10 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
       current(static_cast<size_t>(vectors * cols)),
       variance(squares ? static_cast<size_t>(vectors * cols) : 0),
       idealCurrent(ideal ? static_cast<size_t>(vectors * cols) : 0);
-  std::vector<double> normal(squares ? static_cast<size_t>(kLanes * cols) : 0),
-      value(static_cast<size_t>(cols));
+  std::vector<double> normal(
+      squares
+          ? static_cast<size_t>((vectors + kLanes - 1) / kLanes * kLanes * cols)
+          : 0);
   // Per row group and vector, the drive's sum for the background.
   std::vector<int32_t> driveSums(static_cast<size_t>(rowGroups * vectors));
   // Vector p's input on the tile's weight row k (the layer's row rowBegin
@@ -217,6 +219,18 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
         // background below).
         readArrayColumns(drives, tile.levels.data() + r0 * stride, nullptr,
                          cols, idealCurrent.data(), nullptr);
+      // Every vector's values of this row group, in place in the column
+      // sums: the currents with their read noise (each vector's normals
+      // drawn from its own stream, kLanes streams side by side).
+      double *values = out + (j * rowGroups + rg) * vectors * cols;
+      if (squares) {
+        for (int64_t p0 = 0; p0 < vectors; p0 += kLanes)
+          streams[p0 / kLanes].next(cols, normal.data() + p0 * cols, cols);
+        addReadNoise(current.data(), variance.data(), normal.data(), readSigma,
+                     vectors * cols, values);
+      } else {
+        std::copy_n(current.data(), vectors * cols, values);
+      }
       for (int64_t p = 0; p < vectors; ++p) {
         const double bg = setup.background *
                           static_cast<double>(driveSums[rg * vectors + p]);
@@ -226,17 +240,7 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
           for (int64_t c = 0; c < cols; ++c)
             ideals[ti][at + c] =
                 static_cast<double>(idealCurrent[p * cols + c]) + bg;
-        const float *cur = current.data() + p * cols;
-        if (squares) {
-          if (p % kLanes == 0)
-            streams[p / kLanes].next(cols, normal.data(), cols);
-          addReadNoise(cur, variance.data() + p * cols,
-                       normal.data() + p % kLanes * cols, readSigma, cols,
-                       value.data());
-        } else {
-          for (int64_t c = 0; c < cols; ++c)
-            value[c] = cur[c];
-        }
+        double *value = out + at;
         if (colMax)
           for (int64_t c = 0; c < cols; ++c)
             colMax[c] =
@@ -247,12 +251,9 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
                         adcHistogramBin(std::abs(value[c]), topOf[c])];
         // The background is removed here when no ADC converts, else after
         // the conversion (convert()).
-        double *dst = out + at;
         if (removeBackground)
           for (int64_t c = 0; c < cols; ++c)
-            dst[c] = (value[c] - bg) * driftScale;
-        else
-          std::copy_n(value.data(), cols, dst);
+            value[c] = (value[c] - bg) * driftScale;
       }
     }
   }

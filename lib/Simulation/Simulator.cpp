@@ -8,6 +8,7 @@
 #include "nncc/Support/Distributed.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Support/JsonNumbers.h"
+#include "nncc/Support/KernelClones.h"
 #include "nncc/Support/Rounding.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -225,6 +226,12 @@ llvm::Error forEachBatch(int64_t batches,
   return failure.empty() ? llvm::Error::success() : makeError(failure);
 }
 
+NNCC_KERNEL void roundAll(const double *acc, int64_t count, double *dst) {
+  constexpr double kLimit = 4.6e18;
+  for (int64_t i = 0; i < count; ++i)
+    dst[i] = roundHalfAway(std::clamp(acc[i], -kLimit, kLimit));
+}
+
 /// The blocks of a layer's quantized input vectors, gathered from its
 /// quantized input as the chip's reads want them.
 auto blocksOf(const CIMLayerRunner &runner, const Tensor &quantized) {
@@ -233,13 +240,13 @@ auto blocksOf(const CIMLayerRunner &runner, const Tensor &quantized) {
   };
 }
 
+/// The accumulators rounded to integers (f64, as dequantize takes them),
+/// within what an i64 holds.
 Tensor roundAccumulators(const std::vector<double> &acc, int64_t G, int64_t P,
                          int64_t N) {
-  Tensor t = Tensor::uninitialized(DType::I64, {G, P, N});
-  int64_t *dst = t.data<int64_t>();
-  constexpr double kLimit = 4.6e18;
-  for (size_t i = 0; i < acc.size(); ++i)
-    dst[i] = roundToInt64(std::clamp(acc[i], -kLimit, kLimit));
+  Tensor t = Tensor::uninitialized(DType::F64, {G, P, N});
+  double *dst = t.data<double>();
+  roundAll(acc.data(), static_cast<int64_t>(acc.size()), dst);
   return t;
 }
 

@@ -146,7 +146,8 @@ public:
   datapathAccumulators(const runtime::Tensor &im2col,
                        CIMBodyObserver observer = nullptr) const;
   /// y = input_scale * weight_scales * acc + bias in the layer's output
-  /// layout (allocated if `output` is empty).
+  /// layout (allocated if `output` is empty); the accumulators are i64, or
+  /// f64 holding integers (the simulator's rounded reads).
   llvm::Error dequantize(const runtime::Tensor &accumulators,
                          runtime::Tensor &output) const;
 

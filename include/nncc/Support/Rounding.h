@@ -19,11 +19,17 @@ namespace nncc {
 /// The largest double below 1/2.
 inline constexpr double kBelowHalf = 0.49999999999999994;
 
-/// static_cast<int64_t>(std::round(x)) for |x| < 2^63, branch-free.
-inline int64_t roundToInt64(double x) {
-  const int64_t near = static_cast<int64_t>(x + std::copysign(kBelowHalf, x));
-  const int64_t integral = static_cast<int64_t>(x);
-  return std::abs(x) < 0x1.0p52 ? near : integral;
+/// std::round(x) as a double, branch-free and in double arithmetic alone
+/// (so that loops of it vectorize on baseline x86-64, which has no vector
+/// conversion between doubles and 64-bit integers).  floor(|x| + the
+/// largest double below 1/2) by adding and subtracting 2^52, which rounds
+/// to an integer, less one where that rounded up.
+inline double roundHalfAway(double x) {
+  const double magnitude = std::abs(x);
+  const double biased = magnitude + kBelowHalf;
+  double floor = (biased + 0x1.0p52) - 0x1.0p52;
+  floor -= floor > biased ? 1.0 : 0.0;
+  return std::copysign(magnitude < 0x1.0p52 ? floor : magnitude, x);
 }
 
 } // namespace nncc
