@@ -28,10 +28,85 @@ namespace {
 /// Clamping to one step outside [low, high] first changes nothing
 /// (rounding is monotonic) and keeps x within int32 for the truncation.
 inline double roundToCode(double x, double low, double high) {
-  x = std::clamp(x, low - 1.0, high + 1.0);
+  x = clampValue(x, low - 1.0, high + 1.0);
   const double t = static_cast<double>(
       static_cast<int32_t>(x + std::copysign(kBelowHalf, x)));
-  return std::clamp(std::copysign(t, x), low, high);
+  return clampValue(std::copysign(t, x), low, high);
+}
+
+/// How a tile's columns convert: by the ADC when inverseStep is set
+/// (step[c] = range[c] / maxCode, codes in [low, high]), then the column's
+/// digital gain and offset when set, and the drift scale.
+struct ColumnConversion {
+  const double *inverseStep, *step;
+  double low, high;
+  const double *gain, *offset;
+  double scale;
+};
+
+/// One (cycle, row group, vector)'s conversions of `cols` columns, less
+/// its background; with `Fit`, also each column's fit sums of the ideal
+/// against the converted current.  The flags say which of k's steps apply
+/// (constants, so that each combination is a loop without branches).
+/// `in` may be `out` (converting in place).
+template <bool Adc, bool Fit, bool Corrected>
+__attribute__((always_inline)) inline void
+convertColumns(const ColumnConversion &k, const double *in, double *out,
+               int64_t cols, double background, const double *ideal,
+               double *fit) {
+  for (int64_t c = 0; c < cols; ++c) {
+    double value = in[c];
+    if constexpr (Adc)
+      value = roundToCode(value * k.inverseStep[c], k.low, k.high) * k.step[c];
+    // The fit predicts the ideal current from the converted one (the other
+    // way round, inverted, would amplify the scatter).
+    if constexpr (Fit)
+      addColumnFitPoint(fit + c * kColumnFitSums, value, ideal[c]);
+    // The column's digital gain and offset correction (before the
+    // background, which the fit included on both sides).
+    if constexpr (Corrected)
+      value = value * k.gain[c] + k.offset[c];
+    // The periphery knows the drive digitally and removes the ideal g_min
+    // background after conversion; what it cannot remove is the ADC range,
+    // noise and IR drop the background costs.  (x 1 is exact.)
+    out[c] = (value - background) * k.scale;
+  }
+}
+
+/// convertColumns with the flags k and `ideal` set.
+__attribute__((always_inline)) inline void
+convertColumnsAsSet(const ColumnConversion &k, const double *in, double *out,
+                    int64_t cols, double background, const double *ideal,
+                    double *fit) {
+  auto run = [&](auto adc, auto fitting, auto corrected) {
+    convertColumns<decltype(adc)::value, decltype(fitting)::value,
+                   decltype(corrected)::value>(k, in, out, cols, background,
+                                               ideal, fit);
+  };
+  using Yes = std::true_type;
+  using No = std::false_type;
+  if (ideal)
+    k.inverseStep
+        ? (k.gain ? run(Yes(), Yes(), Yes()) : run(Yes(), Yes(), No()))
+        : (k.gain ? run(No(), Yes(), Yes()) : run(No(), Yes(), No()));
+  else
+    k.inverseStep ? (k.gain ? run(Yes(), No(), Yes()) : run(Yes(), No(), No()))
+                  : (k.gain ? run(No(), No(), Yes()) : run(No(), No(), No()));
+}
+
+/// The conversions compiled for AVX2 too, in place or from a separate
+/// buffer: two functions, so that the compiler knows how loads and stores
+/// overlap.
+NNCC_KERNEL void convertRow(const ColumnConversion &k,
+                            const double *__restrict in, double *__restrict out,
+                            int64_t cols, double background,
+                            const double *ideal, double *fit) {
+  convertColumnsAsSet(k, in, out, cols, background, ideal, fit);
+}
+NNCC_KERNEL void convertRowInPlace(const ColumnConversion &k, double *values,
+                                   int64_t cols, double background,
+                                   const double *ideal, double *fit) {
+  convertColumnsAsSet(k, values, values, cols, background, ideal, fit);
 }
 
 } // namespace
@@ -308,61 +383,26 @@ llvm::Error PhysicalArrayReader::convert(cim::ADCOp adc, const Tensor &sums,
   const double *gain = correct ? setup.instance.columnGain[ti].data() : nullptr;
   const double *offset =
       correct ? setup.instance.columnOffset[ti].data() : nullptr;
-  // The conversions of one (cycle, row group, vector); the flags are
-  // constants in each instantiation below so that the compiler vectorizes
-  // the loop over columns, and `in` is `out` itself when the sums are
-  // converted in place (the compiler then sees that it may).
-  auto convertRow = [&](auto useAdc, auto fitting, auto corrected,
-                        const double *in, double *out, int64_t at,
-                        double backgroundCurrent) {
-    for (int64_t c = 0; c < cols; ++c) {
-      double value = in[at + c];
-      if constexpr (decltype(useAdc)::value)
-        value = roundToCode(value * inverseStep[c], low, high) * step[c];
-      // The fit predicts the ideal current from the converted one (the
-      // other way round, inverted, would amplify the scatter).
-      if constexpr (decltype(fitting)::value)
-        addColumnFitPoint(fit + c * kColumnFitSums, value, ideal[at + c]);
-      // The column's digital gain and offset correction (before the
-      // background, which the fit included on both sides).
-      if constexpr (decltype(corrected)::value)
-        value = value * gain[c] + offset[c];
-      // The periphery knows the drive digitally and removes the ideal
-      // g_min background after conversion; what it cannot remove is the
-      // ADC range, noise and IR drop the background costs.  (x 1 is
-      // exact.)
-      out[at + c] = (value - backgroundCurrent) * scale;
-    }
-  };
-  auto convertAll = [&](auto useAdc, auto fitting, auto corrected) {
-    for (int64_t j = 0; j < cycles; ++j)
-      for (int64_t rg = 0; rg < rowGroups; ++rg)
-        for (int64_t p = 0; p < vectors; ++p) {
-          const int64_t at = ((j * rowGroups + rg) * vectors + p) * cols;
-          const double backgroundCurrent =
-              bg[(j * vectors + p) * rowGroups + rg];
-          if (src == dst)
-            convertRow(useAdc, fitting, corrected, dst, dst, at,
-                       backgroundCurrent);
-          else
-            convertRow(useAdc, fitting, corrected, src, dst, at,
-                       backgroundCurrent);
-        }
-  };
-  auto withAdcAndGains = [&](auto fitting) {
-    using Yes = std::true_type;
-    using No = std::false_type;
-    if (setup.useAdc)
-      correct ? convertAll(Yes(), fitting, Yes())
-              : convertAll(Yes(), fitting, No());
-    else
-      correct ? convertAll(No(), fitting, Yes())
-              : convertAll(No(), fitting, No());
-  };
-  if (fit)
-    withAdcAndGains(std::true_type());
-  else
-    withAdcAndGains(std::false_type());
+  const ColumnConversion conversion{setup.useAdc ? inverseStep.data() : nullptr,
+                                    step.data(),
+                                    low,
+                                    high,
+                                    gain,
+                                    offset,
+                                    scale};
+  for (int64_t j = 0; j < cycles; ++j)
+    for (int64_t rg = 0; rg < rowGroups; ++rg)
+      for (int64_t p = 0; p < vectors; ++p) {
+        const int64_t at = ((j * rowGroups + rg) * vectors + p) * cols;
+        const double background = bg[(j * vectors + p) * rowGroups + rg];
+        const double *idealAt = fit ? ideal + at : nullptr;
+        if (src == dst)
+          convertRowInPlace(conversion, dst + at, cols, background, idealAt,
+                            fit);
+        else
+          convertRow(conversion, src + at, dst + at, cols, background, idealAt,
+                     fit);
+      }
   backgrounds[ti] = {};
   if (setup.fitting)
     ideals[ti] = {};

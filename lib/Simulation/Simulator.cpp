@@ -229,7 +229,7 @@ llvm::Error forEachBatch(int64_t batches,
 NNCC_KERNEL void roundAll(const double *acc, int64_t count, double *dst) {
   constexpr double kLimit = 4.6e18;
   for (int64_t i = 0; i < count; ++i)
-    dst[i] = roundHalfAway(std::clamp(acc[i], -kLimit, kLimit));
+    dst[i] = roundHalfAway(clampValue(acc[i], -kLimit, kLimit));
 }
 
 /// The blocks of a layer's quantized input vectors, gathered from its

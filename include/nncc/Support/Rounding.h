@@ -11,6 +11,7 @@
 #ifndef NNCC_SUPPORT_ROUNDING_H
 #define NNCC_SUPPORT_ROUNDING_H
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -27,9 +28,16 @@ inline constexpr double kBelowHalf = 0.49999999999999994;
 inline double roundHalfAway(double x) {
   const double magnitude = std::abs(x);
   const double biased = magnitude + kBelowHalf;
-  double floor = (biased + 0x1.0p52) - 0x1.0p52;
-  floor -= floor > biased ? 1.0 : 0.0;
+  const double rounded = (biased + 0x1.0p52) - 0x1.0p52;
+  const double floor = rounded - (rounded > biased ? 1.0 : 0.0);
   return std::copysign(magnitude < 0x1.0p52 ? floor : magnitude, x);
+}
+
+/// std::clamp(x, low, high) (NaN stays NaN) as a max and a min, which the
+/// compiler turns into vector instructions where std::clamp's reference
+/// selection stays a branch.
+inline double clampValue(double x, double low, double high) {
+  return std::min(std::max(x, low), high);
 }
 
 } // namespace nncc
