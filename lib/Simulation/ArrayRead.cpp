@@ -203,10 +203,11 @@ template <typename V, bool kNoise>
 readVectorsInLanes(const nncc::Drives &d, const float *cells,
                    const float *squares, int64_t cols, float *current,
                    float *variance) {
-  // Accumulators for kColumns columns: 8 of 32 zmm registers per kind, and
-  // proportionally fewer columns on narrower ISAs; each divides kChunk, so
+  // Accumulators for kColumns columns: 8 zmm registers per kind (half the
+  // register file; the drives' load and square are shared by more columns
+  // than with 4), fewer columns on narrower ISAs; each divides kChunk, so
   // the padded cells cover every step.
-  constexpr int kColumns = sizeof(V) >= 64 ? 4 : sizeof(V) >= 32 ? 2 : 1;
+  constexpr int kColumns = sizeof(V) >= 64 ? 8 : sizeof(V) >= 32 ? 2 : 1;
   const int64_t stride = nncc::paddedArrayColumns(cols);
   for (int64_t v0 = 0; v0 < d.count; v0 += kDriveLanes) {
     const int64_t vectors = std::min(kDriveLanes, d.count - v0);

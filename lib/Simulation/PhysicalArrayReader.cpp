@@ -260,26 +260,29 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   // the read kernel prefers, and one row group's currents and variances of
   // every vector.
   Drives all = Drives::fastestFor(vectors, rows);
-  std::vector<float> drive(static_cast<size_t>(all.size())),
-      current(static_cast<size_t>(vectors * cols)),
-      variance(squares ? static_cast<size_t>(vectors * cols) : 0),
-      idealCurrent(ideal ? static_cast<size_t>(vectors * cols) : 0);
-  std::vector<double> normal(
+  // (Buffers kept from the block's previous reads: the producers write
+  // every element they read back, and buildDrives zeroes the drives.)
+  float *drive = scratch.drive.get(all.size());
+  float *current = scratch.current.get(vectors * cols);
+  float *variance = squares ? scratch.variance.get(vectors * cols) : nullptr;
+  float *idealCurrent =
+      ideal ? scratch.idealCurrent.get(vectors * cols) : nullptr;
+  double *normal =
       squares
-          ? static_cast<size_t>((vectors + kLanes - 1) / kLanes * kLanes * cols)
-          : 0);
+          ? scratch.normal.get((vectors + kLanes - 1) / kLanes * kLanes * cols)
+          : nullptr;
   // Per row group and vector, the drive's sum for the background.
-  std::vector<int32_t> driveSums(static_cast<size_t>(rowGroups * vectors));
+  int32_t *driveSums = scratch.driveSums.get(rowGroups * vectors);
   // Vector p's input on the tile's weight row k (the layer's row rowBegin
   // + k), as the block lays them out.
   const int64_t vectorStride = inLanes ? 1 : depth,
                 rowStride = inLanes ? vectors : 1;
   const int32_t *x = inputs.data<int32_t>() + tile.group * vectors * depth +
                      tile.rowBegin * rowStride;
-  all.data = drive.data();
+  all.data = drive;
   for (int64_t j = 0; j < cycles; ++j) {
-    const int64_t driven = buildDrives(tile, x, vectorStride, rowStride, j, all,
-                                       drive.data(), driveSums.data());
+    const int64_t driven =
+        buildDrives(tile, x, vectorStride, rowStride, j, all, drive, driveSums);
     if (setup.calibrating)
       drivenRows += driven;
     for (int64_t rg = 0; rg < rowGroups; ++rg) {
@@ -287,24 +290,24 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
       const int64_t n = std::min(rows, r0 + tile.rowsInParallel) - r0;
       const Drives drives = all.rowRange(r0, n);
       readArrayColumns(drives, cells + r0 * stride,
-                       squares ? squares + r0 * stride : nullptr, cols,
-                       current.data(), variance.data());
+                       squares ? squares + r0 * stride : nullptr, cols, current,
+                       variance);
       if (ideal)
         // What an ideal array reads: the digits themselves (plus the same
         // background below).
         readArrayColumns(drives, tile.levels.data() + r0 * stride, nullptr,
-                         cols, idealCurrent.data(), nullptr);
+                         cols, idealCurrent, nullptr);
       // Every vector's values of this row group, in place in the column
       // sums: the currents with their read noise (each vector's normals
       // drawn from its own stream, kLanes streams side by side).
       double *values = out + (j * rowGroups + rg) * vectors * cols;
       if (squares) {
         for (int64_t p0 = 0; p0 < vectors; p0 += kLanes)
-          streams[p0 / kLanes].next(cols, normal.data() + p0 * cols, cols);
-        addReadNoise(current.data(), variance.data(), normal.data(), readSigma,
-                     vectors * cols, values);
+          streams[p0 / kLanes].next(cols, normal + p0 * cols, cols);
+        addReadNoise(current, variance, normal, readSigma, vectors * cols,
+                     values);
       } else {
-        std::copy_n(current.data(), vectors * cols, values);
+        std::copy_n(current, vectors * cols, values);
       }
       for (int64_t p = 0; p < vectors; ++p) {
         const double bg = setup.background *

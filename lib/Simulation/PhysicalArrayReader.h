@@ -21,6 +21,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -103,6 +104,29 @@ private:
                              int64_t vectorStride, int64_t rowStride,
                              int64_t cycle, const Drives &layout, float *drive,
                              int32_t *sums);
+
+  /// A buffer that keeps its memory between reads and grows as needed;
+  /// its contents are whatever the last read left.
+  template <typename T> class Scratch {
+  public:
+    T *get(int64_t size) {
+      if (static_cast<size_t>(size) > capacity) {
+        memory.reset(new T[static_cast<size_t>(size)]);
+        capacity = static_cast<size_t>(size);
+      }
+      return memory.get();
+    }
+
+  private:
+    std::unique_ptr<T[]> memory;
+    size_t capacity = 0;
+  };
+  /// The reads' working buffers (read()).
+  struct {
+    Scratch<float> drive, current, variance, idealCurrent;
+    Scratch<double> normal;
+    Scratch<int32_t> driveSums;
+  } scratch;
 
   const PhysicalReadSetup &setup;
   int64_t firstVector;

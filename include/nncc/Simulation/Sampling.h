@@ -124,12 +124,22 @@ public:
   /// Each lane's next `draws` normals: lane l's into out[l * stride + i].
   void next(int64_t draws, double *out, int64_t stride);
 
+  /// ZigguratNormals' slow path on lane `lane`'s stream (Sampling.cpp's
+  /// variants of next()).
+  static double slowLane(uint64_t (&state)[4][kLanes], int lane, double x,
+                         int layer);
+
 private:
   /// xoshiro256** states, word-major so that a word of every lane is one
   /// vector.
   uint64_t state[4][kLanes];
   int count;
 };
+
+/// Runs ZigguratLanes on its AVX-512 variant (when the CPU has it; else
+/// returns false) or on the generic one, for tests: both draw the same
+/// bits.  By default the widest the CPU supports.
+bool selectZigguratLanesIsa(bool avx512);
 
 /// Standard normal CDF and its inverse (Acklam's rational approximation
 /// refined by one Halley step: relative error below 1e-12).

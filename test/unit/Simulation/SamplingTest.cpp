@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <sstream>
@@ -185,8 +186,8 @@ TEST(Sampling, ZigguratIsStandardNormal) {
   double distance = 0;
   for (int i = 0; i < kDraws; ++i) {
     double cdf = normalCdf(z[i]);
-    distance = std::max({distance, std::abs(cdf - i / n),
-                         std::abs((i + 1) / n - cdf)});
+    distance = std::max(
+        {distance, std::abs(cdf - i / n), std::abs((i + 1) / n - cdf)});
   }
   EXPECT_LT(distance, 1.95 / std::sqrt(n));
 }
@@ -204,30 +205,37 @@ TEST(Sampling, ZigguratIsDeterministic) {
 // times, the tail beyond r about 5 times.
 TEST(Sampling, ZigguratLanesAreTheScalarStreams) {
   int64_t tail = 0;
-  for (int count : {1, 5, ZigguratLanes::kLanes}) {
-    std::vector<uint64_t> seeds;
-    for (int l = 0; l < count; ++l)
-      seeds.push_back(mixSeed(42, static_cast<uint64_t>(100 + l)));
-    ZigguratLanes lanes(seeds.data(), count);
-    std::vector<RandomStream> streams;
-    for (uint64_t seed : seeds)
-      streams.emplace_back(seed);
-    int64_t drawn = 0;
-    for (int64_t chunk : {7, 1, 300, 19692}) {
-      std::vector<double> out(static_cast<size_t>(count * chunk));
-      lanes.next(chunk, out.data(), chunk);
-      for (int l = 0; l < count; ++l) {
-        ZigguratNormals scalar(streams[l]);
-        for (int64_t i = 0; i < chunk; ++i) {
-          const double want = scalar.next();
-          tail += std::abs(want) > 3.6541528853610088;
-          ASSERT_EQ(std::memcmp(&want, &out[l * chunk + i], sizeof(want)), 0)
-              << "lane " << l << " of " << count << ", draw " << drawn + i;
-        }
-      }
-      drawn += chunk;
+  for (bool avx512 : {false, true}) {
+    if (!selectZigguratLanesIsa(avx512)) {
+      std::printf("ZigguratLanes: no AVX-512 here, generic variant only\n");
+      continue;
     }
-    EXPECT_EQ(drawn, 20000);
+    for (int count : {1, 5, ZigguratLanes::kLanes}) {
+      std::vector<uint64_t> seeds;
+      for (int l = 0; l < count; ++l)
+        seeds.push_back(mixSeed(42, static_cast<uint64_t>(100 + l)));
+      ZigguratLanes lanes(seeds.data(), count);
+      std::vector<RandomStream> streams;
+      for (uint64_t seed : seeds)
+        streams.emplace_back(seed);
+      int64_t drawn = 0;
+      for (int64_t chunk : {7, 1, 300, 19692}) {
+        std::vector<double> out(static_cast<size_t>(count * chunk));
+        lanes.next(chunk, out.data(), chunk);
+        for (int l = 0; l < count; ++l) {
+          ZigguratNormals scalar(streams[l]);
+          for (int64_t i = 0; i < chunk; ++i) {
+            const double want = scalar.next();
+            tail += std::abs(want) > 3.6541528853610088;
+            ASSERT_EQ(std::memcmp(&want, &out[l * chunk + i], sizeof(want)), 0)
+                << "lane " << l << " of " << count << ", draw " << drawn + i;
+          }
+        }
+        drawn += chunk;
+      }
+      EXPECT_EQ(drawn, 20000);
+    }
   }
+  selectZigguratLanesIsa(true);
   EXPECT_GT(tail, 20); // some 73 expected over the 14 lanes
 }
