@@ -185,6 +185,13 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
     for (int64_t q = 0; q < polarities; ++q)
       for (int64_t s = 0; s < slices; ++s)
         columnOf.push_back(layout.column(n, s, q));
+  // Whether the slice sums read consecutive physical columns from the
+  // first (one slice, columns laid out by weight column and polarity, after
+  // any reference column): a loop without the indirection, which
+  // vectorizes.
+  bool inOrder = slices == 1 && !columnOf.empty();
+  for (auto [i, column] : llvm::enumerate(columnOf))
+    inOrder &= column == columnOf.front() + static_cast<int64_t>(i);
 
   dispatchDomain(type, [&](auto tag) {
     using T = decltype(tag);
@@ -238,7 +245,12 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
             // Slice weights, per weight column and polarity.
             T *m = mag + p * weightColumns * polarities;
             const int64_t *column = columnOf.data();
-            if (slices == 1) {
+            if (inOrder) {
+              const T w = sliceWeightT[0];
+              const T *first = sums + columnOf.front();
+              for (int64_t i = 0; i < weightColumns * polarities; ++i)
+                m[i] = w * first[i] + T(0);
+            } else if (slices == 1) {
               // The loop below with one slice, which the compiler does not
               // see (0 + w x is w x + 0, a zero's sign dropped alike).
               const T w = sliceWeightT[0];
