@@ -237,13 +237,14 @@ void CIMLayerRunner::Impl::gatherLanes(const int32_t *src, int64_t g,
         const int64_t shift = tap.at[2] - pad[2];
         const int64_t lo = std::clamp(o2Low, first, last),
                       hi = std::clamp(o2High, lo, last);
-        std::fill(o, o + (lo - first), 0);
-        if (s[2] == 1)
-          std::copy(line + lo + shift, line + hi + shift, o + (lo - first));
-        else
-          for (int64_t o2 = lo; o2 < hi; ++o2)
-            o[o2 - first] = line[o2 * s[2] + shift];
-        std::fill(o + (hi - first), o + run, 0);
+        // Element by element: the runs are short (an output row), where a
+        // call to memmove or memset costs more than the copy.
+        for (int64_t o2 = first; o2 < lo; ++o2)
+          o[o2 - first] = 0;
+        for (int64_t o2 = lo; o2 < hi; ++o2)
+          o[o2 - first] = line[o2 * s[2] + shift];
+        for (int64_t o2 = hi; o2 < last; ++o2)
+          o[o2 - first] = 0;
       }
       p += run;
       at.advance(run);

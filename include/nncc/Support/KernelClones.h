@@ -1,8 +1,11 @@
-//===- KernelClones.h - Hot loops compiled for more than one ISA -*- C++ -*-===//
+//===- KernelClones.h - Hot loops compiled for more than one ISA -*- C++
+//-*-===//
 //
 // The libraries are built for the baseline x86-64 ISA so that the binaries
-// run anywhere; NNCC_KERNEL on a hot elementwise loop adds an AVX2 clone
-// that the loader picks where the CPU has it (x86-64 ELF, GCC or Clang).
+// run anywhere; NNCC_KERNEL on a hot elementwise loop adds AVX-512 and AVX2
+// clones that the loader picks where the CPU has them (x86-64 ELF, GCC or
+// Clang).  Neither ISA includes FMA, so no clone contracts a multiply and
+// an add that the baseline rounds twice.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_SUPPORT_KERNELCLONES_H
@@ -10,7 +13,7 @@
 
 #if defined(__x86_64__) && defined(__linux__) &&                               \
     (defined(__GNUC__) || defined(__clang__))
-#define NNCC_KERNEL __attribute__((target_clones("avx2", "default")))
+#define NNCC_KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define NNCC_KERNEL
 #endif
