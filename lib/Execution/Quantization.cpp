@@ -260,6 +260,25 @@ Tensor CIMLayerRunner::Impl::quantizeIm2col(const Tensor &input) const {
   return col;
 }
 
+namespace {
+/// out[i] = scale * in[i * stride] + bias as f32, for i < count: one output
+/// plane of a convolution, whose accumulators are a column of [P, N].
+void dequantizePlane(const int64_t *in, int64_t stride, int64_t count,
+                     double scale, double bias, float *out) {
+  for (int64_t i = 0; i < count; ++i)
+    out[i] =
+        static_cast<float>(scale * static_cast<double>(in[i * stride]) + bias);
+}
+/// The same of the simulator's f64 accumulators, which vectorizes (with
+/// gathers in the clones).
+NNCC_KERNEL void dequantizePlane(const double *in, int64_t stride,
+                                 int64_t count, double scale, double bias,
+                                 float *out) {
+  for (int64_t i = 0; i < count; ++i)
+    out[i] = static_cast<float>(scale * in[i * stride] + bias);
+}
+} // namespace
+
 void CIMLayerRunner::Impl::dequantize(const Tensor &acc, Tensor &output) const {
   const int64_t G = groups, P = vectors, N = columns;
   // input_scale * weight_scales[c], the formula's product rounded once as
@@ -288,11 +307,8 @@ void CIMLayerRunner::Impl::dequantize(const Tensor &acc, Tensor &output) const {
           for (int64_t bc = begin; bc < end; ++bc) {
             const int64_t b = bc / (G * N), c = bc % (G * N);
             const int64_t g = c / N, n = c % N;
-            const auto *in = a + (g * P + b * outPlane) * N + n;
-            float *out = y + bc * outPlane;
-            for (int64_t sp = 0; sp < outPlane; ++sp)
-              out[sp] = static_cast<float>(
-                  scale[c] * static_cast<double>(in[sp * N]) + biasValues[c]);
+            dequantizePlane(a + (g * P + b * outPlane) * N + n, N, outPlane,
+                            scale[c], biasValues[c], y + bc * outPlane);
           }
         });
   };
