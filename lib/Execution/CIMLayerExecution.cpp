@@ -105,22 +105,25 @@ CIMLayerRunner::computeAccumulators(const Tensor &input,
   return impl->datapath(impl->quantizeIm2col(input), nullptr);
 }
 
+/// That the layer quantizes and `input` is its input.
+static llvm::Error checkQuantizable(const CIMLayerRunner::Impl &impl,
+                                    const Tensor &input) {
+  if (!impl.quantized)
+    return makeError("cim.layer '" + impl.getLayer().getLayerName() +
+                     "' is not quantized");
+  return impl.checkInput(input);
+}
+
 llvm::Expected<Tensor>
 CIMLayerRunner::quantizeIm2col(const Tensor &input) const {
-  if (!impl->quantized)
-    return makeError("cim.layer '" + impl->getLayer().getLayerName() +
-                     "' is not quantized");
-  if (llvm::Error err = impl->checkInput(input))
+  if (llvm::Error err = checkQuantizable(*impl, input))
     return std::move(err);
   return impl->quantizeIm2col(input);
 }
 
 llvm::Expected<Tensor>
 CIMLayerRunner::quantizeInput(const Tensor &input) const {
-  if (!impl->quantized)
-    return makeError("cim.layer '" + impl->getLayer().getLayerName() +
-                     "' is not quantized");
-  if (llvm::Error err = impl->checkInput(input))
+  if (llvm::Error err = checkQuantizable(*impl, input))
     return std::move(err);
   std::vector<int32_t> values = impl->quantizeInput(input);
   Tensor quantized = Tensor::uninitialized(DType::I32, input.shape());

@@ -84,26 +84,6 @@ typedef int64_t I64x8 __attribute__((vector_size(64)));
 typedef double F64x8 __attribute__((vector_size(64)));
 static_assert(nncc::ZigguratLanes::kLanes == 8, "one U64x8 per state word");
 
-__attribute__((always_inline)) inline U64x8 rotateLeft(U64x8 x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
-
-/// RandomStream::operator() on every lane (the idle ones too: nothing
-/// reads them); x * 5 and x * 9 as shifts and adds, which every ISA has.
-__attribute__((always_inline)) inline U64x8 nextBits(U64x8 (&s)[4]) {
-  const U64x8 s1 = (s[1] << 2) + s[1];
-  const U64x8 rotated = rotateLeft(s1, 7);
-  const U64x8 bits = (rotated << 3) + rotated;
-  const U64x8 shifted = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= shifted;
-  s[3] = rotateLeft(s[3], 45);
-  return bits;
-}
-
 /// ZigguratNormals::next's uniform from the bits directly: 1 + k 2^-52 with
 /// the top 52 bits k as the mantissa, then 2u - 3 + 2^-52 = (k + 1/2) 2^-51
 /// - 1 exactly, as signedUniform.
@@ -131,7 +111,7 @@ void nextLanesGeneric(uint64_t (&state)[4][8], int count, int64_t draws,
   U64x8 s[4];
   std::memcpy(s, state, sizeof(s));
   for (int64_t i = 0; i < draws; ++i) {
-    const U64x8 bits = nextBits(s);
+    const U64x8 bits = nncc::RandomStream::xoshiroNext(s);
     alignas(64) uint64_t layer[kLanes];
     alignas(64) double width[kLanes], next[kLanes], x[kLanes];
     alignas(64) int64_t accepted[kLanes];
@@ -179,7 +159,7 @@ nextLanesAvx512(uint64_t (&state)[4][8], int count, int64_t draws, double *out,
     laneOffset = _mm512_load_si512(o);
   }
   for (int64_t i = 0; i < draws; ++i) {
-    const U64x8 bits = nextBits(s);
+    const U64x8 bits = nncc::RandomStream::xoshiroNext(s);
     const __m512i layer = (__m512i)(bits & 0xff);
     // (Masked from zeros: GCC 12 warns about the unmasked gather's
     // undefined source.)

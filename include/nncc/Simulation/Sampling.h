@@ -29,21 +29,29 @@ public:
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return ~result_type{0}; }
   /// Inline: one call per read-noise value.
-  result_type operator()() {
-    const uint64_t result = rotl(state[1] * 5, 7) * 9;
-    const uint64_t t = state[1] << 17;
-    state[2] ^= state[0];
-    state[3] ^= state[1];
-    state[1] ^= state[2];
-    state[0] ^= state[3];
-    state[2] ^= t;
-    state[3] = rotl(state[3], 45);
+  result_type operator()() { return xoshiroNext(state); }
+
+  /// One xoshiro256** step of the state `s`: a uint64_t per word, or a
+  /// vector of them (every lane its own stream, ZigguratLanes); returns the
+  /// output.  x * 5 and x * 9 as shifts and adds, which vectors of every
+  /// ISA have.
+  template <typename Word>
+  [[gnu::always_inline]] static Word xoshiroNext(Word (&s)[4]) {
+    const Word times5 = (s[1] << 2) + s[1];
+    const Word rotated = (times5 << 7) | (times5 >> 57);
+    const Word result = (rotated << 3) + rotated;
+    const Word t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
     return result;
   }
 
 private:
   friend class ZigguratLanes;
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t state[4];
 };
 
