@@ -32,7 +32,10 @@ void driver::populateArrayMappingPipeline(
   pm.addPass(createLowerNNToCIM());
   // The passes' list options are ArrayRefs: the lists live until the
   // passes (which copy them) are made.
-  const std::vector<std::string> layerBits = layerValues(options, "weight-bits"),
+  const std::vector<std::string> layerBits =
+                                     layerValues(options, "weight-bits"),
+                                 layerInputBits =
+                                     layerValues(options, "input-bits"),
                                  layerSchemes = layerValues(options, "scheme"),
                                  layerRows =
                                      layerValues(options, "rows-in-parallel"),
@@ -46,6 +49,7 @@ void driver::populateArrayMappingPipeline(
   quantize.calibrationLimit = options.calibrationLimit;
   quantize.percentile = options.percentile;
   quantize.layerWeightBits = layerBits;
+  quantize.layerInputBits = layerInputBits;
   if (options.calibration.empty())
     quantize.syntheticSamples = kSyntheticCalibrationSamples;
   pm.addPass(createQuantizeLayers(quantize, std::move(calibration)));

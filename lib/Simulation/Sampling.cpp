@@ -86,10 +86,12 @@ static_assert(nncc::ZigguratLanes::kLanes == 8, "one U64x8 per state word");
 
 /// ZigguratNormals::next's uniform from the bits directly: 1 + k 2^-52 with
 /// the top 52 bits k as the mantissa, then 2u - 3 + 2^-52 = (k + 1/2) 2^-51
-/// - 1 exactly, as signedUniform.
-__attribute__((always_inline)) inline F64x8 signedUniforms(U64x8 bits) {
+/// - 1 exactly, as signedUniform.  (Vectors by reference, as
+/// RandomStream::xoshiroNext.)
+__attribute__((always_inline)) inline void signedUniforms(const U64x8 &bits,
+                                                          F64x8 &uniform) {
   const F64x8 u = (F64x8)((bits >> 12) | 0x3ff0000000000000ull);
-  return (u + u) - 3.0 + 0x1.0p-52;
+  uniform = (u + u) - 3.0 + 0x1.0p-52;
 }
 
 using LanesFn = void (*)(uint64_t (&)[4][8], int, int64_t, double *, int64_t);
@@ -111,7 +113,8 @@ void nextLanesGeneric(uint64_t (&state)[4][8], int count, int64_t draws,
   U64x8 s[4];
   std::memcpy(s, state, sizeof(s));
   for (int64_t i = 0; i < draws; ++i) {
-    const U64x8 bits = nncc::RandomStream::xoshiroNext(s);
+    U64x8 bits;
+    nncc::RandomStream::xoshiroNext(s, bits);
     alignas(64) uint64_t layer[kLanes];
     alignas(64) double width[kLanes], next[kLanes], x[kLanes];
     alignas(64) int64_t accepted[kLanes];
@@ -124,7 +127,9 @@ void nextLanesGeneric(uint64_t (&state)[4][8], int count, int64_t draws,
     F64x8 xv, nextv;
     std::memcpy(&xv, width, sizeof(xv));
     std::memcpy(&nextv, next, sizeof(nextv));
-    xv = signedUniforms(bits) * xv;
+    F64x8 uniform;
+    signedUniforms(bits, uniform);
+    xv = uniform * xv;
     const I64x8 acceptedv = (F64x8)((I64x8)xv & INT64_MAX) < nextv;
     std::memcpy(x, &xv, sizeof(x));
     std::memcpy(accepted, &acceptedv, sizeof(accepted));
@@ -159,7 +164,8 @@ nextLanesAvx512(uint64_t (&state)[4][8], int count, int64_t draws, double *out,
     laneOffset = _mm512_load_si512(o);
   }
   for (int64_t i = 0; i < draws; ++i) {
-    const U64x8 bits = nncc::RandomStream::xoshiroNext(s);
+    U64x8 bits;
+    nncc::RandomStream::xoshiroNext(s, bits);
     const __m512i layer = (__m512i)(bits & 0xff);
     // (Masked from zeros: GCC 12 warns about the unmasked gather's
     // undefined source.)
@@ -167,7 +173,9 @@ nextLanesAvx512(uint64_t (&state)[4][8], int count, int64_t draws, double *out,
         _mm512_mask_i64gather_pd(_mm512_setzero_pd(), 0xff, layer, t.x, 8);
     const __m512d next =
         _mm512_mask_i64gather_pd(_mm512_setzero_pd(), 0xff, layer, t.x + 1, 8);
-    const __m512d x = _mm512_mul_pd((__m512d)signedUniforms(bits), width);
+    F64x8 uniform;
+    signedUniforms(bits, uniform);
+    const __m512d x = _mm512_mul_pd((__m512d)uniform, width);
     const __mmask8 accepted =
         _mm512_cmp_pd_mask(_mm512_abs_pd(x), next, _CMP_LT_OS);
     _mm512_mask_i64scatter_pd(out + i, used, laneOffset, x, 8);

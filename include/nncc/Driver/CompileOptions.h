@@ -101,7 +101,7 @@ inline constexpr uint64_t kTextProgramConstantLimit = 16ull << 20;
 
 /// The knobs `--layer` takes.
 inline constexpr const char *kLayerKnobNames[] = {
-    "scheme", "weight-bits", "rows-in-parallel", "max-copies"};
+    "scheme", "weight-bits", "input-bits", "rows-in-parallel", "max-copies"};
 
 /// Parses `NAME:KNOB=VALUE[,KNOB=VALUE...]` (the layer name is everything
 /// before the last ':') into `into`; the knob names are checked here, the

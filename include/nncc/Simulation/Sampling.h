@@ -29,17 +29,22 @@ public:
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return ~result_type{0}; }
   /// Inline: one call per read-noise value.
-  result_type operator()() { return xoshiroNext(state); }
+  result_type operator()() {
+    uint64_t result;
+    xoshiroNext(state, result);
+    return result;
+  }
 
   /// One xoshiro256** step of the state `s`: a uint64_t per word, or a
-  /// vector of them (every lane its own stream, ZigguratLanes); returns the
-  /// output.  x * 5 and x * 9 as shifts and adds, which vectors of every
-  /// ISA have.
+  /// vector of them (every lane its own stream, ZigguratLanes); the output
+  /// into `result` (by reference: a vector passed by value between
+  /// functions of different ISAs changes the ABI, which Clang refuses).
+  /// x * 5 and x * 9 as shifts and adds, which vectors of every ISA have.
   template <typename Word>
-  [[gnu::always_inline]] static Word xoshiroNext(Word (&s)[4]) {
+  [[gnu::always_inline]] static void xoshiroNext(Word (&s)[4], Word &result) {
     const Word times5 = (s[1] << 2) + s[1];
     const Word rotated = (times5 << 7) | (times5 >> 57);
-    const Word result = (rotated << 3) + rotated;
+    result = (rotated << 3) + rotated;
     const Word t = s[1] << 17;
     s[2] ^= s[0];
     s[3] ^= s[1];
@@ -47,7 +52,6 @@ public:
     s[0] ^= s[3];
     s[2] ^= t;
     s[3] = (s[3] << 45) | (s[3] >> 19);
-    return result;
   }
 
 private:

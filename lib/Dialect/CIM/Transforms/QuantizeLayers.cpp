@@ -305,12 +305,12 @@ void QuantizeLayersPass::runOnOperation() {
     module.emitError("weight-bits must be in [2, 16]");
     return signalPassFailure();
   }
-  int64_t aBits = inputBits;
-  if (aBits == 0) {
+  int64_t networkInputBits = inputBits;
+  if (networkInputBits == 0) {
     cim::TargetAttr target = cim::getTarget(module);
-    aBits = target ? target.getInputBits() : 8;
+    networkInputBits = target ? target.getInputBits() : 8;
   }
-  if (aBits < 1 || aBits > 16) {
+  if (networkInputBits < 1 || networkInputBits > 16) {
     module.emitError("input-bits must be in [1, 16]");
     return signalPassFailure();
   }
@@ -324,6 +324,18 @@ void QuantizeLayersPass::runOnOperation() {
       module, layerWeightBits, "layer-weight-bits");
   if (failed(perLayer))
     return signalPassFailure();
+  FailureOr<cim::LayerOverrides> perLayerInput =
+      cim::LayerOverrides::parse(module, layerInputBits, "layer-input-bits");
+  if (failed(perLayerInput))
+    return signalPassFailure();
+  std::vector<int64_t> inputBitsOf;
+  for (cim::LayerOp layer : layers) {
+    FailureOr<int64_t> bits =
+        perLayerInput->lookupInteger(layer, networkInputBits, 1, 16);
+    if (failed(bits))
+      return signalPassFailure();
+    inputBitsOf.push_back(*bits);
+  }
   std::vector<LayerWeights> weights(layers.size());
   for (auto [layer, w] : llvm::zip(layers, weights)) {
     FailureOr<int64_t> bits = perLayer->lookupInteger(layer, weightBits, 2, 16);
@@ -362,7 +374,8 @@ void QuantizeLayersPass::runOnOperation() {
     return signalPassFailure();
 
   OpBuilder b(&getContext());
-  for (auto [layer, q, w] : llvm::zip(layers, results, weights)) {
+  for (auto [layer, q, w, aBits] :
+       llvm::zip(layers, results, weights, inputBitsOf)) {
     setWeightAttributes(layer, w.bits, std::move(q), b);
     InputStats &s = stats[layer];
     bool isSigned = s.min < 0;

@@ -45,6 +45,9 @@ def QuantizeLayers : Pass<"nncc-quantize", "mlir::ModuleOp"> {
            "Symmetric weights (else asymmetric with zero points)">,
     Option<"inputBits", "input-bits", "int64_t", "0",
            "Activation bits (0: the target's input bits, else 8)">,
+    ListOption<"layerInputBits", "layer-input-bits", "std::string",
+           "Per layer, LAYER=BITS: that layer's input (activation) bits "
+           "instead">,
     Option<"calibrationPath", "calibration", "std::string", "\"\"",
            "Calibration samples (.npy/.pb, first dim = samples, or IDX images)">,
     Option<"calibrationLimit", "calibration-limit", "int64_t", "0",
