@@ -262,20 +262,15 @@ Tensor CIMLayerRunner::Impl::quantizeIm2col(const Tensor &input) const {
 
 namespace {
 /// out[i] = scale * in[i * stride] + bias as f32, for i < count: one output
-/// plane of a convolution, whose accumulators are a column of [P, N].
-void dequantizePlane(const int64_t *in, int64_t stride, int64_t count,
-                     double scale, double bias, float *out) {
+/// plane of a convolution, whose accumulators (i64, or the simulator's f64
+/// integers) are a column of [P, N].  Not a cloned kernel: the AVX-512
+/// clone would contract the multiply and add into one rounding.
+template <typename T>
+void dequantizePlane(const T *in, int64_t stride, int64_t count, double scale,
+                     double bias, float *out) {
   for (int64_t i = 0; i < count; ++i)
-    out[i] =
-        static_cast<float>(scale * static_cast<double>(in[i * stride]) + bias);
-}
-/// The same of the simulator's f64 accumulators, which vectorizes (with
-/// gathers in the clones).
-NNCC_KERNEL void dequantizePlane(const double *in, int64_t stride,
-                                 int64_t count, double scale, double bias,
-                                 float *out) {
-  for (int64_t i = 0; i < count; ++i)
-    out[i] = static_cast<float>(scale * in[i * stride] + bias);
+    out[i] = static_cast<float>(scale * static_cast<double>(in[i * stride]) +
+                                bias);
 }
 } // namespace
 

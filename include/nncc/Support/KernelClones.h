@@ -4,8 +4,11 @@
 // The libraries are built for the baseline x86-64 ISA so that the binaries
 // run anywhere; NNCC_KERNEL on a hot elementwise loop adds AVX-512 and AVX2
 // clones that the loader picks where the CPU has them (x86-64 ELF, GCC or
-// Clang).  Neither ISA includes FMA, so no clone contracts a multiply and
-// an add that the baseline rounds twice.
+// Clang).  The AVX-512 clone may use FMA (GCC's target_clones enables it),
+// and the compilers' default contracts a multiply and an add into one
+// rounding: a kernel that does floating-point multiply-adds must be
+// compiled with -ffp-contract=off (the simulator's files are) or not be
+// cloned, so that every clone gives the baseline's bits.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_SUPPORT_KERNELCLONES_H
