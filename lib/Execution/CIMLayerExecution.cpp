@@ -125,10 +125,7 @@ llvm::Expected<Tensor>
 CIMLayerRunner::quantizeInput(const Tensor &input) const {
   if (llvm::Error err = checkQuantizable(*impl, input))
     return std::move(err);
-  std::vector<int32_t> values = impl->quantizeInput(input);
-  Tensor quantized = Tensor::uninitialized(DType::I32, input.shape());
-  std::copy(values.begin(), values.end(), quantized.data<int32_t>());
-  return quantized;
+  return impl->quantizeInput(input);
 }
 
 Tensor CIMLayerRunner::im2colBlock(const Tensor &quantized, int64_t begin,

@@ -103,7 +103,8 @@ struct CIMLayerRunner::Impl {
                        runtime::Tensor &output) const;
 
   // Quantization.cpp
-  std::vector<int32_t> quantizeInput(const runtime::Tensor &input) const;
+  /// The input quantized, i32 of the input's shape.
+  runtime::Tensor quantizeInput(const runtime::Tensor &input) const;
   /// Rows [pBegin, pEnd) of group g's im2col matrix from the quantized
   /// input, into dst [pEnd - pBegin, depth] (T = int32_t or float).
   template <typename T>

@@ -123,7 +123,7 @@ Tensor CIMLayerRunner::Impl::integerFromInput(const Tensor &input) const {
   // One exact SGEMM per group and block of vectors on an f32 im2col
   // gathered straight from the quantized input; blocks run in parallel and
   // keep the im2col block in cache.
-  std::vector<int32_t> xq = quantizeInput(input);
+  const Tensor xq = quantizeInput(input);
   Tensor acc(DType::I64, {groups, vectors, columns});
   const int64_t threads =
       static_cast<int64_t>(llvm::parallel::getThreadCount());
@@ -146,7 +146,7 @@ Tensor CIMLayerRunner::Impl::integerFromInput(const Tensor &input) const {
         const int64_t p0 = i * blockSize;
         const int64_t count = std::min(blockSize, vectors - p0);
         Tensor a(DType::F32, {count, depth});
-        gather(xq.data(), g, p0, p0 + count, a.data<float>());
+        gather(xq.data<int32_t>(), g, p0, p0 + count, a.data<float>());
         gemmAccumulate(a, b, og + p0 * columns);
       }
     });

@@ -32,29 +32,21 @@ using runtime::Tensor;
 namespace {
 /// out[i] = clamp(round_half_away_from_zero(x[i] / scale), low, high) for
 /// one chunk, NaN -> 0; branch-free and without libm (Rounding.h) so that
-/// it vectorizes.  Clamping to one step outside [low, high] first keeps
-/// the value within int32 for the truncation and changes nothing
-/// (rounding is monotonic).
+/// it vectorizes.
 NNCC_KERNEL void quantizeChunk(const float *x, int64_t count, double scale,
                                double low, double high, int32_t *out) {
   for (int64_t i = 0; i < count; ++i) {
-    double q = static_cast<double>(x[i]) / scale;
-    q = q == q ? q : 0.0;
-    q = std::min(std::max(low - 1.0, q), high + 1.0);
-    double r = static_cast<double>(
-        static_cast<int32_t>(q + std::copysign(kBelowHalf, q)));
-    r = std::min(std::max(low, r), high);
-    out[i] = static_cast<int32_t>(r);
+    const double q = static_cast<double>(x[i]) / scale;
+    out[i] = static_cast<int32_t>(roundToCode(q == q ? q : 0.0, low, high));
   }
 }
 } // namespace
 
-std::vector<int32_t>
-CIMLayerRunner::Impl::quantizeInput(const Tensor &input) const {
+Tensor CIMLayerRunner::Impl::quantizeInput(const Tensor &input) const {
   const int64_t total = input.numElements();
-  std::vector<int32_t> xq(static_cast<size_t>(total));
+  Tensor xq = Tensor::uninitialized(DType::I32, input.shape());
   const float *x = input.data<float>();
-  int32_t *out = xq.data();
+  int32_t *out = xq.data<int32_t>();
   parallelChunks(total, int64_t{1} << 15, [&](int64_t begin, int64_t end) {
     quantizeChunk(x + begin, end - begin, inputScale, inputMin, inputMax,
                   out + begin);
@@ -253,10 +245,11 @@ void CIMLayerRunner::Impl::gatherLanes(const int32_t *src, int64_t g,
 }
 
 Tensor CIMLayerRunner::Impl::quantizeIm2col(const Tensor &input) const {
-  std::vector<int32_t> xq = quantizeInput(input);
+  const Tensor xq = quantizeInput(input);
   Tensor col = Tensor::uninitialized(DType::I32, {groups, vectors, depth});
   for (int64_t g = 0; g < groups; ++g)
-    gather(xq.data(), g, 0, vectors, col.data<int32_t>() + g * vectors * depth);
+    gather(xq.data<int32_t>(), g, 0, vectors,
+           col.data<int32_t>() + g * vectors * depth);
   return col;
 }
 

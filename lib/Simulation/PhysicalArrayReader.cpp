@@ -22,18 +22,6 @@ using runtime::Tensor;
 
 namespace {
 
-/// std::clamp(std::round(x), low, high), bit for bit (the sign of a zero
-/// included) for code ranges within int32, without branches or libm
-/// (Rounding.h), in i32 so that the loop over columns vectorizes.
-/// Clamping to one step outside [low, high] first changes nothing
-/// (rounding is monotonic) and keeps x within int32 for the truncation.
-inline double roundToCode(double x, double low, double high) {
-  x = clampValue(x, low - 1.0, high + 1.0);
-  const double t = static_cast<double>(
-      static_cast<int32_t>(x + std::copysign(kBelowHalf, x)));
-  return clampValue(std::copysign(t, x), low, high);
-}
-
 /// How a tile's columns convert: by the ADC when inverseStep is set
 /// (step[c] = range[c] / maxCode, codes in [low, high]), then the column's
 /// digital gain and offset when set, and the drift scale.

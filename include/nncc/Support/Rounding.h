@@ -40,6 +40,18 @@ inline double clampValue(double x, double low, double high) {
   return std::min(std::max(x, low), high);
 }
 
+/// std::clamp(std::round(x), low, high), bit for bit (the sign of a zero
+/// included), for code ranges within int32: the truncation of x plus
+/// kBelowHalf in i32, so that loops of it vectorize.  Clamping to one step
+/// outside [low, high] first changes nothing (rounding is monotonic) and
+/// keeps x within int32 for the truncation.
+inline double roundToCode(double x, double low, double high) {
+  x = clampValue(x, low - 1.0, high + 1.0);
+  const double t = static_cast<double>(
+      static_cast<int32_t>(x + std::copysign(kBelowHalf, x)));
+  return clampValue(std::copysign(t, x), low, high);
+}
+
 } // namespace nncc
 
 #endif // NNCC_SUPPORT_ROUNDING_H

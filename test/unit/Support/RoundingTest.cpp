@@ -3,9 +3,11 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <utility>
 
 using namespace nncc;
 
@@ -30,5 +32,28 @@ TEST(Rounding, HalfAwayInDoublesIsStdRound) {
     if (rng() & 1)
       x = -x;
     ASSERT_TRUE(same(roundHalfAway(x), std::round(x))) << x;
+  }
+}
+
+// roundToCode: std::clamp(std::round(x), low, high) bit for bit, inside,
+// at and beyond the code range (both signs, halves, a zero's sign).
+TEST(Rounding, ToCodeIsClampedStdRound) {
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> value(-300.0, 300.0);
+  for (auto [low, high] : {std::pair{-127.0, 127.0}, std::pair{0.0, 255.0},
+                           std::pair{-8.0, 7.0}}) {
+    auto check = [&](double x) {
+      const double want = std::clamp(std::round(x), low, high);
+      const double got = roundToCode(x, low, high);
+      ASSERT_EQ(std::memcmp(&want, &got, sizeof(got)), 0)
+          << x << " in [" << low << ", " << high << "]";
+    };
+    for (double x : {0.0, -0.0, 0.5, -0.5, kBelowHalf, -kBelowHalf, 1e9, -1e9,
+                     high + 0.5, low - 0.5, high - 0.5, low + 0.5})
+      check(x);
+    for (int i = 0; i < 100000; ++i) {
+      double x = value(rng);
+      check(i % 2 ? std::floor(x) + 0.5 : x);
+    }
   }
 }

@@ -50,7 +50,7 @@ constexpr size_t kMaxSamples = 1 << 20;
 /// Rounds half away from zero (Support/Rounding.h, std::round bit for bit:
 /// adding 0.5 rounds the largest double below one half up to 1).  |v| <=
 /// 2^16 here: codes are at most 16 bits.
-int64_t roundToCode(double v) {
+int64_t roundToInteger(double v) {
   return static_cast<int64_t>(nncc::roundHalfAway(v));
 }
 
@@ -222,7 +222,7 @@ QuantizeLayersPass::quantizeWeights(const LayerWeights &layer) const {
       float l = std::min(lo[c], 0.0f); // keep 0 exactly representable
       float h = std::max(hi[c], 0.0f);
       scale = h > l ? (static_cast<double>(h) - l) / qmaxAsym : 1.0;
-      zero = std::clamp<int64_t>(roundToCode(-l / scale), 0, qmaxAsym);
+      zero = std::clamp<int64_t>(roundToInteger(-l / scale), 0, qmaxAsym);
     }
     divisor[c] = scale;
     scales[c] = static_cast<float>(scale);
@@ -244,7 +244,7 @@ QuantizeLayersPass::quantizeWeights(const LayerWeights &layer) const {
       double errSq = 0, normSq = 0;
       for (int64_t j = 0; j < n; ++j) {
         int64_t q = std::clamp<int64_t>(
-            roundToCode(row[j] / div[j]) + zero[j], qLow, qHigh);
+            roundToInteger(row[j] / div[j]) + zero[j], qLow, qHigh);
         out[j] = static_cast<Code>(q);
         double back =
             static_cast<double>(scale[j]) * static_cast<double>(q - zero[j]);
@@ -412,7 +412,7 @@ void QuantizeLayersPass::runOnOperation() {
       for (float x : s.samples) {
         double v = x / scale;
         v = v == v ? std::clamp(v, lo - 1.0, qmax + 1.0) : 0.0;
-        int64_t code = std::clamp<int64_t>(roundToCode(v), lo, qmax);
+        int64_t code = std::clamp<int64_t>(roundToInteger(v), lo, qmax);
         uint64_t bits = static_cast<uint64_t>(code) & mask;
         for (int64_t bit = 0; bit < aBits; ++bit)
           ones[bit] += static_cast<int64_t>((bits >> bit) & 1);
