@@ -82,7 +82,8 @@ convertColumnsAsSet(const ColumnConversion &k, const double *in, double *out,
                   : (k.gain ? run(No(), No(), Yes()) : run(No(), No(), No()));
 }
 
-/// The conversions compiled for AVX2 too, in place or from a separate
+/// The conversions as cloned kernels (the file is compiled with
+/// -ffp-contract=off, so no clone contracts), in place or from a separate
 /// buffer: two functions, so that the compiler knows how loads and stores
 /// overlap.
 NNCC_KERNEL void convertRow(const ColumnConversion &k,
@@ -255,10 +256,7 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   float *variance = squares ? scratch.variance.get(vectors * cols) : nullptr;
   float *idealCurrent =
       ideal ? scratch.idealCurrent.get(vectors * cols) : nullptr;
-  double *normal =
-      squares
-          ? scratch.normal.get((vectors + kLanes - 1) / kLanes * kLanes * cols)
-          : nullptr;
+  double *normal = squares ? scratch.normal.get(vectors * cols) : nullptr;
   // Per row group and vector, the drive's sum for the background.
   int32_t *driveSums = scratch.driveSums.get(rowGroups * vectors);
   // Vector p's input on the tile's weight row k (the layer's row rowBegin

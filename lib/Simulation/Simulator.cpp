@@ -232,22 +232,34 @@ NNCC_KERNEL void roundAll(const double *acc, int64_t count, double *dst) {
     dst[i] = roundHalfAway(clampValue(acc[i], -kLimit, kLimit));
 }
 
-/// The blocks of a layer's quantized input vectors, gathered from its
-/// quantized input as the chip's reads want them.
-auto blocksOf(const CIMLayerRunner &runner, const Tensor &quantized) {
-  return [&runner, &quantized](int64_t begin, int64_t count, bool inLanes) {
-    return runner.im2colBlock(quantized, begin, count, inLanes);
-  };
-}
-
-/// The accumulators rounded to integers (f64, as dequantize takes them),
-/// within what an i64 holds.
-Tensor roundAccumulators(const std::vector<double> &acc, int64_t G, int64_t P,
-                         int64_t N) {
-  Tensor t = Tensor::uninitialized(DType::F64, {G, P, N});
-  double *dst = t.data<double>();
-  roundAll(acc.data(), static_cast<int64_t>(acc.size()), dst);
-  return t;
+/// One layer on the chip: `input` quantized as the layer's runner does,
+/// read on `state` (AnalogLayer::accumulate, its blocks of input vectors
+/// gathered as the reads want them; calibrating `calibrate` when set), the
+/// accumulators rounded to integers within what an i64 holds and
+/// dequantized into `output`.  Returns the quantized input, for an ideal
+/// reference on the same values.
+llvm::Expected<Tensor>
+readOnChip(const CIMLayerRunner &runner, const AnalogLayer &analog,
+           const AnalogLayer::Instance &state, const Tensor &input,
+           const EffectSwitches &effects, uint64_t noiseSeed,
+           AnalogLayer::Instance *calibrate, Tensor &output) {
+  llvm::Expected<Tensor> xq = runner.quantizeInput(input);
+  if (!xq)
+    return xq.takeError();
+  const std::vector<double> acc = analog.accumulate(
+      state, runner.getVectors(),
+      [&](int64_t begin, int64_t count, bool inLanes) {
+        return runner.im2colBlock(*xq, begin, count, inLanes);
+      },
+      effects, noiseSeed, calibrate);
+  Tensor rounded = Tensor::uninitialized(
+      DType::F64,
+      {runner.getGroups(), runner.getVectors(), runner.getColumns()});
+  roundAll(acc.data(), static_cast<int64_t>(acc.size()),
+           rounded.data<double>());
+  if (llvm::Error err = runner.dequantize(rounded, output))
+    return std::move(err);
+  return xq;
 }
 
 /// What one chip instance contributes to the report; sent whole between
@@ -460,17 +472,10 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
       auto hook = [&](Operation *op, const CIMLayerRunner &runner,
                       const Tensor &input, Tensor &output) -> llvm::Error {
         int l = layerIndex.lookup(op);
-        llvm::Expected<Tensor> xq = runner.quantizeInput(input);
-        if (!xq)
-          return xq.takeError();
-        std::vector<double> acc = layers[l].accumulate(
-            chips[l], runner.getVectors(), blocksOf(runner, *xq),
-            options.effects, mixSeed(instanceSeed, 1000003 * (b + 1) + l),
-            &chips[l]);
-        return runner.dequantize(roundAccumulators(acc, runner.getGroups(),
-                                                   runner.getVectors(),
-                                                   runner.getColumns()),
-                                 output);
+        llvm::Expected<Tensor> xq = readOnChip(
+            runner, layers[l], chips[l], input, options.effects,
+            mixSeed(instanceSeed, 1000003 * (b + 1) + l), &chips[l], output);
+        return xq ? llvm::Error::success() : xq.takeError();
       };
       llvm::Expected<int64_t> ignored = calibrationRunner.run(b, hook);
       return ignored ? llvm::Error::success() : ignored.takeError();
@@ -586,21 +591,14 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
                               const Tensor &input,
                               Tensor &output) -> llvm::Error {
                 int l = layerIndex.lookup(op);
-                llvm::Expected<Tensor> xq = runner.quantizeInput(input);
-                if (!xq)
-                  return xq.takeError();
                 uint64_t noise = mixSeed(
                     instanceSeed,
                     ((ti + 1) * 1000003 + static_cast<uint64_t>(b)) * 131 + l);
-                std::vector<double> acc = layers[l].accumulate(
-                    use[l], runner.getVectors(), blocksOf(runner, *xq),
-                    options.effects, noise);
-                if (llvm::Error e = runner.dequantize(
-                        roundAccumulators(acc, runner.getGroups(),
-                                          runner.getVectors(),
-                                          runner.getColumns()),
-                        output))
-                  return e;
+                llvm::Expected<Tensor> xq =
+                    readOnChip(runner, layers[l], use[l], input,
+                               options.effects, noise, nullptr, output);
+                if (!xq)
+                  return xq.takeError();
                 if (!compensated && b < errorBatches) {
                   // The ideal quantized layer on the same quantized input.
                   llvm::Expected<Tensor> exact = runner.integerAccumulators(
