@@ -67,3 +67,20 @@ FailureOr<int64_t> LayerOverrides::lookupInteger(LayerOp layer,
   }
   return value;
 }
+
+FailureOr<std::vector<int64_t>> LayerOverrides::integersPerLayer(
+    ModuleOp module, ArrayRef<LayerOp> layers, ArrayRef<std::string> entries,
+    StringRef option, int64_t fallback, int64_t min, int64_t max) {
+  FailureOr<LayerOverrides> overrides = parse(module, entries, option);
+  if (failed(overrides))
+    return failure();
+  std::vector<int64_t> values;
+  for (LayerOp layer : layers) {
+    FailureOr<int64_t> value =
+        overrides->lookupInteger(layer, fallback, min, max);
+    if (failed(value))
+      return failure();
+    values.push_back(*value);
+  }
+  return values;
+}

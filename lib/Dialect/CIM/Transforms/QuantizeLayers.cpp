@@ -320,28 +320,21 @@ void QuantizeLayersPass::runOnOperation() {
     return;
   // The weights are quantized on a second thread while the calibration
   // runs the model: neither changes the IR, the attributes are set after.
-  FailureOr<cim::LayerOverrides> perLayer = cim::LayerOverrides::parse(
-      module, layerWeightBits, "layer-weight-bits");
-  if (failed(perLayer))
+  FailureOr<std::vector<int64_t>> weightBitsOf =
+      cim::LayerOverrides::integersPerLayer(module, layers, layerWeightBits,
+                                            "layer-weight-bits", weightBits, 2,
+                                            16);
+  if (failed(weightBitsOf))
     return signalPassFailure();
-  FailureOr<cim::LayerOverrides> perLayerInput =
-      cim::LayerOverrides::parse(module, layerInputBits, "layer-input-bits");
-  if (failed(perLayerInput))
+  FailureOr<std::vector<int64_t>> inputBitsOf =
+      cim::LayerOverrides::integersPerLayer(module, layers, layerInputBits,
+                                            "layer-input-bits",
+                                            networkInputBits, 1, 16);
+  if (failed(inputBitsOf))
     return signalPassFailure();
-  std::vector<int64_t> inputBitsOf;
-  for (cim::LayerOp layer : layers) {
-    FailureOr<int64_t> bits =
-        perLayerInput->lookupInteger(layer, networkInputBits, 1, 16);
-    if (failed(bits))
-      return signalPassFailure();
-    inputBitsOf.push_back(*bits);
-  }
   std::vector<LayerWeights> weights(layers.size());
-  for (auto [layer, w] : llvm::zip(layers, weights)) {
-    FailureOr<int64_t> bits = perLayer->lookupInteger(layer, weightBits, 2, 16);
-    if (failed(bits))
-      return signalPassFailure();
-    w.bits = *bits;
+  for (auto [layer, w, bits] : llvm::zip(layers, weights, *weightBitsOf)) {
+    w.bits = bits;
     auto shape = layer.getMatrixShape();
     w.groups = shape.groups;
     w.depth = shape.depth;
@@ -375,7 +368,7 @@ void QuantizeLayersPass::runOnOperation() {
 
   OpBuilder b(&getContext());
   for (auto [layer, q, w, aBits] :
-       llvm::zip(layers, results, weights, inputBitsOf)) {
+       llvm::zip(layers, results, weights, *inputBitsOf)) {
     setWeightAttributes(layer, w.bits, std::move(q), b);
     InputStats &s = stats[layer];
     bool isSigned = s.min < 0;

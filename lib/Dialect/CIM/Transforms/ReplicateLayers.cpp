@@ -52,18 +52,12 @@ struct ReplicateLayersPass
     // earliest layer so the result is deterministic.
     std::vector<LayerTiming> &stages = timing->layers;
     // Each layer's most copies: its own, else the whole network's.
-    FailureOr<cim::LayerOverrides> perLayer =
-        cim::LayerOverrides::parse(module, layerMaxCopies, "layer-max-copies");
-    if (failed(perLayer))
+    FailureOr<std::vector<int64_t>> copyCaps =
+        cim::LayerOverrides::integersPerLayer(module, layers, layerMaxCopies,
+                                              "layer-max-copies", maxCopies, 1,
+                                              int64_t{1} << 20);
+    if (failed(copyCaps))
       return signalPassFailure();
-    std::vector<int64_t> copyCaps;
-    for (cim::LayerOp layer : layers) {
-      FailureOr<int64_t> cap =
-          perLayer->lookupInteger(layer, maxCopies, 1, int64_t{1} << 20);
-      if (failed(cap))
-        return signalPassFailure();
-      copyCaps.push_back(*cap);
-    }
     int64_t spent = 0;
     while (!stages.empty()) {
       size_t slowest = 0;
@@ -78,7 +72,7 @@ struct ReplicateLayersPass
         break;
       int64_t target =
           (stage.vectorsPerInference + perCopy - 2) / (perCopy - 1);
-      const int64_t cap = copyCaps[slowest];
+      const int64_t cap = (*copyCaps)[slowest];
       if (cap > 0 && target > cap)
         break;
       int64_t cost = (target - stage.replicas) * stage.arrays;

@@ -19,6 +19,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace nncc::cim {
 
@@ -36,6 +37,12 @@ public:
   /// layer and fails when it is not an integer in [min, max].
   mlir::FailureOr<int64_t> lookupInteger(LayerOp layer, int64_t fallback,
                                          int64_t min, int64_t max) const;
+  /// parse() and lookupInteger() for each of `layers`, in order: an
+  /// integer knob's value per layer.
+  static mlir::FailureOr<std::vector<int64_t>>
+  integersPerLayer(mlir::ModuleOp module, llvm::ArrayRef<LayerOp> layers,
+                   llvm::ArrayRef<std::string> entries, llvm::StringRef option,
+                   int64_t fallback, int64_t min, int64_t max);
 
   bool empty() const { return values.empty(); }
 
