@@ -94,6 +94,9 @@ def CIM_LayerOp : CIM_Op<"layer", [IsolatedFromAbove, Pure]> {
     OptionalAttr<I64Attr>:$input_cycles,
     // Set by --nncc-partition.
     OptionalAttr<I64Attr>:$array_count,
+    // How the periphery calibrates each column's ADC range: "percentile:P"
+    // or "mse" (nncc/Dialect/CIM/AdcRangeMethod.h); absent: "max".
+    OptionalAttr<StrAttr>:$adc_range,
     // Set by --nncc-replicate: copies of the layer's arrays that share its
     // input vectors (pipeline balancing).
     OptionalAttr<I64Attr>:$replicas
@@ -114,6 +117,10 @@ def CIM_LayerOp : CIM_Op<"layer", [IsolatedFromAbove, Pure]> {
     MatrixShape getMatrixShape();
     bool isQuantized() { return getStage() >= LayerStage::Quantized; }
     bool isPartitioned() { return getStage() >= LayerStage::Partitioned; }
+    /// The ADC range method's spelling, "max" without `adc_range`.
+    ::llvm::StringRef getAdcRangeMethod() {
+      return getAdcRange().value_or("max");
+    }
     /// Records that a pass has taken the layer to `stage`; a pass re-run on
     /// a layer that is further along leaves its stage alone.
     void advanceStage(LayerStage stage) {

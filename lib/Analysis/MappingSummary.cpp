@@ -5,6 +5,7 @@
 #include "nncc/Analysis/PipelineModel.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -44,6 +45,7 @@ MappingSummary nncc::summarizeMapping(ModuleOp module) {
     if (auto c = layer.getInputClipFraction())
       m.inputClipFraction = c->convertToDouble();
     m.replicas = layer.getReplicas().value_or(1);
+    m.adcRange = layer.getAdcRangeMethod().str();
     layer.walk([&](cim::MVMOp mvm) {
       m.rowsInParallel =
           std::max<int64_t>(m.rowsInParallel, mvm.getRowsInParallel());
@@ -123,6 +125,15 @@ void nncc::printMappingSummary(const MappingSummary &s, llvm::raw_ostream &os) {
        << llvm::format("%9.4f", m.weightError)
        << llvm::format("%9.3f us", m.time * 1e6) << '\n';
   }
+  // The ADC range methods where any layer departs from the default.
+  if (llvm::any_of(s.layers,
+                   [](const LayerMapping &m) { return m.adcRange != "max"; })) {
+    os << "ADC ranges:";
+    llvm::ListSeparator comma(",");
+    for (const LayerMapping &m : s.layers)
+      os << comma << " " << m.name << " " << m.adcRange;
+    os << "\n";
+  }
   os << "arrays: " << s.totalArrays << " of " << s.chipArrays
      << llvm::format(", cell utilization %.1f%%\n", 100 * s.utilization());
   // With program groups the layers are never all resident: the pipeline
@@ -167,6 +178,7 @@ void nncc::printMappingSummaryJson(const MappingSummary &s,
         {"bits_per_cell", m.bitsPerCell},
         {"input_cycles", m.inputCycles},
         {"rows_in_parallel", m.rowsInParallel},
+        {"adc_range", m.adcRange},
         {"scheme", m.scheme},
         {"arrays", m.arrays},
         {"replicas", m.replicas},

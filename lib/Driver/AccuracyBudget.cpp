@@ -216,10 +216,14 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
 
   std::string repair;
   if (search.chosen < 0) {
-    // Nothing within the budget: from the most accurate mapping, each
-    // layer reads fewer rows at once (halving down to 1/8 of the target's
-    // rows_in_parallel) while that raises the accuracy's lower bound,
-    // until a mapping is within the budget.
+    // Nothing within the budget: from the most accurate mapping, per
+    // layer, while each raises the accuracy's lower bound and until a
+    // mapping is within the budget: ADC ranges calibrated for the least
+    // conversion error (free in hardware), then fewer bits per cell where
+    // cells hold several (halving; more arrays, digits on levels further
+    // apart),
+    // then fewer rows read at once (halving down to 1/8 of the target's
+    // rows_in_parallel; more conversions).
     for (auto [i, c] : llvm::enumerate(search.candidates))
       if (c.failure.empty() &&
           (search.chosen < 0 ||
@@ -229,19 +233,35 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
       return makeError("--accuracy-budget: no candidate mapping compiles: " +
                        search.candidates.front().failure);
     const size_t before = search.candidates.size();
+    auto moreAccurate = [](const CandidateOutcome &c,
+                           const CandidateOutcome &current) {
+      return c.ciLow > current.ciLow;
+    };
+    auto within = [&] { return search.candidates[search.chosen].withinBudget; };
+    const std::string leastError[] = {"mse"};
+    layerPass("adc-range", /*ordered=*/false, leastError, moreAccurate, within);
+    // Halving (rounded up) the bits per cell: 7 -> 4 -> 2 -> 1.  Each
+    // about doubles the slices, and ceil(b / 2) is the fewest bits that
+    // store a b-bit value in two slices, so the digits sit as far apart as
+    // that many slices allow (7 -> 6 would add a slice whose top digit uses
+    // 1/63 of the range).
+    std::vector<std::string> fewerCellBits;
+    for (int64_t bits = chip.device.bitsPerCell(); bits > 1;) {
+      bits = (bits + 1) / 2;
+      fewerCellBits.push_back(std::to_string(bits));
+    }
+    layerPass("bits-per-cell", /*ordered=*/true, fewerCellBits, moreAccurate,
+              within);
     std::vector<std::string> fewerRows;
     for (int64_t rows = chip.array.rowsInParallel / 2;
          rows >= std::max<int64_t>(1, chip.array.rowsInParallel / 8);
          rows /= 2)
       fewerRows.push_back(std::to_string(rows));
-    layerPass(
-        "rows-in-parallel", /*ordered=*/true, fewerRows,
-        [](const CandidateOutcome &c, const CandidateOutcome &current) {
-          return c.ciLow > current.ciLow;
-        },
-        [&] { return search.candidates[search.chosen].withinBudget; });
-    repair = llvm::formatv("; none within {0} points, so layers read fewer "
-                           "rows at once ({1} more)",
+    layerPass("rows-in-parallel", /*ordered=*/true, fewerRows, moreAccurate,
+              within);
+    repair = llvm::formatv("; none within {0} points, so layers tried "
+                           "least-error ADC ranges, fewer bits per cell and "
+                           "fewer rows at once ({1} more)",
                            budget.points, search.candidates.size() - before)
                  .str();
     if (!search.candidates[search.chosen].withinBudget) {
@@ -256,7 +276,8 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
 
   // Within the budget: per layer, a cheaper signed-weight scheme, then
   // fewer weight bits (fewer slices per weight where cells hold fewer
-  // bits), each kept while the mapping stays within the budget.
+  // bits), then fewer input bits (fewer input cycles), each kept while the
+  // mapping stays within the budget.
   const size_t before = search.candidates.size();
   layerPass("scheme", /*ordered=*/false, schemes, cheaperWithin, never);
   const int64_t weightBits =
@@ -265,10 +286,16 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
   for (int64_t bits = weightBits - 2; bits >= 2; bits -= 2)
     fewerBits.push_back(std::to_string(bits));
   layerPass("weight-bits", /*ordered=*/true, fewerBits, cheaperWithin, never);
+  std::vector<std::string> fewerInputBits;
+  for (int64_t bits = chip.periphery.inputBits - 2; bits >= 2; bits -= 2)
+    fewerInputBits.push_back(std::to_string(bits));
+  layerPass("input-bits", /*ordered=*/true, fewerInputBits, cheaperWithin,
+            never);
   search.stopReason =
       llvm::formatv("tried all {0} signed-weight schemes{1}, then each "
-                    "layer's other schemes and fewer weight bits ({2} more); "
-                    "the cheapest by {3} within {4} points",
+                    "layer's other schemes, fewer weight bits and fewer "
+                    "input bits ({2} more); the cheapest by {3} within {4} "
+                    "points",
                     wholeNetwork, repair, search.candidates.size() - before,
                     toString(budget.objective), budget.points)
           .str();

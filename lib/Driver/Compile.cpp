@@ -192,11 +192,13 @@ driver::toSimulationOptions(const SimulationRequest &request) {
   if (!effects)
     return effects.takeError();
   simulation.effects = *effects;
-  llvm::Expected<AdcRangeMethod> adcRange =
-      AdcRangeMethod::parse(request.adcRange);
-  if (!adcRange)
-    return adcRange.takeError();
-  simulation.adcRange = *adcRange;
+  if (!request.adcRange.empty()) {
+    llvm::Expected<AdcRangeMethod> adcRange =
+        AdcRangeMethod::parse(request.adcRange);
+    if (!adcRange)
+      return adcRange.takeError();
+    simulation.adcRange = *adcRange;
+  }
   simulation.diagnose = request.diagnose;
   simulation.splitAcrossRanks = request.splitAcrossRanks;
   if (!request.times.empty()) {

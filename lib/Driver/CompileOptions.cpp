@@ -16,9 +16,22 @@ int64_t nncc::driver::resolveWeightBits(const CompileOptions &options,
 
 llvm::Error nncc::driver::parseLayerKnobs(llvm::StringRef spec,
                                           std::vector<LayerKnob> &into) {
-  size_t colon = spec.rfind(':');
-  llvm::StringRef layer = colon == llvm::StringRef::npos ? "" : spec.take_front(colon);
-  llvm::StringRef knobs = colon == llvm::StringRef::npos ? "" : spec.drop_front(colon + 1);
+  // The name ends at the last ':' that a knob name and '=' follow: names
+  // may hold ':' ("conv1:0"), and so may values ("percentile:99.9").
+  size_t colon = llvm::StringRef::npos;
+  for (size_t at = spec.find(':'); at != llvm::StringRef::npos;
+       at = spec.find(':', at + 1))
+    if (llvm::any_of(kLayerKnobNames, [&](llvm::StringRef knob) {
+          return spec.drop_front(at + 1).ltrim().starts_with(knob.str() + "=");
+        }))
+      colon = at;
+  // Without a knob name, the last ':' (the entry is then reported).
+  if (colon == llvm::StringRef::npos)
+    colon = spec.rfind(':');
+  llvm::StringRef layer =
+      colon == llvm::StringRef::npos ? "" : spec.take_front(colon);
+  llvm::StringRef knobs =
+      colon == llvm::StringRef::npos ? "" : spec.drop_front(colon + 1);
   if (layer.empty() || knobs.empty())
     return makeError("--layer '" + spec +
                      "': expected NAME:KNOB=VALUE[,KNOB=VALUE...]");

@@ -90,7 +90,7 @@ CompileOptions optionsAt(const CompileOptions &base,
     } else if (axis.key == "scheme")
       options.scheme = value;
     else if (axis.key == "adc-range")
-      options.simulation->adcRange = value;
+      options.adcRange = value;
     else if (axis.key == "weight-bits")
       v.getAsInteger(10, options.weightBits);
     else if (axis.key == "max-copies")
@@ -120,7 +120,8 @@ std::string describeOptions(const CompileOptions &o) {
      << "\nsymmetric=" << o.symmetric << "\ncalibration=" << o.calibration
      << "\ncalibration_limit=" << o.calibrationLimit
      << "\npercentile=" << formatJsonDouble(o.percentile)
-     << "\nscheme=" << o.scheme << "\nreplicate=" << o.replicate
+     << "\nscheme=" << o.scheme << "\nadc_range=" << o.adcRange
+     << "\nreplicate=" << o.replicate
      << "\nmax_copies=" << o.maxCopies
      << "\ntime_multiplex=" << o.timeMultiplex
      << "\nplacement_seed=" << o.placementSeed
@@ -128,7 +129,8 @@ std::string describeOptions(const CompileOptions &o) {
   if (const std::optional<SimulationRequest> &s = o.simulation)
     os << "dataset=" << s->dataset << "\nadc_calibration=" << s->adcCalibration
        << "\ninstances=" << s->instances << "\ntimes=" << s->times
-       << "\neffects=" << s->effects << "\nadc_range=" << s->adcRange
+       << "\neffects=" << s->effects
+       << "\nrecalibrated_adc_range=" << s->adcRange
        << "\nseed=" << s->seed << "\n";
   return text;
 }

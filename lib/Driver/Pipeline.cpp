@@ -39,6 +39,10 @@ void driver::populateArrayMappingPipeline(
                                  layerSchemes = layerValues(options, "scheme"),
                                  layerRows =
                                      layerValues(options, "rows-in-parallel"),
+                                 layerCellBits =
+                                     layerValues(options, "bits-per-cell"),
+                                 layerAdcRange =
+                                     layerValues(options, "adc-range"),
                                  layerCopies =
                                      layerValues(options, "max-copies");
   QuantizeLayersOptions quantize;
@@ -57,9 +61,13 @@ void driver::populateArrayMappingPipeline(
   differential.scheme = options.scheme;
   differential.layerSchemes = layerSchemes;
   pm.addPass(createDifferentialSplit(differential));
-  pm.addPass(createBitSliceWeights());
+  BitSliceWeightsOptions slicing;
+  slicing.layerBitsPerCell = layerCellBits;
+  pm.addPass(createBitSliceWeights(slicing));
   PartitionOntoArraysOptions partition;
   partition.layerRowsInParallel = layerRows;
+  partition.adcRange = options.adcRange;
+  partition.layerAdcRange = layerAdcRange;
   pm.addPass(createPartitionOntoArrays(partition));
   if (options.replicate) {
     ReplicateLayersOptions replication;
@@ -118,6 +126,11 @@ struct MappingPipelineOptions
   Option<std::string> scheme{
       *this, "scheme",
       llvm::cl::desc("Signed-weight scheme (empty: the target's)")};
+  Option<std::string> adcRange{
+      *this, "adc-range",
+      llvm::cl::desc("How each column's ADC range is calibrated: max, "
+                     "percentile:P or mse"),
+      llvm::cl::init("max")};
   Option<bool> replicate{*this, "replicate",
                          llvm::cl::desc("Copy bottleneck layers onto free "
                                         "arrays"),
@@ -147,6 +160,7 @@ struct MappingPipelineOptions
     options.calibrationLimit = calibrationLimit;
     options.percentile = percentile;
     options.scheme = scheme;
+    options.adcRange = adcRange;
     options.replicate = replicate;
     options.maxCopies = maxCopies;
     options.timeMultiplex = timeMultiplex;

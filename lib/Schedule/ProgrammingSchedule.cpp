@@ -53,6 +53,8 @@ LayerCellDigits::Source::of(cim::LayerOp layer) {
   s.scheme = *layer.getSignedScheme();
   s.bits = static_cast<int64_t>(*layer.getBitsPerCell());
   s.slices = static_cast<int64_t>(*layer.getWeightSlices());
+  if (cim::TargetAttr target = cim::getTarget(layer))
+    s.levelStride = cim::levelStride(target.getLevels(), s.bits);
   auto shape = layer.getMatrixShape();
   s.groups = shape.groups;
   s.depth = shape.depth;
@@ -79,7 +81,9 @@ LayerCellDigits::create(const Source &source) {
   d.scheme = source.scheme;
   d.bits = source.bits;
   d.slices = source.slices;
-  if (d.bits < 1 || d.bits > 16 || d.slices < 1 || d.bits * d.slices > 62)
+  d.stride = source.levelStride;
+  if (d.bits < 1 || d.bits > 16 || d.slices < 1 || d.bits * d.slices > 62 ||
+      d.stride < 1 || (((int64_t{1} << d.bits) - 1) * d.stride) > 65535)
     return fail("bad bit-slicing attributes");
   d.groups = source.groups;
   d.depth = source.depth;
@@ -140,12 +144,12 @@ TileRange TileRange::of(cim::MVMOp mvm) {
 }
 
 llvm::Expected<std::vector<uint16_t>>
-LayerCellDigits::tileDigits(cim::MVMOp mvm) const {
-  return tileDigits(TileRange::of(mvm));
+LayerCellDigits::tileLevels(cim::MVMOp mvm) const {
+  return tileLevels(TileRange::of(mvm));
 }
 
 llvm::Expected<std::vector<uint16_t>>
-LayerCellDigits::tileDigits(const TileRange &tile) const {
+LayerCellDigits::tileLevels(const TileRange &tile) const {
   const int64_t g = tile.group, rb = tile.rowBegin, re = tile.rowEnd,
                 cb = tile.colBegin, ce = tile.colEnd, sb = tile.sliceBegin,
                 se = tile.sliceEnd;
@@ -166,8 +170,8 @@ LayerCellDigits::tileDigits(const TileRange &tile) const {
   auto at = [&](int64_t row, int64_t col) -> uint16_t & {
     return cells[row * physCols + col];
   };
-  // Levels are the digits themselves; the G- row of differential rows holds
-  // its digit as a positive level too.
+  // Level = digit * stride; the G- row of differential rows holds its digit
+  // as a positive level too.
   cim::forEachTileDigit(
       layout, sb, bits,
       [&](int64_t k, int64_t n) {
@@ -175,7 +179,7 @@ LayerCellDigits::tileDigits(const TileRange &tile) const {
       },
       [&](int64_t n) { return offsets[g * columns + cb + n]; },
       [&](int64_t row, int64_t col, int64_t digit, bool) {
-        at(row, col) = static_cast<uint16_t>(digit);
+        at(row, col) = static_cast<uint16_t>(digit * stride);
       });
   return cells;
 }
@@ -344,7 +348,7 @@ llvm::Error scheduleArray(const LayerCellDigits &digits, const TileRange &tile,
   a.sliceBegin = tile.sliceBegin;
   a.sliceEnd = tile.sliceEnd;
   a.referenceColumn = tile.referenceColumn;
-  auto cells = digits.tileDigits(tile);
+  auto cells = digits.tileLevels(tile);
   if (!cells)
     return cells.takeError();
   const std::vector<uint16_t> &levelOf = *cells;

@@ -126,6 +126,8 @@ EffectSwitches EffectSwitches::without(llvm::StringRef name) const {
 struct AnalogLayer::Data {
   int64_t groups = 0, vectors = 0, depth = 0, columns = 0;
   int64_t arrayRows = 0, levels = 2;
+  /// Device levels per digit step (cim::levelStride).
+  int64_t levelStride = 1;
   double spacing = 1;   ///< Δ, siemens
   double gMinUnits = 0; ///< g_min / Δ
   ProgrammingModel programming;
@@ -181,6 +183,7 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
   d.columns = shape.columns;
   d.arrayRows = chip.array.deviceRows();
   d.levels = model->levels;
+  d.levelStride = cellDigits->levelStride();
   d.spacing = model->levelSpacing;
   d.gMinUnits = model->gMin / model->levelSpacing;
   d.programming = std::move(*model);
@@ -202,13 +205,13 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
     t.physRows = mvm.getPhysicalRows();
     t.physCols = mvm.getPhysicalColumns();
     t.rowsInParallel = mvm.getRowsInParallel();
-    llvm::Expected<std::vector<uint16_t>> digits = cellDigits->tileDigits(mvm);
-    if (!digits) {
-      failure = llvm::toString(digits.takeError());
+    llvm::Expected<std::vector<uint16_t>> levels = cellDigits->tileLevels(mvm);
+    if (!levels) {
+      failure = llvm::toString(levels.takeError());
       return;
     }
-    t.digits = std::move(*digits);
-    t.levels = padArrayColumns(t.digits.data(), t.physRows, t.physCols);
+    t.targetLevels = std::move(*levels);
+    t.levels = padArrayColumns(t.targetLevels.data(), t.physRows, t.physCols);
     t.layout = cim::TileLayout{
         scheme, static_cast<int64_t>(mvm.getRowEnd() - mvm.getRowBegin()),
         static_cast<int64_t>(mvm.getColEnd() - mvm.getColBegin()),
@@ -289,18 +292,18 @@ void AnalogLayer::sample(Instance &instance, uint64_t seed,
     RandomStream rng(mixSeed(seed, ti));
     std::vector<float> &g = instance.programmed[ti];
     std::vector<float> &nu = instance.nu[ti];
-    g.resize(tile.digits.size());
-    nu.resize(tile.digits.size());
+    g.resize(tile.targetLevels.size());
+    nu.resize(tile.targetLevels.size());
     instance.adcRange[ti].assign(tile.physCols, 0.0f);
-    for (size_t i = 0; i < tile.digits.size(); ++i) {
+    for (size_t i = 0; i < tile.targetLevels.size(); ++i) {
       double u1 = uniform01(rng), u2 = uniform01(rng), u3 = uniform01(rng),
              z1 = standardNormal(rng), z2 = standardNormal(rng);
-      int64_t digit = tile.digits[i];
-      double value = static_cast<double>(digit);
+      int64_t target = tile.targetLevels[i];
+      double value = static_cast<double>(target);
       if (effects.onOff)
         value += d.gMinUnits;
-      if (effects.programming && digit > 0) {
-        const LevelProgramming &level = d.programming.perLevel[digit];
+      if (effects.programming && target > 0) {
+        const LevelProgramming &level = d.programming.perLevel[target];
         double sigma = level.sigma / d.spacing;
         double bound = d.programming.tolerance;
         bool writeVerify =
@@ -521,6 +524,7 @@ AnalogLayer::accumulate(const Instance &instance, int64_t vectors,
       instance,
       /*readSigma=*/effects.readNoise ? d.stats.readNoiseSigma : 0.0,
       /*background=*/effects.onOff ? d.gMinUnits : 0.0,
+      /*levelsPerDigit=*/static_cast<double>(d.levelStride),
       /*useAdc=*/effects.adc && !ranging,
       /*calibrating=*/ranging,
       /*histogramTop=*/binning ? &calibrate->adcRange : nullptr,

@@ -98,6 +98,17 @@ NNCC_KERNEL void convertRowInPlace(const ColumnConversion &k, double *values,
   convertColumnsAsSet(k, values, values, cols, background, ideal, fit);
 }
 
+/// Column values in units of the level spacing to digit sums: a layer
+/// whose digits sit every levelsPerDigit-th level (cim::levelStride)
+/// divides by it, exactly for the exact sums of an ideal chip (a multiply
+/// by the inverse would not be); one with a digit per level leaves them.
+inline void levelsToDigitSums(double *values, int64_t cols,
+                              double levelsPerDigit) {
+  if (levelsPerDigit != 1)
+    for (int64_t c = 0; c < cols; ++c)
+      values[c] /= levelsPerDigit;
+}
+
 } // namespace
 
 PhysicalArrayReader::PhysicalArrayReader(const PhysicalReadSetup &setup,
@@ -315,9 +326,11 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
                         adcHistogramBin(std::abs(value[c]), topOf[c])];
         // The background is removed here when no ADC converts, else after
         // the conversion (convert()).
-        if (removeBackground)
+        if (removeBackground) {
           for (int64_t c = 0; c < cols; ++c)
             value[c] = (value[c] - bg) * driftScale;
+          levelsToDigitSums(value, cols, setup.levelsPerDigit);
+        }
       }
     }
   }
@@ -391,6 +404,7 @@ llvm::Error PhysicalArrayReader::convert(cim::ADCOp adc, const Tensor &sums,
         else
           convertRow(conversion, src + at, dst + at, cols, background, idealAt,
                      fit);
+        levelsToDigitSums(dst + at, cols, setup.levelsPerDigit);
       }
   backgrounds[ti] = {};
   if (setup.fitting)

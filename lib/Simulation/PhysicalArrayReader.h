@@ -5,8 +5,10 @@
 // IR drop are in the instance's cells) with read noise, in units of the
 // level spacing; a cim.adc converts with the instance's calibrated column
 // ranges.  The digital periphery, which knows the input digits, then
-// removes the ideal g_min background (and applies the global drift
-// compensation).  Everything after the read is the body's shared semantics
+// removes the ideal g_min background, applies the global drift
+// compensation and scales the levels' currents to digit sums (a layer
+// storing fewer bits per cell than the device holds uses every
+// levelStride-th level).  Everything after the read is the body's shared semantics
 // (BodyInterpreter), so the simulator computes exactly the executor's
 // digital steps on f64 values.
 //
@@ -32,9 +34,12 @@ struct AnalogLayer::Tile {
   int64_t group = 0, rowBegin = 0;
   int64_t physRows = 0, physCols = 0, rowsInParallel = 1;
   cim::TileLayout layout;
-  std::vector<uint16_t> digits; ///< [physRows, physCols]
-  /// The digits as f32, what an ideal array reads (a column-correction
-  /// fit's reference), rows padded like the instance's readCells.
+  /// Each cell's target level, digit * levelStride (LayerCellDigits),
+  /// [physRows, physCols].
+  std::vector<uint16_t> targetLevels;
+  /// The target levels as f32, what an ideal array reads (a
+  /// column-correction fit's reference), rows padded like the instance's
+  /// readCells.
   std::vector<float> levels;
   int64_t cycles = 1, dacBits = 1;
   bool inputSigned = false;
@@ -52,6 +57,9 @@ struct PhysicalReadSetup {
   const AnalogLayer::Instance &instance;
   /// Relative read noise σ_read (0: none) and g_min / Δ (0: off).
   double readSigma = 0, background = 0;
+  /// Device levels per digit step (cim::levelStride): the periphery divides
+  /// the background-free currents by it to give digit sums.
+  double levelsPerDigit = 1;
   /// Convert with the ADC ranges (else pass the currents through).
   bool useAdc = false;
   /// Record the largest |current| per column and the driven rows.

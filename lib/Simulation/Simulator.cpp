@@ -328,6 +328,19 @@ struct InstanceOutcome {
   }
 };
 
+/// The report's ADC range: the one method every layer uses, else each
+/// layer's.
+std::string describeAdcRanges(llvm::ArrayRef<std::string> layers,
+                              llvm::ArrayRef<AdcRangeMethod> methods) {
+  if (llvm::all_equal(methods))
+    return methods.empty() ? AdcRangeMethod().str() : methods.front().str();
+  std::string text = "per layer:";
+  for (auto [name, method] : llvm::zip_equal(layers, methods))
+    text += " " + name + " " + method.str() + ",";
+  text.pop_back();
+  return text;
+}
+
 } // namespace
 
 llvm::Expected<SimulationReport>
@@ -354,7 +367,6 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
   SimulationReport report;
   report.target = chip.name;
   report.effects = options.effects.str();
-  report.adcRange = options.adcRange.str();
   report.images = test.size();
   report.instances = options.instances;
   report.calibrationImages = calibration.size();
@@ -364,6 +376,7 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
   llvm::DenseMap<Operation *, int> layerIndex;
   std::vector<AnalogLayer> layers;
   std::vector<cim::LayerOp> layerOps;
+  std::vector<AdcRangeMethod> adcMethods;
   std::string failure;
   module.walk([&](cim::LayerOp layer) {
     if (!failure.empty())
@@ -373,13 +386,25 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
       failure = llvm::toString(analog.takeError());
       return;
     }
+    // The program's ADC range method of the layer, unless the options
+    // recalibrate every layer with another.
+    llvm::Expected<AdcRangeMethod> method =
+        options.adcRange ? *options.adcRange
+                         : AdcRangeMethod::parse(layer.getAdcRangeMethod());
+    if (!method) {
+      failure = "layer '" + layer.getLayerName().str() +
+                "': " + llvm::toString(method.takeError());
+      return;
+    }
     layerIndex[layer] = static_cast<int>(layers.size());
     layers.push_back(std::move(*analog));
     layerOps.push_back(layer);
+    adcMethods.push_back(*method);
     report.layers.push_back(layer.getLayerName().str());
   });
   if (!failure.empty())
     return makeError(failure);
+  report.adcRange = describeAdcRanges(report.layers, adcMethods);
   if (layers.empty())
     return makeError("the module has no cim.layer to simulate (compile it "
                      "first: nncc compile)");
@@ -482,8 +507,9 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
     };
     // The ADC ranges; `last` counts its batches as done work.
     auto calibrateRanges = [&](bool last) -> llvm::Error {
-      const int passes =
-          options.adcRange.needsHistogram() && options.effects.adc ? 3 : 2;
+      const bool binning = llvm::any_of(
+          adcMethods, [](const AdcRangeMethod &m) { return m.needsHistogram(); });
+      const int passes = binning && options.effects.adc ? 3 : 2;
       for (int pass = 0; pass < passes; ++pass) {
         // The driven-row counts of this round's first pass alone: a second
         // round (after the column correction) sees corrected upstream
@@ -513,7 +539,7 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
         }
         if (pass == 2)
           for (size_t l = 0; l < L; ++l)
-            layers[l].chooseAdcRanges(chips[l], options.adcRange);
+            layers[l].chooseAdcRanges(chips[l], adcMethods[l]);
       }
       return llvm::Error::success();
     };

@@ -65,6 +65,10 @@ void reportProgress(llvm::StringRef what, int64_t done, int64_t total);
 driver::SimulationRequest simulationRequest(llvm::StringRef testSet,
                                             uint64_t seed);
 
+/// compile's and explore's --adc-range: every layer's ADC range method
+/// (default max).
+std::string mappingAdcRange();
+
 /// Where bundled targets are looked up (target::bundledTargetDirs).
 std::vector<std::string> targetDirs(const char *argv0);
 

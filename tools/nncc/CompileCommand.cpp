@@ -142,6 +142,7 @@ driver::CompileOptions compileOptions() {
   options.calibrationLimit = calibrationLimit;
   options.percentile = percentile;
   options.scheme = scheme;
+  options.adcRange = mappingAdcRange();
   options.replicate = replicate;
   options.maxCopies = maxCopies;
   options.timeMultiplex = timeMultiplex;

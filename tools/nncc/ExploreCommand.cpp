@@ -109,6 +109,7 @@ int nncc::tool::runExplore(mlir::MLIRContext &context, const char *argv0) {
                         std::to_string(batchSize.getValue());
   request.base.calibration = calibration;
   request.base.calibrationLimit = calibrationLimit;
+  request.base.adcRange = mappingAdcRange();
   request.base.simulation = simulationRequest(accuracySet, seed);
   // The sweep compares points; why one loses accuracy is compile's
   // question.

@@ -55,11 +55,14 @@ cl::opt<std::string> effects(
 cl::opt<std::string> adcRange(
     "adc-range",
     cl::desc("How each column's ADC range is set from the calibration "
-             "currents: max (default, nothing clips), percentile:P (the P-th "
+             "currents: max (nothing clips), percentile:P (the P-th "
              "percentile of |current|) or mse (least mean squared "
-             "conversion error)"),
-    cl::init("max"), cl::value_desc("method"), cl::sub(simulateCmd),
-    cl::sub(compileCmd), cl::sub(exploreCmd), cl::cat(category));
+             "conversion error).  compile, explore: every layer's method, "
+             "recorded in the program (default max; per layer: --layer "
+             "NAME:adc-range=M).  simulate: recalibrate every layer with it "
+             "instead of the program's methods"),
+    cl::value_desc("method"), cl::sub(simulateCmd), cl::sub(compileCmd),
+    cl::sub(exploreCmd), cl::cat(category));
 cl::opt<bool> diagnose(
     "diagnose",
     cl::desc("When the chip loses the model's accuracy, find out why (each "
@@ -83,10 +86,13 @@ driver::SimulationRequest nncc::tool::simulationRequest(StringRef testSet,
   request.instances = instances;
   request.times = times;
   request.effects = effects;
-  request.adcRange = adcRange;
   request.seed = seed;
   request.diagnose = diagnose;
   return request;
+}
+
+std::string nncc::tool::mappingAdcRange() {
+  return adcRange.empty() ? "max" : adcRange.getValue();
 }
 
 void nncc::tool::warnAboutAccuracy(const SimulationReport &report) {
@@ -110,6 +116,7 @@ int nncc::tool::runSimulate(mlir::MLIRContext &context) {
                 "simulate needs --adc-calibration IMAGES[:N] (inputs that "
                 "set the ADC ranges; not the test set)");
   driver::SimulationRequest request = simulationRequest(dataset, seed);
+  request.adcRange = adcRange;
   // Run by mpirun, the ranks share the instances out.
   request.splitAcrossRanks = true;
   Expected<SimulationOptions> options = driver::toSimulationOptions(request);

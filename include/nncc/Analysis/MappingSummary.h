@@ -13,6 +13,8 @@ namespace nncc {
 /// One mapped weight layer.
 struct LayerMapping {
   std::string name, kind, scheme;
+  /// How the periphery calibrates the layer's ADC ranges (`adc_range`).
+  std::string adcRange;
   int64_t groups = 0, depth = 0, columns = 0; ///< G x K x N
   int64_t weightBits = 0, inputBits = 0, storedBits = 0, slices = 0;
   int64_t bitsPerCell = 0, inputCycles = 0;

@@ -42,8 +42,10 @@ struct SimulationRequest {
   /// "1s,1h,..." (empty: the target's drift t0).
   std::string times;
   std::string effects = "all";
-  /// How each column's ADC range is calibrated: max, percentile:P or mse.
-  std::string adcRange = "max";
+  /// Recalibrate every layer's column ADC ranges with this method (max,
+  /// percentile:P or mse) instead of the program's (empty: the program's,
+  /// CompileOptions::adcRange).
+  std::string adcRange;
   uint64_t seed = 1;
   /// Say why, when the chip loses the accuracy (an ablation; Simulator.h).
   bool diagnose = true;
@@ -51,9 +53,9 @@ struct SimulationRequest {
   bool splitAcrossRanks = false;
 };
 
-/// One layer's own value of a mapping knob (`--layer NAME:KNOB=VALUE`):
-/// "scheme", "weight-bits", "rows-in-parallel" or "max-copies"; the passes
-/// check the layer name and the value (LayerOverrides.h).
+/// One layer's own value of a mapping knob (`--layer NAME:KNOB=VALUE`),
+/// one of kLayerKnobNames; the passes check the layer name and the value
+/// (LayerOverrides.h).
 struct LayerKnob {
   std::string layer, knob, value;
 };
@@ -71,6 +73,9 @@ struct CompileOptions {
   double percentile = 100.0;
   /// Signed-weight scheme; empty takes the target's.
   std::string scheme;
+  /// How the periphery calibrates each column's ADC range (max,
+  /// percentile:P or mse), recorded per layer in the program.
+  std::string adcRange = "max";
   bool replicate = true;
   /// At most this many copies of a layer with replicate (0: no cap).  The
   /// default bounds replication as DNN+NeuroSim's speedUpDegree (8) does,
@@ -101,10 +106,11 @@ inline constexpr uint64_t kTextProgramConstantLimit = 16ull << 20;
 
 /// The knobs `--layer` takes.
 inline constexpr const char *kLayerKnobNames[] = {
-    "scheme", "weight-bits", "input-bits", "rows-in-parallel", "max-copies"};
+    "scheme",           "weight-bits", "input-bits", "bits-per-cell",
+    "rows-in-parallel", "adc-range",   "max-copies"};
 
 /// Parses `NAME:KNOB=VALUE[,KNOB=VALUE...]` (the layer name is everything
-/// before the last ':') into `into`; the knob names are checked here, the
+/// before the last ':' that a knob name and '=' follow) into `into`; the knob names are checked here, the
 /// layer name and the values by the passes.
 llvm::Error parseLayerKnobs(llvm::StringRef spec, std::vector<LayerKnob> &into);
 

@@ -5,10 +5,12 @@
 // cell must be programmed to and what writing them costs under the target's
 // write-verify model (docs/programming-schedule.md):
 //
-//   - cell targets: the digit d in [0, levels - 1] each cell stores
-//     (TileLayout.h; the offset scheme's reference column holds 1; unused
-//     cells and digit-0 cells stay at the reset level 0 and cost nothing),
-//     conductance G(d) = g_min + d * (g_max - g_min) / (levels - 1);
+//   - cell targets: the level l = d * stride of the digit d each cell
+//     stores (TileLayout.h: the offset scheme's reference column holds 1;
+//     the stride is 1 unless the layer stores fewer bits per cell than the
+//     device holds, levelStride; unused cells and digit-0 cells stay at the
+//     reset level 0 and cost nothing), conductance
+//     G(l) = g_min + l * (g_max - g_min) / (levels - 1);
 //   - per level: the probability p_d that one write-verify pulse lands
 //     within tolerance, the expected pulses per cell (a geometric
 //     distribution truncated at max_iterations) and the probability that
@@ -55,11 +57,13 @@ class MVMOp;
 
 /// The stored values of one partitioned cim.layer, read once from its
 /// attributes (weight_ints q, weight_zero_points z, signed_scheme,
-/// weight_offsets, bits_per_cell, weight_slices).  Gives the digit every
-/// cell of a tile holds, exactly as the executor's datapath builds it
+/// weight_offsets, bits_per_cell, weight_slices, and the target's levels).
+/// Gives the level every cell of a tile is programmed to: the digit the
+/// executor's datapath builds for it
 /// (lib/Execution/IdealArrayReader.cpp), except that a differential_rows
 /// G- cell holds its digit as a positive level (the executor negates it
-/// because the row is driven with the opposite polarity).
+/// because the row is driven with the opposite polarity), times the
+/// layer's level stride (cim::levelStride).
 /// The ranges of one tile (a cim.mvm) and its used region, read from the
 /// IR once so that the cells can be computed without it.
 struct TileRange {
@@ -82,23 +86,27 @@ public:
     std::string layerName;
     cim::SignedScheme scheme = cim::SignedScheme::DifferentialColumns;
     int64_t bits = 0, slices = 0, groups = 0, depth = 0, columns = 0;
+    /// Device levels per digit step (1 without a cim.target).
+    int64_t levelStride = 1;
     mlir::ElementsAttr weightInts, zeroPoints, offsets;
     /// Fails if the layer is not quantized and bit-sliced.
     static llvm::Expected<Source> of(cim::LayerOp layer);
   };
   static llvm::Expected<LayerCellDigits> create(const Source &source);
 
-  /// Digits of `mvm`'s tile, row-major [physical rows, physical columns]
+  /// Levels of `mvm`'s tile, row-major [physical rows, physical columns]
   /// (TileLayout: the tile occupies the top-left corner of its array).
-  llvm::Expected<std::vector<uint16_t>> tileDigits(cim::MVMOp mvm) const;
-  llvm::Expected<std::vector<uint16_t>> tileDigits(const TileRange &tile) const;
+  llvm::Expected<std::vector<uint16_t>> tileLevels(cim::MVMOp mvm) const;
+  llvm::Expected<std::vector<uint16_t>> tileLevels(const TileRange &tile) const;
 
   int64_t bitsPerCell() const { return bits; }
+  /// Device levels per digit step.
+  int64_t levelStride() const { return stride; }
 
 private:
   cim::SignedScheme scheme = cim::SignedScheme::DifferentialColumns;
   int64_t groups = 0, depth = 0, columns = 0; // G, K, N
-  int64_t bits = 0, slices = 0;
+  int64_t bits = 0, slices = 0, stride = 1;
   std::vector<int32_t> values;  // v = q - z, [G, K, N]
   std::vector<int64_t> offsets; // offset scheme, [G * N]
 };

@@ -2,7 +2,8 @@
 //
 // A chip's periphery calibrates each column's ADC full scale on calibration
 // inputs (docs/simulation.md, "ADC range").  The simulator measures every
-// column's currents on those inputs and picks the range by one of:
+// column's currents on those inputs and picks the range by the layer's
+// method (nncc/Dialect/CIM/AdcRangeMethod.h), one of:
 //
 //   max          the largest |current| seen: nothing clips, but one rare
 //                large current sets a coarse step for all the others;
@@ -23,6 +24,8 @@
 #ifndef NNCC_SIMULATION_ADCCALIBRATION_H
 #define NNCC_SIMULATION_ADCCALIBRATION_H
 
+#include "nncc/Dialect/CIM/AdcRangeMethod.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -36,18 +39,6 @@ namespace nncc {
 /// Bins of a column's calibration histogram (64: a range to 1/64 of the
 /// column's largest current, 256 bytes per column while calibrating).
 constexpr int64_t kAdcHistogramBins = 64;
-
-struct AdcRangeMethod {
-  enum class Kind { Max, Percentile, MinMse };
-  Kind kind = Kind::Max;
-  double percentile = 100; ///< Percentile only: in (0, 100]
-  /// "max", "percentile:P" (0 < P <= 100) or "mse".
-  static llvm::Expected<AdcRangeMethod> parse(llvm::StringRef spec);
-  std::string str() const;
-  /// Whether the method needs each column's histogram (a calibration pass
-  /// more than max).
-  bool needsHistogram() const { return kind != Kind::Max; }
-};
 
 /// The range `method` picks for a column whose calibration |currents| fall
 /// in `counts` (kAdcHistogramBins equal bins over [0, top]), converted by an

@@ -35,8 +35,9 @@ struct SimulationOptions {
   int64_t instances = 1;
   uint64_t seed = 1;
   EffectSwitches effects;
-  /// How each column's ADC range is set from the calibration currents.
-  AdcRangeMethod adcRange;
+  /// How every layer's column ADC ranges are set from the calibration
+  /// currents, instead of the program's methods (each layer's adc_range).
+  std::optional<AdcRangeMethod> adcRange;
   /// When the chip loses the model's accuracy, find out why (an ablation
   /// on a sample; SimulationReport::diagnosis).
   bool diagnose = true;

@@ -8,6 +8,7 @@
 #include "nncc/Dialect/CIM/CIMOps.h"
 
 #include "LayerStage.h"
+#include "nncc/Dialect/CIM/AdcRangeMethod.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Dialect/NN/NNOps.h"
 #include "nncc/Runtime/Tensor.h"
@@ -166,6 +167,10 @@ LogicalResult LayerOp::verify() {
   }
   if (getReplicas() && static_cast<int64_t>(*getReplicas()) < 1)
     return emitOpError("replicas must be positive");
+  if (llvm::Expected<AdcRangeMethod> method =
+          AdcRangeMethod::parse(getAdcRangeMethod());
+      !method)
+    return emitOpError("adc_range: ") << llvm::toString(method.takeError());
   return success();
 }
 

@@ -52,8 +52,9 @@ SmallVector<StageAttributes> stageAttributes(LayerOp op) {
       {LayerStage::Partitioned,
        "--nncc-partition",
        {op.getArrayCountAttrName()},
-       // --nncc-replicate refines a partitioned layer.
-       {op.getReplicasAttrName()}},
+       // --nncc-replicate refines a partitioned layer; "max" ADC ranges
+       // need no attribute.
+       {op.getReplicasAttrName(), op.getAdcRangeAttrName()}},
   };
 }
 

@@ -115,10 +115,11 @@ protected:
   }
 
   /// Maps `spec` onto `chip` (scheme, bits per cell and DAC width from the
-  /// chip) and prepares the runner, the analog layer, xq and the integer
+  /// chip; `bitsPerCell` stores fewer bits per cell than the device holds)
+  /// and prepares the runner, the analog layer, xq and the integer
   /// reference.  Returns false (after a gtest failure) on any error.
   bool map(const LayerSpec &spec, const target::TargetChip &chip,
-           Mapped &out) {
+           Mapped &out, int64_t bitsPerCell = 0) {
     std::string text = moduleText(spec);
     out.module = parseSourceString<ModuleOp>(text, &context);
     if (!out.module) {
@@ -129,7 +130,9 @@ protected:
                            makeTargetAttr(&context, chip));
     PassManager pm(&context);
     pm.addPass(createDifferentialSplit());
-    pm.addPass(createBitSliceWeights());
+    BitSliceWeightsOptions slicing;
+    slicing.bitsPerCell = bitsPerCell;
+    pm.addPass(createBitSliceWeights(slicing));
     pm.addPass(createPartitionOntoArrays());
     if (failed(pm.run(*out.module))) {
       ADD_FAILURE() << diagnostics << "\n" << text;
@@ -209,21 +212,29 @@ void drawCase(uint64_t seed, LayerSpec &c, target::TargetChip &chip) {
   test::drawLayerShapeAndValues(rng, c);
 }
 
-// With every effect off a cell conducts exactly its digit, each read is the
-// exact integer column sum and the digital steps are the IR's, so
+// With every effect off a cell conducts exactly its level (its digit times
+// the level stride, which the periphery divides out again), each read is
+// the exact integer column sum and the digital steps are the IR's, so
 // acc[g, p, n] = sum_k xq[g, p, k] (q[g, k, n] - z[g, n]) with no rounding
-// (every partial sum is an integer below 2^53).
+// (every partial sum is an integer below 2^53).  A third of the layers
+// store fewer bits per cell than their device holds.
 TEST_F(SimulationTest, EffectsOffEqualIntegerReference) {
   constexpr int kCases = 300;
   int schemes[3] = {0, 0, 0}, multiTile = 0, rowGroups = 0, multiBit = 0,
-      signedInputs = 0, multiCycle = 0;
+      signedInputs = 0, multiCycle = 0, strided = 0;
   const EffectSwitches none = EffectSwitches::none();
   for (int seed = 0; seed < kCases; ++seed) {
     LayerSpec c;
     target::TargetChip chip;
     drawCase(seed, c, chip);
+    const int64_t deviceBits = llvm::Log2_64(chip.device.levels);
+    std::mt19937_64 rng(seed + 1000);
+    const int64_t layerBits = deviceBits > 1 && seed % 3 == 0
+                                  ? uniformInt(rng, 1, deviceBits - 1)
+                                  : 0;
     Mapped m;
-    ASSERT_TRUE(map(c, chip, m)) << "case " << seed;
+    ASSERT_TRUE(map(c, chip, m, layerBits)) << "case " << seed;
+    strided += layerBits > 0;
     ++schemes[static_cast<int>(chip.array.signedWeights)];
     multiTile += m.analog->numTiles() > 1;
     rowGroups += chip.array.rowsInParallel < chip.array.rows;
@@ -250,6 +261,7 @@ TEST_F(SimulationTest, EffectsOffEqualIntegerReference) {
   EXPECT_GT(multiBit, kCases / 2);
   EXPECT_GT(signedInputs, kCases / 5);
   EXPECT_GT(multiCycle, kCases / 2);
+  EXPECT_GT(strided, kCases / 6);
 }
 
 //===----------------------------------------------------------------------===//
@@ -474,6 +486,58 @@ TEST_F(SimulationTest, ProgrammingColumnCurrentVariance) {
     }
   }
   const double var = sumX2 * truncatedVariance(0.4, 0.5);
+  const double nd = static_cast<double>(n);
+  const double mean = sum / nd;
+  EXPECT_NEAR(mean, 0, 5 * std::sqrt(var / nd));
+  EXPECT_NEAR((sum2 - nd * mean * mean) / (nd - 1) / var, 1,
+              5 * std::sqrt(2 / (nd - 1)));
+}
+
+// The same layer stored 1 bit per cell on 4-level cells (bits-per-cell 1,
+// level stride 3): a digit 1 is programmed to level 3, so sigma = 0.4 of
+// the range is 1.2 level spacings and the tolerance 0.5 spacing; the
+// periphery divides the currents by the stride, so each error in digits is
+// the level error / 3 and
+//   Var = sum_k x_k^2 * truncatedVariance(1.2, 0.5) / 9,
+// a third of the level error's deviation (what storing fewer bits per cell
+// buys).
+TEST_F(SimulationTest, ProgrammingErrorShrinksWithTheLevelStride) {
+  constexpr int64_t K = 32, N = 64;
+  target::TargetChip chip = idealChip(K, 2 * N, 4, 4);
+  chip.device.statistics.programmingSigma = 0.4;
+  chip.device.programming.tolerance = 0.5;
+  chip.device.programming.maxIterations = 1000;
+  std::vector<int64_t> x(K);
+  std::mt19937_64 rng(5);
+  double sumX2 = 0;
+  for (int64_t &v : x) {
+    v = uniformInt(rng, 0, 15);
+    sumX2 += static_cast<double>(v * v);
+  }
+  Mapped m;
+  ASSERT_TRUE(map(gemm(K, N, 1, 2, 4, std::vector<int64_t>(K * N, 1), x),
+                  chip, m, /*bitsPerCell=*/1));
+  ASSERT_EQ(*m.layer.getBitsPerCell(), 1u);
+  const EffectSwitches programming = only(&EffectSwitches::programming);
+  double sum = 0, sum2 = 0;
+  int64_t n = 0;
+  for (uint64_t seed = 0; seed < 300; ++seed) {
+    AnalogLayer::Instance instance;
+    m.analog->sample(instance, seed, programming);
+    // Every programmed cell sits near level 3 (the stride), none near 1.
+    if (seed == 0)
+      for (float g : instance.programmed[0])
+        ASSERT_TRUE(g == 0 || std::abs(g - 3) <= 0.5 + 1e-6) << g;
+    std::vector<double> acc =
+        m.analog->accumulate(instance, m.xq, programming, 0);
+    for (int64_t j = 0; j < N; ++j) {
+      double e = acc[j] - static_cast<double>(m.reference.data<int64_t>()[j]);
+      sum += e;
+      sum2 += e * e;
+      ++n;
+    }
+  }
+  const double var = sumX2 * truncatedVariance(1.2, 0.5) / 9;
   const double nd = static_cast<double>(n);
   const double mean = sum / nd;
   EXPECT_NEAR(mean, 0, 5 * std::sqrt(var / nd));

@@ -50,6 +50,22 @@ struct TileLayout {
   }
 };
 
+/// The device level a cell holding digit d is programmed to is
+/// d * levelStride: a layer that stores fewer bits per cell than the device
+/// holds (bits_per_cell below the target's) spreads its 2^bits digits over
+/// the device's whole conductance range, so that programming error,
+/// variation and read noise (fractions of that range) are smaller against
+/// one digit step.  The stride is floor((levels - 1) / (2^bits - 1)), 1
+/// when the layer uses every level; the digital periphery divides the
+/// column currents by it again (the simulator) and the programming schedule
+/// writes the levels.
+inline int64_t levelStride(int64_t deviceLevels, int64_t bitsPerCell) {
+  const int64_t topDigit = (int64_t{1} << bitsPerCell) - 1;
+  return topDigit > 0 && deviceLevels - 1 >= topDigit
+             ? (deviceLevels - 1) / topDigit
+             : 1;
+}
+
 /// Digit of `value` (non-negative) in slice `s` of `bitsPerCell` bits.
 inline int64_t sliceDigit(int64_t value, int64_t s, int64_t bitsPerCell) {
   return (value >> (s * bitsPerCell)) & ((int64_t{1} << bitsPerCell) - 1);

@@ -11,6 +11,7 @@
 #include "nncc/Dialect/CIM/Transforms/LayerOverrides.h"
 #include "nncc/Dialect/CIM/Transforms/Passes.h"
 
+#include "nncc/Dialect/CIM/AdcRangeMethod.h"
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Support/Elements.h"
@@ -185,8 +186,17 @@ void PartitionOntoArraysPass::runOnOperation() {
   }
   FailureOr<cim::LayerOverrides> perLayer = cim::LayerOverrides::parse(
       module, layerRowsInParallel, "layer-rows-in-parallel");
-  if (failed(perLayer))
+  FailureOr<cim::LayerOverrides> adcPerLayer =
+      cim::LayerOverrides::parse(module, layerAdcRange, "layer-adc-range");
+  if (failed(perLayer) || failed(adcPerLayer))
     return signalPassFailure();
+  llvm::Expected<AdcRangeMethod> networkAdcRange =
+      AdcRangeMethod::parse(adcRange);
+  if (!networkAdcRange) {
+    module.emitError("adc-range: ")
+        << llvm::toString(networkAdcRange.takeError());
+    return signalPassFailure();
+  }
   int64_t nextArray = 0;
   WalkResult result = module.walk([&](cim::LayerOp layer) {
     // Fewer rows at once than the target reads is always possible (the
@@ -195,6 +205,22 @@ void PartitionOntoArraysPass::runOnOperation() {
         layer, target.getRowsInParallel(), 1, target.getRowsInParallel());
     if (failed(rows) || failed(partition(layer, target, *rows, nextArray)))
       return WalkResult::interrupt();
+    AdcRangeMethod method = *networkAdcRange;
+    if (std::optional<StringRef> own = adcPerLayer->lookup(layer)) {
+      llvm::Expected<AdcRangeMethod> parsed = AdcRangeMethod::parse(*own);
+      if (!parsed) {
+        layer.emitError("layer-adc-range: layer '")
+            << layer.getLayerName()
+            << "': " << llvm::toString(parsed.takeError());
+        return WalkResult::interrupt();
+      }
+      method = *parsed;
+    }
+    // The default (max) is the attribute's absence.
+    if (method == AdcRangeMethod())
+      layer.removeAdcRangeAttr();
+    else
+      layer.setAdcRange(method.str());
     return WalkResult::advance();
   });
   if (result.wasInterrupted())

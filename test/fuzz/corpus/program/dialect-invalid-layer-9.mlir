@@ -1,10 +1,9 @@
 
 
-// Quantization: codes, scales and zero points per column.
 module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 2, adc_bits = 8, columns_per_adc = 1, input_bits = 8, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 2, arrays_per_core = 2>} {
-  func.func @main(%a: tensor<1x2xf32>) -> tensor<1x1xf32> {
-    // expected-error @+1 {{'weight_ints' must hold integers}}
-    %0 = cim.layer "fc" quantized %a {input_bits = 2 : i64, input_scale = 1.0 : f64, input_signed = false, kind = #cim<kind gemm>, weight_bits = 4 : i64, weight_ints = dense<1.0> : tensor<1x2x1xf32>, weight_scales = dense<0.1> : tensor<1xf32>, weight_zero_points = dense<0> : tensor<1xi32>, weights = dense<0.1> : tensor<1x2x1xf32>} : (tensor<1x2xf32>) -> tensor<1x1xf32>
+  func.func @main(%a: tensor<1x1x2xf32>) -> tensor<1x1xf32> {
+    // expected-error @+1 {{gemm layers take [M, K] inputs and one group}}
+    %0 = cim.layer "fc" lowered %a {kind = #cim<kind gemm>, weights = dense<0.1> : tensor<1x2x1xf32>} : (tensor<1x1x2xf32>) -> tensor<1x1xf32>
     return %0 : tensor<1x1xf32>
   }
 }

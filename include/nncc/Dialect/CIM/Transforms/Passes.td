@@ -87,11 +87,16 @@ def BitSliceWeights : Pass<"nncc-bitslice", "mlir::ModuleOp"> {
     Stored weights of `stored_bits` become ceil(stored_bits / bits_per_cell)
     slices of significance 2^(s * bits_per_cell); inputs become
     ceil(input_bits / dac_bits) bit-serial cycles.  Defaults come from the
-    target.
+    target.  A layer may store fewer bits per cell than the device holds
+    (layer-bits-per-cell): more slices, each digit on levels further apart.
   }];
   let options = [
     Option<"bitsPerCell", "bits-per-cell", "int64_t", "0",
            "Bits per cell (0: the target's)">,
+    ListOption<"layerBitsPerCell", "layer-bits-per-cell", "std::string",
+           "Per layer, LAYER=BITS: that layer's bits per cell instead (at "
+           "most the target's; fewer spread the digits over the device's "
+           "levels, TileLayout.h levelStride)">,
     Option<"dacBits", "dac-bits", "int64_t", "0",
            "Input bits per cycle (0: the target's)">
   ];
@@ -107,11 +112,17 @@ def PartitionOntoArrays : Pass<"nncc-partition", "mlir::ModuleOp"> {
     polarity combination; partial sums of row tiles accumulate digitally.
     A layer may read fewer rows at once than the target allows
     (layer-rows-in-parallel): more reads, each with a smaller current for
-    its ADC.
+    its ADC.  Records how the layer's ADC ranges are calibrated
+    (`adc_range`, absent for the default max).
   }];
   let options = [
     ListOption<"layerRowsInParallel", "layer-rows-in-parallel", "std::string",
-           "Per layer, LAYER=ROWS: rows read at once (at most the target's)">
+           "Per layer, LAYER=ROWS: rows read at once (at most the target's)">,
+    Option<"adcRange", "adc-range", "std::string", "\"max\"",
+           "How the periphery calibrates each column's ADC range: max, "
+           "percentile:P or mse (the layers' adc_range)">,
+    ListOption<"layerAdcRange", "layer-adc-range", "std::string",
+           "Per layer, LAYER=METHOD: that layer's ADC range method instead">
   ];
 }
 
