@@ -77,8 +77,9 @@ TEST(SharedComponentModel, ConstantsAgreeAcrossTargetsOfANode) {
     for (const Reduced &r : group) {
       const Reduced &first = group.front();
       EXPECT_SAME(r.addPerBit, first.addPerBit, r.name << " vs " << first.name);
-      if (r.adcPerStep > 0 && first.adcPerStep > 0)
+      if (r.adcPerStep > 0 && first.adcPerStep > 0) {
         EXPECT_SAME(r.adcPerStep, first.adcPerStep, r.name);
+      }
       if (&r != &first)
         ++shared;
     }

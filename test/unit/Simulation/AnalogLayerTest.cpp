@@ -169,6 +169,12 @@ protected:
     return true;
   }
 
+  /// Programming alone on a layer of +1 weights (its closed form at the
+  /// definition), stored `bitsPerCell` bits per cell on `levels`-level
+  /// cells whose level stride is `stride`.
+  void checkProgrammingErrorVariance(int64_t levels, int64_t bitsPerCell,
+                                     int64_t stride);
+
   MLIRContext context;
   std::unique_ptr<ScopedDiagnosticHandler> handler;
   std::string diagnostics;
@@ -445,17 +451,23 @@ TEST(WriteVerifyError, TruncatedResidualAndFailures) {
   EXPECT_EQ(writeVerifyError(0, tol, failure, 0.3, 0.7), 0);
 }
 
-// Programming alone through the chip model: 32 x 64 weights all +1 on
-// 2-level cells (differential columns: G+ digit 1, G- digit 0, which is
-// never programmed), sigma = 0.4 of the range (= 0.4 level spacing),
-// tolerance 0.5, 1000 pulses (F = 0.211^1000 = 0).  The accumulator error of
-// column n is sum_k x_k e_k with i.i.d. truncated-normal e_k, so
-//   Var = sum_k x_k^2 * truncatedVariance(0.4, 0.5).
-// 64 columns x 300 instances = 19,200 samples; the sample variance of a
-// (near-)normal sum is within 5 sqrt(2 / (n - 1)) of it relatively.
-TEST_F(SimulationTest, ProgrammingColumnCurrentVariance) {
+// Programming alone through the chip model: 32 x 64 weights all +1 (2-bit
+// weights: magnitude digit 1) on cells of `levels` levels stored
+// `bitsPerCell` bits per cell (0: the device's), differential columns (G+
+// digit 1, G- digit 0, which is never programmed), sigma = 0.4 of the range,
+// tolerance 0.5 level spacing, 1000 pulses (F = 0 to double precision).
+// Digit 1 sits on level s (the level stride), where sigma is 0.4 (levels -
+// 1) spacings; the periphery divides the currents by s, so the accumulator
+// error of column n is sum_k x_k e_k / s with i.i.d. truncated-normal e_k:
+//   Var = sum_k x_k^2 * truncatedVariance(0.4 (levels - 1), 0.5) / s^2.
+// 64 columns x 300 instances = 19,200 samples; the sample mean is within
+// 5 sigma of 0 and the sample variance of a (near-)normal sum within
+// 5 sqrt(2 / (n - 1)) of Var relatively.
+void SimulationTest::checkProgrammingErrorVariance(int64_t levels,
+                                                   int64_t bitsPerCell,
+                                                   int64_t stride) {
   constexpr int64_t K = 32, N = 64;
-  target::TargetChip chip = idealChip(K, 2 * N, 2, 4);
+  target::TargetChip chip = idealChip(K, 2 * N, levels, 4);
   chip.device.statistics.programmingSigma = 0.4;
   chip.device.programming.tolerance = 0.5;
   chip.device.programming.maxIterations = 1000;
@@ -468,14 +480,23 @@ TEST_F(SimulationTest, ProgrammingColumnCurrentVariance) {
   }
   Mapped m;
   ASSERT_TRUE(map(gemm(K, N, 1, 2, 4, std::vector<int64_t>(K * N, 1), x),
-                  chip, m));
+                  chip, m, bitsPerCell));
   ASSERT_EQ(m.analog->numTiles(), 1);
   const EffectSwitches programming = only(&EffectSwitches::programming);
+  const double sigma = 0.4 * static_cast<double>(levels - 1), tolerance = 0.5;
   double sum = 0, sum2 = 0;
   int64_t n = 0;
   for (uint64_t seed = 0; seed < 300; ++seed) {
     AnalogLayer::Instance instance;
     m.analog->sample(instance, seed, programming);
+    // Every programmed cell sits within the tolerance of level s.
+    if (seed == 0) {
+      for (float g : instance.programmed[0]) {
+        ASSERT_TRUE(g == 0 || std::abs(g - static_cast<double>(stride)) <=
+                                  tolerance + 1e-6)
+            << g;
+      }
+    }
     std::vector<double> acc =
         m.analog->accumulate(instance, m.xq, programming, 0);
     for (int64_t j = 0; j < N; ++j) {
@@ -485,7 +506,8 @@ TEST_F(SimulationTest, ProgrammingColumnCurrentVariance) {
       ++n;
     }
   }
-  const double var = sumX2 * truncatedVariance(0.4, 0.5);
+  const double var = sumX2 * truncatedVariance(sigma, tolerance) /
+                     static_cast<double>(stride * stride);
   const double nd = static_cast<double>(n);
   const double mean = sum / nd;
   EXPECT_NEAR(mean, 0, 5 * std::sqrt(var / nd));
@@ -493,56 +515,18 @@ TEST_F(SimulationTest, ProgrammingColumnCurrentVariance) {
               5 * std::sqrt(2 / (nd - 1)));
 }
 
-// The same layer stored 1 bit per cell on 4-level cells (bits-per-cell 1,
-// level stride 3): a digit 1 is programmed to level 3, so sigma = 0.4 of
-// the range is 1.2 level spacings and the tolerance 0.5 spacing; the
-// periphery divides the currents by the stride, so each error in digits is
-// the level error / 3 and
-//   Var = sum_k x_k^2 * truncatedVariance(1.2, 0.5) / 9,
-// a third of the level error's deviation (what storing fewer bits per cell
-// buys).
+// 2-level cells: stride 1, sigma 0.4 spacing.
+TEST_F(SimulationTest, ProgrammingColumnCurrentVariance) {
+  checkProgrammingErrorVariance(/*levels=*/2, /*bitsPerCell=*/0,
+                                /*stride=*/1);
+}
+
+// 1 bit per cell on 4-level cells (cim::levelStride = 3): digit 1 on level
+// 3, sigma 1.2 spacings, the error in digits a third of the level error
+// (what storing fewer bits per cell buys against a digit).
 TEST_F(SimulationTest, ProgrammingErrorShrinksWithTheLevelStride) {
-  constexpr int64_t K = 32, N = 64;
-  target::TargetChip chip = idealChip(K, 2 * N, 4, 4);
-  chip.device.statistics.programmingSigma = 0.4;
-  chip.device.programming.tolerance = 0.5;
-  chip.device.programming.maxIterations = 1000;
-  std::vector<int64_t> x(K);
-  std::mt19937_64 rng(5);
-  double sumX2 = 0;
-  for (int64_t &v : x) {
-    v = uniformInt(rng, 0, 15);
-    sumX2 += static_cast<double>(v * v);
-  }
-  Mapped m;
-  ASSERT_TRUE(map(gemm(K, N, 1, 2, 4, std::vector<int64_t>(K * N, 1), x),
-                  chip, m, /*bitsPerCell=*/1));
-  ASSERT_EQ(*m.layer.getBitsPerCell(), 1u);
-  const EffectSwitches programming = only(&EffectSwitches::programming);
-  double sum = 0, sum2 = 0;
-  int64_t n = 0;
-  for (uint64_t seed = 0; seed < 300; ++seed) {
-    AnalogLayer::Instance instance;
-    m.analog->sample(instance, seed, programming);
-    // Every programmed cell sits near level 3 (the stride), none near 1.
-    if (seed == 0)
-      for (float g : instance.programmed[0])
-        ASSERT_TRUE(g == 0 || std::abs(g - 3) <= 0.5 + 1e-6) << g;
-    std::vector<double> acc =
-        m.analog->accumulate(instance, m.xq, programming, 0);
-    for (int64_t j = 0; j < N; ++j) {
-      double e = acc[j] - static_cast<double>(m.reference.data<int64_t>()[j]);
-      sum += e;
-      sum2 += e * e;
-      ++n;
-    }
-  }
-  const double var = sumX2 * truncatedVariance(1.2, 0.5) / 9;
-  const double nd = static_cast<double>(n);
-  const double mean = sum / nd;
-  EXPECT_NEAR(mean, 0, 5 * std::sqrt(var / nd));
-  EXPECT_NEAR((sum2 - nd * mean * mean) / (nd - 1) / var, 1,
-              5 * std::sqrt(2 / (nd - 1)));
+  checkProgrammingErrorVariance(/*levels=*/4, /*bitsPerCell=*/1,
+                                /*stride=*/3);
 }
 
 //===----------------------------------------------------------------------===//

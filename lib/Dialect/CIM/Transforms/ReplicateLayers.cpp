@@ -96,9 +96,11 @@ struct ReplicateLayersPass
       if (stage.replicas == 1)
         continue;
       layer.setReplicasAttr(b.getI64IntegerAttr(stage.replicas));
+      // (A copy: lambdas capture structured bindings only from C++20.)
+      const int64_t replicas = stage.replicas;
       layer.walk([&](cim::MVMOp mvm) {
         SmallVector<int64_t> copies;
-        for (int64_t c = 1; c < stage.replicas; ++c)
+        for (int64_t c = 1; c < replicas; ++c)
           copies.push_back(nextArray++);
         mvm.setReplicaArraysAttr(b.getDenseI64ArrayAttr(copies));
       });
