@@ -28,7 +28,9 @@ LAYERS = {
     "Passes": 7,
     "Schedule": 8,
     "Simulation": 9, "PPA": 9,
-    "Driver": 10,
+    # Side by side: the compile flow and the design-flow collateral built
+    # from its outputs.
+    "Driver": 10, "Export": 10,
 }
 
 # Path prefixes (under lib/, include/nncc/ or the root) -> library; the
@@ -42,6 +44,7 @@ PREFIXES = {
     "Import": "Import", "Data": "Data", "Execution": "Execution",
     "Analysis": "Analysis", "Schedule": "Schedule",
     "Simulation": "Simulation", "PPA": "PPA", "Driver": "Driver",
+    "Export": "Export",
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"nncc/([^"]+)"', re.M)

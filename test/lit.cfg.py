@@ -24,6 +24,11 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 if os.path.exists("/usr/bin/chromium"):
     config.available_features.add("chromium")
 
+# The SPICE cross-check needs Debian's ngspice (scripts/install-deps.sh
+# installs it); without it the test is skipped.
+if os.path.exists("/usr/bin/ngspice"):
+    config.available_features.add("ngspice")
+
 # ASan reserves terabytes of address space: tests that bound memory with
 # `ulimit -v` cannot run under SANITIZE=1.
 # nncc built with MPI and Open MPI's launcher present: the mpirun tests.

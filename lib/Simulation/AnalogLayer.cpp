@@ -16,6 +16,7 @@
 #include "nncc/Execution/BodyInterpreter.h"
 #include "nncc/Schedule/ProgrammingSchedule.h"
 #include "nncc/Simulation/AdcCalibration.h"
+#include "nncc/Simulation/IrDrop.h"
 #include "nncc/Simulation/Sampling.h"
 #include "nncc/Support/Errors.h"
 
@@ -330,70 +331,6 @@ void AnalogLayer::sample(Instance &instance, uint64_t seed,
   setTime(instance, d.stats.drift.t0, effects);
 }
 
-namespace {
-
-/// IR drop of one tile (conductances in Δ units, row-major [rows, cols]),
-/// first order in wire_resistance · g, with every word line driven at the
-/// unit input (a static model: the actual drive pattern changes per read).
-/// A cell's own current sees its series path exactly, g / (1 + g R_series)
-/// with R_series = r_w (c + 1 + R - r); the other cells sharing its wires
-/// lower its voltage by r_w times the currents they push through the
-/// shared segments:
-///   word line r, fed at column 0: segment k carries sum_{c' >= k} g(r, c');
-///   bit line c, sensed below row R - 1: segment i (below row i) carries
-///   sum_{r' <= i} g(r', c).
-std::vector<float> applyIrDrop(const std::vector<double> &g, int64_t rows,
-                               int64_t cols, int64_t arrayRows, double wireOhms,
-                               double spacing, double rowActivity) {
-  std::vector<float> out(g.size());
-  std::vector<double> suffix(cols + 1), wordLine(cols), bitLine(rows);
-  // Bit-line sums: below[c][r] = sum_{i=r}^{R-1} P(c, i), P the prefix
-  // column sum (constant past the tile's last row).
-  std::vector<double> below(static_cast<size_t>(rows * cols));
-  for (int64_t c = 0; c < cols; ++c) {
-    double prefix = 0;
-    std::vector<double> partial(rows);
-    for (int64_t r = 0; r < rows; ++r) {
-      prefix += g[r * cols + c];
-      partial[r] = prefix;
-    }
-    double tail = prefix * static_cast<double>(arrayRows - rows);
-    for (int64_t r = rows - 1; r >= 0; --r) {
-      tail += partial[r];
-      below[r * cols + c] = tail;
-    }
-  }
-  for (int64_t r = 0; r < rows; ++r) {
-    const double *row = g.data() + r * cols;
-    suffix[cols] = 0;
-    for (int64_t c = cols - 1; c >= 0; --c)
-      suffix[c] = suffix[c + 1] + row[c];
-    double cumulative = 0; // sum_{k <= c} suffix[k]
-    for (int64_t c = 0; c < cols; ++c) {
-      cumulative += suffix[c];
-      double own = row[c];
-      // A word line only carries current when its row is driven, and then
-      // every cell of it conducts; of the other rows' currents on a bit
-      // line, only the driven rows' flow: the mean fraction of driven rows
-      // (measured on the calibration inputs) scales them.
-      double others = (cumulative - static_cast<double>(c + 1) * own) +
-                      rowActivity * (below[r * cols + c] -
-                                     static_cast<double>(arrayRows - r) * own);
-      double series = wireOhms * static_cast<double>((c + 1) + (arrayRows - r));
-      // 1 / (1 + x) rather than 1 - x for the shared-wire term: the same to
-      // first order, and it stays positive where the wires drop more than
-      // the drive (the model is then only a warning sign, see
-      // docs/simulation.md).
-      double value = own / ((1.0 + own * spacing * series) *
-                            (1.0 + wireOhms * spacing * others));
-      out[r * cols + c] = static_cast<float>(value);
-    }
-  }
-  return out;
-}
-
-} // namespace
-
 void AnalogLayer::setTime(Instance &instance, double seconds,
                           const EffectSwitches &effects) const {
   const Data &d = *data;
@@ -414,10 +351,10 @@ void AnalogLayer::setTime(Instance &instance, double seconds,
                        : g0[i];
     if (ir) {
       std::vector<float> atT0 =
-          applyIrDrop(initial, tile.physRows, tile.physCols, d.arrayRows,
+          irDropConductances(initial, tile.physRows, tile.physCols, d.arrayRows,
                       d.wireResistance, d.spacing, instance.rowActivity);
       instance.cells[ti] =
-          applyIrDrop(drifted, tile.physRows, tile.physCols, d.arrayRows,
+          irDropConductances(drifted, tile.physRows, tile.physCols, d.arrayRows,
                       d.wireResistance, d.spacing, instance.rowActivity);
       for (float v : atT0)
         sumAtT0 += v;

@@ -30,7 +30,7 @@ namespace nncc::tool {
 extern llvm::cl::OptionCategory category;
 
 extern llvm::cl::SubCommand importCmd, runCmd, compileCmd, simulateCmd,
-    exploreCmd, checkCmd, targetCmd;
+    exploreCmd, checkCmd, targetCmd, exportCmd;
 
 // Shared by import, run, compile (and explore).
 extern llvm::cl::opt<std::string> modelPath;
@@ -77,6 +77,7 @@ int runRun(mlir::MLIRContext &context);
 int runCompile(mlir::MLIRContext &context, const char *argv0);
 int runSimulate(mlir::MLIRContext &context);
 int runExplore(mlir::MLIRContext &context, const char *argv0);
+int runExport(mlir::MLIRContext &context);
 int runCheck(mlir::MLIRContext &context);
 int runTarget(const char *argv0);
 

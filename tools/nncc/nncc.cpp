@@ -53,6 +53,10 @@ cl::SubCommand exploreCmd("explore",
 cl::SubCommand checkCmd("check",
                         "Check a compiled output directory: the program "
                         "verifies and programming.bin is what it programs");
+cl::SubCommand exportCmd("export",
+                         "Design-flow collateral from a compiled output "
+                         "directory: `spice` writes one array read as an "
+                         "ngspice netlist");
 cl::SubCommand targetCmd("target",
                          "Check or describe chip descriptions: "
                          "`validate FILE...`, `show FILE`, `schema`");
@@ -257,7 +261,9 @@ int main(int argc, char **argv) {
     return runCheck(context);
   if (targetCmd)
     return runTarget(argv[0]);
+  if (exportCmd)
+    return runExport(context);
   errs() << "error: no command given (import, run, compile, simulate, "
-            "explore, check or target); see `nncc --help`\n";
+            "explore, check, target or export); see `nncc --help`\n";
   return 1;
 }

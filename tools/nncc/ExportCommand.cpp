@@ -1,0 +1,121 @@
+//===- ExportCommand.cpp - nncc export ------------------------------------===//
+#include "Commands.h"
+
+#include "nncc/Data/TensorFiles.h"
+#include "nncc/Export/SpiceNetlist.h"
+#include "nncc/Runtime/Tensor.h"
+#include "nncc/Support/ProgramFile.h"
+#include "nncc/Target/TargetLoader.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace llvm;
+using namespace nncc;
+using namespace nncc::tool;
+
+namespace {
+
+cl::list<std::string> exportArgs(cl::Positional,
+                                 cl::desc("spice <out/>"),
+                                 cl::sub(exportCmd), cl::cat(category));
+cl::opt<std::string> exportLayer(
+    "layer", cl::desc("The layer whose array is exported (required)"),
+    cl::value_desc("name"), cl::sub(exportCmd), cl::cat(category));
+cl::opt<int64_t> exportArray(
+    "array",
+    cl::desc("Which of the layer's arrays, in program order from 0 "
+             "(default 0)"),
+    cl::init(0), cl::sub(exportCmd), cl::cat(category));
+cl::opt<std::string> exportInputs(
+    "inputs",
+    cl::desc("One input digit per physical row of the tile (.npy or .pb, "
+             "integers; default: every row at 1)"),
+    cl::value_desc("digits.npy"), cl::sub(exportCmd), cl::cat(category));
+cl::opt<std::string> exportOutput(
+    "o", cl::desc("The netlist (default stdout)"), cl::value_desc("file.cir"),
+    cl::init("-"), cl::sub(exportCmd), cl::cat(category));
+cl::opt<std::string> modelCurrents(
+    "model-currents",
+    cl::desc("Also write the column currents nncc's array model gives for "
+             "the same read (JSON)"),
+    cl::value_desc("file.json"), cl::sub(exportCmd), cl::cat(category));
+
+/// The digits of `path`: a 1-D tensor of integers.
+Expected<std::vector<int64_t>> readDigits(StringRef path) {
+  Expected<runtime::Tensor> tensor = readTensorFile(path);
+  if (!tensor)
+    return tensor.takeError();
+  if (tensor->rank() != 1)
+    return createStringError(path + ": the input digits must be a 1-D "
+                                    "tensor (one digit per physical row)");
+  std::vector<int64_t> digits;
+  for (int64_t i = 0; i < tensor->numElements(); ++i) {
+    const double value = tensor->getAsDouble(i);
+    if (value != std::round(value) || std::abs(value) > 65535)
+      return createStringError(
+          path + ": input digit " + Twine(i) + " is " +
+          formatv("{0}", value).str() +
+          "; digits are integers of at most 16 bits");
+    digits.push_back(static_cast<int64_t>(value));
+  }
+  return digits;
+}
+
+} // namespace
+
+int nncc::tool::runExport(mlir::MLIRContext &context) {
+  if (exportArgs.size() != 2 || exportArgs[0] != "spice")
+    return fail("export", "expected `nncc export spice <out/> --layer NAME "
+                          "[--array K]`");
+  StringRef dir = exportArgs[1];
+  if (exportLayer.empty())
+    return fail(dir, "export spice needs --layer NAME");
+  std::vector<int64_t> drive;
+  if (!exportInputs.empty()) {
+    Expected<std::vector<int64_t>> digits = readDigits(exportInputs);
+    if (!digits)
+      return fail(digits.takeError());
+    drive = std::move(*digits);
+  }
+  SmallString<256> mapped(dir), chipFile(dir);
+  sys::path::append(mapped, "mapped.mlir");
+  sys::path::append(chipFile, "target.yaml");
+  Expected<target::TargetChip> chip = target::loadTargetFile(chipFile);
+  if (!chip)
+    return failTarget(chip.takeError());
+  auto module = parseProgramFile(mapped, context);
+  if (!module)
+    return 1;
+  Expected<spice::ArrayRead> read =
+      spice::programmedRead(*module, *chip, exportLayer, exportArray, drive);
+  if (!read)
+    return fail(mapped, toString(read.takeError()));
+  if (!modelCurrents.empty())
+    if (Error e = writeToOutput(modelCurrents, [&](raw_ostream &os) {
+          json::OStream j(os, 2);
+          j.object([&] {
+            j.attribute("schema", "nncc-model-currents");
+            j.attribute("version", 1);
+            j.attribute("title", read->title);
+            j.attributeArray("column_currents_a", [&] {
+              for (double current : spice::modelColumnCurrents(*read))
+                j.value(current);
+            });
+          });
+          os << "\n";
+          return Error::success();
+        }))
+      return fail(std::move(e));
+  if (Error e = writeToOutput(exportOutput, [&](raw_ostream &os) {
+        spice::writeNetlist(*read, os);
+        return Error::success();
+      }))
+    return fail(std::move(e));
+  return 0;
+}
