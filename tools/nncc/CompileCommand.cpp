@@ -69,9 +69,10 @@ cl::opt<int64_t> maxCopies(
 cl::list<std::string> layerSpecs(
     "layer",
     cl::desc("One layer's own knobs, NAME:KNOB=VALUE[,KNOB=VALUE...] with "
-             "KNOB scheme, weight-bits, input-bits, rows-in-parallel (at "
-             "most the target's) or max-copies; NAME as in mapping.txt; "
-             "repeat for more layers"),
+             "KNOB scheme, weight-bits, input-bits, bits-per-cell (at most "
+             "the target's), rows-in-parallel (at most the target's), "
+             "adc-range (max, percentile:P or mse) or max-copies; NAME as in "
+             "mapping.txt; repeat for more layers"),
     cl::value_desc("spec"), cl::sub(compileCmd), cl::cat(category));
 cl::opt<bool> timeMultiplex(
     "time-multiplex",
