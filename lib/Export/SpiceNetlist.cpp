@@ -3,7 +3,9 @@
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Schedule/ProgrammingSchedule.h"
+#include "nncc/Simulation/AnalogLayer.h"
 #include "nncc/Simulation/IrDrop.h"
+#include "nncc/Simulation/Sampling.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Target/TargetChip.h"
 
@@ -100,17 +102,22 @@ std::vector<double> spice::modelColumnCurrents(const ArrayRead &read) {
   return current;
 }
 
-llvm::Expected<ArrayRead> spice::programmedRead(mlir::ModuleOp program,
-                                                const target::TargetChip &chip,
-                                                llvm::StringRef layer,
-                                                int64_t tile,
-                                                llvm::ArrayRef<int64_t> drive) {
+llvm::Expected<ArrayRead>
+spice::programmedRead(mlir::ModuleOp program, const target::TargetChip &chip,
+                      llvm::StringRef layer, int64_t tile,
+                      llvm::ArrayRef<int64_t> drive,
+                      std::optional<SampledInstance> instance) {
   cim::LayerOp found;
+  // The layer's index among the program's layers: the simulator's stream
+  // for its cells.
+  int64_t layerIndex = 0;
   std::vector<std::string> names;
   program.walk([&](cim::LayerOp op) {
     names.push_back(op.getLayerName().str());
-    if (!found && op.getLayerName() == layer)
+    if (!found && op.getLayerName() == layer) {
       found = op;
+      layerIndex = static_cast<int64_t>(names.size()) - 1;
+    }
   });
   if (!found)
     return makeError("no layer is named '" + layer +
@@ -147,9 +154,32 @@ llvm::Expected<ArrayRead> spice::programmedRead(mlir::ModuleOp program,
                    .str();
   read.stepVolts = chip.device.readVoltage;
   read.wireOhms = chip.array.wireResistance;
-  read.conductance.reserve(levels->size());
-  for (uint16_t level : *levels)
-    read.conductance.push_back(model->perLevel[level].conductance);
+  if (instance) {
+    if (instance->index < 0)
+      return makeError("the instance number must be >= 0");
+    llvm::Expected<AnalogLayer> analog = AnalogLayer::create(found, chip);
+    if (!analog)
+      return analog.takeError();
+    // As the simulator samples instance i's layer l (Simulator.cpp), with
+    // every effect of programming on; the cells' conductances in units of
+    // the level spacing, g_min included.
+    AnalogLayer::Instance sampled;
+    analog->sample(sampled,
+                   mixSeed(mixSeed(instance->seed,
+                                   static_cast<uint64_t>(instance->index)),
+                           static_cast<uint64_t>(layerIndex)),
+                   EffectSwitches());
+    for (float units : sampled.programmed[tile])
+      read.conductance.push_back(static_cast<double>(units) *
+                                 model->levelSpacing);
+    read.title += llvm::formatv(", chip instance {0} of seed {1}",
+                                instance->index, instance->seed)
+                      .str();
+  } else {
+    read.conductance.reserve(levels->size());
+    for (uint16_t level : *levels)
+      read.conductance.push_back(model->perLevel[level].conductance);
+  }
   if (drive.empty()) {
     read.drive.assign(read.rows, 1);
   } else if (static_cast<int64_t>(drive.size()) != read.rows) {

@@ -37,6 +37,15 @@ cl::opt<std::string> exportInputs(
     cl::desc("One input digit per physical row of the tile (.npy or .pb, "
              "integers; default: every row at 1)"),
     cl::value_desc("digits.npy"), cl::sub(exportCmd), cl::cat(category));
+cl::opt<int64_t> exportInstance(
+    "instance",
+    cl::desc("Cells as chip instance N of `nncc simulate --seed S` samples "
+             "them after programming (default: the programmed levels' "
+             "nominal conductances)"),
+    cl::init(-1), cl::value_desc("N"), cl::sub(exportCmd), cl::cat(category));
+cl::opt<uint64_t> exportSeed(
+    "seed", cl::desc("With --instance: the simulation seed (default 1)"),
+    cl::init(1), cl::sub(exportCmd), cl::cat(category));
 cl::opt<std::string> exportOutput(
     "o", cl::desc("The netlist (default stdout)"), cl::value_desc("file.cir"),
     cl::init("-"), cl::sub(exportCmd), cl::cat(category));
@@ -92,8 +101,11 @@ int nncc::tool::runExport(mlir::MLIRContext &context) {
   auto module = parseProgramFile(mapped, context);
   if (!module)
     return 1;
-  Expected<spice::ArrayRead> read =
-      spice::programmedRead(*module, *chip, exportLayer, exportArray, drive);
+  std::optional<spice::SampledInstance> instance;
+  if (exportInstance >= 0)
+    instance = spice::SampledInstance{exportSeed, exportInstance};
+  Expected<spice::ArrayRead> read = spice::programmedRead(
+      *module, *chip, exportLayer, exportArray, drive, instance);
   if (!read)
     return fail(mapped, toString(read.takeError()));
   if (!modelCurrents.empty())

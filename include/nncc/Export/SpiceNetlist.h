@@ -33,6 +33,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,16 +61,27 @@ struct ArrayRead {
   double stepVolts = 0, wireOhms = 0;
 };
 
+/// A chip instance of `nncc simulate`: instance `index` of a simulation
+/// with seed `seed`.
+struct SampledInstance {
+  uint64_t seed = 1;
+  int64_t index = 0;
+};
+
 /// Tile `tile` (in program order, from 0) of layer `layer` of a compiled
 /// program as programmed for `chip`: each cell at its target level's
-/// conductance (g_min + level x spacing), driven by `drive` (one input
-/// digit per physical row of the tile; empty: every row at 1) at the
-/// chip's read voltage per digit step (pulse-width inputs: one time slice,
-/// digits -1, 0 or 1).
-llvm::Expected<ArrayRead> programmedRead(mlir::ModuleOp program,
-                                         const target::TargetChip &chip,
-                                         llvm::StringRef layer, int64_t tile,
-                                         llvm::ArrayRef<int64_t> drive);
+/// conductance (g_min + level x spacing), or with `instance`, at the
+/// conductance that instance of `nncc simulate` samples for it right after
+/// programming (programming error, variation, stuck cells; the same
+/// streams, so the same numbers); driven by `drive` (one input digit per
+/// physical row of the tile; empty: every row at 1) at the chip's read
+/// voltage per digit step (pulse-width inputs: one time slice, digits -1,
+/// 0 or 1).
+llvm::Expected<ArrayRead>
+programmedRead(mlir::ModuleOp program, const target::TargetChip &chip,
+               llvm::StringRef layer, int64_t tile,
+               llvm::ArrayRef<int64_t> drive,
+               std::optional<SampledInstance> instance = std::nullopt);
 
 /// Writes `read` as an ngspice netlist (`ngspice -b`): an operating-point
 /// analysis that prints each sensed column's current as

@@ -9,7 +9,8 @@ Prints the relative error statistics and exits 1 if any column's error
 exceeds the bound.
 
 Usage: spice_crosscheck.py NNCC OUT_DIR WORK_DIR --reads N --bound B
-       [--seed S] [--max-cells C] [--density LO,HI]
+       [--seed S] [--max-cells C] [--density LO,HI] [--instance I]
+With --instance, the cells are chip instance I of `nncc simulate` (seed 1).
 Tiles with more than C cells on driven rows are skipped (ngspice's sparse
 ordering grows steeply with the circuit: a 128 x 121 tile with every row
 driven takes a minute).
@@ -46,14 +47,15 @@ def tiles_of(out):
     return tiles
 
 
-def one_read(nncc, out, work, index, layer, k, rows, digits):
+def one_read(nncc, out, work, instance, index, layer, k, rows, digits):
     inputs = work / f"read{index}.npy"
     netlist = work / f"read{index}.cir"
     model = work / f"read{index}.json"
     np.save(inputs, np.array(digits, dtype=np.int64))
     subprocess.run([nncc, "export", "spice", str(out), "--layer", layer,
                     "--array", str(k), "--inputs", str(inputs),
-                    "-o", str(netlist), "--model-currents", str(model)],
+                    "-o", str(netlist), "--model-currents", str(model)] +
+                   ([] if instance is None else ["--instance", str(instance)]),
                    check=True)
     # ngspice crashes without HOME, and reads ~/.spiceinit from it: a home
     # of its own keeps any user's settings out.
@@ -79,6 +81,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-cells", type=int, default=6000)
     parser.add_argument("--density", default="0.1,0.5")
+    parser.add_argument("--instance", type=int)
     args = parser.parse_args()
     low, high = (float(x) for x in args.density.split(","))
     rng = random.Random(args.seed)
@@ -94,7 +97,8 @@ def main():
         reads.append((len(reads), layer, k, rows, digits))
     with ThreadPoolExecutor(max_workers=2) as pool:
         errors = list(pool.map(
-            lambda r: one_read(args.nncc, args.out, args.work, *r), reads))
+            lambda r: one_read(args.nncc, args.out, args.work, args.instance,
+                               *r), reads))
     flat = [e for read in errors for e in read]
     worst = max(abs(e) for e in flat)
     rms = math.sqrt(sum(e * e for e in flat) / len(flat))
