@@ -221,9 +221,8 @@ driver::searchAccuracyBudget(mlir::ModuleOp module,
     // mapping is within the budget: ADC ranges calibrated for the least
     // conversion error (free in hardware), then fewer bits per cell where
     // cells hold several (halving; more arrays, digits on levels further
-    // apart),
-    // then fewer rows read at once (halving down to 1/8 of the target's
-    // rows_in_parallel; more conversions).
+    // apart), then fewer rows read at once (halving down to 1/8 of the
+    // target's rows_in_parallel; more conversions).
     for (auto [i, c] : llvm::enumerate(search.candidates))
       if (c.failure.empty() &&
           (search.chosen < 0 ||

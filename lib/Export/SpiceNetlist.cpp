@@ -132,12 +132,6 @@ spice::programmedRead(mlir::ModuleOp program, const target::TargetChip &chip,
                                    layer, tiles.size(), tiles.size() - 1,
                                    tile));
   cim::MVMOp mvm = tiles[tile];
-  llvm::Expected<LayerCellDigits> cells = LayerCellDigits::create(found);
-  if (!cells)
-    return cells.takeError();
-  llvm::Expected<std::vector<uint16_t>> levels = cells->tileLevels(mvm);
-  if (!levels)
-    return levels.takeError();
   llvm::Expected<ProgrammingModel> model = makeProgrammingModel(chip);
   if (!model)
     return model.takeError();
@@ -176,6 +170,12 @@ spice::programmedRead(mlir::ModuleOp program, const target::TargetChip &chip,
                                 instance->index, instance->seed)
                       .str();
   } else {
+    llvm::Expected<LayerCellDigits> cells = LayerCellDigits::create(found);
+    if (!cells)
+      return cells.takeError();
+    llvm::Expected<std::vector<uint16_t>> levels = cells->tileLevels(mvm);
+    if (!levels)
+      return levels.takeError();
     read.conductance.reserve(levels->size());
     for (uint16_t level : *levels)
       read.conductance.push_back(model->perLevel[level].conductance);

@@ -4,13 +4,9 @@
 #include "nncc/Data/TensorFiles.h"
 #include "nncc/Export/SpiceNetlist.h"
 #include "nncc/Runtime/Tensor.h"
-#include "nncc/Support/ProgramFile.h"
-#include "nncc/Target/TargetLoader.h"
 
-#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -92,22 +88,17 @@ int nncc::tool::runExport(mlir::MLIRContext &context) {
       return fail(digits.takeError());
     drive = std::move(*digits);
   }
-  SmallString<256> mapped(dir), chipFile(dir);
-  sys::path::append(mapped, "mapped.mlir");
-  sys::path::append(chipFile, "target.yaml");
-  Expected<target::TargetChip> chip = target::loadTargetFile(chipFile);
-  if (!chip)
-    return failTarget(chip.takeError());
-  auto module = parseProgramFile(mapped, context);
-  if (!module)
+  std::optional<CompiledOutput> compiled = readCompiledOutput(dir, context);
+  if (!compiled)
     return 1;
   std::optional<spice::SampledInstance> instance;
   if (exportInstance >= 0)
     instance = spice::SampledInstance{exportSeed, exportInstance};
   Expected<spice::ArrayRead> read = spice::programmedRead(
-      *module, *chip, exportLayer, exportArray, drive, instance);
+      *compiled->program, compiled->chip, exportLayer, exportArray, drive,
+      instance);
   if (!read)
-    return fail(mapped, toString(read.takeError()));
+    return fail(compiled->programPath, toString(read.takeError()));
   if (!modelCurrents.empty())
     if (Error e = writeToOutput(modelCurrents, [&](raw_ostream &os) {
           json::OStream j(os, 2);

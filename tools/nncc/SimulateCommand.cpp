@@ -1,17 +1,12 @@
 //===- SimulateCommand.cpp - nncc simulate (and compile --simulate) -------===//
 #include "Commands.h"
 
-#include "nncc/Dialect/CIM/CIMOps.h"
-#include "nncc/Dialect/CIM/Transforms/TargetAttrFromChip.h"
 #include "nncc/Driver/Compile.h"
 #include "nncc/Simulation/Simulator.h"
 #include "nncc/Support/Distributed.h"
 #include "nncc/Support/Errors.h"
-#include "nncc/Support/ProgramFile.h"
-#include "nncc/Target/TargetLoader.h"
 
 #include "llvm/ADT/SmallString.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -134,31 +129,13 @@ int nncc::tool::runSimulate(mlir::MLIRContext &context) {
   Expected<Dataset> adcInputs = loadDataset(adcCalibration);
   if (!adcInputs)
     return fail(adcInputs.takeError());
-  SmallString<256> mapped(simulateDir), chipFile(simulateDir);
-  sys::path::append(mapped, "mapped.mlir");
-  if (chipPath.empty())
-    sys::path::append(chipFile, "target.yaml");
-  else
-    chipFile = chipPath;
-  Expected<target::TargetChip> chip = target::loadTargetFile(chipFile);
-  if (!chip)
-    return failTarget(chip.takeError());
-  auto module = parseProgramFile(mapped, context);
-  if (!module)
+  std::optional<CompiledOutput> compiled =
+      readCompiledOutput(simulateDir, context, chipPath);
+  if (!compiled)
     return 1;
-  // The program fixed the array shape, conductance window, converters and
-  // rows read at once when it was compiled; a chip that differs in those
-  // needs its own compile, not a simulation that silently keeps them.
-  SmallVector<std::string> differences = targetAttrDifferences(
-      cim::getTarget(*module), makeTargetAttr(&context, *chip));
-  if (!differences.empty())
-    return fail(chipFile, "differs from the chip " + mapped.str() +
-                              " was compiled for (compiled vs this chip): " +
-                              llvm::join(differences, ", ") +
-                              "; compile for it with nncc compile --target " +
-                              chipFile.str());
   Expected<SimulationReport> report =
-      simulate(*module, *chip, *test, *adcInputs, *options);
+      simulate(*compiled->program, compiled->chip, *test, *adcInputs,
+               *options);
   if (!report)
     return fail(report.takeError());
   // Every rank has the whole report; one prints and writes it.

@@ -17,16 +17,20 @@
 #include "Commands.h"
 
 #include "nncc/Dialect/CIM/CIMDialect.h"
+#include "nncc/Dialect/CIM/Transforms/TargetAttrFromChip.h"
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Driver/Compile.h"
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Support/Diagnostics.h"
 #include "nncc/Support/Distributed.h"
+#include "nncc/Support/ProgramFile.h"
+#include "nncc/Target/TargetLoader.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -155,6 +159,41 @@ void reportProgress(StringRef what, int64_t done, int64_t total) {
   errs() << format("%s %lld%% (%lld/%lld)\n", what.str().c_str(),
                    static_cast<long long>(100 * done / total),
                    static_cast<long long>(done), static_cast<long long>(total));
+}
+
+std::optional<CompiledOutput>
+readCompiledOutput(StringRef dir, mlir::MLIRContext &context,
+                   StringRef chipPath) {
+  SmallString<256> program(dir), chipFile(dir);
+  sys::path::append(program, "mapped.mlir");
+  if (chipPath.empty())
+    sys::path::append(chipFile, "target.yaml");
+  else
+    chipFile = chipPath;
+  Expected<target::TargetChip> chip = target::loadTargetFile(chipFile);
+  if (!chip) {
+    failTarget(chip.takeError());
+    return std::nullopt;
+  }
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      parseProgramFile(program, context);
+  if (!module)
+    return std::nullopt;
+  // The program fixed the array shape, conductance window, converters and
+  // rows read at once when it was compiled; a chip that differs in those
+  // needs its own compile, not a reading that silently keeps them.
+  SmallVector<std::string> differences = targetAttrDifferences(
+      cim::getTarget(*module), makeTargetAttr(&context, *chip));
+  if (!differences.empty()) {
+    fail(chipFile, "differs from the chip " + program.str() +
+                       " was compiled for (compiled vs this chip): " +
+                       join(differences, ", ") +
+                       "; compile for it with nncc compile --target " +
+                       chipFile.str());
+    return std::nullopt;
+  }
+  return CompiledOutput{std::move(module), std::move(*chip), program.str().str(),
+                        chipFile.str().str()};
 }
 
 } // namespace nncc::tool
