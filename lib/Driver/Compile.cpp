@@ -192,6 +192,10 @@ driver::toSimulationOptions(const SimulationRequest &request) {
   if (!effects)
     return effects.takeError();
   simulation.effects = *effects;
+  llvm::Expected<IrDropModel> irDrop = parseIrDropModel(request.irDrop);
+  if (!irDrop)
+    return irDrop.takeError();
+  simulation.effects.irDropModel = *irDrop;
   if (!request.adcRange.empty()) {
     llvm::Expected<AdcRangeMethod> adcRange =
         AdcRangeMethod::parse(request.adcRange);

@@ -129,7 +129,7 @@ std::string describeOptions(const CompileOptions &o) {
   if (const std::optional<SimulationRequest> &s = o.simulation)
     os << "dataset=" << s->dataset << "\nadc_calibration=" << s->adcCalibration
        << "\ninstances=" << s->instances << "\ntimes=" << s->times
-       << "\neffects=" << s->effects
+       << "\neffects=" << s->effects << "\nir_drop=" << s->irDrop
        << "\nrecalibrated_adc_range=" << s->adcRange
        << "\nseed=" << s->seed << "\n";
   return text;

@@ -84,8 +84,20 @@ void spice::writeNetlist(const ArrayRead &read, llvm::raw_ostream &os) {
   os << "quit 0\n.endc\n.end\n";
 }
 
-std::vector<double> spice::modelColumnCurrents(const ArrayRead &read) {
+std::vector<double> spice::modelColumnCurrents(const ArrayRead &read,
+                                               IrDropModel model) {
   const int64_t R = read.rows, C = read.cols;
+  if (model == IrDropModel::Nodal) {
+    CrossbarReadSolver solver;
+    solver.begin(C, read.arrayRows, read.wireOhms);
+    for (int64_t r = 0; r < R; ++r)
+      if (read.drive[r] != 0)
+        solver.addRow(r, static_cast<double>(read.drive[r]) * read.stepVolts,
+                      read.conductance.data() + r * C);
+    std::vector<double> current(C);
+    solver.solve(current.data());
+    return current;
+  }
   int64_t driven = 0;
   for (int64_t d : read.drive)
     driven += d != 0;

@@ -336,7 +336,10 @@ void AnalogLayer::setTime(Instance &instance, double seconds,
   const Data &d = *data;
   const double t0 = d.stats.drift.t0 > 0 ? d.stats.drift.t0 : 1.0;
   const double ratio = seconds > t0 ? seconds / t0 : 1.0;
-  const bool ir = effects.irDrop && d.wireResistance > 0;
+  // The nodal model solves each read's circuit from the cells as they are
+  // (PhysicalArrayReader); the first-order one folds the wires into them.
+  const bool ir = effects.irDrop && d.wireResistance > 0 &&
+                  effects.irDropModel == IrDropModel::FirstOrder;
   double sumAtT0 = 0, sumNow = 0;
   instance.cells.resize(d.tiles.size());
   instance.readCells.resize(d.tiles.size());
@@ -469,7 +472,12 @@ AnalogLayer::accumulate(const Instance &instance, int64_t vectors,
       /*histogramLock=*/binning ? &histogramLock : nullptr,
       fitting,
       noiseSeed,
-      vectors};
+      vectors,
+      /*nodalWire=*/effects.irDrop &&
+              effects.irDropModel == IrDropModel::Nodal
+          ? d.wireResistance * d.spacing
+          : 0.0,
+      d.arrayRows};
 
   // Blocks of vectors run in parallel; every draw is per vector, so the
   // results do not depend on the block size.  A block's f64 column sums

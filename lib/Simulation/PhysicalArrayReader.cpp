@@ -197,6 +197,26 @@ int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
   return driven;
 }
 
+void PhysicalArrayReader::solveReads(const Drives &drives, const float *cells,
+                                     int64_t cols, int64_t firstRow,
+                                     float *current) {
+  const int64_t stride = paddedArrayColumns(cols);
+  double *solved = scratch.nodalCurrent.get(cols);
+  for (int64_t p = 0; p < drives.count; ++p) {
+    nodal.begin(cols, setup.arrayRows, setup.nodalWire);
+    for (int64_t r = 0; r < drives.rows; ++r) {
+      const float drive =
+          drives.data[p * drives.vectorStride + r * drives.rowStride];
+      if (drive != 0)
+        nodal.addRow(firstRow + r, static_cast<double>(drive),
+                     cells + r * stride);
+    }
+    nodal.solve(solved);
+    for (int64_t c = 0; c < cols; ++c)
+      current[p * cols + c] = static_cast<float>(solved[c]);
+  }
+}
+
 llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
                                       Tensor &columnSums) {
   auto found = setup.tileOf.find(mvm);
@@ -289,6 +309,8 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
       readArrayColumns(drives, cells + r0 * stride,
                        squares ? squares + r0 * stride : nullptr, cols, current,
                        variance);
+      if (setup.nodalWire > 0)
+        solveReads(drives, cells + r0 * stride, cols, r0, current);
       if (ideal)
         // What an ideal array reads: the digits themselves (plus the same
         // background below).

@@ -2,8 +2,9 @@
 //
 // The accuracy simulator's cim::ArrayReader: a cim.mvm reads the sampled
 // conductances of its tile (programming, variation, stuck cells, drift and
-// IR drop are in the instance's cells) with read noise, in units of the
-// level spacing; a cim.adc converts with the instance's calibrated column
+// the first-order IR drop are in the instance's cells; the nodal IR-drop
+// model solves each read's circuit here instead) with read noise, in units
+// of the level spacing; a cim.adc converts with the instance's calibrated column
 // ranges.  The digital periphery, which knows the input digits, then
 // removes the ideal g_min background, applies the global drift
 // compensation and scales the levels' currents to digit sums (a layer
@@ -77,6 +78,12 @@ struct PhysicalReadSetup {
   /// mixSeed(noiseSeed, tile * vectors + p).
   uint64_t noiseSeed = 0;
   int64_t vectors = 0;
+  /// Solve each read's circuit (IrDropModel::Nodal): ohms per wire segment
+  /// times Δ, the instance's cells then being free of IR drop (0: the
+  /// cells already hold the first-order IR drop, or none); and the rows of
+  /// the array the bit lines run past.
+  double nodalWire = 0;
+  int64_t arrayRows = 0;
 };
 
 /// Reads one block of vectors [firstVector, firstVector + block size).
@@ -113,6 +120,13 @@ private:
                              int64_t cycle, const Drives &layout, float *drive,
                              int32_t *sums);
 
+  /// Overwrites each vector's `current` (as readArrayColumns lays them
+  /// out) with its read's exact circuit solution (IrDropModel::Nodal):
+  /// `cells` the row group's (padded like the instance's readCells),
+  /// starting at the array's row `firstRow`.
+  void solveReads(const Drives &drives, const float *cells, int64_t cols,
+                  int64_t firstRow, float *current);
+
   /// A buffer that keeps its memory between reads and grows as needed;
   /// its contents are whatever the last read left.
   template <typename T> class Scratch {
@@ -132,9 +146,12 @@ private:
   /// The reads' working buffers (read()).
   struct {
     Scratch<float> drive, current, variance, idealCurrent;
-    Scratch<double> normal;
+    Scratch<double> normal, nodalCurrent;
     Scratch<int32_t> driveSums;
   } scratch;
+
+  /// Solves the reads of the nodal IR-drop model.
+  CrossbarReadSolver nodal;
 
   const PhysicalReadSetup &setup;
   int64_t firstVector;

@@ -367,6 +367,7 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
   SimulationReport report;
   report.target = chip.name;
   report.effects = options.effects.str();
+  report.irDropModel = irDropModelName(options.effects.irDropModel).str();
   report.images = test.size();
   report.instances = options.instances;
   report.calibrationImages = calibration.size();
@@ -809,7 +810,13 @@ void nncc::printSimulationReport(const SimulationReport &r,
   os << "simulation on " << r.target << ": " << r.instances
      << " chip instance(s), " << r.images << " images, ADC calibrated on "
      << r.calibrationImages << ", seed " << r.seed << "\n";
-  os << "effects: " << r.effects << "; ADC range: " << r.adcRange << "\n";
+  os << "effects: " << r.effects;
+  // Which IR-drop model, only where IR drop is simulated at all.
+  llvm::SmallVector<llvm::StringRef> effects;
+  llvm::StringRef(r.effects).split(effects, ',');
+  if (llvm::is_contained(effects, "ir_drop"))
+    os << "; IR drop: " << r.irDropModel;
+  os << "; ADC range: " << r.adcRange << "\n";
   os << llvm::format("float accuracy:            %6.2f %%\n",
                      100 * r.floatAccuracy);
   os << llvm::format("quantized, ideal chip:     %6.2f %%\n",
@@ -867,6 +874,7 @@ void nncc::writeSimulationJson(const SimulationReport &r,
     j.attribute("version", 1);
     j.attribute("target", r.target);
     j.attribute("effects", r.effects);
+    j.attribute("ir_drop_model", r.irDropModel);
     j.attribute("adc_range", r.adcRange);
     j.attribute("images", r.images);
     j.attribute("instances", r.instances);

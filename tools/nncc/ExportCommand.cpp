@@ -45,6 +45,12 @@ cl::opt<uint64_t> exportSeed(
 cl::opt<std::string> exportOutput(
     "o", cl::desc("The netlist (default stdout)"), cl::value_desc("file.cir"),
     cl::init("-"), cl::sub(exportCmd), cl::cat(category));
+cl::opt<std::string> exportIrDrop(
+    "ir-drop",
+    cl::desc("The IR-drop model --model-currents uses: first-order "
+             "(default, the simulator's default) or nodal"),
+    cl::init("first-order"), cl::value_desc("model"), cl::sub(exportCmd),
+    cl::cat(category));
 cl::opt<std::string> modelCurrents(
     "model-currents",
     cl::desc("Also write the column currents nncc's array model gives for "
@@ -88,6 +94,9 @@ int nncc::tool::runExport(mlir::MLIRContext &context) {
       return fail(digits.takeError());
     drive = std::move(*digits);
   }
+  Expected<IrDropModel> irDrop = parseIrDropModel(exportIrDrop);
+  if (!irDrop)
+    return fail("--ir-drop", toString(irDrop.takeError()));
   std::optional<CompiledOutput> compiled = readCompiledOutput(dir, context);
   if (!compiled)
     return 1;
@@ -106,8 +115,10 @@ int nncc::tool::runExport(mlir::MLIRContext &context) {
             j.attribute("schema", "nncc-model-currents");
             j.attribute("version", 1);
             j.attribute("title", read->title);
+            j.attribute("ir_drop_model", irDropModelName(*irDrop));
             j.attributeArray("column_currents_a", [&] {
-              for (double current : spice::modelColumnCurrents(*read))
+              for (double current :
+                   spice::modelColumnCurrents(*read, *irDrop))
                 j.value(current);
             });
           });

@@ -47,6 +47,13 @@ cl::opt<std::string> effects(
              "ir_drop, read_noise, adc) or -effect,... to drop some"),
     cl::init("all"), cl::sub(simulateCmd), cl::sub(compileCmd),
     cl::sub(exploreCmd), cl::cat(category));
+cl::opt<std::string> irDrop(
+    "ir-drop",
+    cl::desc("How IR drop is computed: first-order (default; fast, folded "
+             "into the cells once per tile) or nodal (each read's circuit "
+             "solved exactly; slower)"),
+    cl::init("first-order"), cl::value_desc("model"), cl::sub(simulateCmd),
+    cl::sub(compileCmd), cl::sub(exploreCmd), cl::cat(category));
 cl::opt<std::string> adcRange(
     "adc-range",
     cl::desc("How each column's ADC range is set from the calibration "
@@ -81,6 +88,7 @@ driver::SimulationRequest nncc::tool::simulationRequest(StringRef testSet,
   request.instances = instances;
   request.times = times;
   request.effects = effects;
+  request.irDrop = irDrop;
   request.seed = seed;
   request.diagnose = diagnose;
   return request;

@@ -42,6 +42,8 @@ struct SimulationRequest {
   /// "1s,1h,..." (empty: the target's drift t0).
   std::string times;
   std::string effects = "all";
+  /// How IR drop is computed: first-order or nodal (IrDrop.h).
+  std::string irDrop = "first-order";
   /// Recalibrate every layer's column ADC ranges with this method (max,
   /// percentile:P or mse) instead of the program's (empty: the program's,
   /// CompileOptions::adcRange).

@@ -19,12 +19,15 @@
 //   - columns the tile does not use are not sensed: their bit lines float,
 //     so their cells carry no current and are left out.
 //
-// The same read through nncc's first-order model (nncc/Simulation/IrDrop.h)
-// gives modelColumnCurrents, to compare with the circuit's.
+// The same read through either of nncc's IR-drop models
+// (nncc/Simulation/IrDrop.h) gives modelColumnCurrents, to compare with the
+// circuit's.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_EXPORT_SPICENETLIST_H
 #define NNCC_EXPORT_SPICENETLIST_H
+
+#include "nncc/Simulation/IrDrop.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -88,10 +91,13 @@ programmedRead(mlir::ModuleOp program, const target::TargetChip &chip,
 /// `i(vsense<c>) = <amperes>`, current into the sense node positive.
 void writeNetlist(const ArrayRead &read, llvm::raw_ostream &os);
 
-/// The column currents (amperes) nncc's array model gives for `read`: the
-/// first-order IR-drop conductances of the tile's cells, with the read's
-/// fraction of driven rows as the row activity, times the drives.
-std::vector<double> modelColumnCurrents(const ArrayRead &read);
+/// The column currents (amperes) nncc's array model gives for `read` with
+/// the simulator's IR-drop model `model`: first-order, the IR-drop
+/// conductances of the tile's cells with the read's fraction of driven
+/// rows as the row activity, times the drives; nodal, the read's circuit
+/// solved (CrossbarReadSolver).
+std::vector<double> modelColumnCurrents(const ArrayRead &read,
+                                        IrDropModel model);
 
 } // namespace spice
 } // namespace nncc

@@ -22,7 +22,9 @@
 //                probabilities;
 //   drift        g(t) = g(t0) · (t / t0)^-ν for t > t0, ν ~ N(ν_mean,
 //                ν_sigma) per cell (clipped at 0);
-//   ir_drop      first order in wire_resistance · g: a cell at row r,
+//   ir_drop      by default first order in wire_resistance · g (IrDrop.h;
+//                with IrDropModel::Nodal each read's circuit is solved
+//                instead, exactly): a cell at row r,
 //                column c of an R-row array sees its own series path, c + 1
 //                word-line and R - r bit-line segments, exactly,
 //                g / (1 + g · R_series), and the voltage the other cells'
@@ -55,6 +57,7 @@
 
 #include "nncc/Execution/BodyInterpreter.h"
 #include "nncc/Runtime/Tensor.h"
+#include "nncc/Simulation/IrDrop.h"
 #include "nncc/Target/TargetChip.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -76,6 +79,9 @@ struct EffectSwitches {
   bool onOff = true, programming = true, variation = true, stuckAt = true,
        drift = true, driftCompensation = false, irDrop = true, readNoise = true,
        adc = true;
+  /// How ir_drop is computed (not an effect of its own: str() and parse()
+  /// leave it alone).
+  IrDropModel irDropModel = IrDropModel::FirstOrder;
   static EffectSwitches none();
   /// "all", "none", or a comma-separated list of effect names (on_off,
   /// programming, variation, stuck_at, drift, drift_compensation, ir_drop,

@@ -94,7 +94,7 @@ struct AccuracyDiagnosis {
 };
 
 struct SimulationReport {
-  std::string target, effects, adcRange;
+  std::string target, effects, irDropModel, adcRange;
   int64_t images = 0, instances = 0, calibrationImages = 0;
   uint64_t seed = 0;
   double floatAccuracy = 0, quantizedAccuracy = 0;

@@ -64,26 +64,30 @@ TEST(SpiceNetlist, WritesTheDrivenRowsWiresAndSenseNodes) {
                   "quit 0\n.endc\n.end\n");
 }
 
-// One conducting cell is the model's exact case: the driver, c + 1
+// One conducting cell is both models' exact case: the driver, c + 1
 // word-line segments, the cell and R - r bit-line segments in series,
 // I = V / (1 / g + (c + 1 + R - r) r_w).
 TEST(SpiceNetlist, OneCellIsTheSeriesCircuit) {
-  for (int64_t r = 0; r < 3; ++r)
-    for (int64_t c = 0; c < 2; ++c) {
-      spice::ArrayRead read = smallRead();
-      read.conductance.assign(6, 0.0);
-      read.conductance[r * 2 + c] = 1e-4;
-      read.drive = {0, 0, 0};
-      read.drive[r] = 3;
-      const double volts = 3 * 0.25;
-      const double expected =
-          volts / (1 / 1e-4 + static_cast<double>(c + 1 + 8 - r) * 10);
-      std::vector<double> current = spice::modelColumnCurrents(read);
-      for (int64_t col = 0; col < 2; ++col)
-        // The model keeps conductances as floats.
-        EXPECT_NEAR(current[col], col == c ? expected : 0, 1e-6 * expected)
-            << "cell (" << r << ", " << c << ")";
-    }
+  for (IrDropModel model : {IrDropModel::FirstOrder, IrDropModel::Nodal})
+    for (int64_t r = 0; r < 3; ++r)
+      for (int64_t c = 0; c < 2; ++c) {
+        spice::ArrayRead read = smallRead();
+        read.conductance.assign(6, 0.0);
+        read.conductance[r * 2 + c] = 1e-4;
+        read.drive = {0, 0, 0};
+        read.drive[r] = 3;
+        const double volts = 3 * 0.25;
+        const double expected =
+            volts / (1 / 1e-4 + static_cast<double>(c + 1 + 8 - r) * 10);
+        std::vector<double> current = spice::modelColumnCurrents(read, model);
+        for (int64_t col = 0; col < 2; ++col)
+          // The first-order model keeps conductances as floats; the nodal
+          // solve is in doubles.
+          EXPECT_NEAR(current[col], col == c ? expected : 0,
+                      (model == IrDropModel::Nodal ? 1e-12 : 1e-6) * expected)
+              << irDropModelName(model).str() << " cell (" << r << ", " << c
+              << ")";
+      }
 }
 
 } // namespace

@@ -36,6 +36,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include "../IdealChip.h"
+#include "DenseNodalSolve.h"
 #include "../QuantizedLayer.h"
 
 #include "gtest/gtest.h"
@@ -873,73 +874,6 @@ TEST_F(SimulationTest, StuckAtFractions) {
 // 7. IR drop
 //===----------------------------------------------------------------------===//
 
-/// Column currents (amperes) of an R x C array by nodal analysis: word line
-/// r is driven with v[r] volts at its left end and crosses the columns
-/// through one wire segment each (driver -> column 0 is the first);
-/// bit line c runs down through one segment per row into a virtual ground
-/// below row R - 1.  Cell (r, c) of conductance g[r * C + c] (siemens)
-/// joins word-line node (r, c) to bit-line node (r, c).  Unknowns: the 2RC
-/// node voltages; KCL at each; dense Gaussian elimination with partial
-/// pivoting.
-std::vector<double> nodalColumnCurrents(int64_t R, int64_t C,
-                                        const std::vector<double> &g,
-                                        const std::vector<double> &v,
-                                        double wire) {
-  const int64_t n = 2 * R * C;
-  const double gw = 1 / wire;
-  std::vector<double> a(n * n, 0.0), b(n, 0.0);
-  auto word = [&](int64_t r, int64_t c) { return r * C + c; };
-  auto bit = [&](int64_t r, int64_t c) { return R * C + r * C + c; };
-  // Adds conductance `y` between nodes i and j (j < 0: a source of `vj`).
-  auto link = [&](int64_t i, int64_t j, double y, double vj = 0) {
-    a[i * n + i] += y;
-    if (j >= 0) {
-      a[j * n + j] += y;
-      a[i * n + j] -= y;
-      a[j * n + i] -= y;
-    } else {
-      b[i] += y * vj;
-    }
-  };
-  for (int64_t r = 0; r < R; ++r)
-    for (int64_t c = 0; c < C; ++c) {
-      link(word(r, c), c == 0 ? -1 : word(r, c - 1), gw, c == 0 ? v[r] : 0);
-      link(bit(r, c), r == R - 1 ? -1 : bit(r + 1, c), gw, 0);
-      if (g[r * C + c] > 0)
-        link(word(r, c), bit(r, c), g[r * C + c]);
-    }
-  for (int64_t col = 0; col < n; ++col) {
-    int64_t pivot = col;
-    for (int64_t i = col + 1; i < n; ++i)
-      if (std::abs(a[i * n + col]) > std::abs(a[pivot * n + col]))
-        pivot = i;
-    if (pivot != col) {
-      for (int64_t j = 0; j < n; ++j)
-        std::swap(a[col * n + j], a[pivot * n + j]);
-      std::swap(b[col], b[pivot]);
-    }
-    for (int64_t i = col + 1; i < n; ++i) {
-      double f = a[i * n + col] / a[col * n + col];
-      if (f == 0)
-        continue;
-      for (int64_t j = col; j < n; ++j)
-        a[i * n + j] -= f * a[col * n + j];
-      b[i] -= f * b[col];
-    }
-  }
-  std::vector<double> x(n);
-  for (int64_t i = n - 1; i >= 0; --i) {
-    double s = b[i];
-    for (int64_t j = i + 1; j < n; ++j)
-      s -= a[i * n + j] * x[j];
-    x[i] = s / a[i * n + i];
-  }
-  std::vector<double> current(C);
-  for (int64_t c = 0; c < C; ++c)
-    current[c] = x[bit(R - 1, c)] * gw;
-  return current;
-}
-
 // One conducting cell: the only current path is the driver, c + 1
 // word-line segments, the cell and R - r bit-line segments in series, so
 // I = V / (1 / g + (c + 1 + R - r) R_wire) exactly; the nodal solve must
@@ -952,7 +886,7 @@ TEST(IrDropNodal, SingleCellIsTheSeriesModel) {
     for (int64_t c = 0; c < C; ++c) {
       std::vector<double> cells(R * C, 0.0), v(R, volts);
       cells[r * C + c] = g;
-      std::vector<double> current = nodalColumnCurrents(R, C, cells, v, wire);
+      std::vector<double> current = test::denseNodalColumnCurrents(R, C, cells, v, wire);
       double series = volts / (1 / g + static_cast<double>(c + 1 + R - r) * wire);
       for (int64_t col = 0; col < C; ++col)
         ASSERT_NEAR(current[col], col == c ? series : 0, 1e-9 * series)
@@ -990,7 +924,7 @@ TEST_F(SimulationTest, IrDropAgainstNodalSolve) {
     std::vector<double> cells(R * C, 0.0), v(R, 0.0);
     cells[0] = delta;
     v[0] = 1.0;
-    double units = nodalColumnCurrents(R, C, cells, v, 100)[0] / delta;
+    double units = test::denseNodalColumnCurrents(R, C, cells, v, 100)[0] / delta;
     EXPECT_NEAR(instance.cells[0][0], units, kFloatEps * units);
     // And the drop is real: 1 + g R (c + 1 + R - r) = 1 + 0.01 * 9.
     EXPECT_NEAR(units, 1 / 1.09, 1e-12);
@@ -1020,7 +954,7 @@ TEST_F(SimulationTest, IrDropAgainstNodalSolve) {
     std::vector<double> cells(R * C), v(R, 1.0);
     for (int64_t i = 0; i < R * C; ++i)
       cells[i] = instance.programmed[0][i] * delta;
-    std::vector<double> nodal = nodalColumnCurrents(R, C, cells, v, 1);
+    std::vector<double> nodal = test::denseNodalColumnCurrents(R, C, cells, v, 1);
     std::vector<double> model(C, 0.0);
     for (int64_t col = 0; col < C; ++col) {
       double ideal = 0;
@@ -1042,6 +976,43 @@ TEST_F(SimulationTest, IrDropAgainstNodalSolve) {
       EXPECT_NEAR(acc[j], model[2 * j] - model[2 * j + 1],
                   2.0 * R * 0x1.0p-24 * 4)
           << "weight column " << j;
+  }
+
+  // (c) The nodal model solves each read's circuit: with strong wires
+  // (g R_wire up to 0.015) and some rows not driven (their cells out of the
+  // circuit), each accumulator is the dense nodal solve's G+ - G- column
+  // currents to the float rounding of the cells and currents, and the
+  // drop is far from what a model ignoring the wires would read.
+  {
+    chip.array.wireResistance = 100;
+    chip.device.gMin = delta / 2;
+    chip.device.gMax = 1.5 * delta;
+    const std::vector<int64_t> x = {1, 0, 1, 1, 0, 1, 0, 1};
+    Mapped m;
+    ASSERT_TRUE(map(gemm(K, N, 1, 2, 1, w, x), chip, m));
+    EffectSwitches nodal = ir;
+    nodal.onOff = true;
+    nodal.irDropModel = IrDropModel::Nodal;
+    AnalogLayer::Instance instance;
+    m.analog->sample(instance, 0, nodal);
+    // The cells stay as programmed: the wires act per read.
+    EXPECT_EQ(instance.cells[0], instance.programmed[0]);
+    std::vector<double> cells(R * C), v(x.begin(), x.end());
+    for (int64_t i = 0; i < R * C; ++i)
+      cells[i] = instance.programmed[0][i] * delta;
+    std::vector<double> exact =
+        test::denseNodalColumnCurrents(R, C, cells, v, 100);
+    std::vector<double> acc = m.analog->accumulate(instance, m.xq, nodal, 0);
+    for (int64_t j = 0; j < N; ++j) {
+      const double expected = (exact[2 * j] - exact[2 * j + 1]) / delta;
+      EXPECT_NEAR(acc[j], expected, 2.0 * R * 0x1.0p-24 * 4)
+          << "weight column " << j;
+      double ideal = 0;
+      for (int64_t r = 0; r < R; ++r)
+        ideal += x[r] * (cells[r * C + 2 * j] - cells[r * C + 2 * j + 1]) /
+                 delta;
+      EXPECT_GT(std::abs(acc[j] - ideal), 1e-3) << "weight column " << j;
+    }
   }
 }
 
