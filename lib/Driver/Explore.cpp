@@ -149,12 +149,16 @@ std::string pointKey(const ExploreRequest &request,
   return hex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(key)));
 }
 
-/// One line of JSON: the point's results and the key they belong to.
+/// One line of JSON: the point's results and the key they belong to
+/// (docs/schemas/nncc-explore-point.schema.json).  Reading ignores schema
+/// and version: the key already names everything the point depends on.
 std::string pointJson(const ExplorePoint &p, llvm::StringRef key) {
   std::string text;
   llvm::raw_string_ostream os(text);
   llvm::json::OStream j(os);
   j.object([&] {
+    j.attribute("schema", "nncc-explore-point");
+    j.attribute("version", 1);
     j.attribute("key", key);
     j.attributeArray("values", [&] {
       for (const std::string &v : p.values)
