@@ -5,6 +5,7 @@
 #include "nncc/Simulation/AdcCalibration.h"
 #include "nncc/Support/Distributed.h"
 #include "nncc/Support/Errors.h"
+#include "nncc/Support/ExitStatus.h"
 #include "nncc/Support/JsonNumbers.h"
 #include "nncc/Target/TargetLoader.h"
 #include "nncc/Target/TargetSchema.h"
@@ -427,8 +428,8 @@ llvm::Expected<ExploreResult> driver::explore(mlir::ModuleOp module,
       std::optional<ExplorePoint> point =
           parsePoint(text, pointKey(request, settings[i]));
       if (!point)
-        return makeError("explore: a rank sent point " + index.str() +
-                         " damaged");
+        return makeInternalError("explore: a rank sent point " +
+                                 index.str() + " damaged");
       result.points[i] = std::move(*point);
     }
     auto [c, r] = rest.drop_front().split(' ');
