@@ -5,6 +5,7 @@
 #include "nncc/Simulation/AdcCalibration.h"
 #include "nncc/Support/Distributed.h"
 #include "nncc/Support/Errors.h"
+#include "nncc/Support/ExitStatus.h"
 #include "nncc/Support/JsonNumbers.h"
 #include "nncc/Target/TargetLoader.h"
 #include "nncc/Target/TargetSchema.h"
@@ -149,12 +150,16 @@ std::string pointKey(const ExploreRequest &request,
   return hex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(key)));
 }
 
-/// One line of JSON: the point's results and the key they belong to.
+/// One line of JSON: the point's results and the key they belong to
+/// (docs/schemas/nncc-explore-point.schema.json).  Reading ignores schema
+/// and version: the key already names everything the point depends on.
 std::string pointJson(const ExplorePoint &p, llvm::StringRef key) {
   std::string text;
   llvm::raw_string_ostream os(text);
   llvm::json::OStream j(os);
   j.object([&] {
+    j.attribute("schema", "nncc-explore-point");
+    j.attribute("version", 1);
     j.attribute("key", key);
     j.attributeArray("values", [&] {
       for (const std::string &v : p.values)
@@ -423,8 +428,8 @@ llvm::Expected<ExploreResult> driver::explore(mlir::ModuleOp module,
       std::optional<ExplorePoint> point =
           parsePoint(text, pointKey(request, settings[i]));
       if (!point)
-        return makeError("explore: a rank sent point " + index.str() +
-                         " damaged");
+        return makeInternalError("explore: a rank sent point " +
+                                 index.str() + " damaged");
       result.points[i] = std::move(*point);
     }
     auto [c, r] = rest.drop_front().split(' ');

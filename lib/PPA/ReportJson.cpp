@@ -2,8 +2,8 @@
 //
 // Keys appear in a fixed order and numbers as the shortest round-tripping
 // text (Support/JsonNumbers.h), so the file is byte-for-byte deterministic.
-// docs/report.schema.json is the contract; test/Tools/report.test checks
-// every bundled target's report against it.
+// docs/schemas/nncc-report.schema.json is the contract; test/Tools/
+// report.test and json-schemas.test check reports against it.
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/PPA/Report.h"

@@ -7,6 +7,7 @@
 #include "nncc/Simulation/Sampling.h"
 #include "nncc/Support/Distributed.h"
 #include "nncc/Support/Errors.h"
+#include "nncc/Support/ExitStatus.h"
 #include "nncc/Support/JsonNumbers.h"
 #include "nncc/Support/KernelClones.h"
 #include "nncc/Support/Rounding.h"
@@ -721,7 +722,8 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
                            : instanceFailure);
     for (const std::string &part : distributed::allGather(mine))
       if (!InstanceOutcome::deserialize(part, outcomes))
-        return makeError("simulate: a rank's results arrived damaged");
+        return makeInternalError("simulate: a rank's results arrived "
+                                 "damaged");
   } else if (!instanceFailure.empty()) {
     return makeError(instanceFailure);
   }

@@ -115,6 +115,11 @@ void nncc::watchCreatedDirectory(llvm::StringRef directory) {
 
 void nncc::forgetCreatedDirectory() { watching = 0; }
 
+void nncc::removeWatchedDirectory() {
+  if (watching)
+    ::rmdir(watched);
+}
+
 bool nncc::beginCreatingTemporary() {
   creating.fetch_add(1);
   if (!interrupting.load())

@@ -17,6 +17,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
@@ -294,6 +295,10 @@ rewriteInChild(std::unique_ptr<llvm::MemoryBuffer> buffer,
     ::dup2(messages[1], STDERR_FILENO);
     for (int signal : {SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP})
       std::signal(signal, SIG_DFL);
+    // Likewise LLVM's fatal errors take LLVM's own path ("LLVM ERROR:",
+    // read below), not the tools' internal-error handler
+    // (Support/ExitStatus.h): here they mean a damaged file, bad input.
+    llvm::remove_fatal_error_handler();
     // Some damaged files make the reader loop forever (found by the program
     // fuzzer): the child has a deadline, and dies with its caller.
     std::signal(SIGALRM, SIG_DFL);

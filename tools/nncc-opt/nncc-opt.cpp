@@ -2,13 +2,15 @@
 //
 // Parses, verifies, transforms and prints IR in nncc's dialects.  Every nncc
 // pass is registered here so that each can be tested alone with lit, and
-// `--nncc-map-pipeline` runs them all as `nncc compile` does.
+// `--nncc-map-pipeline` runs them all as `nncc compile` does.  Exit status
+// as nncc's (docs/exit-codes.md): 0, 1 bad input, 2 internal error.
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Dialect/CIM/CIMDialect.h"
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Driver/Pipeline.h"
 #include "nncc/InitAllPasses.h"
+#include "nncc/Support/ExitStatus.h"
 #include "nncc/Support/ProgramFile.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -24,6 +26,7 @@
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  nncc::installInternalErrorHandler();
   mlir::registerTransformsPasses();
   nncc::registerAllPasses();
   nncc::driver::registerMappingPipeline();
@@ -34,6 +37,11 @@ int main(int argc, char **argv) {
       argc, argv, "nncc optimizer driver\n", registry);
   mlir::MlirOptMainConfig config =
       mlir::MlirOptMainConfig::createFromCLOptions();
+  if (llvm::Error e = nncc::internalErrorForTesting()) {
+    llvm::errs() << "internal error: " << llvm::toString(std::move(e))
+                 << "\n";
+    return nncc::kExitInternalError;
+  }
   // Standard input cannot be read twice; it goes to MLIR unscreened, as
   // does a run that reads no input.
   if (input == "-" || config.shouldShowDialects())

@@ -10,6 +10,7 @@
 #include "nncc/Driver/Compile.h"
 #include "nncc/Driver/CompileOutputs.h"
 #include "nncc/Support/Distributed.h"
+#include "nncc/Support/ExitStatus.h"
 #include "nncc/Support/OutputDirectory.h"
 #include "nncc/Target/BundledTargets.h"
 #include "nncc/Target/TargetLoader.h"
@@ -191,6 +192,8 @@ int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
   auto writer = OutputDirectoryWriter::create(outputDir);
   if (!writer)
     return fail(writer.takeError());
+  if (Error e = internalErrorForTesting())
+    return fail(std::move(e));
 
   // --timing: MLIR's timing manager, the pass managers' timers nested under
   // the same root as the compile's own steps; printed on return.

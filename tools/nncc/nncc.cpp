@@ -8,8 +8,10 @@
 //   nncc check    out/
 //   nncc target   validate FILE... | show FILE | schema | list
 //
-// Exit status: 0 on success, 1 on any error (one line on stderr, see
-// nncc/Support/Diagnostics.h).  Argument parsing and printing only: each
+// Exit status (docs/exit-codes.md, nncc/Support/ExitStatus.h): 0 on
+// success, 1 on bad input or usage (one `error:` line on stderr, see
+// nncc/Support/Diagnostics.h), 2 on an internal error (one `internal
+// error:` line).  Argument parsing and printing only: each
 // subcommand is in its own file, the work is in lib/ (lib/Driver for
 // compile).
 //
@@ -23,6 +25,7 @@
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Support/Diagnostics.h"
 #include "nncc/Support/Distributed.h"
+#include "nncc/Support/ExitStatus.h"
 #include "nncc/Support/ProgramFile.h"
 #include "nncc/Target/TargetLoader.h"
 
@@ -98,18 +101,23 @@ cl::opt<int64_t> calibrationLimit(
 
 int fail(StringRef path, const Twine &message) {
   errs() << "error: " << path << ": " << message << '\n';
-  return 1;
+  return kExitInputError;
 }
 
 int fail(Error error) {
+  int status = kExitInputError;
   handleAllErrors(
       std::move(error),
       // Its diagnostics are already out, one line each.
       [](const driver::ReportedError &) {},
+      [&](const InternalError &internal) {
+        errs() << "internal error: " << internal.message() << '\n';
+        status = kExitInternalError;
+      },
       [](const ErrorInfoBase &info) {
         errs() << "error: " << info.message() << '\n';
       });
-  return 1;
+  return status;
 }
 
 int failTarget(Error error) {
@@ -263,6 +271,7 @@ bool parseCommandLine(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  installInternalErrorHandler();
   // Under mpirun: join the job (explore and simulate split their work
   // across its ranks); otherwise nothing happens.
   std::string mpiWarning = distributed::initialize(argc, argv);
@@ -286,6 +295,11 @@ int main(int argc, char **argv) {
   // Diagnostics leave as one line each; the module's own handler would
   // print notes and source snippets.
   OneLineDiagnostics diagnostics(context);
+  // compile reaches the hook once its output directory exists, so that the
+  // test sees an internal error remove it.
+  if (!compileCmd)
+    if (Error e = internalErrorForTesting())
+      return fail(std::move(e));
   if (importCmd)
     return runImport(context);
   if (runCmd)

@@ -6,7 +6,8 @@
 // cost, and, when the accuracy simulator ran, accuracy against time since
 // programming.  All three are rendered from one CompileReport, so they
 // cannot disagree, and are byte-for-byte deterministic.  The JSON schema
-// is docs/report.schema.json (schema "nncc-report", kReportJsonVersion).
+// is docs/schemas/nncc-report.schema.json (schema "nncc-report",
+// kReportJsonVersion).
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_PPA_REPORT_H

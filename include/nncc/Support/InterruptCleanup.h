@@ -33,6 +33,9 @@ void watchCreatedDirectory(llvm::StringRef directory);
 /// Stops watching (the directory is complete, or already removed).  Call
 /// inside a DeferInterrupts.
 void forgetCreatedDirectory();
+/// Removes the watched directory now (if empty): for a process about to
+/// exit on an internal error, after its temporaries are removed.
+void removeWatchedDirectory();
 
 /// Making a temporary that LLVM removes on a signal: between creating the
 /// file and RemoveFileOnSignal a signal would miss it, and a file created

@@ -1,6 +1,6 @@
-"""Checks nncc compile reports: report.json against docs/report.schema.json
-(and that per-layer and per-component sums equal the totals), report.html
-self-contained (no script, no external reference).
+"""Checks nncc compile reports: report.json against
+docs/schemas/nncc-report.schema.json (and that per-layer and per-component
+sums equal the totals), report.html self-contained (no script, no external reference).
 
 Usage: check_report.py SCHEMA OUT_DIR...
 """
