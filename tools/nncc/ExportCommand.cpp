@@ -88,7 +88,7 @@ int nncc::tool::runExport(mlir::MLIRContext &context) {
       return fail(digits.takeError());
     drive = std::move(*digits);
   }
-  std::optional<CompiledOutput> compiled = readCompiledOutput(dir, context);
+  std::optional<driver::CompiledOutput> compiled = readCompiledOutput(dir, context);
   if (!compiled)
     return 1;
   std::optional<spice::SampledInstance> instance;

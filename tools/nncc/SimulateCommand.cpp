@@ -129,7 +129,7 @@ int nncc::tool::runSimulate(mlir::MLIRContext &context) {
   Expected<Dataset> adcInputs = loadDataset(adcCalibration);
   if (!adcInputs)
     return fail(adcInputs.takeError());
-  std::optional<CompiledOutput> compiled =
+  std::optional<driver::CompiledOutput> compiled =
       readCompiledOutput(simulateDir, context, chipPath);
   if (!compiled)
     return 1;
