@@ -7,6 +7,7 @@
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Driver/Compile.h"
 #include "nncc/Support/Diagnostics.h"
+#include "nncc/Support/Distributed.h"
 #include "nncc/Support/ProgramFile.h"
 #include "nncc/Target/TargetLoader.h"
 
@@ -53,10 +54,9 @@ nncc::driver::readCompiledOutput(StringRef dir, mlir::MLIRContext &context,
 }
 
 Expected<SimulationReport>
-nncc::driver::simulateCompiledOutput(StringRef dir,
-                                     const SimulationRequest &request,
-                                     StringRef chipPath) {
-  // nncc simulate's checks and steps, in its order (SimulateCommand.cpp).
+nncc::driver::simulateCompiledOutput(
+    StringRef dir, const SimulationRequest &request, StringRef chipPath,
+    std::function<void(int64_t, int64_t)> progress) {
   auto fail = [&](const Twine &message) {
     return createStringError(inconvertibleErrorCode(), dir + ": " + message);
   };
@@ -68,6 +68,7 @@ nncc::driver::simulateCompiledOutput(StringRef dir,
   Expected<SimulationOptions> options = toSimulationOptions(request);
   if (!options)
     return options.takeError();
+  options->progress = std::move(progress);
   DatasetOptions labelled;
   labelled.needLabels = true;
   Expected<Dataset> test = loadDataset(request.dataset, labelled);
@@ -98,6 +99,9 @@ nncc::driver::simulateCompiledOutput(StringRef dir,
                *options);
   if (!report)
     return report.takeError();
+  // Every rank has the whole report; one writes it.
+  if (distributed::rank() != 0)
+    return report;
   SmallString<256> out(dir);
   sys::path::append(out, "simulation.json");
   if (Error e = writeToOutput(out, [&](raw_ostream &os) {

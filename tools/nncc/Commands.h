@@ -53,6 +53,10 @@ int fail(llvm::Error error);
 void warnAboutAccuracy(const SimulationReport &report);
 /// Prints every line of a target loader error as `error: <line>`.
 int failTarget(llvm::Error error);
+/// Prints an error of the library's entry points (CompileModel.h,
+/// CompiledOutput.h), whose lines lost their `error: `: each line gets it
+/// back, but for its `note:` lines.
+int failLines(llvm::Error error);
 /// False, after one error line, unless `modelPath` was given.
 bool requireModel(llvm::StringRef command);
 
@@ -84,7 +88,7 @@ std::vector<std::string> targetDirs(const char *argv0);
 int runImport(mlir::MLIRContext &context);
 int runRun(mlir::MLIRContext &context);
 int runCompile(mlir::MLIRContext &context, const char *argv0);
-int runSimulate(mlir::MLIRContext &context);
+int runSimulate();
 int runExplore(mlir::MLIRContext &context, const char *argv0);
 int runExport(mlir::MLIRContext &context);
 int runCheck(mlir::MLIRContext &context);

@@ -117,6 +117,15 @@ int failTarget(Error error) {
   return 1;
 }
 
+int failLines(Error error) {
+  std::string text = toString(std::move(error));
+  SmallVector<StringRef> lines;
+  StringRef(text).split(lines, '\n');
+  for (StringRef line : lines)
+    errs() << (line.starts_with("note: ") ? "" : "error: ") << line << '\n';
+  return 1;
+}
+
 bool requireModel(StringRef command) {
   if (!modelPath.empty())
     return true;
@@ -272,7 +281,7 @@ int main(int argc, char **argv) {
   if (compileCmd)
     return runCompile(context, argv[0]);
   if (simulateCmd)
-    return runSimulate(context);
+    return runSimulate();
   if (exploreCmd)
     return runExplore(context, argv[0]);
   if (checkCmd)

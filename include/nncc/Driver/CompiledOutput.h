@@ -17,6 +17,8 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/Error.h"
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 namespace nncc::driver {
@@ -39,12 +41,15 @@ llvm::Expected<CompiledOutput> readCompiledOutput(llvm::StringRef dir,
 
 /// `nncc simulate DIR --dataset ... --adc-calibration ...` in one call: the
 /// accuracy of `dir`'s program on sampled chip instances, also written to
-/// `dir`/simulation.json.  `request.adcCalibration` is required here (the
-/// compile's calibration set is not known).  Errors carry the tool's lines
-/// without `error: ` (diagnostics included), as compileModel's do.
-llvm::Expected<SimulationReport>
-simulateCompiledOutput(llvm::StringRef dir, const SimulationRequest &request,
-                       llvm::StringRef chipPath = "");
+/// `dir`/simulation.json (by rank 0 alone under mpirun, with
+/// `request.splitAcrossRanks`).  `request.adcCalibration` is required here
+/// (the compile's calibration set is not known).  Errors carry the tool's
+/// lines without `error: ` (diagnostics included), as compileModel's do;
+/// `progress` is called with (done, total) while the chips run.
+llvm::Expected<SimulationReport> simulateCompiledOutput(
+    llvm::StringRef dir, const SimulationRequest &request,
+    llvm::StringRef chipPath = "",
+    std::function<void(int64_t, int64_t)> progress = {});
 
 } // namespace nncc::driver
 
