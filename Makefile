@@ -32,7 +32,11 @@ FUZZ_SEED    ?= 0
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZERS      ?= onnx target program programming-bin tensor-file compile
 
-.PHONY: all deps configure build run check clean fuzz fuzz-build
+# `make install PREFIX=...`: tools, headers, libraries with their CMake
+# package and nncc.pc, bundled targets, docs (docs/embedding.md).
+PREFIX ?= /usr/local
+
+.PHONY: all deps configure build run check install clean fuzz fuzz-build
 
 all: build
 
@@ -59,6 +63,9 @@ ifneq ($(SANITIZE),1)
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
 	  FUZZ_RUNS=0 FUZZ_SEED=1
 endif
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 $(FUZZ_BUILD)/build.ninja:
 	CC=clang-19 CXX=clang++-19 cmake -G Ninja -S . -B $(FUZZ_BUILD) \

@@ -8,6 +8,7 @@ PACKAGES=(
   libonnx-dev protobuf-compiler libprotobuf-dev
   libz3-dev libyaml-cpp-dev libgtest-dev
   python3 python3-onnx python3-numpy python3-jsonschema
+  pybind11-dev python3-pytest
   chromium
   clang-19 libclang-rt-19-dev libfuzzer-19-dev
   openmpi-bin libopenmpi-dev

@@ -12,6 +12,7 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.nncc_obj_root, "test")
 
 config.substitutions.append(("%nncc_src", config.nncc_src_root))
+config.substitutions.append(("%nncc_obj", config.nncc_obj_root))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
 llvm_config.use_default_substitutions()

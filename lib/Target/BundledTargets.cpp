@@ -11,7 +11,7 @@
 using namespace llvm;
 
 std::vector<std::string>
-nncc::target::bundledTargetDirs(StringRef executable, StringRef sourceTargets) {
+nncc::target::bundledTargetDirs(StringRef executable) {
   std::vector<std::string> dirs;
   std::string self = sys::fs::getMainExecutable(executable.str().c_str(),
                                                 nullptr);
@@ -20,8 +20,6 @@ nncc::target::bundledTargetDirs(StringRef executable, StringRef sourceTargets) {
     sys::path::append(installed, "..", "share", "nncc", "targets");
     dirs.push_back(std::string(installed));
   }
-  if (!sourceTargets.empty())
-    dirs.push_back(sourceTargets.str());
   return dirs;
 }
 

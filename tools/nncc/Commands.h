@@ -9,6 +9,7 @@
 #define NNCC_TOOLS_NNCC_COMMANDS_H
 
 #include "nncc/Driver/CompileOptions.h"
+#include "nncc/Driver/CompiledOutput.h"
 #include "nncc/Target/TargetChip.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -52,6 +53,10 @@ int fail(llvm::Error error);
 void warnAboutAccuracy(const SimulationReport &report);
 /// Prints every line of a target loader error as `error: <line>`.
 int failTarget(llvm::Error error);
+/// Prints an error of the library's entry points (CompileModel.h,
+/// CompiledOutput.h), whose lines lost their `error: `: each line gets it
+/// back, but for its `note:` lines.
+int failLines(llvm::Error error);
 /// False, after one error line, unless `modelPath` was given.
 bool requireModel(llvm::StringRef command);
 
@@ -62,19 +67,11 @@ mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
 /// few seconds (so CI logs show that work goes on).
 void reportProgress(llvm::StringRef what, int64_t done, int64_t total);
 
-/// A compiled output directory's program and the chip it is read against.
-struct CompiledOutput {
-  mlir::OwningOpRef<mlir::ModuleOp> program;
-  target::TargetChip chip;
-  std::string programPath, chipPath;
-};
-/// Reads `dir`/mapped.mlir and the chip (`chipPath`, default
-/// `dir`/target.yaml), which must agree with the one the program was
-/// compiled for in everything the program fixed; prints the error lines
-/// and returns nothing when it cannot.
-std::optional<CompiledOutput> readCompiledOutput(llvm::StringRef dir,
-                                                 mlir::MLIRContext &context,
-                                                 llvm::StringRef chipPath = "");
+/// driver::readCompiledOutput, its errors printed (one `error:` line
+/// each); nothing when it failed.
+std::optional<driver::CompiledOutput>
+readCompiledOutput(llvm::StringRef dir, mlir::MLIRContext &context,
+                   llvm::StringRef chipPath = "");
 
 /// compile --simulate's request from the simulation options compile
 /// shares with simulate.
@@ -91,7 +88,7 @@ std::vector<std::string> targetDirs(const char *argv0);
 int runImport(mlir::MLIRContext &context);
 int runRun(mlir::MLIRContext &context);
 int runCompile(mlir::MLIRContext &context, const char *argv0);
-int runSimulate(mlir::MLIRContext &context);
+int runSimulate();
 int runExplore(mlir::MLIRContext &context, const char *argv0);
 int runExport(mlir::MLIRContext &context);
 int runCheck(mlir::MLIRContext &context);

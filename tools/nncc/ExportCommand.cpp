@@ -97,7 +97,8 @@ int nncc::tool::runExport(mlir::MLIRContext &context) {
   Expected<IrDropModel> irDrop = parseIrDropModel(exportIrDrop);
   if (!irDrop)
     return fail("--ir-drop", toString(irDrop.takeError()));
-  std::optional<CompiledOutput> compiled = readCompiledOutput(dir, context);
+  std::optional<driver::CompiledOutput> compiled =
+      readCompiledOutput(dir, context);
   if (!compiled)
     return 1;
   std::optional<spice::SampledInstance> instance;

@@ -2,9 +2,9 @@
 #include "Commands.h"
 
 #include "nncc/Driver/Compile.h"
+#include "nncc/Driver/CompiledOutput.h"
 #include "nncc/Simulation/Simulator.h"
 #include "nncc/Support/Distributed.h"
-#include "nncc/Support/Errors.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
@@ -108,56 +108,30 @@ void nncc::tool::warnAboutAccuracy(const SimulationReport &report) {
          << "\n";
 }
 
-int nncc::tool::runSimulate(mlir::MLIRContext &context) {
+int nncc::tool::runSimulate() {
   if (simulateDir.empty())
     return fail("simulate", "needs a compiled output directory (nncc "
                             "simulate out/ --dataset ...)");
-  if (dataset.empty())
-    return fail(simulateDir, "simulate needs --dataset IMAGES,LABELS[:N]");
-  if (adcCalibration.empty())
-    return fail(simulateDir,
-                "simulate needs --adc-calibration IMAGES[:N] (inputs that "
-                "set the ADC ranges; not the test set)");
   driver::SimulationRequest request = simulationRequest(dataset, seed);
   request.adcRange = adcRange;
   // Run by mpirun, the ranks share the instances out.
   request.splitAcrossRanks = true;
-  Expected<SimulationOptions> options = driver::toSimulationOptions(request);
-  if (!options)
-    return fail(options.takeError());
+  std::function<void(int64_t, int64_t)> progress;
   if (distributed::rank() == 0)
-    options->progress = [](int64_t done, int64_t total) {
+    progress = [](int64_t done, int64_t total) {
       reportProgress("simulating", done, total);
     };
-  DatasetOptions labelled;
-  labelled.needLabels = true;
-  Expected<Dataset> test = loadDataset(dataset, labelled);
-  if (!test)
-    return fail(test.takeError());
-  Expected<Dataset> adcInputs = loadDataset(adcCalibration);
-  if (!adcInputs)
-    return fail(adcInputs.takeError());
-  std::optional<CompiledOutput> compiled =
-      readCompiledOutput(simulateDir, context, chipPath);
-  if (!compiled)
-    return 1;
-  Expected<SimulationReport> report =
-      simulate(*compiled->program, compiled->chip, *test, *adcInputs,
-               *options);
+  Expected<SimulationReport> report = driver::simulateCompiledOutput(
+      simulateDir, request, chipPath, progress);
   if (!report)
-    return fail(report.takeError());
-  // Every rank has the whole report; one prints and writes it.
+    return failLines(report.takeError());
+  // Every rank has the whole report; one prints it (and wrote it).
   if (distributed::rank() != 0)
     return 0;
   printSimulationReport(*report, outs());
   warnAboutAccuracy(*report);
   SmallString<256> out(simulateDir);
   sys::path::append(out, "simulation.json");
-  if (Error e = writeToOutput(out, [&](raw_ostream &os) {
-        writeSimulationJson(*report, os);
-        return Error::success();
-      }))
-    return fail(std::move(e));
   outs() << "wrote " << out << "\n";
   return 0;
 }

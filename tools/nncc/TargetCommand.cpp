@@ -20,7 +20,7 @@ cl::list<std::string> targetArgs(cl::Positional,
 } // namespace
 
 std::vector<std::string> nncc::tool::targetDirs(const char *argv0) {
-  return target::bundledTargetDirs(argv0, NNCC_SOURCE_TARGETS_DIR);
+  return target::bundledTargetDirs(argv0);
 }
 
 int nncc::tool::runTarget(const char *argv0) {

@@ -19,21 +19,17 @@
 #include "Commands.h"
 
 #include "nncc/Dialect/CIM/CIMDialect.h"
-#include "nncc/Dialect/CIM/Transforms/TargetAttrFromChip.h"
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Driver/Compile.h"
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Support/Diagnostics.h"
 #include "nncc/Support/Distributed.h"
 #include "nncc/Support/ExitStatus.h"
-#include "nncc/Support/ProgramFile.h"
-#include "nncc/Target/TargetLoader.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -129,6 +125,15 @@ int failTarget(Error error) {
   return 1;
 }
 
+int failLines(Error error) {
+  std::string text = toString(std::move(error));
+  SmallVector<StringRef> lines;
+  StringRef(text).split(lines, '\n');
+  for (StringRef line : lines)
+    errs() << (line.starts_with("note: ") ? "" : "error: ") << line << '\n';
+  return 1;
+}
+
 bool requireModel(StringRef command) {
   if (!modelPath.empty())
     return true;
@@ -169,39 +174,22 @@ void reportProgress(StringRef what, int64_t done, int64_t total) {
                    static_cast<long long>(done), static_cast<long long>(total));
 }
 
-std::optional<CompiledOutput>
+std::optional<driver::CompiledOutput>
 readCompiledOutput(StringRef dir, mlir::MLIRContext &context,
                    StringRef chipPath) {
-  SmallString<256> program(dir), chipFile(dir);
-  sys::path::append(program, "mapped.mlir");
-  if (chipPath.empty())
-    sys::path::append(chipFile, "target.yaml");
-  else
-    chipFile = chipPath;
-  Expected<target::TargetChip> chip = target::loadTargetFile(chipFile);
-  if (!chip) {
-    failTarget(chip.takeError());
+  Expected<driver::CompiledOutput> compiled =
+      driver::readCompiledOutput(dir, context, chipPath);
+  if (!compiled) {
+    // A program that does not parse has said so through the diagnostics.
+    handleAllErrors(compiled.takeError(),
+                    [](const driver::ReportedError &) {},
+                    [](const ErrorInfoBase &info) {
+                      failTarget(createStringError(inconvertibleErrorCode(),
+                                                   info.message()));
+                    });
     return std::nullopt;
   }
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      parseProgramFile(program, context);
-  if (!module)
-    return std::nullopt;
-  // The program fixed the array shape, conductance window, converters and
-  // rows read at once when it was compiled; a chip that differs in those
-  // needs its own compile, not a reading that silently keeps them.
-  SmallVector<std::string> differences = targetAttrDifferences(
-      cim::getTarget(*module), makeTargetAttr(&context, *chip));
-  if (!differences.empty()) {
-    fail(chipFile, "differs from the chip " + program.str() +
-                       " was compiled for (compiled vs this chip): " +
-                       join(differences, ", ") +
-                       "; compile for it with nncc compile --target " +
-                       chipFile.str());
-    return std::nullopt;
-  }
-  return CompiledOutput{std::move(module), std::move(*chip), program.str().str(),
-                        chipFile.str().str()};
+  return std::move(*compiled);
 }
 
 } // namespace nncc::tool
@@ -307,7 +295,7 @@ int main(int argc, char **argv) {
   if (compileCmd)
     return runCompile(context, argv[0]);
   if (simulateCmd)
-    return runSimulate(context);
+    return runSimulate();
   if (exploreCmd)
     return runExplore(context, argv[0]);
   if (checkCmd)

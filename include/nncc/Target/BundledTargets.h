@@ -18,10 +18,10 @@
 namespace nncc::target {
 
 /// Where a tool finds bundled targets: `<dir of executable>/../share/nncc/
-/// targets` (an installed tree), then `sourceTargets` (the checkout it was
-/// built from).
-std::vector<std::string> bundledTargetDirs(llvm::StringRef executable,
-                                           llvm::StringRef sourceTargets);
+/// targets`.  That is the installed tree's data directory; the build tree
+/// mirrors it (a link to the checkout's targets/), so no path of the
+/// checkout is compiled in and an installed tool needs no source tree.
+std::vector<std::string> bundledTargetDirs(llvm::StringRef executable);
 
 /// Names of the bundled targets (file stems, sorted, no duplicates).
 std::vector<std::string> bundledTargetNames(llvm::ArrayRef<std::string> dirs);
