@@ -142,6 +142,23 @@ class CompileResult:
         return self._json("mapping.json")
 
 
+def _simulation_request(dataset, adc_calibration, instances, time, effects,
+                        ir_drop, adc_range, seed, diagnose):
+    """The simulation options of compile(simulate=...) and simulate(), as
+    the tools' flags set them (None: the flag not given)."""
+    request = _nncc.SimulationRequest()
+    request.dataset = dataset or ""
+    request.adc_calibration = adc_calibration or ""
+    request.instances = instances
+    request.times = time or ""
+    request.effects = effects
+    request.ir_drop = ir_drop
+    request.adc_range = adc_range or ""
+    request.seed = seed
+    request.diagnose = diagnose
+    return request
+
+
 def compile(model: str, target: str, out: str = "out", *,
             calibration: Optional[str] = None, calibration_limit: int = 256,
             percentile: float = 100.0, weight_bits: int = 0,
@@ -179,16 +196,9 @@ def compile(model: str, target: str, out: str = "out", *,
     options.place_timeout = place_timeout
     options.program_format = program_format
     if simulate:
-        request = _nncc.SimulationRequest()
-        request.dataset = simulate
-        request.adc_calibration = adc_calibration or ""
-        request.instances = instances
-        request.times = time or ""
-        request.effects = effects
-        request.ir_drop = ir_drop
-        request.seed = sim_seed
-        request.diagnose = diagnose
-        options.simulation = request
+        options.simulation = _simulation_request(
+            simulate, adc_calibration, instances, time, effects, ir_drop,
+            None, sim_seed, diagnose)
     d = _nncc.compile(os.fspath(model), os.fspath(target), _target_dirs(),
                       os.fspath(out), options, list(layers), batch)
     simulation = d.pop("simulation")
@@ -205,16 +215,8 @@ def simulate(out: str, dataset: str, adc_calibration: str, *,
     """`nncc simulate OUT --dataset DATASET --adc-calibration ...`: the
     accuracy of a compiled directory's program on `instances` sampled
     chips (also written to OUT/simulation.json).  Releases the GIL."""
-    request = _nncc.SimulationRequest()
-    request.dataset = dataset or ""
-    request.adc_calibration = adc_calibration or ""
-    request.instances = instances
-    request.times = time or ""
-    request.effects = effects
-    request.ir_drop = ir_drop
-    request.adc_range = adc_range or ""
-    request.seed = seed
-    request.diagnose = diagnose
+    request = _simulation_request(dataset, adc_calibration, instances, time,
+                                  effects, ir_drop, adc_range, seed, diagnose)
     return Simulation._from(_nncc.simulate(os.fspath(out), request,
                                            os.fspath(chip or "")))
 

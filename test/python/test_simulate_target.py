@@ -17,6 +17,19 @@ def mlp(tmp_path_factory):
     return out
 
 
+def assert_tool_writes_the_same(out, tmp_path, *flags):
+    """`nncc simulate` with `flags` on a copy of `out` writes the
+    simulation.json the module just wrote into `out`."""
+    cli = tmp_path / "cli"
+    shutil.copytree(out, cli)
+    status, _, err = tool("simulate", str(cli), "--dataset", TEST_SET,
+                          "--adc-calibration", ADC_SET, "--diagnose=false",
+                          *flags)
+    assert status == 0, err
+    assert filecmp.cmp(out / "simulation.json", cli / "simulation.json",
+                       shallow=False)
+
+
 def test_simulate_is_the_tools(mlp, tmp_path):
     s = nncc.simulate(str(mlp), TEST_SET, ADC_SET, instances=3, seed=7,
                       diagnose=False)
@@ -28,28 +41,16 @@ def test_simulate_is_the_tools(mlp, tmp_path):
     assert s.accuracy == pytest.approx(s.points[0].per_instance.mean())
     assert s.points[0].layer_error.shape == (len(s.layers),)
     # simulation.json as `nncc simulate` writes it with the same options.
-    cli = tmp_path / "cli"
-    shutil.copytree(mlp, cli)
-    status, _, err = tool("simulate", str(cli), "--dataset", TEST_SET,
-                          "--adc-calibration", ADC_SET, "--instances", "3",
-                          "--seed", "7", "--diagnose=false")
-    assert status == 0, err
-    assert filecmp.cmp(mlp / "simulation.json", cli / "simulation.json",
-                       shallow=False)
+    assert_tool_writes_the_same(mlp, tmp_path, "--instances", "3",
+                                "--seed", "7")
 
 
 def test_ir_drop_model_is_the_flag(mlp, tmp_path):
     s = nncc.simulate(str(mlp), TEST_SET, ADC_SET, instances=1,
                       ir_drop="nodal", diagnose=False)
     assert s.ir_drop_model == "nodal"
-    cli = tmp_path / "cli"
-    shutil.copytree(mlp, cli)
-    status, _, err = tool("simulate", str(cli), "--dataset", TEST_SET,
-                          "--adc-calibration", ADC_SET, "--instances", "1",
-                          "--ir-drop", "nodal", "--diagnose=false")
-    assert status == 0, err
-    assert filecmp.cmp(mlp / "simulation.json", cli / "simulation.json",
-                       shallow=False)
+    assert_tool_writes_the_same(mlp, tmp_path, "--instances", "1",
+                                "--ir-drop", "nodal")
     with pytest.raises(nncc.Error) as error:
         nncc.simulate(str(mlp), TEST_SET, ADC_SET, ir_drop="exact")
     assert str(error.value) == tool_error(
