@@ -116,10 +116,6 @@ void transpose(const double *from, int64_t rows, int64_t cols, double *to) {
 }
 } // namespace
 
-void CrossbarReadSolver::solve(double *current) {
-  lastSweeps = solveLines(current);
-}
-
 NNCC_KERNEL int64_t CrossbarReadSolver::solveLines(double *current) {
   const int64_t D = static_cast<int64_t>(rows.size()), C = cols;
   std::fill_n(current, C, 0.0);
@@ -240,4 +236,10 @@ NNCC_KERNEL int64_t CrossbarReadSolver::solveLines(double *current) {
   for (int64_t c = 0; c < C; ++c)
     current[c] = link[D - 1] * last[c];
   return std::min(sweeps, kMaxSweeps);
+}
+
+// After solveLines' definition: clang makes a function multiversioned only
+// before its first use.
+void CrossbarReadSolver::solve(double *current) {
+  lastSweeps = solveLines(current);
 }
