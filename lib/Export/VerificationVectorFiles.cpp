@@ -41,6 +41,19 @@ int64_t codeBits(const TileVectors &tile) {
 }
 constexpr int64_t kOutputBits = 64;
 
+/// cim_tile_periphery's SCHEME parameter.
+int schemeCode(cim::SignedScheme scheme) {
+  switch (scheme) {
+  case cim::SignedScheme::DifferentialColumns:
+    return 0;
+  case cim::SignedScheme::DifferentialRows:
+    return 1;
+  case cim::SignedScheme::OffsetReference:
+    return 2;
+  }
+  return 0;
+}
+
 /// Prints `count` words per line of `bits` bits each from `values`.
 template <typename T>
 void printWords(llvm::raw_ostream &os, llvm::ArrayRef<T> values,
@@ -147,6 +160,11 @@ void writeManifest(const LayerVectors &v, llvm::raw_ostream &os) {
             wordFile(fileName(t, "codes"), t.lines(), t.physicalColumns,
                      codeBits(t), true);
             j.attributeEnd();
+            j.attributeBegin("offsets");
+            wordFile(fileName(t, "offsets"), t.weightColumns, 1, 32, true);
+            j.attributeEnd();
+            j.attribute("testbench_parameters",
+                        llvm::formatv("array{0}.tb.f", t.index).str());
             j.attributeBegin("partials");
             wordFile(fileName(t, "partials"), v.runs * v.vectorsPerRun,
                      t.weightColumns, kOutputBits, true);
@@ -156,6 +174,42 @@ void writeManifest(const LayerVectors &v, llvm::raw_ostream &os) {
     });
   });
   os << "\n";
+}
+
+/// The parameters of examples/verification/tile_tb.sv for tile `t`, as an
+/// Icarus Verilog command file (`iverilog -c`); Verilator takes the same
+/// as -G<name>=<value>.
+void writeTestbenchParameters(const LayerVectors &v, const TileVectors &t,
+                              llvm::raw_ostream &os) {
+  auto parameter = [&](llvm::StringRef name, int64_t value) {
+    os << "+parameter+tile_tb." << name << "=" << value << "\n";
+  };
+  os << llvm::formatv("# layer {0} array {1}: tile_tb's parameters "
+                      "(docs/verification-vectors.md)\n",
+                      v.layer, t.index);
+  parameter("ROWS", t.physicalRows);
+  parameter("COLS", t.physicalColumns);
+  parameter("WEIGHT_COLS", t.weightColumns);
+  parameter("SLICES", t.sliceEnd - t.sliceBegin);
+  parameter("POLARITIES", t.polarities);
+  parameter("REFERENCE", t.referenceColumn);
+  parameter("SLICE_BEGIN", t.sliceBegin);
+  parameter("BITS_PER_CELL", t.bitsPerCell);
+  parameter("DAC_BITS", t.dacBits);
+  parameter("CYCLES", t.cycles);
+  parameter("INPUT_SIGNED", t.inputSigned);
+  parameter("SCHEME", static_cast<int64_t>(schemeCode(t.scheme)));
+  parameter("SUBTRACT", !t.offsets.empty());
+  parameter("ROW_GROUPS", t.rowGroups);
+  parameter("LINES", t.lines());
+  parameter("VECTORS", v.runs * v.vectorsPerRun);
+  parameter("LEVEL_BITS", v.levelBits);
+  parameter("LEVEL_STRIDE", v.levelStride);
+  parameter("DIGIT_BITS", digitBits(t));
+  parameter("CODE_BITS", codeBits(t));
+  parameter("ADC_STEP", t.adcStep);
+  parameter("MIN_CODE", t.minCode);
+  parameter("MAX_CODE", t.maxCode);
 }
 
 } // namespace
@@ -199,6 +253,19 @@ void vectors::addVectorFiles(const LayerVectors &v,
                  kOutputBits);
       return llvm::Error::success();
     });
+    out.add(fileName(t, "offsets"), [&](llvm::raw_ostream &os) {
+      os << llvm::formatv("// layer {0} array {1}: the offset each weight "
+                          "column subtracts times the reference column "
+                          "(0: none), 32-bit two's complement\n",
+                          v.layer, t.index);
+      std::vector<int64_t> offsets = t.offsets;
+      offsets.resize(static_cast<size_t>(t.weightColumns), 0);
+      printWords(os, llvm::ArrayRef(offsets), 1, 32);
+      return llvm::Error::success();
+    });
+    out.add(llvm::formatv("array{0}.tb.f", t.index).str(),
+            [&](llvm::raw_ostream &os) { writeTestbenchParameters(v, t, os);
+                                         return llvm::Error::success(); });
   }
   out.add("layer.accumulators.hex", [&](llvm::raw_ostream &os) {
     os << llvm::formatv("// layer {0}: accumulators, one line per (run, "
