@@ -214,10 +214,9 @@ vectors::captureVectors(ModuleOp program, const target::TargetChip &chip,
   if (input.dtype != DType::F32 || input.shape.empty() || input.shape[0] < 1)
     return makeError("the program's input is not an f32 batch of samples");
   const int64_t batch = input.shape[0];
-  const int64_t perImage = batch ? runtime::Tensor(DType::F32, input.shape)
-                                           .numElements() /
-                                       batch
-                                 : 0;
+  int64_t perImage = 1;
+  for (int64_t extent : ArrayRef<int64_t>(input.shape).drop_front())
+    perImage *= extent;
   const int64_t count = images.rank() ? images.dim(0) : 0;
   if (count == 0 || images.numElements() != count * perImage ||
       images.dtype() != DType::F32)
@@ -238,8 +237,9 @@ vectors::captureVectors(ModuleOp program, const target::TargetChip &chip,
                 batch * perImage, args.data<float>());
     auto hook = [&](Operation *op, const CIMLayerRunner &runner,
                     const Tensor &in, Tensor &out) -> llvm::Error {
+      // Every other layer runs as the executor would run it.
       if (op != target)
-        return runner.run(in, out, CIMExecutionMode::Datapath);
+        return runner.run(in, out);
       llvm::Expected<Tensor> xq = runner.quantizeIm2col(in);
       if (!xq)
         return xq.takeError();

@@ -68,7 +68,8 @@ cl::opt<std::string> modelCurrents(
 
 cl::opt<std::string> exportImages(
     "images",
-    cl::desc("vectors: the images to run, IMAGES[:N] (required)"),
+    cl::desc("vectors: the images to run, IMAGES[:N] (required; without "
+             ":N the first)"),
     cl::value_desc("spec"), cl::sub(exportCmd), cl::cat(category));
 
 /// The digits of `path`: a 1-D tensor of integers.
@@ -108,7 +109,10 @@ int exportVectors(StringRef dir, mlir::MLIRContext &context) {
       readCompiledOutput(dir, context);
   if (!compiled)
     return 1;
-  Expected<Dataset> images = loadDataset(exportImages);
+  // The files grow by hundreds of kilobytes per image: without :N, one.
+  DatasetOptions read;
+  read.defaultLimit = 1;
+  Expected<Dataset> images = loadDataset(exportImages, read);
   if (!images)
     return fail(images.takeError());
   vectors::VectorOptions options;
