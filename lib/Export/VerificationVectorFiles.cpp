@@ -177,8 +177,8 @@ void writeManifest(const LayerVectors &v, llvm::raw_ostream &os) {
 }
 
 /// The parameters of examples/verification/tile_tb.sv for tile `t`, as an
-/// Icarus Verilog command file (`iverilog -c`); Verilator takes the same
-/// as -G<name>=<value>.
+/// Icarus Verilog command file (`iverilog -c`); other simulators take the
+/// same values as top-level parameter overrides.
 void writeTestbenchParameters(const LayerVectors &v, const TileVectors &t,
                               llvm::raw_ostream &os) {
   auto parameter = [&](llvm::StringRef name, int64_t value) {
