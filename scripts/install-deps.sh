@@ -12,7 +12,7 @@ PACKAGES=(
   chromium
   clang-19 libclang-rt-19-dev libfuzzer-19-dev
   openmpi-bin libopenmpi-dev
-  ngspice
+  ngspice iverilog
   libonnx-testdata dataset-fashion-mnist
 )
 missing=()

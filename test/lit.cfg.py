@@ -30,6 +30,11 @@ if os.path.exists("/usr/bin/chromium"):
 if os.path.exists("/usr/bin/ngspice"):
     config.available_features.add("ngspice")
 
+# The verification vectors' testbench needs Debian's iverilog
+# (scripts/install-deps.sh installs it); without it the test is skipped.
+if os.path.exists("/usr/bin/iverilog") and os.path.exists("/usr/bin/vvp"):
+    config.available_features.add("iverilog")
+
 # ASan reserves terabytes of address space: tests that bound memory with
 # `ulimit -v` cannot run under SANITIZE=1.
 # nncc built with MPI and Open MPI's launcher present: the mpirun tests.
