@@ -94,11 +94,20 @@ REFERENCES = [
                 "6T SRAM unit-macro, 0/1 inputs x +-1 weights, 55.8 TOPS/W",
          target="sram-cim-macro", workload=SRAM_MACRO_DENSE, band=0.30,
          figures=dict(tops_per_w=55.8),
-         dominant=("cell reads are 93 % of nncc's macro energy: the target's "
-                  "assumed 20 kΩ read path conducting for the whole 2.3 ns, "
-                  "where the macro's bit lines discharge once (voltage "
-                  "sensing, which nncc's read-circuit model lacks); binary "
-                  "±1 weights take a 2-bit offset code on two cells")),
+         dominant=("with voltage sensing (read_circuit: voltage) each of "
+                  "the 63 used bit lines (12.1 fF: 6.1 fF of wire and 64 "
+                  "junctions) discharges fully once per read and costs its "
+                  "recharge, 12.9 fJ at 1 V, where current mode charged the "
+                  "assumed 20 kΩ cells for the whole 2.3 ns (93 % of the "
+                  "energy, -43 %); nncc's arrays and periphery now take "
+                  "7.8 pJ per 64x31 product-sum against the 71 pJ the "
+                  "published figure implies, 76 % of it the digital "
+                  "combine adds of the 2-bit offset code the format needs "
+                  "for ±1 weights (a binary macro has none), 10 % the bit "
+                  "lines, 7.5 % the word lines, 6 % the sense amplifiers; the "
+                  "abstract gives no breakdown, so which of the macro's "
+                  "circuits nncc lacks (word lines' gate load, reference "
+                  "generation, sense-amplifier bias, control) is open")),
     dict(id="xue-isscc2020-rram-macro", level="macro",
          source="Xue et al., ISSCC 2020 paper 15.4 (title, abstract) and "
                 "Nature Electronics 4, 81 (2021) (abstract): 22 nm 2 Mb "
@@ -139,8 +148,13 @@ REFERENCES = [
          target="ibm-pcm-like", workload=HERMES_DENSE, band=0.30,
          figures=dict(tops=63.1, tops_per_w=9.76),
          dominant=("TOPS/W: nncc's 1.2 W against HERMES's 6.5 W at full rate; "
-                  "the abstract gives no breakdown; nncc converts G+ and G- "
-                  "apart where HERMES subtracts them before its CCO ADCs, and "
-                  "has no model of the CCOs, local digital units or on-chip "
-                  "network power")),
+                  "the abstract gives no breakdown; nncc's CCO ADCs "
+                  "(HERMES-Core's kind, 0.22 pJ per 8-bit conversion from "
+                  "their mean count) are 4.5 % of its energy, cell reads 42 % "
+                  "and NoC bit-hops 44 %; nncc converts G+ and G- apart "
+                  "where HERMES subtracts them before its ADCs (modelling it "
+                  "would halve the conversions), and has no model of the "
+                  "converters' analog bias (bit-line regulation, the "
+                  "oscillators' idle rate), the local digital units or "
+                  "network power beyond its bit-hops")),
 ]

@@ -159,6 +159,28 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
   r.boundingBoxOverhead = r.boundingBoxArea - r.area;
 }
 
+/// Voltage sensing: the bit-line energy of one input cycle of array `a`,
+/// every used column read once per row group of `rowsPerRead` device rows,
+/// its selected cells conducting `activity` of their conductance.
+double voltageSensingEnergy(const ArrayProgramming &a, int64_t rowsPerRead,
+                            double activity, const ComponentModel &m) {
+  const std::vector<uint16_t> levels = a.cellLevels();
+  const int64_t rows = a.physicalRows, cols = a.physicalCols;
+  const int64_t perRead = rowsPerRead > 0 ? rowsPerRead : rows;
+  std::vector<double> columnConductance(static_cast<size_t>(cols));
+  double energy = 0;
+  for (int64_t begin = 0; begin < rows; begin += perRead) {
+    std::fill(columnConductance.begin(), columnConductance.end(), 0.0);
+    for (int64_t row = begin; row < std::min(rows, begin + perRead); ++row)
+      for (int64_t col = 0; col < cols; ++col)
+        columnConductance[static_cast<size_t>(col)] += m.levelConductance(
+            levels[static_cast<size_t>(row * cols + col)]);
+    for (double g : columnConductance)
+      energy += m.bitLineReadEnergy(activity * g);
+  }
+  return energy;
+}
+
 } // namespace
 
 ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
@@ -191,11 +213,18 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
     l.bound = s.bound().str();
     r.layers.push_back(std::move(l));
   }
-  llvm::StringMap<int64_t> cyclesOf;
+  llvm::StringMap<int64_t> cyclesOf, rowsPerReadOf;
   for (LayerPPA &l : r.layers)
     l.inputActivity = m.inputActivity;
+  // Device rows one read selects: the layer's rows in parallel (cell rows;
+  // a 2T2R pair of rows is read together).
+  const int64_t rowsPerCell =
+      chip.array.rows > 0 ? chip.array.deviceRows() / chip.array.rows : 1;
   for (const LayerMapping &l : mapping.layers) {
     cyclesOf[l.name] = l.inputCycles;
+    rowsPerReadOf[l.name] = l.rowsInParallel > 0
+                                ? l.rowsInParallel * rowsPerCell
+                                : chip.array.deviceRowsInParallel();
     auto it = layerIndex.find(l.name);
     if (it == layerIndex.end())
       continue;
@@ -215,16 +244,25 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
     auto it = layerIndex.find(a.layer);
     if (it == layerIndex.end())
       continue;
-    double conductance = 0;
-    for (size_t d = 0; d < a.cellsPerLevel.size(); ++d)
-      conductance += static_cast<double>(a.cellsPerLevel[d]) *
-                     m.levelConductance(static_cast<int64_t>(d));
     const double reads =
         static_cast<double>(cyclesOf.lookup(a.layer)) *
         static_cast<double>(execution.stages[it->second].vectorsPerCopy);
     LayerPPA &layer = r.layers[it->second];
-    at(layer.energyBy, EnergyComponent::CellReads) +=
-        layer.inputActivity * reads * m.cellReadEnergy(conductance);
+    double &cellReads = at(layer.energyBy, EnergyComponent::CellReads);
+    if (m.voltageSensing && a.cells) {
+      // Each read of a row group discharges every used bit line through
+      // its selected cells (the mean drive: the input activity of their
+      // conductance), and the precharge restores it.
+      cellReads += reads * voltageSensingEnergy(
+                               a, rowsPerReadOf.lookup(a.layer),
+                               layer.inputActivity, m);
+      continue;
+    }
+    double conductance = 0;
+    for (size_t d = 0; d < a.cellsPerLevel.size(); ++d)
+      conductance += static_cast<double>(a.cellsPerLevel[d]) *
+                     m.levelConductance(static_cast<int64_t>(d));
+    cellReads += layer.inputActivity * reads * m.cellReadEnergy(conductance);
   }
 
   // Operations of the execution schedule.

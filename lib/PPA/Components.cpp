@@ -31,6 +31,17 @@ constexpr double kFullAdderGE = 7, kFlipFlopGE = 5, kDriverGE = 4,
 // select bit, per bit line 2 gates and a flip-flop.
 constexpr double kRowWriteSwitchGE = 4 * kMuxGE + kFlipFlopGE,
                  kColumnWriteSwitchGE = 2 * kMuxGE + kFlipFlopGE;
+// A bit line's precharge device: one PMOS and its share of the enable
+// line, switched once per read (assumption: 1 GE).
+constexpr double kPrechargeGE = 1;
+// CCO converter (assumptions, docs/ppa-model.md "ADC"): a ring of five
+// current-starved inverter stages, each switching once per oscillator cycle
+// (1 GE per stage), drives a ripple counter whose flip-flops toggle twice
+// per count in all (1 + 1/2 + 1/4 + ...); the code is latched once per
+// conversion (a flip-flop per bit).  Signed column sums put the oscillator
+// at mid-scale on average: 2^(bits - 1) cycles per conversion.
+constexpr double kCcoRingStages = 5, kCcoCounterTogglesPerCount = 2,
+                 kCcoMeanCountFraction = 0.5;
 // Router: 5 ports, 4-flit input buffers of flip-flops, a 5x5 crossbar of
 // one GE per crosspoint bit (assumption).
 constexpr double kRouterPorts = 5, kRouterBufferDepth = 4;
@@ -84,7 +95,9 @@ double defaultCellAspectRatio(const target::TargetChip &chip) {
 /// (assumptions, docs/ppa-model.md "ADC"): a flash converter fires 2^b - 1
 /// comparators per conversion and holds them (x2 energy, x2 area); an
 /// integrating converter is one comparator and a b-bit counter sharing a
-/// ramp (x1 energy, x0.5 area).
+/// ramp (x1 energy, x0.5 area); a CCO converter is an oscillator and a
+/// b-bit counter, no capacitive DAC (x0.5 area; its energy is modelled
+/// from its count, buildComponentModel).
 double adcEnergyFactor(AdcType type) {
   return type == AdcType::Flash ? 2.0 : 1.0;
 }
@@ -96,9 +109,26 @@ double adcAreaFactor(AdcType type) {
   case AdcType::Flash:
     return 2.0;
   case AdcType::Integrating:
+  case AdcType::CCO:
     return 0.5;
   }
   return 1.0;
+}
+
+/// Drain junction capacitance of a cell's 1F-wide access transistor at
+/// node `f` and supply `vdd` (reference::kJunction*: DNN+NeuroSim V1.4's
+/// bulk model).  A 1R cross-point has no access transistor.
+double cellJunctionCapacitance(const target::TargetChip &chip) {
+  if (chip.array.cell == CellType::R1)
+    return 0;
+  using namespace reference;
+  const double f = chip.technology.node;
+  const double bias = 1 + chip.technology.vdd / kJunctionBuiltInPotential;
+  return kJunctionBottomF2 * f * f * kJunctionCapPerM2 /
+             std::pow(bias, kJunctionBottomGrading) +
+         (kJunctionSidewallF * kJunctionSidewallPerM +
+          kJunctionGateEdgeF * kJunctionGateEdgePerM) *
+             f / std::pow(bias, kJunctionSidewallGrading);
 }
 
 /// Horowitz's SRAM read energy per bit at `bytes` (45 nm, 0.9 V): 0.156 pJ
@@ -163,7 +193,12 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   m.colResistance = chip.array.wireResistance *
                     static_cast<double>(chip.array.deviceRows());
   m.rowCapacitance = reference::kWireCapacitancePerM * m.arrayWidth;
-  m.colCapacitance = reference::kWireCapacitancePerM * m.arrayHeight;
+  // A bit line: its wire and the drain junction of every access transistor
+  // on it.
+  m.cellJunctionCapacitance = cellJunctionCapacitance(chip);
+  m.colCapacitance = reference::kWireCapacitancePerM * m.arrayHeight +
+                     m.cellJunctionCapacitance *
+                         static_cast<double>(chip.array.deviceRows());
   m.wireDelay = 0.38 * std::max(m.rowResistance * m.rowCapacitance,
                                 m.colResistance * m.colCapacitance);
   m.readVoltage = chip.device.readVoltage;
@@ -171,10 +206,14 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   // The column current flows for the read pulse into an integrating
   // converter, but only while a current-sense converter resolves it (within
   // the read pulse when the target puts its sensing there: adc_latency 0).
+  // A voltage-mode bit line is discharged for the read pulse.
+  m.voltageSensing =
+      chip.periphery.readCircuit == target::ReadCircuit::Voltage;
   const bool currentSense = chip.periphery.adcType == AdcType::CurrentSense;
   const double senseTime = target::conversionTime(chip);
   m.cellCurrentTime = chip.costs.cellCurrentTime.value_or(
-      currentSense && senseTime > 0 ? senseTime : m.readPulse);
+      currentSense && !m.voltageSensing && senseTime > 0 ? senseTime
+                                                         : m.readPulse);
   m.gMin = chip.device.gMin;
   m.gMax = chip.device.gMax;
   m.levels = chip.device.levels;
@@ -197,6 +236,19 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
     m.adcEnergy =
         chip.costs.adcEnergy.value_or(comparators * kSenseAmpGE * geEnergy);
     m.adcArea = chip.costs.adcArea.value_or(comparators * kSenseAmpGE * geArea);
+  } else if (p.adcType == AdcType::CCO) {
+    // The oscillator runs for the read pulse and the counter counts its
+    // cycles: energy per cycle (ring and counter) x the mean count, and the
+    // code latched.  Gate-equivalent figures carry it to any node.
+    const double counts = kCcoMeanCountFraction * adcSteps;
+    const double perCount =
+        kCcoRingStages + kCcoCounterTogglesPerCount * kFlipFlopGE;
+    m.adcEnergy = chip.costs.adcEnergy.value_or(
+        (counts * perCount + static_cast<double>(p.adcBits) * kFlipFlopGE) *
+        geEnergy);
+    m.adcArea = chip.costs.adcArea.value_or(
+        reference::kAdcArea8b * adcSteps / 256.0 * adcAreaFactor(p.adcType) *
+        m.tech.area(reference::kAdcNode));
   } else {
     m.adcEnergy = chip.costs.adcEnergy.value_or(
         reference::kAdcWaldenFoM * adcSteps * adcEnergyFactor(p.adcType) *
@@ -218,8 +270,10 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
       std::ldexp(1.0, static_cast<int>(std::max<int64_t>(p.dacBits, 1) - 1));
   m.driverArea = kDriverGE * dacUnits * geArea;
   m.driverEnergy = chip.costs.dacEnergy.value_or(
-      m.rowCapacitance * m.readVoltage * m.readVoltage +
+      ComponentModel::lineChargeEnergy(m.rowCapacitance, m.readVoltage,
+                                       m.readVoltage) +
       kDriverGE * dacUnits * geEnergy);
+  m.prechargeEnergy = m.voltageSensing ? kPrechargeGE * geEnergy : 0.0;
 
   // Combining and accumulating adders hold a full-precision partial sum,
   // 1 + ceil(log2 rows) + weight bits + input bits (target::accumulatorBits).

@@ -692,7 +692,8 @@ TargetChip TargetLoader::build() {
                                    {{"sar", AdcType::SAR},
                                     {"flash", AdcType::Flash},
                                     {"integrating", AdcType::Integrating},
-                                    {"current-sense", AdcType::CurrentSense}});
+                                    {"current-sense", AdcType::CurrentSense},
+                                    {"cco", AdcType::CCO}});
   per.adcBits = integer("periphery.adc.bits");
   per.columnsPerAdc = integer("periphery.adc.columns_per_adc");
   if (per.columnsPerAdc > arr.cols)
@@ -727,6 +728,19 @@ TargetChip TargetLoader::build() {
   per.adcColumnCorrection = flag("periphery.adc.column_correction");
   per.shiftAdd = flag("periphery.shift_add");
   per.senseAmplifiers = flag("periphery.sense_amplifiers");
+  per.readCircuit = enumValue<ReadCircuit>(
+      text("periphery.read_circuit"),
+      {{"current", ReadCircuit::Current}, {"voltage", ReadCircuit::Voltage}});
+  // A current-sense or CCO converter is driven by the column current; a
+  // voltage-mode bit line offers it none (sense amplifiers replace the
+  // converter and read a voltage).
+  if (per.readCircuit == ReadCircuit::Voltage && !per.senseAmplifiers &&
+      (per.adcType == AdcType::CurrentSense || per.adcType == AdcType::CCO))
+    report(locOf("periphery.read_circuit"), "periphery.read_circuit",
+           "a " + text("periphery.adc.type") +
+               " converter takes the column current; a voltage-mode read "
+               "needs a sar, flash or integrating converter or "
+               "sense_amplifiers");
 
   chip.core.arrays = integer("core.arrays");
   chip.core.bufferBytes = number("core.buffer");

@@ -189,14 +189,17 @@ const std::vector<FieldSpec> &schema() {
                   "How signed weights are stored: G+/G- column pairs, row "
                   "pairs, or an offset with a reference column."),
 
-      enumeration("periphery.adc.type", "sar|flash|integrating|current-sense",
-                  Def, "sar",
+      enumeration("periphery.adc.type",
+                  "sar|flash|integrating|current-sense|cco", Def, "sar",
                   "ADC architecture. sar, flash and integrating converters "
                   "take the column charge integrated over the read pulse; "
                   "current-sense (DNN+NeuroSim's multi-level sense "
                   "amplifier) compares the column current with 2^bits - 1 "
                   "references, and the column conducts only while it is "
-                  "sensed (one conversion time)."),
+                  "sensed (one conversion time); cco (HERMES-Core's "
+                  "current-controlled oscillator) counts the cycles of an "
+                  "oscillator the column current drives for the read pulse, "
+                  "so its energy follows the count (docs/ppa-model.md)."),
       integer("periphery.adc.bits", Req, "", 1, 16, "ADC resolution."),
       integer("periphery.adc.columns_per_adc", Def, "1", 1, 65536,
               "Columns multiplexed onto one ADC."),
@@ -219,6 +222,18 @@ const std::vector<FieldSpec> &schema() {
       boolean("periphery.sense_amplifiers", "false",
               "Columns are read by sense amplifiers (binary readout) "
               "instead of ADCs."),
+      enumeration("periphery.read_circuit", "current|voltage", Def, "current",
+                  "How a column is read. current: the bit line is held at "
+                  "device.read_voltage and the converter takes the current "
+                  "of the selected cells (for the read pulse, or one "
+                  "conversion time with current-sense). voltage: the bit "
+                  "line is precharged to device.read_voltage and the "
+                  "selected cells discharge it for the sensing window "
+                  "(costs.cell_current_time, default the read pulse); the "
+                  "sense amplifier or a sar/flash/integrating converter "
+                  "reads the voltage left, and the read costs the bit "
+                  "line's recharge, not the cells' current for the whole "
+                  "window (docs/ppa-model.md)."),
 
       integer("core.arrays", Req, "", 1, 1 << 20, "Arrays per core."),
       quantity("core.buffer", Dimension::Bytes, Def, "64 KiB", 0, 1e12,

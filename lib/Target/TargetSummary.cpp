@@ -50,8 +50,12 @@ llvm::StringRef nncc::target::toString(AdcType type) {
   case AdcType::Flash: return "flash";
   case AdcType::Integrating: return "integrating";
   case AdcType::CurrentSense: return "current-sense";
+  case AdcType::CCO: return "cco";
   }
   return "";
+}
+llvm::StringRef nncc::target::toString(ReadCircuit circuit) {
+  return circuit == ReadCircuit::Voltage ? "voltage" : "current";
 }
 llvm::StringRef nncc::target::toString(InputEncoding encoding) {
   switch (encoding) {
@@ -131,9 +135,14 @@ void nncc::target::printTarget(const TargetChip &chip, llvm::raw_ostream &os) {
      << a.rowsInParallel << " rows in parallel, " << toString(a.signedWeights)
      << '\n';
   os << "periphery: " << p.adcBits << "-bit " << toString(p.adcType)
-     << " ADC per " << p.columnsPerAdc << " columns; " << p.inputBits << "-bit "
-     << toString(p.inputEncoding) << " input, " << p.dacBits << "-bit DAC ("
-     << p.inputCycles() << " cycles)\n";
+     << " ADC per " << p.columnsPerAdc << " columns";
+  // Voltage sensing is said; current mode, every bundled converter's
+  // default, is not.
+  if (p.readCircuit == ReadCircuit::Voltage)
+    os << " (voltage-mode read)";
+  os << "; " << p.inputBits << "-bit " << toString(p.inputEncoding)
+     << " input, " << p.dacBits << "-bit DAC (" << p.inputCycles()
+     << " cycles)\n";
   os << "chip: " << chip.chip.cores << " cores x " << chip.core.arrays
      << " arrays = " << f.arrays << " arrays, " << toString(noc.topology);
   if (noc.topology == Topology::Mesh)

@@ -33,7 +33,8 @@
 namespace nncc::ppa {
 
 enum class EnergyComponent {
-  CellReads,   ///< current through the cells during the read pulse
+  CellReads,   ///< current through the cells during the read pulse, or
+               ///< (voltage sensing) the bit lines' recharge after it
   Drivers,     ///< word-line drivers / DACs and the word lines
   Adcs,        ///< conversions (or sense amplifiers)
   DigitalAdds, ///< shift-and-add, polarity combination, accumulation

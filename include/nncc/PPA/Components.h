@@ -18,6 +18,7 @@
 
 #include "nncc/Target/TargetChip.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace nncc::ppa {
@@ -46,14 +47,26 @@ struct ComponentModel {
   double arrayWidth = 0, arrayHeight = 0; ///< m, cols x width, rows x height
   double arrayArea = 0;   ///< rows x cols cells
   double rowResistance = 0, rowCapacitance = 0; ///< one word line
-  double colResistance = 0, colCapacitance = 0; ///< one bit line
+  /// One bit line: its wire and the junctions of the access transistors on
+  /// it (cellJunctionCapacitance per device row).
+  double colResistance = 0, colCapacitance = 0;
+  /// Drain junction capacitance one cell's access transistor adds to its
+  /// bit line (0 for a 1R cross-point, which has none).
+  double cellJunctionCapacitance = 0;
   /// Distributed-RC (Elmore, 0.38 RC) delay of the longer of row and
   /// column lines; reported against the read pulse, not added to it.
   double wireDelay = 0;
   double readVoltage = 0, readPulse = 0;
   /// How long a read cell's current flows (the read pulse unless
-  /// `costs.cell_current_time` says otherwise).
+  /// `costs.cell_current_time` says otherwise); with voltage sensing, the
+  /// window the selected cells discharge the bit line for.
   double cellCurrentTime = 0;
+  /// `periphery.read_circuit: voltage`: bit lines are precharged to the read
+  /// voltage and sensed after the window (bitLineReadEnergy), instead of
+  /// conducting the cells' current for it (cellReadEnergy).
+  bool voltageSensing = false;
+  /// Per bit line and read: switching the precharge device's gate.
+  double prechargeEnergy = 0;
   double gMin = 0, gMax = 0;
   int64_t levels = 2;
   /// Fraction of input bits that are 1 (a row is driven only for them).
@@ -104,9 +117,29 @@ struct ComponentModel {
   double flitBits = 0;  ///< bits a link carries per clock
   double wirePitch = 0; ///< m, of the interconnect's wires
 
-  /// Energy of reading one cell of conductance g once.
+  /// Energy a supply at `v` gives to move a line of capacitance `c` by
+  /// `swing` volts and back (c v swing; c v^2 for a full swing).  The one
+  /// definition of line charging: word lines (drivers) and bit lines
+  /// (voltage sensing) use it.
+  static double lineChargeEnergy(double c, double v, double swing) {
+    return c * v * swing;
+  }
+  /// Current mode: energy of reading one cell (or a column's cells) of
+  /// conductance g once, the read voltage across it for cellCurrentTime.
   double cellReadEnergy(double g) const {
     return readVoltage * readVoltage * g * cellCurrentTime;
+  }
+  /// Voltage sensing: energy of one read of one bit line, precharged to the
+  /// read voltage V, whose selected cells conduct g in all.  They draw
+  /// Q = V g t over the window t; the line swings by min(V, Q / C) (it
+  /// cannot fall below ground), and the precharge restores it: C V swing,
+  /// plus the precharge device's gate.
+  double bitLineReadEnergy(double g) const {
+    const double v = readVoltage;
+    const double charge = v * g * cellCurrentTime;
+    const double swing =
+        colCapacitance > 0 ? std::min(v, charge / colCapacitance) : 0.0;
+    return lineChargeEnergy(colCapacitance, v, swing) + prechargeEnergy;
   }
   /// Conductance of level d: g_min + d (g_max - g_min) / (levels - 1).
   double levelConductance(int64_t d) const {
@@ -165,6 +198,22 @@ inline constexpr double kWireCapacitancePerM = 0.2e-15 / 1e-6;
 /// Held at every node (assumption: leakage does not follow Dennard
 /// scaling; low-power processes keep it near this order).
 inline constexpr double kLeakagePowerDensity = 2.17e-3 / (100.7e-6 - 3.6e-6);
+/// Drain junction of a cell's access transistor on its bit line, with
+/// DNN+NeuroSim V1.4's bulk-CMOS model (formula.cpp CalculateDrainCap of a
+/// 1F-wide NMOS, Param.cpp widthAccessCMOS = 1; Technology.cpp junction
+/// parameters, graded at the supply with a 0.9 V built-in potential): a
+/// drain 2.8F long (MIN_GAP_BET_GATE_POLY) and 1F wide, so a bottom of
+/// 2.8 F^2 at cjd = 1e-3 F/m^2 (grading 0.5), an isolation sidewall of
+/// 6.6 F at cjswd = 2.5e-10 F/m and a gate-edge sidewall of 1 F at
+/// cjswgd = 0.5e-10 F/m (grading 0.33 each).  About 0.095 fF at 65 nm, 1 V.
+inline constexpr double kJunctionBottomF2 = 2.8, kJunctionSidewallF = 6.6,
+                        kJunctionGateEdgeF = 1.0;
+inline constexpr double kJunctionCapPerM2 = 1e-3,
+                        kJunctionSidewallPerM = 2.5e-10,
+                        kJunctionGateEdgePerM = 0.5e-10;
+inline constexpr double kJunctionBuiltInPotential = 0.9,
+                        kJunctionBottomGrading = 0.5,
+                        kJunctionSidewallGrading = 0.33;
 /// NeuroSim's input activity when no trace is given (ext:TCAD18, seed
 /// notes 3.1).
 inline constexpr double kInputActivity = 0.5;

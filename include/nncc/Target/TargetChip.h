@@ -30,8 +30,15 @@ enum class ProgrammingScheme { WriteVerify, SinglePulse };
 /// Converter architectures.  A current-sense converter (DNN+NeuroSim's
 /// multi-level sense amplifier) compares the column current against
 /// 2^bits - 1 reference currents at once; the column conducts only while it
-/// is sensed.  The others integrate the column current over the read pulse.
-enum class AdcType { SAR, Flash, Integrating, CurrentSense };
+/// is sensed.  The others integrate the column current over the read pulse;
+/// a CCO converter (HERMES-Core's current-controlled oscillator) does so by
+/// counting the oscillator's cycles, whose rate follows the current.
+enum class AdcType { SAR, Flash, Integrating, CurrentSense, CCO };
+/// How a column is read.  Current mode holds the bit line at its read
+/// voltage and converts the current the selected cells draw; voltage mode
+/// precharges the bit line to the read voltage, lets the selected cells
+/// discharge it for the sensing window and senses the voltage left.
+enum class ReadCircuit { Current, Voltage };
 /// How a buffer stores its bits: an SRAM macro, or flip-flops read through
 /// a multiplexer tree (a register file; DNN+NeuroSim's default buffers).
 enum class MemoryKind { SRAM, RegisterFile };
@@ -138,6 +145,7 @@ struct Periphery {
   int64_t dacBits = 1;
   bool shiftAdd = true;
   bool senseAmplifiers = false;
+  ReadCircuit readCircuit = ReadCircuit::Current;
 
   /// Input cycles per MVM: ceil(inputBits / dacBits) for bit-serial input,
   /// one for PWM and amplitude encoding.
@@ -208,6 +216,7 @@ llvm::StringRef toString(CellType cell);
 llvm::StringRef toString(SignedWeightScheme scheme);
 llvm::StringRef toString(ProgrammingScheme scheme);
 llvm::StringRef toString(AdcType type);
+llvm::StringRef toString(ReadCircuit circuit);
 llvm::StringRef toString(InputEncoding encoding);
 llvm::StringRef toString(Topology topology);
 

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <memory>
 
 using namespace nncc;
 using namespace nncc::ppa;
@@ -58,16 +59,27 @@ target::TargetChip smallChip() {
 // One GE switching at 45 nm, 0.9 V: a 32-bit add (0.1 pJ) over 32 bits x 7.
 constexpr double kGe = 0.1e-12 / 32 / 7;
 
+// The drain junction of one 1F-wide access NMOS at 45 nm and 0.9 V, after
+// DNN+NeuroSim V1.4's bulk model: a 2.8F x 1F bottom at 1e-3 F/m^2, 6.6F of
+// isolation sidewall at 2.5e-10 F/m and 1F of gate edge at 0.5e-10 F/m,
+// graded at 1 + 0.9 V / 0.9 V = 2 (exponents 0.5 and 0.33): 0.0649 fF.
+const double kJunction45 =
+    2.8 * 45e-9 * 45e-9 * 1e-3 / std::sqrt(2.0) +
+    (6.6 * 2.5e-10 + 1.0 * 0.5e-10) * 45e-9 / std::pow(2.0, 0.33);
+
 TEST(PPAComponents, HandComputedFigures) {
   ComponentModel m = buildComponentModel(smallChip());
   // Cell 100 F^2 at F = 45 nm; 4 x 8 cells.
   EXPECT_REL(m.cellArea, 100 * 45e-9 * 45e-9);
   EXPECT_REL(m.arrayArea, 32 * 2.025e-13);
   // Pitch 10 F = 450 nm.  Row: 8 segments of 2 ohm, 8 x 450 nm at
-  // 0.2 fF/um = 0.72 fF; column: 8 ohm, 0.36 fF.  0.38 x 16 x 0.72 fF.
+  // 0.2 fF/um = 0.72 fF; column: 8 ohm, 0.36 fF of wire and the junctions
+  // of its 4 access transistors (0.62 fF).  0.38 x 16 x 0.72 fF, the row
+  // line's RC being the larger.
   EXPECT_REL(m.rowResistance, 16.0);
   EXPECT_REL(m.rowCapacitance, 0.72e-15);
-  EXPECT_REL(m.colCapacitance, 0.36e-15);
+  EXPECT_REL(m.cellJunctionCapacitance, kJunction45);
+  EXPECT_REL(m.colCapacitance, 0.36e-15 + 4 * kJunction45);
   EXPECT_REL(m.wireDelay, 0.38 * 16 * 0.72e-15);
   // SAR, 4 bits: 6.1035 fJ/step x 16 steps, scaled 32 nm / 1 V -> 45 nm /
   // 0.9 V by (45/32) x 0.81; area 0.0012 mm^2 x 16/256 x (45/32)^2.
@@ -154,6 +166,85 @@ TEST(PPAComponents, CurrentSenseConverter) {
   EXPECT_REL(buildComponentModel(c).cellCurrentTime, c.device.readPulse);
   c.costs.cellCurrentTime = 5e-9;
   EXPECT_REL(buildComponentModel(c).cellCurrentTime, 5e-9);
+}
+
+// A passive cross-point (1R) has no access transistor: its bit line is wire
+// only.  At 65 nm and 1 V a junction is the 0.095 fF docs/ppa-model.md
+// quotes (graded at 1 + 1 / 0.9).
+TEST(PPAComponents, BitLineJunctions) {
+  target::TargetChip c = smallChip();
+  c.array.cell = target::CellType::R1;
+  ComponentModel m = buildComponentModel(c);
+  EXPECT_EQ(m.cellJunctionCapacitance, 0.0);
+  EXPECT_REL(m.colCapacitance, 0.36e-15);
+  c = smallChip();
+  c.technology = {65e-9, 1.0, 1e9};
+  const double bias = 1 + 1 / 0.9;
+  EXPECT_REL(buildComponentModel(c).cellJunctionCapacitance,
+             2.8 * 65e-9 * 65e-9 * 1e-3 / std::sqrt(bias) +
+                 1.7e-9 * 65e-9 / std::pow(bias, 0.33));
+  EXPECT_NEAR(buildComponentModel(c).cellJunctionCapacitance, 0.095e-15,
+              0.001e-15);
+}
+
+// Voltage sensing: the bit line (0.36 fF of wire + 4 junctions) is
+// precharged to the 0.5 V read voltage and discharged for the 10 ns read
+// pulse.  A column of 10 nS draws Q = 0.5 V x 10 nS x 10 ns = 50 aC, less
+// than C V (0.31 fC): the line swings by Q / C and its recharge costs
+// C V (Q / C) = V Q.  A column of 10 uS would draw 50 fC: the line is
+// discharged fully and costs C V^2 (25 fJ in current mode, V^2 G t).  The
+// precharge device adds 1 GE per read.
+TEST(PPAComponents, VoltageSensing) {
+  target::TargetChip c = smallChip();
+  EXPECT_FALSE(buildComponentModel(c).voltageSensing);
+  EXPECT_EQ(buildComponentModel(c).prechargeEnergy, 0.0);
+  c.periphery.readCircuit = target::ReadCircuit::Voltage;
+  ComponentModel m = buildComponentModel(c);
+  const double cbl = 0.36e-15 + 4 * kJunction45;
+  EXPECT_TRUE(m.voltageSensing);
+  EXPECT_REL(m.cellCurrentTime, 10e-9);
+  EXPECT_REL(m.prechargeEnergy, kGe);
+  EXPECT_REL(m.bitLineReadEnergy(1e-8), 0.5 * (0.5 * 1e-8 * 1e-8) + kGe);
+  EXPECT_REL(m.bitLineReadEnergy(1e-5), cbl * 0.5 * 0.5 + kGe);
+  // Just at the clamp: Q = C V.
+  const double gFull = cbl / 1e-8;
+  EXPECT_REL(m.bitLineReadEnergy(gFull), cbl * 0.25 + kGe);
+  EXPECT_REL(m.bitLineReadEnergy(2 * gFull), cbl * 0.25 + kGe);
+  // A shorter sensing window draws less: 1 ns.
+  c.costs.cellCurrentTime = 1e-9;
+  EXPECT_REL(buildComponentModel(c).bitLineReadEnergy(1e-8),
+             0.5 * (0.5 * 1e-8 * 1e-9) + kGe);
+  // The one line-charging definition: a word line to 0.5 V is C_row V^2,
+  // as every driver's energy counts it.
+  EXPECT_REL(ComponentModel::lineChargeEnergy(0.72e-15, 0.5, 0.5),
+             0.72e-15 * 0.25);
+  EXPECT_REL(m.driverEnergy,
+             ComponentModel::lineChargeEnergy(0.72e-15, 0.5, 0.5) + 4 * kGe);
+}
+
+// A CCO converter, 4 bits: the oscillator runs 2^3 = 8 cycles on average
+// (mid-scale), each cycle 5 ring stages (1 GE each) and 2 counter
+// flip-flop toggles (5 GE each), and the 4-bit code is latched (4 x 5 GE):
+// 8 x 15 + 20 = 140 GE.  No capacitive DAC: half a SAR's area.  It counts
+// over the read pulse, so the cells conduct for all of it.
+TEST(PPAComponents, CcoConverter) {
+  target::TargetChip c = smallChip();
+  c.periphery.adcType = target::AdcType::CCO;
+  ComponentModel m = buildComponentModel(c);
+  EXPECT_REL(m.adcEnergy, 140 * kGe);
+  EXPECT_REL(m.adcArea,
+             0.5 * 1.2e-9 * 16 / 256 * (45.0 / 32) * (45.0 / 32));
+  EXPECT_REL(m.cellCurrentTime, 10e-9);
+  // 8 bits: 128 x 15 + 40 = 1960 GE, about 0.87 pJ at 45 nm.
+  c.periphery.adcBits = 8;
+  EXPECT_REL(buildComponentModel(c).adcEnergy, 1960 * kGe);
+  // Scaled with the node as every GE figure: half the node and half the
+  // supply, x 0.5 x 0.25.
+  c.technology = {22.5e-9, 0.45, 1e9};
+  EXPECT_REL(buildComponentModel(c).adcEnergy, 1960 * kGe * 0.5 * 0.25);
+  // The target's own figure wins.
+  c.costs.adcEnergy = 3e-13;
+  EXPECT_EQ(buildComponentModel(c).adcEnergy, 3e-13);
 }
 
 // A register-file buffer (NeuroSim's kind): 65,536 bits of a flip-flop and
@@ -304,6 +395,46 @@ TEST(PPAChip, EnergyAreaAndMetricsByHand) {
   EXPECT_EQ(p.usedCores, 1);
   EXPECT_EQ(p.programmingTime, 1e-3);
   EXPECT_EQ(p.programmingEnergy, 2e-9);
+}
+
+// Voltage sensing in the roll-up: the fixture's array written as 4 x 2 used
+// cells, column 0 at level 1 (10 uS), column 1 at level 0 (g_min, 1 nS
+// here), read two rows at a time (2 row groups) at the default activity
+// 0.5, 8 cycles x 10 vectors.  Per group, column 0 draws 0.5 x 20 uS for
+// 10 ns, far more than C V: C V^2; column 1 draws 0.5 x 2 nS: V Q =
+// 0.5 x (0.5 x 1e-9 x 1e-8).  Each bit-line read adds its precharge
+// device (1 GE).  Nothing but the cell reads changes.
+TEST(PPAChip, VoltageSensingRollUp) {
+  Fixture f;
+  f.chip.device.gMin = 1e-9;
+  ChipPPA current = estimateChipPPA(f.chip, f.execution, f.programming,
+                                    f.mapping, 240);
+  f.chip.periphery.readCircuit = target::ReadCircuit::Voltage;
+  ArrayProgramming &a = f.programming.arrays[0];
+  a.physicalRows = 4;
+  a.physicalCols = 2;
+  a.cellsPerLevel = {4, 4};
+  const std::vector<uint16_t> levels = {1, 0, 1, 0, 1, 0, 1, 0};
+  a.cells = std::make_shared<const PackedLevels>(levels, 1);
+  f.mapping.layers[0].rowsInParallel = 2;
+  ChipPPA p = estimateChipPPA(f.chip, f.execution, f.programming, f.mapping,
+                              240);
+  const double cbl = 0.36e-15 + 4 * kJunction45;
+  const double perCycle =
+      2 * (cbl * 0.25 + kGe + 0.5 * (0.5 * 1e-9 * 1e-8) + kGe);
+  EXPECT_REL(p.energyBy[size_t(EnergyComponent::CellReads)], 80 * perCycle);
+  for (EnergyComponent c :
+       {EnergyComponent::Drivers, EnergyComponent::Adcs,
+        EnergyComponent::DigitalAdds, EnergyComponent::Buffers})
+    EXPECT_REL(p.energyBy[size_t(c)], current.energyBy[size_t(c)]);
+  // All rows in one read (rows_in_parallel unknown): one group of 4 rows,
+  // column 1 drawing twice the charge.
+  f.mapping.layers[0].rowsInParallel = 0;
+  f.chip.array.rowsInParallel = 4;
+  ChipPPA all = estimateChipPPA(f.chip, f.execution, f.programming,
+                                f.mapping, 240);
+  EXPECT_REL(all.energyBy[size_t(EnergyComponent::CellReads)],
+             80 * (cbl * 0.25 + kGe + 0.5 * (0.5 * 2e-9 * 1e-8) + kGe));
 }
 
 TEST(PPAChip, InputActivityFromBitDensities) {
