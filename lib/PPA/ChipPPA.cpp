@@ -185,6 +185,7 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
     l.start = s.start;
     l.time = s.time();
     l.compute = s.compute;
+    l.accumulate = s.accumulate;
     l.sfu = s.sfu;
     l.transfer = s.transfer;
     l.buffer = s.buffer;

@@ -178,6 +178,7 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
           j.attribute("bound", l.bound);
           j.attributeObject("time_components", [&] {
             jsonNumber(j, "arrays_s", l.compute);
+            jsonNumber(j, "accumulate_s", l.accumulate);
             jsonNumber(j, "sfu_s", l.sfu);
             jsonNumber(j, "transfer_s", l.transfer);
             jsonNumber(j, "buffer_s", l.buffer);

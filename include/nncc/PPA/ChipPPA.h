@@ -66,9 +66,10 @@ struct LayerPPA {
   int64_t arrays = 0, replicas = 1; ///< arrays of all copies
   double start = 0, time = 0;       ///< stage start and time, seconds
   std::string bound;                ///< what sets the stage time
-  /// The stage time's parts (seconds): arrays, SFU, transfers, buffer
-  /// traffic (overlapped or summed as the core is double-buffered or not).
-  double compute = 0, sfu = 0, transfer = 0, buffer = 0;
+  /// The stage time's parts (seconds): arrays, the accumulation of their
+  /// partial sums beyond them, SFU, transfers, buffer traffic (overlapped
+  /// or summed as the core is double-buffered or not).
+  double compute = 0, accumulate = 0, sfu = 0, transfer = 0, buffer = 0;
   double ops = 0;                   ///< 2 x MACs of the layer
   double energy = 0;                ///< joules per inference
   std::array<double, kNumEnergyComponents> energyBy{};
