@@ -71,6 +71,8 @@ llvm::StringRef ppa::toString(AreaComponent c) {
     return "column mux";
   case AreaComponent::Accumulators:
     return "shift-add/accumulators";
+  case AreaComponent::AdderTrees:
+    return "adder trees";
   case AreaComponent::WritePeriphery:
     return "write periphery";
   case AreaComponent::Buffers:
@@ -110,6 +112,7 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
   at(core, AreaComponent::Accumulators) =
       arraysPerCore *
       (adcs * m.shiftAddArea + m.partialSumArea + m.accumulatorArea);
+  at(core, AreaComponent::AdderTrees) = m.adderTreeArea;
   at(core, AreaComponent::WritePeriphery) =
       arraysPerCore * (m.rowWriteArea + m.columnWriteArea);
   at(core, AreaComponent::Buffers) = m.bufferArea;

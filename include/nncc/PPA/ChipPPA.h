@@ -51,6 +51,7 @@ enum class AreaComponent {
   Drivers,     ///< word-line drivers / DACs
   ColumnMux,   ///< column multiplexers in front of shared ADCs
   Accumulators,///< shift-and-add units and partial-sum accumulators
+  AdderTrees,  ///< the cores' trees that sum other arrays' partial sums
   WritePeriphery, ///< NVM write switch matrices and level shifters
   Buffers,     ///< core buffers
   Sfu,         ///< special-function units
@@ -58,7 +59,7 @@ enum class AreaComponent {
   Links,       ///< the interconnect's wires between cores
   GlobalBuffer ///< the chip's global buffer
 };
-inline constexpr size_t kNumAreaComponents = 11;
+inline constexpr size_t kNumAreaComponents = 12;
 llvm::StringRef toString(AreaComponent c);
 
 struct LayerPPA {
