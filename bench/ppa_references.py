@@ -49,11 +49,12 @@ def neurosim(config, area_mm2, tops, tops_per_w, dominant):
 
 REFERENCES = [
     neurosim("neurosim-rram-22nm-pr32", 381.90, 6.25, 11.25,
-             ("area: two differences that offset: nncc's array macro is "
-             "44,500 µm² against NeuroSim's 32,100 (its running-sum "
-             "register per column takes 2.5x the height of NeuroSim's two "
-             "shift-adders beside the narrow RRAM array), and nncc has no "
-             "tile adder trees (~25 mm² in NeuroSim); TOPS: the buffer port "
+             ("area: nncc's array macro is 44,500 µm² against NeuroSim's "
+             "32,100 (its running-sum register per column takes 2.5x the "
+             "height of NeuroSim's two shift-adders beside the narrow RRAM "
+             "array); the tiles' adder trees (NeuroSim's PE and tile trees "
+             "over 8 sub-arrays, 7.3 mm² here with nncc's pipeline "
+             "registers) add +1.9 points; TOPS: the buffer port "
              "(52 bits per clock) of the busiest core: the placer minimizes "
              "NoC bit-hops, where partial sums (3x the bits of shared "
              "inputs) keep a column set's tiles together, so a core loads "
@@ -66,9 +67,14 @@ REFERENCES = [
              "model, not a NeuroSim run")),
     neurosim("neurosim-sram-22nm-pr32", 85.97, 6.06, 8.76,
              ("area: the array macros agree (nncc 5,835 µm², NeuroSim "
-             "5,972) and the mesh wires stand for NeuroSim's H-tree; the "
-             "rest is NeuroSim's tile adder trees and buffers, which "
-             "nncc's cores do not have; TOPS/W: the SRAM read current is "
+             "5,972), the mesh wires stand for NeuroSim's H-tree and the "
+             "cores' adder trees for its PE and tile trees (7.3 mm², "
+             "+8.9 points); the rest is not attributed without a "
+             "NeuroSim breakdown of this configuration; candidates are "
+             "the parts nncc's chip lacks: NeuroSim's chip-level adder "
+             "tree over tiles (partial sums from other cores go through "
+             "the home array's accumulator here) and its per-PE "
+             "buffers; TOPS/W: the SRAM read current is "
              "the target's assumption (a 67 kΩ equivalent read port)")),
     neurosim("neurosim-sram-22nm-pr64", 84.39, 8.01, 17.13,
              ("as PR32 (TOPS with a port per copy: 8.67, +8 %); TOPS/W: "

@@ -71,6 +71,8 @@ llvm::StringRef ppa::toString(AreaComponent c) {
     return "column mux";
   case AreaComponent::Accumulators:
     return "shift-add/accumulators";
+  case AreaComponent::AdderTrees:
+    return "adder trees";
   case AreaComponent::WritePeriphery:
     return "write periphery";
   case AreaComponent::Buffers:
@@ -110,6 +112,7 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
   at(core, AreaComponent::Accumulators) =
       arraysPerCore *
       (adcs * m.shiftAddArea + m.partialSumArea + m.accumulatorArea);
+  at(core, AreaComponent::AdderTrees) = m.adderTreeArea;
   at(core, AreaComponent::WritePeriphery) =
       arraysPerCore * (m.rowWriteArea + m.columnWriteArea);
   at(core, AreaComponent::Buffers) = m.bufferArea;
@@ -207,6 +210,7 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
     l.start = s.start;
     l.time = s.time();
     l.compute = s.compute;
+    l.accumulate = s.accumulate;
     l.sfu = s.sfu;
     l.transfer = s.transfer;
     l.buffer = s.buffer;

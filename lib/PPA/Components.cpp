@@ -297,6 +297,23 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   m.accumulatorArea = static_cast<double>(m.adcsPerArray) * accBits *
                       (kFullAdderGE + kFlipFlopGE) * geArea;
 
+  // Adder trees over groups of the core's arrays, one per ADC lane; stage
+  // s pairs its operands (an odd one waits for the next stage) in adders
+  // of accumulatorBits + s bits, each adding into a register.
+  const int64_t treeInputs = std::max<int64_t>(chip.core.adderTreeInputs, 1);
+  m.adderTreeInputs = treeInputs;
+  if (treeInputs > 1) {
+    const int64_t groups =
+        (chip.core.arrays + treeInputs - 1) / treeInputs;
+    m.adderTreesPerCore = groups * m.adcsPerArray;
+    for (int64_t operands = treeInputs; operands > 1;
+         operands = (operands + 1) / 2, ++m.adderTreeDepth)
+      m.adderTreeBits += operands / 2 * (m.accumulatorBits + m.adderTreeDepth);
+    m.adderTreeArea = static_cast<double>(m.adderTreesPerCore) *
+                      static_cast<double>(m.adderTreeBits) *
+                      (kFullAdderGE + kFlipFlopGE) * geArea;
+  }
+
   // Buffers: SRAM macros or register files, as the target says.
   const double sramScale =
       m.tech.energy(reference::kHorowitzNode, reference::kHorowitzVdd);

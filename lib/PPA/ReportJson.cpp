@@ -48,6 +48,8 @@ llvm::StringRef ppa::jsonKey(AreaComponent c) {
     return "column_mux";
   case AreaComponent::Accumulators:
     return "accumulators";
+  case AreaComponent::AdderTrees:
+    return "adder_trees";
   case AreaComponent::WritePeriphery:
     return "write_periphery";
   case AreaComponent::Buffers:
@@ -160,6 +162,9 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
       jsonNumber(j, "add_energy_j", m.addEnergy);
       j.attribute("shift_add_bits", m.shiftAddBits);
       jsonNumber(j, "shift_add_energy_j", m.shiftAddEnergy);
+      j.attribute("adder_tree_inputs", m.adderTreeInputs);
+      j.attribute("adder_trees_per_core", m.adderTreesPerCore);
+      j.attribute("adder_tree_bits", m.adderTreeBits);
       jsonNumber(j, "buffer_energy_per_bit_j", m.bufferEnergyPerBit);
       jsonNumber(j, "global_buffer_energy_per_bit_j",
                  m.globalBufferEnergyPerBit);
@@ -178,6 +183,7 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
           j.attribute("bound", l.bound);
           j.attributeObject("time_components", [&] {
             jsonNumber(j, "arrays_s", l.compute);
+            jsonNumber(j, "accumulate_s", l.accumulate);
             jsonNumber(j, "sfu_s", l.sfu);
             jsonNumber(j, "transfer_s", l.transfer);
             jsonNumber(j, "buffer_s", l.buffer);

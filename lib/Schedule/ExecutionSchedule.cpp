@@ -163,6 +163,15 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
       locateTiles(traffic, target.getArraysPerCore(), layerTiles);
   const double clock = chip.technology.clock;
   const target::Interconnect &noc = chip.chip.interconnect;
+  // Partial sums are added per ADC lane of the home array; adder trees
+  // (core.adder_tree_inputs > 1) have ceil(log2 inputs) pipelined stages.
+  const int64_t adcsPerArray = std::max<int64_t>(
+      1, (chip.array.deviceCols() + chip.periphery.columnsPerAdc - 1) /
+             chip.periphery.columnsPerAdc);
+  const int64_t treeInputs = std::max<int64_t>(chip.core.adderTreeInputs, 1);
+  int64_t treeDepth = 0;
+  for (int64_t n = treeInputs; n > 1; n = (n + 1) / 2)
+    ++treeDepth;
 
   ExecutionSchedule schedule;
   schedule.target = target.getName().str();
@@ -215,10 +224,21 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
     // Buffer bits per core: copies on one core share its port.
     std::map<int64_t, double> bufferBitsOf;
     bool polarity = layer.getSignedScheme().has_value();
+    // The accumulation of partial sums, per vector: the busiest home ADC
+    // lane's clocks, and the adder-tree stages its last vector waits for.
+    int64_t accumulateClocks = 0, accumulateDepth = 0;
     for (auto [copy, copyTiles] : llvm::enumerate(layerTiles[li])) {
       std::map<int64_t, std::vector<int>> byCore;
       for (int t : copyTiles)
         byCore[sites[t].core].push_back(t);
+      // Tiles of each column set, and those on its home's core.
+      std::map<int, int64_t> setTiles, setLocal;
+      for (int t : copyTiles) {
+        const int home = sites[t].home;
+        ++setTiles[home];
+        if (sites[t].core == sites[home].core)
+          ++setLocal[home];
+      }
       // The copy's SFU work runs on the core of its first home tile.
       int64_t sfuCore = sites[copyTiles.front()].core;
       for (const auto &[core, tiles] : byCore) {
@@ -247,16 +267,33 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
             combines += weightCols * (mvm.getSliceEnd() - mvm.getSliceBegin());
         }
         // Results the core writes to its buffer at full width: the weight
-        // columns of the home tiles here (once per column set).
-        int64_t resultColumns = 0;
+        // columns of the home tiles here (once per column set).  Each home
+        // tile's ADC lanes add the partial sums of the other tiles of its
+        // set, each output in turn: one clock per remote partial sum, and
+        // for those on this core one clock per adder-tree pass over up to
+        // core.adder_tree_inputs of them (assumption: the core puts a
+        // set's tiles in as few tree groups as it can), or one clock each
+        // without trees.
+        int64_t resultColumns = 0, clocks = 0, depth = 0;
         for (int t : copyTiles) {
           cim::MVMOp mvm = traffic.tiles[t].mvm;
           const int64_t width = mvm.getColEnd() - mvm.getColBegin();
           if (sites[t].home != t && sites[sites[t].home].core == core)
             accumulates += width;
-          if (sites[t].home == t && sites[t].core == core)
+          if (sites[t].home == t && sites[t].core == core) {
             resultColumns += width;
+            const int64_t set = setTiles[t], local = setLocal[t];
+            const bool tree = treeInputs > 1 && local > 1;
+            const int64_t localClocks =
+                tree ? (local + treeInputs - 1) / treeInputs : local - 1;
+            const int64_t perLane = (width + adcsPerArray - 1) / adcsPerArray;
+            clocks = std::max(clocks, (localClocks + set - local) * perLane);
+            if (tree)
+              depth = treeDepth;
+          }
         }
+        accumulateClocks = std::max(accumulateClocks, clocks);
+        accumulateDepth = std::max(accumulateDepth, depth);
         bufferBitsOf[core] +=
             static_cast<double>(vectors) *
             static_cast<double>(rows * inputBits + resultColumns * resultBits);
@@ -284,7 +321,8 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
           emit(core, {ExecOpKind::Combine, li32, c, vectors, 0, 0,
                       vectors * combines});
         if (accumulates)
-          emit(core, {ExecOpKind::Accumulate, li32, c, vectors, 0, 0,
+          emit(core, {ExecOpKind::Accumulate, li32, c, vectors,
+                      static_cast<double>(clocks) / clock, 0,
                       vectors * accumulates});
         if (core == sfuCore) {
           double sfuTime = 0;
@@ -331,6 +369,19 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
         }
       }
     }
+    // The accumulation of vector v overlaps the arrays' reads of v + 1
+    // (the home lanes' result registers hold it): a two-stage pipeline of
+    // a per vector (arrays) and b (accumulation).  In a stream it occupies
+    // the stage for V max(a, b), V max(0, b - a) beyond the arrays' V a;
+    // one inference's last result comes min(a, b) later still, plus the
+    // adder trees' pipeline stages (max(V a + b, a + V b) + depth).
+    if (accumulateClocks > 0 && vectors > 0) {
+      const double a = timing->layers[li].vectorTime;
+      const double b = static_cast<double>(accumulateClocks) / clock;
+      stage.accumulate = static_cast<double>(vectors) * std::max(0.0, b - a);
+      stage.accumulateDrain =
+          std::min(a, b) + static_cast<double>(accumulateDepth) / clock;
+    }
     for (const auto &[core, bits] : bufferBitsOf)
       stage.buffer = std::max(
           stage.buffer,
@@ -347,7 +398,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
   double start = 0;
   for (auto [i, stage] : llvm::enumerate(schedule.stages)) {
     stage.start = start;
-    start += stage.time();
+    start += stage.latency();
     if (stage.time() > schedule.interval) {
       schedule.interval = stage.time();
       schedule.bottleneck = i;
@@ -367,7 +418,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
         ++g.arrays;
         if (seen.insert(g.group).second) {
           g.stages.push_back(li);
-          g.latency += schedule.stages[li].time();
+          g.latency += schedule.stages[li].latency();
           g.interval = std::max(g.interval, schedule.stages[li].time());
         }
       }
@@ -460,6 +511,8 @@ void nncc::writeExecutionJson(const ExecutionSchedule &s,
           j.attribute("vectors_per_copy", stage.vectorsPerCopy);
           j.attribute("arrays", stage.arrays);
           jsonNumber(j, "compute_s", stage.compute);
+          jsonNumber(j, "accumulate_s", stage.accumulate);
+          jsonNumber(j, "accumulate_drain_s", stage.accumulateDrain);
           jsonNumber(j, "sfu_s", stage.sfu);
           jsonNumber(j, "transfer_s", stage.transfer);
           jsonNumber(j, "buffer_s", stage.buffer);

@@ -746,6 +746,11 @@ TargetChip TargetLoader::build() {
   chip.core.bufferBytes = number("core.buffer");
   chip.core.bufferPortBits = integer("core.buffer_port");
   chip.core.doubleBuffered = flag("core.double_buffered");
+  chip.core.adderTreeInputs = integer("core.adder_tree_inputs");
+  if (chip.core.adderTreeInputs > chip.core.arrays)
+    report(locOf("core.adder_tree_inputs"), "core.adder_tree_inputs",
+           formatv("a tree of {0} inputs needs {0} arrays; the core has {1}",
+                   chip.core.adderTreeInputs, chip.core.arrays));
   chip.core.bufferKind = enumValue<MemoryKind>(
       text("core.buffer_kind"),
       {{"sram", MemoryKind::SRAM}, {"register-file", MemoryKind::RegisterFile}});

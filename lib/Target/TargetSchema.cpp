@@ -246,6 +246,14 @@ const std::vector<FieldSpec> &schema() {
               "The core overlaps its buffer traffic, array reads, SFU work "
               "and transfers; false: a stage takes their sum (DNN+NeuroSim "
               "adds buffer and interconnect latency to every layer's)."),
+      integer("core.adder_tree_inputs", Def, "1", 1, 1 << 20,
+              "Arrays whose partial sums one adder tree of the core adds in "
+              "one pass: the core's arrays form ceil(arrays / N) groups "
+              "stacked along the input dimension, each with an N-input "
+              "tree per ADC lane (DNN+NeuroSim's PE and tile adder trees). "
+              "Partial sums from other groups and other cores are added "
+              "one per clock in the home array's accumulator; 1: no tree, "
+              "every partial sum is added there (at most core.arrays)."),
       enumeration("core.buffer_kind", "sram|register-file", Def, "sram",
                   "How the core buffer stores bits: an SRAM macro, or "
                   "flip-flops read through a multiplexer tree (DNN+NeuroSim's "

@@ -52,6 +52,7 @@ enum class AreaComponent {
   Drivers,     ///< word-line drivers / DACs
   ColumnMux,   ///< column multiplexers in front of shared ADCs
   Accumulators,///< shift-and-add units and partial-sum accumulators
+  AdderTrees,  ///< the cores' trees that sum other arrays' partial sums
   WritePeriphery, ///< NVM write switch matrices and level shifters
   Buffers,     ///< core buffers
   Sfu,         ///< special-function units
@@ -59,7 +60,7 @@ enum class AreaComponent {
   Links,       ///< the interconnect's wires between cores
   GlobalBuffer ///< the chip's global buffer
 };
-inline constexpr size_t kNumAreaComponents = 11;
+inline constexpr size_t kNumAreaComponents = 12;
 llvm::StringRef toString(AreaComponent c);
 
 struct LayerPPA {
@@ -67,9 +68,10 @@ struct LayerPPA {
   int64_t arrays = 0, replicas = 1; ///< arrays of all copies
   double start = 0, time = 0;       ///< stage start and time, seconds
   std::string bound;                ///< what sets the stage time
-  /// The stage time's parts (seconds): arrays, SFU, transfers, buffer
-  /// traffic (overlapped or summed as the core is double-buffered or not).
-  double compute = 0, sfu = 0, transfer = 0, buffer = 0;
+  /// The stage time's parts (seconds): arrays, the accumulation of their
+  /// partial sums beyond them, SFU, transfers, buffer traffic (overlapped
+  /// or summed as the core is double-buffered or not).
+  double compute = 0, accumulate = 0, sfu = 0, transfer = 0, buffer = 0;
   double ops = 0;                   ///< 2 x MACs of the layer
   double energy = 0;                ///< joules per inference
   std::array<double, kNumEnergyComponents> energyBy{};

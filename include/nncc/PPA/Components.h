@@ -94,6 +94,19 @@ struct ComponentModel {
   double partialSumArea = 0;  ///< the column registers of one array
   double accumulatorArea = 0; ///< combine adders and registers of one array
 
+  // Partial-sum adder trees of one core (core.adder_tree_inputs = N > 1):
+  // the core's arrays form ceil(arrays / N) groups along the input
+  // dimension, each with one N-input tree per ADC lane.  A tree is
+  // pipelined: each of its N - 1 adders adds into a register (one pass per
+  // clock, one clock per stage), stage s adding (accumulatorBits + s)-bit
+  // operands.  Its adds are the execution schedule's `accumulate` adds,
+  // charged at addEnergy like those of the home array's accumulator.
+  int64_t adderTreeInputs = 1;
+  int64_t adderTreesPerCore = 0; ///< groups x ADC lanes (0 without trees)
+  int64_t adderTreeDepth = 0;    ///< stages: ceil(log2 inputs)
+  int64_t adderTreeBits = 0;     ///< adder bits of one tree
+  double adderTreeArea = 0;      ///< all trees of one core
+
   // Write periphery of a non-volatile array (none for SRAM): a switch
   // matrix per word line and per bit line that routes programming pulses,
   // and level shifters when those pulses exceed the core devices' rating.
@@ -149,7 +162,7 @@ struct ComponentModel {
   }
   /// One core's area without its arrays' cells and periphery.
   double coreDigitalArea() const {
-    return bufferArea + sfuArea + routerArea;
+    return bufferArea + sfuArea + routerArea + adderTreeArea;
   }
 };
 

@@ -23,7 +23,9 @@
 //   combine     polarity combination: G+ - G-, or minus the reference
 //               (amount: subtractions)
 //   accumulate  partial sums of other row tiles and slice ranges added
-//               into the column set's home array (amount: adds)
+//               into the column set's home array (amount: adds; each: the
+//               busiest home ADC lane's clocks per vector, one per partial
+//               sum or per adder-tree pass, core.adder_tree_inputs)
 //   sfu         a digital op after the layer on its home core (amount:
 //               elementary operations; each: one clock per `lanes`)
 //   send        bits to another core over the interconnect (amount: bits,
@@ -36,9 +38,10 @@
 // double-buffered core (core.double_buffered), vector by vector, so a
 // stage takes the longest of the four; otherwise it takes their sum (as
 // DNN+NeuroSim adds buffer and interconnect latency to each layer's).  The
-// array time is the pipeline model's
-// (nncc/Analysis/PipelineModel.h).  interval = max stage time, latency = sum
-// of stage times.  Transfers on different core pairs run in parallel; link
+// array time is the pipeline model's (nncc/Analysis/PipelineModel.h), plus
+// what the addition of other arrays' partial sums does not hide under the
+// next vector's reads.  interval = max stage time, latency = sum of stage
+// times and the last vectors' accumulation (its drain).  Transfers on different core pairs run in parallel; link
 // contention is not modelled (the placement reports the busiest link).
 //
 //===----------------------------------------------------------------------===//
@@ -94,6 +97,14 @@ struct StageExecution {
   std::string layer;
   int64_t replicas = 1, vectorsPerCopy = 0, arrays = 0; ///< arrays: all copies
   double compute = 0;  ///< seconds: the arrays (pipeline model)
+  /// Seconds the addition of other arrays' partial sums adds to the
+  /// arrays' time: it overlaps the reads of the next vector, so only its
+  /// excess over them shows (docs/execution-schedule.md).
+  double accumulate = 0;
+  /// Seconds the last vector's accumulation (and its adder-tree stages)
+  /// adds to the latency after the stage time: in a stream of inferences
+  /// the next one's reads hide it, so it does not add to the interval.
+  double accumulateDrain = 0;
   double sfu = 0;      ///< seconds: the busiest core's SFU work
   double transfer = 0; ///< seconds: the slowest outgoing core pair
   /// Seconds: the busiest core's buffer traffic (its inputs read, its
@@ -103,13 +114,17 @@ struct StageExecution {
   /// otherwise they follow one another.
   bool overlapped = true;
   double start = 0;    ///< seconds after the inference starts
+  /// The arrays with the accumulation of their partial sums.
+  double arrayTime() const { return compute + accumulate; }
   double time() const {
-    return overlapped ? std::max({compute, sfu, transfer, buffer})
-                      : compute + sfu + transfer + buffer;
+    return overlapped ? std::max({arrayTime(), sfu, transfer, buffer})
+                      : arrayTime() + sfu + transfer + buffer;
   }
+  /// Seconds from the stage's start to its last result.
+  double latency() const { return time() + accumulateDrain; }
   llvm::StringRef bound() const {
-    const double most = std::max({compute, sfu, transfer, buffer});
-    return compute >= most    ? "arrays"
+    const double most = std::max({arrayTime(), sfu, transfer, buffer});
+    return arrayTime() >= most ? "arrays"
            : sfu >= most      ? "sfu"
            : transfer >= most ? "transfer"
                               : "buffer";
@@ -154,7 +169,7 @@ struct ExecutionSchedule {
 llvm::Expected<ExecutionSchedule>
 buildExecutionSchedule(mlir::ModuleOp module, const target::TargetChip &chip);
 
-/// execution.json (schema "nncc-execution-schedule", version 1), with a
+/// execution.json (schema "nncc-execution-schedule", version 2), with a
 /// trailing newline; byte-for-byte deterministic.
 void writeExecutionJson(const ExecutionSchedule &schedule,
                         llvm::raw_ostream &os);
@@ -163,7 +178,7 @@ void writeExecutionJson(const ExecutionSchedule &schedule,
 void printExecutionSummary(const ExecutionSchedule &schedule,
                            llvm::raw_ostream &os);
 
-inline constexpr uint32_t kExecutionJsonVersion = 1;
+inline constexpr uint32_t kExecutionJsonVersion = 2;
 
 } // namespace nncc
 

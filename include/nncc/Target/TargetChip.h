@@ -160,6 +160,11 @@ struct Core {
   /// The core overlaps buffer traffic, array reads, SFU work and transfers
   /// (double-buffered); otherwise each stage waits for them in turn.
   bool doubleBuffered = true;
+  /// Arrays whose partial sums one adder tree adds in one pass: the core's
+  /// arrays form ceil(arrays / N) groups along the input dimension, each
+  /// with an N-input tree per ADC lane.  1: no tree; every partial sum of
+  /// another array is added into the home array's accumulator in turn.
+  int64_t adderTreeInputs = 1;
   bool sfuActivation = true, sfuPooling = true, sfuElementwise = true;
   int64_t sfuLanes = 32; ///< elements per clock cycle
 };

@@ -147,6 +147,46 @@ TEST(PPAComponents, ArrayMacroFloorplan) {
   EXPECT_EQ(sram.rowWriteArea + sram.columnWriteArea, 0.0);
 }
 
+// Partial-sum adder trees: per core ceil(arrays / N) groups x 2 ADC lanes,
+// each tree N - 1 adders of 19-bit accumulator operands plus one bit per
+// stage, each adding into a register ((7 + 5) GE per bit).
+TEST(PPAComponents, AdderTreesSizedByTheirInputs) {
+  target::TargetChip c = smallChip();
+  const double ge = 394 * 2.025e-15;
+  // The default: no trees; the arrays' own accumulators add partial sums.
+  ComponentModel none = buildComponentModel(c);
+  EXPECT_EQ(none.adderTreeInputs, 1);
+  EXPECT_EQ(none.adderTreesPerCore, 0);
+  EXPECT_EQ(none.adderTreeArea, 0.0);
+  // 2 inputs: 3 arrays make 2 groups (the last one short), 4 trees of one
+  // 19-bit adder.
+  c.core.adderTreeInputs = 2;
+  ComponentModel two = buildComponentModel(c);
+  EXPECT_EQ(two.adderTreesPerCore, 4);
+  EXPECT_EQ(two.adderTreeDepth, 1);
+  EXPECT_EQ(two.adderTreeBits, 19);
+  EXPECT_REL(two.adderTreeArea, 4 * 19 * 12 * ge);
+  // 3 inputs: one group, 2 trees; stage 0 adds two operands (19 bits), the
+  // odd one waits, stage 1 adds the two (20 bits).
+  c.core.adderTreeInputs = 3;
+  ComponentModel three = buildComponentModel(c);
+  EXPECT_EQ(three.adderTreesPerCore, 2);
+  EXPECT_EQ(three.adderTreeDepth, 2);
+  EXPECT_EQ(three.adderTreeBits, 19 + 20);
+  EXPECT_REL(three.adderTreeArea, 2 * 39 * 12 * ge);
+  // NeuroSim's tile column: 64 arrays in 8 groups of 8, 2 lanes each; a
+  // tree of 4 + 2 + 1 adders of 19, 20, 21 bits.
+  c.core.arrays = 64;
+  c.core.adderTreeInputs = 8;
+  ComponentModel tile = buildComponentModel(c);
+  EXPECT_EQ(tile.adderTreesPerCore, 16);
+  EXPECT_EQ(tile.adderTreeDepth, 3);
+  EXPECT_EQ(tile.adderTreeBits, 4 * 19 + 2 * 20 + 21);
+  EXPECT_REL(tile.adderTreeArea, 16 * 137 * 12 * ge);
+  // The trees are the core's, not the array macro's.
+  EXPECT_EQ(tile.arrayMacroArea, none.arrayMacroArea);
+}
+
 // A current-sense converter (NeuroSim's multi-level sense amplifier): 2^4 - 1
 // latch comparators of 10 GE fire per conversion, and the column conducts
 // for one conversion (a clock period, 1 ns) instead of the 10 ns pulse.
@@ -392,6 +432,7 @@ TEST(PPAChip, EnergyAreaAndMetricsByHand) {
   // Write switch matrices of the RRAM arrays: (4 x 9 + 8 x 7) GE each.
   EXPECT_REL(p.areaBy[size_t(AreaComponent::WritePeriphery)],
              6 * (4 * 9 + 8 * 7) * 394 * 2.025e-15);
+  EXPECT_EQ(p.areaBy[size_t(AreaComponent::AdderTrees)], 0.0);
   EXPECT_EQ(p.usedCores, 1);
   EXPECT_EQ(p.programmingTime, 1e-3);
   EXPECT_EQ(p.programmingEnergy, 2e-9);
@@ -435,6 +476,34 @@ TEST(PPAChip, VoltageSensingRollUp) {
                                 f.mapping, 240);
   EXPECT_REL(all.energyBy[size_t(EnergyComponent::CellReads)],
              80 * (cbl * 0.25 + kGe + 0.5 * (0.5 * 2e-9 * 1e-8) + kGe));
+}
+
+// Adder trees (2 inputs: 4 trees of one 19-bit adder per core) are core
+// blocks: in the placed area and, packed, in every mesh slot of the
+// bounding box; the partial-sum adds they make are the schedule's
+// accumulate adds, charged once whether or not a tree makes them.
+TEST(PPAChip, AdderTreesInTheAreaNotTheEnergy) {
+  Fixture f;
+  ChipPPA without = estimateChipPPA(f.chip, f.execution, f.programming,
+                                    f.mapping, 240);
+  f.chip.core.adderTreeInputs = 2;
+  ChipPPA with = estimateChipPPA(f.chip, f.execution, f.programming,
+                                 f.mapping, 240);
+  const double trees = 4 * 19 * 12 * 394 * 2.025e-15;
+  EXPECT_REL(with.areaBy[size_t(AreaComponent::AdderTrees)], 2 * trees);
+  EXPECT_REL(with.coreArea, without.coreArea + trees);
+  // The wires between cores grow with the core pitch.
+  const double linksGrow = with.areaBy[size_t(AreaComponent::Links)] -
+                           without.areaBy[size_t(AreaComponent::Links)];
+  EXPECT_GT(linksGrow, 0);
+  EXPECT_REL(with.area, without.area + 2 * trees + linksGrow);
+  EXPECT_REL(with.boundingBoxArea,
+             without.boundingBoxArea + 4 * trees + linksGrow);
+  EXPECT_REL(with.energyBy[size_t(EnergyComponent::DigitalAdds)],
+             without.energyBy[size_t(EnergyComponent::DigitalAdds)]);
+  // They leak like the rest of the periphery.
+  EXPECT_REL(with.staticPower - without.staticPower,
+             2.17e-3 / 97.1e-6 * (2 * trees + linksGrow));
 }
 
 TEST(PPAChip, InputActivityFromBitDensities) {

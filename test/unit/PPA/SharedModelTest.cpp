@@ -97,6 +97,29 @@ TEST(SharedComponentModel, ConstantsAgreeAcrossTargetsOfANode) {
   EXPECT_GT(shifter, 0);
 }
 
+// An add into a register is (7 + 5) GE per bit wherever it sits: the
+// arrays' accumulators on every target and the cores' adder trees on the
+// targets that have them (the NeuroSim-like family) reduce to one GE area
+// in F^2, the same on every node.
+TEST(SharedComponentModel, AdderTreesShareTheGateEquivalent) {
+  size_t trees = 0;
+  for (const target::TargetChip &c : bundledTargets()) {
+    ComponentModel m = buildComponentModel(c);
+    const double f2 = c.technology.node * c.technology.node;
+    const double accumulatorGe =
+        m.accumulatorArea / static_cast<double>(m.adcsPerArray) /
+        static_cast<double>(m.accumulatorBits) / 12.0 / f2;
+    EXPECT_SAME(accumulatorGe, reference::kGateEquivalentF2, c.name);
+    if (m.adderTreesPerCore == 0)
+      continue;
+    ++trees;
+    EXPECT_SAME(m.adderTreeArea / static_cast<double>(m.adderTreesPerCore) /
+                    static_cast<double>(m.adderTreeBits) / 12.0 / f2,
+                reference::kGateEquivalentF2, c.name);
+  }
+  EXPECT_GE(trees, 7u); // the NeuroSim-like targets
+}
+
 // The RRAM and SRAM NeuroSim-like chips differ in device and cell (and in
 // the clock their sensing sets, hence router flits), not in their array
 // periphery: every periphery figure is the same object of the model, so it

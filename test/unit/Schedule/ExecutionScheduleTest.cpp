@@ -98,9 +98,18 @@ TEST_F(ExecutionTest, HandComputedTwoLayers) {
   //   fc1 tile 0: 2 row groups * 2 * (10 + 2 * 1) = 48 ns
   //   fc1 tile 1: 1 * 2 * (10 + 2 * 1)             = 24 ns
   //   fc2:        1 * 2 * (10 + 1 * 1)             = 22 ns
+  // fc1's home tile 0 adds tile 1's partial sums: 2 weight columns on its
+  // 2 ADC lanes, one each, one clock (no adder trees).  It overlaps the
+  // next inference's reads (the stage time stays 48 ns) but delays this
+  // one's result by 1 ns.
   ASSERT_EQ(s->stages.size(), 2u);
   EXPECT_DOUBLE_EQ(s->stages[0].compute, 48e-9);
+  EXPECT_DOUBLE_EQ(s->stages[0].accumulate, 0);
+  EXPECT_DOUBLE_EQ(s->stages[0].accumulateDrain, 1e-9);
+  EXPECT_DOUBLE_EQ(s->stages[0].time(), 48e-9);
+  EXPECT_DOUBLE_EQ(s->stages[0].latency(), 49e-9);
   EXPECT_DOUBLE_EQ(s->stages[1].compute, 22e-9);
+  EXPECT_DOUBLE_EQ(s->stages[1].accumulateDrain, 0);
   // relu on 2 values, 4 lanes: one clock.
   EXPECT_DOUBLE_EQ(s->stages[0].sfu, 1e-9);
   // fc1's home tile sends 2 channels x 1 value x 2 bits = 4 bits to core 1,
@@ -108,8 +117,8 @@ TEST_F(ExecutionTest, HandComputedTwoLayers) {
   EXPECT_DOUBLE_EQ(s->stages[0].transfer, 5e-9);
   EXPECT_EQ(s->stages[0].bound(), "arrays");
   EXPECT_DOUBLE_EQ(s->interval, 48e-9);
-  EXPECT_DOUBLE_EQ(s->latency, 70e-9);
-  EXPECT_DOUBLE_EQ(s->stages[1].start, 48e-9);
+  EXPECT_DOUBLE_EQ(s->latency, 71e-9);
+  EXPECT_DOUBLE_EQ(s->stages[1].start, 49e-9);
   EXPECT_EQ(s->stages[s->bottleneck].layer, "fc1");
 
   ASSERT_EQ(s->cores.size(), 2u);
@@ -144,6 +153,8 @@ TEST_F(ExecutionTest, HandComputedTwoLayers) {
   // columns into the home tile (same core, nothing sent).
   EXPECT_EQ(find(core0, ExecOpKind::Combine)->amount, 4);
   EXPECT_EQ(find(core0, ExecOpKind::Accumulate)->amount, 2);
+  EXPECT_EQ(find(core0, ExecOpKind::Accumulate)->count, 1);
+  EXPECT_DOUBLE_EQ(find(core0, ExecOpKind::Accumulate)->each, 1e-9);
   const ExecOp *sfu = find(core0, ExecOpKind::Sfu);
   EXPECT_EQ(sfu->what, "nn.relu");
   EXPECT_EQ(sfu->amount, 2);
@@ -182,7 +193,7 @@ TEST_F(ExecutionTest, ProgramGroupsSpillToTheGlobalBuffer) {
   ASSERT_EQ(s->groups.size(), 2u);
   EXPECT_EQ(s->groups[0].arrays, 2);
   EXPECT_EQ(s->groups[0].stages, (std::vector<size_t>{0}));
-  EXPECT_DOUBLE_EQ(s->groups[0].latency, 48e-9);
+  EXPECT_DOUBLE_EQ(s->groups[0].latency, 49e-9);
   EXPECT_EQ(s->groups[1].arrays, 1);
   EXPECT_DOUBLE_EQ(s->groups[1].interval, 22e-9);
   // fc1's 4 output bits wait in the global buffer instead of crossing the
@@ -190,6 +201,74 @@ TEST_F(ExecutionTest, ProgramGroupsSpillToTheGlobalBuffer) {
   EXPECT_EQ(s->groupSpillBits, 4);
   EXPECT_EQ(s->transferBits, 0);
   EXPECT_DOUBLE_EQ(s->stages[0].transfer, 0);
+}
+
+// fc1 on 2-row arrays: three row tiles [0, 2), [2, 4), [4, 6) on arrays 0-2,
+// each 1 row group x 2 cycles x (10 ns + 2 conversions) = a = 24 ns; tile
+// 0 is the home.  Its 2 weight columns sit one per ADC lane, so each lane
+// adds one output per partial sum or tree pass, b clocks per vector.  One
+// vector: b < a hides under the next inference's reads (the stage time
+// stays 24 ns), and the inference's result comes b + tree stages later.
+TEST_F(ExecutionTest, PartialSumsThroughAdderTrees) {
+  target::TargetChip chip = makeChip();
+  chip.array.rows = 2;
+  chip.core.arrays = 4; // every array on core 0
+  // Returns the accumulate op's seconds per vector; `drain` the stage's.
+  auto accumulate = [&](int64_t treeInputs, double &drain) -> double {
+    chip.core.adderTreeInputs = treeInputs;
+    OwningOpRef<ModuleOp> module = map(chip);
+    EXPECT_TRUE(module);
+    llvm::Expected<ExecutionSchedule> s = buildExecutionSchedule(*module, chip);
+    EXPECT_TRUE(static_cast<bool>(s)) << llvm::toString(s.takeError());
+    const StageExecution &fc1 = s->stages[0];
+    drain = fc1.accumulateDrain;
+    EXPECT_DOUBLE_EQ(fc1.latency(), fc1.time() + drain);
+    EXPECT_DOUBLE_EQ(s->latency, fc1.latency() + s->stages[1].latency());
+    const ExecOp *op = find(s->cores[0], ExecOpKind::Accumulate);
+    EXPECT_EQ(op->amount, 4); // tiles 1 and 2: 2 columns each
+    EXPECT_DOUBLE_EQ(fc1.compute, 24e-9);
+    EXPECT_DOUBLE_EQ(fc1.accumulate, 0);
+    if (chip.core.arrays == 4) // nothing sent
+      EXPECT_DOUBLE_EQ(fc1.time(), 24e-9);
+    return op->each;
+  };
+  double drain = 0;
+  // No tree: tiles 1 and 2 in turn, 2 clocks.
+  EXPECT_DOUBLE_EQ(accumulate(1, drain), 2e-9);
+  EXPECT_DOUBLE_EQ(drain, 2e-9);
+  // 2-input trees: ceil(3 / 2) = 2 passes, then one tree stage.
+  EXPECT_DOUBLE_EQ(accumulate(2, drain), 2e-9);
+  EXPECT_DOUBLE_EQ(drain, 3e-9);
+  // 4-input trees: one pass, two stages.
+  EXPECT_DOUBLE_EQ(accumulate(4, drain), 1e-9);
+  EXPECT_DOUBLE_EQ(drain, 3e-9);
+  // 2 arrays per core: tile 2 is on core 1 and its partial sums cross the
+  // mesh; the home's tree sums tiles 0 and 1 (1 pass), then tile 2's sum
+  // is added (1 clock), and the tree's stage.
+  chip.core.arrays = 2;
+  EXPECT_DOUBLE_EQ(accumulate(2, drain), 2e-9);
+  EXPECT_DOUBLE_EQ(drain, 3e-9);
+
+  // A 100 MHz clock with 1 ns reads and conversions: a = 2 x (1 + 2) = 6 ns
+  // against b = 2 clocks = 20 ns without trees.  The accumulation bounds
+  // the stage: 20 ns per vector, 14 ns beyond the arrays; the result comes
+  // min(a, b) = 6 ns later (a + b = 26 ns after the start).
+  chip.core.arrays = 4;
+  chip.core.adderTreeInputs = 1;
+  chip.technology.clock = 1e8;
+  chip.device.readPulse = 1e-9;
+  chip.costs.adcLatency = 1e-9;
+  OwningOpRef<ModuleOp> module = map(chip);
+  ASSERT_TRUE(module);
+  llvm::Expected<ExecutionSchedule> s = buildExecutionSchedule(*module, chip);
+  ASSERT_TRUE(static_cast<bool>(s)) << llvm::toString(s.takeError());
+  const StageExecution &fc1 = s->stages[0];
+  EXPECT_DOUBLE_EQ(fc1.compute, 6e-9);
+  EXPECT_DOUBLE_EQ(fc1.accumulate, 14e-9);
+  EXPECT_DOUBLE_EQ(fc1.accumulateDrain, 6e-9);
+  EXPECT_DOUBLE_EQ(fc1.time(), 20e-9);
+  EXPECT_EQ(fc1.bound(), "arrays");
+  EXPECT_DOUBLE_EQ(fc1.latency(), 26e-9);
 }
 
 TEST_F(ExecutionTest, HostRunsWhatTheCoresCannot) {
@@ -216,7 +295,7 @@ TEST_F(ExecutionTest, JsonIsVersionedAndOrdered) {
   llvm::raw_string_ostream os(text);
   writeExecutionJson(*s, os);
   EXPECT_EQ(text.rfind("{\n  \"schema\": \"nncc-execution-schedule\",\n"
-                       "  \"version\": 1,",
+                       "  \"version\": 2,",
                        0),
             0u)
       << text;
