@@ -222,8 +222,7 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   // Converters: one per columns_per_adc bit lines (a 2T2R cell has two);
   // sense amplifiers replace them when the target reads columns as binary.
   const auto &p = chip.periphery;
-  const int64_t bitLines = chip.array.deviceCols();
-  m.adcsPerArray = (bitLines + p.columnsPerAdc - 1) / p.columnsPerAdc;
+  m.adcsPerArray = target::adcsPerArray(chip);
   const double adcSteps = std::ldexp(1.0, static_cast<int>(p.adcBits));
   if (p.senseAmplifiers) {
     m.adcEnergy = chip.costs.adcEnergy.value_or(kSenseAmpGE * geEnergy);
@@ -260,7 +259,8 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   m.senseAmpEnergy = kSenseAmpGE * geEnergy;
   m.senseAmpArea = kSenseAmpGE * geArea;
   m.muxArea = p.columnsPerAdc > 1
-                  ? kMuxGE * geArea * static_cast<double>(bitLines)
+                  ? kMuxGE * geArea *
+                        static_cast<double>(chip.array.deviceCols())
                   : 0.0;
 
   // Word-line drivers / DACs: a multi-bit DAC has 2^dac_bits unit elements

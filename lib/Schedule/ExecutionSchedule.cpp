@@ -165,9 +165,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
   const target::Interconnect &noc = chip.chip.interconnect;
   // Partial sums are added per ADC lane of the home array; adder trees
   // (core.adder_tree_inputs > 1) have ceil(log2 inputs) pipelined stages.
-  const int64_t adcsPerArray = std::max<int64_t>(
-      1, (chip.array.deviceCols() + chip.periphery.columnsPerAdc - 1) /
-             chip.periphery.columnsPerAdc);
+  const int64_t adcsPerArray = target::adcsPerArray(chip);
   const int64_t treeInputs = std::max<int64_t>(chip.core.adderTreeInputs, 1);
   int64_t treeDepth = 0;
   for (int64_t n = treeInputs; n > 1; n = (n + 1) / 2)

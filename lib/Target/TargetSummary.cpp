@@ -173,3 +173,8 @@ int64_t nncc::target::accumulatorBits(const TargetChip &chip) {
 double nncc::target::conversionTime(const TargetChip &chip) {
   return chip.costs.adcLatency.value_or(1.0 / chip.technology.clock);
 }
+
+int64_t nncc::target::adcsPerArray(const TargetChip &chip) {
+  const int64_t perAdc = std::max<int64_t>(chip.periphery.columnsPerAdc, 1);
+  return (chip.array.deviceCols() + perAdc - 1) / perAdc;
+}

@@ -233,6 +233,9 @@ int64_t accumulatorBits(int64_t rows, int64_t weightBits, int64_t inputBits);
 int64_t accumulatorBits(const TargetChip &chip);
 /// Seconds per ADC conversion: `costs.adc_latency`, else one clock period.
 double conversionTime(const TargetChip &chip);
+/// Converters (ADCs or sense amplifiers) per array: one per
+/// `columns_per_adc` bit lines of the device grid (a 2T2R cell has two).
+int64_t adcsPerArray(const TargetChip &chip);
 
 } // namespace nncc::target
 
