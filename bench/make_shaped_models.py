@@ -19,9 +19,16 @@ MODEL is one of:
             al., ISSCC 2020's network) with ReLU between them and no bias;
             input [1, widths[0]].  One layer (--widths K,N) is a dense MVM,
             the workload behind peak-throughput figures.
+  attention one multi-head self-attention block over --tokens T tokens of
+            --width D (default 16 x 32) with --heads H (default 2): Q, K, V
+            and output projections (MatMul with constant D x D weights),
+            the heads split by Reshape/Transpose, Q K^T / sqrt(D / H),
+            Softmax over the keys, weights x V (two products of two
+            activations), and the residual add; input and output [1, T, D].
 
-Everything is static: input [1, 3, N, N] ([1, K] for mlp), opset 13, no
-shape ops.  Weights
+Everything is static: input [1, 3, N, N] ([1, K] for mlp, [1, T, D] for
+attention), opset 13, no shape ops (attention's Reshape shapes are
+constants).  Weights
 are He-scaled float32 noise from numpy's PCG64 (same seed, same bytes).
 --calibration writes K uniform [0, 1) input samples as .npy (samples along
 dim 0) for `nncc compile --calibration`.  The files are generated, not
@@ -103,8 +110,33 @@ def mlp(g, widths):
     return x, widths[-1]
 
 
+def attention(g, tokens, width, heads):
+    head = width // heads
+    x = "input"
+
+    def project(v):
+        return g.node("MatMul", [v, g.weight("w", (width, width))])
+
+    def split(v, perm):
+        shape = g.constant("shape", np.array([1, tokens, heads, head],
+                                             dtype=np.int64))
+        return g.node("Transpose", [g.node("Reshape", [v, shape])], perm=perm)
+
+    q = split(project(x), [0, 2, 1, 3])   # [1, H, T, head]
+    kt = split(project(x), [0, 2, 3, 1])  # [1, H, head, T]
+    v = split(project(x), [0, 2, 1, 3])   # [1, H, T, head]
+    scale = g.constant("scale", np.array(1 / np.sqrt(head), dtype=np.float32))
+    scores = g.node("Mul", [g.node("MatMul", [q, kt]), scale])
+    weights = g.node("Softmax", [scores], axis=-1)
+    heads_out = g.node("Transpose", [g.node("MatMul", [weights, v])],
+                       perm=[0, 2, 1, 3])
+    merged = g.node("Reshape", [heads_out, g.constant(
+        "shape", np.array([1, tokens, width], dtype=np.int64))])
+    return g.node("Add", [project(merged), x])
+
+
 MODELS = {"resnet18": (resnet18, 224), "vgg16": (vgg16, 224),
-          "vgg8": (vgg8, 32), "mlp": (mlp, None)}
+          "vgg8": (vgg8, 32), "mlp": (mlp, None), "attention": (attention, None)}
 
 
 def main():
@@ -117,6 +149,12 @@ def main():
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--widths", default="784,100,10",
                         help="mlp: comma-separated layer widths")
+    parser.add_argument("--tokens", type=int, default=16,
+                        help="attention: sequence length")
+    parser.add_argument("--width", type=int, default=32,
+                        help="attention: model width")
+    parser.add_argument("--heads", type=int, default=2,
+                        help="attention: heads (must divide --width)")
     args = parser.parse_args()
     build, default_size = MODELS[args.model]
     g = GraphBuilder(args.seed)
@@ -126,14 +164,24 @@ def main():
             parser.error("--widths needs at least two positive widths")
         input_shape = [1, widths[0]]
         output, classes = build(g, widths)
+        output_shape = [1, classes]
+    elif args.model == "attention":
+        if min(args.tokens, args.width, args.heads) < 1 or \
+                args.width % args.heads:
+            parser.error("--tokens, --width and --heads must be positive and "
+                         "--heads must divide --width")
+        input_shape = [1, args.tokens, args.width]
+        output = build(g, args.tokens, args.width, args.heads)
+        output_shape = input_shape
     else:
         size = args.input_size or default_size
         if size % 32:
             parser.error("--input-size must be a multiple of 32")
         input_shape = [1, 3, size, size]
         output, classes = build(g, size)
+        output_shape = [1, classes]
     model = g.model(f"{args.model}_random", input_shape, output,
-                    [1, classes], "nncc-bench")
+                    output_shape, "nncc-bench")
     onnx.checker.check_model(model)
     onnx.save(model, args.out)
     print(f"wrote {args.out}: {len(model.graph.node)} nodes, "

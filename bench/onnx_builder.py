@@ -29,6 +29,12 @@ class GraphBuilder:
         self.inits.append(numpy_helper.from_array(data.astype(np.float32), name))
         return name
 
+    def constant(self, prefix, array):
+        """An initializer holding `array` as it is (shapes, scalars)."""
+        name = self.name(prefix)
+        self.inits.append(numpy_helper.from_array(array, name))
+        return name
+
     def node(self, op, inputs, **attrs):
         out = self.name(op.lower())
         self.nodes.append(helper.make_node(op, inputs, [out], name=out, **attrs))

@@ -24,6 +24,10 @@ DigitalOpClass nncc::classifyDigitalOp(Operation *op) {
       .Case<nn::ConstantOp, nn::ConcatOp, nn::FlattenOp, nn::ReshapeOp,
             nn::TransposeOp, nn::PadOp, nn::SqueezeOp, nn::UnsqueezeOp>(
           [](auto) { return DigitalOpClass::Layout; })
+      // Lowering turns every product with constant weights into a
+      // cim.layer; what is left multiplies two activations.
+      .Case<nn::MatMulOp, nn::GemmOp>(
+          [](auto) { return DigitalOpClass::Product; })
       .Default([](Operation *) { return DigitalOpClass::Other; });
 }
 
@@ -37,6 +41,8 @@ bool nncc::coreRuns(DigitalOpClass opClass, const target::TargetChip &chip) {
     return chip.core.sfuElementwise;
   case DigitalOpClass::Layout:
     return true;
+  case DigitalOpClass::Product:
+    return chip.core.macsPerClock > 0;
   case DigitalOpClass::Other:
     return false;
   }
@@ -65,6 +71,15 @@ int64_t nncc::digitalOpsPerInference(Operation *op) {
                        : int64_t{1};
           })
           .Case([](nn::SoftmaxOp) { return int64_t{3}; })
+          .Case([](nn::MatMulOp matmul) {
+            // numpy semantics: A's last dimension is the reduced one.
+            auto a = cast<RankedTensorType>(matmul.getA().getType());
+            return a.getRank() > 0 ? a.getShape().back() : int64_t{1};
+          })
+          .Case([](nn::GemmOp gemm) {
+            auto a = cast<RankedTensorType>(gemm.getA().getType());
+            return gemm.getTransA() ? a.getDimSize(0) : a.getDimSize(1);
+          })
           .Case([](nn::BatchNormalizationOp) { return int64_t{2}; })
           .Default([](Operation *) { return int64_t{1}; });
   return elements * perElement;

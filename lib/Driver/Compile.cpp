@@ -337,3 +337,14 @@ llvm::Expected<CompileResult> driver::compile(ModuleOp module,
       2.0 * static_cast<double>(result.model.totalMacs));
   return std::move(result);
 }
+
+std::string nncc::driver::hostOpsWarning(const CompileResult &result,
+                                         llvm::StringRef targetPath) {
+  if (result.hostOps.empty())
+    return "";
+  return (targetPath +
+          ": the cores have no unit for these ops (core.sfu, "
+          "core.mac_array), the host runs them: " +
+          result.hostOps)
+      .str();
+}

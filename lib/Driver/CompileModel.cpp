@@ -98,12 +98,9 @@ nncc::driver::compileModel(StringRef modelPath, StringRef targetSpec,
   }
   CompiledModel compiled{std::move(*result), *targetPath, {},
                          std::move(warnings)};
-  if (!compiled.result.hostOps.empty())
-    compiled.warnings.push_back(
-        *targetPath +
-        ": the cores have no special-function unit for these ops, the host "
-        "runs them: " +
-        compiled.result.hostOps);
+  if (std::string warning = hostOpsWarning(compiled.result, *targetPath);
+      !warning.empty())
+    compiled.warnings.push_back(std::move(warning));
   addResultOutputs(**writer, compiled.result, (*targetText)->getBuffer(),
                    nullptr);
   if (Error e = (*writer)->commit())

@@ -51,6 +51,8 @@ llvm::StringRef ppa::toString(EnergyComponent c) {
     return "buffers";
   case EnergyComponent::Sfu:
     return "SFU";
+  case EnergyComponent::MacArray:
+    return "MAC arrays";
   case EnergyComponent::Interconnect:
     return "interconnect";
   case EnergyComponent::Static:
@@ -79,6 +81,8 @@ llvm::StringRef ppa::toString(AreaComponent c) {
     return "core buffers";
   case AreaComponent::Sfu:
     return "SFU";
+  case AreaComponent::MacArray:
+    return "MAC arrays";
   case AreaComponent::Routers:
     return "routers";
   case AreaComponent::Links:
@@ -117,6 +121,7 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
       arraysPerCore * (m.rowWriteArea + m.columnWriteArea);
   at(core, AreaComponent::Buffers) = m.bufferArea;
   at(core, AreaComponent::Sfu) = m.sfuArea;
+  at(core, AreaComponent::MacArray) = m.macArrayArea;
   at(core, AreaComponent::Routers) = m.routerArea;
   r.coreArea = 0;
   for (double a : core)
@@ -212,6 +217,7 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
     l.compute = s.compute;
     l.accumulate = s.accumulate;
     l.sfu = s.sfu;
+    l.mac = s.mac;
     l.transfer = s.transfer;
     l.buffer = s.buffer;
     l.bound = s.bound().str();
@@ -299,6 +305,9 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
         break;
       case ExecOpKind::Sfu:
         at(e, EnergyComponent::Sfu) += amount * m.sfuEnergyPerOp;
+        break;
+      case ExecOpKind::Mac:
+        at(e, EnergyComponent::MacArray) += amount * m.macEnergy;
         break;
       case ExecOpKind::Send:
         at(e, EnergyComponent::Interconnect) +=

@@ -28,6 +28,8 @@ llvm::StringRef ppa::jsonKey(EnergyComponent c) {
     return "buffers";
   case EnergyComponent::Sfu:
     return "sfu";
+  case EnergyComponent::MacArray:
+    return "mac_array";
   case EnergyComponent::Interconnect:
     return "interconnect";
   case EnergyComponent::Static:
@@ -56,6 +58,8 @@ llvm::StringRef ppa::jsonKey(AreaComponent c) {
     return "buffers";
   case AreaComponent::Sfu:
     return "sfu";
+  case AreaComponent::MacArray:
+    return "mac_array";
   case AreaComponent::Routers:
     return "routers";
   case AreaComponent::Links:
@@ -169,6 +173,8 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
       jsonNumber(j, "global_buffer_energy_per_bit_j",
                  m.globalBufferEnergyPerBit);
       jsonNumber(j, "sfu_energy_per_op_j", m.sfuEnergyPerOp);
+      jsonNumber(j, "mac_energy_j", m.macEnergy);
+      jsonNumber(j, "mac_array_m2", m.macArrayArea);
       jsonNumber(j, "energy_per_bit_hop_j", m.energyPerBitHop);
       jsonNumber(j, "router_m2", m.routerArea);
     });
@@ -185,6 +191,7 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
             jsonNumber(j, "arrays_s", l.compute);
             jsonNumber(j, "accumulate_s", l.accumulate);
             jsonNumber(j, "sfu_s", l.sfu);
+            jsonNumber(j, "mac_s", l.mac);
             jsonNumber(j, "transfer_s", l.transfer);
             jsonNumber(j, "buffer_s", l.buffer);
           });

@@ -39,6 +39,8 @@ llvm::StringRef nncc::toString(ExecOpKind kind) {
     return "accumulate";
   case ExecOpKind::Sfu:
     return "sfu";
+  case ExecOpKind::Mac:
+    return "mac";
   case ExecOpKind::Send:
     return "send";
   case ExecOpKind::Host:
@@ -323,18 +325,30 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
                       static_cast<double>(clocks) / clock, 0,
                       vectors * accumulates});
         if (core == sfuCore) {
-          double sfuTime = 0;
+          // Each copy does its share of the layer's digital work: the SFU
+          // lanes its elementwise ops, the MAC array its products of two
+          // activations.
+          double sfuTime = 0, macTime = 0;
           for (Operation *op : layerOps[li]) {
             int64_t ops = (digitalOpsPerInference(op) + stage.replicas - 1) /
                           stage.replicas;
-            int64_t lanes = chip.core.sfuLanes;
-            ExecOp sfu{ExecOpKind::Sfu, li32, c,  (ops + lanes - 1) / lanes,
-                       1.0 / clock,     0,    ops};
-            sfu.what = op->getName().getStringRef().str();
-            sfuTime += sfu.total();
-            emit(core, std::move(sfu));
+            const bool product =
+                classifyDigitalOp(op) == DigitalOpClass::Product;
+            int64_t lanes =
+                product ? chip.core.macsPerClock : chip.core.sfuLanes;
+            ExecOp work{product ? ExecOpKind::Mac : ExecOpKind::Sfu,
+                        li32,
+                        c,
+                        (ops + lanes - 1) / lanes,
+                        1.0 / clock,
+                        0,
+                        ops};
+            work.what = op->getName().getStringRef().str();
+            (product ? macTime : sfuTime) += work.total();
+            emit(core, std::move(work));
           }
           stage.sfu = std::max(stage.sfu, sfuTime);
+          stage.mac = std::max(stage.mac, macTime);
         }
         // Transfers, summed per destination core; data for another program
         // group waits in the global buffer instead.
@@ -443,6 +457,9 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
       case ExecOpKind::Sfu:
         schedule.sfuOps += op.amount;
         break;
+      case ExecOpKind::Mac:
+        schedule.macs += op.amount;
+        break;
       case ExecOpKind::Send:
         schedule.transferBits += op.amount;
         schedule.bitHops += op.amount * op.hops;
@@ -483,6 +500,7 @@ void nncc::writeExecutionJson(const ExecutionSchedule &s,
       j.attribute("digital_adds", s.digitalAdds);
       j.attribute("buffer_read_bits", s.bufferBits);
       j.attribute("sfu_ops", s.sfuOps);
+      j.attribute("macs", s.macs);
       j.attribute("host_ops", s.hostOps);
       j.attribute("transfer_bits", s.transferBits);
       j.attribute("bit_hops", s.bitHops);
@@ -512,6 +530,7 @@ void nncc::writeExecutionJson(const ExecutionSchedule &s,
           jsonNumber(j, "accumulate_s", stage.accumulate);
           jsonNumber(j, "accumulate_drain_s", stage.accumulateDrain);
           jsonNumber(j, "sfu_s", stage.sfu);
+          jsonNumber(j, "mac_s", stage.mac);
           jsonNumber(j, "transfer_s", stage.transfer);
           jsonNumber(j, "buffer_s", stage.buffer);
           jsonNumber(j, "time_s", stage.time());
@@ -587,8 +606,10 @@ void nncc::printExecutionSummary(const ExecutionSchedule &s,
                        slowest.bound().str().c_str());
   os << "per inference: " << s.rowActivations << " row activations, "
      << s.conversions << " ADC conversions, " << s.digitalAdds
-     << " digital adds, " << s.sfuOps << " SFU ops, " << s.transferBits
-     << " bits sent (" << s.bitHops << " bit-hops)";
+     << " digital adds, " << s.sfuOps << " SFU ops, ";
+  if (s.macs)
+    os << s.macs << " MAC-array MACs, ";
+  os << s.transferBits << " bits sent (" << s.bitHops << " bit-hops)";
   if (s.hostOps)
     os << ", " << s.hostOps << " host ops";
   os << '\n';

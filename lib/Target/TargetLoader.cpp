@@ -758,6 +758,8 @@ TargetChip TargetLoader::build() {
   chip.core.sfuPooling = flag("core.sfu.pooling");
   chip.core.sfuElementwise = flag("core.sfu.elementwise");
   chip.core.sfuLanes = integer("core.sfu.lanes");
+  chip.core.macsPerClock = integer("core.mac_array.macs_per_clock");
+  chip.core.macBits = integer("core.mac_array.bits");
 
   chip.chip.cores = integer("chip.cores");
   // Each count is in range alone, but their product is what every stage
@@ -828,6 +830,7 @@ TargetChip TargetLoader::build() {
   costs.dacEnergy = optional("costs.dac_energy");
   costs.bufferEnergyPerBit = optional("costs.buffer_energy_per_bit");
   costs.sfuEnergyPerOp = optional("costs.sfu_energy_per_op");
+  costs.macEnergy = optional("costs.mac_energy");
   costs.routerArea = optional("costs.router_area");
   costs.staticPower = optional("costs.static_power");
   costs.cellCurrentTime = optional("costs.cell_current_time");

@@ -266,6 +266,14 @@ const std::vector<FieldSpec> &schema() {
       integer("core.sfu.lanes", Def, "32", 1, 1 << 16,
               "Elements the special-function unit processes per clock "
               "cycle (execution schedule timing)."),
+      integer("core.mac_array.macs_per_clock", Def, "0", 0, 1 << 20,
+              "Multiply-accumulates per clock cycle of the core's digital "
+              "MAC array, which multiplies two activations (attention's "
+              "Q K^T and its weights x V: no weights to store in the "
+              "arrays); 0: the core has none and the host runs them."),
+      integer("core.mac_array.bits", Def, "8", 1, 32,
+              "Operand bits of the MAC array's multipliers (sets its "
+              "energy and area per MAC)."),
 
       integer("chip.cores", Req, "", 1, 1 << 20, "Cores on the chip."),
       quantity("chip.global_buffer", Dimension::Bytes, Def, "0 B", 0, 1e12,
@@ -312,6 +320,10 @@ const std::vector<FieldSpec> &schema() {
                1e-9, "Buffer access energy per bit."),
       quantity("costs.sfu_energy_per_op", Dimension::Energy, Opt, "", 0, 1e-6,
                "Special-function-unit energy per operation."),
+      quantity("costs.mac_energy", Dimension::Energy, Opt, "", 0, 1e-6,
+               "Energy per multiply-accumulate of the digital MAC array "
+               "(default: the PPA model's gate-equivalent multiplier and "
+               "adder)."),
       quantity("costs.router_area", Dimension::Area, Opt, "", 0, 1e-3,
                "Area per router."),
       quantity("costs.static_power", Dimension::Power, Opt, "", 0, 1e3,

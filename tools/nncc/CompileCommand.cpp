@@ -257,11 +257,9 @@ int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
     return fail(result.takeError());
   for (const std::string &assumption : result->assumptions)
     errs() << "note: " << assumption << '\n';
-  if (!result->hostOps.empty())
-    errs() << "warning: " << *targetPath
-           << ": the cores have no special-function unit for these ops, the "
-              "host runs them: "
-           << result->hostOps << '\n';
+  if (std::string warning = driver::hostOpsWarning(*result, *targetPath);
+      !warning.empty())
+    errs() << "warning: " << warning << '\n';
   {
     mlir::TimingScope writeTimer = rootTimer.nest("write outputs");
     driver::addResultOutputs(**writer, *result, (*targetText)->getBuffer(),

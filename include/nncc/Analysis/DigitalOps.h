@@ -23,12 +23,16 @@ enum class DigitalOpClass {
   Pooling,     ///< max / average / global average pooling
   Elementwise, ///< add, sub, mul, div, batch normalization
   Layout,      ///< reshapes, transposes, concat, pad, constants: no work
-  Other        ///< anything else (e.g. a matmul of two activations)
+  /// A matmul or gemm left after lowering: a product of two activations
+  /// (no weights to store in the arrays), for the core's MAC array.
+  Product,
+  Other        ///< anything else
 };
 
 DigitalOpClass classifyDigitalOp(mlir::Operation *op);
 
-/// Whether a core of `chip` can run ops of this class (Other: never).
+/// Whether a core of `chip` can run ops of this class (Product: when it has
+/// a MAC array; Other: never).
 bool coreRuns(DigitalOpClass opClass, const target::TargetChip &chip);
 
 /// The digital ops left after lowering that the cores of `chip` cannot run
@@ -38,8 +42,9 @@ std::string hostRunOps(mlir::ModuleOp module, const target::TargetChip &chip);
 
 /// Elementary operations of one inference: output elements per sample times
 /// the work per element (the window size of a pooling, 3 for softmax (exp,
-/// sum, divide), 2 for batch normalization (scale, shift), else 1).  The
-/// batch is dimension 0 of the result.  0 for Layout.
+/// sum, divide), 2 for batch normalization (scale, shift), the reduced
+/// dimension's length for a Product (its multiply-accumulates), else 1).
+/// The batch is dimension 0 of the result.  0 for Layout.
 int64_t digitalOpsPerInference(mlir::Operation *op);
 
 } // namespace nncc

@@ -46,8 +46,8 @@ struct CompileResult {
   ExecutionSchedule execution;
   std::optional<SimulationReport> simulation;
   ppa::CompileReport report;
-  /// Digital ops the chip's cores cannot run (no special-function unit for
-  /// them), which the host runs: "nn.softmax x1, ..." or "".
+  /// Digital ops the chip's cores cannot run (no special-function unit or
+  /// MAC array for them), which the host runs: "nn.softmax x1, ..." or "".
   std::string hostOps;
   /// The cells' endurance (write cycles), from the chip: a time-multiplexed
   /// mapping rewrites every cell once per batch.
@@ -56,6 +56,11 @@ struct CompileResult {
   /// calibration), one sentence each; the tool prints them once.
   std::vector<std::string> assumptions;
 };
+
+/// The warning that `result.hostOps` run on the host, naming the target
+/// file; "" when the cores run everything.
+std::string hostOpsWarning(const CompileResult &result,
+                           llvm::StringRef targetPath);
 
 /// Hooks into a running compile; all optional.
 struct CompileHooks {

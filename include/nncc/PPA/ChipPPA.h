@@ -40,10 +40,11 @@ enum class EnergyComponent {
   DigitalAdds, ///< shift-and-add, polarity combination, accumulation
   Buffers,     ///< core buffer reads feeding the arrays
   Sfu,         ///< special-function units
+  MacArray,    ///< the cores' MAC arrays (products of two activations)
   Interconnect, ///< bits times hops
   Static       ///< leakage of the periphery and digital blocks, per interval
 };
-inline constexpr size_t kNumEnergyComponents = 8;
+inline constexpr size_t kNumEnergyComponents = 9;
 llvm::StringRef toString(EnergyComponent c);
 
 enum class AreaComponent {
@@ -56,11 +57,12 @@ enum class AreaComponent {
   WritePeriphery, ///< NVM write switch matrices and level shifters
   Buffers,     ///< core buffers
   Sfu,         ///< special-function units
+  MacArray,    ///< the cores' MAC arrays
   Routers,     ///< the interconnect's routers
   Links,       ///< the interconnect's wires between cores
   GlobalBuffer ///< the chip's global buffer
 };
-inline constexpr size_t kNumAreaComponents = 12;
+inline constexpr size_t kNumAreaComponents = 13;
 llvm::StringRef toString(AreaComponent c);
 
 struct LayerPPA {
@@ -69,9 +71,10 @@ struct LayerPPA {
   double start = 0, time = 0;       ///< stage start and time, seconds
   std::string bound;                ///< what sets the stage time
   /// The stage time's parts (seconds): arrays, the accumulation of their
-  /// partial sums beyond them, SFU, transfers, buffer traffic (overlapped
-  /// or summed as the core is double-buffered or not).
-  double compute = 0, accumulate = 0, sfu = 0, transfer = 0, buffer = 0;
+  /// partial sums beyond them, SFU, MAC array, transfers, buffer traffic
+  /// (overlapped or summed as the core is double-buffered or not).
+  double compute = 0, accumulate = 0, sfu = 0, mac = 0, transfer = 0,
+         buffer = 0;
   double ops = 0;                   ///< 2 x MACs of the layer
   double energy = 0;                ///< joules per inference
   std::array<double, kNumEnergyComponents> energyBy{};

@@ -126,6 +126,8 @@ struct ComponentModel {
   double bufferEnergyPerBit = 0, bufferArea = 0;             ///< core buffer
   double globalBufferEnergyPerBit = 0, globalBufferArea = 0; ///< chip buffer
   double sfuEnergyPerOp = 0, sfuArea = 0;                    ///< per core
+  /// The MAC array: per multiply-accumulate, and its area per core.
+  double macEnergy = 0, macArrayArea = 0;
   double routerArea = 0, energyPerBitHop = 0;
   double flitBits = 0;  ///< bits a link carries per clock
   double wirePitch = 0; ///< m, of the interconnect's wires
@@ -162,7 +164,7 @@ struct ComponentModel {
   }
   /// One core's area without its arrays' cells and periphery.
   double coreDigitalArea() const {
-    return bufferArea + sfuArea + routerArea + adderTreeArea;
+    return bufferArea + sfuArea + macArrayArea + routerArea + adderTreeArea;
   }
 };
 

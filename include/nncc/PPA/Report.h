@@ -52,8 +52,11 @@ void writeReportHtml(const CompileReport &report, llvm::raw_ostream &os);
 /// and component_model.cell_current_time_s; version 3
 /// performance.time_per_inference_by_batch; version 4 the write periphery
 /// (area.components.write_periphery), the array macro's floorplan in
-/// component_model and the bounding box that counts its white space.
-inline constexpr uint32_t kReportJsonVersion = 4;
+/// component_model and the bounding box that counts its white space;
+/// version 5 the cores' MAC arrays (energy and area components mac_array,
+/// component_model.mac_energy_j and mac_array_m2, layers'
+/// time_components.mac_s).
+inline constexpr uint32_t kReportJsonVersion = 5;
 
 /// Stable identifiers of the components in report.json ("cell_reads", ...).
 llvm::StringRef jsonKey(EnergyComponent c);

@@ -28,15 +28,19 @@
 //               sum or per adder-tree pass, core.adder_tree_inputs)
 //   sfu         a digital op after the layer on its home core (amount:
 //               elementary operations; each: one clock per `lanes`)
+//   mac         a product of two activations (attention's Q K^T, weights
+//               x V) on the home core's MAC array (amount: multiply-
+//               accumulates; each: one clock per core.mac_array.macs_per_clock)
 //   send        bits to another core over the interconnect (amount: bits,
 //               peer, hops; each: bits / link bandwidth + hops * hop latency)
-//   host        a digital op no core can run (core.sfu.* false)
+//   host        a digital op no core can run (core.sfu.* false, or a
+//               product of two activations without a MAC array)
 //
-// Stage timing: a layer's arrays, its SFU work, its outgoing transfers and
-// its buffer traffic (inputs read and full-width results written through
-// the core buffer's port, core.buffer_port bits per clock) overlap on a
-// double-buffered core (core.double_buffered), vector by vector, so a
-// stage takes the longest of the four; otherwise it takes their sum (as
+// Stage timing: a layer's arrays, its SFU and MAC-array work, its outgoing
+// transfers and its buffer traffic (inputs read and full-width results
+// written through the core buffer's port, core.buffer_port bits per clock)
+// overlap on a double-buffered core (core.double_buffered), vector by
+// vector, so a stage takes the longest of the five; otherwise it takes their sum (as
 // DNN+NeuroSim adds buffer and interconnect latency to each layer's).  The
 // array time is the pipeline model's (nncc/Analysis/PipelineModel.h), plus
 // what the addition of other arrays' partial sums does not hide under the
@@ -69,6 +73,7 @@ enum class ExecOpKind {
   Combine,
   Accumulate,
   Sfu,
+  Mac,
   Send,
   Host
 };
@@ -84,7 +89,7 @@ struct ExecOp {
   int64_t amount = 0; ///< bits, activations, conversions, adds or ops
   int64_t peer = -1;  ///< send: destination core
   int64_t hops = 0;   ///< send
-  std::string what;   ///< sfu / host: the nn op ("nn.relu")
+  std::string what;   ///< sfu / mac / host: the nn op ("nn.relu")
   double total() const { return static_cast<double>(count) * each; }
 };
 
@@ -106,26 +111,30 @@ struct StageExecution {
   /// the next one's reads hide it, so it does not add to the interval.
   double accumulateDrain = 0;
   double sfu = 0;      ///< seconds: the busiest core's SFU work
+  /// Seconds: the busiest core's MAC-array work (products of two
+  /// activations).
+  double mac = 0;
   double transfer = 0; ///< seconds: the slowest outgoing core pair
   /// Seconds: the busiest core's buffer traffic (its inputs read, its
   /// full-width results written) through the buffer's port.
   double buffer = 0;
-  /// Double-buffered cores overlap the four (the slowest sets the stage);
+  /// Double-buffered cores overlap the five (the slowest sets the stage);
   /// otherwise they follow one another.
   bool overlapped = true;
   double start = 0;    ///< seconds after the inference starts
   /// The arrays with the accumulation of their partial sums.
   double arrayTime() const { return compute + accumulate; }
   double time() const {
-    return overlapped ? std::max({arrayTime(), sfu, transfer, buffer})
-                      : arrayTime() + sfu + transfer + buffer;
+    return overlapped ? std::max({arrayTime(), sfu, mac, transfer, buffer})
+                      : arrayTime() + sfu + mac + transfer + buffer;
   }
   /// Seconds from the stage's start to its last result.
   double latency() const { return time() + accumulateDrain; }
   llvm::StringRef bound() const {
-    const double most = std::max({arrayTime(), sfu, transfer, buffer});
+    const double most = std::max({arrayTime(), sfu, mac, transfer, buffer});
     return arrayTime() >= most ? "arrays"
            : sfu >= most      ? "sfu"
+           : mac >= most      ? "mac"
            : transfer >= most ? "transfer"
                               : "buffer";
   }
@@ -150,7 +159,7 @@ struct ExecutionSchedule {
   std::vector<GroupExecution> groups;
   /// Totals per inference over all cores (for energy models).
   int64_t rowActivations = 0, conversions = 0, digitalAdds = 0, bufferBits = 0,
-          sfuOps = 0, hostOps = 0, bitHops = 0, transferBits = 0;
+          sfuOps = 0, macs = 0, hostOps = 0, bitHops = 0, transferBits = 0;
   /// Bits stored to and reloaded from the global buffer between program
   /// groups (flows whose ends are in different groups), each way.
   int64_t groupSpillBits = 0;
@@ -169,7 +178,7 @@ struct ExecutionSchedule {
 llvm::Expected<ExecutionSchedule>
 buildExecutionSchedule(mlir::ModuleOp module, const target::TargetChip &chip);
 
-/// execution.json (schema "nncc-execution-schedule", version 2), with a
+/// execution.json (schema "nncc-execution-schedule", version 3), with a
 /// trailing newline; byte-for-byte deterministic.
 void writeExecutionJson(const ExecutionSchedule &schedule,
                         llvm::raw_ostream &os);
@@ -178,7 +187,7 @@ void writeExecutionJson(const ExecutionSchedule &schedule,
 void printExecutionSummary(const ExecutionSchedule &schedule,
                            llvm::raw_ostream &os);
 
-inline constexpr uint32_t kExecutionJsonVersion = 2;
+inline constexpr uint32_t kExecutionJsonVersion = 3;
 
 } // namespace nncc
 

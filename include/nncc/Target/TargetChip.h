@@ -167,6 +167,11 @@ struct Core {
   int64_t adderTreeInputs = 1;
   bool sfuActivation = true, sfuPooling = true, sfuElementwise = true;
   int64_t sfuLanes = 32; ///< elements per clock cycle
+  /// The digital MAC array that multiplies two activations (attention's
+  /// Q K^T and weights x V): multiply-accumulates per clock cycle; 0 = the
+  /// core has none and such products run on the host.
+  int64_t macsPerClock = 0;
+  int64_t macBits = 8; ///< operand bits of one multiplier
 };
 
 struct Interconnect {
@@ -195,6 +200,7 @@ struct CostOverrides {
   std::optional<double> dacEnergy;      ///< joules per driven row per cycle
   std::optional<double> bufferEnergyPerBit; ///< joules
   std::optional<double> sfuEnergyPerOp;     ///< joules
+  std::optional<double> macEnergy;          ///< joules per digital MAC
   std::optional<double> routerArea;         ///< square metres per router
   /// Watts the whole chip draws when idle (leakage, bias currents).
   std::optional<double> staticPower;

@@ -6,7 +6,9 @@
 // conv or gemm is folded into its weights first (the nn dialect's
 // canonicalization), as it costs nothing there.  The pass checks that every
 // weight layer can live in the arrays, so that the user sees why not at its
-// ONNX node; the conversion patterns then only rewrite.
+// ONNX node; the conversion patterns then only rewrite.  A product of two
+// activations has no weights: it stays an nn op (docs/execution-schedule.md,
+// digital MAC arrays).
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Conversion/NNToCIM/Passes.h"
@@ -103,11 +105,20 @@ LogicalResult checkConv(nn::ConvOp conv) {
   return success();
 }
 
+/// Whether a product's right operand is a weight to store in the arrays:
+/// a constant.  A product of two activations (attention's Q K^T and its
+/// weights x V) stays an nn op for the cores' digital MAC arrays.
+bool holdsWeights(Value b) {
+  return static_cast<bool>(b.getDefiningOp<nn::ConstantOp>());
+}
+
 LogicalResult checkGemm(nn::GemmOp gemm) {
+  if (!holdsWeights(gemm.getB()))
+    return success();
   auto w = constantFloats(gemm.getB());
   if (!w)
-    return gemm.emitError("the B operand of Gemm must be a constant to be "
-                          "stored in crossbar arrays");
+    return gemm.emitError("the B operand of Gemm must be a float32 constant "
+                          "to be stored in crossbar arrays");
   auto bType = cast<RankedTensorType>(gemm.getB().getType());
   if (bType.getRank() != 2)
     return gemm.emitError("the B operand of Gemm must be a 2-D matrix");
@@ -117,11 +128,13 @@ LogicalResult checkGemm(nn::GemmOp gemm) {
 }
 
 LogicalResult checkMatMul(nn::MatMulOp matmul) {
+  if (!holdsWeights(matmul.getB()))
+    return success();
   auto bType = cast<RankedTensorType>(matmul.getB().getType());
   if (!nn::getConstantF32Values(matmul.getB()) || bType.getRank() != 2)
-    return matmul.emitError("MatMul needs a constant 2-D right operand to be "
-                            "stored in crossbar arrays (a product of two "
-                            "activations cannot run on the arrays)");
+    return matmul.emitError("MatMul needs a float32 2-D right operand to be "
+                            "stored in crossbar arrays (batched weights are "
+                            "not supported)");
   if (cast<RankedTensorType>(matmul.getA().getType()).getRank() < 2)
     return matmul.emitError("MatMul with a 1-D left operand is not supported "
                             "on the arrays");
@@ -317,7 +330,11 @@ struct LowerNNToCIMPass : nncc::impl::LowerNNToCIMBase<LowerNNToCIMPass> {
       return signalPassFailure();
 
     ConversionTarget target(*ctx);
-    target.addIllegalOp<nn::ConvOp, nn::GemmOp, nn::MatMulOp>();
+    target.addIllegalOp<nn::ConvOp>();
+    target.addDynamicallyLegalOp<nn::GemmOp>(
+        [](nn::GemmOp gemm) { return !holdsWeights(gemm.getB()); });
+    target.addDynamicallyLegalOp<nn::MatMulOp>(
+        [](nn::MatMulOp matmul) { return !holdsWeights(matmul.getB()); });
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(ctx);
     populateNNToCIMPatterns(patterns);

@@ -1,10 +1,11 @@
 // RUN: nncc-opt %s --nncc-lower-nn-to-cim -split-input-file -verify-diagnostics
 
-// A product of two activations has no weights to store in the arrays.
-func.func @two_activations(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
-  // expected-error @+1 {{MatMul needs a constant 2-D right operand to be stored in crossbar arrays (a product of two activations cannot run on the arrays)}}
-  %y = nn.matmul %a, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
-  return %y : tensor<2x4xf32>
+// A batched constant right operand would need one matrix per batch.
+func.func @batched_weights(%a: tensor<2x2x3xf32>) -> tensor<2x2x4xf32> {
+  %w = nn.constant dense<1.0> : tensor<2x3x4xf32>
+  // expected-error @+1 {{MatMul needs a float32 2-D right operand to be stored in crossbar arrays (batched weights are not supported)}}
+  %y = nn.matmul %a, %w : (tensor<2x2x3xf32>, tensor<2x3x4xf32>) -> tensor<2x2x4xf32>
+  return %y : tensor<2x2x4xf32>
 }
 
 // -----

@@ -63,3 +63,21 @@ func.func @matmul(%a: tensor<2x3x4xf32>) -> tensor<2x3x3xf32> {
   %r = nn.relu %y : (tensor<2x3x3xf32>) -> tensor<2x3x3xf32>
   return %r : tensor<2x3x3xf32>
 }
+
+// -----
+
+// Products of two activations (attention's Q K^T, then its weights x V)
+// have no weights to store: they stay nn ops for the cores' MAC arrays,
+// while the projection with constant weights becomes a layer.
+// CHECK-LABEL: func.func @attention_products
+// CHECK: cim.layer
+// CHECK: nn.matmul %{{.*}}, %{{.*}} : (tensor<1x4x8xf32>, tensor<1x8x4xf32>) -> tensor<1x4x4xf32>
+// CHECK: nn.gemm
+// CHECK-NOT: cim.layer
+func.func @attention_products(%x: tensor<1x4x8xf32>, %kt: tensor<1x8x4xf32>, %a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> (tensor<1x4x4xf32>, tensor<4x4xf32>) {
+  %w = nn.constant dense<0.5> : tensor<8x8xf32>
+  %q = nn.matmul %x, %w : (tensor<1x4x8xf32>, tensor<8x8xf32>) -> tensor<1x4x8xf32>
+  %s = nn.matmul %q, %kt : (tensor<1x4x8xf32>, tensor<1x8x4xf32>) -> tensor<1x4x4xf32>
+  %g = nn.gemm %a, %b : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %s, %g : tensor<1x4x4xf32>, tensor<4x4xf32>
+}
