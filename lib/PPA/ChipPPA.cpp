@@ -61,6 +61,48 @@ llvm::StringRef ppa::toString(EnergyComponent c) {
   return "";
 }
 
+llvm::StringRef ppa::toString(EnergyDomain d) {
+  switch (d) {
+  case EnergyDomain::Analog:
+    return "analog";
+  case EnergyDomain::Digital:
+    return "digital";
+  case EnergyDomain::DataMovement:
+    return "data movement";
+  case EnergyDomain::Static:
+    return "static";
+  }
+  return "";
+}
+
+EnergyDomain ppa::domainOf(EnergyComponent c) {
+  switch (c) {
+  case EnergyComponent::CellReads:
+  case EnergyComponent::Drivers:
+  case EnergyComponent::Adcs:
+    return EnergyDomain::Analog;
+  case EnergyComponent::DigitalAdds:
+  case EnergyComponent::Sfu:
+  case EnergyComponent::MacArray:
+    return EnergyDomain::Digital;
+  case EnergyComponent::Buffers:
+  case EnergyComponent::Interconnect:
+    return EnergyDomain::DataMovement;
+  case EnergyComponent::Static:
+    return EnergyDomain::Static;
+  }
+  return EnergyDomain::Static;
+}
+
+std::array<double, kNumEnergyDomains>
+ppa::energyByDomain(const std::array<double, kNumEnergyComponents> &energyBy) {
+  std::array<double, kNumEnergyDomains> sums{};
+  for (size_t i = 0; i < kNumEnergyComponents; ++i)
+    sums[static_cast<size_t>(domainOf(static_cast<EnergyComponent>(i)))] +=
+        energyBy[i];
+  return sums;
+}
+
 llvm::StringRef ppa::toString(AreaComponent c) {
   switch (c) {
   case AreaComponent::Arrays:

@@ -27,6 +27,8 @@ namespace {
 const char *const kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
                                 "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                                 "#bcbd22", "#17becf", "#393b79"};
+static_assert(std::size(kPalette) >= kNumEnergyComponents,
+              "one colour per energy component");
 
 std::string num(double x) { return llvm::formatv("{0:f1}", x).str(); }
 
@@ -212,6 +214,16 @@ void ppa::writeReportHtml(const CompileReport &report, llvm::raw_ostream &os) {
     energy.push_back(std::move(b));
   }
   barChart(os, "energy by component", energy);
+  {
+    const auto domains = energyByDomain(p.energyBy);
+    os << "<p>By domain:";
+    for (size_t d = 0; d < kNumEnergyDomains; ++d)
+      os << (d ? "," : "") << ' '
+         << escapeHtml(toString(static_cast<EnergyDomain>(d))) << ' '
+         << formatSI(domains[d], "J") << " ("
+         << formatPercent(p.energy > 0 ? domains[d] / p.energy : 0) << ')';
+    os << ".</p>\n";
+  }
 
   os << "<h2>Layers</h2>\n";
   std::vector<Bar> times, layerEnergy;

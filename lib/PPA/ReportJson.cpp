@@ -70,6 +70,20 @@ llvm::StringRef ppa::jsonKey(AreaComponent c) {
   return "";
 }
 
+llvm::StringRef ppa::jsonKey(EnergyDomain d) {
+  switch (d) {
+  case EnergyDomain::Analog:
+    return "analog";
+  case EnergyDomain::Digital:
+    return "digital";
+  case EnergyDomain::DataMovement:
+    return "data_movement";
+  case EnergyDomain::Static:
+    return "static";
+  }
+  return "";
+}
+
 namespace {
 
 void energyObject(llvm::json::OStream &j, llvm::StringRef key,
@@ -116,6 +130,11 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
       jsonNumber(j, "group_spill_j", p.groupSpillEnergy);
       jsonNumber(j, "static_power_w", p.staticPower);
       energyObject(j, "components", p.energyBy);
+      j.attributeObject("domains", [&] {
+        const auto domains = energyByDomain(p.energyBy);
+        for (size_t d = 0; d < kNumEnergyDomains; ++d)
+          jsonNumber(j, jsonKey(static_cast<EnergyDomain>(d)), domains[d]);
+      });
       j.attribute("host_ops", p.hostOps);
     });
     j.attributeObject("performance", [&] {

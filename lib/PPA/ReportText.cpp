@@ -68,6 +68,16 @@ void ppa::writeReportText(const CompileReport &report, llvm::raw_ostream &os) {
         formatPercent(p.area > 0 ? p.areaBy[i] / p.area : 0));
 
   os << "\nenergy per inference\n";
+  {
+    // The analog/digital split first: where a mapping's energy goes.
+    const auto domains = energyByDomain(p.energyBy);
+    std::string split;
+    for (size_t d = 0; d < kNumEnergyDomains; ++d)
+      split += (d ? ", " : "") + toString(static_cast<EnergyDomain>(d)).str() +
+               " " +
+               formatPercent(p.energy > 0 ? domains[d] / p.energy : 0);
+    row(os, "by domain", formatSI(p.energy, "J"), split);
+  }
   for (size_t i = 0; i < kNumEnergyComponents; ++i)
     row(os, "  " + toString(static_cast<EnergyComponent>(i)).str(),
         formatSI(p.energyBy[i], "J"),

@@ -47,6 +47,17 @@ enum class EnergyComponent {
 inline constexpr size_t kNumEnergyComponents = 9;
 llvm::StringRef toString(EnergyComponent c);
 
+/// Where energy goes, coarsely: the analog arrays with their drivers and
+/// converters, digital compute (adds, SFU, MAC arrays), data movement
+/// (buffers, interconnect) and static power.
+enum class EnergyDomain { Analog, Digital, DataMovement, Static };
+inline constexpr size_t kNumEnergyDomains = 4;
+llvm::StringRef toString(EnergyDomain d);
+EnergyDomain domainOf(EnergyComponent c);
+/// Sums `energyBy` per domain.
+std::array<double, kNumEnergyDomains>
+energyByDomain(const std::array<double, kNumEnergyComponents> &energyBy);
+
 enum class AreaComponent {
   Arrays,      ///< the cells
   Adcs,        ///< converters or sense amplifiers

@@ -55,12 +55,14 @@ void writeReportHtml(const CompileReport &report, llvm::raw_ostream &os);
 /// component_model and the bounding box that counts its white space;
 /// version 5 the cores' MAC arrays (energy and area components mac_array,
 /// component_model.mac_energy_j and mac_array_m2, layers'
-/// time_components.mac_s).
+/// time_components.mac_s) and energy.domains (analog, digital,
+/// data_movement, static: ppa::EnergyDomain).
 inline constexpr uint32_t kReportJsonVersion = 5;
 
 /// Stable identifiers of the components in report.json ("cell_reads", ...).
 llvm::StringRef jsonKey(EnergyComponent c);
 llvm::StringRef jsonKey(AreaComponent c);
+llvm::StringRef jsonKey(EnergyDomain d);
 
 } // namespace nncc::ppa
 

@@ -37,4 +37,15 @@ assert abs(report["area"]["components"]["mac_array"] /
 layers = {l["name"]: l for l in report["layers"]}
 for name, s in stages.items():
     assert layers[name]["time_components"]["mac_s"] == s["mac_s"]
+
+
+# The energy by domain sums the components it names, and adds up.
+parts = report["energy"]["components"]
+domains = report["energy"]["domains"]
+assert abs(domains["digital"] - (parts["digital_adds"] + parts["sfu"] +
+                                 parts["mac_array"])) < 1e-24, domains
+assert abs(domains["analog"] - (parts["cell_reads"] + parts["drivers"] +
+                                parts["adcs"])) < 1e-24, domains
+assert abs(sum(domains.values()) / report["energy"]["per_inference_j"] - 1) \
+    < 1e-12, domains
 print("ok")
