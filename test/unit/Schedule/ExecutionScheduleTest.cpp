@@ -295,7 +295,7 @@ TEST_F(ExecutionTest, JsonIsVersionedAndOrdered) {
   llvm::raw_string_ostream os(text);
   writeExecutionJson(*s, os);
   EXPECT_EQ(text.rfind("{\n  \"schema\": \"nncc-execution-schedule\",\n"
-                       "  \"version\": 2,",
+                       "  \"version\": 3,",
                        0),
             0u)
       << text;
