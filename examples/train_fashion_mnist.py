@@ -9,6 +9,9 @@ nncc compiler end to end:
 * ``lenet5.onnx`` -- LeNet-5 style CNN (Conv/ReLU/MaxPool x2, then 3 Linear)
 * ``rescnn.onnx`` -- a small pre-activation residual CNN with BatchNorm
                      (two residual blocks, one with a strided 1x1 shortcut)
+* ``vit.onnx``    -- a small Vision Transformer: 7x7 patches, class token,
+                     two pre-norm encoder blocks of torch's
+                     nn.TransformerEncoderLayer (3 heads, GELU), opset 13
 
 Both models take a float32 tensor of shape [1, 1, 28, 28] (NCHW) named
 ``input`` and return float32 logits of shape [1, 10] named ``logits``.  The
@@ -55,6 +58,10 @@ HPARAMS = {
     "mlp": {"lr": 1e-3, "batch_size": 128},
     "lenet5": {"lr": 2e-3, "batch_size": 128},
     "rescnn": {"lr": 2e-3, "batch_size": 128},
+    # The ViT's class token is expanded to the batch, so its graph reads the
+    # input's shape: exported with a symbolic batch (nncc fixes it with
+    # --batch), where a static 1 would be folded into the expansion.
+    "vit": {"lr": 2e-3, "batch_size": 128, "dynamic_batch": True},
 }
 
 # IDX element type codes (third byte of the magic number) -> numpy dtype.
@@ -165,7 +172,41 @@ def build_rescnn():
     )
 
 
-BUILDERS = {"mlp": build_mlp, "lenet5": build_lenet5, "rescnn": build_rescnn}
+class VisionTransformer(nn.Module):
+    """A small Vision Transformer (Dosovitskiy et al., ICLR 2021) for 28x28
+    images: 7x7 patches (16 tokens) embedded by a strided convolution, a
+    class token, learned position embeddings, ``depth`` pre-norm encoder
+    blocks (torch's own nn.TransformerEncoderLayer with GELU, so the export
+    is what torch emits for a standard encoder), a final LayerNorm and a
+    linear head on the class token."""
+
+    def __init__(self, dim=48, depth=2, heads=3, hidden=96):
+        super().__init__()
+        self.patch = nn.Conv2d(1, dim, kernel_size=7, stride=7)
+        self.cls = nn.Parameter(torch.zeros(1, 1, dim))
+        self.pos = nn.Parameter(torch.randn(1, 17, dim) * 0.02)
+        block = nn.TransformerEncoderLayer(
+            dim, heads, hidden, dropout=0.0, activation="gelu",
+            batch_first=True, norm_first=True)
+        self.encoder = nn.TransformerEncoder(block, depth,
+                                             enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, 10)
+
+    def forward(self, x):
+        tokens = self.patch(x).flatten(2).transpose(1, 2)  # [B, 16, dim]
+        cls = self.cls.expand(x.shape[0], -1, -1)
+        tokens = torch.cat([cls, tokens], dim=1) + self.pos
+        return self.head(self.norm(self.encoder(tokens)[:, 0]))
+
+
+def build_vit():
+    """Return the small ViT (about 0.7 M MACs, 43 k parameters)."""
+    return VisionTransformer()
+
+
+BUILDERS = {"mlp": build_mlp, "lenet5": build_lenet5, "rescnn": build_rescnn,
+            "vit": build_vit}
 
 
 def train(model, x_train, y_train, epochs, lr, batch_size, seed):
@@ -204,15 +245,18 @@ def predict_logits(model, x, batch_size=1000):
     return np.concatenate(out, axis=0)
 
 
-def export_onnx(model, path):
-    """Export ``model`` to ONNX (opset 13, static batch 1), check it and
-    return the sorted list of op types in its graph."""
+def export_onnx(model, path, dynamic_batch=False):
+    """Export ``model`` to ONNX (opset 13, static batch 1 unless
+    ``dynamic_batch``), check it and return the sorted list of op types in
+    its graph."""
     model.eval()
     dummy = torch.zeros(1, 1, 28, 28, dtype=torch.float32)
     torch.onnx.export(
         model, dummy, path,
         opset_version=13,
         input_names=["input"], output_names=["logits"],
+        dynamic_axes=({"input": {0: "batch"}, "logits": {0: "batch"}}
+                      if dynamic_batch else None),
         do_constant_folding=True,
     )
     proto = onnx.load(path)
@@ -289,7 +333,7 @@ def main():
               args.seed)
 
         onnx_path = os.path.join(args.out_dir, name + ".onnx")
-        ops = export_onnx(model, onnx_path)
+        ops = export_onnx(model, onnx_path, hp.get("dynamic_batch", False))
         print("  exported %s, op types: %s" % (onnx_path, ", ".join(ops)))
 
         logits = predict_logits(model, x_test)
