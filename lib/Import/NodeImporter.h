@@ -96,8 +96,23 @@ public:
       return mlir::failure();
     }
     op->getResult(0).setType(types.front());
-    return op->getResult(0);
+    return foldIfConstant(op);
   }
+
+  /// Replaces `op` by an nn.constant of its value when every operand is an
+  /// nn.constant and the result is small (shape arithmetic: Shape, Gather,
+  /// Concat, Unsqueeze... of static shapes), evaluating it with the nn ops'
+  /// one definition of semantics (nncc/Dialect/NN/NNEvaluation.h); returns
+  /// the op's result otherwise.  Ops that map onto the crossbars (conv,
+  /// gemm, matmul) are never folded.
+  mlir::FailureOr<mlir::Value> foldIfConstant(mlir::Operation *op);
+
+  /// The value of `v` when an nn.constant defines it (not a known input:
+  /// those stand for data the executor must compute with).
+  static std::optional<runtime::Tensor> constantValue(mlir::Value v);
+
+  /// Creates an nn.constant holding `value` at the node.
+  mlir::Value createConstant(mlir::ElementsAttr value);
 
   mlir::NamedAttribute named(llvm::StringRef name, mlir::Attribute value) {
     return builder.getNamedAttr(name, value);
@@ -123,6 +138,9 @@ using OpImportFn = mlir::LogicalResult (*)(NodeImporter &,
 
 /// The operator importers, keyed by ONNX op type (default domain).
 const llvm::StringMap<OpImportFn> &getOpImporters();
+/// Adds the importers of one operator family to `importers`.
+void addShapeOpImporters(llvm::StringMap<OpImportFn> &importers);
+void addNormalizationOpImporters(llvm::StringMap<OpImportFn> &importers);
 
 /// The attribute names ONNX's schema of `opType` declares in any opset
 /// 1-17 (KnownAttributes.cpp); null for an operator without an importer.

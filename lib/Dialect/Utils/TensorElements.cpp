@@ -95,3 +95,29 @@ Expected<runtime::Tensor> nncc::elementsToTensor(ElementsAttr attr) {
   }
   return tensor;
 }
+
+DenseElementsAttr nncc::tensorToElements(MLIRContext &context,
+                                         const runtime::Tensor &tensor) {
+  auto type = RankedTensorType::get(
+      tensor.shape(), elementTypeForDType(context, tensor.dtype()));
+  if (tensor.dtype() == DType::Bool) {
+    // i1 literals are bit-packed: build them from bools, not raw bytes.
+    SmallVector<bool> bits(tensor.values<uint8_t>().begin(),
+                           tensor.values<uint8_t>().end());
+    return DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+  }
+  return DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(static_cast<const char *>(tensor.raw()),
+                           tensor.byteSize()));
+}
+
+DenseElementsAttr nncc::splatElements(RankedTensorType type,
+                                      const runtime::Tensor &value) {
+  assert(value.numElements() == 1 && "a splat of one element");
+  if (value.dtype() == DType::Bool)
+    return DenseElementsAttr::get(type, value.values<uint8_t>()[0] != 0);
+  // A raw buffer of exactly one element is taken as a splat.
+  return DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(static_cast<const char *>(value.raw()),
+                           value.byteSize()));
+}
