@@ -127,7 +127,10 @@ LogicalResult importRange(NodeImporter &ni, Outputs &out) {
   runtime::Tensor integers(runtime::DType::I64, {n});
   for (int64_t i = 0; i < n; ++i) {
     values.data<double>()[i] = start->getAsDouble(0) + static_cast<double>(i) * d;
-    integers.data<int64_t>()[i] = asInt(*start) + i * asInt(*delta);
+    // Wrapping, like the int64 arithmetic of the reference's np.arange.
+    integers.data<int64_t>()[i] = static_cast<int64_t>(
+        static_cast<uint64_t>(asInt(*start)) +
+        static_cast<uint64_t>(i) * static_cast<uint64_t>(asInt(*delta)));
   }
   runtime::Tensor result(dtype, {n});
   runtime::cast(isFloat ? values : integers, result);
@@ -154,7 +157,7 @@ LogicalResult importCast(NodeImporter &ni, Outputs &out) {
   }
   llvm::Expected<Type> element = onnxElementType(*ni.getContext(), type);
   if (!element)
-    return ni.error("cannot cast to " + llvm::toString(element.takeError()));
+    return ni.error("attribute 'to': " + llvm::toString(element.takeError()));
   return single(ni.create<nn::CastOp>(
                     ValueRange{*x}, {ni.named("to", TypeAttr::get(*element))}),
                 out);

@@ -298,6 +298,22 @@ void nncc::runtime::clip(const Tensor &x, std::optional<double> lo,
 
 void nncc::runtime::cast(const Tensor &x, Tensor &out) {
   assert(x.numElements() == out.numElements() && "Cast keeps the shape");
+  // The storage types go through f64, which holds every F16 and BF16
+  // value exactly; rounding to them happens once, from the source value
+  // (numpy's float64 -> float16 rounds once too).
+  if (isHalfPrecision(x.dtype())) {
+    Tensor wide(DType::F64, x.shape());
+    const uint16_t *src = static_cast<const uint16_t *>(x.raw());
+    for (int64_t i = 0; i < x.numElements(); ++i)
+      wide.data<double>()[i] = halfToDouble(x.dtype(), src[i]);
+    return cast(wide, out);
+  }
+  if (isHalfPrecision(out.dtype())) {
+    uint16_t *dst = static_cast<uint16_t *>(out.raw());
+    for (int64_t i = 0; i < x.numElements(); ++i)
+      dst[i] = doubleToHalf(out.dtype(), x.getAsDouble(i));
+    return;
+  }
   const bool toBool = out.dtype() == DType::Bool;
   dispatchDType(x.dtype(), [&](auto fromTag) {
     using From = decltype(fromTag);

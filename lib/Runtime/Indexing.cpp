@@ -62,6 +62,8 @@ void nncc::runtime::gather(const Tensor &data, const Tensor &indices,
   const int64_t inner = numElementsOf(data.shape().drop_front(axis + 1));
   const int64_t count = indices.numElements();
   assert(out.numElements() == outer * count * inner && "Gather result shape");
+  if (out.numElements() == 0)
+    return;
   const size_t rowBytes = static_cast<size_t>(inner) * dtypeSize(data.dtype());
   const auto *src = static_cast<const std::byte *>(data.raw());
   auto *dst = static_cast<std::byte *>(out.raw());

@@ -50,8 +50,9 @@ void nncc::runtime::reduce(ReduceKind kind, const Tensor &x,
       walkStrided<1>(x.shape(), {strides}, {0},
                      [&](int64_t i, const std::array<int64_t, 1> &o) {
                        T &b = best[o[0]];
-                       // `!(v <= b)` so that a NaN takes over, as in numpy.
-                       if (!(src[i] <= b))
+                       // `!(v <= b)` so that a NaN takes over, and
+                       // `b == b` so that it stays, as in numpy.
+                       if (b == b && !(src[i] <= b))
                          b = src[i];
                      });
       std::copy(best.begin(), best.end(), dst);

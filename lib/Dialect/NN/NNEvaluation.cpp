@@ -67,7 +67,8 @@ bool nncc::nn::evaluate(Operation *op,
   };
   if (isReshapeLike(op)) {
     const Tensor &x = get(op->getOperand(0));
-    std::memcpy(out.raw(), x.raw(), x.byteSize());
+    if (x.byteSize() > 0)
+      std::memcpy(out.raw(), x.raw(), x.byteSize());
     return true;
   }
   return llvm::TypeSwitch<Operation *, bool>(op)

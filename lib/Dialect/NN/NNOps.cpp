@@ -18,6 +18,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
@@ -656,7 +657,8 @@ LogicalResult CastOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   if (!x)
     return emitOptionalError(loc, "input must be ranked");
   Type to = adaptor.getTo();
-  if (!(to.isF32() || to.isF64() || to.isSignlessInteger() ||
+  if (!(to.isF32() || to.isF64() || to.isF16() || to.isBF16() ||
+        to.isSignlessInteger() ||
         to.isUnsignedInteger()) ||
       (to.isInteger() && !llvm::is_contained({1u, 8u, 16u, 32u, 64u},
                                              to.getIntOrFloatBitWidth())))
@@ -759,15 +761,19 @@ nncc::nn::resolveSlice(std::optional<Location> loc, ArrayRef<int64_t> shape,
       start = start < -dim ? -1 : start + dim;
     if (end < 0)
       end = end < -dim ? -1 : end + dim;
+    // Sizes as (span - 1) / stride + 1, which cannot overflow for any step
+    // (INT64_MIN's stride is taken as INT64_MAX: both give one element).
     int64_t size;
     if (step > 0) {
       start = std::clamp<int64_t>(start, 0, dim);
       end = std::clamp<int64_t>(end, 0, dim);
-      size = end > start ? (end - start + step - 1) / step : 0;
+      size = end > start ? (end - start - 1) / step + 1 : 0;
     } else {
       start = std::clamp<int64_t>(start, -1, dim - 1);
       end = std::clamp<int64_t>(end, -1, dim - 1);
-      size = start > end ? (start - end + (-step) - 1) / (-step) : 0;
+      const int64_t stride =
+          step == std::numeric_limits<int64_t>::min() ? INT64_MAX : -step;
+      size = start > end ? (start - end - 1) / stride + 1 : 0;
     }
     g.start[*axis] = start;
     g.step[*axis] = step;

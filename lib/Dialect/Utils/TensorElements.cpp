@@ -30,6 +30,8 @@ Type nncc::elementTypeForDType(MLIRContext &context, DType type) {
   case DType::I64: return IntegerType::get(&context, 64);
   case DType::U64: return unsignedInt(64);
   case DType::Bool: return IntegerType::get(&context, 1);
+  case DType::F16: return Float16Type::get(&context);
+  case DType::BF16: return BFloat16Type::get(&context);
   }
   return {};
 }
@@ -39,6 +41,10 @@ Expected<DType> nncc::dtypeForElementType(Type type) {
     return DType::F32;
   if (type.isF64())
     return DType::F64;
+  if (type.isF16())
+    return DType::F16;
+  if (type.isBF16())
+    return DType::BF16;
   if (auto i = dyn_cast<IntegerType>(type)) {
     bool isUnsigned = i.isUnsigned();
     switch (i.getWidth()) {
