@@ -2,8 +2,9 @@
 //
 // One op per supported ONNX operator.  Attribute names follow ONNX; inputs
 // that ONNX passes as tensors but that must be known at compile time (Reshape's
-// shape, Pad's pads, Clip's bounds, Squeeze/Unsqueeze axes) are attributes
-// here, resolved by the importer from constants.
+// shape, Pad's pads, Clip's bounds, Squeeze/Unsqueeze axes, Slice's bounds,
+// Expand's shape, ReduceSum's axes) are attributes here, resolved by the
+// importer from constants.
 //
 // Window attributes (kernel_shape, strides, dilations, pads) may be empty,
 // meaning ONNX's default (kernel from the weight, strides and dilations 1,

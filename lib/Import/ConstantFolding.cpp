@@ -52,9 +52,8 @@ FailureOr<Value> NodeImporter::foldIfConstant(Operation *op) {
   auto type = cast<RankedTensorType>(result.getType());
   if (isa<nn::ConstantOp, nn::ConvOp, nn::GemmOp, nn::MatMulOp>(op) ||
       type.getNumElements() > kMaxFoldedElements ||
-      !llvm::all_of(op->getOperands(), [](Value v) {
-        return v.getDefiningOp<nn::ConstantOp>();
-      }))
+      !llvm::all_of(op->getOperands(),
+                    [](Value v) { return v.getDefiningOp<nn::ConstantOp>(); }))
     return result;
   llvm::SmallDenseMap<Value, runtime::Tensor> operands;
   for (Value v : op->getOperands()) {
@@ -71,7 +70,10 @@ FailureOr<Value> NodeImporter::foldIfConstant(Operation *op) {
   }
   runtime::Tensor value(*dtype, type.getShape());
   if (!nn::evaluate(
-          op, [&](Value v) -> const runtime::Tensor & { return operands.find(v)->second; },
+          op,
+          [&](Value v) -> const runtime::Tensor & {
+            return operands.find(v)->second;
+          },
           value))
     return result;
   op->erase();

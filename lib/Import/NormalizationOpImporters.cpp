@@ -55,13 +55,12 @@ LogicalResult importReduce(NodeImporter &ni, Outputs &out) {
 /// LayerNormalization's optional Mean and InvStdDev outputs ([d0..d(axis-1),
 /// 1, ..., 1]), spelled with the ops of its decomposed form: what training
 /// graphs keep for the backward pass, which inference rarely reads.
-LogicalResult importLayerNormStatistics(NodeImporter &ni, Value x,
-                                        int64_t axis, float epsilon,
-                                        Outputs &out) {
+LogicalResult importLayerNormStatistics(NodeImporter &ni, Value x, int64_t axis,
+                                        float epsilon, Outputs &out) {
   const int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
   if (axis < -rank || axis >= rank)
-    return ni.error(llvm::formatv("axis {0} is out of range for rank {1}",
-                                  axis, rank));
+    return ni.error(
+        llvm::formatv("axis {0} is out of range for rank {1}", axis, rank));
   if (axis < 0)
     axis += rank;
   Builder &b = ni.getBuilder();
@@ -72,8 +71,8 @@ LogicalResult importLayerNormStatistics(NodeImporter &ni, Value x,
                         ni.named("keepdims", b.getBoolAttr(true))});
   };
   auto scalar = [&](float v) {
-    return ni.createConstant(DenseElementsAttr::get(
-        RankedTensorType::get({}, b.getF32Type()), v));
+    return ni.createConstant(
+        DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()), v));
   };
   FailureOr<Value> mean = reduceMean(x);
   if (failed(mean))
@@ -132,8 +131,8 @@ LogicalResult importLayerNormalization(NodeImporter &ni, Outputs &out) {
     return failure();
   out.push_back(*y);
   if (ni.hasOutput(1) || ni.hasOutput(2))
-    return importLayerNormStatistics(ni, operands.front(), ni.intAttr("axis", -1),
-                                     epsilon, out);
+    return importLayerNormStatistics(ni, operands.front(),
+                                     ni.intAttr("axis", -1), epsilon, out);
   return success();
 }
 

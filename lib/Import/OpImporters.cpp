@@ -614,10 +614,8 @@ LogicalResult importAxesOp(NodeImporter &ni, Outputs &out) {
                 out);
 }
 
-} // namespace
-
-const llvm::StringMap<OpImportFn> &nncc::detail::getOpImporters() {
-  static const llvm::StringMap<OpImportFn> importers = [] {
+/// This file's importers, then each operator family's.
+llvm::StringMap<OpImportFn> makeOpImporters() {
   llvm::StringMap<OpImportFn> importers = {
       {"Add", importArithmetic<nn::AddOp>},
       {"AveragePool", importAveragePool},
@@ -657,6 +655,11 @@ const llvm::StringMap<OpImportFn> &nncc::detail::getOpImporters() {
   addShapeOpImporters(importers);
   addNormalizationOpImporters(importers);
   return importers;
-  }();
+}
+
+} // namespace
+
+const llvm::StringMap<OpImportFn> &nncc::detail::getOpImporters() {
+  static const llvm::StringMap<OpImportFn> importers = makeOpImporters();
   return importers;
 }

@@ -108,25 +108,29 @@ LogicalResult importRange(NodeImporter &ni, Outputs &out) {
     return ni.error("Range does not take booleans");
   // Integers exactly (int64 beyond 2^53), floats in f64.
   auto asInt = [](const runtime::Tensor &t) {
-    return t.dtype() == runtime::DType::I64 ? t.data<int64_t>()[0]
-                                            : static_cast<int64_t>(t.getAsDouble(0));
+    return t.dtype() == runtime::DType::I64
+               ? t.data<int64_t>()[0]
+               : static_cast<int64_t>(t.getAsDouble(0));
   };
   const bool isFloat = runtime::isFloatingPoint(dtype);
   const double d = delta->getAsDouble(0);
   if (d == 0 || std::isnan(d))
     return ni.error("Range delta must not be 0");
-  double count = isFloat ? std::ceil((limit->getAsDouble(0) -
-                                      start->getAsDouble(0)) / d)
-                         : std::ceil((static_cast<double>(asInt(*limit)) -
-                                      static_cast<double>(asInt(*start))) / d);
+  double count =
+      isFloat ? std::ceil((limit->getAsDouble(0) - start->getAsDouble(0)) / d)
+              : std::ceil((static_cast<double>(asInt(*limit)) -
+                           static_cast<double>(asInt(*start))) /
+                          d);
   if (!(count <= static_cast<double>(kMaxTensorElements)))
     return ni.error(llvm::formatv("Range has {0} elements, above the limit "
-                                  "of 2^31", count));
+                                  "of 2^31",
+                                  count));
   const int64_t n = std::max<int64_t>(0, static_cast<int64_t>(count));
   runtime::Tensor values(runtime::DType::F64, {n});
   runtime::Tensor integers(runtime::DType::I64, {n});
   for (int64_t i = 0; i < n; ++i) {
-    values.data<double>()[i] = start->getAsDouble(0) + static_cast<double>(i) * d;
+    values.data<double>()[i] =
+        start->getAsDouble(0) + static_cast<double>(i) * d;
     // Wrapping, like the int64 arithmetic of the reference's np.arange.
     integers.data<int64_t>()[i] = static_cast<int64_t>(
         static_cast<uint64_t>(asInt(*start)) +
@@ -189,10 +193,11 @@ LogicalResult importGather(NodeImporter &ni, Outputs &out) {
       }
     }
   }
-  return single(ni.create<nn::GatherOp>(
-                    ValueRange{*data, *indices},
-                    {ni.named("axis", ni.getBuilder().getI64IntegerAttr(axis))}),
-                out);
+  return single(
+      ni.create<nn::GatherOp>(
+          ValueRange{*data, *indices},
+          {ni.named("axis", ni.getBuilder().getI64IntegerAttr(axis))}),
+      out);
 }
 
 /// Slice: starts/ends/axes attributes before opset 10, constant inputs
@@ -207,7 +212,8 @@ LogicalResult importSlice(NodeImporter &ni, Outputs &out) {
     ends = ni.intsAttr("ends");
     axes = ni.intsAttr("axes");
   } else {
-    FailureOr<SmallVector<int64_t>> s = ni.constantInts(1), e = ni.constantInts(2);
+    FailureOr<SmallVector<int64_t>> s = ni.constantInts(1),
+                                    e = ni.constantInts(2);
     if (failed(s) || failed(e))
       return failure();
     starts = *s;
@@ -222,13 +228,13 @@ LogicalResult importSlice(NodeImporter &ni, Outputs &out) {
     }
   }
   Builder &b = ni.getBuilder();
-  return single(ni.create<nn::SliceOp>(
-                    ValueRange{*x},
-                    {ni.named("starts", b.getDenseI64ArrayAttr(starts)),
-                     ni.named("ends", b.getDenseI64ArrayAttr(ends)),
-                     ni.named("axes", b.getDenseI64ArrayAttr(axes)),
-                     ni.named("steps", b.getDenseI64ArrayAttr(steps))}),
-                out);
+  return single(
+      ni.create<nn::SliceOp>(
+          ValueRange{*x}, {ni.named("starts", b.getDenseI64ArrayAttr(starts)),
+                           ni.named("ends", b.getDenseI64ArrayAttr(ends)),
+                           ni.named("axes", b.getDenseI64ArrayAttr(axes)),
+                           ni.named("steps", b.getDenseI64ArrayAttr(steps))}),
+      out);
 }
 
 /// Split: one nn.slice per output.  The sizes come from the `split`
@@ -242,8 +248,8 @@ LogicalResult importSplit(NodeImporter &ni, Outputs &out) {
   const int64_t rank = type.getRank();
   int64_t axis = ni.intAttr("axis", 0);
   if (axis < -rank || axis >= rank)
-    return ni.error(llvm::formatv("axis {0} is out of range for rank {1}",
-                                  axis, rank));
+    return ni.error(
+        llvm::formatv("axis {0} is out of range for rank {1}", axis, rank));
   if (axis < 0)
     axis += rank;
   const int64_t dim = type.getDimSize(axis);
@@ -283,10 +289,9 @@ LogicalResult importSplit(NodeImporter &ni, Outputs &out) {
   int64_t offset = 0;
   for (int64_t s : sizes) {
     FailureOr<Value> part = ni.create<nn::SliceOp>(
-        ValueRange{*x},
-        {ni.named("starts", b.getDenseI64ArrayAttr({offset})),
-         ni.named("ends", b.getDenseI64ArrayAttr({offset + s})),
-         ni.named("axes", b.getDenseI64ArrayAttr({axis}))});
+        ValueRange{*x}, {ni.named("starts", b.getDenseI64ArrayAttr({offset})),
+                         ni.named("ends", b.getDenseI64ArrayAttr({offset + s})),
+                         ni.named("axes", b.getDenseI64ArrayAttr({axis}))});
     if (failed(part))
       return failure();
     out.push_back(*part);
@@ -302,10 +307,11 @@ LogicalResult importExpand(NodeImporter &ni, Outputs &out) {
   FailureOr<SmallVector<int64_t>> shape = ni.constantInts(1);
   if (failed(shape))
     return failure();
-  return single(ni.create<nn::ExpandOp>(
-                    ValueRange{*x},
-                    {ni.named("shape", ni.getBuilder().getDenseI64ArrayAttr(*shape))}),
-                out);
+  return single(
+      ni.create<nn::ExpandOp>(
+          ValueRange{*x},
+          {ni.named("shape", ni.getBuilder().getDenseI64ArrayAttr(*shape))}),
+      out);
 }
 
 LogicalResult importWhere(NodeImporter &ni, Outputs &out) {

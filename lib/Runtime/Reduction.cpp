@@ -58,8 +58,8 @@ void nncc::runtime::reduce(ReduceKind kind, const Tensor &x,
       std::copy(best.begin(), best.end(), dst);
       return;
     }
-    using Acc = std::conditional_t<std::is_floating_point_v<T>, double,
-                                   uint64_t>;
+    using Acc =
+        std::conditional_t<std::is_floating_point_v<T>, double, uint64_t>;
     std::vector<Acc> sums(out.numElements(), Acc(0));
     walkStrided<1>(x.shape(), {strides}, {0},
                    [&](int64_t i, const std::array<int64_t, 1> &o) {
@@ -74,8 +74,9 @@ void nncc::runtime::reduce(ReduceKind kind, const Tensor &x,
       } else {
         // Integer mean: the f64 mean truncated, as numpy's mean then astype.
         using S = std::make_signed_t<Acc>;
-        double sum = std::is_signed_v<T> ? static_cast<double>(static_cast<S>(sums[i]))
-                                         : static_cast<double>(sums[i]);
+        double sum = std::is_signed_v<T>
+                         ? static_cast<double>(static_cast<S>(sums[i]))
+                         : static_cast<double>(sums[i]);
         dst[i] = saturatingCast<T>(sum / static_cast<double>(groupSize));
       }
     }

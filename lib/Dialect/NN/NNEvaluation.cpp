@@ -89,12 +89,24 @@ bool nncc::nn::evaluate(Operation *op,
         runtime::matmul(get(mm.getA()), get(mm.getB()), out);
         return true;
       })
-      .Case([&](nn::ReluOp o) { return unary(runtime::UnaryOpKind::Relu, o.getX()); })
-      .Case([&](nn::SigmoidOp o) { return unary(runtime::UnaryOpKind::Sigmoid, o.getX()); })
-      .Case([&](nn::TanhOp o) { return unary(runtime::UnaryOpKind::Tanh, o.getX()); })
-      .Case([&](nn::ErfOp o) { return unary(runtime::UnaryOpKind::Erf, o.getX()); })
-      .Case([&](nn::SqrtOp o) { return unary(runtime::UnaryOpKind::Sqrt, o.getX()); })
-      .Case([&](nn::ExpOp o) { return unary(runtime::UnaryOpKind::Exp, o.getX()); })
+      .Case([&](nn::ReluOp o) {
+        return unary(runtime::UnaryOpKind::Relu, o.getX());
+      })
+      .Case([&](nn::SigmoidOp o) {
+        return unary(runtime::UnaryOpKind::Sigmoid, o.getX());
+      })
+      .Case([&](nn::TanhOp o) {
+        return unary(runtime::UnaryOpKind::Tanh, o.getX());
+      })
+      .Case([&](nn::ErfOp o) {
+        return unary(runtime::UnaryOpKind::Erf, o.getX());
+      })
+      .Case([&](nn::SqrtOp o) {
+        return unary(runtime::UnaryOpKind::Sqrt, o.getX());
+      })
+      .Case([&](nn::ExpOp o) {
+        return unary(runtime::UnaryOpKind::Exp, o.getX());
+      })
       .Case([&](nn::LeakyReluOp l) {
         runtime::leakyRelu(get(l.getX()), l.getAlpha().convertToFloat(), out);
         return true;
@@ -139,18 +151,32 @@ bool nncc::nn::evaluate(Operation *op,
       })
       .Case([&](nn::SoftmaxOp s) {
         const Tensor &x = get(s.getInput());
-        runtime::softmax(x, normalizedAxis(static_cast<int64_t>(s.getAxis()),
-                                           x.rank()),
-                         out);
+        runtime::softmax(
+            x, normalizedAxis(static_cast<int64_t>(s.getAxis()), x.rank()),
+            out);
         return true;
       })
-      .Case([&](nn::ReduceSumOp o) { return reduce(runtime::ReduceKind::Sum, o); })
-      .Case([&](nn::ReduceMeanOp o) { return reduce(runtime::ReduceKind::Mean, o); })
-      .Case([&](nn::ReduceMaxOp o) { return reduce(runtime::ReduceKind::Max, o); })
-      .Case([&](nn::AddOp o) { return binary(runtime::BinaryOpKind::Add, o.getA(), o.getB()); })
-      .Case([&](nn::SubOp o) { return binary(runtime::BinaryOpKind::Sub, o.getA(), o.getB()); })
-      .Case([&](nn::MulOp o) { return binary(runtime::BinaryOpKind::Mul, o.getA(), o.getB()); })
-      .Case([&](nn::DivOp o) { return binary(runtime::BinaryOpKind::Div, o.getA(), o.getB()); })
+      .Case([&](nn::ReduceSumOp o) {
+        return reduce(runtime::ReduceKind::Sum, o);
+      })
+      .Case([&](nn::ReduceMeanOp o) {
+        return reduce(runtime::ReduceKind::Mean, o);
+      })
+      .Case([&](nn::ReduceMaxOp o) {
+        return reduce(runtime::ReduceKind::Max, o);
+      })
+      .Case([&](nn::AddOp o) {
+        return binary(runtime::BinaryOpKind::Add, o.getA(), o.getB());
+      })
+      .Case([&](nn::SubOp o) {
+        return binary(runtime::BinaryOpKind::Sub, o.getA(), o.getB());
+      })
+      .Case([&](nn::MulOp o) {
+        return binary(runtime::BinaryOpKind::Mul, o.getA(), o.getB());
+      })
+      .Case([&](nn::DivOp o) {
+        return binary(runtime::BinaryOpKind::Div, o.getA(), o.getB());
+      })
       .Case([&](nn::PowOp o) {
         runtime::power(get(o.getX()), get(o.getY()), out);
         return true;
@@ -160,7 +186,8 @@ bool nncc::nn::evaluate(Operation *op,
         return true;
       })
       .Case([&](nn::WhereOp o) {
-        runtime::where(get(o.getCondition()), get(o.getX()), get(o.getY()), out);
+        runtime::where(get(o.getCondition()), get(o.getX()), get(o.getY()),
+                       out);
         return true;
       })
       .Case([&](nn::CastOp o) {
@@ -171,17 +198,17 @@ bool nncc::nn::evaluate(Operation *op,
         SmallVector<const Tensor *> ins;
         for (Value v : c.getInputs())
           ins.push_back(&get(v));
-        runtime::concat(ins, normalizedAxis(static_cast<int64_t>(c.getAxis()),
-                                            out.rank()),
-                        out);
+        runtime::concat(
+            ins, normalizedAxis(static_cast<int64_t>(c.getAxis()), out.rank()),
+            out);
         return true;
       })
       .Case([&](nn::GatherOp g) {
         const Tensor &data = get(g.getData());
-        runtime::gather(data, get(g.getIndices()),
-                        normalizedAxis(static_cast<int64_t>(g.getAxis()),
-                                       data.rank()),
-                        out);
+        runtime::gather(
+            data, get(g.getIndices()),
+            normalizedAxis(static_cast<int64_t>(g.getAxis()), data.rank()),
+            out);
         return true;
       })
       .Case([&](nn::SliceOp s) {
@@ -200,11 +227,10 @@ bool nncc::nn::evaluate(Operation *op,
       .Case([&](nn::PadOp p) {
         const Tensor &x = get(p.getData());
         ArrayRef<int64_t> pads = p.getPads();
-        runtime::PadMode mode = p.getMode() == nn::PadMode::Reflect
-                                    ? runtime::PadMode::Reflect
-                                : p.getMode() == nn::PadMode::Edge
-                                    ? runtime::PadMode::Edge
-                                    : runtime::PadMode::Constant;
+        runtime::PadMode mode =
+            p.getMode() == nn::PadMode::Reflect ? runtime::PadMode::Reflect
+            : p.getMode() == nn::PadMode::Edge  ? runtime::PadMode::Edge
+                                                : runtime::PadMode::Constant;
         runtime::pad(x, pads.take_front(x.rank()), pads.drop_front(x.rank()),
                      mode, p.getConstantValue().convertToDouble(), out);
         return true;

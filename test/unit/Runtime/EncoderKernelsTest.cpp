@@ -81,9 +81,8 @@ TEST(EncoderKernelsTest, CastTruncatesSaturatesAndMakesBools) {
 TEST(EncoderKernelsTest, HalfPrecisionRoundsToNearestEven) {
   // 1 + 2^-11 is halfway between two float16 values: ties to even (1.0);
   // 1 + 3 * 2^-11 rounds up.  65520 overflows float16 to infinity.
-  Tensor x = Tensor::fromValues<double>({3}, {1 + std::ldexp(1.0, -11),
-                                              1 + 3 * std::ldexp(1.0, -11),
-                                              65520.0});
+  Tensor x = Tensor::fromValues<double>(
+      {3}, {1 + std::ldexp(1.0, -11), 1 + 3 * std::ldexp(1.0, -11), 65520.0});
   Tensor half(DType::F16, {3});
   cast(x, half);
   EXPECT_EQ(half.values<uint16_t>(),
