@@ -9,7 +9,6 @@
 #include "nncc/Dialect/Utils/TensorElements.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;

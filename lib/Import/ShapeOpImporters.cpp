@@ -17,8 +17,10 @@
 #include "nncc/Support/Errors.h"
 #include "nncc/Support/Limits.h"
 
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -29,6 +31,10 @@ using llvm::SmallVector;
 namespace {
 
 using Outputs = llvm::SmallVectorImpl<Value>;
+
+/// Range's result is a constant in the IR: position ids and the like are a
+/// few thousand entries; a file asking for billions is refused, not built.
+constexpr int64_t kMaxRangeElements = int64_t(1) << 20;
 
 LogicalResult single(FailureOr<Value> value, Outputs &out) {
   if (failed(value))
@@ -106,11 +112,13 @@ LogicalResult importRange(NodeImporter &ni, Outputs &out) {
   const runtime::DType dtype = start->dtype();
   if (dtype == runtime::DType::Bool)
     return ni.error("Range does not take booleans");
-  // Integers exactly (int64 beyond 2^53), floats in f64.
-  auto asInt = [](const runtime::Tensor &t) {
-    return t.dtype() == runtime::DType::I64
-               ? t.data<int64_t>()[0]
-               : static_cast<int64_t>(t.getAsDouble(0));
+  // Integers exactly (int64 beyond 2^53; other integer types fit a
+  // double), floats in f64.
+  auto asInt = [](const runtime::Tensor &t) -> int64_t {
+    if (t.dtype() == runtime::DType::I64)
+      return t.data<int64_t>()[0];
+    return static_cast<int64_t>(
+        std::clamp(t.getAsDouble(0), -0x1p63, 0x1.fffffffffffffp62));
   };
   const bool isFloat = runtime::isFloatingPoint(dtype);
   const double d = delta->getAsDouble(0);
@@ -121,23 +129,24 @@ LogicalResult importRange(NodeImporter &ni, Outputs &out) {
               : std::ceil((static_cast<double>(asInt(*limit)) -
                            static_cast<double>(asInt(*start))) /
                           d);
-  if (!(count <= static_cast<double>(kMaxTensorElements)))
+  if (!(count <= static_cast<double>(kMaxRangeElements)))
     return ni.error(llvm::formatv("Range has {0} elements, above the limit "
-                                  "of 2^31",
-                                  count));
+                                  "of 2^20 for a constant",
+                                  llvm::format("%.0f", count)));
   const int64_t n = std::max<int64_t>(0, static_cast<int64_t>(count));
-  runtime::Tensor values(runtime::DType::F64, {n});
-  runtime::Tensor integers(runtime::DType::I64, {n});
+  runtime::Tensor values(isFloat ? runtime::DType::F64 : runtime::DType::I64,
+                         {n});
   for (int64_t i = 0; i < n; ++i) {
-    values.data<double>()[i] =
-        start->getAsDouble(0) + static_cast<double>(i) * d;
-    // Wrapping, like the int64 arithmetic of the reference's np.arange.
-    integers.data<int64_t>()[i] = static_cast<int64_t>(
-        static_cast<uint64_t>(asInt(*start)) +
-        static_cast<uint64_t>(i) * static_cast<uint64_t>(asInt(*delta)));
+    if (isFloat)
+      values.data<double>()[i] =
+          start->getAsDouble(0) + static_cast<double>(i) * d;
+    else // Wrapping, like the int64 arithmetic of the reference's np.arange.
+      values.data<int64_t>()[i] = static_cast<int64_t>(
+          static_cast<uint64_t>(asInt(*start)) +
+          static_cast<uint64_t>(i) * static_cast<uint64_t>(asInt(*delta)));
   }
   runtime::Tensor result(dtype, {n});
-  runtime::cast(isFloat ? values : integers, result);
+  runtime::cast(values, result);
   out.push_back(ni.createConstant(tensorToElements(*ni.getContext(), result)));
   return success();
 }

@@ -158,6 +158,10 @@ def bad_models():
     c["bad_range_delta"] = model(
         [node("Range", ["s", "l", "d"], ["y"])], [], [vinfo("y", [5], INT64)],
         [const("s", 0), const("l", 5), const("d", 0)])
+    # Range's result is built as a constant: 2^40 entries are refused.
+    c["bad_range_huge"] = model(
+        [node("Range", ["s", "l", "d"], ["y"])], [], [vinfo("y", [None], INT64)],
+        [const("s", 0), const("l", 1 << 40), const("d", 1)])
     # The shape comes from the data (y's values), not from static shapes.
     c["bad_reshape_data_shape"] = model(
         [node("Shape", ["x"], ["shape"]),
