@@ -42,10 +42,11 @@ public:
   llvm::StringRef getBaseDir() const;
 
   /// Emits `message` at the node and returns failure.  After an attribute
-  /// error nothing more is reported: one problem, one line.
+  /// or input error nothing more is reported: one problem, one line.
   mlir::LogicalResult error(const llvm::Twine &message) {
-    if (attributeError)
+    if (attributeError || inputError)
       return mlir::failure();
+    inputError = true;
     return mlir::emitError(loc, message);
   }
 
@@ -133,6 +134,10 @@ public:
 private:
   GraphImporter &graph;
   bool attributeError = false;
+  /// An input could not be had (missing, not a constant...) or error() was
+  /// called: importers that fetch several inputs before checking them must
+  /// not report each.
+  bool inputError = false;
   const onnx::NodeProto &node;
   mlir::Location loc;
   int64_t opset;

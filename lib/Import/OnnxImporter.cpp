@@ -481,17 +481,25 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 //===----------------------------------------------------------------------===//
 
 FailureOr<Value> NodeImporter::input(int i) {
+  if (attributeError || inputError)
+    return failure();
   if (!hasInput(i))
     return error(llvm::formatv("required input {0} is missing", i));
-  return graph.lookup(node.input(i), loc);
+  FailureOr<Value> value = graph.lookup(node.input(i), loc);
+  inputError = failed(value);
+  return value;
 }
 
 llvm::StringRef NodeImporter::getBaseDir() const { return graph.getBaseDir(); }
 
 FailureOr<runtime::Tensor> NodeImporter::constantInput(int i) {
+  if (attributeError || inputError)
+    return failure();
   if (!hasInput(i))
     return error(llvm::formatv("required input {0} is missing", i));
-  return graph.constant(node.input(i), loc);
+  FailureOr<runtime::Tensor> value = graph.constant(node.input(i), loc);
+  inputError = failed(value);
+  return value;
 }
 
 SmallVector<StringRef> nncc::getSupportedOnnxOps() {

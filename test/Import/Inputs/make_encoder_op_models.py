@@ -158,6 +158,11 @@ def bad_models():
     c["bad_range_delta"] = model(
         [node("Range", ["s", "l", "d"], ["y"])], [], [vinfo("y", [5], INT64)],
         [const("s", 0), const("l", 5), const("d", 0)])
+    # Neither bound is a constant: one line, about the first.
+    c["bad_slice_bounds"] = model(
+        [node("Slice", ["x", "s", "e"], ["y"])],
+        x + [vinfo("s", [1], INT64), vinfo("e", [1], INT64)],
+        [vinfo("y", [2, 4])])
     # Range's result is built as a constant: 2^40 entries are refused.
     c["bad_range_huge"] = model(
         [node("Range", ["s", "l", "d"], ["y"])], [], [vinfo("y", [None], INT64)],
