@@ -2,8 +2,9 @@
 //
 // One op per supported ONNX operator.  Attribute names follow ONNX; inputs
 // that ONNX passes as tensors but that must be known at compile time (Reshape's
-// shape, Pad's pads, Clip's bounds, Squeeze/Unsqueeze axes) are attributes
-// here, resolved by the importer from constants.
+// shape, Pad's pads, Clip's bounds, Squeeze/Unsqueeze axes, Slice's bounds,
+// Expand's shape, ReduceSum's axes) are attributes here, resolved by the
+// importer from constants.
 //
 // Window attributes (kernel_shape, strides, dilations, pads) may be empty,
 // meaning ONNX's default (kernel from the weight, strides and dilations 1,
@@ -22,7 +23,10 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 //===----------------------------------------------------------------------===//
 
 def NN_F32Tensor : RankedTensorOf<[F32]>;
+def NN_FloatTensor : RankedTensorOf<[F32, F64]>;
 def NN_NumericTensor : RankedTensorOf<[F32, F64, AnyInteger]>;
+def NN_IndexTensor : RankedTensorOf<[I32, I64]>;
+def NN_BoolTensor : RankedTensorOf<[I1]>;
 def NN_AnyTensor : RankedTensorOf<[AnyType]>;
 
 //===----------------------------------------------------------------------===//
@@ -134,6 +138,19 @@ def NN_ClipOp : NN_Op<"clip"> {
   let results = (outs NN_NumericTensor:$output);
 }
 
+// Transcendental functions of encoders: GELU is Div, Erf, Add, Mul as torch
+// 1.13 exports it; the decomposed LayerNormalization uses Sqrt; softmax's
+// decomposed form uses Exp.
+def NN_ErfOp : NN_UnaryOp<"erf", NN_FloatTensor> {
+  let summary = "Gauss error function";
+}
+def NN_SqrtOp : NN_UnaryOp<"sqrt", NN_FloatTensor> {
+  let summary = "Square root (NaN below 0)";
+}
+def NN_ExpOp : NN_UnaryOp<"exp", NN_FloatTensor> {
+  let summary = "Natural exponential";
+}
+
 //===----------------------------------------------------------------------===//
 // Pooling and normalization
 //===----------------------------------------------------------------------===//
@@ -184,6 +201,39 @@ def NN_SoftmaxOp : NN_Op<"softmax"> {
   let results = (outs NN_F32Tensor:$output);
 }
 
+def NN_LayerNormalizationOp : NN_Op<"layer_normalization"> {
+  let summary = "Layer normalization over the dims from `axis` on (ONNX opset 17)";
+  let description = [{
+    Y = (X - mean) / sqrt(var + epsilon) * Scale + B, the mean and variance
+    taken over dims [axis, rank); Scale and the optional B broadcast
+    unidirectionally to those dims.  Statistics are computed in f32
+    (stash_type 1, the only one ONNX defines); the optional Mean and
+    InvStdDev outputs are not modelled.
+  }];
+  let arguments = (ins NN_F32Tensor:$X, NN_F32Tensor:$Scale,
+                   Optional<NN_F32Tensor>:$B,
+                   DefaultValuedAttr<I64Attr, "-1">:$axis,
+                   DefaultValuedAttr<F32Attr, "1e-5f">:$epsilon);
+  let results = (outs NN_F32Tensor:$Y);
+}
+
+class NN_ReduceOp<string mnemonic, string what> : NN_Op<mnemonic> {
+  let summary = what # " over `axes` (all dims when empty, unless noop_with_empty_axes)";
+  let description = [{
+    Axes may be negative and must not repeat.  With `keepdims` the reduced
+    dims stay as size 1.  With `noop_with_empty_axes` and no axes the op is
+    the identity.
+  }];
+  let arguments = (ins NN_NumericTensor:$data,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$axes,
+                   DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                   DefaultValuedAttr<BoolAttr, "false">:$noop_with_empty_axes);
+  let results = (outs NN_NumericTensor:$reduced);
+}
+def NN_ReduceMeanOp : NN_ReduceOp<"reduce_mean", "Mean">;
+def NN_ReduceSumOp : NN_ReduceOp<"reduce_sum", "Sum">;
+def NN_ReduceMaxOp : NN_ReduceOp<"reduce_max", "Maximum">;
+
 //===----------------------------------------------------------------------===//
 // Elementwise arithmetic
 //===----------------------------------------------------------------------===//
@@ -193,6 +243,42 @@ def NN_SubOp : NN_BinaryOp<"sub"> { let summary = "A - B"; }
 def NN_MulOp : NN_BinaryOp<"mul"> { let summary = "A * B"; }
 def NN_DivOp : NN_BinaryOp<"div"> { let summary = "A / B"; }
 
+def NN_PowOp : NN_Op<"pow"> {
+  let summary = "X raised to Y, with the element type of X";
+  let description = [{
+    Numpy broadcasting.  X and Y may have different numeric element types
+    (ONNX Pow since opset 12); the power is taken in f64 and converted to
+    X's type (integer results truncate toward zero).
+  }];
+  let arguments = (ins NN_NumericTensor:$X, NN_NumericTensor:$Y);
+  let results = (outs NN_NumericTensor:$Z);
+}
+
+def NN_EqualOp : NN_Op<"equal"> {
+  let summary = "A == B elementwise, with numpy broadcasting; an i1 result";
+  let arguments = (ins RankedTensorOf<[F32, F64, AnyInteger]>:$A,
+                   RankedTensorOf<[F32, F64, AnyInteger]>:$B);
+  let results = (outs NN_BoolTensor:$C);
+}
+
+def NN_WhereOp : NN_Op<"where"> {
+  let summary = "condition ? X : Y elementwise, all three broadcast together";
+  let arguments = (ins NN_BoolTensor:$condition, NN_AnyTensor:$X,
+                   NN_AnyTensor:$Y);
+  let results = (outs NN_AnyTensor:$output);
+}
+
+def NN_CastOp : NN_Op<"cast"> {
+  let summary = "Convert every element to the element type `to`";
+  let description = [{
+    Float to integer truncates toward zero and saturates at the type's
+    range (NaN becomes 0), as numpy's astype does for in-range values;
+    anything non-zero converts to true.
+  }];
+  let arguments = (ins NN_AnyTensor:$input, TypeAttr:$to);
+  let results = (outs NN_AnyTensor:$output);
+}
+
 //===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//
@@ -201,6 +287,45 @@ def NN_ConcatOp : NN_Op<"concat"> {
   let summary = "Concatenate along an axis";
   let arguments = (ins Variadic<NN_AnyTensor>:$inputs, I64Attr:$axis);
   let results = (outs NN_AnyTensor:$concat_result);
+}
+
+def NN_GatherOp : NN_Op<"gather"> {
+  let summary = "Take entries of `data` along `axis` at `indices` (ONNX Gather)";
+  let description = [{
+    The result's shape is data.shape[:axis] + indices.shape +
+    data.shape[axis+1:].  Negative indices count from the end.  An index
+    outside [-n, n) selects zeros (ONNX leaves it undefined; the importer
+    rejects constant out-of-range indices).
+  }];
+  let arguments = (ins NN_AnyTensor:$data, NN_IndexTensor:$indices,
+                   DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs NN_AnyTensor:$output);
+}
+
+def NN_SliceOp : NN_Op<"slice"> {
+  let summary = "Strided slice with ONNX Slice semantics (clamped bounds)";
+  let description = [{
+    For each entry i, dim axes[i] runs from starts[i] towards ends[i] in
+    steps of steps[i]; negative starts/ends count from the end, bounds are
+    clamped to the dim (see `resolveSlice`).  Empty `axes` means 0..n-1 and
+    empty `steps` means all ones.
+  }];
+  let arguments = (ins NN_AnyTensor:$data, DenseI64ArrayAttr:$starts,
+                   DenseI64ArrayAttr:$ends,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$axes,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$steps);
+  let results = (outs NN_AnyTensor:$output);
+}
+
+def NN_ExpandOp : NN_Op<"expand"> {
+  let summary = "Broadcast to `shape` with numpy rules (ONNX Expand)";
+  let description = [{
+    The result's shape is the broadcast of the input's shape and `shape`, so
+    it may have more dims than `shape` asks for, and 1s in `shape` keep the
+    input's dims.
+  }];
+  let arguments = (ins NN_AnyTensor:$input, DenseI64ArrayAttr:$shape);
+  let results = (outs NN_AnyTensor:$output);
 }
 
 def NN_FlattenOp : NN_Op<"flatten"> {

@@ -34,7 +34,7 @@ constexpr NpyDescr kNpyTypes[] = {
     {"<f4", DType::F32}, {"<f8", DType::F64}, {"|i1", DType::I8},
     {"|u1", DType::U8},  {"<i2", DType::I16}, {"<u2", DType::U16},
     {"<i4", DType::I32}, {"<u4", DType::U32}, {"<i8", DType::I64},
-    {"<u8", DType::U64}, {"|b1", DType::Bool}};
+    {"<u8", DType::U64}, {"|b1", DType::Bool}, {"<f2", DType::F16}};
 
 /// The value of `'key':` in a .npy header dict, up to the next top-level
 /// comma (tuples included).

@@ -58,6 +58,25 @@ nncc::detail::knownAttributes(llvm::StringRef opType) {
       {"Tanh", unary},
       {"Transpose", {"perm"}},
       {"Unsqueeze", {"axes"}},
+      // Encoder operators (issue #16).
+      {"Cast", {"to"}},
+      {"ConstantOfShape", {"value"}},
+      {"Equal", {"axis", "broadcast"}},
+      {"Erf", none},
+      {"Exp", unary},
+      {"Expand", none},
+      {"Gather", {"axis"}},
+      {"LayerNormalization", {"axis", "epsilon", "stash_type"}},
+      {"Pow", {"axis", "broadcast"}},
+      {"Range", none},
+      {"ReduceMax", {"axes", "keepdims"}},
+      {"ReduceMean", {"axes", "keepdims"}},
+      {"ReduceSum", {"axes", "keepdims", "noop_with_empty_axes"}},
+      {"Shape", {"end", "start"}},
+      {"Slice", {"axes", "ends", "starts"}},
+      {"Split", {"axis", "split"}},
+      {"Sqrt", unary},
+      {"Where", none},
   };
   auto it = table.find(opType);
   return it == table.end() ? nullptr : &it->second;

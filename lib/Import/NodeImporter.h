@@ -15,6 +15,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
 
 #include "onnx/onnx_pb.h"
@@ -41,10 +42,11 @@ public:
   llvm::StringRef getBaseDir() const;
 
   /// Emits `message` at the node and returns failure.  After an attribute
-  /// error nothing more is reported: one problem, one line.
+  /// or input error nothing more is reported: one problem, one line.
   mlir::LogicalResult error(const llvm::Twine &message) {
-    if (attributeError)
+    if (attributeError || inputError)
       return mlir::failure();
+    inputError = true;
     return mlir::emitError(loc, message);
   }
 
@@ -96,8 +98,30 @@ public:
       return mlir::failure();
     }
     op->getResult(0).setType(types.front());
-    return op->getResult(0);
+    // The ODS constraints (element types above all: float16 reaches only
+    // Cast and data movement) at the node rather than at the module's
+    // verification, after a graph output's check could trip on it.
+    if (mlir::failed(mlir::verify(op))) {
+      op->erase();
+      return mlir::failure();
+    }
+    return foldIfConstant(op);
   }
+
+  /// Replaces `op` by an nn.constant of its value when every operand is an
+  /// nn.constant and the result is small (shape arithmetic: Shape, Gather,
+  /// Concat, Unsqueeze... of static shapes), evaluating it with the nn ops'
+  /// one definition of semantics (nncc/Dialect/NN/NNEvaluation.h); returns
+  /// the op's result otherwise.  Ops that map onto the crossbars (conv,
+  /// gemm, matmul) are never folded.
+  mlir::FailureOr<mlir::Value> foldIfConstant(mlir::Operation *op);
+
+  /// The value of `v` when an nn.constant defines it (not a known input:
+  /// those stand for data the executor must compute with).
+  static std::optional<runtime::Tensor> constantValue(mlir::Value v);
+
+  /// Creates an nn.constant holding `value` at the node.
+  mlir::Value createConstant(mlir::ElementsAttr value);
 
   mlir::NamedAttribute named(llvm::StringRef name, mlir::Attribute value) {
     return builder.getNamedAttr(name, value);
@@ -110,6 +134,10 @@ public:
 private:
   GraphImporter &graph;
   bool attributeError = false;
+  /// An input could not be had (missing, not a constant...) or error() was
+  /// called: importers that fetch several inputs before checking them must
+  /// not report each.
+  bool inputError = false;
   const onnx::NodeProto &node;
   mlir::Location loc;
   int64_t opset;
@@ -123,6 +151,9 @@ using OpImportFn = mlir::LogicalResult (*)(NodeImporter &,
 
 /// The operator importers, keyed by ONNX op type (default domain).
 const llvm::StringMap<OpImportFn> &getOpImporters();
+/// Adds the importers of one operator family to `importers`.
+void addShapeOpImporters(llvm::StringMap<OpImportFn> &importers);
+void addNormalizationOpImporters(llvm::StringMap<OpImportFn> &importers);
 
 /// The attribute names ONNX's schema of `opType` declares in any opset
 /// 1-17 (KnownAttributes.cpp); null for an operator without an importer.

@@ -9,6 +9,7 @@
 
 #include "NodeImporter.h"
 #include "nncc/Dialect/NN/NNOps.h"
+#include "nncc/Dialect/Utils/TensorElements.h"
 #include "nncc/Import/TensorProto.h"
 #include "nncc/Support/Diagnostics.h"
 #include "nncc/Support/Elements.h"
@@ -403,7 +404,16 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     }
     if (initializers.count(info.name()))
       continue;
-    FailureOr<RankedTensorType> type = inputType(info);
+    // A bound value is the input's truth (ONNX's node tests declare empty
+    // axes as [0] and, now and then, a shape their data does not have);
+    // nothing is allocated from its declaration.
+    auto known = options.knownInputs.find(info.name());
+    FailureOr<RankedTensorType> type =
+        known != options.knownInputs.end()
+            ? RankedTensorType::get(
+                  known->second.shape(),
+                  elementTypeForDType(context, known->second.dtype()))
+            : inputType(info);
     if (failed(type))
       return nullptr;
     inputs.push_back(&info);
@@ -471,17 +481,25 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 //===----------------------------------------------------------------------===//
 
 FailureOr<Value> NodeImporter::input(int i) {
+  if (attributeError || inputError)
+    return failure();
   if (!hasInput(i))
     return error(llvm::formatv("required input {0} is missing", i));
-  return graph.lookup(node.input(i), loc);
+  FailureOr<Value> value = graph.lookup(node.input(i), loc);
+  inputError = failed(value);
+  return value;
 }
 
 llvm::StringRef NodeImporter::getBaseDir() const { return graph.getBaseDir(); }
 
 FailureOr<runtime::Tensor> NodeImporter::constantInput(int i) {
+  if (attributeError || inputError)
+    return failure();
   if (!hasInput(i))
     return error(llvm::formatv("required input {0} is missing", i));
-  return graph.constant(node.input(i), loc);
+  FailureOr<runtime::Tensor> value = graph.constant(node.input(i), loc);
+  inputError = failed(value);
+  return value;
 }
 
 SmallVector<StringRef> nncc::getSupportedOnnxOps() {

@@ -614,10 +614,9 @@ LogicalResult importAxesOp(NodeImporter &ni, Outputs &out) {
                 out);
 }
 
-} // namespace
-
-const llvm::StringMap<OpImportFn> &nncc::detail::getOpImporters() {
-  static const llvm::StringMap<OpImportFn> importers = {
+/// This file's importers, then each operator family's.
+llvm::StringMap<OpImportFn> makeOpImporters() {
+  llvm::StringMap<OpImportFn> importers = {
       {"Add", importArithmetic<nn::AddOp>},
       {"AveragePool", importAveragePool},
       {"BatchNormalization", importBatchNormalization},
@@ -645,6 +644,22 @@ const llvm::StringMap<OpImportFn> &nncc::detail::getOpImporters() {
       {"Tanh", importUnary<nn::TanhOp>},
       {"Transpose", importTranspose},
       {"Unsqueeze", importAxesOp<nn::UnsqueezeOp>},
+      // Elementwise ops of encoders (GELU, decomposed LayerNormalization
+      // and softmax, attention masks).
+      {"Equal", importArithmetic<nn::EqualOp>},
+      {"Erf", importUnary<nn::ErfOp>},
+      {"Exp", importUnary<nn::ExpOp>},
+      {"Pow", importArithmetic<nn::PowOp>},
+      {"Sqrt", importUnary<nn::SqrtOp>},
   };
+  addShapeOpImporters(importers);
+  addNormalizationOpImporters(importers);
+  return importers;
+}
+
+} // namespace
+
+const llvm::StringMap<OpImportFn> &nncc::detail::getOpImporters() {
+  static const llvm::StringMap<OpImportFn> importers = makeOpImporters();
   return importers;
 }

@@ -43,6 +43,8 @@ Expected<DType> dtypeForOnnx(int type) {
   case onnx::TensorProto::INT64: return DType::I64;
   case onnx::TensorProto::UINT64: return DType::U64;
   case onnx::TensorProto::BOOL: return DType::Bool;
+  case onnx::TensorProto::FLOAT16: return DType::F16;
+  case onnx::TensorProto::BFLOAT16: return DType::BF16;
   default:
     return makeError("element type " + nncc::onnxDataTypeName(type) +
                      " is not supported");
@@ -62,6 +64,8 @@ int onnxTypeForDType(DType type) {
   case DType::I64: return onnx::TensorProto::INT64;
   case DType::U64: return onnx::TensorProto::UINT64;
   case DType::Bool: return onnx::TensorProto::BOOL;
+  case DType::F16: return onnx::TensorProto::FLOAT16;
+  case DType::BF16: return onnx::TensorProto::BFLOAT16;
   }
   return onnx::TensorProto::UNDEFINED;
 }

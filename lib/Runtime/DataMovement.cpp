@@ -108,6 +108,11 @@ std::vector<int64_t> padSourceMap(int64_t inSize, int64_t outSize,
 /// The Pad constant converted to the tensor's dtype, as raw bits of U.
 template <typename U> U padConstantBits(DType type, double value) {
   U bits = 0;
+  if (isHalfPrecision(type)) {
+    const uint16_t half = doubleToHalf(type, value);
+    std::memcpy(&bits, &half, sizeof(half));
+    return bits;
+  }
   dispatchDType(type, [&](auto tag) {
     using T = decltype(tag);
     // Only the dtype whose size matches U is ever reached at run time.

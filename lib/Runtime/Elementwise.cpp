@@ -65,27 +65,11 @@ struct BroadcastPlan {
   llvm::SmallVector<int64_t, 6> shape, aStrides, bStrides;
 };
 
-/// Strides of `shape` right-aligned against `rank` dims, 0 where broadcast.
-llvm::SmallVector<int64_t, 6> alignedStrides(llvm::ArrayRef<int64_t> shape,
-                                             llvm::ArrayRef<int64_t> outShape) {
-  const int64_t rank = static_cast<int64_t>(outShape.size());
-  const int64_t offset = rank - static_cast<int64_t>(shape.size());
-  assert(offset >= 0 && "operand rank exceeds the result rank");
-  auto contiguous = rowMajorStrides(shape);
-  llvm::SmallVector<int64_t, 6> strides(rank, 0);
-  for (int64_t i = 0; i < static_cast<int64_t>(shape.size()); ++i) {
-    assert((shape[i] == outShape[offset + i] || shape[i] == 1) &&
-           "operand is not broadcastable to the result");
-    strides[offset + i] = shape[i] == 1 ? 0 : contiguous[i];
-  }
-  return strides;
-}
-
 BroadcastPlan planBroadcast(llvm::ArrayRef<int64_t> aShape,
                             llvm::ArrayRef<int64_t> bShape,
                             llvm::ArrayRef<int64_t> outShape) {
-  auto aStrides = alignedStrides(aShape, outShape);
-  auto bStrides = alignedStrides(bShape, outShape);
+  auto aStrides = broadcastStrides(aShape, outShape);
+  auto bStrides = broadcastStrides(bShape, outShape);
   BroadcastPlan plan;
   for (size_t i = 0; i < outShape.size(); ++i) {
     // Unit dims contribute nothing to addressing.
@@ -115,8 +99,8 @@ BroadcastPlan planBroadcast(llvm::ArrayRef<int64_t> aShape,
 
 /// Runs `op` over one innermost row.  Specialised on the operands' unit or
 /// zero strides so that each loop is a plain vectorizable form.
-template <typename T, typename Op>
-void binaryRow(const T *a, int64_t sa, const T *b, int64_t sb, T *out,
+template <typename T, typename R, typename Op>
+void binaryRow(const T *a, int64_t sa, const T *b, int64_t sb, R *out,
                int64_t n, Op op) {
   if (sa == 1 && sb == 1) {
     for (int64_t i = 0; i < n; ++i)
@@ -135,8 +119,8 @@ void binaryRow(const T *a, int64_t sa, const T *b, int64_t sb, T *out,
   }
 }
 
-template <typename T, typename Op>
-void broadcastBinary(const BroadcastPlan &plan, const T *a, const T *b, T *out,
+template <typename T, typename R, typename Op>
+void broadcastBinary(const BroadcastPlan &plan, const T *a, const T *b, R *out,
                      Op op) {
   const int64_t rank = static_cast<int64_t>(plan.shape.size());
   const int64_t inner = plan.shape.back();
@@ -171,7 +155,7 @@ void broadcastBinary(const BroadcastPlan &plan, const T *a, const T *b, T *out,
 template <typename T>
 void binaryTyped(BinaryOpKind kind, const BroadcastPlan &plan, const T *a,
                  const T *b, T *out) {
-  auto run = [&](auto op) { broadcastBinary<T>(plan, a, b, out, op); };
+  auto run = [&](auto op) { broadcastBinary<T, T>(plan, a, b, out, op); };
   if constexpr (std::is_floating_point_v<T>) {
     switch (kind) {
     case BinaryOpKind::Add:
@@ -212,6 +196,16 @@ void mapElements(const Tensor &x, Tensor &out, Fn fn) {
                  });
 }
 
+/// One element converted as cast() defines it.
+template <typename To, typename From> To convertElement(From v, bool toBool) {
+  if (toBool)
+    return static_cast<To>(v != From(0));
+  if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>)
+    return saturatingCast<To>(static_cast<double>(v));
+  else
+    return static_cast<To>(v);
+}
+
 template <typename T> T sigmoid(T v) {
   // Never exponentiate a large positive number: exp(-|v|) cannot overflow.
   if (v >= 0)
@@ -239,13 +233,23 @@ void nncc::runtime::binary(BinaryOpKind kind, const Tensor &a, const Tensor &b,
 
 void nncc::runtime::unary(UnaryOpKind kind, const Tensor &x, Tensor &out) {
   if (kind != UnaryOpKind::Relu) {
-    assert(isFloatingPoint(x.dtype()) && "Sigmoid and Tanh take f32 or f64");
+    assert(isFloatingPoint(x.dtype()) && "float unary ops take f32 or f64");
     auto run = [&](auto tag) {
       using T = decltype(tag);
-      if (kind == UnaryOpKind::Sigmoid)
-        mapElements<T>(x, out, [](T v) { return sigmoid(v); });
-      else
-        mapElements<T>(x, out, [](T v) { return std::tanh(v); });
+      switch (kind) {
+      case UnaryOpKind::Sigmoid:
+        return mapElements<T>(x, out, [](T v) { return sigmoid(v); });
+      case UnaryOpKind::Tanh:
+        return mapElements<T>(x, out, [](T v) { return std::tanh(v); });
+      case UnaryOpKind::Erf:
+        return mapElements<T>(x, out, [](T v) { return std::erf(v); });
+      case UnaryOpKind::Sqrt:
+        return mapElements<T>(x, out, [](T v) { return std::sqrt(v); });
+      case UnaryOpKind::Exp:
+        return mapElements<T>(x, out, [](T v) { return std::exp(v); });
+      case UnaryOpKind::Relu:
+        break;
+      }
     };
     if (x.dtype() == DType::F64)
       run(double{});
@@ -289,5 +293,74 @@ void nncc::runtime::clip(const Tensor &x, std::optional<double> lo,
       T r = v < low ? low : v;
       return r > high ? high : r;
     });
+  });
+}
+
+void nncc::runtime::cast(const Tensor &x, Tensor &out) {
+  assert(x.numElements() == out.numElements() && "Cast keeps the shape");
+  // The storage types go through f64, which holds every F16 and BF16
+  // value exactly; rounding to them happens once, from the source value
+  // (numpy's float64 -> float16 rounds once too).
+  if (isHalfPrecision(x.dtype())) {
+    Tensor wide(DType::F64, x.shape());
+    const uint16_t *src = static_cast<const uint16_t *>(x.raw());
+    for (int64_t i = 0; i < x.numElements(); ++i)
+      wide.data<double>()[i] = halfToDouble(x.dtype(), src[i]);
+    return cast(wide, out);
+  }
+  if (isHalfPrecision(out.dtype())) {
+    uint16_t *dst = static_cast<uint16_t *>(out.raw());
+    for (int64_t i = 0; i < x.numElements(); ++i)
+      dst[i] = doubleToHalf(out.dtype(), x.getAsDouble(i));
+    return;
+  }
+  const bool toBool = out.dtype() == DType::Bool;
+  dispatchDType(x.dtype(), [&](auto fromTag) {
+    using From = decltype(fromTag);
+    dispatchDType(out.dtype(), [&](auto toTag) {
+      using To = decltype(toTag);
+      const From *src = static_cast<const From *>(x.raw());
+      To *dst = static_cast<To *>(out.raw());
+      parallelChunks(x.numElements(), kElementGrain,
+                     [&](int64_t begin, int64_t end) {
+                       for (int64_t i = begin; i < end; ++i)
+                         dst[i] = convertElement<To>(src[i], toBool);
+                     });
+    });
+  });
+}
+
+void nncc::runtime::power(const Tensor &x, const Tensor &y, Tensor &out) {
+  assert(out.dtype() == x.dtype() && "Pow keeps the base's dtype");
+  // In f64 whatever the operand types (ONNX lets them differ); the
+  // conversions are cast()'s.
+  auto toF64 = [](const Tensor &t) {
+    Tensor d(DType::F64, t.shape());
+    cast(t, d);
+    return d;
+  };
+  const Tensor xd = toF64(x), yd = toF64(y);
+  Tensor result(DType::F64, out.shape());
+  const BroadcastPlan plan = planBroadcast(x.shape(), y.shape(), out.shape());
+  if (out.numElements() == 0)
+    return;
+  broadcastBinary<double, double>(plan, xd.data<double>(), yd.data<double>(),
+                                  result.data<double>(),
+                                  [](double a, double b) { return std::pow(a, b); });
+  cast(result, out);
+}
+
+void nncc::runtime::equal(const Tensor &a, const Tensor &b, Tensor &out) {
+  assert(a.dtype() == b.dtype() && out.dtype() == DType::Bool &&
+         "Equal compares one dtype into Bool");
+  const BroadcastPlan plan = planBroadcast(a.shape(), b.shape(), out.shape());
+  if (out.numElements() == 0)
+    return;
+  dispatchDType(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    broadcastBinary<T, uint8_t>(plan, static_cast<const T *>(a.raw()),
+                                static_cast<const T *>(b.raw()),
+                                static_cast<uint8_t *>(out.raw()),
+                                [](T u, T v) { return uint8_t(u == v); });
   });
 }

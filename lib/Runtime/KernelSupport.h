@@ -15,6 +15,8 @@
 #include "llvm/Support/Parallel.h"
 
 #include <algorithm>
+#include <array>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -51,6 +53,51 @@ rowMajorStrides(llvm::ArrayRef<int64_t> shape) {
   for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
     strides[i] = strides[i + 1] * shape[i + 1];
   return strides;
+}
+
+/// Strides of `shape` right-aligned against `outShape` (numpy broadcasting),
+/// 0 along the dims it is broadcast in.
+inline llvm::SmallVector<int64_t, 6>
+broadcastStrides(llvm::ArrayRef<int64_t> shape,
+                 llvm::ArrayRef<int64_t> outShape) {
+  const int64_t rank = static_cast<int64_t>(outShape.size());
+  const int64_t offset = rank - static_cast<int64_t>(shape.size());
+  assert(offset >= 0 && "operand rank exceeds the result rank");
+  auto contiguous = rowMajorStrides(shape);
+  llvm::SmallVector<int64_t, 6> strides(rank, 0);
+  for (int64_t i = 0; i < static_cast<int64_t>(shape.size()); ++i) {
+    assert((shape[i] == outShape[offset + i] || shape[i] == 1) &&
+           "operand is not broadcastable to the result");
+    strides[offset + i] = shape[i] == 1 ? 0 : contiguous[i];
+  }
+  return strides;
+}
+
+/// Visits every element of a row-major tensor of `shape` in order, calling
+/// `fn(flatIndex, offsets)` with, for each of the N operands, the element
+/// offset its `strides` (one per dim of `shape`) and `bases` give.  Serial:
+/// the gather-like kernels that use it move little data.
+template <size_t N, typename Fn>
+void walkStrided(llvm::ArrayRef<int64_t> shape,
+                 const std::array<llvm::SmallVector<int64_t, 6>, N> &strides,
+                 std::array<int64_t, N> offsets, Fn &&fn) {
+  int64_t total = 1;
+  for (int64_t d : shape)
+    total *= d;
+  const int64_t rank = static_cast<int64_t>(shape.size());
+  llvm::SmallVector<int64_t, 6> index(rank, 0);
+  for (int64_t flat = 0; flat < total; ++flat) {
+    fn(flat, offsets);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      for (size_t k = 0; k < N; ++k)
+        offsets[k] += strides[k][d];
+      if (++index[d] < shape[d])
+        break;
+      for (size_t k = 0; k < N; ++k)
+        offsets[k] -= index[d] * strides[k][d];
+      index[d] = 0;
+    }
+  }
 }
 
 } // namespace nncc::runtime::detail

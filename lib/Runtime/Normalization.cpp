@@ -95,3 +95,40 @@ void nncc::runtime::softmax(const Tensor &x, int64_t axis, Tensor &out) {
     }
   });
 }
+
+void nncc::runtime::layerNorm(const Tensor &x, const Tensor &scale,
+                              const Tensor *bias, int64_t axis, float epsilon,
+                              Tensor &out) {
+  assert(x.dtype() == DType::F32 && out.dtype() == DType::F32 &&
+         out.numElements() == x.numElements() && "LayerNormalization takes f32");
+  assert(axis >= 0 && axis < x.rank() && "LayerNormalization axis");
+  llvm::ArrayRef<int64_t> normalized = x.shape().drop_front(axis);
+  const int64_t length = numElementsOf(normalized);
+  const int64_t rows = length == 0 ? 0 : x.numElements() / length;
+  // Scale and bias as full [length] vectors (they may broadcast).
+  Tensor gamma(DType::F32, normalized), beta(DType::F32, normalized);
+  expand(scale, gamma);
+  if (bias)
+    expand(*bias, beta);
+  const float *g = gamma.data<float>(), *b = beta.data<float>();
+  const float *src = x.data<float>();
+  float *dst = out.data<float>();
+  const int64_t grain = std::max<int64_t>(1, (int64_t(1) << 14) / (length + 1));
+  parallelChunks(rows, grain, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const float *in = src + r * length;
+      float *y = dst + r * length;
+      double sum = 0;
+      for (int64_t i = 0; i < length; ++i)
+        sum += in[i];
+      const double mean = sum / static_cast<double>(length);
+      double squares = 0;
+      for (int64_t i = 0; i < length; ++i)
+        squares += (in[i] - mean) * (in[i] - mean);
+      const double invStdDev =
+          1.0 / std::sqrt(squares / static_cast<double>(length) + epsilon);
+      for (int64_t i = 0; i < length; ++i)
+        y[i] = static_cast<float>((in[i] - mean) * invStdDev) * g[i] + b[i];
+    }
+  });
+}

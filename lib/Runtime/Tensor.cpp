@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "nncc/Runtime/Tensor.h"
 
+#include "llvm/ADT/APFloat.h"
+
 #include "llvm/Support/MathExtras.h"
 
 #include <cassert>
@@ -69,6 +71,9 @@ size_t nncc::runtime::dtypeSize(DType type) {
     return 8;
   case DType::Bool:
     return 1;
+  case DType::F16:
+  case DType::BF16:
+    return 2;
   }
   __builtin_unreachable();
 }
@@ -97,12 +102,42 @@ llvm::StringRef nncc::runtime::dtypeName(DType type) {
     return "u64";
   case DType::Bool:
     return "bool";
+  case DType::F16:
+    return "f16";
+  case DType::BF16:
+    return "bf16";
   }
   __builtin_unreachable();
 }
 
 bool nncc::runtime::isFloatingPoint(DType type) {
   return type == DType::F32 || type == DType::F64;
+}
+
+bool nncc::runtime::isHalfPrecision(DType type) {
+  return type == DType::F16 || type == DType::BF16;
+}
+
+static const llvm::fltSemantics &halfSemantics(DType type) {
+  assert(isHalfPrecision(type) && "F16 or BF16");
+  return type == DType::F16 ? llvm::APFloat::IEEEhalf()
+                            : llvm::APFloat::BFloat();
+}
+
+double nncc::runtime::halfToDouble(DType type, uint16_t bits) {
+  llvm::APFloat value(halfSemantics(type), llvm::APInt(16, bits));
+  bool losesInfo = false;
+  value.convert(llvm::APFloat::IEEEdouble(),
+                llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+  return value.convertToDouble();
+}
+
+uint16_t nncc::runtime::doubleToHalf(DType type, double value) {
+  llvm::APFloat half(value);
+  bool losesInfo = false;
+  half.convert(halfSemantics(type), llvm::APFloat::rmNearestTiesToEven,
+               &losesInfo);
+  return static_cast<uint16_t>(half.bitcastToAPInt().getZExtValue());
 }
 
 int64_t nncc::runtime::numElementsOf(llvm::ArrayRef<int64_t> shape) {
@@ -153,6 +188,8 @@ double Tensor::getAsDouble(int64_t i) const {
   assert(!empty() && i >= 0 && i < count && "element index out of range");
   if (type == DType::Bool)
     return static_cast<const uint8_t *>(raw())[i] != 0 ? 1.0 : 0.0;
+  if (isHalfPrecision(type))
+    return halfToDouble(type, static_cast<const uint16_t *>(raw())[i]);
   return dispatchDType(type, [&](auto tag) {
     using T = decltype(tag);
     return static_cast<double>(static_cast<const T *>(raw())[i]);

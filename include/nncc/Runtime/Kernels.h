@@ -67,8 +67,24 @@ enum class BinaryOpKind { Add, Sub, Mul, Div };
 /// zero yields 0, and signed overflow (including MIN / -1) wraps.
 void binary(BinaryOpKind kind, const Tensor &a, const Tensor &b, Tensor &out);
 
-enum class UnaryOpKind { Relu, Sigmoid, Tanh };
-/// Relu: any numeric dtype; Sigmoid and Tanh: f32 and f64.
+/// Pow: x ** y with numpy broadcasting; x and y may have different dtypes.
+/// The power is taken in f64 and converted to out's dtype (x's) as cast()
+/// converts.
+void power(const Tensor &x, const Tensor &y, Tensor &out);
+/// Equal: a == b with numpy broadcasting; a and b share any numeric dtype,
+/// out is Bool.
+void equal(const Tensor &a, const Tensor &b, Tensor &out);
+/// Where: condition ? x : y with the three broadcast together.  condition
+/// is Bool; x, y and out share any dtype.
+void where(const Tensor &condition, const Tensor &x, const Tensor &y,
+           Tensor &out);
+/// Cast every element of x to out's dtype: to Bool is `!= 0`, float to
+/// integer truncates and saturates (NaN gives 0), integer to integer wraps
+/// as numpy's astype does.
+void cast(const Tensor &x, Tensor &out);
+
+enum class UnaryOpKind { Relu, Sigmoid, Tanh, Erf, Sqrt, Exp };
+/// Relu: any numeric dtype; the others: f32 and f64.
 void unary(UnaryOpKind kind, const Tensor &x, Tensor &out);
 /// LeakyRelu: x < 0 ? alpha * x : x.  f32.
 void leakyRelu(const Tensor &x, float alpha, Tensor &out);
@@ -77,10 +93,35 @@ void leakyRelu(const Tensor &x, float alpha, Tensor &out);
 void clip(const Tensor &x, std::optional<double> lo, std::optional<double> hi,
           Tensor &out);
 
+enum class ReduceKind { Sum, Mean, Max };
+/// Reduces x over the dims flagged in `reducedDims` (one flag per dim of
+/// x); out holds the kept dims in order (with or without unit dims for the
+/// reduced ones).  Sums accumulate in f64 (integers in int64, wrapping);
+/// Max ignores nothing, so a NaN wins.  Any numeric dtype.
+void reduce(ReduceKind kind, const Tensor &x, llvm::ArrayRef<bool> reducedDims,
+            Tensor &out);
+/// LayerNormalization over dims [axis, rank): (x - mean) / sqrt(var + eps)
+/// * scale + bias, scale and the optional bias broadcast to those dims;
+/// statistics in f64.  f32.
+void layerNorm(const Tensor &x, const Tensor &scale, const Tensor *bias,
+               int64_t axis, float epsilon, Tensor &out);
+
 /// Transpose by `perm` (out dim i = in dim perm[i]).  Any dtype.
 void transpose(const Tensor &x, llvm::ArrayRef<int64_t> perm, Tensor &out);
 /// Concat along `axis` (non-negative).  Any dtype, all inputs share it.
 void concat(llvm::ArrayRef<const Tensor *> inputs, int64_t axis, Tensor &out);
+
+/// Gather along `axis` (non-negative): out = data[..., indices, ...].
+/// indices are I32 or I64; negative ones count from the end and indices
+/// outside [-n, n) give zeros.  Any dtype.
+void gather(const Tensor &data, const Tensor &indices, int64_t axis,
+            Tensor &out);
+/// Strided slice: out dim d takes out.dim(d) elements of x's dim d from
+/// start[d] in steps of step[d] (which may be negative).  Any dtype.
+void slice(const Tensor &x, llvm::ArrayRef<int64_t> start,
+           llvm::ArrayRef<int64_t> step, Tensor &out);
+/// Broadcast x to out's shape with numpy rules (Expand).  Any dtype.
+void expand(const Tensor &x, Tensor &out);
 
 enum class PadMode { Constant, Reflect, Edge };
 /// Pad every dim by padsBegin[i] / padsEnd[i] (non-negative; negative pads

@@ -20,13 +20,28 @@
 
 namespace nncc::runtime {
 
-enum class DType : uint8_t { F32, F64, I8, U8, I16, U16, I32, U32, I64, U64, Bool };
+/// F16 and BF16 are storage types: tensors hold them (ONNX Cast produces
+/// and consumes them) and data movement copies them, but no kernel computes
+/// in them and dispatchDType does not take them; convert them with
+/// halfToDouble / doubleToHalf or runtime::cast.
+enum class DType : uint8_t {
+  F32, F64, I8, U8, I16, U16, I32, U32, I64, U64, Bool, F16, BF16
+};
 
 /// Size in bytes of one element of `type`.
 size_t dtypeSize(DType type);
 /// Short lowercase name such as "f32" or "u8", used in diagnostics.
 llvm::StringRef dtypeName(DType type);
+/// F32 and F64, the types kernels compute in (not the storage types F16 and
+/// BF16).
 bool isFloatingPoint(DType type);
+/// F16 or BF16.
+bool isHalfPrecision(DType type);
+/// The value of the F16 or BF16 `bits`.
+double halfToDouble(DType type, uint16_t bits);
+/// `value` rounded to the nearest F16 or BF16 (ties to even, overflow to
+/// infinity, NaN stays NaN), as numpy's astype rounds.
+uint16_t doubleToHalf(DType type, double value);
 
 /// Maps a C++ element type to its DType (static_assert on unsupported types).
 template <typename T> constexpr DType dtypeOf();
@@ -125,8 +140,12 @@ template <typename Fn> decltype(auto) dispatchDType(DType type, Fn &&fn) {
   case DType::U32: return fn(uint32_t{});
   case DType::I64: return fn(int64_t{});
   case DType::U64: return fn(uint64_t{});
+  case DType::F16:
+  case DType::BF16:
+    break;
   }
-  __builtin_unreachable();
+  // Storage types reach no computing kernel (see DType).
+  __builtin_trap();
 }
 
 } // namespace nncc::runtime

@@ -17,6 +17,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
@@ -390,6 +392,9 @@ NNCC_SAME_TYPE_INFERENCE(ReluOp, getX)
 NNCC_SAME_TYPE_INFERENCE(SigmoidOp, getX)
 NNCC_SAME_TYPE_INFERENCE(TanhOp, getX)
 NNCC_SAME_TYPE_INFERENCE(LeakyReluOp, getX)
+NNCC_SAME_TYPE_INFERENCE(ErfOp, getX)
+NNCC_SAME_TYPE_INFERENCE(SqrtOp, getX)
+NNCC_SAME_TYPE_INFERENCE(ExpOp, getX)
 #undef NNCC_SAME_TYPE_INFERENCE
 
 LogicalResult ClipOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
@@ -490,6 +495,85 @@ LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+LogicalResult LayerNormalizationOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto x = rankedType(adaptor.getX());
+  FailureOr<int64_t> axis =
+      normalizeAxis(loc, static_cast<int64_t>(adaptor.getAxis()), x.getRank());
+  if (failed(axis))
+    return failure();
+  // Scale and B broadcast unidirectionally to the normalized dims.
+  ArrayRef<int64_t> normalized = x.getShape().drop_front(*axis);
+  const StringRef names[] = {"Scale", "B"};
+  const Value params[] = {adaptor.getScale(), adaptor.getB()};
+  for (auto [name, v] : llvm::zip(names, params)) {
+    auto t = rankedType(v);
+    if (!t)
+      continue;
+    FailureOr<SmallVector<int64_t>> shape =
+        broadcastShapes(std::nullopt, normalized, t.getShape());
+    if (failed(shape) || ArrayRef<int64_t>(*shape) != normalized)
+      return emitOptionalError(loc, name, " ", formatShape(t.getShape()),
+                               " does not broadcast to the normalized dims ",
+                               formatShape(normalized));
+  }
+  types.push_back(x);
+  return success();
+}
+
+FailureOr<SmallVector<bool>>
+nncc::nn::resolveReducedDims(std::optional<Location> loc,
+                             ArrayRef<int64_t> axes, int64_t rank,
+                             bool noopWithEmptyAxes) {
+  SmallVector<bool> reduced(rank, axes.empty() && !noopWithEmptyAxes);
+  for (int64_t a : axes) {
+    FailureOr<int64_t> axis = normalizeAxis(loc, a, rank);
+    if (failed(axis))
+      return failure();
+    if (reduced[*axis])
+      return emitOptionalError(loc, "axes ", formatShape(axes), " repeat ",
+                               *axis);
+    reduced[*axis] = true;
+  }
+  return reduced;
+}
+
+template <typename Adaptor>
+static LogicalResult inferReduce(std::optional<Location> loc, Adaptor adaptor,
+                                 SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto x = rankedType(adaptor.getData());
+  FailureOr<SmallVector<bool>> reduced =
+      resolveReducedDims(loc, adaptor.getAxes(), x.getRank(),
+                         adaptor.getNoopWithEmptyAxes());
+  if (failed(reduced))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < x.getRank(); ++d) {
+    if (!(*reduced)[d])
+      shape.push_back(x.getDimSize(d));
+    else if (adaptor.getKeepdims())
+      shape.push_back(1);
+  }
+  return pushResult(loc, shape, x.getElementType(), types);
+}
+
+#define NNCC_REDUCE_OP(OP)                                                     \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> loc,              \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &types) {           \
+    return inferReduce(loc, adaptor, types);                                   \
+  }
+NNCC_REDUCE_OP(ReduceMeanOp)
+NNCC_REDUCE_OP(ReduceSumOp)
+NNCC_REDUCE_OP(ReduceMaxOp)
+#undef NNCC_REDUCE_OP
+
 //===----------------------------------------------------------------------===//
 // Elementwise arithmetic
 //===----------------------------------------------------------------------===//
@@ -521,6 +605,67 @@ NNCC_BINARY_OP(SubOp)
 NNCC_BINARY_OP(MulOp)
 NNCC_BINARY_OP(DivOp)
 #undef NNCC_BINARY_OP
+
+LogicalResult PowOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  auto x = rankedType(adaptor.getX()), y = rankedType(adaptor.getY());
+  if (!x || !y)
+    return emitOptionalError(loc, "operands must be ranked tensors");
+  auto shape = broadcastShapes(loc, x.getShape(), y.getShape());
+  if (failed(shape))
+    return failure();
+  return pushResult(loc, *shape, x.getElementType(), types);
+}
+
+LogicalResult EqualOp::inferReturnTypes(MLIRContext *ctx,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  SmallVector<Type, 1> same;
+  if (failed(inferBinary(loc, adaptor, same)))
+    return failure();
+  types.push_back(cast<RankedTensorType>(same.front())
+                      .clone(IntegerType::get(ctx, 1)));
+  return success();
+}
+
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  auto c = rankedType(adaptor.getCondition());
+  auto x = rankedType(adaptor.getX()), y = rankedType(adaptor.getY());
+  if (!c || !x || !y)
+    return emitOptionalError(loc, "operands must be ranked tensors");
+  if (x.getElementType() != y.getElementType())
+    return emitOptionalError(loc, "element types differ: ", x.getElementType(),
+                             " and ", y.getElementType());
+  auto xy = broadcastShapes(loc, x.getShape(), y.getShape());
+  if (failed(xy))
+    return failure();
+  auto shape = broadcastShapes(loc, c.getShape(), *xy);
+  if (failed(shape))
+    return failure();
+  return pushResult(loc, *shape, x.getElementType(), types);
+}
+
+LogicalResult CastOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  auto x = rankedType(adaptor.getInput());
+  if (!x)
+    return emitOptionalError(loc, "input must be ranked");
+  Type to = adaptor.getTo();
+  if (!(to.isF32() || to.isF64() || to.isF16() || to.isBF16() ||
+        to.isSignlessInteger() ||
+        to.isUnsignedInteger()) ||
+      (to.isInteger() && !llvm::is_contained({1u, 8u, 16u, 32u, 64u},
+                                             to.getIntOrFloatBitWidth())))
+    return emitOptionalError(loc, "cannot cast to ", to);
+  types.push_back(x.clone(to));
+  return success();
+}
 
 //===----------------------------------------------------------------------===//
 // Data movement
@@ -557,6 +702,126 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
     }
   }
   return pushResult(loc, shape, first.getElementType(), types);
+}
+
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto data = rankedType(adaptor.getData());
+  auto indices = rankedType(adaptor.getIndices());
+  if (data.getRank() < 1)
+    return emitOptionalError(loc, "data must have rank >= 1");
+  FailureOr<int64_t> axis = normalizeAxis(
+      loc, static_cast<int64_t>(adaptor.getAxis()), data.getRank());
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(data.getShape().take_front(*axis));
+  llvm::append_range(shape, indices.getShape());
+  llvm::append_range(shape, data.getShape().drop_front(*axis + 1));
+  return pushResult(loc, shape, data.getElementType(), types);
+}
+
+FailureOr<SliceGeometry>
+nncc::nn::resolveSlice(std::optional<Location> loc, ArrayRef<int64_t> shape,
+                       ArrayRef<int64_t> starts, ArrayRef<int64_t> ends,
+                       ArrayRef<int64_t> axes, ArrayRef<int64_t> steps) {
+  const int64_t rank = shape.size();
+  if (starts.size() != ends.size() ||
+      (!axes.empty() && axes.size() != starts.size()) ||
+      (!steps.empty() && steps.size() != starts.size()))
+    return emitOptionalError(loc, "starts, ends, axes and steps must have one "
+                                  "entry per sliced axis");
+  if (static_cast<int64_t>(starts.size()) > rank)
+    return emitOptionalError(loc, "slices ", starts.size(),
+                             " axes of a rank-", rank, " input");
+  SliceGeometry g;
+  g.start.assign(rank, 0);
+  g.step.assign(rank, 1);
+  g.size.assign(shape.begin(), shape.end());
+  SmallVector<bool> seen(rank, false);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    FailureOr<int64_t> axis =
+        normalizeAxis(loc, axes.empty() ? static_cast<int64_t>(i) : axes[i],
+                      rank);
+    if (failed(axis))
+      return failure();
+    if (seen[*axis])
+      return emitOptionalError(loc, "axes ", formatShape(axes), " repeat ",
+                               *axis);
+    seen[*axis] = true;
+    const int64_t dim = shape[*axis], step = steps.empty() ? 1 : steps[i];
+    if (step == 0)
+      return emitOptionalError(loc, "steps must not be 0");
+    // Saturating: ONNX exporters write INT64_MAX/MIN for "to the end".
+    int64_t start = starts[i], end = ends[i];
+    if (start < 0)
+      start = start < -dim ? -1 : start + dim;
+    if (end < 0)
+      end = end < -dim ? -1 : end + dim;
+    // Sizes as (span - 1) / stride + 1, which cannot overflow for any step
+    // (INT64_MIN's stride is taken as INT64_MAX: both give one element).
+    int64_t size;
+    if (step > 0) {
+      start = std::clamp<int64_t>(start, 0, dim);
+      end = std::clamp<int64_t>(end, 0, dim);
+      size = end > start ? (end - start - 1) / step + 1 : 0;
+    } else {
+      start = std::clamp<int64_t>(start, -1, dim - 1);
+      end = std::clamp<int64_t>(end, -1, dim - 1);
+      const int64_t stride =
+          step == std::numeric_limits<int64_t>::min() ? INT64_MAX : -step;
+      size = start > end ? (start - end - 1) / stride + 1 : 0;
+    }
+    g.start[*axis] = start;
+    g.step[*axis] = step;
+    g.size[*axis] = size;
+  }
+  return g;
+}
+
+SliceGeometry nncc::nn::getSliceGeometry(SliceOp op) {
+  FailureOr<SliceGeometry> g = resolveSlice(
+      std::nullopt, cast<RankedTensorType>(op.getData().getType()).getShape(),
+      op.getStarts(), op.getEnds(), op.getAxes(), op.getSteps());
+  assert(succeeded(g) && "slice of a verified op must resolve");
+  return *g;
+}
+
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto x = rankedType(adaptor.getData());
+  FailureOr<SliceGeometry> g =
+      resolveSlice(loc, x.getShape(), adaptor.getStarts(), adaptor.getEnds(),
+                   adaptor.getAxes(), adaptor.getSteps());
+  if (failed(g))
+    return failure();
+  return pushResult(loc, g->size, x.getElementType(), types);
+}
+
+LogicalResult ExpandOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, adaptor.getOperands())))
+    return failure();
+  auto x = rankedType(adaptor.getInput());
+  ArrayRef<int64_t> requested = adaptor.getShape();
+  if (llvm::any_of(requested, [](int64_t d) { return d < 0; }))
+    return emitOptionalError(loc, "shape ", formatShape(requested),
+                             " has a negative dimension");
+  if (failed(checkAttrBound(loc, "shape", requested)))
+    return failure();
+  auto shape = broadcastShapes(loc, x.getShape(), requested);
+  if (failed(shape))
+    return failure();
+  return pushResult(loc, *shape, x.getElementType(), types);
 }
 
 LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,

@@ -30,6 +30,8 @@ Type nncc::elementTypeForDType(MLIRContext &context, DType type) {
   case DType::I64: return IntegerType::get(&context, 64);
   case DType::U64: return unsignedInt(64);
   case DType::Bool: return IntegerType::get(&context, 1);
+  case DType::F16: return Float16Type::get(&context);
+  case DType::BF16: return BFloat16Type::get(&context);
   }
   return {};
 }
@@ -39,6 +41,10 @@ Expected<DType> nncc::dtypeForElementType(Type type) {
     return DType::F32;
   if (type.isF64())
     return DType::F64;
+  if (type.isF16())
+    return DType::F16;
+  if (type.isBF16())
+    return DType::BF16;
   if (auto i = dyn_cast<IntegerType>(type)) {
     bool isUnsigned = i.isUnsigned();
     switch (i.getWidth()) {
@@ -94,4 +100,30 @@ Expected<runtime::Tensor> nncc::elementsToTensor(ElementsAttr attr) {
     std::memcpy(out, raw.data(), bytes);
   }
   return tensor;
+}
+
+DenseElementsAttr nncc::tensorToElements(MLIRContext &context,
+                                         const runtime::Tensor &tensor) {
+  auto type = RankedTensorType::get(
+      tensor.shape(), elementTypeForDType(context, tensor.dtype()));
+  if (tensor.dtype() == DType::Bool) {
+    // i1 literals are bit-packed: build them from bools, not raw bytes.
+    SmallVector<bool> bits(tensor.values<uint8_t>().begin(),
+                           tensor.values<uint8_t>().end());
+    return DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+  }
+  return DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(static_cast<const char *>(tensor.raw()),
+                           tensor.byteSize()));
+}
+
+DenseElementsAttr nncc::splatElements(RankedTensorType type,
+                                      const runtime::Tensor &value) {
+  assert(value.numElements() == 1 && "a splat of one element");
+  if (value.dtype() == DType::Bool)
+    return DenseElementsAttr::get(type, value.values<uint8_t>()[0] != 0);
+  // A raw buffer of exactly one element is taken as a splat.
+  return DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(static_cast<const char *>(value.raw()),
+                           value.byteSize()));
 }

@@ -213,3 +213,91 @@ func.func @pool_stride_zero(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32> {
   %0 = nn.average_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 0, 1>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32>
   return %0 : tensor<1x1x3x3xf32>
 }
+
+// -----
+
+func.func @slice_zero_step(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+2 {{steps must not be 0}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.slice %x {starts = array<i64: 0>, ends = array<i64: 4>, steps = array<i64: 0>} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @slice_repeated_axis(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  // expected-error @+2 {{axes [1, -1] repeat 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.slice %x {starts = array<i64: 0, 0>, ends = array<i64: 4, 4>, axes = array<i64: 1, -1>} : (tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
+// -----
+
+func.func @reduce_repeated_axis(%x: tensor<4x4xf32>) -> tensor<1x1xf32> {
+  // expected-error @+2 {{axes [0, -2] repeat 0}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.reduce_sum %x {axes = array<i64: 0, -2>} : (tensor<4x4xf32>) -> tensor<1x1xf32>
+  return %0 : tensor<1x1xf32>
+}
+
+// -----
+
+func.func @layer_norm_scale(%x: tensor<2x4xf32>, %s: tensor<3xf32>) -> tensor<2x4xf32> {
+  // expected-error @+2 {{Scale [3] does not broadcast to the normalized dims [4]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.layer_normalization %x, %s : (tensor<2x4xf32>, tensor<3xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @gather_axis(%x: tensor<2x4xf32>, %i: tensor<1xi64>) -> tensor<2x1xf32> {
+  // expected-error @+2 {{axis 2 is out of range for rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.gather %x, %i {axis = 2 : i64} : (tensor<2x4xf32>, tensor<1xi64>) -> tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// -----
+
+func.func @gather_float_indices(%x: tensor<2x4xf32>, %i: tensor<1xf32>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{operand #1 must be ranked tensor of 32-bit signless integer or 64-bit signless integer values}}
+  %0 = nn.gather %x, %i : (tensor<2x4xf32>, tensor<1xf32>) -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
+// -----
+
+func.func @where_types(%c: tensor<4xi1>, %x: tensor<4xf32>, %y: tensor<4xi64>) -> tensor<4xf32> {
+  // expected-error @+2 {{element types differ: 'f32' and 'i64'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.where %c, %x, %y : (tensor<4xi1>, tensor<4xf32>, tensor<4xi64>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @expand_negative(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+2 {{shape [-1] has a negative dimension}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.expand %x {shape = array<i64: -1>} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @cast_to_index(%x: tensor<4xf32>) -> tensor<4xindex> {
+  // expected-error @+2 {{cannot cast to 'index'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.cast %x {to = index} : (tensor<4xf32>) -> tensor<4xindex>
+  return %0 : tensor<4xindex>
+}
+
+// -----
+
+func.func @equal_bool_result(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{result #0 must be ranked tensor of 1-bit signless integer values}}
+  %0 = nn.equal %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

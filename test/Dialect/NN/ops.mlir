@@ -122,3 +122,31 @@ func.func @constants() -> (tensor<2xf32>, tensor<3xi64>) {
     }
   }
 #-}
+
+// Encoder operators (issue #16).
+// CHECK-LABEL: func.func @encoder_ops
+func.func @encoder_ops(%x: tensor<2x5x4xf32>, %ids: tensor<3xi32>, %table: tensor<7x4xf32>, %m: tensor<2x1x1xi1>, %g: tensor<1x4xf32>) -> (tensor<3x4xf32>, tensor<2x2x4xf32>, tensor<2x5x4xf32>, tensor<2x1xf32>, tensor<2x5x4xf32>, tensor<2x5x4xi1>, tensor<2x5x4xf32>, tensor<2x5x4xf16>, tensor<3x2x5x4xf32>, tensor<2x5x4xf32>) {
+  // Gather: data[:axis] + indices + data[axis+1:].
+  // CHECK: nn.gather
+  %0 = nn.gather %table, %ids : (tensor<7x4xf32>, tensor<3xi32>) -> tensor<3x4xf32>
+  // Slice dim 1 from 4 down to 0 in steps of -3 (ends clamp to -1): rows 4, 1.
+  // CHECK: nn.slice
+  %1 = nn.slice %x {starts = array<i64: 9223372036854775807>, ends = array<i64: -9223372036854775808>, axes = array<i64: -2>, steps = array<i64: -3>} : (tensor<2x5x4xf32>) -> tensor<2x2x4xf32>
+  // CHECK: nn.layer_normalization
+  %2 = nn.layer_normalization %x, %g {axis = 1 : i64} : (tensor<2x5x4xf32>, tensor<1x4xf32>) -> tensor<2x5x4xf32>
+  // CHECK: nn.reduce_max
+  %3 = nn.reduce_max %x {axes = array<i64: 1, -1>} : (tensor<2x5x4xf32>) -> tensor<2x1x1xf32>
+  %4 = nn.reduce_sum %x {axes = array<i64: 1, 2>, keepdims = false} : (tensor<2x5x4xf32>) -> tensor<2xf32>
+  %5 = nn.reduce_mean %x {noop_with_empty_axes = true} : (tensor<2x5x4xf32>) -> tensor<2x5x4xf32>
+  %6 = nn.equal %x, %3 : (tensor<2x5x4xf32>, tensor<2x1x1xf32>) -> tensor<2x5x4xi1>
+  %7 = nn.where %m, %x, %3 : (tensor<2x1x1xi1>, tensor<2x5x4xf32>, tensor<2x1x1xf32>) -> tensor<2x5x4xf32>
+  // CHECK: nn.cast %{{.*}} {to = f16}
+  %8 = nn.cast %x {to = f16} : (tensor<2x5x4xf32>) -> tensor<2x5x4xf16>
+  // Expand broadcasts with the input: the result may outrank `shape`.
+  %9 = nn.expand %x {shape = array<i64: 3, 1, 1, 1>} : (tensor<2x5x4xf32>) -> tensor<3x2x5x4xf32>
+  %12 = nn.reshape %ids {shape = array<i64: 3, 1>} : (tensor<3xi32>) -> tensor<3x1xi32>
+  // Pow: exponents of another type; the base keeps its own.
+  %10 = nn.pow %0, %12 : (tensor<3x4xf32>, tensor<3x1xi32>) -> tensor<3x4xf32>
+  %11 = nn.reshape %4 {shape = array<i64: 2, 1>} : (tensor<2xf32>) -> tensor<2x1xf32>
+  return %0, %1, %2, %11, %5, %6, %7, %8, %9, %5 : tensor<3x4xf32>, tensor<2x2x4xf32>, tensor<2x5x4xf32>, tensor<2x1xf32>, tensor<2x5x4xf32>, tensor<2x5x4xi1>, tensor<2x5x4xf32>, tensor<2x5x4xf16>, tensor<3x2x5x4xf32>, tensor<2x5x4xf32>
+}

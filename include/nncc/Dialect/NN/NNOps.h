@@ -41,6 +41,33 @@ WindowGeometry getWindowGeometry(ConvOp op);
 WindowGeometry getWindowGeometry(MaxPoolOp op);
 WindowGeometry getWindowGeometry(AveragePoolOp op);
 
+/// The elements a Slice takes along each dim of its input: `start`, then
+/// every `step`-th, `size` of them (steps may be negative).  Dims the slice
+/// does not name take everything.
+struct SliceGeometry {
+  llvm::SmallVector<int64_t, 6> start, step, size;
+};
+
+/// Resolves ONNX Slice's starts/ends/axes/steps against `inputShape`
+/// (negative values count from the end, bounds are clamped, empty axes and
+/// steps take ONNX's defaults).  Fails, emitting through `loc` when given,
+/// on a zero step, a repeated or out-of-range axis or lists of different
+/// lengths.  Shared by shape inference, the executor and import folding.
+mlir::FailureOr<SliceGeometry>
+resolveSlice(std::optional<mlir::Location> loc,
+             llvm::ArrayRef<int64_t> inputShape, llvm::ArrayRef<int64_t> starts,
+             llvm::ArrayRef<int64_t> ends, llvm::ArrayRef<int64_t> axes,
+             llvm::ArrayRef<int64_t> steps);
+SliceGeometry getSliceGeometry(SliceOp op);
+
+/// Which dims of a rank-`rank` input a reduce op with `axes` reduces (all
+/// for empty axes, none when `noopWithEmptyAxes`).  Fails, emitting
+/// through `loc` when given, on an out-of-range or repeated axis.
+mlir::FailureOr<llvm::SmallVector<bool>>
+resolveReducedDims(std::optional<mlir::Location> loc,
+                   llvm::ArrayRef<int64_t> axes, int64_t rank,
+                   bool noopWithEmptyAxes);
+
 /// Erases every nn.constant below `root` that has no use left.
 void eraseUnusedConstants(mlir::Operation *root);
 

@@ -22,6 +22,13 @@ llvm::Expected<runtime::DType> dtypeForElementType(mlir::Type type);
 mlir::Type elementTypeForDType(mlir::MLIRContext &context, runtime::DType type);
 /// Copies an ElementsAttr (dense or dense_resource) into a host tensor.
 llvm::Expected<runtime::Tensor> elementsToTensor(mlir::ElementsAttr attr);
+/// A dense literal holding `tensor` (the importer's folded constants).
+mlir::DenseElementsAttr tensorToElements(mlir::MLIRContext &context,
+                                         const runtime::Tensor &tensor);
+/// A splat of `type` whose every element is the one element of `value`
+/// (converted to nothing: `value` has `type`'s element type).
+mlir::DenseElementsAttr splatElements(mlir::RankedTensorType type,
+                                      const runtime::Tensor &value);
 
 } // namespace nncc
 
