@@ -4,6 +4,7 @@
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNOps.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -15,14 +16,19 @@ using namespace nncc;
 DigitalOpClass nncc::classifyDigitalOp(Operation *op) {
   return llvm::TypeSwitch<Operation *, DigitalOpClass>(op)
       .Case<nn::ReluOp, nn::SigmoidOp, nn::TanhOp, nn::LeakyReluOp, nn::ClipOp,
-            nn::SoftmaxOp>([](auto) { return DigitalOpClass::Activation; })
+            nn::SoftmaxOp, nn::ErfOp, nn::ExpOp, nn::SqrtOp>(
+          [](auto) { return DigitalOpClass::Activation; })
       .Case<nn::MaxPoolOp, nn::AveragePoolOp, nn::GlobalAveragePoolOp>(
           [](auto) { return DigitalOpClass::Pooling; })
-      .Case<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp,
-            nn::BatchNormalizationOp>(
-          [](auto) { return DigitalOpClass::Elementwise; })
+      .Case<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp, nn::PowOp,
+            nn::EqualOp, nn::WhereOp, nn::BatchNormalizationOp,
+            nn::LayerNormalizationOp, nn::ReduceMeanOp, nn::ReduceSumOp,
+            nn::ReduceMaxOp>([](auto) { return DigitalOpClass::Elementwise; })
+      // A gather is an indexed read (an embedding lookup): data movement,
+      // no arithmetic; a cast reinterprets codes the cores already hold.
       .Case<nn::ConstantOp, nn::ConcatOp, nn::FlattenOp, nn::ReshapeOp,
-            nn::TransposeOp, nn::PadOp, nn::SqueezeOp, nn::UnsqueezeOp>(
+            nn::TransposeOp, nn::PadOp, nn::SqueezeOp, nn::UnsqueezeOp,
+            nn::SliceOp, nn::ExpandOp, nn::GatherOp, nn::CastOp>(
           [](auto) { return DigitalOpClass::Layout; })
       // Lowering turns every product with constant weights into a
       // cim.layer; what is left multiplies two activations.
@@ -56,9 +62,17 @@ int64_t nncc::digitalOpsPerInference(Operation *op) {
   auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
   if (!type || !type.hasStaticShape())
     return 0;
-  int64_t batch =
-      type.getRank() > 0 ? std::max<int64_t>(type.getDimSize(0), 1) : 1;
-  int64_t elements = ShapedType::getNumElements(type.getShape()) / batch;
+  // Per inference: the batch is dimension 0 of the function's first input
+  // (--batch), not of the op's result, which exporters reshape (attention
+  // folds the heads into dimension 0).
+  int64_t batch = 1;
+  if (auto func = op->getParentOfType<func::FuncOp>();
+      func && func.getNumArguments() > 0)
+    if (auto in = dyn_cast<RankedTensorType>(func.getArgument(0).getType());
+        in && in.getRank() > 0 && in.getDimSize(0) > 0)
+      batch = in.getDimSize(0);
+  int64_t elements =
+      std::max<int64_t>(ShapedType::getNumElements(type.getShape()) / batch, 1);
   int64_t perElement =
       llvm::TypeSwitch<Operation *, int64_t>(op)
           .Case<nn::MaxPoolOp, nn::AveragePoolOp>([](auto pool) {
@@ -81,6 +95,23 @@ int64_t nncc::digitalOpsPerInference(Operation *op) {
             return gemm.getTransA() ? a.getDimSize(0) : a.getDimSize(1);
           })
           .Case([](nn::BatchNormalizationOp) { return int64_t{2}; })
+          // Per element: add into the mean, subtract it, square-accumulate
+          // the variance, scale by the reciprocal deviation, then Scale
+          // and B (the reciprocal square root per normalized row is
+          // negligible beside them).
+          .Case([](nn::LayerNormalizationOp) { return int64_t{6}; })
+          // One add (compare) per input element, per output element the
+          // reduced elements it covers.
+          .Case<nn::ReduceMeanOp, nn::ReduceSumOp, nn::ReduceMaxOp>(
+              [](auto reduce) -> int64_t {
+                auto in = cast<RankedTensorType>(reduce.getData().getType());
+                auto out = cast<RankedTensorType>(reduce.getType());
+                int64_t outElements = std::max<int64_t>(
+                    ShapedType::getNumElements(out.getShape()), 1);
+                return std::max<int64_t>(
+                    ShapedType::getNumElements(in.getShape()) / outElements,
+                    1);
+              })
           .Default([](Operation *) { return int64_t{1}; });
   return elements * perElement;
 }

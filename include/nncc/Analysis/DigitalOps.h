@@ -19,10 +19,13 @@
 namespace nncc {
 
 enum class DigitalOpClass {
-  Activation,  ///< relu, sigmoid, tanh, clip, leaky_relu, softmax
+  Activation,  ///< relu, sigmoid, tanh, clip, leaky_relu, softmax, erf,
+               ///< exp, sqrt
   Pooling,     ///< max / average / global average pooling
-  Elementwise, ///< add, sub, mul, div, batch normalization
-  Layout,      ///< reshapes, transposes, concat, pad, constants: no work
+  Elementwise, ///< add, sub, mul, div, pow, equal, where, batch and layer
+               ///< normalization, reductions
+  Layout,      ///< reshapes, transposes, concat, pad, slice, expand, gather,
+               ///< cast, constants: no arithmetic
   /// A matmul or gemm left after lowering: a product of two activations
   /// (no weights to store in the arrays), for the core's MAC array.
   Product,
@@ -42,7 +45,8 @@ std::string hostRunOps(mlir::ModuleOp module, const target::TargetChip &chip);
 
 /// Elementary operations of one inference: output elements per sample times
 /// the work per element (the window size of a pooling, 3 for softmax (exp,
-/// sum, divide), 2 for batch normalization (scale, shift), the reduced
+/// sum, divide), 2 for batch normalization (scale, shift), 6 for layer
+/// normalization, the elements reduced into one for a reduction, the reduced
 /// dimension's length for a Product (its multiply-accumulates), else 1).
 /// The batch is dimension 0 of the result.  0 for Layout.
 int64_t digitalOpsPerInference(mlir::Operation *op);
