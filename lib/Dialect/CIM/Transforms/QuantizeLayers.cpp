@@ -10,6 +10,7 @@
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Execution/Executor.h"
+#include "nncc/Runtime/Kernels.h"
 #include "nncc/Data/Dataset.h"
 #include "nncc/Support/Elements.h"
 #include "nncc/Support/Errors.h"
@@ -170,6 +171,13 @@ LogicalResult QuantizeLayersPass::calibrate(
     Tensor x(runtime::DType::F32, in.shape);
     std::copy(src + first * perSample, src + (first + batch) * perSample,
               x.data<float>());
+    // Samples load as f32; a model that takes integers (token ids) gets
+    // them converted, exactly for the integers an f32 holds (< 2^24).
+    if (in.dtype != runtime::DType::F32) {
+      Tensor typed(in.dtype, in.shape);
+      runtime::cast(x, typed);
+      x = std::move(typed);
+    }
     llvm::Expected<std::vector<Tensor>> out = executor->run({x}, observe);
     if (!out)
       return module.emitError() << "calibration: "
