@@ -84,6 +84,7 @@ nncc::driver::compileModel(StringRef modelPath, StringRef targetSpec,
     return lines(errors);
 
   CompileHooks hooks;
+  hooks.moduleOwnsWeights = true;
   hooks.programMapped = [&](mlir::ModuleOp mapped) {
     addProgramOutput(**writer, mapped, options.programFormat, nullptr);
   };

@@ -243,6 +243,9 @@ int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
   }
   driver::CompileHooks hooks;
   hooks.timing = timer;
+  // The accuracy-budget search compiled copies; nothing reads the
+  // imported module after this compile.
+  hooks.moduleOwnsWeights = true;
   // The mapped program is final once placed: it prints on a worker thread
   // while the schedules are computed.
   hooks.programMapped = [&](mlir::ModuleOp mapped) {

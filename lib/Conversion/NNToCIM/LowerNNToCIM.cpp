@@ -295,6 +295,8 @@ struct MatMulToLayer : OpConversionPattern<nn::MatMulOp> {
 };
 
 struct LowerNNToCIMPass : nncc::impl::LowerNNToCIMBase<LowerNNToCIMPass> {
+  using LowerNNToCIMBase::LowerNNToCIMBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
@@ -308,6 +310,13 @@ struct LowerNNToCIMPass : nncc::impl::LowerNNToCIMBase<LowerNNToCIMPass> {
     GreedyRewriteConfig foldConfig;
     foldConfig.strictMode = GreedyRewriteStrictness::ExistingOps;
     (void)applyOpPatternsAndFold(norms, std::move(foldPatterns), foldConfig);
+
+    SmallVector<DenseResourceElementsAttr> imported;
+    if (releaseReplacedWeights)
+      module.walk([&](nn::ConstantOp constant) {
+        if (auto blob = dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
+          imported.push_back(blob);
+      });
 
     // The first layer that cannot live in the arrays stops the pass.
     if (module.walk([](Operation *op) {
@@ -325,6 +334,7 @@ struct LowerNNToCIMPass : nncc::impl::LowerNNToCIMBase<LowerNNToCIMPass> {
       return signalPassFailure();
     // Weights now live in the layers' matrices.
     nn::eraseUnusedConstants(module);
+    releaseUnreferencedBlobs(module, imported);
   }
 };
 
