@@ -1,0 +1,267 @@
+//===- ModelWeights.cpp - Float weight matrices kept in the model file ----===//
+#include "nncc/Dialect/CIM/ModelWeights.h"
+
+#include "nncc/Support/Elements.h"
+
+#include "mlir/Bytecode/BytecodeImplementation.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/xxhash.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <vector>
+
+using namespace mlir;
+using namespace nncc;
+using namespace nncc::cim;
+
+namespace {
+
+/// The only kind of entry the cim dialect's bytecode group holds.
+constexpr uint64_t kModelWeightsEncoding = 1;
+
+/// Bytes read at once while streaming a matrix: the reader and the
+/// compile's check never hold a second copy of a large matrix.
+constexpr size_t kBlockBytes = 4u << 20;
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// Reads `bytes` at `offset` of `file` into `dst`.
+llvm::Error readSlice(llvm::sys::fs::file_t file, uint64_t offset,
+                      char *dst, size_t bytes) {
+  while (bytes > 0) {
+    llvm::Expected<size_t> got = llvm::sys::fs::readNativeFileSlice(
+        file, llvm::MutableArrayRef<char>(dst, bytes), offset);
+    if (!got)
+      return got.takeError();
+    if (*got == 0)
+      return makeError("the file ends early");
+    dst += *got;
+    offset += *got;
+    bytes -= *got;
+  }
+  return llvm::Error::success();
+}
+
+/// The file's values as rows: [G * N][K] when transposed, else [G * K][N].
+struct FileRows {
+  int64_t count = 0, length = 0;
+  FileRows(const ModelWeightsRef &ref, int64_t groups, int64_t depth,
+           int64_t columns)
+      : count(groups * (ref.transposed ? columns : depth)),
+        length(ref.transposed ? depth : columns) {}
+};
+
+/// Calls visit(firstRow, rows, values) over the file's rows, a block at a
+/// time, until it returns false.
+llvm::Error
+streamRows(llvm::sys::fs::file_t file, const ModelWeightsRef &ref,
+           FileRows shape,
+           llvm::function_ref<bool(int64_t, int64_t, const float *)> visit) {
+  const int64_t perBlock = std::max<int64_t>(
+      1, static_cast<int64_t>(kBlockBytes / sizeof(float)) /
+             std::max<int64_t>(shape.length, 1));
+  std::vector<float> block(static_cast<size_t>(
+      std::min(perBlock, std::max<int64_t>(shape.count, 1)) * shape.length));
+  // The first block is one row: a check against the wrong matrix stops
+  // there.
+  for (int64_t row = 0, rows = 1; row < shape.count;
+       row += rows, rows = perBlock) {
+    rows = std::min(rows, shape.count - row);
+    const uint64_t at =
+        ref.offset + sizeof(float) * static_cast<uint64_t>(row * shape.length);
+    if (llvm::Error e = readSlice(
+            file, at, reinterpret_cast<char *>(block.data()),
+            sizeof(float) * static_cast<size_t>(rows * shape.length)))
+      return e;
+    if (!visit(row, rows, block.data()))
+      break;
+  }
+  return llvm::Error::success();
+}
+
+/// Index in the [G, K, N] matrix of file row `row`, element `i`.
+struct MatrixIndex {
+  int64_t depth, columns;
+  bool transposed;
+  int64_t rowStart(int64_t row) const {
+    if (!transposed)
+      return row * columns;
+    const int64_t g = row / columns, n = row % columns;
+    return g * depth * columns + n;
+  }
+  /// Distance in the matrix between consecutive elements of a file row.
+  int64_t stride() const { return transposed ? columns : 1; }
+};
+
+/// Opens the file `ref` names after checking that it is the one compiled
+/// from and holds the matrix's bytes.
+llvm::Expected<llvm::sys::fs::file_t> openModel(const ModelWeightsRef &ref,
+                                                uint64_t bytes) {
+  uint64_t size = 0;
+  if (llvm::sys::fs::file_size(ref.path, size))
+    return makeError("cannot find the model file");
+  if (size != ref.fileSize)
+    return makeError(llvm::formatv("the model file has changed ({0} bytes, "
+                                   "the program was compiled from {1})",
+                                   size, ref.fileSize));
+  if (ref.offset > size || bytes > size - ref.offset)
+    return makeError("the values lie outside the model file");
+  llvm::Expected<llvm::sys::fs::file_t> file =
+      llvm::sys::fs::openNativeFileForRead(ref.path);
+  if (!file)
+    return makeError("cannot open the model file: " +
+                     llvm::toString(file.takeError()));
+  return *file;
+}
+
+/// G, K, N of an f32 [G, K, N] type.
+llvm::Expected<std::array<int64_t, 3>> matrixShape(RankedTensorType type) {
+  if (type.getRank() != 3 || !type.hasStaticShape() ||
+      !type.getElementType().isF32())
+    return makeError("the reference must be to an f32 [G, K, N] matrix");
+  return std::array<int64_t, 3>{type.getDimSize(0), type.getDimSize(1),
+                                type.getDimSize(2)};
+}
+
+} // namespace
+
+uint64_t cim::hashWeights(llvm::ArrayRef<float> values) {
+  return llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(
+      reinterpret_cast<const uint8_t *>(values.data()),
+      values.size() * sizeof(float)));
+}
+
+llvm::Expected<ElementsAttr>
+cim::loadModelWeights(RankedTensorType type, const ModelWeightsRef &ref) {
+  auto fail = [&](llvm::Error why) {
+    return makeError("the float weights '" + ref.blobName + "' in '" +
+                     ref.path + "': " + llvm::toString(std::move(why)) +
+                     " (the program refers to its model's weights; compile "
+                     "with --program-weights=embed for a program without "
+                     "the model)");
+  };
+  llvm::Expected<std::array<int64_t, 3>> shape = matrixShape(type);
+  if (!shape)
+    return fail(shape.takeError());
+  const auto [groups, depth, columns] = *shape;
+  std::vector<float> matrix(static_cast<size_t>(groups * depth * columns));
+  llvm::Expected<llvm::sys::fs::file_t> file =
+      openModel(ref, matrix.size() * sizeof(float));
+  if (!file)
+    return fail(file.takeError());
+  llvm::Error read = llvm::Error::success();
+  if (!ref.transposed) {
+    read = readSlice(*file, ref.offset,
+                     reinterpret_cast<char *>(matrix.data()),
+                     matrix.size() * sizeof(float));
+  } else {
+    const FileRows rows(ref, groups, depth, columns);
+    const MatrixIndex index{depth, columns, true};
+    read = streamRows(*file, ref, rows,
+                      [&](int64_t first, int64_t count, const float *values) {
+                        for (int64_t r = 0; r < count; ++r) {
+                          float *dst = matrix.data() + index.rowStart(first + r);
+                          const float *src = values + r * rows.length;
+                          for (int64_t i = 0; i < rows.length; ++i)
+                            dst[i * columns] = src[i];
+                        }
+                        return true;
+                      });
+  }
+  llvm::sys::fs::closeFile(*file);
+  if (read)
+    return fail(std::move(read));
+  if (hashWeights(matrix) != ref.hash)
+    return fail(makeError("the model file holds other values than the "
+                          "program was compiled from"));
+  return makeF32Elements(type.getContext(), type.getShape(),
+                         std::move(matrix), ref.blobName);
+}
+
+llvm::Expected<bool> cim::modelHoldsWeights(llvm::ArrayRef<float> matrix,
+                                            RankedTensorType type,
+                                            const ModelWeightsRef &ref) {
+  llvm::Expected<std::array<int64_t, 3>> shape = matrixShape(type);
+  if (!shape)
+    return shape.takeError();
+  const auto [groups, depth, columns] = *shape;
+  if (matrix.size() != static_cast<size_t>(groups * depth * columns))
+    return false;
+  llvm::Expected<llvm::sys::fs::file_t> file =
+      openModel(ref, matrix.size() * sizeof(float));
+  if (!file)
+    return file.takeError();
+  const FileRows rows(ref, groups, depth, columns);
+  const MatrixIndex index{depth, columns, ref.transposed};
+  const int64_t stride = index.stride();
+  bool equal = true;
+  llvm::Error read = streamRows(
+      *file, ref, rows, [&](int64_t first, int64_t count, const float *values) {
+        for (int64_t r = 0; r < count && equal; ++r) {
+          const float *expected = matrix.data() + index.rowStart(first + r);
+          const float *got = values + r * rows.length;
+          // Bit patterns, not values: -0 and NaN payloads must match too.
+          for (int64_t i = 0; i < rows.length; ++i)
+            if (std::memcmp(&expected[i * stride], &got[i], sizeof(float))) {
+              equal = false;
+              break;
+            }
+        }
+        return equal;
+      });
+  llvm::sys::fs::closeFile(*file);
+  if (read)
+    return std::move(read);
+  return equal;
+}
+
+void cim::writeModelWeightsRef(DialectBytecodeWriter &writer,
+                               RankedTensorType type,
+                               const ModelWeightsRef &ref) {
+  writer.writeVarInt(kModelWeightsEncoding);
+  writer.writeType(type);
+  writer.writeOwnedString(ref.blobName);
+  writer.writeOwnedString(ref.path);
+  writer.writeVarInt(ref.fileSize);
+  writer.writeVarInt(ref.offset);
+  writer.writeOwnedBool(ref.transposed);
+  writer.writeVarInt(ref.hash);
+}
+
+Attribute cim::readModelWeightsRef(DialectBytecodeReader &reader) {
+  uint64_t encoding = 0;
+  Type type;
+  StringRef blobName, path;
+  ModelWeightsRef ref;
+  if (failed(reader.readVarInt(encoding)))
+    return {};
+  if (encoding != kModelWeightsEncoding) {
+    reader.emitError() << "unknown cim attribute encoding " << encoding;
+    return {};
+  }
+  if (failed(reader.readType(type)) || failed(reader.readString(blobName)) ||
+      failed(reader.readString(path)) ||
+      failed(reader.readVarInt(ref.fileSize)) ||
+      failed(reader.readVarInt(ref.offset)) ||
+      failed(reader.readBool(ref.transposed)) ||
+      failed(reader.readVarInt(ref.hash)))
+    return {};
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor) {
+    reader.emitError() << "model weights must have a ranked tensor type";
+    return {};
+  }
+  ref.blobName = blobName.str();
+  ref.path = path.str();
+  llvm::Expected<ElementsAttr> loaded = loadModelWeights(tensor, ref);
+  if (!loaded) {
+    reader.emitError() << llvm::toString(loaded.takeError());
+    return {};
+  }
+  return *loaded;
+}
