@@ -84,19 +84,36 @@ streamRows(llvm::sys::fs::file_t file, const ModelWeightsRef &ref,
   return llvm::Error::success();
 }
 
-/// Index in the [G, K, N] matrix of file row `row`, element `i`.
-struct MatrixIndex {
-  int64_t depth, columns;
-  bool transposed;
-  int64_t rowStart(int64_t row) const {
-    if (!transposed)
-      return row * columns;
-    const int64_t g = row / columns, n = row % columns;
-    return g * depth * columns + n;
+/// Calls visit(matrixIndex, value) for every value of file rows [first,
+/// first + count), or stops at the first false.  Transposed rows are
+/// visited a few rows at a time, column-major, so that both the block and
+/// the [G, K, N] matrix are read along cache lines (one file row is a
+/// column of the matrix: a plain walk misses the cache on every value).
+template <typename Visit>
+bool visitRows(bool transposed, int64_t depth, int64_t columns, int64_t first,
+               int64_t count, const float *values, Visit visit) {
+  if (!transposed) {
+    const int64_t base = first * columns;
+    for (int64_t i = 0; i < count * columns; ++i)
+      if (!visit(base + i, values[i]))
+        return false;
+    return true;
   }
-  /// Distance in the matrix between consecutive elements of a file row.
-  int64_t stride() const { return transposed ? columns : 1; }
-};
+  constexpr int64_t kRowsAtOnce = 32;
+  for (int64_t r0 = 0; r0 < count;) {
+    const int64_t row = first + r0, g = row / columns, n0 = row % columns;
+    // Rows of one group only: they are adjacent columns of its matrix.
+    const int64_t rows = std::min({kRowsAtOnce, count - r0, columns - n0});
+    const int64_t base = g * depth * columns + n0;
+    const float *block = values + r0 * depth;
+    for (int64_t k = 0; k < depth; ++k)
+      for (int64_t r = 0; r < rows; ++r)
+        if (!visit(base + k * columns + r, block[r * depth + k]))
+          return false;
+    r0 += rows;
+  }
+  return true;
+}
 
 /// Opens the file `ref` names after checking that it is the one compiled
 /// from and holds the matrix's bytes.
@@ -160,17 +177,14 @@ cim::loadModelWeights(RankedTensorType type, const ModelWeightsRef &ref) {
                      reinterpret_cast<char *>(matrix.data()),
                      matrix.size() * sizeof(float));
   } else {
-    const FileRows rows(ref, groups, depth, columns);
-    const MatrixIndex index{depth, columns, true};
-    read = streamRows(*file, ref, rows,
+    float *dst = matrix.data();
+    read = streamRows(*file, ref, FileRows(ref, groups, depth, columns),
                       [&](int64_t first, int64_t count, const float *values) {
-                        for (int64_t r = 0; r < count; ++r) {
-                          float *dst = matrix.data() + index.rowStart(first + r);
-                          const float *src = values + r * rows.length;
-                          for (int64_t i = 0; i < rows.length; ++i)
-                            dst[i * columns] = src[i];
-                        }
-                        return true;
+                        return visitRows(true, depth, columns, first, count,
+                                         values, [dst](int64_t i, float v) {
+                                           dst[i] = v;
+                                           return true;
+                                         });
                       });
   }
   llvm::sys::fs::closeFile(*file);
@@ -196,22 +210,17 @@ llvm::Expected<bool> cim::modelHoldsWeights(llvm::ArrayRef<float> matrix,
       openModel(ref, matrix.size() * sizeof(float));
   if (!file)
     return file.takeError();
-  const FileRows rows(ref, groups, depth, columns);
-  const MatrixIndex index{depth, columns, ref.transposed};
-  const int64_t stride = index.stride();
+  const float *expected = matrix.data();
   bool equal = true;
   llvm::Error read = streamRows(
-      *file, ref, rows, [&](int64_t first, int64_t count, const float *values) {
-        for (int64_t r = 0; r < count && equal; ++r) {
-          const float *expected = matrix.data() + index.rowStart(first + r);
-          const float *got = values + r * rows.length;
-          // Bit patterns, not values: -0 and NaN payloads must match too.
-          for (int64_t i = 0; i < rows.length; ++i)
-            if (std::memcmp(&expected[i * stride], &got[i], sizeof(float))) {
-              equal = false;
-              break;
-            }
-        }
+      *file, ref, FileRows(ref, groups, depth, columns),
+      [&](int64_t first, int64_t count, const float *values) {
+        // Bit patterns, not values: -0 and NaN payloads must match too.
+        equal = visitRows(ref.transposed, depth, columns, first, count,
+                          values, [expected](int64_t i, float v) {
+                            return std::memcmp(&expected[i], &v,
+                                               sizeof(float)) == 0;
+                          });
         return equal;
       });
   llvm::sys::fs::closeFile(*file);
