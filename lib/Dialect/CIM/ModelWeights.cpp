@@ -5,6 +5,7 @@
 
 #include "mlir/Bytecode/BytecodeImplementation.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/xxhash.h"
 
@@ -141,8 +142,15 @@ llvm::Expected<std::array<int64_t, 3>> matrixShape(RankedTensorType type) {
   if (type.getRank() != 3 || !type.hasStaticShape() ||
       !type.getElementType().isF32())
     return makeError("the reference must be to an f32 [G, K, N] matrix");
-  return std::array<int64_t, 3>{type.getDimSize(0), type.getDimSize(1),
-                                type.getDimSize(2)};
+  std::array<int64_t, 3> dims{type.getDimSize(0), type.getDimSize(1),
+                              type.getDimSize(2)};
+  // Bytes must be countable: at most 2^60 of them.
+  int64_t elements = 1;
+  for (int64_t d : dims)
+    if (d < 1 || llvm::MulOverflow(elements, d, elements) ||
+        elements > (int64_t{1} << 58))
+      return makeError("the matrix's shape is out of range");
+  return dims;
 }
 
 } // namespace
@@ -166,11 +174,14 @@ cim::loadModelWeights(RankedTensorType type, const ModelWeightsRef &ref) {
   if (!shape)
     return fail(shape.takeError());
   const auto [groups, depth, columns] = *shape;
-  std::vector<float> matrix(static_cast<size_t>(groups * depth * columns));
+  const size_t count = static_cast<size_t>(groups * depth * columns);
+  // The file is checked to hold the matrix before anything is allocated
+  // (a damaged program may claim any shape).
   llvm::Expected<llvm::sys::fs::file_t> file =
-      openModel(ref, matrix.size() * sizeof(float));
+      openModel(ref, count * sizeof(float));
   if (!file)
     return fail(file.takeError());
+  std::vector<float> matrix(count);
   llvm::Error read = llvm::Error::success();
   if (!ref.transposed) {
     read = readSlice(*file, ref.offset,
