@@ -254,16 +254,22 @@ void cim::writeModelWeightsRef(DialectBytecodeWriter &writer,
 }
 
 Attribute cim::readModelWeightsRef(DialectBytecodeReader &reader) {
+  // Not verifier messages: only bytecode carries these, so their tests are
+  // in test/unit/Driver/ModelWeightReferencesTest.cpp.
+  auto refuse = [&](llvm::Error error) {
+    reader.emitError() << llvm::toString(std::move(error));
+    return Attribute();
+  };
   uint64_t encoding = 0;
   Type type;
   StringRef blobName, path;
   ModelWeightsRef ref;
   if (failed(reader.readVarInt(encoding)))
     return {};
-  if (encoding != kModelWeightsEncoding) {
-    reader.emitError() << "unknown cim attribute encoding " << encoding;
-    return {};
-  }
+  if (encoding != kModelWeightsEncoding)
+    return refuse(makeError(llvm::formatv(
+        "unknown cim attribute encoding {0} (a newer nncc's program?)",
+        encoding)));
   if (failed(reader.readType(type)) || failed(reader.readString(blobName)) ||
       failed(reader.readString(path)) ||
       failed(reader.readVarInt(ref.fileSize)) ||
@@ -272,16 +278,12 @@ Attribute cim::readModelWeightsRef(DialectBytecodeReader &reader) {
       failed(reader.readVarInt(ref.hash)))
     return {};
   auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor) {
-    reader.emitError() << "model weights must have a ranked tensor type";
-    return {};
-  }
+  if (!tensor)
+    return refuse(makeError("model weights must have a ranked tensor type"));
   ref.blobName = blobName.str();
   ref.path = path.str();
   llvm::Expected<ElementsAttr> loaded = loadModelWeights(tensor, ref);
-  if (!loaded) {
-    reader.emitError() << llvm::toString(loaded.takeError());
-    return {};
-  }
+  if (!loaded)
+    return refuse(loaded.takeError());
   return *loaded;
 }

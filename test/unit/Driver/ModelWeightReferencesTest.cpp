@@ -16,7 +16,11 @@
 #include "nncc/Import/OnnxImporter.h"
 #include "nncc/Support/Elements.h"
 
+#include "mlir/Bytecode/BytecodeImplementation.h"
+#include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -193,6 +197,66 @@ TEST_F(ModelWeightReferencesTest, AWrongHashIsRefused) {
   ASSERT_FALSE(static_cast<bool>(loaded));
   EXPECT_NE(llvm::toString(loaded.takeError()).find("other values"),
             std::string::npos);
+}
+
+/// Writes a module whose one attribute the callback encodes in the cim
+/// group, reads it back and returns the reader's diagnostics.
+std::string readBackError(
+    mlir::MLIRContext &context,
+    std::function<void(mlir::DialectBytecodeWriter &)> encode) {
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::ModuleOp::create(mlir::UnknownLoc::get(&context));
+  auto marker = mlir::DenseElementsAttr::get(
+      mlir::RankedTensorType::get({1}, mlir::Float32Type::get(&context)),
+      0.5f);
+  (*module)->setAttr("w", marker);
+  context.getOrLoadDialect<cim::CIMDialect>();
+  mlir::BytecodeWriterConfig config("test");
+  config.attachAttributeCallback(
+      [&](mlir::Attribute attr, std::optional<llvm::StringRef> &group,
+          mlir::DialectBytecodeWriter &writer) -> mlir::LogicalResult {
+        if (attr != marker)
+          return mlir::failure();
+        group = cim::CIMDialect::getDialectNamespace();
+        encode(writer);
+        return mlir::success();
+      });
+  std::string bytes;
+  llvm::raw_string_ostream os(bytes);
+  EXPECT_TRUE(mlir::succeeded(mlir::writeBytecodeToFile(*module, os, config)));
+  std::string errors;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
+    errors += d.str() + "\n";
+    return mlir::success();
+  });
+  mlir::ParserConfig parse(&context);
+  EXPECT_FALSE(mlir::parseSourceString<mlir::ModuleOp>(os.str(), parse));
+  return errors;
+}
+
+TEST_F(ModelWeightReferencesTest, BytecodeOfAnotherKindIsRefused) {
+  std::string unknown =
+      readBackError(context, [](mlir::DialectBytecodeWriter &writer) {
+        writer.writeVarInt(2);
+      });
+  EXPECT_NE(unknown.find("unknown cim attribute encoding 2 (a newer nncc's "
+                         "program?)"),
+            std::string::npos)
+      << unknown;
+  std::string unranked =
+      readBackError(context, [&](mlir::DialectBytecodeWriter &writer) {
+        writer.writeVarInt(1);
+        writer.writeType(mlir::Float32Type::get(&context));
+        for (const char *s : {"w", "/nonexistent.onnx"})
+          writer.writeOwnedString(s);
+        for (int i = 0; i < 2; ++i)
+          writer.writeVarInt(0);
+        writer.writeOwnedBool(false);
+        writer.writeVarInt(0);
+      });
+  EXPECT_NE(unranked.find("model weights must have a ranked tensor type"),
+            std::string::npos)
+      << unranked;
 }
 
 } // namespace
