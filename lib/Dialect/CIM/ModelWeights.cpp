@@ -66,13 +66,15 @@ streamRows(llvm::sys::fs::file_t file, const ModelWeightsRef &ref,
   const int64_t perBlock = std::max<int64_t>(
       1, static_cast<int64_t>(kBlockBytes / sizeof(float)) /
              std::max<int64_t>(shape.length, 1));
-  std::vector<float> block(static_cast<size_t>(
-      std::min(perBlock, std::max<int64_t>(shape.count, 1)) * shape.length));
-  // The first block is one row: a check against the wrong matrix stops
-  // there.
+  // The first block is one row, and the buffer grows only after it: a
+  // check against the wrong matrix (an encoder has dozens of one shape)
+  // reads and allocates a row, not a block.
+  std::vector<float> block;
   for (int64_t row = 0, rows = 1; row < shape.count;
        row += rows, rows = perBlock) {
     rows = std::min(rows, shape.count - row);
+    if (block.size() < static_cast<size_t>(rows * shape.length))
+      block.resize(static_cast<size_t>(rows * shape.length));
     const uint64_t at =
         ref.offset + sizeof(float) * static_cast<uint64_t>(row * shape.length);
     if (llvm::Error e = readSlice(
