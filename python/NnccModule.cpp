@@ -229,6 +229,25 @@ PYBIND11_MODULE(_nncc, m) {
               throw NnccError("program_format must be auto, text or "
                               "bytecode, not '" + format + "'");
           })
+      .def_property(
+          "program_weights",
+          [](const driver::CompileOptions &o) {
+            return o.programWeights == driver::ProgramWeights::Embed ? "embed"
+                   : o.programWeights == driver::ProgramWeights::Model
+                       ? "model"
+                       : "auto";
+          },
+          [](driver::CompileOptions &o, const std::string &weights) {
+            if (weights == "auto")
+              o.programWeights = driver::ProgramWeights::Auto;
+            else if (weights == "embed")
+              o.programWeights = driver::ProgramWeights::Embed;
+            else if (weights == "model")
+              o.programWeights = driver::ProgramWeights::Model;
+            else
+              throw NnccError("program_weights must be auto, embed or "
+                              "model, not '" + weights + "'");
+          })
       .def_readwrite("simulation", &driver::CompileOptions::simulation);
 
   py::class_<driver::SimulationRequest>(m, "SimulationRequest")

@@ -248,7 +248,8 @@ llvm::Expected<CompileResult> driver::compile(ModuleOp module,
   if (failed(runPasses(module, step.scope(), [&](OpPassManager &pm) {
         populateArrayMappingPipeline(pm, options,
                                      resolveWeightBits(options, chip),
-                                     inputs->calibration);
+                                     inputs->calibration,
+                                     hooks.moduleOwnsWeights);
       })))
     return llvm::make_error<ReportedError>();
   // A mapping beyond the chip is an error unless the user accepts

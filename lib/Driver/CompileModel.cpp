@@ -84,8 +84,10 @@ nncc::driver::compileModel(StringRef modelPath, StringRef targetSpec,
     return lines(errors);
 
   CompileHooks hooks;
+  hooks.moduleOwnsWeights = true;
   hooks.programMapped = [&](mlir::ModuleOp mapped) {
-    addProgramOutput(**writer, mapped, options.programFormat, nullptr);
+    addProgramOutput(**writer, mapped, options.programFormat,
+                     options.programWeights, nullptr);
   };
   Expected<CompileResult> result = compile(*module, *chip, options, hooks);
   if (!result) {

@@ -1,12 +1,15 @@
 //===- CompileOutputs.cpp - The files and summary of a compile ------------===//
 #include "nncc/Driver/CompileOutputs.h"
 
+#include "nncc/Dialect/CIM/CIMDialect.h"
+#include "nncc/Driver/ModelWeightReferences.h"
 #include "nncc/Schedule/BatchTime.h"
 #include "nncc/Schedule/ProgrammingBinary.h"
 #include "nncc/Support/Elements.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Target/TargetChip.h"
 
+#include "mlir/Bytecode/BytecodeImplementation.h"
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -95,14 +98,28 @@ void printTimeMultiplexing(const ExecutionSchedule &execution,
 } // namespace
 
 void driver::addProgramOutput(OutputDirectoryWriter &writer, ModuleOp module,
-                              ProgramFormat format, TimingScope *timing) {
+                              ProgramFormat format, ProgramWeights weights,
+                              TimingScope *timing) {
+  const uint64_t constants = format == ProgramFormat::Text &&
+                                     weights != ProgramWeights::Model
+                                 ? 0
+                                 : constantBytes(module.getOperation());
   const bool bytecode =
       format == ProgramFormat::Bytecode ||
-      (format == ProgramFormat::Auto &&
-       constantBytes(module.getOperation()) > kTextProgramConstantLimit);
+      (format == ProgramFormat::Auto && constants > kTextProgramConstantLimit);
+  const bool referToModel =
+      weights == ProgramWeights::Model ||
+      (weights == ProgramWeights::Auto && bytecode &&
+       constants > kModelWeightsConstantLimit);
   addTimed(writer, "mapped.mlir", timing,
-           [module, bytecode](llvm::raw_ostream &os) -> llvm::Error {
+           [module, bytecode, referToModel,
+            explicitReferences = weights == ProgramWeights::Model](
+               llvm::raw_ostream &os) -> llvm::Error {
              if (!bytecode) {
+               if (explicitReferences)
+                 return makeError("--program-weights=model needs the "
+                                  "bytecode program format (references to "
+                                  "the model have no MLIR text form)");
                // The pass manager verified the module after every pass.
                // Verifying it again here would compute dominance, which
                // caches operation order in the blocks: a write while other
@@ -111,6 +128,31 @@ void driver::addProgramOutput(OutputDirectoryWriter &writer, ModuleOp module,
                return llvm::Error::success();
              }
              BytecodeWriterConfig config("nncc");
+             ModelWeightReferences references;
+             if (referToModel) {
+               llvm::Expected<ModelWeightReferences> found =
+                   findModelWeightReferences(module, modelFileOf(module));
+               if (found)
+                 references = std::move(*found);
+               else if (explicitReferences)
+                 return found.takeError();
+               else
+                 llvm::consumeError(found.takeError()); // then embedded
+             }
+             config.attachAttributeCallback(
+                 [&references](Attribute attr,
+                               std::optional<llvm::StringRef> &group,
+                               DialectBytecodeWriter &out) -> LogicalResult {
+                   auto it = references.find(attr);
+                   if (it == references.end())
+                     return failure();
+                   group = cim::CIMDialect::getDialectNamespace();
+                   cim::writeModelWeightsRef(
+                       out, cast<RankedTensorType>(
+                                cast<TypedAttr>(attr).getType()),
+                       it->second);
+                   return success();
+                 });
              if (failed(writeBytecodeToFile(module, os, config)))
                return makeError("cannot encode the program as MLIR bytecode");
              return llvm::Error::success();

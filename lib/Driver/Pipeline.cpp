@@ -28,8 +28,10 @@ std::vector<std::string> layerValues(const CompileOptions &options,
 
 void driver::populateArrayMappingPipeline(
     OpPassManager &pm, const CompileOptions &options, int64_t weightBits,
-    std::shared_ptr<const Dataset> calibration) {
-  pm.addPass(createLowerNNToCIM());
+    std::shared_ptr<const Dataset> calibration, bool releaseImportedWeights) {
+  LowerNNToCIMOptions lowering;
+  lowering.releaseReplacedWeights = releaseImportedWeights;
+  pm.addPass(createLowerNNToCIM(lowering));
   // The passes' list options are ArrayRefs: the lists live until the
   // passes (which copy them) are made.
   const std::vector<std::string> layerBits =

@@ -90,13 +90,19 @@ LayerCellDigits::create(const Source &source) {
   d.columns = source.columns;
   const int64_t G = d.groups, K = d.depth, N = d.columns;
 
-  // 32-bit codes: half the memory of 64-bit ones for the largest layers.
-  std::optional<std::vector<int32_t>> q = getI32Values(source.weightInts);
-  if (!q)
-    return fail("weight codes exceed 32 bits");
-  std::vector<int64_t> z = getIntValues(source.zeroPoints);
-  if (static_cast<int64_t>(q->size()) != G * K * N ||
-      static_cast<int64_t>(z.size()) != G * N)
+  if (auto storage = getSignedIntStorage(source.weightInts)) {
+    d.codes = *storage;
+  } else {
+    std::optional<std::vector<int32_t>> q = getI32Values(source.weightInts);
+    if (!q)
+      return fail("weight codes exceed 32 bits");
+    d.ownedCodes = std::make_shared<const std::vector<int32_t>>(std::move(*q));
+    d.codes = {d.ownedCodes->data(), 32,
+               static_cast<int64_t>(d.ownedCodes->size())};
+  }
+  d.zeroPoints = getIntValues(source.zeroPoints);
+  if (d.codes.size != G * K * N ||
+      static_cast<int64_t>(d.zeroPoints.size()) != G * N)
     return fail("weight_ints must be [G, K, N] and weight_zero_points [G*N]");
   if (d.scheme == cim::SignedScheme::OffsetReference) {
     if (!source.offsets)
@@ -105,27 +111,35 @@ LayerCellDigits::create(const Source &source) {
     if (static_cast<int64_t>(d.offsets.size()) != G * N)
       return fail("weight_offsets must have G*N elements");
   }
-  d.values.resize(q->size());
+  // Every stored value must fit the slices; the values themselves are
+  // computed again per tile (v = q - z), not kept.
   const int64_t limit = int64_t{1} << (d.bits * d.slices);
-  for (int64_t g = 0; g < G; ++g)
-    for (int64_t k = 0; k < K; ++k)
-      for (int64_t n = 0; n < N; ++n) {
-        const int64_t i = (g * K + k) * N + n;
-        const int64_t v = int64_t{(*q)[i]} - z[g * N + n];
-        const int64_t stored = d.scheme == cim::SignedScheme::OffsetReference
-                                   ? v + d.offsets[g * N + n]
-                                   : (v < 0 ? -v : v);
-        if (stored < 0 || stored >= limit)
-          return fail(llvm::formatv(
-              "stored weight {0} (group {1}, row {2}, column {3}) does not "
-              "fit {4} slices of {5} bits",
-              stored, g, k, n, d.slices, d.bits));
-        if (v < INT32_MIN || v > INT32_MAX)
-          return fail(llvm::formatv("weight value {0} (group {1}, row {2}, "
-                                    "column {3}) exceeds 32 bits",
-                                    v, g, k, n));
-        d.values[i] = static_cast<int32_t>(v);
-      }
+  const std::vector<int64_t> &z = d.zeroPoints;
+  std::optional<llvm::Error> error = d.withCodes(
+      [&](const auto *q) -> std::optional<llvm::Error> {
+        for (int64_t g = 0; g < G; ++g)
+          for (int64_t k = 0; k < K; ++k)
+            for (int64_t n = 0; n < N; ++n) {
+              const int64_t i = (g * K + k) * N + n;
+              const int64_t v = int64_t{q[i]} - z[g * N + n];
+              const int64_t stored =
+                  d.scheme == cim::SignedScheme::OffsetReference
+                      ? v + d.offsets[g * N + n]
+                      : (v < 0 ? -v : v);
+              if (stored < 0 || stored >= limit)
+                return fail(llvm::formatv(
+                    "stored weight {0} (group {1}, row {2}, column {3}) "
+                    "does not fit {4} slices of {5} bits",
+                    stored, g, k, n, d.slices, d.bits));
+              if (v < INT32_MIN || v > INT32_MAX)
+                return fail(llvm::formatv("weight value {0} (group {1}, row "
+                                          "{2}, column {3}) exceeds 32 bits",
+                                          v, g, k, n));
+            }
+        return std::nullopt;
+      });
+  if (error)
+    return std::move(*error);
   return d;
 }
 
@@ -172,15 +186,19 @@ LayerCellDigits::tileLevels(const TileRange &tile) const {
   };
   // Level = digit * stride; the G- row of differential rows holds its digit
   // as a positive level too.
-  cim::forEachTileDigit(
-      layout, sb, bits,
-      [&](int64_t k, int64_t n) {
-        return values[(g * depth + rb + k) * columns + cb + n];
-      },
-      [&](int64_t n) { return offsets[g * columns + cb + n]; },
-      [&](int64_t row, int64_t col, int64_t digit, bool) {
-        at(row, col) = static_cast<uint16_t>(digit * stride);
-      });
+  withCodes([&](const auto *q) {
+    cim::forEachTileDigit(
+        layout, sb, bits,
+        [&](int64_t k, int64_t n) {
+          return static_cast<int32_t>(
+              q[(g * depth + rb + k) * columns + cb + n] -
+              zeroPoints[g * columns + cb + n]);
+        },
+        [&](int64_t n) { return offsets[g * columns + cb + n]; },
+        [&](int64_t row, int64_t col, int64_t digit, bool) {
+          at(row, col) = static_cast<uint16_t>(digit * stride);
+        });
+  });
   return cells;
 }
 

@@ -4,6 +4,8 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Parallel.h"
 
@@ -219,6 +221,22 @@ std::optional<std::vector<int32_t>> nncc::getI32Values(ElementsAttr attr) {
   return out;
 }
 
+std::optional<nncc::SignedIntStorage>
+nncc::getSignedIntStorage(ElementsAttr attr) {
+  auto type = cast<ShapedType>(attr.getType());
+  auto integer = dyn_cast<IntegerType>(type.getElementType());
+  if (!integer || integer.isUnsigned() ||
+      (integer.getWidth() != 8 && integer.getWidth() != 16 &&
+       integer.getWidth() != 32))
+    return std::nullopt;
+  auto raw = rawData(attr);
+  const int64_t n = type.getNumElements();
+  if (!raw || raw->second ||
+      raw->first.size() != static_cast<size_t>(n) * integer.getWidth() / 8)
+    return std::nullopt;
+  return SignedIntStorage{raw->first.data(), integer.getWidth(), n};
+}
+
 uint64_t nncc::constantBytes(Operation *root) {
   uint64_t bytes = 0;
   root->walk([&](Operation *op) {
@@ -238,6 +256,22 @@ uint64_t nncc::constantBytes(Operation *root) {
     }
   });
   return bytes;
+}
+
+void nncc::releaseUnreferencedBlobs(
+    Operation *root, ArrayRef<DenseResourceElementsAttr> candidates) {
+  using BlobEntry = DialectResourceBlobManager::BlobEntry;
+  llvm::DenseSet<BlobEntry *> referenced;
+  root->walk([&](Operation *op) {
+    op->getAttrDictionary().walk([&](DenseResourceElementsAttr attr) {
+      referenced.insert(attr.getRawHandle().getResource());
+    });
+  });
+  for (DenseResourceElementsAttr candidate : candidates) {
+    BlobEntry *entry = candidate.getRawHandle().getResource();
+    if (entry && entry->getBlob() && !referenced.contains(entry))
+      entry->setBlob(AsmResourceBlob());
+  }
 }
 
 void nncc::transposeMatrix(const float *src, int64_t rows, int64_t cols,

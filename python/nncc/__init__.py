@@ -167,7 +167,8 @@ def compile(model: str, target: str, out: str = "out", *,
             replicate: bool = True, max_copies: int = 8,
             time_multiplex: bool = False, layers: Sequence[str] = (),
             seed: int = 1, place_timeout: float = 30.0,
-            program_format: str = "auto", batch: Optional[int] = None,
+            program_format: str = "auto", program_weights: str = "auto",
+            batch: Optional[int] = None,
             simulate: Optional[str] = None,
             adc_calibration: Optional[str] = None, instances: int = 5,
             time: Optional[str] = None, effects: str = "all",
@@ -195,6 +196,7 @@ def compile(model: str, target: str, out: str = "out", *,
     options.seed = seed
     options.place_timeout = place_timeout
     options.program_format = program_format
+    options.program_weights = program_weights
     if simulate:
         options.simulation = _simulation_request(
             simulate, adc_calibration, instances, time, effects, ir_drop,

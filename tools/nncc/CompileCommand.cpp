@@ -25,6 +25,7 @@ using namespace llvm;
 using namespace nncc;
 using namespace nncc::tool;
 using driver::ProgramFormat;
+using driver::ProgramWeights;
 
 namespace {
 
@@ -100,6 +101,20 @@ cl::opt<ProgramFormat> programFormat(
                clEnumValN(ProgramFormat::Bytecode, "bytecode",
                           "MLIR bytecode")),
     cl::init(ProgramFormat::Auto), cl::sub(compileCmd), cl::cat(category));
+cl::opt<ProgramWeights> programWeights(
+    "program-weights",
+    cl::desc("Where a bytecode out/mapped.mlir keeps the float weight "
+             "matrices the model holds (default auto)"),
+    cl::values(clEnumValN(ProgramWeights::Auto, "auto",
+                          "references to the model when the program's "
+                          "constants exceed 256 MiB, else embed"),
+               clEnumValN(ProgramWeights::Embed, "embed",
+                          "in the program: it reads without the model"),
+               clEnumValN(ProgramWeights::Model, "model",
+                          "references to the model file (its absolute path, "
+                          "size and a hash of each matrix); readers need "
+                          "the model where it was")),
+    cl::init(ProgramWeights::Auto), cl::sub(compileCmd), cl::cat(category));
 cl::opt<bool> timing(
     "timing",
     cl::desc("Print the wall time of each compile step to stderr; work that "
@@ -151,6 +166,7 @@ driver::CompileOptions compileOptions() {
   options.placementSeed = placementSeed;
   options.placementTimeout = placementTimeout;
   options.programFormat = programFormat;
+  options.programWeights = programWeights;
   if (!simulateSet.empty())
     options.simulation = simulationRequest(simulateSet, simulationSeed);
   return options;
@@ -243,10 +259,14 @@ int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
   }
   driver::CompileHooks hooks;
   hooks.timing = timer;
+  // The accuracy-budget search compiled copies; nothing reads the
+  // imported module after this compile.
+  hooks.moduleOwnsWeights = true;
   // The mapped program is final once placed: it prints on a worker thread
   // while the schedules are computed.
   hooks.programMapped = [&](mlir::ModuleOp mapped) {
-    driver::addProgramOutput(**writer, mapped, options.programFormat, timer);
+    driver::addProgramOutput(**writer, mapped, options.programFormat,
+                                  options.programWeights, timer);
   };
   hooks.simulationProgress = [](int64_t done, int64_t total) {
     reportProgress("simulating", done, total);

@@ -72,6 +72,11 @@ struct CompileHooks {
   mlir::TimingScope *timing = nullptr;
   /// Called with (done, total) while the accuracy simulation runs.
   std::function<void(int64_t, int64_t)> simulationProgress;
+  /// No other module of the context reads the imported weights (no copy
+  /// of this module is compiled after it): the lowering frees them once
+  /// the layers hold their matrices, which keeps a large model's memory
+  /// near one copy of its weights.
+  bool moduleOwnsWeights = false;
 };
 
 /// The error of a compile whose diagnostics already went to the module's

@@ -26,6 +26,10 @@ struct TargetChip;
 namespace driver {
 
 enum class ProgramFormat { Auto, Text, Bytecode };
+/// Where a bytecode program keeps the float weight matrices its model holds
+/// (`--program-weights`, nncc/Dialect/CIM/ModelWeights.h): in the program,
+/// or as references to the model file.
+enum class ProgramWeights { Auto, Embed, Model };
 
 /// An accuracy simulation after the compile (`--simulate`).
 struct SimulationRequest {
@@ -92,6 +96,7 @@ struct CompileOptions {
   uint64_t placementSeed = 1;
   double placementTimeout = 30.0;
   ProgramFormat programFormat = ProgramFormat::Auto;
+  ProgramWeights programWeights = ProgramWeights::Auto;
   std::optional<SimulationRequest> simulation;
 };
 
@@ -105,6 +110,11 @@ inline constexpr int64_t kAdcCalibrationSamples = 64;
 /// bytecode: the text form spells them in hex (twice the bytes), takes ten
 /// times as long to print and to parse, and is not read by people anyway.
 inline constexpr uint64_t kTextProgramConstantLimit = 16ull << 20;
+/// Above this many bytes of constants Auto program weights refer to the
+/// model's: the outputs of a 100 M-weight model then hold its weights once
+/// (as codes and cell levels) rather than a copy of the model besides.
+/// Smaller programs stay self-contained.
+inline constexpr uint64_t kModelWeightsConstantLimit = 256ull << 20;
 
 /// The knobs `--layer` takes.
 inline constexpr const char *kLayerKnobNames[] = {

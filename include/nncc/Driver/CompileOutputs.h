@@ -18,10 +18,13 @@
 namespace nncc::driver {
 
 /// Starts printing `mapped.mlir` (text, or bytecode as `format` and the
-/// program's constants decide).  The module must stay unchanged until the
-/// writer commits or is destroyed.
+/// program's constants decide; in bytecode the float weight matrices the
+/// model file holds are references to it as `weights` and the constants
+/// decide).  The module must stay unchanged until the writer commits or is
+/// destroyed.
 void addProgramOutput(OutputDirectoryWriter &writer, mlir::ModuleOp module,
-                      ProgramFormat format, mlir::TimingScope *timing);
+                      ProgramFormat format, ProgramWeights weights,
+                      mlir::TimingScope *timing);
 
 /// Starts printing every other file: programming.{bin,json},
 /// execution.json, mapping.{txt,json}, summary.txt, target.yaml (the chip

@@ -25,10 +25,13 @@ namespace driver {
 /// cim layers; the module must carry its #cim.target.  `weightBits` is the
 /// resolved bit width (resolveWeightBits).  `calibration`, when given,
 /// holds the already loaded calibration samples (options.calibration then
-/// only names them in messages).
+/// only names them in messages).  `releaseImportedWeights`: the module is
+/// the only one of its context, so the lowering may free the imported
+/// weights its matrices replace (CompileHooks::moduleOwnsWeights).
 void populateArrayMappingPipeline(
     mlir::OpPassManager &pm, const CompileOptions &options, int64_t weightBits,
-    std::shared_ptr<const Dataset> calibration = nullptr);
+    std::shared_ptr<const Dataset> calibration = nullptr,
+    bool releaseImportedWeights = false);
 /// The placement of the mapped tiles onto cores.
 void populatePlacementPipeline(mlir::OpPassManager &pm,
                                const CompileOptions &options);

@@ -59,9 +59,27 @@ std::vector<int64_t> getIntValues(mlir::ElementsAttr attr);
 /// straight from 8-, 16- and 32-bit storage (weight codes of large layers).
 std::optional<std::vector<int32_t>> getI32Values(mlir::ElementsAttr attr);
 
+/// Signed integer values held in place: 8-, 16- or 32-bit elements.
+struct SignedIntStorage {
+  const void *data = nullptr;
+  unsigned bits = 0;
+  int64_t size = 0;
+};
+/// The buffer of a non-splat signless or signed i8/i16/i32 ElementsAttr
+/// (no copy; valid as long as the attribute's context), else nullopt.
+std::optional<SignedIntStorage> getSignedIntStorage(mlir::ElementsAttr attr);
+
 /// Bytes of every ElementsAttr attribute of the ops under `root` (weights,
 /// codes, scales): what dominates the size of a printed program.
 uint64_t constantBytes(mlir::Operation *root);
+
+/// Frees the data of those `candidates` that no attribute under `root`
+/// refers to any more (weights a pass replaced by copies of its own).
+/// Blobs belong to the context, not to a module: only a caller that knows
+/// no other module of the context reads them may release them.
+void releaseUnreferencedBlobs(
+    mlir::Operation *root,
+    llvm::ArrayRef<mlir::DenseResourceElementsAttr> candidates);
 
 /// dst[c * rows + r] = src[r * cols + c]: a row-major rows x cols matrix
 /// transposed in cache-sized blocks (a plain loop strides through one of

@@ -308,6 +308,8 @@ struct MatMulToLayer : OpConversionPattern<nn::MatMulOp> {
 };
 
 struct LowerNNToCIMPass : nncc::impl::LowerNNToCIMBase<LowerNNToCIMPass> {
+  using LowerNNToCIMBase::LowerNNToCIMBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
@@ -321,6 +323,13 @@ struct LowerNNToCIMPass : nncc::impl::LowerNNToCIMBase<LowerNNToCIMPass> {
     GreedyRewriteConfig foldConfig;
     foldConfig.strictMode = GreedyRewriteStrictness::ExistingOps;
     (void)applyOpPatternsAndFold(norms, std::move(foldPatterns), foldConfig);
+
+    SmallVector<DenseResourceElementsAttr> imported;
+    if (releaseReplacedWeights)
+      module.walk([&](nn::ConstantOp constant) {
+        if (auto blob = dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
+          imported.push_back(blob);
+      });
 
     // The first layer that cannot live in the arrays stops the pass.
     if (module.walk([](Operation *op) {
@@ -342,6 +351,7 @@ struct LowerNNToCIMPass : nncc::impl::LowerNNToCIMBase<LowerNNToCIMPass> {
       return signalPassFailure();
     // Weights now live in the layers' matrices.
     nn::eraseUnusedConstants(module);
+    releaseUnreferencedBlobs(module, imported);
   }
 };
 

@@ -1,8 +1,10 @@
 //===- CIMDialect.cpp - The memory-centric cim dialect --------------------===//
 #include "nncc/Dialect/CIM/CIMDialect.h"
 #include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Dialect/CIM/ModelWeights.h"
 #include "nncc/Dialect/NN/NNOps.h"
 
+#include "mlir/Bytecode/BytecodeImplementation.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -17,7 +19,25 @@ using namespace nncc::cim;
 #define GET_ATTRDEF_CLASSES
 #include "cim/CIMAttrs.cpp.inc"
 
+namespace {
+
+/// The cim dialect's group in MLIR bytecode holds only references to float
+/// weights in the model file (ModelWeights.h), written by the compile's
+/// attribute callback; the dialect's own attributes keep MLIR's textual
+/// fallback encoding.
+struct CIMBytecodeInterface : public BytecodeDialectInterface {
+  explicit CIMBytecodeInterface(Dialect *dialect)
+      : BytecodeDialectInterface(dialect) {}
+
+  Attribute readAttribute(DialectBytecodeReader &reader) const override {
+    return readModelWeightsRef(reader);
+  }
+};
+
+} // namespace
+
 void CIMDialect::initialize() {
+  addInterfaces<CIMBytecodeInterface>();
   addOperations<
 #define GET_OP_LIST
 #include "cim/CIMOps.cpp.inc"

@@ -2,6 +2,8 @@
 #include "nncc/Support/Elements.h"
 
 #include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/MLIRContext.h"
 
 #include <gtest/gtest.h>
@@ -76,6 +78,53 @@ TEST(Elements, TransposeSmallAndLargeMatrices) {
       for (int64_t c = 0; c < cols; ++c)
         ASSERT_EQ(dst[c * rows + r], src[r * cols + c]) << rows << "x" << cols;
   }
+}
+
+} // namespace
+
+namespace {
+
+TEST(Elements, SignedIntStorageIsAViewOfTheCodes) {
+  mlir::MLIRContext ctx;
+  ctx.getOrLoadDialect<mlir::BuiltinDialect>();
+  std::vector<int16_t> codes(32);
+  std::iota(codes.begin(), codes.end(), -300);
+  mlir::ElementsAttr a = makeIntElements(&ctx, {4, 8}, std::move(codes), "q");
+  std::optional<SignedIntStorage> view = getSignedIntStorage(a);
+  ASSERT_TRUE(view.has_value());
+  EXPECT_EQ(view->bits, 16u);
+  EXPECT_EQ(view->size, 32);
+  EXPECT_EQ(static_cast<const int16_t *>(view->data)[31], -269);
+  // A small literal is viewed too; a splat or an unsigned type is not.
+  EXPECT_EQ(getSignedIntStorage(makeIntElements(
+                                    &ctx, {2}, std::vector<int8_t>{1, 2}, "s"))
+                ->size,
+            2);
+  auto i8 = mlir::RankedTensorType::get({20}, mlir::IntegerType::get(&ctx, 8));
+  EXPECT_FALSE(
+      getSignedIntStorage(mlir::DenseElementsAttr::get(i8, llvm::APInt(8, 3)))
+          .has_value());
+  auto u8 = mlir::RankedTensorType::get(
+      {20}, mlir::IntegerType::get(&ctx, 8, mlir::IntegerType::Unsigned));
+  std::vector<uint8_t> bytes(20, 7);
+  EXPECT_FALSE(getSignedIntStorage(mlir::DenseElementsAttr::get(
+                                       u8, llvm::ArrayRef<uint8_t>(bytes)))
+                   .has_value());
+}
+
+TEST(Elements, ReleaseFreesOnlyBlobsNothingRefersTo) {
+  mlir::MLIRContext ctx;
+  ctx.getOrLoadDialect<mlir::BuiltinDialect>();
+  auto kept = mlir::cast<mlir::DenseResourceElementsAttr>(
+      makeF32Elements(&ctx, {32}, std::vector<float>(32, 1.5f), "kept"));
+  auto dropped = mlir::cast<mlir::DenseResourceElementsAttr>(
+      makeF32Elements(&ctx, {32}, std::vector<float>(32, 2.5f), "dropped"));
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::ModuleOp::create(mlir::UnknownLoc::get(&ctx));
+  (*module)->setAttr("weights", kept);
+  releaseUnreferencedBlobs(*module, {kept, dropped});
+  EXPECT_EQ(getF32Values(kept), std::vector<float>(32, 1.5f));
+  EXPECT_TRUE(dropped.getRawHandle().getBlob()->getData().empty());
 }
 
 } // namespace

@@ -19,7 +19,19 @@ def LowerNNToCIM : Pass<"nncc-lower-nn-to-cim", "mlir::ModuleOp"> {
     im2col-style, K = C/group * prod(kernel)).  Activations, pooling and
     elementwise ops stay nn ops: the cores' special-function units run them.
     A MatMul of two activations cannot live in a crossbar and is an error.
+
+    Blobs belong to the MLIR context, so the imported weights outlive their
+    constants; with `release-replaced-weights` the pass frees those no
+    attribute refers to any more, which holds a large model's memory to
+    about one copy of its weights (docs/performance.md, "Large models").
   }];
+  let options = [
+    Option<"releaseReplacedWeights", "release-replaced-weights", "bool",
+           /*default=*/"false",
+           "Free the imported weights the layers' matrices replace (only "
+           "when no other module of the context reads them: `nncc "
+           "compile`, not a copy compiled beside its original)">
+  ];
   let dependentDialects = ["::nncc::cim::CIMDialect"];
 }
 
