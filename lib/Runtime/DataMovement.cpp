@@ -22,21 +22,6 @@ namespace {
 /// Elements per parallel task for plain copies.
 constexpr int64_t kCopyGrain = int64_t(1) << 16;
 
-/// Calls `fn(U{})` with U the unsigned integer type of `bytes` bytes.
-template <typename Fn> void dispatchElementSize(size_t bytes, Fn &&fn) {
-  switch (bytes) {
-  case 1:
-    return fn(uint8_t{});
-  case 2:
-    return fn(uint16_t{});
-  case 4:
-    return fn(uint32_t{});
-  case 8:
-    return fn(uint64_t{});
-  }
-  assert(false && "unsupported element size");
-}
-
 /// Calls `fn(begin, end, index)` for chunks of rows [0, rows) of a row-major
 /// tensor with outer dims `outer`, where `index` is the multi-index of
 /// `begin` (callers advance it with nextIndex).

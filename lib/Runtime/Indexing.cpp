@@ -19,21 +19,6 @@ using namespace nncc::runtime::detail;
 
 namespace {
 
-/// Calls `fn(U{})` with U the unsigned integer type of `bytes` bytes.
-template <typename Fn> void dispatchElementSize(size_t bytes, Fn &&fn) {
-  switch (bytes) {
-  case 1:
-    return fn(uint8_t{});
-  case 2:
-    return fn(uint16_t{});
-  case 4:
-    return fn(uint32_t{});
-  case 8:
-    return fn(uint64_t{});
-  }
-  assert(false && "unsupported element size");
-}
-
 /// out[i] = x[offset of i under `strides`], for any dtype.
 void stridedCopy(const Tensor &x, int64_t base,
                  const llvm::SmallVector<int64_t, 6> &strides, Tensor &out) {

@@ -46,6 +46,22 @@ template <typename T> T saturatingCast(double v) {
   }
 }
 
+/// Calls `fn(U{})` with U the unsigned integer type of `bytes` bytes: data
+/// movement copies elements as raw bits of their size, whatever the dtype.
+template <typename Fn> void dispatchElementSize(size_t bytes, Fn &&fn) {
+  switch (bytes) {
+  case 1:
+    return fn(uint8_t{});
+  case 2:
+    return fn(uint16_t{});
+  case 4:
+    return fn(uint32_t{});
+  case 8:
+    return fn(uint64_t{});
+  }
+  assert(false && "unsupported element size");
+}
+
 /// Row-major strides (in elements) of `shape`.
 inline llvm::SmallVector<int64_t, 6>
 rowMajorStrides(llvm::ArrayRef<int64_t> shape) {
