@@ -110,6 +110,130 @@ def NN_MatMulOp : NN_Op<"matmul"> {
 }
 
 //===----------------------------------------------------------------------===//
+// Quantization (ONNX QDQ and integer operators)
+//===----------------------------------------------------------------------===//
+
+// Codes are 8-bit (ONNX's QuantizeLinear before opset 19; 16-bit from 21),
+// accumulators and quantized biases 32-bit.
+def NN_QuantizedTensor : RankedTensorOf<[I8, UI8, I16, UI16]>;
+def NN_DequantizableTensor : RankedTensorOf<[I8, UI8, I16, UI16, I32]>;
+// A scale or zero point: a scalar (rank 0 or [1]) for the whole tensor, or
+// 1-D along `axis` (per channel).
+def NN_ScaleTensor : RankedTensorOf<[F32]>;
+
+def NN_QuantizeLinearOp : NN_Op<"quantize_linear"> {
+  let summary = "y = saturate(round(x / y_scale) + y_zero_point) (ONNX QuantizeLinear)";
+  let description = [{
+    Rounds half to even and saturates to the zero point's element type,
+    which is the result's.  The importer materializes ONNX's optional zero
+    point (uint8 0).  Scale and zero point are per tensor or 1-D along
+    `axis`.
+  }];
+  let arguments = (ins NN_F32Tensor:$x, NN_ScaleTensor:$y_scale,
+                   NN_QuantizedTensor:$y_zero_point,
+                   DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs NN_QuantizedTensor:$y);
+  let hasVerifier = 1;
+}
+
+def NN_DequantizeLinearOp : NN_Op<"dequantize_linear"> {
+  let summary = "y = (x - x_zero_point) * x_scale (ONNX DequantizeLinear)";
+  let description = [{
+    The difference is taken exactly (in i64) and converted to f32 before
+    the multiply, as ONNX's reference does.  x may be an int32 quantized
+    bias, whose zero point is 0.
+  }];
+  let arguments = (ins NN_DequantizableTensor:$x, NN_ScaleTensor:$x_scale,
+                   NN_DequantizableTensor:$x_zero_point,
+                   DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs NN_F32Tensor:$y);
+  let hasVerifier = 1;
+}
+
+def NN_DynamicQuantizeLinearOp : NN_Op<"dynamic_quantize_linear"> {
+  let summary = "uint8 quantization with the scale and zero point of x's range";
+  let description = [{
+    ONNX DynamicQuantizeLinear: the range [min(x, 0), max(x, 0)] maps onto
+    [0, 255]; y_scale = (max - min) / 255 and y_zero_point =
+    saturate(round(-min / y_scale)), both rank 0.
+  }];
+  let arguments = (ins NN_F32Tensor:$x);
+  let results = (outs RankedTensorOf<[UI8]>:$y, NN_ScaleTensor:$y_scale,
+                 RankedTensorOf<[UI8]>:$y_zero_point);
+}
+
+def NN_MatMulIntegerOp : NN_Op<"matmul_integer"> {
+  let summary = "(A - a_zero_point) x (B - b_zero_point) in int32 (ONNX MatMulInteger)";
+  let description = [{
+    Numpy matmul semantics.  a_zero_point is a scalar or one per row of A
+    ([M]); b_zero_point a scalar or one per column of B ([N]).  The
+    importer materializes absent zero points as 0.
+  }];
+  let arguments = (ins NN_QuantizedTensor:$A, NN_QuantizedTensor:$B,
+                   NN_QuantizedTensor:$a_zero_point,
+                   NN_QuantizedTensor:$b_zero_point);
+  let results = (outs RankedTensorOf<[I32]>:$Y);
+}
+
+def NN_ConvIntegerOp : NN_Op<"conv_integer"> {
+  let summary = "Convolution of (X - x_zero_point) and (W - w_zero_point) in int32";
+  let description = [{
+    ONNX ConvInteger; the window attributes are Conv's.  x_zero_point is a
+    scalar; w_zero_point a scalar or one per filter ([M]).  Padding is
+    x_zero_point, i.e. zero after the subtraction.
+  }];
+  let arguments = (ins NN_QuantizedTensor:$X, NN_QuantizedTensor:$W,
+                   NN_QuantizedTensor:$x_zero_point,
+                   NN_QuantizedTensor:$w_zero_point,
+                   DefaultValuedAttr<NN_AutoPadAttr, "AutoPad::NotSet">:$auto_pad,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$dilations,
+                   DefaultValuedAttr<I64Attr, "1">:$group,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$kernel_shape,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$pads,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$strides);
+  let results = (outs RankedTensorOf<[I32]>:$Y);
+}
+
+def NN_QLinearConvOp : NN_Op<"qlinear_conv"> {
+  let summary = "Quantized convolution with requantized output (ONNX QLinearConv)";
+  let description = [{
+    acc = conv(X - x_zero_point, W - w_zero_point) + B in int32; y =
+    saturate(round(acc * (x_scale * w_scale / y_scale)) + y_zero_point),
+    rounding half to even.  w_scale and w_zero_point may be per filter;
+    B is int32 with scale x_scale * w_scale and zero point 0.
+  }];
+  let arguments = (ins NN_QuantizedTensor:$X, NN_ScaleTensor:$x_scale,
+                   NN_QuantizedTensor:$x_zero_point,
+                   NN_QuantizedTensor:$W, NN_ScaleTensor:$w_scale,
+                   NN_QuantizedTensor:$w_zero_point,
+                   NN_ScaleTensor:$y_scale, NN_QuantizedTensor:$y_zero_point,
+                   Optional<RankedTensorOf<[I32]>>:$B,
+                   DefaultValuedAttr<NN_AutoPadAttr, "AutoPad::NotSet">:$auto_pad,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$dilations,
+                   DefaultValuedAttr<I64Attr, "1">:$group,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$kernel_shape,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$pads,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$strides);
+  let results = (outs NN_QuantizedTensor:$Y);
+}
+
+def NN_QLinearMatMulOp : NN_Op<"qlinear_matmul"> {
+  let summary = "Quantized matmul with requantized output (ONNX QLinearMatMul)";
+  let description = [{
+    acc = (A - a_zero_point) x (B - b_zero_point) in int32 with numpy matmul
+    semantics; y = saturate(round(acc * (a_scale * b_scale / y_scale)) +
+    y_zero_point), rounding half to even.  Scales and zero points per
+    tensor, or per row of A / per column of B.
+  }];
+  let arguments = (ins NN_QuantizedTensor:$A, NN_ScaleTensor:$a_scale,
+                   NN_QuantizedTensor:$a_zero_point,
+                   NN_QuantizedTensor:$B, NN_ScaleTensor:$b_scale,
+                   NN_QuantizedTensor:$b_zero_point,
+                   NN_ScaleTensor:$y_scale, NN_QuantizedTensor:$y_zero_point);
+  let results = (outs NN_QuantizedTensor:$Y);
+}
+
+//===----------------------------------------------------------------------===//
 // Activations
 //===----------------------------------------------------------------------===//
 

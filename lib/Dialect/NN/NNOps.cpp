@@ -267,9 +267,12 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 // Linear algebra
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                       Adaptor adaptor,
-                                       SmallVectorImpl<Type> &types) {
+/// Conv's shape rule, shared by the integer and quantized convolutions:
+/// the result is [N, M, spatial...] with `elementType`.
+template <typename Adaptor>
+static LogicalResult inferConv(std::optional<Location> loc, Adaptor adaptor,
+                               RankedTensorType b, Type elementType,
+                               SmallVectorImpl<Type> &types) {
   if (failed(requireStatic(loc, adaptor.getOperands())))
     return failure();
   auto x = rankedType(adaptor.getX());
@@ -295,8 +298,7 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
     return emitOptionalError(loc, "kernel_shape ", formatShape(kernel),
                              " disagrees with weight ",
                              formatShape(w.getShape()));
-  if (auto b = rankedType(adaptor.getB());
-      b && (b.getRank() != 1 || b.getDimSize(0) != filters))
+  if (b && (b.getRank() != 1 || b.getDimSize(0) != filters))
     return emitOptionalError(loc, "bias ", formatShape(b.getShape()),
                              " must be [", filters, "]");
   FailureOr<WindowGeometry> g = resolveWindow(
@@ -306,7 +308,14 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
     return failure();
   SmallVector<int64_t> shape{x.getDimSize(0), filters};
   shape.append(g->outputSpatial.begin(), g->outputSpatial.end());
-  return pushResult(loc, shape, x.getElementType(), types);
+  return pushResult(loc, shape, elementType, types);
+}
+
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  return inferConv(loc, adaptor, rankedType(adaptor.getB()),
+                   rankedType(adaptor.getX()).getElementType(), types);
 }
 
 LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
@@ -344,13 +353,14 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   return pushResult(loc, {m, n}, a.getElementType(), types);
 }
 
-LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &types) {
-  if (failed(requireStatic(loc, adaptor.getOperands())))
+/// MatMul's numpy shape rule for A and B, shared by the integer and
+/// quantized products.
+static LogicalResult inferMatMul(std::optional<Location> loc, Value aValue,
+                                 Value bValue, Type elementType,
+                                 SmallVectorImpl<Type> &types) {
+  if (failed(requireStatic(loc, ValueRange{aValue, bValue})))
     return failure();
-  auto a = rankedType(adaptor.getA()), b = rankedType(adaptor.getB());
+  auto a = rankedType(aValue), b = rankedType(bValue);
   if (a.getRank() < 1 || b.getRank() < 1)
     return emitOptionalError(loc, "MatMul operands must have rank >= 1");
   SmallVector<int64_t> as(a.getShape()), bs(b.getShape());
@@ -374,7 +384,122 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
     shape.push_back(m);
   if (!promoteB)
     shape.push_back(n);
-  return pushResult(loc, shape, a.getElementType(), types);
+  return pushResult(loc, shape, elementType, types);
+}
+
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  return inferMatMul(loc, adaptor.getA(), adaptor.getB(),
+                     rankedType(adaptor.getA()).getElementType(), types);
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+/// Checks that a scale and its zero point are one per tensor (rank 0 or
+/// [1]) or one per index of `x`'s dim `axis`, and have the same shape.
+static LogicalResult verifyQuantizationParameters(Operation *op,
+                                                  RankedTensorType x,
+                                                  RankedTensorType scale,
+                                                  RankedTensorType zero,
+                                                  int64_t axis) {
+  if (scale.getShape() != zero.getShape())
+    return op->emitOpError("scale ")
+           << formatShape(scale.getShape()) << " and zero point "
+           << formatShape(zero.getShape()) << " must have the same shape";
+  if (scale.getRank() > 1)
+    return op->emitOpError("scale must be a scalar or 1-D, got ")
+           << formatShape(scale.getShape());
+  if (scale.getRank() == 0 || scale.getDimSize(0) == 1)
+    return success();
+  int64_t rank = x.getRank();
+  if (axis < -rank || axis >= rank)
+    return op->emitOpError("axis ") << axis << " is out of range for rank "
+                                    << rank;
+  int64_t dim = x.getDimSize(axis < 0 ? axis + rank : axis);
+  if (scale.getDimSize(0) != dim)
+    return op->emitOpError("per-axis scale ")
+           << formatShape(scale.getShape()) << " must have " << dim
+           << " entries, the size of axis " << axis;
+  return success();
+}
+
+LogicalResult QuantizeLinearOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  auto x = rankedType(adaptor.getX());
+  return pushResult(loc, x.getShape(),
+                    rankedType(adaptor.getYZeroPoint()).getElementType(),
+                    types);
+}
+
+LogicalResult QuantizeLinearOp::verify() {
+  return verifyQuantizationParameters(
+      *this, getX().getType(), getYScale().getType(),
+      getYZeroPoint().getType(), getAxis());
+}
+
+LogicalResult DequantizeLinearOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  return pushResult(loc, rankedType(adaptor.getX()).getShape(),
+                    Float32Type::get(ctx), types);
+}
+
+LogicalResult DequantizeLinearOp::verify() {
+  if (getX().getType().getElementType() !=
+      getXZeroPoint().getType().getElementType())
+    return emitOpError("zero point type ")
+           << getXZeroPoint().getType().getElementType()
+           << " differs from the input's "
+           << getX().getType().getElementType();
+  return verifyQuantizationParameters(
+      *this, getX().getType(), getXScale().getType(),
+      getXZeroPoint().getType(), getAxis());
+}
+
+LogicalResult DynamicQuantizeLinearOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  Type u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  if (failed(pushResult(loc, rankedType(adaptor.getX()).getShape(), u8,
+                        types)) ||
+      failed(pushResult(loc, {}, Float32Type::get(ctx), types)))
+    return failure();
+  return pushResult(loc, {}, u8, types);
+}
+
+LogicalResult MatMulIntegerOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  return inferMatMul(loc, adaptor.getA(), adaptor.getB(),
+                     IntegerType::get(ctx, 32), types);
+}
+
+LogicalResult QLinearMatMulOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  return inferMatMul(loc, adaptor.getA(), adaptor.getB(),
+                     rankedType(adaptor.getYZeroPoint()).getElementType(),
+                     types);
+}
+
+LogicalResult ConvIntegerOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  return inferConv(loc, adaptor, RankedTensorType(),
+                   IntegerType::get(ctx, 32), types);
+}
+
+LogicalResult QLinearConvOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  return inferConv(loc, adaptor, rankedType(adaptor.getB()),
+                   rankedType(adaptor.getYZeroPoint()).getElementType(),
+                   types);
 }
 
 //===----------------------------------------------------------------------===//
