@@ -13,7 +13,10 @@
 //===----------------------------------------------------------------------===//
 #include "nncc/Conversion/NNToCIM/Passes.h"
 
+#include "ModelQuantization.h"
+
 #include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Dialect/NN/ExpandQuantizedOps.h"
 #include "nncc/Dialect/NN/NNOps.h"
 #include "nncc/Support/Diagnostics.h"
 #include "nncc/Support/Elements.h"
@@ -32,30 +35,6 @@ using namespace mlir;
 using namespace nncc;
 
 namespace {
-
-/// A float constant's values, in place when the attribute is a plain f32
-/// buffer (ONNX initializers are), else copied: weight matrices are read
-/// once, not copied first.
-struct ConstantFloats {
-  std::vector<float> copy;
-  ArrayRef<float> values;
-};
-std::optional<ConstantFloats> constantFloats(Value v) {
-  auto op = v ? v.getDefiningOp<nn::ConstantOp>() : nn::ConstantOp();
-  if (!op || !cast<ShapedType>(op.getType()).getElementType().isF32())
-    return std::nullopt;
-  ConstantFloats c;
-  if (auto storage = getF32Storage(op.getValue())) {
-    c.values = *storage;
-    return c;
-  }
-  auto values = nn::getConstantF32Values(v);
-  if (!values)
-    return std::nullopt;
-  c.copy = std::move(*values);
-  c.values = c.copy;
-  return c;
-}
 
 /// Creates the cim.layer replacing `op`, at stage lowered.
 cim::LayerOp createLayer(OpBuilder &b, Operation *op, Value input,
@@ -84,16 +63,55 @@ cim::LayerOp createLayer(OpBuilder &b, Operation *op, Value input,
                                 ValueRange{input}, attrs);
 }
 
+/// The value a layer reads for `x`: x, or, when the model quantizes it
+/// (DequantizeLinear(QuantizeLinear(x))), what the chip's input quantizer
+/// takes in its place; the model's input quantization joins `extra`.
+Value layerInput(Builder &b, Value x, SmallVectorImpl<NamedAttribute> &extra) {
+  std::optional<ModelInputQuantization> q = readModelInputQuantization(x);
+  if (!q)
+    return x;
+  extra.append(modelInputAttributes(b, *q));
+  return q->input;
+}
+
+/// Adds the model's weight quantization to `extra` when the weights came
+/// quantized, or says why the layer cannot keep it.
+void addModelWeightQuantization(Builder &b, Operation *op,
+                                const WeightOperand &w, int64_t channelAxis,
+                                int64_t columns, float scaleFactor,
+                                SmallVectorImpl<NamedAttribute> &extra) {
+  if (!w.quantization)
+    return;
+  SmallVector<NamedAttribute> attrs = modelWeightAttributes(
+      b, *w.quantization, channelAxis, columns, scaleFactor);
+  if (attrs.empty()) {
+    op->emitWarning() << "the model's weight scales run along axis "
+                      << w.quantization->axis
+                      << ", not along the layer's output channels (axis "
+                      << channelAxis << "); nncc quantizes the layer itself";
+    return;
+  }
+  extra.append(attrs);
+}
+
+/// A bias operand's values: a float constant or a dequantized one.
+std::optional<std::vector<float>> biasValues(Value bias) {
+  std::optional<WeightOperand> b = readWeightOperand(bias);
+  if (!b)
+    return std::nullopt;
+  return std::vector<float>(b->values.begin(), b->values.end());
+}
+
 //===----------------------------------------------------------------------===//
 // Which layers can live in the arrays
 //===----------------------------------------------------------------------===//
 
 LogicalResult checkConv(nn::ConvOp conv) {
-  auto w = constantFloats(conv.getW());
+  auto w = readWeightOperand(conv.getW());
   if (!w)
     return conv.emitError("conv weights must be constants to be stored in "
                           "crossbar arrays");
-  if (conv.getB() && !nn::getConstantF32Values(conv.getB()))
+  if (conv.getB() && !readWeightOperand(conv.getB()))
     return conv.emitError("conv bias must be a constant");
   // G x K x N must be the filters (M = G * N of C/group * prod(kernel)).
   auto wType = cast<RankedTensorType>(conv.getW().getType());
@@ -106,16 +124,14 @@ LogicalResult checkConv(nn::ConvOp conv) {
 }
 
 /// Whether a product's right operand is a weight to store in the arrays:
-/// a constant.  A product of two activations (attention's Q K^T and its
+/// a constant, or a pre-quantized model's dequantized constant.  A product of two activations (attention's Q K^T and its
 /// weights x V) stays an nn op for the cores' digital MAC arrays.
-bool holdsWeights(Value b) {
-  return static_cast<bool>(b.getDefiningOp<nn::ConstantOp>());
-}
+bool holdsWeights(Value b) { return isWeightOperand(b); }
 
 LogicalResult checkGemm(nn::GemmOp gemm) {
   if (!holdsWeights(gemm.getB()))
     return success();
-  auto w = constantFloats(gemm.getB());
+  auto w = readWeightOperand(gemm.getB());
   if (!w)
     return gemm.emitError("the B operand of Gemm must be a float32 constant "
                           "to be stored in crossbar arrays");
@@ -131,7 +147,7 @@ LogicalResult checkMatMul(nn::MatMulOp matmul) {
   if (!holdsWeights(matmul.getB()))
     return success();
   auto bType = cast<RankedTensorType>(matmul.getB().getType());
-  if (!nn::getConstantF32Values(matmul.getB()) || bType.getRank() != 2)
+  if (!readWeightOperand(matmul.getB()) || bType.getRank() != 2)
     return matmul.emitError("MatMul needs a float32 2-D right operand to be "
                             "stored in crossbar arrays (batched weights are "
                             "not supported)");
@@ -163,10 +179,10 @@ struct ConvToLayer : OpConversionPattern<nn::ConvOp> {
   LogicalResult
   matchAndRewrite(nn::ConvOp conv, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto w = constantFloats(conv.getW());
+    auto w = readWeightOperand(conv.getW());
     std::optional<std::vector<float>> bias;
     if (conv.getB())
-      bias = nn::getConstantF32Values(conv.getB());
+      bias = biasValues(conv.getB());
     auto wType = cast<RankedTensorType>(conv.getW().getType());
     int64_t groups = static_cast<int64_t>(conv.getGroup());
     int64_t filters = wType.getDimSize(0);
@@ -192,8 +208,11 @@ struct ConvToLayer : OpConversionPattern<nn::ConvOp> {
         rewriter.getNamedAttr("pads_end",
                               rewriter.getDenseI64ArrayAttr(geom.padsEnd)),
         rewriter.getNamedAttr("group", rewriter.getI64IntegerAttr(groups))};
+    addModelWeightQuantization(rewriter, conv, *w, /*channelAxis=*/0,
+                               filters, 1.0f, extra);
+    Value input = layerInput(rewriter, adaptor.getX(), extra);
     cim::LayerOp layer = createLayer(
-        rewriter, conv, adaptor.getX(), cim::LayerKind::Conv, {groups, k, n},
+        rewriter, conv, input, cim::LayerKind::Conv, {groups, k, n},
         std::move(matrix), bias, extra, conv.getType());
     rewriter.replaceOp(conv, layer.getOutput());
     return success();
@@ -208,7 +227,7 @@ struct GemmToLayer : OpConversionPattern<nn::GemmOp> {
   LogicalResult
   matchAndRewrite(nn::GemmOp gemm, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto w = constantFloats(gemm.getB());
+    auto w = readWeightOperand(gemm.getB());
     auto bType = cast<RankedTensorType>(gemm.getB().getType());
     if (!w || bType.getRank() != 2 ||
         static_cast<int64_t>(w->values.size()) != bType.getNumElements())
@@ -228,7 +247,7 @@ struct GemmToLayer : OpConversionPattern<nn::GemmOp> {
     Value fullBias; // C that varies along M stays a digital add
     if (Value c = adaptor.getC()) {
       auto cType = cast<RankedTensorType>(c.getType());
-      auto values = nn::getConstantF32Values(c);
+      auto values = biasValues(c);
       // A bias that is constant along M (scalar, [N] or [1, N]) goes into
       // the layer; anything else stays a digital add after it.
       bool perColumn = cType.getNumElements() == 1 ||
@@ -245,8 +264,12 @@ struct GemmToLayer : OpConversionPattern<nn::GemmOp> {
     }
     SmallVector<NamedAttribute> extra{rewriter.getNamedAttr(
         "trans_input", rewriter.getBoolAttr(gemm.getTransA()))};
+    addModelWeightQuantization(rewriter, gemm, *w,
+                               /*channelAxis=*/gemm.getTransB() ? 0 : 1, n,
+                               alpha, extra);
+    Value input = layerInput(rewriter, adaptor.getA(), extra);
     cim::LayerOp layer =
-        createLayer(rewriter, gemm, adaptor.getA(), cim::LayerKind::Gemm,
+        createLayer(rewriter, gemm, input, cim::LayerKind::Gemm,
                     {1, k, n}, std::move(matrix), bias, extra, outType);
     Value result = layer.getOutput();
     if (fullBias) {
@@ -278,13 +301,17 @@ struct MatMulToLayer : OpConversionPattern<nn::MatMulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     auto bType = cast<RankedTensorType>(matmul.getB().getType());
     auto aType = cast<RankedTensorType>(matmul.getA().getType());
-    auto w = nn::getConstantF32Values(matmul.getB());
+    auto w = readWeightOperand(matmul.getB());
     if (!w || bType.getRank() != 2 || aType.getRank() < 2)
       return rewriter.notifyMatchFailure(matmul, "B is not a constant matrix");
     int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
     int64_t m = aType.getNumElements() / k;
     Location loc = matmul.getLoc();
-    Value input = adaptor.getA();
+    SmallVector<NamedAttribute> extra{
+        rewriter.getNamedAttr("trans_input", rewriter.getBoolAttr(false))};
+    addModelWeightQuantization(rewriter, matmul, *w, /*channelAxis=*/1, n,
+                               1.0f, extra);
+    Value input = layerInput(rewriter, adaptor.getA(), extra);
     if (aType.getRank() != 2)
       input = rewriter.create<nn::ReshapeOp>(
           loc, RankedTensorType::get({m, k}, aType.getElementType()), input,
@@ -292,9 +319,11 @@ struct MatMulToLayer : OpConversionPattern<nn::MatMulOp> {
     auto flatType = RankedTensorType::get({m, n}, aType.getElementType());
     cim::LayerOp layer = createLayer(
         rewriter, matmul, input, cim::LayerKind::Gemm, {1, k, n},
-        std::move(*w), std::nullopt,
-        {rewriter.getNamedAttr("trans_input", rewriter.getBoolAttr(false))},
-        flatType);
+        w->copy.empty()
+            ? std::vector<float>(w->values.begin(), w->values.end())
+            : std::move(w->copy),
+        std::nullopt,
+        extra, flatType);
     Value result = layer.getOutput();
     if (result.getType() != matmul.getType()) {
       auto outType = cast<RankedTensorType>(matmul.getType());
@@ -307,12 +336,41 @@ struct MatMulToLayer : OpConversionPattern<nn::MatMulOp> {
   }
 };
 
+/// Erases the QuantizeLinear/DequantizeLinear ops the layers absorbed
+/// (their weights' and inputs'), users before producers.
+void eraseUnusedQuantization(ModuleOp module) {
+  SmallVector<Operation *> ops;
+  module.walk([&](Operation *op) {
+    if (isa<nn::QuantizeLinearOp, nn::DequantizeLinearOp>(op))
+      ops.push_back(op);
+  });
+  for (Operation *op : llvm::reverse(ops))
+    if (op->use_empty())
+      op->erase();
+}
+
 struct LowerNNToCIMPass : nncc::impl::LowerNNToCIMBase<LowerNNToCIMPass> {
   using LowerNNToCIMBase::LowerNNToCIMBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
+
+    // A pre-quantized model's QLinear and integer operators in the QDQ form
+    // the patterns below read.
+    SmallVector<Operation *> quantizedOps;
+    module.walk([&](Operation *op) {
+      if (isa<nn::QLinearConvOp, nn::QLinearMatMulOp, nn::ConvIntegerOp,
+              nn::MatMulIntegerOp>(op))
+        quantizedOps.push_back(op);
+    });
+    if (!quantizedOps.empty()) {
+      RewritePatternSet expansion(ctx);
+      nn::populateExpandQuantizedOpsPatterns(expansion);
+      GreedyRewriteConfig config;
+      config.strictMode = GreedyRewriteStrictness::ExistingOps;
+      (void)applyOpPatternsAndFold(quantizedOps, std::move(expansion), config);
+    }
 
     // BatchNormalization first, while its producer is still a conv or gemm.
     // Only the norms themselves are rewritten: nothing else is folded.
@@ -349,7 +407,9 @@ struct LowerNNToCIMPass : nncc::impl::LowerNNToCIMBase<LowerNNToCIMPass> {
     populateNNToCIMPatterns(patterns);
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
       return signalPassFailure();
-    // Weights now live in the layers' matrices.
+    // Weights now live in the layers' matrices, and the layers quantize
+    // their inputs themselves.
+    eraseUnusedQuantization(module);
     nn::eraseUnusedConstants(module);
     releaseUnreferencedBlobs(module, imported);
   }

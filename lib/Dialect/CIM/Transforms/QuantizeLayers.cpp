@@ -55,16 +55,37 @@ int64_t roundToInteger(double v) {
   return static_cast<int64_t>(nncc::roundHalfAway(v));
 }
 
+/// A pre-quantized model's weight quantization of a layer
+/// (model_weight_* attributes), one scale per column or one for all.
+struct ModelWeightGrid {
+  int64_t bits = 8;
+  bool isSigned = true;
+  std::vector<float> scales;
+  std::vector<int64_t> zeros;
+};
+
 /// A layer's float weight matrix [G, K, N], read from the IR once.
 struct LayerWeights {
   int64_t groups = 0, depth = 0, columns = 0;
   int64_t bits = 8; ///< the layer's weight bits
   std::vector<float> copied; // only if the attribute is not a plain buffer
   ArrayRef<float> values;
+  std::optional<ModelWeightGrid> model;
+};
+
+/// The integer grid the weights are rounded onto: per column, w maps to
+/// clamp(round(w / divisor) + zero, low, high).
+struct WeightGrid {
+  std::vector<float> scales;
+  std::vector<int32_t> zeros;
+  std::vector<double> divisor; ///< the unrounded scales
+  int64_t low = 0, high = 0;
+  bool symmetric = true, perChannel = true;
 };
 
 /// A layer's weight quantization, computed without touching the IR.
 struct QuantizedWeights {
+  bool symmetric = true, perChannel = true;
   std::vector<float> scales;
   std::vector<int32_t> zeros;
   /// Codes in the narrowest integer type their range fits.
@@ -87,6 +108,7 @@ private:
   LogicalResult calibrate(ModuleOp module,
                           llvm::DenseMap<Operation *, InputStats> &stats);
   QuantizedWeights quantizeWeights(const LayerWeights &layer) const;
+  WeightGrid chooseGrid(const LayerWeights &layer) const;
   void setWeightAttributes(cim::LayerOp layer, int64_t bits,
                            QuantizedWeights &&q,
                            OpBuilder &b);
@@ -186,8 +208,31 @@ LogicalResult QuantizeLayersPass::calibrate(
   return success();
 }
 
-QuantizedWeights
-QuantizeLayersPass::quantizeWeights(const LayerWeights &layer) const {
+/// The model's own grid: its scales and zero points, its code range.
+/// Signed codes with non-zero zero points shift by 2^(bits-1) into the
+/// unsigned range the asymmetric datapath stores (the differences q - zero,
+/// which the arrays compute with, stay the same); a signed grid with zero
+/// points 0 is symmetric and keeps its full range, -2^(bits-1) included.
+WeightGrid modelGrid(const ModelWeightGrid &model, int64_t channels) {
+  WeightGrid grid;
+  grid.perChannel = model.scales.size() > 1;
+  bool zeroFree = llvm::all_of(model.zeros, [](int64_t z) { return z == 0; });
+  grid.symmetric = model.isSigned && zeroFree;
+  int64_t shift =
+      model.isSigned && !zeroFree ? int64_t{1} << (model.bits - 1) : 0;
+  grid.low = grid.symmetric ? -(int64_t{1} << (model.bits - 1)) : 0;
+  grid.high = grid.symmetric ? (int64_t{1} << (model.bits - 1)) - 1
+                             : (int64_t{1} << model.bits) - 1;
+  for (int64_t c = 0; c < channels; ++c) {
+    size_t i = grid.perChannel ? static_cast<size_t>(c) : 0;
+    grid.scales.push_back(model.scales[i]);
+    grid.divisor.push_back(model.scales[i]);
+    grid.zeros.push_back(static_cast<int32_t>(model.zeros[i] + shift));
+  }
+  return grid;
+}
+
+WeightGrid QuantizeLayersPass::chooseGrid(const LayerWeights &layer) const {
   const int64_t g = layer.groups, k = layer.depth, n = layer.columns;
   ArrayRef<float> w = layer.values;
   int64_t bits = layer.bits;
@@ -214,12 +259,15 @@ QuantizeLayersPass::quantizeWeights(const LayerWeights &layer) const {
     std::fill(lo.begin(), lo.end(), tensorLo);
     std::fill(hi.begin(), hi.end(), tensorHi);
   }
-  QuantizedWeights result;
-  std::vector<float> &scales = result.scales;
-  std::vector<int32_t> &zeros = result.zeros;
+  WeightGrid grid;
+  grid.symmetric = symmetric;
+  grid.perChannel = perChannel;
+  std::vector<float> &scales = grid.scales;
+  std::vector<int32_t> &zeros = grid.zeros;
+  std::vector<double> &divisor = grid.divisor;
   scales.resize(channels);
   zeros.assign(channels, 0);
-  std::vector<double> divisor(channels); // the unrounded scale
+  divisor.resize(channels);
   for (int64_t c = 0; c < channels; ++c) {
     double scale;
     int64_t zero = 0;
@@ -236,8 +284,26 @@ QuantizeLayersPass::quantizeWeights(const LayerWeights &layer) const {
     scales[c] = static_cast<float>(scale);
     zeros[c] = static_cast<int32_t>(zero);
   }
-  const int64_t qLow = symmetric ? -qmaxSym : 0;
-  const int64_t qHigh = symmetric ? qmaxSym : qmaxAsym;
+  grid.low = symmetric ? -qmaxSym : 0;
+  grid.high = symmetric ? qmaxSym : qmaxAsym;
+  return grid;
+}
+
+QuantizedWeights
+QuantizeLayersPass::quantizeWeights(const LayerWeights &layer) const {
+  const int64_t g = layer.groups, k = layer.depth, n = layer.columns;
+  ArrayRef<float> w = layer.values;
+  WeightGrid grid =
+      layer.model ? modelGrid(*layer.model, g * n) : chooseGrid(layer);
+  QuantizedWeights result;
+  result.symmetric = grid.symmetric;
+  result.perChannel = grid.perChannel;
+  result.scales = std::move(grid.scales);
+  result.zeros = std::move(grid.zeros);
+  const std::vector<float> &scales = result.scales;
+  const std::vector<int32_t> &zeros = result.zeros;
+  const std::vector<double> &divisor = grid.divisor;
+  const int64_t qLow = grid.low, qHigh = grid.high;
   // Each row has its own error sums, added up in row order.
   std::vector<double> rowErrSq(g * k), rowNormSq(g * k);
   auto quantizeRows = [&](auto *codes) {
@@ -293,8 +359,8 @@ void QuantizeLayersPass::setWeightAttributes(cim::LayerOp layer,
   const int64_t g = shape.groups, k = shape.depth, n = shape.columns;
   std::string name = layer.getLayerName().str();
   layer.setWeightBitsAttr(b.getI64IntegerAttr(bits));
-  layer.setWeightPerChannelAttr(b.getBoolAttr(perChannel));
-  layer.setWeightSymmetricAttr(b.getBoolAttr(symmetric));
+  layer.setWeightPerChannelAttr(b.getBoolAttr(q.perChannel));
+  layer.setWeightSymmetricAttr(b.getBoolAttr(q.symmetric));
   layer.setWeightScalesAttr(
       makeF32Elements(ctx, {g * n}, q.scales, name + ".scales"));
   layer.setWeightZeroPointsAttr(
@@ -343,6 +409,16 @@ void QuantizeLayersPass::runOnOperation() {
   std::vector<LayerWeights> weights(layers.size());
   for (auto [layer, w, bits] : llvm::zip(layers, weights, *weightBitsOf)) {
     w.bits = bits;
+    // A pre-quantized model's layer keeps the model's grid and bits.
+    if (ElementsAttr scales = layer.getModelWeightScalesAttr()) {
+      ModelWeightGrid model;
+      model.bits = static_cast<int64_t>(*layer.getModelWeightBits());
+      model.isSigned = *layer.getModelWeightSigned();
+      model.scales = getF32Values(scales);
+      model.zeros = getIntValues(layer.getModelWeightZeroPointsAttr());
+      w.bits = model.bits;
+      w.model = std::move(model);
+    }
     auto shape = layer.getMatrixShape();
     w.groups = shape.groups;
     w.depth = shape.depth;
@@ -381,7 +457,14 @@ void QuantizeLayersPass::runOnOperation() {
     InputStats &s = stats[layer];
     bool isSigned = s.min < 0;
     double range = std::max(std::fabs(s.min), std::fabs(s.max));
-    if (percentile < 100.0 && !s.samples.empty()) {
+    // A pre-quantized model's layer keeps the model's input codes.
+    std::optional<double> modelScale;
+    if (auto modelBits = layer.getModelInputBits()) {
+      aBits = static_cast<int64_t>(*modelBits);
+      isSigned = *layer.getModelInputSigned();
+      modelScale = layer.getModelInputScale()->convertToDouble();
+    }
+    if (percentile < 100.0 && !s.samples.empty() && !modelScale) {
       std::vector<float> magnitudes(s.samples.size());
       std::transform(s.samples.begin(), s.samples.end(), magnitudes.begin(),
                      [](float x) { return std::fabs(x); });
@@ -395,6 +478,10 @@ void QuantizeLayersPass::runOnOperation() {
     int64_t qmax = isSigned ? (int64_t{1} << (aBits - 1)) - 1
                             : (int64_t{1} << aBits) - 1;
     double scale = range > 0 ? range / qmax : 1.0;
+    if (modelScale) {
+      scale = *modelScale;
+      range = scale * static_cast<double>(qmax);
+    }
     int64_t clipped = llvm::count_if(
         s.samples, [&](float x) { return std::fabs(x) > range; });
     layer.setInputBitsAttr(b.getI64IntegerAttr(aBits));
