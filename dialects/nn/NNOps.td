@@ -173,6 +173,7 @@ def NN_MatMulIntegerOp : NN_Op<"matmul_integer"> {
                    NN_QuantizedTensor:$a_zero_point,
                    NN_QuantizedTensor:$b_zero_point);
   let results = (outs RankedTensorOf<[I32]>:$Y);
+  let hasVerifier = 1;
 }
 
 def NN_ConvIntegerOp : NN_Op<"conv_integer"> {
@@ -192,6 +193,7 @@ def NN_ConvIntegerOp : NN_Op<"conv_integer"> {
                    DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$pads,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$strides);
   let results = (outs RankedTensorOf<[I32]>:$Y);
+  let hasVerifier = 1;
 }
 
 def NN_QLinearConvOp : NN_Op<"qlinear_conv"> {
@@ -215,6 +217,7 @@ def NN_QLinearConvOp : NN_Op<"qlinear_conv"> {
                    DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$pads,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$strides);
   let results = (outs NN_QuantizedTensor:$Y);
+  let hasVerifier = 1;
 }
 
 def NN_QLinearMatMulOp : NN_Op<"qlinear_matmul"> {
@@ -231,6 +234,7 @@ def NN_QLinearMatMulOp : NN_Op<"qlinear_matmul"> {
                    NN_QuantizedTensor:$b_zero_point,
                    NN_ScaleTensor:$y_scale, NN_QuantizedTensor:$y_zero_point);
   let results = (outs NN_QuantizedTensor:$Y);
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

@@ -125,25 +125,33 @@ Executor::run(ArrayRef<Tensor> args, OpObserver observer,
         observer(&op, operands);
       }
       Value result = op.getResult(0);
-      auto type = cast<RankedTensorType>(result.getType());
       if (nn::isReshapeLike(&op)) {
-        env[result] = get(op.getOperand(0)).reshaped(type.getShape());
+        env[result] = get(op.getOperand(0))
+                          .reshaped(cast<RankedTensorType>(result.getType())
+                                        .getShape());
       } else {
-        llvm::Expected<runtime::DType> dtype =
-            dtypeForElementType(type.getElementType());
-        if (!dtype)
-          return dtype.takeError();
-        Tensor out(*dtype, type.getShape());
+        // One tensor per result (dynamic_quantize_linear has three).
+        SmallVector<Tensor, 1> outs;
+        for (Type type : op.getResultTypes()) {
+          auto ranked = cast<RankedTensorType>(type);
+          llvm::Expected<runtime::DType> dtype =
+              dtypeForElementType(ranked.getElementType());
+          if (!dtype)
+            return dtype.takeError();
+          outs.emplace_back(*dtype, ranked.getShape());
+        }
         if (auto it = cimLayers.find(&op); it != cimLayers.end()) {
           if (llvm::Error err =
-                  layerHook
-                      ? layerHook(&op, *it->second, get(op.getOperand(0)), out)
-                      : it->second->run(get(op.getOperand(0)), out, cimMode))
+                  layerHook ? layerHook(&op, *it->second,
+                                        get(op.getOperand(0)), outs.front())
+                            : it->second->run(get(op.getOperand(0)),
+                                              outs.front(), cimMode))
             return std::move(err);
-        } else if (!nn::evaluate(&op, get, out))
+        } else if (!nn::evaluate(&op, get, outs))
           return makeError("the executor cannot run '" +
                            op.getName().getStringRef() + "'");
-        env[result] = std::move(out);
+        for (auto [value, out] : llvm::zip(op.getResults(), outs))
+          env[value] = std::move(out);
       }
     }
     for (Value dead : lastUses[index])

@@ -50,7 +50,10 @@ Value NodeImporter::createConstant(ElementsAttr value) {
 FailureOr<Value> NodeImporter::foldIfConstant(Operation *op) {
   Value result = op->getResult(0);
   auto type = cast<RankedTensorType>(result.getType());
-  if (isa<nn::ConstantOp, nn::ConvOp, nn::GemmOp, nn::MatMulOp>(op) ||
+  // Quantize and dequantize stay ops so that the lowering sees the model's
+  // scales and zero points on its int8 weights, not their float product.
+  if (isa<nn::ConstantOp, nn::ConvOp, nn::GemmOp, nn::MatMulOp,
+          nn::QuantizeLinearOp, nn::DequantizeLinearOp>(op) ||
       type.getNumElements() > kMaxFoldedElements ||
       !llvm::all_of(op->getOperands(),
                     [](Value v) { return v.getDefiningOp<nn::ConstantOp>(); }))

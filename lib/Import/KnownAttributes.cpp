@@ -77,6 +77,17 @@ nncc::detail::knownAttributes(llvm::StringRef opType) {
       {"Split", {"axis", "split"}},
       {"Sqrt", unary},
       {"Where", none},
+      // Quantization (issue #16).  Opset 19's `saturate` is not listed:
+      // nncc reads opsets up to 17.
+      {"ConvInteger",
+       {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"}},
+      {"DequantizeLinear", {"axis"}},
+      {"DynamicQuantizeLinear", none},
+      {"MatMulInteger", none},
+      {"QLinearConv",
+       {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"}},
+      {"QLinearMatMul", none},
+      {"QuantizeLinear", {"axis"}},
   };
   auto it = table.find(opType);
   return it == table.end() ? nullptr : &it->second;

@@ -78,26 +78,29 @@ public:
   mlir::FailureOr<llvm::SmallVector<int64_t>> constantInts(int i);
   mlir::FailureOr<double> constantScalar(int i);
 
-  /// Creates `OpTy` with inferred result type; on a shape error the op's
-  /// inference has already reported it at the node's location.
-  template <typename OpTy>
-  mlir::FailureOr<mlir::Value>
-  create(mlir::ValueRange operands,
-         llvm::ArrayRef<mlir::NamedAttribute> attributes = {}) {
+  /// Creates `OpTy`, with `NumResults` results of inferred types, and
+  /// verifies it at the node; on a shape or type error the op has reported
+  /// it at the node's location and is erased.  Nothing is folded.
+  template <typename OpTy, unsigned NumResults = 1>
+  mlir::FailureOr<OpTy>
+  build(mlir::ValueRange operands,
+        llvm::ArrayRef<mlir::NamedAttribute> attributes = {}) {
     if (attributeError)
       return mlir::failure();
-    // Build with a placeholder result type, then ask the op for its real
-    // one: the generated type-inferring builders abort on failure.
-    mlir::Type placeholder = mlir::UnrankedTensorType::get(builder.getF32Type());
-    auto op = builder.create<OpTy>(loc, mlir::TypeRange(placeholder), operands,
-                                   attributes);
-    llvm::SmallVector<mlir::Type, 1> types;
+    // Build with placeholder result types, then ask the op for its real
+    // ones: the generated type-inferring builders abort on failure.
+    llvm::SmallVector<mlir::Type, NumResults> placeholders(
+        NumResults, mlir::UnrankedTensorType::get(builder.getF32Type()));
+    auto op = builder.create<OpTy>(loc, mlir::TypeRange(placeholders),
+                                   operands, attributes);
+    llvm::SmallVector<mlir::Type, NumResults> types;
     if (mlir::failed(OpTy::inferReturnTypes(
             getContext(), loc, typename OpTy::Adaptor(op), types))) {
       op->erase();
       return mlir::failure();
     }
-    op->getResult(0).setType(types.front());
+    for (auto [result, type] : llvm::zip_equal(op->getResults(), types))
+      result.setType(type);
     // The ODS constraints (element types above all: float16 reaches only
     // Cast and data movement) at the node rather than at the module's
     // verification, after a graph output's check could trip on it.
@@ -105,7 +108,19 @@ public:
       op->erase();
       return mlir::failure();
     }
-    return foldIfConstant(op);
+    return op;
+  }
+
+  /// Creates the single-result `OpTy` as build() does, then folds it if its
+  /// operands are constants (foldIfConstant).
+  template <typename OpTy>
+  mlir::FailureOr<mlir::Value>
+  create(mlir::ValueRange operands,
+         llvm::ArrayRef<mlir::NamedAttribute> attributes = {}) {
+    mlir::FailureOr<OpTy> op = build<OpTy>(operands, attributes);
+    if (mlir::failed(op))
+      return mlir::failure();
+    return foldIfConstant(*op);
   }
 
   /// Replaces `op` by an nn.constant of its value when every operand is an
@@ -144,6 +159,13 @@ private:
   mlir::OpBuilder &builder;
 };
 
+/// Appends the window attributes shared by Conv, MaxPool, AveragePool and
+/// the quantized convolutions (auto_pad, kernel_shape, pads, strides and
+/// with `withDilations` dilations).
+mlir::LogicalResult
+windowAttrs(NodeImporter &ni, llvm::SmallVectorImpl<mlir::NamedAttribute> &attrs,
+            bool withDilations);
+
 /// Translates one node; on success `outputs` holds one value per ONNX output
 /// (null for outputs the node does not produce).
 using OpImportFn = mlir::LogicalResult (*)(NodeImporter &,
@@ -154,6 +176,7 @@ const llvm::StringMap<OpImportFn> &getOpImporters();
 /// Adds the importers of one operator family to `importers`.
 void addShapeOpImporters(llvm::StringMap<OpImportFn> &importers);
 void addNormalizationOpImporters(llvm::StringMap<OpImportFn> &importers);
+void addQuantizationOpImporters(llvm::StringMap<OpImportFn> &importers);
 
 /// The attribute names ONNX's schema of `opType` declares in any opset
 /// 1-17 (KnownAttributes.cpp); null for an operator without an importer.

@@ -120,14 +120,10 @@ FailureOr<double> NodeImporter::constantScalar(int i) {
 }
 
 //===----------------------------------------------------------------------===//
-// Helpers
+// Window attributes
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-using Outputs = SmallVectorImpl<Value>;
-
-FailureOr<nn::AutoPad> parseAutoPad(NodeImporter &ni) {
+static FailureOr<nn::AutoPad> parseAutoPad(NodeImporter &ni) {
   std::string s = ni.stringAttr("auto_pad", "NOTSET");
   if (s == "NOTSET" || s.empty())
     return nn::AutoPad::NotSet;
@@ -140,8 +136,9 @@ FailureOr<nn::AutoPad> parseAutoPad(NodeImporter &ni) {
   return ni.error("unknown auto_pad '" + s + "'");
 }
 
-/// Appends the window attributes shared by Conv, MaxPool and AveragePool.
-LogicalResult windowAttrs(NodeImporter &ni, SmallVectorImpl<NamedAttribute> &attrs,
+LogicalResult
+nncc::detail::windowAttrs(NodeImporter &ni,
+                          SmallVectorImpl<NamedAttribute> &attrs,
                           bool withDilations) {
   FailureOr<nn::AutoPad> autoPad = parseAutoPad(ni);
   if (failed(autoPad))
@@ -160,6 +157,14 @@ LogicalResult windowAttrs(NodeImporter &ni, SmallVectorImpl<NamedAttribute> &att
       ni.named("strides", b.getDenseI64ArrayAttr(ni.intsAttr("strides"))));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+using Outputs = SmallVectorImpl<Value>;
 
 /// Single-output helper: `out[0] = value` when it succeeded.
 LogicalResult single(FailureOr<Value> value, Outputs &out) {
@@ -654,6 +659,7 @@ llvm::StringMap<OpImportFn> makeOpImporters() {
   };
   addShapeOpImporters(importers);
   addNormalizationOpImporters(importers);
+  addQuantizationOpImporters(importers);
   return importers;
 }
 

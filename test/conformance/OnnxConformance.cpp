@@ -4,7 +4,8 @@
 // node/, pytorch-converted/, pytorch-operator/, simple/) whose operators are
 // all supported by nncc, imports the model, executes it with the float
 // reference executor on each shipped test_data_set_N and compares with the
-// expected outputs (|got - want| <= atol + rtol * |want|).
+// expected outputs (|got - want| <= atol + rtol * |want| for floats,
+// equality for integers and bools).
 //
 // Inputs that an operator needs as compile-time constants (Reshape's shape,
 // Clip's bounds...) are bound from the test's input files, as ONNX's node
@@ -83,8 +84,22 @@ std::string compare(const Tensor &got, const Tensor &want, StringRef name) {
                    runtime::dtypeName(want.dtype()));
   if (got.shape() != want.shape())
     return formatv("output '{0}': shape mismatch", name).str();
+  // Integer and bool outputs (quantized codes, indices, masks) must be
+  // exact: a tolerance relative to 255 would already let a code be off.
+  const bool exact = !runtime::isFloatingPoint(want.dtype()) &&
+                     !runtime::isHalfPrecision(want.dtype());
+  const size_t size = runtime::dtypeSize(want.dtype());
   for (int64_t i = 0; i < got.numElements(); ++i) {
     double g = got.getAsDouble(i), w = want.getAsDouble(i);
+    if (exact) {
+      if (std::memcmp(static_cast<const char *>(got.raw()) + i * size,
+                      static_cast<const char *>(want.raw()) + i * size,
+                      size) != 0)
+        return formatv("output '{0}'[{1}] = {2}, expected exactly {3}", name,
+                       i, g, w)
+            .str();
+      continue;
+    }
     // Equal infinities (and NaNs) match; inf - inf would not.
     if ((std::isnan(w) && std::isnan(g)) || g == w)
       continue;

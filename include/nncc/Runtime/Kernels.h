@@ -130,6 +130,52 @@ void pad(const Tensor &x, llvm::ArrayRef<int64_t> padsBegin,
          llvm::ArrayRef<int64_t> padsEnd, PadMode mode, double value,
          Tensor &out);
 
+// Quantization (ONNX's QDQ and integer operators).  Codes are I8, U8, I16
+// or U16 (a dequantized bias also I32); scales are F32.  A scale or zero
+// point holds one element for the whole tensor, or one per index of the
+// dim it is taken along.  Rounding is half to even; out-of-range values
+// saturate to the code type's range.
+
+/// QuantizeLinear: out = saturate(round(x / scale) + zeroPoint), the
+/// division in f32; NaN gives the zero point.  x is F32, out and zeroPoint
+/// share the code type; scale and zeroPoint are per tensor or per index of
+/// x's dim `axis` (non-negative).
+void quantizeLinear(const Tensor &x, const Tensor &scale,
+                    const Tensor &zeroPoint, int64_t axis, Tensor &out);
+/// DequantizeLinear: out = f32(x - zeroPoint) * scale, the difference exact.
+/// x and zeroPoint share the code type; out is F32.
+void dequantizeLinear(const Tensor &x, const Tensor &scale,
+                      const Tensor &zeroPoint, int64_t axis, Tensor &out);
+/// DynamicQuantizeLinear, as ONNX's reference computes it: with lo =
+/// min(x, 0) and hi = max(x, 0), scale = f32((hi - lo) / 255) (in f64),
+/// zeroPoint = saturate(round(-lo / scale)) (in f64), y = QuantizeLinear(x,
+/// scale, zeroPoint).  An all-zero x gives scale 0, zero point 0 and y 0.
+/// x is F32; y (x's shape) and zeroPoint (rank 0) U8, scale F32 rank 0.
+void dynamicQuantizeLinear(const Tensor &x, Tensor &y, Tensor &scale,
+                           Tensor &zeroPoint);
+/// MatMulInteger: out (I32) = (a - aZeroPoint) x (b - bZeroPoint) with
+/// numpy matmul semantics (1-D promotion, batch broadcasting), accumulated
+/// in int32 (wrapping).  aZeroPoint is per tensor or one per row of A,
+/// bZeroPoint per tensor or one per column of B; each has its operand's
+/// code type.
+void matmulInteger(const Tensor &a, const Tensor &b, const Tensor &aZeroPoint,
+                   const Tensor &bZeroPoint, Tensor &out);
+/// ConvInteger: out (I32) = conv(x - xZeroPoint, w - wZeroPoint) + bias,
+/// accumulated in int32 (wrapping); the padding contributes 0 (it holds the
+/// zero point).  xZeroPoint is per tensor, wZeroPoint per tensor or one per
+/// filter; the optional bias is I32 [M].
+void convInteger(const Tensor &x, const Tensor &w, const Tensor &xZeroPoint,
+                 const Tensor &wZeroPoint, const Tensor *bias,
+                 const WindowParams &window, int64_t group, Tensor &out);
+/// Requantizes int32 accumulators (QLinearConv, QLinearMatMul): out =
+/// saturate(round(f32(acc) * m) + yZeroPoint) with m = (scaleA * scaleB) /
+/// yScale, everything in f32 as onnxruntime computes it.  scaleA is per
+/// tensor or per index of acc's dim `axisA`, likewise scaleB; yScale and
+/// yZeroPoint are per tensor.
+void requantize(const Tensor &acc, const Tensor &scaleA, int64_t axisA,
+                const Tensor &scaleB, int64_t axisB, const Tensor &yScale,
+                const Tensor &yZeroPoint, Tensor &out);
+
 } // namespace nncc::runtime
 
 #endif // NNCC_RUNTIME_KERNELS_H

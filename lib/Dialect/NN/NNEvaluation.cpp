@@ -51,7 +51,9 @@ bool nncc::nn::isReshapeLike(Operation *op) {
 
 bool nncc::nn::evaluate(Operation *op,
                         llvm::function_ref<const Tensor &(Value)> get,
-                        Tensor &out) {
+                        MutableArrayRef<Tensor> results) {
+  assert(results.size() == op->getNumResults() && "one tensor per result");
+  Tensor &out = results.front();
   auto optional = [&](Value v) { return v ? &get(v) : nullptr; };
   auto unary = [&](runtime::UnaryOpKind kind, Value x) {
     runtime::unary(kind, get(x), out);
@@ -87,6 +89,70 @@ bool nncc::nn::evaluate(Operation *op,
       })
       .Case([&](nn::MatMulOp mm) {
         runtime::matmul(get(mm.getA()), get(mm.getB()), out);
+        return true;
+      })
+      .Case([&](nn::QuantizeLinearOp q) {
+        const Tensor &x = get(q.getX());
+        runtime::quantizeLinear(
+            x, get(q.getYScale()), get(q.getYZeroPoint()),
+            normalizedAxis(static_cast<int64_t>(q.getAxis()), x.rank()), out);
+        return true;
+      })
+      .Case([&](nn::DequantizeLinearOp d) {
+        const Tensor &x = get(d.getX());
+        runtime::dequantizeLinear(
+            x, get(d.getXScale()), get(d.getXZeroPoint()),
+            normalizedAxis(static_cast<int64_t>(d.getAxis()), x.rank()), out);
+        return true;
+      })
+      .Case([&](nn::DynamicQuantizeLinearOp d) {
+        runtime::dynamicQuantizeLinear(get(d.getX()), results[0], results[1],
+                                       results[2]);
+        return true;
+      })
+      .Case([&](nn::MatMulIntegerOp mm) {
+        runtime::matmulInteger(get(mm.getA()), get(mm.getB()),
+                               get(mm.getAZeroPoint()),
+                               get(mm.getBZeroPoint()), out);
+        return true;
+      })
+      .Case([&](nn::ConvIntegerOp conv) {
+        runtime::convInteger(get(conv.getX()), get(conv.getW()),
+                             get(conv.getXZeroPoint()),
+                             get(conv.getWZeroPoint()), /*bias=*/nullptr,
+                             toWindowParams(nn::getWindowGeometry(conv)),
+                             static_cast<int64_t>(conv.getGroup()), out);
+        return true;
+      })
+      .Case([&](nn::QLinearConvOp conv) {
+        // Integer convolution plus the int32 bias, then requantization
+        // with x_scale * w_scale[filter] / y_scale (filters are dim 1).
+        Tensor acc(runtime::DType::I32, out.shape());
+        runtime::convInteger(get(conv.getX()), get(conv.getW()),
+                             get(conv.getXZeroPoint()),
+                             get(conv.getWZeroPoint()), optional(conv.getB()),
+                             toWindowParams(nn::getWindowGeometry(conv)),
+                             static_cast<int64_t>(conv.getGroup()), acc);
+        runtime::requantize(acc, get(conv.getXScale()), /*axisA=*/1,
+                            get(conv.getWScale()), /*axisB=*/1,
+                            get(conv.getYScale()), get(conv.getYZeroPoint()),
+                            out);
+        return true;
+      })
+      .Case([&](nn::QLinearMatMulOp mm) {
+        // A's scale is per row, the result's dim -2 (-1 when a 1-D B left
+        // no column dim); B's per column, dim -1.  The scale of a 1-D
+        // operand is a single number: its axis is never read.
+        Tensor acc(runtime::DType::I32, out.shape());
+        const Tensor &b = get(mm.getB());
+        runtime::matmulInteger(get(mm.getA()), b, get(mm.getAZeroPoint()),
+                               get(mm.getBZeroPoint()), acc);
+        const int64_t rank = out.rank();
+        runtime::requantize(
+            acc, get(mm.getAScale()),
+            std::max<int64_t>(rank - (b.rank() == 1 ? 1 : 2), 0),
+            get(mm.getBScale()), std::max<int64_t>(rank - 1, 0),
+            get(mm.getYScale()), get(mm.getYZeroPoint()), out);
         return true;
       })
       .Case([&](nn::ReluOp o) {

@@ -222,6 +222,14 @@ WindowGeometry nncc::nn::getWindowGeometry(ConvOp op) {
   return geometryOf(op, convKernel(op.getKernelShape(), op.getW().getType()),
                     /*ceilMode=*/false);
 }
+WindowGeometry nncc::nn::getWindowGeometry(ConvIntegerOp op) {
+  return geometryOf(op, convKernel(op.getKernelShape(), op.getW().getType()),
+                    /*ceilMode=*/false);
+}
+WindowGeometry nncc::nn::getWindowGeometry(QLinearConvOp op) {
+  return geometryOf(op, convKernel(op.getKernelShape(), op.getW().getType()),
+                    /*ceilMode=*/false);
+}
 WindowGeometry nncc::nn::getWindowGeometry(MaxPoolOp op) {
   return geometryOf(op, op.getKernelShape(), op.getCeilMode());
 }
@@ -500,6 +508,127 @@ LogicalResult QLinearConvOp::inferReturnTypes(
   return inferConv(loc, adaptor, rankedType(adaptor.getB()),
                    rankedType(adaptor.getYZeroPoint()).getElementType(),
                    types);
+}
+
+/// Checks that `value`, a scale or zero point, is one number for the whole
+/// tensor (rank 0 or [1]) or, when `count` is given, 1-D with `count`
+/// entries, one per `per` (filter, row, column).
+static LogicalResult verifyScalarOrPer(Operation *op, StringRef name,
+                                       Value value,
+                                       std::optional<int64_t> count,
+                                       StringRef per) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getRank() == 0 ||
+      (type.getRank() == 1 && type.getDimSize(0) == 1))
+    return success();
+  if (count && type.getRank() == 1 && type.getDimSize(0) == *count)
+    return success();
+  InFlightDiagnostic diag = op->emitOpError()
+                            << name << " " << formatShape(type.getShape())
+                            << " must be a scalar";
+  if (count)
+    diag << " or have " << *count << " entries, one per " << per;
+  return diag;
+}
+
+/// Checks that a zero point has the element type of the codes it offsets.
+static LogicalResult verifyZeroPointType(Operation *op, StringRef name,
+                                         Value codes, Value zeroPoint) {
+  Type codeType = cast<RankedTensorType>(codes.getType()).getElementType();
+  Type zeroType = cast<RankedTensorType>(zeroPoint.getType()).getElementType();
+  if (codeType == zeroType)
+    return success();
+  return op->emitOpError() << name << " type " << zeroType
+                           << " differs from its operand's " << codeType;
+}
+
+/// A scale and its zero point have one shape.
+static LogicalResult verifySameShape(Operation *op, StringRef scaleName,
+                                     Value scale, StringRef zeroName,
+                                     Value zero) {
+  auto s = cast<RankedTensorType>(scale.getType());
+  auto z = cast<RankedTensorType>(zero.getType());
+  if (s.getShape() == z.getShape())
+    return success();
+  return op->emitOpError() << scaleName << " " << formatShape(s.getShape())
+                           << " and " << zeroName << " "
+                           << formatShape(z.getShape())
+                           << " must have the same shape";
+}
+
+/// Rows of a matmul operand (1 for a 1-D A, promoted to a row) and columns
+/// (1 for a 1-D B, promoted to a column).
+static int64_t matmulRows(Value a) {
+  auto t = cast<RankedTensorType>(a.getType());
+  return t.getRank() >= 2 ? t.getDimSize(t.getRank() - 2) : 1;
+}
+static int64_t matmulColumns(Value b) {
+  auto t = cast<RankedTensorType>(b.getType());
+  return t.getRank() >= 2 ? t.getDimSize(t.getRank() - 1) : 1;
+}
+
+LogicalResult MatMulIntegerOp::verify() {
+  Operation *op = *this;
+  if (failed(verifyZeroPointType(op, "a_zero_point", getA(), getAZeroPoint())) ||
+      failed(verifyZeroPointType(op, "b_zero_point", getB(), getBZeroPoint())) ||
+      failed(verifyScalarOrPer(op, "a_zero_point", getAZeroPoint(),
+                               matmulRows(getA()), "row of A")))
+    return failure();
+  return verifyScalarOrPer(op, "b_zero_point", getBZeroPoint(),
+                           matmulColumns(getB()), "column of B");
+}
+
+LogicalResult QLinearMatMulOp::verify() {
+  Operation *op = *this;
+  if (failed(verifyZeroPointType(op, "a_zero_point", getA(), getAZeroPoint())) ||
+      failed(verifyZeroPointType(op, "b_zero_point", getB(), getBZeroPoint())) ||
+      failed(verifySameShape(op, "a_scale", getAScale(), "a_zero_point",
+                             getAZeroPoint())) ||
+      failed(verifySameShape(op, "b_scale", getBScale(), "b_zero_point",
+                             getBZeroPoint())) ||
+      failed(verifySameShape(op, "y_scale", getYScale(), "y_zero_point",
+                             getYZeroPoint())) ||
+      failed(verifyScalarOrPer(op, "a_scale", getAScale(), matmulRows(getA()),
+                               "row of A")) ||
+      failed(verifyScalarOrPer(op, "b_scale", getBScale(),
+                               matmulColumns(getB()), "column of B")))
+    return failure();
+  return verifyScalarOrPer(op, "y_scale", getYScale(), std::nullopt, "");
+}
+
+/// M of a convolution weight [M, C/group, kernel...].
+static int64_t filterCount(Value w) {
+  auto t = cast<RankedTensorType>(w.getType());
+  return t.getRank() > 0 ? t.getDimSize(0) : 1;
+}
+
+LogicalResult ConvIntegerOp::verify() {
+  Operation *op = *this;
+  int64_t filters = filterCount(getW());
+  if (failed(verifyZeroPointType(op, "x_zero_point", getX(), getXZeroPoint())) ||
+      failed(verifyZeroPointType(op, "w_zero_point", getW(), getWZeroPoint())) ||
+      failed(verifyScalarOrPer(op, "x_zero_point", getXZeroPoint(),
+                               std::nullopt, "")))
+    return failure();
+  return verifyScalarOrPer(op, "w_zero_point", getWZeroPoint(), filters,
+                           "filter");
+}
+
+LogicalResult QLinearConvOp::verify() {
+  Operation *op = *this;
+  int64_t filters = filterCount(getW());
+  if (failed(verifyZeroPointType(op, "x_zero_point", getX(), getXZeroPoint())) ||
+      failed(verifyZeroPointType(op, "w_zero_point", getW(), getWZeroPoint())) ||
+      failed(verifySameShape(op, "x_scale", getXScale(), "x_zero_point",
+                             getXZeroPoint())) ||
+      failed(verifySameShape(op, "w_scale", getWScale(), "w_zero_point",
+                             getWZeroPoint())) ||
+      failed(verifySameShape(op, "y_scale", getYScale(), "y_zero_point",
+                             getYZeroPoint())) ||
+      failed(verifyScalarOrPer(op, "x_scale", getXScale(), std::nullopt, "")) ||
+      failed(verifyScalarOrPer(op, "w_scale", getWScale(), filters, "filter")))
+    return failure();
+  return verifyScalarOrPer(op, "y_scale", getYScale(), std::nullopt, "");
 }
 
 //===----------------------------------------------------------------------===//

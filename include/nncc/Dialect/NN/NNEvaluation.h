@@ -13,17 +13,27 @@
 #include "nncc/Runtime/Tensor.h"
 
 #include "mlir/IR/Operation.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace nncc::nn {
 
-/// Computes the single result of the verified nn op `op` into `out`, which
-/// arrives allocated with the result's type; `operand` maps each operand to
-/// its value.  Returns false for ops without host semantics (nn.constant,
-/// other dialects).
+/// Computes the results of the verified nn op `op` into `results`, one per
+/// result, each arriving allocated with its result's type; `operand` maps
+/// each operand to its value.  Returns false for ops without host semantics
+/// (nn.constant, other dialects).
 bool evaluate(mlir::Operation *op,
               llvm::function_ref<const runtime::Tensor &(mlir::Value)> operand,
-              runtime::Tensor &out);
+              llvm::MutableArrayRef<runtime::Tensor> results);
+
+/// The same for an op with a single result (every nn op but
+/// dynamic_quantize_linear).
+inline bool
+evaluate(mlir::Operation *op,
+         llvm::function_ref<const runtime::Tensor &(mlir::Value)> operand,
+         runtime::Tensor &out) {
+  return evaluate(op, operand, llvm::MutableArrayRef<runtime::Tensor>(out));
+}
 
 /// Ops that only reinterpret their operand's shape (Reshape, Flatten,
 /// Squeeze, Unsqueeze): the result may share the operand's storage.

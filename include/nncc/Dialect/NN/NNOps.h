@@ -38,6 +38,8 @@ resolveWindow(std::optional<mlir::Location> loc, llvm::StringRef opName,
 
 /// The resolved window of a conv/pool op whose operand types are known.
 WindowGeometry getWindowGeometry(ConvOp op);
+WindowGeometry getWindowGeometry(ConvIntegerOp op);
+WindowGeometry getWindowGeometry(QLinearConvOp op);
 WindowGeometry getWindowGeometry(MaxPoolOp op);
 WindowGeometry getWindowGeometry(AveragePoolOp op);
 
