@@ -72,16 +72,17 @@ class GraphBuilder:
         b = self.weight("fc_b", (fan_out,), 0.01)
         return self.node("Gemm", [x, w, b], transB=1)
 
-    def model(self, name, input_shape, output, output_shape, producer):
+    def model(self, name, input_shape, output, output_shape, producer,
+              input_type=TensorProto.FLOAT, opset=13):
         graph = helper.make_graph(
             self.nodes, name,
-            [helper.make_tensor_value_info("input", TensorProto.FLOAT,
+            [helper.make_tensor_value_info("input", input_type,
                                            input_shape)],
             [helper.make_tensor_value_info(output, TensorProto.FLOAT,
                                            output_shape)],
             self.inits)
         return helper.make_model(
-            graph, opset_imports=[helper.make_opsetid("", 13)],
+            graph, opset_imports=[helper.make_opsetid("", opset)],
             producer_name=producer)
 
 
