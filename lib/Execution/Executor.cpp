@@ -1,12 +1,15 @@
 //===- Executor.cpp - Float reference executor of the nn dialect ----------===//
 #include "nncc/Execution/Executor.h"
+#include "nncc/Support/Diagnostics.h"
 #include "nncc/Support/Errors.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Dialect/CIM/ProductOperandRanges.h"
 #include "nncc/Dialect/NN/NNEvaluation.h"
 #include "nncc/Dialect/NN/NNOps.h"
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Dialect/Utils/TensorElements.h"
+#include "nncc/Runtime/QuantizedMatMul.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -28,6 +31,28 @@ llvm::Expected<TensorSignature> signatureOf(Type type, StringAttr name,
     return dtype.takeError();
   return TensorSignature{name ? name.str() : fallback.str(), *dtype,
                          SmallVector<int64_t>(ranked.getShape())};
+}
+
+/// A product of two activations as a `bits`-bit integer MAC array computes
+/// it, with the operand ranges the compile recorded on `matmul`.
+llvm::Error runOnIntegerMacArray(nn::MatMulOp matmul, int64_t bits,
+                                 const Tensor &a, const Tensor &b,
+                                 Tensor &out) {
+  std::string node = nodeNameOf(matmul.getLoc());
+  std::string what = node.empty() ? "nn.matmul" : "nn.matmul '" + node + "'";
+  std::optional<cim::OperandRanges> ranges = cim::getOperandRanges(matmul);
+  if (!ranges)
+    return makeError(
+        what + ": the MAC array quantizes its operands with calibrated ranges, "
+        "which the program does not record (" +
+        cim::kOperandRangesAttrName.str() +
+        "); compile the model again with this nncc");
+  if (a.dtype() != runtime::DType::F32 || b.dtype() != runtime::DType::F32)
+    return makeError(what + ": the MAC array takes f32 activations");
+  runtime::quantizedMatMul(
+      a, b, runtime::SymmetricQuantizer::forRange(ranges->a, bits),
+      runtime::SymmetricQuantizer::forRange(ranges->b, bits), out);
+  return llvm::Error::success();
 }
 
 } // namespace
@@ -146,6 +171,13 @@ Executor::run(ArrayRef<Tensor> args, OpObserver observer,
                                         get(op.getOperand(0)), outs.front())
                             : it->second->run(get(op.getOperand(0)),
                                               outs.front(), cimMode))
+            return std::move(err);
+        } else if (auto matmul = dyn_cast<nn::MatMulOp>(op);
+                   matmul && macArrayBits) {
+          if (llvm::Error err =
+                  runOnIntegerMacArray(matmul, *macArrayBits,
+                                       get(matmul.getA()), get(matmul.getB()),
+                                       outs.front()))
             return std::move(err);
         } else if (!nn::evaluate(&op, get, outs))
           return makeError("the executor cannot run '" +

@@ -35,21 +35,6 @@ void fillBroadcastC(const Tensor &c, float beta, int64_t m, int64_t n,
       out[i * n + j] = beta * src[i * rowStride + j * colStride];
 }
 
-/// Broadcast strides (0 along broadcast dims) of `shape` right-aligned
-/// against a batch shape of rank `rank`, for a contiguous tensor whose
-/// batch element is `matrixSize` floats.
-llvm::SmallVector<int64_t, 6> batchStrides(llvm::ArrayRef<int64_t> shape,
-                                           int64_t rank, int64_t matrixSize) {
-  llvm::SmallVector<int64_t, 6> strides(rank, 0);
-  int64_t stride = matrixSize;
-  int64_t offset = rank - static_cast<int64_t>(shape.size());
-  for (int64_t i = static_cast<int64_t>(shape.size()) - 1; i >= 0; --i) {
-    strides[offset + i] = shape[i] == 1 ? 0 : stride;
-    stride *= shape[i];
-  }
-  return strides;
-}
-
 } // namespace
 
 void nncc::runtime::gemm(const Tensor &a, const Tensor &b, const Tensor *c,
@@ -80,35 +65,9 @@ void nncc::runtime::matmul(const Tensor &a, const Tensor &b, Tensor &out) {
   assert(a.dtype() == DType::F32 && b.dtype() == DType::F32 &&
          out.dtype() == DType::F32 && a.rank() >= 1 && b.rank() >= 1 &&
          "MatMul takes f32 tensors of rank >= 1");
-  // numpy promotes a 1-D left operand to a row [1, K] and a 1-D right
-  // operand to a column [K, 1]; the promoted dims are absent from the output,
-  // which does not change its row-major layout.
-  llvm::SmallVector<int64_t, 6> aShape(a.shape().begin(), a.shape().end());
-  llvm::SmallVector<int64_t, 6> bShape(b.shape().begin(), b.shape().end());
-  if (aShape.size() == 1)
-    aShape.insert(aShape.begin(), 1);
-  if (bShape.size() == 1)
-    bShape.push_back(1);
-  const int64_t m = aShape[aShape.size() - 2];
-  const int64_t k = aShape.back();
-  const int64_t n = bShape.back();
-  assert(bShape[bShape.size() - 2] == k && "MatMul inner dims differ");
-
-  llvm::ArrayRef<int64_t> aBatch = llvm::ArrayRef(aShape).drop_back(2);
-  llvm::ArrayRef<int64_t> bBatch = llvm::ArrayRef(bShape).drop_back(2);
-  const int64_t batchRank =
-      static_cast<int64_t>(std::max(aBatch.size(), bBatch.size()));
-  auto aStrides = batchStrides(aBatch, batchRank, m * k);
-  auto bStrides = batchStrides(bBatch, batchRank, k * n);
-  llvm::SmallVector<int64_t, 6> batchShape(batchRank, 1);
-  for (int64_t i = 0; i < batchRank; ++i) {
-    int64_t ai = i - (batchRank - static_cast<int64_t>(aBatch.size()));
-    int64_t bi = i - (batchRank - static_cast<int64_t>(bBatch.size()));
-    int64_t ad = ai >= 0 ? aBatch[ai] : 1, bd = bi >= 0 ? bBatch[bi] : 1;
-    assert((ad == bd || ad == 1 || bd == 1) && "batch dims not broadcastable");
-    batchShape[i] = std::max(ad, bd);
-  }
-  const int64_t batches = numElementsOf(batchShape);
+  const MatMulShape shape = MatMulShape::of(a.shape(), b.shape());
+  const int64_t m = shape.m, k = shape.k, n = shape.n,
+                batches = shape.batches;
   assert(out.numElements() == batches * m * n && "MatMul result shape");
 
   const float *aData = a.data<float>();
@@ -116,8 +75,9 @@ void nncc::runtime::matmul(const Tensor &a, const Tensor &b, Tensor &out) {
   float *outData = out.data<float>();
   // When B is shared by every batch and A is not broadcast, the batches of A
   // are consecutive rows: one tall product beats many small ones.
-  bool bShared = llvm::all_of(bStrides, [](int64_t s) { return s == 0; });
-  bool aDense = numElementsOf(aBatch) == batches;
+  bool bShared =
+      llvm::all_of(shape.bStrides, [](int64_t s) { return s == 0; });
+  bool aDense = shape.aBatches == batches;
   if (bShared && aDense) {
     sgemm(false, false, batches * m, n, k, 1.0f, aData, k, bData, n, 0.0f,
           outData, n);
@@ -125,13 +85,7 @@ void nncc::runtime::matmul(const Tensor &a, const Tensor &b, Tensor &out) {
   }
 
   auto runBatch = [&](int64_t batch, bool allowParallel) {
-    int64_t aOffset = 0, bOffset = 0, rest = batch;
-    for (int64_t i = batchRank - 1; i >= 0; --i) {
-      int64_t idx = rest % batchShape[i];
-      rest /= batchShape[i];
-      aOffset += idx * aStrides[i];
-      bOffset += idx * bStrides[i];
-    }
+    auto [aOffset, bOffset] = shape.offsets(batch);
     sgemm(false, false, m, n, k, 1.0f, aData + aOffset, k, bData + bOffset, n,
           0.0f, outData + batch * m * n, n, allowParallel);
   };

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <limits>
 #include <type_traits>
+#include <utility>
 
 namespace nncc::runtime::detail {
 
@@ -115,6 +116,82 @@ void walkStrided(llvm::ArrayRef<int64_t> shape,
     }
   }
 }
+
+/// The shapes of a numpy-semantics MatMul (ONNX MatMul): A [..., M, K] times
+/// B [..., K, N], a 1-D A promoted to a row [1, K] and a 1-D B to a column
+/// [K, 1] (the promoted dims are absent from the output, which does not
+/// change its row-major layout), the batch dims broadcast.  Shared by the
+/// float and the MAC-array (quantized) kernels so that both index alike.
+struct MatMulShape {
+  int64_t m = 0, k = 0, n = 0;
+  /// The broadcast batch shape and, per batch dim, each operand's stride in
+  /// elements (0 along a broadcast dim).
+  llvm::SmallVector<int64_t, 6> batchShape, aStrides, bStrides;
+  /// Numbers of the broadcast batch and of A's own batch matrices.
+  int64_t batches = 1, aBatches = 1;
+
+  static MatMulShape of(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b) {
+    llvm::SmallVector<int64_t, 6> aShape(a.begin(), a.end());
+    llvm::SmallVector<int64_t, 6> bShape(b.begin(), b.end());
+    if (aShape.size() == 1)
+      aShape.insert(aShape.begin(), 1);
+    if (bShape.size() == 1)
+      bShape.push_back(1);
+    MatMulShape s;
+    s.m = aShape[aShape.size() - 2];
+    s.k = aShape.back();
+    s.n = bShape.back();
+    assert(bShape[bShape.size() - 2] == s.k && "MatMul inner dims differ");
+    llvm::ArrayRef<int64_t> aBatch = llvm::ArrayRef(aShape).drop_back(2);
+    llvm::ArrayRef<int64_t> bBatch = llvm::ArrayRef(bShape).drop_back(2);
+    const int64_t rank =
+        static_cast<int64_t>(std::max(aBatch.size(), bBatch.size()));
+    s.aStrides = batchStrides(aBatch, rank, s.m * s.k);
+    s.bStrides = batchStrides(bBatch, rank, s.k * s.n);
+    s.batchShape.assign(rank, 1);
+    for (int64_t i = 0; i < rank; ++i) {
+      int64_t ai = i - (rank - static_cast<int64_t>(aBatch.size()));
+      int64_t bi = i - (rank - static_cast<int64_t>(bBatch.size()));
+      int64_t ad = ai >= 0 ? aBatch[ai] : 1, bd = bi >= 0 ? bBatch[bi] : 1;
+      assert((ad == bd || ad == 1 || bd == 1) && "batch dims not broadcastable");
+      s.batchShape[i] = std::max(ad, bd);
+      s.batches *= s.batchShape[i];
+    }
+    for (int64_t d : aBatch)
+      s.aBatches *= d;
+    return s;
+  }
+
+  /// Where batch matrix `batch` of the output reads A and B (elements).
+  std::pair<int64_t, int64_t> offsets(int64_t batch) const {
+    int64_t aOffset = 0, bOffset = 0, rest = batch;
+    for (int64_t i = static_cast<int64_t>(batchShape.size()) - 1; i >= 0;
+         --i) {
+      int64_t idx = rest % batchShape[i];
+      rest /= batchShape[i];
+      aOffset += idx * aStrides[i];
+      bOffset += idx * bStrides[i];
+    }
+    return {aOffset, bOffset};
+  }
+
+private:
+  /// Broadcast strides (0 along broadcast dims) of `shape` right-aligned
+  /// against a batch shape of rank `rank`, for a contiguous tensor whose
+  /// batch element is `matrixSize` elements.
+  static llvm::SmallVector<int64_t, 6>
+  batchStrides(llvm::ArrayRef<int64_t> shape, int64_t rank,
+               int64_t matrixSize) {
+    llvm::SmallVector<int64_t, 6> strides(rank, 0);
+    int64_t stride = matrixSize;
+    int64_t offset = rank - static_cast<int64_t>(shape.size());
+    for (int64_t i = static_cast<int64_t>(shape.size()) - 1; i >= 0; --i) {
+      strides[offset + i] = shape[i] == 1 ? 0 : stride;
+      stride *= shape[i];
+    }
+    return strides;
+  }
+};
 
 } // namespace nncc::runtime::detail
 

@@ -2,6 +2,7 @@
 #include "nncc/Simulation/Simulator.h"
 #include "Diagnosis.h"
 
+#include "nncc/Analysis/DigitalOps.h"
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Execution/Executor.h"
 #include "nncc/Simulation/Sampling.h"
@@ -342,6 +343,16 @@ std::string describeAdcRanges(llvm::ArrayRef<std::string> layers,
   return text;
 }
 
+/// The operand bits of the cores' integer MAC array, which runs the
+/// products of two activations on the chip; nullopt where those products
+/// are exact: an fp32 MAC array, or none (the host runs them in f32).
+std::optional<int64_t> macArrayIntegerBits(const target::TargetChip &chip) {
+  if (!coreRuns(DigitalOpClass::Product, chip) ||
+      chip.core.macNumberFormat != target::MacNumberFormat::Int)
+    return std::nullopt;
+  return chip.core.macBits;
+}
+
 } // namespace
 
 llvm::Expected<SimulationReport>
@@ -351,6 +362,8 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
   llvm::Expected<Executor> executorOr = Executor::create(module);
   if (!executorOr)
     return executorOr.takeError();
+  // The chip's runs (calibration and test): its MAC arrays' arithmetic.
+  executorOr->setMacArrayIntegerBits(macArrayIntegerBits(chip));
   const Executor &executor = *executorOr;
   if (executor.getInputs().size() != 1)
     return makeError("the simulator needs a model with exactly one input");
@@ -418,6 +431,10 @@ nncc::simulate(ModuleOp module, const target::TargetChip &chip,
     if (!modeExecutor)
       return modeExecutor.takeError();
     modeExecutor->setCIMExecutionMode(mode);
+    // The ideal quantized chip computes as the chip's MAC arrays do; the
+    // float model, exactly.
+    if (mode != CIMExecutionMode::Float)
+      modeExecutor->setMacArrayIntegerBits(macArrayIntegerBits(chip));
     BatchRunner runner(*modeExecutor, test);
     std::vector<int64_t> correct(runner.batches());
     if (llvm::Error err =

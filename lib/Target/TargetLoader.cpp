@@ -760,6 +760,9 @@ TargetChip TargetLoader::build() {
   chip.core.sfuLanes = integer("core.sfu.lanes");
   chip.core.macsPerClock = integer("core.mac_array.macs_per_clock");
   chip.core.macBits = integer("core.mac_array.bits");
+  chip.core.macNumberFormat = enumValue<MacNumberFormat>(
+      text("core.mac_array.number_format"),
+      {{"int", MacNumberFormat::Int}, {"fp32", MacNumberFormat::Fp32}});
 
   chip.chip.cores = integer("chip.cores");
   // Each count is in range alone, but their product is what every stage

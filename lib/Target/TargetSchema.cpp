@@ -271,9 +271,18 @@ const std::vector<FieldSpec> &schema() {
               "MAC array, which multiplies two activations (attention's "
               "Q K^T and its weights x V: no weights to store in the "
               "arrays); 0: the core has none and the host runs them."),
-      integer("core.mac_array.bits", Def, "8", 1, 32,
+      integer("core.mac_array.bits", Def, "8", 2, 32,
               "Operand bits of the MAC array's multipliers (sets its "
-              "energy and area per MAC)."),
+              "energy and area per MAC); with number_format int, the "
+              "signed integer codes both operands are quantized to."),
+      enumeration("core.mac_array.number_format", "int|fp32", Def, "int",
+                  "How the MAC array computes: int quantizes both operands "
+                  "to bits-bit signed integers (symmetric, one scale per "
+                  "operand from the compile's calibration), accumulates "
+                  "exactly and rescales, which the accuracy simulation "
+                  "reproduces; fp32 multiplies in single precision, the "
+                  "float model's products (assumption: the PPA model still "
+                  "costs a bits-bit integer multiplier)."),
 
       integer("chip.cores", Req, "", 1, 1 << 20, "Cores on the chip."),
       quantity("chip.global_buffer", Dimension::Bytes, Def, "0 B", 0, 1e12,

@@ -18,6 +18,7 @@
 #include "llvm/Support/Error.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,16 @@ public:
   void setCIMExecutionMode(CIMExecutionMode mode) { cimMode = mode; }
   CIMExecutionMode getCIMExecutionMode() const { return cimMode; }
 
+  /// How products of two activations (the nn.matmul ops the lowering left,
+  /// which the cores' MAC arrays run) compute: with `bits`, as an integer
+  /// MAC array does (runtime::quantizedMatMul: both operands quantized to
+  /// `bits`-bit signed codes with the scales of the ranges the compile
+  /// calibrated, cim.operand_ranges; an op without them makes run() fail);
+  /// nullopt, the default: exactly in f32, the float model.
+  void setMacArrayIntegerBits(std::optional<int64_t> bits) {
+    macArrayBits = bits;
+  }
+
 private:
   Executor() = default;
 
@@ -82,6 +93,7 @@ private:
   llvm::DenseMap<mlir::Operation *, std::shared_ptr<const CIMLayerRunner>>
       cimLayers;
   CIMExecutionMode cimMode = CIMExecutionMode::Auto;
+  std::optional<int64_t> macArrayBits;
 };
 
 } // namespace nncc

@@ -44,6 +44,9 @@ enum class ReadCircuit { Current, Voltage };
 enum class MemoryKind { SRAM, RegisterFile };
 enum class InputEncoding { BitSerial, PWM, Amplitude };
 enum class Topology { Mesh, Bus };
+/// The MAC array's arithmetic: bits-bit signed integer operands (quantized,
+/// exact integer accumulation, rescaled) or IEEE single precision.
+enum class MacNumberFormat { Int, Fp32 };
 
 struct Technology {
   double node = 0;  ///< Feature size F, metres.
@@ -172,6 +175,7 @@ struct Core {
   /// core has none and such products run on the host.
   int64_t macsPerClock = 0;
   int64_t macBits = 8; ///< operand bits of one multiplier
+  MacNumberFormat macNumberFormat = MacNumberFormat::Int;
 };
 
 struct Interconnect {

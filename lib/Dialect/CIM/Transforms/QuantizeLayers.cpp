@@ -5,6 +5,8 @@
 // calibrated by running the float model on sample inputs.
 //
 //===----------------------------------------------------------------------===//
+#include "ProductRangeCalibration.h"
+
 #include "nncc/Dialect/CIM/Transforms/LayerOverrides.h"
 #include "nncc/Dialect/CIM/Transforms/Passes.h"
 
@@ -106,7 +108,8 @@ struct QuantizeLayersPass
 
 private:
   LogicalResult calibrate(ModuleOp module,
-                          llvm::DenseMap<Operation *, InputStats> &stats);
+                          llvm::DenseMap<Operation *, InputStats> &stats,
+                          cim::ProductRangeCalibration &products);
   QuantizedWeights quantizeWeights(const LayerWeights &layer) const;
   WeightGrid chooseGrid(const LayerWeights &layer) const;
   void setWeightAttributes(cim::LayerOp layer, int64_t bits,
@@ -144,7 +147,8 @@ QuantizeLayersPass::calibrationSamples(
 }
 
 LogicalResult QuantizeLayersPass::calibrate(
-    ModuleOp module, llvm::DenseMap<Operation *, InputStats> &stats) {
+    ModuleOp module, llvm::DenseMap<Operation *, InputStats> &stats,
+    cim::ProductRangeCalibration &products) {
   llvm::Expected<Executor> executor = Executor::create(module);
   if (!executor)
     return module.emitError() << "calibration: "
@@ -171,8 +175,10 @@ LogicalResult QuantizeLayersPass::calibrate(
                               << batch << " samples, got " << count;
 
   auto observe = [&](Operation *op, ArrayRef<const Tensor *> operands) {
-    if (!isa<cim::LayerOp>(op))
+    if (!isa<cim::LayerOp>(op)) {
+      products.observe(op, operands);
       return;
+    }
     InputStats &s = stats[op];
     const Tensor &x = *operands.front();
     const float *data = x.data<float>();
@@ -445,10 +451,12 @@ void QuantizeLayersPass::runOnOperation() {
         return out;
       });
   llvm::DenseMap<Operation *, InputStats> stats;
-  LogicalResult calibrated = calibrate(module, stats);
+  cim::ProductRangeCalibration products;
+  LogicalResult calibrated = calibrate(module, stats, products);
   std::vector<QuantizedWeights> results = quantized.get();
   if (failed(calibrated))
     return signalPassFailure();
+  products.record();
 
   OpBuilder b(&getContext());
   for (auto [layer, q, w, aBits] :
