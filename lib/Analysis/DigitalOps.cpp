@@ -23,7 +23,8 @@ DigitalOpClass nncc::classifyDigitalOp(Operation *op) {
       .Case<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp, nn::PowOp,
             nn::EqualOp, nn::WhereOp, nn::BatchNormalizationOp,
             nn::LayerNormalizationOp, nn::ReduceMeanOp, nn::ReduceSumOp,
-            nn::ReduceMaxOp, nn::QuantizeLinearOp, nn::DequantizeLinearOp,
+            nn::ReduceMaxOp, nn::ReduceMinOp, nn::MinOp, nn::MaxOp,
+            nn::RoundOp, nn::QuantizeLinearOp, nn::DequantizeLinearOp,
             nn::DynamicQuantizeLinearOp>(
           [](auto) { return DigitalOpClass::Elementwise; })
       // A gather is an indexed read (an embedding lookup): data movement,
@@ -120,7 +121,8 @@ int64_t nncc::digitalOpsPerInference(Operation *op) {
           .Case([](nn::LayerNormalizationOp) { return int64_t{6}; })
           // One add (compare) per input element, per output element the
           // reduced elements it covers.
-          .Case<nn::ReduceMeanOp, nn::ReduceSumOp, nn::ReduceMaxOp>(
+          .Case<nn::ReduceMeanOp, nn::ReduceSumOp, nn::ReduceMaxOp,
+                nn::ReduceMinOp>(
               [](auto reduce) -> int64_t {
                 auto in = cast<RankedTensorType>(reduce.getData().getType());
                 auto out = cast<RankedTensorType>(reduce.getType());

@@ -184,3 +184,20 @@ func.func @quantization(%x: tensor<1x2x4x4xf32>, %s: tensor<f32>, %zu: tensor<ui
   %qm = nn.qlinear_matmul %a, %s, %zu, %bm, %s, %zi, %s, %zi : (tensor<2x5x4xui8>, tensor<f32>, tensor<ui8>, tensor<4x3xi8>, tensor<f32>, tensor<i8>, tensor<f32>, tensor<i8>) -> tensor<2x5x3xi8>
   return %dq, %y, %ys, %yz, %ci, %qc, %bias, %mi, %qm : tensor<1x2x4x4xf32>, tensor<1x2x4x4xui8>, tensor<f32>, tensor<ui8>, tensor<1x3x2x2xi32>, tensor<1x3x2x2xui8>, tensor<3xf32>, tensor<2x5x3xi32>, tensor<2x5x3xi8>
 }
+
+// DynamicQuantizeLinear's function body: min, max, reduce_min, round.
+// CHECK-LABEL: func.func @quantize_function_body
+func.func @quantize_function_body(%x: tensor<2x3xf32>, %r: tensor<3xf32>, %i: tensor<4xui8>)
+    -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<f32>, tensor<2x3xf32>, tensor<4xui8>) {
+  // CHECK: nn.min
+  %0 = nn.min %x, %r : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: nn.max
+  %1 = nn.max %x, %r : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: nn.reduce_min
+  %2 = nn.reduce_min %x {keepdims = false} : (tensor<2x3xf32>) -> tensor<f32>
+  // CHECK: nn.round
+  %3 = nn.round %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  // Integers too.
+  %4 = nn.max %i, %i : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0, %1, %2, %3, %4 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<f32>, tensor<2x3xf32>, tensor<4xui8>
+}

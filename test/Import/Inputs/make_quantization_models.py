@@ -21,6 +21,10 @@ after its lit test (`bad_foo.onnx` <-> `../bad-foo.test`).
   ../quantization-qdq-conv.test for the hand computation).
 - dynamic_quantize.onnx (opset 11): DynamicQuantizeLinear of a graph input;
   dynamic_quantize_input.npy its input.
+- quantize_function_ops.onnx (opset 13): the operators of
+  DynamicQuantizeLinear's function body that nothing else needs (variadic
+  Min and Max, ReduceMin, Round); round.onnx rounds round_input.npy, which
+  holds ties.
 """
 import os
 
@@ -134,6 +138,24 @@ def dynamic_quantize():
                   vinfo("y_zp", [], UINT8)], opset=11)
 
 
+def quantize_function_ops():
+    nodes = [
+        node("Min", ["x", "row", "col"], ["min3"]),
+        node("Max", ["x", "row"], ["max2"]),
+        node("ReduceMin", ["x"], ["rmin"], keepdims=0),
+        node("Round", ["x"], ["round"]),
+    ]
+    return model(nodes, [vinfo("x", [2, 3]), vinfo("row", [3]),
+                         vinfo("col", [2, 1])],
+                 [vinfo("min3", [2, 3]), vinfo("max2", [2, 3]),
+                  vinfo("rmin", []), vinfo("round", [2, 3])])
+
+
+def round_only():
+    return model([node("Round", ["x"], ["y"])], [vinfo("x", [6])],
+                 [vinfo("y", [6])], opset=11)
+
+
 def bad_models():
     """One defect each; the checker would refuse some of them."""
     s = const("s", 0.5, np.float32)
@@ -179,6 +201,11 @@ def main():
     onnx.save(dynamic_quantize(), os.path.join(HERE, "dynamic_quantize.onnx"))
     np.save(os.path.join(HERE, "dynamic_quantize_input.npy"),
             np.array([-2.0, 0.0, 1.0, 3.1], np.float32))
+    onnx.save(quantize_function_ops(),
+              os.path.join(HERE, "quantize_function_ops.onnx"))
+    onnx.save(round_only(), os.path.join(HERE, "round.onnx"))
+    np.save(os.path.join(HERE, "round_input.npy"),
+            np.array([0.5, 1.5, 2.5, -0.5, -2.5, 1.4], np.float32))
     for name, m in bad_models():
         onnx.save(m, os.path.join(HERE, name + ".onnx"))
 

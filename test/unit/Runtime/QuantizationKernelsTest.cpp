@@ -169,3 +169,53 @@ TEST(QuantizationKernelsTest, RequantizePerRowAndColumn) {
 }
 
 } // namespace
+
+namespace {
+
+// DynamicQuantizeLinear's function body: Min, Max, ReduceMin, Round.
+
+TEST(QuantizationKernelsTest, MinMaxPropagateNaNAndBroadcast) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  Tensor a = Tensor::fromValues<float>({2, 2}, {1, nan, -3, 4});
+  Tensor b = Tensor::fromValues<float>({2}, {0, 2});
+  Tensor lo(DType::F32, {2, 2}), hi(DType::F32, {2, 2});
+  binary(BinaryOpKind::Min, a, b, lo);
+  binary(BinaryOpKind::Max, a, b, hi);
+  expectValuesNear(lo, {0, nan, -3, 2});
+  expectValuesNear(hi, {1, nan, 0, 4});
+  // NaN on the right wins too.
+  Tensor right(DType::F32, {2});
+  binary(BinaryOpKind::Min, b, Tensor::fromValues<float>({2}, {nan, 5}),
+         right);
+  expectValuesNear(right, {nan, 2});
+
+  Tensor u = Tensor::fromValues<uint8_t>({3}, {0, 200, 7});
+  Tensor v = Tensor::fromValues<uint8_t>({3}, {255, 100, 7});
+  Tensor um(DType::U8, {3});
+  binary(BinaryOpKind::Max, u, v, um);
+  EXPECT_EQ(um.values<uint8_t>(), llvm::ArrayRef<uint8_t>({255, 200, 7}));
+}
+
+TEST(QuantizationKernelsTest, RoundHalvesToEven) {
+  Tensor x = Tensor::fromValues<float>({6}, {0.5f, 1.5f, 2.5f, -0.5f, -2.5f,
+                                             1.4f});
+  Tensor out(DType::F32, {6});
+  unary(UnaryOpKind::Round, x, out);
+  expectValuesEq(out, {0, 2, 2, 0, -2, 1});
+  EXPECT_TRUE(std::signbit(out.data<float>()[3])) << "-0.5 rounds to -0";
+}
+
+TEST(QuantizationKernelsTest, ReduceMin) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  Tensor x = Tensor::fromValues<float>({2, 3}, {3, -1, 2, 5, nan, 4});
+  Tensor rows(DType::F32, {2});
+  reduce(ReduceKind::Min, x, {false, true}, rows);
+  // A NaN wins its row, as in numpy.
+  expectValuesNear(rows, {-1, nan});
+  Tensor u = Tensor::fromValues<uint8_t>({3}, {9, 4, 255});
+  Tensor all(DType::U8, {});
+  reduce(ReduceKind::Min, u, {true}, all);
+  EXPECT_EQ(all.data<uint8_t>()[0], 4);
+}
+
+} // namespace
