@@ -12,7 +12,9 @@ Writes the form ONNX Runtime's `quantize_static` (QDQ format) writes, so that
   channel with ORT's scale max|w| / 127.5 (so -128 occurs);
 * biases are int32 behind DequantizeLinear with scale x_scale * w_scale.
 
-The float graph around them is unchanged.  The activation ranges come from a
+The float graph around them is unchanged.  --fake-quant-weights writes the
+other common idiom (TensorRT's, pytorch-quantization's): float weights
+behind QuantizeLinear -> DequantizeLinear and float biases.  The activation ranges come from a
 small numpy evaluator of the float model (the ops of the example CNNs and
 MLP), not from nncc, so that nncc's own calibration plays no part.
 
@@ -179,7 +181,7 @@ def accuracy(model, images, labels, batch=500):
     return correct, len(images)
 
 
-def quantize(model, images, narrow=False):
+def quantize(model, images, narrow=False, fake_quant_weights=False):
     values = run_float(model, images)
     graph = model.graph
     inits = {i.name: i for i in graph.initializer}
@@ -209,16 +211,26 @@ def quantize(model, images, narrow=False):
             axis = 0 if node.op_type == "Conv" or attribute(node, "transB", 0) else 1
             codes, w_scale = weight_grid(w, axis, narrow)
             wname = node.input[1]
-            add(wname + "_quantized", codes)
+            if not fake_quant_weights:
+                add(wname + "_quantized", codes)
             add(wname + "_scale", w_scale)
             add(wname + "_zero_point", np.zeros(w_scale.shape, np.int8))
+            if fake_quant_weights:
+                # The float weights stay; a QuantizeLinear makes the codes.
+                nodes.append(helper.make_node(
+                    "QuantizeLinear",
+                    [wname, wname + "_scale", wname + "_zero_point"],
+                    [wname + "_quantized"], name=wname + "_QuantizeLinear",
+                    axis=axis))
             nodes.append(helper.make_node(
                 "DequantizeLinear",
                 [wname + "_quantized", wname + "_scale", wname + "_zero_point"],
                 [wname + "_dequantized"], name=wname + "_DequantizeLinear",
                 axis=axis))
             inputs = [x + "_dequantized", wname + "_dequantized"]
-            if len(node.input) > 2 and node.input[2]:
+            if len(node.input) > 2 and node.input[2] and fake_quant_weights:
+                inputs.append(node.input[2])  # a float bias, as TensorRT's
+            elif len(node.input) > 2 and node.input[2]:
                 b = numpy_helper.to_array(inits[node.input[2]])
                 b_scale = (x_scale * w_scale).astype(np.float32)
                 bname = node.input[2]
@@ -261,13 +273,17 @@ def main():
     p.add_argument("--narrow-range", action="store_true",
                    help="weight codes in [-127, 127] (scale max|w| / 127) "
                         "instead of ORT's max|w| / 127.5")
+    p.add_argument("--fake-quant-weights", action="store_true",
+                   help="keep the float weights and quantize them in the "
+                        "graph (QuantizeLinear -> DequantizeLinear, float "
+                        "bias), as TensorRT's QDQ exports do")
     p.add_argument("--test", nargs=2, metavar=("IMAGES", "LABELS"),
                    help="also print the quantized model's accuracy on a "
                         "test set, evaluated by this script")
     args = p.parse_args()
     model = onnx.load(args.model)
     quantized = quantize(model, read_images(args.images, args.count),
-                         args.narrow_range)
+                         args.narrow_range, args.fake_quant_weights)
     onnx.save(quantized, args.out)
     print("wrote %s (%d bytes)" % (args.out, os.path.getsize(args.out)))
     if args.test:

@@ -278,6 +278,10 @@ def NN_SqrtOp : NN_UnaryOp<"sqrt", NN_FloatTensor> {
 def NN_ExpOp : NN_UnaryOp<"exp", NN_FloatTensor> {
   let summary = "Natural exponential";
 }
+// DynamicQuantizeLinear's function body rounds its zero point.
+def NN_RoundOp : NN_UnaryOp<"round", NN_FloatTensor> {
+  let summary = "Round to the nearest integer, halves to even (ONNX Round)";
+}
 
 //===----------------------------------------------------------------------===//
 // Pooling and normalization
@@ -361,6 +365,7 @@ class NN_ReduceOp<string mnemonic, string what> : NN_Op<mnemonic> {
 def NN_ReduceMeanOp : NN_ReduceOp<"reduce_mean", "Mean">;
 def NN_ReduceSumOp : NN_ReduceOp<"reduce_sum", "Sum">;
 def NN_ReduceMaxOp : NN_ReduceOp<"reduce_max", "Maximum">;
+def NN_ReduceMinOp : NN_ReduceOp<"reduce_min", "Minimum">;
 
 //===----------------------------------------------------------------------===//
 // Elementwise arithmetic
@@ -370,6 +375,10 @@ def NN_AddOp : NN_BinaryOp<"add"> { let summary = "A + B"; }
 def NN_SubOp : NN_BinaryOp<"sub"> { let summary = "A - B"; }
 def NN_MulOp : NN_BinaryOp<"mul"> { let summary = "A * B"; }
 def NN_DivOp : NN_BinaryOp<"div"> { let summary = "A / B"; }
+// ONNX's variadic Min and Max are chains of these; a NaN operand wins, as in
+// numpy's minimum and maximum.
+def NN_MinOp : NN_BinaryOp<"min"> { let summary = "min(A, B)"; }
+def NN_MaxOp : NN_BinaryOp<"max"> { let summary = "max(A, B)"; }
 
 def NN_PowOp : NN_Op<"pow"> {
   let summary = "X raised to Y, with the element type of X";

@@ -23,7 +23,10 @@ DigitalOpClass nncc::classifyDigitalOp(Operation *op) {
       .Case<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp, nn::PowOp,
             nn::EqualOp, nn::WhereOp, nn::BatchNormalizationOp,
             nn::LayerNormalizationOp, nn::ReduceMeanOp, nn::ReduceSumOp,
-            nn::ReduceMaxOp>([](auto) { return DigitalOpClass::Elementwise; })
+            nn::ReduceMaxOp, nn::ReduceMinOp, nn::MinOp, nn::MaxOp,
+            nn::RoundOp, nn::QuantizeLinearOp, nn::DequantizeLinearOp,
+            nn::DynamicQuantizeLinearOp>(
+          [](auto) { return DigitalOpClass::Elementwise; })
       // A gather is an indexed read (an embedding lookup): data movement,
       // no arithmetic; a cast reinterprets codes the cores already hold.
       .Case<nn::ConstantOp, nn::ConcatOp, nn::FlattenOp, nn::ReshapeOp,
@@ -32,7 +35,10 @@ DigitalOpClass nncc::classifyDigitalOp(Operation *op) {
           [](auto) { return DigitalOpClass::Layout; })
       // Lowering turns every product with constant weights into a
       // cim.layer; what is left multiplies two activations.
-      .Case<nn::MatMulOp, nn::GemmOp>(
+      // The integer products stand for what the lowering has not
+      // rewritten onto the arrays: multiply-accumulates like the others.
+      .Case<nn::MatMulOp, nn::GemmOp, nn::MatMulIntegerOp, nn::QLinearMatMulOp,
+            nn::ConvIntegerOp, nn::QLinearConvOp>(
           [](auto) { return DigitalOpClass::Product; })
       .Default([](Operation *) { return DigitalOpClass::Other; });
 }
@@ -85,11 +91,24 @@ int64_t nncc::digitalOpsPerInference(Operation *op) {
                        : int64_t{1};
           })
           .Case([](nn::SoftmaxOp) { return int64_t{3}; })
-          .Case([](nn::MatMulOp matmul) {
-            // numpy semantics: A's last dimension is the reduced one.
-            auto a = cast<RankedTensorType>(matmul.getA().getType());
-            return a.getRank() > 0 ? a.getShape().back() : int64_t{1};
+          .Case<nn::MatMulOp, nn::MatMulIntegerOp, nn::QLinearMatMulOp>(
+              [](auto matmul) {
+                // numpy semantics: A's last dimension is the reduced one.
+                auto a = cast<RankedTensorType>(matmul.getA().getType());
+                return a.getRank() > 0 ? a.getShape().back() : int64_t{1};
+              })
+          // A filter's input channels times its taps per output element.
+          .Case<nn::ConvIntegerOp, nn::QLinearConvOp>([](auto conv) {
+            auto w = cast<RankedTensorType>(conv.getW().getType());
+            return std::max<int64_t>(
+                ShapedType::getNumElements(w.getShape().drop_front()), 1);
           })
+          // Divide, round, add the zero point and saturate.
+          .Case([](nn::QuantizeLinearOp) { return int64_t{3}; })
+          // Subtract the zero point and scale.
+          .Case([](nn::DequantizeLinearOp) { return int64_t{2}; })
+          // The range (a min and a max) and the quantization.
+          .Case([](nn::DynamicQuantizeLinearOp) { return int64_t{5}; })
           .Case([](nn::GemmOp gemm) {
             auto a = cast<RankedTensorType>(gemm.getA().getType());
             return gemm.getTransA() ? a.getDimSize(0) : a.getDimSize(1);
@@ -102,7 +121,8 @@ int64_t nncc::digitalOpsPerInference(Operation *op) {
           .Case([](nn::LayerNormalizationOp) { return int64_t{6}; })
           // One add (compare) per input element, per output element the
           // reduced elements it covers.
-          .Case<nn::ReduceMeanOp, nn::ReduceSumOp, nn::ReduceMaxOp>(
+          .Case<nn::ReduceMeanOp, nn::ReduceSumOp, nn::ReduceMaxOp,
+                nn::ReduceMinOp>(
               [](auto reduce) -> int64_t {
                 auto in = cast<RankedTensorType>(reduce.getData().getType());
                 auto out = cast<RankedTensorType>(reduce.getType());

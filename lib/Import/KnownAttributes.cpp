@@ -71,6 +71,7 @@ nncc::detail::knownAttributes(llvm::StringRef opType) {
       {"Range", none},
       {"ReduceMax", {"axes", "keepdims"}},
       {"ReduceMean", {"axes", "keepdims"}},
+      {"ReduceMin", {"axes", "keepdims"}},
       {"ReduceSum", {"axes", "keepdims", "noop_with_empty_axes"}},
       {"Shape", {"end", "start"}},
       {"Slice", {"axes", "ends", "starts"}},
@@ -88,6 +89,10 @@ nncc::detail::knownAttributes(llvm::StringRef opType) {
        {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"}},
       {"QLinearMatMul", none},
       {"QuantizeLinear", {"axis"}},
+      // DynamicQuantizeLinear's function body.
+      {"Max", unary},
+      {"Min", unary},
+      {"Round", none},
   };
   auto it = table.find(opType);
   return it == table.end() ? nullptr : &it->second;

@@ -1,7 +1,8 @@
 //===- NormalizationOpImporters.cpp - Reductions and LayerNormalization ---===//
 //
 // ReduceSum, ReduceMean and ReduceMax (the statistics of the decomposed
-// layer norm and softmax) and LayerNormalization (opset 17).
+// layer norm and softmax), ReduceMin (with ReduceMax, the range of
+// DynamicQuantizeLinear's function body) and LayerNormalization (opset 17).
 //
 //===----------------------------------------------------------------------===//
 #include "NodeImporter.h"
@@ -143,5 +144,6 @@ void nncc::detail::addNormalizationOpImporters(
   importers.insert({"LayerNormalization", importLayerNormalization});
   importers.insert({"ReduceMax", importReduce<nn::ReduceMaxOp, 18>});
   importers.insert({"ReduceMean", importReduce<nn::ReduceMeanOp, 18>});
+  importers.insert({"ReduceMin", importReduce<nn::ReduceMinOp, 18>});
   importers.insert({"ReduceSum", importReduce<nn::ReduceSumOp, 13>});
 }

@@ -259,6 +259,20 @@ LogicalResult importUnary(NodeImporter &ni, Outputs &out) {
   return single(ni.create<OpTy>(ValueRange{*x}), out);
 }
 
+/// Min and Max take one or more inputs: a chain of binary ops, numpy
+/// broadcasting at each step (the result has the broadcast of all shapes).
+template <typename OpTy>
+LogicalResult importVariadic(NodeImporter &ni, Outputs &out) {
+  FailureOr<Value> result = ni.input(0);
+  for (int i = 1; i < ni.numInputs() && succeeded(result); ++i) {
+    FailureOr<Value> next = ni.input(i);
+    if (failed(next))
+      return failure();
+    result = ni.create<OpTy>(ValueRange{*result, *next});
+  }
+  return single(result, out);
+}
+
 LogicalResult importLeakyRelu(NodeImporter &ni, Outputs &out) {
   FailureOr<Value> x = ni.input(0);
   if (failed(x))
@@ -656,6 +670,10 @@ llvm::StringMap<OpImportFn> makeOpImporters() {
       {"Exp", importUnary<nn::ExpOp>},
       {"Pow", importArithmetic<nn::PowOp>},
       {"Sqrt", importUnary<nn::SqrtOp>},
+      // DynamicQuantizeLinear's function body (its expanded form).
+      {"Max", importVariadic<nn::MaxOp>},
+      {"Min", importVariadic<nn::MinOp>},
+      {"Round", importUnary<nn::RoundOp>},
   };
   addShapeOpImporters(importers);
   addNormalizationOpImporters(importers);

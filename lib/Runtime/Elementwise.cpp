@@ -166,6 +166,11 @@ void binaryTyped(BinaryOpKind kind, const BroadcastPlan &plan, const T *a,
       return run([](T x, T y) { return x * y; });
     case BinaryOpKind::Div:
       return run([](T x, T y) { return x / y; });
+    // A NaN on either side is the result, as in numpy.
+    case BinaryOpKind::Min:
+      return run([](T x, T y) { return x != x || x < y ? x : y; });
+    case BinaryOpKind::Max:
+      return run([](T x, T y) { return x != x || x > y ? x : y; });
     }
   } else {
     switch (kind) {
@@ -178,6 +183,10 @@ void binaryTyped(BinaryOpKind kind, const BroadcastPlan &plan, const T *a,
       return run([](T x, T y) { return wrapMul(x, y); });
     case BinaryOpKind::Div:
       return run([](T x, T y) { return safeDiv(x, y); });
+    case BinaryOpKind::Min:
+      return run([](T x, T y) { return x < y ? x : y; });
+    case BinaryOpKind::Max:
+      return run([](T x, T y) { return x > y ? x : y; });
     }
   }
 }
@@ -247,6 +256,9 @@ void nncc::runtime::unary(UnaryOpKind kind, const Tensor &x, Tensor &out) {
         return mapElements<T>(x, out, [](T v) { return std::sqrt(v); });
       case UnaryOpKind::Exp:
         return mapElements<T>(x, out, [](T v) { return std::exp(v); });
+      // nearbyint under the default rounding mode: halves to even.
+      case UnaryOpKind::Round:
+        return mapElements<T>(x, out, [](T v) { return std::nearbyint(v); });
       case UnaryOpKind::Relu:
         break;
       }

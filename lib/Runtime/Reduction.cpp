@@ -1,4 +1,4 @@
-//===- Reduction.cpp - ReduceSum, ReduceMean and ReduceMax ----------------===//
+//===- Reduction.cpp - ReduceSum, ReduceMean, ReduceMax and ReduceMin -----===//
 //
 // One walk over the input in order; each element lands in the output
 // element its kept dims address (the reduced dims step it by 0).  Sums
@@ -42,17 +42,21 @@ void nncc::runtime::reduce(ReduceKind kind, const Tensor &x,
     using T = decltype(tag);
     const T *src = static_cast<const T *>(x.raw());
     T *dst = static_cast<T *>(out.raw());
-    if (kind == ReduceKind::Max) {
-      std::vector<T> best(out.numElements(),
-                          std::numeric_limits<T>::has_infinity
-                              ? -std::numeric_limits<T>::infinity()
-                              : std::numeric_limits<T>::lowest());
+    if (kind == ReduceKind::Max || kind == ReduceKind::Min) {
+      const bool min = kind == ReduceKind::Min;
+      std::vector<T> best(
+          out.numElements(),
+          std::numeric_limits<T>::has_infinity
+              ? (min ? std::numeric_limits<T>::infinity()
+                     : -std::numeric_limits<T>::infinity())
+              : (min ? std::numeric_limits<T>::max()
+                     : std::numeric_limits<T>::lowest()));
       walkStrided<1>(x.shape(), {strides}, {0},
                      [&](int64_t i, const std::array<int64_t, 1> &o) {
                        T &b = best[o[0]];
-                       // `!(v <= b)` so that a NaN takes over, and
+                       // `!(v <= b)` (Max) so that a NaN takes over, and
                        // `b == b` so that it stays, as in numpy.
-                       if (b == b && !(src[i] <= b))
+                       if (b == b && !(min ? src[i] >= b : src[i] <= b))
                          b = src[i];
                      });
       std::copy(best.begin(), best.end(), dst);

@@ -23,11 +23,13 @@ enum class DigitalOpClass {
                ///< exp, sqrt
   Pooling,     ///< max / average / global average pooling
   Elementwise, ///< add, sub, mul, div, pow, equal, where, batch and layer
-               ///< normalization, reductions
+               ///< normalization, reductions, (de)quantization
   Layout,      ///< reshapes, transposes, concat, pad, slice, expand, gather,
                ///< cast, constants: no arithmetic
   /// A matmul or gemm left after lowering: a product of two activations
-  /// (no weights to store in the arrays), for the core's MAC array.
+  /// (no weights to store in the arrays), for the core's MAC array; also
+  /// the integer products (matmul_integer, conv_integer, qlinear_*) the
+  /// lowering leaves.
   Product,
   Other        ///< anything else
 };
@@ -47,7 +49,9 @@ std::string hostRunOps(mlir::ModuleOp module, const target::TargetChip &chip);
 /// the work per element (the window size of a pooling, 3 for softmax (exp,
 /// sum, divide), 2 for batch normalization (scale, shift), 6 for layer
 /// normalization, the elements reduced into one for a reduction, the reduced
-/// dimension's length for a Product (its multiply-accumulates), else 1).
+/// dimension's length for a Product (its multiply-accumulates; a filter's
+/// size for a convolution), 3 to quantize, 2 to dequantize, 5 for dynamic
+/// quantization, else 1).
 /// The batch is dimension 0 of the result.  0 for Layout.
 int64_t digitalOpsPerInference(mlir::Operation *op);
 

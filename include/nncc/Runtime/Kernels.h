@@ -59,9 +59,10 @@ void batchNorm(const Tensor &x, const Tensor &scale, const Tensor &bias,
 /// Softmax along `axis` (already non-negative), numerically stable.  f32.
 void softmax(const Tensor &x, int64_t axis, Tensor &out);
 
-enum class BinaryOpKind { Add, Sub, Mul, Div };
+enum class BinaryOpKind { Add, Sub, Mul, Div, Min, Max };
 /// Elementwise binary op with numpy multidirectional broadcasting.  Any
-/// numeric dtype (a, b and out share it); integer Div truncates toward zero
+/// numeric dtype (a, b and out share it); Min and Max propagate a NaN
+/// operand as numpy's minimum and maximum do; integer Div truncates toward zero
 /// and integer arithmetic wraps as in C for unsigned types.  Cases ONNX
 /// leaves undefined are made total instead of trapping: integer division by
 /// zero yields 0, and signed overflow (including MIN / -1) wraps.
@@ -83,7 +84,8 @@ void where(const Tensor &condition, const Tensor &x, const Tensor &y,
 /// as numpy's astype does.
 void cast(const Tensor &x, Tensor &out);
 
-enum class UnaryOpKind { Relu, Sigmoid, Tanh, Erf, Sqrt, Exp };
+/// Round: to the nearest integer, halves to even.
+enum class UnaryOpKind { Relu, Sigmoid, Tanh, Erf, Sqrt, Exp, Round };
 /// Relu: any numeric dtype; the others: f32 and f64.
 void unary(UnaryOpKind kind, const Tensor &x, Tensor &out);
 /// LeakyRelu: x < 0 ? alpha * x : x.  f32.
@@ -93,11 +95,11 @@ void leakyRelu(const Tensor &x, float alpha, Tensor &out);
 void clip(const Tensor &x, std::optional<double> lo, std::optional<double> hi,
           Tensor &out);
 
-enum class ReduceKind { Sum, Mean, Max };
+enum class ReduceKind { Sum, Mean, Max, Min };
 /// Reduces x over the dims flagged in `reducedDims` (one flag per dim of
 /// x); out holds the kept dims in order (with or without unit dims for the
 /// reduced ones).  Sums accumulate in f64 (integers in int64, wrapping);
-/// Max ignores nothing, so a NaN wins.  Any numeric dtype.
+/// Max and Min ignore nothing, so a NaN wins.  Any numeric dtype.
 void reduce(ReduceKind kind, const Tensor &x, llvm::ArrayRef<bool> reducedDims,
             Tensor &out);
 /// LayerNormalization over dims [axis, rank): (x - mean) / sqrt(var + eps)

@@ -173,6 +173,9 @@ bool nncc::nn::evaluate(Operation *op,
       .Case([&](nn::ExpOp o) {
         return unary(runtime::UnaryOpKind::Exp, o.getX());
       })
+      .Case([&](nn::RoundOp o) {
+        return unary(runtime::UnaryOpKind::Round, o.getX());
+      })
       .Case([&](nn::LeakyReluOp l) {
         runtime::leakyRelu(get(l.getX()), l.getAlpha().convertToFloat(), out);
         return true;
@@ -231,6 +234,9 @@ bool nncc::nn::evaluate(Operation *op,
       .Case([&](nn::ReduceMaxOp o) {
         return reduce(runtime::ReduceKind::Max, o);
       })
+      .Case([&](nn::ReduceMinOp o) {
+        return reduce(runtime::ReduceKind::Min, o);
+      })
       .Case([&](nn::AddOp o) {
         return binary(runtime::BinaryOpKind::Add, o.getA(), o.getB());
       })
@@ -242,6 +248,12 @@ bool nncc::nn::evaluate(Operation *op,
       })
       .Case([&](nn::DivOp o) {
         return binary(runtime::BinaryOpKind::Div, o.getA(), o.getB());
+      })
+      .Case([&](nn::MinOp o) {
+        return binary(runtime::BinaryOpKind::Min, o.getA(), o.getB());
+      })
+      .Case([&](nn::MaxOp o) {
+        return binary(runtime::BinaryOpKind::Max, o.getA(), o.getB());
       })
       .Case([&](nn::PowOp o) {
         runtime::power(get(o.getX()), get(o.getY()), out);

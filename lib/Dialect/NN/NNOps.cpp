@@ -649,6 +649,7 @@ NNCC_SAME_TYPE_INFERENCE(LeakyReluOp, getX)
 NNCC_SAME_TYPE_INFERENCE(ErfOp, getX)
 NNCC_SAME_TYPE_INFERENCE(SqrtOp, getX)
 NNCC_SAME_TYPE_INFERENCE(ExpOp, getX)
+NNCC_SAME_TYPE_INFERENCE(RoundOp, getX)
 #undef NNCC_SAME_TYPE_INFERENCE
 
 LogicalResult ClipOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
@@ -826,6 +827,7 @@ static LogicalResult inferReduce(std::optional<Location> loc, Adaptor adaptor,
 NNCC_REDUCE_OP(ReduceMeanOp)
 NNCC_REDUCE_OP(ReduceSumOp)
 NNCC_REDUCE_OP(ReduceMaxOp)
+NNCC_REDUCE_OP(ReduceMinOp)
 #undef NNCC_REDUCE_OP
 
 //===----------------------------------------------------------------------===//
@@ -858,6 +860,8 @@ NNCC_BINARY_OP(AddOp)
 NNCC_BINARY_OP(SubOp)
 NNCC_BINARY_OP(MulOp)
 NNCC_BINARY_OP(DivOp)
+NNCC_BINARY_OP(MinOp)
+NNCC_BINARY_OP(MaxOp)
 #undef NNCC_BINARY_OP
 
 LogicalResult PowOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,

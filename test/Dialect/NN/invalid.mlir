@@ -301,3 +301,118 @@ func.func @equal_bool_result(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = nn.equal %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// Quantization (issue #16, item 4).
+
+func.func @quantize_scale_zero_shapes(%x: tensor<2x3xf32>, %s: tensor<3xf32>, %z: tensor<ui8>) -> tensor<2x3xui8> {
+  // expected-error @+1 {{scale [3] and zero point [] must have the same shape}}
+  %0 = nn.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<3xf32>, tensor<ui8>) -> tensor<2x3xui8>
+  return %0 : tensor<2x3xui8>
+}
+
+// -----
+
+func.func @quantize_axis_size(%x: tensor<2x3xf32>, %s: tensor<2xf32>, %z: tensor<2xui8>) -> tensor<2x3xui8> {
+  // expected-error @+1 {{per-axis scale [2] must have 3 entries, the size of axis 1}}
+  %0 = nn.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<2xf32>, tensor<2xui8>) -> tensor<2x3xui8>
+  return %0 : tensor<2x3xui8>
+}
+
+// -----
+
+func.func @quantize_axis_range(%x: tensor<2x3xf32>, %s: tensor<3xf32>, %z: tensor<3xui8>) -> tensor<2x3xui8> {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = nn.quantize_linear %x, %s, %z {axis = 2 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xui8>) -> tensor<2x3xui8>
+  return %0 : tensor<2x3xui8>
+}
+
+// -----
+
+func.func @quantize_float_codes(%x: tensor<2x3xf32>, %s: tensor<f32>, %z: tensor<f32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{operand #2 must be ranked tensor of 8-bit signless integer or 8-bit unsigned integer or 16-bit signless integer or 16-bit unsigned integer values}}
+  %0 = nn.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<f32>, tensor<f32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @dequantize_zero_type(%x: tensor<4xi8>, %s: tensor<f32>, %z: tensor<ui8>) -> tensor<4xf32> {
+  // expected-error @+1 {{zero point type 'ui8' differs from the input's 'i8'}}
+  %0 = nn.dequantize_linear %x, %s, %z : (tensor<4xi8>, tensor<f32>, tensor<ui8>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @dynamic_quantize_result(%x: tensor<4xf32>) -> tensor<4xi8> {
+  // expected-error @+1 {{result #0 must be ranked tensor of 8-bit unsigned integer values}}
+  %y, %s, %z = nn.dynamic_quantize_linear %x : (tensor<4xf32>) -> (tensor<4xi8>, tensor<f32>, tensor<ui8>)
+  return %y : tensor<4xi8>
+}
+
+// -----
+
+func.func @matmul_integer_zero_type(%a: tensor<2x4xui8>, %b: tensor<4x3xi8>, %za: tensor<i8>, %zb: tensor<i8>) -> tensor<2x3xi32> {
+  // expected-error @+1 {{a_zero_point type 'i8' differs from its operand's 'ui8'}}
+  %0 = nn.matmul_integer %a, %b, %za, %zb : (tensor<2x4xui8>, tensor<4x3xi8>, tensor<i8>, tensor<i8>) -> tensor<2x3xi32>
+  return %0 : tensor<2x3xi32>
+}
+
+// -----
+
+func.func @matmul_integer_columns(%a: tensor<2x4xui8>, %b: tensor<4x3xi8>, %za: tensor<ui8>, %zb: tensor<2xi8>) -> tensor<2x3xi32> {
+  // expected-error @+1 {{b_zero_point [2] must be a scalar or have 3 entries, one per column of B}}
+  %0 = nn.matmul_integer %a, %b, %za, %zb : (tensor<2x4xui8>, tensor<4x3xi8>, tensor<ui8>, tensor<2xi8>) -> tensor<2x3xi32>
+  return %0 : tensor<2x3xi32>
+}
+
+// -----
+
+func.func @matmul_integer_result(%a: tensor<2x4xui8>, %b: tensor<4x3xi8>, %za: tensor<ui8>, %zb: tensor<i8>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{result #0 must be ranked tensor of 32-bit signless integer values}}
+  %0 = nn.matmul_integer %a, %b, %za, %zb : (tensor<2x4xui8>, tensor<4x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @conv_integer_x_zero_point(%x: tensor<1x2x4x4xui8>, %w: tensor<3x2x3x3xi8>, %zx: tensor<2xui8>, %zw: tensor<i8>) -> tensor<1x3x2x2xi32> {
+  // expected-error @+1 {{x_zero_point [2] must be a scalar}}
+  %0 = nn.conv_integer %x, %w, %zx, %zw : (tensor<1x2x4x4xui8>, tensor<3x2x3x3xi8>, tensor<2xui8>, tensor<i8>) -> tensor<1x3x2x2xi32>
+  return %0 : tensor<1x3x2x2xi32>
+}
+
+// -----
+
+func.func @qlinear_conv_w_scale(%x: tensor<1x2x4x4xui8>, %s: tensor<f32>, %zu: tensor<ui8>, %w: tensor<3x2x3x3xi8>, %s2: tensor<2xf32>, %z2: tensor<2xi8>) -> tensor<1x3x2x2xui8> {
+  // expected-error @+1 {{w_scale [2] must be a scalar or have 3 entries, one per filter}}
+  %0 = nn.qlinear_conv %x, %s, %zu, %w, %s2, %z2, %s, %zu : (tensor<1x2x4x4xui8>, tensor<f32>, tensor<ui8>, tensor<3x2x3x3xi8>, tensor<2xf32>, tensor<2xi8>, tensor<f32>, tensor<ui8>) -> tensor<1x3x2x2xui8>
+  return %0 : tensor<1x3x2x2xui8>
+}
+
+// -----
+
+func.func @qlinear_conv_scale_zero_shapes(%x: tensor<1x2x4x4xui8>, %s: tensor<f32>, %zu: tensor<ui8>, %w: tensor<3x2x3x3xi8>, %s3: tensor<3xf32>, %zi: tensor<i8>) -> tensor<1x3x2x2xui8> {
+  // expected-error @+1 {{w_scale [3] and w_zero_point [] must have the same shape}}
+  %0 = nn.qlinear_conv %x, %s, %zu, %w, %s3, %zi, %s, %zu : (tensor<1x2x4x4xui8>, tensor<f32>, tensor<ui8>, tensor<3x2x3x3xi8>, tensor<3xf32>, tensor<i8>, tensor<f32>, tensor<ui8>) -> tensor<1x3x2x2xui8>
+  return %0 : tensor<1x3x2x2xui8>
+}
+
+// -----
+
+func.func @qlinear_conv_bias(%x: tensor<1x2x4x4xui8>, %s: tensor<f32>, %zu: tensor<ui8>, %w: tensor<3x2x3x3xi8>, %zi: tensor<i8>, %b: tensor<2xi32>) -> tensor<1x3x2x2xui8> {
+  // expected-error @+2 {{bias [2] must be [3]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = nn.qlinear_conv %x, %s, %zu, %w, %s, %zi, %s, %zu, %b : (tensor<1x2x4x4xui8>, tensor<f32>, tensor<ui8>, tensor<3x2x3x3xi8>, tensor<f32>, tensor<i8>, tensor<f32>, tensor<ui8>, tensor<2xi32>) -> tensor<1x3x2x2xui8>
+  return %0 : tensor<1x3x2x2xui8>
+}
+
+// -----
+
+func.func @qlinear_matmul_y_scale(%a: tensor<2x4xui8>, %s: tensor<f32>, %zu: tensor<ui8>, %b: tensor<4x3xi8>, %zi: tensor<i8>, %s3: tensor<3xf32>, %z3: tensor<3xi8>) -> tensor<2x3xi8> {
+  // expected-error @+1 {{y_scale [3] must be a scalar}}
+  %0 = nn.qlinear_matmul %a, %s, %zu, %b, %s, %zi, %s3, %z3 : (tensor<2x4xui8>, tensor<f32>, tensor<ui8>, tensor<4x3xi8>, tensor<f32>, tensor<i8>, tensor<3xf32>, tensor<3xi8>) -> tensor<2x3xi8>
+  return %0 : tensor<2x3xi8>
+}

@@ -150,3 +150,54 @@ func.func @encoder_ops(%x: tensor<2x5x4xf32>, %ids: tensor<3xi32>, %table: tenso
   %11 = nn.reshape %4 {shape = array<i64: 2, 1>} : (tensor<2xf32>) -> tensor<2x1xf32>
   return %0, %1, %2, %11, %5, %6, %7, %8, %9, %5 : tensor<3x4xf32>, tensor<2x2x4xf32>, tensor<2x5x4xf32>, tensor<2x1xf32>, tensor<2x5x4xf32>, tensor<2x5x4xi1>, tensor<2x5x4xf32>, tensor<2x5x4xf16>, tensor<3x2x5x4xf32>, tensor<2x5x4xf32>
 }
+
+// Quantization (issue #16, item 4): codes ui8 (ONNX uint8) or i8 (int8),
+// scales f32, zero points of their codes' type, int32 accumulators.
+// CHECK-LABEL: func.func @quantization
+func.func @quantization(%x: tensor<1x2x4x4xf32>, %s: tensor<f32>, %zu: tensor<ui8>,
+                        %s2: tensor<2xf32>, %z2: tensor<2xi8>, %w: tensor<3x2x3x3xi8>,
+                        %s3: tensor<3xf32>, %z3: tensor<3xi8>, %zi: tensor<i8>,
+                        %b: tensor<3xi32>, %bq: tensor<3xi32>, %z3i32: tensor<3xi32>,
+                        %a: tensor<2x5x4xui8>, %bm: tensor<4x3xi8>, %za: tensor<5xui8>)
+    -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xui8>, tensor<f32>, tensor<ui8>,
+        tensor<1x3x2x2xi32>, tensor<1x3x2x2xui8>, tensor<3xf32>,
+        tensor<2x5x3xi32>, tensor<2x5x3xi8>) {
+  // axis 1, the default, is elided.
+  // CHECK: nn.quantize_linear %{{[a-z0-9]+}}, %{{[a-z0-9]+}}, %{{[a-z0-9]+}} : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xi8>) -> tensor<1x2x4x4xi8>
+  %q = nn.quantize_linear %x, %s2, %z2 {axis = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xi8>) -> tensor<1x2x4x4xi8>
+  // CHECK: nn.dequantize_linear %{{.*}} {axis = -3 : i64} : (tensor<1x2x4x4xi8>, tensor<2xf32>, tensor<2xi8>) -> tensor<1x2x4x4xf32>
+  %dq = nn.dequantize_linear %q, %s2, %z2 {axis = -3 : i64} : (tensor<1x2x4x4xi8>, tensor<2xf32>, tensor<2xi8>) -> tensor<1x2x4x4xf32>
+  // CHECK: nn.dynamic_quantize_linear %{{.*}} : (tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xui8>, tensor<f32>, tensor<ui8>)
+  %y, %ys, %yz = nn.dynamic_quantize_linear %x : (tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xui8>, tensor<f32>, tensor<ui8>)
+  // Per-filter w_zero_point.
+  // CHECK: nn.conv_integer {{.*}} -> tensor<1x3x2x2xi32>
+  %ci = nn.conv_integer %y, %w, %yz, %z3 : (tensor<1x2x4x4xui8>, tensor<3x2x3x3xi8>, tensor<ui8>, tensor<3xi8>) -> tensor<1x3x2x2xi32>
+  // CHECK: nn.qlinear_conv {{.*}} {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : {{.*}} -> tensor<1x3x2x2xui8>
+  %qc = nn.qlinear_conv %y, %s, %zu, %w, %s3, %z3, %s, %zu, %b {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xui8>, tensor<f32>, tensor<ui8>, tensor<3x2x3x3xi8>, tensor<3xf32>, tensor<3xi8>, tensor<f32>, tensor<ui8>, tensor<3xi32>) -> tensor<1x3x2x2xui8>
+  // A quantized bias: int32 codes.
+  // CHECK: nn.dequantize_linear {{.*}} {axis = 0 : i64} : (tensor<3xi32>, tensor<3xf32>, tensor<3xi32>) -> tensor<3xf32>
+  %bias = nn.dequantize_linear %bq, %s3, %z3i32 {axis = 0 : i64} : (tensor<3xi32>, tensor<3xf32>, tensor<3xi32>) -> tensor<3xf32>
+  // Batched A with a zero point per row; B broadcast over the batch.
+  // CHECK: nn.matmul_integer {{.*}} -> tensor<2x5x3xi32>
+  %mi = nn.matmul_integer %a, %bm, %za, %zi : (tensor<2x5x4xui8>, tensor<4x3xi8>, tensor<5xui8>, tensor<i8>) -> tensor<2x5x3xi32>
+  // CHECK: nn.qlinear_matmul {{.*}} -> tensor<2x5x3xi8>
+  %qm = nn.qlinear_matmul %a, %s, %zu, %bm, %s, %zi, %s, %zi : (tensor<2x5x4xui8>, tensor<f32>, tensor<ui8>, tensor<4x3xi8>, tensor<f32>, tensor<i8>, tensor<f32>, tensor<i8>) -> tensor<2x5x3xi8>
+  return %dq, %y, %ys, %yz, %ci, %qc, %bias, %mi, %qm : tensor<1x2x4x4xf32>, tensor<1x2x4x4xui8>, tensor<f32>, tensor<ui8>, tensor<1x3x2x2xi32>, tensor<1x3x2x2xui8>, tensor<3xf32>, tensor<2x5x3xi32>, tensor<2x5x3xi8>
+}
+
+// DynamicQuantizeLinear's function body: min, max, reduce_min, round.
+// CHECK-LABEL: func.func @quantize_function_body
+func.func @quantize_function_body(%x: tensor<2x3xf32>, %r: tensor<3xf32>, %i: tensor<4xui8>)
+    -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<f32>, tensor<2x3xf32>, tensor<4xui8>) {
+  // CHECK: nn.min
+  %0 = nn.min %x, %r : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: nn.max
+  %1 = nn.max %x, %r : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: nn.reduce_min
+  %2 = nn.reduce_min %x {keepdims = false} : (tensor<2x3xf32>) -> tensor<f32>
+  // CHECK: nn.round
+  %3 = nn.round %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  // Integers too.
+  %4 = nn.max %i, %i : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0, %1, %2, %3, %4 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<f32>, tensor<2x3xf32>, tensor<4xui8>
+}
