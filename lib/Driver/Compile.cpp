@@ -252,6 +252,13 @@ llvm::Expected<CompileResult> driver::compile(ModuleOp module,
                                      hooks.moduleOwnsWeights);
       })))
     return llvm::make_error<ReportedError>();
+  // The schedules and the report describe arrays; a model with none has
+  // nothing for the chip to do.
+  if (!module.walk([](cim::LayerOp) { return WalkResult::interrupt(); })
+           .wasInterrupted())
+    return makeError(modelFileOf(module) +
+                     ": the model has no weight layer (Conv, Gemm or MatMul "
+                     "with constant weights) to map onto the arrays");
   // A mapping beyond the chip is an error unless the user accepts
   // reprogramming between program groups (then the pipeline grouped it).
   if (!options.timeMultiplex) {

@@ -50,11 +50,14 @@ Value NodeImporter::createConstant(ElementsAttr value) {
 FailureOr<Value> NodeImporter::foldIfConstant(Operation *op) {
   Value result = op->getResult(0);
   auto type = cast<RankedTensorType>(result.getType());
-  // Quantize and dequantize stay ops so that the lowering sees the model's
-  // scales and zero points on its int8 weights, not their float product.
+  // Dequantize stays an op so that the lowering sees the model's scales and
+  // zero points on its int8 weights, not their float product.  A quantize
+  // of constant float weights (TensorRT's QDQ idiom) folds into those int8
+  // codes, whatever their size: the codes are smaller than the weights.
+  bool weightCodes = isa<nn::QuantizeLinearOp>(op);
   if (isa<nn::ConstantOp, nn::ConvOp, nn::GemmOp, nn::MatMulOp,
-          nn::QuantizeLinearOp, nn::DequantizeLinearOp>(op) ||
-      type.getNumElements() > kMaxFoldedElements ||
+          nn::DequantizeLinearOp>(op) ||
+      (type.getNumElements() > kMaxFoldedElements && !weightCodes) ||
       !llvm::all_of(op->getOperands(),
                     [](Value v) { return v.getDefiningOp<nn::ConstantOp>(); }))
     return result;

@@ -4,7 +4,8 @@ Usage: check_qdq_codes.py MODEL.onnx OUT/ [VECTORS/ IMAGES COUNT]
 
 1. Per cim.layer of OUT/mapped.mlir (text): the weight codes (weight_ints,
    in the layer's [G, K, N] matrix order) equal the model's int8 weight
-   initializer behind its DequantizeLinear, and the layer's input scale,
+   initializer behind its DequantizeLinear (or QuantizeLinear of its float
+   weights), and the layer's input scale,
    bits and signedness are the model's QuantizeLinear's.
 2. With VECTORS/ (`nncc export vectors` of the first layer on the first
    COUNT images of IMAGES, IDX): the layer's integer accumulators equal the
@@ -66,7 +67,20 @@ def model_layers(model):
         if node.op_type not in ("Conv", "Gemm"):
             continue
         wdq = producer[node.input[1]]
-        w = inits[wdq.input[0]]
+        if wdq.input[0] in inits:
+            w = inits[wdq.input[0]]
+        else:
+            # Float weights behind a QuantizeLinear (TensorRT's idiom): the
+            # codes are its result, rounding half to even.
+            wq = producer[wdq.input[0]]
+            scale, zero = inits[wq.input[1]], inits[wq.input[2]]
+            shape = [-1] + [1] * (inits[wq.input[0]].ndim - 1)
+            axis = next((a.i for a in wq.attribute if a.name == "axis"), 1)
+            if scale.ndim and axis != 0:
+                shape = [1, -1]
+            q = np.rint(inits[wq.input[0]] / scale.reshape(shape)) + \
+                zero.reshape(shape)
+            w = np.clip(q, -128, 127).astype(np.int8)
         if node.op_type == "Conv":
             matrix = w.reshape(w.shape[0], -1).T
         else:
