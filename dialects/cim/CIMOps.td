@@ -67,17 +67,6 @@ def CIM_LayerOp : CIM_Op<"layer", [IsolatedFromAbove, Pure]> {
     DefaultValuedAttr<I64Attr, "1">:$group,
     // Gemm: the input is transposed (A^T).
     DefaultValuedAttr<BoolAttr, "false">:$trans_input,
-    // Set by the lowering from a pre-quantized (QDQ or QLinear) model: its
-    // own quantization, which --nncc-quantize keeps instead of choosing one.
-    // Weight scales and zero points are per column (G*N) or one ([1]); the
-    // weight codes are those the model's scales give for `weights`.
-    OptionalAttr<I64Attr>:$model_weight_bits,
-    OptionalAttr<BoolAttr>:$model_weight_signed,
-    OptionalAttr<ElementsAttr>:$model_weight_scales,
-    OptionalAttr<ElementsAttr>:$model_weight_zero_points,
-    OptionalAttr<I64Attr>:$model_input_bits,
-    OptionalAttr<BoolAttr>:$model_input_signed,
-    OptionalAttr<F64Attr>:$model_input_scale,
     // Set by --nncc-quantize.
     OptionalAttr<I64Attr>:$weight_bits,
     OptionalAttr<BoolAttr>:$weight_per_channel,

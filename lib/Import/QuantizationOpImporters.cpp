@@ -177,23 +177,32 @@ LogicalResult importDynamicQuantizeLinear(NodeImporter &ni, Outputs &out) {
   return success();
 }
 
+/// Inputs 0-3 of MatMulInteger and ConvInteger: the two operands' codes
+/// and their zero points (absent ones 0 of the codes' type).
+LogicalResult integerOperands(NodeImporter &ni, ArrayRef<StringRef> names,
+                              SmallVectorImpl<Value> &operands) {
+  for (int i = 0; i < 2; ++i) {
+    FailureOr<Value> codes = codeInput(ni, i, names[i]);
+    if (failed(codes))
+      return failure();
+    operands.push_back(*codes);
+  }
+  for (int i = 0; i < 2; ++i) {
+    FailureOr<Value> zero = zeroPointInput(ni, 2 + i, names[2 + i],
+                                           elementTypeOf(operands[i]), {});
+    if (failed(zero))
+      return failure();
+    operands.push_back(*zero);
+  }
+  return success();
+}
+
 LogicalResult importMatMulInteger(NodeImporter &ni, Outputs &out) {
-  FailureOr<Value> a = codeInput(ni, 0, "A");
-  if (failed(a))
+  SmallVector<Value, 4> operands;
+  if (failed(integerOperands(ni, {"A", "B", "a_zero_point", "b_zero_point"},
+                             operands)))
     return failure();
-  FailureOr<Value> b = codeInput(ni, 1, "B");
-  if (failed(b))
-    return failure();
-  FailureOr<Value> aZero =
-      zeroPointInput(ni, 2, "a_zero_point", elementTypeOf(*a), {});
-  if (failed(aZero))
-    return failure();
-  FailureOr<Value> bZero =
-      zeroPointInput(ni, 3, "b_zero_point", elementTypeOf(*b), {});
-  if (failed(bZero))
-    return failure();
-  FailureOr<Value> y =
-      ni.create<nn::MatMulIntegerOp>(ValueRange{*a, *b, *aZero, *bZero});
+  FailureOr<Value> y = ni.create<nn::MatMulIntegerOp>(ValueRange(operands));
   if (failed(y))
     return failure();
   out.push_back(*y);
@@ -211,25 +220,15 @@ LogicalResult convAttrs(NodeImporter &ni,
 }
 
 LogicalResult importConvInteger(NodeImporter &ni, Outputs &out) {
-  FailureOr<Value> x = codeInput(ni, 0, "x");
-  if (failed(x))
-    return failure();
-  FailureOr<Value> w = codeInput(ni, 1, "w");
-  if (failed(w))
-    return failure();
-  FailureOr<Value> xZero =
-      zeroPointInput(ni, 2, "x_zero_point", elementTypeOf(*x), {});
-  if (failed(xZero))
-    return failure();
-  FailureOr<Value> wZero =
-      zeroPointInput(ni, 3, "w_zero_point", elementTypeOf(*w), {});
-  if (failed(wZero))
+  SmallVector<Value, 4> operands;
+  if (failed(integerOperands(ni, {"x", "w", "x_zero_point", "w_zero_point"},
+                             operands)))
     return failure();
   SmallVector<NamedAttribute> attrs;
   if (failed(convAttrs(ni, attrs)))
     return failure();
-  FailureOr<Value> y = ni.create<nn::ConvIntegerOp>(
-      ValueRange{*x, *w, *xZero, *wZero}, attrs);
+  FailureOr<Value> y =
+      ni.create<nn::ConvIntegerOp>(ValueRange(operands), attrs);
   if (failed(y))
     return failure();
   out.push_back(*y);

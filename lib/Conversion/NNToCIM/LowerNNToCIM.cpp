@@ -65,33 +65,30 @@ cim::LayerOp createLayer(OpBuilder &b, Operation *op, Value input,
 
 /// The value a layer reads for `x`: x, or, when the model quantizes it
 /// (DequantizeLinear(QuantizeLinear(x))), what the chip's input quantizer
-/// takes in its place; the model's input quantization joins `extra`.
-Value layerInput(Builder &b, Value x, SmallVectorImpl<NamedAttribute> &extra) {
-  std::optional<ModelInputQuantization> q = readModelInputQuantization(x);
+/// takes in its place; the model's input grid joins `model`.
+Value layerInput(Value x, cim::ModelQuantization &model) {
+  std::optional<LayerInputFromModel> q = readModelInputQuantization(x);
   if (!q)
     return x;
-  extra.append(modelInputAttributes(b, *q));
+  model.input = q->grid;
   return q->input;
 }
 
-/// Adds the model's weight quantization to `extra` when the weights came
-/// quantized, or says why the layer cannot keep it.
-void addModelWeightQuantization(Builder &b, Operation *op,
-                                const WeightOperand &w, int64_t channelAxis,
-                                int64_t columns, float scaleFactor,
-                                SmallVectorImpl<NamedAttribute> &extra) {
+/// The model's weight grid of a layer whose weights came quantized, or
+/// nothing, saying why the layer cannot keep it.
+std::optional<cim::ModelWeightGrid>
+modelWeights(Operation *op, const WeightOperand &w, int64_t channelAxis,
+             int64_t columns, float scaleFactor) {
   if (!w.quantization)
-    return;
-  SmallVector<NamedAttribute> attrs = modelWeightAttributes(
-      b, *w.quantization, channelAxis, columns, scaleFactor);
-  if (attrs.empty()) {
+    return std::nullopt;
+  std::optional<cim::ModelWeightGrid> grid =
+      modelWeightGrid(*w.quantization, channelAxis, columns, scaleFactor);
+  if (!grid)
     op->emitWarning() << "the model's weight scales run along axis "
                       << w.quantization->axis
                       << ", not along the layer's output channels (axis "
                       << channelAxis << "); nncc quantizes the layer itself";
-    return;
-  }
-  extra.append(attrs);
+  return grid;
 }
 
 /// A bias operand's values: a float constant or a dequantized one.
@@ -208,12 +205,13 @@ struct ConvToLayer : OpConversionPattern<nn::ConvOp> {
         rewriter.getNamedAttr("pads_end",
                               rewriter.getDenseI64ArrayAttr(geom.padsEnd)),
         rewriter.getNamedAttr("group", rewriter.getI64IntegerAttr(groups))};
-    addModelWeightQuantization(rewriter, conv, *w, /*channelAxis=*/0,
-                               filters, 1.0f, extra);
-    Value input = layerInput(rewriter, adaptor.getX(), extra);
+    cim::ModelQuantization model;
+    model.weights = modelWeights(conv, *w, /*channelAxis=*/0, filters, 1.0f);
+    Value input = layerInput(adaptor.getX(), model);
     cim::LayerOp layer = createLayer(
         rewriter, conv, input, cim::LayerKind::Conv, {groups, k, n},
         std::move(matrix), bias, extra, conv.getType());
+    cim::setModelQuantization(layer, model);
     rewriter.replaceOp(conv, layer.getOutput());
     return success();
   }
@@ -264,13 +262,14 @@ struct GemmToLayer : OpConversionPattern<nn::GemmOp> {
     }
     SmallVector<NamedAttribute> extra{rewriter.getNamedAttr(
         "trans_input", rewriter.getBoolAttr(gemm.getTransA()))};
-    addModelWeightQuantization(rewriter, gemm, *w,
-                               /*channelAxis=*/gemm.getTransB() ? 0 : 1, n,
-                               alpha, extra);
-    Value input = layerInput(rewriter, adaptor.getA(), extra);
+    cim::ModelQuantization model;
+    model.weights = modelWeights(
+        gemm, *w, /*channelAxis=*/gemm.getTransB() ? 0 : 1, n, alpha);
+    Value input = layerInput(adaptor.getA(), model);
     cim::LayerOp layer =
         createLayer(rewriter, gemm, input, cim::LayerKind::Gemm,
                     {1, k, n}, std::move(matrix), bias, extra, outType);
+    cim::setModelQuantization(layer, model);
     Value result = layer.getOutput();
     if (fullBias) {
       // y = A*B + beta*C with C varying along M: the SFU adds it.
@@ -309,9 +308,9 @@ struct MatMulToLayer : OpConversionPattern<nn::MatMulOp> {
     Location loc = matmul.getLoc();
     SmallVector<NamedAttribute> extra{
         rewriter.getNamedAttr("trans_input", rewriter.getBoolAttr(false))};
-    addModelWeightQuantization(rewriter, matmul, *w, /*channelAxis=*/1, n,
-                               1.0f, extra);
-    Value input = layerInput(rewriter, adaptor.getA(), extra);
+    cim::ModelQuantization model;
+    model.weights = modelWeights(matmul, *w, /*channelAxis=*/1, n, 1.0f);
+    Value input = layerInput(adaptor.getA(), model);
     if (aType.getRank() != 2)
       input = rewriter.create<nn::ReshapeOp>(
           loc, RankedTensorType::get({m, k}, aType.getElementType()), input,
@@ -324,6 +323,7 @@ struct MatMulToLayer : OpConversionPattern<nn::MatMulOp> {
             : std::move(w->copy),
         std::nullopt,
         extra, flatType);
+    cim::setModelQuantization(layer, model);
     Value result = layer.getOutput();
     if (result.getType() != matmul.getType()) {
       auto outType = cast<RankedTensorType>(matmul.getType());

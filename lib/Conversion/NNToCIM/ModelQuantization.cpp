@@ -105,7 +105,7 @@ bool nncc::isWeightOperand(Value v) {
          dq.getXZeroPoint().getDefiningOp<nn::ConstantOp>();
 }
 
-std::optional<ModelInputQuantization>
+std::optional<LayerInputFromModel>
 nncc::readModelInputQuantization(Value x) {
   auto dq = x.getDefiningOp<nn::DequantizeLinearOp>();
   if (!dq)
@@ -116,10 +116,10 @@ nncc::readModelInputQuantization(Value x) {
   if (!p || p->scales.size() != 1 || !(p->scales[0] > 0) ||
       std::isinf(p->scales[0]))
     return std::nullopt;
-  ModelInputQuantization q;
-  std::tie(q.bits, q.isSigned) =
+  LayerInputFromModel q;
+  std::tie(q.grid.bits, q.grid.isSigned) =
       codeFormat(cast<ShapedType>(dq.getX().getType()).getElementType());
-  q.scale = p->scales[0];
+  q.grid.scale = p->scales[0];
   q.input = x;
   int64_t zero = p->zeroPoints[0];
   if (zero != 0) {
@@ -127,8 +127,8 @@ nncc::readModelInputQuantization(Value x) {
     // codes, (q - zero) * scale, as signed codes q - zero, which take one
     // more bit than q (an asymmetric uint8 input becomes a 9-bit signed
     // one).
-    q.bits += 1;
-    q.isSigned = true;
+    q.grid.bits += 1;
+    q.grid.isSigned = true;
     return q;
   }
   // With a zero point of 0 the chip's quantizer (round, clamp to the code
@@ -146,32 +146,19 @@ nncc::readModelInputQuantization(Value x) {
   return q;
 }
 
-SmallVector<NamedAttribute>
-nncc::modelWeightAttributes(Builder &b, const QuantizedConstant &q,
-                            int64_t channelAxis, int64_t columns,
-                            float scaleFactor) {
+std::optional<cim::ModelWeightGrid>
+nncc::modelWeightGrid(const QuantizedConstant &q, int64_t channelAxis,
+                      int64_t columns, float scaleFactor) {
   bool perChannel = q.scales.size() > 1;
   if (perChannel && (q.axis != channelAxis ||
                      static_cast<int64_t>(q.scales.size()) != columns))
-    return {};
-  std::vector<float> scales = q.scales;
-  for (float &s : scales)
+    return std::nullopt;
+  cim::ModelWeightGrid grid;
+  grid.bits = q.bits;
+  grid.isSigned = q.isSigned;
+  grid.scales = q.scales;
+  for (float &s : grid.scales)
     s *= scaleFactor;
-  std::vector<int32_t> zeros(q.zeroPoints.begin(), q.zeroPoints.end());
-  int64_t count = static_cast<int64_t>(scales.size());
-  MLIRContext *ctx = b.getContext();
-  return {
-      b.getNamedAttr("model_weight_bits", b.getI64IntegerAttr(q.bits)),
-      b.getNamedAttr("model_weight_signed", b.getBoolAttr(q.isSigned)),
-      b.getNamedAttr("model_weight_scales",
-                     makeF32Elements(ctx, {count}, scales, "model_scales")),
-      b.getNamedAttr("model_weight_zero_points",
-                     makeI32Elements(ctx, {count}, zeros, "model_zeros"))};
-}
-
-SmallVector<NamedAttribute>
-nncc::modelInputAttributes(Builder &b, const ModelInputQuantization &q) {
-  return {b.getNamedAttr("model_input_bits", b.getI64IntegerAttr(q.bits)),
-          b.getNamedAttr("model_input_signed", b.getBoolAttr(q.isSigned)),
-          b.getNamedAttr("model_input_scale", b.getF64FloatAttr(q.scale))};
+  grid.zeroPoints = q.zeroPoints;
+  return grid;
 }

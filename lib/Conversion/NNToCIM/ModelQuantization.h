@@ -4,13 +4,15 @@
 // scales, zero points) and its layers' inputs as DequantizeLinear(
 // QuantizeLinear(x)).  These helpers read that form for the lowering: the
 // weights' float values (what the model computes with) and the model's own
-// quantization, which the layer then carries for --nncc-quantize.
+// quantization, which the layer then records (cim::ModelQuantization) for
+// --nncc-quantize.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_CONVERSION_NNTOCIM_MODELQUANTIZATION_H
 #define NNCC_CONVERSION_NNTOCIM_MODELQUANTIZATION_H
 
-#include "mlir/IR/Builders.h"
+#include "nncc/Dialect/CIM/ModelQuantization.h"
+
 #include "mlir/IR/Value.h"
 
 #include <optional>
@@ -43,28 +45,22 @@ bool isWeightOperand(mlir::Value v);
 
 /// The model's quantization of a layer's input: the value the layer reads
 /// (x itself when the chip's input quantizer reproduces the model's
-/// QuantizeLinear, else the dequantized codes) and the codes' format.
-struct ModelInputQuantization {
+/// QuantizeLinear, else the dequantized codes) and the codes' grid.
+struct LayerInputFromModel {
   mlir::Value input;
-  int64_t bits = 8;
-  bool isSigned = false;
-  double scale = 1.0;
+  cim::ModelInputGrid grid;
 };
-std::optional<ModelInputQuantization> readModelInputQuantization(mlir::Value x);
+std::optional<LayerInputFromModel> readModelInputQuantization(mlir::Value x);
 
-/// The layer attributes of the model's weight quantization, per column of
-/// the layer's [G, K, N] matrix: `channelAxis` is the constant's axis that
-/// indexes the columns (the filters of a conv, N of a gemm), `scaleFactor`
-/// a factor folded into the weights (Gemm's alpha).  Empty when the
-/// model's scales run along another axis (per row), which no column-wise
-/// periphery can apply; the layer is then quantized by nncc.
-llvm::SmallVector<mlir::NamedAttribute>
-modelWeightAttributes(mlir::Builder &b, const QuantizedConstant &q,
-                      int64_t channelAxis, int64_t columns,
-                      float scaleFactor);
-
-llvm::SmallVector<mlir::NamedAttribute>
-modelInputAttributes(mlir::Builder &b, const ModelInputQuantization &q);
+/// The model's weight grid per column of the layer's [G, K, N] matrix:
+/// `channelAxis` is the constant's axis that indexes the columns (the
+/// filters of a conv, N of a gemm), `scaleFactor` a factor folded into the
+/// weights (Gemm's alpha).  nullopt when the model's scales run along
+/// another axis (per row), which no column-wise periphery can apply; the
+/// layer is then quantized by nncc.
+std::optional<cim::ModelWeightGrid>
+modelWeightGrid(const QuantizedConstant &q, int64_t channelAxis,
+                int64_t columns, float scaleFactor);
 
 } // namespace nncc
 

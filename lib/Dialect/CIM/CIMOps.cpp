@@ -9,6 +9,7 @@
 
 #include "LayerStage.h"
 #include "nncc/Dialect/CIM/AdcRangeMethod.h"
+#include "nncc/Dialect/CIM/ModelQuantization.h"
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Dialect/NN/NNOps.h"
 #include "nncc/Runtime/Tensor.h"
@@ -40,49 +41,6 @@ LogicalResult checkElements(Operation *op, StringRef name, ElementsAttr attr,
   if (wantInteger != isa<IntegerType>(type.getElementType()))
     return op->emitOpError() << "'" << name << "' must hold "
                              << (wantInteger ? "integers" : "floats");
-  return success();
-}
-
-/// The model's own quantization (a QDQ model's) comes whole: weight scales
-/// with their zero points, one per column or one for all, and the input's
-/// bits with its scale.
-LogicalResult verifyModelQuantization(LayerOp op, int64_t columns) {
-  bool anyWeight = op.getModelWeightBitsAttr() ||
-                   op.getModelWeightSignedAttr() ||
-                   op.getModelWeightScalesAttr() ||
-                   op.getModelWeightZeroPointsAttr();
-  if (anyWeight) {
-    if (!op.getModelWeightBitsAttr() || !op.getModelWeightSignedAttr() ||
-        !op.getModelWeightScalesAttr() || !op.getModelWeightZeroPointsAttr())
-      return op.emitOpError("the model's weight quantization needs "
-                            "model_weight_bits, model_weight_signed, "
-                            "model_weight_scales and "
-                            "model_weight_zero_points");
-    int64_t count = op.getModelWeightScalesAttr().getNumElements();
-    int64_t shape[] = {count == 1 ? 1 : columns};
-    if (failed(checkElements(op, "model_weight_scales",
-                             op.getModelWeightScalesAttr(), shape, false)) ||
-        failed(checkElements(op, "model_weight_zero_points",
-                             op.getModelWeightZeroPointsAttr(), shape, true)))
-      return failure();
-    int64_t bits = static_cast<int64_t>(*op.getModelWeightBits());
-    if (bits < 2 || bits > 16)
-      return op.emitOpError("model_weight_bits must be in [2, 16]");
-  }
-  bool anyInput = op.getModelInputBitsAttr() ||
-                  op.getModelInputSignedAttr() || op.getModelInputScaleAttr();
-  if (anyInput) {
-    if (!op.getModelInputBitsAttr() || !op.getModelInputSignedAttr() ||
-        !op.getModelInputScaleAttr())
-      return op.emitOpError("the model's input quantization needs "
-                            "model_input_bits, model_input_signed and "
-                            "model_input_scale");
-    int64_t bits = static_cast<int64_t>(*op.getModelInputBits());
-    double scale = op.getModelInputScale()->convertToDouble();
-    if (bits < 1 || bits > 16 || !(scale > 0) || std::isinf(scale))
-      return op.emitOpError("model_input_bits must be in [1, 16] and "
-                            "model_input_scale positive and finite");
-  }
   return success();
 }
 

@@ -64,6 +64,13 @@ Value dequantize(PatternRewriter &rewriter, Location loc, Value x,
       rewriter.getI64IntegerAttr(axis));
 }
 
+/// codes - zeroPoint in f32: a dequantization with unit scales.
+Value subtractZeroPoint(PatternRewriter &rewriter, Location loc, Value codes,
+                        Value zeroPoint, int64_t axis) {
+  return dequantize(rewriter, loc, codes,
+                    unitScaleLike(rewriter, loc, zeroPoint), zeroPoint, axis);
+}
+
 /// Per-row scales of A in a matmul are along A's dim -2, per-column ones of
 /// B along B's last dim.
 int64_t rowAxis(Value a) {
@@ -142,12 +149,10 @@ struct ExpandMatMulInteger : OpRewritePattern<nn::MatMulIntegerOp> {
   LogicalResult matchAndRewrite(nn::MatMulIntegerOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value a = dequantize(rewriter, loc, op.getA(),
-                         unitScaleLike(rewriter, loc, op.getAZeroPoint()),
-                         op.getAZeroPoint(), rowAxis(op.getA()));
-    Value b = dequantize(rewriter, loc, op.getB(),
-                         unitScaleLike(rewriter, loc, op.getBZeroPoint()),
-                         op.getBZeroPoint(), columnAxis(op.getB()));
+    Value a = subtractZeroPoint(rewriter, loc, op.getA(), op.getAZeroPoint(),
+                                rowAxis(op.getA()));
+    Value b = subtractZeroPoint(rewriter, loc, op.getB(), op.getBZeroPoint(),
+                                columnAxis(op.getB()));
     auto product = rewriter.create<nn::MatMulOp>(
         loc, withElement(op.getY(), rewriter.getF32Type()), a, b);
     rewriter.replaceOp(op, toInt32(rewriter, loc, product));
@@ -160,12 +165,10 @@ struct ExpandConvInteger : OpRewritePattern<nn::ConvIntegerOp> {
   LogicalResult matchAndRewrite(nn::ConvIntegerOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value x = dequantize(rewriter, loc, op.getX(),
-                         unitScaleLike(rewriter, loc, op.getXZeroPoint()),
-                         op.getXZeroPoint(), 1);
-    Value w = dequantize(rewriter, loc, op.getW(),
-                         unitScaleLike(rewriter, loc, op.getWZeroPoint()),
-                         op.getWZeroPoint(), 0);
+    Value x =
+        subtractZeroPoint(rewriter, loc, op.getX(), op.getXZeroPoint(), 1);
+    Value w =
+        subtractZeroPoint(rewriter, loc, op.getW(), op.getWZeroPoint(), 0);
     auto conv = rewriter.create<nn::ConvOp>(
         loc, TypeRange{withElement(op.getY(), rewriter.getF32Type())},
         ValueRange{x, w}, convAttributes(op));

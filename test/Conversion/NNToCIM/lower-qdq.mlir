@@ -10,7 +10,7 @@
 // as matrix[k][n] = W[n][k].
 // CHECK-LABEL: func.func @qdq_conv
 // CHECK: cim.layer "conv" lowered %arg0 {bias = dense<[5.000000e-01, 2.000000e+00]> : tensor<2xf32>
-// CHECK-SAME: model_input_bits = 8 : i64, model_input_scale = 5.000000e-01 : f64, model_input_signed = false, model_weight_bits = 8 : i64, model_weight_scales = dense<[2.500000e-01, 5.000000e-01]> : tensor<2xf32>, model_weight_signed = true, model_weight_zero_points = dense<0> : tensor<2xi32>
+// CHECK-SAME: cim.model_quantization = {input_bits = 8 : i64, input_scale = 5.000000e-01 : f64, input_signed = false, weight_bits = 8 : i64, weight_scales = dense<[2.500000e-01, 5.000000e-01]> : tensor<2xf32>, weight_signed = true, weight_zero_points = dense<0> : tensor<2xi32>}
 // CHECK-SAME: weights = dense<{{\[\[}}[2.500000e-01, 1.500000e+00], [-3.200000e+01, 6.350000e+01]]]> : tensor<1x2x2xf32>
 // CHECK-NOT: nn.quantize_linear
 // CHECK-NOT: nn.dequantize_linear
@@ -41,7 +41,7 @@ func.func @qdq_conv(%x: tensor<1x1x1x3xf32>) -> tensor<1x2x1x2xf32> {
 // CHECK: %[[Q:.*]] = nn.quantize_linear %arg0
 // CHECK: %[[DQ:.*]] = nn.dequantize_linear %[[Q]]
 // CHECK: cim.layer "fc" lowered %[[DQ]]
-// CHECK-SAME: model_input_bits = 9 : i64, model_input_scale = 0.10000000149011612 : f64, model_input_signed = true, model_weight_bits = 8 : i64, model_weight_scales = dense<2.000000e+00> : tensor<1xf32>, model_weight_signed = false, model_weight_zero_points = dense<3> : tensor<1xi32>
+// CHECK-SAME: cim.model_quantization = {input_bits = 9 : i64, input_scale = 0.10000000149011612 : f64, input_signed = true, weight_bits = 8 : i64, weight_scales = dense<2.000000e+00> : tensor<1xf32>, weight_signed = false, weight_zero_points = dense<3> : tensor<1xi32>}
 // CHECK-SAME: weights = dense<{{\[\[}}[-6.000000e+00, 0.000000e+00], [2.000000e+00, 5.040000e+02]]]> : tensor<1x2x2xf32>
 func.func @input_zero_point(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
   %s = nn.constant dense<0.1> : tensor<f32>
@@ -62,7 +62,7 @@ func.func @input_zero_point(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
 // periphery: the layer is quantized by nncc, with a warning.
 // CHECK-LABEL: func.func @per_row_scales
 // CHECK: cim.layer "matmul" lowered %arg0
-// CHECK-NOT: model_weight
+// CHECK-NOT: model_quantization
 func.func @per_row_scales(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
   %w = nn.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
   %ws = nn.constant dense<[0.5, 0.25]> : tensor<2xf32>
@@ -81,7 +81,7 @@ func.func @per_row_scales(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
 // CHECK-LABEL: func.func @qlinear_matmul
 // CHECK: %[[A:.*]] = nn.dequantize_linear %arg0
 // CHECK: %[[L:.*]] = cim.layer "fc" lowered %[[A]]
-// CHECK-SAME: model_input_bits = 8 : i64, model_input_scale = 2.500000e-01 : f64, model_input_signed = true, model_weight_bits = 8 : i64, model_weight_scales = dense<1.250000e-01> : tensor<1xf32>, model_weight_signed = true, model_weight_zero_points = dense<0> : tensor<1xi32>
+// CHECK-SAME: cim.model_quantization = {input_bits = 8 : i64, input_scale = 2.500000e-01 : f64, input_signed = true, weight_bits = 8 : i64, weight_scales = dense<1.250000e-01> : tensor<1xf32>, weight_signed = true, weight_zero_points = dense<0> : tensor<1xi32>}
 // CHECK: nn.quantize_linear %[[L]]
 // CHECK-NOT: nn.qlinear_matmul
 func.func @qlinear_matmul(%a: tensor<4x2xi8>) -> tensor<4x2xi8> {
@@ -102,7 +102,7 @@ func.func @qlinear_matmul(%a: tensor<4x2xi8>) -> tensor<4x2xi8> {
 // weights are the codes minus their zero point, the result cast to i32.
 // CHECK-LABEL: func.func @matmul_integer
 // CHECK: cim.layer "fc" lowered
-// CHECK-SAME: model_input_bits = 9 : i64, model_input_scale = 1.000000e+00 : f64, model_input_signed = true, model_weight_bits = 8 : i64, model_weight_scales = dense<1.000000e+00> : tensor<1xf32>, model_weight_signed = true, model_weight_zero_points = dense<0> : tensor<1xi32>
+// CHECK-SAME: cim.model_quantization = {input_bits = 9 : i64, input_scale = 1.000000e+00 : f64, input_signed = true, weight_bits = 8 : i64, weight_scales = dense<1.000000e+00> : tensor<1xf32>, weight_signed = true, weight_zero_points = dense<0> : tensor<1xi32>}
 // CHECK-SAME: weights = dense<{{\[\[}}[1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00]]]> : tensor<1x2x2xf32>
 // CHECK: nn.cast {{.*}}to = i32
 func.func @matmul_integer(%a: tensor<4x2xui8>) -> tensor<4x2xi32> {

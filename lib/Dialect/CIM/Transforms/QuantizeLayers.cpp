@@ -11,6 +11,7 @@
 #include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Dialect/CIM/ModelQuantization.h"
 #include "nncc/Execution/Executor.h"
 #include "nncc/Runtime/Kernels.h"
 #include "nncc/Data/Dataset.h"
@@ -57,22 +58,13 @@ int64_t roundToInteger(double v) {
   return static_cast<int64_t>(nncc::roundHalfAway(v));
 }
 
-/// A pre-quantized model's weight quantization of a layer
-/// (model_weight_* attributes), one scale per column or one for all.
-struct ModelWeightGrid {
-  int64_t bits = 8;
-  bool isSigned = true;
-  std::vector<float> scales;
-  std::vector<int64_t> zeros;
-};
-
 /// A layer's float weight matrix [G, K, N], read from the IR once.
 struct LayerWeights {
   int64_t groups = 0, depth = 0, columns = 0;
   int64_t bits = 8; ///< the layer's weight bits
   std::vector<float> copied; // only if the attribute is not a plain buffer
   ArrayRef<float> values;
-  std::optional<ModelWeightGrid> model;
+  std::optional<cim::ModelWeightGrid> model; ///< a pre-quantized model's
 };
 
 /// The integer grid the weights are rounded onto: per column, w maps to
@@ -219,10 +211,11 @@ LogicalResult QuantizeLayersPass::calibrate(
 /// unsigned range the asymmetric datapath stores (the differences q - zero,
 /// which the arrays compute with, stay the same); a signed grid with zero
 /// points 0 is symmetric and keeps its full range, -2^(bits-1) included.
-WeightGrid modelGrid(const ModelWeightGrid &model, int64_t channels) {
+WeightGrid modelGrid(const cim::ModelWeightGrid &model, int64_t channels) {
   WeightGrid grid;
   grid.perChannel = model.scales.size() > 1;
-  bool zeroFree = llvm::all_of(model.zeros, [](int64_t z) { return z == 0; });
+  bool zeroFree =
+      llvm::all_of(model.zeroPoints, [](int64_t z) { return z == 0; });
   grid.symmetric = model.isSigned && zeroFree;
   int64_t shift =
       model.isSigned && !zeroFree ? int64_t{1} << (model.bits - 1) : 0;
@@ -233,7 +226,7 @@ WeightGrid modelGrid(const ModelWeightGrid &model, int64_t channels) {
     size_t i = grid.perChannel ? static_cast<size_t>(c) : 0;
     grid.scales.push_back(model.scales[i]);
     grid.divisor.push_back(model.scales[i]);
-    grid.zeros.push_back(static_cast<int32_t>(model.zeros[i] + shift));
+    grid.zeros.push_back(static_cast<int32_t>(model.zeroPoints[i] + shift));
   }
   return grid;
 }
@@ -416,13 +409,9 @@ void QuantizeLayersPass::runOnOperation() {
   for (auto [layer, w, bits] : llvm::zip(layers, weights, *weightBitsOf)) {
     w.bits = bits;
     // A pre-quantized model's layer keeps the model's grid and bits.
-    if (ElementsAttr scales = layer.getModelWeightScalesAttr()) {
-      ModelWeightGrid model;
-      model.bits = static_cast<int64_t>(*layer.getModelWeightBits());
-      model.isSigned = *layer.getModelWeightSigned();
-      model.scales = getF32Values(scales);
-      model.zeros = getIntValues(layer.getModelWeightZeroPointsAttr());
-      w.bits = model.bits;
+    if (std::optional<cim::ModelWeightGrid> model =
+            cim::getModelQuantization(layer).weights) {
+      w.bits = model->bits;
       w.model = std::move(model);
     }
     auto shape = layer.getMatrixShape();
@@ -467,10 +456,11 @@ void QuantizeLayersPass::runOnOperation() {
     double range = std::max(std::fabs(s.min), std::fabs(s.max));
     // A pre-quantized model's layer keeps the model's input codes.
     std::optional<double> modelScale;
-    if (auto modelBits = layer.getModelInputBits()) {
-      aBits = static_cast<int64_t>(*modelBits);
-      isSigned = *layer.getModelInputSigned();
-      modelScale = layer.getModelInputScale()->convertToDouble();
+    if (std::optional<cim::ModelInputGrid> model =
+            cim::getModelQuantization(layer).input) {
+      aBits = model->bits;
+      isSigned = model->isSigned;
+      modelScale = model->scale;
     }
     if (percentile < 100.0 && !s.samples.empty() && !modelScale) {
       std::vector<float> magnitudes(s.samples.size());

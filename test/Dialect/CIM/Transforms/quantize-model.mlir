@@ -1,4 +1,4 @@
-// A pre-quantized model's layers (model_* attributes, set by the lowering of
+// A pre-quantized model's layers (cim.model_quantization, set by the lowering of
 // QDQ models) keep the model's grid: no scale is chosen from the weights or
 // the calibration samples, and the codes are the model's.
 // RUN: %python -c "import numpy as np; np.save('%t.npy', np.array([[0.5, 2.0], [1.0, 0.25], [-3.0, 1.5], [2.0, 0.0]], dtype=np.float32))"
@@ -28,8 +28,8 @@
 // CHECK-SAME: weight_ints = dense<{{\[\[}}[0, 3], [4, 255]]]> : tensor<1x2x2xi16>, weight_per_channel = false, weight_scales = dense<2.000000e+00> : tensor<2xf32>, weight_symmetric = false, weight_zero_points = dense<3> : tensor<2xi32>
 
 func.func @main(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
-  %0 = cim.layer "sym" lowered %a {kind = #cim<kind gemm>, model_input_bits = 8 : i64, model_input_scale = 5.000000e-01 : f64, model_input_signed = false, model_weight_bits = 8 : i64, model_weight_scales = dense<[2.500000e-01, 5.000000e-01]> : tensor<2xf32>, model_weight_signed = true, model_weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<[[[0.25, 1.5], [-32.0, 63.5]]]> : tensor<1x2x2xf32>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
-  %1 = cim.layer "shifted" lowered %0 {kind = #cim<kind gemm>, model_weight_bits = 8 : i64, model_weight_scales = dense<5.000000e-01> : tensor<1xf32>, model_weight_signed = true, model_weight_zero_points = dense<-2> : tensor<1xi32>, weights = dense<[[[1.0, 3.0], [-63.0, 64.5]]]> : tensor<1x2x2xf32>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
-  %2 = cim.layer "unsigned" lowered %1 {kind = #cim<kind gemm>, model_input_bits = 9 : i64, model_input_scale = 0.10000000149011612 : f64, model_input_signed = true, model_weight_bits = 8 : i64, model_weight_scales = dense<2.000000e+00> : tensor<1xf32>, model_weight_signed = false, model_weight_zero_points = dense<3> : tensor<1xi32>, weights = dense<[[[-6.0, 0.0], [2.0, 504.0]]]> : tensor<1x2x2xf32>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %0 = cim.layer "sym" lowered %a {cim.model_quantization = {input_bits = 8 : i64, input_scale = 5.000000e-01 : f64, input_signed = false, weight_bits = 8 : i64, weight_scales = dense<[2.500000e-01, 5.000000e-01]> : tensor<2xf32>, weight_signed = true, weight_zero_points = dense<0> : tensor<2xi32>}, kind = #cim<kind gemm>, weights = dense<[[[0.25, 1.5], [-32.0, 63.5]]]> : tensor<1x2x2xf32>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %1 = cim.layer "shifted" lowered %0 {cim.model_quantization = {weight_bits = 8 : i64, weight_scales = dense<5.000000e-01> : tensor<1xf32>, weight_signed = true, weight_zero_points = dense<-2> : tensor<1xi32>}, kind = #cim<kind gemm>, weights = dense<[[[1.0, 3.0], [-63.0, 64.5]]]> : tensor<1x2x2xf32>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %2 = cim.layer "unsigned" lowered %1 {cim.model_quantization = {input_bits = 9 : i64, input_scale = 0.10000000149011612 : f64, input_signed = true, weight_bits = 8 : i64, weight_scales = dense<2.000000e+00> : tensor<1xf32>, weight_signed = false, weight_zero_points = dense<3> : tensor<1xi32>}, kind = #cim<kind gemm>, weights = dense<[[[-6.0, 0.0], [2.0, 504.0]]]> : tensor<1x2x2xf32>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
   return %2 : tensor<2x2xf32>
 }
