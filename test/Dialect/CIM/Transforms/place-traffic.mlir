@@ -70,3 +70,27 @@ module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, leve
     return %1 : tensor<1x2x1x1xf32>
   }
 }
+
+// -----
+
+// Case: a residual stream (a transformer's Add -> LayerNorm chain).  The
+// layer norm breaks the channel map, so every link below is a fallback.  a
+// feeds b through the first norm; the residual add combines the norm's
+// output with b's: it runs where b's output (produced last) arrives, so
+// only b's path goes on, through the second norm, to c.  Links a -> b and
+// b -> c: 2 (a -> c as well, before: the stream linked every layer to every
+// later one).
+// CHECK-LABEL: cim.placement
+// CHECK-SAME: fallback_links = 2 : i64
+module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 1, input_bits = 2, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 16, arrays_per_core = 1, read_pulse = 1.0e-8 : f64, conversion_time = 1.0e-9 : f64>} {
+  func.func @main(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+    %g = nn.constant dense<1.0> : tensor<2xf32>
+    %a = cim.layer "a" sliced %x {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x2x2xi32>, weight_scales = dense<0.1> : tensor<2xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<0.1> : tensor<1x2x2xf32>} : (tensor<1x2xf32>) -> tensor<1x2xf32>
+    %n1 = nn.layer_normalization %a, %g : (tensor<1x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+    %b = cim.layer "b" sliced %n1 {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x2x2xi32>, weight_scales = dense<0.1> : tensor<2xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<0.1> : tensor<1x2x2xf32>} : (tensor<1x2xf32>) -> tensor<1x2xf32>
+    %r = nn.add %n1, %b : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x2xf32>
+    %n2 = nn.layer_normalization %r, %g : (tensor<1x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+    %c = cim.layer "c" sliced %n2 {bits_per_cell = 1 : i64, dac_bits = 1 : i64, input_bits = 2 : i64, input_cycles = 2 : i64, input_scale = 0.5 : f64, input_signed = false, kind = #cim<kind gemm>, signed_scheme = #cim<scheme differential_columns>, stored_bits = 1 : i64, weight_bits = 2 : i64, weight_ints = dense<1> : tensor<1x2x2xi32>, weight_scales = dense<0.1> : tensor<2xf32>, weight_slices = 1 : i64, weight_zero_points = dense<0> : tensor<2xi32>, weights = dense<0.1> : tensor<1x2x2xf32>} : (tensor<1x2xf32>) -> tensor<1x2xf32>
+    return %c : tensor<1x2xf32>
+  }
+}
