@@ -1,6 +1,8 @@
 //===- DigitalOps.cpp - What the cores' digital units do ------------------===//
 #include "nncc/Analysis/DigitalOps.h"
 
+#include "nncc/Analysis/ModelSummary.h"
+
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNOps.h"
 
@@ -77,6 +79,8 @@ int64_t nncc::digitalOpsPerInference(Operation *op) {
     if (auto in = dyn_cast<RankedTensorType>(func.getArgument(0).getType());
         in && in.getRank() > 0 && in.getDimSize(0) > 0)
       batch = in.getDimSize(0);
+  if (opClass == DigitalOpClass::Product)
+    return std::max<int64_t>(macsOf(op) / batch, 1);
   int64_t elements =
       std::max<int64_t>(ShapedType::getNumElements(type.getShape()) / batch, 1);
   int64_t perElement =
@@ -91,28 +95,12 @@ int64_t nncc::digitalOpsPerInference(Operation *op) {
                        : int64_t{1};
           })
           .Case([](nn::SoftmaxOp) { return int64_t{3}; })
-          .Case<nn::MatMulOp, nn::MatMulIntegerOp, nn::QLinearMatMulOp>(
-              [](auto matmul) {
-                // numpy semantics: A's last dimension is the reduced one.
-                auto a = cast<RankedTensorType>(matmul.getA().getType());
-                return a.getRank() > 0 ? a.getShape().back() : int64_t{1};
-              })
-          // A filter's input channels times its taps per output element.
-          .Case<nn::ConvIntegerOp, nn::QLinearConvOp>([](auto conv) {
-            auto w = cast<RankedTensorType>(conv.getW().getType());
-            return std::max<int64_t>(
-                ShapedType::getNumElements(w.getShape().drop_front()), 1);
-          })
           // Divide, round, add the zero point and saturate.
           .Case([](nn::QuantizeLinearOp) { return int64_t{3}; })
           // Subtract the zero point and scale.
           .Case([](nn::DequantizeLinearOp) { return int64_t{2}; })
           // The range (a min and a max) and the quantization.
           .Case([](nn::DynamicQuantizeLinearOp) { return int64_t{5}; })
-          .Case([](nn::GemmOp gemm) {
-            auto a = cast<RankedTensorType>(gemm.getA().getType());
-            return gemm.getTransA() ? a.getDimSize(0) : a.getDimSize(1);
-          })
           .Case([](nn::BatchNormalizationOp) { return int64_t{2}; })
           // Per element: add into the mean, subtract it, square-accumulate
           // the variance, scale by the reciprocal deviation, then Scale

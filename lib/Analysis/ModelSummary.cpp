@@ -17,29 +17,31 @@ int64_t elementsOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getNumElements();
 }
 
-/// Multiply-accumulates of one op (0 for ops without multiplications by
-/// weights or activations).
-int64_t macsOf(Operation *op) {
+} // namespace
+
+int64_t nncc::macsOf(Operation *op) {
+  // Every output element reads C/group * prod(kernel) weights.
+  auto convMacs = [](auto conv) {
+    auto w = cast<RankedTensorType>(conv.getW().getType());
+    return elementsOf(conv.getY()) * (w.getNumElements() / w.getDimSize(0));
+  };
+  // numpy semantics: A's last dimension is the reduced one.
+  auto matmulMacs = [](auto mm) {
+    auto a = cast<RankedTensorType>(mm.getA().getType());
+    return elementsOf(mm.getY()) *
+           (a.getRank() > 0 ? a.getShape().back() : int64_t{1});
+  };
   return llvm::TypeSwitch<Operation *, int64_t>(op)
-      .Case([](nn::ConvOp conv) {
-        auto w = cast<RankedTensorType>(conv.getW().getType());
-        // Every output element reads C/group * prod(kernel) weights.
-        int64_t perOutput = w.getNumElements() / w.getDimSize(0);
-        return elementsOf(conv.getY()) * perOutput;
-      })
+      .Case<nn::ConvOp, nn::ConvIntegerOp, nn::QLinearConvOp>(convMacs)
+      .Case<nn::MatMulOp, nn::MatMulIntegerOp, nn::QLinearMatMulOp>(
+          matmulMacs)
       .Case([](nn::GemmOp gemm) {
         auto a = cast<RankedTensorType>(gemm.getA().getType());
         int64_t k = gemm.getTransA() ? a.getDimSize(0) : a.getDimSize(1);
         return elementsOf(gemm.getY()) * k;
       })
-      .Case([](nn::MatMulOp mm) {
-        auto a = cast<RankedTensorType>(mm.getA().getType());
-        return elementsOf(mm.getY()) * a.getShape().back();
-      })
       .Default([](Operation *) { return int64_t{0}; });
 }
-
-} // namespace
 
 ModelSummary nncc::summarizeModel(ModuleOp module) {
   ModelSummary summary;

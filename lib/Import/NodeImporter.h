@@ -55,6 +55,10 @@ public:
   const onnx::AttributeProto *attr(llvm::StringRef name) const;
   int64_t intAttr(llvm::StringRef name, int64_t dflt);
   float floatAttr(llvm::StringRef name, float dflt);
+  /// A normalization's `epsilon` (default 1e-5): finite and >= 0, else
+  /// reported.  A negative one makes var + epsilon negative for small
+  /// variances (NaN outputs); NaN or inf poisons every output.
+  mlir::FailureOr<float> epsilonAttr();
   std::string stringAttr(llvm::StringRef name, llvm::StringRef dflt);
   llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name);
   /// An INT attribute that ONNX defines as a flag: 0 or 1, anything else is

@@ -110,11 +110,9 @@ LogicalResult importLayerNormalization(NodeImporter &ni, Outputs &out) {
     return ni.error(llvm::formatv("stash_type {0} is not supported (only 1, "
                                   "statistics in float)",
                                   stashType));
-  const float epsilon = ni.floatAttr("epsilon", 1e-5f);
-  if (!(epsilon >= 0 && std::isfinite(epsilon)))
-    return ni.error(llvm::formatv(
-        "attribute 'epsilon' must be a finite number >= 0, not {0}",
-        llvm::format("%g", epsilon)));
+  FailureOr<float> epsilon = ni.epsilonAttr();
+  if (failed(epsilon))
+    return failure();
   SmallVector<Value> operands;
   for (int i = 0; i < 3; ++i) {
     if (i == 2 && !ni.hasInput(2))
@@ -127,13 +125,13 @@ LogicalResult importLayerNormalization(NodeImporter &ni, Outputs &out) {
   Builder &b = ni.getBuilder();
   FailureOr<Value> y = ni.create<nn::LayerNormalizationOp>(
       operands, {ni.named("axis", b.getI64IntegerAttr(ni.intAttr("axis", -1))),
-                 ni.named("epsilon", b.getF32FloatAttr(epsilon))});
+                 ni.named("epsilon", b.getF32FloatAttr(*epsilon))});
   if (failed(y))
     return failure();
   out.push_back(*y);
   if (ni.hasOutput(1) || ni.hasOutput(2))
     return importLayerNormStatistics(ni, operands.front(),
-                                     ni.intAttr("axis", -1), epsilon, out);
+                                     ni.intAttr("axis", -1), *epsilon, out);
   return success();
 }
 

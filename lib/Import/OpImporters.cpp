@@ -72,6 +72,15 @@ float NodeImporter::floatAttr(StringRef name, float dflt) {
   return a ? a->f() : dflt;
 }
 
+FailureOr<float> NodeImporter::epsilonAttr() {
+  const float epsilon = floatAttr("epsilon", 1e-5f);
+  if (!(epsilon >= 0 && std::isfinite(epsilon)))
+    return error(llvm::formatv(
+        "attribute 'epsilon' must be a finite number >= 0, not {0}",
+        llvm::format("%g", epsilon)));
+  return epsilon;
+}
+
 std::string NodeImporter::stringAttr(StringRef name, StringRef dflt) {
   const auto *a = typedAttr(name, onnx::AttributeProto::STRING);
   return a ? a->s() : dflt.str();
@@ -366,13 +375,9 @@ LogicalResult importBatchNormalization(NodeImporter &ni, Outputs &out) {
                     "outputs) is not supported");
   if (ni.getOpset() < 9 && ni.intAttr("spatial", 1) != 1)
     return ni.error("BatchNormalization with spatial=0 is not supported");
-  // A negative epsilon makes var + epsilon negative for small variances
-  // (NaN outputs); NaN or inf poisons every output.
-  const float epsilon = ni.floatAttr("epsilon", 1e-5f);
-  if (!(epsilon >= 0 && std::isfinite(epsilon)))
-    return ni.error(llvm::formatv(
-        "attribute 'epsilon' must be a finite number >= 0, not {0}",
-        llvm::format("%g", epsilon)));
+  FailureOr<float> epsilon = ni.epsilonAttr();
+  if (failed(epsilon))
+    return failure();
   SmallVector<Value> operands;
   for (int i = 0; i < 5; ++i) {
     FailureOr<Value> v = ni.input(i);
@@ -382,7 +387,7 @@ LogicalResult importBatchNormalization(NodeImporter &ni, Outputs &out) {
   }
   return single(ni.create<nn::BatchNormalizationOp>(
                     operands, {ni.named("epsilon", ni.getBuilder().getF32FloatAttr(
-                                                       epsilon))}),
+                                                       *epsilon))}),
                 out);
 }
 

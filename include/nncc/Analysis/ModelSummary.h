@@ -25,6 +25,11 @@ struct ModelSummary {
   int64_t totalMacs = 0;
 };
 
+/// Multiply-accumulates of one nn op over its whole result (0 for ops that
+/// multiply neither by weights nor by activations): conv, gemm, matmul and
+/// their integer and quantized forms.
+int64_t macsOf(mlir::Operation *op);
+
 /// Summarizes `@main` of an nn module: every op but constants.
 ModelSummary summarizeModel(mlir::ModuleOp module);
 
