@@ -111,6 +111,20 @@ LogicalResult requirePerTensorBefore13(NodeImporter &ni, Value scale,
       name));
 }
 
+/// QuantizeLinear and DequantizeLinear: the op with ONNX's `axis`.
+template <typename OpTy>
+LogicalResult createWithAxis(NodeImporter &ni, ArrayRef<Value> operands,
+                             Outputs &out) {
+  FailureOr<Value> y = ni.create<OpTy>(
+      ValueRange(operands),
+      {ni.named("axis",
+                ni.getBuilder().getI64IntegerAttr(ni.intAttr("axis", 1)))});
+  if (failed(y))
+    return failure();
+  out.push_back(*y);
+  return success();
+}
+
 LogicalResult importQuantizeLinear(NodeImporter &ni, Outputs &out) {
   FailureOr<Value> x = floatInput(ni, 0, "x");
   if (failed(x))
@@ -131,14 +145,7 @@ LogicalResult importQuantizeLinear(NodeImporter &ni, Outputs &out) {
       zeroPointInput(ni, 2, "y_zero_point", codeType, shapeOf(*scale));
   if (failed(zero) || failed(requirePerTensorBefore13(ni, *scale, "y_scale")))
     return failure();
-  FailureOr<Value> y = ni.create<nn::QuantizeLinearOp>(
-      ValueRange{*x, *scale, *zero},
-      {ni.named("axis", ni.getBuilder().getI64IntegerAttr(
-                            ni.intAttr("axis", 1)))});
-  if (failed(y))
-    return failure();
-  out.push_back(*y);
-  return success();
+  return createWithAxis<nn::QuantizeLinearOp>(ni, {*x, *scale, *zero}, out);
 }
 
 LogicalResult importDequantizeLinear(NodeImporter &ni, Outputs &out) {
@@ -155,14 +162,8 @@ LogicalResult importDequantizeLinear(NodeImporter &ni, Outputs &out) {
                                          elementTypeOf(*x), shapeOf(*scale));
   if (failed(zero) || failed(requirePerTensorBefore13(ni, *scale, "x_scale")))
     return failure();
-  FailureOr<Value> y = ni.create<nn::DequantizeLinearOp>(
-      ValueRange{*x, *scale, *zero},
-      {ni.named("axis", ni.getBuilder().getI64IntegerAttr(
-                            ni.intAttr("axis", 1)))});
-  if (failed(y))
-    return failure();
-  out.push_back(*y);
-  return success();
+  return createWithAxis<nn::DequantizeLinearOp>(ni, {*x, *scale, *zero},
+                                                out);
 }
 
 LogicalResult importDynamicQuantizeLinear(NodeImporter &ni, Outputs &out) {
