@@ -80,6 +80,11 @@ public:
   /// known input value); fails with a diagnostic naming the input otherwise.
   mlir::FailureOr<runtime::Tensor> constantInput(int i);
   mlir::FailureOr<llvm::SmallVector<int64_t>> constantInts(int i);
+  /// The `axes` of Squeeze, Unsqueeze and the reductions: the attribute
+  /// before opset `inputSince`, from then on the optional constant input 1
+  /// (empty when absent).
+  mlir::FailureOr<llvm::SmallVector<int64_t>> axesAttrOrInput(
+      int64_t inputSince);
   mlir::FailureOr<double> constantScalar(int i);
 
   /// Creates `OpTy`, with `NumResults` results of inferred types, and
@@ -172,8 +177,17 @@ windowAttrs(NodeImporter &ni, llvm::SmallVectorImpl<mlir::NamedAttribute> &attrs
 
 /// Translates one node; on success `outputs` holds one value per ONNX output
 /// (null for outputs the node does not produce).
-using OpImportFn = mlir::LogicalResult (*)(NodeImporter &,
-                                           llvm::SmallVectorImpl<mlir::Value> &);
+using Outputs = llvm::SmallVectorImpl<mlir::Value>;
+using OpImportFn = mlir::LogicalResult (*)(NodeImporter &, Outputs &);
+
+/// The output of a single-output node: `out[0] = value` when it succeeded.
+inline mlir::LogicalResult single(mlir::FailureOr<mlir::Value> value,
+                                  Outputs &out) {
+  if (mlir::failed(value))
+    return mlir::failure();
+  out.push_back(*value);
+  return mlir::success();
+}
 
 /// The operator importers, keyed by ONNX op type (default domain).
 const llvm::StringMap<OpImportFn> &getOpImporters();

@@ -22,8 +22,6 @@ using llvm::SmallVector;
 
 namespace {
 
-using Outputs = llvm::SmallVectorImpl<Value>;
-
 /// ReduceSum's axes became an input in opset 13 (with noop_with_empty_axes);
 /// the other reductions keep the attribute up to opset 17.
 template <typename OpTy, int AxesInputSince>
@@ -31,26 +29,17 @@ LogicalResult importReduce(NodeImporter &ni, Outputs &out) {
   FailureOr<Value> x = ni.input(0);
   if (failed(x))
     return failure();
-  SmallVector<int64_t> axes;
-  if (ni.getOpset() < AxesInputSince) {
-    axes = ni.intsAttr("axes");
-  } else if (ni.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> a = ni.constantInts(1);
-    if (failed(a))
-      return failure();
-    axes = *a;
-  }
+  FailureOr<SmallVector<int64_t>> axes = ni.axesAttrOrInput(AxesInputSince);
+  if (failed(axes))
+    return failure();
   Builder &b = ni.getBuilder();
   FailureOr<Value> reduced = ni.create<OpTy>(
       ValueRange{*x},
-      {ni.named("axes", b.getDenseI64ArrayAttr(axes)),
+      {ni.named("axes", b.getDenseI64ArrayAttr(*axes)),
        ni.named("keepdims", b.getBoolAttr(ni.flagAttr("keepdims", true))),
        ni.named("noop_with_empty_axes",
                 b.getBoolAttr(ni.flagAttr("noop_with_empty_axes", false)))});
-  if (failed(reduced))
-    return failure();
-  out.push_back(*reduced);
-  return success();
+  return single(reduced, out);
 }
 
 /// LayerNormalization's optional Mean and InvStdDev outputs ([d0..d(axis-1),

@@ -81,6 +81,15 @@ FailureOr<float> NodeImporter::epsilonAttr() {
   return epsilon;
 }
 
+FailureOr<SmallVector<int64_t>> NodeImporter::axesAttrOrInput(
+    int64_t inputSince) {
+  if (opset < inputSince)
+    return intsAttr("axes");
+  if (!hasInput(1))
+    return SmallVector<int64_t>();
+  return constantInts(1);
+}
+
 std::string NodeImporter::stringAttr(StringRef name, StringRef dflt) {
   const auto *a = typedAttr(name, onnx::AttributeProto::STRING);
   return a ? a->s() : dflt.str();
@@ -173,15 +182,6 @@ nncc::detail::windowAttrs(NodeImporter &ni,
 
 namespace {
 
-using Outputs = SmallVectorImpl<Value>;
-
-/// Single-output helper: `out[0] = value` when it succeeded.
-LogicalResult single(FailureOr<Value> value, Outputs &out) {
-  if (failed(value))
-    return failure();
-  out.push_back(*value);
-  return success();
-}
 
 LogicalResult importConv(NodeImporter &ni, Outputs &out) {
   FailureOr<Value> x = ni.input(0), w = ni.input(1);
@@ -621,20 +621,15 @@ LogicalResult importAxesOp(NodeImporter &ni, Outputs &out) {
   FailureOr<Value> x = ni.input(0);
   if (failed(x))
     return failure();
-  SmallVector<int64_t> axes;
-  if (ni.getOpset() < 13) {
-    axes = ni.intsAttr("axes");
-  } else if (ni.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> a = ni.constantInts(1);
-    if (failed(a))
-      return failure();
-    axes = *a;
-  }
-  if (std::is_same_v<OpTy, nn::UnsqueezeOp> && axes.empty())
+  FailureOr<SmallVector<int64_t>> axes = ni.axesAttrOrInput(13);
+  if (failed(axes))
+    return failure();
+  if (std::is_same_v<OpTy, nn::UnsqueezeOp> && axes->empty())
     return ni.error("Unsqueeze needs axes");
-  return single(ni.create<OpTy>(
-                    ValueRange{*x},
-                    {ni.named("axes", ni.getBuilder().getDenseI64ArrayAttr(axes))}),
+  return single(ni.create<OpTy>(ValueRange{*x},
+                                {ni.named("axes", ni.getBuilder()
+                                                      .getDenseI64ArrayAttr(
+                                                          *axes))}),
                 out);
 }
 

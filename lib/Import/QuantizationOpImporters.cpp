@@ -24,8 +24,6 @@ using llvm::SmallVector;
 
 namespace {
 
-using Outputs = llvm::SmallVectorImpl<Value>;
-
 Type elementTypeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getElementType();
 }
@@ -115,14 +113,11 @@ LogicalResult requirePerTensorBefore13(NodeImporter &ni, Value scale,
 template <typename OpTy>
 LogicalResult createWithAxis(NodeImporter &ni, ArrayRef<Value> operands,
                              Outputs &out) {
-  FailureOr<Value> y = ni.create<OpTy>(
-      ValueRange(operands),
-      {ni.named("axis",
-                ni.getBuilder().getI64IntegerAttr(ni.intAttr("axis", 1)))});
-  if (failed(y))
-    return failure();
-  out.push_back(*y);
-  return success();
+  return single(
+      ni.create<OpTy>(ValueRange(operands),
+                      {ni.named("axis", ni.getBuilder().getI64IntegerAttr(
+                                            ni.intAttr("axis", 1)))}),
+      out);
 }
 
 LogicalResult importQuantizeLinear(NodeImporter &ni, Outputs &out) {
@@ -203,11 +198,7 @@ LogicalResult importMatMulInteger(NodeImporter &ni, Outputs &out) {
   if (failed(integerOperands(ni, {"A", "B", "a_zero_point", "b_zero_point"},
                              operands)))
     return failure();
-  FailureOr<Value> y = ni.create<nn::MatMulIntegerOp>(ValueRange(operands));
-  if (failed(y))
-    return failure();
-  out.push_back(*y);
-  return success();
+  return single(ni.create<nn::MatMulIntegerOp>(ValueRange(operands)), out);
 }
 
 /// Conv's attributes on a quantized convolution.
@@ -228,12 +219,8 @@ LogicalResult importConvInteger(NodeImporter &ni, Outputs &out) {
   SmallVector<NamedAttribute> attrs;
   if (failed(convAttrs(ni, attrs)))
     return failure();
-  FailureOr<Value> y =
-      ni.create<nn::ConvIntegerOp>(ValueRange(operands), attrs);
-  if (failed(y))
-    return failure();
-  out.push_back(*y);
-  return success();
+  return single(ni.create<nn::ConvIntegerOp>(ValueRange(operands), attrs),
+                out);
 }
 
 /// Inputs 0-7 of QLinearConv and QLinearMatMul, all required: the codes,
@@ -278,11 +265,7 @@ LogicalResult importQLinearConv(NodeImporter &ni, Outputs &out) {
   SmallVector<NamedAttribute> attrs;
   if (failed(convAttrs(ni, attrs)))
     return failure();
-  FailureOr<Value> y = ni.create<nn::QLinearConvOp>(operands, attrs);
-  if (failed(y))
-    return failure();
-  out.push_back(*y);
-  return success();
+  return single(ni.create<nn::QLinearConvOp>(operands, attrs), out);
 }
 
 LogicalResult importQLinearMatMul(NodeImporter &ni, Outputs &out) {
@@ -292,11 +275,7 @@ LogicalResult importQLinearMatMul(NodeImporter &ni, Outputs &out) {
                               "b_zero_point", "y_scale", "y_zero_point"},
                              operands)))
     return failure();
-  FailureOr<Value> y = ni.create<nn::QLinearMatMulOp>(operands);
-  if (failed(y))
-    return failure();
-  out.push_back(*y);
-  return success();
+  return single(ni.create<nn::QLinearMatMulOp>(operands), out);
 }
 
 } // namespace

@@ -30,18 +30,9 @@ using llvm::SmallVector;
 
 namespace {
 
-using Outputs = llvm::SmallVectorImpl<Value>;
-
 /// Range's result is a constant in the IR: position ids and the like are a
 /// few thousand entries; a file asking for billions is refused, not built.
 constexpr int64_t kMaxRangeElements = int64_t(1) << 20;
-
-LogicalResult single(FailureOr<Value> value, Outputs &out) {
-  if (failed(value))
-    return failure();
-  out.push_back(*value);
-  return success();
-}
 
 /// Shape: the input's static dims [start, end) as int64 (start/end since
 /// opset 15; negative values count from the end, both are clamped).
