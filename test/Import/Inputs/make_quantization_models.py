@@ -30,35 +30,19 @@ import os
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto
+
+import onnx_test_models
+from onnx_test_models import const, node, vinfo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FLOAT, UINT8, INT8, INT32 = (TensorProto.FLOAT, TensorProto.UINT8,
                              TensorProto.INT8, TensorProto.INT32)
 
 
-def vinfo(name, shape, elem=FLOAT):
-    return helper.make_tensor_value_info(name, elem, shape)
-
-
-def const(name, values, dtype):
-    return numpy_helper.from_array(np.array(values, dtype=dtype), name)
-
-
-def node(op, inputs, outputs, **attrs):
-    return helper.make_node(op, inputs, outputs, name=outputs[0], **attrs)
-
-
 def model(nodes, inputs, outputs, initializers=(), opset=13, check=True):
-    graph = helper.make_graph(list(nodes), "test", list(inputs), list(outputs),
-                              initializer=list(initializers))
-    m = helper.make_model(graph,
-                          opset_imports=[helper.make_opsetid("", opset)],
-                          producer_name="nncc-make_quantization_models")
-    m.ir_version = 8
-    if check:
-        onnx.checker.check_model(m)
-    return m
+    return onnx_test_models.model(nodes, inputs, outputs, "nncc-make_quantization_models",
+                                  initializers, opset, check)
 
 
 def quantization_ops():
