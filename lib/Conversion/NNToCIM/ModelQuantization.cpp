@@ -1,8 +1,12 @@
 //===- ModelQuantization.cpp - What a QDQ model says of a layer -----------===//
 #include "ModelQuantization.h"
 
+#include "nncc/Dialect/NN/NNEvaluation.h"
 #include "nncc/Dialect/NN/NNOps.h"
+#include "nncc/Dialect/Utils/TensorElements.h"
 #include "nncc/Support/Elements.h"
+
+#include "llvm/ADT/DenseMap.h"
 
 #include <cmath>
 
@@ -64,30 +68,35 @@ std::optional<WeightOperand> nncc::readWeightOperand(Value v) {
   if (!p)
     return std::nullopt;
   auto type = cast<RankedTensorType>(dq.getX().getType());
-  std::vector<int64_t> codes = getIntValues(codesOp.getValue());
-  if (static_cast<int64_t>(codes.size()) != type.getNumElements())
+  // The float weights as DequantizeLinear computes them: its one
+  // definition (nn::evaluate) on the constant operands.
+  llvm::DenseMap<Value, runtime::Tensor> operands;
+  for (Value operand : dq->getOperands()) {
+    llvm::Expected<runtime::Tensor> t = elementsToTensor(
+        operand.getDefiningOp<nn::ConstantOp>().getValue());
+    if (!t) {
+      llvm::consumeError(t.takeError());
+      return std::nullopt;
+    }
+    operands.try_emplace(operand, std::move(*t));
+  }
+  runtime::Tensor floats(runtime::DType::F32, type.getShape());
+  if (!nn::evaluate(
+          dq,
+          [&](Value v) -> const runtime::Tensor & {
+            return operands.find(v)->second;
+          },
+          floats))
     return std::nullopt;
+  WeightOperand w;
+  w.copy.assign(floats.data<float>(),
+                floats.data<float>() + floats.numElements());
+  w.values = w.copy;
   QuantizedConstant q;
   std::tie(q.bits, q.isSigned) = codeFormat(type.getElementType());
   int64_t rank = type.getRank();
   q.axis = dq.getAxis() < 0 ? static_cast<int64_t>(dq.getAxis()) + rank
                             : static_cast<int64_t>(dq.getAxis());
-  // Element i belongs to channel (i / inner) % dim of the scale's axis.
-  int64_t inner = 1, dim = 1;
-  if (p->scales.size() > 1) {
-    dim = type.getDimSize(q.axis);
-    for (int64_t d = q.axis + 1; d < rank; ++d)
-      inner *= type.getDimSize(d);
-  }
-  WeightOperand w;
-  w.copy.resize(codes.size());
-  for (size_t i = 0; i < codes.size(); ++i) {
-    size_t c = p->scales.size() > 1 ? (i / inner) % dim : 0;
-    // As DequantizeLinear computes it: the exact difference, then one f32
-    // product.
-    w.copy[i] = static_cast<float>(codes[i] - p->zeroPoints[c]) * p->scales[c];
-  }
-  w.values = w.copy;
   q.scales = std::move(p->scales);
   q.zeroPoints = std::move(p->zeroPoints);
   w.quantization = std::move(q);
