@@ -27,29 +27,15 @@ first N training images).  How examples/lenet5_qdq.onnx was made:
         $D/t10k-labels-idx1-ubyte.gz
 """
 import argparse
-import gzip
 import os
-import struct
 
 import numpy as np
 import onnx
-from onnx import helper, numpy_helper, TensorProto
+from onnx import helper, numpy_helper
+
+from fashion_mnist_idx import read_idx, read_images
 
 DEFAULT_IMAGES = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    _, _, ndim = struct.unpack_from(">HBB", data, 0)
-    dims = struct.unpack_from(">%dI" % ndim, data, 4)
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
-def read_images(path, count=None):
-    """The first `count` IDX images as float32 [N, 1, 28, 28], pixel / 255."""
-    x = read_idx(path)[:count].astype(np.float32) / np.float32(255.0)
-    return x[:, None, :, :]
 
 
 # --- A numpy evaluator of the float model, for the activation ranges -------

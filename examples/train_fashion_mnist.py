@@ -33,10 +33,8 @@ The script is deterministic for a given ``--seed`` and is not run in CI.
 """
 
 import argparse
-import gzip
 import json
 import os
-import struct
 import time
 
 import numpy as np
@@ -44,6 +42,8 @@ import onnx
 from onnx import numpy_helper
 import torch
 from torch import nn
+
+from fashion_mnist_idx import read_idx, read_images
 
 DEFAULT_DATA_DIR = "/usr/share/datasets/fashion-mnist"
 DEFAULT_OUT_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -64,47 +64,16 @@ HPARAMS = {
     "vit": {"lr": 2e-3, "batch_size": 128, "dynamic_batch": True},
 }
 
-# IDX element type codes (third byte of the magic number) -> numpy dtype.
-_IDX_DTYPES = {
-    0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"),
-    0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8"),
-}
-
-
-def read_idx(path):
-    """Read a (gzip-compressed) IDX file and return its contents as an ndarray.
-
-    The IDX header is: two zero bytes, one dtype byte, one byte giving the
-    number of dimensions, then one big-endian uint32 per dimension.
-    """
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    zero, dtype_code, ndim = struct.unpack_from(">HBB", data, 0)
-    if zero != 0 or dtype_code not in _IDX_DTYPES:
-        raise ValueError("%s: not an IDX file (magic %#x)" % (path, dtype_code))
-    dims = struct.unpack_from(">%dI" % ndim, data, 4)
-    offset = 4 + 4 * ndim
-    arr = np.frombuffer(data, dtype=_IDX_DTYPES[dtype_code], offset=offset)
-    expected = int(np.prod(dims))
-    if arr.size != expected:
-        raise ValueError("%s: expected %d elements, got %d"
-                         % (path, expected, arr.size))
-    return arr.reshape(dims)
-
-
 def load_split(data_dir, prefix):
     """Load one split ("train" or "t10k") as (images, labels).
 
     images: float32 [N, 1, 28, 28] with values pixel / 255.0
     labels: int64 [N] in 0..9
     """
-    images = read_idx(os.path.join(data_dir, prefix + "-images-idx3-ubyte.gz"))
+    x = read_images(os.path.join(data_dir, prefix + "-images-idx3-ubyte.gz"))
     labels = read_idx(os.path.join(data_dir, prefix + "-labels-idx1-ubyte.gz"))
-    assert images.shape[0] == labels.shape[0]
-    x = (images.astype(np.float32) / np.float32(255.0))[:, None, :, :]
-    y = labels.astype(np.int64)
-    return np.ascontiguousarray(x), y
+    assert x.shape[0] == labels.shape[0]
+    return x, labels.astype(np.int64)
 
 
 def build_mlp():

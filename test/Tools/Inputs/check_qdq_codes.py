@@ -14,14 +14,18 @@ Usage: check_qdq_codes.py MODEL.onnx OUT/ [VECTORS/ IMAGES COUNT]
    numpy; so the chip's activation codes are the model's too.
 Prints one line per layer and exits 1 on the first difference.
 """
-import gzip
+import os
 import re
-import struct
 import sys
 
 import numpy as np
 import onnx
 from onnx import numpy_helper
+
+# The examples' one reader of Fashion-MNIST's IDX files.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "examples"))
+from fashion_mnist_idx import read_images  # noqa: E402
 
 DTYPES = {"i8": np.int8, "i16": np.int16, "i32": np.int32}
 
@@ -97,15 +101,6 @@ def model_layers(model):
     return out
 
 
-def read_images(path, count):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    _, _, ndim = struct.unpack_from(">HBB", data, 0)
-    dims = struct.unpack_from(">%dI" % ndim, data, 4)
-    pixels = np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(dims)
-    return pixels[:count].astype(np.float32) / np.float32(255.0)
-
-
 def read_hex(path):
     rows = []
     for line in open(path):
@@ -127,7 +122,7 @@ def first_layer_accumulators(model, layer, images):
     codes = codes.astype(np.int64) - info["input_zero"]
     pt, pl, pb, pr = attrs.get("pads", [0, 0, 0, 0])
     kh, kw = w.shape[2:]
-    x = np.pad(codes[:, None], ((0, 0), (0, 0), (pt, pb), (pl, pr)))
+    x = np.pad(codes, ((0, 0), (0, 0), (pt, pb), (pl, pr)))
     oh, ow = x.shape[2] - kh + 1, x.shape[3] - kw + 1
     acc = np.zeros((len(images), w.shape[0], oh, ow), np.int64)
     for i in range(kh):
