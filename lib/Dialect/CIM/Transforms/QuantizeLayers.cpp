@@ -406,14 +406,14 @@ void QuantizeLayersPass::runOnOperation() {
   if (failed(inputBitsOf))
     return signalPassFailure();
   std::vector<LayerWeights> weights(layers.size());
-  for (auto [layer, w, bits] : llvm::zip(layers, weights, *weightBitsOf)) {
-    w.bits = bits;
-    // A pre-quantized model's layer keeps the model's grid and bits.
-    if (std::optional<cim::ModelWeightGrid> model =
-            cim::getModelQuantization(layer).weights) {
-      w.bits = model->bits;
-      w.model = std::move(model);
-    }
+  // A pre-quantized model's layers keep the model's grids and bits.
+  std::vector<std::optional<cim::ModelInputGrid>> modelInputs(layers.size());
+  for (auto [layer, w, bits, modelInput] :
+       llvm::zip(layers, weights, *weightBitsOf, modelInputs)) {
+    cim::ModelQuantization model = cim::getModelQuantization(layer);
+    modelInput = model.input;
+    w.bits = model.weights ? model.weights->bits : bits;
+    w.model = std::move(model.weights);
     auto shape = layer.getMatrixShape();
     w.groups = shape.groups;
     w.depth = shape.depth;
@@ -448,19 +448,17 @@ void QuantizeLayersPass::runOnOperation() {
   products.record();
 
   OpBuilder b(&getContext());
-  for (auto [layer, q, w, aBits] :
-       llvm::zip(layers, results, weights, *inputBitsOf)) {
+  for (auto [layer, q, w, aBits, modelInput] :
+       llvm::zip(layers, results, weights, *inputBitsOf, modelInputs)) {
     setWeightAttributes(layer, w.bits, std::move(q), b);
     InputStats &s = stats[layer];
     bool isSigned = s.min < 0;
     double range = std::max(std::fabs(s.min), std::fabs(s.max));
-    // A pre-quantized model's layer keeps the model's input codes.
     std::optional<double> modelScale;
-    if (std::optional<cim::ModelInputGrid> model =
-            cim::getModelQuantization(layer).input) {
-      aBits = model->bits;
-      isSigned = model->isSigned;
-      modelScale = model->scale;
+    if (modelInput) {
+      aBits = modelInput->bits;
+      isSigned = modelInput->isSigned;
+      modelScale = modelInput->scale;
     }
     if (percentile < 100.0 && !s.samples.empty() && !modelScale) {
       std::vector<float> magnitudes(s.samples.size());
