@@ -96,7 +96,9 @@ cl::opt<int64_t> calibrationLimit(
     cl::cat(category));
 
 int fail(StringRef path, const Twine &message) {
-  errs() << "error: " << path << ": " << message << '\n';
+  // One write: under mpirun every rank reports, and lines written piecewise
+  // to the shared stderr interleave ("error: error: ...").
+  errs() << ("error: " + path + ": " + message + "\n").str();
   return kExitInputError;
 }
 
