@@ -213,6 +213,64 @@ struct CostOverrides {
   std::optional<double> cellCurrentTime;
 };
 
+/// How a neuron's potential returns after it spikes: by subtracting the
+/// threshold (the charge above it is kept; what rate-coded conversion needs)
+/// or to zero.
+enum class NeuronReset { Subtract, Zero };
+/// Where a neuron's constant input (a converted layer's bias) comes from: a
+/// signed leak the neuron adds every timestep (TrueNorth's leak, Loihi's
+/// bias), or an always-spiking axon whose synapses hold it (one axon of
+/// each core and one synaptic event per neuron and timestep).
+enum class BiasSource { Leak, Axon };
+
+/// One neuromorphic core: a crossbar of `axons` inputs x `neurons`
+/// integrate-and-fire neurons with integer state.
+struct NeuromorphicCore {
+  int64_t axons = 0;   ///< input lines (axons) per core
+  int64_t neurons = 0; ///< neurons per core
+  /// Signed weight code one synapse holds: 1 = +-1 (binary), b >= 2 =
+  /// integers in +-(2^(b-1) - 1) (2 = ternary).
+  int64_t synapseBits = 8;
+  /// Axons one input needs: 2 where a synapse is a connection bit and the
+  /// sign comes from the axon's type (TrueNorth: an excitatory and an
+  /// inhibitory axon per input).
+  int64_t axonsPerInput = 1;
+  /// Bits of a per-neuron integer weight multiplier (TrueNorth's signed
+  /// 9-bit weight per axon type: 8); 0 = none.
+  int64_t gainBits = 0;
+  /// Signed membrane potential register width; the potential saturates.
+  int64_t potentialBits = 20;
+  NeuronReset reset = NeuronReset::Subtract;
+  BiasSource bias = BiasSource::Leak;
+  /// A layer with more inputs than `axons` may be split over cores whose
+  /// partial potentials the destination neuron adds in the same timestep
+  /// (Loihi's multi-compartment dendritic join); otherwise such a layer is
+  /// an error.
+  bool partialSums = true;
+};
+
+/// Energy and area of a neuromorphic chip, per event.
+struct SpikeCosts {
+  double synapticEvent = 0; ///< joules per synaptic operation (one spike
+                            ///< through one synapse)
+  double spikeHop = 0;      ///< joules per spike per mesh hop
+  double neuronUpdate = 0;  ///< joules per neuron per timestep
+  double staticPower = 0;   ///< watts, whole chip
+  double coreArea = 0;      ///< square metres per core
+};
+
+/// A spiking (neuromorphic) chip: `cores` cores on `chip.interconnect`'s
+/// mesh, stepped every `timestep`.  The crossbar sections (array,
+/// periphery, core) do not apply; `device` does when the synapses are
+/// memristive (its kind is not sram), for their programming error,
+/// faults and drift.
+struct Neuromorphic {
+  int64_t cores = 0;
+  NeuromorphicCore core;
+  double timestep = 0; ///< seconds per algorithmic timestep
+  SpikeCosts costs;
+};
+
 struct TargetChip {
   int64_t formatVersion = 1;
   std::string name;
@@ -224,6 +282,8 @@ struct TargetChip {
   Core core;
   Chip chip;
   CostOverrides costs;
+  /// Present for a spiking chip (the `neuromorphic:` section).
+  std::optional<Neuromorphic> neuromorphic;
 };
 
 llvm::StringRef toString(DeviceKind kind);
@@ -234,6 +294,8 @@ llvm::StringRef toString(AdcType type);
 llvm::StringRef toString(ReadCircuit circuit);
 llvm::StringRef toString(InputEncoding encoding);
 llvm::StringRef toString(Topology topology);
+llvm::StringRef toString(NeuronReset reset);
+llvm::StringRef toString(BiasSource source);
 
 /// Width of a full-precision partial sum of `rows`-row arrays: 1 +
 /// ceil(log2 rows) + weight bits + input bits (the adders and registers
