@@ -17,9 +17,9 @@ set(NNCC_INSTALL_ODSDIR ${CMAKE_INSTALL_INCLUDEDIR}/nncc/ods)
 # Every library, users before what they use: the order static linking
 # needs, which nncc.pc spells out (CMake users get it from the targets).
 set(NNCC_LIBRARIES
-  NNCCDriver NNCCExport NNCCNNToCIM NNCCCIMTransforms NNCCPPA NNCCSimulation
+  NNCCDriver NNCCExport NNCCNNToCIM NNCCNNToSNN NNCCCIMTransforms NNCCPPA NNCCSimulation
   NNCCExecution NNCCSchedule NNCCAnalysis NNCCPlacement NNCCData NNCCImport
-  NNCCDialectUtils NNCCCIMDialect NNCCNNDialect NNCCTarget NNCCRuntime
+  NNCCDialectUtils NNCCCIMDialect NNCCSNNDialect NNCCNNDialect NNCCTarget NNCCRuntime
   NNCCSupport)
 
 # nncc::nncc: everything, for users who do not pick libraries.
@@ -47,7 +47,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/nncc
 install(DIRECTORY ${PROJECT_BINARY_DIR}/include/nncc
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h.inc")
-foreach(dialect nn cim)
+foreach(dialect nn cim snn)
   install(DIRECTORY ${PROJECT_BINARY_DIR}/dialects/${dialect}
     DESTINATION ${NNCC_INSTALL_ODSDIR}
     FILES_MATCHING PATTERN "*.h.inc")

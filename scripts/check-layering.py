@@ -19,7 +19,8 @@ LAYERS = {
     "Support": 0,
     "Runtime": 1, "Target": 1, "Placement": 1,
     "DialectUtils": 2, "NN": 2,
-    "CIM": 3,
+    # The crossbar and the spiking program, side by side.
+    "CIM": 3, "SNN": 3,
     # Side by side, so neither may use the other: the executor runs IR, it
     # does not read ONNX.
     "Import": 4, "Execution": 4,
@@ -38,7 +39,8 @@ LAYERS = {
 PREFIXES = {
     "Support": "Support", "Runtime": "Runtime", "Target": "Target",
     "Placement": "Placement", "Dialect/Utils": "DialectUtils",
-    "Dialect/NN": "NN", "Dialect/CIM": "CIM",
+    "Dialect/NN": "NN", "Dialect/CIM": "CIM", "Dialect/SNN": "SNN",
+    "Dialect/SNN/Transforms": "Passes",
     "Dialect/CIM/Transforms": "Passes", "Conversion": "Passes",
     "Passes": "Passes", "InitAllPasses.h": "Passes", "passes": "Passes",
     "Import": "Import", "Data": "Data", "Execution": "Execution",

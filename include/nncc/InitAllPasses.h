@@ -8,6 +8,7 @@
 #define NNCC_INITALLPASSES_H
 
 #include "nncc/Conversion/NNToCIM/Passes.h"
+#include "nncc/Conversion/NNToSNN/Passes.h"
 #include "nncc/Dialect/CIM/Transforms/Passes.h"
 
 namespace nncc {
@@ -16,6 +17,7 @@ namespace nncc {
 inline void registerAllPasses() {
   registerNNToCIMPasses();
   registerCIMTransformsPasses();
+  registerNNToSNNPasses();
 }
 
 } // namespace nncc

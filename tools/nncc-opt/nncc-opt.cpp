@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "nncc/Dialect/CIM/CIMDialect.h"
 #include "nncc/Dialect/NN/NNDialect.h"
+#include "nncc/Dialect/SNN/SNNDialect.h"
 #include "nncc/Driver/Pipeline.h"
 #include "nncc/InitAllPasses.h"
 #include "nncc/Support/ExitStatus.h"
@@ -31,7 +32,7 @@ int main(int argc, char **argv) {
   nncc::registerAllPasses();
   nncc::driver::registerMappingPipeline();
   mlir::DialectRegistry registry;
-  registry.insert<nncc::nn::NNDialect, nncc::cim::CIMDialect,
+  registry.insert<nncc::nn::NNDialect, nncc::cim::CIMDialect, nncc::snn::SNNDialect,
                   mlir::func::FuncDialect>();
   auto [input, output] = mlir::registerAndParseCLIOptions(
       argc, argv, "nncc optimizer driver\n", registry);

@@ -6,6 +6,8 @@
 #include "nncc/Execution/CIMLayerExecution.h"
 #include "nncc/Execution/Executor.h"
 #include "nncc/Simulation/Simulator.h"
+#include "nncc/Simulation/SpikingSimulator.h"
+#include "nncc/Dialect/SNN/SNNDialect.h"
 #include "nncc/Support/ProgramFile.h"
 
 #include "llvm/Support/Format.h"
@@ -55,6 +57,90 @@ cl::opt<CIMExecutionMode> cimMode(
         clEnumValN(CIMExecutionMode::Datapath, "datapath",
                    "the partitioned arrays: DAC cycles, ADC, shift-add")),
     cl::init(CIMExecutionMode::Auto), cl::sub(runCmd), cl::cat(category));
+
+cl::opt<int64_t> timesteps(
+    "timesteps",
+    cl::desc("Timesteps a spiking (snn) program runs (default 128)"),
+    cl::init(128), cl::sub(runCmd), cl::cat(category));
+cl::list<int64_t> readoutAt(
+    "readout-at",
+    cl::desc("Spiking programs: also read the outputs after these "
+             "timesteps (comma-separated)"),
+    cl::CommaSeparated, cl::sub(runCmd), cl::cat(category));
+cl::opt<uint64_t> spikeSeed("seed",
+                            cl::desc("Seed of Poisson input spikes (default 1)"),
+                            cl::init(1), cl::sub(runCmd), cl::cat(category));
+
+bool isSpiking(mlir::ModuleOp module) {
+  bool found = false;
+  module.walk([&](mlir::Operation *op) {
+    if (op->getDialect() &&
+        op->getDialect()->getNamespace() ==
+            snn::SNNDialect::getDialectNamespace())
+      found = true;
+  });
+  return found;
+}
+
+SpikingOptions spikingOptions() {
+  SpikingOptions options;
+  options.timesteps = timesteps;
+  options.checkpoints.assign(readoutAt.begin(), readoutAt.end());
+  options.seed = spikeSeed;
+  return options;
+}
+
+/// `nncc run` of a spiking program: accuracy at every readout timestep, or
+/// the outputs of one input.
+int runSpiking(mlir::ModuleOp module) {
+  auto program = SpikingProgram::create(module);
+  if (!program)
+    return fail(modelPath, toString(program.takeError()));
+  if (imagesPath.empty()) {
+    if (inputFiles.size() != 1)
+      return fail(modelPath, "a spiking program takes one --input");
+    auto tensor = readTensorFile(inputFiles.front());
+    if (!tensor)
+      return fail(tensor.takeError());
+    auto run = program->run(*tensor, 1, spikingOptions());
+    if (!run)
+      return fail(modelPath, toString(run.takeError()));
+    for (size_t c = 0; c < run->checkpoints.size(); ++c) {
+      outs() << "t=" << run->checkpoints[c] << ":";
+      for (float v : run->outputs[c])
+        outs() << format(" %.6g", v);
+      outs() << "\n";
+    }
+    return 0;
+  }
+  std::string spec = imagesPath + "," + labelsPath;
+  if (limit > 0)
+    spec += ":" + std::to_string(limit);
+  DatasetOptions read;
+  read.needLabels = true;
+  read.pixelScale = pixelScale;
+  Expected<Dataset> set = loadDataset(spec, read);
+  if (!set)
+    return fail(set.takeError());
+  SmallVector<int64_t> shape(program->inputShape());
+  if (Error e = checkSampleShape(*set, "samples in '" + imagesPath + "'",
+                                 shape))
+    return fail(modelPath, toString(std::move(e)));
+  auto run = program->run(set->samples, set->size(), spikingOptions());
+  if (!run)
+    return fail(modelPath, toString(run.takeError()));
+  std::vector<double> accuracy = spikingAccuracy(*run, set->labels);
+  for (size_t c = 0; c < accuracy.size(); ++c)
+    outs() << format("timesteps %lld: accuracy %.2f%%\n",
+                     static_cast<long long>(run->checkpoints[c]),
+                     100.0 * accuracy[c]);
+  for (const SpikingLayerCounts &l : run->layers)
+    outs() << format("  %-16s %8lld neurons  %12.1f synaptic events  %10.1f "
+                     "spikes per sample\n",
+                     l.name.c_str(), static_cast<long long>(l.neurons),
+                     l.synapticOps / run->samples, l.spikesOut / run->samples);
+  return 0;
+}
 
 void printTensor(const TensorSignature &sig, const runtime::Tensor &t,
                  raw_ostream &os) {
@@ -108,6 +194,8 @@ int nncc::tool::runRun(mlir::MLIRContext &context) {
                     : importModel(context, classifying ? 100 : 0);
   if (!module)
     return 1;
+  if (isSpiking(*module))
+    return runSpiking(*module);
   auto executor = Executor::create(*module);
   if (!executor)
     return fail(modelPath, toString(executor.takeError()));

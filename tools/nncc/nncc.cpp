@@ -19,6 +19,7 @@
 #include "Commands.h"
 
 #include "nncc/Dialect/CIM/CIMDialect.h"
+#include "nncc/Dialect/SNN/SNNDialect.h"
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Driver/Compile.h"
 #include "nncc/Import/OnnxImporter.h"
@@ -280,7 +281,8 @@ int main(int argc, char **argv) {
   if (!parseCommandLine(argc, argv))
     return 1;
   mlir::DialectRegistry registry;
-  registry.insert<nn::NNDialect, cim::CIMDialect, mlir::func::FuncDialect>();
+  registry.insert<nn::NNDialect, cim::CIMDialect, snn::SNNDialect,
+                  mlir::func::FuncDialect>();
   mlir::MLIRContext context(registry);
   // Diagnostics leave as one line each; the module's own handler would
   // print notes and source snippets.
