@@ -17,7 +17,7 @@ set(NNCC_INSTALL_ODSDIR ${CMAKE_INSTALL_INCLUDEDIR}/nncc/ods)
 # Every library, users before what they use: the order static linking
 # needs, which nncc.pc spells out (CMake users get it from the targets).
 set(NNCC_LIBRARIES
-  NNCCDriver NNCCExport NNCCNNToCIM NNCCNNToSNN NNCCCIMTransforms NNCCPPA NNCCSimulation
+  NNCCDriver NNCCExport NNCCNNToCIM NNCCNNToSNN NNCCSNNTransforms NNCCCIMTransforms NNCCPPA NNCCSimulation
   NNCCExecution NNCCSchedule NNCCAnalysis NNCCPlacement NNCCData NNCCImport
   NNCCDialectUtils NNCCCIMDialect NNCCSNNDialect NNCCNNDialect NNCCTarget NNCCRuntime
   NNCCSupport)

@@ -10,6 +10,7 @@
 #include "nncc/Conversion/NNToCIM/Passes.h"
 #include "nncc/Conversion/NNToSNN/Passes.h"
 #include "nncc/Dialect/CIM/Transforms/Passes.h"
+#include "nncc/Dialect/SNN/Transforms/Passes.h"
 
 namespace nncc {
 
@@ -18,6 +19,7 @@ inline void registerAllPasses() {
   registerNNToCIMPasses();
   registerCIMTransformsPasses();
   registerNNToSNNPasses();
+  registerSNNTransformsPasses();
 }
 
 } // namespace nncc

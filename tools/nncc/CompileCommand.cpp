@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 
+#include "nncc/Driver/CompileSpiking.h"
+
 #include "nncc/Driver/AccuracyBudget.h"
 #include "nncc/Driver/Compile.h"
 #include "nncc/Driver/CompileOutputs.h"
@@ -150,6 +152,54 @@ cl::opt<uint64_t> simulationSeed(
     "sim-seed", cl::desc("Simulation seed with --simulate (default 1)"),
     cl::init(1), cl::sub(compileCmd), cl::cat(category));
 
+// Spiking (neuromorphic) targets only.
+cl::opt<int64_t> spikeTimesteps(
+    "timesteps",
+    cl::desc("Spiking targets: timesteps per inference (default 128)"),
+    cl::init(128), cl::sub(compileCmd), cl::cat(category));
+cl::list<int64_t> spikeReadoutAt(
+    "readout-at",
+    cl::desc("Spiking targets: also report the accuracy after these "
+             "timesteps (comma-separated)"),
+    cl::CommaSeparated, cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> spikeEncoding(
+    "encoding",
+    cl::desc("Spiking targets: input spike encoding, rate | poisson | ttfs "
+             "(default rate)"),
+    cl::init("rate"), cl::sub(compileCmd), cl::cat(category));
+
+/// `nncc compile` for a target with a neuromorphic section.
+int compileSpiking(mlir::ModuleOp module, const target::TargetChip &chip,
+                   StringRef targetText, OutputDirectoryWriter &writer,
+                   StringRef outputDir) {
+  driver::SpikingCompileOptions options;
+  options.calibration = calibration;
+  options.calibrationLimit = calibrationLimit;
+  if (percentile.getNumOccurrences())
+    options.percentile = percentile;
+  options.encoding = spikeEncoding;
+  options.timesteps = spikeTimesteps;
+  options.readoutAt.assign(spikeReadoutAt.begin(), spikeReadoutAt.end());
+  options.placementSeed = placementSeed;
+  if (!simulateSet.empty())
+    options.simulation = simulationRequest(simulateSet, simulationSeed);
+  Expected<driver::SpikingCompileResult> result =
+      driver::compileSpiking(module, chip, options);
+  if (!result)
+    return fail(result.takeError());
+  for (const std::string &assumption : result->assumptions)
+    errs() << "note: " << assumption << '\n';
+  driver::addProgramOutput(writer, module, programFormat, programWeights,
+                           nullptr);
+  driver::addSpikingOutputs(writer, *result, targetText);
+  if (Error e = writer.commit())
+    return fail(std::move(e));
+  driver::printSpikingReport(*result, outs());
+  outs() << "wrote " << outputDir << "/{" << join(writer.names(), ",")
+         << "}\n";
+  return 0;
+}
+
 driver::CompileOptions compileOptions() {
   driver::CompileOptions options;
   options.weightBits = weightBits;
@@ -224,6 +274,9 @@ int nncc::tool::runCompile(mlir::MLIRContext &context, const char *argv0) {
   }
   if (!module)
     return 1;
+  if (chip->neuromorphic)
+    return compileSpiking(*module, *chip, (*targetText)->getBuffer(),
+                          **writer, outputDir);
   driver::CompileOptions options = compileOptions();
   for (const std::string &spec : layerSpecs)
     if (Error e = driver::parseLayerKnobs(spec, options.layerKnobs))

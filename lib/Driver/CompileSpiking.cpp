@@ -1,0 +1,253 @@
+//===- CompileSpiking.cpp - The compile flow for neuromorphic chips -------===//
+#include "nncc/Driver/CompileSpiking.h"
+
+#include "nncc/Conversion/NNToSNN/Passes.h"
+#include "nncc/Data/Dataset.h"
+#include "nncc/Dialect/SNN/SNNOps.h"
+#include "nncc/Dialect/SNN/Transforms/Passes.h"
+#include "nncc/Driver/Compile.h"
+#include "nncc/Execution/Executor.h"
+#include "nncc/Simulation/Simulator.h"
+#include "nncc/Simulation/SpikingSimulator.h"
+#include "nncc/Target/TargetChip.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/Format.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace nncc;
+using namespace nncc::driver;
+
+namespace {
+
+llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(message.str());
+}
+
+/// Mean Manhattan distance on the mesh from a core of `from` to a core of
+/// `to`, times the cores of `to` one spike reaches: all of a dense layer's
+/// (each reads the whole input), one per filter block and fan-in group of a
+/// conv layer's (a spike lies in one spatial tile's receptive field; an
+/// estimate that ignores tiles whose fields overlap).
+double hopsPerSpike(snn::LayerOp from, snn::LayerOp to, int64_t meshWidth) {
+  ArrayRef<int64_t> a = from.getCoreIds().value_or(ArrayRef<int64_t>());
+  ArrayRef<int64_t> b = to.getCoreIds().value_or(ArrayRef<int64_t>());
+  if (a.empty() || b.empty() || meshWidth < 1)
+    return 0;
+  double sum = 0;
+  for (int64_t x : a)
+    for (int64_t y : b)
+      sum += std::abs(x % meshWidth - y % meshWidth) +
+             std::abs(x / meshWidth - y / meshWidth);
+  double mean = sum / double(a.size() * b.size());
+  double reached = double(b.size());
+  if (to.getKind() == snn::LayerKind::Conv) {
+    auto out = cast<RankedTensorType>(to.getOutput().getType());
+    double positions = double(out.getDimSize(2) * out.getDimSize(3));
+    auto neuronsPerCore = double(out.getNumElements()) / double(b.size());
+    // Cores per spatial tile = cores x positions per core / positions.
+    double tilePositions = std::max(
+        1.0, neuronsPerCore / std::max<double>(1, double(out.getDimSize(1))));
+    reached = std::max(1.0, double(b.size()) * tilePositions / positions);
+  }
+  return mean * reached;
+}
+
+llvm::Expected<Dataset> readCalibration(const SpikingCompileOptions &options,
+                                        ArrayRef<int64_t> inputShape) {
+  if (options.calibration.empty())
+    return syntheticSamples(inputShape, kSyntheticCalibrationSamples,
+                            kSyntheticCalibrationSeed);
+  DatasetOptions read;
+  read.defaultLimit = options.calibrationLimit;
+  llvm::Expected<Dataset> set = loadDataset(options.calibration, read);
+  if (!set)
+    return set.takeError();
+  if (llvm::Error e = checkSampleShape(
+          *set, "calibration samples in '" + options.calibration + "'",
+          inputShape))
+    return std::move(e);
+  return set;
+}
+
+} // namespace
+
+llvm::Expected<SpikingCompileResult>
+nncc::driver::compileSpiking(ModuleOp module, const target::TargetChip &chip,
+                             const SpikingCompileOptions &options) {
+  if (!chip.neuromorphic)
+    return error("target '" + chip.name + "' has no neuromorphic section");
+  const target::Neuromorphic &neuro = *chip.neuromorphic;
+  if (options.timesteps < 1)
+    return error("--timesteps must be at least 1");
+  for (int64_t t : options.readoutAt)
+    if (t < 1 || t > options.timesteps)
+      return error("--readout-at " + std::to_string(t) + " is outside [1, " +
+                   std::to_string(options.timesteps) + "]");
+  SpikingCompileResult result;
+  result.model = modelFileOf(module);
+  result.target = chip.name;
+
+  // The cheap checks first: the data sets and the float baseline.
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  if (!main || main.getNumArguments() != 1)
+    return error("the model needs one input");
+  SmallVector<int64_t> inputShape(
+      cast<RankedTensorType>(main.getArgument(0).getType()).getShape());
+  llvm::Expected<Dataset> calibration = readCalibration(options, inputShape);
+  if (!calibration)
+    return calibration.takeError();
+  if (options.calibration.empty())
+    result.assumptions.push_back(
+        "no --calibration: thresholds balanced on " +
+        std::to_string(kSyntheticCalibrationSamples) +
+        " synthetic samples uniform in [0, 1)");
+  std::optional<Dataset> testSet;
+  if (options.simulation) {
+    DatasetOptions read;
+    read.needLabels = true;
+    llvm::Expected<Dataset> set = loadDataset(options.simulation->dataset, read);
+    if (!set)
+      return set.takeError();
+    if (llvm::Error e = checkSampleShape(
+            *set, "samples in '" + options.simulation->dataset + "'",
+            inputShape))
+      return std::move(e);
+    llvm::Expected<Executor> executor = Executor::create(module);
+    if (!executor)
+      return executor.takeError();
+    llvm::Expected<int64_t> correct = countCorrect(*executor, *set);
+    if (!correct)
+      return correct.takeError();
+    result.floatAccuracy = double(*correct) / double(set->size());
+    testSet = std::move(*set);
+  }
+
+  PassManager pm(module.getContext());
+  ConvertNNToSNNOptions convert;
+  convert.percentile = options.percentile;
+  convert.encoding = options.encoding;
+  convert.synapseBits = neuro.core.synapseBits;
+  convert.gainBits = neuro.core.gainBits;
+  convert.potentialBits = neuro.core.potentialBits;
+  convert.reset = target::toString(neuro.core.reset).str();
+  convert.biasSource = target::toString(neuro.core.bias).str();
+  pm.addPass(createConvertNNToSNN(
+      convert, std::make_shared<const Dataset>(std::move(*calibration))));
+  MapSpikingLayersOptions map;
+  map.axons = neuro.core.axons;
+  map.neurons = neuro.core.neurons;
+  map.axonsPerInput = neuro.core.axonsPerInput;
+  map.partialSums = neuro.core.partialSums;
+  map.cores = neuro.cores;
+  map.meshWidth = chip.chip.interconnect.width;
+  map.meshHeight = chip.chip.interconnect.height;
+  map.seed = options.placementSeed;
+  pm.addPass(createMapSpikingLayers(map));
+  if (failed(pm.run(module)))
+    return llvm::make_error<ReportedError>();
+
+  llvm::Expected<SpikingProgram> program = SpikingProgram::create(module);
+  if (!program)
+    return program.takeError();
+  SpikingOptions run;
+  run.timesteps = options.timesteps;
+  run.checkpoints = options.readoutAt;
+  std::optional<SynapseDeviceEffects> device =
+      neuro.deviceSynapses ? SynapseDeviceEffects::fromTarget(chip)
+                           : std::nullopt;
+  std::optional<SpikingResults> activityRun;
+  if (testSet) {
+    // Digital synapses and deterministic encoders make every instance the
+    // same chip: one run stands for them all.
+    bool varies = device || options.encoding == "poisson";
+    result.instances = varies ? std::max<int64_t>(1, options.simulation->instances) : 1;
+    if (!varies && options.simulation->instances > 1)
+      result.assumptions.push_back(
+          "one chip instance simulated: the synapses are digital and the "
+          "encoder deterministic, so every instance is the same chip");
+    result.samples = testSet->size();
+    std::vector<std::vector<double>> perInstance;
+    for (int64_t i = 0; i < result.instances; ++i) {
+      SpikingOptions instance = run;
+      instance.device = device;
+      instance.instance = i;
+      instance.seed = options.simulation->seed + uint64_t(i);
+      llvm::Expected<SpikingResults> r =
+          program->run(testSet->samples, testSet->size(), instance);
+      if (!r)
+        return r.takeError();
+      perInstance.push_back(spikingAccuracy(*r, testSet->labels));
+      if (i == 0)
+        activityRun = std::move(*r);
+    }
+    for (size_t c = 0; c < activityRun->checkpoints.size(); ++c) {
+      std::vector<double> values;
+      for (const auto &acc : perInstance)
+        values.push_back(acc[c]);
+      SpikingAccuracyPoint point;
+      point.timesteps = activityRun->checkpoints[c];
+      for (double v : values)
+        point.mean += v / double(values.size());
+      std::tie(point.ciLow, point.ciHigh) =
+          accuracyInterval95(values, result.samples);
+      result.accuracy.push_back(point);
+    }
+    result.activitySource = "the simulation set (" +
+                            std::to_string(result.samples) +
+                            " samples, instance 0)";
+  } else {
+    // The event counts from the calibration samples the compile read.
+    llvm::Expected<Dataset> again = readCalibration(options, inputShape);
+    if (!again)
+      return again.takeError();
+    int64_t count = std::min<int64_t>(again->size(), kSpikingActivitySamples);
+    SpikingOptions ideal = run;
+    ideal.device = device;
+    llvm::Expected<SpikingResults> r =
+        program->run(again->samples, count, ideal);
+    if (!r)
+      return r.takeError();
+    activityRun = std::move(*r);
+    result.activitySource =
+        std::to_string(count) + " calibration samples";
+  }
+
+  SmallVector<snn::LayerOp> layers;
+  module.walk([&](snn::LayerOp layer) { layers.push_back(layer); });
+  double samples = std::max<int64_t>(1, activityRun->samples);
+  result.activity.timesteps = options.timesteps;
+  result.activity.inputSpikes = activityRun->inputSpikes / samples;
+  int64_t meshWidth = chip.chip.interconnect.width
+                          ? chip.chip.interconnect.width
+                          : int64_t(std::ceil(std::sqrt(double(neuro.cores))));
+  for (size_t l = 0; l < layers.size(); ++l) {
+    snn::LayerOp op = layers[l];
+    const SpikingLayerCounts &counts = activityRun->layers[l];
+    SpikingLayerSummary summary;
+    summary.name = op.getLayerName().str();
+    summary.kind = snn::stringifyLayerKind(op.getKind()).str();
+    summary.neurons = counts.neurons;
+    summary.fanIn = op.getFanIn();
+    summary.fanInGroups = op.getFanInGroups().value_or(1);
+    summary.cores = op.getCores().value_or(0);
+    summary.synapseBits = op.getSynapseBits();
+    summary.readout = op.isReadout();
+    result.layers.push_back(summary);
+    ppa::SpikingLayerActivity activity;
+    activity.name = summary.name;
+    activity.synapticOps = counts.synapticOps / samples;
+    activity.spikesOut = counts.spikesOut / samples;
+    if (l + 1 < layers.size())
+      activity.spikeHops =
+          activity.spikesOut * hopsPerSpike(op, layers[l + 1], meshWidth);
+    activity.neurons = counts.neurons;
+    activity.cores = summary.cores;
+    result.activity.layers.push_back(activity);
+  }
+  result.ppa = ppa::spikingPPA(chip, result.activity);
+  return result;
+}
