@@ -105,8 +105,33 @@ private:
                         StringRef path);
   bool parseScalar(const FieldSpec &spec, StringRef text, SMLoc loc,
                    Value &value);
+  /// Whether the file (or an override) gives anything under `section`.
+  bool given(StringRef section) const;
+  /// Whether `path` describes a crossbar chip only (array, periphery,
+  /// core, costs, chip.cores, the global buffer): not a spiking one.
+  static bool crossbarOnly(StringRef path);
+  /// Whether `path` is read for this file: neuromorphic.* only for a
+  /// spiking chip, the crossbar's fields only for a crossbar chip, device.*
+  /// for a spiking chip only when it has a device section.
+  bool applies(StringRef path) const;
+  /// Reports the crossbar sections and fields a spiking chip is given.
+  void checkSpikingSections();
   void applyDefaults();
   TargetChip build();
+  void buildDevice(Device &dev);
+  void buildCrossbar(TargetChip &chip);
+  void buildInterconnect(TargetChip &chip);
+  void buildNeuromorphic(TargetChip &chip);
+
+  int64_t integer(StringRef path) const { return get(path)->integer; }
+  double number(StringRef path) const { return get(path)->number; }
+  const std::string &text(StringRef path) const { return get(path)->text; }
+  bool flag(StringRef path) const { return get(path)->flag; }
+  std::optional<double> optional(StringRef path) const {
+    if (const Value *v = get(path))
+      return v->number;
+    return std::nullopt;
+  }
 
   const Value *get(StringRef path) const {
     auto it = values.find(path);
@@ -133,6 +158,8 @@ private:
   };
   std::vector<Override> overrides;
   unsigned overrideBuffer = 0; ///< 0: none
+  /// The description is of a spiking chip (it has `neuromorphic:`).
+  bool spiking = false;
 };
 
 void TargetLoader::addOverrides(ArrayRef<FieldOverride> given) {
@@ -477,9 +504,73 @@ bool TargetLoader::parseScalar(const FieldSpec &spec, StringRef text,
   return false;
 }
 
+bool TargetLoader::given(StringRef section) const {
+  if (sectionLocs.count(section))
+    return true;
+  std::string prefix = (section + ".").str();
+  auto under = [&](StringRef path) { return path.starts_with(prefix); };
+  return llvm::any_of(values.keys(), under) ||
+         llvm::any_of(fieldNodes.keys(), under);
+}
+
+bool TargetLoader::crossbarOnly(StringRef path) {
+  for (StringRef section : {"array", "periphery", "core", "costs"})
+    if (path == section || path.starts_with((section + ".").str()))
+      return true;
+  return path == "chip.cores" || path == "chip.global_buffer" ||
+         path == "chip.global_buffer_kind";
+}
+
+bool TargetLoader::applies(StringRef path) const {
+  if (path.starts_with("neuromorphic."))
+    return spiking;
+  if (!spiking)
+    return true;
+  if (crossbarOnly(path))
+    return false;
+  if (path.starts_with("device."))
+    return given("device");
+  return true;
+}
+
+void TargetLoader::checkSpikingSections() {
+  if (!spiking)
+    return;
+  // A whole section is reported once, at its key; a field given alone
+  // (chip.cores, or an override of a section the file leaves out) at its
+  // value.
+  for (StringRef section : {"array", "periphery", "core", "costs"})
+    if (auto it = sectionLocs.find(section); it != sectionLocs.end())
+      report(it->second, section,
+             "a neuromorphic chip has no crossbar " + section +
+                 " section: its cores, synapses and costs are in "
+                 "neuromorphic");
+  std::vector<std::pair<SMLoc, std::string>> fields;
+  for (const auto &entry : values)
+    if (crossbarOnly(entry.getKey()))
+      fields.emplace_back(entry.getValue().loc, entry.getKey().str());
+  for (const auto &entry : fieldNodes)
+    if (crossbarOnly(entry.getKey()) && !values.count(entry.getKey()))
+      fields.emplace_back(locOf(entry.getKey()), entry.getKey().str());
+  for (const auto &[loc, path] : fields) {
+    StringRef section = StringRef(path).split('.').first;
+    if (section != "chip" && sectionLocs.count(section) &&
+        !(overrideBuffer != 0 && loc.isValid() &&
+          sm.FindBufferContainingLoc(loc) == overrideBuffer))
+      continue; // the section's key is reported
+    report(loc, path,
+           path == "chip.cores"
+               ? "a neuromorphic chip gives its core count as "
+                 "neuromorphic.cores"
+               : "does not apply to a neuromorphic chip");
+  }
+}
+
 void TargetLoader::applyDefaults() {
   for (const FieldSpec &spec : getTargetSchema()) {
     if (values.count(spec.path) || fieldNodes.count(spec.path))
+      continue;
+    if (!applies(spec.path))
       continue;
     if (spec.presence == Presence::Required) {
       report(sectionLoc(spec.path), spec.path, "missing required field");
@@ -503,16 +594,6 @@ E enumValue(StringRef text, std::initializer_list<std::pair<StringRef, E>> map) 
 }
 
 TargetChip TargetLoader::build() {
-  auto integer = [&](StringRef path) { return get(path)->integer; };
-  auto number = [&](StringRef path) { return get(path)->number; };
-  auto text = [&](StringRef path) { return get(path)->text; };
-  auto flag = [&](StringRef path) { return get(path)->flag; };
-  auto optional = [&](StringRef path) -> std::optional<double> {
-    if (const Value *v = get(path))
-      return v->number;
-    return std::nullopt;
-  };
-
   TargetChip chip;
   chip.formatVersion = integer("nncc_target");
   chip.name = text("name");
@@ -522,7 +603,21 @@ TargetChip TargetLoader::build() {
   chip.technology = {number("technology.node"), number("technology.vdd"),
                      number("technology.clock")};
 
-  Device &dev = chip.device;
+  // A spiking chip without a device section has digital (SRAM) synapses:
+  // no programming error, faults or drift.
+  if (!spiking || given("device"))
+    buildDevice(chip.device);
+  else
+    chip.device.kind = DeviceKind::SRAM;
+  if (spiking)
+    buildNeuromorphic(chip);
+  else
+    buildCrossbar(chip);
+  buildInterconnect(chip);
+  return chip;
+}
+
+void TargetLoader::buildDevice(Device &dev) {
   dev.kind = enumValue<DeviceKind>(
       text("device.kind"),
       {{"rram", DeviceKind::RRAM}, {"pcm", DeviceKind::PCM},
@@ -656,7 +751,10 @@ TargetChip TargetLoader::build() {
            "stuck_at_on + stuck_at_off exceeds 1");
   st.endurance = number("device.statistics.endurance");
   st.retention = number("device.statistics.retention");
+}
 
+void TargetLoader::buildCrossbar(TargetChip &chip) {
+  const Device &dev = chip.device;
   Array &arr = chip.array;
   arr.rows = integer("array.rows");
   arr.cols = integer("array.cols");
@@ -780,12 +878,90 @@ TargetChip TargetLoader::build() {
   chip.chip.globalBufferKind = enumValue<MemoryKind>(
       text("chip.global_buffer_kind"),
       {{"sram", MemoryKind::SRAM}, {"register-file", MemoryKind::RegisterFile}});
+
+  CostOverrides &costs = chip.costs;
+  costs.cellAreaF2 = optional("costs.cell_area_f2");
+  costs.cellAspectRatio = optional("costs.cell_aspect_ratio");
+  costs.adcEnergy = optional("costs.adc_energy");
+  costs.adcArea = optional("costs.adc_area");
+  costs.adcLatency = optional("costs.adc_latency");
+  costs.dacEnergy = optional("costs.dac_energy");
+  costs.bufferEnergyPerBit = optional("costs.buffer_energy_per_bit");
+  costs.sfuEnergyPerOp = optional("costs.sfu_energy_per_op");
+  costs.macEnergy = optional("costs.mac_energy");
+  costs.routerArea = optional("costs.router_area");
+  costs.staticPower = optional("costs.static_power");
+  costs.cellCurrentTime = optional("costs.cell_current_time");
+}
+
+void TargetLoader::buildNeuromorphic(TargetChip &chip) {
+  Neuromorphic n;
+  n.cores = integer("neuromorphic.cores");
+  n.timestep = number("neuromorphic.timestep");
+  NeuromorphicCore &core = n.core;
+  core.axons = integer("neuromorphic.core.axons");
+  core.neurons = integer("neuromorphic.core.neurons");
+  core.synapseBits = integer("neuromorphic.core.synapse_bits");
+  core.axonsPerInput = integer("neuromorphic.core.axons_per_input");
+  core.gainBits = integer("neuromorphic.core.gain_bits");
+  core.potentialBits = integer("neuromorphic.core.potential_bits");
+  core.reset = enumValue<NeuronReset>(text("neuromorphic.core.reset"),
+                                      {{"subtract", NeuronReset::Subtract},
+                                       {"zero", NeuronReset::Zero}});
+  core.bias = enumValue<BiasSource>(text("neuromorphic.core.bias"),
+                                    {{"leak", BiasSource::Leak},
+                                     {"axon", BiasSource::Axon}});
+  core.partialSums = flag("neuromorphic.core.partial_sums");
+  // One input takes axons_per_input axons, and a bias axon one more.
+  const int64_t reserved = core.bias == BiasSource::Axon ? 1 : 0;
+  if (core.axonsPerInput + reserved > core.axons)
+    report(locOf("neuromorphic.core.axons_per_input"),
+           "neuromorphic.core.axons_per_input",
+           formatv("{0} axons per input{1} need {2} axons; the core has {3}",
+                   core.axonsPerInput,
+                   reserved ? " and a bias axon" : "",
+                   core.axonsPerInput + reserved, core.axons));
+  // The register must hold one synaptic input: a code times its gain.
+  if (core.potentialBits <= core.synapseBits + core.gainBits)
+    report(locOf("neuromorphic.core.potential_bits"),
+           "neuromorphic.core.potential_bits",
+           formatv("{0} bits cannot hold one synaptic input ({1}-bit code x "
+                   "{2}-bit gain); give more than {3}",
+                   core.potentialBits, core.synapseBits, core.gainBits,
+                   core.synapseBits + core.gainBits));
+  // The chip's core count for the placer and the mesh.
+  chip.chip.cores = n.cores;
+  constexpr int64_t kMaxSynapses = int64_t{1} << 40;
+  if (n.cores * core.axons > kMaxSynapses / core.neurons)
+    report(locOf("neuromorphic.core.axons"), "neuromorphic.core.axons",
+           formatv("{0} cores x {1} axons x {2} neurons exceed 2^40 "
+                   "synapses (a thousand times TrueNorth's 2^28)",
+                   n.cores, core.axons, core.neurons));
+
+  SpikeCosts &costs = n.costs;
+  costs.synapticEvent = number("neuromorphic.costs.synaptic_event");
+  costs.spikeHop = optional("neuromorphic.costs.spike_hop")
+                       .value_or(static_cast<double>(
+                                     integer("neuromorphic.spike_bits")) *
+                                 number("chip.interconnect.energy_per_bit_hop"));
+  costs.neuronUpdate = number("neuromorphic.costs.neuron_update");
+  costs.staticPower = number("neuromorphic.costs.static_power");
+  costs.coreArea = number("neuromorphic.costs.core_area");
+  n.deviceSynapses = given("device");
+  chip.neuromorphic = n;
+}
+
+void TargetLoader::buildInterconnect(TargetChip &chip) {
   Interconnect &noc = chip.chip.interconnect;
   noc.topology = enumValue<Topology>(text("chip.interconnect.topology"),
                                      {{"mesh", Topology::Mesh},
                                       {"bus", Topology::Bus}});
   const Value *width = get("chip.interconnect.width");
   const Value *height = get("chip.interconnect.height");
+  // Spike costs are per mesh hop (docs/ppa-model.md, "Spiking chips").
+  if (spiking && noc.topology == Topology::Bus)
+    report(locOf("chip.interconnect.topology"), "chip.interconnect.topology",
+           "a neuromorphic chip routes its spikes on a mesh");
   if (noc.topology == Topology::Bus) {
     if (width || height)
       report((width ? width : height)->loc,
@@ -824,21 +1000,8 @@ TargetChip TargetLoader::build() {
   noc.hopLatency = number("chip.interconnect.hop_latency");
   noc.energyPerBitHop = number("chip.interconnect.energy_per_bit_hop");
 
-  CostOverrides &costs = chip.costs;
-  costs.cellAreaF2 = optional("costs.cell_area_f2");
-  costs.cellAspectRatio = optional("costs.cell_aspect_ratio");
-  costs.adcEnergy = optional("costs.adc_energy");
-  costs.adcArea = optional("costs.adc_area");
-  costs.adcLatency = optional("costs.adc_latency");
-  costs.dacEnergy = optional("costs.dac_energy");
-  costs.bufferEnergyPerBit = optional("costs.buffer_energy_per_bit");
-  costs.sfuEnergyPerOp = optional("costs.sfu_energy_per_op");
-  costs.macEnergy = optional("costs.mac_energy");
-  costs.routerArea = optional("costs.router_area");
-  costs.staticPower = optional("costs.static_power");
-  costs.cellCurrentTime = optional("costs.cell_current_time");
-  return chip;
 }
+
 
 bool TargetLoader::reportFirstAlias(yaml::Node *node, yaml::ScalarNode *key,
                                     StringRef path) {
@@ -970,6 +1133,10 @@ Expected<TargetChip> TargetLoader::run() {
   }
   // Defaults and cross-field checks only make sense on a well-formed tree.
   std::optional<TargetChip> chip;
+  if (problems.empty()) {
+    spiking = given("neuromorphic");
+    checkSpikingSections();
+  }
   if (problems.empty()) {
     applyDefaults();
     if (problems.empty())

@@ -343,6 +343,80 @@ const std::vector<FieldSpec> &schema() {
                "How long a read cell's current flows, for its energy "
                "(default: device.read_pulse; DNN+NeuroSim charges the column "
                "current only for its sense amplifier's ~1 ns conversion)."),
+
+      // A spiking chip (issue #17).  Its presence replaces the crossbar
+      // sections: array, periphery, core, costs, chip.cores and the global
+      // buffer are errors beside it; device is optional (memristive
+      // synapses); chip.interconnect is the spike mesh.
+      integer("neuromorphic.cores", Req, "", 1, 1 << 20,
+              "Neuromorphic cores on the chip (a spiking chip gives its core "
+              "count here, not in chip.cores); they must fit "
+              "chip.interconnect's mesh."),
+      quantity("neuromorphic.timestep", Dimension::Time, Req, "", 0, 1,
+               "Duration of one algorithmic timestep, in which every core "
+               "delivers the spikes of the previous one and updates its "
+               "neurons (TrueNorth's 1 kHz tick: 1 ms).",
+               true),
+      integer("neuromorphic.spike_bits", Def, "32", 1, 1024,
+              "Bits of one spike packet on the mesh (assumption: a 32-bit "
+              "address-event packet); with chip.interconnect."
+              "energy_per_bit_hop it gives costs.spike_hop when that is "
+              "absent."),
+      integer("neuromorphic.core.axons", Req, "", 1, 65536,
+              "Input lines (axons) of one core: the rows of its synapse "
+              "crossbar."),
+      integer("neuromorphic.core.neurons", Req, "", 1, 65536,
+              "Integrate-and-fire neurons of one core: the columns of its "
+              "synapse crossbar."),
+      integer("neuromorphic.core.synapse_bits", Req, "", 1, 16,
+              "Signed weight code one synapse holds: 1 = +-1 (binary), "
+              "b >= 2 = integers in +-(2^(b-1) - 1) (2 = ternary)."),
+      integer("neuromorphic.core.axons_per_input", Def, "1", 1, 4,
+              "Axons one input needs: 2 where a synapse is a connection bit "
+              "and the sign comes from the axon's type (TrueNorth: an "
+              "excitatory and an inhibitory axon per input)."),
+      integer("neuromorphic.core.gain_bits", Def, "0", 0, 16,
+              "Bits of a per-neuron integer weight multiplier (TrueNorth's "
+              "signed 9-bit weight per axon type: 8); 0 = none."),
+      integer("neuromorphic.core.potential_bits", Def, "20", 2, 64,
+              "Signed membrane potential register width; the potential "
+              "saturates. Must exceed synapse_bits + gain_bits (one "
+              "synaptic input fits)."),
+      enumeration("neuromorphic.core.reset", "subtract|zero", Def,
+                  "subtract",
+                  "How a neuron's potential returns after it spikes: the "
+                  "threshold is subtracted (the charge above it is kept, as "
+                  "rate-coded conversion needs) or it is set to zero."),
+      enumeration("neuromorphic.core.bias", "leak|axon", Def, "leak",
+                  "Where a neuron's constant input (a converted layer's "
+                  "bias) comes from: a signed leak added every timestep, or "
+                  "an always-spiking axon of each core whose synapses hold "
+                  "it (one synaptic event per neuron and timestep)."),
+      boolean("neuromorphic.core.partial_sums", "true",
+              "A layer with more inputs than a core's axons may be split "
+              "over cores whose partial potentials the destination neuron "
+              "adds in the same timestep (Loihi's dendritic join); false: "
+              "such a layer is an error."),
+      quantity("neuromorphic.costs.synaptic_event", Dimension::Energy, Req,
+               "", 0, 1e-6,
+               "Marginal energy of one synaptic operation (one spike "
+               "through one synapse): what one more event adds, not a "
+               "chip's total energy over its events (docs/ppa-model.md, "
+               "\"Spiking chips\")."),
+      quantity("neuromorphic.costs.spike_hop", Dimension::Energy, Opt, "", 0,
+               1e-6,
+               "Energy of one spike packet crossing one mesh hop (default: "
+               "spike_bits x chip.interconnect.energy_per_bit_hop)."),
+      quantity("neuromorphic.costs.neuron_update", Dimension::Energy, Req, "",
+               0, 1e-6,
+               "Energy of one neuron's update in one timestep (leak, "
+               "threshold compare, spike generation)."),
+      quantity("neuromorphic.costs.static_power", Dimension::Power, Req, "",
+               0, 1e3,
+               "Power the whole chip draws at any activity: leakage, "
+               "clock and bias."),
+      quantity("neuromorphic.costs.core_area", Dimension::Area, Req, "", 0,
+               1e-3, "Silicon area of one core with its router.", true),
   };
   return fields;
 }

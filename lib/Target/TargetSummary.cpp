@@ -68,6 +68,12 @@ llvm::StringRef nncc::target::toString(InputEncoding encoding) {
 llvm::StringRef nncc::target::toString(Topology topology) {
   return topology == Topology::Mesh ? "mesh" : "bus";
 }
+llvm::StringRef nncc::target::toString(NeuronReset reset) {
+  return reset == NeuronReset::Subtract ? "subtract" : "zero";
+}
+llvm::StringRef nncc::target::toString(BiasSource source) {
+  return source == BiasSource::Leak ? "leak" : "axon";
+}
 
 TargetFigures nncc::target::computeFigures(const TargetChip &chip,
                                            int64_t weightBits) {
@@ -112,7 +118,94 @@ TargetFigures nncc::target::computeFigures(const TargetChip &chip,
   return f;
 }
 
+SpikingFigures nncc::target::computeSpikingFigures(const TargetChip &chip) {
+  const Neuromorphic &n = *chip.neuromorphic;
+  SpikingFigures f;
+  f.neurons = n.cores * n.core.neurons;
+  f.synapses = f.neurons * n.core.axons;
+  f.inputsPerCore = n.core.axons / std::max<int64_t>(n.core.axonsPerInput, 1);
+  f.peakSops = static_cast<double>(f.synapses) / n.timestep;
+  f.peakPower = n.costs.staticPower + n.costs.synapticEvent * f.peakSops +
+                n.costs.neuronUpdate * static_cast<double>(f.neurons) /
+                    n.timestep;
+  f.energyPerSopAtPeak = f.peakPower / f.peakSops;
+  f.area = static_cast<double>(n.cores) * n.costs.coreArea;
+  return f;
+}
+
+namespace {
+
+/// The synapse codes one synapse holds: "+-1" or "-3..3".
+std::string synapseCodes(int64_t bits) {
+  if (bits <= 1)
+    return "+-1";
+  int64_t top = (int64_t{1} << (bits - 1)) - 1;
+  return "-" + std::to_string(top) + ".." + std::to_string(top);
+}
+
+void printSpikingTarget(const TargetChip &chip, llvm::raw_ostream &os) {
+  const Neuromorphic &n = *chip.neuromorphic;
+  const NeuromorphicCore &c = n.core;
+  const Interconnect &noc = chip.chip.interconnect;
+  SpikingFigures f = computeSpikingFigures(chip);
+  os << "neuromorphic: " << n.cores << " cores, mesh " << noc.width << "x"
+     << noc.height << ", timestep "
+     << formatQuantity(n.timestep, Dimension::Time) << '\n';
+  os << "core: " << c.axons << " axons x " << c.neurons << " neurons, "
+     << c.synapseBits << "-bit synapses (codes " << synapseCodes(c.synapseBits)
+     << "), " << c.axonsPerInput << (c.axonsPerInput == 1 ? " axon" : " axons")
+     << " per input (" << f.inputsPerCore << " inputs)";
+  if (c.gainBits > 0)
+    os << ", " << c.gainBits << "-bit neuron gain";
+  os << '\n';
+  os << "neurons: integrate-and-fire, " << c.potentialBits
+     << "-bit potential, reset by "
+     << (c.reset == NeuronReset::Subtract ? "subtraction" : "zeroing")
+     << ", bias as " << toString(c.bias) << ", partial sums "
+     << (c.partialSums ? "across cores" : "not supported") << '\n';
+  if (!n.deviceSynapses)
+    os << "synapses: digital (no device section)\n";
+  else
+    os << "synapses: " << toString(chip.device.kind) << ", "
+       << chip.device.levels << " levels, programming sigma "
+       << llvm::format("%g", chip.device.statistics.programmingSigma)
+       << ", stuck-at on/off "
+       << llvm::format("%g", chip.device.statistics.stuckAtOn) << "/"
+       << llvm::format("%g", chip.device.statistics.stuckAtOff)
+       << ", drift nu "
+       << llvm::format("%g", chip.device.statistics.drift.nuMean) << '\n';
+  os << "chip: " << n.cores << " cores, " << f.neurons << " neurons, "
+     << f.synapses << " synapses, area "
+     << formatQuantity(f.area, Dimension::Area) << '\n';
+  os << "costs: " << formatQuantity(n.costs.synapticEvent, Dimension::Energy)
+     << " per synaptic event, "
+     << formatQuantity(n.costs.spikeHop, Dimension::Energy)
+     << " per spike hop, "
+     << formatQuantity(n.costs.neuronUpdate, Dimension::Energy)
+     << " per neuron update, "
+     << formatQuantity(n.costs.staticPower, Dimension::Power) << " static\n";
+  os << llvm::format("peak SOPS: %.4g (one spike per axon per timestep)\n",
+                     f.peakSops);
+  os << "at peak: " << formatQuantity(f.peakPower, Dimension::Power) << ", "
+     << formatQuantity(f.energyPerSopAtPeak, Dimension::Energy) << "/SOP"
+     << llvm::format(" (%.4g GSOPS/W, without routing)\n",
+                     1e-9 / f.energyPerSopAtPeak);
+}
+
+} // namespace
+
 void nncc::target::printTarget(const TargetChip &chip, llvm::raw_ostream &os) {
+  if (chip.neuromorphic) {
+    os << "target: " << chip.name << '\n';
+    if (!chip.description.empty())
+      os << "  " << chip.description << '\n';
+    os << "technology: "
+       << formatQuantity(chip.technology.node, Dimension::Length) << ", "
+       << formatQuantity(chip.technology.vdd, Dimension::Voltage) << ", "
+       << formatQuantity(chip.technology.clock, Dimension::Frequency) << '\n';
+    printSpikingTarget(chip, os);
+    return;
+  }
   TargetFigures f = computeFigures(chip, chip.array.weightBits);
   const Device &d = chip.device;
   const Array &a = chip.array;

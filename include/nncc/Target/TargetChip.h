@@ -269,6 +269,11 @@ struct Neuromorphic {
   NeuromorphicCore core;
   double timestep = 0; ///< seconds per algorithmic timestep
   SpikeCosts costs;
+  /// The description has a device section: the synapses are devices whose
+  /// statistics (programming error, faults, drift) `TargetChip::device`
+  /// holds.  Without one they are digital and ideal (device.kind reads
+  /// sram).
+  bool deviceSynapses = false;
 };
 
 struct TargetChip {

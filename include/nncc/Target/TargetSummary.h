@@ -25,6 +25,24 @@ struct TargetFigures {
 /// Computes the figures for `weightBits`-bit signed weights.
 TargetFigures computeFigures(const TargetChip &chip, int64_t weightBits);
 
+/// Figures of a spiking chip (docs/target-format.md, "Derived figures").
+struct SpikingFigures {
+  int64_t neurons = 0;       ///< cores x neurons per core
+  int64_t synapses = 0;      ///< cores x axons x neurons
+  int64_t inputsPerCore = 0; ///< axons / axons per input
+  /// Synaptic operations per second when every axon of every core receives
+  /// one spike per timestep: the most the cores can take in.
+  double peakSops = 0;
+  /// The chip's power at that activity without routing: static power, every
+  /// synaptic event and every neuron's update per timestep.
+  double peakPower = 0;
+  double energyPerSopAtPeak = 0; ///< peakPower / peakSops, J
+  double area = 0;               ///< cores x core area, m^2
+};
+
+/// Computes the figures of `chip.neuromorphic`, which must be present.
+SpikingFigures computeSpikingFigures(const TargetChip &chip);
+
 /// Prints the description and its derived figures for `nncc target show`.
 void printTarget(const TargetChip &chip, llvm::raw_ostream &os);
 

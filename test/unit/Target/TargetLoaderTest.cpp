@@ -116,3 +116,86 @@ TEST(TargetLoader, OverrideProblemsNameTheOverride) {
                 .find("t.yaml: override 'array.rows_in_parallel=128': "),
             std::string::npos);
 }
+
+static constexpr const char *kSpiking = R"(nncc_target: 1
+name: s
+technology: {node: 28 nm, vdd: 0.75 V}
+neuromorphic:
+  cores: 10
+  timestep: 1 ms
+  core: {axons: 256, neurons: 128, synapse_bits: 2, axons_per_input: 2}
+  costs: {synaptic_event: 2 pJ, neuron_update: 3 pJ, static_power: 5 mW, core_area: 0.1 mm2}
+chip: {interconnect: {energy_per_bit_hop: 0.25 pJ}}
+)";
+
+TEST(TargetLoader, SpikingChipNeedsNoCrossbarSections) {
+  llvm::Expected<TargetChip> chip = loadTargetBuffer(kSpiking, "s.yaml");
+  ASSERT_TRUE(static_cast<bool>(chip)) << llvm::toString(chip.takeError());
+  ASSERT_TRUE(chip->neuromorphic.has_value());
+  const Neuromorphic &n = *chip->neuromorphic;
+  EXPECT_EQ(n.cores, 10);
+  EXPECT_DOUBLE_EQ(n.timestep, 1e-3);
+  EXPECT_EQ(n.core.axons, 256);
+  EXPECT_EQ(n.core.neurons, 128);
+  EXPECT_EQ(n.core.synapseBits, 2);
+  EXPECT_EQ(n.core.axonsPerInput, 2);
+  EXPECT_EQ(n.core.gainBits, 0);       // schema default
+  EXPECT_EQ(n.core.potentialBits, 20); // schema default
+  EXPECT_EQ(n.core.reset, NeuronReset::Subtract);
+  EXPECT_EQ(n.core.bias, BiasSource::Leak);
+  EXPECT_TRUE(n.core.partialSums);
+  EXPECT_DOUBLE_EQ(n.costs.synapticEvent, 2e-12);
+  // No spike_hop: 32 bits (the spike_bits default) x 0.25 pJ per bit-hop.
+  EXPECT_DOUBLE_EQ(n.costs.spikeHop, 32 * 0.25e-12);
+  EXPECT_DOUBLE_EQ(n.costs.coreArea, 0.1e-6);
+  // No device section: digital synapses.
+  EXPECT_FALSE(n.deviceSynapses);
+  EXPECT_EQ(chip->device.kind, DeviceKind::SRAM);
+  // The core count reaches the placer's chip and mesh: ceil(sqrt(10)) = 4
+  // wide, ceil(10 / 4) = 3 high.
+  EXPECT_EQ(chip->chip.cores, 10);
+  EXPECT_EQ(chip->chip.interconnect.width, 4);
+  EXPECT_EQ(chip->chip.interconnect.height, 3);
+
+  SpikingFigures f = computeSpikingFigures(*chip);
+  EXPECT_EQ(f.neurons, 1280);
+  EXPECT_EQ(f.synapses, 1280 * 256);
+  EXPECT_EQ(f.inputsPerCore, 128);
+  EXPECT_DOUBLE_EQ(f.peakSops, 1280.0 * 256 / 1e-3);
+  EXPECT_DOUBLE_EQ(f.peakPower,
+                   5e-3 + 2e-12 * f.peakSops + 3e-12 * 1280 / 1e-3);
+}
+
+TEST(TargetLoader, CrossbarChipIgnoresNoNeuromorphicField) {
+  // A crossbar chip has no neuromorphic section; overriding one of its
+  // fields makes it a (then incomplete) spiking chip, which is reported.
+  llvm::Expected<TargetChip> chip = loadTargetBuffer(kMinimal, "t.yaml");
+  ASSERT_TRUE(static_cast<bool>(chip));
+  EXPECT_FALSE(chip->neuromorphic.has_value());
+  llvm::Expected<TargetChip> mixed =
+      loadTargetBuffer(kMinimal, "t.yaml", {{"neuromorphic.cores", "4"}});
+  ASSERT_FALSE(static_cast<bool>(mixed));
+  std::string message = llvm::toString(mixed.takeError());
+  EXPECT_NE(message.find("array: a neuromorphic chip has no crossbar array "
+                         "section"),
+            std::string::npos)
+      << message;
+}
+
+TEST(TargetLoader, SpikingOverridesAndCrossbarOverrides) {
+  llvm::Expected<TargetChip> chip = loadTargetBuffer(
+      kSpiking, "s.yaml",
+      {{"neuromorphic.core.axons", "64"},
+       {"neuromorphic.costs.spike_hop", "1 pJ"}});
+  ASSERT_TRUE(static_cast<bool>(chip)) << llvm::toString(chip.takeError());
+  EXPECT_EQ(chip->neuromorphic->core.axons, 64);
+  EXPECT_DOUBLE_EQ(chip->neuromorphic->costs.spikeHop, 1e-12);
+  // A crossbar field on a spiking chip is blamed on the override.
+  llvm::Expected<TargetChip> wrong =
+      loadTargetBuffer(kSpiking, "s.yaml", {{"array.rows", "64"}});
+  ASSERT_FALSE(static_cast<bool>(wrong));
+  EXPECT_EQ(llvm::toString(wrong.takeError()),
+            "s.yaml: override 'array.rows=64': array.rows: does not apply to "
+            "a neuromorphic chip");
+}
+
