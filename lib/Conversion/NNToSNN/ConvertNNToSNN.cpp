@@ -340,7 +340,7 @@ FailureOr<Value> ConvertNNToSNNPass::convertLayer(
       if (gain < 1)
         return op->emitError()
                << "neuron " << o << "'s threshold (" << perGain
-               << " synapse steps) does not fit a " << potentialBits
+               << " synapse steps) does not fit a " << static_cast<int64_t>(potentialBits)
                << "-bit potential";
       thresholds[o] = static_cast<int32_t>(
           std::max<double>(1, std::nearbyint(gain * perGain)));

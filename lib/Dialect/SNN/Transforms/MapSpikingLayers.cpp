@@ -64,7 +64,7 @@ MapSpikingLayersPass::mapLayer(snn::LayerOp layer) const {
     int64_t room = axons - bias;
     if (room < axonsPerInput)
       return layer.emitError() << "its bias needs " << bias
-                               << " axons of the core's " << axons;
+                               << " axons of the core's " << static_cast<int64_t>(axons);
     m.fanInGroups = ceilDiv(inputsPerNeuron * axonsPerInput, room);
     if (m.fanInGroups > 1 && !partialSums)
       return layer.emitError()
@@ -140,7 +140,7 @@ void MapSpikingLayersPass::runOnOperation() {
   }
   if (total > cores) {
     module.emitError() << "the spiking layers need " << total
-                       << " cores; the chip has " << cores;
+                       << " cores; the chip has " << static_cast<int64_t>(cores);
     return signalPassFailure();
   }
 
