@@ -223,6 +223,12 @@ llvm::Expected<CompileResult> driver::compile(ModuleOp module,
   if (options.maxCopies < 0)
     return makeError(modelFileOf(module) +
                      ": --max-copies must not be negative");
+  // A spiking chip has no arrays for the crossbar mapping; its own flow
+  // (ANN -> SNN conversion, issue #17) is not in this compile yet.
+  if (chip.neuromorphic)
+    return makeError(modelFileOf(module) + ": target '" + chip.name +
+                     "' is a neuromorphic (spiking) chip; the crossbar "
+                     "mapping needs array, periphery and core sections");
   StepTimer step(hooks.timing);
   CompileResult result;
   step.next("check inputs");

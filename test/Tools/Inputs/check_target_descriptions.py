@@ -4,7 +4,8 @@
 A description is what a reader trusts first (it heads `nncc target show`
 and every report), so each figure it states must be the one the loader
 reads: node, array geometry, cell, bits per cell, weight/input/ADC bits and
-rows read in parallel.  The actual values come from `nncc target show`, the
+rows read in parallel; a spiking chip's axons x neurons per core and synapse
+bits.  The actual values come from `nncc target show`, the
 same view a user gets.  Usage: check_target_descriptions.py NNCC TARGET...
 Prints one line per disagreement and exits 1 if there is any.
 """
@@ -20,6 +21,18 @@ def shown(nncc, path):
     facts = {"description": lines[1].strip()}
     m = re.search(r"^technology: (\d+(?:\.\d+)?) nm", out, re.M)
     facts["nm"] = m.group(1)
+    m = re.search(r"^chip: (\d+) cores", out, re.M)
+    facts["cores"] = m.group(1)
+    m = re.search(r"^core: (\d+) axons x (\d+) neurons, (\d+)-bit synapses",
+                  out, re.M)
+    if m:
+        # A spiking chip: no arrays, converters or weight slices to claim.
+        facts["axons"], facts["neurons"], facts["synapse_bits"] = m.groups()
+        for key in ("rows", "cols", "cell", "parallel", "bits_per_cell",
+                    "adc_bits", "adc_type", "input_bits", "weight_bits"):
+            facts[key] = None
+        return facts
+    facts["axons"] = facts["neurons"] = facts["synapse_bits"] = None
     m = re.search(r"^array: (\d+)x(\d+) (\S+), (\d+) rows in parallel", out,
                   re.M)
     facts["rows"], facts["cols"], facts["cell"], facts["parallel"] = m.groups()
@@ -31,8 +44,6 @@ def shown(nncc, path):
     facts["input_bits"] = m.group(1)
     m = re.search(r"weight capacity \((\d+)-bit weights\)", out)
     facts["weight_bits"] = m.group(1)
-    m = re.search(r"^chip: (\d+) cores", out, re.M)
-    facts["cores"] = m.group(1)
     return facts
 
 
@@ -48,6 +59,8 @@ CLAIMS = [
      ["parallel"]),
     (r"\b(1T1R|2T2R|1R|8T|6T)\b", ["cell"]),
     (r"(\d+) cores\b", ["cores"]),
+    (r"(\d+) axons x (\d+) neurons", ["axons", "neurons"]),
+    (r"(\d+)-bit synapses", ["synapse_bits"]),
 ]
 
 
