@@ -110,18 +110,19 @@ void nncc::driver::printSpikingReport(const SpikingCompileResult &r,
   using llvm::format;
   os << "model: " << r.model << "\n";
   os << "target: " << r.target << " (spiking)\n";
-  os << format("%-14s %-5s %8s %7s %6s %6s %5s %14s %12s\n", "layer", "kind",
-               "neurons", "fan-in", "groups", "cores", "bits", "SOPs/inf",
-               "spikes/inf");
+  os << "layer          kind   neurons  fan-in groups  cores  bits       "
+        "SOPs/inf   spikes/inf\n";
   for (size_t i = 0; i < r.layers.size(); ++i) {
     const SpikingLayerSummary &l = r.layers[i];
     const ppa::SpikingLayerActivity &a = r.activity.layers[i];
+    std::string spikes = l.readout
+                             ? std::string("readout")
+                             : llvm::formatv("{0:f1}", a.spikesOut).str();
     os << format("%-14s %-5s %8lld %7lld %6lld %6lld %5lld %14.1f %12s\n",
                  l.name.c_str(), l.kind.c_str(), (long long)l.neurons,
                  (long long)l.fanIn, (long long)l.fanInGroups,
                  (long long)l.cores, (long long)l.synapseBits, a.synapticOps,
-                 l.readout ? "readout"
-                           : llvm::formatv("{0:f1}", a.spikesOut).str().c_str());
+                 spikes.c_str());
   }
   os << "activity: " << r.activitySource << ", " << r.activity.timesteps
      << " timesteps, " << format("%.1f", r.activity.inputSpikes)
