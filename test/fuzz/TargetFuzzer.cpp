@@ -32,6 +32,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fuzz::contractBroken("an error line does not name the file: " + line);
     return 0;
   }
+  if (chip->neuromorphic) {
+    // A spiking chip has no arrays: its own figures must be finite.
+    target::SpikingFigures figures = target::computeSpikingFigures(*chip);
+    if (figures.neurons <= 0 || figures.synapses <= 0 ||
+        figures.inputsPerCore <= 0)
+      fuzz::contractBroken("an accepted spiking chip has no synapses");
+    if (!std::isfinite(figures.peakSops) || figures.peakSops <= 0 ||
+        !std::isfinite(figures.energyPerSopAtPeak) ||
+        figures.energyPerSopAtPeak < 0 || !std::isfinite(figures.area))
+      fuzz::contractBroken("an accepted spiking chip has non-finite figures");
+    target::printTarget(*chip, llvm::nulls());
+    return 0;
+  }
   for (int64_t bits : {chip->array.weightBits, int64_t{2}, int64_t{16}}) {
     target::TargetFigures figures = target::computeFigures(*chip, bits);
     if (figures.arrays <= 0 || figures.cellsPerArray <= 0 ||
