@@ -161,21 +161,21 @@ nncc::driver::compileSpiking(ModuleOp module, const target::TargetChip &chip,
                            : std::nullopt;
   std::optional<SpikingResults> activityRun;
   if (testSet) {
-    // Digital synapses and deterministic encoders make every instance the
-    // same chip: one run stands for them all.
-    bool varies = device || options.encoding == "poisson";
+    // Instances differ in their sampled synapses only (every instance sees
+    // the same input spikes): digital synapses make them one chip.
+    bool varies = device.has_value();
     result.instances = varies ? std::max<int64_t>(1, options.simulation->instances) : 1;
     if (!varies && options.simulation->instances > 1)
       result.assumptions.push_back(
-          "one chip instance simulated: the synapses are digital and the "
-          "encoder deterministic, so every instance is the same chip");
+          "one chip instance simulated: the synapses are digital, so every "
+          "instance is the same chip");
     result.samples = testSet->size();
     std::vector<std::vector<double>> perInstance;
     for (int64_t i = 0; i < result.instances; ++i) {
       SpikingOptions instance = run;
       instance.device = device;
       instance.instance = i;
-      instance.seed = options.simulation->seed + uint64_t(i);
+      instance.seed = options.simulation->seed;
       llvm::Expected<SpikingResults> r =
           program->run(testSet->samples, testSet->size(), instance);
       if (!r)

@@ -75,8 +75,9 @@ effectiveWeights(const SpikingProgram::Plan &plan,
     const SpikingLayerPlan &layer = plan.layers[l];
     std::vector<double> &w = weights[l];
     w.resize(layer.code.size());
-    std::mt19937_64 rng(mix(mix(options.seed) ^ mix(options.instance + 1)) ^
-                        mix(l + 0x51));
+    // Chained, not xor-ed: (seed, instance) pairs never cancel.
+    std::mt19937_64 rng(
+        mix(mix(mix(options.seed) + uint64_t(options.instance)) + l));
     for (size_t e = 0; e < layer.code.size(); ++e) {
       double code = layer.code[e];
       if (options.device) {
