@@ -159,6 +159,18 @@ nncc::driver::compileSpiking(ModuleOp module, const target::TargetChip &chip,
   std::optional<SynapseDeviceEffects> device =
       neuro.deviceSynapses ? SynapseDeviceEffects::fromTarget(chip)
                            : std::nullopt;
+  if (device && options.simulation && !options.simulation->times.empty()) {
+    // Drift: the synapses are read this long after programming.
+    llvm::Expected<std::vector<double>> times =
+        parseTimes(options.simulation->times);
+    if (!times)
+      return times.takeError();
+    if (!times->empty())
+      device->time = times->front();
+    if (times->size() > 1)
+      result.assumptions.push_back(
+          "a spiking chip is simulated at the first --time only");
+  }
   std::optional<SpikingResults> activityRun;
   if (testSet) {
     // Instances differ in their sampled synapses only (every instance sees

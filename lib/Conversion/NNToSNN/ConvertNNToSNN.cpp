@@ -467,6 +467,9 @@ void ConvertNNToSNNPass::runOnOperation() {
   IRMapping floats;
   llvm::DenseMap<Value, SpikeValue> spiking;
   llvm::DenseSet<Operation *> absorbed; // ReLUs merged into their layer
+  // Float values computed from a readout, and the first host op on the way.
+  llvm::DenseMap<Value, std::pair<Operation *, std::string>>
+      hostAfterReadout;
   for (Operation *op : original) {
     if (absorbed.contains(op))
       continue;
@@ -478,6 +481,17 @@ void ConvertNNToSNNPass::runOnOperation() {
       SpikeValue in;
       if (auto it = spiking.find(x); it != spiking.end()) {
         in = it->second;
+      } else if (auto host = hostAfterReadout.find(x);
+                 host != hostAfterReadout.end()) {
+        // A float value between spiking layers would need the host in
+        // the middle of every timestep.
+        host->second.first->emitError()
+            << "spiking conversion: " << host->second.first->getName()
+            << " reads the float output of layer '" << host->second.second
+            << "', which has no ReLU right after it, and feeds a later "
+               "layer; a spiking layer needs its ReLU directly after it (or "
+               "after a BatchNormalization that folds into it)";
+        return signalPassFailure();
       } else {
         // The first layer: its float input is encoded as spikes.
         const ActivationSamples &s = stats[x];
@@ -528,10 +542,20 @@ void ConvertNNToSNNPass::runOnOperation() {
             op->getLoc(), result.getType(), *converted,
             b.getF64FloatAttr(unit));
         floats.map(result, readout.getOutput());
+        std::string layerName = nodeNameOf(op->getLoc());
+        if (layerName.empty())
+          layerName = op->getName().getStringRef().str();
+        for (Operation *user : result.getUsers())
+          for (Value r : user->getResults())
+            hostAfterReadout.try_emplace(r, user, layerName);
       }
       continue;
     }
     if (!spikeOperand) {
+      for (Value v : op->getOperands())
+        if (auto it = hostAfterReadout.find(v); it != hostAfterReadout.end())
+          for (Value r : op->getResults())
+            hostAfterReadout.try_emplace(r, it->second);
       b.clone(*op, floats);
       continue;
     }
