@@ -130,3 +130,26 @@ Dataset nncc::sampleRange(const Dataset &set, int64_t begin, int64_t count) {
                         set.labels.begin() + begin + count);
   return range;
 }
+
+llvm::Expected<Dataset>
+nncc::loadCalibrationSamples(const CalibrationSource &source,
+                             llvm::ArrayRef<int64_t> inputShape) {
+  if (source.path.empty()) {
+    if (source.synthetic > 0)
+      return syntheticSamples(inputShape, source.synthetic, source.seed);
+    return makeError(
+        "calibration needs samples (nncc compile --calibration FILE, pass "
+        "option calibration=FILE: .npy/.pb with samples along dim 0, or IDX "
+        "images; or synthetic-samples=N)");
+  }
+  DatasetOptions read;
+  read.defaultLimit = source.limit;
+  read.pixelScale = source.pixelScale;
+  llvm::Expected<Dataset> set = loadDataset(source.path, read);
+  if (!set)
+    return set.takeError();
+  if (llvm::Error e = checkSampleShape(
+          *set, "calibration samples in '" + source.path + "'", inputShape))
+    return std::move(e);
+  return set;
+}

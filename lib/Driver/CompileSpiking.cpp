@@ -58,19 +58,12 @@ double hopsPerSpike(snn::LayerOp from, snn::LayerOp to, int64_t meshWidth) {
 
 llvm::Expected<Dataset> readCalibration(const SpikingCompileOptions &options,
                                         ArrayRef<int64_t> inputShape) {
-  if (options.calibration.empty())
-    return syntheticSamples(inputShape, kSyntheticCalibrationSamples,
-                            kSyntheticCalibrationSeed);
-  DatasetOptions read;
-  read.defaultLimit = options.calibrationLimit;
-  llvm::Expected<Dataset> set = loadDataset(options.calibration, read);
-  if (!set)
-    return set.takeError();
-  if (llvm::Error e = checkSampleShape(
-          *set, "calibration samples in '" + options.calibration + "'",
-          inputShape))
-    return std::move(e);
-  return set;
+  CalibrationSource source;
+  source.path = options.calibration;
+  source.limit = options.calibrationLimit;
+  source.synthetic = kSyntheticCalibrationSamples;
+  source.seed = kSyntheticCalibrationSeed;
+  return loadCalibrationSamples(source, inputShape);
 }
 
 } // namespace

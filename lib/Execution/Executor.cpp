@@ -9,6 +9,7 @@
 #include "nncc/Dialect/NN/NNOps.h"
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Dialect/Utils/TensorElements.h"
+#include "nncc/Runtime/Kernels.h"
 #include "nncc/Runtime/QuantizedMatMul.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -191,4 +192,30 @@ Executor::run(ArrayRef<Tensor> args, OpObserver observer,
     ++index;
   }
   return results;
+}
+
+llvm::Error Executor::runSamples(const Tensor &samples, int64_t count,
+                                 OpObserver observer) const {
+  if (inputs.size() != 1)
+    return makeError("the model must have one input");
+  const TensorSignature &in = inputs.front();
+  int64_t batch = in.shape.empty() ? 1 : in.shape.front();
+  int64_t perSample = runtime::numElementsOf(in.shape) / batch;
+  const float *src = samples.data<float>();
+  for (int64_t first = 0; first + batch <= count; first += batch) {
+    Tensor x(runtime::DType::F32, in.shape);
+    std::copy(src + first * perSample, src + (first + batch) * perSample,
+              x.data<float>());
+    // Samples load as f32; a model that takes integers (token ids) gets
+    // them converted, exactly for the integers an f32 holds (< 2^24).
+    if (in.dtype != runtime::DType::F32) {
+      Tensor typed(in.dtype, in.shape);
+      runtime::cast(x, typed);
+      x = std::move(typed);
+    }
+    llvm::Expected<std::vector<Tensor>> out = run({x}, observer);
+    if (!out)
+      return out.takeError();
+  }
+  return llvm::Error::success();
 }

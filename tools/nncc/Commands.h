@@ -82,6 +82,14 @@ driver::SimulationRequest simulationRequest(llvm::StringRef testSet,
 /// (default max).
 std::string mappingAdcRange();
 
+/// Spiking programs (nncc run) and targets (nncc compile): --timesteps and
+/// --readout-at, which both subcommands take.
+struct SpikingRunFlags {
+  int64_t timesteps = 128;
+  std::vector<int64_t> readoutAt;
+};
+SpikingRunFlags spikingRunFlags();
+
 /// Where bundled targets are looked up (target::bundledTargetDirs).
 std::vector<std::string> targetDirs(const char *argv0);
 

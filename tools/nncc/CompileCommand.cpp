@@ -153,15 +153,6 @@ cl::opt<uint64_t> simulationSeed(
     cl::init(1), cl::sub(compileCmd), cl::cat(category));
 
 // Spiking (neuromorphic) targets only.
-cl::opt<int64_t> spikeTimesteps(
-    "timesteps",
-    cl::desc("Spiking targets: timesteps per inference (default 128)"),
-    cl::init(128), cl::sub(compileCmd), cl::cat(category));
-cl::list<int64_t> spikeReadoutAt(
-    "readout-at",
-    cl::desc("Spiking targets: also report the accuracy after these "
-             "timesteps (comma-separated)"),
-    cl::CommaSeparated, cl::sub(compileCmd), cl::cat(category));
 cl::opt<std::string> spikeEncoding(
     "encoding",
     cl::desc("Spiking targets: input spike encoding, rate | poisson | ttfs "
@@ -178,8 +169,9 @@ int compileSpiking(mlir::ModuleOp module, const target::TargetChip &chip,
   if (percentile.getNumOccurrences())
     options.percentile = percentile;
   options.encoding = spikeEncoding;
-  options.timesteps = spikeTimesteps;
-  options.readoutAt.assign(spikeReadoutAt.begin(), spikeReadoutAt.end());
+  SpikingRunFlags flags = spikingRunFlags();
+  options.timesteps = flags.timesteps;
+  options.readoutAt = flags.readoutAt;
   options.placementSeed = placementSeed;
   if (!simulateSet.empty())
     options.simulation = simulationRequest(simulateSet, simulationSeed);

@@ -60,16 +60,29 @@ cl::opt<CIMExecutionMode> cimMode(
 
 cl::opt<int64_t> timesteps(
     "timesteps",
-    cl::desc("Timesteps a spiking (snn) program runs (default 128)"),
-    cl::init(128), cl::sub(runCmd), cl::cat(category));
+    cl::desc("Spiking programs and targets: timesteps per inference "
+             "(default 128)"),
+    cl::init(128), cl::sub(runCmd), cl::sub(compileCmd), cl::cat(category));
 cl::list<int64_t> readoutAt(
     "readout-at",
-    cl::desc("Spiking programs: also read the outputs after these "
-             "timesteps (comma-separated)"),
-    cl::CommaSeparated, cl::sub(runCmd), cl::cat(category));
+    cl::desc("Spiking programs and targets: also read the outputs after "
+             "these timesteps (comma-separated)"),
+    cl::CommaSeparated, cl::sub(runCmd), cl::sub(compileCmd),
+    cl::cat(category));
 cl::opt<uint64_t> spikeSeed("seed",
                             cl::desc("Seed of Poisson input spikes (default 1)"),
                             cl::init(1), cl::sub(runCmd), cl::cat(category));
+
+/// --images and --labels (and --limit) as a labelled set.
+Expected<Dataset> labelledSet() {
+  std::string spec = imagesPath + "," + labelsPath;
+  if (limit > 0)
+    spec += ":" + std::to_string(limit);
+  DatasetOptions read;
+  read.needLabels = true;
+  read.pixelScale = pixelScale;
+  return loadDataset(spec, read);
+}
 
 bool isSpiking(mlir::ModuleOp module) {
   bool found = false;
@@ -84,8 +97,9 @@ bool isSpiking(mlir::ModuleOp module) {
 
 SpikingOptions spikingOptions() {
   SpikingOptions options;
-  options.timesteps = timesteps;
-  options.checkpoints.assign(readoutAt.begin(), readoutAt.end());
+  SpikingRunFlags flags = spikingRunFlags();
+  options.timesteps = flags.timesteps;
+  options.checkpoints = flags.readoutAt;
   options.seed = spikeSeed;
   return options;
 }
@@ -113,13 +127,7 @@ int runSpiking(mlir::ModuleOp module) {
     }
     return 0;
   }
-  std::string spec = imagesPath + "," + labelsPath;
-  if (limit > 0)
-    spec += ":" + std::to_string(limit);
-  DatasetOptions read;
-  read.needLabels = true;
-  read.pixelScale = pixelScale;
-  Expected<Dataset> set = loadDataset(spec, read);
+  Expected<Dataset> set = labelledSet();
   if (!set)
     return fail(set.takeError());
   SmallVector<int64_t> shape(program->inputShape());
@@ -156,13 +164,7 @@ void printTensor(const TensorSignature &sig, const runtime::Tensor &t,
 }
 
 int classify(const Executor &executor) {
-  std::string spec = imagesPath + "," + labelsPath;
-  if (limit > 0)
-    spec += ":" + std::to_string(limit);
-  DatasetOptions read;
-  read.needLabels = true;
-  read.pixelScale = pixelScale;
-  Expected<Dataset> set = loadDataset(spec, read);
+  Expected<Dataset> set = labelledSet();
   if (!set)
     return fail(set.takeError());
   if (Error e = checkSampleShape(*set, "samples in '" + imagesPath + "'",
@@ -179,6 +181,13 @@ int classify(const Executor &executor) {
 }
 
 } // namespace
+
+tool::SpikingRunFlags nncc::tool::spikingRunFlags() {
+  SpikingRunFlags flags;
+  flags.timesteps = timesteps;
+  flags.readoutAt.assign(readoutAt.begin(), readoutAt.end());
+  return flags;
+}
 
 int nncc::tool::runRun(mlir::MLIRContext &context) {
   if (!requireModel("run"))

@@ -74,6 +74,23 @@ inline Dataset firstSamples(const Dataset &set, int64_t count) {
 Dataset syntheticSamples(llvm::ArrayRef<int64_t> inputShape, int64_t count,
                          uint64_t seed);
 
+/// Where calibration samples come from: the dataset `path` (at most
+/// `limit` samples when its spec has no :N; 0: all), else `synthetic`
+/// samples from syntheticSamples (0: none).
+struct CalibrationSource {
+  std::string path;
+  int64_t limit = 0;
+  double pixelScale = kDefaultPixelScale;
+  int64_t synthetic = 0;
+  uint64_t seed = 1;
+};
+
+/// The calibration samples of `source` for an input of shape
+/// `inputShape`, their shape checked (checkSampleShape).  An error names
+/// the file, or says that there is neither a file nor synthetic samples.
+llvm::Expected<Dataset> loadCalibrationSamples(const CalibrationSource &source,
+                                               llvm::ArrayRef<int64_t> inputShape);
+
 } // namespace nncc
 
 #endif // NNCC_DATA_DATASET_H

@@ -64,6 +64,14 @@ public:
   run(llvm::ArrayRef<runtime::Tensor> args, OpObserver observer = nullptr,
       CIMLayerHook layerHook = nullptr) const;
 
+  /// Runs samples [0, count) of `samples` (f32, dim 0 counting samples of
+  /// the one input's per-batch-element size) a batch (the input's dim 0)
+  /// at a time, in order; a last partial batch is left out.  Samples
+  /// convert to the input's dtype (integers exactly below 2^24).  For a
+  /// calibration run: `observer` sees every op as in run().
+  llvm::Error runSamples(const runtime::Tensor &samples, int64_t count,
+                         OpObserver observer) const;
+
   /// How cim.layer ops run (Auto: each layer's most refined form).  A forced
   /// mode that a layer does not support makes run() fail.
   void setCIMExecutionMode(CIMExecutionMode mode) { cimMode = mode; }

@@ -214,22 +214,12 @@ llvm::Expected<std::shared_ptr<const Dataset>>
 ConvertNNToSNNPass::calibrationSamples(ArrayRef<int64_t> inputShape) const {
   if (preloaded)
     return preloaded;
-  if (!calibrationPath.empty()) {
-    DatasetOptions read;
-    read.defaultLimit = calibrationLimit;
-    read.pixelScale = pixelScale;
-    llvm::Expected<Dataset> samples = loadDataset(calibrationPath, read);
-    if (!samples)
-      return samples.takeError();
-    return std::make_shared<const Dataset>(std::move(*samples));
-  }
-  if (syntheticSamples > 0)
-    return std::make_shared<const Dataset>(
-        nncc::syntheticSamples(inputShape, syntheticSamples, syntheticSeed));
-  return llvm::createStringError(
-      "threshold balancing needs calibration samples (nncc compile "
-      "--calibration FILE, pass option calibration=FILE; or "
-      "synthetic-samples=N)");
+  CalibrationSource source{calibrationPath, calibrationLimit, pixelScale,
+                           syntheticSamples, syntheticSeed};
+  llvm::Expected<Dataset> samples = loadCalibrationSamples(source, inputShape);
+  if (!samples)
+    return samples.takeError();
+  return std::make_shared<const Dataset>(std::move(*samples));
 }
 
 LogicalResult ConvertNNToSNNPass::calibrate(
@@ -243,7 +233,6 @@ LogicalResult ConvertNNToSNNPass::calibrate(
     return module.emitError("calibration needs a model with one input");
   const TensorSignature &in = executor->getInputs().front();
   int64_t batch = in.shape.empty() ? 1 : in.shape.front();
-  int64_t perSample = runtime::numElementsOf(in.shape) / batch;
   auto loaded = calibrationSamples(in.shape);
   if (!loaded)
     return module.emitError() << llvm::toString(loaded.takeError());
@@ -284,16 +273,9 @@ LogicalResult ConvertNNToSNNPass::calibrate(
       s.seen += n;
     }
   };
-  const float *src = set.samples.data<float>();
-  for (int64_t first = 0; first + batch <= count; first += batch) {
-    Tensor x(runtime::DType::F32, in.shape);
-    std::copy(src + first * perSample, src + (first + batch) * perSample,
-              x.data<float>());
-    auto out = executor->run({x}, observe);
-    if (!out)
-      return module.emitError() << "calibration: "
-                                << llvm::toString(out.takeError());
-  }
+  if (llvm::Error e = executor->runSamples(set.samples, count, observe))
+    return module.emitError() << "calibration: "
+                              << llvm::toString(std::move(e));
   return success();
 }
 

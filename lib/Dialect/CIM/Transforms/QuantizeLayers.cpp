@@ -120,22 +120,12 @@ QuantizeLayersPass::calibrationSamples(
     llvm::ArrayRef<int64_t> inputShape) const {
   if (preloaded)
     return preloaded;
-  if (!calibrationPath.empty()) {
-    DatasetOptions read;
-    read.defaultLimit = calibrationLimit;
-    read.pixelScale = pixelScale;
-    llvm::Expected<Dataset> samples = loadDataset(calibrationPath, read);
-    if (!samples)
-      return samples.takeError();
-    return std::make_shared<const Dataset>(std::move(*samples));
-  }
-  if (syntheticSamples > 0)
-    return std::make_shared<const Dataset>(
-        nncc::syntheticSamples(inputShape, syntheticSamples, syntheticSeed));
-  return makeError(
-      "activation quantization needs calibration samples (nncc compile "
-      "--calibration FILE, pass option calibration=FILE: .npy/.pb with "
-      "samples along dim 0, or IDX images; or synthetic-samples=N)");
+  CalibrationSource source{calibrationPath, calibrationLimit, pixelScale,
+                           syntheticSamples, syntheticSeed};
+  llvm::Expected<Dataset> samples = loadCalibrationSamples(source, inputShape);
+  if (!samples)
+    return samples.takeError();
+  return std::make_shared<const Dataset>(std::move(*samples));
 }
 
 LogicalResult QuantizeLayersPass::calibrate(
@@ -149,7 +139,6 @@ LogicalResult QuantizeLayersPass::calibrate(
     return module.emitError("calibration needs a model with one input");
   const TensorSignature &in = executor->getInputs().front();
   int64_t batch = in.shape.empty() ? 1 : in.shape.front();
-  int64_t perSample = runtime::numElementsOf(in.shape) / batch;
   llvm::Expected<std::shared_ptr<const Dataset>> loaded =
       calibrationSamples(in.shape);
   if (!loaded)
@@ -186,23 +175,9 @@ LogicalResult QuantizeLayersPass::calibrate(
     }
     s.seen += n;
   };
-  const float *src = samples->data<float>();
-  for (int64_t first = 0; first + batch <= count; first += batch) {
-    Tensor x(runtime::DType::F32, in.shape);
-    std::copy(src + first * perSample, src + (first + batch) * perSample,
-              x.data<float>());
-    // Samples load as f32; a model that takes integers (token ids) gets
-    // them converted, exactly for the integers an f32 holds (< 2^24).
-    if (in.dtype != runtime::DType::F32) {
-      Tensor typed(in.dtype, in.shape);
-      runtime::cast(x, typed);
-      x = std::move(typed);
-    }
-    llvm::Expected<std::vector<Tensor>> out = executor->run({x}, observe);
-    if (!out)
-      return module.emitError() << "calibration: "
-                                << llvm::toString(out.takeError());
-  }
+  if (llvm::Error e = executor->runSamples(*samples, count, observe))
+    return module.emitError() << "calibration: "
+                              << llvm::toString(std::move(e));
   return success();
 }
 
