@@ -33,6 +33,12 @@ nncc::driver::readCompiledOutput(StringRef dir, mlir::MLIRContext &context,
   Expected<target::TargetChip> chip = target::loadTargetFile(chipFile);
   if (!chip)
     return chip.takeError();
+  if (chip->neuromorphic)
+    return createStringError(
+        inconvertibleErrorCode(),
+        dir + ": holds a spiking program (target '" + chip->name +
+            "'); simulate it with nncc compile --simulate, or nncc run " +
+            program + " --images ... --labels ... (docs/snn-dialect.md)");
   mlir::OwningOpRef<mlir::ModuleOp> module =
       parseProgramFile(program, context);
   if (!module)

@@ -367,6 +367,16 @@ llvm::Expected<ExploreResult> driver::explore(mlir::ModuleOp module,
     return makeError("explore needs a validation set (--accuracy-set)");
   if (llvm::Error e = checkRequest(request))
     return std::move(e);
+  // Spiking chips take their own flow, which explore does not sweep yet.
+  if (llvm::Expected<target::TargetChip> base =
+          target::loadTargetBuffer(request.targetText, request.targetName)) {
+    if (base->neuromorphic)
+      return makeError("explore sweeps crossbar targets; '" + base->name +
+                       "' is a spiking chip: compile it with nncc compile "
+                       "(docs/snn-dialect.md)");
+  } else {
+    llvm::consumeError(base.takeError()); // each point reports its own
+  }
   // The validation set, read once for every point (without labels, the
   // float model's classes are its labels).
   ExploreRequest labelled = request;
