@@ -168,7 +168,6 @@ llvm::Expected<SpikingProgram> SpikingProgram::create(ModuleOp module) {
     return llvm::createStringError(
         "a spiking program needs func.func @main with one argument");
   auto plan = std::make_unique<Plan>();
-  plan->main = main;
   plan->argument = main.getArgument(0);
   auto argType = cast<RankedTensorType>(plan->argument.getType());
   plan->inputShape.assign(argType.getShape().begin(),

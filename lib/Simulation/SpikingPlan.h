@@ -50,7 +50,7 @@ struct SpikingPoolPlan {
   int64_t inputs = 0;
 };
 
-enum class SpikingStepKind { Encode, Layer, MaxPool, Carry };
+enum class SpikingStepKind { Encode, Layer, MaxPool };
 
 /// One per-timestep op: reads slot `input`, writes slot `output`.
 struct SpikingStep {
@@ -76,7 +76,6 @@ struct SpikingReadoutPlan {
 };
 
 struct SpikingProgram::Plan {
-  mlir::Operation *main = nullptr;
   mlir::Value argument;
   llvm::SmallVector<int64_t> inputShape;
   /// Host float ops before the encoders and after the readouts, in order.

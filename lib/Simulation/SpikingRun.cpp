@@ -271,8 +271,6 @@ void SampleRunner::step(const SpikingStep &s, int64_t index, int64_t t,
     }
     return;
   }
-  case SpikingStepKind::Carry:
-    return;
   }
 }
 

@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "nncc/Conversion/NNToSNN/Passes.h"
 #include "nncc/Conversion/NNToSNN/SynapseQuantization.h"
-#include "nncc/Data/Dataset.h"
+#include "nncc/Data/CalibrationRun.h"
 #include "nncc/Dialect/NN/NNOps.h"
 #include "nncc/Dialect/SNN/SNNOps.h"
 #include "nncc/Dialect/Utils/TensorElements.h"
@@ -197,8 +197,6 @@ private:
   LogicalResult
   calibrate(ModuleOp module, const llvm::DenseSet<Value> &watched,
             llvm::DenseMap<Value, ActivationSamples> &stats) const;
-  llvm::Expected<std::shared_ptr<const Dataset>>
-  calibrationSamples(ArrayRef<int64_t> inputShape) const;
   FailureOr<Value> convertLayer(OpBuilder &b, Operation *op,
                                 const SpikeValue &input,
                                 std::optional<double> outputScale,
@@ -210,42 +208,15 @@ private:
   snn::BiasSource biasKind = snn::BiasSource::Leak;
 };
 
-llvm::Expected<std::shared_ptr<const Dataset>>
-ConvertNNToSNNPass::calibrationSamples(ArrayRef<int64_t> inputShape) const {
-  if (preloaded)
-    return preloaded;
-  CalibrationSource source{calibrationPath, calibrationLimit, pixelScale,
-                           syntheticSamples, syntheticSeed};
-  llvm::Expected<Dataset> samples = loadCalibrationSamples(source, inputShape);
-  if (!samples)
-    return samples.takeError();
-  return std::make_shared<const Dataset>(std::move(*samples));
-}
-
 LogicalResult ConvertNNToSNNPass::calibrate(
     ModuleOp module, const llvm::DenseSet<Value> &watched,
     llvm::DenseMap<Value, ActivationSamples> &stats) const {
-  llvm::Expected<Executor> executor = Executor::create(module);
-  if (!executor)
-    return module.emitError() << "calibration: "
-                              << llvm::toString(executor.takeError());
-  if (executor->getInputs().size() != 1)
-    return module.emitError("calibration needs a model with one input");
-  const TensorSignature &in = executor->getInputs().front();
-  int64_t batch = in.shape.empty() ? 1 : in.shape.front();
-  auto loaded = calibrationSamples(in.shape);
-  if (!loaded)
-    return module.emitError() << llvm::toString(loaded.takeError());
-  const Dataset &set = **loaded;
-  if (llvm::Error e = checkSampleShape(
-          set, "calibration samples in '" + calibrationPath + "'", in.shape))
-    return module.emitError() << llvm::toString(std::move(e));
-  int64_t count = set.size();
-  if (calibrationLimit > 0)
-    count = std::min<int64_t>(count, calibrationLimit);
-  if (count < batch)
-    return module.emitError() << "calibration needs at least one batch of "
-                              << batch << " samples, got " << count;
+  CalibrationSource source{calibrationPath, calibrationLimit, pixelScale,
+                           syntheticSamples, syntheticSeed};
+  llvm::Expected<CalibrationRun> calibration =
+      prepareCalibration(module, source, preloaded);
+  if (!calibration)
+    return module.emitError() << llvm::toString(calibration.takeError());
   // A value is sampled at its first user, so that a value read twice is
   // counted once.
   llvm::DenseMap<Value, Operation *> sampledAt;
@@ -253,7 +224,7 @@ LogicalResult ConvertNNToSNNPass::calibrate(
     for (Operation *user : v.getUsers())
       if (!sampledAt.count(v) || user->isBeforeInBlock(sampledAt[v]))
         sampledAt[v] = user;
-  int64_t batches = count / batch;
+  const int64_t batches = calibration->batches();
   auto observe = [&](Operation *op, ArrayRef<const Tensor *> operands) {
     for (auto [value, tensor] : llvm::zip(op->getOperands(), operands)) {
       auto at = sampledAt.find(value);
@@ -273,7 +244,7 @@ LogicalResult ConvertNNToSNNPass::calibrate(
       s.seen += n;
     }
   };
-  if (llvm::Error e = executor->runSamples(set.samples, count, observe))
+  if (llvm::Error e = calibration->run(observe))
     return module.emitError() << "calibration: "
                               << llvm::toString(std::move(e));
   return success();

@@ -14,7 +14,7 @@
 #include "nncc/Dialect/CIM/ModelQuantization.h"
 #include "nncc/Execution/Executor.h"
 #include "nncc/Runtime/Kernels.h"
-#include "nncc/Data/Dataset.h"
+#include "nncc/Data/CalibrationRun.h"
 #include "nncc/Support/Elements.h"
 #include "nncc/Support/Errors.h"
 #include "nncc/Support/Rounding.h"
@@ -107,53 +107,21 @@ private:
   void setWeightAttributes(cim::LayerOp layer, int64_t bits,
                            QuantizedWeights &&q,
                            OpBuilder &b);
-  /// The samples to calibrate on, for an input of `inputShape`.
-  llvm::Expected<std::shared_ptr<const Dataset>>
-  calibrationSamples(llvm::ArrayRef<int64_t> inputShape) const;
 
   /// Samples the driver already read (and checked) for this pass.
   std::shared_ptr<const Dataset> preloaded;
 };
 
-llvm::Expected<std::shared_ptr<const Dataset>>
-QuantizeLayersPass::calibrationSamples(
-    llvm::ArrayRef<int64_t> inputShape) const {
-  if (preloaded)
-    return preloaded;
-  CalibrationSource source{calibrationPath, calibrationLimit, pixelScale,
-                           syntheticSamples, syntheticSeed};
-  llvm::Expected<Dataset> samples = loadCalibrationSamples(source, inputShape);
-  if (!samples)
-    return samples.takeError();
-  return std::make_shared<const Dataset>(std::move(*samples));
-}
-
 LogicalResult QuantizeLayersPass::calibrate(
     ModuleOp module, llvm::DenseMap<Operation *, InputStats> &stats,
     cim::ProductRangeCalibration &products) {
-  llvm::Expected<Executor> executor = Executor::create(module);
-  if (!executor)
-    return module.emitError() << "calibration: "
-                              << llvm::toString(executor.takeError());
-  if (executor->getInputs().size() != 1)
-    return module.emitError("calibration needs a model with one input");
-  const TensorSignature &in = executor->getInputs().front();
-  int64_t batch = in.shape.empty() ? 1 : in.shape.front();
-  llvm::Expected<std::shared_ptr<const Dataset>> loaded =
-      calibrationSamples(in.shape);
-  if (!loaded)
-    return module.emitError() << llvm::toString(loaded.takeError());
-  const Dataset &set = **loaded;
-  if (llvm::Error e = checkSampleShape(
-          set, "calibration samples in '" + calibrationPath + "'", in.shape))
-    return module.emitError() << llvm::toString(std::move(e));
-  const Tensor *samples = &set.samples;
-  int64_t count = set.size();
-  if (calibrationLimit > 0)
-    count = std::min<int64_t>(count, calibrationLimit);
-  if (count < batch)
-    return module.emitError() << "calibration needs at least one batch of "
-                              << batch << " samples, got " << count;
+  CalibrationSource source{calibrationPath, calibrationLimit, pixelScale,
+                           syntheticSamples, syntheticSeed};
+  llvm::Expected<CalibrationRun> calibration =
+      prepareCalibration(module, source, preloaded);
+  if (!calibration)
+    return module.emitError() << llvm::toString(calibration.takeError());
+  const int64_t batches = calibration->batches();
 
   auto observe = [&](Operation *op, ArrayRef<const Tensor *> operands) {
     if (!isa<cim::LayerOp>(op)) {
@@ -166,7 +134,7 @@ LogicalResult QuantizeLayersPass::calibrate(
     int64_t n = x.numElements();
     // Keep a deterministic, evenly strided subset of |x|.
     int64_t stride = std::max<int64_t>(
-        1, (n * (count / batch)) / static_cast<int64_t>(kMaxSamples));
+        1, (n * batches) / static_cast<int64_t>(kMaxSamples));
     for (int64_t i = 0; i < n; ++i) {
       s.min = std::min<double>(s.min, data[i]);
       s.max = std::max<double>(s.max, data[i]);
@@ -175,7 +143,7 @@ LogicalResult QuantizeLayersPass::calibrate(
     }
     s.seen += n;
   };
-  if (llvm::Error e = executor->runSamples(*samples, count, observe))
+  if (llvm::Error e = calibration->run(observe))
     return module.emitError() << "calibration: "
                               << llvm::toString(std::move(e));
   return success();
