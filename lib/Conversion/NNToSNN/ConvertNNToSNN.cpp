@@ -197,6 +197,8 @@ private:
   LogicalResult
   calibrate(ModuleOp module, const llvm::DenseSet<Value> &watched,
             llvm::DenseMap<Value, ActivationSamples> &stats) const;
+  FailureOr<Value> averagePoolLayer(OpBuilder &b, Operation *op,
+                                    const SpikeValue &input) const;
   FailureOr<Value> convertLayer(OpBuilder &b, Operation *op,
                                 const SpikeValue &input,
                                 std::optional<double> outputScale,
@@ -343,6 +345,78 @@ FailureOr<Value> ConvertNNToSNNPass::convertLayer(
   auto snnLayer = b.create<snn::LayerOp>(op->getLoc(), outType,
                                          ValueRange{input.spikes}, attrs);
   return snnLayer.getOutput();
+}
+
+/// Average pooling as neurons: a depthwise conv whose synapses all hold
+/// code 1 and whose neurons spike every k x k input spikes, reset by
+/// subtraction, so a neuron's rate is the mean of its window's rates and
+/// the full scale stays the input's.  Borders that average over fewer
+/// inputs (padding left out of the count) would need a threshold per
+/// position, which a channel's neurons do not have.
+FailureOr<Value>
+ConvertNNToSNNPass::averagePoolLayer(OpBuilder &b, Operation *op,
+                                     const SpikeValue &input) const {
+  auto in = cast<RankedTensorType>(input.spikes.getType());
+  if (in.getRank() != 4)
+    return op->emitError("spiking conversion supports 2-D average pooling");
+  int64_t channels = in.getDimSize(1);
+  SmallVector<int64_t> kernel, strides{1, 1}, padsBegin{0, 0}, padsEnd{0, 0};
+  if (auto pool = dyn_cast<nn::AveragePoolOp>(op)) {
+    nn::WindowGeometry window = nn::getWindowGeometry(pool);
+    kernel.assign(window.kernel.begin(), window.kernel.end());
+    strides.assign(window.strides.begin(), window.strides.end());
+    padsBegin.assign(window.padsBegin.begin(), window.padsBegin.end());
+    padsEnd.assign(window.padsEnd.begin(), window.padsEnd.end());
+    bool padded = llvm::any_of(padsBegin, [](int64_t p) { return p != 0; }) ||
+                  llvm::any_of(padsEnd, [](int64_t p) { return p != 0; });
+    if (kernel.size() != 2 || (padded && !pool.getCountIncludePad()))
+      return op->emitError(
+          "spiking conversion: AveragePool with padding left out of the "
+          "count averages over fewer inputs at the borders than inside, "
+          "which one threshold per channel cannot (count_include_pad or no "
+          "padding can)");
+  } else {
+    kernel = {in.getDimSize(2), in.getDimSize(3)};
+  }
+  int64_t window = kernel[0] * kernel[1];
+  if (reset != "subtract")
+    return op->emitError("spiking conversion: average pooling needs neurons "
+                         "that reset by subtraction");
+  MLIRContext *ctx = b.getContext();
+  auto i8 = b.getIntegerType(8), i32 = b.getIntegerType(32);
+  std::string name = nodeNameOf(op->getLoc());
+  if (name.empty())
+    name = op->getName().stripDialect().str();
+  SmallVector<NamedAttribute> attrs{
+      b.getNamedAttr("layer_name", b.getStringAttr(name)),
+      b.getNamedAttr("kind", snn::LayerKindAttr::get(ctx, snn::LayerKind::Conv)),
+      b.getNamedAttr("weights",
+                     DenseElementsAttr::get(
+                         RankedTensorType::get(
+                             {channels, 1, kernel[0], kernel[1]}, i8),
+                         b.getIntegerAttr(i8, 1))),
+      b.getNamedAttr("thresholds",
+                     DenseElementsAttr::get(
+                         RankedTensorType::get({channels}, i32),
+                         b.getIntegerAttr(i32, window))),
+      b.getNamedAttr("biases", DenseElementsAttr::get(
+                                   RankedTensorType::get({channels}, i32),
+                                   b.getIntegerAttr(i32, 0))),
+      b.getNamedAttr("reset", snn::ResetAttr::get(ctx, resetKind)),
+      b.getNamedAttr("bias_source", snn::BiasSourceAttr::get(ctx, biasKind)),
+      b.getNamedAttr("potential_bits", b.getI64IntegerAttr(potentialBits)),
+      b.getNamedAttr("synapse_bits", b.getI64IntegerAttr(synapseBits)),
+      b.getNamedAttr("strides", b.getDenseI64ArrayAttr(strides)),
+      b.getNamedAttr("dilations", b.getDenseI64ArrayAttr({1, 1})),
+      b.getNamedAttr("pads_begin", b.getDenseI64ArrayAttr(padsBegin)),
+      b.getNamedAttr("pads_end", b.getDenseI64ArrayAttr(padsEnd)),
+      b.getNamedAttr("group", b.getI64IntegerAttr(channels))};
+  auto outType = RankedTensorType::get(
+      cast<RankedTensorType>(op->getResult(0).getType()).getShape(),
+      b.getI1Type());
+  auto layer = b.create<snn::LayerOp>(op->getLoc(), outType,
+                                      ValueRange{input.spikes}, attrs);
+  return layer.getOutput();
 }
 
 void ConvertNNToSNNPass::runOnOperation() {
@@ -535,6 +609,11 @@ void ConvertNNToSNNPass::runOnOperation() {
           b.getDenseI64ArrayAttr(window.padsBegin),
           b.getDenseI64ArrayAttr(window.padsEnd));
       spiking[result] = {spikes.getOutput(), in.fullScale};
+    } else if (isa<nn::AveragePoolOp, nn::GlobalAveragePoolOp>(op)) {
+      FailureOr<Value> pooled = averagePoolLayer(b, op, in);
+      if (failed(pooled))
+        return signalPassFailure();
+      spiking[result] = {*pooled, in.fullScale};
     } else if (isa<nn::FlattenOp, nn::ReshapeOp>(op)) {
       IRMapping carry;
       carry.map(op->getOperand(0), in.spikes);
@@ -544,7 +623,8 @@ void ConvertNNToSNNPass::runOnOperation() {
     } else {
       op->emitError() << "spiking conversion: " << op->getName()
                       << " cannot take spikes (supported between spiking "
-                         "layers: ReLU, MaxPool, Flatten, Reshape)";
+                         "layers: ReLU, MaxPool, AveragePool, "
+                         "GlobalAveragePool, Flatten, Reshape)";
       return signalPassFailure();
     }
   }

@@ -123,6 +123,39 @@ func.func @main(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
   EXPECT_EQ(run->outputs[0], (std::vector<float>{2.0f}));
 }
 
+// Average pooling as neurons: inputs at rates 1, 1/2, 1/4, 1/4 (rate
+// coded) send 8 + 4 + 2 + 2 = 16 spikes in 8 timesteps; a neuron of
+// threshold 4 behind code-1 synapses spikes 16 / 4 = 4 times, the mean
+// rate 1/2 (readout unit 1: count / T).
+TEST(SpikingSimulator, AveragePoolNeuronRateIsTheMean) {
+  mlir::MLIRContext context;
+  auto module = parse(context, R"mlir(
+func.func @main(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32> {
+  %s = snn.encode rate %x {full_scale = 1.0 : f64} : tensor<1x1x2x2xf32> -> tensor<1x1x2x2xi1>
+  %y = snn.layer "avg" conv %s {weights = dense<1> : tensor<1x1x2x2xi8>,
+      thresholds = dense<4> : tensor<1xi32>, biases = dense<0> : tensor<1xi32>,
+      reset = #snn<reset subtract>, bias_source = #snn<bias_source leak>,
+      potential_bits = 8 : i64, synapse_bits = 1 : i64, group = 1 : i64,
+      strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,
+      pads_begin = array<i64: 0, 0>, pads_end = array<i64: 0, 0>} : tensor<1x1x2x2xi1> -> tensor<1x1x1x1xi1>
+  %r = snn.readout %y {unit = 1.0 : f64} : tensor<1x1x1x1xi1> -> tensor<1x1x1x1xf32>
+  return %r : tensor<1x1x1x1xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  auto program = SpikingProgram::create(*module);
+  ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
+  SpikingOptions options;
+  options.timesteps = 8;
+  auto run =
+      program->run(input({1.0f, 0.5f, 0.25f, 0.25f}, {1, 1, 2, 2}), 1, options);
+  ASSERT_TRUE(bool(run)) << llvm::toString(run.takeError());
+  EXPECT_EQ(run->outputs[0], (std::vector<float>{0.5f}));
+  EXPECT_EQ(run->inputSpikes, 16.0);
+  EXPECT_EQ(run->layers[0].synapticOps, 16.0);
+  EXPECT_EQ(run->layers[0].spikesOut, 4.0);
+}
+
 /// A random conv layer read out (no thresholds) on inputs that spike at
 /// every timestep or never: after T steps each potential is T x (the
 /// integer convolution of the mask + bias), which readout unit 1 divides

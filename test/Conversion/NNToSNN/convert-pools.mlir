@@ -1,0 +1,26 @@
+// Pooling between spiking layers: max pooling becomes spike-count-gated
+// snn.max_pool; average pooling becomes a depthwise layer whose synapses
+// all hold code 1 and whose neurons spike every k x k input spikes (2 x 2:
+// 4; global over 2 x 2: 4), so its full scale stays the input's.
+// RUN: nncc-opt %s --nncc-convert-to-snn="synthetic-samples=8" | FileCheck %s
+// RUN: not nncc-opt %s --nncc-convert-to-snn="synthetic-samples=8 reset=zero" 2>&1 | FileCheck %s --check-prefix=ZERO
+
+// CHECK: snn.encode rate
+// CHECK: %[[C:.*]] = snn.layer "conv" conv
+// CHECK: %[[P:.*]] = snn.layer "avg" conv %[[C]] {bias_source = #snn<bias_source leak>, biases = dense<0> : tensor<2xi32>, dilations = array<i64: 1, 1>, group = 2 : i64, pads_begin = array<i64: 0, 0>, pads_end = array<i64: 0, 0>, potential_bits = 24 : i64, reset = #snn<reset subtract>, strides = array<i64: 2, 2>, synapse_bits = 8 : i64, thresholds = dense<4> : tensor<2xi32>, weights = dense<1> : tensor<2x1x2x2xi8>} : tensor<1x2x4x4xi1> -> tensor<1x2x2x2xi1>
+// CHECK: %[[G:.*]] = snn.layer "gap" conv %[[P]] {{.*}}group = 2 : i64{{.*}}thresholds = dense<4> : tensor<2xi32>, weights = dense<1> : tensor<2x1x2x2xi8>} : tensor<1x2x2x2xi1> -> tensor<1x2x1x1xi1>
+// CHECK: nn.flatten %[[G]] : (tensor<1x2x1x1xi1>) -> tensor<1x2xi1>
+// CHECK: snn.layer "fc" dense
+// ZERO: error: spiking conversion: average pooling needs neurons that reset by subtraction
+func.func @main(%x: tensor<1x1x4x4xf32>) -> tensor<1x3xf32> {
+  %w = nn.constant dense<[[[[1.0]]], [[[-0.5]]]]> : tensor<2x1x1x1xf32>
+  %b = nn.constant dense<[0.0, 0.6]> : tensor<2xf32>
+  %c = nn.conv %x, %w, %b : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32> loc(fused<"Conv">["conv"("m.onnx":0:0)])
+  %r = nn.relu %c : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %p = nn.average_pool %r {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> loc(fused<"AveragePool">["avg"("m.onnx":0:0)])
+  %g = nn.global_average_pool %p : (tensor<1x2x2x2xf32>) -> tensor<1x2x1x1xf32> loc(fused<"GlobalAveragePool">["gap"("m.onnx":0:0)])
+  %f = nn.flatten %g : (tensor<1x2x1x1xf32>) -> tensor<1x2xf32>
+  %m = nn.constant dense<[[1.0, 2.0, 3.0], [-1.0, 0.5, 0.25]]> : tensor<2x3xf32>
+  %y = nn.gemm %f, %m : (tensor<1x2xf32>, tensor<2x3xf32>) -> tensor<1x3xf32> loc(fused<"Gemm">["fc"("m.onnx":0:0)])
+  return %y : tensor<1x3xf32>
+}
