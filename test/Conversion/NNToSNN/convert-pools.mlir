@@ -4,6 +4,15 @@
 // 4; global over 2 x 2: 4), so its full scale stays the input's.
 // RUN: nncc-opt %s --nncc-convert-to-snn="synthetic-samples=8" | FileCheck %s
 // RUN: not nncc-opt %s --nncc-convert-to-snn="synthetic-samples=8 reset=zero" 2>&1 | FileCheck %s --check-prefix=ZERO
+// Cores of 2 axons x 4 neurons: the 1x1 conv's 32 neurons fill 8 cores;
+// a 2x2 pooling neuron reads 4 inputs, more than one channel's window on 2
+// axons, so each core takes one position and half its window (2 groups):
+// 2 channels x 2 groups x 4 positions = 16 cores, and 2 x 2 x 1 = 4 for
+// the global pool.
+// RUN: nncc-opt %s --nncc-convert-to-snn="synthetic-samples=8" --nncc-snn-map="axons=2 neurons=4 cores=64" | FileCheck %s --check-prefix=MAP
+// MAP: snn.layer "conv" conv {{.*}} cores = 8 : i64,{{.*}}fan_in_groups = 1 : i64
+// MAP: snn.layer "avg" conv {{.*}} cores = 16 : i64,{{.*}}fan_in_groups = 2 : i64
+// MAP: snn.layer "gap" conv {{.*}} cores = 4 : i64,{{.*}}fan_in_groups = 2 : i64
 
 // CHECK: snn.encode rate
 // CHECK: %[[C:.*]] = snn.layer "conv" conv

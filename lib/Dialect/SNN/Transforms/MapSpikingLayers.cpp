@@ -113,8 +113,13 @@ MapSpikingLayersPass::mapLayer(snn::LayerOp layer) const {
       }
     }
   }
-  if (bestNeurons == 0) // a one-position receptive field always fits
-    return layer.emitError("no core tile fits the receptive field");
+  if (bestNeurons == 0) {
+    // Even one position's window of one channel exceeds the axons: each
+    // core takes one position and a chunk of its window (the fan-in
+    // groups split the flattened channel x window taps).
+    bestNeurons = std::min<int64_t>(filters, neurons);
+    bestCores = ceilDiv(filters, bestNeurons) * oh * ow;
+  }
   m.neuronsPerCore = bestNeurons;
   m.cores = batch * group * m.fanInGroups * bestCores;
   return m;
