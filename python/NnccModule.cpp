@@ -183,6 +183,11 @@ py::dict loadTarget(const std::string &spec,
   d["weight_bits"] = chip.array.weightBits;
   d["rows_in_parallel"] = chip.array.rowsInParallel;
   d["cores"] = chip.chip.cores;
+  // A spiking chip has no arrays (rows, cols read 0): its cores are
+  // axons x neurons crossbars of synapses.
+  d["spiking"] = chip.neuromorphic.has_value();
+  d["axons"] = chip.neuromorphic ? chip.neuromorphic->core.axons : 0;
+  d["neurons"] = chip.neuromorphic ? chip.neuromorphic->core.neurons : 0;
   d["summary"] = os.str();
   return d;
 }

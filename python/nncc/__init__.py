@@ -226,7 +226,9 @@ def simulate(out: str, dataset: str, adc_calibration: str, *,
 @dataclass(frozen=True)
 class Target:
     """A chip description, loaded and validated; `summary` is what
-    `nncc target show` prints."""
+    `nncc target show` prints.  A spiking (neuromorphic) chip has no arrays:
+    `spiking` is true, rows and cols are 0 and each core connects `axons`
+    inputs to `neurons` neurons (0 for a crossbar chip)."""
     path: str
     name: str
     description: str
@@ -235,6 +237,9 @@ class Target:
     weight_bits: int
     rows_in_parallel: int
     cores: int
+    spiking: bool
+    axons: int
+    neurons: int
     summary: str
 
 

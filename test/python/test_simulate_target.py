@@ -86,6 +86,15 @@ def test_load_target():
     assert status == 0 and t.summary == out
     assert nncc.load_target(t.path).name == t.name
     assert nncc.validate_target("default") is None
+    assert not t.spiking and t.axons == 0 and t.neurons == 0
+
+
+def test_load_spiking_target():
+    t = nncc.load_target("truenorth-like")
+    assert t.spiking and t.rows == 0 and t.cores == 4096
+    assert (t.axons, t.neurons) == (256, 256)
+    status, out, _ = tool("target", "show", "truenorth-like")
+    assert status == 0 and t.summary == out
 
 
 def test_invalid_target_is_the_tools_error():
