@@ -2,6 +2,7 @@
 //
 // Integer semantics of one snn.layer at timestep t, for neuron j with input
 // spikes s_i(t) in {0, 1}:
+//   V_j = trunc(V_j * (1 - decay))                       (leaky; decay 0: IF)
 //   V_j += gain_j * sum_i w_ij s_i(t) + bias_j          (saturating at
 //                                                       +-(2^(potential_bits-1) - 1))
 //   spike_j(t) = V_j >= threshold_j;  if it spikes:  V_j -= threshold_j
@@ -61,6 +62,8 @@ def SNN_LayerOp : SNN_Op<"layer", [Pure]> {
     SNN_BiasSourceAttr:$bias_source,
     I64Attr:$potential_bits,
     I64Attr:$synapse_bits,
+    // Fraction of the potential lost every timestep (absent: 0).
+    OptionalAttr<F64Attr>:$decay,
     DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$strides,
     DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$dilations,
     DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$pads_begin,

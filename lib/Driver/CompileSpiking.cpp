@@ -126,6 +126,7 @@ nncc::driver::compileSpiking(ModuleOp module, const target::TargetChip &chip,
   convert.synapseBits = neuro.core.synapseBits;
   convert.gainBits = neuro.core.gainBits;
   convert.potentialBits = neuro.core.potentialBits;
+  convert.decay = neuro.core.decay;
   convert.reset = target::toString(neuro.core.reset).str();
   convert.biasSource = target::toString(neuro.core.bias).str();
   pm.addPass(createConvertNNToSNN(

@@ -102,6 +102,8 @@ SpikingLayerPlan layerPlan(snn::LayerOp op, bool persistentInput) {
   plan.maxCode = snn::maxSynapseCode(op.getSynapseBits());
   plan.limit = static_cast<double>((int64_t(1) << (op.getPotentialBits() - 1)) - 1);
   plan.subtractReset = op.getReset() == snn::Reset::Subtract;
+  if (auto decay = op.getDecay())
+    plan.decay = decay->convertToDouble();
   plan.persistentInput = persistentInput;
   std::vector<int64_t> w = integers(op.getWeights());
   if (op.getKind() == snn::LayerKind::Dense)

@@ -34,6 +34,7 @@ struct SpikingLayerPlan {
   std::vector<double> gain, threshold, bias; ///< per neuron; no threshold:
                                              ///< a readout layer
   double limit = 0; ///< potentials saturate at +-limit
+  double decay = 0; ///< fraction of the potential lost every timestep
   bool subtractReset = true;
   /// The input comes from a time-to-first-spike encoder: a spike's current
   /// persists for the rest of the run.

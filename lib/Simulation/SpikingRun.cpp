@@ -237,7 +237,11 @@ void SampleRunner::step(const SpikingStep &s, int64_t index, int64_t t,
       double drive = current[j] + layer.bias[j];
       if (layer.persistentInput)
         drive = drive - current[j] + persistent[j];
-      double x = std::clamp(v[j] + drive, -layer.limit, layer.limit);
+      // A leaky neuron keeps a fraction of its potential, truncated
+      // towards zero as an integer register does.
+      double kept = layer.decay > 0 ? std::trunc(v[j] * (1.0 - layer.decay))
+                                    : v[j];
+      double x = std::clamp(kept + drive, -layer.limit, layer.limit);
       uint8_t spike = 0;
       if (!readout && x >= layer.threshold[j]) {
         spike = 1;

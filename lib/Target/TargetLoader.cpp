@@ -905,6 +905,11 @@ void TargetLoader::buildNeuromorphic(TargetChip &chip) {
   core.axonsPerInput = integer("neuromorphic.core.axons_per_input");
   core.gainBits = integer("neuromorphic.core.gain_bits");
   core.potentialBits = integer("neuromorphic.core.potential_bits");
+  core.decay = number("neuromorphic.core.decay");
+  if (core.decay >= 1)
+    report(locOf("neuromorphic.core.decay"), "neuromorphic.core.decay",
+           "a neuron that loses its whole potential every timestep never "
+           "integrates; give a fraction below 1");
   core.reset = enumValue<NeuronReset>(text("neuromorphic.core.reset"),
                                       {{"subtract", NeuronReset::Subtract},
                                        {"zero", NeuronReset::Zero}});

@@ -378,10 +378,16 @@ const std::vector<FieldSpec> &schema() {
       integer("neuromorphic.core.gain_bits", Def, "0", 0, 16,
               "Bits of a per-neuron integer weight multiplier (TrueNorth's "
               "signed 9-bit weight per axon type: 8); 0 = none."),
-      integer("neuromorphic.core.potential_bits", Def, "20", 2, 64,
+      integer("neuromorphic.core.potential_bits", Def, "20", 4, 32,
               "Signed membrane potential register width; the potential "
               "saturates. Must exceed synapse_bits + gain_bits (one "
-              "synaptic input fits)."),
+              "synaptic input fits); at most 32, the spiking program's "
+              "register (docs/snn-dialect.md)."),
+      real("neuromorphic.core.decay", Def, "0", 0, 1,
+           "Fraction of its potential a neuron loses every timestep, "
+           "before it integrates (leaky integrate-and-fire; Loihi's "
+           "voltage decay); 0: integrate-and-fire, which rate-coded "
+           "conversion assumes. Below 1."),
       enumeration("neuromorphic.core.reset", "subtract|zero", Def,
                   "subtract",
                   "How a neuron's potential returns after it spikes: the "

@@ -4,6 +4,7 @@
 #include "nncc/Target/Units.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 
@@ -158,8 +159,13 @@ void printSpikingTarget(const TargetChip &chip, llvm::raw_ostream &os) {
   if (c.gainBits > 0)
     os << ", " << c.gainBits << "-bit neuron gain";
   os << '\n';
-  os << "neurons: integrate-and-fire, " << c.potentialBits
-     << "-bit potential, reset by "
+  if (c.decay > 0)
+    os << "neurons: leaky integrate-and-fire (decay "
+       << llvm::formatv("{0:g}", c.decay) << " per timestep), "
+       << c.potentialBits;
+  else
+    os << "neurons: integrate-and-fire, " << c.potentialBits;
+  os << "-bit potential, reset by "
      << (c.reset == NeuronReset::Subtract ? "subtraction" : "zeroing")
      << ", bias as " << toString(c.bias) << ", partial sums "
      << (c.partialSums ? "across cores" : "not supported") << '\n';

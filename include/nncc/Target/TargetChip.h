@@ -240,6 +240,9 @@ struct NeuromorphicCore {
   int64_t gainBits = 0;
   /// Signed membrane potential register width; the potential saturates.
   int64_t potentialBits = 20;
+  /// Fraction of the potential lost every timestep (leaky
+  /// integrate-and-fire); 0: integrate-and-fire.
+  double decay = 0;
   NeuronReset reset = NeuronReset::Subtract;
   BiasSource bias = BiasSource::Leak;
   /// A layer with more inputs than `axons` may be split over cores whose

@@ -335,6 +335,8 @@ FailureOr<Value> ConvertNNToSNNPass::convertLayer(
   add("bias_source", snn::BiasSourceAttr::get(ctx, biasKind));
   add("potential_bits", b.getI64IntegerAttr(potentialBits));
   add("synapse_bits", b.getI64IntegerAttr(bits));
+  if (decay > 0)
+    add("decay", b.getF64FloatAttr(decay));
   if (layer.kind == snn::LayerKind::Conv) {
     add("strides", b.getDenseI64ArrayAttr(layer.window.strides));
     add("dilations", b.getDenseI64ArrayAttr(layer.window.dilations));
@@ -437,10 +439,10 @@ void ConvertNNToSNNPass::runOnOperation() {
   biasKind = *parsedBias;
   if (synapseBits < 1 || synapseBits > 16 || potentialBits < 4 ||
       potentialBits > 32 || gainBits < 0 || gainBits > 16 ||
-      !(percentile > 0 && percentile <= 100)) {
+      !(percentile > 0 && percentile <= 100) || !(decay >= 0 && decay < 1)) {
     module.emitError("spiking conversion: synapse-bits must be in [1, 16], "
-                     "potential-bits in [4, 32], gain-bits in [0, 16] and "
-                     "percentile in (0, 100]");
+                     "potential-bits in [4, 32], gain-bits in [0, 16], "
+                     "percentile in (0, 100] and decay in [0, 1)");
     return signalPassFailure();
   }
   auto main = module.lookupSymbol<func::FuncOp>("main");

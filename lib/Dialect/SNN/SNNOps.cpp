@@ -87,6 +87,9 @@ LogicalResult LayerOp::verify() {
   int64_t synapseBits = getSynapseBits();
   if (synapseBits < 1 || synapseBits > 16)
     return emitOpError("synapse_bits must be in [1, 16]");
+  if (auto decay = getDecay())
+    if (!(decay->convertToDouble() >= 0 && decay->convertToDouble() < 1))
+      return emitOpError("decay must be in [0, 1)");
   auto weightType = llvm::cast<ShapedType>(getWeights().getType());
   auto in = llvm::cast<RankedTensorType>(getInput().getType());
   auto out = llvm::cast<RankedTensorType>(getOutput().getType());

@@ -84,3 +84,14 @@ func.func @conv_window(%s: tensor<1x1x4x4xi1>) -> tensor<1x1x3x3xi1> {
       pads_begin = array<i64: 0, 0>, pads_end = array<i64: 0, 0>} : tensor<1x1x4x4xi1> -> tensor<1x1x3x3xi1>
   return %y : tensor<1x1x3x3xi1>
 }
+
+// -----
+
+func.func @decay_range(%s: tensor<1x2xi1>) -> tensor<1x1xi1> {
+  // expected-error @+1 {{decay must be in [0, 1)}}
+  %y = snn.layer "fc" dense %s {weights = dense<[[1, 1]]> : tensor<1x2xi8>,
+      thresholds = dense<1> : tensor<1xi32>, biases = dense<0> : tensor<1xi32>,
+      reset = #snn<reset subtract>, bias_source = #snn<bias_source leak>,
+      potential_bits = 8 : i64, synapse_bits = 2 : i64, decay = 1.0 : f64} : tensor<1x2xi1> -> tensor<1x1xi1>
+  return %y : tensor<1x1xi1>
+}

@@ -156,6 +156,34 @@ func.func @main(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32> {
   EXPECT_EQ(run->layers[0].spikesOut, 4.0);
 }
 
+// A leaky neuron keeps half its potential, truncated, before each input:
+// an input spiking every timestep through weight 4 gives 4, 2 + 4 = 6,
+// 3 + 4 = 7, trunc(3.5) + 4 = 7; read out after 4 timesteps: 7 / 4.
+TEST(SpikingSimulator, LeakyNeuronDecaysBeforeIntegrating) {
+  mlir::MLIRContext context;
+  auto module = parse(context, R"mlir(
+func.func @main(%x: tensor<1x1xf32>) -> tensor<1x1xf32> {
+  %s = snn.encode rate %x {full_scale = 1.0 : f64} : tensor<1x1xf32> -> tensor<1x1xi1>
+  %y = snn.layer "leaky" dense %s {weights = dense<4> : tensor<1x1xi8>,
+      biases = dense<0> : tensor<1xi32>, decay = 0.5 : f64,
+      reset = #snn<reset subtract>, bias_source = #snn<bias_source leak>,
+      potential_bits = 16 : i64, synapse_bits = 4 : i64} : tensor<1x1xi1> -> tensor<1x1xi32>
+  %r = snn.readout %y {unit = 1.0 : f64} : tensor<1x1xi32> -> tensor<1x1xf32>
+  return %r : tensor<1x1xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  auto program = SpikingProgram::create(*module);
+  ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
+  SpikingOptions options;
+  options.timesteps = 4;
+  options.checkpoints = {2};
+  auto run = program->run(input({1.0f}, {1, 1}), 1, options);
+  ASSERT_TRUE(bool(run)) << llvm::toString(run.takeError());
+  EXPECT_EQ(run->outputs[0], (std::vector<float>{3.0f}));  // 6 / 2
+  EXPECT_EQ(run->outputs[1], (std::vector<float>{1.75f})); // 7 / 4
+}
+
 /// A random conv layer read out (no thresholds) on inputs that spike at
 /// every timestep or never: after T steps each potential is T x (the
 /// integer convolution of the mask + bias), which readout unit 1 divides

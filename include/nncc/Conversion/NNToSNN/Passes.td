@@ -46,6 +46,9 @@ def ConvertNNToSNN : Pass<"nncc-convert-to-snn", "mlir::ModuleOp"> {
            "Bits of the per-neuron weight multiplier (0: none)">,
     Option<"potentialBits", "potential-bits", "int64_t", "24",
            "Signed membrane potential register width">,
+    Option<"decay", "decay", "double", "0.0",
+           "Fraction of the potential a neuron loses every timestep (leaky "
+           "integrate-and-fire; 0: integrate-and-fire)">,
     Option<"reset", "reset", "std::string", "\"subtract\"",
            "Reset after a spike: subtract | zero">,
     Option<"biasSource", "bias-source", "std::string", "\"leak\"",
