@@ -7,6 +7,7 @@
 #include "nncc/Dialect/SNN/Transforms/Passes.h"
 #include "nncc/Driver/Compile.h"
 #include "nncc/Execution/Executor.h"
+#include "nncc/Placement/Placement.h"
 #include "nncc/Simulation/Simulator.h"
 #include "nncc/Simulation/SpikingSimulator.h"
 #include "nncc/Target/TargetChip.h"
@@ -27,28 +28,28 @@ llvm::Error error(const llvm::Twine &message) {
   return llvm::createStringError(message.str());
 }
 
-/// Mean Manhattan distance on the mesh from a core of `from` to a core of
-/// `to`, times the cores of `to` one spike reaches: all of a dense layer's
-/// (each reads the whole input), one per filter block and fan-in group of a
-/// conv layer's (a spike lies in one spatial tile's receptive field; an
-/// estimate that ignores tiles whose fields overlap).
-double hopsPerSpike(snn::LayerOp from, snn::LayerOp to, int64_t meshWidth) {
+/// Mean mesh hops from a core of `from` to a core of `to`, times the
+/// cores of `to` one spike reaches: all of a dense layer's (each reads the
+/// whole input); of a conv layer's, the cores that hold its output
+/// positions' share of them, cores x (positions per core) / positions, at
+/// least one (an estimate that takes a core to hold every channel of its
+/// tile and ignores tiles whose receptive fields overlap).
+double hopsPerSpike(snn::LayerOp from, snn::LayerOp to,
+                    const placement::PlacementProblem &mesh) {
   ArrayRef<int64_t> a = from.getCoreIds().value_or(ArrayRef<int64_t>());
   ArrayRef<int64_t> b = to.getCoreIds().value_or(ArrayRef<int64_t>());
-  if (a.empty() || b.empty() || meshWidth < 1)
+  if (a.empty() || b.empty())
     return 0;
   double sum = 0;
   for (int64_t x : a)
     for (int64_t y : b)
-      sum += std::abs(x % meshWidth - y % meshWidth) +
-             std::abs(x / meshWidth - y / meshWidth);
+      sum += placement::hops(mesh, static_cast<int>(x), static_cast<int>(y));
   double mean = sum / double(a.size() * b.size());
   double reached = double(b.size());
   if (to.getKind() == snn::LayerKind::Conv) {
     auto out = cast<RankedTensorType>(to.getOutput().getType());
     double positions = double(out.getDimSize(2) * out.getDimSize(3));
     auto neuronsPerCore = double(out.getNumElements()) / double(b.size());
-    // Cores per spatial tile = cores x positions per core / positions.
     double tilePositions = std::max(
         1.0, neuronsPerCore / std::max<double>(1, double(out.getDimSize(1))));
     reached = std::max(1.0, double(b.size()) * tilePositions / positions);
@@ -90,9 +91,12 @@ nncc::driver::compileSpiking(ModuleOp module, const target::TargetChip &chip,
     return error("the model needs one input");
   SmallVector<int64_t> inputShape(
       cast<RankedTensorType>(main.getArgument(0).getType()).getShape());
-  llvm::Expected<Dataset> calibration = readCalibration(options, inputShape);
-  if (!calibration)
-    return calibration.takeError();
+  // Read once: the conversion balances thresholds on these samples, and
+  // without a simulation set their first ones give the event counts.
+  llvm::Expected<Dataset> loaded = readCalibration(options, inputShape);
+  if (!loaded)
+    return loaded.takeError();
+  auto calibration = std::make_shared<const Dataset>(std::move(*loaded));
   if (options.calibration.empty())
     result.assumptions.push_back(
         "no --calibration: thresholds balanced on " +
@@ -129,8 +133,7 @@ nncc::driver::compileSpiking(ModuleOp module, const target::TargetChip &chip,
   convert.decay = neuro.core.decay;
   convert.reset = target::toString(neuro.core.reset).str();
   convert.biasSource = target::toString(neuro.core.bias).str();
-  pm.addPass(createConvertNNToSNN(
-      convert, std::make_shared<const Dataset>(std::move(*calibration))));
+  pm.addPass(createConvertNNToSNN(convert, calibration));
   MapSpikingLayersOptions map;
   map.axons = neuro.core.axons;
   map.neurons = neuro.core.neurons;
@@ -151,8 +154,7 @@ nncc::driver::compileSpiking(ModuleOp module, const target::TargetChip &chip,
   run.timesteps = options.timesteps;
   run.checkpoints = options.readoutAt;
   std::optional<SynapseDeviceEffects> device =
-      neuro.deviceSynapses ? SynapseDeviceEffects::fromTarget(chip)
-                           : std::nullopt;
+      SynapseDeviceEffects::fromTarget(chip);
   if (device && options.simulation && !options.simulation->times.empty()) {
     // Drift: the synapses are read this long after programming.
     llvm::Expected<std::vector<double>> times =
@@ -207,14 +209,12 @@ nncc::driver::compileSpiking(ModuleOp module, const target::TargetChip &chip,
                             " samples, instance 0)";
   } else {
     // The event counts from the calibration samples the compile read.
-    llvm::Expected<Dataset> again = readCalibration(options, inputShape);
-    if (!again)
-      return again.takeError();
-    int64_t count = std::min<int64_t>(again->size(), kSpikingActivitySamples);
+    int64_t count =
+        std::min<int64_t>(calibration->size(), kSpikingActivitySamples);
     SpikingOptions ideal = run;
     ideal.device = device;
     llvm::Expected<SpikingResults> r =
-        program->run(again->samples, count, ideal);
+        program->run(calibration->samples, count, ideal);
     if (!r)
       return r.takeError();
     activityRun = std::move(*r);
@@ -227,9 +227,11 @@ nncc::driver::compileSpiking(ModuleOp module, const target::TargetChip &chip,
   double samples = std::max<int64_t>(1, activityRun->samples);
   result.activity.timesteps = options.timesteps;
   result.activity.inputSpikes = activityRun->inputSpikes / samples;
-  int64_t meshWidth = chip.chip.interconnect.width
-                          ? chip.chip.interconnect.width
-                          : int64_t(std::ceil(std::sqrt(double(neuro.cores))));
+  // The mesh the cores were placed on (--nncc-snn-map's geometry).
+  placement::PlacementProblem mesh;
+  mesh.numCores = static_cast<int>(neuro.cores);
+  mesh.meshWidth = static_cast<int>(chip.chip.interconnect.width);
+  mesh.meshHeight = static_cast<int>(chip.chip.interconnect.height);
   for (size_t l = 0; l < layers.size(); ++l) {
     snn::LayerOp op = layers[l];
     const SpikingLayerCounts &counts = activityRun->layers[l];
@@ -249,7 +251,7 @@ nncc::driver::compileSpiking(ModuleOp module, const target::TargetChip &chip,
     activity.spikesOut = counts.spikesOut / samples;
     if (l + 1 < layers.size())
       activity.spikeHops =
-          activity.spikesOut * hopsPerSpike(op, layers[l + 1], meshWidth);
+          activity.spikesOut * hopsPerSpike(op, layers[l + 1], mesh);
     activity.neurons = counts.neurons;
     activity.cores = summary.cores;
     result.activity.layers.push_back(activity);

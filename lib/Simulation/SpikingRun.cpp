@@ -355,7 +355,7 @@ llvm::Error SampleRunner::run(int64_t index, const Tensor &input,
 
 std::optional<SynapseDeviceEffects>
 SynapseDeviceEffects::fromTarget(const target::TargetChip &chip) {
-  if (!chip.neuromorphic || chip.device.kind == target::DeviceKind::SRAM ||
+  if (!chip.neuromorphic || !chip.neuromorphic->deviceSynapses ||
       !(chip.device.gMax > chip.device.gMin))
     return std::nullopt;
   const target::DeviceStatistics &s = chip.device.statistics;
@@ -403,14 +403,20 @@ SpikingProgram::run(const Tensor &samples, int64_t count,
   std::vector<SampleCounts> perSampleCounts(count);
   std::mutex errorLock;
   std::optional<std::string> firstError;
-  Tensor f32(runtime::DType::F32, samples.shape());
-  runtime::cast(samples, f32);
+  // Samples not in f32 are converted once, here.
+  Tensor converted;
+  const Tensor *f32 = &samples;
+  if (samples.dtype() != runtime::DType::F32) {
+    converted = Tensor(runtime::DType::F32, samples.shape());
+    runtime::cast(samples, converted);
+    f32 = &converted;
+  }
   runtime::parallelChunks(count, 1, [&](int64_t begin, int64_t end) {
     SampleRunner runner(*plan, options, weights, results.checkpoints);
     for (int64_t i = begin; i < end; ++i) {
       Tensor x(runtime::DType::F32, plan->inputShape);
-      std::copy(f32.data<float>() + i * perSample,
-                f32.data<float>() + (i + 1) * perSample, x.data<float>());
+      std::copy(f32->data<float>() + i * perSample,
+                f32->data<float>() + (i + 1) * perSample, x.data<float>());
       if (llvm::Error e = runner.run(i, x, results.outputs,
                                      results.outputElements,
                                      perSampleCounts[i])) {

@@ -2,6 +2,7 @@
 #include "nncc/Support/Diagnostics.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -22,6 +23,11 @@ std::string nncc::nodeNameOf(Location loc) {
   if (auto name = dyn_cast<NameLoc>(loc))
     return name.getName().str();
   return "";
+}
+
+std::string nncc::layerNameOf(Operation *op) {
+  std::string name = nodeNameOf(op->getLoc());
+  return name.empty() ? op->getName().stripDialect().str() : name;
 }
 
 namespace {

@@ -47,7 +47,8 @@ struct SynapseDeviceEffects {
   double gMin = 0, gMax = 1; ///< siemens
 
   /// The target's device statistics, for memristive synapses (nullopt for
-  /// an SRAM/digital chip, whose synapses are exact).
+  /// a spiking chip without a device section, whose synapses are digital
+  /// and exact, and for a crossbar chip).
   static std::optional<SynapseDeviceEffects>
   fromTarget(const target::TargetChip &chip);
 };

@@ -12,6 +12,10 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Location.h"
 
+namespace mlir {
+class Operation;
+} // namespace mlir
+
 #include <string>
 
 namespace nncc {
@@ -24,6 +28,10 @@ mlir::Location makeNodeLoc(mlir::MLIRContext *context, llvm::StringRef file,
 /// The ONNX node name carried by a location made by makeNodeLoc (or any
 /// NameLoc inside it), or "" when there is none.
 std::string nodeNameOf(mlir::Location loc);
+
+/// What a layer made from `op` is called: its ONNX node's name, else the
+/// op's name without the dialect ("conv").
+std::string layerNameOf(mlir::Operation *op);
 
 /// Formats `diag` (without its notes) as one line, including "error: ".
 std::string formatOneLine(const mlir::Diagnostic &diag);

@@ -43,9 +43,7 @@ cim::LayerOp createLayer(OpBuilder &b, Operation *op, Value input,
                          std::optional<std::vector<float>> bias,
                          ArrayRef<NamedAttribute> extra, Type resultType) {
   MLIRContext *ctx = b.getContext();
-  std::string name = nodeNameOf(op->getLoc());
-  if (name.empty())
-    name = op->getName().stripDialect().str();
+  std::string name = layerNameOf(op);
   SmallVector<NamedAttribute> attrs{
       b.getNamedAttr("layer_name", b.getStringAttr(name)),
       b.getNamedAttr("stage",

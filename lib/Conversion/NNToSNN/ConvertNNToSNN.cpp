@@ -14,7 +14,6 @@
 #include "nncc/Dialect/SNN/SNNOps.h"
 #include "nncc/Dialect/Utils/TensorElements.h"
 #include "nncc/Execution/Executor.h"
-#include "nncc/Runtime/Kernels.h"
 #include "nncc/Support/Diagnostics.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -72,18 +71,10 @@ bool isWeightLayer(Operation *op) {
 
 FailureOr<std::vector<float>> constantValues(Operation *user, Value v,
                                              StringRef what) {
-  auto constant = v.getDefiningOp<nn::ConstantOp>();
-  if (!constant)
+  std::optional<std::vector<float>> values = nn::getConstantF32Values(v);
+  if (!values)
     return user->emitError() << "spiking conversion needs constant " << what;
-  llvm::Expected<Tensor> t = elementsToTensor(constant.getValue());
-  if (!t) {
-    llvm::consumeError(t.takeError());
-    return user->emitError() << "cannot read the " << what;
-  }
-  Tensor f(runtime::DType::F32, t->shape());
-  runtime::cast(*t, f);
-  const float *p = f.data<float>();
-  return std::vector<float>(p, p + f.numElements());
+  return std::move(*values);
 }
 
 FailureOr<FloatLayer> readLayer(Operation *op) {
@@ -184,6 +175,20 @@ DenseElementsAttr integerElements(Builder &b, ArrayRef<int64_t> shape,
   return DenseElementsAttr::get(type, values);
 }
 
+/// A conv layer's window attributes.
+void addWindow(Builder &b, SmallVectorImpl<NamedAttribute> &attrs,
+               ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+               ArrayRef<int64_t> padsBegin, ArrayRef<int64_t> padsEnd,
+               int64_t group) {
+  attrs.push_back(b.getNamedAttr("strides", b.getDenseI64ArrayAttr(strides)));
+  attrs.push_back(
+      b.getNamedAttr("dilations", b.getDenseI64ArrayAttr(dilations)));
+  attrs.push_back(
+      b.getNamedAttr("pads_begin", b.getDenseI64ArrayAttr(padsBegin)));
+  attrs.push_back(b.getNamedAttr("pads_end", b.getDenseI64ArrayAttr(padsEnd)));
+  attrs.push_back(b.getNamedAttr("group", b.getI64IntegerAttr(group)));
+}
+
 struct ConvertNNToSNNPass
     : nncc::impl::ConvertNNToSNNBase<ConvertNNToSNNPass> {
   using ConvertNNToSNNBase::ConvertNNToSNNBase;
@@ -197,6 +202,10 @@ private:
   LogicalResult
   calibrate(ModuleOp module, const llvm::DenseSet<Value> &watched,
             llvm::DenseMap<Value, ActivationSamples> &stats) const;
+  /// What every snn.layer made from `op` carries: its name and kind and
+  /// the target's neuron (reset, bias source, registers, decay).
+  SmallVector<NamedAttribute> neuronAttributes(Builder &b, Operation *op,
+                                               snn::LayerKind kind) const;
   FailureOr<Value> averagePoolLayer(OpBuilder &b, Operation *op,
                                     const SpikeValue &input) const;
   FailureOr<Value> convertLayer(OpBuilder &b, Operation *op,
@@ -250,6 +259,22 @@ LogicalResult ConvertNNToSNNPass::calibrate(
     return module.emitError() << "calibration: "
                               << llvm::toString(std::move(e));
   return success();
+}
+
+SmallVector<NamedAttribute>
+ConvertNNToSNNPass::neuronAttributes(Builder &b, Operation *op,
+                                     snn::LayerKind kind) const {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<NamedAttribute> attrs{
+      b.getNamedAttr("layer_name", b.getStringAttr(layerNameOf(op))),
+      b.getNamedAttr("kind", snn::LayerKindAttr::get(ctx, kind)),
+      b.getNamedAttr("reset", snn::ResetAttr::get(ctx, resetKind)),
+      b.getNamedAttr("bias_source", snn::BiasSourceAttr::get(ctx, biasKind)),
+      b.getNamedAttr("potential_bits", b.getI64IntegerAttr(potentialBits)),
+      b.getNamedAttr("synapse_bits", b.getI64IntegerAttr(synapseBits))};
+  if (decay > 0)
+    attrs.push_back(b.getNamedAttr("decay", b.getF64FloatAttr(decay)));
+  return attrs;
 }
 
 /// Builds the snn.layer of weight layer `op` reading `input`.  With
@@ -311,39 +336,23 @@ FailureOr<Value> ConvertNNToSNNPass::convertLayer(
   if (!outputScale)
     readoutUnit = sharedStep;
 
-  MLIRContext *ctx = b.getContext();
   auto floatOut = cast<RankedTensorType>(op->getResult(0).getType());
   Type element = outputScale ? b.getI1Type() : b.getI32Type();
   auto outType = RankedTensorType::get(floatOut.getShape(), element);
   unsigned codeWidth = bits <= 8 ? 8 : 16;
-  SmallVector<NamedAttribute> attrs;
+  SmallVector<NamedAttribute> attrs = neuronAttributes(b, op, layer.kind);
   auto add = [&](StringRef name, Attribute value) {
     attrs.push_back(b.getNamedAttr(name, value));
   };
-  std::string name = nodeNameOf(op->getLoc());
-  if (name.empty())
-    name = op->getName().stripDialect().str();
-  add("layer_name", b.getStringAttr(name));
-  add("kind", snn::LayerKindAttr::get(ctx, layer.kind));
   add("weights", integerElements(b, layer.weightShape, codes, codeWidth));
   if (maxGain > 1 && outputScale)
     add("gains", integerElements(b, {layer.channels}, gains, 32));
   if (outputScale)
     add("thresholds", integerElements(b, {layer.channels}, thresholds, 32));
   add("biases", integerElements(b, {layer.channels}, biases, 32));
-  add("reset", snn::ResetAttr::get(ctx, resetKind));
-  add("bias_source", snn::BiasSourceAttr::get(ctx, biasKind));
-  add("potential_bits", b.getI64IntegerAttr(potentialBits));
-  add("synapse_bits", b.getI64IntegerAttr(bits));
-  if (decay > 0)
-    add("decay", b.getF64FloatAttr(decay));
-  if (layer.kind == snn::LayerKind::Conv) {
-    add("strides", b.getDenseI64ArrayAttr(layer.window.strides));
-    add("dilations", b.getDenseI64ArrayAttr(layer.window.dilations));
-    add("pads_begin", b.getDenseI64ArrayAttr(layer.window.padsBegin));
-    add("pads_end", b.getDenseI64ArrayAttr(layer.window.padsEnd));
-    add("group", b.getI64IntegerAttr(layer.group));
-  }
+  if (layer.kind == snn::LayerKind::Conv)
+    addWindow(b, attrs, layer.window.strides, layer.window.dilations,
+              layer.window.padsBegin, layer.window.padsEnd, layer.group);
   auto snnLayer = b.create<snn::LayerOp>(op->getLoc(), outType,
                                          ValueRange{input.spikes}, attrs);
   return snnLayer.getOutput();
@@ -381,38 +390,25 @@ ConvertNNToSNNPass::averagePoolLayer(OpBuilder &b, Operation *op,
     kernel = {in.getDimSize(2), in.getDimSize(3)};
   }
   int64_t window = kernel[0] * kernel[1];
-  if (reset != "subtract")
+  if (resetKind != snn::Reset::Subtract)
     return op->emitError("spiking conversion: average pooling needs neurons "
                          "that reset by subtraction");
-  MLIRContext *ctx = b.getContext();
   auto i8 = b.getIntegerType(8), i32 = b.getIntegerType(32);
-  std::string name = nodeNameOf(op->getLoc());
-  if (name.empty())
-    name = op->getName().stripDialect().str();
-  SmallVector<NamedAttribute> attrs{
-      b.getNamedAttr("layer_name", b.getStringAttr(name)),
-      b.getNamedAttr("kind", snn::LayerKindAttr::get(ctx, snn::LayerKind::Conv)),
-      b.getNamedAttr("weights",
-                     DenseElementsAttr::get(
-                         RankedTensorType::get(
-                             {channels, 1, kernel[0], kernel[1]}, i8),
-                         b.getIntegerAttr(i8, 1))),
-      b.getNamedAttr("thresholds",
-                     DenseElementsAttr::get(
-                         RankedTensorType::get({channels}, i32),
-                         b.getIntegerAttr(i32, window))),
-      b.getNamedAttr("biases", DenseElementsAttr::get(
-                                   RankedTensorType::get({channels}, i32),
-                                   b.getIntegerAttr(i32, 0))),
-      b.getNamedAttr("reset", snn::ResetAttr::get(ctx, resetKind)),
-      b.getNamedAttr("bias_source", snn::BiasSourceAttr::get(ctx, biasKind)),
-      b.getNamedAttr("potential_bits", b.getI64IntegerAttr(potentialBits)),
-      b.getNamedAttr("synapse_bits", b.getI64IntegerAttr(synapseBits)),
-      b.getNamedAttr("strides", b.getDenseI64ArrayAttr(strides)),
-      b.getNamedAttr("dilations", b.getDenseI64ArrayAttr({1, 1})),
-      b.getNamedAttr("pads_begin", b.getDenseI64ArrayAttr(padsBegin)),
-      b.getNamedAttr("pads_end", b.getDenseI64ArrayAttr(padsEnd)),
-      b.getNamedAttr("group", b.getI64IntegerAttr(channels))};
+  SmallVector<NamedAttribute> attrs =
+      neuronAttributes(b, op, snn::LayerKind::Conv);
+  attrs.push_back(b.getNamedAttr(
+      "weights",
+      DenseElementsAttr::get(
+          RankedTensorType::get({channels, 1, kernel[0], kernel[1]}, i8),
+          b.getIntegerAttr(i8, 1))));
+  attrs.push_back(b.getNamedAttr(
+      "thresholds",
+      DenseElementsAttr::get(RankedTensorType::get({channels}, i32),
+                             b.getIntegerAttr(i32, window))));
+  attrs.push_back(b.getNamedAttr(
+      "biases", DenseElementsAttr::get(RankedTensorType::get({channels}, i32),
+                                       b.getIntegerAttr(i32, 0))));
+  addWindow(b, attrs, strides, {1, 1}, padsBegin, padsEnd, channels);
   auto outType = RankedTensorType::get(
       cast<RankedTensorType>(op->getResult(0).getType()).getShape(),
       b.getI1Type());
@@ -571,12 +567,9 @@ void ConvertNNToSNNPass::runOnOperation() {
             op->getLoc(), result.getType(), *converted,
             b.getF64FloatAttr(unit));
         floats.map(result, readout.getOutput());
-        std::string layerName = nodeNameOf(op->getLoc());
-        if (layerName.empty())
-          layerName = op->getName().getStringRef().str();
         for (Operation *user : result.getUsers())
           for (Value r : user->getResults())
-            hostAfterReadout.try_emplace(r, user, layerName);
+            hostAfterReadout.try_emplace(r, user, layerNameOf(op));
       }
       continue;
     }
@@ -588,7 +581,8 @@ void ConvertNNToSNNPass::runOnOperation() {
       b.clone(*op, floats);
       continue;
     }
-    const SpikeValue &in = spiking[op->getOperand(0)];
+    // The ops that carry spikes take them as their one tensor operand.
+    SpikeValue in = spiking.lookup(op->getOperand(0));
     Value result = op->getResult(0);
     auto spikeType = [&](Value v) {
       return RankedTensorType::get(

@@ -4,6 +4,12 @@
 // 4; global over 2 x 2: 4), so its full scale stays the input's.
 // RUN: nncc-opt %s --nncc-convert-to-snn="synthetic-samples=8" | FileCheck %s
 // RUN: not nncc-opt %s --nncc-convert-to-snn="synthetic-samples=8 reset=zero" 2>&1 | FileCheck %s --check-prefix=ZERO
+// On leaky neurons the pooling neurons leak like every other layer's.
+// RUN: nncc-opt %s --nncc-convert-to-snn="synthetic-samples=8 decay=0.25" | FileCheck %s --check-prefix=LEAKY
+// LEAKY: snn.layer "conv" conv {{.*}}decay = 2.500000e-01
+// LEAKY: snn.layer "avg" conv {{.*}}decay = 2.500000e-01
+// LEAKY: snn.layer "gap" conv {{.*}}decay = 2.500000e-01
+// LEAKY: snn.layer "fc" dense {{.*}}decay = 2.500000e-01
 // Cores of 2 axons x 4 neurons: the 1x1 conv's 32 neurons fill 8 cores;
 // a 2x2 pooling neuron reads 4 inputs, more than one channel's window on 2
 // axons, so each core takes one position and half its window (2 groups):
