@@ -54,17 +54,23 @@ REFERENCES = [
              "height of NeuroSim's two shift-adders beside the narrow RRAM "
              "array); the tiles' adder trees (NeuroSim's PE and tile trees "
              "over 8 sub-arrays, 7.3 mm² here with nncc's pipeline "
-             "registers) add +1.9 points; TOPS: the buffer port "
-             "(52 bits per clock) of the busiest core: the placer minimizes "
-             "NoC bit-hops, where partial sums (3x the bits of shared "
-             "inputs) keep a column set's tiles together, so a core loads "
-             "every row of the copies it holds and copies of a layer "
-             "share cores; with a port per copy nncc gives 6.56 TOPS "
-             "(+5 %), as NeuroSim gives each duplicate tile its own "
-             "buffers")),
+             "registers) add +1.9 points; TOPS: the slowest stage "
+             "(conv_12, 199 µs) is its arrays (98 µs) plus its busiest "
+             "core's buffer port (93 µs, 52 bits per clock), as "
+             "NeuroSim's bottleneck is mostly buffer latency; the placer "
+             "keeps each core's port within the arrays' time where it "
+             "can (placed for bit-hops alone, copies of a layer shared "
+             "one port: 4.56 TOPS)")),
     neurosim("neurosim-rram-22nm-pr64", 378.06, 8.16, 19.88,
-             ("as PR32; the clock is derived from NeuroSim's sensing-delay "
-             "model, not a NeuroSim run")),
+             ("area and TOPS/W as PR32; TOPS: reading 64 rows at a time "
+             "halves the arrays' time, and nncc's placer then spreads "
+             "each stage's rows over more cores so that the ports keep "
+             "up (twice the bit-hops of PR32), where NeuroSim's fixed "
+             "one-layer-per-tile mapping keeps its buffer latency: from "
+             "PR32 to PR64 NeuroSim's TOPS grow 1.31x, nncc's 1.75x "
+             "(placed for bit-hops alone: 6.16 TOPS, -24.5 %); the clock "
+             "is derived from NeuroSim's sensing-delay model, not a "
+             "NeuroSim run")),
     neurosim("neurosim-sram-22nm-pr32", 85.97, 6.06, 8.76,
              ("area: the array macros agree (nncc 5,835 µm², NeuroSim "
              "5,972), the mesh wires stand for NeuroSim's H-tree and the "
@@ -77,14 +83,22 @@ REFERENCES = [
              "buffers; TOPS/W: the SRAM read current is "
              "the target's assumption (a 67 kΩ equivalent read port)")),
     neurosim("neurosim-sram-22nm-pr64", 84.39, 8.01, 17.13,
-             ("as PR32 (TOPS with a port per copy: 8.67, +8 %); TOPS/W: "
-             "the cell current, an assumption, is 65 % of nncc's energy "
-             "and does not shrink with PR64 as the conversions do")),
+             ("TOPS as RRAM PR64; TOPS/W: the cell current, an "
+             "assumption, is 65 % of nncc's energy and does not shrink "
+             "with PR64 as the conversions do")),
     neurosim("neurosim-sram-5nm-pr32", 14.64, 11.48, 32.43,
-             "first-order (Dennard) scaling of 22-45 nm figures to "
-             "5 nm, where NeuroSim uses FinFET layout rules: area and "
-             "energy both come out low; interconnect energy per bit-hop "
-             "is the target's unscaled 0.1 pJ"),
+             ("area: with NeuroSim's own 5 nm SRAM cell (840 F², "
+             "0.021 µm²) the arrays are 3.2 of nncc's 5.7 mm²; the logic "
+             "(accumulators 1.4, adder trees 0.4 mm²) is the 45 nm gate "
+             "equivalent scaled by F² (Dennard), where NeuroSim lays "
+             "transistors out in fins at FinFET pitches that do not "
+             "shrink as F²; energy is scaled the same way; TOPS: the "
+             "clock is Param.cpp's nominal 1 GHz (NeuroSim's synchronous "
+             "period at 5 nm is not derived), and the slowest stage "
+             "(conv_5) is its arrays (74 µs) plus its busiest buffer port "
+             "(77 µs): from 22 to 5 nm NeuroSim's TOPS grow 1.89x, "
+             "nncc's 1.32x; interconnect energy per bit-hop is the "
+             "target's unscaled 0.1 pJ")),
     dict(id="liu-isscc2020", level="chip",
          source="Liu et al., ISSCC 2020 paper 33.2 (abstract): 130 nm, "
                 "784-100-10 MLP, 78.4 TOPS/W peak, 77 us per image",

@@ -86,6 +86,9 @@ MappingSummary nncc::summarizeMapping(ModuleOp module) {
     summary.placementOptimal = placed.getAs<BoolAttr>("proven_optimal").getValue();
     summary.placementMethod = placed.getAs<StringAttr>("method").str();
     summary.maxLinkBits = placed.getAs<IntegerAttr>("max_link_bits").getInt();
+    // Absent from programs placed before the port model.
+    if (auto excess = placed.getAs<IntegerAttr>("port_excess_bits"))
+      summary.portExcessBits = excess.getInt();
   }
   return summary;
 }
@@ -158,7 +161,12 @@ void nncc::printMappingSummary(const MappingSummary &s, llvm::raw_ostream &os) {
        << " bit-hops per inference, lower bound " << s.placementBound
        << llvm::format(", gap %.1f%%", 100 * s.placementGap)
        << (s.placementOptimal ? " (proven optimal)" : "")
-       << ", busiest link " << s.maxLinkBits << " bits\n";
+       << ", busiest link " << s.maxLinkBits << " bits"
+       << (s.portExcessBits > 0 ? ", buffer ports " +
+                                      std::to_string(s.portExcessBits) +
+                                      " bits over the arrays' time"
+                                : std::string())
+       << "\n";
   else
     os << "placement: not run (the mapping does not fit the chip)\n";
 }
@@ -209,7 +217,9 @@ void nncc::printMappingSummaryJson(const MappingSummary &s,
                                            s.placementBound},
                                           {"gap", s.placementGap},
                                           {"proven_optimal", s.placementOptimal},
-                                          {"max_link_bits", s.maxLinkBits}})
+                                          {"max_link_bits", s.maxLinkBits},
+                                          {"port_excess_bits",
+                                           s.portExcessBits}})
                                     : llvm::json::Value(nullptr)},
                           {"layers", std::move(layers)}};
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << '\n';

@@ -293,7 +293,7 @@ llvm::Expected<CompileResult> driver::compile(ModuleOp module,
       });
   step.next("placement");
   if (failed(runPasses(module, step.scope(), [&](OpPassManager &pm) {
-        populatePlacementPipeline(pm, options);
+        populatePlacementPipeline(pm, options, &chip);
       }))) {
     // Wait for the job and drop its result (an unchecked Expected aborts
     // in builds with LLVM's ABI-breaking checks).

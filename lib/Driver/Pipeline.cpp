@@ -8,6 +8,8 @@
 
 #include "mlir/Pass/PassRegistry.h"
 
+#include <optional>
+
 using namespace mlir;
 using namespace nncc;
 using namespace nncc::driver;
@@ -85,10 +87,15 @@ void driver::populateArrayMappingPipeline(
 }
 
 void driver::populatePlacementPipeline(OpPassManager &pm,
-                                       const CompileOptions &options) {
+                                       const CompileOptions &options,
+                                       const target::TargetChip *chip) {
   PlaceTilesOptions place;
   place.seed = options.placementSeed;
   place.timeout = options.placementTimeout;
+  if (chip)
+    place.portBitsPerSecond =
+        static_cast<double>(chip->core.bufferPortBits) *
+        chip->technology.clock;
   pm.addPass(createPlaceTiles(place));
 }
 
@@ -176,6 +183,7 @@ void buildMappingPipeline(OpPassManager &pm,
                           const MappingPipelineOptions &pipelineOptions) {
   CompileOptions options = pipelineOptions.toCompileOptions();
   int64_t weightBits = options.weightBits > 0 ? options.weightBits : 8;
+  std::optional<target::TargetChip> loaded;
   if (!pipelineOptions.target.empty()) {
     AttachTargetOptions attach;
     attach.targetPath = pipelineOptions.target;
@@ -184,13 +192,15 @@ void buildMappingPipeline(OpPassManager &pm,
     // by the attach pass when the pipeline runs.
     llvm::Expected<target::TargetChip> chip =
         target::loadTargetFile(pipelineOptions.target);
-    if (chip)
+    if (chip) {
       weightBits = resolveWeightBits(options, *chip);
-    else
+      loaded = std::move(*chip);
+    } else {
       llvm::consumeError(chip.takeError());
+    }
   }
   populateArrayMappingPipeline(pm, options, weightBits);
-  populatePlacementPipeline(pm, options);
+  populatePlacementPipeline(pm, options, loaded ? &*loaded : nullptr);
 }
 
 } // namespace

@@ -12,7 +12,12 @@
 //  * else: swap t with a random tile of c2.
 // Proposals that break a buffer capacity are skipped.  The cost change only
 // looks at the edges of the tiles that move (parallel edges merged), so a
-// proposal is O(degree) (O(arraysPerCore * degree) for a core swap).
+// proposal is O(degree) (O(arraysPerCore * degree) for a core swap).  With a
+// port model the cost also counts portExcessWeight x the port excess
+// (PortLoad.h: O(1) per proposal; a whole-core swap leaves it unchanged,
+// as every core has the same budgets); the temperature is set from the
+// bit-hop changes alone, so with a large weight an uphill step in the
+// excess is practically never taken: the port comes first.
 //
 // Schedule: a cold start, because the greedy layout is already structured
 // and hot phases mostly destroy it (measured on the synthetic layered
@@ -33,6 +38,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "nncc/Placement/Placement.h"
+
+#include "PortLoad.h"
 
 #include <algorithm>
 #include <chrono>
@@ -114,7 +121,7 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
   const int n = p.numTiles();
   const int m = p.numCores;
   const int k = p.arraysPerCore;
-  if (n < 2 || m < 2 || p.traffic.empty())
+  if (n < 2 || m < 2 || (p.traffic.empty() && !p.hasPortModel()))
     return stats;
   const auto start = std::chrono::steady_clock::now();
   const MeshGeometry geom = resolveGeometry(p);
@@ -143,6 +150,8 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
   auto fill = [&](int c) { return int(slotTile[c].size()); };
   std::vector<uint64_t> used;
   int64_t cost = 0;
+  PortLoads port(p);
+  const int64_t portWeight = int64_t(p.portExcessWeight);
   auto load = [&](const std::vector<int> &assignment) {
     core = assignment;
     slotTile.assign(m, {});
@@ -155,6 +164,8 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
         used[c] += p.tileBufferBytes[t];
     }
     cost = int64_t(placementCost(p, core));
+    port.reset(core);
+    cost += portWeight * int64_t(port.excess());
   };
   load(tileCore);
   auto demand = [&](int t) -> uint64_t {
@@ -215,7 +226,8 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
   struct Proposal {
     int t, t2, c1, c2;
     bool wholeCores; // swap everything on c1 with everything on c2
-    int64_t delta;
+    int64_t delta;    // of the cost
+    int64_t hopDelta; // of the bit-hops alone
   };
   // About 15 % of the proposals swap two whole cores.
   const unsigned coreSwapPer1024 = 154;
@@ -267,7 +279,7 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
           delta += term(d);
         delta -= term(c1) + term(c2);
         visits += uint64_t(m);
-        pr = {t, -1, c1, c2, true, delta};
+        pr = {t, -1, c1, c2, true, delta, delta};
         return true;
       }
       for (int side = 0; side < 2; ++side) {
@@ -282,7 +294,7 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
           }
         }
       }
-      pr = {t, -1, c1, c2, true, delta};
+      pr = {t, -1, c1, c2, true, delta, delta};
       return true;
     }
     // A free slot is taken half of the time; otherwise swap with a random
@@ -318,11 +330,19 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
         int cu = core[u];
         delta += g.weight[j] * (dist(c1, cu) - dist(c2, cu));
       }
-    pr = {t, t2, c1, c2, false, delta};
+    const int64_t portDelta =
+        t2 < 0 ? port.moveChange(t, c1, c2) : port.swapChange(t, c1, t2, c2);
+    pr = {t, t2, c1, c2, false, delta + portWeight * portDelta, delta};
     return true;
   };
   auto apply = [&](const Proposal &pr) {
     if (pr.wholeCores) {
+      if (port.active()) {
+        for (int x : slotTile[pr.c1])
+          port.move(x, pr.c1, pr.c2);
+        for (int x : slotTile[pr.c2])
+          port.move(x, pr.c2, pr.c1);
+      }
       std::swap(slotTile[pr.c1], slotTile[pr.c2]);
       std::swap(used[pr.c1], used[pr.c2]);
       if (coreMatrix) {
@@ -345,6 +365,8 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
         core[pr.t] = pr.c2;
         moveTraffic(pr.t2, pr.c2, pr.c1);
       }
+      port.move(pr.t, pr.c1, pr.c2);
+      port.move(pr.t2, pr.c2, pr.c1);
       std::swap(slotTile[pr.c1][tileSlot[pr.t]],
                 slotTile[pr.c2][tileSlot[pr.t2]]);
       std::swap(tileSlot[pr.t], tileSlot[pr.t2]);
@@ -359,6 +381,7 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
     } else {
       if (coreMatrix)
         moveTraffic(pr.t, pr.c1, pr.c2);
+      port.move(pr.t, pr.c1, pr.c2);
       int s = tileSlot[pr.t];
       int last = slotTile[pr.c1].back();
       slotTile[pr.c1][s] = last;
@@ -382,8 +405,8 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
   const int samples = 4000;
   for (int i = 0; i < samples; ++i) {
     Proposal pr;
-    if (propose(pr) && pr.delta != 0) {
-      change += std::abs(double(pr.delta));
+    if (propose(pr) && pr.hopDelta != 0) {
+      change += std::abs(double(pr.hopDelta));
       ++changeCount;
     }
   }
@@ -392,6 +415,12 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
     for (int64_t w : g.weight)
       change += double(w);
     changeCount = int(std::max<size_t>(g.weight.size(), 1));
+  }
+  if (change <= 0 && port.active()) {
+    // No traffic to price: only the port excess moves, so any positive
+    // temperature keeps its uphill steps out.
+    change = 1;
+    changeCount = 1;
   }
   if (change <= 0)
     return stats;

@@ -7,7 +7,9 @@
 // when Z3 will run, else 0.8 T; Z3 gets 85 % of what is left (plus a kill
 // grace of at most 10 % of that).  These are safety nets: the deterministic
 // budgets (move count, rlimit) normally end each phase first, and
-// `wallClockLimitHit` reports when they did not.
+// `wallClockLimitHit` reports when they did not.  Phases are compared by
+// placementTotalCost (bit-hops, plus the weighted port excess when the
+// problem has a port model); `objective` reports the bit-hops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,6 +53,7 @@ nncc::placement::place(const PlacementProblem &p,
   result.tileCore = std::move(*greedy);
   result.objective = result.greedyObjective =
       placementCost(p, result.tileCore);
+  uint64_t total = placementTotalCost(p, result.tileCore);
   result.method = PlacementMethod::Greedy;
   endPhase(result.greedySeconds);
 
@@ -78,7 +81,7 @@ nncc::placement::place(const PlacementProblem &p,
         return value;
       });
 
-  if (options.anneal && result.objective > 0) {
+  if (options.anneal && total > 0) {
     double budget = (exactEligible ? 0.4 : 0.8) * timeout - elapsed();
     AnnealStats stats = annealPlacement(p, result.tileCore, options,
                                         std::max(budget, 1e-3));
@@ -86,7 +89,10 @@ nncc::placement::place(const PlacementProblem &p,
     result.annealWorkLimited = stats.workLimited;
     result.wallClockLimitHit |= stats.wallClockLimitHit;
     result.annealObjective = placementCost(p, result.tileCore);
-    if (result.annealObjective < result.objective) {
+    // Annealing never returns a worse state than it started from.
+    uint64_t annealTotal = placementTotalCost(p, result.tileCore);
+    if (annealTotal < total) {
+      total = annealTotal;
       result.objective = result.annealObjective;
       result.method = PlacementMethod::Annealing;
     }
@@ -129,10 +135,13 @@ nncc::placement::place(const PlacementProblem &p,
       result.exactStatus = exact.status;
       result.wallClockLimitHit |= exact.wallClockLimitHit;
       if (!exact.tileCore.empty()) {
-        uint64_t cost = placementCost(p, exact.tileCore);
-        if (cost < result.objective) {
+        // Z3 minimises bit-hops only: its placement must also keep the
+        // port excess to win.
+        uint64_t cost = placementTotalCost(p, exact.tileCore);
+        if (cost < total) {
+          total = cost;
+          result.objective = placementCost(p, exact.tileCore);
           result.tileCore = std::move(exact.tileCore);
-          result.objective = cost;
           result.method = PlacementMethod::Z3;
         }
       }
@@ -148,6 +157,7 @@ nncc::placement::place(const PlacementProblem &p,
   result.gap = double(result.objective - result.lowerBound) /
                double(std::max<uint64_t>(result.objective, 1));
   result.maxLink = maxLinkLoad(p, result.tileCore);
+  result.portExcessBits = portExcess(p, result.tileCore);
   const MeshGeometry g = resolveGeometry(p);
   result.corePosition.resize(p.numCores);
   for (int c = 0; c < p.numCores; ++c)

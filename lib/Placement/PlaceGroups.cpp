@@ -59,11 +59,15 @@ nncc::placement::placeByGroup(const PlacementProblem &problem,
     part.tileGroup.clear();
     part.traffic.clear();
     part.tileBufferBytes.clear();
+    part.tilePortItem.clear();
     for (auto [i, t] : llvm::enumerate(list)) {
       local[t] = static_cast<int>(i);
       part.tileGroup.push_back(problem.tileGroup[t]);
       if (!problem.tileBufferBytes.empty())
         part.tileBufferBytes.push_back(problem.tileBufferBytes[t]);
+      // Port items keep their ids: the group's tiles read a subset.
+      if (!problem.tilePortItem.empty())
+        part.tilePortItem.push_back(problem.tilePortItem[t]);
     }
     for (const TrafficEdge &e : problem.traffic)
       if (groupOf[e.a] == group && groupOf[e.b] == group)
@@ -74,6 +78,7 @@ nncc::placement::placeByGroup(const PlacementProblem &problem,
     for (auto [i, t] : llvm::enumerate(list))
       combined.tileCore[t] = result->tileCore[i];
     combined.objective += result->objective;
+    combined.portExcessBits += result->portExcessBits;
     combined.lowerBound += result->lowerBound;
     combined.provenOptimal &= result->provenOptimal;
     combined.wallClockLimitHit |= result->wallClockLimitHit;

@@ -162,6 +162,32 @@ llvm::Error nncc::placement::verifyProblem(const PlacementProblem &p) {
             (double)total, p.numCores, p.coreBufferBytes, (double)capacity));
     }
   }
+  long double portBits = 0;
+  if (!p.tilePortItem.empty()) {
+    if (int64_t(p.tilePortItem.size()) != n)
+      return error(llvm::formatv("{0} tile port items for {1} tiles",
+                                 p.tilePortItem.size(), n));
+    if (p.portItemStage.size() != p.portItemBits.size())
+      return error(llvm::formatv("{0} port item stages for {1} port items",
+                                 p.portItemStage.size(),
+                                 p.portItemBits.size()));
+    for (int64_t t = 0; t < n; ++t)
+      if (p.tilePortItem[t] < -1 ||
+          p.tilePortItem[t] >= int64_t(p.portItemBits.size()))
+        return error(llvm::formatv("tile {0} reads port item {1}, outside "
+                                   "[-1, {2})",
+                                   t, p.tilePortItem[t],
+                                   p.portItemBits.size()));
+    for (size_t i = 0; i < p.portItemStage.size(); ++i) {
+      if (p.portItemStage[i] < 0 ||
+          size_t(p.portItemStage[i]) >= p.stagePortBudget.size())
+        return error(llvm::formatv("port item {0} belongs to stage {1}, "
+                                   "outside [0, {2})",
+                                   i, p.portItemStage[i],
+                                   p.stagePortBudget.size()));
+      portBits += p.portItemBits[i];
+    }
+  }
   long double totalBits = 0;
   for (size_t e = 0; e < p.traffic.size(); ++e) {
     const TrafficEdge &edge = p.traffic[e];
@@ -177,6 +203,16 @@ llvm::Error nncc::placement::verifyProblem(const PlacementProblem &p) {
     return error(llvm::formatv("total traffic {0} bits x {1} hops overflows "
                                "the 62-bit objective",
                                (double)totalBits, maxHops));
+  // Every core can at worst read every item: the excess is below
+  // cores x the items' bits.
+  if (p.hasPortModel() &&
+      totalBits * std::max(maxHops, 1) +
+              portBits * p.numCores * (long double)p.portExcessWeight >
+          (long double)(uint64_t(1) << 62))
+    return error(llvm::formatv("port items of {0} bits x {1} cores x weight "
+                               "{2} overflow the 62-bit objective",
+                               (double)portBits, p.numCores,
+                               p.portExcessWeight));
   return llvm::Error::success();
 }
 

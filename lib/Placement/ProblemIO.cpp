@@ -9,6 +9,8 @@
 //   buffer BYTES tile_buffers 0|N [N demands]
 //   tiles N  [N group ids]
 //   edges E  [E triples: a b bits]
+//   [ports WEIGHT stages S [S budgets] items I [I pairs: stage bits]
+//    tile_items N [N item ids, -1 for none]]      (only with a port model)
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,6 +38,18 @@ void nncc::placement::writeProblem(const PlacementProblem &p,
   os << "edges " << p.traffic.size() << "\n";
   for (const TrafficEdge &e : p.traffic)
     os << e.a << ' ' << e.b << ' ' << e.bits << '\n';
+  if (!p.hasPortModel())
+    return;
+  os << "ports " << p.portExcessWeight << " stages "
+     << p.stagePortBudget.size();
+  for (uint64_t budget : p.stagePortBudget)
+    os << ' ' << budget;
+  os << "\nitems " << p.portItemBits.size() << "\n";
+  for (size_t i = 0; i < p.portItemBits.size(); ++i)
+    os << p.portItemStage[i] << ' ' << p.portItemBits[i] << '\n';
+  os << "tile_items " << p.tilePortItem.size() << "\n";
+  for (int item : p.tilePortItem)
+    os << item << '\n';
 }
 
 llvm::Expected<PlacementProblem>
@@ -103,6 +117,41 @@ nncc::placement::parseProblem(llvm::StringRef text) {
       return error("expected an edge 'a b bits'");
     e.a = int(a);
     e.b = int(b);
+  }
+  if (at < words.size() && words[at] == "ports") {
+    ++at;
+    uint64_t stages, items, tileItems;
+    if (!number(p.portExcessWeight) || !expect("stages") || !number(stages))
+      return error("expected 'ports WEIGHT stages S'");
+    p.stagePortBudget.resize(stages);
+    for (uint64_t &budget : p.stagePortBudget)
+      if (!number(budget))
+        return error("expected a stage port budget");
+    if (!expect("items") || !number(items))
+      return error("expected 'items I'");
+    p.portItemStage.resize(items);
+    p.portItemBits.resize(items);
+    for (uint64_t i = 0; i < items; ++i) {
+      uint64_t stage;
+      if (!number(stage) || !number(p.portItemBits[i]))
+        return error("expected a port item 'stage bits'");
+      p.portItemStage[i] = int(stage);
+    }
+    if (!expect("tile_items") || !number(tileItems))
+      return error("expected 'tile_items N'");
+    p.tilePortItem.resize(tileItems);
+    for (int &item : p.tilePortItem) {
+      // -1 (no item) is the one negative value.
+      if (at < words.size() && words[at] == "-1") {
+        ++at;
+        item = -1;
+        continue;
+      }
+      uint64_t v;
+      if (!number(v))
+        return error("expected a tile port item");
+      item = int(v);
+    }
   }
   if (at != words.size())
     return error("trailing words");

@@ -46,6 +46,9 @@ struct MappingSummary {
   /// Placement (--nncc-place), when it ran.
   bool placed = false, placementOptimal = false;
   int64_t placementObjective = 0, placementBound = 0, maxLinkBits = 0;
+  /// Buffer-port bits the placement could not keep within the stages'
+  /// array time (cim.placement's port_excess_bits).
+  int64_t portExcessBits = 0;
   double placementGap = 0;
   std::string placementMethod;
   /// Used cells / cells of the arrays used.

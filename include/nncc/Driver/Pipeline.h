@@ -32,9 +32,11 @@ void populateArrayMappingPipeline(
     mlir::OpPassManager &pm, const CompileOptions &options, int64_t weightBits,
     std::shared_ptr<const Dataset> calibration = nullptr,
     bool releaseImportedWeights = false);
-/// The placement of the mapped tiles onto cores.
+/// The placement of the mapped tiles onto cores; with `chip`, the placer
+/// also sees its cores' buffer ports (core.buffer_port x clock).
 void populatePlacementPipeline(mlir::OpPassManager &pm,
-                               const CompileOptions &options);
+                               const CompileOptions &options,
+                               const target::TargetChip *chip);
 
 /// Registers `--nncc-map-pipeline` (options: target, weight-bits,
 /// calibration, ... as `nncc compile`'s flags) with MLIR's pass registry.

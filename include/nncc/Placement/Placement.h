@@ -77,7 +77,26 @@ struct PlacementProblem {
   std::vector<uint64_t> tileBufferBytes;
   std::vector<TrafficEdge> traffic;
 
+  /// Buffer-port load (optional; empty = not modelled).  Per pipeline stage,
+  /// a core's buffer port carries the input rows its tiles read, and tiles
+  /// on one core that read the same rows share one read: tile t reads port
+  /// item tilePortItem[t] (-1: none), item i is portItemBits[i] bits per
+  /// inference of stage portItemStage[i], and a core's load for stage s is
+  /// the sum of its distinct items of s.  What exceeds stagePortBudget[s]
+  /// (the bits the port moves while the stage's arrays compute) is the
+  /// port excess; the placer minimises
+  ///   sum(bits x hops) + portExcessWeight x sum over (stage, core) of excess,
+  /// so with a large weight the port comes first and bit-hops second.
+  std::vector<int> tilePortItem;
+  std::vector<uint64_t> portItemBits;
+  std::vector<int> portItemStage;
+  std::vector<uint64_t> stagePortBudget;
+  uint64_t portExcessWeight = 0;
+
   int numTiles() const { return static_cast<int>(tileGroup.size()); }
+  bool hasPortModel() const {
+    return !tilePortItem.empty() && portExcessWeight != 0;
+  }
 };
 
 /// A problem with its mesh geometry resolved (see `meshWidth`).
@@ -194,6 +213,9 @@ struct PlacementResult {
   std::vector<std::pair<int, int>> corePosition;
   /// sum over edges of bits * hops.
   uint64_t objective = 0;
+  /// Buffer-port bits over the stage budgets (`portExcess`); 0 without a
+  /// port model.  Phases are compared by objective + portExcessWeight x this.
+  uint64_t portExcessBits = 0;
   /// A proven lower bound on the optimum: the larger of Z3's (the optimum
   /// when it proved one; MaxRes's core bound when cut short) and the cheap
   /// bound of `placementLowerBound`.
@@ -249,6 +271,15 @@ int hops(const PlacementProblem &problem, int coreA, int coreB);
 /// sum over edges of bits * hops for `tileCore` (assumed valid).
 uint64_t placementCost(const PlacementProblem &problem,
                        llvm::ArrayRef<int> tileCore);
+
+/// sum over (stage, core) of max(0, port load - stage budget), in bits
+/// (0 without a port model, see PlacementProblem::tilePortItem).
+uint64_t portExcess(const PlacementProblem &problem,
+                    llvm::ArrayRef<int> tileCore);
+
+/// What the placer minimises: placementCost + portExcessWeight x portExcess.
+uint64_t placementTotalCost(const PlacementProblem &problem,
+                            llvm::ArrayRef<int> tileCore);
 
 /// The load on every directed link under XY routing (X first, then Y), in
 /// link order: for each router position p = y * width + x, the links to +x,

@@ -156,7 +156,7 @@ TEST_F(CompileTest, TheRegisteredPipelineMapsAsCompileDoes) {
                     makeTargetAttr(&otherContext, target));
   mlir::PassManager pm(&otherContext);
   populateArrayMappingPipeline(pm, options, resolveWeightBits(options, target));
-  populatePlacementPipeline(pm, options);
+  populatePlacementPipeline(pm, options, &target);
   ASSERT_TRUE(mlir::succeeded(pm.run(*piped))) << diagnostics;
   EXPECT_EQ(printed(*compiled), printed(*piped));
 }

@@ -122,6 +122,21 @@ void expectValid(const PlacementProblem &p, const PlacementResult &r) {
   ASSERT_EQ(int(r.corePosition.size()), p.numCores);
 }
 
+// Two copies A and B of a layer, each two column tiles that read the same
+// rows (items a and b, 1000 bits each), on two cores of two arrays.  The
+// traffic pulls A0 to B0 and A1 to B1 (50 bits each) more than within a
+// copy (10 bits each).  Tiles: A0 = 0, A1 = 1, B0 = 2, B1 = 3.
+PlacementProblem twoCopies(uint64_t weight) {
+  PlacementProblem p = meshProblem(2, 1, 2, 4);
+  p.traffic = {{0, 2, 50}, {1, 3, 50}, {0, 1, 10}, {2, 3, 10}};
+  p.tilePortItem = {0, 0, 1, 1};
+  p.portItemBits = {1000, 1000};
+  p.portItemStage = {0, 0};
+  p.stagePortBudget = {1000};
+  p.portExcessWeight = weight;
+  return p;
+}
+
 std::string errorOf(const PlacementProblem &p) {
   llvm::Expected<PlacementResult> r = place(p);
   if (r)
@@ -478,6 +493,22 @@ TEST(PlacementIO, RoundTrip) {
     EXPECT_EQ(q->traffic[i].b, p.traffic[i].b);
     EXPECT_EQ(q->traffic[i].bits, p.traffic[i].bits);
   }
+  EXPECT_FALSE(q->hasPortModel());
+}
+
+TEST(PlacementIO, RoundTripsThePortModel) {
+  PlacementProblem p = twoCopies(5);
+  p.tilePortItem[2] = -1;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  writeProblem(p, os);
+  llvm::Expected<PlacementProblem> q = parseProblem(text);
+  ASSERT_TRUE(static_cast<bool>(q)) << llvm::toString(q.takeError());
+  EXPECT_EQ(q->portExcessWeight, 5u);
+  EXPECT_EQ(q->stagePortBudget, p.stagePortBudget);
+  EXPECT_EQ(q->portItemBits, p.portItemBits);
+  EXPECT_EQ(q->portItemStage, p.portItemStage);
+  EXPECT_EQ(q->tilePortItem, p.tilePortItem);
 }
 
 TEST(PlacementIO, ErrorsNameTheProblem) {
@@ -549,6 +580,82 @@ TEST(PlacementCapacity, BufferCapacityRespectedWhenTight) {
         bytes += p.tileBufferBytes[t];
     EXPECT_LE(bytes, 1000u);
   }
+}
+
+//===----------------------------------------------------------------------===//
+// Buffer-port model
+//===----------------------------------------------------------------------===//
+
+
+TEST(PlacementPort, ExcessCountsSharedRowsOnce) {
+  PlacementProblem p = twoCopies(3);
+  // Mixed: each core reads a and b, 2000 bits against a budget of 1000.
+  EXPECT_EQ(portExcess(p, {0, 1, 0, 1}), 2000u);
+  EXPECT_EQ(placementCost(p, {0, 1, 0, 1}), 20u);
+  EXPECT_EQ(placementTotalCost(p, {0, 1, 0, 1}), 20u + 3u * 2000u);
+  // By copy: one item per core, within budget.
+  EXPECT_EQ(portExcess(p, {0, 0, 1, 1}), 0u);
+  EXPECT_EQ(placementTotalCost(p, {0, 0, 1, 1}), 100u);
+  // A0 and A1 together with B0: a and b on core 0, b alone on core 1.
+  EXPECT_EQ(portExcess(p, {0, 0, 0, 1}), 1000u);
+  // Without a weight the port is not modelled.
+  EXPECT_EQ(placementTotalCost(twoCopies(0), {0, 1, 0, 1}), 20u);
+}
+
+TEST(PlacementPort, CopiesSpreadOverPorts) {
+  // Bit-hops alone mix the copies (cost 20); with the port, each core
+  // holds one copy (cost 100, no excess).
+  PlacementResult free = placeOk(twoCopies(0));
+  EXPECT_EQ(free.objective, 20u);
+  EXPECT_EQ(free.portExcessBits, 0u);
+  PlacementProblem p = twoCopies(1);
+  PlacementResult r = placeOk(p);
+  EXPECT_FALSE(static_cast<bool>(verifyAssignment(p, r.tileCore)));
+  EXPECT_EQ(r.objective, 100u);
+  EXPECT_EQ(r.portExcessBits, 0u);
+  EXPECT_EQ(r.tileCore[0], r.tileCore[1]);
+  EXPECT_EQ(r.tileCore[2], r.tileCore[3]);
+  EXPECT_NE(r.tileCore[0], r.tileCore[2]);
+}
+
+TEST(PlacementPort, AnnealingKeepsTheIncrementalExcessExact) {
+  // A larger instance, too big for Z3: 6 layers x 3 copies x 4 row items
+  // x 3 column tiles; whatever the annealer returns, its reported excess
+  // is the recount and its total cost is no worse than the greedy start.
+  PlacementProblem p = meshProblem(4, 4, 16, 216);
+  p = randomProblem(p, 300, 7);
+  for (int t = 0; t < 216; ++t) {
+    const int stage = t / 36, copy = (t / 12) % 3, row = (t / 3) % 4;
+    p.tilePortItem.push_back(stage * 12 + copy * 4 + row);
+  }
+  for (int i = 0; i < 72; ++i) {
+    p.portItemBits.push_back(100 + 10 * uint64_t(i % 5));
+    p.portItemStage.push_back(i / 12);
+  }
+  p.stagePortBudget.assign(6, 300);
+  p.portExcessWeight = 4;
+  llvm::Expected<std::vector<int>> greedy = greedyPlacement(p);
+  ASSERT_TRUE(static_cast<bool>(greedy)) << llvm::toString(greedy.takeError());
+  PlacementResult r = placeOk(p);
+  EXPECT_FALSE(static_cast<bool>(verifyAssignment(p, r.tileCore)));
+  EXPECT_EQ(r.portExcessBits, portExcess(p, r.tileCore));
+  EXPECT_EQ(r.objective, placementCost(p, r.tileCore));
+  EXPECT_LE(placementTotalCost(p, r.tileCore), placementTotalCost(p, *greedy));
+  EXPECT_LT(portExcess(p, r.tileCore), portExcess(p, *greedy));
+}
+
+TEST(PlacementPort, BadItemsAreReported) {
+  PlacementProblem p = twoCopies(1);
+  p.tilePortItem[3] = 2;
+  EXPECT_EQ(errorOf(p),
+            "placement: tile 3 reads port item 2, outside [-1, 2)");
+  p = twoCopies(1);
+  p.portItemStage[1] = 1;
+  EXPECT_EQ(errorOf(p),
+            "placement: port item 1 belongs to stage 1, outside [0, 1)");
+  p = twoCopies(1);
+  p.tilePortItem.pop_back();
+  EXPECT_EQ(errorOf(p), "placement: 3 tile port items for 4 tiles");
 }
 
 TEST(PlacementErrors, InfeasibleInstancesAreReported) {

@@ -1,11 +1,13 @@
 //===- PlaceTiles.cpp - Arrays onto cores -----------------------------------===//
 //
 // Builds the placement problem from the mapped program (tiles and traffic:
-// nncc/Analysis/TileGraph.h, summarized in Passes.td) and hands it to lib/Placement.
+// nncc/Analysis/TileGraph.h, summarized in Passes.td; buffer-port loads
+// from the pipeline model) and hands it to lib/Placement.
 //
 //===----------------------------------------------------------------------===//
 #include "nncc/Dialect/CIM/Transforms/Passes.h"
 
+#include "nncc/Analysis/PipelineModel.h"
 #include "nncc/Analysis/TileGraph.h"
 
 #include "mlir/IR/Builders.h"
@@ -13,6 +15,9 @@
 #include "llvm/ADT/DenseMap.h"
 
 #include "llvm/Support/raw_ostream.h"
+
+#include <map>
+#include <tuple>
 
 namespace nncc {
 #define GEN_PASS_DEF_PLACETILES
@@ -23,6 +28,56 @@ using namespace mlir;
 using namespace nncc;
 
 namespace {
+
+/// The buffer-port model of the problem (PlacementProblem::tilePortItem):
+/// per copy of a layer, each row range is one item, the bits that copy's
+/// input vectors put through the port of a core holding any of its tiles
+/// (vectors per copy x rows x input bits, as the execution schedule's
+/// `load`); a stage's budget is what the port moves while its arrays
+/// compute (pipeline model time x port bits per second).  Results written
+/// back are left out (the home tiles' columns at full width: a few percent
+/// of the inputs).  An excess bit weighs as much as carrying it across the
+/// mesh's diameter (assumption: throughput before NoC energy, within
+/// reason).  No model without a port rate or without the array timing.
+void addPortModel(ModuleOp module, const TileGraph &graph,
+                  double portBitsPerSecond,
+                  placement::PlacementProblem &problem) {
+  if (!(portBitsPerSecond > 0))
+    return;
+  llvm::Expected<PipelineTiming> timing = computePipeline(module);
+  if (!timing) {
+    llvm::consumeError(timing.takeError());
+    return;
+  }
+  if (timing->layers.size() != graph.layers.size())
+    return;
+  for (const LayerTiming &layer : timing->layers)
+    problem.stagePortBudget.push_back(
+        static_cast<uint64_t>(layer.time() * portBitsPerSecond));
+  std::map<std::tuple<int, int, int64_t, int64_t, int64_t>, int> itemOf;
+  for (const PlacementTile &tile : graph.tiles) {
+    cim::MVMOp mvm = tile.mvm;
+    auto key = std::make_tuple(tile.layer, tile.copy, mvm.getGroup(),
+                               mvm.getRowBegin(), mvm.getRowEnd());
+    auto [it, added] =
+        itemOf.try_emplace(key, static_cast<int>(problem.portItemBits.size()));
+    if (added) {
+      cim::LayerOp layer = graph.layers[tile.layer];
+      const int64_t inputBits = layer.getInputBits().value_or(8);
+      problem.portItemBits.push_back(static_cast<uint64_t>(
+          timing->layers[tile.layer].vectorsPerCopy() *
+          (mvm.getRowEnd() - mvm.getRowBegin()) * inputBits));
+      problem.portItemStage.push_back(tile.layer);
+    }
+    problem.tilePortItem.push_back(it->second);
+  }
+  const placement::MeshGeometry mesh = placement::resolveGeometry(problem);
+  problem.portExcessWeight =
+      problem.topology == placement::Topology::Bus
+          ? 1
+          : static_cast<uint64_t>(
+                std::max(mesh.width - 1 + mesh.height - 1, 1));
+}
 
 struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
   using PlaceTilesBase::PlaceTilesBase;
@@ -49,6 +104,7 @@ struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
     for (const PlacementTile &tile : tiles)
       problem.tileGroup.push_back(tile.layer);
     problem.traffic = std::move(graph->traffic);
+    addPortModel(module, *graph, portBitsPerSecond, problem);
     uint64_t trafficBits = 0;
     for (const placement::TrafficEdge &e : problem.traffic)
       trafficBits += e.bits;
@@ -112,6 +168,8 @@ struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
                            b.getStringAttr(placement::methodName(result->method))),
             b.getNamedAttr("max_link_bits",
                            b.getI64IntegerAttr(result->maxLink.bits)),
+            b.getNamedAttr("port_excess_bits",
+                           b.getI64IntegerAttr(result->portExcessBits)),
             b.getNamedAttr("tiles", b.getI64IntegerAttr(tiles.size())),
             b.getNamedAttr("traffic_bits", b.getI64IntegerAttr(trafficBits)),
             b.getNamedAttr("traffic_edges",

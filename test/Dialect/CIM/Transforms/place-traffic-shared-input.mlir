@@ -14,7 +14,7 @@
 // sent its output to each of q's tiles, 2 of them would sit on another core
 // (4 bit-hops).
 // CHECK-LABEL: cim.placement
-// CHECK-SAME: objective_bit_hops = 2 : i64, proven_optimal = true
+// CHECK-SAME: objective_bit_hops = 2 : i64, port_excess_bits = 0 : i64, proven_optimal = true
 // CHECK-SAME: tiles = 4 : i64, traffic_bits = 6 : i64, traffic_edges = 3 : i64
 
 module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 1, input_bits = 2, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 4, arrays_per_core = 2, read_pulse = 1.0e-8 : f64, conversion_time = 1.0e-9 : f64>} {

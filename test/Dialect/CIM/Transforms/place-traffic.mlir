@@ -33,7 +33,7 @@
 // hand.)
 // CHECK-LABEL: cim.placement
 // CHECK-SAME: fallback_links = 0 : i64
-// CHECK-SAME: objective_bit_hops = 908 : i64, proven_optimal = true
+// CHECK-SAME: objective_bit_hops = 908 : i64, port_excess_bits = 0 : i64, proven_optimal = true
 // CHECK-SAME: tiles = 12 : i64, traffic_bits = 868 : i64, traffic_edges = 17 : i64
 
 module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 1, input_bits = 2, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 16, arrays_per_core = 1, read_pulse = 1.0e-8 : f64, conversion_time = 1.0e-9 : f64>} {
@@ -61,7 +61,7 @@ module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, leve
 // least one hop, so 8 bit-hops is optimal, and the lower bound proves it.
 // CHECK-LABEL: cim.placement
 // CHECK-SAME: fallback_links = 0 : i64, gap = 0.000000e+00 : f64, lower_bound_bit_hops = 8 : i64
-// CHECK-SAME: objective_bit_hops = 8 : i64, proven_optimal = true, tiles = 4 : i64, traffic_bits = 8 : i64, traffic_edges = 2 : i64
+// CHECK-SAME: objective_bit_hops = 8 : i64, port_excess_bits = 0 : i64, proven_optimal = true, tiles = 4 : i64, traffic_bits = 8 : i64, traffic_edges = 2 : i64
 
 module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 1, input_bits = 2, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 16, arrays_per_core = 1, read_pulse = 1.0e-8 : f64, conversion_time = 1.0e-9 : f64>} {
   func.func @main(%x: tensor<1x2x1x1xf32>) -> tensor<1x2x1x1xf32> {

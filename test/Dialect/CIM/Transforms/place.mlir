@@ -8,7 +8,7 @@
 // = 4 bits (one edge; more cases in place-traffic.mlir), and the two tiles
 // cannot share a core, so the optimum is 4 bits x 1 hop; the lower bound
 // proves it (lower bound = objective, gap 0) whatever the seed.
-// CHECK: cim.placement = {fallback_links = 0 : i64, gap = 0.000000e+00 : f64, lower_bound_bit_hops = 4 : i64, max_link_bits = 4 : i64, method = "{{[a-z0-9]+}}", objective_bit_hops = 4 : i64, proven_optimal = true, tiles = 2 : i64, traffic_bits = 4 : i64, traffic_edges = 1 : i64, wall_clock_limit_hit = false}
+// CHECK: cim.placement = {fallback_links = 0 : i64, gap = 0.000000e+00 : f64, lower_bound_bit_hops = 4 : i64, max_link_bits = 4 : i64, method = "{{[a-z0-9]+}}", objective_bit_hops = 4 : i64, port_excess_bits = 0 : i64, proven_optimal = true, tiles = 2 : i64, traffic_bits = 4 : i64, traffic_edges = 1 : i64, wall_clock_limit_hit = false}
 // CHECK: cim.layer "a" placed %
 // CHECK: cim.mvm {{.*}}array = 0 : i64{{.*}}core = [[CA:[01]]] : i64
 // CHECK-NOT: core = [[CA]] : i64

@@ -217,6 +217,16 @@ def PlaceTiles : Pass<"nncc-place", "mlir::ModuleOp"> {
     most loaded link and the traffic (`traffic_bits`, `traffic_edges`) go
     to the module attribute `cim.placement`, each tile's core to its
     `core` / `replica_cores`.  Deterministic for a seed.
+
+    With `port-bits-per-second` (the driver passes core.buffer_port x
+    clock) the placer also sees each core's buffer port: per stage, a core
+    reads the rows of every copy it holds tiles of (row ranges shared by
+    its tiles once), and the bits beyond what the port moves while the
+    stage's arrays compute (pipeline model) are the port excess, weighted
+    as carrying them across the mesh's diameter
+    (PlacementProblem::tilePortItem).  Copies of a layer then spread over
+    cores instead of queuing at one port.  `port_excess_bits` in
+    `cim.placement` reports what is left.
   }];
   let options = [
     Option<"seed", "seed", "uint64_t", "1", "Placement seed">,
@@ -226,6 +236,11 @@ def PlaceTiles : Pass<"nncc-place", "mlir::ModuleOp"> {
     Option<"annealMovesPerTile", "anneal-moves-per-tile", "double", "500.0",
            "Annealing moves per tile: a deterministic work budget (more "
            "moves, slightly better placements)">,
+    Option<"portBitsPerSecond", "port-bits-per-second", "double", "0.0",
+           "A core buffer's port rate (core.buffer_port x clock; 0: the "
+           "port is not modelled): per stage, the input rows a core's "
+           "tiles read beyond what the port moves while the arrays compute "
+           "are penalised before bit-hops">,
     Option<"dumpProblem", "dump-problem", "std::string", "\"\"",
            "Also write the placement problem to this file (for "
            "nncc-place-bench --problem)">

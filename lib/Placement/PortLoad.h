@@ -1,0 +1,89 @@
+//===- PortLoad.h - Buffer-port loads of a placement, kept up to date -----===//
+//
+// Internal to lib/Placement.  The port model of PlacementProblem
+// (tilePortItem & co.): per (item, core) how many tiles read the item there,
+// per (stage, core) the distinct items' bits.  The annealer prices every
+// proposal in O(1) without changing anything (moveChange, swapChange) and
+// applies the accepted ones through `move`.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNCC_LIB_PLACEMENT_PORTLOAD_H
+#define NNCC_LIB_PLACEMENT_PORTLOAD_H
+
+#include "nncc/Placement/Placement.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace nncc::placement {
+
+class PortLoads {
+public:
+  explicit PortLoads(const PlacementProblem &problem);
+
+  /// Whether the problem has a port model (else every call is a no-op).
+  bool active() const { return active_; }
+  /// Recounts everything for `tileCore`.
+  void reset(llvm::ArrayRef<int> tileCore);
+  /// Tile t leaves core `from` for core `to`: returns the change of the
+  /// excess in bits.
+  int64_t move(int t, int from, int to);
+  /// The change of the excess `move(t, from, to)` would make, and that of
+  /// swapping t (on c1) with t2 (on c2), without changing anything: the
+  /// annealer prices every proposal, and applies few.
+  int64_t moveChange(int t, int from, int to) const {
+    if (!active_ || from == to)
+      return 0;
+    const int item = problem_.tilePortItem[t];
+    if (item < 0)
+      return 0;
+    const int stage = problem_.portItemStage[item];
+    const uint64_t bits = problem_.portItemBits[item];
+    int64_t change = 0;
+    if (count(item, from) == 1) {
+      const uint64_t load = load_[size_t(stage) * cores_ + from];
+      change += int64_t(over(stage, load - bits)) - int64_t(over(stage, load));
+    }
+    if (count(item, to) == 0) {
+      const uint64_t load = load_[size_t(stage) * cores_ + to];
+      change += int64_t(over(stage, load + bits)) - int64_t(over(stage, load));
+    }
+    return change;
+  }
+  int64_t swapChange(int t, int c1, int t2, int c2) const;
+  /// sum over (stage, core) of max(0, load - budget).
+  uint64_t excess() const { return excess_; }
+
+private:
+  int32_t &count(int item, int core) {
+    const uint64_t key = uint64_t(item) * uint64_t(cores_) + uint64_t(core);
+    return denseCounts_ ? denseCount_[key] : sparseCount_[key];
+  }
+  int32_t count(int item, int core) const {
+    const uint64_t key = uint64_t(item) * uint64_t(cores_) + uint64_t(core);
+    if (denseCounts_)
+      return denseCount_[key];
+    auto it = sparseCount_.find(key);
+    return it == sparseCount_.end() ? 0 : it->second;
+  }
+  uint64_t over(int stage, uint64_t load) const {
+    uint64_t budget = problem_.stagePortBudget[stage];
+    return load > budget ? load - budget : 0;
+  }
+
+  const PlacementProblem &problem_;
+  bool active_ = false;
+  int cores_ = 0;
+  // Counts are dense while items x cores stays small, else hashed.
+  bool denseCounts_ = true;
+  std::vector<int32_t> denseCount_;
+  llvm::DenseMap<uint64_t, int32_t> sparseCount_;
+  std::vector<uint64_t> load_; ///< stage * cores + core
+  uint64_t excess_ = 0;
+};
+
+} // namespace nncc::placement
+
+#endif // NNCC_LIB_PLACEMENT_PORTLOAD_H
