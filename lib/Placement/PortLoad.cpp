@@ -44,35 +44,25 @@ void PortLoads::reset(llvm::ArrayRef<int> tileCore) {
 }
 
 int64_t PortLoads::move(int t, int from, int to) {
-  if (!active_ || from == to)
+  const int item = itemOf(t);
+  if (item < 0 || from == to)
     return 0;
-  const int item = problem_.tilePortItem[t];
-  if (item < 0)
-    return 0;
-  const int stage = problem_.portItemStage[item];
+  const int64_t change = moveChange(t, from, to);
+  const size_t row = size_t(problem_.portItemStage[item]) * cores_;
   const uint64_t bits = problem_.portItemBits[item];
-  int64_t change = 0;
   // The item's bits leave `from` with its last reader there and reach `to`
   // with its first.
-  if (--count(item, from) == 0) {
-    uint64_t &load = load_[size_t(stage) * cores_ + from];
-    change -= int64_t(over(stage, load)) - int64_t(over(stage, load - bits));
-    load -= bits;
-  }
-  if (count(item, to)++ == 0) {
-    uint64_t &load = load_[size_t(stage) * cores_ + to];
-    change += int64_t(over(stage, load + bits)) - int64_t(over(stage, load));
-    load += bits;
-  }
+  if (--count(item, from) == 0)
+    load_[row + from] -= bits;
+  if (count(item, to)++ == 0)
+    load_[row + to] += bits;
   excess_ = uint64_t(int64_t(excess_) + change);
   return change;
 }
 
 int64_t PortLoads::swapChange(int t, int c1, int t2, int c2) const {
-  if (!active_ || c1 == c2)
-    return 0;
-  const int i = problem_.tilePortItem[t], j = problem_.tilePortItem[t2];
-  if (i == j)
+  const int i = itemOf(t), j = itemOf(t2);
+  if (i == j || c1 == c2)
     return 0; // the same rows leave and arrive on both cores
   if (i < 0)
     return moveChange(t2, c2, c1);

@@ -34,10 +34,8 @@ public:
   /// swapping t (on c1) with t2 (on c2), without changing anything: the
   /// annealer prices every proposal, and applies few.
   int64_t moveChange(int t, int from, int to) const {
-    if (!active_ || from == to)
-      return 0;
-    const int item = problem_.tilePortItem[t];
-    if (item < 0)
+    const int item = itemOf(t);
+    if (item < 0 || from == to)
       return 0;
     const int stage = problem_.portItemStage[item];
     const uint64_t bits = problem_.portItemBits[item];
@@ -57,6 +55,8 @@ public:
   uint64_t excess() const { return excess_; }
 
 private:
+  /// The item tile t reads; -1 for none or without a port model.
+  int itemOf(int t) const { return active_ ? problem_.tilePortItem[t] : -1; }
   int32_t &count(int item, int core) {
     const uint64_t key = uint64_t(item) * uint64_t(cores_) + uint64_t(core);
     return denseCounts_ ? denseCount_[key] : sparseCount_[key];
