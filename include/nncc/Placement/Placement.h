@@ -9,8 +9,11 @@
 //
 // Objective: minimise  sum over traffic edges (a, b, bits) of
 //                        bits * hops(core(a), core(b)),
-// with Manhattan hops on the mesh and 0 hops between tiles on the same core.
-// Secondary figure: the most loaded directed link under XY routing.
+// with Manhattan hops on the mesh and 0 hops between tiles on the same core,
+// plus, with an optional buffer-port model, a weighted penalty for the input
+// bits a core's port reads per stage beyond its budget
+// (PlacementProblem::tilePortItem).  Secondary figure: the most loaded
+// directed link under XY routing.
 //
 // Pipeline (`place`): greedy (layer by layer along a Hilbert curve) ->
 // simulated annealing -> a cheap Gilmore-Lawler-style lower bound -> for
