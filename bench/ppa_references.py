@@ -55,22 +55,23 @@ REFERENCES = [
              "array); the tiles' adder trees (NeuroSim's PE and tile trees "
              "over 8 sub-arrays, 7.3 mm² here with nncc's pipeline "
              "registers) add +1.9 points; TOPS: the slowest stage "
-             "(conv_12, 199 µs) is its arrays (98 µs) plus its busiest "
-             "core's buffer port (93 µs, 52 bits per clock), as "
-             "NeuroSim's bottleneck is mostly buffer latency; the placer "
-             "keeps each core's port within the arrays' time where it "
-             "can (placed for bit-hops alone, copies of a layer shared "
-             "one port: 4.56 TOPS)")),
+             "(conv_12, 192 µs) is its arrays (98 µs) plus its busiest "
+             "core's buffer port (86 µs, 52 bits per clock), as "
+             "NeuroSim's bottleneck is mostly buffer latency; a core "
+             "holds one copy of one layer, as NeuroSim's tiles "
+             "(core.one_layer_copy), and the placer keeps each port "
+             "within the arrays' time where it can (placed for bit-hops "
+             "alone on shared cores, copies of a layer shared one port: "
+             "4.56 TOPS)")),
     neurosim("neurosim-rram-22nm-pr64", 378.06, 8.16, 19.88,
              ("area and TOPS/W as PR32; TOPS: reading 64 rows at a time "
-             "halves the arrays' time, and nncc's placer then spreads "
-             "each stage's rows over more cores so that the ports keep "
-             "up (twice the bit-hops of PR32), where NeuroSim's fixed "
-             "one-layer-per-tile mapping keeps its buffer latency: from "
-             "PR32 to PR64 NeuroSim's TOPS grow 1.31x, nncc's 1.75x "
-             "(placed for bit-hops alone: 6.16 TOPS, -24.5 %); the clock "
-             "is derived from NeuroSim's sensing-delay model, not a "
-             "NeuroSim run")),
+             "halves the arrays' time (48 µs) but not the buffer port's "
+             "(69 µs in the slowest stage, conv_12, 129 µs): with one "
+             "layer copy per core only the chip's spare cores take "
+             "spread rows; from PR32 to PR64 NeuroSim's TOPS grow 1.31x, "
+             "nncc's 1.49x (with cores shared by copies the placer "
+             "spreads further: 10.8 TOPS, +33 %); the clock is derived "
+             "from NeuroSim's sensing-delay model, not a NeuroSim run")),
     neurosim("neurosim-sram-22nm-pr32", 85.97, 6.06, 8.76,
              ("area: the array macros agree (nncc 5,835 µm², NeuroSim "
              "5,972), the mesh wires stand for NeuroSim's H-tree and the "
@@ -95,10 +96,10 @@ REFERENCES = [
              "shrink as F²; energy is scaled the same way; TOPS: the "
              "clock is Param.cpp's nominal 1 GHz (NeuroSim's synchronous "
              "period at 5 nm is not derived), and the slowest stage "
-             "(conv_5) is its arrays (74 µs) plus its busiest buffer port "
-             "(77 µs): from 22 to 5 nm NeuroSim's TOPS grow 1.89x, "
-             "nncc's 1.32x; interconnect energy per bit-hop is the "
-             "target's unscaled 0.1 pJ")),
+             "(conv_12, 133 µs) is its arrays (74 µs) plus its busiest "
+             "buffer port (50 µs): from 22 to 5 nm NeuroSim's TOPS grow "
+             "1.89x, nncc's 1.49x; interconnect energy per bit-hop is "
+             "the target's unscaled 0.1 pJ")),
     dict(id="liu-isscc2020", level="chip",
          source="Liu et al., ISSCC 2020 paper 33.2 (abstract): 130 nm, "
                 "784-100-10 MLP, 78.4 TOPS/W peak, 77 us per image",

@@ -255,7 +255,7 @@ llvm::Expected<CompileResult> driver::compile(ModuleOp module,
         populateArrayMappingPipeline(pm, options,
                                      resolveWeightBits(options, chip),
                                      inputs->calibration,
-                                     hooks.moduleOwnsWeights);
+                                     hooks.moduleOwnsWeights, &chip);
       })))
     return llvm::make_error<ReportedError>();
   // The schedules and the report describe arrays; a model with none has

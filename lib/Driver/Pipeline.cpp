@@ -30,7 +30,8 @@ std::vector<std::string> layerValues(const CompileOptions &options,
 
 void driver::populateArrayMappingPipeline(
     OpPassManager &pm, const CompileOptions &options, int64_t weightBits,
-    std::shared_ptr<const Dataset> calibration, bool releaseImportedWeights) {
+    std::shared_ptr<const Dataset> calibration, bool releaseImportedWeights,
+    const target::TargetChip *chip) {
   LowerNNToCIMOptions lowering;
   lowering.releaseReplacedWeights = releaseImportedWeights;
   pm.addPass(createLowerNNToCIM(lowering));
@@ -77,6 +78,7 @@ void driver::populateArrayMappingPipeline(
     ReplicateLayersOptions replication;
     replication.maxCopies = options.maxCopies;
     replication.layerMaxCopies = layerCopies;
+    replication.wholeCores = chip && chip->core.oneLayerCopy;
     pm.addPass(createReplicateLayers(replication));
   }
   if (options.timeMultiplex) {
@@ -92,6 +94,8 @@ void driver::populatePlacementPipeline(OpPassManager &pm,
   PlaceTilesOptions place;
   place.seed = options.placementSeed;
   place.timeout = options.placementTimeout;
+  if (chip)
+    place.oneLayerCopy = chip->core.oneLayerCopy;
   if (chip)
     place.portBitsPerSecond =
         static_cast<double>(chip->core.bufferPortBits) *
@@ -199,7 +203,8 @@ void buildMappingPipeline(OpPassManager &pm,
       llvm::consumeError(chip.takeError());
     }
   }
-  populateArrayMappingPipeline(pm, options, weightBits);
+  populateArrayMappingPipeline(pm, options, weightBits, nullptr, false,
+                               loaded ? &*loaded : nullptr);
   populatePlacementPipeline(pm, options, loaded ? &*loaded : nullptr);
 }
 

@@ -10,7 +10,9 @@
 //    interchangeable in capacity, so this is always feasible);
 //  * else if c2 has a free slot, half of the time: move t there;
 //  * else: swap t with a random tile of c2.
-// Proposals that break a buffer capacity are skipped.  The cost change only
+// Proposals that break a buffer capacity, or mix groups on a core when
+// exclusiveGroups is set (a swap across groups only trades two cores' only
+// tiles; whole-core swaps always keep it), are skipped.  The cost change only
 // looks at the edges of the tiles that move (parallel edges merged), so a
 // proposal is O(degree) (O(arraysPerCore * degree) for a core swap).  With a
 // port model the cost also counts portExcessWeight x the port excess
@@ -174,6 +176,9 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
 
   int64_t bestCost = cost;
   std::vector<int> best = core;
+  auto groupAt = [&](int c) {
+    return fill(c) ? p.tileGroup[slotTile[c][0]] : -1;
+  };
 
   // Core-to-core traffic (bits between the tiles on c and the tiles on d)
   // and core distances, dense, when the chip has few enough cores.  A
@@ -308,6 +313,16 @@ AnnealStats nncc::placement::annealPlacement(const PlacementProblem &p,
           return false;
       } else if (used[c1] - demand(t) + demand(t2) > p.coreBufferBytes ||
                  used[c2] - demand(t2) + demand(t) > p.coreBufferBytes) {
+        return false;
+      }
+    }
+    if (p.exclusiveGroups) {
+      const int gt = p.tileGroup[t];
+      if (t2 < 0) {
+        if (fill(c2) > 0 && groupAt(c2) != gt)
+          return false;
+      } else if (p.tileGroup[t2] != gt &&
+                 (fill(c1) != 1 || fill(c2) != 1)) {
         return false;
       }
     }

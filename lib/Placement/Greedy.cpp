@@ -7,8 +7,9 @@
 // next tile for the current core is the one with the most traffic to the
 // tiles already on that core; failing that, the most traffic to all tiles
 // placed so far (so a new core continues where the previous layer left
-// off); failing that, the lowest index.  A core is left when it is full or
-// the chosen tile's buffer demand does not fit.  If the buffer capacity
+// off); failing that, the lowest index.  A core is left when it is full,
+// the chosen tile's buffer demand does not fit or (exclusiveGroups) it holds
+// another group.  If the buffer capacity
 // fragments the cores so much that next-fit runs out, the remaining tiles go
 // first-fit-decreasing (by buffer demand) over all cores in curve order.
 //
@@ -89,9 +90,12 @@ nncc::placement::greedyPlacement(const PlacementProblem &p) {
   };
   std::vector<int> count(p.numCores, 0);
   std::vector<uint64_t> used(p.numCores, 0);
+  std::vector<int> coreGroup(p.numCores, -1); // exclusiveGroups: its group
   auto fits = [&](int c, int t) {
     return count[c] < p.arraysPerCore &&
-           (!buffered || used[c] + demand(t) <= p.coreBufferBytes);
+           (!buffered || used[c] + demand(t) <= p.coreBufferBytes) &&
+           (!p.exclusiveGroups || count[c] == 0 ||
+            coreGroup[c] == p.tileGroup[t]);
   };
   std::vector<int> tileCore(n, -1);
   std::vector<uint64_t> placedAffinity(n, 0), coreAffinity(n, 0);
@@ -115,6 +119,7 @@ nncc::placement::greedyPlacement(const PlacementProblem &p) {
     size_t remaining = tiles.size();
     auto place = [&](int t, int c) {
       tileCore[t] = c;
+      coreGroup[c] = p.tileGroup[t];
       ++count[c];
       used[c] += demand(t);
       --remaining;
@@ -204,6 +209,7 @@ nncc::placement::greedyPlacement(const PlacementProblem &p) {
                         "each); the buffer capacity is too fragmented",
                         t, demand(t), p.numCores, p.coreBufferBytes));
     tileCore[t] = *it;
+    coreGroup[*it] = p.tileGroup[t];
     ++count[*it];
     used[*it] += demand(t);
   }

@@ -59,7 +59,7 @@ nncc::placement::place(const PlacementProblem &p,
 
   const int n = p.numTiles();
   const bool exactEligible =
-      options.exact && n <= options.exactMaxTiles &&
+      options.exact && !p.exclusiveGroups && n <= options.exactMaxTiles &&
       int64_t(n) * p.numCores <= options.exactMaxVariables;
   const double timeout = options.timeoutSeconds;
 
@@ -119,6 +119,9 @@ nncc::placement::place(const PlacementProblem &p,
     result.exactStatus = "skipped (lower bound met)";
   } else if (!options.exact) {
     result.exactStatus = "skipped (disabled)";
+  } else if (p.exclusiveGroups) {
+    // The encodings know capacities, not the one-group-per-core rule.
+    result.exactStatus = "skipped (one group per core)";
   } else if (!exactEligible) {
     result.exactStatus = llvm::formatv(
         "skipped ({0} tiles x {1} cores; limits {2} tiles, {3} variables)", n,

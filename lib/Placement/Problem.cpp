@@ -8,6 +8,8 @@
 
 #include "nncc/Placement/Placement.h"
 
+#include <map>
+
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -162,6 +164,19 @@ llvm::Error nncc::placement::verifyProblem(const PlacementProblem &p) {
             (double)total, p.numCores, p.coreBufferBytes, (double)capacity));
     }
   }
+  if (p.exclusiveGroups) {
+    std::map<int, int64_t> tilesOf;
+    for (int g : p.tileGroup)
+      ++tilesOf[g];
+    int64_t cores = 0;
+    for (const auto &[group, tiles] : tilesOf)
+      cores += (tiles + p.arraysPerCore - 1) / p.arraysPerCore;
+    if (cores > p.numCores)
+      return error(llvm::formatv(
+          "infeasible: {0} groups (one layer copy per core) need {1} cores "
+          "of {2} arrays but there are {3}",
+          tilesOf.size(), cores, p.arraysPerCore, p.numCores));
+  }
   long double portBits = 0;
   if (!p.tilePortItem.empty()) {
     if (int64_t(p.tilePortItem.size()) != n)
@@ -223,11 +238,17 @@ llvm::Error nncc::placement::verifyAssignment(const PlacementProblem &p,
                                tileCore.size(), p.numTiles()));
   std::vector<int64_t> count(p.numCores, 0);
   std::vector<uint64_t> buffer(p.numCores, 0);
+  std::vector<int> groupOn(p.numCores, -1);
   for (size_t t = 0; t < tileCore.size(); ++t) {
     int c = tileCore[t];
     if (c < 0 || c >= p.numCores)
       return error(llvm::formatv("tile {0} on core {1}, outside [0, {2})", t,
                                  c, p.numCores));
+    if (p.exclusiveGroups && count[c] > 0 && groupOn[c] != p.tileGroup[t])
+      return error(llvm::formatv("core {0} holds groups {1} and {2}, one "
+                                 "allowed",
+                                 c, groupOn[c], p.tileGroup[t]));
+    groupOn[c] = p.tileGroup[t];
     ++count[c];
     if (!p.tileBufferBytes.empty())
       buffer[c] += p.tileBufferBytes[t];

@@ -11,6 +11,7 @@
 //   edges E  [E triples: a b bits]
 //   [ports WEIGHT stages S [S budgets] items I [I pairs: stage bits]
 //    tile_items N [N item ids, -1 for none]]      (only with a port model)
+//   [exclusive]                        (only with exclusiveGroups)
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,18 +39,20 @@ void nncc::placement::writeProblem(const PlacementProblem &p,
   os << "edges " << p.traffic.size() << "\n";
   for (const TrafficEdge &e : p.traffic)
     os << e.a << ' ' << e.b << ' ' << e.bits << '\n';
-  if (!p.hasPortModel())
-    return;
-  os << "ports " << p.portExcessWeight << " stages "
-     << p.stagePortBudget.size();
-  for (uint64_t budget : p.stagePortBudget)
-    os << ' ' << budget;
-  os << "\nitems " << p.portItemBits.size() << "\n";
-  for (size_t i = 0; i < p.portItemBits.size(); ++i)
-    os << p.portItemStage[i] << ' ' << p.portItemBits[i] << '\n';
-  os << "tile_items " << p.tilePortItem.size() << "\n";
-  for (int item : p.tilePortItem)
-    os << item << '\n';
+  if (p.hasPortModel()) {
+    os << "ports " << p.portExcessWeight << " stages "
+       << p.stagePortBudget.size();
+    for (uint64_t budget : p.stagePortBudget)
+      os << ' ' << budget;
+    os << "\nitems " << p.portItemBits.size() << "\n";
+    for (size_t i = 0; i < p.portItemBits.size(); ++i)
+      os << p.portItemStage[i] << ' ' << p.portItemBits[i] << '\n';
+    os << "tile_items " << p.tilePortItem.size() << "\n";
+    for (int item : p.tilePortItem)
+      os << item << '\n';
+  }
+  if (p.exclusiveGroups)
+    os << "exclusive\n";
 }
 
 llvm::Expected<PlacementProblem>
@@ -152,6 +155,10 @@ nncc::placement::parseProblem(llvm::StringRef text) {
         return error("expected a tile port item");
       item = int(v);
     }
+  }
+  if (at < words.size() && words[at] == "exclusive") {
+    ++at;
+    p.exclusiveGroups = true;
   }
   if (at != words.size())
     return error("trailing words");

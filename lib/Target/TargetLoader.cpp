@@ -844,6 +844,7 @@ void TargetLoader::buildCrossbar(TargetChip &chip) {
   chip.core.bufferBytes = number("core.buffer");
   chip.core.bufferPortBits = integer("core.buffer_port");
   chip.core.doubleBuffered = flag("core.double_buffered");
+  chip.core.oneLayerCopy = flag("core.one_layer_copy");
   chip.core.adderTreeInputs = integer("core.adder_tree_inputs");
   if (chip.core.adderTreeInputs > chip.core.arrays)
     report(locOf("core.adder_tree_inputs"), "core.adder_tree_inputs",

@@ -242,6 +242,12 @@ const std::vector<FieldSpec> &schema() {
               "Bits the core buffer reads or writes per clock cycle "
               "(assumption: a 128-bit SRAM macro port); sets the time of a "
               "stage's buffer traffic."),
+      boolean("core.one_layer_copy", "false",
+              "A core holds the arrays of one copy of one layer only, as "
+              "DNN+NeuroSim maps every layer (and every duplicate) onto "
+              "tiles of its own; false: layers and copies share cores. "
+              "Replication then spends whole cores and the placer never "
+              "mixes copies on a core."),
       boolean("core.double_buffered", "true",
               "The core overlaps its buffer traffic, array reads, SFU work "
               "and transfers; false: a stage takes their sum (DNN+NeuroSim "

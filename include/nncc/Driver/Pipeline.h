@@ -27,11 +27,13 @@ namespace driver {
 /// holds the already loaded calibration samples (options.calibration then
 /// only names them in messages).  `releaseImportedWeights`: the module is
 /// the only one of its context, so the lowering may free the imported
-/// weights its matrices replace (CompileHooks::moduleOwnsWeights).
+/// weights its matrices replace (CompileHooks::moduleOwnsWeights).  With
+/// `chip`, replication follows its core.one_layer_copy.
 void populateArrayMappingPipeline(
     mlir::OpPassManager &pm, const CompileOptions &options, int64_t weightBits,
     std::shared_ptr<const Dataset> calibration = nullptr,
-    bool releaseImportedWeights = false);
+    bool releaseImportedWeights = false,
+    const target::TargetChip *chip = nullptr);
 /// The placement of the mapped tiles onto cores; with `chip`, the placer
 /// also sees its cores' buffer ports (core.buffer_port x clock).
 void populatePlacementPipeline(mlir::OpPassManager &pm,

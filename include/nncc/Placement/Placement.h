@@ -95,6 +95,11 @@ struct PlacementProblem {
   std::vector<int> portItemStage;
   std::vector<uint64_t> stagePortBudget;
   uint64_t portExcessWeight = 0;
+  /// Tiles of different groups never share a core (a target's
+  /// core.one_layer_copy: the caller makes each copy of a layer a group).
+  /// Greedy starts every group on a fresh core, annealing keeps the rule,
+  /// Z3 is skipped.
+  bool exclusiveGroups = false;
 
   int numTiles() const { return static_cast<int>(tileGroup.size()); }
   bool hasPortModel() const {

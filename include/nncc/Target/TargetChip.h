@@ -163,6 +163,9 @@ struct Core {
   /// The core overlaps buffer traffic, array reads, SFU work and transfers
   /// (double-buffered); otherwise each stage waits for them in turn.
   bool doubleBuffered = true;
+  /// A core holds the arrays of one copy of one layer only (DNN+NeuroSim's
+  /// tiles); replication spends whole cores.
+  bool oneLayerCopy = false;
   /// Arrays whose partial sums one adder tree adds in one pass: the core's
   /// arrays form ceil(arrays / N) groups along the input dimension, each
   /// with an N-input tree per ADC lane.  1: no tree; every partial sum of

@@ -155,7 +155,8 @@ TEST_F(CompileTest, TheRegisteredPipelineMapsAsCompileDoes) {
   (*piped)->setAttr(cim::kTargetAttrName,
                     makeTargetAttr(&otherContext, target));
   mlir::PassManager pm(&otherContext);
-  populateArrayMappingPipeline(pm, options, resolveWeightBits(options, target));
+  populateArrayMappingPipeline(pm, options, resolveWeightBits(options, target),
+                               nullptr, false, &target);
   populatePlacementPipeline(pm, options, &target);
   ASSERT_TRUE(mlir::succeeded(pm.run(*piped))) << diagnostics;
   EXPECT_EQ(printed(*compiled), printed(*piped));

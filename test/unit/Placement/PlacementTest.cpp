@@ -509,6 +509,14 @@ TEST(PlacementIO, RoundTripsThePortModel) {
   EXPECT_EQ(q->portItemBits, p.portItemBits);
   EXPECT_EQ(q->portItemStage, p.portItemStage);
   EXPECT_EQ(q->tilePortItem, p.tilePortItem);
+  EXPECT_FALSE(q->exclusiveGroups);
+  p.exclusiveGroups = true;
+  text.clear();
+  writeProblem(p, os);
+  llvm::Expected<PlacementProblem> e = parseProblem(text);
+  ASSERT_TRUE(static_cast<bool>(e)) << llvm::toString(e.takeError());
+  EXPECT_TRUE(e->exclusiveGroups);
+  EXPECT_EQ(e->tilePortItem, p.tilePortItem);
 }
 
 TEST(PlacementIO, ErrorsNameTheProblem) {
@@ -642,6 +650,45 @@ TEST(PlacementPort, AnnealingKeepsTheIncrementalExcessExact) {
   EXPECT_EQ(r.objective, placementCost(p, r.tileCore));
   EXPECT_LE(placementTotalCost(p, r.tileCore), placementTotalCost(p, *greedy));
   EXPECT_LT(portExcess(p, r.tileCore), portExcess(p, *greedy));
+}
+
+TEST(PlacementExclusive, GroupsNeverShareACore) {
+  // Three groups of 3, 2 and 3 tiles on 3x2 cores of 4 arrays: packed they
+  // would fill 2 cores; one group per core needs 3.  Traffic pulls the
+  // groups together; the placement must still keep them apart.
+  PlacementProblem p = meshProblem(3, 2, 4, 8);
+  p.tileGroup = {0, 0, 0, 1, 1, 2, 2, 2};
+  for (int t = 0; t + 1 < 8; ++t)
+    p.traffic.push_back({t, t + 1, 100});
+  p.exclusiveGroups = true;
+  llvm::Expected<std::vector<int>> greedy = greedyPlacement(p);
+  ASSERT_TRUE(static_cast<bool>(greedy)) << llvm::toString(greedy.takeError());
+  EXPECT_FALSE(static_cast<bool>(verifyAssignment(p, *greedy)));
+  PlacementResult r = placeOk(p);
+  EXPECT_FALSE(static_cast<bool>(verifyAssignment(p, r.tileCore)));
+  for (int a = 0; a < 8; ++a)
+    for (int b = 0; b < 8; ++b)
+      if (p.tileGroup[a] != p.tileGroup[b])
+        EXPECT_NE(r.tileCore[a], r.tileCore[b]) << a << " " << b;
+  // Z3 does not know the rule: it is skipped.
+  EXPECT_EQ(r.exactStatus.rfind("skipped", 0), 0u) << r.exactStatus;
+  // Each group on one core, neighbours on the mesh: 2 edges of 100 bits
+  // cross a core boundary, at least 1 hop each.
+  EXPECT_EQ(r.objective, 200u);
+}
+
+TEST(PlacementExclusive, ErrorsNameTheRule) {
+  PlacementProblem p = meshProblem(2, 1, 4, 6);
+  p.tileGroup = {0, 0, 1, 1, 2, 2};
+  p.exclusiveGroups = true;
+  EXPECT_EQ(errorOf(p), "placement: infeasible: 3 groups (one layer copy per "
+                        "core) need 3 cores of 4 arrays but there are 2");
+  PlacementProblem q = meshProblem(2, 1, 4, 4);
+  q.tileGroup = {0, 0, 1, 1};
+  q.exclusiveGroups = true;
+  llvm::Error err = verifyAssignment(q, {0, 0, 0, 1});
+  EXPECT_EQ(llvm::toString(std::move(err)),
+            "placement: core 0 holds groups 0 and 1, one allowed");
 }
 
 TEST(PlacementPort, BadItemsAreReported) {

@@ -101,8 +101,15 @@ struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
                                        : placement::Topology::Mesh;
     problem.meshWidth = static_cast<int>(target.getMeshWidth());
     problem.meshHeight = static_cast<int>(target.getMeshHeight());
+    // With one layer copy per core, each copy is a group of its own
+    // (groups are placed in increasing id, so layer order is kept).
+    int maxCopies = 1;
     for (const PlacementTile &tile : tiles)
-      problem.tileGroup.push_back(tile.layer);
+      maxCopies = std::max(maxCopies, tile.copy + 1);
+    for (const PlacementTile &tile : tiles)
+      problem.tileGroup.push_back(
+          oneLayerCopy ? tile.layer * maxCopies + tile.copy : tile.layer);
+    problem.exclusiveGroups = oneLayerCopy;
     problem.traffic = std::move(graph->traffic);
     addPortModel(module, *graph, portBitsPerSecond, problem);
     uint64_t trafficBits = 0;

@@ -45,7 +45,15 @@ struct ReplicateLayersPass
     // (Limits.h), however many arrays the chip declares.
     int64_t capacity = std::min(
         maxArrays > 0 ? maxArrays : target.getTotalArrays(), kMaxMappedArrays);
-    int64_t free = capacity - timing->arrays;
+    // With one layer copy per core, a copy occupies whole cores.
+    const int64_t perCore = std::max<int64_t>(target.getArraysPerCore(), 1);
+    auto footprint = [&](int64_t arrays) {
+      return wholeCores ? (arrays + perCore - 1) / perCore * perCore : arrays;
+    };
+    int64_t used = 0;
+    for (const LayerTiming &stage : timing->layers)
+      used += footprint(stage.arrays) * stage.replicas;
+    int64_t free = capacity - used;
     double before = timing->interval;
 
     // Greedy on the bottleneck (exact, see Passes.td); ties go to the
@@ -75,7 +83,7 @@ struct ReplicateLayersPass
       const int64_t cap = (*copyCaps)[slowest];
       if (cap > 0 && target > cap)
         break;
-      int64_t cost = (target - stage.replicas) * stage.arrays;
+      int64_t cost = (target - stage.replicas) * footprint(stage.arrays);
       if (cost > free)
         break;
       stage.replicas = target;

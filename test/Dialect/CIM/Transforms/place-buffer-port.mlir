@@ -3,6 +3,7 @@
 // RUN: nncc-opt %s --nncc-place | FileCheck %s --check-prefix=HOPS
 // RUN: nncc-opt %s --nncc-place="port-bits-per-second=2.5e8" | FileCheck %s --check-prefix=PORT
 // RUN: nncc-opt %s --nncc-place="port-bits-per-second=1" | FileCheck %s --check-prefix=NARROW
+// RUN: nncc-opt %s --nncc-place="one-layer-copy=true" | FileCheck %s --check-prefix=COPY
 // RUN: nncc-opt %s --nncc-place="port-bits-per-second=2.5e8 dump-problem=%t.txt" > /dev/null && FileCheck %s --check-prefix=DUMP < %t.txt
 
 // b (K = 2, 4 columns: column tiles m = 0, 1) has 2 copies; tiles
@@ -22,6 +23,10 @@
 // PORT: cim.placement = {{{.*}}port_excess_bits = 0 : i64
 // PORT: cim.mvm {{.*}}array = 0 : i64{{.*}}core = [[C0:[0-9]]] : i64{{.*}}replica_cores = array<i64: [[C1:[0-9]]]>
 // PORT: cim.mvm {{.*}}array = 1 : i64{{.*}}core = [[C0]] : i64{{.*}}replica_cores = array<i64: [[C1]]>
+// One layer copy per core (core.one_layer_copy) keeps the copies apart
+// without a port model: the same layout.
+// COPY: cim.mvm {{.*}}array = 0 : i64{{.*}}core = [[C0:[0-9]]] : i64{{.*}}replica_cores = array<i64: [[C1:[0-9]]]>
+// COPY: cim.mvm {{.*}}array = 1 : i64{{.*}}core = [[C0]] : i64{{.*}}replica_cores = array<i64: [[C1]]>
 // A port too slow for any item (budget 0): each core's one item is all
 // excess, 2 x 4 bits.
 // NARROW: cim.placement = {{{.*}}port_excess_bits = 8 : i64

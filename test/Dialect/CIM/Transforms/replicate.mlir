@@ -1,6 +1,7 @@
 // RUN: nncc-opt %s --nncc-partition --nncc-replicate | FileCheck %s
 // RUN: nncc-opt %s --nncc-partition --nncc-replicate="max-arrays=3" | FileCheck %s --check-prefix=SMALL
 // RUN: nncc-opt %s --nncc-partition --nncc-replicate="max-copies=3" | FileCheck %s --check-prefix=CAP
+// RUN: nncc-opt %s --nncc-partition --nncc-replicate="whole-cores=true" | FileCheck %s --check-prefix=WHOLE
 
 // Timing (nncc/Analysis/PipelineModel.h): one ADC per 4-column array, 10 ns
 // read, 1 ns per conversion, 2 input cycles.  Each layer is one tile using 2
@@ -31,6 +32,11 @@
 // copies (one vector each), beyond the limit, so the bottleneck stays.
 // CAP: cim.replication = {arrays_available = 10 : i64, arrays_spent = 1 : i64, interval_after = 4.800000e-08 : f64
 // CAP: replicas = 2
+
+// One layer copy per core (core.one_layer_copy): the chip's one core of 10
+// arrays is all fc's, and conv needs a core of its own; no copy fits.
+// WHOLE: cim.replication = {arrays_available = 10 : i64, arrays_spent = 0 : i64
+// WHOLE-NOT: replicas
 
 module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 4, input_bits = 2, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 1, arrays_per_core = 10, read_pulse = 1.0e-8 : f64, conversion_time = 1.0e-9 : f64>} {
   func.func @main(%a: tensor<1x4xf32>, %x: tensor<1x1x2x2xf32>) -> (tensor<1x1xf32>, tensor<1x1x2x2xf32>) {

@@ -153,7 +153,11 @@ def ReplicateLayers : Pass<"nncc-replicate", "mlir::ModuleOp"> {
            "the interval">,
     ListOption<"layerMaxCopies", "layer-max-copies", "std::string",
            "Per layer, LAYER=N: that layer's most copies instead (1: never "
-           "copied)">
+           "copied)">,
+    Option<"wholeCores", "whole-cores", "bool", "false",
+           "Every copy of a layer takes whole cores (core.one_layer_copy): "
+           "a copy of A arrays costs ceil(A / arrays_per_core) cores' "
+           "arrays, and the originals are counted the same way">
   ];
 }
 
@@ -236,6 +240,9 @@ def PlaceTiles : Pass<"nncc-place", "mlir::ModuleOp"> {
     Option<"annealMovesPerTile", "anneal-moves-per-tile", "double", "500.0",
            "Annealing moves per tile: a deterministic work budget (more "
            "moves, slightly better placements)">,
+    Option<"oneLayerCopy", "one-layer-copy", "bool", "false",
+           "A core holds the arrays of one copy of one layer only "
+           "(core.one_layer_copy)">,
     Option<"portBitsPerSecond", "port-bits-per-second", "double", "0.0",
            "A core buffer's port rate (core.buffer_port x clock; 0: the "
            "port is not modelled): per stage, the input rows a core's "
