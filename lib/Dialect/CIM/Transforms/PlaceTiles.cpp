@@ -141,7 +141,8 @@ struct PlaceTilesPass : nncc::impl::PlaceTilesBase<PlaceTilesPass> {
     llvm::Expected<placement::PlacementResult> result =
         placement::placeByGroup(problem, programGroup, options);
     if (!result) {
-      module.emitError() << "placement: " << llvm::toString(result.takeError());
+      // The library's errors name themselves ("placement: ...").
+      module.emitError() << llvm::toString(result.takeError());
       return signalPassFailure();
     }
     if (result->wallClockLimitHit)
