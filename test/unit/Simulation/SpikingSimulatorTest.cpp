@@ -60,6 +60,26 @@ runtime::Tensor input(std::vector<float> values,
   return t;
 }
 
+/// Parses `text`, prepares its @main and runs the one sample `x` for
+/// `timesteps`, also reading out at `checkpoints`.
+llvm::Expected<SpikingResults> runText(const std::string &text,
+                                       const runtime::Tensor &x,
+                                       int64_t timesteps,
+                                       std::vector<int64_t> checkpoints = {}) {
+  mlir::MLIRContext context;
+  auto module = parse(context, text);
+  if (!module)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the test program does not parse");
+  auto program = SpikingProgram::create(*module);
+  if (!program)
+    return program.takeError();
+  SpikingOptions options;
+  options.timesteps = timesteps;
+  options.checkpoints = std::move(checkpoints);
+  return program->run(x, 1, options);
+}
+
 // x = [0.5, 0.25] rate-encoded: input 0 spikes at t = 2, 4, 6, 8 and input 1
 // at t = 4, 8.  Neuron 0 (weights 3, 4, threshold 5, no bias) integrates
 // 0 3 3 10 | 5 0 3 3 10: it spikes at t = 4 (10 -> 5), t = 5 (5 -> 0) and
@@ -67,8 +87,7 @@ runtime::Tensor input(std::vector<float> values,
 // 3 at every even t: 4 spikes.  Synaptic events: input 0's 4 spikes reach
 // 2 synapses, input 1's 2 spikes one (neuron 1's weight is 0, no synapse).
 TEST(SpikingSimulator, IntegrateAndFireCountsByHand) {
-  mlir::MLIRContext context;
-  auto module = parse(context, R"mlir(
+  auto run = runText(R"mlir(
 func.func @main(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %s = snn.encode rate %x {full_scale = 1.0 : f64} : tensor<1x2xf32> -> tensor<1x2xi1>
   %y = snn.layer "hand" dense %s {weights = dense<[[3, 4], [1, 0]]> : tensor<2x2xi8>,
@@ -78,14 +97,8 @@ func.func @main(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %r = snn.readout %y {unit = 8.0 : f64} : tensor<1x2xi1> -> tensor<1x2xf32>
   return %r : tensor<1x2xf32>
 }
-)mlir");
-  ASSERT_TRUE(module);
-  auto program = SpikingProgram::create(*module);
-  ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
-  SpikingOptions options;
-  options.timesteps = 8;
-  options.checkpoints = {4};
-  auto run = program->run(input({0.5f, 0.25f}, {1, 2}), 1, options);
+)mlir",
+                     input({0.5f, 0.25f}, {1, 2}), 8, {4});
   ASSERT_TRUE(bool(run)) << llvm::toString(run.takeError());
   ASSERT_EQ(run->checkpoints, (std::vector<int64_t>{4, 8}));
   // unit 8 / t: spike counts after 8 steps; after 4: neuron 0 spiked once
@@ -101,8 +114,7 @@ func.func @main(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 // Reset to zero drops the charge above the threshold: neuron 0 of the
 // trace above spikes at t = 4 (10 -> 0) and t = 8 only.
 TEST(SpikingSimulator, ResetToZero) {
-  mlir::MLIRContext context;
-  auto module = parse(context, R"mlir(
+  auto run = runText(R"mlir(
 func.func @main(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
   %s = snn.encode rate %x {full_scale = 1.0 : f64} : tensor<1x2xf32> -> tensor<1x2xi1>
   %y = snn.layer "hand" dense %s {weights = dense<[[3, 4]]> : tensor<1x2xi8>,
@@ -112,13 +124,8 @@ func.func @main(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
   %r = snn.readout %y {unit = 8.0 : f64} : tensor<1x1xi1> -> tensor<1x1xf32>
   return %r : tensor<1x1xf32>
 }
-)mlir");
-  ASSERT_TRUE(module);
-  auto program = SpikingProgram::create(*module);
-  ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
-  SpikingOptions options;
-  options.timesteps = 8;
-  auto run = program->run(input({0.5f, 0.25f}, {1, 2}), 1, options);
+)mlir",
+                     input({0.5f, 0.25f}, {1, 2}), 8);
   ASSERT_TRUE(bool(run)) << llvm::toString(run.takeError());
   EXPECT_EQ(run->outputs[0], (std::vector<float>{2.0f}));
 }
@@ -128,8 +135,7 @@ func.func @main(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
 // threshold 4 behind code-1 synapses spikes 16 / 4 = 4 times, the mean
 // rate 1/2 (readout unit 1: count / T).
 TEST(SpikingSimulator, AveragePoolNeuronRateIsTheMean) {
-  mlir::MLIRContext context;
-  auto module = parse(context, R"mlir(
+  auto run = runText(R"mlir(
 func.func @main(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32> {
   %s = snn.encode rate %x {full_scale = 1.0 : f64} : tensor<1x1x2x2xf32> -> tensor<1x1x2x2xi1>
   %y = snn.layer "avg" conv %s {weights = dense<1> : tensor<1x1x2x2xi8>,
@@ -141,14 +147,8 @@ func.func @main(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32> {
   %r = snn.readout %y {unit = 1.0 : f64} : tensor<1x1x1x1xi1> -> tensor<1x1x1x1xf32>
   return %r : tensor<1x1x1x1xf32>
 }
-)mlir");
-  ASSERT_TRUE(module);
-  auto program = SpikingProgram::create(*module);
-  ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
-  SpikingOptions options;
-  options.timesteps = 8;
-  auto run =
-      program->run(input({1.0f, 0.5f, 0.25f, 0.25f}, {1, 1, 2, 2}), 1, options);
+)mlir",
+                     input({1.0f, 0.5f, 0.25f, 0.25f}, {1, 1, 2, 2}), 8);
   ASSERT_TRUE(bool(run)) << llvm::toString(run.takeError());
   EXPECT_EQ(run->outputs[0], (std::vector<float>{0.5f}));
   EXPECT_EQ(run->inputSpikes, 16.0);
@@ -160,8 +160,7 @@ func.func @main(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32> {
 // an input spiking every timestep through weight 4 gives 4, 2 + 4 = 6,
 // 3 + 4 = 7, trunc(3.5) + 4 = 7; read out after 4 timesteps: 7 / 4.
 TEST(SpikingSimulator, LeakyNeuronDecaysBeforeIntegrating) {
-  mlir::MLIRContext context;
-  auto module = parse(context, R"mlir(
+  auto run = runText(R"mlir(
 func.func @main(%x: tensor<1x1xf32>) -> tensor<1x1xf32> {
   %s = snn.encode rate %x {full_scale = 1.0 : f64} : tensor<1x1xf32> -> tensor<1x1xi1>
   %y = snn.layer "leaky" dense %s {weights = dense<4> : tensor<1x1xi8>,
@@ -171,14 +170,8 @@ func.func @main(%x: tensor<1x1xf32>) -> tensor<1x1xf32> {
   %r = snn.readout %y {unit = 1.0 : f64} : tensor<1x1xi32> -> tensor<1x1xf32>
   return %r : tensor<1x1xf32>
 }
-)mlir");
-  ASSERT_TRUE(module);
-  auto program = SpikingProgram::create(*module);
-  ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
-  SpikingOptions options;
-  options.timesteps = 4;
-  options.checkpoints = {2};
-  auto run = program->run(input({1.0f}, {1, 1}), 1, options);
+)mlir",
+                     input({1.0f}, {1, 1}), 4, {2});
   ASSERT_TRUE(bool(run)) << llvm::toString(run.takeError());
   EXPECT_EQ(run->outputs[0], (std::vector<float>{3.0f}));  // 6 / 2
   EXPECT_EQ(run->outputs[1], (std::vector<float>{1.75f})); // 7 / 4
@@ -216,14 +209,7 @@ func.func @main(%x: tensor<1x{0}x{1}x{2}xf32>) -> tensor<1x{3}x{4}x{5}xf32> {
 )mlir", c, h, w, o, oh, ow, nested(weights, {o, c, k, k}),
                                    list(bias))
                          .str();
-  mlir::MLIRContext context;
-  auto module = parse(context, text);
-  ASSERT_TRUE(module);
-  auto program = SpikingProgram::create(*module);
-  ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
-  SpikingOptions options;
-  options.timesteps = 5;
-  auto run = program->run(input(mask, {1, c, h, w}), 1, options);
+  auto run = runText(text, input(mask, {1, c, h, w}), 5);
   ASSERT_TRUE(bool(run)) << llvm::toString(run.takeError());
   for (int f = 0; f < o; ++f)
     for (int y = 0; y < oh; ++y)
