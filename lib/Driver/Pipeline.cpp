@@ -94,12 +94,12 @@ void driver::populatePlacementPipeline(OpPassManager &pm,
   PlaceTilesOptions place;
   place.seed = options.placementSeed;
   place.timeout = options.placementTimeout;
-  if (chip)
+  if (chip) {
     place.oneLayerCopy = chip->core.oneLayerCopy;
-  if (chip)
     place.portBitsPerSecond =
         static_cast<double>(chip->core.bufferPortBits) *
         chip->technology.clock;
+  }
   pm.addPass(createPlaceTiles(place));
 }
 
