@@ -89,11 +89,11 @@ REFERENCES = [
              "with PR64 as the conversions do")),
     neurosim("neurosim-sram-5nm-pr32", 14.64, 11.48, 32.43,
              ("area: with NeuroSim's own 5 nm SRAM cell (840 F², "
-             "0.021 µm²) the arrays are 3.2 of nncc's 5.7 mm²; the logic "
-             "(accumulators 1.4, adder trees 0.4 mm²) is the 45 nm gate "
-             "equivalent scaled by F² (Dennard), where NeuroSim lays "
-             "transistors out in fins at FinFET pitches that do not "
-             "shrink as F²; energy is scaled the same way; TOPS: the "
+             "0.021 µm²) the arrays are 3.2 of nncc's 11.6 mm²; the logic "
+             "(accumulators 4.7, adder trees 1.3 mm²) is the 45 nm gate "
+             "equivalent drawn at 5 nm's cell height and poly pitch "
+             "(36 F x 10.2 F, NeuroSim's constant.h, 3.45x the planar "
+             "F²); its energy still follows F (Dennard); TOPS: the "
              "clock is Param.cpp's nominal 1 GHz (NeuroSim's synchronous "
              "period at 5 nm is not derived), and the slowest stage "
              "(conv_12, 133 µs) is its arrays (74 µs) plus its busiest "

@@ -68,10 +68,13 @@ double defaultCellAreaF2(const target::TargetChip &chip) {
   case CellType::T1:
     // [003] Table I: flash 5F^2, FeFET 24F^2.
     return chip.device.kind == DeviceKind::Flash ? 5 : 24;
+  // SRAM cells are planar figures, drawn at the node's pitches.
   case CellType::SRAM6T:
-    return 150; // seed-notes-000-003-004 0.3: 0.152 um^2 ~ 150F^2
+    // seed-notes-000-003-004 0.3: 0.152 um^2 ~ 150F^2
+    return 150 * ppa::layoutAreaFactor(chip.technology.node);
   case CellType::SRAM8T:
-    return 200; // [001] 100-200F^2 for 6T/8T; the 8T read port at the top
+    // [001] 100-200F^2 for 6T/8T; the 8T read port at the top
+    return 200 * ppa::layoutAreaFactor(chip.technology.node);
   }
   return 48;
 }
@@ -158,7 +161,7 @@ struct BufferFigures {
 
 /// Area and read energy per bit of a buffer of `bytes`.
 BufferFigures bufferFigures(target::MemoryKind kind, double bytes,
-                            double f2, double geArea, double geEnergy,
+                            double logicF2, double geArea, double geEnergy,
                             double sramEnergyScale) {
   const double bits = bytes * 8;
   if (kind == target::MemoryKind::RegisterFile) {
@@ -166,7 +169,8 @@ BufferFigures bufferFigures(target::MemoryKind kind, double bytes,
         1.0, std::ceil(std::log2(std::max(bits / kRegisterFileWordBits, 1.0))));
     return {bits * (kFlipFlopGE + kMuxGE) * geArea, levels * kMuxGE * geEnergy};
   }
-  return {bits * reference::kSramBitF2 * f2 / reference::kSramArrayEfficiency,
+  return {bits * reference::kSramBitF2 * logicF2 /
+              reference::kSramArrayEfficiency,
           sramEnergyPerBit(bytes) * sramEnergyScale};
 }
 
@@ -177,7 +181,10 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   const double f = chip.technology.node;
   m.tech = {f, chip.technology.vdd};
   const double f2 = f * f;
-  const double geArea = reference::kGateEquivalentF2 * f2;
+  // Logic and SRAM bit cells are drawn at the node's pitches (the layout
+  // factor); an array cell's footprint is the target's, in F^2 of its node.
+  const double logicF2 = m.tech.logicF2();
+  const double geArea = reference::kGateEquivalentF2 * logicF2;
   // One GE switching: a full-adder bit (Horowitz) over its 7 GE.
   const double geEnergy =
       reference::kAddEnergyPerBit / kFullAdderGE *
@@ -326,14 +333,14 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   const double sramScale =
       m.tech.energy(reference::kHorowitzNode, reference::kHorowitzVdd);
   const BufferFigures core =
-      bufferFigures(chip.core.bufferKind, chip.core.bufferBytes, f2, geArea,
-                    geEnergy, sramScale);
+      bufferFigures(chip.core.bufferKind, chip.core.bufferBytes, logicF2,
+                    geArea, geEnergy, sramScale);
   m.bufferArea = core.area;
   m.bufferEnergyPerBit =
       chip.costs.bufferEnergyPerBit.value_or(core.energyPerBit);
   const BufferFigures global =
       bufferFigures(chip.chip.globalBufferKind, chip.chip.globalBufferBytes,
-                    f2, geArea, geEnergy, sramScale);
+                    logicF2, geArea, geEnergy, sramScale);
   m.globalBufferArea = global.area;
   m.globalBufferEnergyPerBit =
       chip.costs.bufferEnergyPerBit.value_or(global.energyPerBit);
@@ -386,8 +393,8 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
     m.columnWriteArea = deviceCols * kColumnWriteSwitchGE * geArea;
     if (chip.device.programming.amplitudeMax >
         reference::kCoreDeviceVoltageRating) {
-      m.levelShifterArea = reference::kLevelShifterF2 *
-                           reference::kLevelShifterWiring * f2;
+      m.levelShifterArea =
+          reference::kLevelShifterF2 * reference::kLevelShifterWiring * logicF2;
       m.levelShiftersPerArray = 2 * chip.array.deviceRows() +
                                 chip.array.deviceCols();
       m.rowWriteArea += 2 * deviceRows * m.levelShifterArea;

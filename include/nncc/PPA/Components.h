@@ -16,23 +16,13 @@
 #ifndef NNCC_PPA_COMPONENTS_H
 #define NNCC_PPA_COMPONENTS_H
 
+#include "nncc/PPA/TechnologyScaling.h"
 #include "nncc/Target/TargetChip.h"
 
 #include <algorithm>
 #include <cstdint>
 
 namespace nncc::ppa {
-
-/// First-order (Dennard) scaling of a figure published at `refNode` metres
-/// and `refVdd` volts to the target: area with F^2, switching energy with
-/// C V^2 where C scales with F.
-struct TechnologyScaling {
-  double node = 0, vdd = 0;
-  double area(double refNode) const { return (node / refNode) * (node / refNode); }
-  double energy(double refNode, double refVdd) const {
-    return (node / refNode) * (vdd / refVdd) * (vdd / refVdd);
-  }
-};
 
 /// Every per-unit figure of one target, SI units (m^2, J, ohm, F, s).
 struct ComponentModel {

@@ -317,6 +317,49 @@ TEST(PPAComponents, TechnologyScaling) {
   TechnologyScaling s{22e-9, 0.8};
   EXPECT_REL(s.area(44e-9), 0.25);
   EXPECT_REL(s.energy(44e-9, 1.6), 0.5 * 0.25);
+  EXPECT_REL(s.logicF2(), 22e-9 * 22e-9);
+}
+
+// Below 22 nm a cell's height and poly pitch stop shrinking with F
+// (NeuroSim V1.4 constant.h): 5 nm is 36 F x 10.2 F against the planar
+// 28 F x 3.8 F, 14 nm 41.142 F x 5.571 F; between nodes log-log.
+TEST(PPAComponents, LayoutAreaFactor) {
+  EXPECT_EQ(layoutAreaFactor(45e-9), 1.0);
+  EXPECT_EQ(layoutAreaFactor(22e-9), 1.0);
+  EXPECT_REL(layoutAreaFactor(5e-9), 36 * 10.2 / (28 * 3.8));
+  EXPECT_REL(layoutAreaFactor(14e-9), 41.142 * 5.571 / (28 * 3.8));
+  // 16 nm lies between 22 nm (1) and 14 nm (2.154) on a log-log line.
+  const double f14 = 41.142 * 5.571 / (28 * 3.8);
+  EXPECT_REL(layoutAreaFactor(16e-9),
+             std::pow(f14, std::log(22.0 / 16) / std::log(22.0 / 14)));
+  // Below the last tabulated node the factor holds.
+  EXPECT_REL(layoutAreaFactor(0.5e-9), 80 * 40.0 / (28 * 3.8));
+  // A figure published at 5 nm carried to 45 nm loses the factor.
+  TechnologyScaling planar{45e-9, 0.9};
+  EXPECT_REL(planar.area(5e-9),
+             (45.0 / 5) * (45.0 / 5) / (36 * 10.2 / (28 * 3.8)));
+}
+
+// One gate equivalent at 5 nm covers 394 F^2 x the layout factor, and so
+// does every GE-sized block; the energy stays C V^2 with C ~ F.  An array
+// cell the target sizes in F^2 keeps its F^2.
+TEST(PPAComponents, FinFetNodeDrawsLogicAtItsPitches) {
+  target::TargetChip c = smallChip();
+  c.technology = {5e-9, 0.9, 1e9};
+  c.periphery.adcType = target::AdcType::CurrentSense;
+  ComponentModel m = buildComponentModel(c);
+  const double factor = 36 * 10.2 / (28 * 3.8);
+  const double ge = 394 * 25e-18 * factor;
+  // 15 comparators of 10 GE for a 4-bit current-sense converter.
+  EXPECT_REL(m.adcArea, 15 * 10 * ge);
+  EXPECT_REL(m.adcEnergy, 15 * 10 * kGe * 5.0 / 45);
+  EXPECT_REL(m.cellArea, 100 * 25e-18);
+  // The 8 KiB SRAM buffer: 150 F^2 bits at 70 % efficiency, drawn the same.
+  EXPECT_REL(m.bufferArea, 65536 * 150 * 25e-18 * factor / 0.7);
+  // A default SRAM array cell is a planar figure too.
+  c.costs.cellAreaF2.reset();
+  c.array.cell = target::CellType::SRAM8T;
+  EXPECT_REL(buildComponentModel(c).cellAreaF2, 200 * factor);
 }
 
 struct Fixture {

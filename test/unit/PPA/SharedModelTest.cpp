@@ -100,12 +100,14 @@ TEST(SharedComponentModel, ConstantsAgreeAcrossTargetsOfANode) {
 // An add into a register is (7 + 5) GE per bit wherever it sits: the
 // arrays' accumulators on every target and the cores' adder trees on the
 // targets that have them (the NeuroSim-like family) reduce to one GE area
-// in F^2, the same on every node.
+// in F^2 of planar-drawn logic (F^2 x the node's layout factor), the same
+// on every node.
 TEST(SharedComponentModel, AdderTreesShareTheGateEquivalent) {
   size_t trees = 0;
   for (const target::TargetChip &c : bundledTargets()) {
     ComponentModel m = buildComponentModel(c);
-    const double f2 = c.technology.node * c.technology.node;
+    const double f2 = c.technology.node * c.technology.node *
+                      layoutAreaFactor(c.technology.node);
     const double accumulatorGe =
         m.accumulatorArea / static_cast<double>(m.adcsPerArray) /
         static_cast<double>(m.accumulatorBits) / 12.0 / f2;
