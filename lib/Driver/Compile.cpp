@@ -171,6 +171,25 @@ llvm::Error doesNotFit(llvm::StringRef model, const MappingSummary &mapping) {
   return makeError(text);
 }
 
+/// With core.one_layer_copy every layer copy takes cores of its own, so a
+/// mapping whose arrays fit can still need more cores than the chip has.
+llvm::Error checkWholeCoresFit(llvm::StringRef model,
+                               const target::TargetChip &chip,
+                               const MappingSummary &mapping) {
+  const int64_t perCore = std::max<int64_t>(chip.core.arrays, 1);
+  int64_t cores = 0;
+  for (const LayerMapping &layer : mapping.layers)
+    cores += layer.replicas * ((layer.arrays + perCore - 1) / perCore);
+  if (cores <= chip.chip.cores)
+    return llvm::Error::success();
+  return makeError(model + ": the mapping needs " + llvm::Twine(cores) +
+                   " cores, one or more per layer copy (core.one_layer_copy), "
+                   "target '" +
+                   mapping.target + "' has " + llvm::Twine(chip.chip.cores) +
+                   "; --time-multiplex reprograms the chip between groups of "
+                   "layers");
+}
+
 LogicalResult runPasses(ModuleOp module, TimingScope *timing,
                         llvm::function_ref<void(OpPassManager &)> populate) {
   PassManager pm(module.getContext());
@@ -271,6 +290,10 @@ llvm::Expected<CompileResult> driver::compile(ModuleOp module,
     MappingSummary beforePlacement = summarizeMapping(module);
     if (beforePlacement.totalArrays > beforePlacement.chipArrays)
       return doesNotFit(modelFileOf(module), beforePlacement);
+    if (chip.core.oneLayerCopy)
+      if (llvm::Error error =
+              checkWholeCoresFit(modelFileOf(module), chip, beforePlacement))
+        return error;
   }
 
   // Most of the programming schedule (every cell's level and write cost)

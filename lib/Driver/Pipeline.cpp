@@ -84,6 +84,7 @@ void driver::populateArrayMappingPipeline(
   if (options.timeMultiplex) {
     TimeMultiplexOptions grouping;
     grouping.onlyBeyondChip = true;
+    grouping.wholeCores = chip && chip->core.oneLayerCopy;
     pm.addPass(createTimeMultiplex(grouping));
   }
 }

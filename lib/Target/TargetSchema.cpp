@@ -246,7 +246,8 @@ const std::vector<FieldSpec> &schema() {
               "A core holds the arrays of one copy of one layer only, as "
               "DNN+NeuroSim maps every layer (and every duplicate) onto "
               "tiles of its own; false: layers and copies share cores. "
-              "Replication then spends whole cores and the placer never "
+              "Replication then spends whole cores, time-multiplexed "
+              "program groups are sized in cores, and the placer never "
               "mixes copies on a core."),
       boolean("core.double_buffered", "true",
               "The core overlaps its buffer traffic, array reads, SFU work "

@@ -173,7 +173,10 @@ def TimeMultiplex : Pass<"nncc-time-multiplex", "mlir::ModuleOp"> {
     empty group but not the rest of this one; a layer larger than a whole
     group fills the rest of the current group and goes on in new ones, cut
     between tiles.  Without such oversized layers this next-fit in program
-    order gives the fewest groups of whole, consecutive layers.  Sets `program_group` on every cim.mvm and the module attribute
+    order gives the fewest groups of whole, consecutive layers.  With
+    `whole-cores` the same holds in cores: a layer's tiles in a group take
+    ceil(tiles / arrays_per_core) cores.  Sets `program_group` on every
+    cim.mvm and the module attribute
     `cim.time_multiplex` (groups, arrays per group).  Fails on replicated
     layers (replication spends free arrays, which a mapping that does not
     fit has none of).
@@ -183,7 +186,11 @@ def TimeMultiplex : Pass<"nncc-time-multiplex", "mlir::ModuleOp"> {
            "Arrays per group (0: the whole chip)">,
     Option<"onlyBeyondChip", "only-beyond-chip", "bool", "false",
            "Leave a mapping that fits the chip as it is (nncc compile "
-           "--time-multiplex)">
+           "--time-multiplex)">,
+    Option<"wholeCores", "whole-cores", "bool", "false",
+           "A layer's tiles in a group take whole cores (core.one_layer_copy): "
+           "groups are sized in cores of arrays_per_core arrays, and a "
+           "layer cut between groups is cut at a core boundary">
   ];
 }
 
