@@ -228,8 +228,9 @@ TEST_F(ExecutionTest, PartialSumsThroughAdderTrees) {
     EXPECT_EQ(op->amount, 4); // tiles 1 and 2: 2 columns each
     EXPECT_DOUBLE_EQ(fc1.compute, 24e-9);
     EXPECT_DOUBLE_EQ(fc1.accumulate, 0);
-    if (chip.core.arrays == 4) // nothing sent
+    if (chip.core.arrays == 4) { // nothing sent
       EXPECT_DOUBLE_EQ(fc1.time(), 24e-9);
+    }
     return op->each;
   };
   double drain = 0;
