@@ -267,6 +267,10 @@ struct LayerTiles {
     SmallVector<int> mvms;
   };
   std::vector<std::vector<RowTile>> rowTiles;
+  /// mvm index -> its (group, row_begin) among the layer's, numbered in
+  /// key order: 0 .. rowKeys - 1.
+  std::vector<int> rowKey;
+  int rowKeys = 0;
 
   int tile(int mvm, int copy) const { return firstTile + mvm * copies + copy; }
 };
@@ -301,7 +305,11 @@ LayerTiles collectTiles(cim::LayerOp layer, int firstTile) {
     if (h == static_cast<int>(i))
       lt.homes.push_back(h);
   }
+  lt.rowKey.resize(lt.mvms.size());
   for (auto &[key, rt] : rows) {
+    for (int idx : rt.mvms)
+      lt.rowKey[idx] = lt.rowKeys;
+    ++lt.rowKeys;
     if (static_cast<int64_t>(lt.rowTiles.size()) <= key.first)
       lt.rowTiles.resize(key.first + 1);
     lt.rowTiles[key.first].push_back(std::move(rt));
@@ -325,9 +333,13 @@ FailureOr<TileGraph> nncc::buildTileGraph(ModuleOp module) {
     }
     layerIndex[layer] = static_cast<int>(li);
     info.push_back(collectTiles(layer, static_cast<int>(graph.tiles.size())));
-    for (cim::MVMOp mvm : info.back().mvms)
-      for (int c = 0; c < info.back().copies; ++c)
-        graph.tiles.push_back({mvm, c, static_cast<int>(li)});
+    const LayerTiles &lt = info.back();
+    for (auto [i, mvm] : llvm::enumerate(lt.mvms))
+      for (int c = 0; c < lt.copies; ++c)
+        graph.tiles.push_back({mvm, c, static_cast<int>(li),
+                               lt.tile(lt.home[i], c),
+                               graph.rowSets + c * lt.rowKeys + lt.rowKey[i]});
+    graph.rowSets += lt.copies * lt.rowKeys;
   }
 
   auto addEdge = [&](int a, int b, double bits) {

@@ -94,7 +94,7 @@ digitalOpsByLayer(ModuleOp module, const TileGraph &traffic) {
 /// What the schedule needs to know of each tile beyond the graph's.
 struct TileSite {
   int64_t array = 0, core = 0;
-  int home = 0; ///< its column set's home tile (lowest rows, then slices)
+  int home = 0; ///< its column set's home tile (PlacementTile::home)
 };
 
 /// Physical array, core and column-set home of every tile, and the tiles of
@@ -104,11 +104,11 @@ locateTiles(const TileGraph &graph, int64_t arraysPerCore,
             std::vector<std::vector<std::vector<int>>> &layerTiles) {
   std::vector<TileSite> sites(graph.tiles.size());
   layerTiles.assign(graph.layers.size(), {});
-  std::map<std::tuple<int, int, int64_t, int64_t, int64_t>, int> homes;
   for (auto [t, tile] : llvm::enumerate(graph.tiles)) {
     cim::MVMOp mvm = tile.mvm;
     TileSite &site = sites[t];
     site.array = mvm.getArray();
+    site.home = tile.home;
     std::optional<int64_t> core = mvm.getCore();
     if (tile.copy > 0) {
       auto arrays = mvm.getReplicaArrays();
@@ -127,23 +127,6 @@ locateTiles(const TileGraph &graph, int64_t arraysPerCore,
     if (static_cast<int>(copies.size()) <= tile.copy)
       copies.resize(tile.copy + 1);
     copies[tile.copy].push_back(static_cast<int>(t));
-    auto key = std::make_tuple(tile.layer, tile.copy,
-                               static_cast<int64_t>(mvm.getGroup()),
-                               static_cast<int64_t>(mvm.getColBegin()),
-                               static_cast<int64_t>(mvm.getColEnd()));
-    auto [it, inserted] = homes.try_emplace(key, static_cast<int>(t));
-    cim::MVMOp best = graph.tiles[it->second].mvm;
-    if (!inserted &&
-        std::make_pair(mvm.getRowBegin(), mvm.getSliceBegin()) <
-            std::make_pair(best.getRowBegin(), best.getSliceBegin()))
-      it->second = static_cast<int>(t);
-  }
-  for (auto [t, tile] : llvm::enumerate(graph.tiles)) {
-    cim::MVMOp mvm = tile.mvm;
-    sites[t].home = homes[std::make_tuple(
-        tile.layer, tile.copy, static_cast<int64_t>(mvm.getGroup()),
-        static_cast<int64_t>(mvm.getColBegin()),
-        static_cast<int64_t>(mvm.getColEnd()))];
   }
   return sites;
 }
@@ -244,15 +227,13 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
       for (const auto &[core, tiles] : byCore) {
         int li32 = static_cast<int>(li);
         int64_t c = static_cast<int64_t>(copy);
-        std::set<std::tuple<int64_t, int64_t, int64_t>> rowRanges;
+        std::set<int> rowSets; // the rows this core reads, once each
         int64_t rows = 0, rowActivations = 0, conversions = 0, combines = 0,
                 accumulates = 0, rowGroups = 0, sequential = 0, cycles = 0;
         double readPulse = 0, conversionTime = 0;
         for (int t : tiles) {
           cim::MVMOp mvm = traffic.tiles[t].mvm;
-          if (rowRanges
-                  .insert({mvm.getGroup(), mvm.getRowBegin(), mvm.getRowEnd()})
-                  .second)
+          if (rowSets.insert(traffic.tiles[t].rowSet).second)
             rows += mvm.getRowEnd() - mvm.getRowBegin();
           TileReadout r = tileReadout(mvm, target);
           rowGroups = std::max(rowGroups, r.rowGroups);

@@ -24,6 +24,14 @@ struct PlacementTile {
   cim::MVMOp mvm;
   int copy;  ///< 0 = the original array
   int layer; ///< index into TileGraph::layers
+  /// The tile that adds up its column set (the tiles of its layer copy
+  /// holding the same weight columns): the one with the lowest rows, then
+  /// slices.  Partial sums travel to it, and it writes the results.
+  int home;
+  /// The input rows it reads, numbered over the graph: tiles of one layer
+  /// copy with the same group and row range share a number (a core reads
+  /// such rows once for all of its tiles that use them).
+  int rowSet;
 };
 
 struct TileGraph {
@@ -31,6 +39,8 @@ struct TileGraph {
   /// Tiles layer by layer; within a layer, mvm by mvm (body order), copy by
   /// copy.
   std::vector<PlacementTile> tiles;
+  /// Row sets numbered by PlacementTile::rowSet: 0 .. rowSets - 1.
+  int rowSets = 0;
   /// Per inference; at most one edge per (sender, receiver, reason).
   std::vector<placement::TrafficEdge> traffic;
   /// Producer -> consumer links whose channel mapping could not be derived

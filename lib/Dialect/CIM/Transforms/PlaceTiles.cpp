@@ -13,11 +13,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
-
 #include "llvm/Support/raw_ostream.h"
-
-#include <map>
-#include <tuple>
 
 namespace nncc {
 #define GEN_PASS_DEF_PLACETILES
@@ -30,11 +26,12 @@ using namespace nncc;
 namespace {
 
 /// The buffer-port model of the problem (PlacementProblem::tilePortItem):
-/// per copy of a layer, each row range is one item, the bits that copy's
-/// input vectors put through the port of a core holding any of its tiles
-/// (vectors per copy x rows x input bits, as the execution schedule's
-/// `load`); a stage's budget is what the port moves while its arrays
-/// compute (pipeline model time x port bits per second).  Results written
+/// each row set of the tile graph (a layer copy's group and row range) is
+/// one item, the bits that copy's input vectors put through the port of a
+/// core holding any of its tiles (vectors per copy x rows x input bits, as
+/// the execution schedule's `load`); a stage's budget is what the port
+/// moves while its arrays compute (pipeline model time x port bits per
+/// second).  Results written
 /// back are left out (the home tiles' columns at full width: a few percent
 /// of the inputs).  An excess bit weighs as much as carrying it across the
 /// mesh's diameter (assumption: throughput before NoC energy, within
@@ -54,14 +51,13 @@ void addPortModel(ModuleOp module, const TileGraph &graph,
   for (const LayerTiming &layer : timing->layers)
     problem.stagePortBudget.push_back(
         static_cast<uint64_t>(layer.time() * portBitsPerSecond));
-  std::map<std::tuple<int, int, int64_t, int64_t, int64_t>, int> itemOf;
+  // One item per row set of the tile graph, numbered as first read.
+  std::vector<int> itemOf(graph.rowSets, -1);
   for (const PlacementTile &tile : graph.tiles) {
     cim::MVMOp mvm = tile.mvm;
-    auto key = std::make_tuple(tile.layer, tile.copy, mvm.getGroup(),
-                               mvm.getRowBegin(), mvm.getRowEnd());
-    auto [it, added] =
-        itemOf.try_emplace(key, static_cast<int>(problem.portItemBits.size()));
-    if (added) {
+    int &item = itemOf[tile.rowSet];
+    if (item < 0) {
+      item = static_cast<int>(problem.portItemBits.size());
       cim::LayerOp layer = graph.layers[tile.layer];
       const int64_t inputBits = layer.getInputBits().value_or(8);
       problem.portItemBits.push_back(static_cast<uint64_t>(
@@ -69,7 +65,7 @@ void addPortModel(ModuleOp module, const TileGraph &graph,
           (mvm.getRowEnd() - mvm.getRowBegin()) * inputBits));
       problem.portItemStage.push_back(tile.layer);
     }
-    problem.tilePortItem.push_back(it->second);
+    problem.tilePortItem.push_back(item);
   }
   const placement::MeshGeometry mesh = placement::resolveGeometry(problem);
   problem.portExcessWeight =
