@@ -55,7 +55,7 @@ REFERENCES = [
              "array); the tiles' adder trees (NeuroSim's PE and tile trees "
              "over 8 sub-arrays, 7.3 mm² here with nncc's pipeline "
              "registers) add +1.9 points; TOPS: the slowest stage "
-             "(conv_12, 192 µs) is its arrays (98 µs) plus its busiest "
+             "(conv_12, 191 µs) is its arrays (98 µs) plus its busiest "
              "core's buffer port (86 µs, 52 bits per clock), as "
              "NeuroSim's bottleneck is mostly buffer latency; a core "
              "holds one copy of one layer, as NeuroSim's tiles "
@@ -66,11 +66,14 @@ REFERENCES = [
     neurosim("neurosim-rram-22nm-pr64", 378.06, 8.16, 19.88,
              ("area and TOPS/W as PR32; TOPS: reading 64 rows at a time "
              "halves the arrays' time (48 µs) but not the buffer port's "
-             "(69 µs in the slowest stage, conv_12, 129 µs): with one "
+             "(55 µs in the slowest stage, conv_12, 121 µs): with one "
              "layer copy per core only the chip's spare cores take "
-             "spread rows; from PR32 to PR64 NeuroSim's TOPS grow 1.31x, "
-             "nncc's 1.49x (with cores shared by copies the placer "
-             "spreads further: 10.8 TOPS, +33 %); the clock is derived "
+             "spread rows, which the placer uses to keep ports, inputs "
+             "and results, within the stage (NeuroSim sizes its chip to "
+             "the network and has none; the 144 cores are an "
+             "assumption); from PR32 to PR64 NeuroSim's TOPS grow 1.31x, "
+             "nncc's 1.58x (with cores shared by copies the placer "
+             "spreads further: 11.6 TOPS, +42 %); the clock is derived "
              "from NeuroSim's sensing-delay model, not a NeuroSim run")),
     neurosim("neurosim-sram-22nm-pr32", 85.97, 6.06, 8.76,
              ("area: the array macros agree (nncc 5,835 µm², NeuroSim "
@@ -96,9 +99,9 @@ REFERENCES = [
              "F²); its energy still follows F (Dennard); TOPS: the "
              "clock is Param.cpp's nominal 1 GHz (NeuroSim's synchronous "
              "period at 5 nm is not derived), and the slowest stage "
-             "(conv_12, 133 µs) is its arrays (74 µs) plus its busiest "
-             "buffer port (50 µs): from 22 to 5 nm NeuroSim's TOPS grow "
-             "1.89x, nncc's 1.49x; interconnect energy per bit-hop is "
+             "(conv_12, 129 µs) is its arrays (74 µs) plus its busiest "
+             "buffer port (49 µs): from 22 to 5 nm NeuroSim's TOPS grow "
+             "1.89x, nncc's 1.51x; interconnect energy per bit-hop is "
              "the target's unscaled 0.1 pJ")),
     dict(id="liu-isscc2020", level="chip",
          source="Liu et al., ISSCC 2020 paper 33.2 (abstract): 130 nm, "

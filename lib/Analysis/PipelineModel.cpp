@@ -3,9 +3,16 @@
 
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Support/Errors.h"
+#include "nncc/Target/TargetChip.h"
 
 using namespace mlir;
 using namespace nncc;
+
+int64_t nncc::layerResultBits(cim::LayerOp layer, cim::TargetAttr target) {
+  // A quantized layer's verifier guarantees both bit widths.
+  return target::accumulatorBits(target.getRows(), *layer.getWeightBits(),
+                                 *layer.getInputBits());
+}
 
 TileReadout nncc::tileReadout(cim::MVMOp mvm, cim::TargetAttr target) {
   TileReadout r;

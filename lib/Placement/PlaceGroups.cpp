@@ -60,6 +60,7 @@ nncc::placement::placeByGroup(const PlacementProblem &problem,
     part.traffic.clear();
     part.tileBufferBytes.clear();
     part.tilePortItem.clear();
+    part.tileResultBits.clear();
     for (auto [i, t] : llvm::enumerate(list)) {
       local[t] = static_cast<int>(i);
       part.tileGroup.push_back(problem.tileGroup[t]);
@@ -68,6 +69,8 @@ nncc::placement::placeByGroup(const PlacementProblem &problem,
       // Port items keep their ids: the group's tiles read a subset.
       if (!problem.tilePortItem.empty())
         part.tilePortItem.push_back(problem.tilePortItem[t]);
+      if (!problem.tileResultBits.empty())
+        part.tileResultBits.push_back(problem.tileResultBits[t]);
     }
     for (const TrafficEdge &e : problem.traffic)
       if (groupOf[e.a] == group && groupOf[e.b] == group)

@@ -38,17 +38,12 @@ public:
     if (item < 0 || from == to)
       return 0;
     const int stage = problem_.portItemStage[item];
-    const uint64_t bits = problem_.portItemBits[item];
-    int64_t change = 0;
-    if (count(item, from) == 1) {
-      const uint64_t load = load_[size_t(stage) * cores_ + from];
-      change += int64_t(over(stage, load - bits)) - int64_t(over(stage, load));
-    }
-    if (count(item, to) == 0) {
-      const uint64_t load = load_[size_t(stage) * cores_ + to];
-      change += int64_t(over(stage, load + bits)) - int64_t(over(stage, load));
-    }
-    return change;
+    const int64_t bits = int64_t(problem_.portItemBits[item]);
+    // t's item leaves `from` with its last reader there and reaches `to`
+    // with its first; t's own result bits go with it.
+    const int64_t own = ownBits(t);
+    return overChange(stage, from, -(count(item, from) == 1 ? bits : 0) - own) +
+           overChange(stage, to, (count(item, to) == 0 ? bits : 0) + own);
   }
   int64_t swapChange(int t, int c1, int t2, int c2) const;
   /// sum over (stage, core) of max(0, load - budget).
@@ -71,6 +66,18 @@ private:
   uint64_t over(int stage, uint64_t load) const {
     uint64_t budget = problem_.stagePortBudget[stage];
     return load > budget ? load - budget : 0;
+  }
+  /// The change of the excess when core c's load of `stage` changes by d.
+  int64_t overChange(int stage, int c, int64_t d) const {
+    const uint64_t load = load_[size_t(stage) * cores_ + c];
+    return int64_t(over(stage, uint64_t(int64_t(load) + d))) -
+           int64_t(over(stage, load));
+  }
+  /// Result bits tile t writes through its core's port (0 for none).
+  int64_t ownBits(int t) const {
+    return problem_.tileResultBits.empty()
+               ? 0
+               : int64_t(problem_.tileResultBits[t]);
   }
 
   const PlacementProblem &problem_;

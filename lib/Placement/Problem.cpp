@@ -202,6 +202,19 @@ llvm::Error nncc::placement::verifyProblem(const PlacementProblem &p) {
                                    p.stagePortBudget.size()));
       portBits += p.portItemBits[i];
     }
+    if (!p.tileResultBits.empty() && int64_t(p.tileResultBits.size()) != n)
+      return error(llvm::formatv("{0} tile result bits for {1} tiles",
+                                 p.tileResultBits.size(), n));
+    for (size_t t = 0; t < p.tileResultBits.size(); ++t) {
+      // Result bits count in the stage of the tile's item.
+      if (p.tileResultBits[t] != 0 && p.tilePortItem[t] < 0)
+        return error(llvm::formatv("tile {0} writes {1} result bits but "
+                                   "reads no port item",
+                                   t, p.tileResultBits[t]));
+      portBits += p.tileResultBits[t];
+    }
+  } else if (!p.tileResultBits.empty()) {
+    return error("tile result bits without port items");
   }
   long double totalBits = 0;
   for (size_t e = 0; e < p.traffic.size(); ++e) {

@@ -10,7 +10,8 @@
 //   tiles N  [N group ids]
 //   edges E  [E triples: a b bits]
 //   [ports WEIGHT stages S [S budgets] items I [I pairs: stage bits]
-//    tile_items N [N item ids, -1 for none]]      (only with a port model)
+//    tile_items N [N item ids, -1 for none]
+//    [tile_results N [N result bits]]]            (only with a port model)
 //   [exclusive]                        (only with exclusiveGroups)
 //
 //===----------------------------------------------------------------------===//
@@ -50,6 +51,11 @@ void nncc::placement::writeProblem(const PlacementProblem &p,
     os << "tile_items " << p.tilePortItem.size() << "\n";
     for (int item : p.tilePortItem)
       os << item << '\n';
+    if (!p.tileResultBits.empty()) {
+      os << "tile_results " << p.tileResultBits.size() << "\n";
+      for (uint64_t bits : p.tileResultBits)
+        os << bits << '\n';
+    }
   }
   if (p.exclusiveGroups)
     os << "exclusive\n";
@@ -154,6 +160,16 @@ nncc::placement::parseProblem(llvm::StringRef text) {
       if (!number(v))
         return error("expected a tile port item");
       item = int(v);
+    }
+    if (at < words.size() && words[at] == "tile_results") {
+      ++at;
+      uint64_t tiles;
+      if (!number(tiles))
+        return error("expected 'tile_results N'");
+      p.tileResultBits.resize(tiles);
+      for (uint64_t &bits : p.tileResultBits)
+        if (!number(bits))
+          return error("expected a tile's result bits");
     }
   }
   if (at < words.size() && words[at] == "exclusive") {

@@ -201,9 +201,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
     int64_t inputBits = layer.getInputBits().value_or(8);
     stage.overlapped = chip.core.doubleBuffered;
     // Results are written at the layer's own full-precision width.
-    const int64_t resultBits = target::accumulatorBits(
-        target.getRows(), layer.getWeightBits().value_or(chip.array.weightBits),
-        inputBits);
+    const int64_t resultBits = layerResultBits(layer, target);
     // Buffer bits per core: copies on one core share its port.
     std::map<int64_t, double> bufferBitsOf;
     bool polarity = layer.getSignedScheme().has_value();

@@ -26,6 +26,7 @@
 namespace nncc {
 
 namespace cim {
+class LayerOp;
 class MVMOp;
 class TargetAttr;
 } // namespace cim
@@ -47,6 +48,11 @@ struct TileReadout {
 /// The readout of `mvm` (its layer's input_cycles, the target's timing).
 /// The target must have read_pulse and conversion_time.
 TileReadout tileReadout(cim::MVMOp mvm, cim::TargetAttr target);
+
+/// Bits of one result (one output of one weight column) that a quantized
+/// layer's home tiles write to their core's buffer: its full-precision
+/// partial sum, target::accumulatorBits(rows, weight bits, input bits).
+int64_t layerResultBits(cim::LayerOp layer, cim::TargetAttr target);
 
 struct LayerTiming {
   std::string name;

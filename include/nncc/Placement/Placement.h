@@ -90,10 +90,13 @@ struct PlacementProblem {
   /// port excess; the placer minimises
   ///   sum(bits x hops) + portExcessWeight x sum over (stage, core) of excess,
   /// so with a large weight the port comes first and bit-hops second.
+  /// tileResultBits (empty, or one per tile) adds bits a tile alone puts
+  /// through its core's port in its item's stage: the results it writes.
   std::vector<int> tilePortItem;
   std::vector<uint64_t> portItemBits;
   std::vector<int> portItemStage;
   std::vector<uint64_t> stagePortBudget;
+  std::vector<uint64_t> tileResultBits;
   uint64_t portExcessWeight = 0;
   /// Tiles of different groups never share a core (a target's
   /// core.one_layer_copy: the caller makes each copy of a layer a group).

@@ -509,7 +509,14 @@ TEST(PlacementIO, RoundTripsThePortModel) {
   EXPECT_EQ(q->portItemBits, p.portItemBits);
   EXPECT_EQ(q->portItemStage, p.portItemStage);
   EXPECT_EQ(q->tilePortItem, p.tilePortItem);
+  EXPECT_TRUE(q->tileResultBits.empty());
   EXPECT_FALSE(q->exclusiveGroups);
+  p.tileResultBits = {7, 0, 0, 9};
+  text.clear();
+  writeProblem(p, os);
+  llvm::Expected<PlacementProblem> w = parseProblem(text);
+  ASSERT_TRUE(static_cast<bool>(w)) << llvm::toString(w.takeError());
+  EXPECT_EQ(w->tileResultBits, p.tileResultBits);
   p.exclusiveGroups = true;
   text.clear();
   writeProblem(p, os);
@@ -610,6 +617,25 @@ TEST(PlacementPort, ExcessCountsSharedRowsOnce) {
   EXPECT_EQ(placementTotalCost(twoCopies(0), {0, 1, 0, 1}), 20u);
 }
 
+TEST(PlacementPort, ResultBitsGoWithTheirTile) {
+  // Tiles 0 and 2 (the homes of copies a and b) each write 300 result
+  // bits through their core's port, on top of the rows it reads.
+  PlacementProblem p = twoCopies(3);
+  p.tileResultBits = {300, 0, 300, 0};
+  // By copy: 1000 + 300 per core, 300 over each budget.
+  EXPECT_EQ(portExcess(p, {0, 0, 1, 1}), 600u);
+  // Both homes on core 0 with both items: 2000 + 600 - 1000; core 1 reads
+  // both items: 1000 over.
+  EXPECT_EQ(portExcess(p, {0, 1, 0, 1}), 1600u + 1000u);
+  // Both homes on core 1: core 0 reads 2000, core 1 2000 + 600.
+  EXPECT_EQ(portExcess(p, {1, 0, 1, 0}), 1000u + 1600u);
+  // By copy is still the best layout, and the annealer reports its
+  // excess.
+  PlacementResult r = placeOk(p);
+  EXPECT_EQ(r.portExcessBits, 600u);
+  EXPECT_NE(r.tileCore[0], r.tileCore[2]);
+}
+
 TEST(PlacementPort, CopiesSpreadOverPorts) {
   // Bit-hops alone mix the copies (cost 20); with the port, each core
   // holds one copy (cost 100, no excess).
@@ -667,9 +693,11 @@ TEST(PlacementExclusive, GroupsNeverShareACore) {
   PlacementResult r = placeOk(p);
   EXPECT_FALSE(static_cast<bool>(verifyAssignment(p, r.tileCore)));
   for (int a = 0; a < 8; ++a)
-    for (int b = 0; b < 8; ++b)
-      if (p.tileGroup[a] != p.tileGroup[b])
+    for (int b = 0; b < 8; ++b) {
+      if (p.tileGroup[a] != p.tileGroup[b]) {
         EXPECT_NE(r.tileCore[a], r.tileCore[b]) << a << " " << b;
+      }
+    }
   // Z3 does not know the rule: it is skipped.
   EXPECT_EQ(r.exactStatus.rfind("skipped", 0), 0u) << r.exactStatus;
   // Each group on one core, neighbours on the mesh: 2 edges of 100 bits
@@ -703,6 +731,18 @@ TEST(PlacementPort, BadItemsAreReported) {
   p = twoCopies(1);
   p.tilePortItem.pop_back();
   EXPECT_EQ(errorOf(p), "placement: 3 tile port items for 4 tiles");
+  p = twoCopies(1);
+  p.tileResultBits = {1, 2, 3};
+  EXPECT_EQ(errorOf(p), "placement: 3 tile result bits for 4 tiles");
+  p = twoCopies(1);
+  p.tilePortItem[1] = -1;
+  p.tileResultBits = {0, 40, 0, 0};
+  EXPECT_EQ(errorOf(p), "placement: tile 1 writes 40 result bits but reads "
+                        "no port item");
+  p = twoCopies(1);
+  p.tilePortItem.clear();
+  p.tileResultBits = {0, 40, 0, 0};
+  EXPECT_EQ(errorOf(p), "placement: tile result bits without port items");
 }
 
 TEST(PlacementErrors, InfeasibleInstancesAreReported) {

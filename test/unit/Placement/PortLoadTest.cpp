@@ -3,7 +3,8 @@
 // PortLoads prices proposals without applying them (moveChange,
 // swapChange); every price must equal what applying the move does to the
 // recounted excess, on random instances where items share stages, cores
-// hold several readers of an item, and some tiles read nothing.
+// hold several readers of an item, some tiles write results of their own
+// and some read nothing.
 //
 //===----------------------------------------------------------------------===//
 #include "PortLoad.h"
@@ -31,8 +32,13 @@ PlacementProblem randomPortProblem(uint64_t seed) {
   p.meshHeight = 2;
   const int tiles = 40, items = 12, stages = 3;
   p.tileGroup.assign(tiles, 0);
-  for (int t = 0; t < tiles; ++t)
+  for (int t = 0; t < tiles; ++t) {
     p.tilePortItem.push_back(rng.below(7) == 0 ? -1 : int(rng.below(items)));
+    // About a third of the reading tiles also write results.
+    p.tileResultBits.push_back(p.tilePortItem.back() >= 0 && rng.below(3) == 0
+                                   ? 20 + rng.below(80)
+                                   : 0);
+  }
   for (int i = 0; i < items; ++i) {
     p.portItemBits.push_back(50 + rng.below(200));
     p.portItemStage.push_back(int(rng.below(stages)));

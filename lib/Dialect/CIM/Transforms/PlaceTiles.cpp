@@ -28,13 +28,13 @@ namespace {
 /// The buffer-port model of the problem (PlacementProblem::tilePortItem):
 /// each row set of the tile graph (a layer copy's group and row range) is
 /// one item, the bits that copy's input vectors put through the port of a
-/// core holding any of its tiles (vectors per copy x rows x input bits, as
-/// the execution schedule's `load`); a stage's budget is what the port
-/// moves while its arrays compute (pipeline model time x port bits per
-/// second).  Results written
-/// back are left out (the home tiles' columns at full width: a few percent
-/// of the inputs).  An excess bit weighs as much as carrying it across the
-/// mesh's diameter (assumption: throughput before NoC energy, within
+/// core holding any of its tiles (vectors per copy x rows x input bits),
+/// and each column set's home tile writes its results through its core's
+/// port (vectors per copy x weight columns x the layer's result bits), as
+/// the execution schedule's `load` counts them; a stage's budget is what
+/// the port moves while its arrays compute (pipeline model time x port
+/// bits per second).  An excess bit weighs as much as carrying it across
+/// the mesh's diameter (assumption: throughput before NoC energy, within
 /// reason).  No model without a port rate or without the array timing.
 void addPortModel(ModuleOp module, const TileGraph &graph,
                   double portBitsPerSecond,
@@ -51,21 +51,28 @@ void addPortModel(ModuleOp module, const TileGraph &graph,
   for (const LayerTiming &layer : timing->layers)
     problem.stagePortBudget.push_back(
         static_cast<uint64_t>(layer.time() * portBitsPerSecond));
+  cim::TargetAttr target = cim::getTarget(module);
   // One item per row set of the tile graph, numbered as first read.
   std::vector<int> itemOf(graph.rowSets, -1);
-  for (const PlacementTile &tile : graph.tiles) {
+  for (auto [t, tile] : llvm::enumerate(graph.tiles)) {
     cim::MVMOp mvm = tile.mvm;
+    const int64_t vectors = timing->layers[tile.layer].vectorsPerCopy();
+    cim::LayerOp layer = graph.layers[tile.layer];
     int &item = itemOf[tile.rowSet];
     if (item < 0) {
       item = static_cast<int>(problem.portItemBits.size());
-      cim::LayerOp layer = graph.layers[tile.layer];
       const int64_t inputBits = layer.getInputBits().value_or(8);
       problem.portItemBits.push_back(static_cast<uint64_t>(
-          timing->layers[tile.layer].vectorsPerCopy() *
-          (mvm.getRowEnd() - mvm.getRowBegin()) * inputBits));
+          vectors * (mvm.getRowEnd() - mvm.getRowBegin()) * inputBits));
       problem.portItemStage.push_back(tile.layer);
     }
     problem.tilePortItem.push_back(item);
+    problem.tileResultBits.push_back(
+        tile.home == static_cast<int>(t)
+            ? static_cast<uint64_t>(vectors *
+                                    (mvm.getColEnd() - mvm.getColBegin()) *
+                                    layerResultBits(layer, target))
+            : 0);
   }
   const placement::MeshGeometry mesh = placement::resolveGeometry(problem);
   problem.portExcessWeight =

@@ -1,19 +1,22 @@
 // The placer sees each core's buffer port (--nncc-place's
 // port-bits-per-second; the driver passes core.buffer_port x clock).
 // RUN: nncc-opt %s --nncc-place | FileCheck %s --check-prefix=HOPS
-// RUN: nncc-opt %s --nncc-place="port-bits-per-second=2.5e8" | FileCheck %s --check-prefix=PORT
+// RUN: nncc-opt %s --nncc-place="port-bits-per-second=1.5e9" | FileCheck %s --check-prefix=PORT
 // RUN: nncc-opt %s --nncc-place="port-bits-per-second=1" | FileCheck %s --check-prefix=NARROW
 // RUN: nncc-opt %s --nncc-place="one-layer-copy=true" | FileCheck %s --check-prefix=COPY
-// RUN: nncc-opt %s --nncc-place="port-bits-per-second=2.5e8 dump-problem=%t.txt" > /dev/null && FileCheck %s --check-prefix=DUMP < %t.txt
+// RUN: nncc-opt %s --nncc-place="port-bits-per-second=1.5e9 dump-problem=%t.txt" > /dev/null && FileCheck %s --check-prefix=DUMP < %t.txt
 
 // b (K = 2, 4 columns: column tiles m = 0, 1) has 2 copies; tiles
 // t = 2m + copy.  The batch of 4 is 4 inferences of one vector (the
 // pipeline model), so a copy takes ceil(1 / 2) = 1 vector per inference.
 // The two column tiles of a copy read the same 2 rows: one port item of
-// 1 vector x 2 rows x 2 bits = 4 bits.  The copy's arrays take 1 vector x
-// 2 input cycles x (10 ns read + 1 ns conversion) = 22 ns, so at 2.5e8
-// bits/s the port's budget is floor(22 ns x 2.5e8) = 5 bits: one item per
-// core fits, two (8 bits) exceed it by 3.
+// 1 vector x 2 rows x 2 bits = 4 bits.  Each tile is the home of its 2
+// weight columns and writes their results, 1 vector x 2 columns x 7 bits
+// (1 + log2 4 rows + 2 weight bits + 2 input bits) = 14 bits.  The copy's
+// arrays take 1 vector x 2 input cycles x (10 ns read + 1 ns conversion)
+// = 22 ns, so at 1.5e9 bits/s the port's budget is floor(22 ns x 1.5e9)
+// = 33 bits: a core holding one copy (4 + 2 x 14 = 32 bits) fits, one
+// holding a tile of each (2 x 4 + 2 x 14 = 36 bits) exceeds it by 3.
 //
 // No traffic: bit-hops alone leave the greedy order, copy 0 and copy 1 of
 // column tile 0 on core 0 (each core reads both copies' rows).
@@ -27,12 +30,13 @@
 // without a port model: the same layout.
 // COPY: cim.mvm {{.*}}array = 0 : i64{{.*}}core = [[C0:[0-9]]] : i64{{.*}}replica_cores = array<i64: [[C1:[0-9]]]>
 // COPY: cim.mvm {{.*}}array = 1 : i64{{.*}}core = [[C0]] : i64{{.*}}replica_cores = array<i64: [[C1]]>
-// A port too slow for any item (budget 0): each core's one item is all
-// excess, 2 x 4 bits.
-// NARROW: cim.placement = {{{.*}}port_excess_bits = 8 : i64
+// A port too slow for any item (budget 0): each core's one item and two
+// results are all excess, 2 x 32 bits.
+// NARROW: cim.placement = {{{.*}}port_excess_bits = 64 : i64
 // The problem file carries the model: weight = the 2x1 mesh's diameter 1,
-// one stage budget, two items (stage 0, 4 bits), tile t reads item t % 2.
-// DUMP: ports 1 stages 1 5
+// one stage budget, two items (stage 0, 4 bits), tile t reads item t % 2
+// and writes 14 result bits.
+// DUMP: ports 1 stages 1 33
 // DUMP-NEXT: items 2
 // DUMP-NEXT: 0 4
 // DUMP-NEXT: 0 4
@@ -41,6 +45,8 @@
 // DUMP-NEXT: 1
 // DUMP-NEXT: 0
 // DUMP-NEXT: 1
+// DUMP-NEXT: tile_results 4
+// DUMP-COUNT-4: 14
 
 module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 1, input_bits = 2, dac_bits = 1, signed_weights = differential_columns, g_min = 9.9999999999999995E-7 : f64, g_max = 1.000000e-05 : f64, cores = 2, arrays_per_core = 2, read_pulse = 1.000000e-08 : f64, conversion_time = 1.000000e-09 : f64, mesh_width = 2, mesh_height = 1>} {
   func.func @main(%arg0: tensor<4x2xf32>) -> tensor<4x4xf32> {

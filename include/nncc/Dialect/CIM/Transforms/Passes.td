@@ -253,8 +253,9 @@ def PlaceTiles : Pass<"nncc-place", "mlir::ModuleOp"> {
     Option<"portBitsPerSecond", "port-bits-per-second", "double", "0.0",
            "A core buffer's port rate (core.buffer_port x clock; 0: the "
            "port is not modelled): per stage, the input rows a core's "
-           "tiles read beyond what the port moves while the arrays compute "
-           "are penalised before bit-hops">,
+           "tiles read and the results its column-set homes write beyond "
+           "what the port moves while the arrays compute are penalised "
+           "before bit-hops">,
     Option<"dumpProblem", "dump-problem", "std::string", "\"\"",
            "Also write the placement problem to this file (for "
            "nncc-place-bench --problem)">
