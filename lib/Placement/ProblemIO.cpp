@@ -83,6 +83,11 @@ nncc::placement::parseProblem(llvm::StringRef text) {
   auto number = [&](uint64_t &value) -> bool {
     return at < words.size() && !words[at++].getAsInteger(10, value);
   };
+  // A list's length: no more entries of `width` words than words remain
+  // (a count past the end of the file is an error, not an allocation).
+  auto length = [&](uint64_t &n, size_t width) -> bool {
+    return number(n) && n <= (words.size() - at) / width;
+  };
   PlacementProblem p;
   uint64_t version, cores, k, width, height, buffers, tiles, edges;
   if (!expect("nncc-placement-problem") || !number(version) || version != 1)
@@ -102,13 +107,13 @@ nncc::placement::parseProblem(llvm::StringRef text) {
   p.meshWidth = int(width);
   p.meshHeight = int(height);
   if (!expect("buffer") || !number(p.coreBufferBytes) ||
-      !expect("tile_buffers") || !number(buffers))
+      !expect("tile_buffers") || !length(buffers, 1))
     return error("expected 'buffer B tile_buffers N'");
   p.tileBufferBytes.resize(buffers);
   for (uint64_t &b : p.tileBufferBytes)
     if (!number(b))
       return error("expected a tile buffer demand");
-  if (!expect("tiles") || !number(tiles))
+  if (!expect("tiles") || !length(tiles, 1))
     return error("expected 'tiles N'");
   p.tileGroup.resize(tiles);
   for (int &g : p.tileGroup) {
@@ -117,7 +122,7 @@ nncc::placement::parseProblem(llvm::StringRef text) {
       return error("expected a tile group");
     g = int(v);
   }
-  if (!expect("edges") || !number(edges))
+  if (!expect("edges") || !length(edges, 3))
     return error("expected 'edges E'");
   p.traffic.resize(edges);
   for (TrafficEdge &e : p.traffic) {
@@ -130,13 +135,13 @@ nncc::placement::parseProblem(llvm::StringRef text) {
   if (at < words.size() && words[at] == "ports") {
     ++at;
     uint64_t stages, items, tileItems;
-    if (!number(p.portExcessWeight) || !expect("stages") || !number(stages))
+    if (!number(p.portExcessWeight) || !expect("stages") || !length(stages, 1))
       return error("expected 'ports WEIGHT stages S'");
     p.stagePortBudget.resize(stages);
     for (uint64_t &budget : p.stagePortBudget)
       if (!number(budget))
         return error("expected a stage port budget");
-    if (!expect("items") || !number(items))
+    if (!expect("items") || !length(items, 2))
       return error("expected 'items I'");
     p.portItemStage.resize(items);
     p.portItemBits.resize(items);
@@ -146,7 +151,7 @@ nncc::placement::parseProblem(llvm::StringRef text) {
         return error("expected a port item 'stage bits'");
       p.portItemStage[i] = int(stage);
     }
-    if (!expect("tile_items") || !number(tileItems))
+    if (!expect("tile_items") || !length(tileItems, 1))
       return error("expected 'tile_items N'");
     p.tilePortItem.resize(tileItems);
     for (int &item : p.tilePortItem) {
@@ -164,7 +169,7 @@ nncc::placement::parseProblem(llvm::StringRef text) {
     if (at < words.size() && words[at] == "tile_results") {
       ++at;
       uint64_t tiles;
-      if (!number(tiles))
+      if (!length(tiles, 1))
         return error("expected 'tile_results N'");
       p.tileResultBits.resize(tiles);
       for (uint64_t &bits : p.tileResultBits)

@@ -546,6 +546,17 @@ TEST(PlacementIO, ErrorsNameTheProblem) {
                     "tiles 2 0 0 edges 1 0 5 1")
                 .find("names a"),
             std::string::npos);
+  // A list longer than the file is an error, not an allocation.
+  EXPECT_EQ(errorOf("nncc-placement-problem 1 cores 2 arrays_per_core 2 "
+                    "topology mesh width 2 height 1 buffer 0 tile_buffers 0 "
+                    "tiles 999999999999999 0 0"),
+            "placement problem: expected 'tiles N' at word 18 (1-based: the "
+            "last word read)");
+  EXPECT_EQ(errorOf("nncc-placement-problem 1 cores 2 arrays_per_core 2 "
+                    "topology mesh width 2 height 1 buffer 0 tile_buffers 0 "
+                    "tiles 1 0 edges 2 0 0 1"),
+            "placement problem: expected 'edges E' at word 21 (1-based: the "
+            "last word read)");
 }
 
 //===----------------------------------------------------------------------===//
