@@ -87,7 +87,9 @@ REFERENCES = [
              "buffers; TOPS/W: the SRAM read current is "
              "the target's assumption (a 67 kΩ equivalent read port)")),
     neurosim("neurosim-sram-22nm-pr64", 84.39, 8.01, 17.13,
-             ("TOPS as RRAM PR64; TOPS/W: the cell current, an "
+             ("TOPS as RRAM PR64 (the placer spreads the slowest "
+             "stage's rows and results over the chip's spare cores); "
+             "TOPS/W: the cell current, an "
              "assumption, is 65 % of nncc's energy and does not shrink "
              "with PR64 as the conversions do")),
     neurosim("neurosim-sram-5nm-pr32", 14.64, 11.48, 32.43,

@@ -5,11 +5,15 @@
 #include "nncc/Support/Errors.h"
 #include "nncc/Target/TargetChip.h"
 
+#include <cassert>
+
 using namespace mlir;
 using namespace nncc;
 
 int64_t nncc::layerResultBits(cim::LayerOp layer, cim::TargetAttr target) {
   // A quantized layer's verifier guarantees both bit widths.
+  assert(layer.getStage() >= cim::LayerStage::Quantized &&
+         "result bits of a layer that is not quantized");
   return target::accumulatorBits(target.getRows(), *layer.getWeightBits(),
                                  *layer.getInputBits());
 }

@@ -168,10 +168,10 @@ nncc::placement::parseProblem(llvm::StringRef text) {
     }
     if (at < words.size() && words[at] == "tile_results") {
       ++at;
-      uint64_t tiles;
-      if (!length(tiles, 1))
+      uint64_t results;
+      if (!length(results, 1))
         return error("expected 'tile_results N'");
-      p.tileResultBits.resize(tiles);
+      p.tileResultBits.resize(results);
       for (uint64_t &bits : p.tileResultBits)
         if (!number(bits))
           return error("expected a tile's result bits");

@@ -27,11 +27,11 @@ struct PlacementTile {
   /// The tile that adds up its column set (the tiles of its layer copy
   /// holding the same weight columns): the one with the lowest rows, then
   /// slices.  Partial sums travel to it, and it writes the results.
-  int home;
+  int home = 0;
   /// The input rows it reads, numbered over the graph: tiles of one layer
   /// copy with the same group and row range share a number (a core reads
   /// such rows once for all of its tiles that use them).
-  int rowSet;
+  int rowSet = 0;
 };
 
 struct TileGraph {

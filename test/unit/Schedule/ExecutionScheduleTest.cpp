@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "nncc/Schedule/ExecutionSchedule.h"
 
+#include "nncc/Analysis/TileGraph.h"
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNDialect.h"
 #include "nncc/Dialect/CIM/Transforms/Passes.h"
@@ -21,6 +22,8 @@
 #include "MappedModuleTest.h"
 
 #include "gtest/gtest.h"
+
+#include <set>
 
 using namespace mlir;
 using namespace nncc;
@@ -303,6 +306,54 @@ TEST_F(ExecutionTest, JsonIsVersionedAndOrdered) {
   EXPECT_NE(text.find("\"interval_s\": 4.8e-08"), std::string::npos) << text;
   llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
   ASSERT_TRUE(static_cast<bool>(parsed)) << llvm::toString(parsed.takeError());
+}
+
+// The tile graph's column sets and row sets, which the schedule's
+// accumulation and rows read (and the placer's port items) use: one gemm
+// layer, K = 12 rows by N = 3 outputs, on the 4x4 arrays above with G+/G-
+// column pairs: 3 row tiles (4 rows each) by 2 column tiles (2 and 1
+// weight columns), 6 arrays, taken as 2 copies.
+constexpr const char *kTileGraphModule = R"mlir(
+func.func @main(%x: tensor<1x12xf32>) -> tensor<1x3xf32> {
+  %0 = cim.layer "fc" quantized %x {input_bits = 2 : i64, input_scale = 1.0 : f64, input_signed = false, weight_bits = 2 : i64, weight_symmetric = true, weight_ints = dense<1> : tensor<1x12x3xi32>, weight_scales = dense<1.0> : tensor<3xf32>, weight_zero_points = dense<0> : tensor<3xi32>, weights = dense<1.0> : tensor<1x12x3xf32>, kind = #cim<kind gemm>} : (tensor<1x12xf32>) -> tensor<1x3xf32>
+  return %0 : tensor<1x3xf32>
+}
+)mlir";
+
+TEST_F(ExecutionTest, TileGraphColumnSetHomesAndRowSets) {
+  OwningOpRef<ModuleOp> module =
+      MappedModuleTest::map(kTileGraphModule, makeChip());
+  ASSERT_TRUE(module);
+  Builder b(&context);
+  module->walk([&](cim::LayerOp layer) {
+    layer.setReplicasAttr(b.getI64IntegerAttr(2));
+  });
+  FailureOr<TileGraph> graph = buildTileGraph(*module);
+  ASSERT_TRUE(succeeded(graph)) << diagnostics;
+  ASSERT_EQ(graph->tiles.size(), 12u);
+  // 3 row ranges per copy.
+  EXPECT_EQ(graph->rowSets, 6);
+  std::set<int> homes, rowSets;
+  for (auto [t, tile] : llvm::enumerate(graph->tiles)) {
+    PlacementTile home = graph->tiles[tile.home];
+    homes.insert(tile.home);
+    rowSets.insert(tile.rowSet);
+    // The home is of the same copy and column set, and has the lowest rows.
+    EXPECT_EQ(home.copy, tile.copy) << t;
+    EXPECT_EQ(home.mvm.getColBegin(), tile.mvm.getColBegin()) << t;
+    EXPECT_EQ(home.mvm.getRowBegin(), 0) << t;
+    // Tiles share a row set exactly when they are of one copy and read the
+    // same rows.
+    for (PlacementTile other : graph->tiles)
+      EXPECT_EQ(other.rowSet == tile.rowSet,
+                other.copy == tile.copy &&
+                    other.mvm.getRowBegin() == tile.mvm.getRowBegin())
+          << t;
+  }
+  // 2 column sets per copy.
+  EXPECT_EQ(homes.size(), 4u);
+  EXPECT_EQ(rowSets.size(), 6u);
+  EXPECT_EQ(*rowSets.rbegin(), 5);
 }
 
 TEST_F(ExecutionTest, UnpartitionedLayerIsAnError) {

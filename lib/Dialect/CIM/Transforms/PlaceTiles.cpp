@@ -31,7 +31,8 @@ namespace {
 /// core holding any of its tiles (vectors per copy x rows x input bits),
 /// and each column set's home tile writes its results through its core's
 /// port (vectors per copy x weight columns x the layer's result bits), as
-/// the execution schedule's `load` counts them; a stage's budget is what
+/// the execution schedule's buffer time counts them; a stage's budget is
+/// what
 /// the port moves while its arrays compute (pipeline model time x port
 /// bits per second).  An excess bit weighs as much as carrying it across
 /// the mesh's diameter (assumption: throughput before NoC energy, within
@@ -61,7 +62,8 @@ void addPortModel(ModuleOp module, const TileGraph &graph,
     int &item = itemOf[tile.rowSet];
     if (item < 0) {
       item = static_cast<int>(problem.portItemBits.size());
-      const int64_t inputBits = layer.getInputBits().value_or(8);
+      // A partitioned layer is quantized: its verifier guarantees the bits.
+      const int64_t inputBits = *layer.getInputBits();
       problem.portItemBits.push_back(static_cast<uint64_t>(
           vectors * (mvm.getRowEnd() - mvm.getRowBegin()) * inputBits));
       problem.portItemStage.push_back(tile.layer);

@@ -6,6 +6,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <algorithm>
+
 namespace nncc {
 #define GEN_PASS_DEF_TIMEMULTIPLEX
 #include "nncc/Dialect/CIM/Transforms/Passes.h.inc"
