@@ -187,6 +187,11 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
   auto groupOf = [&](int t) -> int64_t {
     return cim::MVMOp(traffic.tiles[t].mvm).getProgramGroup().value_or(0);
   };
+  // Where a tile works: its program group and core.  Tiles of different
+  // groups on one core are never resident together, so they share
+  // nothing: not the core's buffer port, reads or accumulation.
+  using Site = std::pair<int64_t, int64_t>;
+  auto siteOf = [&](int t) { return Site{groupOf(t), sites[t].core}; };
   double spillBits = 0;
   std::map<int64_t, CoreExecution> cores;
   auto emit = [&](int64_t core, ExecOp op) {
@@ -202,27 +207,29 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
     stage.overlapped = chip.core.doubleBuffered;
     // Results are written at the layer's own full-precision width.
     const int64_t resultBits = layerResultBits(layer, target);
-    // Buffer bits per core: copies on one core share its port.
-    std::map<int64_t, double> bufferBitsOf;
+    // Buffer bits per site: copies on one core share its port (within a
+    // program group).
+    std::map<Site, double> bufferBitsOf;
     bool polarity = layer.getSignedScheme().has_value();
     // The accumulation of partial sums, per vector: the busiest home ADC
     // lane's clocks, and the adder-tree stages its last vector waits for.
     int64_t accumulateClocks = 0, accumulateDepth = 0;
     for (auto [copy, copyTiles] : llvm::enumerate(layerTiles[li])) {
-      std::map<int64_t, std::vector<int>> byCore;
+      std::map<Site, std::vector<int>> bySite;
       for (int t : copyTiles)
-        byCore[sites[t].core].push_back(t);
-      // Tiles of each column set, and those on its home's core.
+        bySite[siteOf(t)].push_back(t);
+      // Tiles of each column set, and those at its home's site.
       std::map<int, int64_t> setTiles, setLocal;
       for (int t : copyTiles) {
         const int home = sites[t].home;
         ++setTiles[home];
-        if (sites[t].core == sites[home].core)
+        if (siteOf(t) == siteOf(home))
           ++setLocal[home];
       }
       // The copy's SFU work runs on the core of its first home tile.
-      int64_t sfuCore = sites[copyTiles.front()].core;
-      for (const auto &[core, tiles] : byCore) {
+      const Site sfuSite = siteOf(copyTiles.front());
+      for (const auto &[site, tiles] : bySite) {
+        const int64_t core = site.second;
         int li32 = static_cast<int>(li);
         int64_t c = static_cast<int64_t>(copy);
         std::set<int> rowSets; // the rows this core reads, once each
@@ -257,9 +264,9 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
         for (int t : copyTiles) {
           cim::MVMOp mvm = traffic.tiles[t].mvm;
           const int64_t width = mvm.getColEnd() - mvm.getColBegin();
-          if (sites[t].home != t && sites[sites[t].home].core == core)
+          if (sites[t].home != t && siteOf(sites[t].home) == site)
             accumulates += width;
-          if (sites[t].home == t && sites[t].core == core) {
+          if (sites[t].home == t && siteOf(t) == site) {
             resultColumns += width;
             const int64_t set = setTiles[t], local = setLocal[t];
             const bool tree = treeInputs > 1 && local > 1;
@@ -273,7 +280,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
         }
         accumulateClocks = std::max(accumulateClocks, clocks);
         accumulateDepth = std::max(accumulateDepth, depth);
-        bufferBitsOf[core] +=
+        bufferBitsOf[site] +=
             static_cast<double>(vectors) *
             static_cast<double>(rows * inputBits + resultColumns * resultBits);
         int64_t reads = vectors * cycles * rowGroups;
@@ -303,7 +310,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
           emit(core, {ExecOpKind::Accumulate, li32, c, vectors,
                       static_cast<double>(clocks) / clock, 0,
                       vectors * accumulates});
-        if (core == sfuCore) {
+        if (site == sfuSite) {
           // Each copy does its share of the layer's digital work: the SFU
           // lanes its elementwise ops, the MAC array its products of two
           // activations.
@@ -373,7 +380,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
       stage.accumulateDrain =
           std::min(a, b) + static_cast<double>(accumulateDepth) / clock;
     }
-    for (const auto &[core, bits] : bufferBitsOf)
+    for (const auto &[site, bits] : bufferBitsOf)
       stage.buffer = std::max(
           stage.buffer,
           std::ceil(bits / static_cast<double>(chip.core.bufferPortBits)) /

@@ -206,6 +206,34 @@ TEST_F(ExecutionTest, ProgramGroupsSpillToTheGlobalBuffer) {
   EXPECT_DOUBLE_EQ(s->stages[0].transfer, 0);
 }
 
+// Groups of one array: fc1's row tiles [0, 4) and [4, 6) (arrays 0 and 1,
+// both on core 0) land in groups 0 and 1, fc2 in group 2.  The two fc1
+// tiles are never resident together, so core 0 loads their rows apart:
+// group 0 reads 4 rows x 2 bits and writes the home's 2 results x 7 bits
+// (1 + log2 4 + 2 + 2), 22 bits; group 1 reads 2 rows x 2 bits, 4 bits.
+// At a 2-bit port the stage's buffer time is the larger, 11 clocks, not
+// the 13 of both groups' 26 bits on one port.
+TEST_F(ExecutionTest, ProgramGroupsDoNotShareACore) {
+  target::TargetChip chip = makeChip();
+  chip.core.bufferPortBits = 2;
+  OwningOpRef<ModuleOp> module = map(chip);
+  ASSERT_TRUE(module);
+  PassManager pm(&context);
+  TimeMultiplexOptions options;
+  options.capacity = 1;
+  pm.addPass(createTimeMultiplex(options));
+  ASSERT_TRUE(succeeded(pm.run(*module))) << diagnostics;
+  llvm::Expected<ExecutionSchedule> s = buildExecutionSchedule(*module, chip);
+  ASSERT_TRUE(static_cast<bool>(s)) << llvm::toString(s.takeError());
+  ASSERT_EQ(s->groups.size(), 3u);
+  EXPECT_DOUBLE_EQ(s->stages[0].buffer, 11e-9);
+  std::vector<int64_t> loads;
+  for (const ExecOp &op : s->cores[0].ops)
+    if (op.kind == ExecOpKind::Load && op.layer == 0)
+      loads.push_back(op.amount);
+  EXPECT_EQ(loads, (std::vector<int64_t>{8, 4}));
+}
+
 // fc1 on 2-row arrays: three row tiles [0, 2), [2, 4), [4, 6) on arrays 0-2,
 // each 1 row group x 2 cycles x (10 ns + 2 conversions) = a = 24 ns; tile
 // 0 is the home.  Its 2 weight columns sit one per ADC lane, so each lane
