@@ -78,6 +78,19 @@ protected:
   OwningOpRef<ModuleOp> map(const target::TargetChip &chip) {
     return MappedModuleTest::map(kModule, chip);
   }
+  /// The schedule of kModule on `chip` in program groups of `capacity`
+  /// arrays (--nncc-time-multiplex).
+  llvm::Expected<ExecutionSchedule>
+  scheduleInGroups(const target::TargetChip &chip, int64_t capacity) {
+    OwningOpRef<ModuleOp> module = map(chip);
+    EXPECT_TRUE(module);
+    PassManager pm(&context);
+    TimeMultiplexOptions options;
+    options.capacity = capacity;
+    pm.addPass(createTimeMultiplex(options));
+    EXPECT_TRUE(succeeded(pm.run(*module))) << diagnostics;
+    return buildExecutionSchedule(*module, chip);
+  }
 };
 
 const ExecOp *find(const CoreExecution &core, ExecOpKind kind) {
@@ -182,16 +195,8 @@ TEST_F(ExecutionTest, HandComputedTwoLayers) {
 }
 
 TEST_F(ExecutionTest, ProgramGroupsSpillToTheGlobalBuffer) {
-  target::TargetChip chip = makeChip();
-  OwningOpRef<ModuleOp> module = map(chip);
-  ASSERT_TRUE(module);
   // Groups of 2 arrays: fc1 (2 arrays) in group 0, fc2 in group 1.
-  PassManager pm(&context);
-  TimeMultiplexOptions options;
-  options.capacity = 2;
-  pm.addPass(createTimeMultiplex(options));
-  ASSERT_TRUE(succeeded(pm.run(*module))) << diagnostics;
-  llvm::Expected<ExecutionSchedule> s = buildExecutionSchedule(*module, chip);
+  llvm::Expected<ExecutionSchedule> s = scheduleInGroups(makeChip(), 2);
   ASSERT_TRUE(static_cast<bool>(s)) << llvm::toString(s.takeError());
   ASSERT_EQ(s->groups.size(), 2u);
   EXPECT_EQ(s->groups[0].arrays, 2);
@@ -216,14 +221,7 @@ TEST_F(ExecutionTest, ProgramGroupsSpillToTheGlobalBuffer) {
 TEST_F(ExecutionTest, ProgramGroupsDoNotShareACore) {
   target::TargetChip chip = makeChip();
   chip.core.bufferPortBits = 2;
-  OwningOpRef<ModuleOp> module = map(chip);
-  ASSERT_TRUE(module);
-  PassManager pm(&context);
-  TimeMultiplexOptions options;
-  options.capacity = 1;
-  pm.addPass(createTimeMultiplex(options));
-  ASSERT_TRUE(succeeded(pm.run(*module))) << diagnostics;
-  llvm::Expected<ExecutionSchedule> s = buildExecutionSchedule(*module, chip);
+  llvm::Expected<ExecutionSchedule> s = scheduleInGroups(chip, 1);
   ASSERT_TRUE(static_cast<bool>(s)) << llvm::toString(s.takeError());
   ASSERT_EQ(s->groups.size(), 3u);
   EXPECT_DOUBLE_EQ(s->stages[0].buffer, 11e-9);
