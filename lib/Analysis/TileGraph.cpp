@@ -267,8 +267,8 @@ struct LayerTiles {
     SmallVector<int> mvms;
   };
   std::vector<std::vector<RowTile>> rowTiles;
-  /// mvm index -> its (group, row_begin) among the layer's, numbered in
-  /// key order: 0 .. rowKeys - 1.
+  /// mvm index -> its (group, row_begin, row_end) among the layer's,
+  /// numbered in key order: 0 .. rowKeys - 1.
   std::vector<int> rowKey;
   int rowKeys = 0;
 
@@ -283,6 +283,8 @@ LayerTiles collectTiles(cim::LayerOp layer, int firstTile) {
   // Column sets keyed by (group, col_begin); home = lowest (row, slice).
   std::map<std::pair<int64_t, int64_t>, int> homeOfSet;
   std::map<std::pair<int64_t, int64_t>, LayerTiles::RowTile> rows;
+  // Row sets keyed by (group, row_begin, row_end): exactly the rows read.
+  std::map<std::tuple<int64_t, int64_t, int64_t>, std::vector<int>> rowSets;
   for (auto [i, mvm] : llvm::enumerate(lt.mvms)) {
     int idx = static_cast<int>(i);
     int64_t group = static_cast<int64_t>(mvm.getGroup());
@@ -297,6 +299,8 @@ LayerTiles collectTiles(cim::LayerOp layer, int firstTile) {
     rt.begin = static_cast<int64_t>(mvm.getRowBegin());
     rt.end = std::max<int64_t>(rt.end, mvm.getRowEnd());
     rt.mvms.push_back(idx);
+    rowSets[{group, int64_t(mvm.getRowBegin()), int64_t(mvm.getRowEnd())}]
+        .push_back(idx);
   }
   lt.home.resize(lt.mvms.size());
   for (auto [i, mvm] : llvm::enumerate(lt.mvms)) {
@@ -306,10 +310,12 @@ LayerTiles collectTiles(cim::LayerOp layer, int firstTile) {
       lt.homes.push_back(h);
   }
   lt.rowKey.resize(lt.mvms.size());
-  for (auto &[key, rt] : rows) {
-    for (int idx : rt.mvms)
+  for (const auto &[key, members] : rowSets) {
+    for (int idx : members)
       lt.rowKey[idx] = lt.rowKeys;
     ++lt.rowKeys;
+  }
+  for (auto &[key, rt] : rows) {
     if (static_cast<int64_t>(lt.rowTiles.size()) <= key.first)
       lt.rowTiles.resize(key.first + 1);
     lt.rowTiles[key.first].push_back(std::move(rt));

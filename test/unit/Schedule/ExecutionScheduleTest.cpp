@@ -373,13 +373,23 @@ TEST_F(ExecutionTest, TileGraphColumnSetHomesAndRowSets) {
     for (PlacementTile other : graph->tiles)
       EXPECT_EQ(other.rowSet == tile.rowSet,
                 other.copy == tile.copy &&
-                    other.mvm.getRowBegin() == tile.mvm.getRowBegin())
+                    other.mvm.getRowBegin() == tile.mvm.getRowBegin() &&
+                    other.mvm.getRowEnd() == tile.mvm.getRowEnd())
           << t;
   }
   // 2 column sets per copy.
   EXPECT_EQ(homes.size(), 4u);
   EXPECT_EQ(rowSets.size(), 6u);
   EXPECT_EQ(*rowSets.rbegin(), 5);
+  // A tile that reads fewer rows from the same first row reads another
+  // set (hand-written IR; the partition's grid never does this).
+  module->walk([&](cim::MVMOp mvm) {
+    if (mvm.getRowBegin() == 8 && mvm.getColBegin() == 2)
+      mvm.setRowEndAttr(b.getI64IntegerAttr(11));
+  });
+  FailureOr<TileGraph> uneven = buildTileGraph(*module);
+  ASSERT_TRUE(succeeded(uneven)) << diagnostics;
+  EXPECT_EQ(uneven->rowSets, 8);
 }
 
 TEST_F(ExecutionTest, UnpartitionedLayerIsAnError) {
