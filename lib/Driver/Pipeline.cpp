@@ -32,6 +32,9 @@ void driver::populateArrayMappingPipeline(
     OpPassManager &pm, const CompileOptions &options, int64_t weightBits,
     std::shared_ptr<const Dataset> calibration, bool releaseImportedWeights,
     const target::TargetChip *chip) {
+  // A target with core.one_layer_copy: copies and program groups take
+  // whole cores.
+  const bool oneLayerCopy = chip && chip->core.oneLayerCopy;
   LowerNNToCIMOptions lowering;
   lowering.releaseReplacedWeights = releaseImportedWeights;
   pm.addPass(createLowerNNToCIM(lowering));
@@ -78,13 +81,13 @@ void driver::populateArrayMappingPipeline(
     ReplicateLayersOptions replication;
     replication.maxCopies = options.maxCopies;
     replication.layerMaxCopies = layerCopies;
-    replication.wholeCores = chip && chip->core.oneLayerCopy;
+    replication.wholeCores = oneLayerCopy;
     pm.addPass(createReplicateLayers(replication));
   }
   if (options.timeMultiplex) {
     TimeMultiplexOptions grouping;
     grouping.onlyBeyondChip = true;
-    grouping.wholeCores = chip && chip->core.oneLayerCopy;
+    grouping.wholeCores = oneLayerCopy;
     pm.addPass(createTimeMultiplex(grouping));
   }
 }

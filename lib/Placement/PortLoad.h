@@ -3,9 +3,9 @@
 // Internal to lib/Placement.  The port model of PlacementProblem
 // (tilePortItem & co.): per (item, core) how many tiles read the item there,
 // per (stage, core) the distinct items' bits plus the result bits of the
-// tiles there.  The annealer prices every
-// proposal in O(1) without changing anything (moveChange, swapChange) and
-// applies the accepted ones through `move`.
+// tiles there.  The annealer prices every proposal in O(1) without changing
+// anything (moveChange, swapChange) and applies the accepted ones through
+// `move`.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_LIB_PLACEMENT_PORTLOAD_H

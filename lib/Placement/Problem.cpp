@@ -8,13 +8,12 @@
 
 #include "nncc/Placement/Placement.h"
 
-#include <map>
-
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 
 using namespace nncc::placement;
 

@@ -94,11 +94,12 @@ digitalOpsByLayer(ModuleOp module, const TileGraph &traffic) {
 /// What the schedule needs to know of each tile beyond the graph's.
 struct TileSite {
   int64_t array = 0, core = 0;
-  int home = 0; ///< its column set's home tile (PlacementTile::home)
+  int64_t group = 0; ///< its program group (--nncc-time-multiplex)
+  int home = 0;      ///< its column set's home tile (PlacementTile::home)
 };
 
-/// Physical array, core and column-set home of every tile, and the tiles of
-/// each layer copy (layerTiles[layer][copy], in mvm order).
+/// Physical array, core, program group and column-set home of every tile,
+/// and the tiles of each layer copy (layerTiles[layer][copy], in mvm order).
 std::vector<TileSite>
 locateTiles(const TileGraph &graph, int64_t arraysPerCore,
             std::vector<std::vector<std::vector<int>>> &layerTiles) {
@@ -109,6 +110,7 @@ locateTiles(const TileGraph &graph, int64_t arraysPerCore,
     TileSite &site = sites[t];
     site.array = mvm.getArray();
     site.home = tile.home;
+    site.group = mvm.getProgramGroup().value_or(0);
     std::optional<int64_t> core = mvm.getCore();
     if (tile.copy > 0) {
       auto arrays = mvm.getReplicaArrays();
@@ -184,9 +186,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
   for (const placement::TrafficEdge &edge : traffic.traffic)
     outgoing[edge.a].push_back(&edge);
 
-  auto groupOf = [&](int t) -> int64_t {
-    return cim::MVMOp(traffic.tiles[t].mvm).getProgramGroup().value_or(0);
-  };
+  auto groupOf = [&](int t) { return sites[t].group; };
   // Where a tile works: its program group and core.  Tiles of different
   // groups on one core are never resident together, so they share
   // nothing: not the core's buffer port, reads or accumulation.

@@ -32,11 +32,10 @@ namespace {
 /// and each column set's home tile writes its results through its core's
 /// port (vectors per copy x weight columns x the layer's result bits), as
 /// the execution schedule's buffer time counts them; a stage's budget is
-/// what
-/// the port moves while its arrays compute (pipeline model time x port
-/// bits per second).  An excess bit weighs as much as carrying it across
-/// the mesh's diameter (assumption: throughput before NoC energy, within
-/// reason).  No model without a port rate or without the array timing.
+/// what the port moves while its arrays compute (pipeline model time x
+/// port bits per second).  An excess bit weighs as much as carrying it
+/// across the mesh's diameter (assumption: throughput before NoC energy,
+/// within reason).  No model without a port rate or without the array timing.
 void addPortModel(ModuleOp module, const TileGraph &graph,
                   double portBitsPerSecond,
                   placement::PlacementProblem &problem) {
