@@ -175,9 +175,15 @@ spice::programmedRead(mlir::ModuleOp program, const target::TargetChip &chip,
                                    static_cast<uint64_t>(instance->index)),
                            static_cast<uint64_t>(layerIndex)),
                    EffectSwitches());
-    for (float units : sampled.programmed[tile])
-      read.conductance.push_back(static_cast<double>(units) *
-                                 model->levelSpacing);
+    // A cell conducts the sum of its devices.
+    const size_t devices = static_cast<size_t>(chip.array.devicesPerCell);
+    const std::vector<float> &programmed = sampled.programmed[tile];
+    for (size_t cell = 0; cell < programmed.size() / devices; ++cell) {
+      double units = 0;
+      for (size_t k = 0; k < devices; ++k)
+        units += programmed[cell * devices + k];
+      read.conductance.push_back(units * model->levelSpacing);
+    }
     read.title += llvm::formatv(", chip instance {0} of seed {1}",
                                 instance->index, instance->seed)
                       .str();
@@ -190,7 +196,9 @@ spice::programmedRead(mlir::ModuleOp program, const target::TargetChip &chip,
       return levels.takeError();
     read.conductance.reserve(levels->size());
     for (uint16_t level : *levels)
-      read.conductance.push_back(model->perLevel[level].conductance);
+      read.conductance.push_back(
+          static_cast<double>(chip.array.devicesPerCell) *
+          model->perLevel[level].conductance);
   }
   if (drive.empty()) {
     read.drive.assign(read.rows, 1);

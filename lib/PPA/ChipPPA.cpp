@@ -223,8 +223,8 @@ double voltageSensingEnergy(const ArrayProgramming &a, int64_t rowsPerRead,
     std::fill(columnConductance.begin(), columnConductance.end(), 0.0);
     for (int64_t row = begin; row < std::min(rows, begin + perRead); ++row)
       for (int64_t col = 0; col < cols; ++col)
-        columnConductance[static_cast<size_t>(col)] += m.levelConductance(
-            levels[static_cast<size_t>(row * cols + col)]);
+        columnConductance[static_cast<size_t>(col)] +=
+            m.cellConductance(levels[static_cast<size_t>(row * cols + col)]);
     for (double g : columnConductance)
       energy += m.bitLineReadEnergy(activity * g);
   }
@@ -313,7 +313,7 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
     double conductance = 0;
     for (size_t d = 0; d < a.cellsPerLevel.size(); ++d)
       conductance += static_cast<double>(a.cellsPerLevel[d]) *
-                     m.levelConductance(static_cast<int64_t>(d));
+                     m.cellConductance(static_cast<int64_t>(d));
     cellReads += layer.inputActivity * reads * m.cellReadEnergy(conductance);
   }
 

@@ -190,13 +190,20 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
       reference::kAddEnergyPerBit / kFullAdderGE *
       m.tech.energy(reference::kHorowitzNode, reference::kHorowitzVdd);
 
-  // Array and wires.
-  m.cellAreaF2 = chip.costs.cellAreaF2.value_or(defaultCellAreaF2(chip));
-  m.cellArea = m.cellAreaF2 * f2;
-  m.cellAspectRatio =
+  // Array and wires.  The devices of a cell (array.devices_per_cell) sit
+  // side by side along its word line, each position as wide as a cell of
+  // one device: the cell grows in width, not in height.
+  m.devicesPerCell = static_cast<double>(chip.array.devicesPerCell);
+  const double positionF2 =
+      chip.costs.cellAreaF2.value_or(defaultCellAreaF2(chip));
+  const double positionArea = positionF2 * f2;
+  const double positionAspect =
       chip.costs.cellAspectRatio.value_or(defaultCellAspectRatio(chip));
-  m.cellWidth = std::sqrt(m.cellArea * m.cellAspectRatio);
-  m.cellHeight = std::sqrt(m.cellArea / m.cellAspectRatio);
+  m.cellAreaF2 = m.devicesPerCell * positionF2;
+  m.cellArea = m.devicesPerCell * positionArea;
+  m.cellAspectRatio = m.devicesPerCell * positionAspect;
+  m.cellWidth = m.devicesPerCell * std::sqrt(positionArea * positionAspect);
+  m.cellHeight = std::sqrt(positionArea / positionAspect);
   const int64_t rows = chip.array.rows, cols = chip.array.cols;
   m.arrayWidth = static_cast<double>(cols) * m.cellWidth;
   m.arrayHeight = static_cast<double>(rows) * m.cellHeight;
@@ -210,7 +217,7 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   m.rowCapacitance = reference::kWireCapacitancePerM * m.arrayWidth;
   // A bit line: its wire and the drain junction of every access transistor
   // on it.
-  m.cellJunctionCapacitance = cellJunctionCapacitance(chip);
+  m.cellJunctionCapacitance = m.devicesPerCell * cellJunctionCapacitance(chip);
   m.colCapacitance = reference::kWireCapacitancePerM * m.arrayHeight +
                      m.cellJunctionCapacitance *
                          static_cast<double>(chip.array.deviceRows());

@@ -222,6 +222,7 @@ nncc::makeProgrammingModel(const target::TargetChip &chip) {
   m.readPulse = dev.readPulse;
   m.energyPerPulse = wv.energyPerPulse;
   m.parallelCells = wv.parallelCells;
+  m.devicesPerCell = chip.array.devicesPerCell;
   m.amplitudeStart = wv.amplitudeStart;
   m.amplitudeStep = wv.amplitudeStep;
   m.amplitudeMax = wv.amplitudeMax;
@@ -462,17 +463,19 @@ llvm::Error scheduleArray(const LayerCellDigits &digits, const TileRange &tile,
     }
     closeGroup();
   }
-  a.parallelGroups = parallelGroups;
+  // A cell's devices are written one pass each, every pass grouped alike.
+  const double passes = static_cast<double>(model.devicesPerCell);
+  a.parallelGroups = parallelGroups * model.devicesPerCell;
   // Every level is below `levels` (checked above), so it fits the bits.
   a.cells = std::make_shared<const PackedLevels>(
       levelOf, programmingBitsPerCell(levels));
   for (int64_t d = 1; d < levels; ++d) {
-    const double n = static_cast<double>(a.cellsPerLevel[d]);
+    const double n = passes * static_cast<double>(a.cellsPerLevel[d]);
     a.programmedCells += a.cellsPerLevel[d];
     a.expectedPulses += n * model.perLevel[d].expectedPulses;
     a.expectedFailingCells += n * model.perLevel[d].failureProbability;
   }
-  a.time = slots * model.pulseTime;
+  a.time = passes * slots * model.pulseTime;
   a.energy = a.expectedPulses * model.energyPerPulse;
   return llvm::Error::success();
 }
@@ -746,6 +749,7 @@ void nncc::writeProgrammingJson(const ProgrammingSchedule &s,
       jsonNumber(j, "pulse_time_s", m.pulseTime);
       jsonNumber(j, "energy_per_pulse_j", m.energyPerPulse);
       j.attribute("parallel_cells", m.parallelCells);
+      j.attribute("devices_per_cell", m.devicesPerCell);
       jsonNumber(j, "amplitude_start_v", m.amplitudeStart);
       jsonNumber(j, "amplitude_step_v", m.amplitudeStep);
       jsonNumber(j, "amplitude_max_v", m.amplitudeMax);

@@ -129,8 +129,12 @@ struct AnalogLayer::Data {
   int64_t arrayRows = 0, levels = 2;
   /// Device levels per digit step (cim::levelStride).
   int64_t levelStride = 1;
-  double spacing = 1;   ///< Δ, siemens
+  double spacing = 1;   ///< Δ, siemens (of one device)
   double gMinUnits = 0; ///< g_min / Δ
+  /// Devices in parallel per cell (array.devices_per_cell): each is sampled
+  /// apart, and a cell reads as their mean in units of Δ while it conducts
+  /// their sum, devices x the mean.
+  int64_t devices = 1;
   ProgrammingModel programming;
   target::DeviceStatistics stats;
   double wireResistance = 0;
@@ -187,6 +191,7 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
   d.levelStride = cellDigits->levelStride();
   d.spacing = model->levelSpacing;
   d.gMinUnits = model->gMin / model->levelSpacing;
+  d.devices = chip.array.devicesPerCell;
   d.programming = std::move(*model);
   d.stats = chip.device.statistics;
   d.wireResistance = chip.array.wireResistance;
@@ -293,13 +298,16 @@ void AnalogLayer::sample(Instance &instance, uint64_t seed,
     RandomStream rng(mixSeed(seed, ti));
     std::vector<float> &g = instance.programmed[ti];
     std::vector<float> &nu = instance.nu[ti];
-    g.resize(tile.targetLevels.size());
-    nu.resize(tile.targetLevels.size());
+    const size_t devices = static_cast<size_t>(d.devices);
+    g.resize(tile.targetLevels.size() * devices);
+    nu.resize(tile.targetLevels.size() * devices);
     instance.adcRange[ti].assign(tile.physCols, 0.0f);
-    for (size_t i = 0; i < tile.targetLevels.size(); ++i) {
+    // Device k of cell c is entry c x devices + k; each device draws its
+    // own errors, in cell order and device order within a cell.
+    for (size_t i = 0; i < g.size(); ++i) {
       double u1 = uniform01(rng), u2 = uniform01(rng), u3 = uniform01(rng),
              z1 = standardNormal(rng), z2 = standardNormal(rng);
-      int64_t target = tile.targetLevels[i];
+      int64_t target = tile.targetLevels[i / devices];
       double value = static_cast<double>(target);
       if (effects.onOff)
         value += d.gMinUnits;
@@ -347,23 +355,37 @@ void AnalogLayer::setTime(Instance &instance, double seconds,
   for (auto [ti, tile] : llvm::enumerate(d.tiles)) {
     const std::vector<float> &g0 = instance.programmed[ti];
     const std::vector<float> &nu = instance.nu[ti];
-    std::vector<double> drifted(g0.size()), initial(g0.begin(), g0.end());
-    for (size_t i = 0; i < g0.size(); ++i)
-      drifted[i] = ratio > 1 && nu[i] > 0
-                       ? g0[i] * std::pow(ratio, -static_cast<double>(nu[i]))
-                       : g0[i];
+    // A cell reads as the mean of its devices, each drifting with its own
+    // exponent.
+    const size_t devices = static_cast<size_t>(d.devices);
+    const size_t cells = g0.size() / devices;
+    std::vector<double> drifted(cells, 0.0), initial(cells, 0.0);
+    for (size_t i = 0; i < g0.size(); ++i) {
+      initial[i / devices] += g0[i];
+      drifted[i / devices] +=
+          ratio > 1 && nu[i] > 0
+              ? g0[i] * std::pow(ratio, -static_cast<double>(nu[i]))
+              : g0[i];
+    }
+    if (devices > 1)
+      for (size_t c = 0; c < cells; ++c) {
+        initial[c] /= static_cast<double>(devices);
+        drifted[c] /= static_cast<double>(devices);
+      }
+    // The wires see the cell's whole conductance.
+    const double cellSpacing = d.spacing * static_cast<double>(d.devices);
     if (ir) {
-      std::vector<float> atT0 =
-          irDropConductances(initial, tile.physRows, tile.physCols, d.arrayRows,
-                      d.wireResistance, d.spacing, instance.rowActivity);
-      instance.cells[ti] =
-          irDropConductances(drifted, tile.physRows, tile.physCols, d.arrayRows,
-                      d.wireResistance, d.spacing, instance.rowActivity);
+      std::vector<float> atT0 = irDropConductances(
+          initial, tile.physRows, tile.physCols, d.arrayRows, d.wireResistance,
+          cellSpacing, instance.rowActivity);
+      instance.cells[ti] = irDropConductances(
+          drifted, tile.physRows, tile.physCols, d.arrayRows, d.wireResistance,
+          cellSpacing, instance.rowActivity);
       for (float v : atT0)
         sumAtT0 += v;
     } else {
       instance.cells[ti].assign(drifted.begin(), drifted.end());
-      for (float v : g0)
+      for (double v : initial)
         sumAtT0 += v;
     }
     for (float v : instance.cells[ti])
@@ -459,23 +481,22 @@ AnalogLayer::accumulate(const Instance &instance, int64_t vectors,
   const bool fitting = calibrate && !calibrate->columnFit.empty();
   const bool ranging = calibrate && !fitting;
   const PhysicalReadSetup setup{
-      d.tiles,
-      d.tileOf,
-      instance,
-      /*readSigma=*/effects.readNoise ? d.stats.readNoiseSigma : 0.0,
+      d.tiles, d.tileOf, instance,
+      // A cell's devices' read noise is independent: the mean of n equal
+      // devices has 1/sqrt(n) of one device's relative sigma.
+      /*readSigma=*/effects.readNoise
+          ? d.stats.readNoiseSigma / std::sqrt(static_cast<double>(d.devices))
+          : 0.0,
       /*background=*/effects.onOff ? d.gMinUnits : 0.0,
       /*levelsPerDigit=*/static_cast<double>(d.levelStride),
       /*useAdc=*/effects.adc && !ranging,
       /*calibrating=*/ranging,
       /*histogramTop=*/binning ? &calibrate->adcRange : nullptr,
       /*histogram=*/binning ? &calibrate->adcHistogram : nullptr,
-      /*histogramLock=*/binning ? &histogramLock : nullptr,
-      fitting,
-      noiseSeed,
+      /*histogramLock=*/binning ? &histogramLock : nullptr, fitting, noiseSeed,
       vectors,
-      /*nodalWire=*/effects.irDrop &&
-              effects.irDropModel == IrDropModel::Nodal
-          ? d.wireResistance * d.spacing
+      /*nodalWire=*/effects.irDrop && effects.irDropModel == IrDropModel::Nodal
+          ? d.wireResistance * d.spacing * static_cast<double>(d.devices)
           : 0.0,
       d.arrayRows};
 

@@ -780,6 +780,12 @@ void TargetLoader::buildCrossbar(TargetChip &chip) {
     report(locOf("array.signed_weights"), "array.signed_weights",
            "a 2T2R cell is a differential pair; use differential-columns or "
            "differential-rows");
+  arr.devicesPerCell = integer("array.devices_per_cell");
+  if (arr.devicesPerCell > 1 &&
+      (arr.cell == CellType::SRAM6T || arr.cell == CellType::SRAM8T))
+    report(locOf("array.devices_per_cell"), "array.devices_per_cell",
+           "an SRAM cell is one latch; devices in parallel need a "
+           "conductance-coded cell (1R, 1T1R, 2T2R or 1T)");
   if (arr.signedWeights == SignedWeightScheme::DifferentialColumns &&
       arr.cell != CellType::T2R2 && arr.cols < 2)
     report(locOf("array.cols"), "array.cols",

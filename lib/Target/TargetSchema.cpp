@@ -188,6 +188,14 @@ const std::vector<FieldSpec> &schema() {
                   Def, "differential-columns",
                   "How signed weights are stored: G+/G- column pairs, row "
                   "pairs, or an offset with a reference column."),
+      integer("array.devices_per_cell", Def, "1", 1, 64,
+              "Devices wired in parallel at each cell position (with their "
+              "access devices), all programmed to the cell's level, so a "
+              "read sums their currents and each device's programming "
+              "error, drift, stuck-at fault and read noise is its own "
+              "(multi-device cells: Boybat et al., Nature Communications "
+              "2018; IBM's HERMES chip uses two PCM devices per polarity); "
+              "the cell is that many devices wide. SRAM cells take 1."),
 
       enumeration("periphery.adc.type",
                   "sar|flash|integrating|current-sense|cco", Def, "sar",
@@ -317,13 +325,16 @@ const std::vector<FieldSpec> &schema() {
                "figures; no seed paper gives one)."),
 
       real("costs.cell_area_f2", Opt, "", 1, 1e4,
-           "Cell area in F^2 (default: the PPA model's value for the cell "
-           "type)."),
+           "Cell area in F^2 with one device per position (default: the "
+           "PPA model's value for the cell type); array.devices_per_cell "
+           "multiplies it."),
       real("costs.cell_aspect_ratio", Opt, "", 0.01, 100,
            "Cell width along the word line over its height along the bit "
-           "line; sets the array's outline, its wire lengths and how wide "
-           "the pitch-matched periphery strips grow (default: the PPA "
-           "model's value for the cell type, e.g. 3 for a 12F x 4F 1T1R)."),
+           "line, with one device per position; sets the array's outline, "
+           "its wire lengths and how wide the pitch-matched periphery "
+           "strips grow (default: the PPA model's value for the cell type, "
+           "e.g. 3 for a 12F x 4F 1T1R); devices_per_cell devices sit side "
+           "by side along the word line."),
       quantity("costs.adc_energy", Dimension::Energy, Opt, "", 0, 1e-6,
                "Energy per ADC conversion."),
       quantity("costs.adc_area", Dimension::Area, Opt, "", 0, 1e-3,

@@ -231,8 +231,10 @@ void nncc::target::printTarget(const TargetChip &chip, llvm::raw_ostream &os) {
     os << llvm::format(" (on/off %g)", d.gMax / d.gMin);
   os << '\n';
   os << "array: " << a.rows << "x" << a.cols << " " << toString(a.cell) << ", "
-     << a.rowsInParallel << " rows in parallel, " << toString(a.signedWeights)
-     << '\n';
+     << a.rowsInParallel << " rows in parallel, " << toString(a.signedWeights);
+  if (a.devicesPerCell > 1)
+    os << ", " << a.devicesPerCell << " devices per cell";
+  os << '\n';
   os << "periphery: " << p.adcBits << "-bit " << toString(p.adcType)
      << " ADC per " << p.columnsPerAdc << " columns";
   // Voltage sensing is said; current mode, every bundled converter's

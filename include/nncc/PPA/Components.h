@@ -28,7 +28,10 @@ namespace nncc::ppa {
 struct ComponentModel {
   TechnologyScaling tech;
 
-  // Crossbar array.
+  // Crossbar array.  A cell holds `devicesPerCell` devices in parallel at
+  // each position (array.devices_per_cell), side by side along its word
+  // line: the cell figures below are the whole cell's.
+  double devicesPerCell = 1;
   double cellAreaF2 = 0;  ///< cell footprint in F^2
   double cellArea = 0;    ///< m^2 per cell
   /// Cell width along the word line over its height along the bit line.
@@ -40,7 +43,7 @@ struct ComponentModel {
   /// One bit line: its wire and the junctions of the access transistors on
   /// it (cellJunctionCapacitance per device row).
   double colResistance = 0, colCapacitance = 0;
-  /// Drain junction capacitance one cell's access transistor adds to its
+  /// Drain junction capacitance one cell's access transistors add to its
   /// bit line (0 for a 1R cross-point, which has none).
   double cellJunctionCapacitance = 0;
   /// Distributed-RC (Elmore, 0.38 RC) delay of the longer of row and
@@ -146,11 +149,16 @@ struct ComponentModel {
         colCapacitance > 0 ? std::min(v, charge / colCapacitance) : 0.0;
     return lineChargeEnergy(colCapacitance, v, swing) + prechargeEnergy;
   }
-  /// Conductance of level d: g_min + d (g_max - g_min) / (levels - 1).
+  /// Conductance of one device at level d:
+  /// g_min + d (g_max - g_min) / (levels - 1).
   double levelConductance(int64_t d) const {
     return levels > 1 ? gMin + static_cast<double>(d) * (gMax - gMin) /
                                    static_cast<double>(levels - 1)
                       : gMax;
+  }
+  /// Conductance of a cell at level d: its devices' currents add.
+  double cellConductance(int64_t d) const {
+    return devicesPerCell * levelConductance(d);
   }
   /// One core's area without its arrays' cells and periphery.
   double coreDigitalArea() const {

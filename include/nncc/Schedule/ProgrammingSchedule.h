@@ -157,6 +157,10 @@ struct ProgrammingModel {
   double pulseTime = 0;
   double energyPerPulse = 0; ///< joules (verify reads are not costed)
   int64_t parallelCells = 1;
+  /// Devices per cell (array.devices_per_cell), each written and verified
+  /// on its own: an array's devices are programmed in this many passes,
+  /// pass k the k-th device of every cell, grouped as parallelCells cells.
+  int64_t devicesPerCell = 1;
   double amplitudeStart = 0, amplitudeStep = 0, amplitudeMax = 0; ///< volts
   /// Distinct amplitudes of the ramp: floor((max - start) / step) + 1 (1
   /// when step is 0).  Reported only: p_d does not depend on the amplitude.
@@ -202,7 +206,10 @@ struct ArrayProgramming {
   std::vector<int64_t> cellsPerLevel;
   int64_t unusedCells = 0;
   int64_t programmedCells = 0; ///< used cells with level > 0
-  int64_t parallelGroups = 0;  ///< groups of parallel cells with work
+  /// Groups of parallel cells with work, over every device pass.
+  int64_t parallelGroups = 0;
+  /// Over every device (a cell of n devices takes n x its level's pulses
+  /// and fails n times as often).
   double expectedPulses = 0, expectedFailingCells = 0;
   double time = 0;   ///< expected, seconds
   double energy = 0; ///< expected, joules

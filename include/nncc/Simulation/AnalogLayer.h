@@ -101,9 +101,12 @@ public:
   struct Tile;
   /// One sampled chip instance of this layer at one time.
   struct Instance {
-    std::vector<std::vector<float>> programmed; ///< t0 conductances / Δ
-    std::vector<std::vector<float>> nu;         ///< drift exponents
-    std::vector<std::vector<float>> cells;      ///< at the current time
+    /// Per device (array.devices_per_cell per cell, a cell's devices
+    /// adjacent): t0 conductances / Δ and drift exponents.
+    std::vector<std::vector<float>> programmed;
+    std::vector<std::vector<float>> nu;
+    /// Per cell at the current time: the mean of its devices / Δ.
+    std::vector<std::vector<float>> cells;
     /// What the reads multiply: the cells at the current time and their
     /// squares (a read's noise variance is Σ (drive · σ · g)²), each row
     /// padded with zeros to the read kernel's width

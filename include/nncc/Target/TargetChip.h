@@ -107,6 +107,11 @@ struct Array {
   int64_t rowsInParallel = 0;
   int64_t weightBits = 8; ///< stored weight precision
   SignedWeightScheme signedWeights = SignedWeightScheme::DifferentialColumns;
+  /// Devices wired in parallel at each cell position (each with its access
+  /// device), all programmed to the cell's level: a read sums their
+  /// currents, so the cell conducts devicesPerCell x one device's
+  /// conductance while each device's errors are its own.
+  int64_t devicesPerCell = 1;
 
   /// The device grid the mapper fills: `rows` x `cols` count cells, and a
   /// 2T2R cell is a differential pair whose two devices sit on two bit lines

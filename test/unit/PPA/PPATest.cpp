@@ -481,6 +481,42 @@ TEST(PPAChip, EnergyAreaAndMetricsByHand) {
   EXPECT_EQ(p.programmingEnergy, 2e-9);
 }
 
+// Two devices per cell (array.devices_per_cell), on the fixture above: the
+// cells conduct twice the current (2 x (2 x 1 uS + 6 x 10 uS)), each cell
+// is two 10F x 10F positions side by side (arrays twice the area; word
+// lines twice as long: 2 x 0.72 fF charged per driven row), and each bit
+// line carries two access transistors per row; converters, adds, buffers
+// and links do not change.
+TEST(PPAChip, DevicesPerCellAddTheirCurrents) {
+  Fixture one, two;
+  two.chip.array.devicesPerCell = 2;
+  auto ppa = [](Fixture &f) {
+    return estimateChipPPA(f.chip, f.execution, f.programming, f.mapping, 240);
+  };
+  ChipPPA p1 = ppa(one), p2 = ppa(two);
+  auto e = [](const ChipPPA &p, EnergyComponent c) {
+    return p.energyBy[size_t(c)];
+  };
+  EXPECT_REL(e(p2, EnergyComponent::CellReads),
+             0.5 * 80 * 0.25 * 1e-8 * 2 * 6.2e-5);
+  EXPECT_REL(e(p2, EnergyComponent::Drivers),
+             0.5 * 100 * (2 * 0.72e-15 * 0.25 + 4 * kGe));
+  for (EnergyComponent c :
+       {EnergyComponent::Adcs, EnergyComponent::DigitalAdds,
+        EnergyComponent::Buffers, EnergyComponent::Interconnect})
+    EXPECT_EQ(e(p2, c), e(p1, c));
+  EXPECT_REL(p2.areaBy[size_t(AreaComponent::Arrays)], 6 * 32 * 2 * 2.025e-13);
+  const ComponentModel &m1 = p1.components, &m2 = p2.components;
+  EXPECT_REL(m2.cellAreaF2, 200);
+  EXPECT_REL(m2.cellWidth, 2 * m1.cellWidth);
+  EXPECT_EQ(m2.cellHeight, m1.cellHeight);
+  EXPECT_REL(m2.cellAspectRatio, 2);
+  EXPECT_REL(m2.cellJunctionCapacitance, 2 * kJunction45);
+  EXPECT_REL(m2.colCapacitance - m1.colCapacitance, 4 * kJunction45);
+  EXPECT_REL(m2.cellConductance(1), 2e-5);
+  EXPECT_REL(m2.levelConductance(1), 1e-5);
+}
+
 // Voltage sensing in the roll-up: the fixture's array written as 4 x 2 used
 // cells, column 0 at level 1 (10 uS), column 1 at level 0 (g_min, 1 nS
 // here), read two rows at a time (2 row groups) at the default activity

@@ -276,6 +276,42 @@ TEST_F(ProgrammingTest, ParallelCellsAndPlacementOverride) {
   EXPECT_EQ(chipTotals->getInteger("cores_used"), 3);
 }
 
+// Three devices per cell, each written and verified on its own in one pass
+// per device (array.devices_per_cell), 8 cells at a time as above: every
+// array takes 3 x its slots, pulses and energy (sigma = 0: 3 x 24 pulses,
+// 72 pJ; core 0: 3 x 990 ns), while it still holds the same cells.
+TEST_F(ProgrammingTest, DevicesOfACellAreWrittenInPasses) {
+  target::TargetChip chip =
+      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
+  chip.device.programming.parallelCells = 8;
+  chip.array.devicesPerCell = 3;
+  auto module = map(layerModule(6, 3, kDiffWeights), chip);
+  ASSERT_TRUE(module);
+  ProgrammingOptions options;
+  options.coreOfArray[5] = 0;
+  options.coreOfArray[0] = 7;
+  ProgrammingSchedule s = build(*module, chip, options);
+  ASSERT_EQ(s.arrays.size(), 6u);
+  EXPECT_EQ(s.model.devicesPerCell, 3);
+  const int64_t slots[] = {3, 3, 2, 2, 1, 2};
+  const int64_t ones[] = {8, 4, 3, 3, 1, 5};
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(s.arrays[i].parallelGroups, 3 * slots[i]) << "array " << i;
+    EXPECT_NEAR(s.arrays[i].time, 3 * slots[i] * 110e-9, 1e-18);
+    EXPECT_EQ(s.arrays[i].programmedCells, ones[i]);
+    EXPECT_EQ(s.arrays[i].expectedPulses, 3.0 * ones[i]);
+  }
+  EXPECT_NEAR(s.cores[0].time, 2970e-9, 1e-18);
+  EXPECT_NEAR(s.time, 2970e-9, 1e-18);
+  EXPECT_NEAR(s.energy, 72e-12, 1e-24);
+  EXPECT_EQ(s.programmedCells, 24);
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(jsonOf(s));
+  ASSERT_TRUE(static_cast<bool>(json)) << llvm::toString(json.takeError());
+  const llvm::json::Object *model = json->getAsObject()->getObject("model");
+  ASSERT_TRUE(model);
+  EXPECT_EQ(model->getInteger("devices_per_cell"), 3);
+}
+
 // Program groups: arrays of different groups are resident at different
 // times, so their times add up; within a group, cores work in parallel.
 // sigma = 0, one cell at a time: an array takes (its ones) x 110 ns

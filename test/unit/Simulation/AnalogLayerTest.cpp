@@ -174,7 +174,10 @@ protected:
   /// definition), stored `bitsPerCell` bits per cell on `levels`-level
   /// cells whose level stride is `stride`.
   void checkProgrammingErrorVariance(int64_t levels, int64_t bitsPerCell,
-                                     int64_t stride);
+                                     int64_t stride, int64_t devices = 1);
+  /// Read noise alone (its closed form at the definition), each cell of
+  /// `devices` devices.
+  void checkReadNoiseVariance(int64_t devices);
 
   MLIRContext context;
   std::unique_ptr<ScopedDiagnosticHandler> handler;
@@ -463,12 +466,16 @@ TEST(WriteVerifyError, TruncatedResidualAndFailures) {
 //   Var = sum_k x_k^2 * truncatedVariance(0.4 (levels - 1), 0.5) / s^2.
 // 64 columns x 300 instances = 19,200 samples; the sample mean is within
 // 5 sigma of 0 and the sample variance of a (near-)normal sum within
-// 5 sqrt(2 / (n - 1)) of Var relatively.
+// 5 sqrt(2 / (n - 1)) of Var relatively.  With `devices` devices per cell,
+// each programmed on its own, a cell reads as their mean, whose error has
+// 1 / devices of one device's variance: Var divides by devices.
 void SimulationTest::checkProgrammingErrorVariance(int64_t levels,
                                                    int64_t bitsPerCell,
-                                                   int64_t stride) {
+                                                   int64_t stride,
+                                                   int64_t devices) {
   constexpr int64_t K = 32, N = 64;
   target::TargetChip chip = idealChip(K, 2 * N, levels, 4);
+  chip.array.devicesPerCell = devices;
   chip.device.statistics.programmingSigma = 0.4;
   chip.device.programming.tolerance = 0.5;
   chip.device.programming.maxIterations = 1000;
@@ -490,8 +497,10 @@ void SimulationTest::checkProgrammingErrorVariance(int64_t levels,
   for (uint64_t seed = 0; seed < 300; ++seed) {
     AnalogLayer::Instance instance;
     m.analog->sample(instance, seed, programming);
-    // Every programmed cell sits within the tolerance of level s.
+    // Every programmed device sits within the tolerance of level s.
     if (seed == 0) {
+      ASSERT_EQ(static_cast<int64_t>(instance.programmed[0].size()),
+                K * 2 * N * devices);
       for (float g : instance.programmed[0]) {
         ASSERT_TRUE(g == 0 || std::abs(g - static_cast<double>(stride)) <=
                                   tolerance + 1e-6)
@@ -508,7 +517,7 @@ void SimulationTest::checkProgrammingErrorVariance(int64_t levels,
     }
   }
   const double var = sumX2 * truncatedVariance(sigma, tolerance) /
-                     static_cast<double>(stride * stride);
+                     static_cast<double>(stride * stride * devices);
   const double nd = static_cast<double>(n);
   const double mean = sum / nd;
   EXPECT_NEAR(mean, 0, 5 * std::sqrt(var / nd));
@@ -520,6 +529,14 @@ void SimulationTest::checkProgrammingErrorVariance(int64_t levels,
 TEST_F(SimulationTest, ProgrammingColumnCurrentVariance) {
   checkProgrammingErrorVariance(/*levels=*/2, /*bitsPerCell=*/0,
                                 /*stride=*/1);
+}
+
+// Four devices per cell (array.devices_per_cell): a quarter of the variance
+// of one device (on 2-level cells as above), the averaging a multi-device
+// cell buys (Boybat et al., Nature Communications 2018).
+TEST_F(SimulationTest, ProgrammingErrorAveragesOverACellsDevices) {
+  checkProgrammingErrorVariance(/*levels=*/2, /*bitsPerCell=*/0,
+                                /*stride=*/1, /*devices=*/4);
 }
 
 // 1 bit per cell on 4-level cells (cim::levelStride = 3): digit 1 on level
@@ -544,10 +561,13 @@ TEST_F(SimulationTest, ProgrammingErrorShrinksWithTheLevelStride) {
 // positive / negative part of w (shift-add weights 2^(2j) and 4^s squared).
 // 20,000 identical vectors have independent noise; per column the sample
 // variance is within 5 sqrt(2 / (n - 1)) of it relatively (chi-square).
-TEST_F(SimulationTest, ReadNoiseVariance) {
+// With `devices` devices per cell, each with its own noise at the cell's
+// level, the cell reads as their mean: Var divides by devices.
+void SimulationTest::checkReadNoiseVariance(int64_t devices) {
   constexpr int64_t K = 16, N = 4, P = 20000;
   const double sigma = 0.03;
   target::TargetChip chip = idealChip(16, 16, 4, 4);
+  chip.array.devicesPerCell = devices;
   chip.periphery.dacBits = 2;
   chip.array.rowsInParallel = 4;
   chip.device.statistics.readNoiseSigma = sigma;
@@ -581,7 +601,7 @@ TEST_F(SimulationTest, ReadNoiseVariance) {
         }
       }
     }
-    expected *= sigma * sigma;
+    expected *= sigma * sigma / static_cast<double>(devices);
     double ref = static_cast<double>(m.reference.data<int64_t>()[j]);
     double sum = 0, sum2 = 0;
     for (int64_t p = 0; p < P; ++p) {
@@ -600,6 +620,12 @@ TEST_F(SimulationTest, ReadNoiseVariance) {
   // Another noise seed gives other reads; the same seed the same ones.
   EXPECT_EQ(m.analog->accumulate(instance, m.xq, noise, 77), acc);
   EXPECT_NE(m.analog->accumulate(instance, m.xq, noise, 78), acc);
+}
+
+TEST_F(SimulationTest, ReadNoiseVariance) { checkReadNoiseVariance(1); }
+
+TEST_F(SimulationTest, ReadNoiseAveragesOverACellsDevices) {
+  checkReadNoiseVariance(3);
 }
 
 //===----------------------------------------------------------------------===//
@@ -896,6 +922,37 @@ TEST(IrDropNodal, SingleCellIsTheSeriesModel) {
 
 // IR drop alone through the chip model on 8 x 8 arrays (8 x 4 weights +-1
 // on 2-level cells, differential columns, level spacing delta = 100 uS).
+// A cell of two devices (array.devices_per_cell) conducts both: a single
+// weight +1 at row 0, column 0 of an 8 x 8 array with Δ = 1e-4 S per
+// device and 100 Ω segments is 2Δ on its wires, so its series path gives
+// 1 / (1 + 2Δ R_w (c + 1 + R - r)) = 1 / 1.18 of its current (one device
+// would lose 1 - 1 / 1.09); the cell reads as its devices' mean, the nodal
+// current over 2Δ.
+TEST_F(SimulationTest, IrDropSeesEveryDeviceOfACell) {
+  constexpr int64_t R = 8, C = 8;
+  target::TargetChip chip = idealChip(R, C, 2, 1);
+  const double delta = 1e-4;
+  chip.device.gMax = delta;
+  chip.array.devicesPerCell = 2;
+  chip.array.wireResistance = 100;
+  Mapped m;
+  ASSERT_TRUE(map(gemm(1, 1, 1, 2, 1, {1}, {1}), chip, m));
+  AnalogLayer::Instance instance;
+  m.analog->sample(instance, 0, only(&EffectSwitches::irDrop));
+  // G+ and G-, two devices each, a cell's devices adjacent.
+  ASSERT_EQ(instance.programmed[0],
+            (std::vector<float>{1.0f, 1.0f, 0.0f, 0.0f}));
+  ASSERT_EQ(instance.cells[0].size(), 2u);
+  std::vector<double> cells(R * C, 0.0), v(R, 0.0);
+  cells[0] = 2 * delta;
+  v[0] = 1.0;
+  double units =
+      test::denseNodalColumnCurrents(R, C, cells, v, 100)[0] / (2 * delta);
+  EXPECT_NEAR(units, 1 / 1.18, 1e-12);
+  EXPECT_NEAR(instance.cells[0][0], units, kFloatEps * units);
+  EXPECT_EQ(instance.cells[0][1], 0.0f);
+}
+
 TEST_F(SimulationTest, IrDropAgainstNodalSolve) {
   constexpr int64_t R = 8, C = 8, K = 8, N = 4;
   target::TargetChip chip = idealChip(R, C, 2, 1);

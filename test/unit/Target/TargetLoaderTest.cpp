@@ -72,6 +72,40 @@ chip: {cores: 6}
             "bad.yaml:4:46: device.colour: unknown field");
 }
 
+// array.devices_per_cell: 1 by default; an SRAM cell cannot take more,
+// and the error names the field's line and column.
+TEST(TargetLoader, DevicesPerCell) {
+  llvm::Expected<TargetChip> chip = loadTargetBuffer(kMinimal, "t.yaml");
+  ASSERT_TRUE(static_cast<bool>(chip)) << llvm::toString(chip.takeError());
+  EXPECT_EQ(chip->array.devicesPerCell, 1);
+  llvm::Expected<TargetChip> two =
+      loadTargetBuffer(kMinimal, "t.yaml", {{"array.devices_per_cell", "2"}});
+  ASSERT_TRUE(static_cast<bool>(two)) << llvm::toString(two.takeError());
+  EXPECT_EQ(two->array.devicesPerCell, 2);
+  const char *sram = R"(nncc_target: 1
+name: t
+technology: {node: 22 nm, vdd: 0.8 V}
+device: {kind: sram, r_on: 100 kOhm, on_off_ratio: 10}
+array: {rows: 64, cols: 32, cell: 6T, devices_per_cell: 2}
+periphery: {adc: {bits: 5}}
+core: {arrays: 4}
+chip: {cores: 6}
+)";
+  // "devices_per_cell: " ends at column 56.
+  llvm::Expected<TargetChip> bad = loadTargetBuffer(sram, "s.yaml");
+  ASSERT_FALSE(static_cast<bool>(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()),
+            "s.yaml:5:57: array.devices_per_cell: an SRAM cell is one latch; "
+            "devices in parallel need a conductance-coded cell (1R, 1T1R, "
+            "2T2R or 1T)");
+  llvm::Expected<TargetChip> none =
+      loadTargetBuffer(kMinimal, "t.yaml", {{"array.devices_per_cell", "0"}});
+  ASSERT_FALSE(static_cast<bool>(none));
+  EXPECT_EQ(llvm::toString(none.takeError()),
+            "t.yaml: override 'array.devices_per_cell=0': "
+            "array.devices_per_cell: 0 is outside the allowed range [1, 64]");
+}
+
 } // namespace
 
 TEST(TargetLoader, OverridesReplaceAndAddFields) {
