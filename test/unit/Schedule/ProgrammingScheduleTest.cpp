@@ -109,6 +109,11 @@ protected:
     }
     return std::move(*s);
   }
+
+  /// The layer below (kDiffWeights) on 4 x 8 differential-column arrays of
+  /// `devices`-device cells, 8 cells programmed at once, array 5 placed on
+  /// core 0 and array 0 on core 7.
+  ProgrammingSchedule scheduleEightAtOnce(int64_t devices);
 };
 
 std::string jsonOf(const ProgrammingSchedule &s) {
@@ -238,16 +243,24 @@ TEST_F(ProgrammingTest, SigmaZeroIsOnePulsePerNonZeroCell) {
 // Placement override: array 5 on core 0, array 0 on core 7.
 //   core 0 = arrays 1, 2, 3, 5 = 3 + 2 + 2 + 2 = 9 slots = 990 ns
 //   core 1 = array 4 = 110 ns;  core 7 = array 0 = 330 ns.
-TEST_F(ProgrammingTest, ParallelCellsAndPlacementOverride) {
+ProgrammingSchedule ProgrammingTest::scheduleEightAtOnce(int64_t devices) {
   target::TargetChip chip =
       makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
   chip.device.programming.parallelCells = 8;
+  chip.array.devicesPerCell = devices;
   auto module = map(layerModule(6, 3, kDiffWeights), chip);
-  ASSERT_TRUE(module);
+  if (!module) {
+    ADD_FAILURE() << "the layer does not map";
+    return {};
+  }
   ProgrammingOptions options;
   options.coreOfArray[5] = 0;
   options.coreOfArray[0] = 7;
-  ProgrammingSchedule s = build(*module, chip, options);
+  return build(*module, chip, options);
+}
+
+TEST_F(ProgrammingTest, ParallelCellsAndPlacementOverride) {
+  ProgrammingSchedule s = scheduleEightAtOnce(1);
   ASSERT_EQ(s.arrays.size(), 6u);
   const int64_t slots[] = {3, 3, 2, 2, 1, 2};
   for (int i = 0; i < 6; ++i) {
@@ -281,16 +294,7 @@ TEST_F(ProgrammingTest, ParallelCellsAndPlacementOverride) {
 // array takes 3 x its slots, pulses and energy (sigma = 0: 3 x 24 pulses,
 // 72 pJ; core 0: 3 x 990 ns), while it still holds the same cells.
 TEST_F(ProgrammingTest, DevicesOfACellAreWrittenInPasses) {
-  target::TargetChip chip =
-      makeChip(4, 8, 2, target::SignedWeightScheme::DifferentialColumns);
-  chip.device.programming.parallelCells = 8;
-  chip.array.devicesPerCell = 3;
-  auto module = map(layerModule(6, 3, kDiffWeights), chip);
-  ASSERT_TRUE(module);
-  ProgrammingOptions options;
-  options.coreOfArray[5] = 0;
-  options.coreOfArray[0] = 7;
-  ProgrammingSchedule s = build(*module, chip, options);
+  ProgrammingSchedule s = scheduleEightAtOnce(3);
   ASSERT_EQ(s.arrays.size(), 6u);
   EXPECT_EQ(s.model.devicesPerCell, 3);
   const int64_t slots[] = {3, 3, 2, 2, 1, 2};
