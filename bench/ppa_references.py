@@ -171,16 +171,15 @@ REFERENCES = [
          source="Le Gallo et al., Nature Electronics 2023 (abstract): 64 "
                 "cores of 256x256 PCM, 14 nm, 8-bit MVM, one-phase 63.1 TOPS "
                 "at 9.76 TOPS/W",
-         target="ibm-pcm-like", workload=HERMES_DENSE, band=0.30,
+         target="hermes-like", workload=HERMES_DENSE, band=0.30,
          figures=dict(tops=63.1, tops_per_w=9.76),
          dominant=("TOPS/W: nncc's 1.7 W against HERMES's 6.5 W at full rate; "
                   "the abstract gives no breakdown; nncc's CCO ADCs "
                   "(HERMES-Core's kind, 0.22 pJ per 8-bit conversion from "
-                  "their mean count) are 3.2 % of its energy, cell reads "
-                  "(two PCM devices per polarity, array.devices_per_cell) "
-                  "59 % and NoC bit-hops 31 %; nncc converts G+ and G- apart "
-                  "where HERMES subtracts them before its ADCs (modelling it "
-                  "would halve the conversions), and has no model of the "
+                  "their mean count, one per bit line as G+ and G- subtract "
+                  "on it) are 1.6 % of its energy, cell reads (two PCM "
+                  "devices per polarity, array.devices_per_cell) 60 % and "
+                  "NoC bit-hops 31 %; nncc has no model of the "
                   "converters' analog bias (bit-line regulation, the "
                   "oscillators' idle rate), the local digital units or "
                   "network power beyond its bit-hops")),
