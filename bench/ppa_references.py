@@ -174,7 +174,13 @@ REFERENCES = [
          target="hermes-like", workload=HERMES_DENSE, band=0.30,
          figures=dict(tops=63.1, tops_per_w=9.76),
          dominant=("TOPS/W: nncc's 1.7 W against HERMES's 6.5 W at full rate; "
-                  "the abstract gives no breakdown; nncc's CCO ADCs "
+                  "the abstract gives no breakdown, but its two read modes "
+                  "draw the same power (63.1 / 9.76 = 6.47 W one-phase, "
+                  "16.1 / 2.48 = 6.49 W four-phase) for a quarter of the "
+                  "operations per second, so that power follows time, not "
+                  "operations, where nncc's energy is per operation and its "
+                  "static power NeuroSim's leakage density (0.0 %); nncc's "
+                  "CCO ADCs "
                   "(HERMES-Core's kind, 0.22 pJ per 8-bit conversion from "
                   "their mean count, one per bit line as G+ and G- subtract "
                   "on it) are 1.6 % of its energy, cell reads (two PCM "

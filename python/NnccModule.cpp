@@ -182,6 +182,7 @@ py::dict loadTarget(const std::string &spec,
   d["cols"] = chip.array.cols;
   d["weight_bits"] = chip.array.weightBits;
   d["rows_in_parallel"] = chip.array.rowsInParallel;
+  d["devices_per_cell"] = chip.array.devicesPerCell;
   d["cores"] = chip.chip.cores;
   // A spiking chip has no arrays (rows, cols read 0): its cores are
   // axons x neurons crossbars of synapses.

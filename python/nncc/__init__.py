@@ -236,6 +236,7 @@ class Target:
     cols: int
     weight_bits: int
     rows_in_parallel: int
+    devices_per_cell: int
     cores: int
     spiking: bool
     axons: int

@@ -87,6 +87,9 @@ def test_load_target():
     assert nncc.load_target(t.path).name == t.name
     assert nncc.validate_target("default") is None
     assert not t.spiking and t.axons == 0 and t.neurons == 0
+    assert t.devices_per_cell == 1
+    # HERMES's four PCM devices per weight: two per polarity.
+    assert nncc.load_target("hermes-like").devices_per_cell == 2
 
 
 def test_load_spiking_target():
