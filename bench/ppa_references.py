@@ -126,14 +126,15 @@ REFERENCES = [
                   "recharge, 12.9 fJ at 1 V, where current mode charged the "
                   "assumed 20 kΩ cells for the whole 2.3 ns (93 % of the "
                   "energy, -43 %); nncc's arrays and periphery now take "
-                  "7.8 pJ per 64x31 product-sum against the 71 pJ the "
-                  "published figure implies, 76 % of it the digital "
+                  "8.4 pJ per 64x31 product-sum against the 71 pJ the "
+                  "published figure implies, 70 % of it the digital "
                   "combine adds of the 2-bit offset code the format needs "
-                  "for ±1 weights (a binary macro has none), 10 % the bit "
-                  "lines, 7.5 % the word lines, 6 % the sense amplifiers; the "
-                  "abstract gives no breakdown, so which of the macro's "
-                  "circuits nncc lacks (word lines' gate load, reference "
-                  "generation, sense-amplifier bias, control) is open")),
+                  "for ±1 weights (a binary macro has none), 14 % the word "
+                  "lines (wire and access gates to the supply), 10 % the bit "
+                  "lines, 6 % the sense amplifiers; the abstract gives no "
+                  "breakdown, so which of the macro's circuits nncc lacks "
+                  "(reference generation, sense-amplifier bias, control) is "
+                  "open")),
     dict(id="xue-isscc2020-rram-macro", level="macro",
          source="Xue et al., ISSCC 2020 paper 15.4 (title, abstract) and "
                 "Nature Electronics 4, 81 (2021) (abstract): 22 nm 2 Mb "

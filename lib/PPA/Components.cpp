@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 using namespace nncc;
 using namespace nncc::ppa;
@@ -142,6 +143,13 @@ double cellJunctionCapacitance(const target::TargetChip &chip) {
              f / std::pow(bias, kJunctionSidewallGrading);
 }
 
+/// Cells whose word line switches a separate access transistor: its gate
+/// line swings to the supply, the read voltage comes on a line of its own.
+bool hasAccessTransistor(CellType cell) {
+  return cell == CellType::T1R1 || cell == CellType::T2R2 ||
+         cell == CellType::SRAM6T || cell == CellType::SRAM8T;
+}
+
 /// Horowitz's SRAM read energy per bit at `bytes` (45 nm, 0.9 V): 0.156 pJ
 /// at 8 KB, growing with the square root of the size (8 KB 10 pJ, 32 KB
 /// 20 pJ, 1 MB ~100 pJ per 64 bits); never below the 8 KB figure.
@@ -175,6 +183,49 @@ BufferFigures bufferFigures(target::MemoryKind kind, double bytes,
 }
 
 } // namespace
+
+double ppa::gateCapacitance(double f) {
+  using namespace reference;
+  constexpr size_t n = std::size(kGateCapNodes);
+  double perWidth = kGateCapPerM[n - 1];
+  if (f <= kGateCapNodes[0]) {
+    perWidth = kGateCapPerM[0];
+  } else {
+    for (size_t i = 1; i < n; ++i)
+      if (f <= kGateCapNodes[i]) {
+        const double t = std::log(f / kGateCapNodes[i - 1]) /
+                         std::log(kGateCapNodes[i] / kGateCapNodes[i - 1]);
+        perWidth = kGateCapPerM[i - 1] *
+                   std::pow(kGateCapPerM[i] / kGateCapPerM[i - 1], t);
+        break;
+      }
+  }
+  return perWidth * f;
+}
+
+int64_t ppa::wordLineGates(const target::TargetChip &chip) {
+  int64_t gates = 0;
+  switch (chip.array.cell) {
+  case CellType::R1:
+    gates = 0;
+    break;
+  case CellType::T1R1:
+  case CellType::T1:
+  case CellType::SRAM8T:
+    gates = 1;
+    break;
+  case CellType::T2R2:
+    gates =
+        chip.array.signedWeights == target::SignedWeightScheme::DifferentialRows
+            ? 1
+            : 2;
+    break;
+  case CellType::SRAM6T:
+    gates = 2;
+    break;
+  }
+  return gates * chip.array.devicesPerCell;
+}
 
 ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   ComponentModel m;
@@ -215,13 +266,16 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   m.colResistance = chip.array.wireResistance *
                     static_cast<double>(chip.array.deviceRows());
   m.rowCapacitance = reference::kWireCapacitancePerM * m.arrayWidth;
+  m.rowGateCapacitance =
+      static_cast<double>(wordLineGates(chip) * cols) * gateCapacitance(f);
   // A bit line: its wire and the drain junction of every access transistor
   // on it.
   m.cellJunctionCapacitance = m.devicesPerCell * cellJunctionCapacitance(chip);
   m.colCapacitance = reference::kWireCapacitancePerM * m.arrayHeight +
                      m.cellJunctionCapacitance *
                          static_cast<double>(chip.array.deviceRows());
-  m.wireDelay = 0.38 * std::max(m.rowResistance * m.rowCapacitance,
+  m.wireDelay = 0.38 * std::max(m.rowResistance *
+                                    (m.rowCapacitance + m.rowGateCapacitance),
                                 m.colResistance * m.colCapacitance);
   m.readVoltage = chip.device.readVoltage;
   m.readPulse = chip.device.readPulse;
@@ -287,14 +341,30 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
 
   // Word-line drivers / DACs: a multi-bit DAC has 2^dac_bits unit elements
   // where a 1-bit driver has one.  Energy per driven row and input cycle:
-  // charging the word line to the read voltage plus the driver's gates.
+  // the lines it charges plus the driver's gates.  A cell with an access
+  // transistor has a word line of wire and gates switched to the supply
+  // (NeuroSim SubArray.cpp charges its WL, wire and access gates, at
+  // vdd^2) and, but for SRAM, whose word line is the input, a line of wire
+  // carrying the read voltage; a 1T cell's word line is its storage
+  // transistors' gates at the read voltage, a 1R row a wire at it.
   const double dacUnits =
       std::ldexp(1.0, static_cast<int>(std::max<int64_t>(p.dacBits, 1) - 1));
   m.driverArea = kDriverGE * dacUnits * geArea;
-  m.driverEnergy = chip.costs.dacEnergy.value_or(
-      ComponentModel::lineChargeEnergy(m.rowCapacitance, m.readVoltage,
-                                       m.readVoltage) +
-      kDriverGE * dacUnits * geEnergy);
+  const CellType cell = chip.array.cell;
+  const double wordLine = m.rowCapacitance + m.rowGateCapacitance;
+  double lines = 0;
+  if (hasAccessTransistor(cell)) {
+    const double vdd = chip.technology.vdd;
+    lines += ComponentModel::lineChargeEnergy(wordLine, vdd, vdd);
+    if (cell != CellType::SRAM6T && cell != CellType::SRAM8T)
+      lines += ComponentModel::lineChargeEnergy(m.rowCapacitance, m.readVoltage,
+                                                m.readVoltage);
+  } else {
+    lines += ComponentModel::lineChargeEnergy(wordLine, m.readVoltage,
+                                              m.readVoltage);
+  }
+  m.driverEnergy =
+      chip.costs.dacEnergy.value_or(lines + kDriverGE * dacUnits * geEnergy);
   m.prechargeEnergy = m.voltageSensing ? kPrechargeGE * geEnergy : 0.0;
 
   // Combining and accumulating adders hold a full-precision partial sum,

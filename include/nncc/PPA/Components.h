@@ -39,7 +39,10 @@ struct ComponentModel {
   double cellWidth = 0, cellHeight = 0;   ///< m
   double arrayWidth = 0, arrayHeight = 0; ///< m, cols x width, rows x height
   double arrayArea = 0;   ///< rows x cols cells
-  double rowResistance = 0, rowCapacitance = 0; ///< one word line
+  double rowResistance = 0, rowCapacitance = 0; ///< one row line's wire
+  /// Transistor gates on one word line (wordLineGates per cell, each 1F
+  /// wide): what the driver switches besides the wire.
+  double rowGateCapacitance = 0;
   /// One bit line: its wire and the junctions of the access transistors on
   /// it (cellJunctionCapacitance per device row).
   double colResistance = 0, colCapacitance = 0;
@@ -169,6 +172,20 @@ struct ComponentModel {
 /// The models for `chip`.
 ComponentModel buildComponentModel(const target::TargetChip &chip);
 
+/// Gate capacitance of a 1F-wide transistor at node `f`: the per-width
+/// figure of reference::kGateCapPerM interpolated log-log between its
+/// nodes, held beyond them (below 22 nm an assumption: NeuroSim's FinFET
+/// figures are per fin).
+double gateCapacitance(double f);
+
+/// Transistor gates one cell puts on its driven word line: the access
+/// transistor of a 1T1R cell, both of a 2T2R pair with differential
+/// columns (one per word line with differential rows), a 6T cell's two and
+/// an 8T cell's read port, a 1T cell's storage transistor (FeFET, flash),
+/// none on a 1R cross-point; each device of a multi-device cell brings its
+/// own.
+int64_t wordLineGates(const target::TargetChip &chip);
+
 /// Reference constants (docs/ppa-model.md gives the sources).
 namespace reference {
 /// Nangate 45 nm open cell library: NAND2_X1 = 0.798 um^2 = 394 F^2; one
@@ -227,6 +244,20 @@ inline constexpr double kJunctionCapPerM2 = 1e-3,
 inline constexpr double kJunctionBuiltInPotential = 0.9,
                         kJunctionBottomGrading = 0.5,
                         kJunctionSidewallGrading = 0.33;
+/// Gate capacitance per metre of transistor width, DNN+NeuroSim V1.4
+/// Technology.cpp for its LSTP devices (PTM LP models) at the planar nodes
+/// it tabulates, smallest first: capIdealGate x 1.2 (its capOverlap is 0.2
+/// x the ideal gate) + capFringe, no poly wire (capPolywire 0); 1.43 fF/um
+/// at 22 nm ... 3.18 fF/um at 130 nm.
+inline constexpr double kGateCapNodes[] = {22e-9, 32e-9, 45e-9,
+                                           65e-9, 90e-9, 130e-9};
+inline constexpr double kGateCapPerM[] = {
+    5.245e-10 * 1.2 + 8.004e-10,       // 22 nm
+    8.375279e-10 * 1.2 + 6.856677e-10, // 32 nm
+    8.930709e-10 * 1.2 + 8.849901e-10, // 45 nm
+    1.1926e-9 * 1.2 + 9.62148e-10,     // 65 nm
+    1.5413e-9 * 1.2 + 9.601334e-10,    // 90 nm
+    1.8574e-9 * 1.2 + 9.530642e-10};   // 130 nm
 /// NeuroSim's input activity when no trace is given (ext:TCAD18, seed
 /// notes 3.1).
 inline constexpr double kInputActivity = 0.5;
