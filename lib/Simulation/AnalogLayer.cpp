@@ -72,6 +72,17 @@ llvm::Expected<EffectSwitches> EffectSwitches::parse(llvm::StringRef spec) {
     return none();
   SmallVector<llvm::StringRef> items;
   spec.split(items, ',');
+  // "all,-a,-b" reads as "-a,-b", every effect but those; otherwise "all"
+  // and "none" stand alone.
+  if (items.front().trim() == "all" &&
+      llvm::all_of(llvm::drop_begin(items),
+                   [](llvm::StringRef s) { return s.trim().starts_with("-"); }))
+    items.erase(items.begin());
+  for (llvm::StringRef item : items)
+    if (item.trim() == "all" || item.trim() == "none")
+      return makeError("effects '" + spec +
+                       "': 'all' and 'none' stand alone; 'all,-effect,...' "
+                       "or '-effect,...' switches effects off from all");
   bool subtractive = llvm::all_of(
       items, [](llvm::StringRef s) { return s.trim().starts_with("-"); });
   EffectSwitches e = subtractive ? EffectSwitches() : none();

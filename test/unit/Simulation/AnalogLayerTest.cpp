@@ -419,6 +419,28 @@ double truncatedVariance(double sigma, double tol) {
 //   - accepted cells (u1 >= F): |e| <= tolerance, variance as above;
 //   - failed cells (u1 < F): |e| > tolerance, count within 5 binomial
 //     sigmas of n F, half of them on each side.
+// "all,-a,-b" is "-a,-b": every effect but those; "all" and "none" with
+// anything else are an error, not a silent reading.
+TEST(EffectSwitches, AllButSome) {
+  llvm::Expected<EffectSwitches> allBut =
+      EffectSwitches::parse("all,-ir_drop,-adc");
+  llvm::Expected<EffectSwitches> but = EffectSwitches::parse("-ir_drop,-adc");
+  ASSERT_TRUE(static_cast<bool>(allBut)) << llvm::toString(allBut.takeError());
+  ASSERT_TRUE(static_cast<bool>(but)) << llvm::toString(but.takeError());
+  EXPECT_EQ(allBut->str(), but->str());
+  EXPECT_FALSE(allBut->irDrop);
+  EXPECT_FALSE(allBut->adc);
+  EXPECT_TRUE(allBut->readNoise);
+  for (const char *spec : {"all,adc", "none,adc", "-adc,all", "adc,none"}) {
+    llvm::Expected<EffectSwitches> bad = EffectSwitches::parse(spec);
+    ASSERT_FALSE(static_cast<bool>(bad)) << spec;
+    EXPECT_EQ(llvm::toString(bad.takeError()),
+              std::string("effects '") + spec +
+                  "': 'all' and 'none' stand alone; 'all,-effect,...' or "
+                  "'-effect,...' switches effects off from all");
+  }
+}
+
 TEST(WriteVerifyError, TruncatedResidualAndFailures) {
   const double sigma = 0.4, tol = 0.5;
   const double p = std::erf(tol / sigma / std::sqrt(2.0));
