@@ -2,6 +2,7 @@
 #include "nncc/Driver/Explore.h"
 
 #include "nncc/Data/Dataset.h"
+#include "nncc/Driver/Compile.h"
 #include "nncc/Simulation/AdcCalibration.h"
 #include "nncc/Support/Distributed.h"
 #include "nncc/Support/Errors.h"
@@ -279,6 +280,10 @@ llvm::Error checkRequest(const ExploreRequest &request) {
         return std::move(e);
   }
   const SimulationRequest &sim = *request.base.simulation;
+  // The simulation's own options (effects, IR-drop model, ADC range) are
+  // the same at every point: a mistake in them is the request's.
+  if (auto options = toSimulationOptions(sim); !options)
+    return options.takeError();
   for (const std::string &spec :
        {request.base.calibration, sim.adcCalibration})
     if (!spec.empty())
