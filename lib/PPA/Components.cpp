@@ -143,13 +143,6 @@ double cellJunctionCapacitance(const target::TargetChip &chip) {
              f / std::pow(bias, kJunctionSidewallGrading);
 }
 
-/// Cells whose word line switches a separate access transistor: its gate
-/// line swings to the supply, the read voltage comes on a line of its own.
-bool hasAccessTransistor(CellType cell) {
-  return cell == CellType::T1R1 || cell == CellType::T2R2 ||
-         cell == CellType::SRAM6T || cell == CellType::SRAM8T;
-}
-
 /// Horowitz's SRAM read energy per bit at `bytes` (45 nm, 0.9 V): 0.156 pJ
 /// at 8 KB, growing with the square root of the size (8 KB 10 pJ, 32 KB
 /// 20 pJ, 1 MB ~100 pJ per 64 bits); never below the 8 KB figure.
@@ -341,27 +334,33 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
 
   // Word-line drivers / DACs: a multi-bit DAC has 2^dac_bits unit elements
   // where a 1-bit driver has one.  Energy per driven row and input cycle:
-  // the lines it charges plus the driver's gates.  A cell with an access
-  // transistor has a word line of wire and gates switched to the supply
-  // (NeuroSim SubArray.cpp charges its WL, wire and access gates, at
-  // vdd^2) and, but for SRAM, whose word line is the input, a line of wire
-  // carrying the read voltage; a 1T cell's word line is its storage
-  // transistors' gates at the read voltage, a 1R row a wire at it.
+  // the lines it charges plus the driver's gates.
   const double dacUnits =
       std::ldexp(1.0, static_cast<int>(std::max<int64_t>(p.dacBits, 1) - 1));
   m.driverArea = kDriverGE * dacUnits * geArea;
-  const CellType cell = chip.array.cell;
   const double wordLine = m.rowCapacitance + m.rowGateCapacitance;
+  const double vdd = chip.technology.vdd, vRead = m.readVoltage;
   double lines = 0;
-  if (hasAccessTransistor(cell)) {
-    const double vdd = chip.technology.vdd;
-    lines += ComponentModel::lineChargeEnergy(wordLine, vdd, vdd);
-    if (cell != CellType::SRAM6T && cell != CellType::SRAM8T)
-      lines += ComponentModel::lineChargeEnergy(m.rowCapacitance, m.readVoltage,
-                                                m.readVoltage);
-  } else {
-    lines += ComponentModel::lineChargeEnergy(wordLine, m.readVoltage,
-                                              m.readVoltage);
+  switch (chip.array.cell) {
+  case CellType::R1:
+  case CellType::T1:
+    // The input line itself, at the read voltage: a wire, with a 1T cell's
+    // storage transistor gates on it.
+    lines = ComponentModel::lineChargeEnergy(wordLine, vRead, vRead);
+    break;
+  case CellType::T1R1:
+  case CellType::T2R2:
+    // The word line, wire and access gates, switched to the supply (NeuroSim
+    // SubArray.cpp charges its WL at vdd^2), and the line of wire that
+    // carries the read voltage.
+    lines = ComponentModel::lineChargeEnergy(wordLine, vdd, vdd) +
+            ComponentModel::lineChargeEnergy(m.rowCapacitance, vRead, vRead);
+    break;
+  case CellType::SRAM6T:
+  case CellType::SRAM8T:
+    // The word line is the input: wire and access gates to the supply.
+    lines = ComponentModel::lineChargeEnergy(wordLine, vdd, vdd);
+    break;
   }
   m.driverEnergy =
       chip.costs.dacEnergy.value_or(lines + kDriverGE * dacUnits * geEnergy);
