@@ -28,6 +28,10 @@ Metrics (all read from report.json; see validate_ppa.py):
 VGG8 = ("vgg8", [])
 LIU_MLP = ("mlp", ["--widths", "784,100,10"])
 HERMES_DENSE = ("mlp", ["--widths", "2048,2048"])  # 64 cores x 256x256
+# 168 tiles x 96 arrays of 128 rows x 15 16-bit weights (8 two-bit cells
+# each, one reference column): one MVM that fills ISAAC-CE, whose peak
+# counts every IMA busy every cycle.
+ISAAC_DENSE = ("mlp", ["--widths", "16128,1920"])
 SRAM_MACRO_DENSE = ("mlp", ["--widths", "64,31"])  # one 64x64 macro, 2-bit
 RRAM_MACRO_DENSE = ("mlp", ["--widths", "256,127"])  # one 256x256 array, 2-bit
 
@@ -150,17 +154,24 @@ REFERENCES = [
                    "nncc's current-sense model (comparator switching only, "
                    "35 % of its energy) does not charge")),
     dict(id="isaac", level="chip",
-         source="Shafiee et al., ISCA 2016: 644.84 GOPS/W peak at 16 bit "
-                "(recalled, unverified; 628 derived from 41.3 TOPS / 65.8 W)",
-         target="isaac-rram", workload=VGG8, band=0.30,
-         figures=dict(tops_per_w=0.64484),
-         dominant="ISAAC's peak power counts parts nncc has no model of: "
-                  "10.4 W of HyperTransport chip-to-chip links (16 %), "
-                  "idle here since VGG-8 fits one chip; and every unit at "
-                  "full activity, where nncc drives a row only for a 1 input "
-                  "bit (its 1-bit DACs, ISAAC's 0.39 pJ, are 5 % of nncc's "
-                  "energy and 12 % of ISAAC's); the ADCs (ISAAC's 1.67 pJ) "
-                  "are 81 % of nncc's energy, 49 % of ISAAC's"),
+         source="Shafiee et al., ISCA 2016, Table IV: ISAAC-CE 627.5 GOPS/W "
+                "at 16 bit, HyperTransport included (Table I: 168 tiles "
+                "55.4 W + 4 links 10.4 W = 65.8 W); transcribed in "
+                "dyigitpolat/mimarsinan's ISAAC physics profile",
+         target="isaac-rram", workload=ISAAC_DENSE, band=0.30,
+         figures=dict(tops_per_w=0.6275),
+         dominant="a peak, every IMA busy, so the workload is one dense MVM "
+                  "filling the chip; ISAAC's four HyperTransport links draw "
+                  "10.4 W at any activity (chip.off_chip_links), 30 % of "
+                  "nncc's energy against 16 % of ISAAC's: nncc's MVM adds "
+                  "the 100-ns read and the 128 conversions, which ISAAC "
+                  "overlaps through its sample-and-holds, so it takes twice "
+                  "as long (19.9 TOPS against ISAAC's 41.3: 16,128 arrays x "
+                  "2,048 16-bit MACs per 1.6 us) and the links' power is "
+                  "charged over twice the time; without the links nncc "
+                  "spends 1.21 pJ per operation against ISAAC's tiles' 1.34 "
+                  "(55.4 W / 41.3 TOPS), the ADCs (ISAAC's 1.67 pJ) 49 % of "
+                  "it"),
     dict(id="puma", level="chip",
          source="Ankit et al., ASPLOS 2019 (abstract): 837 GOPS/s/W at 1 GHz",
          target="puma-like", workload=VGG8, band=0.30,

@@ -57,6 +57,8 @@ llvm::StringRef ppa::toString(EnergyComponent c) {
     return "interconnect";
   case EnergyComponent::Static:
     return "static (leakage)";
+  case EnergyComponent::OffChipLinks:
+    return "off-chip links";
   }
   return "";
 }
@@ -89,6 +91,7 @@ EnergyDomain ppa::domainOf(EnergyComponent c) {
   case EnergyComponent::Interconnect:
     return EnergyDomain::DataMovement;
   case EnergyComponent::Static:
+  case EnergyComponent::OffChipLinks:
     return EnergyDomain::Static;
   }
   return EnergyDomain::Static;
@@ -131,6 +134,8 @@ llvm::StringRef ppa::toString(AreaComponent c) {
     return "interconnect wires";
   case AreaComponent::GlobalBuffer:
     return "global buffer";
+  case AreaComponent::OffChipLinks:
+    return "off-chip links";
   }
   return "";
 }
@@ -172,6 +177,9 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
   for (size_t i = 0; i < kNumAreaComponents; ++i)
     r.areaBy[i] = core[i] * static_cast<double>(r.cores);
   at(r.areaBy, AreaComponent::GlobalBuffer) = m.globalBufferArea;
+  const target::OffChipLinks &links = chip.chip.offChipLinks;
+  at(r.areaBy, AreaComponent::OffChipLinks) =
+      static_cast<double>(links.count) * links.area;
   r.area = 0;
   for (double a : r.areaBy)
     r.area += a;
@@ -204,8 +212,10 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
   at(r.areaBy, AreaComponent::Links) =
       wireLength * m.flitBits * m.wirePitch;
   r.area += at(r.areaBy, AreaComponent::Links);
+  // The links' transceivers sit at the die's edge, a block of their own.
   r.boundingBoxArea = static_cast<double>(r.meshSlots) * coreBox +
-                      m.globalBufferArea + at(r.areaBy, AreaComponent::Links);
+                      m.globalBufferArea + at(r.areaBy, AreaComponent::Links) +
+                      at(r.areaBy, AreaComponent::OffChipLinks);
   r.boundingBoxOverhead = r.boundingBoxArea - r.area;
 }
 
@@ -244,7 +254,7 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
   rollUpArea(chip, m, r);
   r.usedCores = static_cast<int64_t>(programming.cores.size());
   r.usedArea = static_cast<double>(r.usedCores) * r.coreArea +
-               m.globalBufferArea;
+               m.globalBufferArea + at(r.areaBy, AreaComponent::OffChipLinks);
 
   // Layers in program order, indexed by name for the arrays.
   llvm::StringMap<size_t> layerIndex;
@@ -369,18 +379,26 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
   r.interval = execution.intervalPerInference();
 
   // Static power: the whole chip leaks while it works, one interval per
-  // inference; each layer is charged for the share of the arrays it holds.
+  // inference, and its off-chip links draw their power whether or not they
+  // carry data (their figure includes their own leakage); each layer is
+  // charged for the share of the arrays it holds.
   r.staticPower = chip.costs.staticPower.value_or(
       reference::kLeakagePowerDensity *
-      (r.area - at(r.areaBy, AreaComponent::Arrays)));
+      (r.area - at(r.areaBy, AreaComponent::Arrays) -
+       at(r.areaBy, AreaComponent::OffChipLinks)));
+  const target::OffChipLinks &links = chip.chip.offChipLinks;
+  r.offChipLinkPower = static_cast<double>(links.count) * links.power;
   double mappedArrays = 0;
   for (const LayerPPA &l : r.layers)
     mappedArrays += static_cast<double>(l.arrays);
   if (mappedArrays > 0)
-    for (LayerPPA &l : r.layers)
-      at(l.energyBy, EnergyComponent::Static) =
-          r.staticPower * r.interval * static_cast<double>(l.arrays) /
-          mappedArrays;
+    for (LayerPPA &l : r.layers) {
+      const double share =
+          r.interval * static_cast<double>(l.arrays) / mappedArrays;
+      at(l.energyBy, EnergyComponent::Static) = r.staticPower * share;
+      at(l.energyBy, EnergyComponent::OffChipLinks) =
+          r.offChipLinkPower * share;
+    }
 
   for (LayerPPA &l : r.layers)
     for (size_t i = 0; i < kNumEnergyComponents; ++i) {

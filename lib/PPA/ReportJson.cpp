@@ -34,6 +34,8 @@ llvm::StringRef ppa::jsonKey(EnergyComponent c) {
     return "interconnect";
   case EnergyComponent::Static:
     return "static";
+  case EnergyComponent::OffChipLinks:
+    return "off_chip_links";
   }
   return "";
 }
@@ -66,6 +68,8 @@ llvm::StringRef ppa::jsonKey(AreaComponent c) {
     return "links";
   case AreaComponent::GlobalBuffer:
     return "global_buffer";
+  case AreaComponent::OffChipLinks:
+    return "off_chip_links";
   }
   return "";
 }
@@ -129,6 +133,7 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
       jsonNumber(j, "per_inference_j", p.energy);
       jsonNumber(j, "group_spill_j", p.groupSpillEnergy);
       jsonNumber(j, "static_power_w", p.staticPower);
+      jsonNumber(j, "off_chip_link_power_w", p.offChipLinkPower);
       energyObject(j, "components", p.energyBy);
       j.attributeObject("domains", [&] {
         const auto domains = energyByDomain(p.energyBy);

@@ -518,7 +518,8 @@ bool TargetLoader::crossbarOnly(StringRef path) {
     if (path == section || path.starts_with((section + ".").str()))
       return true;
   return path == "chip.cores" || path == "chip.global_buffer" ||
-         path == "chip.global_buffer_kind";
+         path == "chip.global_buffer_kind" ||
+         path.starts_with("chip.off_chip_links");
 }
 
 bool TargetLoader::applies(StringRef path) const {
@@ -885,6 +886,10 @@ void TargetLoader::buildCrossbar(TargetChip &chip) {
   chip.chip.globalBufferKind = enumValue<MemoryKind>(
       text("chip.global_buffer_kind"),
       {{"sram", MemoryKind::SRAM}, {"register-file", MemoryKind::RegisterFile}});
+  OffChipLinks &links = chip.chip.offChipLinks;
+  links.count = integer("chip.off_chip_links.count");
+  links.power = number("chip.off_chip_links.power");
+  links.area = number("chip.off_chip_links.area");
 
   CostOverrides &costs = chip.costs;
   costs.cellAreaF2 = optional("costs.cell_area_f2");

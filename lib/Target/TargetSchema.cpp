@@ -323,6 +323,19 @@ const std::vector<FieldSpec> &schema() {
                "0.1 pJ", 0, 1e-9,
                "Energy per bit per hop (assumption: order of on-chip NoC "
                "figures; no seed paper gives one)."),
+      integer("chip.off_chip_links.count", Def, "0", 0, 1024,
+              "Chip-to-chip links on the die (SerDes such as "
+              "HyperTransport), costed for their constant power and their "
+              "area; the data they carry is not timed (a chip's inputs "
+              "and outputs cross its edge free, with links or without)."),
+      quantity("chip.off_chip_links.power", Dimension::Power, Def, "0 W", 0,
+               100,
+               "Power of one link, drawn at any activity: a link's "
+               "transceivers stay clocked and terminated whether or not "
+               "data flows (ISAAC counts its HyperTransport links as "
+               "\"a constant overhead\")."),
+      quantity("chip.off_chip_links.area", Dimension::Area, Def, "0 mm2", 0,
+               1e-3, "Area of one link's transceiver and pads."),
 
       real("costs.cell_area_f2", Opt, "", 1, 1e4,
            "Cell area in F^2 with one device per position (default: the "

@@ -248,6 +248,11 @@ void nncc::target::printTarget(const TargetChip &chip, llvm::raw_ostream &os) {
      << " arrays = " << f.arrays << " arrays, " << toString(noc.topology);
   if (noc.topology == Topology::Mesh)
     os << " " << noc.width << "x" << noc.height;
+  const OffChipLinks &links = chip.chip.offChipLinks;
+  if (links.count > 0)
+    os << ", " << links.count << " off-chip links of "
+       << formatQuantity(links.power, Dimension::Power) << " and "
+       << formatQuantity(links.area, Dimension::Area);
   os << '\n';
   os << "cells: " << f.cellsPerArray << " per array, " << f.totalCells
      << " total\n";

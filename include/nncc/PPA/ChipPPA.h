@@ -33,23 +33,25 @@
 namespace nncc::ppa {
 
 enum class EnergyComponent {
-  CellReads,   ///< current through the cells during the read pulse, or
-               ///< (voltage sensing) the bit lines' recharge after it
-  Drivers,     ///< word-line drivers / DACs and the word lines
-  Adcs,        ///< conversions (or sense amplifiers)
-  DigitalAdds, ///< shift-and-add, polarity combination, accumulation
-  Buffers,     ///< core buffer reads feeding the arrays
-  Sfu,         ///< special-function units
-  MacArray,    ///< the cores' MAC arrays (products of two activations)
+  CellReads,    ///< current through the cells during the read pulse, or
+                ///< (voltage sensing) the bit lines' recharge after it
+  Drivers,      ///< word-line drivers / DACs and the word lines
+  Adcs,         ///< conversions (or sense amplifiers)
+  DigitalAdds,  ///< shift-and-add, polarity combination, accumulation
+  Buffers,      ///< core buffer reads feeding the arrays
+  Sfu,          ///< special-function units
+  MacArray,     ///< the cores' MAC arrays (products of two activations)
   Interconnect, ///< bits times hops
-  Static       ///< leakage of the periphery and digital blocks, per interval
+  Static,       ///< leakage of the periphery and digital blocks, per interval
+  OffChipLinks  ///< chip-to-chip links' constant power, per interval
 };
-inline constexpr size_t kNumEnergyComponents = 9;
+inline constexpr size_t kNumEnergyComponents = 10;
 llvm::StringRef toString(EnergyComponent c);
 
 /// Where energy goes, coarsely: the analog arrays with their drivers and
 /// converters, digital compute (adds, SFU, MAC arrays), data movement
-/// (buffers, interconnect) and static power.
+/// (buffers, interconnect) and static power (leakage and the off-chip
+/// links' constant draw: both follow time, not operations).
 enum class EnergyDomain { Analog, Digital, DataMovement, Static };
 inline constexpr size_t kNumEnergyDomains = 4;
 llvm::StringRef toString(EnergyDomain d);
@@ -59,21 +61,22 @@ std::array<double, kNumEnergyDomains>
 energyByDomain(const std::array<double, kNumEnergyComponents> &energyBy);
 
 enum class AreaComponent {
-  Arrays,      ///< the cells
-  Adcs,        ///< converters or sense amplifiers
-  Drivers,     ///< word-line drivers / DACs
-  ColumnMux,   ///< column multiplexers in front of shared ADCs
-  Accumulators,///< shift-and-add units and partial-sum accumulators
-  AdderTrees,  ///< the cores' trees that sum other arrays' partial sums
+  Arrays,         ///< the cells
+  Adcs,           ///< converters or sense amplifiers
+  Drivers,        ///< word-line drivers / DACs
+  ColumnMux,      ///< column multiplexers in front of shared ADCs
+  Accumulators,   ///< shift-and-add units and partial-sum accumulators
+  AdderTrees,     ///< the cores' trees that sum other arrays' partial sums
   WritePeriphery, ///< NVM write switch matrices and level shifters
-  Buffers,     ///< core buffers
-  Sfu,         ///< special-function units
-  MacArray,    ///< the cores' MAC arrays
-  Routers,     ///< the interconnect's routers
-  Links,       ///< the interconnect's wires between cores
-  GlobalBuffer ///< the chip's global buffer
+  Buffers,        ///< core buffers
+  Sfu,            ///< special-function units
+  MacArray,       ///< the cores' MAC arrays
+  Routers,        ///< the interconnect's routers
+  Links,          ///< the interconnect's wires between cores
+  GlobalBuffer,   ///< the chip's global buffer
+  OffChipLinks    ///< chip-to-chip link transceivers and pads
 };
-inline constexpr size_t kNumAreaComponents = 13;
+inline constexpr size_t kNumAreaComponents = 14;
 llvm::StringRef toString(AreaComponent c);
 
 struct LayerPPA {
@@ -121,6 +124,7 @@ struct ChipPPA {
   std::array<double, kNumEnergyComponents> energyBy{};
   double groupSpillEnergy = 0; ///< global-buffer traffic between groups
   double staticPower = 0;      ///< watts, the whole chip, always on
+  double offChipLinkPower = 0; ///< watts, the off-chip links, always on
   double energy = 0;
   std::vector<LayerPPA> layers; ///< program order
   int64_t hostOps = 0;          ///< not costed: off-chip

@@ -57,7 +57,7 @@ void writeReportHtml(const CompileReport &report, llvm::raw_ostream &os);
 /// component_model.mac_energy_j and mac_array_m2, layers'
 /// time_components.mac_s) and energy.domains (analog, digital,
 /// data_movement, static: ppa::EnergyDomain).
-inline constexpr uint32_t kReportJsonVersion = 5;
+inline constexpr uint32_t kReportJsonVersion = 6;
 
 /// Stable identifiers of the components in report.json ("cell_reads", ...).
 llvm::StringRef jsonKey(EnergyComponent c);

@@ -194,11 +194,21 @@ struct Interconnect {
   double energyPerBitHop = 0;    ///< joules
 };
 
+/// Chip-to-chip links (SerDes such as HyperTransport) on the die.  Their
+/// transceivers stay clocked and terminated whether or not data flows, so
+/// they draw their power at any activity (ISAAC: "a constant overhead").
+struct OffChipLinks {
+  int64_t count = 0;
+  double power = 0; ///< watts, each link
+  double area = 0;  ///< m^2, each link
+};
+
 struct Chip {
   int64_t cores = 0;
   double globalBufferBytes = 0;
   MemoryKind globalBufferKind = MemoryKind::SRAM;
   Interconnect interconnect;
+  OffChipLinks offChipLinks;
 };
 
 /// Optional per-component figures that replace the PPA model's defaults.

@@ -476,6 +476,45 @@ TEST(PPAChip, StatedStaticPower) {
   EXPECT_REL(p.energyBy[size_t(EnergyComponent::Static)], 0.5 * 1e-6);
 }
 
+// Off-chip links (chip.off_chip_links) on the fixture: 3 links of 0.2 W
+// and 0.5 mm^2 draw 0.6 W over the 1 us interval whatever the traffic, add
+// 1.5 mm^2 to the placed area and to the bounding box as a block of their
+// own, and leave the leakage estimate (over the rest) and every
+// operation's energy as they were.
+TEST(PPAChip, OffChipLinksDrawTheirPowerAtAnyActivity) {
+  Fixture none, three;
+  three.chip.chip.offChipLinks = {3, 0.2, 0.5e-6};
+  auto ppa = [](Fixture &f) {
+    return estimateChipPPA(f.chip, f.execution, f.programming, f.mapping, 240);
+  };
+  ChipPPA p0 = ppa(none), p3 = ppa(three);
+  EXPECT_EQ(p0.offChipLinkPower, 0.0);
+  EXPECT_EQ(p0.energyBy[size_t(EnergyComponent::OffChipLinks)], 0.0);
+  EXPECT_EQ(p0.areaBy[size_t(AreaComponent::OffChipLinks)], 0.0);
+  EXPECT_REL(p3.offChipLinkPower, 0.6);
+  EXPECT_REL(p3.energyBy[size_t(EnergyComponent::OffChipLinks)], 0.6 * 1e-6);
+  ASSERT_EQ(p3.layers.size(), 1u);
+  EXPECT_REL(p3.layers[0].energyBy[size_t(EnergyComponent::OffChipLinks)],
+             0.6 * 1e-6);
+  EXPECT_REL(p3.energy - p0.energy, 0.6 * 1e-6);
+  EXPECT_REL(p3.areaBy[size_t(AreaComponent::OffChipLinks)], 1.5e-6);
+  EXPECT_REL(p3.area - p0.area, 1.5e-6);
+  EXPECT_REL(p3.boundingBoxArea - p0.boundingBoxArea, 1.5e-6);
+  EXPECT_REL(p3.usedArea - p0.usedArea, 1.5e-6);
+  // (The leakage area is the placed area less the cells and the links:
+  // equal up to rounding.)
+  EXPECT_REL(p3.staticPower, p0.staticPower);
+  EXPECT_REL(p3.energyBy[size_t(EnergyComponent::Static)],
+             p0.energyBy[size_t(EnergyComponent::Static)]);
+  for (size_t i = 0; i < kNumEnergyComponents; ++i)
+    if (i != size_t(EnergyComponent::OffChipLinks) &&
+        i != size_t(EnergyComponent::Static))
+      EXPECT_EQ(p3.energyBy[i], p0.energyBy[i]) << i;
+  const auto domains = energyByDomain(p3.energyBy);
+  EXPECT_REL(domains[size_t(EnergyDomain::Static)],
+             p3.energyBy[size_t(EnergyComponent::Static)] + 0.6e-6);
+}
+
 TEST(PPAChip, EnergyAreaAndMetricsByHand) {
   Fixture f;
   ChipPPA p = estimateChipPPA(f.chip, f.execution, f.programming, f.mapping,

@@ -106,6 +106,32 @@ chip: {cores: 6}
             "array.devices_per_cell: 0 is outside the allowed range [1, 64]");
 }
 
+// chip.off_chip_links: none by default; count, power and area per link
+// with their units; a power past 100 W per link is refused.
+TEST(TargetLoader, OffChipLinks) {
+  llvm::Expected<TargetChip> chip = loadTargetBuffer(kMinimal, "t.yaml");
+  ASSERT_TRUE(static_cast<bool>(chip)) << llvm::toString(chip.takeError());
+  EXPECT_EQ(chip->chip.offChipLinks.count, 0);
+  EXPECT_EQ(chip->chip.offChipLinks.power, 0.0);
+  EXPECT_EQ(chip->chip.offChipLinks.area, 0.0);
+  llvm::Expected<TargetChip> four =
+      loadTargetBuffer(kMinimal, "t.yaml",
+                       {{"chip.off_chip_links.count", "4"},
+                        {"chip.off_chip_links.power", "2.6 W"},
+                        {"chip.off_chip_links.area", "5.72 mm2"}});
+  ASSERT_TRUE(static_cast<bool>(four)) << llvm::toString(four.takeError());
+  EXPECT_EQ(four->chip.offChipLinks.count, 4);
+  EXPECT_DOUBLE_EQ(four->chip.offChipLinks.power, 2.6);
+  EXPECT_DOUBLE_EQ(four->chip.offChipLinks.area, 5.72e-6);
+  llvm::Expected<TargetChip> hot = loadTargetBuffer(
+      kMinimal, "t.yaml", {{"chip.off_chip_links.power", "200 W"}});
+  ASSERT_FALSE(static_cast<bool>(hot));
+  EXPECT_EQ(llvm::toString(hot.takeError()),
+            "t.yaml: override 'chip.off_chip_links.power=200 W': "
+            "chip.off_chip_links.power: 200 W is outside the allowed range "
+            "[0 W, 100 W]");
+}
+
 } // namespace
 
 TEST(TargetLoader, OverridesReplaceAndAddFields) {
