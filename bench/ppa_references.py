@@ -161,17 +161,17 @@ REFERENCES = [
          target="isaac-rram", workload=ISAAC_DENSE, band=0.30,
          figures=dict(tops_per_w=0.6275),
          dominant="a peak, every IMA busy, so the workload is one dense MVM "
-                  "filling the chip; ISAAC's four HyperTransport links draw "
-                  "10.4 W at any activity (chip.off_chip_links), 30 % of "
-                  "nncc's energy against 16 % of ISAAC's: nncc's MVM adds "
-                  "the 100-ns read and the 128 conversions, which ISAAC "
-                  "overlaps through its sample-and-holds, so it takes twice "
-                  "as long (19.9 TOPS against ISAAC's 41.3: 16,128 arrays x "
-                  "2,048 16-bit MACs per 1.6 us) and the links' power is "
-                  "charged over twice the time; without the links nncc "
-                  "spends 1.21 pJ per operation against ISAAC's tiles' 1.34 "
-                  "(55.4 W / 41.3 TOPS), the ADCs (ISAAC's 1.67 pJ) 49 % of "
-                  "it"),
+                  "filling the chip: nncc's 38.7 TOPS against ISAAC's 41.3 "
+                  "(16,128 arrays x 2,048 16-bit MACs per 1.6 us; nncc's "
+                  "reference column leaves 1,920 weights per array), the "
+                  "100-ns reads overlapping the previous read's conversions "
+                  "behind the sample-and-holds (periphery.sample_and_hold); "
+                  "ISAAC's four HyperTransport links draw 10.4 W at any "
+                  "activity (chip.off_chip_links), 18 % of nncc's energy and "
+                  "16 % of ISAAC's; without them nncc spends 1.21 pJ per "
+                  "operation against ISAAC's tiles' 1.34 (55.4 W / 41.3 "
+                  "TOPS), its ADCs (ISAAC's 1.67 pJ) 57 % of its energy "
+                  "against 49 % of ISAAC's"),
     dict(id="puma", level="chip",
          source="Ankit et al., ASPLOS 2019 (abstract): 837 GOPS/s/W at 1 GHz",
          target="puma-like", workload=VGG8, band=0.30,

@@ -90,7 +90,11 @@ def CIM_TargetAttr : AttrDef<CIM_Dialect, "Target"> {
     // on the same one.
     OptionalParameter<"int64_t">:$mesh_width,
     OptionalParameter<"int64_t">:$mesh_height,
-    OptionalParameter<"bool">:$bus
+    OptionalParameter<"bool">:$bus,
+    // Each column's sample-and-hold latches the read: the next read
+    // overlaps the conversions, and an input cycle takes the longer of the
+    // two (absent: they follow one another).
+    OptionalParameter<"bool">:$sample_and_hold
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -24,6 +24,7 @@ TileReadout nncc::tileReadout(cim::MVMOp mvm, cim::TargetAttr target) {
   r.cycles = layer.getInputCycles().value_or(1);
   r.readPulse = target.getReadPulse().getValueAsDouble();
   r.conversionTime = target.getConversionTime().getValueAsDouble();
+  r.sampleAndHold = target.getSampleAndHold();
   int64_t adcsPerArray = (target.getCols() + target.getColumnsPerAdc() - 1) /
                          target.getColumnsPerAdc();
   r.rowGroups = (mvm.getPhysicalRows() + mvm.getRowsInParallel() - 1) /
@@ -55,11 +56,12 @@ llvm::Expected<PipelineTiming> nncc::computePipeline(ModuleOp module) {
     t.vectorsPerInference = shape.vectors / std::max<int64_t>(batch, 1);
     layer.walk([&](cim::MVMOp mvm) {
       ++t.arrays;
-      t.vectorTime =
-          std::max(t.vectorTime, tileReadout(mvm, target).vectorTime());
+      const TileReadout r = tileReadout(mvm, target);
+      t.vectorTime = std::max(t.vectorTime, r.vectorTime());
+      t.drain = std::max(t.drain, r.drain());
     });
     timing.arrays += t.arrays * t.replicas;
-    timing.latency += t.time();
+    timing.latency += t.time() + t.drain;
     if (t.time() > timing.interval) {
       timing.interval = t.time();
       timing.bottleneck = timing.layers.size();

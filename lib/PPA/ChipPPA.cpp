@@ -155,7 +155,10 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
   const double adcs = static_cast<double>(m.adcsPerArray);
   std::array<double, kNumAreaComponents> core{};
   at(core, AreaComponent::Arrays) = arraysPerCore * m.arrayArea;
-  at(core, AreaComponent::Adcs) = arraysPerCore * adcs * m.adcArea;
+  at(core, AreaComponent::Adcs) =
+      arraysPerCore *
+      (adcs * m.adcArea +
+       static_cast<double>(chip.array.deviceCols()) * m.sampleHoldArea);
   at(core, AreaComponent::Drivers) =
       arraysPerCore * static_cast<double>(chip.array.deviceRows()) *
       m.driverArea;
@@ -343,7 +346,8 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
         at(e, EnergyComponent::Drivers) += activity * amount * m.driverEnergy;
         break;
       case ExecOpKind::Convert:
-        at(e, EnergyComponent::Adcs) += amount * m.adcEnergy;
+        at(e, EnergyComponent::Adcs) +=
+            amount * (m.adcEnergy + m.sampleHoldEnergy);
         break;
       case ExecOpKind::ShiftAdd:
         // Without shift-add hardware (one input cycle, one row group) a

@@ -325,6 +325,12 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
         reference::kAdcArea8b * adcSteps / 256.0 * adcAreaFactor(p.adcType) *
         m.tech.area(reference::kAdcNode));
   }
+  if (p.sampleAndHold) {
+    m.sampleHoldEnergy = reference::kSampleHoldEnergy *
+                         m.tech.energy(reference::kAdcNode, reference::kAdcVdd);
+    m.sampleHoldArea =
+        reference::kSampleHoldArea * m.tech.area(reference::kAdcNode);
+  }
   m.senseAmpEnergy = kSenseAmpGE * geEnergy;
   m.senseAmpArea = kSenseAmpGE * geArea;
   m.muxArea = p.columnsPerAdc > 1
@@ -481,8 +487,9 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   // The array macro: pitch-matched periphery strips along the cells' edges.
   const double adcs = static_cast<double>(m.adcsPerArray);
   m.rowSideArea = deviceRows * m.driverArea + m.rowWriteArea;
-  m.columnSideArea = m.muxArea + adcs * (m.adcArea + m.shiftAddArea) +
-                     m.partialSumArea + m.accumulatorArea + m.columnWriteArea;
+  m.columnSideArea = m.muxArea + deviceCols * m.sampleHoldArea +
+                     adcs * (m.adcArea + m.shiftAddArea) + m.partialSumArea +
+                     m.accumulatorArea + m.columnWriteArea;
   m.arrayMacroArea = m.arrayArea + m.rowSideArea + m.columnSideArea;
   m.arrayMacroBoundingBox =
       (m.arrayWidth + m.rowSideArea / m.arrayHeight) *

@@ -184,6 +184,8 @@ void ppa::writeReportJson(const CompileReport &report, llvm::raw_ostream &os) {
       j.attribute("adcs_per_array", m.adcsPerArray);
       jsonNumber(j, "adc_energy_j", m.adcEnergy);
       jsonNumber(j, "adc_m2", m.adcArea);
+      jsonNumber(j, "sample_hold_energy_j", m.sampleHoldEnergy);
+      jsonNumber(j, "sample_hold_m2", m.sampleHoldArea);
       jsonNumber(j, "driver_energy_j", m.driverEnergy);
       jsonNumber(j, "driver_m2", m.driverArea);
       j.attribute("accumulator_bits", m.accumulatorBits);

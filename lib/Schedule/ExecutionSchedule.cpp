@@ -167,6 +167,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
     stage.vectorsPerCopy = t.vectorsPerCopy();
     stage.arrays = t.arrays * t.replicas;
     stage.compute = t.time();
+    stage.readoutDrain = t.drain;
     schedule.stages.push_back(std::move(stage));
   }
 
@@ -514,6 +515,7 @@ void nncc::writeExecutionJson(const ExecutionSchedule &s,
           j.attribute("arrays", stage.arrays);
           jsonNumber(j, "compute_s", stage.compute);
           jsonNumber(j, "accumulate_s", stage.accumulate);
+          jsonNumber(j, "readout_drain_s", stage.readoutDrain);
           jsonNumber(j, "accumulate_drain_s", stage.accumulateDrain);
           jsonNumber(j, "sfu_s", stage.sfu);
           jsonNumber(j, "mac_s", stage.mac);

@@ -833,6 +833,20 @@ void TargetLoader::buildCrossbar(TargetChip &chip) {
   per.adcColumnCorrection = flag("periphery.adc.column_correction");
   per.shiftAdd = flag("periphery.shift_add");
   per.senseAmplifiers = flag("periphery.sense_amplifiers");
+  per.sampleAndHold = flag("periphery.sample_and_hold");
+  // A current-sense or CCO converter takes the column current while it
+  // converts (it is the read); binary sense amplifiers latch by themselves.
+  if (per.sampleAndHold &&
+      (per.senseAmplifiers || per.adcType == AdcType::CurrentSense ||
+       per.adcType == AdcType::CCO))
+    report(locOf("periphery.sample_and_hold"), "periphery.sample_and_hold",
+           per.senseAmplifiers
+               ? "sense amplifiers latch their own decision; a "
+                 "sample-and-hold feeds a converter"
+               : "a " + text("periphery.adc.type") +
+                     " converter takes the column current while it "
+                     "converts; a held sample needs a sar, flash or "
+                     "integrating converter");
   per.readCircuit = enumValue<ReadCircuit>(
       text("periphery.read_circuit"),
       {{"current", ReadCircuit::Current}, {"voltage", ReadCircuit::Voltage}});

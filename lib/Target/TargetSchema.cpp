@@ -230,6 +230,14 @@ const std::vector<FieldSpec> &schema() {
       boolean("periphery.sense_amplifiers", "false",
               "Columns are read by sense amplifiers (binary readout) "
               "instead of ADCs."),
+      boolean("periphery.sample_and_hold", "false",
+              "Each column's sample-and-hold latches its value at the end "
+              "of the read pulse, and the array reads the next input cycle "
+              "or row group while the converters work through the held "
+              "values (ISAAC, ISCA 2016, Sec. V): an input cycle takes the "
+              "longer of the read pulse and the conversions, not their "
+              "sum. Needs a converter that takes a held voltage (sar, "
+              "flash or integrating)."),
       enumeration("periphery.read_circuit", "current|voltage", Def, "current",
                   "How a column is read. current: the bit line is held at "
                   "device.read_voltage and the converter takes the current "

@@ -110,12 +110,19 @@ TargetFigures nncc::target::computeFigures(const TargetChip &chip,
   f.weightCapacity = f.arrays * f.weightsPerArray;
 
   // One MVM: every row group, every input cycle: a read pulse, then the
-  // ADC converts its multiplexed columns one after another.
+  // ADC converts its multiplexed columns one after another.  With
+  // sample-and-holds the next read overlaps the conversions: a stream of
+  // MVMs takes the longer of the two per read, and one MVM alone adds the
+  // pipeline's fill.
   const Periphery &p = chip.periphery;
-  f.mvmTime = a.rowGroups() * p.inputCycles() *
-              (chip.device.readPulse + p.columnsPerAdc * conversionTime(chip));
+  const double read = chip.device.readPulse,
+               convert = p.columnsPerAdc * conversionTime(chip);
+  const double reads = static_cast<double>(a.rowGroups() * p.inputCycles());
+  const double streamed =
+      reads * (p.sampleAndHold ? std::max(read, convert) : read + convert);
+  f.mvmTime = streamed + (p.sampleAndHold ? std::min(read, convert) : 0.0);
   f.peakMacsPerSecond =
-      static_cast<double>(f.arrays) * f.weightsPerArray / f.mvmTime;
+      static_cast<double>(f.arrays) * f.weightsPerArray / streamed;
   return f;
 }
 
@@ -241,6 +248,8 @@ void nncc::target::printTarget(const TargetChip &chip, llvm::raw_ostream &os) {
   // default, is not.
   if (p.readCircuit == ReadCircuit::Voltage)
     os << " (voltage-mode read)";
+  if (p.sampleAndHold)
+    os << " behind sample-and-holds";
   os << "; " << p.inputBits << "-bit " << toString(p.inputEncoding)
      << " input, " << p.dacBits << "-bit DAC (" << p.inputCycles()
      << " cycles)\n";

@@ -20,6 +20,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -39,10 +40,23 @@ struct TileReadout {
                            ///< one ADC makes per read
   int64_t cycles = 0;      ///< input cycles
   double readPulse = 0, conversionTime = 0; ///< seconds
-  /// Seconds per input vector.
+  /// The columns' sample-and-holds let a read overlap the conversions of
+  /// the previous one (#cim.target sample_and_hold).
+  bool sampleAndHold = false;
+  /// Seconds per input vector in a stream of them: each of the rowGroups x
+  /// cycles reads takes its pulse and its conversions one after the other,
+  /// or with sample-and-holds the longer of the two (reads pipelined).
   double vectorTime() const {
+    const double convert = static_cast<double>(sequential) * conversionTime;
     return static_cast<double>(rowGroups * cycles) *
-           (readPulse + static_cast<double>(sequential) * conversionTime);
+           (sampleAndHold ? std::max(readPulse, convert) : readPulse + convert);
+  }
+  /// Seconds the last read's readout lags the stream: with sample-and-holds
+  /// the pipeline's fill, the shorter of the pulse and the conversions.
+  double drain() const {
+    return sampleAndHold ? std::min(readPulse, static_cast<double>(sequential) *
+                                                   conversionTime)
+                         : 0.0;
   }
 };
 /// The readout of `mvm` (its layer's input_cycles, the target's timing).
@@ -60,6 +74,7 @@ struct LayerTiming {
   int64_t replicas = 1;
   int64_t vectorsPerInference = 0;
   double vectorTime = 0;       ///< seconds per input vector (slowest tile)
+  double drain = 0;            ///< seconds the last readout lags (slowest)
   /// Input vectors the busiest copy processes per inference.
   int64_t vectorsPerCopy() const {
     return (vectorsPerInference + replicas - 1) / replicas;

@@ -71,6 +71,9 @@ struct ComponentModel {
   // Converters and array periphery.
   int64_t adcsPerArray = 0;
   double adcEnergy = 0, adcArea = 0;       ///< per conversion / per ADC
+  /// periphery.sample_and_hold: one per physical column, a sample per
+  /// conversion (0 without them).
+  double sampleHoldEnergy = 0, sampleHoldArea = 0;
   double driverEnergy = 0, driverArea = 0; ///< per driven row-cycle / per row
   double senseAmpEnergy = 0, senseAmpArea = 0; ///< per column read / per column
   double muxArea = 0;                          ///< column multiplexer per array
@@ -208,12 +211,19 @@ inline constexpr double kSramReadEnergyPerBit8KB = 10e-12 / 64;
 /// 6T SRAM bit cell ~150 F^2 (seed-notes-000-003-004 section 0.3), in a
 /// macro of 70 % array efficiency (assumption, CACTI-typical).
 inline constexpr double kSramBitF2 = 150, kSramArrayEfficiency = 0.7;
-/// ISAAC (Shafiee et al., ISCA 2016, Table 2) from Kull et al., ISSCC
+/// ISAAC (Shafiee et al., ISCA 2016, Table I) from Kull et al., ISSCC
 /// 2013: 8-bit 1.28 GS/s SAR ADC at 32 nm, 2 mW, 0.0012 mm^2.  Walden
 /// figure of merit 2 mW / 1.28 GS/s / 2^8 = 6.1 fJ per conversion step.
 inline constexpr double kAdcNode = 32e-9, kAdcVdd = 1.0;
 inline constexpr double kAdcWaldenFoM = 2e-3 / 1.28e9 / 256;
 inline constexpr double kAdcArea8b = 0.0012e-6;
+/// ISAAC (Shafiee et al., ISCA 2016, Table I) after O'Halloran and
+/// Sarpeshkar's 10-nW analog storage cell: an IMA's 8 x 128 sample-and-
+/// holds at 32 nm take 10 uW and 0.00004 mm^2, so one holds a sample for
+/// its 100-ns cycle at 0.98 fJ in 0.039 um^2.  Scaled as the SAR ADC
+/// (same node and supply).
+inline constexpr double kSampleHoldEnergy = 10e-6 / 1024 * 100e-9;
+inline constexpr double kSampleHoldArea = 0.00004e-6 / 1024;
 /// Interconnect wire pitch: DNN+NeuroSim V1.4's wire width at 22 nm is
 /// 40 nm (Param.cpp wireWidth), 1.82 F; equal line and space make the
 /// pitch 3.64 F (assumption), scaled with F to other nodes.

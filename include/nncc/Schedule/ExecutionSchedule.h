@@ -110,6 +110,9 @@ struct StageExecution {
   /// adds to the latency after the stage time: in a stream of inferences
   /// the next one's reads hide it, so it does not add to the interval.
   double accumulateDrain = 0;
+  /// Seconds the last read's conversions lag the stream of reads behind
+  /// the columns' sample-and-holds (the pipeline's fill); latency only.
+  double readoutDrain = 0;
   double sfu = 0;      ///< seconds: the busiest core's SFU work
   /// Seconds: the busiest core's MAC-array work (products of two
   /// activations).
@@ -129,7 +132,7 @@ struct StageExecution {
                       : arrayTime() + sfu + mac + transfer + buffer;
   }
   /// Seconds from the stage's start to its last result.
-  double latency() const { return time() + accumulateDrain; }
+  double latency() const { return time() + readoutDrain + accumulateDrain; }
   llvm::StringRef bound() const {
     const double most = std::max({arrayTime(), sfu, mac, transfer, buffer});
     return arrayTime() >= most ? "arrays"
@@ -187,7 +190,7 @@ void writeExecutionJson(const ExecutionSchedule &schedule,
 void printExecutionSummary(const ExecutionSchedule &schedule,
                            llvm::raw_ostream &os);
 
-inline constexpr uint32_t kExecutionJsonVersion = 3;
+inline constexpr uint32_t kExecutionJsonVersion = 4;
 
 } // namespace nncc
 

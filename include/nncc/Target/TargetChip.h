@@ -153,6 +153,9 @@ struct Periphery {
   int64_t dacBits = 1;
   bool shiftAdd = true;
   bool senseAmplifiers = false;
+  /// Each column's sample-and-hold latches the read, so the next read
+  /// overlaps the conversions of the held values.
+  bool sampleAndHold = false;
   ReadCircuit readCircuit = ReadCircuit::Current;
 
   /// Input cycles per MVM: ceil(inputBits / dacBits) for bit-serial input,

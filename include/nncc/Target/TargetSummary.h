@@ -18,7 +18,8 @@ struct TargetFigures {
   int64_t slicesPerWeight = 0;///< cells (columns) per weight per polarity
   int64_t weightsPerArray = 0;
   int64_t weightCapacity = 0; ///< weights of `weightBits` the chip holds
-  double mvmTime = 0;         ///< seconds for one full-array MVM
+  double mvmTime = 0;         ///< seconds for one full-array MVM alone
+  /// Every array in a stream of MVMs (sample-and-holds: without the fill).
   double peakMacsPerSecond = 0;
 };
 

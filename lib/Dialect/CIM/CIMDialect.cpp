@@ -48,15 +48,13 @@ void CIMDialect::initialize() {
       >();
 }
 
-LogicalResult
-TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   StringRef name, int64_t rows, int64_t cols, int64_t levels,
-                   int64_t rowsInParallel, int64_t adcBits,
-                   int64_t columnsPerAdc, int64_t inputBits, int64_t dacBits,
-                   SignedScheme, FloatAttr gMin, FloatAttr gMax, int64_t cores,
-                   int64_t arraysPerCore, FloatAttr readPulse,
-                   FloatAttr conversionTime, int64_t meshWidth,
-                   int64_t meshHeight, bool) {
+LogicalResult TargetAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, StringRef name, int64_t rows,
+    int64_t cols, int64_t levels, int64_t rowsInParallel, int64_t adcBits,
+    int64_t columnsPerAdc, int64_t inputBits, int64_t dacBits, SignedScheme,
+    FloatAttr gMin, FloatAttr gMax, int64_t cores, int64_t arraysPerCore,
+    FloatAttr readPulse, FloatAttr conversionTime, int64_t meshWidth,
+    int64_t meshHeight, bool, bool) {
   // Input codes go through 64-bit shift-and-add weights 2^(j * dac_bits).
   if (rows < 1 || cols < 1 || levels < 2 || rowsInParallel < 1 ||
       rowsInParallel > rows || adcBits < 1 || columnsPerAdc < 1 ||

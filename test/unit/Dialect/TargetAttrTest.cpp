@@ -46,6 +46,7 @@ target::TargetChip distinctChip() {
   chip.chip.interconnect.width = 5;
   chip.chip.interconnect.height = 4;
   chip.chip.interconnect.topology = target::Topology::Bus;
+  chip.periphery.sampleAndHold = true;
   return chip;
 }
 
@@ -83,7 +84,8 @@ TEST(TargetAttrTest, EveryParameterComesFromItsField) {
             "signed_weights = offset_reference, g_min = 9.9999999999999995E-7 "
             ": f64, g_max = 2.000000e-05 : f64, cores = 6, arrays_per_core = "
             "11, read_pulse = 3.000000e-08 : f64, conversion_time = "
-            "4.000000e-09 : f64, mesh_width = 5, mesh_height = 4, bus = true>");
+            "4.000000e-09 : f64, mesh_width = 5, mesh_height = 4, bus = true, "
+            "sample_and_hold = true>");
 }
 
 TEST(TargetAttrTest, ConversionTimeDefaultsToOneClock) {

@@ -194,6 +194,57 @@ TEST_F(ExecutionTest, HandComputedTwoLayers) {
   EXPECT_EQ(s->groupSpillBits, 0);
 }
 
+// Sample-and-holds on the columns (periphery.sample_and_hold): a read's
+// values are held while the array reads again, so each read takes the
+// longer of the pulse and its conversions, and the last readout lags by the
+// shorter (latency only).  The chip above: 10-ns reads, 2 conversions of
+// 1 ns per read in fc1, 1 in fc2.
+//   fc1 tile 0: 2 row groups * 2 cycles * max(10, 2) = 40 ns, drain 2 ns
+//   fc2:        1 * 2 * max(10, 1)                     = 20 ns, drain 1 ns
+// fc1's accumulation drains min(40, 1) = 1 ns: fc1 ends after 43 ns, fc2
+// 21 ns later.  With 1-ns reads the conversions set the pace: fc1 tile 0
+// 2 * 2 * max(1, 2) = 8 ns, drain min(1, 2) = 1 ns.
+TEST_F(ExecutionTest, SampleAndHoldsOverlapReadsAndConversions) {
+  target::TargetChip chip = makeChip();
+  chip.periphery.sampleAndHold = true;
+  OwningOpRef<ModuleOp> module = map(chip);
+  ASSERT_TRUE(module);
+  llvm::Expected<ExecutionSchedule> s = buildExecutionSchedule(*module, chip);
+  ASSERT_TRUE(static_cast<bool>(s)) << llvm::toString(s.takeError());
+  ASSERT_EQ(s->stages.size(), 2u);
+  EXPECT_DOUBLE_EQ(s->stages[0].compute, 40e-9);
+  EXPECT_DOUBLE_EQ(s->stages[0].readoutDrain, 2e-9);
+  EXPECT_DOUBLE_EQ(s->stages[0].accumulateDrain, 1e-9);
+  EXPECT_DOUBLE_EQ(s->stages[0].latency(), 43e-9);
+  EXPECT_DOUBLE_EQ(s->stages[1].compute, 20e-9);
+  EXPECT_DOUBLE_EQ(s->stages[1].readoutDrain, 1e-9);
+  EXPECT_DOUBLE_EQ(s->stages[1].start, 43e-9);
+  EXPECT_DOUBLE_EQ(s->interval, 40e-9);
+  EXPECT_DOUBLE_EQ(s->latency, 64e-9);
+  // The read and convert ops keep their own times (they overlap).
+  const ExecOp *read = find(s->cores[0], ExecOpKind::Read);
+  EXPECT_EQ(read->count, 4);
+  EXPECT_DOUBLE_EQ(read->each, 10e-9);
+  EXPECT_EQ(find(s->cores[0], ExecOpKind::Convert)->count, 8);
+
+  chip.device.readPulse = 1e-9;
+  OwningOpRef<ModuleOp> fast = map(chip);
+  ASSERT_TRUE(fast);
+  llvm::Expected<ExecutionSchedule> f = buildExecutionSchedule(*fast, chip);
+  ASSERT_TRUE(static_cast<bool>(f)) << llvm::toString(f.takeError());
+  EXPECT_DOUBLE_EQ(f->stages[0].compute, 8e-9);
+  EXPECT_DOUBLE_EQ(f->stages[0].readoutDrain, 1e-9);
+
+  // Without them (the test above): 48 ns, no readout drain.
+  target::TargetChip plain = makeChip();
+  OwningOpRef<ModuleOp> serial = map(plain);
+  ASSERT_TRUE(serial);
+  llvm::Expected<ExecutionSchedule> p = buildExecutionSchedule(*serial, plain);
+  ASSERT_TRUE(static_cast<bool>(p)) << llvm::toString(p.takeError());
+  EXPECT_DOUBLE_EQ(p->stages[0].compute, 48e-9);
+  EXPECT_DOUBLE_EQ(p->stages[0].readoutDrain, 0);
+}
+
 TEST_F(ExecutionTest, ProgramGroupsSpillToTheGlobalBuffer) {
   // Groups of 2 arrays: fc1 (2 arrays) in group 0, fc2 in group 1.
   llvm::Expected<ExecutionSchedule> s = scheduleInGroups(makeChip(), 2);
@@ -325,7 +376,7 @@ TEST_F(ExecutionTest, JsonIsVersionedAndOrdered) {
   llvm::raw_string_ostream os(text);
   writeExecutionJson(*s, os);
   EXPECT_EQ(text.rfind("{\n  \"schema\": \"nncc-execution-schedule\",\n"
-                       "  \"version\": 3,",
+                       "  \"version\": 4,",
                        0),
             0u)
       << text;

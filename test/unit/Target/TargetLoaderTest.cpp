@@ -132,6 +132,45 @@ TEST(TargetLoader, OffChipLinks) {
             "[0 W, 100 W]");
 }
 
+// periphery.sample_and_hold: off by default; a held sample feeds a
+// converter that takes a voltage, not one that takes the column current.
+TEST(TargetLoader, SampleAndHold) {
+  llvm::Expected<TargetChip> chip = loadTargetBuffer(kMinimal, "t.yaml");
+  ASSERT_TRUE(static_cast<bool>(chip)) << llvm::toString(chip.takeError());
+  EXPECT_FALSE(chip->periphery.sampleAndHold);
+  llvm::Expected<TargetChip> held = loadTargetBuffer(
+      kMinimal, "t.yaml",
+      {{"periphery.sample_and_hold", "true"}, {"periphery.adc.type", "sar"}});
+  ASSERT_TRUE(static_cast<bool>(held)) << llvm::toString(held.takeError());
+  EXPECT_TRUE(held->periphery.sampleAndHold);
+  llvm::Expected<TargetChip> current =
+      loadTargetBuffer(kMinimal, "t.yaml",
+                       {{"periphery.sample_and_hold", "true"},
+                        {"periphery.adc.type", "current-sense"}});
+  ASSERT_FALSE(static_cast<bool>(current));
+  EXPECT_EQ(llvm::toString(current.takeError()),
+            "t.yaml: override 'periphery.sample_and_hold=true': "
+            "periphery.sample_and_hold: a current-sense converter takes the "
+            "column current while it converts; a held sample needs a sar, "
+            "flash or integrating converter");
+  const char *cco = R"(nncc_target: 1
+name: t
+technology: {node: 22 nm, vdd: 0.8 V}
+device: {kind: rram, r_on: 100 kOhm, on_off_ratio: 10}
+array: {rows: 64, cols: 32, cell: 1T1R}
+periphery: {adc: {bits: 5, type: cco}, sample_and_hold: true}
+core: {arrays: 4}
+chip: {cores: 6}
+)";
+  // "sample_and_hold: " ends at column 56.
+  llvm::Expected<TargetChip> bad = loadTargetBuffer(cco, "c.yaml");
+  ASSERT_FALSE(static_cast<bool>(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()),
+            "c.yaml:6:57: periphery.sample_and_hold: a cco converter takes "
+            "the column current while it converts; a held sample needs a "
+            "sar, flash or integrating converter");
+}
+
 } // namespace
 
 TEST(TargetLoader, OverridesReplaceAndAddFields) {

@@ -95,8 +95,12 @@ const auto kParameters = std::make_tuple(
               [](const Chip &c, Builder &) {
                 return c.chip.interconnect.height;
               }),
-    parameter("bus", [](const Chip &c, Builder &) {
-      return c.chip.interconnect.topology == target::Topology::Bus;
+    parameter("bus",
+              [](const Chip &c, Builder &) {
+                return c.chip.interconnect.topology == target::Topology::Bus;
+              }),
+    parameter("sample_and_hold", [](const Chip &c, Builder &) {
+      return c.periphery.sampleAndHold;
     }));
 
 } // namespace
