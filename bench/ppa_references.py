@@ -154,24 +154,35 @@ REFERENCES = [
                    "nncc's current-sense model (comparator switching only, "
                    "35 % of its energy) does not charge")),
     dict(id="isaac", level="chip",
-         source="Shafiee et al., ISCA 2016, Table IV: ISAAC-CE 627.5 GOPS/W "
-                "at 16 bit, HyperTransport included (Table I: 168 tiles "
-                "55.4 W + 4 links 10.4 W = 65.8 W); transcribed in "
+         source="Shafiee et al., ISCA 2016: ISAAC-CE, Table I 85.4 mm2 and "
+                "65.8 W for 168 tiles and 4 HyperTransport links; Table IV "
+                "627.5 GOPS/W and 478.95 GOPS/s/mm2 at 16 bit, links "
+                "included (TOPS = 478.95 x 85.4 mm2); transcribed in "
                 "dyigitpolat/mimarsinan's ISAAC physics profile",
          target="isaac-rram", workload=ISAAC_DENSE, band=0.30,
-         figures=dict(tops_per_w=0.6275),
-         dominant="a peak, every IMA busy, so the workload is one dense MVM "
-                  "filling the chip: nncc's 38.7 TOPS against ISAAC's 41.3 "
-                  "(16,128 arrays x 2,048 16-bit MACs per 1.6 us; nncc's "
-                  "reference column leaves 1,920 weights per array), the "
-                  "100-ns reads overlapping the previous read's conversions "
-                  "behind the sample-and-holds (periphery.sample_and_hold); "
-                  "ISAAC's four HyperTransport links draw 10.4 W at any "
-                  "activity (chip.off_chip_links), 18 % of nncc's energy and "
-                  "16 % of ISAAC's; without them nncc spends 1.21 pJ per "
-                  "operation against ISAAC's tiles' 1.34 (55.4 W / 41.3 "
-                  "TOPS), its ADCs (ISAAC's 1.67 pJ) 57 % of its energy "
-                  "against 49 % of ISAAC's"),
+         figures=dict(area_mm2=85.4, tops=40.9, tops_per_w=0.6275),
+         dominant="area: a 4F^2 crossbar is 8.2 um on a side, and its "
+                  "periphery pitch-matched along those edges (NeuroSim's "
+                  "layout rule, which its rows above validate) makes strips "
+                  "0.7 and 1.3 mm deep around ~1 mm^2 of white space per "
+                  "array; of nncc's 499 mm^2 placed, the mesh wires take "
+                  "181 (one core pitch long each, that outline's side), the "
+                  "write periphery 145 (level shifters for the assumed 2-V "
+                  "programming, which ISAAC's table does not count) and "
+                  "per-column running sums 104 (ISAAC keeps one 16-bit sum "
+                  "per weight after its shift-and-add, 256 B per IMA); its "
+                  "ADCs (19.4 mm^2) and links (22.9) are ISAAC's; TOPS and "
+                  "TOPS/W: a peak, every IMA busy, so the workload is one "
+                  "dense MVM filling the chip: nncc's reference column "
+                  "leaves 1,920 weights per array (ISAAC's 129th column "
+                  "2,048), the 100-ns reads overlapping the previous read's "
+                  "conversions behind the sample-and-holds "
+                  "(periphery.sample_and_hold); ISAAC's four HyperTransport "
+                  "links draw 10.4 W at any activity (chip.off_chip_links), "
+                  "18 % of nncc's energy and 16 % of ISAAC's; without them "
+                  "nncc spends 1.21 pJ per operation against ISAAC's tiles' "
+                  "1.34 (55.4 W / 41.3 TOPS), its ADCs (ISAAC's 1.67 pJ) "
+                  "57 % of its energy against 49 % of ISAAC's"),
     dict(id="puma", level="chip",
          source="Ankit et al., ASPLOS 2019 (abstract): 837 GOPS/s/W at 1 GHz",
          target="puma-like", workload=VGG8, band=0.30,
