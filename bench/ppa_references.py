@@ -15,6 +15,9 @@ Metrics (all read from report.json; see validate_ppa.py):
   area_mm2    the chip's bounding box: array macros with the white space
               beside their pitch-matched periphery (as NeuroSim's subarray
               outline, and as a die is measured), docs/ppa-model.md
+  placed_area_mm2
+              the sum of the blocks, no white space (for a reference that
+              sums its components' areas, as ISAAC's Table I)
   tops        2 x MACs / interval
   tops_per_w  2 x MACs / energy per inference (chip level: every component;
               macro level: the arrays and their periphery only: cell reads,
@@ -160,13 +163,15 @@ REFERENCES = [
                 "included (TOPS = 478.95 x 85.4 mm2); transcribed in "
                 "dyigitpolat/mimarsinan's ISAAC physics profile",
          target="isaac-rram", workload=ISAAC_DENSE, band=0.30,
-         figures=dict(area_mm2=85.4, tops=40.9, tops_per_w=0.6275),
-         dominant="area: a 4F^2 crossbar is 8.2 um on a side, and its "
-                  "periphery pitch-matched along those edges (NeuroSim's "
-                  "layout rule, which its rows above validate) makes strips "
-                  "0.7 and 1.3 mm deep around ~1 mm^2 of white space per "
-                  "array; of nncc's 499 mm^2 placed, the mesh wires take "
-                  "181 (one core pitch long each, that outline's side), the "
+         figures=dict(placed_area_mm2=85.4, tops=40.9, tops_per_w=0.6275),
+         dominant="area: ISAAC's is the sum of its components, so the "
+                  "placed area compares (the bounding box, 16,285 mm^2, adds "
+                  "~1 mm^2 of white space per array: a 4F^2 crossbar is 8.2 "
+                  "um on a side, and its periphery pitch-matched along those "
+                  "edges, NeuroSim's layout rule, which its rows above "
+                  "validate, makes strips 0.7 and 1.3 mm deep); of nncc's "
+                  "499 mm^2, the mesh wires take 181 (one core pitch long "
+                  "each, the side of that outline), the "
                   "write periphery 145 (level shifters for the assumed 2-V "
                   "programming, which ISAAC's table does not count) and "
                   "per-column running sums 104 (ISAAC keeps one 16-bit sum "
@@ -181,7 +186,7 @@ REFERENCES = [
                   "links draw 10.4 W at any activity (chip.off_chip_links), "
                   "18 % of nncc's energy and 16 % of ISAAC's; without them "
                   "nncc spends 1.21 pJ per operation against ISAAC's tiles' "
-                  "1.34 (55.4 W / 41.3 TOPS), its ADCs (ISAAC's 1.67 pJ) "
+                  "1.35 (55.4 W / 40.9 TOPS), its ADCs (ISAAC's 1.67 pJ) "
                   "57 % of its energy against 49 % of ISAAC's"),
     dict(id="puma", level="chip",
          source="Ankit et al., ASPLOS 2019 (abstract): 837 GOPS/s/W at 1 GHz",

@@ -26,6 +26,7 @@ ROOT = os.path.dirname(HERE)
 
 METRIC_NAMES = {
     "area_mm2": "area, bounding box (mm²)",
+    "placed_area_mm2": "area, placed (mm²)",
     "tops": "TOPS",
     "tops_per_w": "TOPS/W",
     "latency_us": "latency (µs)",
@@ -68,6 +69,7 @@ def measure(nncc, ref, work):
         joules = energy["per_inference_j"]
     return {
         "area_mm2": report["area"]["bounding_box_m2"] * 1e6,
+        "placed_area_mm2": report["area"]["placed_m2"] * 1e6,
         "tops": perf["tops"],
         "tops_per_w": ops / joules / 1e12,
         "latency_us": perf["latency_s"] * 1e6,

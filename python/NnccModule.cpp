@@ -61,6 +61,7 @@ py::dict ppaDict(const ppa::CompileReport &report) {
   d["used_cores"] = p.usedCores;
   d["energy"] = p.energy;
   d["static_power"] = p.staticPower;
+  d["off_chip_link_power"] = p.offChipLinkPower;
   d["latency"] = p.latency;
   d["interval"] = p.interval;
   d["throughput"] = p.throughput();

@@ -257,7 +257,7 @@ ChipPPA ppa::estimateChipPPA(const target::TargetChip &chip,
   rollUpArea(chip, m, r);
   r.usedCores = static_cast<int64_t>(programming.cores.size());
   r.usedArea = static_cast<double>(r.usedCores) * r.coreArea +
-               m.globalBufferArea + at(r.areaBy, AreaComponent::OffChipLinks);
+               m.globalBufferArea;
 
   // Layers in program order, indexed by name for the arrays.
   llvm::StringMap<size_t> layerIndex;

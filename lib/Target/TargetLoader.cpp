@@ -904,6 +904,13 @@ void TargetLoader::buildCrossbar(TargetChip &chip) {
   links.count = integer("chip.off_chip_links.count");
   links.power = number("chip.off_chip_links.power");
   links.area = number("chip.off_chip_links.area");
+  // A figure for no links costs nothing: most likely a forgotten count.
+  if (links.count == 0 && (links.power > 0 || links.area > 0)) {
+    const char *field = links.power > 0 ? "chip.off_chip_links.power"
+                                        : "chip.off_chip_links.area";
+    report(locOf(field), field,
+           "given for 0 links; set chip.off_chip_links.count");
+  }
 
   CostOverrides &costs = chip.costs;
   costs.cellAreaF2 = optional("costs.cell_area_f2");

@@ -375,8 +375,9 @@ const std::vector<FieldSpec> &schema() {
       quantity("costs.router_area", Dimension::Area, Opt, "", 0, 1e-3,
                "Area per router."),
       quantity("costs.static_power", Dimension::Power, Opt, "", 0, 1e3,
-               "Power the whole chip draws idle: leakage and bias currents "
-               "(default: leakage per area of periphery and digital blocks, "
+               "Power the whole chip draws idle: leakage and bias currents, "
+               "without chip.off_chip_links, which add their own (default: "
+               "leakage per area of periphery and digital blocks, "
                "docs/ppa-model.md)."),
       quantity("costs.cell_current_time", Dimension::Time, Opt, "", 0, 1e-3,
                "How long a read cell's current flows, for its energy "

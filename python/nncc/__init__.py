@@ -50,6 +50,7 @@ class PPA:
     used_cores: int
     energy: float
     static_power: float
+    off_chip_link_power: float
     latency: float
     interval: float
     throughput: float

@@ -33,6 +33,8 @@ def test_ppa_matches_report_json(lenet):
     assert ppa.latency == report["performance"]["latency_s"]
     assert ppa.area == report["area"]["placed_m2"]
     assert ppa.macs == report["model"]["macs"]
+    assert ppa.static_power == report["energy"]["static_power_w"]
+    assert ppa.off_chip_link_power == report["energy"]["off_chip_link_power_w"]
     assert lenet.target_path.endswith(os.path.join("targets", "default.yaml"))
     assert ppa.target == report["target"]
 

@@ -5,13 +5,17 @@
 // vector at a time; replicas split the layer's input vectors.
 //
 //   tile time per vector  = row groups * input cycles *
-//                           (read pulse + conversions * conversion time)
+//                           (read pulse + conversions * conversion time),
+//                           with sample-and-holds (a read overlaps the
+//                           previous read's conversions) the max of the two
 //   conversions           = ceil(columns used / ADCs per array),
 //                           ADCs per array = ceil(cols / columns_per_adc)
 //   layer time            = ceil(vectors per inference / replicas) *
 //                           max tile time   (a copy takes whole vectors)
+//   drain                 = with sample-and-holds, the min of the two: the
+//                           last read's readout after the stream
 //   interval              = max layer time   (throughput = 1 / interval)
-//   latency               = sum of layer times
+//   latency               = sum of layer times + drains
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNCC_ANALYSIS_PIPELINEMODEL_H

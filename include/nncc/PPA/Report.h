@@ -56,7 +56,9 @@ void writeReportHtml(const CompileReport &report, llvm::raw_ostream &os);
 /// version 5 the cores' MAC arrays (energy and area components mac_array,
 /// component_model.mac_energy_j and mac_array_m2, layers'
 /// time_components.mac_s) and energy.domains (analog, digital,
-/// data_movement, static: ppa::EnergyDomain).
+/// data_movement, static: ppa::EnergyDomain); version 6 the off-chip links
+/// (energy and area components off_chip_links, energy.off_chip_link_power_w)
+/// and component_model.sample_hold_energy_j and sample_hold_m2.
 inline constexpr uint32_t kReportJsonVersion = 6;
 
 /// Stable identifiers of the components in report.json ("cell_reads", ...).

@@ -181,7 +181,7 @@ struct ExecutionSchedule {
 llvm::Expected<ExecutionSchedule>
 buildExecutionSchedule(mlir::ModuleOp module, const target::TargetChip &chip);
 
-/// execution.json (schema "nncc-execution-schedule", version 3), with a
+/// execution.json (schema "nncc-execution-schedule", version 4), with a
 /// trailing newline; byte-for-byte deterministic.
 void writeExecutionJson(const ExecutionSchedule &schedule,
                         llvm::raw_ostream &os);

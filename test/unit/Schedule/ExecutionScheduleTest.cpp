@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "nncc/Schedule/ExecutionSchedule.h"
 
+#include "nncc/Analysis/PipelineModel.h"
 #include "nncc/Analysis/TileGraph.h"
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/NN/NNDialect.h"
@@ -221,6 +222,17 @@ TEST_F(ExecutionTest, SampleAndHoldsOverlapReadsAndConversions) {
   EXPECT_DOUBLE_EQ(s->stages[1].start, 43e-9);
   EXPECT_DOUBLE_EQ(s->interval, 40e-9);
   EXPECT_DOUBLE_EQ(s->latency, 64e-9);
+  // The pipeline model alone (no accumulation): 40 + 2 + 20 + 1 ns.
+  llvm::Expected<PipelineTiming> timing = computePipeline(*module);
+  ASSERT_TRUE(static_cast<bool>(timing)) << llvm::toString(timing.takeError());
+  EXPECT_DOUBLE_EQ(timing->latency, 63e-9);
+  EXPECT_DOUBLE_EQ(timing->layers[0].drain, 2e-9);
+  // execution.json states the drain.
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  writeExecutionJson(*s, os);
+  EXPECT_NE(text.find("\"readout_drain_s\": 2e-09"), std::string::npos)
+      << text;
   // The read and convert ops keep their own times (they overlap).
   const ExecOp *read = find(s->cores[0], ExecOpKind::Read);
   EXPECT_EQ(read->count, 4);

@@ -130,6 +130,13 @@ TEST(TargetLoader, OffChipLinks) {
             "t.yaml: override 'chip.off_chip_links.power=200 W': "
             "chip.off_chip_links.power: 200 W is outside the allowed range "
             "[0 W, 100 W]");
+  llvm::Expected<TargetChip> uncounted = loadTargetBuffer(
+      kMinimal, "t.yaml", {{"chip.off_chip_links.area", "1 mm2"}});
+  ASSERT_FALSE(static_cast<bool>(uncounted));
+  EXPECT_EQ(llvm::toString(uncounted.takeError()),
+            "t.yaml: override 'chip.off_chip_links.area=1 mm2': "
+            "chip.off_chip_links.area: given for 0 links; set "
+            "chip.off_chip_links.count");
 }
 
 // periphery.sample_and_hold: off by default; a held sample feeds a
@@ -169,6 +176,16 @@ chip: {cores: 6}
             "c.yaml:6:57: periphery.sample_and_hold: a cco converter takes "
             "the column current while it converts; a held sample needs a "
             "sar, flash or integrating converter");
+  llvm::Expected<TargetChip> latched = loadTargetBuffer(
+      kMinimal, "t.yaml",
+      {{"periphery.sample_and_hold", "true"},
+       {"periphery.adc.type", "sar"},
+       {"periphery.sense_amplifiers", "true"}});
+  ASSERT_FALSE(static_cast<bool>(latched));
+  EXPECT_EQ(llvm::toString(latched.takeError()),
+            "t.yaml: override 'periphery.sample_and_hold=true': "
+            "periphery.sample_and_hold: sense amplifiers latch their own "
+            "decision; a sample-and-hold feeds a converter");
 }
 
 } // namespace
@@ -296,5 +313,13 @@ TEST(TargetLoader, SpikingOverridesAndCrossbarOverrides) {
   EXPECT_EQ(llvm::toString(wrong.takeError()),
             "s.yaml: override 'array.rows=64': array.rows: does not apply to "
             "a neuromorphic chip");
+  // Its always-on power is neuromorphic.costs.static_power, not links.
+  llvm::Expected<TargetChip> links = loadTargetBuffer(
+      kSpiking, "s.yaml", {{"chip.off_chip_links.count", "2"}});
+  ASSERT_FALSE(static_cast<bool>(links));
+  EXPECT_EQ(llvm::toString(links.takeError()),
+            "s.yaml: override 'chip.off_chip_links.count=2': "
+            "chip.off_chip_links.count: does not apply to a neuromorphic "
+            "chip");
 }
 
