@@ -54,12 +54,19 @@ llvm::Expected<PipelineTiming> nncc::computePipeline(ModuleOp module) {
     if (layer.getKind() == cim::LayerKind::Gemm && layer.getTransInput())
       batch = layer.getInput().getType().getDimSize(1);
     t.vectorsPerInference = shape.vectors / std::max<int64_t>(batch, 1);
+    SmallVector<TileReadout> tiles;
     layer.walk([&](cim::MVMOp mvm) {
       ++t.arrays;
-      const TileReadout r = tileReadout(mvm, target);
-      t.vectorTime = std::max(t.vectorTime, r.vectorTime());
-      t.drain = std::max(t.drain, r.drain());
+      tiles.push_back(tileReadout(mvm, target));
+      t.vectorTime = std::max(t.vectorTime, tiles.back().vectorTime());
     });
+    // The layer's last readout comes from the tile whose vectors and drain
+    // end last, which need not be the slowest tile: its drain less the
+    // time it finishes its vectors before the slowest one does.
+    const double vectors = static_cast<double>(t.vectorsPerCopy());
+    for (const TileReadout &r : tiles)
+      t.drain = std::max(t.drain,
+                         r.drain() - vectors * (t.vectorTime - r.vectorTime()));
     timing.arrays += t.arrays * t.replicas;
     timing.latency += t.time() + t.drain;
     if (t.time() > timing.interval) {

@@ -78,7 +78,9 @@ struct LayerTiming {
   int64_t replicas = 1;
   int64_t vectorsPerInference = 0;
   double vectorTime = 0;       ///< seconds per input vector (slowest tile)
-  double drain = 0;            ///< seconds the last readout lags (slowest)
+  /// Seconds the layer's last readout lags its time (sample-and-holds: the
+  /// tile whose vectors plus pipeline fill end last).
+  double drain = 0;
   /// Input vectors the busiest copy processes per inference.
   int64_t vectorsPerCopy() const {
     return (vectorsPerInference + replicas - 1) / replicas;
