@@ -6,6 +6,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace nncc::target;
@@ -118,9 +119,8 @@ TargetFigures nncc::target::computeFigures(const TargetChip &chip,
   const double read = chip.device.readPulse,
                convert = p.columnsPerAdc * conversionTime(chip);
   const double reads = static_cast<double>(a.rowGroups() * p.inputCycles());
-  const double streamed =
-      reads * (p.sampleAndHold ? std::max(read, convert) : read + convert);
-  f.mvmTime = streamed + (p.sampleAndHold ? std::min(read, convert) : 0.0);
+  const double streamed = reads * readCycleTime(read, convert, p.sampleAndHold);
+  f.mvmTime = streamed + readoutFill(read, convert, p.sampleAndHold);
   f.peakMacsPerSecond =
       static_cast<double>(f.arrays) * f.weightsPerArray / streamed;
   return f;
@@ -287,6 +287,17 @@ int64_t nncc::target::accumulatorBits(const TargetChip &chip) {
 
 double nncc::target::conversionTime(const TargetChip &chip) {
   return chip.costs.adcLatency.value_or(1.0 / chip.technology.clock);
+}
+
+double nncc::target::readCycleTime(double readPulse, double conversions,
+                                   bool sampleAndHold) {
+  return sampleAndHold ? std::max(readPulse, conversions)
+                       : readPulse + conversions;
+}
+
+double nncc::target::readoutFill(double readPulse, double conversions,
+                                 bool sampleAndHold) {
+  return sampleAndHold ? std::min(readPulse, conversions) : 0.0;
 }
 
 int64_t nncc::target::adcsPerArray(const TargetChip &chip) {

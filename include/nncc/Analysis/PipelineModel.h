@@ -21,10 +21,11 @@
 #ifndef NNCC_ANALYSIS_PIPELINEMODEL_H
 #define NNCC_ANALYSIS_PIPELINEMODEL_H
 
+#include "nncc/Target/TargetChip.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -51,16 +52,17 @@ struct TileReadout {
   /// cycles reads takes its pulse and its conversions one after the other,
   /// or with sample-and-holds the longer of the two (reads pipelined).
   double vectorTime() const {
-    const double convert = static_cast<double>(sequential) * conversionTime;
     return static_cast<double>(rowGroups * cycles) *
-           (sampleAndHold ? std::max(readPulse, convert) : readPulse + convert);
+           target::readCycleTime(readPulse, conversions(), sampleAndHold);
   }
   /// Seconds the last read's readout lags the stream: with sample-and-holds
   /// the pipeline's fill, the shorter of the pulse and the conversions.
   double drain() const {
-    return sampleAndHold ? std::min(readPulse, static_cast<double>(sequential) *
-                                                   conversionTime)
-                         : 0.0;
+    return target::readoutFill(readPulse, conversions(), sampleAndHold);
+  }
+  /// Seconds one ADC takes for its columns of one read.
+  double conversions() const {
+    return static_cast<double>(sequential) * conversionTime;
   }
 };
 /// The readout of `mvm` (its layer's input_cycles, the target's timing).
