@@ -186,10 +186,8 @@ double ppa::gateCapacitance(double f) {
   } else {
     for (size_t i = 1; i < n; ++i)
       if (f <= kGateCapNodes[i]) {
-        const double t = std::log(f / kGateCapNodes[i - 1]) /
-                         std::log(kGateCapNodes[i] / kGateCapNodes[i - 1]);
-        perWidth = kGateCapPerM[i - 1] *
-                   std::pow(kGateCapPerM[i] / kGateCapPerM[i - 1], t);
+        perWidth = logLogBetween(f, kGateCapNodes[i - 1], kGateCapPerM[i - 1],
+                                 kGateCapNodes[i], kGateCapPerM[i]);
         break;
       }
   }

@@ -45,26 +45,26 @@ double factorOf(const NodeLayout &n) {
   return n.height * n.cpp / (kPlanarHeight * kPlanarCpp);
 }
 
-/// Log-log interpolation between two (node, factor) points (assumption:
-/// nodes between the tabulated ones follow the trend between them).
-double between(double node, double n0, double f0, double n1, double f1) {
+} // namespace
+
+double nncc::ppa::logLogBetween(double node, double n0, double f0, double n1,
+                                double f1) {
   const double x = std::log(node / n0) / std::log(n1 / n0);
   return std::exp(std::log(f0) + x * (std::log(f1) - std::log(f0)));
 }
-
-} // namespace
 
 double nncc::ppa::layoutAreaFactor(double node) {
   if (!(node < kLastPlanarNode))
     return 1.0;
   const NodeLayout &first = kFinFetNodes[0];
   if (node >= first.node)
-    return between(node, kLastPlanarNode, 1.0, first.node, factorOf(first));
+    return logLogBetween(node, kLastPlanarNode, 1.0, first.node,
+                         factorOf(first));
   for (auto it = std::begin(kFinFetNodes);
        std::next(it) != std::end(kFinFetNodes); ++it) {
     const NodeLayout &a = *it, &b = *std::next(it);
     if (node >= b.node)
-      return between(node, a.node, factorOf(a), b.node, factorOf(b));
+      return logLogBetween(node, a.node, factorOf(a), b.node, factorOf(b));
   }
   return factorOf(*std::prev(std::end(kFinFetNodes)));
 }

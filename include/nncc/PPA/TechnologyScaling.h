@@ -21,6 +21,11 @@ namespace nncc::ppa {
 /// data; see the .cpp).
 double layoutAreaFactor(double node);
 
+/// A figure tabulated as f0 at node n0 and f1 at n1, at `node` between
+/// them: interpolated log-log (assumption: nodes between tabulated ones
+/// follow the trend between them).
+double logLogBetween(double node, double n0, double f0, double n1, double f1);
+
 /// Scaling of a figure published at `refNode` metres and `refVdd` volts to
 /// the target: area with F^2 and the layout factor, switching energy with
 /// C V^2 where C scales with F.
