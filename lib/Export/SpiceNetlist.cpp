@@ -176,14 +176,9 @@ spice::programmedRead(mlir::ModuleOp program, const target::TargetChip &chip,
                            static_cast<uint64_t>(layerIndex)),
                    EffectSwitches());
     // A cell conducts the sum of its devices.
-    const size_t devices = static_cast<size_t>(chip.array.devicesPerCell);
-    const std::vector<float> &programmed = sampled.programmed[tile];
-    for (size_t cell = 0; cell < programmed.size() / devices; ++cell) {
-      double units = 0;
-      for (size_t k = 0; k < devices; ++k)
-        units += programmed[cell * devices + k];
+    for (double units : AnalogLayer::sumDevices(sampled.programmed[tile],
+                                                chip.array.devicesPerCell))
       read.conductance.push_back(units * model->levelSpacing);
-    }
     read.title += llvm::formatv(", chip instance {0} of seed {1}",
                                 instance->index, instance->seed)
                       .str();

@@ -350,6 +350,15 @@ void AnalogLayer::sample(Instance &instance, uint64_t seed,
   setTime(instance, d.stats.drift.t0, effects);
 }
 
+std::vector<double> AnalogLayer::sumDevices(const std::vector<float> &perDevice,
+                                            int64_t devices) {
+  const size_t n = static_cast<size_t>(devices);
+  std::vector<double> sums(perDevice.size() / n, 0.0);
+  for (size_t i = 0; i < perDevice.size(); ++i)
+    sums[i / n] += perDevice[i];
+  return sums;
+}
+
 void AnalogLayer::setTime(Instance &instance, double seconds,
                           const EffectSwitches &effects) const {
   const Data &d = *data;
@@ -369,15 +378,14 @@ void AnalogLayer::setTime(Instance &instance, double seconds,
     // A cell reads as the mean of its devices, each drifting with its own
     // exponent.
     const size_t devices = static_cast<size_t>(d.devices);
-    const size_t cells = g0.size() / devices;
-    std::vector<double> drifted(cells, 0.0), initial(cells, 0.0);
-    for (size_t i = 0; i < g0.size(); ++i) {
-      initial[i / devices] += g0[i];
+    std::vector<double> initial = sumDevices(g0, d.devices);
+    const size_t cells = initial.size();
+    std::vector<double> drifted(cells, 0.0);
+    for (size_t i = 0; i < g0.size(); ++i)
       drifted[i / devices] +=
           ratio > 1 && nu[i] > 0
               ? g0[i] * std::pow(ratio, -static_cast<double>(nu[i]))
               : g0[i];
-    }
     if (devices > 1)
       for (size_t c = 0; c < cells; ++c) {
         initial[c] /= static_cast<double>(devices);

@@ -133,6 +133,12 @@ public:
     int64_t drivenRows = 0, rowReads = 0;
   };
 
+  /// Per cell, the sum of its `devices` adjacent entries of `perDevice`
+  /// (Instance::programmed's layout): what the cell conducts, in the
+  /// entries' units, its devices' currents adding.
+  static std::vector<double> sumDevices(const std::vector<float> &perDevice,
+                                        int64_t devices);
+
   static llvm::Expected<AnalogLayer> create(cim::LayerOp layer,
                                             const target::TargetChip &chip);
   ~AnalogLayer();
