@@ -1,12 +1,14 @@
 //===- FloatLayer.cpp - Float mode: the layer as its conv or gemm ---------===//
 //
-// Float mode reuses the runtime's conv / gemm kernels on an ONNX-layout copy
-// of the float weights [G, K, N], built by the first Float run.
+// Float mode reuses the runtime's conv / gemm kernels on the float weights
+// [G, K, N]: a gemm reads them in place, a conv from an ONNX-layout copy
+// built by the first Float run.
 //
 //===----------------------------------------------------------------------===//
 #include "CIMLayerImpl.h"
 
 #include "nncc/Dialect/Utils/TensorElements.h"
+#include "nncc/Support/Elements.h"
 #include "nncc/Support/Errors.h"
 
 using namespace mlir;
@@ -16,26 +18,38 @@ using runtime::Tensor;
 
 llvm::Error CIMLayerRunner::Impl::prepareFloat() const {
   std::call_once(floatOnce, [&] {
-    llvm::Expected<Tensor> w = elementsToTensor(weightsAttr);
-    if (!w) {
+    // The weights in place where the attribute has a plain f32 buffer (a
+    // copy of VGG-8's would fault in 52 MB), else a copy.
+    Tensor copy;
+    const float *src = nullptr;
+    if (std::optional<ArrayRef<float>> view = getF32Storage(weightsAttr)) {
+      if (static_cast<int64_t>(view->size()) == groups * depth * columns)
+        src = view->data();
+    } else if (llvm::Expected<Tensor> w = elementsToTensor(weightsAttr)) {
+      if (w->dtype() == DType::F32 &&
+          w->numElements() == groups * depth * columns) {
+        copy = std::move(*w);
+        src = copy.data<float>();
+      }
+    } else {
       floatError = llvm::toString(w.takeError());
       return;
     }
-    if (w->dtype() != DType::F32 ||
-        w->numElements() != groups * depth * columns) {
+    if (!src) {
       floatError = "weights must be f32 [G, K, N]";
       return;
     }
     if (kind == cim::LayerKind::Gemm) {
-      floatWeights = w->reshaped({depth, columns});
+      floatWeights = copy.empty()
+                         ? Tensor::borrowing(DType::F32, {depth, columns}, src)
+                         : copy.reshaped({depth, columns});
       return;
     }
     // [G, K, N] -> [G*N, C/G, kernel...]: output channel g*N + n, flattened
     // (channel, kernel...) index k.
     SmallVector<int64_t> shape{groups * columns, channels / groups};
     shape.append(window.kernel.begin(), window.kernel.end());
-    Tensor onnx(DType::F32, shape);
-    const float *src = w->data<float>();
+    Tensor onnx = Tensor::uninitialized(DType::F32, shape);
     float *dst = onnx.data<float>();
     for (int64_t g = 0; g < groups; ++g)
       for (int64_t k = 0; k < depth; ++k)

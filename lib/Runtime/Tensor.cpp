@@ -168,6 +168,17 @@ Tensor Tensor::uninitialized(DType type, llvm::ArrayRef<int64_t> shape) {
   return t;
 }
 
+Tensor Tensor::borrowing(DType type, llvm::ArrayRef<int64_t> shape,
+                         const void *data) {
+  Tensor t;
+  t.type = type;
+  t.dims.assign(shape.begin(), shape.end());
+  t.count = numElementsOf(shape);
+  t.storage = std::shared_ptr<std::byte>(
+      static_cast<std::byte *>(const_cast<void *>(data)), [](std::byte *) {});
+  return t;
+}
+
 Tensor Tensor::reshaped(llvm::ArrayRef<int64_t> newShape) const {
   assert(numElementsOf(newShape) == count &&
          "reshape must preserve the element count");

@@ -90,18 +90,12 @@ LayerCellDigits::create(const Source &source) {
   d.columns = source.columns;
   const int64_t G = d.groups, K = d.depth, N = d.columns;
 
-  if (auto storage = getSignedIntStorage(source.weightInts)) {
-    d.codes = *storage;
-  } else {
-    std::optional<std::vector<int32_t>> q = getI32Values(source.weightInts);
-    if (!q)
-      return fail("weight codes exceed 32 bits");
-    d.ownedCodes = std::make_shared<const std::vector<int32_t>>(std::move(*q));
-    d.codes = {d.ownedCodes->data(), 32,
-               static_cast<int64_t>(d.ownedCodes->size())};
-  }
+  std::optional<SignedIntCodes> codes = SignedIntCodes::read(source.weightInts);
+  if (!codes)
+    return fail("weight codes exceed 32 bits");
+  d.codes = std::move(*codes);
   d.zeroPoints = getIntValues(source.zeroPoints);
-  if (d.codes.size != G * K * N ||
+  if (d.codes.size() != G * K * N ||
       static_cast<int64_t>(d.zeroPoints.size()) != G * N)
     return fail("weight_ints must be [G, K, N] and weight_zero_points [G*N]");
   if (d.scheme == cim::SignedScheme::OffsetReference) {
@@ -115,8 +109,8 @@ LayerCellDigits::create(const Source &source) {
   // computed again per tile (v = q - z), not kept.
   const int64_t limit = int64_t{1} << (d.bits * d.slices);
   const std::vector<int64_t> &z = d.zeroPoints;
-  std::optional<llvm::Error> error = d.withCodes(
-      [&](const auto *q) -> std::optional<llvm::Error> {
+  std::optional<llvm::Error> error =
+      d.codes.visit([&](const auto *q) -> std::optional<llvm::Error> {
         for (int64_t g = 0; g < G; ++g)
           for (int64_t k = 0; k < K; ++k)
             for (int64_t n = 0; n < N; ++n) {
@@ -186,7 +180,7 @@ LayerCellDigits::tileLevels(const TileRange &tile) const {
   };
   // Level = digit * stride; the G- row of differential rows holds its digit
   // as a positive level too.
-  withCodes([&](const auto *q) {
+  codes.visit([&](const auto *q) {
     cim::forEachTileDigit(
         layout, sb, bits,
         [&](int64_t k, int64_t n) {

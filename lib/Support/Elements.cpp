@@ -237,6 +237,22 @@ nncc::getSignedIntStorage(ElementsAttr attr) {
   return SignedIntStorage{raw->first.data(), integer.getWidth(), n};
 }
 
+std::optional<nncc::SignedIntCodes>
+nncc::SignedIntCodes::read(ElementsAttr attr) {
+  SignedIntCodes codes;
+  if (std::optional<SignedIntStorage> storage = getSignedIntStorage(attr)) {
+    codes.storage = *storage;
+    return codes;
+  }
+  std::optional<std::vector<int32_t>> copy = getI32Values(attr);
+  if (!copy)
+    return std::nullopt;
+  codes.owned = std::make_shared<const std::vector<int32_t>>(std::move(*copy));
+  codes.storage = {codes.owned->data(), 32,
+                   static_cast<int64_t>(codes.owned->size())};
+  return codes;
+}
+
 uint64_t nncc::constantBytes(Operation *root) {
   uint64_t bytes = 0;
   root->walk([&](Operation *op) {

@@ -70,6 +70,12 @@ public:
   /// anything reads it: the simulator's per-read tensors, where the zero
   /// fill was a twentieth of the time.
   static Tensor uninitialized(DType type, llvm::ArrayRef<int64_t> shape);
+  /// A tensor over `data`, which it does not own and must not outlive, and
+  /// which nothing may write through it: a kernel reads a constant's
+  /// buffer (a layer's weight matrix) where a copy would fault in as many
+  /// fresh pages.
+  static Tensor borrowing(DType type, llvm::ArrayRef<int64_t> shape,
+                          const void *data);
 
   template <typename T>
   static Tensor fromValues(llvm::ArrayRef<int64_t> shape,

@@ -110,21 +110,10 @@ private:
   int64_t bits = 0, slices = 0, stride = 1;
   /// The codes q, [G, K, N], read in place from `weight_ints` (a layer of
   /// VGG-16 holds 100 M of them: an int32 copy of v = q - z per layer took
-  /// 4 bytes a weight), or from `ownedCodes` when the attribute has no
-  /// plain buffer.
-  SignedIntStorage codes;
-  std::shared_ptr<const std::vector<int32_t>> ownedCodes;
+  /// 4 bytes a weight).
+  SignedIntCodes codes;
   std::vector<int64_t> zeroPoints; // [G * N]
   std::vector<int64_t> offsets;    // offset scheme, [G * N]
-
-  /// Calls `body` with the codes as a typed pointer.
-  template <typename Body> auto withCodes(Body &&body) const {
-    switch (codes.bits) {
-    case 8: return body(static_cast<const int8_t *>(codes.data));
-    case 16: return body(static_cast<const int16_t *>(codes.data));
-    default: return body(static_cast<const int32_t *>(codes.data));
-    }
-  }
 };
 
 //===----------------------------------------------------------------------===//

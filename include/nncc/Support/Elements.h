@@ -11,6 +11,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -68,6 +69,32 @@ struct SignedIntStorage {
 /// The buffer of a non-splat signless or signed i8/i16/i32 ElementsAttr
 /// (no copy; valid as long as the attribute's context), else nullopt.
 std::optional<SignedIntStorage> getSignedIntStorage(mlir::ElementsAttr attr);
+
+/// The signed integer codes of an ElementsAttr: read in place where the
+/// attribute has a plain 8-, 16- or 32-bit buffer (a large layer's weight
+/// codes are never copied), else from an int32 copy it owns.
+class SignedIntCodes {
+public:
+  /// nullopt if a value does not fit in 32 bits.
+  static std::optional<SignedIntCodes> read(mlir::ElementsAttr attr);
+
+  int64_t size() const { return storage.size; }
+  /// Calls `body` with the codes as a typed pointer.
+  template <typename Body> auto visit(Body &&body) const {
+    switch (storage.bits) {
+    case 8:
+      return body(static_cast<const int8_t *>(storage.data));
+    case 16:
+      return body(static_cast<const int16_t *>(storage.data));
+    default:
+      return body(static_cast<const int32_t *>(storage.data));
+    }
+  }
+
+private:
+  SignedIntStorage storage;
+  std::shared_ptr<const std::vector<int32_t>> owned;
+};
 
 /// Bytes of every ElementsAttr attribute of the ops under `root` (weights,
 /// codes, scales): what dominates the size of a printed program.

@@ -51,6 +51,22 @@ TEST(TensorTest, ReshapedSharesStorageAndCloneCopies) {
   EXPECT_EQ(copy.shape(), t.shape());
 }
 
+TEST(TensorTest, BorrowingReadsTheCallersBufferAndLeavesIt) {
+  auto buffer = std::make_unique<float[]>(6);
+  for (int i = 0; i < 6; ++i)
+    buffer[i] = static_cast<float>(i) / 2;
+  {
+    Tensor view = Tensor::borrowing(DType::F32, {3, 2}, buffer.get());
+    EXPECT_EQ(view.raw(), buffer.get());
+    EXPECT_EQ(view.numElements(), 6);
+    EXPECT_EQ(view.data<float>()[5], 2.5f);
+    Tensor reshaped = view.reshaped({6});
+    EXPECT_EQ(reshaped.raw(), buffer.get());
+  }
+  // The views are gone and the buffer, which they never owned, is intact.
+  EXPECT_EQ(buffer[5], 2.5f);
+}
+
 TEST(TensorTest, DTypeHelpers) {
   EXPECT_EQ(dtypeSize(DType::F32), 4u);
   EXPECT_EQ(dtypeSize(DType::F64), 8u);

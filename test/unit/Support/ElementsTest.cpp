@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <type_traits>
 
 using namespace nncc;
 
@@ -109,6 +110,39 @@ TEST(Elements, SignedIntStorageIsAViewOfTheCodes) {
   std::vector<uint8_t> bytes(20, 7);
   EXPECT_FALSE(getSignedIntStorage(mlir::DenseElementsAttr::get(
                                        u8, llvm::ArrayRef<uint8_t>(bytes)))
+                   .has_value());
+}
+
+TEST(Elements, SignedIntCodesReadInPlaceOrFromACopy) {
+  mlir::MLIRContext ctx;
+  ctx.getOrLoadDialect<mlir::BuiltinDialect>();
+  std::vector<int8_t> codes(24);
+  std::iota(codes.begin(), codes.end(), -12);
+  mlir::ElementsAttr a = makeIntElements(&ctx, {3, 8}, std::move(codes), "q");
+  std::optional<SignedIntCodes> inPlace = SignedIntCodes::read(a);
+  ASSERT_TRUE(inPlace.has_value());
+  EXPECT_EQ(inPlace->size(), 24);
+  // The attribute's own buffer, typed by its width.
+  inPlace->visit([&](const auto *q) {
+    EXPECT_TRUE((std::is_same_v<decltype(q), const int8_t *>));
+    EXPECT_EQ(static_cast<const void *>(q), getSignedIntStorage(a)->data);
+    EXPECT_EQ(q[23], 11);
+  });
+  // A splat has no buffer to read in place: its values are copied as int32.
+  auto i8 = mlir::RankedTensorType::get({5}, mlir::IntegerType::get(&ctx, 8));
+  std::optional<SignedIntCodes> splat = SignedIntCodes::read(
+      mlir::DenseElementsAttr::get(i8, llvm::APInt(8, -3, true)));
+  ASSERT_TRUE(splat.has_value());
+  EXPECT_EQ(splat->size(), 5);
+  splat->visit([](const auto *q) {
+    EXPECT_TRUE((std::is_same_v<decltype(q), const int32_t *>));
+    EXPECT_EQ(q[4], -3);
+  });
+  // A value beyond 32 bits is refused.
+  auto i64 = mlir::RankedTensorType::get({2}, mlir::IntegerType::get(&ctx, 64));
+  std::vector<int64_t> wide{1, int64_t{1} << 40};
+  EXPECT_FALSE(SignedIntCodes::read(mlir::DenseElementsAttr::get(
+                                        i64, llvm::ArrayRef<int64_t>(wide)))
                    .has_value());
 }
 

@@ -81,8 +81,8 @@ struct DifferentialSplitPass
       }
       int64_t bits = static_cast<int64_t>(*layer.getWeightBits());
       bool symmetric = layer.getWeightSymmetric().value_or(true);
-      std::optional<std::vector<int32_t>> q =
-          getI32Values(layer.getWeightIntsAttr());
+      std::optional<SignedIntCodes> q =
+          SignedIntCodes::read(layer.getWeightIntsAttr());
       if (!q) {
         layer.emitError("layer '")
             << layer.getLayerName() << "': weight codes exceed 32 bits";
@@ -103,16 +103,17 @@ struct DifferentialSplitPass
       // one of the two extremes.
       const int64_t columns = shape.groups * shape.columns;
       std::vector<int32_t> lo(columns, INT32_MAX), hi(columns, INT32_MIN);
-      for (int64_t g = 0; g < shape.groups; ++g)
-        for (int64_t k = 0; k < shape.depth; ++k) {
-          const int32_t *row =
-              q->data() + (g * shape.depth + k) * shape.columns;
-          int32_t *l = &lo[g * shape.columns], *h = &hi[g * shape.columns];
-          for (int64_t n = 0; n < shape.columns; ++n) {
-            l[n] = std::min(l[n], row[n]);
-            h[n] = std::max(h[n], row[n]);
+      q->visit([&](const auto *codes) {
+        for (int64_t g = 0; g < shape.groups; ++g)
+          for (int64_t k = 0; k < shape.depth; ++k) {
+            const auto *row = codes + (g * shape.depth + k) * shape.columns;
+            int32_t *l = &lo[g * shape.columns], *h = &hi[g * shape.columns];
+            for (int64_t n = 0; n < shape.columns; ++n) {
+              l[n] = std::min<int32_t>(l[n], row[n]);
+              h[n] = std::max<int32_t>(h[n], row[n]);
+            }
           }
-        }
+      });
       if (shape.depth > 0)
         for (int64_t c = 0; c < columns; ++c) {
           int64_t low = int64_t{lo[c]} - z[c], high = int64_t{hi[c]} - z[c];
