@@ -35,6 +35,8 @@ HERMES_DENSE = ("mlp", ["--widths", "2048,2048"])  # 64 cores x 256x256
 # each, one reference column): one MVM that fills ISAAC-CE, whose peak
 # counts every IMA busy every cycle.
 ISAAC_DENSE = ("mlp", ["--widths", "16128,1920"])
+# The same for PUMA's 138 tiles x 128 crossbars (8 cores x 2 MVMUs x 8).
+PUMA_DENSE = ("mlp", ["--widths", "17664,1920"])
 SRAM_MACRO_DENSE = ("mlp", ["--widths", "64,31"])  # one 64x64 macro, 2-bit
 RRAM_MACRO_DENSE = ("mlp", ["--widths", "256,127"])  # one 256x256 array, 2-bit
 
@@ -189,12 +191,24 @@ REFERENCES = [
                   "1.35 (55.4 W / 40.9 TOPS), its ADCs (ISAAC's 1.67 pJ) "
                   "57 % of its energy against 49 % of ISAAC's"),
     dict(id="puma", level="chip",
-         source="Ankit et al., ASPLOS 2019 (abstract): 837 GOPS/s/W at 1 GHz",
-         target="puma-like", workload=VGG8, band=0.30,
-         figures=dict(tops_per_w=0.837),
-         dominant="as ISAAC, whose ADC and DAC figures PUMA reuses; PUMA's "
-                  "cores also fetch and decode instructions, which nncc's "
-                  "fixed datapath does not"),
+         source="Ankit et al., ASPLOS 2019 (abstract; 577 GOPS/s/mm2 from "
+                "../shared/reference/validation-references.md, seed 002): "
+                "837 GOPS/s/W at 1 GHz, peak figures as ISAAC's",
+         target="puma-like", workload=PUMA_DENSE, band=0.30,
+         figures=dict(tops_per_w=0.837, tops_per_mm2=0.577),
+         dominant="a peak, as ISAAC's, so the workload is one dense MVM "
+                  "filling the chip's 17,664 crossbars (VGG-8 runs at 6.0 of "
+                  "its 33 TOPS, at 1.10 TOPS/W); "
+                  "the reads overlap the previous read's conversions behind "
+                  "the sample-and-holds, the pipeline of puma-simulator's "
+                  "MVM latency model; TOPS/W: nncc's ADCs (ISAAC's figures, "
+                  "which PUMA reuses) are 67 % of its energy; PUMA's cores "
+                  "also fetch and decode instructions, which nncc's fixed "
+                  "datapath does not; TOPS/mm2: the placed area is ISAAC's "
+                  "case: of nncc's 338 mm^2 the write periphery takes 158 "
+                  "(level shifters for the assumed 2-V programming) and the "
+                  "per-column running sums 114, where its ADCs are 21 and "
+                  "its crossbars 1.2"),
     dict(id="hermes-one-phase", level="chip",
          source="Le Gallo et al., Nature Electronics 2023 (abstract): 64 "
                 "cores of 256x256 PCM, 14 nm, 8-bit MVM, one-phase 63.1 TOPS "
