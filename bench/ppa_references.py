@@ -226,9 +226,11 @@ REFERENCES = [
                   "(HERMES-Core's kind, 0.22 pJ per 8-bit conversion from "
                   "their mean count, one per bit line as G+ and G- subtract "
                   "on it) are 1.6 % of its energy, cell reads (two PCM "
-                  "devices per polarity, array.devices_per_cell) 60 % and "
-                  "NoC bit-hops 31 %; nncc has no model of the "
-                  "converters' analog bias (bit-line regulation, the "
-                  "oscillators' idle rate), the local digital units or "
+                  "devices per polarity, array.devices_per_cell) 58 %, "
+                  "NoC bit-hops 31 % and the local digital units' affine "
+                  "correction of every count (adc.column_correction, "
+                  "HERMES-Core's ADC calibration) 2.5 %; nncc has no model "
+                  "of the converters' analog bias (bit-line regulation, the "
+                  "oscillators' idle rate), the units' other work or "
                   "network power beyond its bit-hops")),
 ]
