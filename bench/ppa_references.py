@@ -99,8 +99,14 @@ REFERENCES = [
              ("TOPS as RRAM PR64 (the placer spreads the slowest "
              "stage's rows and results over the chip's spare cores); "
              "TOPS/W: the cell current, an "
-             "assumption, is 65 % of nncc's energy and does not shrink "
-             "with PR64 as the conversions do")),
+             "assumption, is 62 % of nncc's energy and does not shrink "
+             "with PR64 as the conversions do; NeuroSim charges an SRAM "
+             "column no cell current (ProcessingUnit.cpp "
+             "GetColumnResistance: 'weight value do not affect sense "
+             "energy'; its MultilevelSenseAmp charges a fitted power per "
+             "conversion), so its energy is per conversion and its "
+             "TOPS/W doubles from PR32 to PR64 (8.76 to 17.13) where "
+             "nncc's grows 1.29x")),
     neurosim("neurosim-sram-5nm-pr32", 14.64, 11.48, 32.43,
              ("area: with NeuroSim's own 5 nm SRAM cell (840 F², "
              "0.021 µm²) the arrays are 3.2 of nncc's 11.6 mm²; the logic "
