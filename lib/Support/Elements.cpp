@@ -61,13 +61,16 @@ ElementsAttr makeOwnedElements(RankedTensorType type, std::vector<T> &&values,
                                         std::move(blob));
 }
 
-/// The raw bytes behind `attr` and whether they are a splat.
+/// The raw bytes behind `attr` and whether they are a splat; nullopt for a
+/// resource whose blob is missing or does not hold what its type says (a
+/// malformed program), which the readers below would otherwise overrun.
 std::optional<std::pair<ArrayRef<char>, bool>> rawData(ElementsAttr attr) {
   if (auto dense = dyn_cast<DenseElementsAttr>(attr))
     return std::make_pair(dense.getRawData(), dense.isSplat());
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return std::make_pair(blob->getData(), false);
+    if (nncc::resourceBlobFitsType(resource))
+      return std::make_pair(resource.getRawHandle().getBlob()->getData(),
+                            false);
   return std::nullopt;
 }
 
@@ -128,6 +131,20 @@ template ElementsAttr nncc::makeIntElements(MLIRContext *, ArrayRef<int64_t>,
 template ElementsAttr nncc::makeIntElements(MLIRContext *, ArrayRef<int64_t>,
                                             std::vector<int32_t> &&,
                                             StringRef);
+
+bool nncc::resourceBlobFitsType(DenseResourceElementsAttr attr) {
+  AsmResourceBlob *blob = attr.getRawHandle().getBlob();
+  if (!blob)
+    return false;
+  auto type = attr.getType();
+  Type element = type.getElementType();
+  if (!element.isIntOrFloat())
+    return false;
+  // MLIR stores each element in whole bytes (an i1 in one).
+  const uint64_t bytes = (element.getIntOrFloatBitWidth() + 7) / 8;
+  return blob->getData().size() ==
+         static_cast<uint64_t>(type.getNumElements()) * bytes;
+}
 
 std::optional<ArrayRef<float>> nncc::getF32Storage(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getType());

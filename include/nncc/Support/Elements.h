@@ -45,6 +45,11 @@ mlir::ElementsAttr makeIntElements(mlir::MLIRContext *context,
                                    std::vector<T> &&values,
                                    llvm::StringRef blobName);
 
+/// Whether a dense_resource attribute's blob is present and holds exactly
+/// the bytes its type needs (a program file may say otherwise).  The
+/// readers below treat one that does not as having no data.
+bool resourceBlobFitsType(mlir::DenseResourceElementsAttr attr);
+
 /// The f32 values of `attr` in place (no copy), or nullopt if it is not a
 /// non-splat f32 buffer; valid as long as the attribute's context.
 std::optional<llvm::ArrayRef<float>> getF32Storage(mlir::ElementsAttr attr);

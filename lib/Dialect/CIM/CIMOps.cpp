@@ -13,8 +13,10 @@
 #include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Dialect/NN/NNOps.h"
 #include "nncc/Runtime/Tensor.h"
+#include "nncc/Support/Elements.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
@@ -41,6 +43,13 @@ LogicalResult checkElements(Operation *op, StringRef name, ElementsAttr attr,
   if (wantInteger != isa<IntegerType>(type.getElementType()))
     return op->emitOpError() << "'" << name << "' must hold "
                              << (wantInteger ? "integers" : "floats");
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    if (!nncc::resourceBlobFitsType(resource))
+      return op->emitOpError()
+             << "'" << name << "': resource blob '"
+             << resource.getRawHandle().getKey()
+             << "' is missing or does not hold the " << type.getNumElements()
+             << " elements of its type";
   return success();
 }
 
@@ -67,6 +76,8 @@ LogicalResult LayerOp::verify() {
   if (!w || w.getRank() != 3 || !w.getElementType().isF32())
     return emitOpError("weights must be an f32 [G, K, N] matrix");
   int64_t g = w.getDimSize(0), k = w.getDimSize(1), n = w.getDimSize(2);
+  if (failed(checkElements(*this, "weights", getWeights(), {g, k, n}, false)))
+    return failure();
   if (g != static_cast<int64_t>(getGroup()))
     return emitOpError() << "weights have " << g << " groups, group is "
                          << getGroup();

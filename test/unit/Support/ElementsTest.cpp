@@ -146,6 +146,32 @@ TEST(Elements, SignedIntCodesReadInPlaceOrFromACopy) {
                    .has_value());
 }
 
+TEST(Elements, ABlobThatDoesNotFitItsTypeHasNoData) {
+  mlir::MLIRContext ctx;
+  ctx.getOrLoadDialect<mlir::BuiltinDialect>();
+  // Four i32 elements by the type, two in the blob (a truncated program).
+  auto type =
+      mlir::RankedTensorType::get({4}, mlir::IntegerType::get(&ctx, 32));
+  std::vector<int32_t> two{5, 6};
+  auto shortBlob = mlir::DenseResourceElementsAttr::get(
+      type, "short",
+      mlir::HeapAsmResourceBlob::allocateAndCopyInferAlign(
+          llvm::ArrayRef<int32_t>(two)));
+  EXPECT_FALSE(resourceBlobFitsType(shortBlob));
+  EXPECT_FALSE(getSignedIntStorage(shortBlob).has_value());
+  EXPECT_TRUE(getIntValues(shortBlob).empty());
+  std::optional<SignedIntCodes> codes = SignedIntCodes::read(shortBlob);
+  ASSERT_TRUE(codes.has_value());
+  EXPECT_EQ(codes->size(), 0);
+  std::vector<int32_t> four{1, 2, 3, 4};
+  auto fits = mlir::DenseResourceElementsAttr::get(
+      type, "fits",
+      mlir::HeapAsmResourceBlob::allocateAndCopyInferAlign(
+          llvm::ArrayRef<int32_t>(four)));
+  EXPECT_TRUE(resourceBlobFitsType(fits));
+  EXPECT_EQ(SignedIntCodes::read(fits)->size(), 4);
+}
+
 TEST(Elements, ReleaseFreesOnlyBlobsNothingRefersTo) {
   mlir::MLIRContext ctx;
   ctx.getOrLoadDialect<mlir::BuiltinDialect>();
