@@ -90,14 +90,6 @@ struct DifferentialSplitPass
       }
       std::vector<int64_t> z = getIntValues(layer.getWeightZeroPointsAttr());
       auto shape = layer.getMatrixShape();
-      if (q->size() != shape.groups * shape.depth * shape.columns ||
-          static_cast<int64_t>(z.size()) != shape.groups * shape.columns) {
-        layer.emitError("layer '")
-            << layer.getLayerName()
-            << "': weight_ints or weight_zero_points do not hold the "
-               "layer's [G, K, N] codes";
-        return WalkResult::interrupt();
-      }
       // Bits of the largest stored value, from the data: a layer whose
       // weights never reach the full range needs fewer slices.
       int64_t largest = 0;
