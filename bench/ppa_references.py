@@ -239,4 +239,24 @@ REFERENCES = [
                   "of the converters' analog bias (bit-line regulation, the "
                   "oscillators' idle rate), the units' other work or "
                   "network power beyond its bit-hops")),
+    dict(id="hermes-four-phase", level="chip",
+         source="Le Gallo et al., Nature Electronics 2023 (abstract): the "
+                "same chip in its four-phase (high-precision) read mode, "
+                "16.1 TOPS at 2.48 TOPS/W; the mode after the npj "
+                "Unconventional Computing 2024 4-quadrant paper's Fig. 1 "
+                "caption",
+         target="hermes-like-four-phase", workload=HERMES_DENSE, band=0.30,
+         figures=dict(tops=16.1, tops_per_w=2.48),
+         dominant=("TOPS: four reads per MVM, one per input sign and weight "
+                  "polarity (array.read_mode: four-phase), each its 128-ns "
+                  "PWM window and 5-ns conversion, as the one-phase row's; "
+                  "TOPS/W: the one-phase row's gap, four times wider: "
+                  "HERMES draws the same 6.5 W in both modes for a quarter "
+                  "of the operations per second, where nncc's energy per "
+                  "MVM barely moves (the cells conduct once per input "
+                  "either way; the conversions, four times as many, are "
+                  "cheap CCO counts, so nncc's power drops to 0.47 W); "
+                  "whatever draws HERMES's power by the second (the "
+                  "converters' analog bias, bit-line regulation, clocks) "
+                  "is not in nncc's model")),
 ]

@@ -94,7 +94,11 @@ def CIM_TargetAttr : AttrDef<CIM_Dialect, "Target"> {
     // Each column's sample-and-hold latches the read: the next read
     // overlaps the conversions, and an input cycle takes the longer of the
     // two (absent: they follow one another).
-    OptionalParameter<"bool">:$sample_and_hold
+    OptionalParameter<"bool">:$sample_and_hold,
+    // Reads per row group and input cycle: 1, or 4 for a four-phase read of
+    // differential rows (each input sign on each weight polarity, one
+    // voltage polarity; cim.mvm read_phases).
+    DefaultValuedParameter<"int64_t", "1">:$read_phases
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -146,6 +146,11 @@ def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">,
     group r (rows_in_parallel rows read at once) the result holds each
     physical column's digit sum: sum over the group's rows of
     inputDigit_j * cellDigit.  Shape: [cycles, row groups, P, columns used].
+    With read_phases = 4 (differential rows) each row group is read in four
+    phases of one voltage polarity, positive inputs on G+, positive on G-,
+    negative on G+, negative on G- (cim::ReadPhase): every sum is of
+    magnitudes, and the row-group dimension holds row groups x 4 parts, row
+    group r's phase q at r * 4 + q; cim.shift_add applies the signs.
   }];
   let arguments = (ins CIM_I32Tensor:$inputs,
                    I64Attr:$array, I64Attr:$group,
@@ -162,7 +167,8 @@ def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">,
                    OptionalAttr<DenseI64ArrayAttr>:$replica_cores,
                    // Time-multiplexed mappings: the group of arrays resident
                    // together (--nncc-time-multiplex).
-                   OptionalAttr<I64Attr>:$program_group);
+                   OptionalAttr<I64Attr>:$program_group,
+                   DefaultValuedAttr<I64Attr, "1">:$read_phases);
   let results = (outs CIM_I32Tensor:$column_sums);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -206,7 +212,9 @@ def CIM_ShiftAddOp : CIM_Op<"shift_add", [Pure,
   let description = [{
     Sums row groups, weights input cycle j by 2^(j * dac_bits) (the last
     cycle negatively for signed inputs, two's complement) and slice s by
-    2^(s * bits_per_cell), per weight column and polarity.  Result
+    2^(s * bits_per_cell), per weight column and polarity; with
+    read_phases = 4 each row group's part q by its phase's sign
+    (cim::ReadPhase: + - - +).  Result
     [P, weight columns, polarities]; a reference column, if present, comes
     back as the second result [P].
   }];
@@ -214,7 +222,8 @@ def CIM_ShiftAddOp : CIM_Op<"shift_add", [Pure,
                    BoolAttr:$input_signed, I64Attr:$bits_per_cell,
                    I64Attr:$slice_begin, I64Attr:$slice_end,
                    I64Attr:$polarities,
-                   DefaultValuedAttr<BoolAttr, "false">:$reference_column);
+                   DefaultValuedAttr<BoolAttr, "false">:$reference_column,
+                   DefaultValuedAttr<I64Attr, "1">:$read_phases);
   let results = (outs CIM_I64Tensor:$magnitudes,
                  Optional<CIM_I64Tensor>:$reference);
   let assemblyFormat = "$codes attr-dict `:` functional-type(operands, results)";

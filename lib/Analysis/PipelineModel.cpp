@@ -29,6 +29,7 @@ TileReadout nncc::tileReadout(cim::MVMOp mvm, cim::TargetAttr target) {
                          target.getColumnsPerAdc();
   r.rowGroups = (mvm.getPhysicalRows() + mvm.getRowsInParallel() - 1) /
                 mvm.getRowsInParallel();
+  r.phases = static_cast<int64_t>(mvm.getReadPhases());
   r.columns = mvm.getPhysicalColumns();
   r.sequential = (r.columns + adcsPerArray - 1) / adcsPerArray;
   return r;

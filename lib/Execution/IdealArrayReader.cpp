@@ -1,11 +1,13 @@
 //===- IdealArrayReader.cpp - The datapath's ideal array reads ------------===//
 //
 // Column sums of ideal cells: the tile's cell digits [physRows, physCols]
-// are built once per run (G- rows of differential_rows negated, the
-// reference column all ones); a read is, per input cycle j and row group r,
-// sum over the group's rows of inputDigit_j * cellDigit.  The sums of small
-// integers are exact in f32 below 2^24, so where that bound holds a read is
-// one SGEMM per row group (digits [cycles * vectors, rows] x cells [rows,
+// are built once per run (G- rows of differential_rows negated in a
+// one-phase read, the reference column all ones); a read is, per input
+// cycle j and row group r, sum over the group's rows of inputDigit_j *
+// cellDigit (a four-phase read's part: over the rows its cim::ReadPhase
+// drives, of the digits' magnitudes; always on the integer path).  The sums of
+// small integers are exact in f32 below 2^24, so where that bound holds a read
+// is one SGEMM per row group (digits [cycles * vectors, rows] x cells [rows,
 // columns]); elsewhere an int32 loop.
 //
 //===----------------------------------------------------------------------===//
@@ -68,20 +70,26 @@ inline int64_t roundDiv(int64_t in, int64_t step) {
   return in < 0 ? -mag : mag;
 }
 
-/// Column sums of one input vector: for every cycle j and row group r,
-/// out[(j * rowGroups + r) * outStride + c] += sum over the group's physical
-/// rows of digit[j][k(row)] * cells[row][c].
+/// Column sums of one input vector: for every cycle j, row group r and
+/// phase q, out[(j * rowGroups * phases + r * phases + q) * outStride + c]
+/// += sum over the group's physical rows of the phase's drive of
+/// digit[j][k(row)] (the digit itself in a one-phase read) * cells[row][c].
 void mvmVector(const int32_t *digits, int64_t weightRows, int64_t cycles,
                const int32_t *cells, int64_t physRows, int64_t physCols,
                int64_t rowPolarities, int64_t rowsInParallel, int64_t rowGroups,
-               int32_t *out, int64_t outStride) {
+               int64_t phases, int32_t *out, int64_t outStride) {
   for (int64_t j = 0; j < cycles; ++j) {
     const int32_t *dj = digits + j * weightRows;
-    for (int64_t r = 0; r < rowGroups; ++r) {
-      int32_t *o = out + (j * rowGroups + r) * outStride;
+    for (int64_t part = 0; part < rowGroups * phases; ++part) {
+      const int64_t r = part / phases;
+      const cim::ReadPhase phase = cim::ReadPhase::of(part, phases);
+      int32_t *o = out + (j * rowGroups * phases + part) * outStride;
       const int64_t rowEnd = std::min(physRows, (r + 1) * rowsInParallel);
       for (int64_t row = r * rowsInParallel; row < rowEnd; ++row) {
-        const int32_t d = dj[row / rowPolarities];
+        const int32_t d =
+            phases == 1 ? dj[row / rowPolarities]
+                        : static_cast<int32_t>(phase.drive(
+                              row % rowPolarities, dj[row / rowPolarities]));
         if (d == 0)
           continue;
         const int32_t *cellRow = cells + row * physCols;
@@ -123,14 +131,17 @@ llvm::Error CIMLayerRunner::Impl::prepareTile(cim::MVMOp mvm,
   tile.physRows = layout.physicalRows();
   tile.physCols = layout.physicalColumns();
   tile.rowGroups = (tile.physRows + R - 1) / R;
+  tile.phases = static_cast<int64_t>(mvm.getReadPhases());
   tile.depth = depth;
   tile.cycles = inputCycles;
   tile.dacBits = dacBits;
   tile.inputSigned = inputSigned;
   const int64_t cycles = inputCycles;
   if (mvm.getColumnSums().getType().getShape() !=
-      ArrayRef<int64_t>{cycles, tile.rowGroups, vectors, tile.physCols})
-    return makeError("cim.mvm result must be [cycles, row groups, P, columns]");
+      ArrayRef<int64_t>{cycles, tile.rowGroups * tile.phases, vectors,
+                        tile.physCols})
+    return makeError("cim.mvm result must be [cycles, row groups x phases, P, "
+                     "columns]");
 
   // Digits in the cells.
   const int64_t physCols = tile.physCols;
@@ -146,8 +157,10 @@ llvm::Error CIMLayerRunner::Impl::prepareTile(cim::MVMOp mvm,
       },
       [&](int64_t n) { return weightOffsets[g * columns + cb + n]; },
       [&](int64_t row, int64_t col, int64_t digit, bool negativeRow) {
-        // The G- row is driven with the opposite polarity.
-        at(row, col) = static_cast<int32_t>(negativeRow ? -digit : digit);
+        // The G- row is driven with the opposite polarity, or read in its
+        // own phases.
+        at(row, col) = static_cast<int32_t>(
+            negativeRow && tile.phases == 1 ? -digit : digit);
       });
 
   // The GEMM path pays off for enough vectors x cycles and is exact while
@@ -155,7 +168,8 @@ llvm::Error CIMLayerRunner::Impl::prepareTile(cim::MVMOp mvm,
   const int64_t maxDigit = int64_t{1} << dacBits;
   const int64_t maxCell = int64_t{1} << bitsPerCell;
   const int64_t rowsAtOnce = std::min(R, tile.physRows);
-  tile.gemm = options.useFloatGemm && blockVectors * cycles >= 16 &&
+  tile.gemm = options.useFloatGemm && tile.phases == 1 &&
+              blockVectors * cycles >= 16 &&
               rowsAtOnce * maxDigit * maxCell < kExactF32;
   if (tile.gemm) {
     for (int64_t r = 0; r < tile.rowGroups; ++r) {
@@ -180,7 +194,8 @@ Tensor nncc::readIdealTile(const IdealTile &tile, const Tensor &xq) {
   const int64_t rowPolarities = tile.layout.rowPolarities();
   const int64_t dac = tile.dacBits;
   const bool isSigned = tile.inputSigned;
-  Tensor result(DType::I32, {cycles, rowGroups, vectors, physCols});
+  Tensor result(DType::I32,
+                {cycles, rowGroups * tile.phases, vectors, physCols});
   int32_t *out = result.data<int32_t>();
   const int32_t *x =
       xq.data<int32_t>() + tile.group * vectors * depth + tile.rowBegin;
@@ -198,7 +213,7 @@ Tensor nncc::readIdealTile(const IdealTile &tile, const Tensor &xq) {
                     inputDigit(xp[k], j, cycles, dac, isSigned));
             mvmVector(digits.data(), rows, cycles, tile.cells.data(),
                       tile.physRows, physCols, rowPolarities, R, rowGroups,
-                      out + p * physCols, vectors * physCols);
+                      tile.phases, out + p * physCols, vectors * physCols);
           }
         });
     return result;

@@ -23,12 +23,14 @@ namespace nncc {
 struct IdealTile {
   cim::TileLayout layout;
   int64_t group = 0, rowBegin = 0, rowsInParallel = 1, rowGroups = 0;
+  /// Reads per row group (cim.mvm read_phases): 1, or 4 parts each.
+  int64_t phases = 1;
   int64_t physRows = 0, physCols = 0;
   /// The layer's input: depth of an im2col row, input cycles, DAC bits.
   int64_t depth = 0, cycles = 1, dacBits = 1;
   bool inputSigned = false;
   /// Integer path: digits [physRows, physCols], G- rows of differential
-  /// rows negated (they subtract in the column).
+  /// rows negated in a one-phase read (they subtract in the column).
   std::vector<int32_t> cells;
   /// GEMM path: the same digits as f32, one [rows, physCols] matrix per
   /// row group.
@@ -36,7 +38,8 @@ struct IdealTile {
   bool gemm = false;
 };
 
-/// Exact column sums [cycles, row groups, vectors, physCols] of `tile` for
+/// Exact column sums [cycles, row groups x phases, vectors, physCols] of
+/// `tile` for
 /// the quantized inputs xq [G, vectors, K].
 runtime::Tensor readIdealTile(const IdealTile &tile, const runtime::Tensor &xq);
 

@@ -66,6 +66,12 @@ llvm::Expected<TileVectors> describeTile(TileOps ops, int64_t index,
   TileVectors tile;
   // Op handles are taken by value: their accessors are not const.
   cim::MVMOp mvm = ops.mvm;
+  // tile_tb's shift-and-add sums its reads with one sign; a four-phase
+  // read's parts carry their own (cim::ReadPhase).
+  if (mvm.getReadPhases() != 1)
+    return makeError("verification vectors of four-phase reads "
+                     "(array.read_mode: four-phase) are not supported: "
+                     "tile_tb's shift-and-add has no phase signs");
   tile.index = index;
   tile.chipArray = mvm.getArray();
   tile.group = mvm.getGroup();

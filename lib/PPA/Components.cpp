@@ -376,12 +376,12 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   const double accBits = static_cast<double>(m.accumulatorBits);
   // One add: the adder bits switch and the register is written.
   m.addEnergy = accBits * (kFullAdderGE + kFlipFlopGE) * geEnergy;
-  // A column's shift-and-add holds at most (2^adc - 1)(2^in - 1) x row
-  // groups, before weights and slices are combined.
-  m.shiftAddBits =
-      p.adcBits + p.inputBits +
-      static_cast<int64_t>(std::ceil(
-          std::log2(static_cast<double>(chip.array.rowGroups()))));
+  // A column's shift-and-add holds at most (2^adc - 1)(2^in - 1) x reads
+  // per cycle (row groups x phases), before weights and slices are
+  // combined.
+  m.shiftAddBits = p.adcBits + p.inputBits +
+                   static_cast<int64_t>(std::ceil(std::log2(
+                       static_cast<double>(chip.array.readsPerCycle()))));
   const double shiftAddBits = static_cast<double>(m.shiftAddBits);
   m.shiftAddEnergy = shiftAddBits * (kFullAdderGE + kFlipFlopGE) * geEnergy;
   m.shiftAddArea = p.shiftAdd ? shiftAddBits * kFullAdderGE * geArea : 0.0;

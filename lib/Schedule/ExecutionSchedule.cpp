@@ -235,20 +235,20 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
         int64_t c = static_cast<int64_t>(copy);
         std::set<int> rowSets; // the rows this core reads, once each
         int64_t rows = 0, rowActivations = 0, conversions = 0, combines = 0,
-                accumulates = 0, rowGroups = 0, sequential = 0, cycles = 0;
+                accumulates = 0, readsPerCycle = 0, sequential = 0, cycles = 0;
         double readPulse = 0, conversionTime = 0;
         for (int t : tiles) {
           cim::MVMOp mvm = traffic.tiles[t].mvm;
           if (rowSets.insert(traffic.tiles[t].rowSet).second)
             rows += mvm.getRowEnd() - mvm.getRowBegin();
           TileReadout r = tileReadout(mvm, target);
-          rowGroups = std::max(rowGroups, r.rowGroups);
+          readsPerCycle = std::max(readsPerCycle, r.reads());
           sequential = std::max(sequential, r.sequential);
           cycles = r.cycles;
           readPulse = r.readPulse;
           conversionTime = r.conversionTime;
           rowActivations += mvm.getPhysicalRows() * r.cycles;
-          conversions += r.columns * r.rowGroups * r.cycles;
+          conversions += r.columns * r.reads() * r.cycles;
           int64_t weightCols = mvm.getColEnd() - mvm.getColBegin();
           if (polarity)
             combines += weightCols * (mvm.getSliceEnd() - mvm.getSliceBegin());
@@ -284,7 +284,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
         bufferBitsOf[site] +=
             static_cast<double>(vectors) *
             static_cast<double>(rows * inputBits + resultColumns * resultBits);
-        int64_t reads = vectors * cycles * rowGroups;
+        int64_t reads = vectors * cycles * readsPerCycle;
         emit(core, {ExecOpKind::Load, li32, c, vectors, 0, 0,
                     vectors * rows * inputBits});
         emit(core, {ExecOpKind::Drive, li32, c, reads, 0, 0,

@@ -222,6 +222,7 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
     t.physRows = mvm.getPhysicalRows();
     t.physCols = mvm.getPhysicalColumns();
     t.rowsInParallel = mvm.getRowsInParallel();
+    t.phases = static_cast<int64_t>(mvm.getReadPhases());
     llvm::Expected<std::vector<uint16_t>> levels = cellDigits->tileLevels(mvm);
     if (!levels) {
       failure = llvm::toString(levels.takeError());
@@ -244,7 +245,7 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
     d.sumsPerVector = std::max(
         d.sumsPerVector,
         cycles * ((t.physRows + t.rowsInParallel - 1) / t.rowsInParallel) *
-            t.physCols);
+            t.phases * t.physCols);
     d.tileOf[mvm] = static_cast<int64_t>(d.tiles.size());
     d.tiles.push_back(std::move(t));
   });

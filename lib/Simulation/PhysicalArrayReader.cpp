@@ -151,8 +151,8 @@ NNCC_KERNEL int64_t driveRow(const int32_t *in, int64_t inStride, int shift,
 int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
                                          const int32_t *x, int64_t vectorStride,
                                          int64_t rowStride, int64_t cycle,
-                                         const Drives &layout, float *drive,
-                                         int32_t *sums) {
+                                         int64_t part, const Drives &layout,
+                                         float *drive, int32_t *sums) {
   const int64_t vectors = layout.count, rows = layout.rows;
   const int64_t rowGroups =
       (rows + tile.rowsInParallel - 1) / tile.rowsInParallel;
@@ -163,7 +163,8 @@ int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
   const bool exact = tile.inputSigned && cycle == tile.cycles - 1;
   const int64_t shift = cycle * tile.dacBits;
   const int32_t mask = static_cast<int32_t>((int64_t{1} << tile.dacBits) - 1);
-  const bool plain = !exact && shift < 31;
+  const bool plain = !exact && shift < 31 && tile.phases == 1;
+  const cim::ReadPhase phase = cim::ReadPhase::of(part, tile.phases);
   std::fill_n(drive, layout.size(), 0.0f);
   // Each row group's drive sum per vector, in integers (exact in any
   // order).
@@ -188,8 +189,12 @@ int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
         const int32_t digit = static_cast<int32_t>(
             inputDigit(in[p * vectorStride], cycle, tile.cycles, tile.dacBits,
                        tile.inputSigned));
-        const int32_t value = pol ? -digit : digit;
-        driven += digit != 0;
+        // One phase: the G- row driven with the opposite sign; four: the
+        // digit's magnitude on the rows this phase reads.
+        const int32_t value =
+            tile.phases == 1 ? (pol ? -digit : digit)
+                             : static_cast<int32_t>(phase.drive(pol, digit));
+        driven += value != 0;
         out[p * layout.vectorStride] = static_cast<float>(value);
         sum[p] += value;
       }
@@ -235,18 +240,21 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   const int64_t cycles = tile.cycles;
   const int64_t rowGroups =
       (rows + tile.rowsInParallel - 1) / tile.rowsInParallel;
-  rowReads += cycles * vectors * rows;
+  // A four-phase read's row groups are read once per phase: part rg *
+  // phases + q of the result.
+  const int64_t phases = tile.phases, parts = rowGroups * phases;
+  rowReads += cycles * vectors * rows * phases;
 
   columnSums =
-      Tensor::uninitialized(DType::F64, {cycles, rowGroups, vectors, cols});
+      Tensor::uninitialized(DType::F64, {cycles, parts, vectors, cols});
   double *out = columnSums.data<double>();
   // The background of each (cycle * vector, row group): g_min / Δ times the
   // group's drive sum.
-  std::vector<double> background(
-      static_cast<size_t>(cycles * vectors * rowGroups), 0.0);
+  std::vector<double> background(static_cast<size_t>(cycles * vectors * parts),
+                                 0.0);
   const bool ideal = setup.fitting && tile.converted;
   if (ideal)
-    ideals[ti].assign(static_cast<size_t>(cycles * rowGroups * vectors * cols),
+    ideals[ti].assign(static_cast<size_t>(cycles * parts * vectors * cols),
                       0.0);
   const double driftScale = setup.instance.driftScale;
   // This read's counts, one tile's worth (not the layer's: a block reader
@@ -297,65 +305,67 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   const int32_t *x = inputs.data<int32_t>() + tile.group * vectors * depth +
                      tile.rowBegin * rowStride;
   all.data = drive;
-  for (int64_t j = 0; j < cycles; ++j) {
-    const int64_t driven =
-        buildDrives(tile, x, vectorStride, rowStride, j, all, drive, driveSums);
-    if (setup.calibrating)
-      drivenRows += driven;
-    for (int64_t rg = 0; rg < rowGroups; ++rg) {
-      const int64_t r0 = rg * tile.rowsInParallel;
-      const int64_t n = std::min(rows, r0 + tile.rowsInParallel) - r0;
-      const Drives drives = all.rowRange(r0, n);
-      readArrayColumns(drives, cells + r0 * stride,
-                       squares ? squares + r0 * stride : nullptr, cols, current,
-                       variance);
-      if (setup.nodalWire > 0)
-        solveReads(drives, cells + r0 * stride, cols, r0, current);
-      if (ideal)
-        // What an ideal array reads: the digits themselves (plus the same
-        // background below).
-        readArrayColumns(drives, tile.levels.data() + r0 * stride, nullptr,
-                         cols, idealCurrent, nullptr);
-      // Every vector's values of this row group, in place in the column
-      // sums: the currents with their read noise (each vector's normals
-      // drawn from its own stream, kLanes streams side by side).
-      double *values = out + (j * rowGroups + rg) * vectors * cols;
-      if (squares) {
-        for (int64_t p0 = 0; p0 < vectors; p0 += kLanes)
-          streams[p0 / kLanes].next(cols, normal + p0 * cols, cols);
-        addReadNoise(current, variance, normal, readSigma, vectors * cols,
-                     values);
-      } else {
-        std::copy_n(current, vectors * cols, values);
-      }
-      for (int64_t p = 0; p < vectors; ++p) {
-        const double bg = setup.background *
-                          static_cast<double>(driveSums[rg * vectors + p]);
-        background[(j * vectors + p) * rowGroups + rg] = bg;
-        const int64_t at = ((j * rowGroups + rg) * vectors + p) * cols;
+  for (int64_t j = 0; j < cycles; ++j)
+    for (int64_t q = 0; q < phases; ++q) {
+      const int64_t driven = buildDrives(tile, x, vectorStride, rowStride, j, q,
+                                         all, drive, driveSums);
+      if (setup.calibrating)
+        drivenRows += driven;
+      for (int64_t rg = 0; rg < rowGroups; ++rg) {
+        const int64_t part = rg * phases + q;
+        const int64_t r0 = rg * tile.rowsInParallel;
+        const int64_t n = std::min(rows, r0 + tile.rowsInParallel) - r0;
+        const Drives drives = all.rowRange(r0, n);
+        readArrayColumns(drives, cells + r0 * stride,
+                         squares ? squares + r0 * stride : nullptr, cols,
+                         current, variance);
+        if (setup.nodalWire > 0)
+          solveReads(drives, cells + r0 * stride, cols, r0, current);
         if (ideal)
-          for (int64_t c = 0; c < cols; ++c)
-            ideals[ti][at + c] =
-                static_cast<double>(idealCurrent[p * cols + c]) + bg;
-        double *value = out + at;
-        if (colMax)
-          for (int64_t c = 0; c < cols; ++c)
-            colMax[c] =
-                std::max(colMax[c], static_cast<float>(std::abs(value[c])));
-        if (histogram)
-          for (int64_t c = 0; c < cols; ++c)
-            ++histogram[c * kAdcHistogramBins +
-                        adcHistogramBin(std::abs(value[c]), topOf[c])];
-        // The background is removed here when no ADC converts, else after
-        // the conversion (convert()).
-        if (removeBackground) {
-          for (int64_t c = 0; c < cols; ++c)
-            value[c] = (value[c] - bg) * driftScale;
-          levelsToDigitSums(value, cols, setup.levelsPerDigit);
+          // What an ideal array reads: the digits themselves (plus the same
+          // background below).
+          readArrayColumns(drives, tile.levels.data() + r0 * stride, nullptr,
+                           cols, idealCurrent, nullptr);
+        // Every vector's values of this row group, in place in the column
+        // sums: the currents with their read noise (each vector's normals
+        // drawn from its own stream, kLanes streams side by side).
+        double *values = out + (j * parts + part) * vectors * cols;
+        if (squares) {
+          for (int64_t p0 = 0; p0 < vectors; p0 += kLanes)
+            streams[p0 / kLanes].next(cols, normal + p0 * cols, cols);
+          addReadNoise(current, variance, normal, readSigma, vectors * cols,
+                       values);
+        } else {
+          std::copy_n(current, vectors * cols, values);
+        }
+        for (int64_t p = 0; p < vectors; ++p) {
+          const double bg = setup.background *
+                            static_cast<double>(driveSums[rg * vectors + p]);
+          background[(j * vectors + p) * parts + part] = bg;
+          const int64_t at = ((j * parts + part) * vectors + p) * cols;
+          if (ideal)
+            for (int64_t c = 0; c < cols; ++c)
+              ideals[ti][at + c] =
+                  static_cast<double>(idealCurrent[p * cols + c]) + bg;
+          double *value = out + at;
+          if (colMax)
+            for (int64_t c = 0; c < cols; ++c)
+              colMax[c] =
+                  std::max(colMax[c], static_cast<float>(std::abs(value[c])));
+          if (histogram)
+            for (int64_t c = 0; c < cols; ++c)
+              ++histogram[c * kAdcHistogramBins +
+                          adcHistogramBin(std::abs(value[c]), topOf[c])];
+          // The background is removed here when no ADC converts, else after
+          // the conversion (convert()).
+          if (removeBackground) {
+            for (int64_t c = 0; c < cols; ++c)
+              value[c] = (value[c] - bg) * driftScale;
+            levelsToDigitSums(value, cols, setup.levelsPerDigit);
+          }
         }
       }
     }
-  }
   if (histogram) {
     std::lock_guard<std::mutex> guard(*setup.histogramLock);
     std::vector<uint32_t> &total = (*setup.histogram)[ti];

@@ -34,6 +34,8 @@ namespace nncc {
 struct AnalogLayer::Tile {
   int64_t group = 0, rowBegin = 0;
   int64_t physRows = 0, physCols = 0, rowsInParallel = 1;
+  /// Reads per row group and cycle (cim.mvm read_phases, cim::ReadPhase).
+  int64_t phases = 1;
   cim::TileLayout layout;
   /// Each cell's target level, digit * levelStride (LayerCellDigits),
   /// [physRows, physCols].
@@ -110,15 +112,16 @@ public:
 
 private:
   /// Fills `drive` (laid out as `layout`, whose data it is) with every
-  /// vector's digits of input cycle `cycle` on the tile's physical rows,
+  /// vector's digits of input cycle `cycle` on the tile's physical rows
+  /// (in a four-phase read, what phase `part` drives: cim::ReadPhase),
   /// and sums[rg * vectors + p] with vector p's drive sum over row group
   /// rg (exact: integer digits); returns the number of nonzero drives.
   /// Vector p's input on the tile's weight row k is x[p * vectorStride +
   /// k * rowStride].
   static int64_t buildDrives(const AnalogLayer::Tile &tile, const int32_t *x,
                              int64_t vectorStride, int64_t rowStride,
-                             int64_t cycle, const Drives &layout, float *drive,
-                             int32_t *sums);
+                             int64_t cycle, int64_t part, const Drives &layout,
+                             float *drive, int32_t *sums);
 
   /// Overwrites each vector's `current` (as readArrayColumns lays them
   /// out) with its read's exact circuit solution (IrDropModel::Nodal):

@@ -781,6 +781,14 @@ void TargetLoader::buildCrossbar(TargetChip &chip) {
     report(locOf("array.signed_weights"), "array.signed_weights",
            "a 2T2R cell is a differential pair; use differential-columns or "
            "differential-rows");
+  arr.readPhases =
+      enumValue<int64_t>(text("array.read_mode"), {{"one-phase", int64_t{1}},
+                                                   {"four-phase", int64_t{4}}});
+  if (arr.readPhases > 1 &&
+      arr.signedWeights != SignedWeightScheme::DifferentialRows)
+    report(locOf("array.read_mode"), "array.read_mode",
+           "four-phase reads split G+ and G- rows sharing a bit line; they "
+           "need signed_weights: differential-rows");
   arr.devicesPerCell = integer("array.devices_per_cell");
   if (arr.devicesPerCell > 1 &&
       (arr.cell == CellType::SRAM6T || arr.cell == CellType::SRAM8T))

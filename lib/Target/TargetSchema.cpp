@@ -188,6 +188,18 @@ const std::vector<FieldSpec> &schema() {
                   Def, "differential-columns",
                   "How signed weights are stored: G+/G- column pairs, row "
                   "pairs, or an offset with a reference column."),
+      enumeration("array.read_mode", "one-phase|four-phase", Def,
+                  "one-phase",
+                  "How differential rows are read: one-phase (signed inputs "
+                  "on G+ and G- rows at once, the pair subtracting on the "
+                  "bit line, one bipolar conversion per read) or "
+                  "four-phase (one voltage polarity: positive inputs on G+, "
+                  "positive on G-, negative on G+, negative on G-, each "
+                  "converted over the ADC's full unipolar range and "
+                  "combined with its sign digitally; four reads' time and "
+                  "conversions for one more bit of each; IBM HERMES, Le "
+                  "Gallo et al., Nature Electronics 2023). four-phase needs "
+                  "signed_weights: differential-rows."),
       integer("array.devices_per_cell", Def, "1", 1, 64,
               "Devices wired in parallel at each cell position (with their "
               "access devices), all programmed to the cell's level, so a "

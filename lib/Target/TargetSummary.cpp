@@ -110,7 +110,8 @@ TargetFigures nncc::target::computeFigures(const TargetChip &chip,
   f.weightsPerArray = weightRows * weightCols;
   f.weightCapacity = f.arrays * f.weightsPerArray;
 
-  // One MVM: every row group, every input cycle: a read pulse, then the
+  // One MVM: every row group in each read phase, every input cycle: a
+  // read pulse, then the
   // ADC converts its multiplexed columns one after another.  With
   // sample-and-holds the next read overlaps the conversions: a stream of
   // MVMs takes the longer of the two per read, and one MVM alone adds the
@@ -118,7 +119,7 @@ TargetFigures nncc::target::computeFigures(const TargetChip &chip,
   const Periphery &p = chip.periphery;
   const double read = chip.device.readPulse,
                convert = p.columnsPerAdc * conversionTime(chip);
-  const double reads = static_cast<double>(a.rowGroups() * p.inputCycles());
+  const double reads = static_cast<double>(a.readsPerCycle() * p.inputCycles());
   const double streamed = reads * readCycleTime(read, convert, p.sampleAndHold);
   f.mvmTime = streamed + readoutFill(read, convert, p.sampleAndHold);
   f.peakMacsPerSecond =
@@ -241,6 +242,8 @@ void nncc::target::printTarget(const TargetChip &chip, llvm::raw_ostream &os) {
      << a.rowsInParallel << " rows in parallel, " << toString(a.signedWeights);
   if (a.devicesPerCell > 1)
     os << ", " << a.devicesPerCell << " devices per cell";
+  if (a.readPhases > 1)
+    os << ", four-phase reads";
   os << '\n';
   os << "periphery: " << p.adcBits << "-bit " << toString(p.adcType)
      << " ADC per " << p.columnsPerAdc << " columns";

@@ -40,6 +40,7 @@ class TargetAttr;
 /// How one tile is read out for one input vector.
 struct TileReadout {
   int64_t rowGroups = 0;   ///< ceil(physical rows / rows_in_parallel)
+  int64_t phases = 1;      ///< reads per row group (cim.mvm read_phases)
   int64_t columns = 0;     ///< physical columns converted
   int64_t sequential = 0;  ///< ceil(columns / ADCs per array): conversions
                            ///< one ADC makes per read
@@ -48,11 +49,13 @@ struct TileReadout {
   /// The columns' sample-and-holds let a read overlap the conversions of
   /// the previous one (#cim.target sample_and_hold).
   bool sampleAndHold = false;
-  /// Seconds per input vector in a stream of them: each of the rowGroups x
+  /// Reads per input cycle: every row group in each of its phases.
+  int64_t reads() const { return rowGroups * phases; }
+  /// Seconds per input vector in a stream of them: each of the reads() x
   /// cycles reads takes its pulse and its conversions one after the other,
   /// or with sample-and-holds the longer of the two (reads pipelined).
   double vectorTime() const {
-    return static_cast<double>(rowGroups * cycles) *
+    return static_cast<double>(reads() * cycles) *
            target::readCycleTime(readPulse, conversions(), sampleAndHold);
   }
   /// Seconds the last read's readout lags the stream: with sample-and-holds

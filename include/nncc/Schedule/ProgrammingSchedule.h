@@ -62,8 +62,9 @@ class MVMOp;
 /// Gives the level every cell of a tile is programmed to: the digit the
 /// executor's datapath builds for it
 /// (lib/Execution/IdealArrayReader.cpp), except that a differential_rows
-/// G- cell holds its digit as a positive level (the executor negates it
-/// because the row is driven with the opposite polarity), times the
+/// G- cell holds its digit as a positive level (the executor negates it in
+/// a one-phase read, whose G- row is driven with the opposite polarity),
+/// times the
 /// layer's level stride (cim::levelStride).
 /// The ranges of one tile (a cim.mvm) and its used region, read from the
 /// IR once so that the cells can be computed without it.

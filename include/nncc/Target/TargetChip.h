@@ -112,6 +112,12 @@ struct Array {
   /// currents, so the cell conducts devicesPerCell x one device's
   /// conductance while each device's errors are its own.
   int64_t devicesPerCell = 1;
+  /// Reads per row group and input cycle: 1 (one-phase: signed inputs and
+  /// G+/G- subtract on the bit line, one bipolar conversion), or 4
+  /// (four-phase, differential rows only: one voltage polarity, each input
+  /// sign on each weight polarity read and converted on its own, the signs
+  /// applied digitally; Le Gallo et al., Nature Electronics 2023).
+  int64_t readPhases = 1;
 
   /// The device grid the mapper fills: `rows` x `cols` count cells, and a
   /// 2T2R cell is a differential pair whose two devices sit on two bit lines
@@ -135,11 +141,14 @@ struct Array {
   int64_t deviceRowsInParallel() const {
     return rowsInParallel * (deviceRows() / rows);
   }
-  /// Reads per input cycle: ceil(rows / rows_in_parallel).
+  /// Row groups per input cycle: ceil(rows / rows_in_parallel).
   int64_t rowGroups() const {
     const int64_t perRead = std::max<int64_t>(rowsInParallel, 1);
     return (rows + perRead - 1) / perRead;
   }
+  /// Reads (and conversions per column) per input cycle: each row group in
+  /// each phase.
+  int64_t readsPerCycle() const { return rowGroups() * readPhases; }
 };
 
 struct Periphery {

@@ -167,6 +167,11 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
     cycleWeight[cycles - 1] = -cycleWeight[cycles - 1];
   for (int64_t s = 0; s < slices; ++s)
     sliceWeight[s] = int64_t{1} << ((sliceBegin + s) * bitsPerCell);
+  // A four-phase read's parts join with their phase's sign.
+  const int64_t phases = getReadPhases();
+  SmallVector<int64_t, 64> partSign(rowGroups);
+  for (int64_t r = 0; r < rowGroups; ++r)
+    partSign[r] = ReadPhase::of(r, phases).sign;
 
   const DType type = sumType(codes);
   Tensor &magnitudes = results[0];
@@ -220,7 +225,7 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
                                c + ((j * rowGroups + r) * vectors + p) *
                                        columns,
                                columns, static_cast<int32_t>(j * dacBits),
-                               cycleWeight[j] < 0);
+                               (cycleWeight[j] < 0) != (partSign[r] < 0));
                 std::copy(sum32.begin(), sum32.end(), sum.begin());
               }
             }
@@ -237,7 +242,7 @@ llvm::Error ShiftAddOp::evaluate(BodyEvaluation &evaluation,
                 for (int64_t r = 0; r < rowGroups; ++r) {
                   const Code *row =
                       c + ((j * rowGroups + r) * vectors + p) * columns;
-                  const T w = cycleWeightT[j];
+                  const T w = cycleWeightT[j] * T(partSign[r]);
                   for (int64_t col = 0; col < columns; ++col)
                     sum[col] += w * row[col];
                 }

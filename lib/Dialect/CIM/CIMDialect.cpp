@@ -54,7 +54,7 @@ LogicalResult TargetAttr::verify(
     int64_t columnsPerAdc, int64_t inputBits, int64_t dacBits, SignedScheme,
     FloatAttr gMin, FloatAttr gMax, int64_t cores, int64_t arraysPerCore,
     FloatAttr readPulse, FloatAttr conversionTime, int64_t meshWidth,
-    int64_t meshHeight, bool, bool) {
+    int64_t meshHeight, bool, bool, int64_t readPhases) {
   // Input codes go through 64-bit shift-and-add weights 2^(j * dac_bits).
   if (rows < 1 || cols < 1 || levels < 2 || rowsInParallel < 1 ||
       rowsInParallel > rows || adcBits < 1 || columnsPerAdc < 1 ||
@@ -64,6 +64,8 @@ LogicalResult TargetAttr::verify(
                           "`nncc target validate`)";
   if (!gMin || !gMax || gMax.getValueAsDouble() <= gMin.getValueAsDouble())
     return emitError() << "g_max must exceed g_min";
+  if (readPhases != 1 && readPhases != 4)
+    return emitError() << "read_phases must be 1 or 4";
   if ((readPulse && readPulse.getValueAsDouble() < 0) ||
       (conversionTime && conversionTime.getValueAsDouble() < 0))
     return emitError() << "read_pulse and conversion_time must be >= 0";

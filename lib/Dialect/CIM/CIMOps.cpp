@@ -254,6 +254,11 @@ LogicalResult MVMOp::verify() {
     return emitOpError("tile ranges fall outside the layer's weight matrix");
   if (static_cast<int64_t>(getRowsInParallel()) < 1)
     return emitOpError("rows_in_parallel must be positive");
+  const int64_t phases = static_cast<int64_t>(getReadPhases());
+  if (phases != 1 && phases != 4)
+    return emitOpError("read_phases must be 1 or 4");
+  if (phases == 4 && *layer.getSignedScheme() != SignedScheme::DifferentialRows)
+    return emitOpError("four-phase reads need differential rows");
   bool offset = *layer.getSignedScheme() == SignedScheme::OffsetReference;
   // The offset scheme reads the input sum once per row tile: in the tile
   // holding slice 0.
@@ -270,13 +275,27 @@ LogicalResult MVMOp::verify() {
                            << target.getRows() << "x" << target.getCols();
     if (static_cast<int64_t>(getRowsInParallel()) > target.getRowsInParallel())
       return emitOpError("reads more rows in parallel than the target can");
+    // The target's read mode applies to differential rows; other schemes
+    // (a layer's override) read in one phase.
+    const int64_t targetPhases =
+        *layer.getSignedScheme() == SignedScheme::DifferentialRows
+            ? target.getReadPhases()
+            : 1;
+    if (phases != targetPhases)
+      return emitOpError() << "reads in " << phases
+                           << " phases where the target reads this scheme in "
+                           << targetPhases;
   }
   int64_t rowGroups =
       (getPhysicalRows() + getRowsInParallel() - 1) / getRowsInParallel();
   SmallVector<int64_t> want{static_cast<int64_t>(*layer.getInputCycles()),
-                            rowGroups, shape.vectors, getPhysicalColumns()};
+                            rowGroups * phases, shape.vectors,
+                            getPhysicalColumns()};
   if (getColumnSums().getType().getShape() != ArrayRef<int64_t>(want))
-    return emitOpError("result must be [cycles, row groups, P, columns]");
+    return emitOpError(phases == 1 ? "result must be [cycles, row groups, P, "
+                                     "columns]"
+                                   : "result must be [cycles, row groups x "
+                                     "read_phases, P, columns]");
   return success();
 }
 
@@ -355,6 +374,18 @@ LogicalResult ShiftAddOp::verify() {
   int64_t pol = getPolarities();
   if (slices < 1 || pol < 1 || pol > 2)
     return emitOpError("bad slice range or polarity count");
+  const int64_t phases = static_cast<int64_t>(getReadPhases());
+  if ((phases != 1 && phases != 4) ||
+      (!codes.isDynamicDim(1) && codes.getDimSize(1) % phases != 0))
+    return emitOpError("read_phases must be 1 or 4 and divide the row-group "
+                       "dimension");
+  if (auto mvm = getCodes().getDefiningOp<ADCOp>() ? getCodes()
+                                                         .getDefiningOp<ADCOp>()
+                                                         .getColumnSums()
+                                                         .getDefiningOp<MVMOp>()
+                                                   : MVMOp())
+    if (static_cast<int64_t>(mvm.getReadPhases()) != phases)
+      return emitOpError("read_phases must be its cim.mvm's");
   // Cycle j weighs 2^(j * dac_bits), slice s 2^(s * bits_per_cell): both
   // shifts stay within the 64-bit accumulators only for small widths.
   if (getDacBits() < 1 || getDacBits() > 63 || getBitsPerCell() < 1 ||

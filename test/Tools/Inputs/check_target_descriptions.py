@@ -4,7 +4,7 @@
 A description is what a reader trusts first (it heads `nncc target show`
 and every report), so each figure it states must be the one the loader
 reads: node, array geometry, cell, bits per cell, weight/input/ADC bits and
-rows read in parallel; a spiking chip's axons x neurons per core and synapse
+rows read in parallel, one- or four-phase reads; a spiking chip's axons x neurons per core and synapse
 bits.  The actual values come from `nncc target show`, the
 same view a user gets.  Usage: check_target_descriptions.py NNCC TARGET...
 Prints one line per disagreement and exits 1 if there is any.
@@ -29,13 +29,16 @@ def shown(nncc, path):
         # A spiking chip: no arrays, converters or weight slices to claim.
         facts["axons"], facts["neurons"], facts["synapse_bits"] = m.groups()
         for key in ("rows", "cols", "cell", "parallel", "bits_per_cell",
-                    "adc_bits", "adc_type", "input_bits", "weight_bits"):
+                    "adc_bits", "adc_type", "input_bits", "weight_bits",
+                    "read_mode"):
             facts[key] = None
         return facts
     facts["axons"] = facts["neurons"] = facts["synapse_bits"] = None
     m = re.search(r"^array: (\d+)x(\d+) (\S+), (\d+) rows in parallel", out,
                   re.M)
     facts["rows"], facts["cols"], facts["cell"], facts["parallel"] = m.groups()
+    facts["read_mode"] = ("four" if re.search(r"^array: .*four-phase reads",
+                                              out, re.M) else "one")
     m = re.search(r"\((\d+) bit/cell\)", out)
     facts["bits_per_cell"] = m.group(1) if m else None
     m = re.search(r"^periphery: (\d+)-bit (\S+) ADC", out, re.M)
@@ -61,6 +64,7 @@ CLAIMS = [
     (r"(\d+) cores\b", ["cores"]),
     (r"(\d+) axons x (\d+) neurons", ["axons", "neurons"]),
     (r"(\d+)-bit synapses", ["synapse_bits"]),
+    (r"\b(one|four)-phase read", ["read_mode"]),
 ]
 
 

@@ -47,6 +47,7 @@ target::TargetChip distinctChip() {
   chip.chip.interconnect.height = 4;
   chip.chip.interconnect.topology = target::Topology::Bus;
   chip.periphery.sampleAndHold = true;
+  chip.array.readPhases = 4;
   return chip;
 }
 
@@ -85,7 +86,7 @@ TEST(TargetAttrTest, EveryParameterComesFromItsField) {
             ": f64, g_max = 2.000000e-05 : f64, cores = 6, arrays_per_core = "
             "11, read_pulse = 3.000000e-08 : f64, conversion_time = "
             "4.000000e-09 : f64, mesh_width = 5, mesh_height = 4, bus = true, "
-            "sample_and_hold = true>");
+            "sample_and_hold = true, read_phases = 4>");
 }
 
 TEST(TargetAttrTest, ConversionTimeDefaultsToOneClock) {

@@ -9,7 +9,8 @@
 // Each of the 1,000 cases draws (from its own seed) a layer shape (gemm or
 // conv with groups, strides, pads, dilations), weight and input widths,
 // signedness, zero points, the signed-weight scheme, bits per cell, DAC
-// width, array rows/cols and rows read in parallel; runs the differential,
+// width, array rows/cols and rows read in parallel, and for differential
+// rows a one- or four-phase read (cim::ReadPhase); runs the differential,
 // bit-slice and partition passes; and compares three computations: the
 // datapath, the executor's integer mode, and a naive loop written here.
 //
@@ -43,6 +44,7 @@ using test::uniformInt;
 struct Case : test::QuantizedLayer {
   int64_t bitsPerCell = 1, dacBits = 1;
   int64_t rows = 8, cols = 8, rowsInParallel = 8;
+  int64_t readPhases = 1;
   std::string scheme;
 };
 
@@ -63,6 +65,10 @@ Case drawCase(uint64_t seed) {
   c.cols = uniformInt(rng, 3, 16);
   c.rowsInParallel = uniformInt(rng, 1, c.rows);
   test::drawLayerShapeAndValues(rng, c);
+  // Drawn last, so that the cases before four-phase reads existed keep
+  // their draws.
+  if (c.scheme == "differential-rows" && uniformInt(rng, 0, 1))
+    c.readPhases = 4;
   return c;
 }
 
@@ -75,9 +81,9 @@ std::string moduleText(const Case &c) {
       "cols = {1}, levels = {2}, rows_in_parallel = {3}, adc_bits = 20, "
       "columns_per_adc = 1, input_bits = {4}, dac_bits = {5}, signed_weights "
       "= {6}, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 1, "
-      "arrays_per_core = 1>} {{\n{7}}\n",
+      "arrays_per_core = 1, read_phases = {8}>} {{\n{7}}\n",
       c.rows, c.cols, int64_t{1} << c.bitsPerCell, c.rowsInParallel,
-      c.inputBits, c.dacBits, scheme, test::layerFunction(c));
+      c.inputBits, c.dacBits, scheme, test::layerFunction(c), c.readPhases);
 }
 
 /// acc[g, p, n] by the definition, from the case's integers alone.
@@ -132,7 +138,8 @@ TEST(MappingProperty, DatapathEqualsIntegerReference) {
   });
 
   constexpr int kCases = 1000;
-  int conv = 0, schemes[3] = {0, 0, 0}, splitSlices = 0, multiTile = 0;
+  int conv = 0, schemes[3] = {0, 0, 0}, splitSlices = 0, multiTile = 0,
+      fourPhase = 0, fourPhaseSigned = 0;
   for (int seed = 0; seed < kCases; ++seed) {
     Case c = drawCase(seed);
     std::string text = moduleText(c);
@@ -160,6 +167,8 @@ TEST(MappingProperty, DatapathEqualsIntegerReference) {
     });
     multiTile += tiles > 1;
     conv += c.conv;
+    fourPhase += c.readPhases == 4;
+    fourPhaseSigned += c.readPhases == 4 && c.inputSigned;
     ++schemes[c.scheme == "differential-columns" ? 0
               : c.scheme == "differential-rows"  ? 1
                                                  : 2];
@@ -197,6 +206,8 @@ TEST(MappingProperty, DatapathEqualsIntegerReference) {
     EXPECT_GT(s, kCases / 5);
   EXPECT_GT(splitSlices, 10);
   EXPECT_GT(multiTile, kCases / 2);
+  EXPECT_GT(fourPhase, kCases / 10);
+  EXPECT_GT(fourPhaseSigned, kCases / 40);
 }
 
 } // namespace

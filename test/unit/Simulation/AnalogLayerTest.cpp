@@ -227,16 +227,22 @@ void drawCase(uint64_t seed, LayerSpec &c, target::TargetChip &chip) {
 // the exact integer column sum and the digital steps are the IR's, so
 // acc[g, p, n] = sum_k xq[g, p, k] (q[g, k, n] - z[g, n]) with no rounding
 // (every partial sum is an integer below 2^53).  A third of the layers
-// store fewer bits per cell than their device holds.
+// store fewer bits per cell than their device holds; half of those on
+// differential rows are read in four phases (cim::ReadPhase).
 TEST_F(SimulationTest, EffectsOffEqualIntegerReference) {
   constexpr int kCases = 300;
   int schemes[3] = {0, 0, 0}, multiTile = 0, rowGroups = 0, multiBit = 0,
-      signedInputs = 0, multiCycle = 0, strided = 0;
+      signedInputs = 0, multiCycle = 0, strided = 0, fourPhase = 0;
   const EffectSwitches none = EffectSwitches::none();
   for (int seed = 0; seed < kCases; ++seed) {
     LayerSpec c;
     target::TargetChip chip;
     drawCase(seed, c, chip);
+    if (chip.array.signedWeights ==
+            target::SignedWeightScheme::DifferentialRows &&
+        seed % 2 == 1)
+      chip.array.readPhases = 4;
+    fourPhase += chip.array.readPhases == 4;
     const int64_t deviceBits = llvm::Log2_64(chip.device.levels);
     std::mt19937_64 rng(seed + 1000);
     const int64_t layerBits = deviceBits > 1 && seed % 3 == 0
@@ -272,6 +278,7 @@ TEST_F(SimulationTest, EffectsOffEqualIntegerReference) {
   EXPECT_GT(signedInputs, kCases / 5);
   EXPECT_GT(multiCycle, kCases / 2);
   EXPECT_GT(strided, kCases / 6);
+  EXPECT_GT(fourPhase, kCases / 15);
 }
 
 //===----------------------------------------------------------------------===//
@@ -722,6 +729,40 @@ TEST_F(SimulationTest, AdcStepAndClipping) {
   EXPECT_EQ(calibrated.adcRange[0][1], 0.0f);
   EXPECT_DOUBLE_EQ(m.analog->accumulate(calibrated, m.xq, adc, 0)[argmax],
                    static_cast<double>(largest));
+}
+
+// A four-phase read (array.read_mode: four-phase): weights (+1, -1) on
+// differential rows of 2-level cells, inputs (3, 5) in one 4-bit cycle, a
+// 4-bit ADC.  One voltage polarity: phase (+in, G+) reads 3, (+in, G-)
+// reads 5, the negative-input phases nothing; each converts unipolar,
+// codes 0..15 with step = range / 15, and the signs combine them:
+// acc = code(3) * step - code(5) * step.  Range 15: exactly 3 - 5 = -2;
+// range 4.5 (step 0.3): 3 -> code 10, 5 -> code 16.7, clipped to 15 (4.5):
+// 3 - 4.5 = -1.5.  Calibration takes the largest part, 5 (not the
+// difference's 2): 3 -> code 9, 5 -> code 15, exactly -2.
+TEST_F(SimulationTest, FourPhaseReadConvertsEachPartUnipolar) {
+  target::TargetChip chip = idealChip(4, 1, 2, 4);
+  chip.array.signedWeights = target::SignedWeightScheme::DifferentialRows;
+  chip.array.readPhases = 4;
+  chip.periphery.adcBits = 4;
+  Mapped m;
+  ASSERT_TRUE(map(gemm(2, 1, 1, 2, 4, {1, -1}, {3, 5}), chip, m));
+  const EffectSwitches adc = only(&EffectSwitches::adc);
+  AnalogLayer::Instance instance;
+  m.analog->sample(instance, 1, adc);
+  ASSERT_EQ(instance.adcRange.size(), 1u);
+  ASSERT_EQ(instance.adcRange[0].size(), 1u);
+  for (auto [range, expected] : {std::pair{15.0, -2.0}, std::pair{4.5, -1.5}}) {
+    instance.adcRange[0] = {static_cast<float>(range)};
+    EXPECT_NEAR(m.analog->accumulate(instance, m.xq, adc, 0)[0], expected,
+                1e-12)
+        << "range " << range;
+  }
+  AnalogLayer::Instance calibrated;
+  m.analog->sample(calibrated, 1, adc);
+  m.analog->accumulate(calibrated, m.xq, adc, 0, &calibrated);
+  EXPECT_EQ(calibrated.adcRange[0][0], 5.0f);
+  EXPECT_DOUBLE_EQ(m.analog->accumulate(calibrated, m.xq, adc, 0)[0], -2.0);
 }
 
 // The histogram pass (AdcCalibration.h) on the same layer: 4-bit inputs

@@ -50,6 +50,34 @@ struct TileLayout {
   }
 };
 
+/// A four-phase read (cim.mvm read_phases = 4) reads each row group four
+/// times with one voltage polarity: phase q drives the rows of weight
+/// polarity q & 1 (0: G+, 1: G-) whose input digit has sign q >> 1 (0:
+/// positive, 1: negative) with the digit's magnitude, and its sum joins
+/// the result with the sign of input x weight.  A one-phase read has the
+/// single phase 0 of sign +1 (the G- rows negated in the read itself).
+/// Result part r * phases + q is row group r's phase q.
+struct ReadPhase {
+  int64_t rowPolarity; ///< the physical rows it drives: 0 G+, 1 G-
+  bool negativeInputs; ///< the input digits it takes (their magnitudes)
+  int64_t sign;        ///< +1 or -1: the sign its sum joins the result with
+
+  static ReadPhase of(int64_t part, int64_t phases) {
+    if (phases == 1)
+      return {0, false, 1};
+    const int64_t q = part % phases;
+    const bool negativeInputs = (q >> 1) != 0;
+    return {q & 1, negativeInputs, ((q & 1) != 0) != negativeInputs ? -1 : 1};
+  }
+  /// Whether this phase drives a row of `polarity` whose input digit is
+  /// `digit`, and with what (|digit|, or 0).
+  int64_t drive(int64_t polarity, int64_t digit) const {
+    if (polarity != rowPolarity || digit == 0 || (digit < 0) != negativeInputs)
+      return 0;
+    return digit < 0 ? -digit : digit;
+  }
+};
+
 /// The device level a cell holding digit d is programmed to is
 /// d * levelStride: a layer that stores fewer bits per cell than the device
 /// holds (bits_per_cell below the target's) spreads its 2^bits digits over

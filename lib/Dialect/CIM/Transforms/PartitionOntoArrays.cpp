@@ -110,6 +110,16 @@ LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
   if (offset)
     offsets = getIntValues(layer.getWeightOffsetsAttr());
   int64_t cycles = static_cast<int64_t>(*layer.getInputCycles());
+  // A four-phase target reads each row group of differential rows in four
+  // unipolar parts (cim::ReadPhase); other schemes have one G+ row per
+  // weight and read in one phase.
+  const int64_t phases = scheme == cim::SignedScheme::DifferentialRows
+                             ? target.getReadPhases()
+                             : 1;
+  // Set only where it is not the default: one-phase programs stay as they
+  // were.
+  const IntegerAttr readPhases =
+      phases == 1 ? IntegerAttr() : b.getI64IntegerAttr(phases);
   SmallVector<Value> partials;
   SmallVector<int64_t> groups, colBegins;
   for (const Tile &t : tiles) {
@@ -119,7 +129,8 @@ LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
     int64_t rowGroups =
         (layout.physicalRows() + rowsInParallel - 1) / rowsInParallel;
     auto sumsType = RankedTensorType::get(
-        {cycles, rowGroups, shape.vectors, layout.physicalColumns()}, i32);
+        {cycles, rowGroups * phases, shape.vectors, layout.physicalColumns()},
+        i32);
     Value sums = b.create<cim::MVMOp>(
         loc, sumsType, input, b.getI64IntegerAttr(nextArray++),
         b.getI64IntegerAttr(t.group), b.getI64IntegerAttr(t.rowBegin),
@@ -127,12 +138,13 @@ LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
         b.getI64IntegerAttr(t.colEnd), b.getI64IntegerAttr(t.sliceBegin),
         b.getI64IntegerAttr(t.sliceEnd), b.getI64IntegerAttr(rowsInParallel),
         b.getBoolAttr(reference), DenseI64ArrayAttr(), IntegerAttr(),
-        DenseI64ArrayAttr(), IntegerAttr());
+        DenseI64ArrayAttr(), IntegerAttr(), readPhases);
     // Column sums go negative when the G- row subtracts in the column or a
     // signed input drives its sign cycle with negative voltages: then the
-    // ADC must be bipolar.
-    bool bipolar = scheme == cim::SignedScheme::DifferentialRows ||
-                   *layer.getInputSigned();
+    // ADC must be bipolar.  A four-phase read's parts are magnitudes.
+    bool bipolar =
+        phases == 1 && (scheme == cim::SignedScheme::DifferentialRows ||
+                        *layer.getInputSigned());
     Value codes = b.create<cim::ADCOp>(
         loc, sumsType, sums, b.getI64IntegerAttr(target.getAdcBits()),
         b.getI64IntegerAttr(1), b.getBoolAttr(bipolar));
@@ -141,12 +153,11 @@ LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
     Type refType = reference ? RankedTensorType::get({shape.vectors}, i64)
                              : Type();
     auto shiftAdd = b.create<cim::ShiftAddOp>(
-        loc, magType, refType, codes,
-        b.getI64IntegerAttr(*layer.getDacBits()),
+        loc, magType, refType, codes, b.getI64IntegerAttr(*layer.getDacBits()),
         b.getBoolAttr(*layer.getInputSigned()),
         b.getI64IntegerAttr(*layer.getBitsPerCell()),
         b.getI64IntegerAttr(t.sliceBegin), b.getI64IntegerAttr(t.sliceEnd),
-        b.getI64IntegerAttr(pol), b.getBoolAttr(reference));
+        b.getI64IntegerAttr(pol), b.getBoolAttr(reference), readPhases);
     DenseI64ArrayAttr tileOffsets;
     if (reference) {
       SmallVector<int64_t> o;

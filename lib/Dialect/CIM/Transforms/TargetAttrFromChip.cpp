@@ -99,9 +99,12 @@ const auto kParameters = std::make_tuple(
               [](const Chip &c, Builder &) {
                 return c.chip.interconnect.topology == target::Topology::Bus;
               }),
-    parameter("sample_and_hold", [](const Chip &c, Builder &) {
-      return c.periphery.sampleAndHold;
-    }));
+    parameter("sample_and_hold",
+              [](const Chip &c, Builder &) {
+                return c.periphery.sampleAndHold;
+              }),
+    parameter("read_phases",
+              [](const Chip &c, Builder &) { return c.array.readPhases; }));
 
 } // namespace
 
