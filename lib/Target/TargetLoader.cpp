@@ -868,6 +868,17 @@ void TargetLoader::buildCrossbar(TargetChip &chip) {
                " converter takes the column current; a voltage-mode read "
                "needs a sar, flash or integrating converter or "
                "sense_amplifiers");
+  // A four-phase read's parts are added, with their signs, by the digital
+  // periphery after the converters; its costs are modelled for current-mode
+  // bit lines (a voltage-mode line's swing would be one per phase).
+  if (chip.array.readPhases > 1 && !per.shiftAdd)
+    report(locOf("array.read_mode"), "array.read_mode",
+           "four-phase reads add their four parts digitally: they need "
+           "periphery.shift_add: true");
+  else if (chip.array.readPhases > 1 && per.readCircuit == ReadCircuit::Voltage)
+    report(locOf("array.read_mode"), "array.read_mode",
+           "four-phase reads are modelled for current-mode bit lines "
+           "(periphery.read_circuit: current)");
 
   chip.core.arrays = integer("core.arrays");
   chip.core.bufferBytes = number("core.buffer");

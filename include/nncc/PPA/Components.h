@@ -80,7 +80,8 @@ struct ComponentModel {
   int64_t accumulatorBits = 0;
   double addEnergy = 0;      ///< one accumulatorBits-wide add into a register
   /// A shift-and-add sums one column's conversions over its input cycles
-  /// and row groups: adc bits + input bits + ceil(log2 row groups) wide.
+  /// and reads (row groups x read phases): adc bits + input bits +
+  /// ceil(log2 reads per cycle) wide.
   int64_t shiftAddBits = 0;
   double shiftAddEnergy = 0; ///< one shiftAddBits-wide add into a register
   /// The digital accumulation of one array, as the execution schedule's

@@ -51,10 +51,10 @@ void CIMDialect::initialize() {
 LogicalResult TargetAttr::verify(
     function_ref<InFlightDiagnostic()> emitError, StringRef name, int64_t rows,
     int64_t cols, int64_t levels, int64_t rowsInParallel, int64_t adcBits,
-    int64_t columnsPerAdc, int64_t inputBits, int64_t dacBits, SignedScheme,
-    FloatAttr gMin, FloatAttr gMax, int64_t cores, int64_t arraysPerCore,
-    FloatAttr readPulse, FloatAttr conversionTime, int64_t meshWidth,
-    int64_t meshHeight, bool, bool, int64_t readPhases) {
+    int64_t columnsPerAdc, int64_t inputBits, int64_t dacBits,
+    SignedScheme signedWeights, FloatAttr gMin, FloatAttr gMax, int64_t cores,
+    int64_t arraysPerCore, FloatAttr readPulse, FloatAttr conversionTime,
+    int64_t meshWidth, int64_t meshHeight, bool, bool, int64_t readPhases) {
   // Input codes go through 64-bit shift-and-add weights 2^(j * dac_bits).
   if (rows < 1 || cols < 1 || levels < 2 || rowsInParallel < 1 ||
       rowsInParallel > rows || adcBits < 1 || columnsPerAdc < 1 ||
@@ -66,6 +66,9 @@ LogicalResult TargetAttr::verify(
     return emitError() << "g_max must exceed g_min";
   if (readPhases != 1 && readPhases != 4)
     return emitError() << "read_phases must be 1 or 4";
+  if (readPhases != 1 && signedWeights != SignedScheme::DifferentialRows)
+    return emitError() << "four-phase reads need signed_weights = "
+                          "differential_rows";
   if ((readPulse && readPulse.getValueAsDouble() < 0) ||
       (conversionTime && conversionTime.getValueAsDouble() < 0))
     return emitError() << "read_pulse and conversion_time must be >= 0";

@@ -140,3 +140,10 @@ module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, leve
 // expected-error @+1 {{read_phases must be 1 or 4}}
 module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 1, input_bits = 8, dac_bits = 1, signed_weights = differential_rows, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 2, arrays_per_core = 2, read_phases = 2>} {
 }
+
+// -----
+
+// Four phases split G+ and G- rows: the target's scheme is differential rows.
+// expected-error @+1 {{four-phase reads need signed_weights = differential_rows}}
+module attributes {cim.target = #cim.target<name = "t", rows = 4, cols = 4, levels = 2, rows_in_parallel = 4, adc_bits = 8, columns_per_adc = 1, input_bits = 8, dac_bits = 1, signed_weights = differential_columns, g_min = 1.0e-6 : f64, g_max = 1.0e-5 : f64, cores = 2, arrays_per_core = 2, read_phases = 4>} {
+}

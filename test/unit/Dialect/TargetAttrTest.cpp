@@ -35,7 +35,7 @@ target::TargetChip distinctChip() {
   chip.periphery.columnsPerAdc = 9;
   chip.periphery.inputBits = 12;
   chip.periphery.dacBits = 3;
-  chip.array.signedWeights = target::SignedWeightScheme::OffsetReference;
+  chip.array.signedWeights = target::SignedWeightScheme::DifferentialRows;
   chip.device.gMin = 1e-6;
   chip.device.gMax = 2e-5;
   chip.chip.cores = 6;
@@ -82,7 +82,7 @@ TEST(TargetAttrTest, EveryParameterComesFromItsField) {
             "#cim.target<name = \"distinct\", rows = 200, cols = 201, "
             "levels = 16, rows_in_parallel = 17, adc_bits = 7, "
             "columns_per_adc = 9, input_bits = 12, dac_bits = 3, "
-            "signed_weights = offset_reference, g_min = 9.9999999999999995E-7 "
+            "signed_weights = differential_rows, g_min = 9.9999999999999995E-7 "
             ": f64, g_max = 2.000000e-05 : f64, cores = 6, arrays_per_core = "
             "11, read_pulse = 3.000000e-08 : f64, conversion_time = "
             "4.000000e-09 : f64, mesh_width = 5, mesh_height = 4, bus = true, "
