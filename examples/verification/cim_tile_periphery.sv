@@ -4,11 +4,12 @@
 // (docs/cim-dialect.md, docs/verification-vectors.md), as synthesizable
 // SystemVerilog:
 //   - per input vector, one line of ADC codes (every physical column) per
-//     (input cycle, row group) arrives with in_valid; `first` marks the
-//     vector's first line, `last` its last;
+//     (input cycle, row group, read phase) arrives with in_valid; `first`
+//     marks the vector's first line, `last` its last;
 //   - each column sums its codes weighted by the cycle: code << (cycle *
 //     DAC_BITS), negated for the last cycle of signed inputs (row groups of
-//     the same cycle add with the same weight);
+//     the same cycle add with the same weight), and negated again when
+//     `negate` is set (a four-phase read's (+in, G-) and (-in, G+) parts);
 //   - after the last line, out_valid rises for one clock with, per weight
 //     column n, the slices' column sums shifted by (SLICE_BEGIN + s) *
 //     BITS_PER_CELL and added, then combined by the signed scheme:
@@ -38,6 +39,7 @@ module cim_tile_periphery #(
     input  logic first,
     input  logic last,
     input  logic [15:0] cycle,
+    input  logic negate,
     input  logic [COLS*CODE_BITS-1:0] codes,
     input  logic [WEIGHT_COLS*32-1:0] offsets,  // signed, column n at [32n +: 32]
     output logic out_valid,
@@ -58,6 +60,7 @@ module cim_tile_periphery #(
           code = $signed(codes[c*CODE_BITS+:CODE_BITS]);  // sign-extends
           weighted = code <<< (cycle * DAC_BITS);
           if (INPUT_SIGNED != 0 && cycle == CYCLES - 1) weighted = -weighted;
+          if (negate) weighted = -weighted;
           column_sum[c] <= (first ? '0 : column_sum[c]) + weighted;
         end
     end

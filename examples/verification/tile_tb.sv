@@ -18,7 +18,8 @@ module tile_tb;
   parameter int POLARITIES = 1, REFERENCE = 0, SLICE_BEGIN = 0;
   parameter int BITS_PER_CELL = 1, DAC_BITS = 1, CYCLES = 1;
   parameter int INPUT_SIGNED = 0, SCHEME = 0, SUBTRACT = 0;
-  parameter int ROW_GROUPS = 1, LINES = 1, VECTORS = 1;
+  parameter int ROW_GROUPS = 1, READ_PHASES = 1, LINES = 1, VECTORS = 1;
+  localparam int PARTS = ROW_GROUPS * READ_PHASES;  // lines per cycle
   parameter int LEVEL_BITS = 1, LEVEL_STRIDE = 1, DIGIT_BITS = 2;
   parameter int CODE_BITS = 8, ADC_STEP = 1, MIN_CODE = 0, MAX_CODE = 1;
   localparam int ACC_BITS = 64;
@@ -29,7 +30,7 @@ module tile_tb;
   logic [ACC_BITS-1:0] expected[0:VECTORS*WEIGHT_COLS-1];
   logic [31:0] offset_words[0:WEIGHT_COLS-1];
 
-  logic clk = 0, rst_n = 0, in_valid = 0, first = 0, last = 0;
+  logic clk = 0, rst_n = 0, in_valid = 0, first = 0, last = 0, negate = 0;
   logic [15:0] cycle = 0;
   logic [COLS*CODE_BITS-1:0] line_codes;
   logic [WEIGHT_COLS*32-1:0] offsets;
@@ -45,7 +46,8 @@ module tile_tb;
       .ACC_BITS(ACC_BITS)
   ) dut (
       .clk(clk), .rst_n(rst_n), .in_valid(in_valid), .first(first),
-      .last(last), .cycle(cycle), .codes(line_codes), .offsets(offsets),
+      .last(last), .cycle(cycle), .negate(negate), .codes(line_codes),
+      .offsets(offsets),
       .out_valid(out_valid), .outputs(outputs)
   );
 
@@ -99,12 +101,17 @@ module tile_tb;
     rst_n = 1;
     line = 0;
     for (int v = 0; v < VECTORS; v++) begin
-      for (int l = 0; l < CYCLES * ROW_GROUPS; l++) begin
+      for (int l = 0; l < CYCLES * PARTS; l++) begin
+        int phase;
         @(negedge clk);
         in_valid = 1;
         first = l == 0;
-        last = l == CYCLES * ROW_GROUPS - 1;
-        cycle = l / ROW_GROUPS;
+        last = l == CYCLES * PARTS - 1;
+        cycle = l / PARTS;
+        // Phase q of a four-phase read drives weight polarity q & 1 with
+        // inputs of sign q >> 1: the sum joins with their product's sign.
+        phase = (l % PARTS) % READ_PHASES;
+        negate = READ_PHASES > 1 && ((phase & 1) != (phase >> 1));
         for (int c = 0; c < COLS; c++)
           line_codes[c*CODE_BITS+:CODE_BITS] = codes[line*COLS+c];
         line++;

@@ -117,6 +117,7 @@ void writeManifest(const LayerVectors &v, llvm::raw_ostream &os) {
           j.attribute("physical_columns", t.physicalColumns);
           j.attribute("rows_in_parallel", t.rowsInParallel);
           j.attribute("row_groups", t.rowGroups);
+          j.attribute("read_phases", t.readPhases);
           j.attributeObject("adc", [&] {
             j.attribute("bits", t.adcBits);
             j.attribute("step", t.adcStep);
@@ -201,6 +202,7 @@ void writeTestbenchParameters(const LayerVectors &v, const TileVectors &t,
   parameter("SCHEME", static_cast<int64_t>(schemeCode(t.scheme)));
   parameter("SUBTRACT", !t.offsets.empty());
   parameter("ROW_GROUPS", t.rowGroups);
+  parameter("READ_PHASES", t.readPhases);
   parameter("LINES", t.lines());
   parameter("VECTORS", v.runs * v.vectorsPerRun);
   parameter("LEVEL_BITS", v.levelBits);

@@ -10,6 +10,7 @@
 #include "nncc/Export/VerificationVectors.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Execution/CIMLayerExecution.h"
 #include "nncc/Execution/Executor.h"
 #include "nncc/Schedule/ProgrammingSchedule.h"
@@ -66,12 +67,6 @@ llvm::Expected<TileVectors> describeTile(TileOps ops, int64_t index,
   TileVectors tile;
   // Op handles are taken by value: their accessors are not const.
   cim::MVMOp mvm = ops.mvm;
-  // tile_tb's shift-and-add sums its reads with one sign; a four-phase
-  // read's parts carry their own (cim::ReadPhase).
-  if (mvm.getReadPhases() != 1)
-    return makeError("verification vectors of four-phase reads "
-                     "(array.read_mode: four-phase) are not supported: "
-                     "tile_tb's shift-and-add has no phase signs");
   tile.index = index;
   tile.chipArray = mvm.getArray();
   tile.group = mvm.getGroup();
@@ -84,7 +79,8 @@ llvm::Expected<TileVectors> describeTile(TileOps ops, int64_t index,
   tile.rowsInParallel = mvm.getRowsInParallel();
   ArrayRef<int64_t> sums = mvm.getColumnSums().getType().getShape();
   tile.cycles = sums[0];
-  tile.rowGroups = sums[1];
+  tile.readPhases = static_cast<int64_t>(mvm.getReadPhases());
+  tile.rowGroups = sums[1] / tile.readPhases;
   llvm::Expected<std::vector<uint16_t>> levels = cells.tileLevels(mvm);
   if (!levels)
     return levels.takeError();
@@ -113,41 +109,48 @@ llvm::Expected<TileVectors> describeTile(TileOps ops, int64_t index,
 }
 
 /// Appends the digits of one run's lines to `tile`: for every vector p,
-/// cycle j and row group r, the digit inputDigit drives onto each physical
-/// row of group r (the G- row of differential rows at the opposite
-/// polarity, as the hardware drives it), 0 elsewhere.
+/// cycle j and part r (row group r / phases, phase r % phases), the digit
+/// inputDigit drives onto each physical row of the group (the G- row of
+/// differential rows at the opposite polarity in a one-phase read, as the
+/// hardware drives it; in a four-phase read what the phase drives,
+/// cim::ReadPhase), 0 elsewhere.
 void appendDigits(TileVectors &tile, const Tensor &xq) {
   const int64_t vectors = xq.dim(1), depth = xq.dim(2);
   const int64_t rowPolarities =
       tile.scheme == cim::SignedScheme::DifferentialRows ? 2 : 1;
+  const int64_t phases = tile.readPhases, parts = tile.rowGroups * phases;
   const int32_t *x = xq.data<int32_t>() + tile.group * vectors * depth;
   for (int64_t p = 0; p < vectors; ++p)
     for (int64_t j = 0; j < tile.cycles; ++j)
-      for (int64_t r = 0; r < tile.rowGroups; ++r)
+      for (int64_t r = 0; r < parts; ++r) {
+        const cim::ReadPhase phase = cim::ReadPhase::of(r, phases);
         for (int64_t row = 0; row < tile.physicalRows; ++row) {
-          if (row / tile.rowsInParallel != r) {
+          if (row / tile.rowsInParallel != r / phases) {
             tile.digits.push_back(0);
             continue;
           }
           const int64_t k = tile.rowBegin + row / rowPolarities;
           int64_t digit = inputDigit(x[p * depth + k], j, tile.cycles,
                                      tile.dacBits, tile.inputSigned);
-          if (rowPolarities == 2 && row % 2 == 1)
+          if (phases > 1)
+            digit = phase.drive(row % rowPolarities, digit);
+          else if (rowPolarities == 2 && row % 2 == 1)
             digit = -digit;
           tile.digits.push_back(static_cast<int32_t>(digit));
         }
+      }
 }
 
-/// Appends one run's codes, [cycles, row groups, P, columns], to `tile` in
-/// line order (vector, cycle, row group).
+/// Appends one run's codes, [cycles, parts, P, columns], to `tile` in line
+/// order (vector, cycle, part).
 void appendCodes(TileVectors &tile, const Tensor &codes) {
   const int64_t vectors = codes.dim(2), columns = codes.dim(3);
+  const int64_t parts = tile.rowGroups * tile.readPhases;
   const int32_t *c = codes.data<int32_t>();
   for (int64_t p = 0; p < vectors; ++p)
     for (int64_t j = 0; j < tile.cycles; ++j)
-      for (int64_t r = 0; r < tile.rowGroups; ++r) {
-        const int32_t *line =
-            c + ((j * tile.rowGroups + r) * vectors + p) * columns;
+      for (int64_t r = 0; r < parts; ++r) {
+        const int32_t *line = c + ((j * parts + r) * vectors + p) * columns;
         tile.codes.insert(tile.codes.end(), line, line + columns);
       }
 }

@@ -199,7 +199,9 @@ const std::vector<FieldSpec> &schema() {
                   "combined with its sign digitally; four reads' time and "
                   "conversions for one more bit of each; IBM HERMES, Le "
                   "Gallo et al., Nature Electronics 2023). four-phase needs "
-                  "signed_weights: differential-rows."),
+                  "signed_weights: differential-rows, periphery.shift_add "
+                  "(the adder of the parts) and a current-mode "
+                  "read_circuit."),
       integer("array.devices_per_cell", Def, "1", 1, 64,
               "Devices wired in parallel at each cell position (with their "
               "access devices), all programmed to the cell's level, so a "

@@ -44,6 +44,9 @@ struct TileVectors {
   int64_t group = 0, rowBegin = 0, rowEnd = 0, colBegin = 0, colEnd = 0;
   int64_t physicalRows = 0, physicalColumns = 0;
   int64_t rowsInParallel = 0, rowGroups = 0;
+  /// Reads per row group (cim.mvm read_phases): a line per (cycle, row
+  /// group, phase), part r * readPhases + q (cim::ReadPhase).
+  int64_t readPhases = 1;
   /// Cell levels [physicalRows, physicalColumns], row-major.
   std::vector<uint16_t> levels;
 
@@ -60,7 +63,9 @@ struct TileVectors {
 
   /// Per line (run, vector, cycle, row group), in that order: the digit
   /// driven onto each physical row (0 for rows outside the row group; G-
-  /// rows of differential rows negated), [physicalRows] ...
+  /// rows of differential rows negated in a one-phase read; in a
+  /// four-phase read the magnitude of the digits of the phase's sign on
+  /// the rows of its polarity, 0 elsewhere), [physicalRows] ...
   std::vector<int32_t> digits;
   /// ... and each physical column's ADC code, [physicalColumns].
   std::vector<int32_t> codes;
