@@ -32,7 +32,7 @@ struct ColumnConversion {
   double scale;
 };
 
-/// One (cycle, row group, vector)'s conversions of `cols` columns, less
+/// One (cycle, part, vector)'s conversions of `cols` columns, less
 /// its background; with `Fit`, also each column's fit sums of the ideal
 /// against the converted current.  The flags say which of k's steps apply
 /// (constants, so that each combination is a loop without branches).
@@ -248,8 +248,8 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   columnSums =
       Tensor::uninitialized(DType::F64, {cycles, parts, vectors, cols});
   double *out = columnSums.data<double>();
-  // The background of each (cycle * vector, row group): g_min / Δ times the
-  // group's drive sum.
+  // The background of each (cycle * vector, part): g_min / Δ times the
+  // part's drive sum (a row group's, in one phase; a phase's, in four).
   std::vector<double> background(static_cast<size_t>(cycles * vectors * parts),
                                  0.0);
   const bool ideal = setup.fitting && tile.converted;
@@ -268,8 +268,9 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   float *colMax = setup.calibrating ? columnMax[ti].data() : nullptr;
   const bool removeBackground = !tile.converted;
 
-  // Per vector one noise stream, drawn cycle by cycle, row group by row
-  // group, column by column; kLanes vectors' streams side by side.
+  // Per vector one noise stream, drawn cycle by cycle (phase by phase),
+  // row group by row group, column by column; kLanes vectors' streams side
+  // by side.
   constexpr int64_t kLanes = ZigguratLanes::kLanes;
   std::vector<ZigguratLanes> streams;
   if (squares) {

@@ -9,7 +9,7 @@
 // alike (BodyEvaluation.h).
 //
 // Layouts (row-major; the IR's P is the block's `vectors`):
-//   column sums, codes  [cycles, row groups, vectors, columns]
+//   column sums, codes  [cycles, row groups (x read phases), vectors, columns]
 //   magnitudes          [vectors, weight columns, polarities]
 //   reference           [vectors]
 //   partial             [vectors, weight columns]
