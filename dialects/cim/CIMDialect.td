@@ -107,6 +107,12 @@ def CIM_TargetAttr : AttrDef<CIM_Dialect, "Target"> {
     int64_t getBitsPerCell() const;
     /// Arrays on the chip.
     int64_t getTotalArrays() const { return getCores() * getArraysPerCore(); }
+    /// The read phases of a layer storing its weights with `scheme`: the
+    /// target's read mode applies to differential rows; other schemes (a
+    /// layer's override) read in one phase.
+    int64_t getReadPhasesOf(SignedScheme scheme) const {
+      return scheme == SignedScheme::DifferentialRows ? getReadPhases() : 1;
+    }
   }];
 }
 

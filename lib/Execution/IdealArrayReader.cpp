@@ -5,10 +5,10 @@
 // one-phase read, the reference column all ones); a read is, per input
 // cycle j and row group r, sum over the group's rows of inputDigit_j *
 // cellDigit (a four-phase read's part: over the rows its cim::ReadPhase
-// drives, of the digits' magnitudes; always on the integer path).  The sums of
-// small integers are exact in f32 below 2^24, so where that bound holds a read
-// is one SGEMM per row group (digits [cycles * vectors, rows] x cells [rows,
-// columns]); elsewhere an int32 loop.
+// drives, of the digits' magnitudes; always on the integer path).  The
+// sums of small integers are exact in f32 below 2^24, so where that bound
+// holds a read is one SGEMM per row group (digits [cycles * vectors, rows]
+// x cells [rows, columns]); elsewhere an int32 loop.
 //
 //===----------------------------------------------------------------------===//
 #include "IdealArrayReader.h"

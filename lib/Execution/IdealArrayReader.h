@@ -39,8 +39,7 @@ struct IdealTile {
 };
 
 /// Exact column sums [cycles, row groups x phases, vectors, physCols] of
-/// `tile` for
-/// the quantized inputs xq [G, vectors, K].
+/// `tile` for the quantized inputs xq [G, vectors, K].
 runtime::Tensor readIdealTile(const IdealTile &tile, const runtime::Tensor &xq);
 
 class IdealArrayReader final : public cim::ArrayReader {

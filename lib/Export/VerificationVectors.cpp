@@ -130,13 +130,10 @@ void appendDigits(TileVectors &tile, const Tensor &xq) {
             continue;
           }
           const int64_t k = tile.rowBegin + row / rowPolarities;
-          int64_t digit = inputDigit(x[p * depth + k], j, tile.cycles,
-                                     tile.dacBits, tile.inputSigned);
-          if (phases > 1)
-            digit = phase.drive(row % rowPolarities, digit);
-          else if (rowPolarities == 2 && row % 2 == 1)
-            digit = -digit;
-          tile.digits.push_back(static_cast<int32_t>(digit));
+          const int64_t digit = inputDigit(x[p * depth + k], j, tile.cycles,
+                                           tile.dacBits, tile.inputSigned);
+          tile.digits.push_back(
+              static_cast<int32_t>(phase.drive(row % rowPolarities, digit)));
         }
       }
 }

@@ -189,11 +189,7 @@ int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
         const int32_t digit = static_cast<int32_t>(
             inputDigit(in[p * vectorStride], cycle, tile.cycles, tile.dacBits,
                        tile.inputSigned));
-        // One phase: the G- row driven with the opposite sign; four: the
-        // digit's magnitude on the rows this phase reads.
-        const int32_t value =
-            tile.phases == 1 ? (pol ? -digit : digit)
-                             : static_cast<int32_t>(phase.drive(pol, digit));
+        const int32_t value = static_cast<int32_t>(phase.drive(pol, digit));
         driven += value != 0;
         out[p * layout.vectorStride] = static_cast<float>(value);
         sum[p] += value;

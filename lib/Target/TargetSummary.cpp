@@ -111,11 +111,10 @@ TargetFigures nncc::target::computeFigures(const TargetChip &chip,
   f.weightCapacity = f.arrays * f.weightsPerArray;
 
   // One MVM: every row group in each read phase, every input cycle: a
-  // read pulse, then the
-  // ADC converts its multiplexed columns one after another.  With
-  // sample-and-holds the next read overlaps the conversions: a stream of
-  // MVMs takes the longer of the two per read, and one MVM alone adds the
-  // pipeline's fill.
+  // read pulse, then the ADC converts its multiplexed columns one after
+  // another.  With sample-and-holds the next read overlaps the
+  // conversions: a stream of MVMs takes the longer of the two per read, and
+  // one MVM alone adds the pipeline's fill.
   const Periphery &p = chip.periphery;
   const double read = chip.device.readPulse,
                convert = p.columnsPerAdc * conversionTime(chip);

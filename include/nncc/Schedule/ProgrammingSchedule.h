@@ -64,8 +64,7 @@ class MVMOp;
 /// (lib/Execution/IdealArrayReader.cpp), except that a differential_rows
 /// G- cell holds its digit as a positive level (the executor negates it in
 /// a one-phase read, whose G- row is driven with the opposite polarity),
-/// times the
-/// layer's level stride (cim::levelStride).
+/// times the layer's level stride (cim::levelStride).
 /// The ranges of one tile (a cim.mvm) and its used region, read from the
 /// IR once so that the cells can be computed without it.
 struct TileRange {

@@ -275,12 +275,8 @@ LogicalResult MVMOp::verify() {
                            << target.getRows() << "x" << target.getCols();
     if (static_cast<int64_t>(getRowsInParallel()) > target.getRowsInParallel())
       return emitOpError("reads more rows in parallel than the target can");
-    // The target's read mode applies to differential rows; other schemes
-    // (a layer's override) read in one phase.
     const int64_t targetPhases =
-        *layer.getSignedScheme() == SignedScheme::DifferentialRows
-            ? target.getReadPhases()
-            : 1;
+        target.getReadPhasesOf(*layer.getSignedScheme());
     if (phases != targetPhases)
       return emitOpError() << "reads in " << phases
                            << " phases where the target reads this scheme in "
@@ -379,13 +375,10 @@ LogicalResult ShiftAddOp::verify() {
       (!codes.isDynamicDim(1) && codes.getDimSize(1) % phases != 0))
     return emitOpError("read_phases must be 1 or 4 and divide the row-group "
                        "dimension");
-  if (auto mvm = getCodes().getDefiningOp<ADCOp>() ? getCodes()
-                                                         .getDefiningOp<ADCOp>()
-                                                         .getColumnSums()
-                                                         .getDefiningOp<MVMOp>()
-                                                   : MVMOp())
-    if (static_cast<int64_t>(mvm.getReadPhases()) != phases)
-      return emitOpError("read_phases must be its cim.mvm's");
+  if (auto adc = getCodes().getDefiningOp<ADCOp>())
+    if (auto mvm = adc.getColumnSums().getDefiningOp<MVMOp>())
+      if (static_cast<int64_t>(mvm.getReadPhases()) != phases)
+        return emitOpError("read_phases must be its cim.mvm's");
   // Cycle j weighs 2^(j * dac_bits), slice s 2^(s * bits_per_cell): both
   // shifts stay within the 64-bit accumulators only for small widths.
   if (getDacBits() < 1 || getDacBits() > 63 || getBitsPerCell() < 1 ||

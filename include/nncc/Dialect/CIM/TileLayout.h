@@ -55,23 +55,29 @@ struct TileLayout {
 /// polarity q & 1 (0: G+, 1: G-) whose input digit has sign q >> 1 (0:
 /// positive, 1: negative) with the digit's magnitude, and its sum joins
 /// the result with the sign of input x weight.  A one-phase read has the
-/// single phase 0 of sign +1 (the G- rows negated in the read itself).
-/// Result part r * phases + q is row group r's phase q.
+/// single phase of sign +1 that drives every row, a G- row with the
+/// opposite polarity.  Result part r * phases + q is row group r's phase q.
 struct ReadPhase {
-  int64_t rowPolarity; ///< the physical rows it drives: 0 G+, 1 G-
-  bool negativeInputs; ///< the input digits it takes (their magnitudes)
+  bool onePhase;       ///< the one phase of a one-phase read
+  int64_t rowPolarity; ///< four phases: the physical rows it drives (0 G+)
+  bool negativeInputs; ///< four phases: the input digits it takes
   int64_t sign;        ///< +1 or -1: the sign its sum joins the result with
 
   static ReadPhase of(int64_t part, int64_t phases) {
     if (phases == 1)
-      return {0, false, 1};
+      return {true, 0, false, 1};
     const int64_t q = part % phases;
     const bool negativeInputs = (q >> 1) != 0;
-    return {q & 1, negativeInputs, ((q & 1) != 0) != negativeInputs ? -1 : 1};
+    return {false, q & 1, negativeInputs,
+            ((q & 1) != 0) != negativeInputs ? -1 : 1};
   }
-  /// Whether this phase drives a row of `polarity` whose input digit is
-  /// `digit`, and with what (|digit|, or 0).
+  /// What this phase drives a physical row of weight polarity `polarity`
+  /// (0 G+, 1 G-) with when its input digit is `digit`: in one phase the
+  /// digit, negated on a G- row; in four the digit's magnitude on the rows
+  /// of the phase's polarity and input sign, 0 elsewhere.
   int64_t drive(int64_t polarity, int64_t digit) const {
+    if (onePhase)
+      return polarity != 0 ? -digit : digit;
     if (polarity != rowPolarity || digit == 0 || (digit < 0) != negativeInputs)
       return 0;
     return digit < 0 ? -digit : digit;

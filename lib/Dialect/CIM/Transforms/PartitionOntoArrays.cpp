@@ -111,11 +111,8 @@ LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
     offsets = getIntValues(layer.getWeightOffsetsAttr());
   int64_t cycles = static_cast<int64_t>(*layer.getInputCycles());
   // A four-phase target reads each row group of differential rows in four
-  // unipolar parts (cim::ReadPhase); other schemes have one G+ row per
-  // weight and read in one phase.
-  const int64_t phases = scheme == cim::SignedScheme::DifferentialRows
-                             ? target.getReadPhases()
-                             : 1;
+  // unipolar parts (cim::ReadPhase).
+  const int64_t phases = target.getReadPhasesOf(scheme);
   // Set only where it is not the default: one-phase programs stay as they
   // were.
   const IntegerAttr readPhases =
