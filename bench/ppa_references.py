@@ -73,7 +73,7 @@ REFERENCES = [
              "alone on shared cores, copies of a layer shared one port: "
              "4.56 TOPS)")),
     neurosim("neurosim-rram-22nm-pr64", 378.06, 8.16, 19.88,
-             ("area and TOPS/W as PR32; TOPS: reading 64 rows at a time "
+             ("area as PR32; TOPS: reading 64 rows at a time "
              "halves the arrays' time (48 µs) but not the buffer port's "
              "(55 µs in the slowest stage, conv_12, 121 µs): with one "
              "layer copy per core only the chip's spare cores take "
@@ -83,7 +83,14 @@ REFERENCES = [
              "assumption); from PR32 to PR64 NeuroSim's TOPS grow 1.31x, "
              "nncc's 1.58x (with cores shared by copies the placer "
              "spreads further: 11.6 TOPS, +42 %); the clock is derived "
-             "from NeuroSim's sensing-delay model, not a NeuroSim run")),
+             "from NeuroSim's sensing-delay model, not a NeuroSim run; "
+             "TOPS/W: from PR32 to PR64 NeuroSim's grow 1.77x, nncc's "
+             "1.50x: the cell current (33 % of nncc's energy here) flows "
+             "once per cell read, which reading 64 rows at a time does "
+             "not reduce, where NeuroSim's fitted sense-amplifier column "
+             "power (MultilevelSenseAmp.cpp GetColumnPower) grows with "
+             "the logarithm of the column's conductance, so that its "
+             "array energy is nearly per conversion")),
     neurosim("neurosim-sram-22nm-pr32", 85.97, 6.06, 8.76,
              ("area: the array macros agree (nncc 5,835 µm², NeuroSim "
              "5,972), the mesh wires stand for NeuroSim's H-tree and the "
@@ -93,20 +100,20 @@ REFERENCES = [
              "the parts nncc's chip lacks: NeuroSim's chip-level adder "
              "tree over tiles (partial sums from other cores go through "
              "the home array's accumulator here) and its per-PE "
-             "buffers; TOPS/W: the SRAM read current is "
-             "the target's assumption (a 67 kΩ equivalent read port)")),
+             "buffers; TOPS/W: the read path is NeuroSim's (each "
+             "activated cell its access transistor's 86 kΩ, "
+             "GetColumnResistance, at the 0.55-V bit-line clamp), which "
+             "NeuroSim charges as its fitted sense-amplifier column power "
+             "and nncc as the cell current for each conversion's clock "
+             "(25 % of its energy)")),
     neurosim("neurosim-sram-22nm-pr64", 84.39, 8.01, 17.13,
              ("TOPS as RRAM PR64 (the placer spreads the slowest "
              "stage's rows and results over the chip's spare cores); "
-             "TOPS/W: the cell current, an "
-             "assumption, is 62 % of nncc's energy and does not shrink "
-             "with PR64 as the conversions do; NeuroSim charges an SRAM "
-             "column no cell current (ProcessingUnit.cpp "
-             "GetColumnResistance: 'weight value do not affect sense "
-             "energy'; its MultilevelSenseAmp charges a fitted power per "
-             "conversion), so its energy is per conversion and its "
-             "TOPS/W doubles from PR32 to PR64 (8.76 to 17.13) where "
-             "nncc's grows 1.29x")),
+             "TOPS/W: as RRAM PR64's, NeuroSim's TOPS/W grow 1.96x from "
+             "PR32 to PR64 (8.76 to 17.13), nncc's 1.48x: the cell "
+             "current (35 % of nncc's energy here) is per cell read, "
+             "NeuroSim's fitted sense-amplifier column power nearly per "
+             "conversion")),
     neurosim("neurosim-sram-5nm-pr32", 14.64, 11.48, 32.43,
              ("area: with NeuroSim's own 5 nm SRAM cell (840 F², "
              "0.021 µm²) the arrays are 3.2 of nncc's 11.6 mm²; the logic "
@@ -119,7 +126,14 @@ REFERENCES = [
              "(conv_12, 129 µs) is its arrays (74 µs) plus its busiest "
              "buffer port (49 µs): from 22 to 5 nm NeuroSim's TOPS grow "
              "1.89x, nncc's 1.51x; interconnect energy per bit-hop is "
-             "the target's unscaled 0.1 pJ")),
+             "the target's unscaled 0.1 pJ; TOPS/W: NeuroSim's 5-nm read "
+             "path (a 0.253-V bit-line clamp, a one-fin access "
+             "transistor of 24 kΩ) makes the cell current 42 % of nncc's "
+             "energy; its adders and sense amplifiers scale from 45-nm "
+             "gate equivalents by F·V² (Dennard), where NeuroSim's "
+             "FinFET gate capacitance (Technology.cpp caplist, 82 aF per "
+             "fin at 5 nm) does not follow F: from 22 to 5 nm NeuroSim's "
+             "TOPS/W grow 3.70x, nncc's 4.00x")),
     dict(id="liu-isscc2020", level="chip",
          source="Liu et al., ISSCC 2020 paper 33.2 (abstract): 130 nm, "
                 "784-100-10 MLP, 78.4 TOPS/W peak, 77 us per image",

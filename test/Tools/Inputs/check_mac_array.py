@@ -26,7 +26,7 @@ for s in with_macs:
 
 model = report["component_model"]
 ge = 8 * 8 * 1.064 / 0.798 + 8 * 7 * 7 + (2 * 8 + 8) * (7 + 5)
-ge_energy = 0.1e-12 / 32 / 7 * (22 / 45) * (0.8 / 0.9) ** 2
+ge_energy = 0.1e-12 / 32 / 7 * (22 / 45) * (0.85 / 0.9) ** 2  # vdd 0.85 V
 assert abs(model["mac_energy_j"] / (ge * ge_energy) - 1) < 1e-6, model
 assert abs(report["energy"]["components"]["mac_array"] /
            (16384 * model["mac_energy_j"]) - 1) < 1e-12
