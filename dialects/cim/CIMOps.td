@@ -177,6 +177,8 @@ def CIM_MVMOp : CIM_Op<"mvm", [Pure, HasParent<"LayerOp">,
     int64_t getPhysicalColumns();
     /// Physical rows the tile occupies.
     int64_t getPhysicalRows();
+    /// Reads per input cycle and phase (cim::rowGroups).
+    int64_t getRowGroups();
     /// The array, core and program-group attributes against the layer's
     /// stage and the chip.
     ::mlir::LogicalResult verifyArraysAndCores(LayerOp layer);

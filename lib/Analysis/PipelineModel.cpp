@@ -27,8 +27,7 @@ TileReadout nncc::tileReadout(cim::MVMOp mvm, cim::TargetAttr target) {
   r.sampleAndHold = target.getSampleAndHold();
   int64_t adcsPerArray = (target.getCols() + target.getColumnsPerAdc() - 1) /
                          target.getColumnsPerAdc();
-  r.rowGroups = (mvm.getPhysicalRows() + mvm.getRowsInParallel() - 1) /
-                mvm.getRowsInParallel();
+  r.rowGroups = mvm.getRowGroups();
   r.phases = static_cast<int64_t>(mvm.getReadPhases());
   r.columns = mvm.getPhysicalColumns();
   r.sequential = (r.columns + adcsPerArray - 1) / adcsPerArray;

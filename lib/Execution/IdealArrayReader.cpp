@@ -130,7 +130,7 @@ llvm::Error CIMLayerRunner::Impl::prepareTile(cim::MVMOp mvm,
   tile.rowsInParallel = R;
   tile.physRows = layout.physicalRows();
   tile.physCols = layout.physicalColumns();
-  tile.rowGroups = (tile.physRows + R - 1) / R;
+  tile.rowGroups = cim::rowGroups(tile.physRows, R);
   tile.phases = static_cast<int64_t>(mvm.getReadPhases());
   tile.depth = depth;
   tile.cycles = inputCycles;

@@ -243,9 +243,8 @@ AnalogLayer::create(cim::LayerOp layer, const target::TargetChip &chip) {
       t.adcMaxCode = adc.getMaxCode();
     }
     d.sumsPerVector = std::max(
-        d.sumsPerVector,
-        cycles * ((t.physRows + t.rowsInParallel - 1) / t.rowsInParallel) *
-            t.phases * t.physCols);
+        d.sumsPerVector, cycles * cim::rowGroups(t.physRows, t.rowsInParallel) *
+                             t.phases * t.physCols);
     d.tileOf[mvm] = static_cast<int64_t>(d.tiles.size());
     d.tiles.push_back(std::move(t));
   });

@@ -3,6 +3,7 @@
 #include "ArrayRead.h"
 
 #include "nncc/Dialect/CIM/CIMOps.h"
+#include "nncc/Dialect/CIM/TileLayout.h"
 #include "nncc/Execution/CIMLayerExecution.h"
 #include "nncc/Simulation/AdcCalibration.h"
 #include "nncc/Simulation/Sampling.h"
@@ -154,8 +155,7 @@ int64_t PhysicalArrayReader::buildDrives(const AnalogLayer::Tile &tile,
                                          int64_t part, const Drives &layout,
                                          float *drive, int32_t *sums) {
   const int64_t vectors = layout.count, rows = layout.rows;
-  const int64_t rowGroups =
-      (rows + tile.rowsInParallel - 1) / tile.rowsInParallel;
+  const int64_t rowGroups = cim::rowGroups(rows, tile.rowsInParallel);
   const int64_t weightRows = tile.layout.weightRows;
   const int64_t polarities = tile.layout.rowPolarities();
   // inputDigit, with the shift and the sign handling of this cycle hoisted:
@@ -234,8 +234,7 @@ llvm::Error PhysicalArrayReader::read(cim::MVMOp mvm, const Tensor &inputs,
   const float *squares =
       readSigma > 0 ? setup.instance.readSquares[ti].data() : nullptr;
   const int64_t cycles = tile.cycles;
-  const int64_t rowGroups =
-      (rows + tile.rowsInParallel - 1) / tile.rowsInParallel;
+  const int64_t rowGroups = cim::rowGroups(rows, tile.rowsInParallel);
   // A four-phase read's row groups are read once per phase: part rg *
   // phases + q of the result.
   const int64_t phases = tile.phases, parts = rowGroups * phases;

@@ -240,6 +240,10 @@ int64_t MVMOp::getPhysicalRows() {
   return layout.physicalRows();
 }
 
+int64_t MVMOp::getRowGroups() {
+  return rowGroups(getPhysicalRows(), getRowsInParallel());
+}
+
 LogicalResult MVMOp::verify() {
   // The layer's verifier ran first: its stage is at least partitioned and
   // its bit-slicing attributes are there.
@@ -282,10 +286,8 @@ LogicalResult MVMOp::verify() {
                            << " phases where the target reads this scheme in "
                            << targetPhases;
   }
-  int64_t rowGroups =
-      (getPhysicalRows() + getRowsInParallel() - 1) / getRowsInParallel();
   SmallVector<int64_t> want{static_cast<int64_t>(*layer.getInputCycles()),
-                            rowGroups * phases, shape.vectors,
+                            getRowGroups() * phases, shape.vectors,
                             getPhysicalColumns()};
   if (getColumnSums().getType().getShape() != ArrayRef<int64_t>(want))
     return emitOpError(phases == 1 ? "result must be [cycles, row groups, P, "

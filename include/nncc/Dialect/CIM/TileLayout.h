@@ -50,6 +50,13 @@ struct TileLayout {
   }
 };
 
+/// Row groups of a tile: the reads of one input cycle and phase, each of
+/// at most `rowsInParallel` of its `physicalRows` rows (the last group may
+/// be partial).
+inline int64_t rowGroups(int64_t physicalRows, int64_t rowsInParallel) {
+  return (physicalRows + rowsInParallel - 1) / rowsInParallel;
+}
+
 /// A four-phase read (cim.mvm read_phases = 4) reads each row group four
 /// times with one voltage polarity: phase q drives the rows of weight
 /// polarity q & 1 (0: G+, 1: G-) whose input digit has sign q >> 1 (0:

@@ -123,8 +123,7 @@ LogicalResult PartitionOntoArraysPass::partition(cim::LayerOp layer,
     bool reference = offset && t.sliceBegin == 0;
     cim::TileLayout layout{scheme, t.rowEnd - t.rowBegin, t.colEnd - t.colBegin,
                            t.sliceEnd - t.sliceBegin, reference};
-    int64_t rowGroups =
-        (layout.physicalRows() + rowsInParallel - 1) / rowsInParallel;
+    int64_t rowGroups = cim::rowGroups(layout.physicalRows(), rowsInParallel);
     auto sumsType = RankedTensorType::get(
         {cycles, rowGroups * phases, shape.vectors, layout.physicalColumns()},
         i32);
