@@ -200,24 +200,29 @@ void rollUpArea(const target::TargetChip &chip, const ComponentModel &m,
   // Interconnect wires, routed in channels between the cores (assumption;
   // as DNN+NeuroSim counts its H-tree): a mesh link joins neighbouring
   // slots with a flit of wires each way, one core pitch long; a bus runs
-  // one flit past every core.
-  r.corePitch = std::sqrt(coreBox);
-  double wireLength = 0;
-  if (chip.chip.cores > 1) {
+  // one flit past every core.  Each floorplan has its own pitch: the placed
+  // area packs a core's blocks (the square root of their area), the
+  // bounding box spaces the cores by their outlines, so that the wires of
+  // neither span white space the other leaves out.
+  auto wireArea = [&](double corePitch) {
+    if (chip.chip.cores <= 1)
+      return 0.0;
+    double length;
     if (ic.topology == target::Topology::Mesh) {
       const double w = static_cast<double>(ic.width),
                    h = static_cast<double>(ic.height);
-      wireLength = 2 * ((w - 1) * h + w * (h - 1)) * r.corePitch;
+      length = 2 * ((w - 1) * h + w * (h - 1)) * corePitch;
     } else {
-      wireLength = static_cast<double>(r.cores) * r.corePitch;
+      length = static_cast<double>(r.cores) * corePitch;
     }
-  }
-  at(r.areaBy, AreaComponent::Links) =
-      wireLength * m.flitBits * m.wirePitch;
+    return length * m.flitBits * m.wirePitch;
+  };
+  r.corePitch = std::sqrt(coreBox);
+  at(r.areaBy, AreaComponent::Links) = wireArea(std::sqrt(r.coreArea));
   r.area += at(r.areaBy, AreaComponent::Links);
   // The links' transceivers sit at the die's edge, a block of their own.
   r.boundingBoxArea = static_cast<double>(r.meshSlots) * coreBox +
-                      m.globalBufferArea + at(r.areaBy, AreaComponent::Links) +
+                      m.globalBufferArea + wireArea(r.corePitch) +
                       at(r.areaBy, AreaComponent::OffChipLinks);
   r.boundingBoxOverhead = r.boundingBoxArea - r.area;
 }

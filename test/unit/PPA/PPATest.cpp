@@ -588,12 +588,16 @@ TEST(PPAChip, EnergyAreaAndMetricsByHand) {
       p.coreArea + 3 * (m.arrayMacroBoundingBox - m.arrayMacroArea);
   EXPECT_REL(p.corePitch, std::sqrt(coreBox));
   // A 2 x 2 mesh has 4 links of one core pitch, a 128-bit flit (128 Gbit/s
-  // at 1 GHz) each way; wire pitch 2 x 40/22 F at 45 nm.
-  const double links = 4 * 2 * p.corePitch * 128 * (80.0 / 22) * 45e-9;
-  EXPECT_REL(p.areaBy[size_t(AreaComponent::Links)], links);
-  EXPECT_REL(p.boundingBoxArea, 4 * coreBox + links);
+  // at 1 GHz) each way; wire pitch 2 x 40/22 F at 45 nm.  The placed area's
+  // pitch is the packed core's, the bounding box's the core outline's.
+  const double linksPerPitch = 4 * 2 * 128 * (80.0 / 22) * 45e-9;
+  const double placedLinks = linksPerPitch * std::sqrt(p.coreArea);
+  const double boxLinks = linksPerPitch * p.corePitch;
+  EXPECT_GT(boxLinks, placedLinks);
+  EXPECT_REL(p.areaBy[size_t(AreaComponent::Links)], placedLinks);
+  EXPECT_REL(p.boundingBoxArea, 4 * coreBox + boxLinks);
   EXPECT_REL(p.boundingBoxOverhead, p.boundingBoxArea - p.area);
-  EXPECT_REL(p.area, 2 * p.coreArea + links);
+  EXPECT_REL(p.area, 2 * p.coreArea + placedLinks);
   // Write switch matrices of the RRAM arrays: (4 x 9 + 8 x 7) GE each.
   EXPECT_REL(p.areaBy[size_t(AreaComponent::WritePeriphery)],
              6 * (4 * 9 + 8 * 7) * 394 * 2.025e-15);
@@ -695,13 +699,20 @@ TEST(PPAChip, AdderTreesInTheAreaNotTheEnergy) {
   const double trees = 4 * 19 * 12 * 394 * 2.025e-15;
   EXPECT_REL(with.areaBy[size_t(AreaComponent::AdderTrees)], 2 * trees);
   EXPECT_REL(with.coreArea, without.coreArea + trees);
-  // The wires between cores grow with the core pitch.
+  // The wires between cores grow with the core pitch, the placed area's
+  // with the packed core's, the bounding box's with the core outline's (the
+  // 2 x 2 mesh of PPAChip.EnergyAreaAndMetricsByHand: 4 links, 128-bit
+  // flits each way).
   const double linksGrow = with.areaBy[size_t(AreaComponent::Links)] -
                            without.areaBy[size_t(AreaComponent::Links)];
   EXPECT_GT(linksGrow, 0);
   EXPECT_REL(with.area, without.area + 2 * trees + linksGrow);
+  const double linksPerPitch = 4 * 2 * 128 * (80.0 / 22) * 45e-9;
+  EXPECT_REL(linksGrow, linksPerPitch * (std::sqrt(with.coreArea) -
+                                         std::sqrt(without.coreArea)));
   EXPECT_REL(with.boundingBoxArea,
-             without.boundingBoxArea + 4 * trees + linksGrow);
+             without.boundingBoxArea + 4 * trees +
+                 linksPerPitch * (with.corePitch - without.corePitch));
   EXPECT_REL(with.energyBy[size_t(EnergyComponent::DigitalAdds)],
              without.energyBy[size_t(EnergyComponent::DigitalAdds)]);
   // They leak like the rest of the periphery.
