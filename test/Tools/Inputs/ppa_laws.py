@@ -3,7 +3,8 @@ target: each law changes one field of a target and states how the report
 must move (a quantity that scales exactly, one that must grow or not grow,
 figures that must not change at all).  A cost model fitted to references
 rather than built from mechanisms breaks such laws somewhere; this finds
-where, on chip descriptions the validation table does not cover.
+where, on chip descriptions the validation table does not cover.  Every
+report, base and changed, also obeys the invariants of `invariants`.
 
 Usage: ppa_laws.py NNCC MODEL TARGETS_DIR WORK_DIR [SEED COUNT]
 With SEED and COUNT, also COUNT seeded random variants of the bundled
@@ -237,6 +238,29 @@ LAWS = [
 ]
 
 
+def invariants(report):
+    """What every report obeys, whatever the target: the sums are their
+    parts (nothing counted twice or dropped), the outline holds the blocks,
+    and efficiency is throughput over power.  Returns the broken ones."""
+    area, energy, perf = report["area"], report["energy"], report["performance"]
+
+    def same(a, b):
+        return abs(a - b) <= EXACT * max(abs(a), abs(b), 1e-300)
+
+    broken = []
+    if not same(area["placed_m2"], sum(area["components"].values())):
+        broken.append("placed area is not the sum of its components")
+    if not same(energy["per_inference_j"], energy["group_spill_j"] +
+                sum(energy["components"].values())):
+        broken.append("energy per inference is not its components + spills")
+    if area["bounding_box_m2"] < area["placed_m2"] * (1 - EXACT):
+        broken.append("the bounding box is smaller than the placed blocks")
+    if perf["power_w"] > 0 and not same(perf["tops_per_w"],
+                                        perf["tops"] / perf["power_w"]):
+        broken.append("TOPS/W is not TOPS over power")
+    return broken
+
+
 def compile_target(nncc, model, target, out):
     run = subprocess.run([nncc, "compile", model, "--target", target, "-o",
                           out, "--time-multiplex"],
@@ -294,6 +318,7 @@ def main():
         if base is None:
             broken.append(f"{name}: does not compile: {error}")
             continue
+        broken += [f"{name}: {b}" for b in invariants(base)]
         applied = []
         for i, law in enumerate(LAWS):
             changed = copy.deepcopy(target)
@@ -312,6 +337,7 @@ def main():
                                   f"{error}")
                 continue
             applied.append(law.name)
+            broken += [f"{name}, {law.name}: {b}" for b in invariants(new)]
             for c in law.checks:
                 kind, p = c[0], c[1]
                 ok, said = check(kind, p, c[2] if len(c) > 2 else None, base,
