@@ -1,5 +1,5 @@
 """examples/flow.py, the documented flow script, runs and prints for each
-target what its compile's report says."""
+target what its compile's report says, the table docs/python.md shows."""
 import json
 import os
 import re
@@ -29,3 +29,8 @@ def test_flow_example(tmp_path):
             report["performance"]["tops_per_w"], 2)
         accuracy = report["simulation"][0]["accuracy_mean"]
         assert float(m.group(3)) == round(100 * accuracy, 2)
+    # The table docs/python.md shows is this run's, line for line.
+    doc = open(src("docs", "python.md")).read().splitlines()
+    start = doc.index("$ PYTHONPATH=build/python python3 examples/flow.py "
+                      "--images 100 --instances 2") + 1
+    assert doc[start:start + len(lines)] == lines
