@@ -80,7 +80,7 @@ llvm::Expected<TileVectors> describeTile(TileOps ops, int64_t index,
   ArrayRef<int64_t> sums = mvm.getColumnSums().getType().getShape();
   tile.cycles = sums[0];
   tile.readPhases = static_cast<int64_t>(mvm.getReadPhases());
-  tile.rowGroups = sums[1] / tile.readPhases;
+  tile.rowGroups = mvm.getRowGroups();
   llvm::Expected<std::vector<uint16_t>> levels = cells.tileLevels(mvm);
   if (!levels)
     return levels.takeError();

@@ -418,6 +418,11 @@ TEST(PPAComponents, FinFetNodeDrawsLogicAtItsPitches) {
   EXPECT_REL(buildComponentModel(c).cellAreaF2, 200 * factor);
 }
 
+/// The wire area per metre of core pitch of the fixture's 2 x 2 mesh: 4
+/// links, a 128-bit flit (128 Gbit/s at 1 GHz) each way, wire pitch
+/// 2 x 40/22 F at 45 nm.
+constexpr double kFixtureLinkWiresPerPitch = 4 * 2 * 128 * (80.0 / 22) * 45e-9;
+
 struct Fixture {
   target::TargetChip chip = smallChip();
   ExecutionSchedule execution;
@@ -587,12 +592,10 @@ TEST(PPAChip, EnergyAreaAndMetricsByHand) {
   const double coreBox =
       p.coreArea + 3 * (m.arrayMacroBoundingBox - m.arrayMacroArea);
   EXPECT_REL(p.corePitch, std::sqrt(coreBox));
-  // A 2 x 2 mesh has 4 links of one core pitch, a 128-bit flit (128 Gbit/s
-  // at 1 GHz) each way; wire pitch 2 x 40/22 F at 45 nm.  The placed area's
-  // pitch is the packed core's, the bounding box's the core outline's.
-  const double linksPerPitch = 4 * 2 * 128 * (80.0 / 22) * 45e-9;
-  const double placedLinks = linksPerPitch * std::sqrt(p.coreArea);
-  const double boxLinks = linksPerPitch * p.corePitch;
+  // The mesh's links are one core pitch long: the placed area's pitch is
+  // the packed core's, the bounding box's the core outline's.
+  const double placedLinks = kFixtureLinkWiresPerPitch * std::sqrt(p.coreArea);
+  const double boxLinks = kFixtureLinkWiresPerPitch * p.corePitch;
   EXPECT_GT(boxLinks, placedLinks);
   EXPECT_REL(p.areaBy[size_t(AreaComponent::Links)], placedLinks);
   EXPECT_REL(p.boundingBoxArea, 4 * coreBox + boxLinks);
@@ -700,19 +703,18 @@ TEST(PPAChip, AdderTreesInTheAreaNotTheEnergy) {
   EXPECT_REL(with.areaBy[size_t(AreaComponent::AdderTrees)], 2 * trees);
   EXPECT_REL(with.coreArea, without.coreArea + trees);
   // The wires between cores grow with the core pitch, the placed area's
-  // with the packed core's, the bounding box's with the core outline's (the
-  // 2 x 2 mesh of PPAChip.EnergyAreaAndMetricsByHand: 4 links, 128-bit
-  // flits each way).
+  // with the packed core's, the bounding box's with the core outline's.
   const double linksGrow = with.areaBy[size_t(AreaComponent::Links)] -
                            without.areaBy[size_t(AreaComponent::Links)];
   EXPECT_GT(linksGrow, 0);
   EXPECT_REL(with.area, without.area + 2 * trees + linksGrow);
-  const double linksPerPitch = 4 * 2 * 128 * (80.0 / 22) * 45e-9;
-  EXPECT_REL(linksGrow, linksPerPitch * (std::sqrt(with.coreArea) -
-                                         std::sqrt(without.coreArea)));
+  EXPECT_REL(linksGrow,
+             kFixtureLinkWiresPerPitch *
+                 (std::sqrt(with.coreArea) - std::sqrt(without.coreArea)));
   EXPECT_REL(with.boundingBoxArea,
              without.boundingBoxArea + 4 * trees +
-                 linksPerPitch * (with.corePitch - without.corePitch));
+                 kFixtureLinkWiresPerPitch *
+                     (with.corePitch - without.corePitch));
   EXPECT_REL(with.energyBy[size_t(EnergyComponent::DigitalAdds)],
              without.energyBy[size_t(EnergyComponent::DigitalAdds)]);
   // They leak like the rest of the periphery.
