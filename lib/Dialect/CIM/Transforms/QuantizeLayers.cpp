@@ -10,13 +10,14 @@
 #include "nncc/Dialect/CIM/Transforms/LayerOverrides.h"
 #include "nncc/Dialect/CIM/Transforms/Passes.h"
 
+#include "nncc/Data/CalibrationRun.h"
 #include "nncc/Dialect/CIM/CIMOps.h"
 #include "nncc/Dialect/CIM/ModelQuantization.h"
 #include "nncc/Execution/Executor.h"
 #include "nncc/Runtime/Kernels.h"
-#include "nncc/Data/CalibrationRun.h"
 #include "nncc/Support/Elements.h"
 #include "nncc/Support/Errors.h"
+#include "nncc/Support/KernelClones.h"
 #include "nncc/Support/Rounding.h"
 
 #include "mlir/IR/Builders.h"
@@ -24,9 +25,11 @@
 #include "llvm/ADT/DenseMap.h"
 
 #include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstdint>
 #include <future>
 #include <variant>
-#include <cmath>
 
 namespace nncc {
 #define GEN_PASS_DEF_QUANTIZELAYERS
@@ -56,6 +59,24 @@ constexpr size_t kMaxSamples = 1 << 20;
 /// 2^16 here: codes are at most 16 bits.
 int64_t roundToInteger(double v) {
   return static_cast<int64_t>(nncc::roundHalfAway(v));
+}
+
+/// Codes of one row of weights on its columns' grids, clamp(round(w /
+/// divisor) + zero, low, high), and their errors scale (q - zero) - w:
+/// element by element with roundToCode, so that the loop vectorizes
+/// (VGG-8's 13 M weights took 0.12 s one by one).
+template <typename Code>
+NNCC_KERNEL void quantizeRow(const float *row, const double *divisor,
+                             const float *scale, const int32_t *zero,
+                             int32_t low, int32_t high, int64_t n, Code *codes,
+                             double *error) {
+  for (int64_t j = 0; j < n; ++j) {
+    const double z = zero[j];
+    const double q =
+        nncc::roundToCode(row[j] / divisor[j], low - z, high - z) + z;
+    codes[j] = static_cast<Code>(q);
+    error[j] = static_cast<double>(scale[j]) * (q - z) - row[j];
+  }
 }
 
 /// A layer's float weight matrix [G, K, N], read from the IR once.
@@ -248,23 +269,22 @@ QuantizeLayersPass::quantizeWeights(const LayerWeights &layer) const {
   const int64_t qLow = grid.low, qHigh = grid.high;
   // Each row has its own error sums, added up in row order.
   std::vector<double> rowErrSq(g * k), rowNormSq(g * k);
+  // Per row, the codes and their errors element by element (quantizeRow,
+  // vectorized), then the sums in element order, which must stay
+  // sequential for reproducible bits.
+  assert(qLow >= INT32_MIN / 2 && qHigh <= INT32_MAX / 2 &&
+         "codes are at most 16 bits");
+  std::vector<double> rowErr(n);
   auto quantizeRows = [&](auto *codes) {
-    using Code = std::remove_pointer_t<decltype(codes)>;
     for (size_t gr = 0, rows = g * k; gr < rows; ++gr) {
       const int64_t gi = static_cast<int64_t>(gr) / k;
       const float *row = &w[gr * n];
-      Code *out = &codes[gr * n];
-      const double *div = &divisor[gi * n];
-      const float *scale = &scales[gi * n];
-      const int32_t *zero = &zeros[gi * n];
+      quantizeRow(row, &divisor[gi * n], &scales[gi * n], &zeros[gi * n],
+                  static_cast<int32_t>(qLow), static_cast<int32_t>(qHigh), n,
+                  &codes[gr * n], rowErr.data());
       double errSq = 0, normSq = 0;
       for (int64_t j = 0; j < n; ++j) {
-        int64_t q = std::clamp<int64_t>(
-            roundToInteger(row[j] / div[j]) + zero[j], qLow, qHigh);
-        out[j] = static_cast<Code>(q);
-        double back =
-            static_cast<double>(scale[j]) * static_cast<double>(q - zero[j]);
-        errSq += (back - row[j]) * (back - row[j]);
+        errSq += rowErr[j] * rowErr[j];
         normSq += static_cast<double>(row[j]) * row[j];
       }
       rowErrSq[gr] = errSq;
