@@ -24,7 +24,13 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
 
 namespace nncc {
 #define GEN_PASS_DEF_LOWERNNTOCIM
@@ -101,6 +107,44 @@ std::optional<std::vector<float>> biasValues(Value bias) {
 // Which layers can live in the arrays
 //===----------------------------------------------------------------------===//
 
+/// Cells store finite conductances: a NaN or infinite weight has no code
+/// (and an infinite one would zero its whole column's scale), a non-finite
+/// bias poisons every output.  Emits the first such element of `operand`
+/// (`values`, row-major) by its index in the ONNX tensor.
+LogicalResult checkFinite(Operation *op, Value operand, ArrayRef<float> values,
+                          StringRef role) {
+  // Blocks are scanned branch-free on the exponent bits (a loop that
+  // vectorizes: VGG-8's 13 M weights are read once more), the first
+  // failing block element by element.
+  constexpr size_t kBlock = 4096;
+  const float *bad = values.end();
+  for (size_t b = 0; b < values.size() && bad == values.end(); b += kBlock) {
+    ArrayRef<float> block =
+        values.slice(b, std::min(kBlock, values.size() - b));
+    uint32_t nonFinite = 0;
+    for (float v : block) {
+      uint32_t bits;
+      std::memcpy(&bits, &v, sizeof(bits));
+      nonFinite |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+    }
+    if (nonFinite)
+      bad = llvm::find_if(block, [](float v) { return !std::isfinite(v); });
+  }
+  if (bad == values.end())
+    return success();
+  ArrayRef<int64_t> shape = cast<ShapedType>(operand.getType()).getShape();
+  SmallVector<std::string> index(shape.size());
+  int64_t flat = bad - values.begin();
+  for (size_t d = shape.size(); d-- > 0;) {
+    const int64_t extent = std::max<int64_t>(shape[d], 1);
+    index[d] = std::to_string(flat % extent);
+    flat /= extent;
+  }
+  const char *value = std::isnan(*bad) ? "NaN" : *bad > 0 ? "inf" : "-inf";
+  return op->emitError() << role << " [" << llvm::join(index, ", ") << "] is "
+                         << value << "; crossbar arrays store finite weights";
+}
+
 LogicalResult checkConv(nn::ConvOp conv) {
   auto w = readWeightOperand(conv.getW());
   if (!w)
@@ -108,6 +152,12 @@ LogicalResult checkConv(nn::ConvOp conv) {
                           "crossbar arrays");
   if (conv.getB() && !readWeightOperand(conv.getB()))
     return conv.emitError("conv bias must be a constant");
+  if (failed(checkFinite(conv, conv.getW(), w->values, "conv weight")))
+    return failure();
+  if (conv.getB() &&
+      failed(checkFinite(conv, conv.getB(),
+                         readWeightOperand(conv.getB())->values, "conv bias")))
+    return failure();
   // G x K x N must be the filters (M = G * N of C/group * prod(kernel)).
   auto wType = cast<RankedTensorType>(conv.getW().getType());
   int64_t groups = static_cast<int64_t>(conv.getGroup());
@@ -135,6 +185,11 @@ LogicalResult checkGemm(nn::GemmOp gemm) {
     return gemm.emitError("the B operand of Gemm must be a 2-D matrix");
   if (static_cast<int64_t>(w->values.size()) != bType.getNumElements())
     return gemm.emitError("the B operand of Gemm has the wrong size");
+  if (failed(checkFinite(gemm, gemm.getB(), w->values, "Gemm weight B")))
+    return failure();
+  if (Value c = gemm.getC())
+    if (auto bias = readWeightOperand(c))
+      return checkFinite(gemm, c, bias->values, "Gemm bias C");
   return success();
 }
 
@@ -142,10 +197,13 @@ LogicalResult checkMatMul(nn::MatMulOp matmul) {
   if (!holdsWeights(matmul.getB()))
     return success();
   auto bType = cast<RankedTensorType>(matmul.getB().getType());
-  if (!readWeightOperand(matmul.getB()) || bType.getRank() != 2)
+  auto w = readWeightOperand(matmul.getB());
+  if (!w || bType.getRank() != 2)
     return matmul.emitError("MatMul needs a float32 2-D right operand to be "
                             "stored in crossbar arrays (batched weights are "
                             "not supported)");
+  if (failed(checkFinite(matmul, matmul.getB(), w->values, "MatMul weight B")))
+    return failure();
   if (cast<RankedTensorType>(matmul.getA().getType()).getRank() < 2)
     return matmul.emitError("MatMul with a 1-D left operand is not supported "
                             "on the arrays");
