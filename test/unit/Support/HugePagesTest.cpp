@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include <sys/mman.h>
+
 using namespace nncc;
 
 namespace {
@@ -55,34 +57,41 @@ TEST(HugePages, WholePagesOfABlock) {
 }
 
 // A large block's whole huge pages are advised (the kernel marks the range
-// "hg" in its VmFlags); a small block is left alone.
+// "hg" in its VmFlags); a small block is left alone.  The blocks are fresh
+// anonymous mappings, not malloc's, whose heap may hold advised memory
+// that an earlier test freed.
 TEST(HugePages, LargeBlocksAreAdvised) {
   std::ifstream thp("/sys/kernel/mm/transparent_hugepage/enabled");
   if (!thp || vmFlagsAt(reinterpret_cast<std::uintptr_t>(&thp)).empty())
     GTEST_SKIP() << "no transparent huge pages or no /proc/self/smaps here";
-  const std::size_t size = 16 * kMiB;
-  void *large = std::malloc(size);
-  ASSERT_NE(large, nullptr);
-  auto [first, last] =
-      wholeHugePages(reinterpret_cast<std::uintptr_t>(large), size);
+  const std::size_t mapped = 32 * kMiB;
+  void *region = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(region, MAP_FAILED);
+  const auto base = reinterpret_cast<std::uintptr_t>(region);
+
+  // A 16-MiB block 16 bytes into the mapping, as malloc would place it.
+  char *large = static_cast<char *>(region) + 16;
+  auto [first, last] = wholeHugePages(base + 16, 16 * kMiB);
   ASSERT_LT(first, last);
-  EXPECT_EQ(vmFlagsAt(first).find(" hg"), std::string::npos)
-      << "malloc's block is advised before adviseHugePages";
-  adviseHugePages(large, size);
+  EXPECT_EQ(vmFlagsAt(first).find(" hg"), std::string::npos);
+  adviseHugePages(large, 16 * kMiB);
   EXPECT_NE(vmFlagsAt(first).find(" hg"), std::string::npos)
       << vmFlagsAt(first);
   EXPECT_NE(vmFlagsAt(last - 1).find(" hg"), std::string::npos);
-  std::free(large);
+  // Only the whole huge pages: the partial one at the start is not.
+  if (first > base + 16) {
+    EXPECT_EQ(vmFlagsAt(base + 16).find(" hg"), std::string::npos);
+  }
 
-  // Below kHugePageAdviceMinBytes nothing is advised.
+  // Below kHugePageAdviceMinBytes nothing is advised, though the block
+  // holds a whole huge page.
+  char *small = static_cast<char *>(region) + 24 * kMiB;
   const std::size_t smallSize = kHugePageAdviceMinBytes - 1;
-  void *small = std::malloc(smallSize);
-  ASSERT_NE(small, nullptr);
   auto [smallFirst, smallLast] =
       wholeHugePages(reinterpret_cast<std::uintptr_t>(small), smallSize);
+  ASSERT_LT(smallFirst, smallLast);
   adviseHugePages(small, smallSize);
-  if (smallFirst < smallLast) {
-    EXPECT_EQ(vmFlagsAt(smallFirst).find(" hg"), std::string::npos);
-  }
-  std::free(small);
+  EXPECT_EQ(vmFlagsAt(smallFirst).find(" hg"), std::string::npos);
+  ::munmap(region, mapped);
 }
