@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "nncc/PPA/Components.h"
 
+#include "nncc/Target/TargetSummary.h"
+
 #include <algorithm>
 #include <cmath>
 #include <iterator>
@@ -378,19 +380,30 @@ ComponentModel ppa::buildComponentModel(const target::TargetChip &chip) {
   m.addEnergy = accBits * (kFullAdderGE + kFlipFlopGE) * geEnergy;
   // A column's shift-and-add holds at most (2^adc - 1)(2^in - 1) x reads
   // per cycle (row groups x phases), before weights and slices are
-  // combined.
-  m.shiftAddBits = p.adcBits + p.inputBits +
-                   static_cast<int64_t>(std::ceil(std::log2(
-                       static_cast<double>(chip.array.readsPerCycle()))));
+  // combined.  Running sums per weight hold the result itself, so adders
+  // and registers are accumulator-wide, one register per weight column,
+  // and they also take the other arrays' partial sums: no separate
+  // combining adder and result register.
+  const bool perWeight = p.runningSums == target::RunningSums::Weight;
+  m.shiftAddBits =
+      perWeight ? m.accumulatorBits
+                : p.adcBits + p.inputBits +
+                      static_cast<int64_t>(std::ceil(std::log2(
+                          static_cast<double>(chip.array.readsPerCycle()))));
   const double shiftAddBits = static_cast<double>(m.shiftAddBits);
   m.shiftAddEnergy = shiftAddBits * (kFullAdderGE + kFlipFlopGE) * geEnergy;
   m.shiftAddArea = p.shiftAdd ? shiftAddBits * kFullAdderGE * geArea : 0.0;
+  const double runningSums =
+      perWeight ? static_cast<double>(
+                      target::computeFigures(chip, chip.array.weightBits)
+                          .weightColumnsPerArray)
+                : static_cast<double>(chip.array.deviceCols());
   m.partialSumArea =
-      p.shiftAdd ? static_cast<double>(chip.array.deviceCols()) * shiftAddBits *
-                       kFlipFlopGE * geArea
-                 : 0.0;
-  m.accumulatorArea = static_cast<double>(m.adcsPerArray) * accBits *
-                      (kFullAdderGE + kFlipFlopGE) * geArea;
+      p.shiftAdd ? runningSums * shiftAddBits * kFlipFlopGE * geArea : 0.0;
+  m.accumulatorArea = perWeight
+                          ? 0.0
+                          : static_cast<double>(m.adcsPerArray) * accBits *
+                                (kFullAdderGE + kFlipFlopGE) * geArea;
 
   // Adder trees over groups of the core's arrays, one per ADC lane; stage
   // s pairs its operands (an odd one waits for the next stage) in adders

@@ -211,7 +211,12 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
     // Buffer bits per site: copies on one core share its port (within a
     // program group).
     std::map<Site, double> bufferBitsOf;
-    bool polarity = layer.getSignedScheme().has_value();
+    // Slices and polarities are combined after the last cycle, unless the
+    // running sums are per weight: then each conversion's shift-and-add
+    // already put it, shifted and signed, into its weight's sum.
+    const bool combineAfter =
+        layer.getSignedScheme().has_value() &&
+        chip.periphery.runningSums == target::RunningSums::Column;
     // The accumulation of partial sums, per vector: the busiest home ADC
     // lane's clocks, and the adder-tree stages its last vector waits for.
     int64_t accumulateClocks = 0, accumulateDepth = 0;
@@ -250,7 +255,7 @@ nncc::buildExecutionSchedule(ModuleOp module, const target::TargetChip &chip) {
           rowActivations += mvm.getPhysicalRows() * r.cycles;
           conversions += r.columns * r.reads() * r.cycles;
           int64_t weightCols = mvm.getColEnd() - mvm.getColBegin();
-          if (polarity)
+          if (combineAfter)
             combines += weightCols * (mvm.getSliceEnd() - mvm.getSliceBegin());
         }
         // Results the core writes to its buffer at full width: the weight

@@ -868,6 +868,13 @@ void TargetLoader::buildCrossbar(TargetChip &chip) {
                " converter takes the column current; a voltage-mode read "
                "needs a sar, flash or integrating converter or "
                "sense_amplifiers");
+  per.runningSums = enumValue<RunningSums>(
+      text("periphery.running_sums"),
+      {{"column", RunningSums::Column}, {"weight", RunningSums::Weight}});
+  if (per.runningSums == RunningSums::Weight && !per.shiftAdd)
+    report(locOf("periphery.running_sums"), "periphery.running_sums",
+           "running sums per weight are the shift-and-add's registers: "
+           "they need periphery.shift_add: true");
   // A four-phase read's parts are added, with their signs, by the digital
   // periphery after the converters; its costs are modelled for current-mode
   // bit lines (a voltage-mode line's swing would be one per phase).

@@ -56,6 +56,9 @@ llvm::StringRef nncc::target::toString(AdcType type) {
   }
   return "";
 }
+llvm::StringRef nncc::target::toString(RunningSums sums) {
+  return sums == RunningSums::Weight ? "weight" : "column";
+}
 llvm::StringRef nncc::target::toString(ReadCircuit circuit) {
   return circuit == ReadCircuit::Voltage ? "voltage" : "current";
 }
@@ -107,6 +110,7 @@ TargetFigures nncc::target::computeFigures(const TargetChip &chip,
     weightCols = (weightCols - 1) / f.slicesPerWeight; // reference column
     break;
   }
+  f.weightColumnsPerArray = weightCols;
   f.weightsPerArray = weightRows * weightCols;
   f.weightCapacity = f.arrays * f.weightsPerArray;
 
@@ -252,6 +256,8 @@ void nncc::target::printTarget(const TargetChip &chip, llvm::raw_ostream &os) {
     os << " (voltage-mode read)";
   if (p.sampleAndHold)
     os << " behind sample-and-holds";
+  if (p.runningSums == RunningSums::Weight)
+    os << ", running sums per weight";
   os << "; " << p.inputBits << "-bit " << toString(p.inputEncoding)
      << " input, " << p.dacBits << "-bit DAC (" << p.inputCycles()
      << " cycles)\n";

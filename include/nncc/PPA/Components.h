@@ -89,7 +89,10 @@ struct ComponentModel {
   /// column keeps its running sum in a register until its last cycle; each
   /// ADC has one shift-and-add adder feeding those registers, and one
   /// full-width adder and result register that combine its columns'
-  /// slices and polarities (and partial sums of other arrays).
+  /// slices and polarities (and partial sums of other arrays).  With
+  /// running sums per weight (periphery.running_sums) the shift-and-add
+  /// adders and one register per weight column are accumulator-wide and do
+  /// all of that; there is no combining adder.
   double shiftAddArea = 0;    ///< one shift-and-add adder (one per ADC)
   double partialSumArea = 0;  ///< the column registers of one array
   double accumulatorArea = 0; ///< combine adders and registers of one array

@@ -39,6 +39,13 @@ enum class AdcType { SAR, Flash, Integrating, CurrentSense, CCO };
 /// precharges the bit line to the read voltage, lets the selected cells
 /// discharge it for the sensing window and senses the voltage left.
 enum class ReadCircuit { Current, Voltage };
+/// Where the shift-and-add keeps a partial sum across input cycles (and row
+/// groups and read phases).  Column: a register per physical column, the
+/// weight's slices and polarities combined after its last cycle.  Weight:
+/// each conversion is shifted by its slice and cycle and added, with its
+/// polarity, into one accumulator-wide register per weight (ISAAC's
+/// shift-and-add units and output register).
+enum class RunningSums { Column, Weight };
 /// How a buffer stores its bits: an SRAM macro, or flip-flops read through
 /// a multiplexer tree (a register file; DNN+NeuroSim's default buffers).
 enum class MemoryKind { SRAM, RegisterFile };
@@ -166,6 +173,7 @@ struct Periphery {
   /// overlaps the conversions of the held values.
   bool sampleAndHold = false;
   ReadCircuit readCircuit = ReadCircuit::Current;
+  RunningSums runningSums = RunningSums::Column;
 
   /// Input cycles per MVM: ceil(inputBits / dacBits) for bit-serial input,
   /// one for PWM and amplitude encoding.
@@ -330,6 +338,7 @@ llvm::StringRef toString(SignedWeightScheme scheme);
 llvm::StringRef toString(ProgrammingScheme scheme);
 llvm::StringRef toString(AdcType type);
 llvm::StringRef toString(ReadCircuit circuit);
+llvm::StringRef toString(RunningSums sums);
 llvm::StringRef toString(InputEncoding encoding);
 llvm::StringRef toString(Topology topology);
 llvm::StringRef toString(NeuronReset reset);

@@ -16,6 +16,8 @@ struct TargetFigures {
   int64_t totalCells = 0;
   int64_t weightBits = 0;     ///< weight precision the capacity assumes
   int64_t slicesPerWeight = 0;///< cells (columns) per weight per polarity
+  /// Weights along an array's columns (its weight matrix's width).
+  int64_t weightColumnsPerArray = 0;
   int64_t weightsPerArray = 0;
   int64_t weightCapacity = 0; ///< weights of `weightBits` the chip holds
   double mvmTime = 0;         ///< seconds for one full-array MVM alone

@@ -235,6 +235,21 @@ LAWS = [
         [("not_up", "area.components.adcs"),
          ("same", "energy.components.adcs"),
          ("not_up", "performance.tops")]),
+    # Running sums per weight instead of per column: the same reads,
+    # conversions and timing; only the digital accumulation's registers,
+    # adders and adds change (fewer, wider registers: smaller or larger by
+    # the slices per weight, so no direction is a law).
+    Law("running_sums: weight",
+        lambda t: t.get("periphery", {}).get("shift_add", True) is True
+        and "running_sums" not in t.get("periphery", {})
+        and bool(t["periphery"].__setitem__("running_sums", "weight") or 1),
+        [("same", "performance.latency_s"),
+         ("same", "performance.interval_s"),
+         ("same", "energy.components.cell_reads"),
+         ("same", "energy.components.adcs"),
+         ("same", "energy.components.drivers"),
+         ("same", "area.components.adcs"),
+         ("same", "area.components.arrays")]),
 ]
 
 

@@ -116,6 +116,37 @@ TEST(PPAComponents, HandComputedFigures) {
   EXPECT_REL(m.routerArea, 128 * 125 * 394 * 2.025e-15);
 }
 
+// Running sums per weight (periphery.running_sums: weight) on smallChip
+// with 4-bit cells and the offset scheme: 8-bit weights in 2 slices, so
+// (8 - 1 reference) / 2 = 3 weight columns per array.  The shift-and-add
+// adders and the 3 registers are accumulator-wide (19 bits), and there is
+// no combining adder: the column side holds the 4:1 mux (8 GE), 2 ADCs with
+// 19-bit adders (x 7 GE), 3 x 19 register bits (x 5 GE) and 8 column write
+// switches (7 GE); every shift-and-add is a 19-bit add.
+TEST(PPAComponents, RunningSumsPerWeight) {
+  target::TargetChip c = smallChip();
+  c.device.levels = 16;
+  c.array.signedWeights = target::SignedWeightScheme::OffsetReference;
+  ComponentModel column = buildComponentModel(c);
+  c.periphery.runningSums = target::RunningSums::Weight;
+  ComponentModel m = buildComponentModel(c);
+  const double ge = 394 * 2.025e-15;
+  EXPECT_EQ(m.accumulatorBits, 19);
+  EXPECT_EQ(m.shiftAddBits, 19);
+  EXPECT_REL(m.shiftAddEnergy, 19 * 12 * kGe);
+  EXPECT_REL(m.shiftAddArea, 19 * 7 * ge);
+  EXPECT_REL(m.partialSumArea, 3 * 19 * 5 * ge);
+  EXPECT_EQ(m.accumulatorArea, 0.0);
+  const double adcArea = 1.2e-9 * 16 / 256 * (45.0 / 32) * (45.0 / 32);
+  EXPECT_REL(m.columnSideArea, 8 * ge + 2 * (adcArea + 19 * 7 * ge) +
+                                   3 * 19 * 5 * ge + 8 * 7 * ge);
+  // Per column on the same chip: 8 registers of 13 bits and the combining
+  // adders, as ArrayMacroFloorplan below.
+  EXPECT_REL(column.partialSumArea, 8 * 13 * 5 * ge);
+  EXPECT_REL(column.accumulatorArea, 2 * 19 * 12 * ge);
+  EXPECT_LT(m.columnSideArea, column.columnSideArea);
+}
+
 // The array macro's outline and its write periphery, by hand: 4 x 8 cells
 // of 10F x 10F at 45 nm (W = 3.6 um, H = 1.8 um); the row side holds 4
 // drivers of 4 GE and 4 row write switches of 9 GE, the column side a 4:1

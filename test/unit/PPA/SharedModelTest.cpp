@@ -98,7 +98,9 @@ TEST(SharedComponentModel, ConstantsAgreeAcrossTargetsOfANode) {
 }
 
 // An add into a register is (7 + 5) GE per bit wherever it sits: the
-// arrays' accumulators on every target and the cores' adder trees on the
+// arrays' accumulators on every target (the accumulator-wide shift-and-add
+// adders, 7 GE a bit, where running sums are per weight) and the cores'
+// adder trees on the
 // targets that have them (the NeuroSim-like family) reduce to one GE area
 // in F^2 of planar-drawn logic (F^2 x the node's layout factor), the same
 // on every node.
@@ -108,10 +110,19 @@ TEST(SharedComponentModel, AdderTreesShareTheGateEquivalent) {
     ComponentModel m = buildComponentModel(c);
     const double f2 = c.technology.node * c.technology.node *
                       layoutAreaFactor(c.technology.node);
-    const double accumulatorGe =
-        m.accumulatorArea / static_cast<double>(m.adcsPerArray) /
-        static_cast<double>(m.accumulatorBits) / 12.0 / f2;
-    EXPECT_SAME(accumulatorGe, reference::kGateEquivalentF2, c.name);
+    if (c.periphery.runningSums == target::RunningSums::Weight) {
+      // Running sums per weight (isaac-rram, puma-like): no combining
+      // adder; the shift-and-add adders are accumulator-wide, 7 GE a bit.
+      EXPECT_EQ(m.accumulatorArea, 0.0) << c.name;
+      EXPECT_SAME(m.shiftAddArea / static_cast<double>(m.accumulatorBits) /
+                      7.0 / f2,
+                  reference::kGateEquivalentF2, c.name);
+    } else {
+      const double accumulatorGe =
+          m.accumulatorArea / static_cast<double>(m.adcsPerArray) /
+          static_cast<double>(m.accumulatorBits) / 12.0 / f2;
+      EXPECT_SAME(accumulatorGe, reference::kGateEquivalentF2, c.name);
+    }
     if (m.adderTreesPerCore == 0)
       continue;
     ++trees;

@@ -195,6 +195,25 @@ TEST_F(ExecutionTest, HandComputedTwoLayers) {
   EXPECT_EQ(s->groupSpillBits, 0);
 }
 
+// Running sums per weight (periphery.running_sums: weight): each
+// conversion's shift-and-add puts it, shifted and signed, into its weight's
+// sum, so nothing is left to combine after the last cycle; every other op
+// (the conversions, their shift-and-adds, the partial sums of other arrays)
+// is the same as above.
+TEST_F(ExecutionTest, RunningSumsPerWeightLeaveNothingToCombine) {
+  target::TargetChip chip = makeChip();
+  chip.periphery.runningSums = target::RunningSums::Weight;
+  OwningOpRef<ModuleOp> module = map(chip);
+  ASSERT_TRUE(module);
+  llvm::Expected<ExecutionSchedule> s = buildExecutionSchedule(*module, chip);
+  ASSERT_TRUE(static_cast<bool>(s)) << llvm::toString(s.takeError());
+  const CoreExecution &core0 = s->cores[0];
+  EXPECT_EQ(find(core0, ExecOpKind::Combine), nullptr);
+  EXPECT_EQ(find(core0, ExecOpKind::ShiftAdd)->amount, 24);
+  EXPECT_EQ(find(core0, ExecOpKind::Accumulate)->amount, 2);
+  EXPECT_DOUBLE_EQ(s->interval, 48e-9);
+}
+
 // Sample-and-holds on the columns (periphery.sample_and_hold): a read's
 // values are held while the array reads again, so each read takes the
 // longer of the pulse and its conversions, and the last readout lags by the

@@ -4,6 +4,8 @@
 
 #include "gtest/gtest.h"
 
+#include <string>
+
 using namespace nncc::target;
 
 namespace {
@@ -17,6 +19,14 @@ periphery: {adc: {bits: 5}}
 core: {arrays: 4}
 chip: {cores: 6}
 )";
+
+/// kMinimal with its periphery line (line 6) replaced by `periphery`, so
+/// that an error in it has a known line and column.
+std::string withPeriphery(llvm::StringRef periphery) {
+  llvm::StringRef minimal = kMinimal;
+  auto [head, rest] = minimal.split("periphery: {adc: {bits: 5}}\n");
+  return (head + periphery + "\n" + rest).str();
+}
 
 TEST(TargetLoader, AppliesDefaultsAndDerivesConductances) {
   llvm::Expected<TargetChip> chip = loadTargetBuffer(kMinimal, "t.yaml");
@@ -160,15 +170,9 @@ TEST(TargetLoader, SampleAndHold) {
             "periphery.sample_and_hold: a current-sense converter takes the "
             "column current while it converts; a held sample needs a sar, "
             "flash or integrating converter");
-  const char *cco = R"(nncc_target: 1
-name: t
-technology: {node: 22 nm, vdd: 0.8 V}
-device: {kind: rram, r_on: 100 kOhm, on_off_ratio: 10}
-array: {rows: 64, cols: 32, cell: 1T1R}
-periphery: {adc: {bits: 5, type: cco}, sample_and_hold: true}
-core: {arrays: 4}
-chip: {cores: 6}
-)";
+  const std::string cco =
+      withPeriphery("periphery: {adc: {bits: 5, type: cco}, "
+                    "sample_and_hold: true}");
   // "sample_and_hold: " ends at column 56.
   llvm::Expected<TargetChip> bad = loadTargetBuffer(cco, "c.yaml");
   ASSERT_FALSE(static_cast<bool>(bad));
@@ -186,6 +190,34 @@ chip: {cores: 6}
             "t.yaml: override 'periphery.sample_and_hold=true': "
             "periphery.sample_and_hold: sense amplifiers latch their own "
             "decision; a sample-and-hold feeds a converter");
+}
+
+// periphery.running_sums: per column by default; per weight needs the
+// shift-and-add whose registers they are, and a bad value names the choices.
+TEST(TargetLoader, RunningSums) {
+  llvm::Expected<TargetChip> chip = loadTargetBuffer(kMinimal, "t.yaml");
+  ASSERT_TRUE(static_cast<bool>(chip)) << llvm::toString(chip.takeError());
+  EXPECT_EQ(chip->periphery.runningSums, RunningSums::Column);
+  llvm::Expected<TargetChip> weight = loadTargetBuffer(
+      kMinimal, "t.yaml", {{"periphery.running_sums", "weight"}});
+  ASSERT_TRUE(static_cast<bool>(weight)) << llvm::toString(weight.takeError());
+  EXPECT_EQ(weight->periphery.runningSums, RunningSums::Weight);
+  llvm::Expected<TargetChip> none = loadTargetBuffer(
+      kMinimal, "t.yaml",
+      {{"periphery.running_sums", "weight"}, {"periphery.shift_add", "false"}});
+  ASSERT_FALSE(static_cast<bool>(none));
+  EXPECT_EQ(llvm::toString(none.takeError()),
+            "t.yaml: override 'periphery.running_sums=weight': "
+            "periphery.running_sums: running sums per weight are the "
+            "shift-and-add's registers: they need periphery.shift_add: true");
+  const std::string typo =
+      withPeriphery("periphery: {adc: {bits: 5}, running_sums: weights}");
+  // "running_sums: " ends at column 42.
+  llvm::Expected<TargetChip> bad = loadTargetBuffer(typo, "c.yaml");
+  ASSERT_FALSE(static_cast<bool>(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()),
+            "c.yaml:6:43: periphery.running_sums: expected one of "
+            "column|weight, got 'weights' (did you mean 'weight'?)");
 }
 
 } // namespace
