@@ -71,7 +71,14 @@ REFERENCES = [
              "(core.one_layer_copy), and the placer keeps each port "
              "within the arrays' time where it can (placed for bit-hops "
              "alone on shared cores, copies of a layer shared one port: "
-             "4.56 TOPS)")),
+             "4.56 TOPS); each read is the target's 10-ns read pulse "
+             "(Param.cpp readPulseWidth) and then the 8 sensing clocks, "
+             "24 ns, where NeuroSim's synchronous read is the 8 clocks "
+             "alone, 14 ns (SubArray.cpp readLatencyADC = numColMuxed x "
+             "numAdd; readPulseWidth does not enter its sense amplifiers' "
+             "timing): with the sensing inside a 0.01-ns pulse nncc gives "
+             "9.55 TOPS (+53 %), so its other latencies fall short of "
+             "NeuroSim's by about that much, not yet attributed")),
     neurosim("neurosim-rram-22nm-pr64", 378.06, 8.16, 19.88,
              ("area as PR32; TOPS: reading 64 rows at a time "
              "halves the arrays' time (48 µs) but not the buffer port's "
