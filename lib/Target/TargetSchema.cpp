@@ -87,7 +87,8 @@ const std::vector<FieldSpec> &schema() {
                "Highest programmable conductance.", true),
       quantity("device.r_on", Dimension::Resistance, Opt, "", 1, 1e12,
                "On-state (lowest) resistance: g_max = 1 / r_on."),
-      real("device.on_off_ratio", Opt, "", 1, 1e9, "g_max / g_min.", true),
+      real("device.on_off_ratio", Opt, "", 1, 1e9,
+           "g_max / g_min.", true),
       quantity("device.read_voltage", Dimension::Voltage, Def, "0.2 V", 0, 5,
                "Read voltage on a selected row (assumption: typical RRAM "
                "inference read).",
@@ -95,8 +96,8 @@ const std::vector<FieldSpec> &schema() {
       quantity("device.read_pulse", Dimension::Time, Def, "10 ns", 1e-12, 1e-3,
                "Read pulse per input cycle ([ext:DNN-NS1.4]: 10 ns)."),
 
-      enumeration("device.programming.scheme", "write-verify|single-pulse", Def,
-                  "write-verify", "How cells are programmed."),
+      enumeration("device.programming.scheme", "write-verify|single-pulse",
+                  Def, "write-verify", "How cells are programmed."),
       quantity("device.programming.amplitude_start", Dimension::Voltage, Def,
                "1 V", 0, 10, "First write-verify pulse amplitude."),
       quantity("device.programming.amplitude_step", Dimension::Voltage, Def,
@@ -104,14 +105,15 @@ const std::vector<FieldSpec> &schema() {
       quantity("device.programming.amplitude_max", Dimension::Voltage, Def,
                "2 V", 0, 10,
                "Largest pulse amplitude ([ext:DNN-NS1.4]: 2 V write)."),
-      quantity("device.programming.pulse_width", Dimension::Time, Def, "100 ns",
-               1e-12, 1e-3, "Write pulse width ([001]: ~100 ns typical).",
-               true),
+      quantity("device.programming.pulse_width", Dimension::Time, Def,
+               "100 ns", 1e-12, 1e-3,
+               "Write pulse width ([001]: ~100 ns typical).", true),
       integer("device.programming.max_iterations", Def, "20", 1, 10000,
               "Write-verify pulses per cell before the cell is reported "
               "as failing."),
       real("device.programming.tolerance", Def, "0.25", 0, 1,
-           "Accepted |G - G_target| as a fraction of one level spacing.", true),
+           "Accepted |G - G_target| as a fraction of one level spacing.",
+           true),
       quantity("device.programming.energy_per_pulse", Dimension::Energy, Def,
                "1 pJ", 0, 1e-6,
                "Energy of one write pulse ([001]: ~1 V x 10 uA x 100 ns = "
@@ -169,8 +171,8 @@ const std::vector<FieldSpec> &schema() {
       enumeration("array.cell", "1R|1T1R|2T2R|1T|6T|8T", Req, "",
                   "Cell structure (1T: FeFET or flash transistor; 6T/8T: "
                   "SRAM)."),
-      quantity("array.wire_resistance", Dimension::Resistance, Def, "0 Ohm", 0,
-               1e6,
+      quantity("array.wire_resistance", Dimension::Resistance, Def, "0 Ohm",
+               0, 1e6,
                "Wire resistance of one cell-to-cell segment; 0 disables IR "
                "drop."),
       integer("array.rows_in_parallel", Opt, "", 1, 65536,
@@ -186,7 +188,8 @@ const std::vector<FieldSpec> &schema() {
                   Def, "differential-columns",
                   "How signed weights are stored: G+/G- column pairs, row "
                   "pairs, or an offset with a reference column."),
-      enumeration("array.read_mode", "one-phase|four-phase", Def, "one-phase",
+      enumeration("array.read_mode", "one-phase|four-phase", Def,
+                  "one-phase",
                   "How differential rows are read: one-phase (signed inputs "
                   "on G+ and G- rows at once, the pair subtracting on the "
                   "bit line, one bipolar conversion per read) or "
@@ -333,8 +336,8 @@ const std::vector<FieldSpec> &schema() {
       integer("chip.cores", Req, "", 1, 1 << 20, "Cores on the chip."),
       quantity("chip.global_buffer", Dimension::Bytes, Def, "0 B", 0, 1e12,
                "Chip-level buffer."),
-      enumeration("chip.global_buffer_kind", "sram|register-file", Def, "sram",
-                  "As core.buffer_kind, for the global buffer."),
+      enumeration("chip.global_buffer_kind", "sram|register-file", Def,
+                  "sram", "As core.buffer_kind, for the global buffer."),
       enumeration("chip.interconnect.topology", "mesh|bus", Def, "mesh",
                   "Network between cores."),
       integer("chip.interconnect.width", Opt, "", 1, 65536,
@@ -348,8 +351,8 @@ const std::vector<FieldSpec> &schema() {
                "128 Gbit/s", 1e6, 1e15,
                "Bandwidth of one link (assumption: 128-bit flit at 1 GHz; "
                "at least one bit per cycle of the slowest allowed clock)."),
-      quantity("chip.interconnect.hop_latency", Dimension::Time, Def, "1 ns", 0,
-               1e-3, "Latency per router hop (assumption: one cycle)."),
+      quantity("chip.interconnect.hop_latency", Dimension::Time, Def, "1 ns",
+               0, 1e-3, "Latency per router hop (assumption: one cycle)."),
       quantity("chip.interconnect.energy_per_bit_hop", Dimension::Energy, Def,
                "0.1 pJ", 0, 1e-9,
                "Energy per bit per hop (assumption: order of on-chip NoC "
@@ -451,7 +454,8 @@ const std::vector<FieldSpec> &schema() {
            "before it integrates (leaky integrate-and-fire; Loihi's "
            "voltage decay); 0: integrate-and-fire, which rate-coded "
            "conversion assumes. Below 1."),
-      enumeration("neuromorphic.core.reset", "subtract|zero", Def, "subtract",
+      enumeration("neuromorphic.core.reset", "subtract|zero", Def,
+                  "subtract",
                   "How a neuron's potential returns after it spikes: the "
                   "threshold is subtracted (the charge above it is kept, as "
                   "rate-coded conversion needs) or it is set to zero."),
@@ -465,8 +469,8 @@ const std::vector<FieldSpec> &schema() {
               "over cores whose partial potentials the destination neuron "
               "adds in the same timestep (Loihi's dendritic join); false: "
               "such a layer is an error."),
-      quantity("neuromorphic.costs.synaptic_event", Dimension::Energy, Req, "",
-               0, 1e-6,
+      quantity("neuromorphic.costs.synaptic_event", Dimension::Energy, Req,
+               "", 0, 1e-6,
                "Marginal energy of one synaptic operation (one spike "
                "through one synapse): what one more event adds, not a "
                "chip's total energy over its events (docs/ppa-model.md, "
@@ -479,8 +483,8 @@ const std::vector<FieldSpec> &schema() {
                0, 1e-6,
                "Energy of one neuron's update in one timestep (leak, "
                "threshold compare, spike generation)."),
-      quantity("neuromorphic.costs.static_power", Dimension::Power, Req, "", 0,
-               1e3,
+      quantity("neuromorphic.costs.static_power", Dimension::Power, Req, "",
+               0, 1e3,
                "Power the whole chip draws at any activity: leakage, "
                "clock and bias."),
       quantity("neuromorphic.costs.core_area", Dimension::Area, Req, "", 0,
