@@ -3,6 +3,7 @@
 
 #include "nncc/Data/TensorFiles.h"
 #include "nncc/Support/Errors.h"
+#include "nncc/Support/NonFinite.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -58,34 +59,21 @@ llvm::Expected<Dataset> nncc::loadDataset(llvm::StringRef text,
   float *dst = set.samples.data<float>();
   const int64_t n = set.samples.numElements();
   const double scale = raw->dtype() == DType::U8 ? options.pixelScale : 1.0;
-  int64_t nonFinite = -1;
-  for (int64_t i = 0; i < n; ++i) {
+  for (int64_t i = 0; i < n; ++i)
     dst[i] = static_cast<float>(raw->getAsDouble(i) * scale);
-    if (nonFinite < 0 && !std::isfinite(dst[i]))
-      nonFinite = i;
-  }
   // An input the DACs cannot encode: a NaN, an infinity, or a float64
   // beyond float32's range.  Calibrating on it would make the layer's input
   // scale infinite (every code 0) without a word.
-  if (nonFinite >= 0) {
+  if (std::optional<size_t> bad = findNonFinite(llvm::ArrayRef(dst, n))) {
     const int64_t perSample = n / count;
-    llvm::SmallVector<std::string> index;
-    for (int64_t d = static_cast<int64_t>(shape.size()) - 1,
-                 rest = nonFinite % perSample;
-         d >= 1; --d) {
-      index.insert(index.begin(), std::to_string(rest % shape[d]));
-      rest /= shape[d];
-    }
-    const float value = dst[nonFinite];
+    const int64_t at = static_cast<int64_t>(*bad);
+    const std::string index =
+        formatElementIndex(at % perSample, llvm::ArrayRef(shape).drop_front());
     return makeError(
         llvm::formatv("'{0}': sample {1} has {2}{3}; dataset samples must "
                       "be finite",
-                      spec->samples, nonFinite / perSample,
-                      std::isnan(value) ? "NaN"
-                      : value > 0       ? "inf"
-                                        : "-inf",
-                      index.empty() ? ""
-                                    : " at [" + llvm::join(index, ", ") + "]")
+                      spec->samples, at / perSample, nonFiniteName(dst[at]),
+                      shape.size() > 1 ? " at [" + index + "]" : "")
             .str());
   }
   if (!spec->labels.empty()) {

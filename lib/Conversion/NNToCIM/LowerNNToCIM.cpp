@@ -20,17 +20,12 @@
 #include "nncc/Dialect/NN/NNOps.h"
 #include "nncc/Support/Diagnostics.h"
 #include "nncc/Support/Elements.h"
+#include "nncc/Support/NonFinite.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
-
-#include <algorithm>
-#include <cmath>
-#include <cstring>
-#include <string>
 
 namespace nncc {
 #define GEN_PASS_DEF_LOWERNNTOCIM
@@ -113,36 +108,15 @@ std::optional<std::vector<float>> biasValues(Value bias) {
 /// (`values`, row-major) by its index in the ONNX tensor.
 LogicalResult checkFinite(Operation *op, Value operand, ArrayRef<float> values,
                           StringRef role) {
-  // Blocks are scanned branch-free on the exponent bits (a loop that
-  // vectorizes: VGG-8's 13 M weights are read once more), the first
-  // failing block element by element.
-  constexpr size_t kBlock = 4096;
-  const float *bad = values.end();
-  for (size_t b = 0; b < values.size() && bad == values.end(); b += kBlock) {
-    ArrayRef<float> block =
-        values.slice(b, std::min(kBlock, values.size() - b));
-    uint32_t nonFinite = 0;
-    for (float v : block) {
-      uint32_t bits;
-      std::memcpy(&bits, &v, sizeof(bits));
-      nonFinite |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
-    }
-    if (nonFinite)
-      bad = llvm::find_if(block, [](float v) { return !std::isfinite(v); });
-  }
-  if (bad == values.end())
+  std::optional<size_t> bad = findNonFinite(values);
+  if (!bad)
     return success();
   ArrayRef<int64_t> shape = cast<ShapedType>(operand.getType()).getShape();
-  SmallVector<std::string> index(shape.size());
-  int64_t flat = bad - values.begin();
-  for (size_t d = shape.size(); d-- > 0;) {
-    const int64_t extent = std::max<int64_t>(shape[d], 1);
-    index[d] = std::to_string(flat % extent);
-    flat /= extent;
-  }
-  const char *value = std::isnan(*bad) ? "NaN" : *bad > 0 ? "inf" : "-inf";
-  return op->emitError() << role << " [" << llvm::join(index, ", ") << "] is "
-                         << value << "; crossbar arrays store finite weights";
+  return op->emitError() << role << " ["
+                         << formatElementIndex(static_cast<int64_t>(*bad),
+                                               shape)
+                         << "] is " << nonFiniteName(values[*bad])
+                         << "; crossbar arrays store finite weights";
 }
 
 LogicalResult checkConv(nn::ConvOp conv) {
