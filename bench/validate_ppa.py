@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 
+import neurosim_side_by_side
 from ppa_references import REFERENCES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -68,7 +69,7 @@ def measure(nncc, ref, work):
         joules = sum(energy["components"][c] for c in MACRO_COMPONENTS)
     else:
         joules = energy["per_inference_j"]
-    return {
+    return report, {
         "area_mm2": report["area"]["bounding_box_m2"] * 1e6,
         "placed_area_mm2": report["area"]["placed_m2"] * 1e6,
         "tops": perf["tops"],
@@ -100,9 +101,11 @@ def render(nncc, work):
         "|---|---|---|---|---|---|---|---|---|",
     ]
     notes = []
+    measured = {}
     inside = total = 0
     for ref in REFERENCES:
-        got = measure(nncc, ref, work)
+        report, got = measure(nncc, ref, work)
+        measured[ref["id"]] = (got, report)
         for metric, published in ref["figures"].items():
             dev = got[metric] / published - 1
             ok = abs(dev) <= ref["band"]
@@ -115,8 +118,9 @@ def render(nncc, work):
                 f"±{ref['band'] * 100:.0f} % | {'yes' if ok else 'no'} |")
         notes.append(f"- **{ref['id']}** ({ref['source']}): "
                      f"{ref['dominant']}.")
-    lines += ["", f"{inside} of {total} figures within their band.", "",
-              "## What dominates each remaining difference", ""] + notes
+    lines += ["", f"{inside} of {total} figures within their band.", ""]
+    lines += neurosim_side_by_side.render(REFERENCES, measured)
+    lines += ["", "## What dominates each remaining difference", ""] + notes
     return "\n".join(lines) + "\n"
 
 

@@ -95,6 +95,11 @@ def CIM_TargetAttr : AttrDef<CIM_Dialect, "Target"> {
     // overlaps the conversions, and an input cycle takes the longer of the
     // two (absent: they follow one another).
     OptionalParameter<"bool">:$sample_and_hold,
+    // The converters sense the column current while the rows are driven (a
+    // current-sense converter: the sensing is the read), so an input cycle
+    // takes the longer of the read pulse and the conversions, with no fill
+    // (absent: they follow one another).  Excludes sample_and_hold.
+    OptionalParameter<"bool">:$sensed_in_read,
     // Reads per row group and input cycle: 1, or 4 for a four-phase read of
     // differential rows (each input sign on each weight polarity, one
     // voltage polarity; cim.mvm read_phases).

@@ -24,7 +24,9 @@ TileReadout nncc::tileReadout(cim::MVMOp mvm, cim::TargetAttr target) {
   r.cycles = layer.getInputCycles().value_or(1);
   r.readPulse = target.getReadPulse().getValueAsDouble();
   r.conversionTime = target.getConversionTime().getValueAsDouble();
-  r.sampleAndHold = target.getSampleAndHold();
+  r.overlap = target.getSampleAndHold()  ? target::ReadoutOverlap::SampleAndHold
+              : target.getSensedInRead() ? target::ReadoutOverlap::SensedInRead
+                                         : target::ReadoutOverlap::Sequential;
   int64_t adcsPerArray = (target.getCols() + target.getColumnsPerAdc() - 1) /
                          target.getColumnsPerAdc();
   r.rowGroups = mvm.getRowGroups();

@@ -94,7 +94,9 @@ const std::vector<FieldSpec> &schema() {
                "inference read).",
                true),
       quantity("device.read_pulse", Dimension::Time, Def, "10 ns", 1e-12, 1e-3,
-               "Read pulse per input cycle ([ext:DNN-NS1.4]: 10 ns)."),
+               "Read pulse per input cycle ([ext:DNN-NS1.4]: 10 ns); the "
+               "least time the rows are driven, longer while a "
+               "current-sense converter senses its columns."),
 
       enumeration("device.programming.scheme", "write-verify|single-pulse",
                   Def, "write-verify", "How cells are programmed."),

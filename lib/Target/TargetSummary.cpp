@@ -118,13 +118,15 @@ TargetFigures nncc::target::computeFigures(const TargetChip &chip,
   // read pulse, then the ADC converts its multiplexed columns one after
   // another.  With sample-and-holds the next read overlaps the
   // conversions: a stream of MVMs takes the longer of the two per read, and
-  // one MVM alone adds the pipeline's fill.
+  // one MVM alone adds the pipeline's fill.  A current-sense converter
+  // senses during the read, which lasts the longer of the two.
   const Periphery &p = chip.periphery;
   const double read = chip.device.readPulse,
                convert = p.columnsPerAdc * conversionTime(chip);
   const double reads = static_cast<double>(a.readsPerCycle() * p.inputCycles());
-  const double streamed = reads * readCycleTime(read, convert, p.sampleAndHold);
-  f.mvmTime = streamed + readoutFill(read, convert, p.sampleAndHold);
+  const ReadoutOverlap overlap = readoutOverlap(chip);
+  const double streamed = reads * readCycleTime(read, convert, overlap);
+  f.mvmTime = streamed + readoutFill(read, convert, overlap);
   f.peakMacsPerSecond =
       static_cast<double>(f.arrays) * f.weightsPerArray / streamed;
   return f;
@@ -297,15 +299,32 @@ double nncc::target::conversionTime(const TargetChip &chip) {
   return chip.costs.adcLatency.value_or(1.0 / chip.technology.clock);
 }
 
+ReadoutOverlap nncc::target::readoutOverlap(const TargetChip &chip) {
+  const Periphery &p = chip.periphery;
+  if (p.sampleAndHold)
+    return ReadoutOverlap::SampleAndHold;
+  // A current-sense converter compares the column current with its
+  // references while the current flows (NeuroSim's synchronous read is its
+  // sensing clocks alone, SubArray.cpp readLatencyADC); a sampling or
+  // integrating converter, and any voltage-mode read, takes the pulse's
+  // result after it.
+  if (p.adcType == AdcType::CurrentSense)
+    return ReadoutOverlap::SensedInRead;
+  return ReadoutOverlap::Sequential;
+}
+
 double nncc::target::readCycleTime(double readPulse, double conversions,
-                                   bool sampleAndHold) {
-  return sampleAndHold ? std::max(readPulse, conversions)
-                       : readPulse + conversions;
+                                   ReadoutOverlap overlap) {
+  return overlap == ReadoutOverlap::Sequential
+             ? readPulse + conversions
+             : std::max(readPulse, conversions);
 }
 
 double nncc::target::readoutFill(double readPulse, double conversions,
-                                 bool sampleAndHold) {
-  return sampleAndHold ? std::min(readPulse, conversions) : 0.0;
+                                 ReadoutOverlap overlap) {
+  return overlap == ReadoutOverlap::SampleAndHold
+             ? std::min(readPulse, conversions)
+             : 0.0;
 }
 
 int64_t nncc::target::adcsPerArray(const TargetChip &chip) {

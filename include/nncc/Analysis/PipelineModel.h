@@ -46,22 +46,22 @@ struct TileReadout {
                            ///< one ADC makes per read
   int64_t cycles = 0;      ///< input cycles
   double readPulse = 0, conversionTime = 0; ///< seconds
-  /// The columns' sample-and-holds let a read overlap the conversions of
-  /// the previous one (#cim.target sample_and_hold).
-  bool sampleAndHold = false;
+  /// How reads and conversions overlap (#cim.target sample_and_hold,
+  /// sensed_in_read).
+  target::ReadoutOverlap overlap = target::ReadoutOverlap::Sequential;
   /// Reads per input cycle: every row group in each of its phases.
   int64_t reads() const { return rowGroups * phases; }
   /// Seconds per input vector in a stream of them: each of the reads() x
   /// cycles reads takes its pulse and its conversions one after the other,
-  /// or with sample-and-holds the longer of the two (reads pipelined).
+  /// or the longer of the two when they overlap (target::readCycleTime).
   double vectorTime() const {
     return static_cast<double>(reads() * cycles) *
-           target::readCycleTime(readPulse, conversions(), sampleAndHold);
+           target::readCycleTime(readPulse, conversions(), overlap);
   }
   /// Seconds the last read's readout lags the stream: with sample-and-holds
   /// the pipeline's fill, the shorter of the pulse and the conversions.
   double drain() const {
-    return target::readoutFill(readPulse, conversions(), sampleAndHold);
+    return target::readoutFill(readPulse, conversions(), overlap);
   }
   /// Seconds one ADC takes for its columns of one read.
   double conversions() const {

@@ -352,14 +352,28 @@ int64_t accumulatorBits(int64_t rows, int64_t weightBits, int64_t inputBits);
 int64_t accumulatorBits(const TargetChip &chip);
 /// Seconds per ADC conversion: `costs.adc_latency`, else one clock period.
 double conversionTime(const TargetChip &chip);
+/// How a read and the conversions of its columns share time.
+enum class ReadoutOverlap {
+  /// The read pulse, then the converters work through the columns.
+  Sequential,
+  /// Sample-and-holds (periphery.sample_and_hold) latch the read, and the
+  /// next read overlaps the conversions of the held values.
+  SampleAndHold,
+  /// The converters sense the column current while the rows are driven (a
+  /// current-sense converter): the rows stay driven until the last column
+  /// is sensed.
+  SensedInRead,
+};
+ReadoutOverlap readoutOverlap(const TargetChip &chip);
 /// Seconds one read takes in a stream of reads: its pulse, then the
-/// `conversions` seconds its converters work through the columns; with
-/// sample-and-holds (periphery.sample_and_hold) the next read overlaps
-/// them, so the longer of the two.
-double readCycleTime(double readPulse, double conversions, bool sampleAndHold);
+/// `conversions` seconds its converters work through the columns; the
+/// longer of the two when they overlap.
+double readCycleTime(double readPulse, double conversions,
+                     ReadoutOverlap overlap);
 /// Seconds the last read's readout lags a stream of reads: with
 /// sample-and-holds the pipeline's fill, the shorter of the two; else 0.
-double readoutFill(double readPulse, double conversions, bool sampleAndHold);
+double readoutFill(double readPulse, double conversions,
+                   ReadoutOverlap overlap);
 /// Converters (ADCs or sense amplifiers) per array: one per
 /// `columns_per_adc` bit lines of the device grid (a 2T2R cell has two).
 int64_t adcsPerArray(const TargetChip &chip);

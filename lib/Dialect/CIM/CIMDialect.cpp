@@ -54,7 +54,8 @@ LogicalResult TargetAttr::verify(
     int64_t columnsPerAdc, int64_t inputBits, int64_t dacBits,
     SignedScheme signedWeights, FloatAttr gMin, FloatAttr gMax, int64_t cores,
     int64_t arraysPerCore, FloatAttr readPulse, FloatAttr conversionTime,
-    int64_t meshWidth, int64_t meshHeight, bool, bool, int64_t readPhases) {
+    int64_t meshWidth, int64_t meshHeight, bool, bool sampleAndHold,
+    bool sensedInRead, int64_t readPhases) {
   // Input codes go through 64-bit shift-and-add weights 2^(j * dac_bits).
   if (rows < 1 || cols < 1 || levels < 2 || rowsInParallel < 1 ||
       rowsInParallel > rows || adcBits < 1 || columnsPerAdc < 1 ||
@@ -72,6 +73,9 @@ LogicalResult TargetAttr::verify(
   if ((readPulse && readPulse.getValueAsDouble() < 0) ||
       (conversionTime && conversionTime.getValueAsDouble() < 0))
     return emitError() << "read_pulse and conversion_time must be >= 0";
+  if (sampleAndHold && sensedInRead)
+    return emitError() << "sample_and_hold and sensed_in_read exclude each "
+                          "other: a held value is converted after the read";
   if (meshWidth < 0 || meshHeight < 0 ||
       (meshWidth > 0 && meshHeight > 0 && meshWidth * meshHeight < cores))
     return emitError() << "a " << meshWidth << "x" << meshHeight

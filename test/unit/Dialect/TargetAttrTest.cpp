@@ -23,7 +23,8 @@ namespace {
 
 /// A chip whose fields in #cim.target all differ, so that a parameter
 /// filled from the wrong field shows; every optional parameter is present
-/// (non-zero, true) so that it is printed.
+/// (non-zero, true) so that it is printed, but for sensed_in_read, which
+/// excludes sample_and_hold (sensingChip).
 target::TargetChip distinctChip() {
   target::TargetChip chip;
   chip.name = "distinct";
@@ -51,6 +52,15 @@ target::TargetChip distinctChip() {
   return chip;
 }
 
+/// The distinct chip read by a current-sense converter without
+/// sample-and-holds: sensed_in_read in place of sample_and_hold.
+target::TargetChip sensingChip() {
+  target::TargetChip chip = distinctChip();
+  chip.periphery.sampleAndHold = false;
+  chip.periphery.adcType = target::AdcType::CurrentSense;
+  return chip;
+}
+
 std::string print(cim::TargetAttr attr) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -58,22 +68,31 @@ std::string print(cim::TargetAttr attr) {
   return text;
 }
 
-TEST(TargetAttrTest, TableNamesTheParametersInOrder) {
-  mlir::MLIRContext context;
-  std::string text = print(makeTargetAttr(&context, distinctChip()));
-  // The printed parameters, in order: `<name> = ` at the top level.
+/// The parameter names a printed #cim.target lists, in order.
+llvm::SmallVector<std::string> printedNames(llvm::StringRef text) {
   llvm::SmallVector<std::string> printed;
-  llvm::StringRef rest = text;
   llvm::Regex key("([a-z_]+) = ");
   llvm::SmallVector<llvm::StringRef, 2> match;
-  while (key.match(rest, &match)) {
+  while (key.match(text, &match)) {
     printed.push_back(match[1].str());
-    rest = rest.drop_front(rest.find(match[0]) + match[0].size());
+    text = text.drop_front(text.find(match[0]) + match[0].size());
   }
-  llvm::SmallVector<std::string> table;
-  for (llvm::StringRef name : targetAttrParameterNames())
-    table.push_back(name.str());
-  EXPECT_EQ(table, printed) << text;
+  return printed;
+}
+
+TEST(TargetAttrTest, TableNamesTheParametersInOrder) {
+  mlir::MLIRContext context;
+  // Each chip prints every parameter but the one its readout excludes.
+  std::string held = print(makeTargetAttr(&context, distinctChip()));
+  std::string sensed = print(makeTargetAttr(&context, sensingChip()));
+  for (auto [text, absent] : {std::pair{held, "sensed_in_read"},
+                              std::pair{sensed, "sample_and_hold"}}) {
+    llvm::SmallVector<std::string> table;
+    for (llvm::StringRef name : targetAttrParameterNames())
+      if (name != absent)
+        table.push_back(name.str());
+    EXPECT_EQ(table, printedNames(text)) << text;
+  }
 }
 
 TEST(TargetAttrTest, EveryParameterComesFromItsField) {
@@ -87,6 +106,15 @@ TEST(TargetAttrTest, EveryParameterComesFromItsField) {
             "11, read_pulse = 3.000000e-08 : f64, conversion_time = "
             "4.000000e-09 : f64, mesh_width = 5, mesh_height = 4, bus = true, "
             "sample_and_hold = true, read_phases = 4>");
+  EXPECT_EQ(print(makeTargetAttr(&context, sensingChip())),
+            "#cim.target<name = \"distinct\", rows = 200, cols = 201, "
+            "levels = 16, rows_in_parallel = 17, adc_bits = 7, "
+            "columns_per_adc = 9, input_bits = 12, dac_bits = 3, "
+            "signed_weights = differential_rows, g_min = 9.9999999999999995E-7 "
+            ": f64, g_max = 2.000000e-05 : f64, cores = 6, arrays_per_core = "
+            "11, read_pulse = 3.000000e-08 : f64, conversion_time = "
+            "4.000000e-09 : f64, mesh_width = 5, mesh_height = 4, bus = true, "
+            "sensed_in_read = true, read_phases = 4>");
 }
 
 TEST(TargetAttrTest, ConversionTimeDefaultsToOneClock) {

@@ -5,6 +5,8 @@
 #include "gtest/gtest.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 using namespace nncc::target;
 
@@ -190,6 +192,40 @@ TEST(TargetLoader, SampleAndHold) {
             "t.yaml: override 'periphery.sample_and_hold=true': "
             "periphery.sample_and_hold: sense amplifiers latch their own "
             "decision; a sample-and-hold feeds a converter");
+}
+
+// A current-sense converter senses while the rows are driven, so a read
+// lasts the longer of its pulse and its columns' conversions; a SAR
+// converter samples the pulse's result after it.
+TEST(TargetLoader, CurrentSenseReadLastsItsSensing) {
+  auto figures = [](std::vector<FieldOverride> set) {
+    set.push_back({"periphery.adc.type", "current-sense"});
+    llvm::Expected<TargetChip> chip = loadTargetBuffer(kMinimal, "t.yaml", set);
+    EXPECT_TRUE(static_cast<bool>(chip)) << llvm::toString(chip.takeError());
+    return std::pair{readoutOverlap(*chip), computeFigures(*chip, 8)};
+  };
+  // 1 row group x 8 input cycles x max(10 ns pulse, 4 x 1 ns) = 80 ns.
+  auto [fourOverlap, four] = figures({{"periphery.adc.columns_per_adc", "4"}});
+  EXPECT_EQ(fourOverlap, ReadoutOverlap::SensedInRead);
+  EXPECT_NEAR(four.mvmTime, 80e-9, 1e-15);
+  // 8 x max(10 ns, 16 x 1 ns) = 128 ns: the sensing holds the rows longer.
+  auto [sixteenOverlap, sixteen] =
+      figures({{"periphery.adc.columns_per_adc", "16"}});
+  EXPECT_EQ(sixteenOverlap, ReadoutOverlap::SensedInRead);
+  EXPECT_NEAR(sixteen.mvmTime, 128e-9, 1e-15);
+  // A SAR converter takes the pulse's result after it: 8 x (10 + 16) ns.
+  llvm::Expected<TargetChip> sar = loadTargetBuffer(
+      kMinimal, "t.yaml", {{"periphery.adc.columns_per_adc", "16"}});
+  ASSERT_TRUE(static_cast<bool>(sar)) << llvm::toString(sar.takeError());
+  EXPECT_EQ(readoutOverlap(*sar), ReadoutOverlap::Sequential);
+  EXPECT_NEAR(computeFigures(*sar, 8).mvmTime, 208e-9, 1e-15);
+  // The cycle by itself: overlapped reads take the longer, sequential ones
+  // the sum; only sample-and-holds leave a fill behind the stream.
+  EXPECT_DOUBLE_EQ(readCycleTime(10, 4, ReadoutOverlap::SensedInRead), 10);
+  EXPECT_DOUBLE_EQ(readCycleTime(10, 4, ReadoutOverlap::SampleAndHold), 10);
+  EXPECT_DOUBLE_EQ(readCycleTime(10, 4, ReadoutOverlap::Sequential), 14);
+  EXPECT_DOUBLE_EQ(readoutFill(10, 4, ReadoutOverlap::SensedInRead), 0);
+  EXPECT_DOUBLE_EQ(readoutFill(10, 4, ReadoutOverlap::SampleAndHold), 4);
 }
 
 // periphery.running_sums: per column by default; per weight needs the

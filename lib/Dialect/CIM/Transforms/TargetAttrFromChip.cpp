@@ -103,6 +103,11 @@ const auto kParameters = std::make_tuple(
               [](const Chip &c, Builder &) {
                 return c.periphery.sampleAndHold;
               }),
+    parameter("sensed_in_read",
+              [](const Chip &c, Builder &) {
+                return target::readoutOverlap(c) ==
+                       target::ReadoutOverlap::SensedInRead;
+              }),
     parameter("read_phases",
               [](const Chip &c, Builder &) { return c.array.readPhases; }));
 
