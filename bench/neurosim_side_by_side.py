@@ -48,13 +48,20 @@ def fmt(x):
     return f"{x:.4g}"
 
 
+def _grouped(components, groups, total):
+    """report.json components (SI units) summed into `groups`, in the
+    table's units (x 1e6: mm², µJ); what no group names is "other"."""
+    out = {name: sum(components.get(k, 0) for k in keys) * 1e6
+           for name, keys in groups.items()}
+    out["other"] = total * 1e6 - sum(out.values())
+    return out
+
+
 def _nncc_area(report):
-    comps = report["area"]["components"]
-    groups = {name: sum(comps.get(k, 0) for k in keys) * 1e6
-              for name, keys in AREA_GROUPS.items()}
-    placed = report["area"]["placed_m2"] * 1e6
-    groups["other"] = placed - sum(groups.values())
-    return groups, placed, report["area"]["bounding_box_m2"] * 1e6
+    area = report["area"]
+    placed = area["placed_m2"]
+    return (_grouped(area["components"], AREA_GROUPS, placed), placed * 1e6,
+            area["bounding_box_m2"] * 1e6)
 
 
 def _neurosim_area(run):
@@ -66,12 +73,9 @@ def _neurosim_area(run):
 
 
 def _nncc_energy(report):
-    comps = report["energy"]["components"]
-    groups = {name: sum(comps.get(k, 0) for k in keys) * 1e6
-              for name, keys in ENERGY_GROUPS.items()}
-    total = report["energy"]["per_inference_j"] * 1e6
-    groups["other"] = total - sum(groups.values())
-    return groups, total
+    energy = report["energy"]
+    total = energy["per_inference_j"]
+    return _grouped(energy["components"], ENERGY_GROUPS, total), total * 1e6
 
 
 def _neurosim_energy(run):

@@ -89,6 +89,30 @@ def set_in(path, factor=None, value=None, unless=()):
     return edit
 
 
+UNITS = {"s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9, "ps": 1e-12,
+         "Hz": 1, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9}
+
+
+def quantity(value):
+    """A target quantity ("10 ns", "453 MHz") in base units."""
+    m = QUANTITY.match(str(value))
+    assert m and m.group(2) in UNITS, value
+    return float(m.group(1)) * UNITS[m.group(2)]
+
+
+def sensing_outlasts_pulse(t):
+    """A current-sense converter timed by the clock whose columns take
+    longer to sense than the read pulse lasts."""
+    adc = t.get("periphery", {}).get("adc", {})
+    if adc.get("type") != "current-sense" or \
+            "adc_latency" in t.get("costs", {}) or \
+            "read_pulse" not in t.get("device", {}):
+        return False
+    clock = quantity(t.get("technology", {}).get("clock", "1 GHz"))
+    return adc.get("columns_per_adc", 1) / clock > \
+        quantity(t["device"]["read_pulse"])
+
+
 def each(*edits):
     """Every edit that applies; applies if one does."""
     return lambda t: sum(bool(e(t)) for e in edits) > 0
@@ -170,6 +194,19 @@ LAWS = [
          ("not_up", "performance.tops"),
          ("not_up", "-energy.components.cell_reads"),
          ("same", "area.placed_m2")]),
+    # A current-sense converter senses while the rows are driven, and a
+    # cell conducts only while it is sensed: where a full tile's
+    # conversions outlast the read pulse, a shorter pulse costs the same
+    # and times those tiles the same (a tile with fewer columns than ADCs
+    # x columns_per_adc senses for less, so its pulse may still count).
+    Law("read_pulse / 2 inside current sensing",
+        lambda t: sensing_outlasts_pulse(t) and set_in(
+            "device.read_pulse", 0.5)(t),
+        [("same", "energy.components.cell_reads"),
+         ("same", "energy.components.adcs"),
+         ("same", "area.placed_m2"),
+         ("not_up", "performance.latency_s"),
+         ("not_up", "performance.interval_s")]),
     # A smaller node draws the same logic smaller and switches it with less
     # charge (targets that state a converter's cost keep that figure).
     Law("node 22 -> 14 nm",
