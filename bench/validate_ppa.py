@@ -1,6 +1,8 @@
 """Compiles each PPA reference workload on its target and writes
 docs/validation.md: reference, level, metric, published figure, nncc's
-figure, deviation, band, and the modelling difference that dominates.
+figure, deviation, band, and the modelling difference that dominates; and
+for NeuroSim's configurations the side-by-side with NeuroSim's own re-run
+(bench/neurosim_side_by_side.py, bench/neurosim_v14_runs.json).
 
 Usage:
   /usr/bin/python3 bench/validate_ppa.py NNCC [--out docs/validation.md]
