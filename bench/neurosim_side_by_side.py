@@ -45,6 +45,7 @@ def load_runs():
 
 
 def fmt(x):
+    """The number format of every figure in docs/validation.md."""
     return f"{x:.4g}"
 
 
@@ -93,6 +94,10 @@ def render(references, measured):
     NeuroSim references that were compiled."""
     data = load_runs()
     runs = data["runs"]
+    # (reference, NeuroSim's run, nncc's figures, nncc's report.json)
+    compared = [(ref, runs[ref["id"]], *measured[ref["id"]])
+                for ref in references
+                if ref["id"] in runs and ref["id"] in measured]
     lines = [
         "## NeuroSim V1.4 re-run, side by side", "",
         f"`bench/rerun_neurosim.py` re-ran {data['neurosim']} on each "
@@ -113,11 +118,7 @@ def render(references, measured):
              lambda r: r["area_um2"] / 1e6),
             ("tops", "TOPS", lambda r: r["tops"]),
             ("tops_per_w", "TOPS/W", lambda r: r["tops_per_w"]))
-    for ref in references:
-        if ref["id"] not in runs or ref["id"] not in measured:
-            continue
-        run = runs[ref["id"]]
-        got = measured[ref["id"]][0]
+    for ref, run, got, _ in compared:
         for key, name, of_run in keys:
             lines.append(
                 f"| {ref['id']} | {name} | {fmt(ref['figures'][key])} | "
@@ -143,10 +144,7 @@ def render(references, measured):
                "| configuration | model | interval | slowest layer | "
                "its buffer | its interconnect | copies per layer |",
                "|---|---|---|---|---|---|---|"]
-    for ref in references:
-        if ref["id"] not in runs or ref["id"] not in measured:
-            continue
-        run, report = runs[ref["id"]], measured[ref["id"]][1]
+    for ref, run, _, report in compared:
         for model, (groups, placed, box) in (
                 ("NeuroSim", _neurosim_area(run)),
                 ("nncc", _nncc_area(report))):

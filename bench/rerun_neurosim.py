@@ -13,7 +13,7 @@ Not part of CI: it needs a NeuroSim checkout (CC BY-NC 4.0, not vendored;
 https://github.com/neurosim/DNN_NeuroSim_V1.4, commit ac828e6 was used) and
 takes ~3 minutes of one core per configuration.  Nothing of NeuroSim's code is
 copied here: the checkout is built in a scratch directory, with its own
-Param.cpp edited in three assignments.
+Param.cpp edited in two assignments (memcelltype, technode).
 
 Traces: NeuroSim reads each layer's weights and bit-serial inputs from CSV
 files its PyTorch wrapper writes (utee/hook.py).  This writes the same format
@@ -39,9 +39,15 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BITS = 8  # weight and activation precision of the published table
+LEVEL_OUTPUT = 32  # the released Param.cpp's sense-amplifier levels (5 bits)
+
+# NeuroSim's names of its breakdown categories, as it prints them.
+ADC = r"ADC \(or S/As and precharger for SRAM\)"
+ACCUMULATION = (r"Accumulation Circuits \(subarray level: adders, shiftAdds; "
+                r"PE/Tile/Global level: accumulation units\)")
 
 # (name, memcelltype, technode, rows read in parallel); levelOutput stays the
-# released 32.  Names are nncc's targets for the same configuration.
+# released LEVEL_OUTPUT.  Names are nncc's targets for the same configuration.
 CONFIGS = [
     ("neurosim-rram-22nm-pr32", 2, 22, 32),
     ("neurosim-rram-22nm-pr64", 2, 22, 64),
@@ -106,12 +112,9 @@ def parse(log):
             "buffer_latency_ns": number(rf"layer{n}'s buffer latency is",
                                         block),
             "ic_latency_ns": number(rf"layer{n}'s ic latency is", block),
-            "adc_latency_ns": number(r"ADC \(or S/As and precharger for "
-                                     r"SRAM\) readLatency is", block),
+            "adc_latency_ns": number(ADC + r" readLatency is", block),
             "accumulation_latency_ns": number(
-                r"Accumulation Circuits \(subarray level: adders, shiftAdds; "
-                r"PE/Tile/Global level: accumulation units\) readLatency is",
-                block),
+                ACCUMULATION + r" readLatency is", block),
         })
     summary = log[log.find("Summary"):]
     speedup = re.search(r"Speed-up of each layer -+\n(.*?)\n\n", log, re.S)
@@ -121,11 +124,8 @@ def parse(log):
             "arrays": number(r"Chip total CIM array", summary),
             "interconnect": number(r"Total IC Area on chip \(Global and "
                                    r"Tile/PE local\)", summary),
-            "adcs": number(r"Total ADC \(or S/As and precharger for SRAM\) "
-                           r"Area on chip", summary),
-            "accumulation": number(r"Total Accumulation Circuits \(subarray "
-                                   r"level: adders, shiftAdds; PE/Tile/Global "
-                                   r"level: accumulation units\) on chip",
+            "adcs": number(r"Total " + ADC + r" Area on chip", summary),
+            "accumulation": number(r"Total " + ACCUMULATION + r" on chip",
                                    summary),
             "other": number(r"Other Peripheries \(e.g. decoders, mux, "
                             r"switchmatrix, buffers, pooling and activation "
@@ -134,12 +134,9 @@ def parse(log):
         # The chip-level breakdown NeuroSim prints after its summary; its
         # "other" includes the interconnect and buffers, given apart below.
         "energy_components_pj": {
-            "adc": number(r"ADC \(or S/As and precharger for SRAM\) "
-                          r"readDynamicEnergy is", summary),
-            "accumulation": number(
-                r"Accumulation Circuits \(subarray level: adders, shiftAdds; "
-                r"PE/Tile/Global level: accumulation units\) "
-                r"readDynamicEnergy is", summary),
+            "adc": number(ADC + r" readDynamicEnergy is", summary),
+            "accumulation": number(ACCUMULATION + r" readDynamicEnergy is",
+                                   summary),
             "other": number(r"Other Peripheries \(e.g. decoders, mux, "
                             r"switchmatrix, buffers, IC, pooling and "
                             r"activation units\) readDynamicEnergy is",
@@ -175,8 +172,9 @@ def run(checkout, scratch, config, traces):
     param = os.path.join(build, "Param.cpp")
     with open(param) as f:
         text = f.read()
-    if not re.search(r"^\s*levelOutput\s*=\s*32;", text, re.M):
-        sys.exit("error: this Param.cpp's levelOutput is not the released 32")
+    if not re.search(rf"^\s*levelOutput\s*=\s*{LEVEL_OUTPUT};", text, re.M):
+        sys.exit(f"error: this Param.cpp's levelOutput is not the released "
+                 f"{LEVEL_OUTPUT}")
     text = set_assignment(text, "memcelltype", memcelltype)
     text = set_assignment(text, "technode", technode)
     with open(param, "w") as f:
@@ -193,7 +191,8 @@ def run(checkout, scratch, config, traces):
                          env=dict(os.environ, OMP_NUM_THREADS="1")).stdout
     result = parse(log)
     result.update({"memcelltype": memcelltype, "technode_nm": technode,
-                   "rows_in_parallel": parallel, "level_output": 32})
+                   "rows_in_parallel": parallel,
+                   "level_output": LEVEL_OUTPUT})
     return name, result
 
 

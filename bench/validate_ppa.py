@@ -22,6 +22,7 @@ import sys
 import tempfile
 
 import neurosim_side_by_side
+from neurosim_side_by_side import fmt
 from ppa_references import REFERENCES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -79,10 +80,6 @@ def measure(nncc, ref, work):
         "tops_per_mm2": perf["tops_per_mm2"],
         "latency_us": perf["latency_s"] * 1e6,
     }
-
-
-def fmt(x):
-    return f"{x:.4g}"
 
 
 def render(nncc, work):
